@@ -1,0 +1,96 @@
+// Db: an open graph directory.
+//
+// A graph lives in one directory, as a RocksDB database. One process at a
+// time may open it for writing; any number may open it read-only beside
+// that writer (and call Refresh() to see the writer's newer commits).
+//
+//   SV_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open("msi.kg", {}));
+//   SV_ASSIGN_OR_RETURN(Node n, db->GetNodeByKey("org:msi"));
+//
+// Open() refuses, with a Status that says which: a path that is a file
+// (InvalidArgument), a directory holding something that is not a graph
+// (InvalidArgument), a graph written by a newer format (NotSupported), and a
+// graph another process or another Db in this process has open for writing
+// (Locked).
+//
+// Reads through the Db itself see the latest committed state; a Snapshot pins
+// one. A Db is safe to use from several threads, except that each cursor,
+// Snapshot and Transaction belongs to the thread that uses it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "samverkan/graph_view.h"
+#include "samverkan/result.h"
+#include "samverkan/transaction.h"
+
+namespace samverkan {
+
+struct Options {
+  // Create the graph if `path` does not exist (or is an empty directory).
+  bool create_if_missing = true;
+  // Open without the write lock, beside any writer. Writes return ReadOnly.
+  bool read_only = false;
+  // fsync the write-ahead log on every commit, so that a committed
+  // transaction survives a power cut and not only a crash of the process.
+  bool sync_commits = true;
+  // Shared block cache for reads.
+  size_t block_cache_bytes = size_t{64} << 20;
+};
+
+// A consistent, unchanging view of the graph as of its creation.
+class Snapshot : public GraphView {
+ public:
+  // The commit sequence this snapshot sees; equal numbers mean equal graphs.
+  virtual uint64_t sequence() const = 0;
+};
+
+// What CheckIntegrity() found. ok() when nothing disagrees.
+struct IntegrityReport {
+  uint64_t nodes_checked = 0;
+  uint64_t edges_checked = 0;
+  std::vector<std::string> problems;  // one line each, e.g. "edge 12: no in-entry"
+  bool truncated = false;             // more problems than were listed
+
+  bool ok() const { return problems.empty(); }
+};
+
+class Db : public GraphView {
+ public:
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, const Options& options);
+  // Deletes a graph directory. Refuses a directory that is not a graph, and
+  // a graph that is open for writing.
+  static Status Destroy(const std::string& path);
+
+  // Busy while another transaction of this Db is open; ReadOnly on a
+  // read-only open. `label` is recorded with the batch (e.g. the file imported).
+  virtual Result<std::unique_ptr<Transaction>> BeginTransaction(std::string label = {}) = 0;
+
+  virtual std::unique_ptr<Snapshot> GetSnapshot() const = 0;
+
+  // The sequence number of the latest commit this Db sees. It changes with
+  // every commit; caches of derived data (CSR snapshots) key on it.
+  virtual uint64_t LatestSequence() const = 0;
+
+  // Verifies, on one snapshot, that the key dictionary, node records, name
+  // and kind/sector indexes, out- and in-adjacency, edge-id index, degree
+  // counters and graph counts all agree. Lists at most `max_problems`.
+  virtual Result<IntegrityReport> CheckIntegrity(size_t max_problems = 100) const = 0;
+
+  // Compacts all data (reclaims space after deletes).
+  virtual Status Compact() = 0;
+
+  // Read-only opens: catch up with the writer's latest commits.
+  // A read-write Db is always current; this is then a no-op.
+  virtual Status Refresh() = 0;
+
+  virtual bool read_only() const = 0;
+  virtual const std::string& path() const = 0;
+  // Bytes the graph's files take on disk.
+  virtual Result<uint64_t> DiskUsage() const = 0;
+};
+
+}  // namespace samverkan

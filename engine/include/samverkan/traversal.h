@@ -1,0 +1,76 @@
+// Traversals and paths over any GraphView.
+//
+// These run directly on the stored adjacency (prefix scans), so they see a
+// transaction's uncommitted writes and need no snapshot to be built first.
+//
+//   TraversalSpec spec{.max_depth = 2};
+//   SV_ASSIGN_OR_RETURN(auto rows, Neighborhood(*db, start, spec));
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samverkan/graph_view.h"
+#include "samverkan/result.h"
+#include "samverkan/types.h"
+
+namespace samverkan {
+
+// Which edges a traversal may follow.
+struct EdgeFilter {
+  Direction direction = Direction::kBoth;
+  std::vector<std::string> types;  // empty: every type; unknown names match nothing
+  std::optional<Date> valid_on;    // only edges whose validity contains this date
+};
+
+struct TraversalSpec {
+  EdgeFilter edges;
+  uint32_t max_depth = 1;  // 0 returns the start alone
+  // Only nodes of these kinds are returned (the traversal still passes through
+  // nodes of other kinds, so actor -> project -> actor works with {"actor"}).
+  // Empty: every kind.
+  std::vector<std::string> node_kinds;
+  bool include_start = false;  // return the start node as depth 0
+};
+
+struct Reached {
+  NodeId node = kNoNode;
+  uint32_t depth = 0;
+  NodeId parent = kNoNode;  // the node it was reached from (kNoNode for the start)
+  EdgeRef via;              // the edge it was reached by (id 0 for the start)
+};
+
+// Breadth-first: each node once, at its smallest depth, in BFS order.
+// NotFound if `start` does not exist.
+Result<std::vector<Reached>> Neighborhood(const GraphView& view, NodeId start,
+                                          const TraversalSpec& spec);
+
+struct PathSpec {
+  EdgeFilter edges;
+  // Weighted search (Dijkstra) when set: the cost of an edge is its weight
+  // ("weight") or a numeric property of it ("props.<name>"). Edges without
+  // one cost 1; a negative cost is an error.
+  std::optional<std::string> cost;
+  uint32_t max_depth = 64;    // no path longer than this many edges
+  uint32_t max_paths = 1000;  // AllShortestPaths returns at most this many
+};
+
+struct Path {
+  std::vector<NodeId> nodes;   // from source to target
+  std::vector<EdgeRef> edges;  // edges[i] joins nodes[i] and nodes[i+1]
+  double cost = 0;             // number of edges, or the sum of edge costs
+};
+
+// One shortest path, or nullopt when the target cannot be reached. Unweighted
+// searches run breadth-first from both ends. NotFound for an unknown node.
+Result<std::optional<Path>> ShortestPath(const GraphView& view, NodeId from, NodeId to,
+                                         const PathSpec& spec);
+
+// Every shortest path (unweighted, or weighted when spec.cost is set), up to
+// spec.max_paths, in a deterministic order. Empty when unreachable.
+Result<std::vector<Path>> AllShortestPaths(const GraphView& view, NodeId from, NodeId to,
+                                           const PathSpec& spec);
+
+}  // namespace samverkan

@@ -1,0 +1,15 @@
+// Samverkan's version and the on-disk format version this build writes.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace samverkan {
+
+inline constexpr std::string_view kVersion = "0.1.0";
+
+// Bumped whenever the on-disk format changes incompatibly. A build refuses to
+// open a graph with a larger number. See docs/on-disk-format.md.
+inline constexpr uint32_t kFormatVersion = 1;
+
+}  // namespace samverkan

@@ -1,0 +1,155 @@
+#include "storage/db_impl.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <rocksdb/convenience.h>
+
+#include "storage/keys.h"
+#include "storage/transaction_impl.h"
+
+namespace samverkan::storage {
+namespace {
+
+class SnapshotImpl final : public ViewOn<Snapshot> {
+ public:
+  SnapshotImpl(const RocksStore* store, const SymbolTable* symbols)
+      : store_(store),
+        snapshot_(store->db()->GetSnapshot()),
+        reader_(store, snapshot_),
+        core_(&reader_, symbols) {}
+  ~SnapshotImpl() override { store_->db()->ReleaseSnapshot(snapshot_); }
+
+  uint64_t sequence() const override { return snapshot_->GetSequenceNumber(); }
+
+ protected:
+  const ViewCore& core() const override { return core_; }
+
+ private:
+  const RocksStore* store_;
+  const rocksdb::Snapshot* snapshot_;
+  DbReader reader_;
+  ViewCore core_;
+};
+
+}  // namespace
+
+DbImpl::DbImpl(std::unique_ptr<RocksStore> store)
+    : store_(std::move(store)), reader_(store_.get(), nullptr), core_(&reader_, &symbols_) {}
+
+DbImpl::~DbImpl() = default;
+
+Result<std::unique_ptr<DbImpl>> DbImpl::Open(const std::string& path, const Options& options) {
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<RocksStore> store, RocksStore::Open(path, options));
+  std::unique_ptr<DbImpl> db(new DbImpl(std::move(store)));
+  SV_RETURN_IF_ERROR(db->LoadState());
+  if (!db->read_only()) {
+    // A graph created by this build starts with the default sectors.
+    if (db->symbols_.Names(SymbolSpace::kSector).empty()) {
+      SV_ASSIGN_OR_RETURN(auto txn, db->BeginTransaction("create graph"));
+      for (const auto& s : DefaultSectors()) SV_RETURN_IF_ERROR(txn->AddSector(s));
+      SV_RETURN_IF_ERROR(txn->Commit());
+    }
+  }
+  return db;
+}
+
+Status DbImpl::LoadState() {
+  SV_RETURN_IF_ERROR(symbols_.Load(store_->db(), store_->cf(kMeta)));
+  Counters c;
+  SV_RETURN_IF_ERROR(ReadMetaCounter(reader_, meta::kNextNodeId, &c.next_node_id));
+  SV_RETURN_IF_ERROR(ReadMetaCounter(reader_, meta::kNextEdgeId, &c.next_edge_id));
+  SV_RETURN_IF_ERROR(ReadMetaCounter(reader_, meta::kNextBatchId, &c.next_batch_id));
+  if (c.next_node_id == 0 || c.next_edge_id == 0 || c.next_batch_id == 0) {
+    return Status::Corruption(fmt::format("graph '{}' lacks its id counters", path()));
+  }
+  std::lock_guard lock(mu_);
+  counters_ = c;
+  return Status::OK();
+}
+
+Counters DbImpl::counters() const {
+  std::lock_guard lock(mu_);
+  return counters_;
+}
+
+Result<std::unique_ptr<Transaction>> DbImpl::BeginTransaction(std::string label) {
+  if (read_only()) {
+    return Status::ReadOnly(fmt::format("graph '{}' is open read-only", path()));
+  }
+  bool expected = false;
+  if (!writing_.compare_exchange_strong(expected, true)) {
+    return Status::Busy(fmt::format(
+        "graph '{}' is being written by another transaction in this process", path()));
+  }
+  return std::unique_ptr<Transaction>(std::make_unique<TransactionImpl>(this, std::move(label)));
+}
+
+void DbImpl::EndTransaction(const Counters* committed) {
+  if (committed) {
+    std::lock_guard lock(mu_);
+    counters_ = *committed;
+  }
+  writing_ = false;
+}
+
+std::unique_ptr<Snapshot> DbImpl::GetSnapshot() const {
+  return std::make_unique<SnapshotImpl>(store_.get(), &symbols_);
+}
+
+uint64_t DbImpl::LatestSequence() const { return store_->db()->GetLatestSequenceNumber(); }
+
+Status DbImpl::Compact() {
+  if (read_only()) return Status::ReadOnly(fmt::format("graph '{}' is open read-only", path()));
+  rocksdb::CompactRangeOptions o;
+  o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (int i = 0; i < kCfCount; ++i) {
+    SV_RETURN_IF_ERROR(FromRocks(
+        store_->db()->CompactRange(o, store_->cf(static_cast<Cf>(i)), nullptr, nullptr),
+        fmt::format("cannot compact graph '{}'", path())));
+  }
+  return Status::OK();
+}
+
+Status DbImpl::Refresh() {
+  if (!read_only()) return Status::OK();
+  SV_RETURN_IF_ERROR(store_->CatchUp());
+  return LoadState();
+}
+
+Result<uint64_t> DbImpl::DiskUsage() const {
+  std::error_code ec;
+  uint64_t total = 0;
+  for (auto it = std::filesystem::recursive_directory_iterator(path(), ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  if (ec) return Status::IOError(fmt::format("cannot measure '{}': {}", path(), ec.message()));
+  return total;
+}
+
+}  // namespace samverkan::storage
+
+namespace samverkan {
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& options) {
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<storage::DbImpl> db, storage::DbImpl::Open(path, options));
+  return std::unique_ptr<Db>(std::move(db));
+}
+
+Status Db::Destroy(const std::string& path) {
+  {
+    // Opening for writing proves that it is a graph and that nobody uses it.
+    Options o;
+    o.create_if_missing = false;
+    SV_ASSIGN_OR_RETURN(std::unique_ptr<storage::DbImpl> db, storage::DbImpl::Open(path, o));
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) {
+    return Status::IOError(fmt::format("cannot remove graph '{}': {}", path, ec.message()));
+  }
+  return Status::OK();
+}
+
+}  // namespace samverkan

@@ -1,0 +1,62 @@
+// DbImpl and SnapshotImpl: the Db and Snapshot interfaces over a RocksStore.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "samverkan/db.h"
+#include "storage/reader.h"
+#include "storage/rocks_store.h"
+#include "storage/symbol_table.h"
+#include "storage/view_core.h"
+
+namespace samverkan::storage {
+
+// The id counters a transaction starts from and publishes on commit.
+struct Counters {
+  uint64_t next_node_id = 1;
+  uint64_t next_edge_id = 1;
+  uint64_t next_batch_id = 1;
+};
+
+class DbImpl final : public ViewOn<Db> {
+ public:
+  static Result<std::unique_ptr<DbImpl>> Open(const std::string& path, const Options& options);
+  ~DbImpl() override;
+
+  Result<std::unique_ptr<Transaction>> BeginTransaction(std::string label) override;
+  std::unique_ptr<Snapshot> GetSnapshot() const override;
+  uint64_t LatestSequence() const override;
+  Result<IntegrityReport> CheckIntegrity(size_t max_problems) const override;
+  Status Compact() override;
+  Status Refresh() override;
+  bool read_only() const override { return store_->read_only(); }
+  const std::string& path() const override { return store_->path(); }
+  Result<uint64_t> DiskUsage() const override;
+
+  // --- for TransactionImpl ---
+  RocksStore& store() { return *store_; }
+  SymbolTable& symbols() { return symbols_; }
+  Counters counters() const;
+  // Called by a transaction when it ends; `committed` publishes its counters.
+  void EndTransaction(const Counters* committed);
+
+ protected:
+  const ViewCore& core() const override { return core_; }
+
+ private:
+  explicit DbImpl(std::unique_ptr<RocksStore> store);
+  Status LoadState();
+
+  std::unique_ptr<RocksStore> store_;
+  SymbolTable symbols_;
+  DbReader reader_;
+  ViewCore core_;
+  mutable std::mutex mu_;  // guards counters_
+  Counters counters_;
+  std::atomic<bool> writing_{false};
+};
+
+}  // namespace samverkan::storage

@@ -1,0 +1,102 @@
+#include "storage/reader.h"
+
+#include <fmt/format.h>
+
+#include "storage/coding.h"
+
+namespace samverkan::storage {
+namespace {
+
+// Owns the bounds and options that a RocksDB iterator points into.
+class BoundedIterator final : public rocksdb::Iterator {
+ public:
+  BoundedIterator(std::string lower, std::string upper)
+      : lower_(std::move(lower)), upper_(std::move(upper)), lower_slice_(lower_),
+        upper_slice_(upper_) {}
+
+  rocksdb::ReadOptions* options() {
+    options_.iterate_lower_bound = &lower_slice_;
+    if (!upper_.empty()) options_.iterate_upper_bound = &upper_slice_;
+    return &options_;
+  }
+  void Wrap(rocksdb::Iterator* inner) { inner_.reset(inner); }
+
+  bool Valid() const override {
+    // A batch iterator may not honour the bounds; enforce them here.
+    return inner_->Valid() && (upper_.empty() || inner_->key().compare(upper_slice_) < 0);
+  }
+  void SeekToFirst() override { inner_->Seek(lower_slice_); }
+  void SeekToLast() override { inner_->SeekToLast(); }
+  void Seek(const rocksdb::Slice& target) override {
+    inner_->Seek(target.compare(lower_slice_) < 0 ? lower_slice_ : target);
+  }
+  void SeekForPrev(const rocksdb::Slice& target) override { inner_->SeekForPrev(target); }
+  void Next() override { inner_->Next(); }
+  void Prev() override { inner_->Prev(); }
+  rocksdb::Slice key() const override { return inner_->key(); }
+  rocksdb::Slice value() const override { return inner_->value(); }
+  rocksdb::Status status() const override { return inner_->status(); }
+
+ private:
+  std::string lower_;
+  std::string upper_;
+  rocksdb::Slice lower_slice_;
+  rocksdb::Slice upper_slice_;
+  rocksdb::ReadOptions options_;
+  std::unique_ptr<rocksdb::Iterator> inner_;
+};
+
+}  // namespace
+
+std::unique_ptr<rocksdb::Iterator> Reader::Scan(Cf cf, std::string_view lower,
+                                                std::string_view upper) const {
+  auto it = std::make_unique<BoundedIterator>(std::string(lower), std::string(upper));
+  rocksdb::ReadOptions* o = it->options();
+  o->snapshot = snapshot();
+  it->Wrap(NewIterator(cf, o));
+  it->SeekToFirst();
+  return it;
+}
+
+std::unique_ptr<rocksdb::Iterator> Reader::ScanPrefix(Cf cf, std::string_view prefix) const {
+  return Scan(cf, prefix, PrefixSuccessor(prefix));
+}
+
+rocksdb::Status DbReader::Get(Cf cf, std::string_view key, std::string* value) const {
+  rocksdb::ReadOptions o;
+  o.snapshot = snapshot_;
+  return store_->db()->Get(o, store_->cf(cf), key, value);
+}
+
+rocksdb::Iterator* DbReader::NewIterator(Cf cf, rocksdb::ReadOptions* options) const {
+  // With an upper bound set, RocksDB uses the prefix bloom filters when the
+  // bounds lie within one prefix and a total-order scan otherwise.
+  options->auto_prefix_mode = true;
+  return store_->db()->NewIterator(*options, store_->cf(cf));
+}
+
+rocksdb::Status BatchReader::Get(Cf cf, std::string_view key, std::string* value) const {
+  return batch_->GetFromBatchAndDB(store_->db(), rocksdb::ReadOptions(), store_->cf(cf), key,
+                                   value);
+}
+
+rocksdb::Iterator* BatchReader::NewIterator(Cf cf, rocksdb::ReadOptions* options) const {
+  options->auto_prefix_mode = true;
+  rocksdb::Iterator* base = store_->db()->NewIterator(*options, store_->cf(cf));
+  return batch_->NewIteratorWithBase(store_->cf(cf), base, options);
+}
+
+Status ReadMetaCounter(const Reader& r, std::string_view key, uint64_t* value) {
+  std::string v;
+  rocksdb::Status s = r.Get(kMeta, key, &v);
+  if (s.IsNotFound()) {
+    *value = 0;
+    return Status::OK();
+  }
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot read '{}'", key));
+  if (v.size() != 8) return Status::Corruption(fmt::format("meta '{}' is not 8 bytes", key));
+  *value = DecodeFixed64BE(v.data());
+  return Status::OK();
+}
+
+}  // namespace samverkan::storage

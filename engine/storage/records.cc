@@ -1,0 +1,131 @@
+#include "storage/records.h"
+
+#include "storage/coding.h"
+
+namespace samverkan::storage {
+namespace {
+
+// Edge header flags. DO NOT RENUMBER.
+constexpr uint8_t kHasWeight = 1;
+constexpr uint8_t kHasFrom = 2;
+constexpr uint8_t kHasTo = 4;
+constexpr uint8_t kKnownFlags = kHasWeight | kHasFrom | kHasTo;
+
+uint64_t ZigZag(int32_t v) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(v)) << 1) ^
+         static_cast<uint64_t>(static_cast<int64_t>(v) >> 63);
+}
+int32_t UnZigZag(uint64_t v) {
+  return static_cast<int32_t>(static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1));
+}
+
+void PutIdList(std::string* dst, const std::vector<NodeId>& ids) {
+  PutVarint64(dst, ids.size());
+  for (NodeId id : ids) PutVarint64(dst, id);
+}
+
+bool GetIdList(ByteReader* in, std::vector<NodeId>* ids) {
+  uint64_t n = 0;
+  if (!in->GetVarint64(&n) || n > in->rest().size()) return false;
+  ids->resize(n);
+  for (auto& id : *ids) {
+    if (!in->GetVarint64(&id)) return false;
+  }
+  return true;
+}
+
+bool GetDate(ByteReader* in, std::optional<Date>* d) {
+  uint64_t z = 0;
+  if (!in->GetVarint64(&z) || z > UINT32_MAX) return false;
+  *d = Date{UnZigZag(z)};
+  return true;
+}
+
+void PutHeader(std::string* dst, const EdgeHeader& h) {
+  PutVarint64(dst, h.id);
+  uint8_t flags = (h.weight ? kHasWeight : 0) | (h.validity.from ? kHasFrom : 0) |
+                  (h.validity.to ? kHasTo : 0);
+  dst->push_back(static_cast<char>(flags));
+  if (h.weight) PutDouble(dst, *h.weight);
+  if (h.validity.from) PutVarint64(dst, ZigZag(h.validity.from->days));
+  if (h.validity.to) PutVarint64(dst, ZigZag(h.validity.to->days));
+}
+
+bool GetHeader(ByteReader* in, EdgeHeader* h) {
+  uint8_t flags = 0;
+  if (!in->GetVarint64(&h->id) || !in->GetByte(&flags) || (flags & ~kKnownFlags)) return false;
+  h->weight.reset();
+  h->validity = {};
+  if (flags & kHasWeight) {
+    double w = 0;
+    if (!in->GetDouble(&w)) return false;
+    h->weight = w;
+  }
+  if ((flags & kHasFrom) && !GetDate(in, &h->validity.from)) return false;
+  if ((flags & kHasTo) && !GetDate(in, &h->validity.to)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string EncodeNode(const NodeRecord& r) {
+  std::string v;
+  PutVarint64(&v, r.kind);
+  PutVarint64(&v, r.sector);
+  PutLengthPrefixed(&v, r.key);
+  PutLengthPrefixed(&v, r.name);
+  PutVarint64(&v, r.aliases.size());
+  for (const auto& a : r.aliases) PutLengthPrefixed(&v, a);
+  PutVarint64(&v, r.batch);
+  PutIdList(&v, r.sources);
+  v.append(r.props);
+  return v;
+}
+
+bool DecodeNode(std::string_view value, NodeRecord* r) {
+  ByteReader in(value);
+  uint64_t n_aliases = 0;
+  if (!in.GetVarint32(&r->kind) || !in.GetVarint32(&r->sector) ||
+      !in.GetLengthPrefixed(&r->key) || !in.GetLengthPrefixed(&r->name) ||
+      !in.GetVarint64(&n_aliases) || n_aliases > in.rest().size()) {
+    return false;
+  }
+  r->aliases.resize(n_aliases);
+  for (auto& a : r->aliases) {
+    if (!in.GetLengthPrefixed(&a)) return false;
+  }
+  if (!in.GetVarint64(&r->batch) || !GetIdList(&in, &r->sources)) return false;
+  r->props.assign(in.rest());
+  return true;
+}
+
+std::string EncodeInValue(const EdgeHeader& h) {
+  std::string v;
+  PutHeader(&v, h);
+  return v;
+}
+
+std::string EncodeOutValue(const EdgeHeader& h, const EdgeTail& t) {
+  std::string v;
+  PutHeader(&v, h);
+  PutVarint64(&v, t.batch);
+  PutIdList(&v, t.sources);
+  v.append(t.props);
+  return v;
+}
+
+bool DecodeEdgeHeader(std::string_view value, EdgeHeader* h) {
+  ByteReader in(value);
+  return GetHeader(&in, h);
+}
+
+bool DecodeOutValue(std::string_view value, EdgeHeader* h, EdgeTail* t) {
+  ByteReader in(value);
+  if (!GetHeader(&in, h) || !in.GetVarint64(&t->batch) || !GetIdList(&in, &t->sources)) {
+    return false;
+  }
+  t->props.assign(in.rest());
+  return true;
+}
+
+}  // namespace samverkan::storage

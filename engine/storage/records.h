@@ -1,0 +1,60 @@
+// Value layouts of the nodes, out and in column families. See
+// docs/on-disk-format.md; DO NOT CHANGE the layouts without a new format version.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "samverkan/types.h"
+
+namespace samverkan::storage {
+
+// A node as stored: names interned as symbol ids (0 = none).
+struct NodeRecord {
+  SymbolId kind = 0;
+  SymbolId sector = 0;
+  std::string key;
+  std::string name;
+  std::vector<std::string> aliases;
+  BatchId batch = 0;
+  std::vector<NodeId> sources;
+  std::string props;  // compact JSON object; "" stands for {}
+
+  bool operator==(const NodeRecord&) const = default;
+};
+
+std::string EncodeNode(const NodeRecord& r);
+bool DecodeNode(std::string_view value, NodeRecord* r);
+
+// Stored on both sides of an edge.
+struct EdgeHeader {
+  EdgeId id = 0;
+  std::optional<double> weight;
+  Validity validity;
+  bool operator==(const EdgeHeader&) const = default;
+};
+
+// Stored on the out side only.
+struct EdgeTail {
+  BatchId batch = 0;
+  std::vector<NodeId> sources;
+  std::string props;  // compact JSON object; "" stands for {}
+
+  bool operator==(const EdgeTail&) const = default;
+};
+
+std::string EncodeInValue(const EdgeHeader& h);
+std::string EncodeOutValue(const EdgeHeader& h, const EdgeTail& t);
+// Decodes the header at the start of an in- or out-value.
+bool DecodeEdgeHeader(std::string_view value, EdgeHeader* h);
+// Decodes a whole out-value.
+bool DecodeOutValue(std::string_view value, EdgeHeader* h, EdgeTail* t);
+
+// "" -> "{}".
+inline std::string PropsOrEmptyObject(std::string props) {
+  return props.empty() ? std::string("{}") : props;
+}
+
+}  // namespace samverkan::storage

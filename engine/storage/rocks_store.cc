@@ -1,0 +1,268 @@
+#include "storage/rocks_store.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include "samverkan/version.h"
+#include "storage/coding.h"
+
+namespace samverkan::storage {
+namespace fs = std::filesystem;
+namespace {
+
+rocksdb::CompressionType BestCompression() {
+  for (auto c : rocksdb::GetSupportedCompressions()) {
+    if (c == rocksdb::kLZ4Compression) return c;
+  }
+  return rocksdb::kSnappyCompression;
+}
+
+// Options per column family. Adjacency and the node index are read by prefix
+// scans, so they get a fixed-length prefix extractor and prefix bloom
+// filters; the point-lookup families get whole-key bloom filters.
+rocksdb::ColumnFamilyOptions CfOptions(Cf which, const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions o;
+  o.compression = BestCompression();
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  t.cache_index_and_filter_blocks = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
+  switch (which) {
+    case kOut:
+    case kIn:
+      o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kNodeIdSize));
+      o.memtable_prefix_bloom_size_ratio = 0.05;
+      break;
+    case kNodeIndex:
+      o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kNodeIndexPrefixSize));
+      break;
+    default:
+      break;
+  }
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+rocksdb::DBOptions DbOptions() {
+  rocksdb::DBOptions o;
+  o.max_background_jobs = 2;
+  o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  o.keep_log_file_num = 2;
+  o.max_file_opening_threads = 2;
+  return o;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& options) {
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  std::vector<rocksdb::ColumnFamilyDescriptor> d;
+  for (int i = 0; i < kCfCount; ++i) {
+    d.emplace_back(std::string(kCfNames[i]), CfOptions(static_cast<Cf>(i), cache));
+  }
+  return d;
+}
+
+bool IsLockError(const rocksdb::Status& s) {
+  return s.IsIOError() && s.ToString().find("LOCK") != std::string::npos;
+}
+
+}  // namespace
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::OK();
+  std::string msg = fmt::format("{}: {}", what, s.ToString());
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
+  if (s.IsBusy() || s.IsTryAgain()) return Status::Busy(msg);
+  if (s.IsNotSupported()) return Status::NotSupported(msg);
+  return Status::IOError(msg);
+}
+
+Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
+                                                     const Options& options) {
+  if (path.empty()) return Status::InvalidArgument("graph path is empty");
+  std::unique_ptr<RocksStore> store(new RocksStore());
+  store->path_ = path;
+  store->read_only_ = options.read_only;
+  store->sync_commits_ = options.sync_commits;
+
+  std::error_code ec;
+  auto st = fs::status(path, ec);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st)) {
+      return Status::InvalidArgument(
+          fmt::format("'{}' is a file, not a graph directory", path));
+    }
+    if (fs::exists(fs::path(path) / "CURRENT")) {
+      SV_RETURN_IF_ERROR(store->OpenExisting(options));
+      return store;
+    }
+    if (!fs::is_empty(path, ec)) {
+      return Status::InvalidArgument(
+          fmt::format("'{}' is not a Samverkan graph: the directory holds other files", path));
+    }
+  }
+  if (!options.create_if_missing) {
+    return Status::NotFound(fmt::format("no graph at '{}'", path));
+  }
+  if (options.read_only) {
+    return Status::NotFound(fmt::format("no graph at '{}' to open read-only", path));
+  }
+  SV_RETURN_IF_ERROR(store->CreateNew(options));
+  return store;
+}
+
+Status RocksStore::CreateNew(const Options& options) {
+  std::error_code ec;
+  fs::create_directories(path_, ec);
+  if (ec) {
+    return Status::IOError(fmt::format("cannot create graph directory '{}': {}", path_,
+                                       ec.message()));
+  }
+  rocksdb::DBOptions dbo = DbOptions();
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  dbo.error_if_exists = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::DB::Open(dbo, path_, Descriptors(options), &handles, &db_);
+  if (IsLockError(s)) {
+    return Status::Locked(fmt::format("graph '{}' is being created by another process", path_));
+  }
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot create graph '{}'", path_));
+  std::copy(handles.begin(), handles.end(), handles_.begin());
+
+  // The format key goes last in the same batch as the counters, so a crash
+  // during creation leaves no half-initialised graph that looks valid.
+  rocksdb::WriteBatch batch;
+  std::string v;
+  for (auto key : {meta::kNextNodeId, meta::kNextEdgeId, meta::kNextBatchId}) {
+    v.clear();
+    PutFixed64BE(&v, 1);
+    batch.Put(handles_[kMeta], key, v);
+  }
+  for (auto key : {meta::kNodeCount, meta::kEdgeCount}) {
+    v.clear();
+    PutFixed64BE(&v, 0);
+    batch.Put(handles_[kMeta], key, v);
+  }
+  v.clear();
+  PutFixed32BE(&v, kFormatVersion);
+  batch.Put(handles_[kMeta], meta::kFormatVersion, v);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  return FromRocks(db_->Write(wo, &batch), fmt::format("cannot create graph '{}'", path_));
+}
+
+Status RocksStore::OpenExisting(const Options& options) {
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path_, &names);
+  if (!s.ok()) {
+    return Status::InvalidArgument(
+        fmt::format("'{}' is not a Samverkan graph: {}", path_, s.ToString()));
+  }
+  // Open every family the directory has, so that a graph of a newer format
+  // (with families we do not know) opens far enough to read its version.
+  auto ours = Descriptors(options);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  std::vector<int> slot;  // descs[i] is our family slot[i], or -1
+  for (const auto& name : names) {
+    auto it = std::find_if(ours.begin(), ours.end(),
+                           [&](const auto& d) { return d.name == name; });
+    if (it != ours.end()) {
+      descs.push_back(*it);
+      slot.push_back(static_cast<int>(it - ours.begin()));
+    } else {
+      descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+      slot.push_back(-1);
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DBOptions dbo = DbOptions();
+  if (options.read_only) {
+    // A secondary instance reads beside a writer and can catch up with it;
+    // a plain read-only open has undefined behaviour while a writer runs.
+    char tmpl[] = "/tmp/samverkan-reader-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return Status::IOError("cannot create a temporary directory");
+    secondary_dir_ = tmpl;
+    dbo.max_open_files = -1;
+    s = rocksdb::DB::OpenAsSecondary(dbo, path_, secondary_dir_, descs, &handles, &db_);
+  } else {
+    s = rocksdb::DB::Open(dbo, path_, descs, &handles, &db_);
+  }
+  if (IsLockError(s)) {
+    bool same_process = s.ToString().find("current process") != std::string::npos;
+    return Status::Locked(fmt::format(
+        "graph '{}' is locked by {}", path_,
+        same_process ? "another open in this process" : "another process"));
+  }
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
+  for (size_t i = 0; i < handles.size(); ++i) {
+    if (slot[i] >= 0) {
+      handles_[slot[i]] = handles[i];
+    } else {
+      // Not ours: keep no handle; CheckFormat() will refuse the graph.
+      s = db_->DestroyColumnFamilyHandle(handles[i]);
+      s.PermitUncheckedError();
+    }
+  }
+  return CheckFormat();
+}
+
+Status RocksStore::CheckFormat() {
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
+                               meta::kFormatVersion, &v);
+  if (s.IsNotFound() || (s.ok() && v.size() != 4)) {
+    return Status::InvalidArgument(
+        fmt::format("'{}' is not a Samverkan graph: it has no format version", path_));
+  }
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot read graph '{}'", path_));
+  uint32_t version = DecodeFixed32BE(v.data());
+  if (version > kFormatVersion) {
+    return Status::NotSupported(fmt::format(
+        "graph '{}' has on-disk format {}, newer than this build of Samverkan reads ({}); "
+        "upgrade Samverkan",
+        path_, version, kFormatVersion));
+  }
+  if (version < 1) {
+    return Status::Corruption(fmt::format("graph '{}' has invalid format version {}", path_,
+                                          version));
+  }
+  for (int i = 0; i < kCfCount; ++i) {
+    if (handles_[i] == nullptr) {
+      return Status::Corruption(
+          fmt::format("graph '{}' lacks column family '{}'", path_, kCfNames[i]));
+    }
+  }
+  return Status::OK();
+}
+
+Status RocksStore::CatchUp() {
+  if (!read_only_) return Status::OK();
+  return FromRocks(db_->TryCatchUpWithPrimary(), fmt::format("cannot refresh graph '{}'", path_));
+}
+
+RocksStore::~RocksStore() {
+  if (db_ != nullptr) {
+    for (auto* h : handles_) {
+      if (h != nullptr) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    db_->Close().PermitUncheckedError();
+    delete db_;
+  }
+  if (!secondary_dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(secondary_dir_, ec);
+  }
+}
+
+}  // namespace samverkan::storage

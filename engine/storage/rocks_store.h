@@ -1,0 +1,55 @@
+// RocksStore: the RocksDB database behind a graph, with its column families.
+//
+// This is the only place that opens, configures and closes RocksDB. It
+// decides whether a directory is a graph, creates new graphs, checks the
+// format version, and turns RocksDB's lock errors into Status::Locked.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include <rocksdb/db.h>
+
+#include "samverkan/db.h"
+#include "samverkan/result.h"
+#include "storage/keys.h"
+
+namespace samverkan::storage {
+
+class RocksStore {
+ public:
+  static Result<std::unique_ptr<RocksStore>> Open(const std::string& path,
+                                                  const Options& options);
+  ~RocksStore();
+
+  RocksStore(const RocksStore&) = delete;
+  RocksStore& operator=(const RocksStore&) = delete;
+
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* cf(Cf which) const { return handles_[which]; }
+  bool read_only() const { return read_only_; }
+  const std::string& path() const { return path_; }
+  bool sync_commits() const { return sync_commits_; }
+
+  // Secondary (read-only) instances: replay the writer's newer commits.
+  Status CatchUp();
+
+ private:
+  RocksStore() = default;
+  Status OpenExisting(const Options& options);
+  Status CreateNew(const Options& options);
+  Status CheckFormat();
+
+  std::string path_;
+  std::string secondary_dir_;  // read-only opens: where RocksDB keeps its own log
+  bool read_only_ = false;
+  bool sync_commits_ = true;
+  rocksdb::DB* db_ = nullptr;
+  std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
+};
+
+// Converts a RocksDB status, naming `what` (e.g. the graph path) in errors.
+Status FromRocks(const rocksdb::Status& s, std::string_view what);
+
+}  // namespace samverkan::storage

@@ -1,0 +1,464 @@
+#include "storage/transaction_impl.h"
+
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "samverkan/text.h"
+#include "storage/coding.h"
+#include "storage/json_props.h"
+#include "storage/keys.h"
+#include "storage/records.h"
+
+namespace samverkan::storage {
+namespace {
+
+// The folded forms a node is indexed under in kNames.
+Result<std::set<std::string>> FoldedNames(const NodeRecord& rec) {
+  std::set<std::string> out;
+  SV_ASSIGN_OR_RETURN(std::string name, FoldName(rec.name));
+  if (!name.empty()) out.insert(std::move(name));
+  for (const auto& alias : rec.aliases) {
+    SV_ASSIGN_OR_RETURN(std::string folded, FoldName(alias));
+    if (!folded.empty()) out.insert(std::move(folded));
+  }
+  return out;
+}
+
+template <typename T>
+void AppendUnique(std::vector<T>* to, const T& value) {
+  if (std::find(to->begin(), to->end(), value) == to->end()) to->push_back(value);
+}
+
+std::string Describe(const NodeRef& ref) {
+  return ref.key.empty() ? fmt::format("#{}", ref.id) : ref.key;
+}
+
+}  // namespace
+
+TransactionImpl::TransactionImpl(DbImpl* db, std::string label)
+    : db_(db),
+      label_(std::move(label)),
+      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
+      reader_(&db->store(), &batch_),
+      core_(&reader_, &db->symbols()),
+      counters_(db->counters()) {}
+
+TransactionImpl::~TransactionImpl() {
+  if (!finished_) Rollback();
+}
+
+Status TransactionImpl::CheckOpen() const {
+  if (finished_) return Status::InvalidArgument("the transaction has already ended");
+  return Status::OK();
+}
+
+template <typename Op>
+auto TransactionImpl::Atomically(Op op) -> decltype(op()) {
+  if (Status s = CheckOpen(); !s.ok()) return s;
+  batch_.SetSavePoint();
+  const size_t undo_size = undo_.size();
+  const Counters counters = counters_;
+  auto result = op();
+  if (result.ok()) {
+    batch_.PopSavePoint().PermitUncheckedError();
+  } else {
+    batch_.RollbackToSavePoint().PermitUncheckedError();
+    UndoTo(undo_size);
+    counters_ = counters;
+  }
+  return result;
+}
+
+void TransactionImpl::Apply(Delta d) {
+  if (d.node == kNoNode) {
+    node_delta_ += d.a;
+    edge_delta_ += d.b;
+  } else {
+    auto& slot = degree_delta_[d.node];
+    slot.first += d.a;
+    slot.second += d.b;
+  }
+  undo_.push_back(d);
+}
+
+void TransactionImpl::UndoTo(size_t undo_size) {
+  while (undo_.size() > undo_size) {
+    Delta d = undo_.back();
+    undo_.pop_back();
+    if (d.node == kNoNode) {
+      node_delta_ -= d.a;
+      edge_delta_ -= d.b;
+    } else {
+      auto& slot = degree_delta_[d.node];
+      slot.first -= d.a;
+      slot.second -= d.b;
+    }
+  }
+}
+
+Result<NodeId> TransactionImpl::PutNode(const NodeInput& input) {
+  return Atomically([&] { return WriteNode(input, /*merge=*/false); });
+}
+
+Result<NodeId> TransactionImpl::MergeNode(const NodeInput& input) {
+  return Atomically([&] { return WriteNode(input, /*merge=*/true); });
+}
+
+Result<NodeId> TransactionImpl::WriteNode(const NodeInput& in, bool merge) {
+  if (in.key.empty()) return Status::InvalidArgument("node key is empty");
+  if (!IsValidText(in.key)) {
+    return Status::InvalidArgument("node key is not valid UTF-8 text");
+  }
+  const std::string what = fmt::format("node '{}'", in.key);
+  if (!IsValidText(in.name)) {
+    return Status::InvalidArgument(fmt::format("name of {} is not valid UTF-8 text", what));
+  }
+  for (const auto& alias : in.aliases) {
+    if (!IsValidText(alias)) {
+      return Status::InvalidArgument(fmt::format("an alias of {} is not valid UTF-8 text", what));
+    }
+  }
+  SV_ASSIGN_OR_RETURN(std::string props, NormalizeProps(in.props, "properties of " + what));
+  SymbolId sector = 0;
+  if (!in.sector.empty()) {
+    auto found = db_->symbols().Find(SymbolSpace::kSector, in.sector);
+    if (!found) {
+      return Status::InvalidArgument(fmt::format(
+          "unknown sector '{}' for {}; the graph's sectors are: {}", in.sector, what,
+          fmt::join(db_->symbols().Names(SymbolSpace::kSector), ", ")));
+    }
+    sector = *found;
+  }
+  std::vector<NodeId> sources;
+  for (const auto& ref : in.sources) {
+    auto id = Resolve(ref);
+    if (!id.ok()) return id.status().WithContext(fmt::format("source of {}", what));
+    AppendUnique(&sources, *id);
+  }
+
+  SV_ASSIGN_OR_RETURN(std::optional<NodeId> existing, core_.LookupKey(in.key));
+  std::optional<NodeRecord> old;
+  if (existing) {
+    SV_ASSIGN_OR_RETURN(old, core_.ReadNodeRecord(*existing));
+    if (!old) {
+      return Status::Corruption(fmt::format("dictionary names missing node {} for '{}'",
+                                            *existing, in.key));
+    }
+  } else if (in.kind.empty()) {
+    return Status::InvalidArgument(fmt::format("new {} needs a kind", what));
+  }
+
+  NodeRecord rec;
+  if (merge && old) {
+    rec = *old;
+    if (!in.name.empty()) rec.name = in.name;
+    if (sector != 0) rec.sector = sector;
+    for (const auto& alias : in.aliases) AppendUnique(&rec.aliases, alias);
+    for (NodeId s : sources) AppendUnique(&rec.sources, s);
+    rec.props = MergeProps(old->props, props);
+  } else {
+    rec.name = in.name.empty() ? in.key : in.name;
+    rec.sector = sector;
+    for (const auto& alias : in.aliases) AppendUnique(&rec.aliases, alias);
+    rec.sources = std::move(sources);
+    rec.props = std::move(props);
+    if (old) rec.kind = old->kind;  // replaced below when a kind is given
+  }
+  rec.key = in.key;
+  if (!in.kind.empty()) rec.kind = db_->symbols().Intern(SymbolSpace::kKind, in.kind);
+
+  if (old) {
+    rec.batch = old->batch;
+    if (rec == *old) return *existing;  // nothing changes: an idempotent re-import
+  }
+  rec.batch = counters_.next_batch_id;
+  const NodeId id = existing ? *existing : counters_.next_node_id++;
+  const std::string node_key = NodeKey(id);
+
+  // Name index: drop the folded forms the node loses, add those it gains.
+  std::set<std::string> old_names;
+  if (old) {
+    SV_ASSIGN_OR_RETURN(old_names, FoldedNames(*old));
+  }
+  SV_ASSIGN_OR_RETURN(std::set<std::string> new_names, FoldedNames(rec));
+  for (const auto& f : old_names) {
+    if (!new_names.count(f)) batch_.Delete(store().cf(kNames), NameKey(f, id));
+  }
+  for (const auto& f : new_names) {
+    if (!old_names.count(f)) batch_.Put(store().cf(kNames), NameKey(f, id), "");
+  }
+  // Kind and sector index.
+  auto reindex = [&](SymbolSpace space, SymbolId before, SymbolId after) {
+    if (before == after) return;
+    if (before != 0) batch_.Delete(store().cf(kNodeIndex), NodeIndexKey(space, before, id));
+    if (after != 0) batch_.Put(store().cf(kNodeIndex), NodeIndexKey(space, after, id), "");
+  };
+  reindex(SymbolSpace::kKind, old ? old->kind : 0, rec.kind);
+  reindex(SymbolSpace::kSector, old ? old->sector : 0, rec.sector);
+
+  if (!existing) {
+    batch_.Put(store().cf(kDict), in.key, node_key);
+    Apply({kNoNode, +1, 0});
+  }
+  batch_.Put(store().cf(kNodes), node_key, EncodeNode(rec));
+  return id;
+}
+
+Status TransactionImpl::DeleteNode(NodeId id) {
+  return Atomically([&]() -> Status {
+    SV_ASSIGN_OR_RETURN(std::optional<NodeRecord> rec, core_.ReadNodeRecord(id));
+    if (!rec) return Status::NotFound(fmt::format("unknown node id {}", id));
+
+    // Collect first: changing the batch under an open batch iterator is unsafe.
+    std::vector<std::pair<std::string, EdgeId>> edges;
+    {
+      auto cursor = core_.Edges(id, Direction::kBoth, std::nullopt);
+      for (; cursor->Valid(); cursor->Next()) {
+        const EdgeRef& e = cursor->edge();
+        edges.emplace_back(EncodeAdjKey({e.src, e.type, e.dst, e.rank}), e.id);
+      }
+      SV_RETURN_IF_ERROR(cursor->status());
+    }
+    for (const auto& [out_key, edge_id] : edges) SV_RETURN_IF_ERROR(RemoveEdge(out_key, edge_id));
+
+    SV_ASSIGN_OR_RETURN(std::set<std::string> names, FoldedNames(*rec));
+    for (const auto& f : names) batch_.Delete(store().cf(kNames), NameKey(f, id));
+    batch_.Delete(store().cf(kNodeIndex), NodeIndexKey(SymbolSpace::kKind, rec->kind, id));
+    if (rec->sector != 0) {
+      batch_.Delete(store().cf(kNodeIndex), NodeIndexKey(SymbolSpace::kSector, rec->sector, id));
+    }
+    batch_.Delete(store().cf(kDict), rec->key);
+    batch_.Delete(store().cf(kNodes), NodeKey(id));
+    Apply({kNoNode, -1, 0});
+    return Status::OK();
+  });
+}
+
+Result<EdgeId> TransactionImpl::PutEdge(const EdgeInput& input) {
+  return Atomically([&] { return WriteEdge(input); });
+}
+
+Result<EdgeId> TransactionImpl::WriteEdge(const EdgeInput& in) {
+  const std::string what =
+      fmt::format("edge {} -{}-> {}", Describe(in.src), in.type, Describe(in.dst));
+  if (in.type.empty()) return Status::InvalidArgument(fmt::format("{}: type is empty", what));
+  if (!IsValidText(in.type)) {
+    return Status::InvalidArgument(fmt::format("{}: type is not valid UTF-8 text", what));
+  }
+  if (in.weight && !std::isfinite(*in.weight)) {
+    return Status::InvalidArgument(fmt::format("{}: weight must be a finite number", what));
+  }
+  if (in.validity.from && in.validity.to && *in.validity.to < *in.validity.from) {
+    return Status::InvalidArgument(fmt::format("{}: valid_to {} is before valid_from {}", what,
+                                               in.validity.to->ToString(),
+                                               in.validity.from->ToString()));
+  }
+  SV_ASSIGN_OR_RETURN(std::string props, NormalizeProps(in.props, "properties of " + what));
+  auto src = Resolve(in.src);
+  if (!src.ok()) return src.status().WithContext(what);
+  auto dst = Resolve(in.dst);
+  if (!dst.ok()) return dst.status().WithContext(what);
+  std::vector<NodeId> sources;
+  for (const auto& ref : in.sources) {
+    auto id = Resolve(ref);
+    if (!id.ok()) return id.status().WithContext(fmt::format("source of {}", what));
+    AppendUnique(&sources, *id);
+  }
+
+  const SymbolId type = db_->symbols().Intern(SymbolSpace::kEdgeType, in.type);
+  const std::string out_key = EncodeAdjKey({*src, type, *dst, in.rank});
+  EdgeHeader header{0, in.weight, in.validity};
+  EdgeTail tail{counters_.next_batch_id, std::move(sources), std::move(props)};
+
+  std::string old_value;
+  rocksdb::Status s = reader_.Get(kOut, out_key, &old_value);
+  if (s.ok()) {
+    EdgeHeader old_header;
+    EdgeTail old_tail;
+    if (!DecodeOutValue(old_value, &old_header, &old_tail)) {
+      return Status::Corruption(fmt::format("{}: malformed stored edge", what));
+    }
+    header.id = old_header.id;
+    tail.batch = old_tail.batch;
+    if (header == old_header && tail == old_tail) return header.id;  // unchanged
+    tail.batch = counters_.next_batch_id;
+  } else if (s.IsNotFound()) {
+    header.id = counters_.next_edge_id++;
+    batch_.Put(store().cf(kEdges), EdgeIdKey(header.id), out_key);
+    Apply({*src, +1, 0});
+    Apply({*dst, 0, +1});
+    Apply({kNoNode, 0, +1});
+  } else {
+    return FromRocks(s, what);
+  }
+  batch_.Put(store().cf(kOut), out_key, EncodeOutValue(header, tail));
+  batch_.Put(store().cf(kIn), EncodeAdjKey({*dst, type, *src, in.rank}), EncodeInValue(header));
+  return header.id;
+}
+
+Status TransactionImpl::RemoveEdge(const std::string& out_key, EdgeId id) {
+  AdjKey a = DecodeAdjKey(out_key);
+  batch_.Delete(store().cf(kOut), out_key);
+  batch_.Delete(store().cf(kIn), EncodeAdjKey({a.other, a.type, a.node, a.rank}));
+  batch_.Delete(store().cf(kEdges), EdgeIdKey(id));
+  Apply({a.node, -1, 0});
+  Apply({a.other, 0, -1});
+  Apply({kNoNode, 0, -1});
+  return Status::OK();
+}
+
+Status TransactionImpl::DeleteEdge(EdgeId id) {
+  return Atomically([&]() -> Status {
+    SV_ASSIGN_OR_RETURN(std::optional<std::string> out_key, core_.OutKeyOf(id));
+    if (!out_key) return Status::NotFound(fmt::format("unknown edge id {}", id));
+    return RemoveEdge(*out_key, id);
+  });
+}
+
+Status TransactionImpl::AddSector(std::string_view name) {
+  SV_RETURN_IF_ERROR(CheckOpen());
+  if (name.empty() || !IsValidText(name)) {
+    return Status::InvalidArgument("sector name must be non-empty UTF-8 text");
+  }
+  if (db_->symbols().Find(SymbolSpace::kSector, name)) return Status::OK();
+  db_->symbols().Intern(SymbolSpace::kSector, name);
+  // The name is persisted with this commit (or a later one); a marker write
+  // makes the transaction non-empty so that Commit() writes it.
+  batch_.Put(store().cf(kMeta), meta::SymbolByName(SymbolSpace::kSector, name),
+             [&] {
+               std::string v;
+               PutFixed32BE(&v, *db_->symbols().Find(SymbolSpace::kSector, name));
+               return v;
+             }());
+  return Status::OK();
+}
+
+void TransactionImpl::SetSavepoint() {
+  batch_.SetSavePoint();
+  savepoints_.push_back({undo_.size(), counters_});
+}
+
+Status TransactionImpl::RollbackToSavepoint() {
+  SV_RETURN_IF_ERROR(CheckOpen());
+  if (savepoints_.empty()) return Status::NotFound("no savepoint to roll back to");
+  batch_.RollbackToSavePoint().PermitUncheckedError();
+  batch_.SetSavePoint();  // SQL keeps the savepoint after ROLLBACK TO
+  UndoTo(savepoints_.back().undo_size);
+  counters_ = savepoints_.back().counters;
+  return Status::OK();
+}
+
+Status TransactionImpl::ReleaseSavepoint() {
+  SV_RETURN_IF_ERROR(CheckOpen());
+  if (savepoints_.empty()) return Status::NotFound("no savepoint to release");
+  batch_.PopSavePoint().PermitUncheckedError();
+  savepoints_.pop_back();
+  return Status::OK();
+}
+
+Result<Degree> TransactionImpl::GetDegree(NodeId id) const {
+  SV_ASSIGN_OR_RETURN(Degree d, core_.GetDegree(id));
+  auto it = degree_delta_.find(id);
+  if (it != degree_delta_.end()) {
+    d.out = static_cast<uint64_t>(static_cast<int64_t>(d.out) + it->second.first);
+    d.in = static_cast<uint64_t>(static_cast<int64_t>(d.in) + it->second.second);
+  }
+  return d;
+}
+
+Result<GraphCounts> TransactionImpl::Counts() const {
+  SV_ASSIGN_OR_RETURN(GraphCounts c, core_.Counts());
+  c.nodes = static_cast<uint64_t>(static_cast<int64_t>(c.nodes) + node_delta_);
+  c.edges = static_cast<uint64_t>(static_cast<int64_t>(c.edges) + edge_delta_);
+  return c;
+}
+
+Status TransactionImpl::Commit() {
+  SV_RETURN_IF_ERROR(CheckOpen());
+  if (empty()) {
+    Finish(nullptr);
+    return Status::OK();
+  }
+  auto cf = [this](Cf c) { return store().cf(c); };
+  auto put64 = [&](Cf c, std::string_view key, uint64_t v) {
+    std::string enc;
+    PutFixed64BE(&enc, v);
+    batch_.Put(cf(c), key, enc);
+  };
+
+  // Degree counters: committed value plus this transaction's delta.
+  for (const auto& [node, delta] : degree_delta_) {
+    if (delta.first == 0 && delta.second == 0) continue;
+    auto base = core_.GetDegree(node);
+    if (!base.ok()) {
+      Rollback();
+      return base.status();
+    }
+    int64_t out = static_cast<int64_t>(base->out) + delta.first;
+    int64_t in = static_cast<int64_t>(base->in) + delta.second;
+    if (out < 0 || in < 0) {
+      Rollback();
+      return Status::Internal(fmt::format("degree of node {} would become negative", node));
+    }
+    if (out == 0 && in == 0) {
+      batch_.Delete(cf(kDegree), NodeKey(node));
+    } else {
+      std::string v;
+      PutFixed64BE(&v, static_cast<uint64_t>(out));
+      PutFixed64BE(&v, static_cast<uint64_t>(in));
+      batch_.Put(cf(kDegree), NodeKey(node), v);
+    }
+  }
+  auto counts = Counts();
+  if (!counts.ok()) {
+    Rollback();
+    return counts.status();
+  }
+  put64(kMeta, meta::kNodeCount, counts->nodes);
+  put64(kMeta, meta::kEdgeCount, counts->edges);
+
+  Counters next = counters_;
+  const BatchId batch_id = next.next_batch_id++;
+  put64(kMeta, meta::kNextNodeId, next.next_node_id);
+  put64(kMeta, meta::kNextEdgeId, next.next_edge_id);
+  put64(kMeta, meta::kNextBatchId, next.next_batch_id);
+  nlohmann::json record = {
+      {"label", label_},
+      {"committed_at", std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count()}};
+  batch_.Put(cf(kMeta), meta::Batch(batch_id),
+             record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  auto symbols = db_->symbols().AddUnpersisted(&batch_, cf(kMeta));
+
+  rocksdb::WriteOptions wo;
+  wo.sync = store().sync_commits();
+  rocksdb::Status s = store().db()->Write(wo, batch_.GetWriteBatch());
+  if (!s.ok()) {
+    Rollback();
+    return FromRocks(s, fmt::format("cannot commit to graph '{}'", store().path()));
+  }
+  db_->symbols().MarkPersisted(symbols);
+  Finish(&next);
+  return Status::OK();
+}
+
+void TransactionImpl::Rollback() {
+  if (finished_) return;
+  batch_.Clear();
+  Finish(nullptr);
+}
+
+void TransactionImpl::Finish(const Counters* committed) {
+  finished_ = true;
+  degree_delta_.clear();
+  undo_.clear();
+  savepoints_.clear();
+  db_->EndTransaction(committed);
+}
+
+}  // namespace samverkan::storage

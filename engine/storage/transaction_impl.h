@@ -1,0 +1,84 @@
+// TransactionImpl: writes go into a RocksDB WriteBatchWithIndex, which both
+// makes them atomic at commit and lets reads see them before.
+//
+// Degree counters and graph counts are not written per edge: a transaction
+// keeps deltas in memory and writes each changed counter once at commit.
+// Undoing a savepoint replays an undo log of those deltas backwards.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include "samverkan/transaction.h"
+#include "storage/db_impl.h"
+#include "storage/reader.h"
+#include "storage/view_core.h"
+
+namespace samverkan::storage {
+
+class TransactionImpl final : public ViewOn<Transaction> {
+ public:
+  TransactionImpl(DbImpl* db, std::string label);
+  ~TransactionImpl() override;
+
+  Result<NodeId> PutNode(const NodeInput& input) override;
+  Result<NodeId> MergeNode(const NodeInput& input) override;
+  Status DeleteNode(NodeId id) override;
+  Result<EdgeId> PutEdge(const EdgeInput& input) override;
+  Status DeleteEdge(EdgeId id) override;
+  Status AddSector(std::string_view name) override;
+  void SetSavepoint() override;
+  Status RollbackToSavepoint() override;
+  Status ReleaseSavepoint() override;
+  Status Commit() override;
+  void Rollback() override;
+  bool empty() const override { return batch_.GetWriteBatch()->Count() == 0; }
+
+  Result<Degree> GetDegree(NodeId id) const override;
+  Result<GraphCounts> Counts() const override;
+
+ protected:
+  const ViewCore& core() const override { return core_; }
+
+ private:
+  // A change to one node's degree (node != 0) or to the graph counts (node == 0).
+  struct Delta {
+    NodeId node;
+    int64_t a;  // out-degree, or node count
+    int64_t b;  // in-degree, or edge count
+  };
+  struct Savepoint {
+    size_t undo_size;
+    Counters counters;
+  };
+
+  Result<NodeId> WriteNode(const NodeInput& input, bool merge);
+  Result<EdgeId> WriteEdge(const EdgeInput& input);
+  Status RemoveEdge(const std::string& out_key, EdgeId id);
+  void Apply(Delta d);
+  Status CheckOpen() const;
+  // Runs `op`; if it fails, undoes whatever it wrote.
+  template <typename Op>
+  auto Atomically(Op op) -> decltype(op());
+  void UndoTo(size_t undo_size);
+  void Finish(const Counters* committed);
+  RocksStore& store() const { return db_->store(); }
+
+  DbImpl* db_;
+  std::string label_;
+  mutable rocksdb::WriteBatchWithIndex batch_;  // mutable: reads index it too
+  BatchReader reader_;
+  ViewCore core_;
+  Counters counters_;
+  std::unordered_map<NodeId, std::pair<int64_t, int64_t>> degree_delta_;
+  int64_t node_delta_ = 0;
+  int64_t edge_delta_ = 0;
+  std::vector<Delta> undo_;
+  std::vector<Savepoint> savepoints_;
+  bool finished_ = false;
+};
+
+}  // namespace samverkan::storage

@@ -1,0 +1,79 @@
+// Name folding with utf8proc: a small, well-kept library (Julia's) that does
+// exactly Unicode normalisation, case folding and mark stripping, without
+// pulling in all of ICU.
+#include <cstdlib>
+#include <memory>
+
+#include <utf8proc.h>
+
+#include "samverkan/text.h"
+
+namespace samverkan {
+namespace {
+
+bool IsSeparator(utf8proc_int32_t cp) {
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_ZS:
+    case UTF8PROC_CATEGORY_ZL:
+    case UTF8PROC_CATEGORY_ZP:
+    case UTF8PROC_CATEGORY_CC:
+    case UTF8PROC_CATEGORY_PC:
+    case UTF8PROC_CATEGORY_PD:
+    case UTF8PROC_CATEGORY_PS:
+    case UTF8PROC_CATEGORY_PE:
+    case UTF8PROC_CATEGORY_PI:
+    case UTF8PROC_CATEGORY_PF:
+    case UTF8PROC_CATEGORY_PO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+Result<std::string> FoldName(std::string_view text) {
+  utf8proc_uint8_t* mapped = nullptr;
+  const auto options = static_cast<utf8proc_option_t>(
+      UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD |
+      UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+  utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                   static_cast<utf8proc_ssize_t>(text.size()), &mapped, options);
+  if (n < 0) return Status::InvalidArgument("name is not valid UTF-8");
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
+
+  std::string out;
+  out.reserve(static_cast<size_t>(n));
+  bool pending_space = false;
+  utf8proc_ssize_t pos = 0;
+  while (pos < n) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t len = utf8proc_iterate(mapped + pos, n - pos, &cp);
+    if (len <= 0) return Status::InvalidArgument("name is not valid UTF-8");
+    if (IsSeparator(cp)) {
+      pending_space = !out.empty();
+    } else {
+      if (pending_space) out.push_back(' ');
+      pending_space = false;
+      out.append(reinterpret_cast<const char*>(mapped + pos), static_cast<size_t>(len));
+    }
+    pos += len;
+  }
+  return out;
+}
+
+bool IsValidText(std::string_view text) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  auto n = static_cast<utf8proc_ssize_t>(text.size());
+  utf8proc_ssize_t pos = 0;
+  while (pos < n) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t len = utf8proc_iterate(p + pos, n - pos, &cp);
+    if (len <= 0 || cp == 0) return false;
+    pos += len;
+  }
+  return true;
+}
+
+}  // namespace samverkan
