@@ -67,6 +67,7 @@ auto TransactionImpl::Atomically(Op op) -> decltype(op()) {
     batch_.PopSavePoint().PermitUncheckedError();
   } else {
     batch_.RollbackToSavePoint().PermitUncheckedError();
+    ForgetResolved();
     UndoTo(undo_size);
     counters_ = counters;
   }
@@ -212,6 +213,7 @@ Status TransactionImpl::DeleteNode(NodeId id) {
   return Atomically([&]() -> Status {
     SV_ASSIGN_OR_RETURN(std::optional<NodeRecord> rec, core_.ReadNodeRecord(id));
     if (!rec) return Status::NotFound(fmt::format("unknown node id {}", id));
+    ForgetResolved();
 
     // Collect first: changing the batch under an open batch iterator is unsafe.
     std::vector<std::pair<std::string, EdgeId>> edges;
@@ -258,9 +260,9 @@ Result<EdgeId> TransactionImpl::WriteEdge(const EdgeInput& in) {
                                                in.validity.from->ToString()));
   }
   SV_ASSIGN_OR_RETURN(std::string props, NormalizeProps(in.props, "properties of " + what));
-  auto src = Resolve(in.src);
+  auto src = ResolveCached(in.src);
   if (!src.ok()) return src.status().WithContext(what);
-  auto dst = Resolve(in.dst);
+  auto dst = ResolveCached(in.dst);
   if (!dst.ok()) return dst.status().WithContext(what);
   std::vector<NodeId> sources;
   for (const auto& ref : in.sources) {
@@ -298,6 +300,25 @@ Result<EdgeId> TransactionImpl::WriteEdge(const EdgeInput& in) {
   batch_.Put(store().cf(kOut), out_key, EncodeOutValue(header, tail));
   batch_.Put(store().cf(kIn), EncodeAdjKey({*dst, type, *src, in.rank}), EncodeInValue(header));
   return header.id;
+}
+
+Result<NodeId> TransactionImpl::ResolveCached(const NodeRef& ref) {
+  if (!ref.key.empty()) {
+    if (auto it = known_keys_.find(ref.key); it != known_keys_.end()) return it->second;
+    SV_ASSIGN_OR_RETURN(NodeId id, FindKey(ref.key));
+    known_keys_.emplace(ref.key, id);
+    return id;
+  }
+  if (known_ids_.count(ref.id)) return ref.id;
+  SV_ASSIGN_OR_RETURN(std::optional<NodeRecord> rec, core_.ReadNodeRecord(ref.id));
+  if (!rec) return Status::NotFound(fmt::format("unknown node id {}", ref.id));
+  known_ids_.insert(ref.id);
+  return ref.id;
+}
+
+void TransactionImpl::ForgetResolved() {
+  known_ids_.clear();
+  known_keys_.clear();
 }
 
 Status TransactionImpl::RemoveEdge(const std::string& out_key, EdgeId id) {
@@ -347,6 +368,7 @@ Status TransactionImpl::RollbackToSavepoint() {
   if (savepoints_.empty()) return Status::NotFound("no savepoint to roll back to");
   batch_.RollbackToSavePoint().PermitUncheckedError();
   batch_.SetSavePoint();  // SQL keeps the savepoint after ROLLBACK TO
+  ForgetResolved();
   UndoTo(savepoints_.back().undo_size);
   counters_ = savepoints_.back().counters;
   return Status::OK();

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <rocksdb/utilities/write_batch_with_index.h>
@@ -58,6 +59,10 @@ class TransactionImpl final : public ViewOn<Transaction> {
   Result<NodeId> WriteNode(const NodeInput& input, bool merge);
   Result<EdgeId> WriteEdge(const EdgeInput& input);
   Status RemoveEdge(const std::string& out_key, EdgeId id);
+  // Resolve(), remembering answers: bulk edge writes name the same
+  // endpoints again and again.
+  Result<NodeId> ResolveCached(const NodeRef& ref);
+  void ForgetResolved();
   void Apply(Delta d);
   Status CheckOpen() const;
   // Runs `op`; if it fails, undoes whatever it wrote.
@@ -78,6 +83,10 @@ class TransactionImpl final : public ViewOn<Transaction> {
   int64_t edge_delta_ = 0;
   std::vector<Delta> undo_;
   std::vector<Savepoint> savepoints_;
+  // Nodes known to exist in this transaction, by id and by key. Cleared by
+  // anything that can make a node vanish (delete, rollback).
+  std::unordered_set<NodeId> known_ids_;
+  std::unordered_map<std::string, NodeId> known_keys_;
   bool finished_ = false;
 };
 

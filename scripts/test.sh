@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine:
+#   1. installs missing packages (scripts/install-deps.sh),
+#   2. builds with -Werror and runs every test (GoogleTest, SQL-level tests
+#      through the sqlite3 shell and Python's sqlite3),
+#   3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and
+#      runs the tests again (skip with SAMVERKAN_SKIP_SANITIZE=1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${JOBS:-2}
+
+scripts/install-deps.sh
+
+run_suite() {  # build-dir, extra cmake args...
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja -DSAMVERKAN_WERROR=ON -DSAMVERKAN_BUILD_BENCH=ON "$@" >/dev/null
+  ninja -C "$dir" -j "$jobs"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs"
+}
+
+echo "== build and test (RelWithDebInfo, -Werror)"
+run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+if [ "${SAMVERKAN_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== build and test under ASan + UBSan"
+  # RocksDB's own library is not instrumented; LeakSanitizer would report
+  # its deliberate process-lifetime allocations, so leaks are not checked.
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DSAMVERKAN_SANITIZE=ON \
+      -DSAMVERKAN_BUILD_BENCH=OFF
+fi
+echo "== all tests passed"
