@@ -9,6 +9,8 @@
 
 namespace samverkan::storage {
 
+// --- SymbolTable ----------------------------------------------------------
+
 size_t SymbolTable::Index(SymbolSpace s) {
   switch (s) {
     case SymbolSpace::kKind: return 0;
@@ -39,21 +41,29 @@ std::vector<std::string> SymbolTable::Names(SymbolSpace s) const {
   return {sp.names.begin(), sp.names.end()};
 }
 
-SymbolId SymbolTable::AddLocked(Space& sp, std::string_view name, bool persisted) {
-  sp.names.emplace_back(name);
-  sp.persisted.push_back(persisted);
-  auto id = static_cast<SymbolId>(sp.names.size());
-  sp.ids.emplace(std::string(name), id);
-  return id;
+size_t SymbolTable::Size(SymbolSpace s) const {
+  std::shared_lock lock(mu_);
+  return space(s).names.size();
 }
 
-SymbolId SymbolTable::Intern(SymbolSpace s, std::string_view name) {
-  if (auto id = Find(s, name)) return *id;
+void SymbolTable::Publish(SymbolSpace s, SymbolId first_id,
+                          const std::vector<std::string>& names) {
   std::unique_lock lock(mu_);
   Space& sp = space(s);
-  auto it = sp.ids.find(std::string(name));
-  if (it != sp.ids.end()) return it->second;
-  return AddLocked(sp, name, /*persisted=*/false);
+  for (size_t i = 0; i < names.size(); ++i) {
+    // first_id is Size() + 1 by contract: one writer per Db at a time.
+    sp.names.push_back(names[i]);
+    sp.ids.emplace(names[i], static_cast<SymbolId>(first_id + i));
+  }
+}
+
+void SymbolTable::Unpublish(SymbolSpace s, size_t count) {
+  std::unique_lock lock(mu_);
+  Space& sp = space(s);
+  for (size_t i = 0; i < count && !sp.names.empty(); ++i) {
+    sp.ids.erase(sp.names.back());
+    sp.names.pop_back();
+  }
 }
 
 Status SymbolTable::Load(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta_cf) {
@@ -77,44 +87,103 @@ Status SymbolTable::Load(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta_cf) 
     }
     Space& sp = space(s);
     if (id <= sp.names.size()) {
-      // Known already (a reload), possibly interned here before it was
-      // persisted by another process: the persisted name must agree.
       if (sp.names[id - 1] != it->value().ToStringView()) {
-        return Status::Corruption(fmt::format("symbol {} changed name", id));
+        return Status::Corruption(fmt::format("symbol {} changed its name", id));
       }
-      sp.persisted[id - 1] = true;
-      continue;
+      continue;  // known already: a reload
     }
     if (id != sp.names.size() + 1) {
       return Status::Corruption(fmt::format("symbol ids are not dense at {}", id));
     }
-    AddLocked(sp, it->value().ToStringView(), /*persisted=*/true);
+    sp.names.emplace_back(it->value().ToStringView());
+    sp.ids.emplace(sp.names.back(), id);
   }
+  if (!it->status().ok()) return Status::IOError(it->status().ToString());
   return Status::OK();
 }
 
-std::vector<std::pair<SymbolSpace, SymbolId>> SymbolTable::AddUnpersisted(
-    rocksdb::WriteBatchBase* batch, rocksdb::ColumnFamilyHandle* meta_cf) const {
-  std::shared_lock lock(mu_);
-  std::vector<std::pair<SymbolSpace, SymbolId>> out;
-  for (auto s : {SymbolSpace::kKind, SymbolSpace::kSector, SymbolSpace::kEdgeType}) {
+// --- PendingSymbols --------------------------------------------------------
+
+int PendingSymbols::Slot(SymbolSpace s) {
+  switch (s) {
+    case SymbolSpace::kKind: return 0;
+    case SymbolSpace::kSector: return 1;
+    case SymbolSpace::kEdgeType: return 2;
+  }
+  return 0;
+}
+
+std::optional<SymbolId> PendingSymbols::Find(SymbolSpace s, std::string_view name) const {
+  if (auto id = committed_->Find(s, name)) return id;
+  const Space& sp = space(s);
+  auto it = sp.ids.find(std::string(name));
+  if (it == sp.ids.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string_view PendingSymbols::Name(SymbolSpace s, SymbolId id) const {
+  const Space& sp = space(s);
+  if (!sp.names.empty() && id > sp.base) {
+    return id - sp.base <= sp.names.size() ? std::string_view(sp.names[id - sp.base - 1])
+                                           : std::string_view();
+  }
+  return committed_->Name(s, id);
+}
+
+std::vector<std::string> PendingSymbols::Names(SymbolSpace s) const {
+  std::vector<std::string> out = committed_->Names(s);
+  const Space& sp = space(s);
+  out.insert(out.end(), sp.names.begin(), sp.names.end());
+  return out;
+}
+
+SymbolId PendingSymbols::Intern(SymbolSpace s, std::string_view name) {
+  if (auto id = Find(s, name)) return *id;
+  Space& sp = space(s);
+  if (sp.names.empty()) sp.base = static_cast<SymbolId>(committed_->Size(s));
+  sp.names.emplace_back(name);
+  auto id = static_cast<SymbolId>(sp.base + sp.names.size());
+  sp.ids.emplace(std::string(name), id);
+  return id;
+}
+
+PendingSymbols::Mark PendingSymbols::mark() const {
+  return {spaces_[0].names.size(), spaces_[1].names.size(), spaces_[2].names.size()};
+}
+
+void PendingSymbols::RollbackTo(const Mark& mark) {
+  for (size_t i = 0; i < spaces_.size(); ++i) {
+    Space& sp = spaces_[i];
+    while (sp.names.size() > mark[i]) {
+      sp.ids.erase(sp.names.back());
+      sp.names.pop_back();
+    }
+  }
+}
+
+void PendingSymbols::WriteTo(rocksdb::WriteBatchBase* batch,
+                             rocksdb::ColumnFamilyHandle* meta_cf) const {
+  for (SymbolSpace s : kSpaces) {
     const Space& sp = space(s);
     for (size_t i = 0; i < sp.names.size(); ++i) {
-      if (sp.persisted[i]) continue;
-      auto id = static_cast<SymbolId>(i + 1);
+      auto id = static_cast<SymbolId>(sp.base + i + 1);
       std::string idv;
       PutFixed32BE(&idv, id);
       batch->Put(meta_cf, meta::SymbolByName(s, sp.names[i]), idv).PermitUncheckedError();
       batch->Put(meta_cf, meta::SymbolById(s, id), sp.names[i]).PermitUncheckedError();
-      out.emplace_back(s, id);
     }
   }
-  return out;
 }
 
-void SymbolTable::MarkPersisted(const std::vector<std::pair<SymbolSpace, SymbolId>>& written) {
-  std::unique_lock lock(mu_);
-  for (auto [s, id] : written) space(s).persisted[id - 1] = true;
+void PendingSymbols::Publish() {
+  for (SymbolSpace s : kSpaces) {
+    const Space& sp = space(s);
+    if (!sp.names.empty()) committed_->Publish(s, sp.base + 1, sp.names);
+  }
+}
+
+void PendingSymbols::Unpublish() {
+  for (SymbolSpace s : kSpaces) committed_->Unpublish(s, space(s).names.size());
 }
 
 }  // namespace samverkan::storage

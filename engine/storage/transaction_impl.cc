@@ -43,8 +43,9 @@ TransactionImpl::TransactionImpl(DbImpl* db, std::string label)
     : db_(db),
       label_(std::move(label)),
       batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
+      symbols_(&db->symbols()),
       reader_(&db->store(), &batch_),
-      core_(&reader_, &db->symbols()),
+      core_(&reader_, &symbols_),
       counters_(db->counters()) {}
 
 TransactionImpl::~TransactionImpl() {
@@ -62,6 +63,7 @@ auto TransactionImpl::Atomically(Op op) -> decltype(op()) {
   batch_.SetSavePoint();
   const size_t undo_size = undo_.size();
   const Counters counters = counters_;
+  const PendingSymbols::Mark symbols = symbols_.mark();
   auto result = op();
   if (result.ok()) {
     batch_.PopSavePoint().PermitUncheckedError();
@@ -70,6 +72,7 @@ auto TransactionImpl::Atomically(Op op) -> decltype(op()) {
     ForgetResolved();
     UndoTo(undo_size);
     counters_ = counters;
+    symbols_.RollbackTo(symbols);
   }
   return result;
 }
@@ -126,11 +129,11 @@ Result<NodeId> TransactionImpl::WriteNode(const NodeInput& in, bool merge) {
   SV_ASSIGN_OR_RETURN(std::string props, NormalizeProps(in.props, "properties of " + what));
   SymbolId sector = 0;
   if (!in.sector.empty()) {
-    auto found = db_->symbols().Find(SymbolSpace::kSector, in.sector);
+    auto found = symbols_.Find(SymbolSpace::kSector, in.sector);
     if (!found) {
       return Status::InvalidArgument(fmt::format(
           "unknown sector '{}' for {}; the graph's sectors are: {}", in.sector, what,
-          fmt::join(db_->symbols().Names(SymbolSpace::kSector), ", ")));
+          fmt::join(symbols_.Names(SymbolSpace::kSector), ", ")));
     }
     sector = *found;
   }
@@ -170,7 +173,7 @@ Result<NodeId> TransactionImpl::WriteNode(const NodeInput& in, bool merge) {
     if (old) rec.kind = old->kind;  // replaced below when a kind is given
   }
   rec.key = in.key;
-  if (!in.kind.empty()) rec.kind = db_->symbols().Intern(SymbolSpace::kKind, in.kind);
+  if (!in.kind.empty()) rec.kind = symbols_.Intern(SymbolSpace::kKind, in.kind);
 
   if (old) {
     rec.batch = old->batch;
@@ -271,7 +274,7 @@ Result<EdgeId> TransactionImpl::WriteEdge(const EdgeInput& in) {
     AppendUnique(&sources, *id);
   }
 
-  const SymbolId type = db_->symbols().Intern(SymbolSpace::kEdgeType, in.type);
+  const SymbolId type = symbols_.Intern(SymbolSpace::kEdgeType, in.type);
   const std::string out_key = EncodeAdjKey({*src, type, *dst, in.rank});
   EdgeHeader header{0, in.weight, in.validity};
   EdgeTail tail{counters_.next_batch_id, std::move(sources), std::move(props)};
@@ -345,22 +348,13 @@ Status TransactionImpl::AddSector(std::string_view name) {
   if (name.empty() || !IsValidText(name)) {
     return Status::InvalidArgument("sector name must be non-empty UTF-8 text");
   }
-  if (db_->symbols().Find(SymbolSpace::kSector, name)) return Status::OK();
-  db_->symbols().Intern(SymbolSpace::kSector, name);
-  // The name is persisted with this commit (or a later one); a marker write
-  // makes the transaction non-empty so that Commit() writes it.
-  batch_.Put(store().cf(kMeta), meta::SymbolByName(SymbolSpace::kSector, name),
-             [&] {
-               std::string v;
-               PutFixed32BE(&v, *db_->symbols().Find(SymbolSpace::kSector, name));
-               return v;
-             }());
+  symbols_.Intern(SymbolSpace::kSector, name);
   return Status::OK();
 }
 
 void TransactionImpl::SetSavepoint() {
   batch_.SetSavePoint();
-  savepoints_.push_back({undo_.size(), counters_});
+  savepoints_.push_back({undo_.size(), counters_, symbols_.mark()});
 }
 
 Status TransactionImpl::RollbackToSavepoint() {
@@ -371,6 +365,7 @@ Status TransactionImpl::RollbackToSavepoint() {
   ForgetResolved();
   UndoTo(savepoints_.back().undo_size);
   counters_ = savepoints_.back().counters;
+  symbols_.RollbackTo(savepoints_.back().symbols);
   return Status::OK();
 }
 
@@ -455,16 +450,17 @@ Status TransactionImpl::Commit() {
                            .count()}};
   batch_.Put(cf(kMeta), meta::Batch(batch_id),
              record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  auto symbols = db_->symbols().AddUnpersisted(&batch_, cf(kMeta));
+  symbols_.WriteTo(&batch_, cf(kMeta));
+  symbols_.Publish();
 
   rocksdb::WriteOptions wo;
   wo.sync = store().sync_commits();
   rocksdb::Status s = store().db()->Write(wo, batch_.GetWriteBatch());
   if (!s.ok()) {
+    symbols_.Unpublish();
     Rollback();
     return FromRocks(s, fmt::format("cannot commit to graph '{}'", store().path()));
   }
-  db_->symbols().MarkPersisted(symbols);
   Finish(&next);
   return Status::OK();
 }
@@ -472,6 +468,7 @@ Status TransactionImpl::Commit() {
 void TransactionImpl::Rollback() {
   if (finished_) return;
   batch_.Clear();
+  symbols_.Clear();
   Finish(nullptr);
 }
 

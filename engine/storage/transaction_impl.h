@@ -36,7 +36,9 @@ class TransactionImpl final : public ViewOn<Transaction> {
   Status ReleaseSavepoint() override;
   Status Commit() override;
   void Rollback() override;
-  bool empty() const override { return batch_.GetWriteBatch()->Count() == 0; }
+  bool empty() const override {
+    return batch_.GetWriteBatch()->Count() == 0 && symbols_.mark() == PendingSymbols::Mark{};
+  }
 
   Result<Degree> GetDegree(NodeId id) const override;
   Result<GraphCounts> Counts() const override;
@@ -54,6 +56,7 @@ class TransactionImpl final : public ViewOn<Transaction> {
   struct Savepoint {
     size_t undo_size;
     Counters counters;
+    PendingSymbols::Mark symbols;
   };
 
   Result<NodeId> WriteNode(const NodeInput& input, bool merge);
@@ -75,6 +78,7 @@ class TransactionImpl final : public ViewOn<Transaction> {
   DbImpl* db_;
   std::string label_;
   mutable rocksdb::WriteBatchWithIndex batch_;  // mutable: reads index it too
+  PendingSymbols symbols_;
   BatchReader reader_;
   ViewCore core_;
   Counters counters_;

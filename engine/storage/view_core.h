@@ -20,7 +20,7 @@ namespace samverkan::storage {
 
 class ViewCore {
  public:
-  ViewCore(const Reader* reader, const SymbolTable* symbols)
+  ViewCore(const Reader* reader, const Schema* symbols)
       : reader_(reader), symbols_(symbols) {}
 
   Result<Node> GetNode(NodeId id) const;
@@ -35,7 +35,7 @@ class ViewCore {
                                          uint32_t rank) const;
   Result<Degree> GetDegree(NodeId id) const;
   Result<GraphCounts> Counts() const;
-  const SymbolTable& schema() const { return *symbols_; }
+  const Schema& schema() const { return *symbols_; }
 
   // --- for the storage layer ---
   // The stored record, or nullopt when there is no such node.
@@ -50,7 +50,7 @@ class ViewCore {
 
  private:
   const Reader* reader_;
-  const SymbolTable* symbols_;
+  const Schema* symbols_;
 };
 
 // Implements `Interface`'s GraphView methods by forwarding to core().
