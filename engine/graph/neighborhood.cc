@@ -1,46 +1,38 @@
-#include <unordered_set>
-
-#include "graph/edge_filter.h"
+#include "graph/traversal_impl.h"
 #include "samverkan/traversal.h"
 
 namespace samverkan {
+namespace {
+
+template <typename Adj>
+Result<std::vector<Reached>> Run(const Adj& adj, const Schema& schema, NodeId start,
+                                 const TraversalSpec& spec) {
+  std::vector<SymbolId> kinds;
+  for (const auto& name : spec.node_kinds) {
+    if (auto id = schema.Find(SymbolSpace::kKind, name)) kinds.push_back(*id);
+  }
+  if (!spec.node_kinds.empty() && kinds.empty()) {
+    // Only unknown kinds: nothing can match, but the start must still exist.
+    SV_RETURN_IF_ERROR(adj.Find(start).status());
+    return std::vector<Reached>();
+  }
+  return graph::NeighborhoodOn(adj, start, spec.max_depth,
+                               spec.node_kinds.empty() ? nullptr : &kinds, spec.include_start);
+}
+
+}  // namespace
 
 Result<std::vector<Reached>> Neighborhood(const GraphView& view, NodeId start,
                                           const TraversalSpec& spec) {
-  SV_RETURN_IF_ERROR(view.GetNode(start).status());
-  graph::ResolvedEdgeFilter filter(view, spec.edges);
+  return Run(graph::ViewAdjacency(view, spec.edges), view.schema(), start, spec);
+}
 
-  std::vector<Reached> reached;
-  if (spec.include_start) reached.push_back({start, 0, kNoNode, {}});
-  std::unordered_set<NodeId> visited{start};
-  std::vector<NodeId> frontier{start}, next;
-  for (uint32_t depth = 1; depth <= spec.max_depth && !frontier.empty(); ++depth) {
-    next.clear();
-    for (NodeId u : frontier) {
-      SV_RETURN_IF_ERROR(filter.ForEach(u, [&](const EdgeRef& e) {
-        NodeId v = e.Other(u);
-        if (visited.insert(v).second) {
-          next.push_back(v);
-          reached.push_back({v, depth, u, e});
-        }
-        return true;
-      }));
-    }
-    frontier.swap(next);
+Result<std::vector<Reached>> Neighborhood(const CsrGraph& csr, const Schema& schema,
+                                          NodeId start, const TraversalSpec& spec) {
+  if (spec.edges.valid_on != csr.spec().valid_on) {
+    return Status::InvalidArgument("the CSR snapshot was built for another valid_on date");
   }
-
-  if (spec.node_kinds.empty()) return reached;
-  std::vector<Reached> kept;
-  for (const Reached& r : reached) {
-    SV_ASSIGN_OR_RETURN(Node n, view.GetNode(r.node));
-    for (const auto& kind : spec.node_kinds) {
-      if (n.kind == kind) {
-        kept.push_back(r);
-        break;
-      }
-    }
-  }
-  return kept;
+  return Run(graph::CsrAdjacency(csr, schema, spec.edges), schema, start, spec);
 }
 
 }  // namespace samverkan

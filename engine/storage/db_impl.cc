@@ -97,6 +97,27 @@ std::unique_ptr<Snapshot> DbImpl::GetSnapshot() const {
   return std::make_unique<SnapshotImpl>(store_.get(), &symbols_);
 }
 
+Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
+  constexpr size_t kMaxCached = 4;
+  std::lock_guard lock(csr_mu_);
+  const uint64_t latest = LatestSequence();
+  // Entries built before the latest commit can never be used again.
+  std::erase_if(csr_cache_, [&](const CachedCsr& c) { return c.sequence != latest; });
+  for (auto it = csr_cache_.begin(); it != csr_cache_.end(); ++it) {
+    if (it->csr->spec() == spec) {
+      CachedCsr hit = *it;
+      csr_cache_.erase(it);
+      csr_cache_.push_back(hit);
+      return hit.csr;
+    }
+  }
+  auto snapshot = GetSnapshot();
+  SV_ASSIGN_OR_RETURN(std::shared_ptr<const CsrGraph> csr, CsrGraph::Build(*snapshot, spec));
+  if (csr_cache_.size() >= kMaxCached) csr_cache_.erase(csr_cache_.begin());
+  csr_cache_.push_back({snapshot->sequence(), csr});
+  return csr;
+}
+
 uint64_t DbImpl::LatestSequence() const { return store_->db()->GetLatestSequenceNumber(); }
 
 Status DbImpl::Compact() {

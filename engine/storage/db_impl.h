@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "samverkan/db.h"
 #include "storage/reader.h"
@@ -29,6 +30,7 @@ class DbImpl final : public ViewOn<Db> {
   Result<std::unique_ptr<Transaction>> BeginTransaction(std::string label) override;
   std::unique_ptr<Snapshot> GetSnapshot() const override;
   uint64_t LatestSequence() const override;
+  Result<std::shared_ptr<const CsrGraph>> Csr(const CsrSpec& spec) const override;
   Result<IntegrityReport> CheckIntegrity(size_t max_problems) const override;
   Status Compact() override;
   Status Refresh() override;
@@ -57,6 +59,14 @@ class DbImpl final : public ViewOn<Db> {
   mutable std::mutex mu_;  // guards counters_
   Counters counters_;
   std::atomic<bool> writing_{false};
+
+  struct CachedCsr {
+    uint64_t sequence;
+    std::shared_ptr<const CsrGraph> csr;
+  };
+  mutable std::mutex csr_mu_;  // guards csr_cache_; held while building, so
+                               // concurrent askers wait for one build
+  mutable std::vector<CachedCsr> csr_cache_;  // most recently used last
 };
 
 }  // namespace samverkan::storage

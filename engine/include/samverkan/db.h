@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "samverkan/csr.h"
 #include "samverkan/graph_view.h"
 #include "samverkan/result.h"
 #include "samverkan/transaction.h"
@@ -74,6 +75,11 @@ class Db : public GraphView {
   // The sequence number of the latest commit this Db sees. It changes with
   // every commit; caches of derived data (CSR snapshots) key on it.
   virtual uint64_t LatestSequence() const = 0;
+
+  // A CSR snapshot (csr.h) of the latest committed graph, restricted by
+  // `spec`. Built on first use from a consistent snapshot and shared from a
+  // small cache until the next commit changes LatestSequence().
+  virtual Result<std::shared_ptr<const CsrGraph>> Csr(const CsrSpec& spec = {}) const = 0;
 
   // Verifies, on one snapshot, that the key dictionary, node records, name
   // and kind/sector indexes, out- and in-adjacency, edge-id index, degree

@@ -1,7 +1,11 @@
 // Traversals and paths over any GraphView.
 //
-// These run directly on the stored adjacency (prefix scans), so they see a
-// transaction's uncommitted writes and need no snapshot to be built first.
+// Each search comes in two forms. Over a GraphView it reads the stored
+// adjacency (prefix scans): it sees a transaction's uncommitted writes and
+// reports every edge in full. Over a CsrGraph (csr.h) it runs in memory, many
+// times faster, and reports edges by (src, dst, type) with id 0: use
+// FindEdgeBetween() for the rest. A CSR search requires the CSR to have been
+// built with the spec's valid_on (and refuses otherwise); it is unweighted.
 //
 //   TraversalSpec spec{.max_depth = 2};
 //   SV_ASSIGN_OR_RETURN(auto rows, Neighborhood(*db, start, spec));
@@ -12,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "samverkan/csr.h"
 #include "samverkan/graph_view.h"
 #include "samverkan/result.h"
 #include "samverkan/types.h"
@@ -53,7 +58,7 @@ struct PathSpec {
   // ("weight") or a numeric property of it ("props.<name>"). Edges without
   // one cost 1; a negative cost is an error.
   std::optional<std::string> cost;
-  uint32_t max_depth = 64;    // no path longer than this many edges
+  uint32_t max_depth = 64;    // unweighted: no path longer than this many edges
   uint32_t max_paths = 1000;  // AllShortestPaths returns at most this many
 };
 
@@ -72,5 +77,13 @@ Result<std::optional<Path>> ShortestPath(const GraphView& view, NodeId from, Nod
 // spec.max_paths, in a deterministic order. Empty when unreachable.
 Result<std::vector<Path>> AllShortestPaths(const GraphView& view, NodeId from, NodeId to,
                                            const PathSpec& spec);
+
+// The same searches over a CSR snapshot; `schema` resolves type and kind names.
+Result<std::vector<Reached>> Neighborhood(const CsrGraph& csr, const Schema& schema,
+                                          NodeId start, const TraversalSpec& spec);
+Result<std::optional<Path>> ShortestPath(const CsrGraph& csr, const Schema& schema, NodeId from,
+                                         NodeId to, const PathSpec& spec);
+Result<std::vector<Path>> AllShortestPaths(const CsrGraph& csr, const Schema& schema,
+                                           NodeId from, NodeId to, const PathSpec& spec);
 
 }  // namespace samverkan

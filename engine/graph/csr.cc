@@ -1,0 +1,129 @@
+#include "samverkan/csr.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace samverkan {
+namespace {
+
+Result<std::vector<SymbolId>> ResolveAll(const Schema& schema, SymbolSpace space,
+                                         const std::vector<std::string>& names) {
+  std::vector<SymbolId> ids;
+  for (const auto& n : names) {
+    if (auto id = schema.Find(space, n)) ids.push_back(*id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+bool Allowed(const std::vector<SymbolId>& allowed, bool all, SymbolId id) {
+  return all || std::binary_search(allowed.begin(), allowed.end(), id);
+}
+
+// Counting sort of (from, to, type) triples into offsets/targets/types.
+void Fill(uint32_t n, const std::vector<uint32_t>& from, const std::vector<uint32_t>& to,
+          const std::vector<uint16_t>& type, std::vector<uint64_t>* offsets,
+          std::vector<uint32_t>* targets, std::vector<uint16_t>* types) {
+  offsets->assign(static_cast<size_t>(n) + 1, 0);
+  for (uint32_t f : from) ++(*offsets)[f + 1];
+  for (uint32_t v = 0; v < n; ++v) (*offsets)[v + 1] += (*offsets)[v];
+  targets->resize(from.size());
+  types->resize(from.size());
+  std::vector<uint64_t> cursor(offsets->begin(), offsets->end() - 1);
+  for (size_t i = 0; i < from.size(); ++i) {
+    uint64_t at = cursor[from[i]]++;
+    (*targets)[at] = to[i];
+    (*types)[at] = type[i];
+  }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
+                                                        const CsrSpec& spec) {
+  auto g = std::make_shared<CsrGraph>();
+  g->spec_ = spec;
+  SV_ASSIGN_OR_RETURN(std::vector<SymbolId> kinds,
+                      ResolveAll(view.schema(), SymbolSpace::kKind, spec.node_kinds));
+  SV_ASSIGN_OR_RETURN(std::vector<SymbolId> types,
+                      ResolveAll(view.schema(), SymbolSpace::kEdgeType, spec.edge_types));
+  const bool all_kinds = spec.node_kinds.empty();
+  const bool all_types = spec.edge_types.empty();
+
+  // Nodes, in id order. Kinds and sectors come back as names; map them
+  // to symbols once per distinct name.
+  auto nodes = view.Nodes();
+  for (; nodes->Valid(); nodes->Next()) {
+    const Node& n = nodes->node();
+    auto kind = view.schema().Find(SymbolSpace::kKind, n.kind).value_or(0);
+    if (!Allowed(kinds, all_kinds, kind)) continue;
+    if (g->ids_.size() == UINT32_MAX) {
+      return Status::NotSupported("graph has too many nodes for a CSR snapshot");
+    }
+    if (g->index_by_id_.size() <= n.id) g->index_by_id_.resize(n.id + 1, 0);
+    g->index_by_id_[n.id] = static_cast<uint32_t>(g->ids_.size() + 1);
+    g->ids_.push_back(n.id);
+    g->kinds_.push_back(kind);
+    g->sectors_.push_back(
+        n.sector.empty() ? 0 : view.schema().Find(SymbolSpace::kSector, n.sector).value_or(0));
+  }
+  SV_RETURN_IF_ERROR(nodes->status());
+
+  std::vector<uint32_t> src, dst;
+  std::vector<uint16_t> type;
+  auto edges = view.AllEdges();
+  for (; edges->Valid(); edges->Next()) {
+    const EdgeRef& e = edges->edge();
+    if (!Allowed(types, all_types, e.type)) continue;
+    if (spec.valid_on && !e.validity.Contains(*spec.valid_on)) continue;
+    auto s = g->index_of(e.src);
+    auto d = g->index_of(e.dst);
+    if (!s || !d) continue;  // an endpoint of a kind not included
+    if (e.type > UINT16_MAX) {
+      return Status::NotSupported("graph has too many edge types for a CSR snapshot");
+    }
+    src.push_back(*s);
+    dst.push_back(*d);
+    type.push_back(static_cast<uint16_t>(e.type));
+  }
+  SV_RETURN_IF_ERROR(edges->status());
+
+  Fill(g->num_nodes(), src, dst, type, &g->out_offsets_, &g->out_targets_, &g->out_types_);
+  Fill(g->num_nodes(), dst, src, type, &g->in_offsets_, &g->in_sources_, &g->in_types_);
+  return std::shared_ptr<const CsrGraph>(std::move(g));
+}
+
+std::optional<uint32_t> CsrGraph::index_of(NodeId id) const {
+  if (id >= index_by_id_.size() || index_by_id_[id] == 0) return std::nullopt;
+  return index_by_id_[id] - 1;
+}
+
+uint64_t CsrGraph::memory_bytes() const {
+  auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  return bytes(ids_) + bytes(index_by_id_) + bytes(kinds_) + bytes(sectors_) +
+         bytes(out_offsets_) + bytes(in_offsets_) + bytes(out_targets_) + bytes(in_sources_) +
+         bytes(out_types_) + bytes(in_types_);
+}
+
+Result<EdgeRef> FindEdgeBetween(const GraphView& view, NodeId from, NodeId to, SymbolId type,
+                                Direction dir) {
+  // Scan from the end with fewer edges: the edge is in both ends' lists.
+  SV_ASSIGN_OR_RETURN(Degree from_degree, view.GetDegree(from));
+  SV_ASSIGN_OR_RETURN(Degree to_degree, view.GetDegree(to));
+  const bool flip = to_degree.total() < from_degree.total();
+  const NodeId near = flip ? to : from;
+  const NodeId far = flip ? from : to;
+  for (Direction d : {Direction::kOut, Direction::kIn}) {
+    if (dir != Direction::kBoth && dir != d) continue;
+    Direction scan = !flip ? d : (d == Direction::kOut ? Direction::kIn : Direction::kOut);
+    auto it = view.Edges(near, scan, type);
+    for (; it->Valid(); it->Next()) {
+      if (it->edge().Other(near) == far) return it->edge();
+    }
+    SV_RETURN_IF_ERROR(it->status());
+  }
+  return Status::NotFound(fmt::format("no edge of type {} between nodes {} and {}", type, from, to));
+}
+
+}  // namespace samverkan

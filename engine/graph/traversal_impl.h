@@ -1,0 +1,247 @@
+// The traversal algorithms, written once over an adjacency (adjacency.h).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <queue>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "graph/adjacency.h"
+#include "samverkan/traversal.h"
+
+namespace samverkan::graph {
+
+// Breadth-first from `start`; kinds (resolved) filter the rows returned.
+template <typename Adj>
+Result<std::vector<Reached>> NeighborhoodOn(const Adj& adj, NodeId start, uint32_t max_depth,
+                                            const std::vector<SymbolId>* kinds,
+                                            bool include_start) {
+  using H = typename Adj::Handle;
+  SV_ASSIGN_OR_RETURN(H s, adj.Find(start));
+  std::vector<Reached> reached;
+  std::vector<H> handles;  // handles[i] is reached[i]'s node
+  if (include_start) {
+    reached.push_back({start, 0, kNoNode, {}});
+    handles.push_back(s);
+  }
+  typename Adj::template Map<uint8_t> visited(adj.size_hint());
+  visited.insert(s, 1);
+  std::vector<H> frontier{s}, next;
+  for (uint32_t depth = 1; depth <= max_depth && !frontier.empty(); ++depth) {
+    next.clear();
+    for (H u : frontier) {
+      SV_RETURN_IF_ERROR(adj.ForEach(u, [&](const auto& e, H v) {
+        if (visited.insert(v, 1)) {
+          next.push_back(v);
+          reached.push_back({adj.Id(v), depth, adj.Id(u), adj.Ref(e)});
+          handles.push_back(v);
+        }
+        return true;
+      }));
+    }
+    frontier.swap(next);
+  }
+  if (!kinds) return reached;
+  std::vector<Reached> kept;
+  for (size_t i = 0; i < reached.size(); ++i) {
+    SV_ASSIGN_OR_RETURN(bool keep, adj.KindIn(handles[i], *kinds));
+    if (keep) kept.push_back(reached[i]);
+  }
+  return kept;
+}
+
+template <typename Adj>
+struct Step {
+  typename Adj::Handle parent;
+  typename Adj::Edge edge;
+};
+
+// One shortest unweighted path, searching from both ends a level at a time.
+template <typename Adj>
+Result<std::optional<Path>> BidirectionalBfsOn(const Adj& fwd_adj, NodeId from, NodeId to,
+                                               uint32_t max_depth) {
+  using H = typename Adj::Handle;
+  using Parents = typename Adj::template Map<Step<Adj>>;
+  const Adj bwd_adj = fwd_adj.Reversed();
+  SV_ASSIGN_OR_RETURN(H s, fwd_adj.Find(from));
+  SV_ASSIGN_OR_RETURN(H t, fwd_adj.Find(to));
+  if (s == t) return std::optional<Path>(Path{{from}, {}, 0});
+  Parents fwd(fwd_adj.size_hint()), bwd(fwd_adj.size_hint());
+  fwd.insert(s, Step<Adj>{s, {}});
+  bwd.insert(t, Step<Adj>{t, {}});
+  std::vector<H> fwd_frontier{s}, bwd_frontier{t}, next;
+  uint32_t length = 0;
+  while (!fwd_frontier.empty() && !bwd_frontier.empty() && length < max_depth) {
+    const bool forward = fwd_frontier.size() <= bwd_frontier.size();
+    auto& frontier = forward ? fwd_frontier : bwd_frontier;
+    auto& mine = forward ? fwd : bwd;
+    auto& theirs = forward ? bwd : fwd;
+    const Adj& adj = forward ? fwd_adj : bwd_adj;
+    std::optional<H> meet;
+    next.clear();
+    for (H u : frontier) {
+      SV_RETURN_IF_ERROR(adj.ForEach(u, [&](const auto& e, H v) {
+        if (!mine.insert(v, Step<Adj>{u, e})) return true;
+        if (theirs.contains(v)) {
+          meet = v;
+          return false;
+        }
+        next.push_back(v);
+        return true;
+      }));
+      if (meet) break;
+    }
+    ++length;
+    if (meet) {
+      Path p;
+      for (H n = *meet; n != s; n = fwd.at(n).parent) {
+        p.nodes.push_back(fwd_adj.Id(n));
+        p.edges.push_back(fwd_adj.Ref(fwd.at(n).edge));
+      }
+      p.nodes.push_back(from);
+      std::reverse(p.nodes.begin(), p.nodes.end());
+      std::reverse(p.edges.begin(), p.edges.end());
+      for (H n = *meet; n != t; n = bwd.at(n).parent) {
+        p.nodes.push_back(fwd_adj.Id(bwd.at(n).parent));
+        p.edges.push_back(fwd_adj.Ref(bwd.at(n).edge));
+      }
+      p.cost = static_cast<double>(p.edges.size());
+      return std::optional<Path>(std::move(p));
+    }
+    frontier.swap(next);
+  }
+  return std::optional<Path>();
+}
+
+using CostFn = std::function<Result<double>(const EdgeRef&)>;
+
+// Single-source search recording every predecessor on a shortest path to
+// each node, up to the target's distance. Unweighted when `cost` is null.
+template <typename Adj>
+struct Dag {
+  using H = typename Adj::Handle;
+  explicit Dag(size_t n) : dist(n), preds(n) {}
+  typename Adj::template Map<double> dist;
+  typename Adj::template Map<std::vector<Step<Adj>>> preds;
+};
+
+template <typename Adj>
+Result<Dag<Adj>> ShortestDagOn(const Adj& adj, typename Adj::Handle s, typename Adj::Handle t,
+                               uint32_t max_depth, const CostFn* cost) {
+  using H = typename Adj::Handle;
+  Dag<Adj> dag(adj.size_hint());
+  typename Adj::template Map<uint8_t> done(adj.size_hint());
+  dag.dist[s] = 0;
+  using Item = std::pair<double, H>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> queue;
+  queue.push({0, s});
+  std::optional<double> target_dist;
+  while (!queue.empty()) {
+    auto [d, u] = queue.top();
+    queue.pop();
+    if (!done.insert(u, 1)) continue;
+    if (target_dist && d > *target_dist) break;
+    if (u == t) {
+      target_dist = d;
+      continue;
+    }
+    if (!cost && d >= max_depth) continue;
+    Status failed;
+    SV_RETURN_IF_ERROR(adj.ForEach(u, [&](const auto& e, H v) {
+      double w = 1.0;
+      if (cost) {
+        auto c = (*cost)(adj.Ref(e));
+        if (!c.ok()) {
+          failed = c.status();
+          return false;
+        }
+        w = *c;
+      }
+      if (v == u) return true;
+      const double nd = d + w;
+      const double eps = 1e-12 * std::max(1.0, std::abs(nd));
+      const double* known = dag.dist.find(v);
+      if (!known || nd < *known - eps) {
+        dag.dist[v] = nd;
+        dag.preds[v] = {Step<Adj>{u, e}};
+        queue.push({nd, v});
+      } else if (std::abs(nd - *known) <= eps && !done.contains(v)) {
+        dag.preds[v].push_back(Step<Adj>{u, e});
+      }
+      return true;
+    }));
+    SV_RETURN_IF_ERROR(failed);
+  }
+  return dag;
+}
+
+// Orders predecessors by node, then edge, so path enumeration is deterministic.
+inline bool EdgeBefore(const EdgeRef& a, const EdgeRef& b) {
+  return std::tie(a.id, a.type, a.src, a.dst) < std::tie(b.id, b.type, b.src, b.dst);
+}
+template <typename E>
+bool EdgeBefore(const E& a, const E& b) {
+  return a < b;
+}
+template <typename Adj>
+bool StepBefore(const Step<Adj>& a, const Step<Adj>& b) {
+  if (a.parent != b.parent) return a.parent < b.parent;
+  return EdgeBefore(a.edge, b.edge);
+}
+
+// Paths from a Dag: all of them up to `limit`, or (limit 1, first = true)
+// the one that takes the smallest predecessor at each step.
+template <typename Adj>
+std::vector<Path> PathsFromDag(const Adj& adj, Dag<Adj>& dag, typename Adj::Handle s,
+                               typename Adj::Handle t, uint32_t limit) {
+  using H = typename Adj::Handle;
+  std::vector<Path> paths;
+  if (!dag.dist.contains(t) || limit == 0) return paths;
+  dag.preds.for_each([](H, std::vector<Step<Adj>>& preds) {
+    std::sort(preds.begin(), preds.end(), StepBefore<Adj>);
+  });
+  const double total = dag.dist.at(t);
+  std::vector<NodeId> nodes;
+  std::vector<EdgeRef> edges;
+  std::function<void(H)> walk = [&](H n) {
+    if (paths.size() >= limit) return;
+    nodes.push_back(adj.Id(n));
+    if (n == s) {
+      paths.push_back(Path{{nodes.rbegin(), nodes.rend()}, {edges.rbegin(), edges.rend()}, total});
+    } else {
+      for (const Step<Adj>& st : dag.preds.at(n)) {
+        edges.push_back(adj.Ref(st.edge));
+        walk(st.parent);
+        edges.pop_back();
+        if (paths.size() >= limit) break;
+      }
+    }
+    nodes.pop_back();
+  };
+  walk(t);
+  return paths;
+}
+
+template <typename Adj>
+Result<std::vector<Path>> AllShortestPathsOn(const Adj& adj, NodeId from, NodeId to,
+                                             const PathSpec& spec, const CostFn* cost,
+                                             uint32_t limit) {
+  using H = typename Adj::Handle;
+  SV_ASSIGN_OR_RETURN(H s, adj.Find(from));
+  SV_ASSIGN_OR_RETURN(H t, adj.Find(to));
+  if (s == t) return std::vector<Path>{Path{{from}, {}, 0}};
+  SV_ASSIGN_OR_RETURN(Dag<Adj> dag, ShortestDagOn(adj, s, t, spec.max_depth, cost));
+  std::vector<Path> paths = PathsFromDag(adj, dag, s, t, limit);
+  std::sort(paths.begin(), paths.end(), [](const Path& a, const Path& b) {
+    if (a.nodes != b.nodes) return a.nodes < b.nodes;
+    return std::lexicographical_compare(
+        a.edges.begin(), a.edges.end(), b.edges.begin(), b.edges.end(),
+        [](const EdgeRef& x, const EdgeRef& y) { return std::tie(x.id, x.type) < std::tie(y.id, y.type); });
+  });
+  return paths;
+}
+
+}  // namespace samverkan::graph
