@@ -43,6 +43,13 @@ Status CheckCsr(const CsrGraph& csr, const PathSpec& spec) {
 
 }  // namespace
 
+Result<double> EdgeCost(const GraphView& view, const EdgeRef& edge,
+                        const std::optional<std::string>& cost) {
+  if (!cost) return 1.0;
+  SV_ASSIGN_OR_RETURN(graph::CostFn fn, MakeCost(view, *cost));
+  return fn(edge);
+}
+
 Result<std::optional<Path>> ShortestPath(const GraphView& view, NodeId from, NodeId to,
                                          const PathSpec& spec) {
   graph::ViewAdjacency adj(view, spec.edges);

@@ -11,23 +11,35 @@
 namespace samverkan::storage {
 namespace {
 
+// RocksDB secondary instances (read-only opens) have no snapshots; their
+// state changes only in Refresh(), so reading the latest state is already
+// consistent between refreshes, and a Snapshot of one reads that.
+const rocksdb::Snapshot* TakeSnapshot(const RocksStore& store) {
+  return store.read_only() ? nullptr : store.db()->GetSnapshot();
+}
+
 class SnapshotImpl final : public ViewOn<Snapshot> {
  public:
   SnapshotImpl(const RocksStore* store, const SymbolTable* symbols)
       : store_(store),
-        snapshot_(store->db()->GetSnapshot()),
+        snapshot_(TakeSnapshot(*store)),
+        sequence_(snapshot_ ? snapshot_->GetSequenceNumber()
+                            : store->db()->GetLatestSequenceNumber()),
         reader_(store, snapshot_),
         core_(&reader_, symbols) {}
-  ~SnapshotImpl() override { store_->db()->ReleaseSnapshot(snapshot_); }
+  ~SnapshotImpl() override {
+    if (snapshot_) store_->db()->ReleaseSnapshot(snapshot_);
+  }
 
-  uint64_t sequence() const override { return snapshot_->GetSequenceNumber(); }
+  uint64_t sequence() const override { return sequence_; }
 
  protected:
   const ViewCore& core() const override { return core_; }
 
  private:
   const RocksStore* store_;
-  const rocksdb::Snapshot* snapshot_;
+  const rocksdb::Snapshot* snapshot_;  // null on a read-only open
+  uint64_t sequence_;
   DbReader reader_;
   ViewCore core_;
 };

@@ -20,10 +20,12 @@ class Checker {
   Checker(const RocksStore& store, const SymbolTable& symbols, size_t max_problems)
       : store_(store),
         symbols_(symbols),
-        snapshot_(store.db()->GetSnapshot()),
+        snapshot_(store.read_only() ? nullptr : store.db()->GetSnapshot()),
         reader_(&store, snapshot_),
         max_(max_problems) {}
-  ~Checker() { store_.db()->ReleaseSnapshot(snapshot_); }
+  ~Checker() {
+    if (snapshot_) store_.db()->ReleaseSnapshot(snapshot_);
+  }
 
   Result<IntegrityReport> Run() {
     SV_RETURN_IF_ERROR(ReadCounters());

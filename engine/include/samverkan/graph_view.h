@@ -92,6 +92,7 @@ class GraphView {
   virtual Result<std::optional<EdgeId>> FindEdge(NodeId src, SymbolId type, NodeId dst,
                                                  uint32_t rank) const = 0;
 
+  // A node without edges, or with no such id, has degree 0 (one read).
   virtual Result<Degree> GetDegree(NodeId id) const = 0;
   virtual Result<GraphCounts> Counts() const = 0;
 

@@ -78,6 +78,11 @@ Result<std::optional<Path>> ShortestPath(const GraphView& view, NodeId from, Nod
 Result<std::vector<Path>> AllShortestPaths(const GraphView& view, NodeId from, NodeId to,
                                            const PathSpec& spec);
 
+// What `edge` costs under PathSpec::cost (1 when `cost` is unset). The
+// cumulative cost along a path is the sum over its edges.
+Result<double> EdgeCost(const GraphView& view, const EdgeRef& edge,
+                        const std::optional<std::string>& cost);
+
 // The same searches over a CSR snapshot; `schema` resolves type and kind names.
 Result<std::vector<Reached>> Neighborhood(const CsrGraph& csr, const Schema& schema,
                                           NodeId start, const TraversalSpec& spec);

@@ -1,0 +1,91 @@
+// extension.cc: the entry point and the registration tables.
+//
+// The only SQLITE_EXTENSION_INIT1 of the extension lives here; every other
+// file reaches SQLite through the same routine table (vtab_base.h).
+//
+// Everything registered, for the exact list the tests check:
+//
+//   modules    samverkan, samverkan_nodes, samverkan_edges      (tables)
+//              kg_neighbors, kg_shortest_path, kg_all_shortest_paths,
+//              kg_find                                          (functions)
+//   functions  kg_version(), kg_debug(), kg_stats(graph),
+//              kg_integrity_check(graph)
+//
+// Each connection that loads the extension gets one Connection object
+// (graph_registry.h), passed as pAux/pApp to every registration; each holds
+// a reference, released by SQLite through the registration's destructor.
+#ifndef SQLITE_CORE
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+#else
+#include <sqlite3.h>
+#endif
+
+#include "graph_registry.h"
+#include "modules.h"
+#include "samverkan_ext.h"
+
+namespace samverkan::sql {
+namespace {
+
+// kg_version and kg_debug depend on nothing but the build; the others read
+// graph state, which changes.
+#define PURE_FLAGS (SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC)
+#define GRAPH_FLAGS (SQLITE_UTF8 | SQLITE_DIRECTONLY)
+
+const FunctionEntry kFunctions[] = {
+    {"kg_version", 0, PURE_FLAGS, KgVersion},
+    {"kg_debug", 0, PURE_FLAGS, KgDebug},
+    // Read graphs of this connection; DIRECTONLY like the tables.
+    {"kg_stats", 1, GRAPH_FLAGS, KgStats},
+    {"kg_integrity_check", 1, GRAPH_FLAGS, KgIntegrityCheck},
+};
+
+const ModuleEntry kModules[] = {
+    {"samverkan", &kGraphModule},
+    {"samverkan_nodes", &kNodesModule},
+    {"samverkan_edges", &kEdgesModule},
+    {"kg_neighbors", &kNeighborsModule},
+    {"kg_shortest_path", &kShortestPathModule},
+    {"kg_all_shortest_paths", &kAllShortestPathsModule},
+    {"kg_find", &kFindModule},
+};
+
+int Register(sqlite3* db, char** err) {
+  auto* conn = new (std::nothrow) Connection(db);
+  if (conn == nullptr) return SQLITE_NOMEM;
+  conn->Retain();  // ours, until registration is done
+  int rc = SQLITE_OK;
+  for (const auto& m : kModules) {
+    conn->Retain();  // released by SQLite, also when registration fails
+    rc = sqlite3_create_module_v2(db, m.name, m.module, conn, Connection::Release);
+    if (rc != SQLITE_OK) {
+      *err = sqlite3_mprintf("error creating module %s: %s", m.name, sqlite3_errmsg(db));
+      break;
+    }
+  }
+  for (const auto& f : kFunctions) {
+    if (rc != SQLITE_OK) break;
+    conn->Retain();
+    rc = sqlite3_create_function_v2(db, f.name, f.n_args, f.flags, conn, f.fn, nullptr, nullptr,
+                                    Connection::Release);
+    if (rc != SQLITE_OK) {
+      *err = sqlite3_mprintf("error creating function %s: %s", f.name, sqlite3_errmsg(db));
+    }
+  }
+  Connection::Release(conn);
+  return rc;
+}
+
+}  // namespace
+}  // namespace samverkan::sql
+
+extern "C" int sqlite3_samverkan_init(sqlite3* db, char** err, const sqlite3_api_routines* api) {
+  SQLITE_EXTENSION_INIT2(api);
+  try {
+    return samverkan::sql::Register(db, err);
+  } catch (...) {
+    *err = sqlite3_mprintf("kg internal error: cannot register the extension");
+    return SQLITE_ERROR;
+  }
+}

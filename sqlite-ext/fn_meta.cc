@@ -1,0 +1,121 @@
+// fn_meta.cc: scalar functions about the extension and its graphs.
+//
+//   kg_version()              'samverkan 0.1.0 (format 1)'
+//   kg_debug()                build information, one "name: value" per line
+//   kg_stats('kg')            JSON: {"nodes":3,"edges":2,"disk_bytes":...,
+//                                    "path":"/abs/msi.kg","read_only":false}
+//   kg_integrity_check('kg')  'ok', or the problems found, one per line
+//
+// kg_stats counts what this connection sees (its own uncommitted writes
+// included); kg_integrity_check checks the committed graph.
+#include <rocksdb/version.h>
+
+#include <nlohmann/json.hpp>
+
+#include "graph_registry.h"
+#include "modules.h"
+#include "samverkan/version.h"
+
+namespace samverkan::sql {
+namespace {
+
+#define SV_STRINGIFY_INNER(x) #x
+#define SV_STRINGIFY(x) SV_STRINGIFY_INNER(x)
+
+std::string CompilerName() {
+#if defined(__clang__)
+  return "clang " __clang_version__;
+#elif defined(__GNUC__)
+  return "gcc " SV_STRINGIFY(__GNUC__) "." SV_STRINGIFY(__GNUC_MINOR__) "." SV_STRINGIFY(
+      __GNUC_PATCHLEVEL__);
+#else
+  return "unknown";
+#endif
+}
+
+// The graph named by the function's first argument, or null with the error
+// already reported: "kg_stats: no graph named 'x' in this connection".
+std::shared_ptr<GraphHandle> GraphFromArgument(sqlite3_context* ctx, const char* fn,
+                                               sqlite3_value* arg) {
+  auto* conn = static_cast<Connection*>(sqlite3_user_data(ctx));
+  std::string name(ValueText(arg));
+  auto graph = IsNull(arg) ? nullptr : conn->Find(name);
+  if (!graph) {
+    std::string msg = std::string(fn) + ": no graph named '" + name + "' in this connection";
+    sqlite3_result_error(ctx, msg.c_str(), -1);
+    return nullptr;
+  }
+  if (Status s = graph->StartStatement(); !s.ok()) {
+    std::string msg = std::string(fn) + ": " + s.message();
+    sqlite3_result_error(ctx, msg.c_str(), -1);
+    return nullptr;
+  }
+  return graph;
+}
+
+void ResultStatusError(sqlite3_context* ctx, const char* fn, const Status& s) {
+  std::string msg = std::string(fn) + ": " + s.message();
+  sqlite3_result_error(ctx, msg.c_str(), -1);
+}
+
+}  // namespace
+
+void KgVersion(sqlite3_context* ctx, int, sqlite3_value**) {
+  GuardFunction(ctx, [&] {
+    ResultText(ctx, "samverkan " + std::string(kVersion) + " (format " +
+                        std::to_string(kFormatVersion) + ")");
+  });
+}
+
+void KgDebug(sqlite3_context* ctx, int, sqlite3_value**) {
+  GuardFunction(ctx, [&] {
+    std::string text;
+    text += "version: " + std::string(kVersion) + "\n";
+    text += "format: " + std::to_string(kFormatVersion) + "\n";
+    text += "compiler: " + CompilerName() + "\n";
+    text += "rocksdb: " SV_STRINGIFY(ROCKSDB_MAJOR) "." SV_STRINGIFY(ROCKSDB_MINOR) "." SV_STRINGIFY(
+        ROCKSDB_PATCH) "\n";
+    text += "sqlite (compiled against): " SQLITE_VERSION "\n";
+    text += "sqlite (running): " + std::string(sqlite3_libversion()) + "\n";
+#ifdef NDEBUG
+    text += "assertions: off";
+#else
+    text += "assertions: on";
+#endif
+    ResultText(ctx, text);
+  });
+}
+
+void KgStats(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, [&] {
+    auto graph = GraphFromArgument(ctx, "kg_stats", argv[0]);
+    if (!graph) return;
+    ReadView read = graph->View();
+    auto counts = read.view->Counts();
+    if (!counts.ok()) return ResultStatusError(ctx, "kg_stats", counts.status());
+    auto disk = graph->db().DiskUsage();
+    if (!disk.ok()) return ResultStatusError(ctx, "kg_stats", disk.status());
+    nlohmann::ordered_json stats = {{"nodes", counts->nodes},
+                                    {"edges", counts->edges},
+                                    {"disk_bytes", *disk},
+                                    {"path", graph->path()},
+                                    {"read_only", graph->read_only()}};
+    ResultText(ctx, stats.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  });
+}
+
+void KgIntegrityCheck(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, [&] {
+    auto graph = GraphFromArgument(ctx, "kg_integrity_check", argv[0]);
+    if (!graph) return;
+    auto report = graph->db().CheckIntegrity();
+    if (!report.ok()) return ResultStatusError(ctx, "kg_integrity_check", report.status());
+    if (report->ok()) return ResultText(ctx, "ok");
+    std::string text;
+    for (const auto& p : report->problems) text += (text.empty() ? "" : "\n") + p;
+    if (report->truncated) text += "\n(more problems not listed)";
+    ResultText(ctx, text);
+  });
+}
+
+}  // namespace samverkan::sql

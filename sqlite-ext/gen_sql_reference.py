@@ -1,0 +1,259 @@
+#!/usr/bin/python3
+"""Generates docs/sql-reference.md by running every example against the
+built extension, so the outputs shown are real and cannot drift.
+
+    /usr/bin/python3 sqlite-ext/gen_sql_reference.py --ext build/samverkan \\
+        --out docs/sql-reference.md
+
+tests/sqlite/test_docs.py regenerates it into a temporary file and compares.
+Outputs are normalised in one way only: the temporary directory the examples
+run in is shown as /data.
+"""
+import argparse
+import os
+import sqlite3
+import tempfile
+
+SETUP = """\
+CREATE VIRTUAL TABLE kg USING samverkan(path='msi.kg');
+INSERT INTO kg_nodes(key, kind, name, sector, aliases, props) VALUES
+  ('org:msi', 'actor', 'MSI', 'nonprofit', '["Mora Sport Initiative"]', '{"founded":1998}'),
+  ('org:oru', 'actor', 'Örebro universitet', 'academia', '[]', '{}'),
+  ('org:vinnova', 'actor', 'Vinnova', 'public', '[]', '{}'),
+  ('proj:mora', 'project', 'Mora digital', NULL, '[]', '{}'),
+  ('reg:mora', 'region', 'Mora', NULL, '[]', '{}');
+INSERT INTO kg_edges(src, type, dst, weight, valid_from, valid_to, props) VALUES
+  ('org:msi', 'participates_in', 'proj:mora', 1.0, '2020-01-01', '2022-12-31', '{"role":"lead"}'),
+  ('org:oru', 'participates_in', 'proj:mora', 5.0, NULL, NULL, '{"role":"partner"}'),
+  ('org:vinnova', 'funds', 'proj:mora', 2.0, '2021-01-01', NULL, '{"sek":500000}'),
+  ('org:msi', 'located_in', 'reg:mora', NULL, NULL, NULL, NULL);"""
+
+# (title, text, [(argument or column, meaning)], [example SQL])
+SECTIONS = [
+    ("Loading", """\
+Load the extension with `.load ./build/samverkan` in the `sqlite3` shell, or
+`conn.load_extension("build/samverkan")` in Python (Debian's `/usr/bin/python3`).
+The entry point is `sqlite3_samverkan_init`; it is the only exported symbol.
+
+Every example below runs on this graph:""", [], []),
+    ("samverkan (CREATE VIRTUAL TABLE)", """\
+`CREATE VIRTUAL TABLE kg USING samverkan(path='msi.kg')` opens the graph in directory
+`path`, creating it if missing, and creates the tables `kg_nodes` and `kg_edges` with it.
+All three are stored in the database schema: reopen the `.db` and `.load` the extension,
+and the graph is back. A relative `path` is resolved against the directory of the main
+database file (for an in-memory or temporary database: the working directory).
+`DROP TABLE kg` drops `kg_nodes` and `kg_edges` too and closes the graph; it never deletes
+the graph directory. Several graphs can be open in one connection (`kg1`, `kg2`, ...).
+
+Connections of one process that open the same directory share one open graph. A second
+process opening a graph that another process writes gets read-only access (it sees the
+writer's commits at its next statement); its writes fail with
+`kg_nodes: graph '/data/msi.kg' is locked by another process`.
+The tables are `DIRECTONLY`: they cannot be used from triggers or views.
+
+`SELECT * FROM kg` returns one row describing the graph. The hidden column named like the
+table takes maintenance commands, FTS5-style:""",
+     [("path", "required: the graph directory"),
+      ("readonly", "optional, `1`: never write, never take the write lock"),
+      ("path (column)", "the canonical path of the graph directory"),
+      ("read_only (column)", "1 when writes are refused (readonly=1, or another process writes)"),
+      ("nodes, edges (columns)", "how many nodes and edges this connection sees"),
+      ("INSERT INTO kg(kg) VALUES('integrity-check')",
+       "fails with the problems found, one per line, if any"),
+      ("INSERT INTO kg(kg) VALUES('compact')", "compacts the graph's files"),
+      ("INSERT INTO kg(kg) VALUES('refresh')", "read-only opens: catch up with the writer now")],
+     ["SELECT * FROM kg",
+      "INSERT INTO kg(kg) VALUES ('integrity-check')",
+      "INSERT INTO kg(kg) VALUES ('optimize')",
+      "CREATE VIRTUAL TABLE kg2 USING samverkan(readonly=1)"]),
+    ("kg_nodes", """\
+The nodes of graph `kg`; `rowid` is the node's internal id. `INSERT` upserts by `key`
+(a node with that key is replaced, keeping its id and edges). `UPDATE` replaces the
+fields but cannot change `key`. `DELETE` removes the node and every edge at it.
+Equality constraints on `key`, `rowid`, `name`, `kind` and `sector` use the graph's
+indexes (`EXPLAIN QUERY PLAN` shows which). **`name =` is folded**: it matches the name
+or an alias ignoring case, diacritics and spacing, so `'orebro universitet'` finds
+`Örebro universitet`.""",
+     [("rowid", "the node id (assigned by the graph)"),
+      ("key", "the stable external key, e.g. `org:msi`; required"),
+      ("kind", "`actor`, `project`, `region`, ... ; required for a new node"),
+      ("name", "display name; defaults to the key"),
+      ("sector", "NULL or one of the graph's sectors: academia, business, public, nonprofit"),
+      ("aliases", "JSON array of other names"),
+      ("props", "JSON object; read it with `->>`"),
+      ("sources", "JSON array of the keys of the nodes this node cites"),
+      ("batch", "the engine transaction that last wrote the node (read-only)")],
+     ["SELECT rowid, key, kind, name, sector, aliases FROM kg_nodes",
+      "SELECT key, props ->> '$.founded' AS founded FROM kg_nodes WHERE key = 'org:msi'",
+      "SELECT key, name FROM kg_nodes WHERE name = 'orebro UNIVERSITET'",
+      "EXPLAIN QUERY PLAN SELECT * FROM kg_nodes WHERE kind = 'actor' AND sector = 'public'",
+      "INSERT INTO kg_nodes(key, kind, name, sector) VALUES ('org:ab', 'actor', 'AB', 'business')",
+      "UPDATE kg_nodes SET name = 'AB Ltd' WHERE key = 'org:ab'",
+      "UPDATE kg_nodes SET key = 'org:abc' WHERE key = 'org:ab'",
+      "DELETE FROM kg_nodes WHERE key = 'org:ab'",
+      "INSERT INTO kg_nodes(key, kind, sector) VALUES ('org:x', 'actor', 'space')"]),
+    ("kg_edges", """\
+The edges of graph `kg`; `rowid` is the edge id. `(src, type, dst, rank)` identifies an
+edge, and `INSERT` upserts by it. An `UPDATE` that changes any of the four replaces the
+edge (new rowid). Constraints `src =`, `dst =` (each optionally with `type =`), `type =`
+and `rowid =` use the adjacency indexes.""",
+     [("rowid", "the edge id"),
+      ("src, dst", "the keys of the nodes joined, src -> dst; both must exist"),
+      ("type", "the edge type, e.g. `participates_in`"),
+      ("rank", "integer, default 0: tells apart edges of one type between one pair"),
+      ("weight", "NULL or a number"),
+      ("valid_from, valid_to", "NULL or ISO dates (`YYYY`, `YYYY-MM` accepted); inclusive"),
+      ("props", "JSON object"),
+      ("sources", "JSON array of the keys of the nodes the edge cites"),
+      ("batch", "the engine transaction that last wrote the edge (read-only)")],
+     ["SELECT rowid, src, type, dst, weight, valid_from, valid_to, props FROM kg_edges",
+      "SELECT dst, props ->> 'role' FROM kg_edges WHERE src = 'org:msi' AND type = 'participates_in'",
+      "EXPLAIN QUERY PLAN SELECT * FROM kg_edges WHERE dst = 'proj:mora'",
+      "INSERT INTO kg_edges(src, type, dst, props) VALUES ('org:oru', 'partners_with', 'org:msi', '{\"since\":2021}')",
+      "INSERT INTO kg_edges(src, type, dst) VALUES ('org:msi', 'funds', 'org:x')",
+      "INSERT INTO kg_edges(src, type, dst, valid_from) VALUES ('org:msi', 'funds', 'org:oru', '2021-02-30')",
+      "DELETE FROM kg_edges WHERE type = 'partners_with'"]),
+    ("Transactions", """\
+`BEGIN`/`COMMIT`/`ROLLBACK`, `SAVEPOINT`/`ROLLBACK TO`/`RELEASE` are honoured: each
+connection writes each graph through one engine transaction, begun at its first write and
+committed atomically at `COMMIT` (a statement outside `BEGIN` is its own transaction). A
+failing statement leaves nothing of itself behind. Reads inside a transaction see its own
+writes. One connection at a time may write a graph: another connection of the process
+gets `SQLITE_BUSY` with `kg_nodes: graph '...' is being written by another connection in
+this process`. When one transaction writes two graphs, each commits on its own: a failure
+of the second cannot undo the first.""", [],
+     ["BEGIN; INSERT INTO kg_nodes(key, kind) VALUES ('p:anna', 'person'); "
+      "SELECT count(*) FROM kg_nodes; ROLLBACK; SELECT count(*) FROM kg_nodes"]),
+    ("kg_neighbors", """\
+`kg_neighbors(graph, start, depth, direction, types, kinds, valid_on, include_start)`:
+every node within `depth` edges of `start`, once, at its smallest distance, in
+breadth-first order. Arguments are positional, or named as columns
+(`WHERE graph = 'kg' AND start = 'org:msi' AND depth = 2`). The output column is `hops`
+because `depth` is the argument.""",
+     [("graph", "required: a samverkan table of this connection"),
+      ("start", "required: the start node's key"),
+      ("depth", "default 1"),
+      ("direction", "`out`, `in` or `both` (default)"),
+      ("types", "edge types to follow: `'a,b'` or a JSON array; default all"),
+      ("kinds", "only return nodes of these kinds (the walk still passes through others)"),
+      ("valid_on", "ISO date: only follow edges valid on it"),
+      ("include_start", "1: return the start node too, at hops 0"),
+      ("key, kind, name (columns)", "the node reached"),
+      ("hops", "its distance from start"),
+      ("parent, edge_type, edge_id", "the node and edge it was reached by")],
+     ["SELECT * FROM kg_neighbors('kg', 'org:msi')",
+      "SELECT key, hops, parent FROM kg_neighbors WHERE graph = 'kg' AND start = 'org:msi' AND depth = 2 AND kinds = 'actor'",
+      "SELECT key FROM kg_neighbors('kg', 'proj:mora', 1, 'in', 'participates_in', NULL, '2023-01-01')",
+      "SELECT * FROM kg_neighbors('kg')",
+      "SELECT * FROM kg_neighbors('kg', 'org:x')",
+      "SELECT * FROM kg_neighbors('kg', 'org:msi', 1, 'up')"]),
+    ("kg_shortest_path", """\
+`kg_shortest_path(graph, source, target, direction, types, valid_on, cost, max_depth)`:
+one shortest path, one row per node; no rows when unreachable. With `cost` the search is
+weighted (Dijkstra): `'weight'` uses the edge weight, `'props.<name>'` a numeric property;
+an edge without one costs 1. The output column `distance` is the cumulative cost.""",
+     [("graph, source, target", "required"),
+      ("direction, types, valid_on", "as for kg_neighbors"),
+      ("cost", "NULL (count edges), `'weight'` or `'props.<name>'`"),
+      ("max_depth", "default 64: no longer paths"),
+      ("step", "0 for the source, then 1, 2, ..."),
+      ("key, name", "the node at this step"),
+      ("edge_type, edge_id", "the edge that led here (NULL at step 0)"),
+      ("distance", "cost from the source to here")],
+     ["SELECT * FROM kg_shortest_path('kg', 'org:msi', 'org:vinnova')",
+      "SELECT step, key, distance FROM kg_shortest_path('kg', 'org:oru', 'org:vinnova', 'both', NULL, NULL, 'weight')",
+      "SELECT * FROM kg_shortest_path('kg', 'org:msi', 'org:oru', 'out')"]),
+    ("kg_all_shortest_paths", """\
+`kg_all_shortest_paths(graph, source, target, direction, types, valid_on, cost, max_depth,
+max_paths)`: every shortest path (at most `max_paths`, default 1000), numbered by `path`.""",
+     [("path", "0, 1, ...: which path"), ("other columns and arguments", "as kg_shortest_path")],
+     ["SELECT path, step, key, edge_type FROM kg_all_shortest_paths('kg', 'org:msi', 'org:vinnova')"]),
+    ("kg_find", """\
+`kg_find(graph, query)`: nodes whose name or alias equals `query` once both are folded
+(case, diacritics, spacing). The argument is `query` so it does not clash with the output
+column `name`.""",
+     [("graph, query", "required"), ("key, kind, name, sector", "the node found")],
+     ["SELECT * FROM kg_find('kg', 'ÖREBRO  universitet')",
+      "SELECT * FROM kg_find('kg', 'mora sport initiative')"]),
+    ("Scalar functions", """\
+`kg_version()`, `kg_debug()` (build information: version, format, compiler, RocksDB and
+SQLite versions), `kg_stats(graph)` (JSON: nodes, edges, disk_bytes, path, read_only;
+counts include this connection's uncommitted writes) and `kg_integrity_check(graph)`
+(`'ok'` or the problems found in the committed graph, one per line).""", [],
+     ["SELECT kg_version()",
+      "SELECT substr(kg_debug(), 1, instr(kg_debug(), char(10)) - 1)",
+      "SELECT json_remove(kg_stats('kg'), '$.disk_bytes')",
+      "SELECT kg_integrity_check('kg')",
+      "SELECT kg_stats('nope')"]),
+    ("Errors", """\
+User errors start with the table or function name and name the argument:
+`kg_neighbors: unknown node 'org:x'`, `kg_edges: valid_from: invalid date ...`,
+`samverkan: missing required argument 'path'`. Bugs start with `kg internal error: `.""",
+     [], []),
+]
+
+
+def render_value(v):
+    return "NULL" if v is None else str(v)
+
+
+def run_example(db, sql, tmp):
+    out = []
+    try:
+        result = None
+        for stmt in [s for s in sql.split("; ") if s.strip()]:
+            cur = db.execute(stmt)
+            rows = cur.fetchall()
+            if cur.description:
+                result = ([d[0] for d in cur.description], rows)
+        if result is None:
+            out.append("(no rows)")
+        else:
+            header, rows = result
+            out.append("| " + " | ".join(header) + " |")
+            out.append("|" + "---|" * len(header))
+            for row in rows:
+                out.append("| " + " | ".join(render_value(v).replace("|", "\\|") for v in row) + " |")
+            if not rows:
+                out.append("(no rows)")
+    except sqlite3.Error as e:
+        out.append(f"Error: `{e}`")
+    return "\n".join(out).replace(tmp, "/data")
+
+
+def generate(ext):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = os.path.realpath(tmp)
+        db = sqlite3.connect(os.path.join(tmp, "reference.db"), isolation_level=None)
+        db.enable_load_extension(True)
+        db.load_extension(ext)
+        db.executescript(SETUP)
+        lines = ["# Samverkan SQL reference", "",
+                 "<!-- Generated by sqlite-ext/gen_sql_reference.py from the built extension."
+                 " Do not edit. -->", ""]
+        for title, text, items, examples in SECTIONS:
+            lines += [f"## {title}", "", text, ""]
+            if title == "Loading":
+                lines += ["```sql", SETUP, "```", ""]
+            if items:
+                lines += ["| name | meaning |", "|---|---|"]
+                lines += [f"| `{n}` | {m} |" for n, m in items]
+                lines.append("")
+            for sql in examples:
+                lines += ["```sql", sql + ";", "```", "", run_example(db, sql, tmp), ""]
+        db.close()
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ext", required=True, help="the extension, without .so")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    text = generate(os.path.abspath(args.ext))
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+// graph_table.cc: argument parsing and transaction callbacks shared by the
+// table modules. See graph_table.h.
+#include "graph_table.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace samverkan::sql {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// 'msi.kg' -> msi.kg, "it""s" -> it"s; bare words stay as they are.
+std::string Unquote(std::string_view v) {
+  if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"') && v.back() == v.front()) {
+    char q = v.front();
+    std::string out;
+    for (size_t i = 1; i + 1 < v.size(); ++i) {
+      out += v[i];
+      if (v[i] == q && i + 2 < v.size() && v[i + 1] == q) ++i;
+    }
+    return out;
+  }
+  return std::string(v);
+}
+
+bool ParseBool(std::string_view v, bool* out) {
+  std::string lower(v);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") {
+    *out = true;
+    return true;
+  }
+  if (lower == "0" || lower == "false" || lower == "no" || lower == "off") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
+
+int TransactionError(GraphTable* t, const Status& s) { return StatusError(&t->base, t->table_name, s); }
+
+}  // namespace
+
+int ParseTableArgs(const char* module, int argc, const char* const* argv, bool needs_graph,
+                   TableArgs* args, char** err) {
+  bool have_path = false;
+  for (int i = 3; i < argc; ++i) {
+    std::string_view arg = Trim(argv[i]);
+    args->raw.emplace_back(arg);
+    size_t eq = arg.find('=');
+    std::string key(Trim(arg.substr(0, eq)));
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (eq == std::string_view::npos) {
+      *err = sqlite3_mprintf("%s: argument '%s' needs a value, as in path='msi.kg'", module,
+                             key.c_str());
+      return SQLITE_ERROR;
+    }
+    std::string value = Unquote(Trim(arg.substr(eq + 1)));
+    if (key == "path") {
+      if (value.empty()) {
+        *err = sqlite3_mprintf("%s: argument 'path' is empty", module);
+        return SQLITE_ERROR;
+      }
+      args->options.path = value;
+      have_path = true;
+    } else if (key == "readonly") {
+      if (!ParseBool(value, &args->options.read_only)) {
+        *err = sqlite3_mprintf("%s: argument 'readonly' must be 0 or 1, not '%s'", module,
+                               value.c_str());
+        return SQLITE_ERROR;
+      }
+    } else if (key == "graph" && needs_graph) {
+      args->graph = value;
+    } else {
+      *err = sqlite3_mprintf("%s: unknown argument '%s'", module, key.c_str());
+      return SQLITE_ERROR;
+    }
+  }
+  if (!have_path) {
+    *err = sqlite3_mprintf("%s: missing required argument 'path'", module);
+    return SQLITE_ERROR;
+  }
+  if (needs_graph && args->graph.empty()) {
+    *err = sqlite3_mprintf("%s: missing required argument 'graph'", module);
+    return SQLITE_ERROR;
+  }
+  if (!needs_graph) args->graph = argv[2];
+  return SQLITE_OK;
+}
+
+int AttachGraph(const char* module, Connection* conn, const TableArgs& args, GraphTable* table,
+                char** err) {
+  auto handle = conn->Attach(args.graph, args.options);
+  if (!handle.ok()) {
+    *err = sqlite3_mprintf("%s: %s", module, handle.status().message().c_str());
+    return SqliteCode(handle.status()) == SQLITE_READONLY ? SQLITE_ERROR
+                                                          : SqliteCode(handle.status());
+  }
+  table->conn = conn;
+  table->graph = std::move(*handle);
+  return SQLITE_OK;
+}
+
+// Nothing to do at xBegin: the engine transaction begins at the first write
+// (GraphHandle::Writer), so that statements like INSERT INTO kg(kg)
+// VALUES('integrity-check') also work on a read-only graph.
+int GraphTableBegin(sqlite3_vtab*) { return SQLITE_OK; }
+
+// The fallible commit happens here, not in xCommit: SQLite can still roll
+// the whole transaction back when xSync fails.
+int GraphTableSync(sqlite3_vtab* vtab) {
+  return Guard(vtab, [&] {
+    auto* t = AsTable(vtab);
+    Status s = t->graph->Commit();
+    return s.ok() ? SQLITE_OK : TransactionError(t, s);
+  });
+}
+
+int GraphTableCommit(sqlite3_vtab* vtab) {
+  return Guard(vtab, [&] {
+    // Normally xSync committed already; a transaction still open here had
+    // no xSync (SQLite skips it for some journal modes), so commit now.
+    auto* t = AsTable(vtab);
+    Status s = t->graph->Commit();
+    return s.ok() ? SQLITE_OK : TransactionError(t, s);
+  });
+}
+
+int GraphTableRollback(sqlite3_vtab* vtab) {
+  return Guard(vtab, [&] {
+    AsTable(vtab)->graph->Rollback();
+    return SQLITE_OK;
+  });
+}
+
+int GraphTableSavepoint(sqlite3_vtab* vtab, int level) {
+  return Guard(vtab, [&] {
+    AsTable(vtab)->graph->Savepoint(level);
+    return SQLITE_OK;
+  });
+}
+
+int GraphTableRelease(sqlite3_vtab* vtab, int level) {
+  return Guard(vtab, [&] {
+    auto* t = AsTable(vtab);
+    Status s = t->graph->Release(level);
+    return s.ok() ? SQLITE_OK : TransactionError(t, s);
+  });
+}
+
+int GraphTableRollbackTo(sqlite3_vtab* vtab, int level) {
+  return Guard(vtab, [&] {
+    auto* t = AsTable(vtab);
+    Status s = t->graph->RollbackTo(level);
+    return s.ok() ? SQLITE_OK : TransactionError(t, s);
+  });
+}
+
+}  // namespace samverkan::sql

@@ -1,0 +1,55 @@
+// graph_table.h: what the three table modules of a graph share.
+//
+// `samverkan` (kg), `samverkan_nodes` (kg_nodes) and `samverkan_edges`
+// (kg_edges) all take the same arguments, parse them here, attach the same
+// per-connection GraphHandle, and forward SQLite's transaction callbacks
+// (xBegin ... xRollbackTo) to it. The handle does the work once per graph
+// however many of its tables take part in a transaction.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph_registry.h"
+#include "vtab_base.h"
+
+namespace samverkan::sql {
+
+// The common part of the three table modules' sqlite3_vtab.
+struct GraphTable {
+  sqlite3_vtab base;                    // Base class - must be first
+  Connection* conn = nullptr;           // this connection's state (pAux)
+  std::shared_ptr<GraphHandle> graph;   // the graph, shared with sibling tables
+  std::string table_name;               // e.g. "kg_nodes", for error messages
+};
+
+// The arguments of CREATE VIRTUAL TABLE ... USING <module>(...).
+struct TableArgs {
+  std::string graph;  // graph= (samverkan_nodes/_edges), else the table name
+  GraphOptions options;
+  std::vector<std::string> raw;  // the arguments as written, to pass on
+};
+
+// Parses argv[3..]. `module` names the module in errors:
+//   samverkan: missing required argument 'path'
+//   samverkan: unknown argument 'colour'
+// Returns SQLITE_OK or SQLITE_ERROR with *err set (sqlite3_mprintf'd).
+int ParseTableArgs(const char* module, int argc, const char* const* argv, bool needs_graph,
+                   TableArgs* args, char** err);
+
+// Attaches the graph for a table being created or connected. On failure sets
+// *err to "<module>: <why>".
+int AttachGraph(const char* module, Connection* conn, const TableArgs& args, GraphTable* table,
+                char** err);
+
+// The transaction callbacks, identical for the three modules.
+int GraphTableBegin(sqlite3_vtab* vtab);
+int GraphTableSync(sqlite3_vtab* vtab);
+int GraphTableCommit(sqlite3_vtab* vtab);
+int GraphTableRollback(sqlite3_vtab* vtab);
+int GraphTableSavepoint(sqlite3_vtab* vtab, int level);
+int GraphTableRelease(sqlite3_vtab* vtab, int level);
+int GraphTableRollbackTo(sqlite3_vtab* vtab, int level);
+
+}  // namespace samverkan::sql

@@ -1,0 +1,54 @@
+// values.cc: see values.h.
+#include "values.h"
+
+#include <nlohmann/json.hpp>
+
+namespace samverkan::sql {
+
+std::string JsonStringArray(const std::vector<std::string>& items) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& item : items) array.push_back(item);
+  return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<std::string> SourceKeysJson(const GraphView& view, const std::vector<NodeId>& ids) {
+  std::vector<std::string> keys;
+  for (NodeId id : ids) {
+    auto node = view.GetNode(id);
+    if (!node.ok()) return node.status();
+    keys.push_back(node->key);
+  }
+  return JsonStringArray(keys);
+}
+
+Result<std::vector<std::string>> ParseStringArray(sqlite3_value* value, std::string_view column) {
+  std::vector<std::string> items;
+  if (IsNull(value) || ValueText(value).empty()) return items;
+  nlohmann::json j = nlohmann::json::parse(ValueText(value), nullptr, /*allow_exceptions=*/false);
+  bool ok = j.is_array();
+  if (ok) {
+    for (const auto& item : j) {
+      if (!item.is_string()) {
+        ok = false;
+        break;
+      }
+      items.push_back(item.get<std::string>());
+    }
+  }
+  if (!ok) {
+    return Status::InvalidArgument(std::string(column) +
+                                   " must be a JSON array of strings, as in '[\"a\",\"b\"]'");
+  }
+  return items;
+}
+
+std::string PropsText(const std::string& props) { return props.empty() ? "{}" : props; }
+
+Result<std::optional<Date>> ParseOptionalDate(sqlite3_value* value, std::string_view column) {
+  if (IsNull(value)) return std::optional<Date>();
+  auto date = Date::Parse(ValueText(value));
+  if (!date.ok()) return date.status().WithContext(column);
+  return std::optional<Date>(*date);
+}
+
+}  // namespace samverkan::sql

@@ -1,0 +1,32 @@
+// values.h: conversions between graph records and SQL values, shared by the
+// node and edge tables.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "samverkan/graph_view.h"
+#include "vtab_base.h"
+
+namespace samverkan::sql {
+
+// ["a","b"] as compact JSON text.
+std::string JsonStringArray(const std::vector<std::string>& items);
+
+// The keys of `ids` as a JSON array, for the `sources` columns.
+Result<std::string> SourceKeysJson(const GraphView& view, const std::vector<NodeId>& ids);
+
+// A JSON array of strings from SQL; NULL or '' is the empty list.
+// InvalidArgument: "<column> must be a JSON array of strings".
+Result<std::vector<std::string>> ParseStringArray(sqlite3_value* value, std::string_view column);
+
+// Properties as they are shown: "{}" for none.
+std::string PropsText(const std::string& props);
+
+// An optional ISO date from SQL; NULL is nullopt.
+// InvalidArgument: "<column>: <why>".
+Result<std::optional<Date>> ParseOptionalDate(sqlite3_value* value, std::string_view column);
+
+}  // namespace samverkan::sql

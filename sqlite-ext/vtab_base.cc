@@ -1,0 +1,104 @@
+// vtab_base.cc: error helpers and value conversions shared by every module.
+#include "vtab_base.h"
+
+#include <cstdarg>
+
+#include <nlohmann/json.hpp>
+
+namespace samverkan::sql {
+
+void SetError(sqlite3_vtab* vtab, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  sqlite3_free(vtab->zErrMsg);
+  vtab->zErrMsg = sqlite3_vmprintf(format, args);
+  va_end(args);
+}
+
+int SqliteCode(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk: return SQLITE_OK;
+    case Status::Code::kBusy: return SQLITE_BUSY;
+    case Status::Code::kLocked: return SQLITE_READONLY;
+    case Status::Code::kReadOnly: return SQLITE_READONLY;
+    case Status::Code::kCorruption: return SQLITE_CORRUPT;
+    case Status::Code::kIOError: return SQLITE_IOERR;
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kNotFound:
+    case Status::Code::kNotSupported:
+    case Status::Code::kInternal: return SQLITE_ERROR;
+  }
+  return SQLITE_ERROR;
+}
+
+int StatusError(sqlite3_vtab* vtab, std::string_view who, const Status& status) {
+  const char* prefix = status.code() == Status::Code::kInternal ? kInternalErrorPrefix : "";
+  SetError(vtab, "%s%.*s: %s", prefix, static_cast<int>(who.size()), who.data(),
+           status.message().c_str());
+  return SqliteCode(status);
+}
+
+std::string_view ValueText(sqlite3_value* value) {
+  const unsigned char* text = sqlite3_value_text(value);
+  if (text == nullptr) return {};
+  return {reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_value_bytes(value))};
+}
+
+bool IsNull(sqlite3_value* value) {
+  return value == nullptr || sqlite3_value_type(value) == SQLITE_NULL;
+}
+
+std::optional<std::string> OptionalText(sqlite3_value* value) {
+  if (IsNull(value)) return std::nullopt;
+  return std::string(ValueText(value));
+}
+
+void ResultText(sqlite3_context* ctx, std::string_view text) {
+  sqlite3_result_text(ctx, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+namespace {
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+}  // namespace
+
+Result<std::vector<std::string>> ParseNameList(std::string_view text, std::string_view what) {
+  std::vector<std::string> names;
+  std::string_view trimmed = Trim(text);
+  if (!trimmed.empty() && trimmed.front() == '[') {
+    nlohmann::json j = nlohmann::json::parse(trimmed, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_array()) {
+      return Status::InvalidArgument(std::string(what) + " is not a valid JSON array");
+    }
+    for (const auto& item : j) {
+      if (!item.is_string()) {
+        return Status::InvalidArgument(std::string(what) + " must hold only strings");
+      }
+      names.push_back(item.get<std::string>());
+    }
+    return names;
+  }
+  while (!trimmed.empty()) {
+    size_t comma = trimmed.find(',');
+    std::string_view part = Trim(trimmed.substr(0, comma));
+    if (!part.empty()) names.emplace_back(part);
+    if (comma == std::string_view::npos) break;
+    trimmed.remove_prefix(comma + 1);
+  }
+  return names;
+}
+
+}  // namespace samverkan::sql

@@ -1,0 +1,113 @@
+// vtab_base.h: what every virtual table and function of the extension shares.
+//
+//   * The SQLite API: the loadable-extension header (sqlite3ext.h) with
+//     SQLITE_EXTENSION_INIT3, so every file calls through the one routine
+//     table that extension.cc receives (its SQLITE_EXTENSION_INIT1/2).
+//   * Errors. User mistakes start with the table or function name
+//     ("kg_neighbors: unknown node 'org:x'"); bugs start with
+//     "kg internal error: ". SetError() is printf-style and frees the old
+//     message first (sqlite-vec's vtab_set_error).
+//   * The exception firewall: Guard() runs a callback body and turns any C++
+//     exception into an error code plus message, so none ever reaches SQLite.
+//   * Small value helpers, and the registration table entries (sqlite-vec
+//     style) that extension.cc walks.
+#pragma once
+
+#ifndef SQLITE_CORE
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+#else
+#include <sqlite3.h>
+#endif
+
+#include <cstdint>
+#include <exception>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "samverkan/result.h"
+#include "samverkan/status.h"
+
+namespace samverkan::sql {
+
+inline constexpr const char* kInternalErrorPrefix = "kg internal error: ";
+
+// Replaces pVtab->zErrMsg with a printf-formatted message.
+void SetError(sqlite3_vtab* vtab, const char* format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+// The SQLite result code that best matches an engine Status.
+int SqliteCode(const Status& status);
+
+// Sets `vtab`'s message to "<who>: <status message>" and returns the code.
+int StatusError(sqlite3_vtab* vtab, std::string_view who, const Status& status);
+
+// The text of a value ("" for NULL), without the copy sqlite3_value_text
+// makes callers think about.
+std::string_view ValueText(sqlite3_value* value);
+bool IsNull(sqlite3_value* value);
+// NULL-aware text: nullopt for SQL NULL.
+std::optional<std::string> OptionalText(sqlite3_value* value);
+
+// Text results, always copied by SQLite (SQLITE_TRANSIENT).
+void ResultText(sqlite3_context* ctx, std::string_view text);
+
+// Runs `body` (which returns an SQLite result code) and converts escaping
+// exceptions into SQLITE_NOMEM / SQLITE_ERROR with an internal-error message
+// on `vtab`. Every sqlite3_module callback that can throw goes through this.
+template <typename Body>
+int Guard(sqlite3_vtab* vtab, Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (const std::exception& e) {
+    if (vtab != nullptr) SetError(vtab, "%s%s", kInternalErrorPrefix, e.what());
+    return SQLITE_ERROR;
+  } catch (...) {
+    if (vtab != nullptr) SetError(vtab, "%sunknown exception", kInternalErrorPrefix);
+    return SQLITE_ERROR;
+  }
+}
+
+// The same firewall for scalar functions: errors go to sqlite3_result_error.
+template <typename Body>
+void GuardFunction(sqlite3_context* ctx, Body&& body) noexcept {
+  try {
+    body();
+  } catch (const std::bad_alloc&) {
+    sqlite3_result_error_nomem(ctx);
+  } catch (const std::exception& e) {
+    std::string msg = std::string(kInternalErrorPrefix) + e.what();
+    sqlite3_result_error(ctx, msg.c_str(), -1);
+  } catch (...) {
+    sqlite3_result_error(ctx, "kg internal error: unknown exception", -1);
+  }
+}
+
+// Quotes an SQL identifier: kg -> "kg", a"b -> "a""b".
+std::string QuoteIdentifier(std::string_view name);
+
+// Splits a "types"/"kinds" argument: a JSON array of strings, or a
+// comma-separated list ("funds, part_of"). InvalidArgument names `what`.
+Result<std::vector<std::string>> ParseNameList(std::string_view text, std::string_view what);
+
+// One row of the registration tables in extension.cc.
+struct FunctionEntry {
+  const char* name;
+  int n_args;
+  int flags;
+  void (*fn)(sqlite3_context*, int, sqlite3_value**);
+};
+struct ModuleEntry {
+  const char* name;
+  const sqlite3_module* module;
+};
+
+}  // namespace samverkan::sql

@@ -1,0 +1,528 @@
+// vtab_edges.cc: the `samverkan_edges` module: a graph's edges as a table.
+//
+// USAGE
+//
+// CREATE VIRTUAL TABLE kg USING samverkan(...) creates kg_edges, as
+//
+//   CREATE VIRTUAL TABLE kg_edges USING samverkan_edges(graph=kg, path=...)
+//
+// SCHEMA
+//
+//   CREATE TABLE x(src TEXT, type TEXT, dst TEXT, rank INTEGER, weight REAL,
+//                  valid_from TEXT, valid_to TEXT, props TEXT, sources TEXT,
+//                  batch INTEGER)
+//
+//   rowid       the edge's internal id
+//   src, dst    the keys of the nodes it joins (directed src -> dst)
+//   type        'participates_in', 'funds', ... (any label)
+//   rank        0 by default; tells apart edges of one type between one pair
+//               of nodes (two roles, two years). (src, type, dst, rank) is
+//               the edge's identity.
+//   weight      NULL or a number (used by kg_shortest_path(cost => 'weight'))
+//   valid_from  NULL or an ISO date 'YYYY-MM-DD' ('YYYY' and 'YYYY-MM' are
+//   valid_to    accepted on input); both ends inclusive
+//   props       JSON object, read with ->>
+//   sources     JSON array of the keys of the nodes the edge cites
+//   batch       the engine transaction that last wrote it (read-only)
+//
+// QUERIES
+//
+// Answered from the adjacency indexes (see the idxNum table above
+// EdgesBestIndex): src = (out-edges of a node), dst = (in-edges), either with
+// type =, and rowid =. type = alone filters a scan of every edge without
+// loading properties. Anything else scans every edge, ordered by
+// (src, type, dst, rank).
+//
+// CHANGES
+//
+//   INSERT INTO kg_edges(src, type, dst, props)
+//     VALUES ('org:msi', 'participates_in', 'proj:mora', '{"role":"lead"}');
+//
+// INSERT upserts by (src, type, dst, rank). Both nodes must exist:
+// "kg_edges: unknown node 'org:x'". UPDATE that changes src, type, dst or
+// rank deletes the edge and inserts a new one (with a new rowid); otherwise
+// it keeps the id. DELETE removes the edge.
+#include <unordered_map>
+
+#include "graph_table.h"
+#include "modules.h"
+#include "values.h"
+
+namespace samverkan::sql {
+namespace {
+
+#define EDGES_COL_SRC 0
+#define EDGES_COL_TYPE 1
+#define EDGES_COL_DST 2
+#define EDGES_COL_RANK 3
+#define EDGES_COL_WEIGHT 4
+#define EDGES_COL_VALID_FROM 5
+#define EDGES_COL_VALID_TO 6
+#define EDGES_COL_PROPS 7
+#define EDGES_COL_SOURCES 8
+#define EDGES_COL_BATCH 9
+
+constexpr const char* kModule = "samverkan_edges";
+
+// idxNum bits; the xFilter arguments come in this order.
+#define EDGES_IDX_ROWID 0x01
+#define EDGES_IDX_SRC 0x02
+#define EDGES_IDX_DST 0x04
+#define EDGES_IDX_TYPE 0x08
+
+struct EdgesCursor {
+  sqlite3_vtab_cursor base;             // Base class - must be first
+  ReadView view;                        // what the rows are read through
+  std::unique_ptr<EdgeCursor> scan;     // positioned at the current row
+  std::optional<Edge> point;            // rowid lookups: the one row
+  std::optional<NodeId> want_src;       // filters the scan does not apply
+  std::optional<NodeId> want_dst;
+  std::optional<SymbolId> want_type;
+  EdgeRef ref;                          // the current row's traversal fields
+  std::optional<Edge> loaded;           // the current row, loaded in full
+  std::unordered_map<NodeId, std::string> keys;  // node id -> key, per scan
+  bool eof = true;
+};
+
+GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
+EdgesCursor* AsCursor(sqlite3_vtab_cursor* cur) { return reinterpret_cast<EdgesCursor*>(cur); }
+
+int EdgesConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
+                 char** err) {
+  try {
+    TableArgs args;
+    int rc = ParseTableArgs(kModule, argc, argv, /*needs_graph=*/true, &args, err);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_declare_vtab(db,
+                              "CREATE TABLE x(src TEXT, type TEXT, dst TEXT, rank INTEGER, "
+                              "weight REAL, valid_from TEXT, valid_to TEXT, props TEXT, "
+                              "sources TEXT, batch INTEGER)");
+    if (rc != SQLITE_OK) return rc;
+    // Opens a graph directory named in the schema; see vtab_graph.cc.
+    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+    auto table = std::make_unique<GraphTable>();
+    table->table_name = argv[2];
+    rc = AttachGraph(kModule, static_cast<Connection*>(aux), args, table.get(), err);
+    if (rc != SQLITE_OK) return rc;
+    *out = &table.release()->base;
+    return SQLITE_OK;
+  } catch (const std::exception& e) {
+    *err = sqlite3_mprintf("%s%s", kInternalErrorPrefix, e.what());
+    return SQLITE_ERROR;
+  }
+}
+
+int EdgesDisconnect(sqlite3_vtab* vtab) {
+  delete AsTable(vtab);
+  return SQLITE_OK;
+}
+
+// idxNum is a bitmask of the equality constraints handed to xFilter, whose
+// arguments come in the order of the bits:
+//
+//   0x01  rowid = $id     point lookup (GetEdge); nothing else is passed
+//   0x02  src = $key      out-edges of src (with 0x08: of that type only)
+//   0x04  dst = $key      in-edges of dst, unless src drives; then a filter
+//   0x08  type = $type    narrows the src/dst scan; alone, filters a scan
+//                         of every edge on the type id
+//
+// src, dst and type are enforced here exactly (omit=1). idxStr spells the
+// plan out for EXPLAIN QUERY PLAN, e.g. "src=,type=".
+int EdgesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
+  return Guard(vtab, [&] {
+    int found[4] = {-1, -1, -1, -1};
+    for (int i = 0; i < info->nConstraint; ++i) {
+      const auto& c = info->aConstraint[i];
+      if (!c.usable || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+      int bit = c.iColumn == -1              ? 0
+                : c.iColumn == EDGES_COL_SRC  ? 1
+                : c.iColumn == EDGES_COL_DST  ? 2
+                : c.iColumn == EDGES_COL_TYPE ? 3
+                                              : -1;
+      if (bit >= 0 && found[bit] < 0) found[bit] = i;
+    }
+    int plan = 0;
+    if (found[0] >= 0) {
+      plan = EDGES_IDX_ROWID;
+    } else {
+      for (int bit = 1; bit < 4; ++bit) {
+        if (found[bit] >= 0) plan |= 1 << bit;
+      }
+    }
+    static const char* kNames[4] = {"rowid=", "src=", "dst=", "type="};
+    std::string idx_str;
+    int argv_index = 0;
+    for (int bit = 0; bit < 4; ++bit) {
+      if (!(plan & (1 << bit))) continue;
+      auto& usage = info->aConstraintUsage[found[bit]];
+      usage.argvIndex = ++argv_index;
+      usage.omit = 1;
+      idx_str += (idx_str.empty() ? "" : ",") + std::string(kNames[bit]);
+    }
+    info->idxNum = plan;
+    if (!idx_str.empty()) {
+      info->idxStr = sqlite3_mprintf("%s", idx_str.c_str());
+      info->needToFreeIdxStr = 1;
+    }
+    const bool by_node = plan & (EDGES_IDX_SRC | EDGES_IDX_DST);
+    if (plan & EDGES_IDX_ROWID) {
+      info->estimatedCost = 1;
+      info->estimatedRows = 1;
+      info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+    } else if ((plan & EDGES_IDX_SRC) && (plan & EDGES_IDX_DST)) {
+      info->estimatedCost = 5;
+      info->estimatedRows = 2;
+    } else if (by_node && (plan & EDGES_IDX_TYPE)) {
+      info->estimatedCost = 20;
+      info->estimatedRows = 10;
+    } else if (by_node) {
+      info->estimatedCost = 50;
+      info->estimatedRows = 25;
+    } else if (plan & EDGES_IDX_TYPE) {
+      info->estimatedCost = 200000;
+      info->estimatedRows = 10000;
+    } else {
+      info->estimatedCost = 1000000;
+      info->estimatedRows = 100000;
+    }
+    return SQLITE_OK;
+  });
+}
+
+int EdgesOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
+  return Guard(vtab, [&] {
+    auto* t = AsTable(vtab);
+    Status s = t->graph->StartStatement();
+    if (!s.ok()) return StatusError(vtab, t->table_name, s);
+    *out = &(new EdgesCursor)->base;
+    return SQLITE_OK;
+  });
+}
+
+int EdgesClose(sqlite3_vtab_cursor* cur) {
+  delete AsCursor(cur);
+  return SQLITE_OK;
+}
+
+bool Wanted(const EdgesCursor& c, const EdgeRef& e) {
+  return (!c.want_src || e.src == *c.want_src) && (!c.want_dst || e.dst == *c.want_dst) &&
+         (!c.want_type || e.type == *c.want_type);
+}
+
+// Skips scan entries that fail the filters; sets eof at the end.
+Status SettleScan(EdgesCursor* c) {
+  c->loaded.reset();
+  for (; c->scan->Valid(); c->scan->Next()) {
+    if (Wanted(*c, c->scan->edge())) {
+      c->ref = c->scan->edge();
+      c->eof = false;
+      return Status::OK();
+    }
+  }
+  c->eof = true;
+  return c->scan->status();
+}
+
+// Sets *id to the node with `key`, or returns false when there is none.
+Result<bool> LookupNode(const GraphView& view, sqlite3_value* key, NodeId* id) {
+  if (IsNull(key)) return false;
+  auto found = view.FindKey(ValueText(key));
+  if (found.ok()) {
+    *id = *found;
+    return true;
+  }
+  if (found.status().IsNotFound()) return false;
+  return found.status();
+}
+
+// See the idxNum table above EdgesBestIndex.
+Status StartScan(EdgesCursor* c, int plan, sqlite3_value** argv) {
+  const GraphView& view = *c->view.view;
+  c->eof = true;
+  int arg = 0;
+  if (plan & EDGES_IDX_ROWID) {
+    sqlite3_value* rowid = argv[arg];
+    if (sqlite3_value_numeric_type(rowid) != SQLITE_INTEGER || sqlite3_value_int64(rowid) <= 0) {
+      return Status::OK();
+    }
+    auto edge = view.GetEdge(static_cast<EdgeId>(sqlite3_value_int64(rowid)));
+    if (!edge.ok()) return edge.status().IsNotFound() ? Status::OK() : edge.status();
+    auto type = view.schema().EdgeType(edge->type);
+    c->ref = EdgeRef{edge->id, edge->src, type.value_or(0), edge->dst, edge->rank, edge->weight,
+                     edge->validity};
+    c->point = std::move(*edge);
+    c->loaded = c->point;
+    c->eof = false;
+    return Status::OK();
+  }
+  sqlite3_value* src = (plan & EDGES_IDX_SRC) ? argv[arg++] : nullptr;
+  sqlite3_value* dst = (plan & EDGES_IDX_DST) ? argv[arg++] : nullptr;
+  sqlite3_value* type = (plan & EDGES_IDX_TYPE) ? argv[arg++] : nullptr;
+  NodeId id = kNoNode;
+  if (src != nullptr) {
+    auto ok = LookupNode(view, src, &id);
+    if (!ok.ok()) return ok.status();
+    if (!*ok) return Status::OK();
+    c->want_src = id;
+  }
+  if (dst != nullptr) {
+    auto ok = LookupNode(view, dst, &id);
+    if (!ok.ok()) return ok.status();
+    if (!*ok) return Status::OK();
+    c->want_dst = id;
+  }
+  if (type != nullptr) {
+    if (IsNull(type)) return Status::OK();
+    c->want_type = view.schema().EdgeType(ValueText(type));
+    if (!c->want_type) return Status::OK();  // a type never used has no edges
+  }
+  if (c->want_src) {
+    c->scan = view.Edges(*c->want_src, Direction::kOut, c->want_type);
+  } else if (c->want_dst) {
+    c->scan = view.Edges(*c->want_dst, Direction::kIn, c->want_type);
+  } else {
+    c->scan = view.AllEdges();
+  }
+  return SettleScan(c);
+}
+
+int EdgesFilter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int, sqlite3_value** argv) {
+  sqlite3_vtab* vtab = cur->pVtab;
+  return Guard(vtab, [&] {
+    auto* c = AsCursor(cur);
+    auto* t = AsTable(vtab);
+    c->view = t->graph->View();
+    c->scan.reset();
+    c->point.reset();
+    c->loaded.reset();
+    c->want_src.reset();
+    c->want_dst.reset();
+    c->want_type.reset();
+    if (c->keys.size() > 4096) c->keys.clear();
+    Status s = StartScan(c, idx_num, argv);
+    return s.ok() ? SQLITE_OK : StatusError(vtab, t->table_name, s);
+  });
+}
+
+int EdgesNext(sqlite3_vtab_cursor* cur) {
+  return Guard(cur->pVtab, [&] {
+    auto* c = AsCursor(cur);
+    if (!c->scan) {
+      c->eof = true;
+      return SQLITE_OK;
+    }
+    c->scan->Next();
+    Status s = SettleScan(c);
+    return s.ok() ? SQLITE_OK : StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, s);
+  });
+}
+
+int EdgesEof(sqlite3_vtab_cursor* cur) { return AsCursor(cur)->eof; }
+
+Result<std::string> NodeKey(EdgesCursor* c, NodeId id) {
+  auto it = c->keys.find(id);
+  if (it != c->keys.end()) return it->second;
+  auto node = c->view.view->GetNode(id);
+  if (!node.ok()) return node.status();
+  c->keys.emplace(id, node->key);
+  return node->key;
+}
+
+Result<const Edge*> LoadedEdge(EdgesCursor* c) {
+  if (!c->loaded) {
+    auto edge = c->scan->Load();
+    if (!edge.ok()) return edge.status();
+    c->loaded = std::move(*edge);
+  }
+  return &*c->loaded;
+}
+
+void ResultDate(sqlite3_context* ctx, const std::optional<Date>& date) {
+  if (date) {
+    ResultText(ctx, date->ToString());
+  } else {
+    sqlite3_result_null(ctx);
+  }
+}
+
+int EdgesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
+  return Guard(cur->pVtab, [&] {
+    auto* c = AsCursor(cur);
+    const EdgeRef& e = c->ref;
+    auto fail = [&](const Status& s) {
+      return StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, s);
+    };
+    switch (col) {
+      case EDGES_COL_SRC:
+      case EDGES_COL_DST: {
+        auto key = NodeKey(c, col == EDGES_COL_SRC ? e.src : e.dst);
+        if (!key.ok()) return fail(key.status());
+        ResultText(ctx, *key);
+        break;
+      }
+      case EDGES_COL_TYPE: ResultText(ctx, c->view.view->schema().EdgeTypeName(e.type)); break;
+      case EDGES_COL_RANK: sqlite3_result_int64(ctx, e.rank); break;
+      case EDGES_COL_WEIGHT:
+        if (e.weight) {
+          sqlite3_result_double(ctx, *e.weight);
+        } else {
+          sqlite3_result_null(ctx);
+        }
+        break;
+      case EDGES_COL_VALID_FROM: ResultDate(ctx, e.validity.from); break;
+      case EDGES_COL_VALID_TO: ResultDate(ctx, e.validity.to); break;
+      case EDGES_COL_PROPS:
+      case EDGES_COL_SOURCES:
+      case EDGES_COL_BATCH: {
+        auto edge = LoadedEdge(c);
+        if (!edge.ok()) return fail(edge.status());
+        if (col == EDGES_COL_PROPS) {
+          ResultText(ctx, PropsText((*edge)->props));
+        } else if (col == EDGES_COL_BATCH) {
+          sqlite3_result_int64(ctx, static_cast<sqlite3_int64>((*edge)->batch));
+        } else {
+          auto keys = SourceKeysJson(*c->view.view, (*edge)->sources);
+          if (!keys.ok()) return fail(keys.status());
+          ResultText(ctx, *keys);
+        }
+        break;
+      }
+      default: sqlite3_result_null(ctx); break;
+    }
+    return SQLITE_OK;
+  });
+}
+
+int EdgesRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
+  *rowid = static_cast<sqlite3_int64>(AsCursor(cur)->ref.id);
+  return SQLITE_OK;
+}
+
+// The edge a row of values (argv[2..] of xUpdate) describes. Unknown
+// endpoints are reported here, by key, before the engine sees them.
+Result<EdgeInput> EdgeFromValues(const GraphView& view, sqlite3_value** values) {
+  EdgeInput in;
+  for (int col : {EDGES_COL_SRC, EDGES_COL_TYPE, EDGES_COL_DST}) {
+    if (IsNull(values[col])) {
+      static const char* kNames[] = {"src", "type", "dst"};
+      return Status::InvalidArgument(std::string(kNames[col]) + " is required");
+    }
+  }
+  for (int col : {EDGES_COL_SRC, EDGES_COL_DST}) {
+    auto id = view.FindKey(ValueText(values[col]));
+    if (!id.ok()) return id.status();
+  }
+  in.src = NodeRef(ValueText(values[EDGES_COL_SRC]));
+  in.type = ValueText(values[EDGES_COL_TYPE]);
+  in.dst = NodeRef(ValueText(values[EDGES_COL_DST]));
+  if (!IsNull(values[EDGES_COL_RANK])) {
+    sqlite3_value* rank = values[EDGES_COL_RANK];
+    if (sqlite3_value_numeric_type(rank) != SQLITE_INTEGER || sqlite3_value_int64(rank) < 0 ||
+        sqlite3_value_int64(rank) > UINT32_MAX) {
+      return Status::InvalidArgument("rank must be an integer from 0 to 4294967295");
+    }
+    in.rank = static_cast<uint32_t>(sqlite3_value_int64(rank));
+  }
+  if (!IsNull(values[EDGES_COL_WEIGHT])) {
+    int type = sqlite3_value_numeric_type(values[EDGES_COL_WEIGHT]);
+    if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) {
+      return Status::InvalidArgument("weight must be a number");
+    }
+    in.weight = sqlite3_value_double(values[EDGES_COL_WEIGHT]);
+  }
+  auto from = ParseOptionalDate(values[EDGES_COL_VALID_FROM], "valid_from");
+  if (!from.ok()) return from.status();
+  auto to = ParseOptionalDate(values[EDGES_COL_VALID_TO], "valid_to");
+  if (!to.ok()) return to.status();
+  in.validity = Validity{*from, *to};
+  in.props = ValueText(values[EDGES_COL_PROPS]);
+  auto sources = ParseStringArray(values[EDGES_COL_SOURCES], "sources");
+  if (!sources.ok()) return sources.status();
+  for (auto& key : *sources) in.sources.emplace_back(std::move(key));
+  return in;
+}
+
+// True when an UPDATE keeps the edge's identity (src, type, dst, rank).
+Result<bool> SameIdentity(const Transaction& txn, const Edge& old, const EdgeInput& in) {
+  auto src = txn.FindKey(in.src.key);
+  if (!src.ok()) return src.status();
+  auto dst = txn.FindKey(in.dst.key);
+  if (!dst.ok()) return dst.status();
+  return *src == old.src && *dst == old.dst && in.type == old.type && in.rank == old.rank;
+}
+
+// xUpdate: argc == 1 is DELETE of rowid argv[0]; argv[0] NULL is INSERT;
+// otherwise UPDATE of row argv[0]. argv[2..] are the columns.
+int EdgesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int64* rowid) {
+  return Guard(vtab, [&] {
+    auto* t = AsTable(vtab);
+    const char* who = t->table_name.c_str();
+    int rc = SQLITE_OK;
+    Transaction* txn = t->graph->Writer(vtab, t->table_name, &rc);
+    if (txn == nullptr) return rc;
+
+    if (argc == 1) {
+      Status s = txn->DeleteEdge(static_cast<EdgeId>(sqlite3_value_int64(argv[0])));
+      return s.ok() ? SQLITE_OK : StatusError(vtab, who, s);
+    }
+    bool is_insert = IsNull(argv[0]);
+    if (is_insert && !IsNull(argv[1])) {
+      SetError(vtab, "%s: rowid is the edge id, which the graph assigns; leave it out", who);
+      return SQLITE_CONSTRAINT;
+    }
+    if (!is_insert && sqlite3_value_int64(argv[0]) != sqlite3_value_int64(argv[1])) {
+      SetError(vtab, "%s: rowid is the edge id and cannot be changed", who);
+      return SQLITE_CONSTRAINT;
+    }
+    auto input = EdgeFromValues(*txn, argv + 2);
+    if (!input.ok()) return StatusError(vtab, who, input.status());
+    if (!is_insert) {
+      const EdgeId old_id = static_cast<EdgeId>(sqlite3_value_int64(argv[0]));
+      auto old = txn->GetEdge(old_id);
+      if (!old.ok()) return StatusError(vtab, who, old.status());
+      auto same = SameIdentity(*txn, *old, *input);
+      if (!same.ok()) return StatusError(vtab, who, same.status());
+      if (!*same) {
+        // A new identity is a different edge: replace the old one. The
+        // statement's savepoint undoes the delete if the insert fails.
+        Status s = txn->DeleteEdge(old_id);
+        if (!s.ok()) return StatusError(vtab, who, s);
+      }
+    }
+    auto id = txn->PutEdge(*input);
+    if (!id.ok()) return StatusError(vtab, who, id.status());
+    *rowid = static_cast<sqlite3_int64>(*id);
+    return SQLITE_OK;
+  });
+}
+
+}  // namespace
+
+const sqlite3_module kEdgesModule = {
+    /* iVersion    */ 3,
+    /* xCreate     */ EdgesConnect,
+    /* xConnect    */ EdgesConnect,
+    /* xBestIndex  */ EdgesBestIndex,
+    /* xDisconnect */ EdgesDisconnect,
+    /* xDestroy    */ EdgesDisconnect,
+    /* xOpen       */ EdgesOpen,
+    /* xClose      */ EdgesClose,
+    /* xFilter     */ EdgesFilter,
+    /* xNext       */ EdgesNext,
+    /* xEof        */ EdgesEof,
+    /* xColumn     */ EdgesColumn,
+    /* xRowid      */ EdgesRowid,
+    /* xUpdate     */ EdgesUpdate,
+    /* xBegin      */ GraphTableBegin,
+    /* xSync       */ GraphTableSync,
+    /* xCommit     */ GraphTableCommit,
+    /* xRollback   */ GraphTableRollback,
+    /* xFindMethod */ nullptr,
+    /* xRename     */ nullptr,
+    /* xSavepoint  */ GraphTableSavepoint,
+    /* xRelease    */ GraphTableRelease,
+    /* xRollbackTo */ GraphTableRollbackTo,
+    /* xShadowName */ nullptr,
+};
+
+}  // namespace samverkan::sql

@@ -1,0 +1,461 @@
+// vtab_nodes.cc: the `samverkan_nodes` module: a graph's nodes as a table.
+//
+// USAGE
+//
+// CREATE VIRTUAL TABLE kg USING samverkan(...) creates kg_nodes, as
+//
+//   CREATE VIRTUAL TABLE kg_nodes USING samverkan_nodes(graph=kg, path=...)
+//
+// with the arguments of kg; you do not create it yourself.
+//
+// SCHEMA
+//
+//   CREATE TABLE x(key TEXT, kind TEXT, name TEXT, sector TEXT,
+//                  aliases TEXT, props TEXT, sources TEXT, batch INTEGER)
+//
+//   rowid    the node's internal id (dense, from 1)
+//   key      the stable external key, e.g. 'org:msi'
+//   kind     'actor', 'project', 'region', ... (any label)
+//   name     display name; defaults to the key
+//   sector   NULL, or one of the graph's sectors ('academia', 'business',
+//            'public', 'nonprofit', ...)
+//   aliases  JSON array of other names: '["MSI"]'
+//   props    JSON object: read with ->> ('props ->> ''$.founded''')
+//   sources  JSON array of the keys of the nodes this node cites
+//   batch    the engine transaction that last wrote the node (read-only)
+//
+// QUERIES
+//
+// These constraints are answered from the graph's indexes (see the idxNum
+// table above NodesBestIndex); everything else scans all nodes in id order:
+//
+//   WHERE key = 'org:msi'       point lookup
+//   WHERE rowid = 3             point lookup
+//   WHERE name = 'orebro univ'  name index: matches the name or an alias
+//                               after folding case, diacritics and spacing,
+//                               so it finds 'Örebro universitet'. This is
+//                               not SQL's '=': it is folded wherever the
+//                               constraint reaches the table.
+//   WHERE kind = 'actor'        kind index
+//   WHERE sector = 'nonprofit'  sector index
+//
+// CHANGES
+//
+//   INSERT INTO kg_nodes(key, kind, name, sector, aliases, props)
+//     VALUES ('org:msi', 'actor', 'MSI', 'nonprofit', '["M.S.I."]', '{"founded":1998}');
+//
+// INSERT upserts by key: a node with that key is replaced (it keeps its id
+// and its edges). UPDATE replaces the row's fields but cannot change the key
+// (delete and insert instead: edges are not moved). DELETE removes the node
+// and every edge at it.
+#include <algorithm>
+
+#include "graph_table.h"
+#include "modules.h"
+#include "samverkan/text.h"
+#include "values.h"
+
+namespace samverkan::sql {
+namespace {
+
+#define NODES_COL_KEY 0
+#define NODES_COL_KIND 1
+#define NODES_COL_NAME 2
+#define NODES_COL_SECTOR 3
+#define NODES_COL_ALIASES 4
+#define NODES_COL_PROPS 5
+#define NODES_COL_SOURCES 6
+#define NODES_COL_BATCH 7
+
+constexpr const char* kModule = "samverkan_nodes";
+
+// idxNum bits; the xFilter arguments come in this order.
+#define NODES_IDX_ROWID 0x01
+#define NODES_IDX_KEY 0x02
+#define NODES_IDX_NAME 0x04
+#define NODES_IDX_KIND 0x08
+#define NODES_IDX_SECTOR 0x10
+
+struct NodesCursor {
+  sqlite3_vtab_cursor base;           // Base class - must be first
+  ReadView view;                      // what the rows are read through
+  std::vector<Node> listed;           // point and name lookups: all the rows
+  size_t next_listed = 0;             // position in `listed`
+  std::unique_ptr<NodeCursor> scan;   // index and full scans
+  std::optional<std::string> folded;  // name= as a filter: the folded name
+  Node row;                           // the current row
+  bool eof = true;
+};
+
+GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
+NodesCursor* AsCursor(sqlite3_vtab_cursor* cur) { return reinterpret_cast<NodesCursor*>(cur); }
+
+int NodesConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
+                 char** err) {
+  try {
+    TableArgs args;
+    int rc = ParseTableArgs(kModule, argc, argv, /*needs_graph=*/true, &args, err);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_declare_vtab(db,
+                              "CREATE TABLE x(key TEXT, kind TEXT, name TEXT, sector TEXT, "
+                              "aliases TEXT, props TEXT, sources TEXT, batch INTEGER)");
+    if (rc != SQLITE_OK) return rc;
+    // Opens a graph directory named in the schema; see vtab_graph.cc.
+    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+    auto table = std::make_unique<GraphTable>();
+    table->table_name = argv[2];
+    rc = AttachGraph(kModule, static_cast<Connection*>(aux), args, table.get(), err);
+    if (rc != SQLITE_OK) return rc;
+    *out = &table.release()->base;
+    return SQLITE_OK;
+  } catch (const std::exception& e) {
+    *err = sqlite3_mprintf("%s%s", kInternalErrorPrefix, e.what());
+    return SQLITE_ERROR;
+  }
+}
+
+int NodesDisconnect(sqlite3_vtab* vtab) {
+  delete AsTable(vtab);
+  return SQLITE_OK;
+}
+
+// idxNum is a bitmask of the equality constraints handed to xFilter, whose
+// arguments come in the order of the bits:
+//
+//   0x01  rowid = $id        point lookup (GetNode)
+//   0x02  key = $key         point lookup (FindKey)
+//   0x04  name = $name       folded name lookup (FindByName), or a folded
+//                            filter when rowid/key drive; always omit=1, as
+//                            SQLite's own '=' would drop folded matches
+//   0x08  kind = $kind       kind index scan
+//   0x10  sector = $sector   sector index scan (with 0x08: both)
+//
+// The plan uses the first of rowid, key, name, kind/sector that is present;
+// with none it scans every node. idxStr spells the plan out for EXPLAIN
+// QUERY PLAN, e.g. "key=" or "kind=,sector=".
+int NodesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
+  return Guard(vtab, [&] {
+    int found[5] = {-1, -1, -1, -1, -1};  // constraint index per bit
+    for (int i = 0; i < info->nConstraint; ++i) {
+      const auto& c = info->aConstraint[i];
+      if (!c.usable || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+      int bit = c.iColumn == -1               ? 0
+                : c.iColumn == NODES_COL_KEY    ? 1
+                : c.iColumn == NODES_COL_NAME   ? 2
+                : c.iColumn == NODES_COL_KIND   ? 3
+                : c.iColumn == NODES_COL_SECTOR ? 4
+                                                : -1;
+      if (bit >= 0 && found[bit] < 0) found[bit] = i;
+    }
+    int plan = 0;
+    if (found[0] >= 0) {
+      plan = NODES_IDX_ROWID;
+    } else if (found[1] >= 0) {
+      plan = NODES_IDX_KEY;
+    } else if (found[2] < 0) {
+      if (found[3] >= 0) plan |= NODES_IDX_KIND;
+      if (found[4] >= 0) plan |= NODES_IDX_SECTOR;
+    }
+    if (found[2] >= 0) plan |= NODES_IDX_NAME;
+
+    static const char* kNames[5] = {"rowid=", "key=", "name=", "kind=", "sector="};
+    std::string idx_str;
+    int argv_index = 0;
+    for (int bit = 0; bit < 5; ++bit) {
+      if (!(plan & (1 << bit))) continue;
+      auto& usage = info->aConstraintUsage[found[bit]];
+      usage.argvIndex = ++argv_index;
+      usage.omit = (bit == 2);  // the folded name= must not be re-checked exactly
+      idx_str += (idx_str.empty() ? "" : ",") + std::string(kNames[bit]);
+    }
+    info->idxNum = plan;
+    if (!idx_str.empty()) {
+      info->idxStr = sqlite3_mprintf("%s", idx_str.c_str());
+      info->needToFreeIdxStr = 1;
+    }
+
+    if (plan & (NODES_IDX_ROWID | NODES_IDX_KEY)) {
+      info->estimatedCost = 1;
+      info->estimatedRows = 1;
+      info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+    } else if (plan & NODES_IDX_NAME) {
+      info->estimatedCost = 10;
+      info->estimatedRows = 2;
+    } else if ((plan & NODES_IDX_KIND) && (plan & NODES_IDX_SECTOR)) {
+      info->estimatedCost = 2000;
+      info->estimatedRows = 500;
+    } else if (plan & (NODES_IDX_KIND | NODES_IDX_SECTOR)) {
+      info->estimatedCost = 5000;
+      info->estimatedRows = 1000;
+    } else {
+      info->estimatedCost = 1000000;
+      info->estimatedRows = 100000;
+    }
+    // Every plan returns rows in id order.
+    if (info->nOrderBy == 1 && info->aOrderBy[0].iColumn == -1 && !info->aOrderBy[0].desc) {
+      info->orderByConsumed = 1;
+    }
+    return SQLITE_OK;
+  });
+}
+
+int NodesOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
+  return Guard(vtab, [&] {
+    auto* t = AsTable(vtab);
+    Status s = t->graph->StartStatement();
+    if (!s.ok()) return StatusError(vtab, t->table_name, s);
+    *out = &(new NodesCursor)->base;
+    return SQLITE_OK;
+  });
+}
+
+int NodesClose(sqlite3_vtab_cursor* cur) {
+  delete AsCursor(cur);
+  return SQLITE_OK;
+}
+
+// True when the folded name filter (if any) accepts `node`.
+Result<bool> MatchesFoldedName(const NodesCursor& c, const Node& node) {
+  if (!c.folded) return true;
+  auto name = FoldName(node.name);
+  if (!name.ok()) return name.status();
+  if (*name == *c.folded) return true;
+  for (const auto& alias : node.aliases) {
+    auto folded = FoldName(alias);
+    if (!folded.ok()) return folded.status();
+    if (*folded == *c.folded) return true;
+  }
+  return false;
+}
+
+// Moves to the next row that passes the name filter, or to eof.
+Status Advance(NodesCursor* c) {
+  while (true) {
+    if (c->scan) {
+      if (!c->scan->Valid()) {
+        c->eof = true;
+        return c->scan->status();
+      }
+      c->row = c->scan->node();
+      c->scan->Next();
+    } else {
+      if (c->next_listed >= c->listed.size()) {
+        c->eof = true;
+        return Status::OK();
+      }
+      c->row = std::move(c->listed[c->next_listed++]);
+    }
+    auto match = MatchesFoldedName(*c, c->row);
+    if (!match.ok()) return match.status();
+    if (*match) {
+      c->eof = false;
+      return Status::OK();
+    }
+  }
+}
+
+// Appends the node with `id` to c->listed; a missing node is no row.
+Status ListNode(NodesCursor* c, NodeId id) {
+  auto node = c->view.view->GetNode(id);
+  if (node.ok()) {
+    c->listed.push_back(std::move(*node));
+    return Status::OK();
+  }
+  return node.status().IsNotFound() ? Status::OK() : node.status();
+}
+
+// See the idxNum table above NodesBestIndex.
+Status StartScan(NodesCursor* c, int plan, sqlite3_value** argv) {
+  const GraphView& view = *c->view.view;
+  int arg = 0;
+  sqlite3_value* rowid = (plan & NODES_IDX_ROWID) ? argv[arg++] : nullptr;
+  sqlite3_value* key = (plan & NODES_IDX_KEY) ? argv[arg++] : nullptr;
+  sqlite3_value* name = (plan & NODES_IDX_NAME) ? argv[arg++] : nullptr;
+  sqlite3_value* kind = (plan & NODES_IDX_KIND) ? argv[arg++] : nullptr;
+  sqlite3_value* sector = (plan & NODES_IDX_SECTOR) ? argv[arg++] : nullptr;
+  // x = NULL is never true.
+  for (sqlite3_value* v : {rowid, key, name, kind, sector}) {
+    if (v != nullptr && IsNull(v)) return Status::OK();
+  }
+
+  if (rowid != nullptr) {
+    if (sqlite3_value_numeric_type(rowid) != SQLITE_INTEGER) return Status::OK();
+    sqlite3_int64 id = sqlite3_value_int64(rowid);
+    if (id <= 0) return Status::OK();
+    SV_RETURN_IF_ERROR(ListNode(c, static_cast<NodeId>(id)));
+  } else if (key != nullptr) {
+    auto id = view.FindKey(ValueText(key));
+    if (!id.ok()) return id.status().IsNotFound() ? Status::OK() : id.status();
+    SV_RETURN_IF_ERROR(ListNode(c, *id));
+  } else if (name != nullptr) {
+    auto ids = view.FindByName(ValueText(name));
+    if (!ids.ok()) return ids.status();
+    for (NodeId id : *ids) SV_RETURN_IF_ERROR(ListNode(c, id));
+    return Status::OK();  // FindByName did the folding
+  } else {
+    NodeFilter filter;
+    if (kind != nullptr) filter.kind = std::string(ValueText(kind));
+    if (sector != nullptr) filter.sector = std::string(ValueText(sector));
+    c->scan = view.Nodes(filter);
+  }
+  if (name != nullptr) {
+    auto folded = FoldName(ValueText(name));
+    if (!folded.ok()) return Status::OK();  // not UTF-8: matches nothing
+    c->folded = std::move(*folded);
+  }
+  return Status::OK();
+}
+
+int NodesFilter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int, sqlite3_value** argv) {
+  sqlite3_vtab* vtab = cur->pVtab;
+  return Guard(vtab, [&] {
+    auto* c = AsCursor(cur);
+    auto* t = AsTable(vtab);
+    c->view = t->graph->View();
+    c->listed.clear();
+    c->next_listed = 0;
+    c->scan.reset();
+    c->folded.reset();
+    c->eof = true;
+    Status s = StartScan(c, idx_num, argv);
+    if (s.ok()) s = Advance(c);
+    return s.ok() ? SQLITE_OK : StatusError(vtab, t->table_name, s);
+  });
+}
+
+int NodesNext(sqlite3_vtab_cursor* cur) {
+  return Guard(cur->pVtab, [&] {
+    Status s = Advance(AsCursor(cur));
+    return s.ok() ? SQLITE_OK : StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, s);
+  });
+}
+
+int NodesEof(sqlite3_vtab_cursor* cur) { return AsCursor(cur)->eof; }
+
+int NodesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
+  return Guard(cur->pVtab, [&] {
+    const Node& n = AsCursor(cur)->row;
+    switch (col) {
+      case NODES_COL_KEY: ResultText(ctx, n.key); break;
+      case NODES_COL_KIND: ResultText(ctx, n.kind); break;
+      case NODES_COL_NAME: ResultText(ctx, n.name); break;
+      case NODES_COL_SECTOR:
+        if (n.sector.empty()) {
+          sqlite3_result_null(ctx);
+        } else {
+          ResultText(ctx, n.sector);
+        }
+        break;
+      case NODES_COL_ALIASES: ResultText(ctx, JsonStringArray(n.aliases)); break;
+      case NODES_COL_PROPS: ResultText(ctx, PropsText(n.props)); break;
+      case NODES_COL_SOURCES: {
+        auto keys = SourceKeysJson(*AsCursor(cur)->view.view, n.sources);
+        if (!keys.ok()) {
+          return StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, keys.status());
+        }
+        ResultText(ctx, *keys);
+        break;
+      }
+      case NODES_COL_BATCH: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(n.batch)); break;
+      default: sqlite3_result_null(ctx); break;
+    }
+    return SQLITE_OK;
+  });
+}
+
+int NodesRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
+  *rowid = static_cast<sqlite3_int64>(AsCursor(cur)->row.id);
+  return SQLITE_OK;
+}
+
+// The node a row of values (argv[2..] of xUpdate) describes.
+Result<NodeInput> NodeFromValues(sqlite3_value** values) {
+  NodeInput in;
+  if (IsNull(values[NODES_COL_KEY])) return Status::InvalidArgument("key is required");
+  in.key = ValueText(values[NODES_COL_KEY]);
+  in.kind = ValueText(values[NODES_COL_KIND]);
+  in.name = ValueText(values[NODES_COL_NAME]);
+  in.sector = ValueText(values[NODES_COL_SECTOR]);
+  auto aliases = ParseStringArray(values[NODES_COL_ALIASES], "aliases");
+  if (!aliases.ok()) return aliases.status();
+  in.aliases = std::move(*aliases);
+  in.props = ValueText(values[NODES_COL_PROPS]);
+  auto sources = ParseStringArray(values[NODES_COL_SOURCES], "sources");
+  if (!sources.ok()) return sources.status();
+  for (auto& key : *sources) in.sources.emplace_back(std::move(key));
+  return in;
+}
+
+// xUpdate: argc == 1 is DELETE of rowid argv[0]; argv[0] NULL is INSERT;
+// otherwise UPDATE of row argv[0] to rowid argv[1]. argv[2..] are the columns.
+int NodesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int64* rowid) {
+  return Guard(vtab, [&] {
+    auto* t = AsTable(vtab);
+    const char* who = t->table_name.c_str();
+    int rc = SQLITE_OK;
+    Transaction* txn = t->graph->Writer(vtab, t->table_name, &rc);
+    if (txn == nullptr) return rc;
+
+    if (argc == 1) {
+      Status s = txn->DeleteNode(static_cast<NodeId>(sqlite3_value_int64(argv[0])));
+      return s.ok() ? SQLITE_OK : StatusError(vtab, who, s);
+    }
+    bool is_insert = IsNull(argv[0]);
+    if (is_insert && !IsNull(argv[1])) {
+      SetError(vtab, "%s: rowid is the node id, which the graph assigns; leave it out", who);
+      return SQLITE_CONSTRAINT;
+    }
+    if (!is_insert && sqlite3_value_int64(argv[0]) != sqlite3_value_int64(argv[1])) {
+      SetError(vtab, "%s: rowid is the node id and cannot be changed", who);
+      return SQLITE_CONSTRAINT;
+    }
+    auto input = NodeFromValues(argv + 2);
+    if (!input.ok()) return StatusError(vtab, who, input.status());
+    if (!is_insert) {
+      auto old = txn->GetNode(static_cast<NodeId>(sqlite3_value_int64(argv[0])));
+      if (!old.ok()) return StatusError(vtab, who, old.status());
+      if (old->key != input->key) {
+        SetError(vtab,
+                 "%s: cannot change the key of node '%s' to '%s'; "
+                 "insert a new node and delete this one instead",
+                 who, old->key.c_str(), input->key.c_str());
+        return SQLITE_CONSTRAINT;
+      }
+    }
+    auto id = txn->PutNode(*input);
+    if (!id.ok()) return StatusError(vtab, who, id.status());
+    *rowid = static_cast<sqlite3_int64>(*id);
+    return SQLITE_OK;
+  });
+}
+
+}  // namespace
+
+const sqlite3_module kNodesModule = {
+    /* iVersion    */ 3,
+    /* xCreate     */ NodesConnect,
+    /* xConnect    */ NodesConnect,
+    /* xBestIndex  */ NodesBestIndex,
+    /* xDisconnect */ NodesDisconnect,
+    /* xDestroy    */ NodesDisconnect,
+    /* xOpen       */ NodesOpen,
+    /* xClose      */ NodesClose,
+    /* xFilter     */ NodesFilter,
+    /* xNext       */ NodesNext,
+    /* xEof        */ NodesEof,
+    /* xColumn     */ NodesColumn,
+    /* xRowid      */ NodesRowid,
+    /* xUpdate     */ NodesUpdate,
+    /* xBegin      */ GraphTableBegin,
+    /* xSync       */ GraphTableSync,
+    /* xCommit     */ GraphTableCommit,
+    /* xRollback   */ GraphTableRollback,
+    /* xFindMethod */ nullptr,
+    /* xRename     */ nullptr,
+    /* xSavepoint  */ GraphTableSavepoint,
+    /* xRelease    */ GraphTableRelease,
+    /* xRollbackTo */ GraphTableRollbackTo,
+    /* xShadowName */ nullptr,
+};
+
+}  // namespace samverkan::sql

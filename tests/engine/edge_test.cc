@@ -1,0 +1,388 @@
+// PutEdge, DeleteEdge, edge cursors, degrees and counts.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "samverkan/samverkan.h"
+#include "test_util.h"
+
+namespace samverkan {
+namespace {
+
+using test::AllEdgeList;
+using test::CountsString;
+using test::D;
+using test::DegreeString;
+using test::E;
+using test::EdgeList;
+using test::IdOf;
+using test::N;
+using V = std::vector<std::string>;
+
+class EdgeTest : public test::DbTest {
+ protected:
+  // a, b, c (ids 1, 2, 3); types interned in alphabetical order.
+  void BuildSmallGraph() {
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    for (const char* k : {"a", "b", "c"}) ASSERT_TRUE(txn->PutNode(N(k, "actor")).ok());
+    for (EdgeInput e : {E("a", "funds", "b"), E("a", "knows", "c"), E("a", "knows", "b", 1),
+                        E("a", "knows", "b", 0), E("b", "knows", "a"), E("c", "funds", "a"),
+                        E("a", "partners_with", "a")}) {
+      auto id = txn->PutEdge(e);
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+      ids_.push_back(*id);
+    }
+    ASSERT_OK(txn->Commit());
+  }
+  std::vector<EdgeId> ids_;
+};
+
+TEST_F(EdgeTest, IdsAreUniqueFromOne) {
+  BuildSmallGraph();
+  ASSERT_EQ(ids_.size(), 7u);
+  EXPECT_EQ(ids_[0], 1u);
+  std::vector<EdgeId> sorted = ids_;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  EXPECT_EQ(db_->schema().Names(SymbolSpace::kEdgeType),
+            (V{"funds", "knows", "partners_with"}));
+  EXPECT_EQ(db_->schema().Names(SymbolSpace::kKind), V{"actor"});
+}
+
+TEST_F(EdgeTest, OutEdgesOrderedByTypeDstRank) {
+  BuildSmallGraph();
+  EXPECT_EQ(EdgeList(*db_, "a", Direction::kOut),
+            (V{"funds->b#0", "knows->b#0", "knows->b#1", "knows->c#0", "partners_with->a#0"}));
+  EXPECT_EQ(EdgeList(*db_, "b", Direction::kOut), (V{"knows->a#0"}));
+  EXPECT_EQ(EdgeList(*db_, "c", Direction::kOut), (V{"funds->a#0"}));
+}
+
+TEST_F(EdgeTest, InEdgesOrderedByTypeSrcRank) {
+  BuildSmallGraph();
+  EXPECT_EQ(EdgeList(*db_, "a", Direction::kIn),
+            (V{"funds<-c#0", "knows<-b#0", "partners_with<-a#0"}));
+  EXPECT_EQ(EdgeList(*db_, "b", Direction::kIn), (V{"funds<-a#0", "knows<-a#0", "knows<-a#1"}));
+  EXPECT_EQ(EdgeList(*db_, "c", Direction::kIn), (V{"knows<-a#0"}));
+}
+
+TEST_F(EdgeTest, BothIsOutThenInWithSelfLoopOnce) {
+  BuildSmallGraph();
+  EXPECT_EQ(EdgeList(*db_, "a", Direction::kBoth),
+            (V{"funds->b#0", "knows->b#0", "knows->b#1", "knows->c#0", "partners_with->a#0",
+               "funds<-c#0", "knows<-b#0"}));
+  EXPECT_EQ(EdgeList(*db_, "b", Direction::kBoth),
+            (V{"knows->a#0", "funds<-a#0", "knows<-a#0", "knows<-a#1"}));
+}
+
+TEST_F(EdgeTest, TypeFilter) {
+  BuildSmallGraph();
+  EXPECT_EQ(EdgeList(*db_, "a", Direction::kOut, "knows"),
+            (V{"knows->b#0", "knows->b#1", "knows->c#0"}));
+  EXPECT_EQ(EdgeList(*db_, "a", Direction::kIn, "knows"), (V{"knows<-b#0"}));
+  EXPECT_EQ(EdgeList(*db_, "a", Direction::kBoth, "funds"), (V{"funds->b#0", "funds<-c#0"}));
+  EXPECT_EQ(EdgeList(*db_, "a", Direction::kBoth, "partners_with"), (V{"partners_with->a#0"}));
+  EXPECT_EQ(EdgeList(*db_, "c", Direction::kOut, "knows"), V{});
+  EXPECT_EQ(EdgeList(*db_, "b", Direction::kIn, "partners_with"), V{});
+}
+
+TEST_F(EdgeTest, AllEdgesOrderedBySrcTypeDstRank) {
+  BuildSmallGraph();
+  EXPECT_EQ(AllEdgeList(*db_),
+            (V{"a-funds->b#0", "a-knows->b#0", "a-knows->b#1", "a-knows->c#0",
+               "a-partners_with->a#0", "b-knows->a#0", "c-funds->a#0"}));
+}
+
+TEST_F(EdgeTest, DegreesAndCounts) {
+  BuildSmallGraph();
+  EXPECT_EQ(CountsString(*db_), "nodes=3 edges=7");
+  EXPECT_EQ(DegreeString(*db_, "a"), "out=5 in=3");
+  EXPECT_EQ(DegreeString(*db_, "b"), "out=1 in=3");
+  EXPECT_EQ(DegreeString(*db_, "c"), "out=1 in=1");
+  auto d = db_->GetDegree(IdOf(*db_, "a"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->total(), 8u);
+  // Unknown node: NotFound or zero (the spec does not say which).
+  auto none = db_->GetDegree(99);
+  if (none.ok()) {
+    EXPECT_EQ(none->total(), 0u);
+  } else {
+    EXPECT_CODE(kNotFound, none.status());
+  }
+}
+
+TEST_F(EdgeTest, UpsertKeepsIdAndReplacesFields) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("a", "actor")).ok());
+  ASSERT_TRUE(txn->PutNode(N("p", "project")).ok());
+  EdgeInput first = E("a", "participates_in", "p");
+  first.weight = 3.0;
+  first.props = R"({"role":"lead"})";
+  first.validity = {D(2010, 1, 1), D(2011, 1, 1)};
+  auto id1 = txn->PutEdge(first);
+  ASSERT_TRUE(id1.ok()) << id1.status().ToString();
+  ASSERT_OK(txn->Commit());
+
+  txn = Begin();
+  ASSERT_TRUE(txn);
+  EdgeInput second = E("a", "participates_in", "p");
+  second.props = R"({"role":"partner"})";
+  auto id2 = txn->PutEdge(second);
+  ASSERT_TRUE(id2.ok()) << id2.status().ToString();
+  EXPECT_EQ(*id2, *id1);
+  ASSERT_OK(txn->Commit());
+
+  auto e = db_->GetEdge(*id1);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->props, R"({"role":"partner"})");
+  EXPECT_FALSE(e->weight.has_value());
+  EXPECT_EQ(e->validity, Validity{});
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=1");
+  EXPECT_EQ(DegreeString(*db_, "a"), "out=1 in=0");
+  EXPECT_EQ(DegreeString(*db_, "p"), "out=0 in=1");
+  EXPECT_EQ(EdgeList(*db_, "p", Direction::kIn), V{"participates_in<-a#0"});
+  // The traversal fields follow the upsert too.
+  auto cur = db_->Edges(IdOf(*db_, "a"), Direction::kOut);
+  ASSERT_TRUE(cur->Valid());
+  EXPECT_FALSE(cur->edge().weight.has_value());
+  EXPECT_EQ(cur->edge().validity, Validity{});
+  cur = db_->Edges(IdOf(*db_, "p"), Direction::kIn);
+  ASSERT_TRUE(cur->Valid());
+  EXPECT_FALSE(cur->edge().weight.has_value());
+}
+
+TEST_F(EdgeTest, RankLetsTwoEdgesOfOneTypeCoexist) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("a", "actor")).ok());
+  ASSERT_TRUE(txn->PutNode(N("p", "project")).ok());
+  EdgeInput r0 = E("a", "participates_in", "p", 0);
+  r0.props = R"({"year":2019})";
+  EdgeInput r1 = E("a", "participates_in", "p", 1);
+  r1.props = R"({"year":2020})";
+  auto id0 = txn->PutEdge(r0);
+  auto id1 = txn->PutEdge(r1);
+  ASSERT_TRUE(id0.ok() && id1.ok());
+  EXPECT_NE(*id0, *id1);
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=2");
+  EXPECT_EQ(EdgeList(*db_, "a", Direction::kOut),
+            (V{"participates_in->p#0", "participates_in->p#1"}));
+  auto e1 = db_->GetEdge(*id1);
+  ASSERT_TRUE(e1.ok());
+  EXPECT_EQ(e1->rank, 1u);
+  EXPECT_EQ(e1->props, R"({"year":2020})");
+
+  const NodeId a = IdOf(*db_, "a"), p = IdOf(*db_, "p");
+  const SymbolId t = *db_->schema().EdgeType("participates_in");
+  auto f0 = db_->FindEdge(a, t, p, 0);
+  auto f1 = db_->FindEdge(a, t, p, 1);
+  auto f2 = db_->FindEdge(a, t, p, 2);
+  auto rev = db_->FindEdge(p, t, a, 0);
+  ASSERT_TRUE(f0.ok() && f1.ok() && f2.ok() && rev.ok());
+  EXPECT_EQ(*f0, std::optional<EdgeId>(*id0));
+  EXPECT_EQ(*f1, std::optional<EdgeId>(*id1));
+  EXPECT_EQ(*f2, std::nullopt);
+  EXPECT_EQ(*rev, std::nullopt);
+}
+
+TEST_F(EdgeTest, AllFieldsRoundTrip) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("src:page", "source")).ok());
+  ASSERT_TRUE(txn->PutNode(N("org:laxhjalpen", "actor", "Stiftelsen Läxhjälpen")).ok());
+  ASSERT_TRUE(txn->PutNode(N("proj:mora", "project", "Digital läxhjälp i Mora")).ok());
+  EdgeInput in = E("org:laxhjalpen", "participates_in", "proj:mora", 2);
+  in.weight = 0.75;
+  in.validity = {D(2010, 1, 1), D(2012, 12, 31)};
+  in.props = R"({"role": "lead", "year": 2011})";
+  in.sources = {NodeRef("src:page")};
+  auto id = txn->PutEdge(in);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  // Read-your-writes.
+  auto in_txn = txn->GetEdge(*id);
+  ASSERT_TRUE(in_txn.ok()) << in_txn.status().ToString();
+  EXPECT_EQ(in_txn->weight, std::optional<double>(0.75));
+  ASSERT_OK(txn->Commit());
+
+  auto e = db_->GetEdge(*id);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->id, *id);
+  EXPECT_EQ(e->src, 2u);
+  EXPECT_EQ(e->type, "participates_in");
+  EXPECT_EQ(e->dst, 3u);
+  EXPECT_EQ(e->rank, 2u);
+  EXPECT_EQ(e->weight, std::optional<double>(0.75));
+  EXPECT_EQ(e->validity.from, std::optional<Date>(D(2010, 1, 1)));
+  EXPECT_EQ(e->validity.to, std::optional<Date>(D(2012, 12, 31)));
+  EXPECT_EQ(e->props, R"({"role":"lead","year":2011})");
+  EXPECT_EQ(e->sources, std::vector<NodeId>{1});
+  EXPECT_NE(e->batch, 0u);
+
+  // The cursor's EdgeRef carries the traversal fields, in both directions,
+  // and Load() returns the whole edge.
+  for (auto [node, dir] : {std::pair{NodeId{2}, Direction::kOut}, std::pair{NodeId{3}, Direction::kIn}}) {
+    auto cur = db_->Edges(node, dir);
+    ASSERT_TRUE(cur->Valid());
+    const EdgeRef& ref = cur->edge();
+    EXPECT_EQ(ref.id, *id);
+    EXPECT_EQ(ref.src, 2u);
+    EXPECT_EQ(ref.dst, 3u);
+    EXPECT_EQ(ref.rank, 2u);
+    EXPECT_EQ(db_->schema().EdgeTypeName(ref.type), "participates_in");
+    EXPECT_EQ(ref.weight, std::optional<double>(0.75));
+    EXPECT_EQ(ref.validity, (Validity{D(2010, 1, 1), D(2012, 12, 31)}));
+    EXPECT_EQ(ref.Other(2), 3u);
+    EXPECT_EQ(ref.Other(3), 2u);
+    auto loaded = cur->Load();
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    EXPECT_EQ(loaded->id, *id);
+    EXPECT_EQ(loaded->props, R"({"role":"lead","year":2011})");
+    EXPECT_EQ(loaded->sources, std::vector<NodeId>{1});
+    EXPECT_EQ(loaded->type, "participates_in");
+    cur->Next();
+    EXPECT_FALSE(cur->Valid());
+    EXPECT_OK(cur->status());
+  }
+}
+
+TEST_F(EdgeTest, OpenEndedValidityAndNoWeight) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("a", "actor")).ok());
+  ASSERT_TRUE(txn->PutNode(N("b", "actor")).ok());
+  EdgeInput in = E("a", "partners_with", "b");
+  in.validity.from = D(2018, 5, 1);
+  auto id = txn->PutEdge(in);
+  ASSERT_TRUE(id.ok());
+  EdgeInput same_day = E("b", "partners_with", "a");
+  same_day.validity = {D(2018, 5, 1), D(2018, 5, 1)};
+  ASSERT_TRUE(txn->PutEdge(same_day).ok());
+  ASSERT_OK(txn->Commit());
+  auto e = db_->GetEdge(*id);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->validity.from, std::optional<Date>(D(2018, 5, 1)));
+  EXPECT_EQ(e->validity.to, std::nullopt);
+  EXPECT_EQ(e->weight, std::nullopt);
+  EXPECT_EQ(e->props, "{}");
+  EXPECT_TRUE(e->sources.empty());
+}
+
+TEST_F(EdgeTest, InvalidEdgesAreRejectedAndWriteNothing) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("a", "actor")).ok());
+  ASSERT_TRUE(txn->PutNode(N("b", "actor")).ok());
+  ASSERT_OK(txn->Commit());
+
+  txn = Begin();
+  ASSERT_TRUE(txn);
+  for (EdgeInput bad : {E("a", "knows", "org:nope"), E("org:nope", "knows", "b")}) {
+    Status s = txn->PutEdge(bad).status();
+    EXPECT_TRUE(s.code() == Status::Code::kNotFound ||
+                s.code() == Status::Code::kInvalidArgument)
+        << s.ToString();
+    EXPECT_NE(s.message().find("org:nope"), std::string::npos) << s.ToString();
+  }
+  EdgeInput by_id;
+  by_id.src = NodeRef(NodeId{1});
+  by_id.type = "knows";
+  by_id.dst = NodeRef(NodeId{42});
+  Status s = txn->PutEdge(by_id).status();
+  EXPECT_TRUE(s.code() == Status::Code::kNotFound ||
+              s.code() == Status::Code::kInvalidArgument)
+      << s.ToString();
+
+  EXPECT_CODE(kInvalidArgument, txn->PutEdge(E("a", "", "b")).status());
+  EdgeInput backwards = E("a", "knows", "b");
+  backwards.validity = {D(2012, 1, 1), D(2010, 1, 1)};
+  EXPECT_CODE(kInvalidArgument, txn->PutEdge(backwards).status());
+  for (const char* bad_props : {"{", "[]", "42", "null", "\"s\""}) {
+    EdgeInput e = E("a", "knows", "b");
+    e.props = bad_props;
+    EXPECT_CODE(kInvalidArgument, txn->PutEdge(e).status());
+  }
+  EdgeInput bad_source = E("a", "knows", "b");
+  bad_source.sources = {NodeRef("src:missing")};
+  EXPECT_FALSE(txn->PutEdge(bad_source).ok());
+
+  EXPECT_TRUE(txn->empty());
+  EXPECT_EQ(CountsString(*txn), "nodes=2 edges=0");
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=0");
+  EXPECT_EQ(AllEdgeList(*db_), V{});
+  EXPECT_EQ(DegreeString(*db_, "a"), "out=0 in=0");
+}
+
+TEST_F(EdgeTest, DeleteEdge) {
+  BuildSmallGraph();
+  const EdgeId knows_b1 = ids_[2];  // a-knows->b#1
+  auto e = db_->GetEdge(knows_b1);
+  ASSERT_TRUE(e.ok());
+  ASSERT_EQ(e->rank, 1u);
+
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_OK(txn->DeleteEdge(knows_b1));
+  EXPECT_CODE(kNotFound, txn->GetEdge(knows_b1).status());
+  EXPECT_CODE(kNotFound, txn->DeleteEdge(knows_b1));
+  ASSERT_OK(txn->Commit());
+
+  auto gone = db_->GetEdge(knows_b1);
+  EXPECT_CODE(kNotFound, gone.status());
+  EXPECT_EQ(gone.status().message(), "unknown edge id " + std::to_string(knows_b1));
+  EXPECT_EQ(EdgeList(*db_, "a", Direction::kOut),
+            (V{"funds->b#0", "knows->b#0", "knows->c#0", "partners_with->a#0"}));
+  EXPECT_EQ(EdgeList(*db_, "b", Direction::kIn), (V{"funds<-a#0", "knows<-a#0"}));
+  EXPECT_EQ(CountsString(*db_), "nodes=3 edges=6");
+  EXPECT_EQ(DegreeString(*db_, "a"), "out=4 in=3");
+  EXPECT_EQ(DegreeString(*db_, "b"), "out=1 in=2");
+  const SymbolId knows = *db_->schema().EdgeType("knows");
+  auto f = db_->FindEdge(IdOf(*db_, "a"), knows, IdOf(*db_, "b"), 1);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(*f, std::nullopt);
+
+  // Deleting the self-loop fixes both of a's counters.
+  txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_OK(txn->DeleteEdge(ids_[6]));
+  EXPECT_CODE(kNotFound, txn->DeleteEdge(12345));
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(DegreeString(*db_, "a"), "out=3 in=2");
+  EXPECT_EQ(CountsString(*db_), "nodes=3 edges=5");
+
+  // The same identity can be written again.
+  txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutEdge(E("a", "knows", "b", 1)).ok());
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(DegreeString(*db_, "b"), "out=1 in=3");
+  EXPECT_EQ(CountsString(*db_), "nodes=3 edges=6");
+
+  auto report = db_->CheckIntegrity();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+  EXPECT_EQ(report->nodes_checked, 3u);
+  EXPECT_EQ(report->edges_checked, 6u);
+}
+
+TEST_F(EdgeTest, EdgesOfNodeWithoutEdgesIsEmpty) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("lonely", "actor")).ok());
+  ASSERT_TRUE(txn->PutNode(N("z", "actor")).ok());
+  ASSERT_TRUE(txn->PutEdge(E("z", "knows", "z")).ok());
+  ASSERT_OK(txn->Commit());
+  for (Direction d : {Direction::kOut, Direction::kIn, Direction::kBoth}) {
+    EXPECT_EQ(EdgeList(*db_, "lonely", d), V{});
+  }
+  EXPECT_EQ(EdgeList(*db_, "z", Direction::kBoth), V{"knows->z#0"});
+  EXPECT_EQ(EdgeList(*db_, "z", Direction::kIn), V{"knows<-z#0"});
+  EXPECT_EQ(DegreeString(*db_, "z"), "out=1 in=1");
+}
+
+}  // namespace
+}  // namespace samverkan

@@ -1,0 +1,308 @@
+// Db::Open, locking, read-only opens and Db::Destroy.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "samverkan/samverkan.h"
+#include "test_util.h"
+
+namespace samverkan {
+namespace {
+
+using test::CountsString;
+using test::MustOpen;
+using test::N;
+using test::NodeKeys;
+using test::TempDir;
+
+Status AddNode(Db& db, const std::string& key) {
+  auto txn = db.BeginTransaction("add " + key);
+  if (!txn.ok()) return txn.status();
+  auto id = (*txn)->PutNode(N(key, "actor"));
+  if (!id.ok()) return id.status();
+  return (*txn)->Commit();
+}
+
+TEST(OpenTest, CreatesNewGraph) {
+  TempDir dir;
+  const std::string path = dir.Sub("g.kg");
+  auto db = MustOpen(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_TRUE(std::filesystem::is_directory(path));
+  EXPECT_FALSE(db->read_only());
+  EXPECT_EQ(db->path(), path);
+  EXPECT_EQ(CountsString(*db), "nodes=0 edges=0");
+  EXPECT_EQ(db->schema().Names(SymbolSpace::kSector), DefaultSectors());
+  EXPECT_TRUE(db->schema().Names(SymbolSpace::kKind).empty());
+  EXPECT_TRUE(db->schema().Names(SymbolSpace::kEdgeType).empty());
+  EXPECT_TRUE(NodeKeys(*db).empty());
+  auto report = db->CheckIntegrity();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok());
+}
+
+TEST(OpenTest, CreatesInEmptyExistingDirectory) {
+  TempDir dir;
+  const std::string path = dir.Sub("empty");
+  std::filesystem::create_directory(path);
+  auto db = MustOpen(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(CountsString(*db), "nodes=0 edges=0");
+}
+
+TEST(OpenTest, ReopenKeepsData) {
+  TempDir dir;
+  const std::string path = dir.Sub("g");
+  {
+    auto db = MustOpen(path);
+    ASSERT_NE(db, nullptr);
+    ASSERT_OK(AddNode(*db, "org:msi"));
+  }
+  Options opts;
+  opts.create_if_missing = false;
+  auto db = MustOpen(path, opts);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(NodeKeys(*db), std::vector<std::string>{"org:msi"});
+}
+
+TEST(OpenTest, PathIsAFile) {
+  TempDir dir;
+  const std::string path = dir.Sub("file.txt");
+  test::WriteFile(path, "hello\n");
+  auto db = Db::Open(path, {});
+  EXPECT_CODE(kInvalidArgument, db.status());
+  // The file is left alone.
+  EXPECT_TRUE(std::filesystem::is_regular_file(path));
+}
+
+TEST(OpenTest, DirectoryWithNonGraphFiles) {
+  TempDir dir;
+  const std::string path = dir.Sub("notes");
+  std::filesystem::create_directory(path);
+  test::WriteFile(path + "/readme.md", "# my notes\n");
+  auto db = Db::Open(path, {});
+  EXPECT_CODE(kInvalidArgument, db.status());
+  // Nothing was added to the directory.
+  int entries = 0;
+  for (auto& e : std::filesystem::directory_iterator(path)) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1);
+}
+
+TEST(OpenTest, MissingWithoutCreateIsNotFound) {
+  TempDir dir;
+  Options opts;
+  opts.create_if_missing = false;
+  auto db = Db::Open(dir.Sub("nope"), opts);
+  EXPECT_CODE(kNotFound, db.status());
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("nope")));
+}
+
+TEST(OpenTest, SecondWriterInSameProcessIsLocked) {
+  TempDir dir;
+  const std::string path = dir.Sub("g");
+  auto first = MustOpen(path);
+  ASSERT_NE(first, nullptr);
+  auto second = Db::Open(path, {});
+  EXPECT_CODE(kLocked, second.status());
+  EXPECT_TRUE(second.status().IsLocked());
+  // The first one still works.
+  EXPECT_OK(AddNode(*first, "org:a"));
+  // Once closed, the graph can be opened again.
+  first.reset();
+  auto third = MustOpen(path);
+  ASSERT_NE(third, nullptr);
+  EXPECT_EQ(NodeKeys(*third), std::vector<std::string>{"org:a"});
+}
+
+TEST(OpenTest, ReadOnlyBesideWriterSeesDataAfterRefresh) {
+  TempDir dir;
+  const std::string path = dir.Sub("g");
+  auto writer = MustOpen(path);
+  ASSERT_NE(writer, nullptr);
+  ASSERT_OK(AddNode(*writer, "org:a"));
+
+  Options ro_opts;
+  ro_opts.read_only = true;
+  auto reader = MustOpen(path, ro_opts);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_TRUE(reader->read_only());
+  EXPECT_EQ(NodeKeys(*reader), std::vector<std::string>{"org:a"});
+
+  ASSERT_OK(AddNode(*writer, "org:b"));
+  ASSERT_OK(reader->Refresh());
+  EXPECT_EQ(NodeKeys(*reader), (std::vector<std::string>{"org:a", "org:b"}));
+  EXPECT_EQ(CountsString(*reader), "nodes=2 edges=0");
+  auto id = reader->FindKey("org:b");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(*id, 2u);
+
+  // Refresh on the writer is a no-op.
+  EXPECT_OK(writer->Refresh());
+}
+
+TEST(OpenTest, ReadOnlyOpenWithoutWriter) {
+  TempDir dir;
+  const std::string path = dir.Sub("g");
+  {
+    auto db = MustOpen(path);
+    ASSERT_NE(db, nullptr);
+    ASSERT_OK(AddNode(*db, "org:a"));
+  }
+  Options ro;
+  ro.read_only = true;
+  auto r1 = MustOpen(path, ro);
+  auto r2 = MustOpen(path, ro);  // any number of readers
+  ASSERT_NE(r1, nullptr);
+  ASSERT_NE(r2, nullptr);
+  EXPECT_EQ(NodeKeys(*r1), std::vector<std::string>{"org:a"});
+  EXPECT_EQ(NodeKeys(*r2), std::vector<std::string>{"org:a"});
+  // A writer may still open beside the readers.
+  auto w = MustOpen(path);
+  EXPECT_NE(w, nullptr);
+}
+
+TEST(OpenTest, WritesThroughReadOnlyOpenFail) {
+  TempDir dir;
+  const std::string path = dir.Sub("g");
+  {
+    auto db = MustOpen(path);
+    ASSERT_NE(db, nullptr);
+  }
+  Options ro;
+  ro.read_only = true;
+  auto db = MustOpen(path, ro);
+  ASSERT_NE(db, nullptr);
+  auto txn = db->BeginTransaction("x");
+  EXPECT_CODE(kReadOnly, txn.status());
+}
+
+TEST(OpenTest, DestroyRemovesGraph) {
+  TempDir dir;
+  const std::string path = dir.Sub("g");
+  {
+    auto db = MustOpen(path);
+    ASSERT_NE(db, nullptr);
+    ASSERT_OK(AddNode(*db, "org:a"));
+  }
+  ASSERT_OK(Db::Destroy(path));
+  Options opts;
+  opts.create_if_missing = false;
+  EXPECT_CODE(kNotFound, Db::Open(path, opts).status());
+  // A new graph in its place is empty.
+  auto db = MustOpen(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(CountsString(*db), "nodes=0 edges=0");
+}
+
+TEST(OpenTest, DestroyRefusesOpenGraph) {
+  TempDir dir;
+  const std::string path = dir.Sub("g");
+  auto db = MustOpen(path);
+  ASSERT_NE(db, nullptr);
+  ASSERT_OK(AddNode(*db, "org:a"));
+  Status s = Db::Destroy(path);
+  EXPECT_FALSE(s.ok());
+  EXPECT_CODE(kLocked, s);
+  EXPECT_EQ(NodeKeys(*db), std::vector<std::string>{"org:a"});
+}
+
+TEST(OpenTest, DestroyRefusesNonGraphDirectory) {
+  TempDir dir;
+  const std::string path = dir.Sub("notes");
+  std::filesystem::create_directory(path);
+  test::WriteFile(path + "/precious.txt", "do not delete\n");
+  Status s = Db::Destroy(path);
+  EXPECT_FALSE(s.ok());
+  EXPECT_CODE(kInvalidArgument, s);
+  EXPECT_TRUE(std::filesystem::exists(path + "/precious.txt"));
+}
+
+TEST(OpenTest, CompactAndDiskUsage) {
+  TempDir dir;
+  auto db = MustOpen(dir.Sub("g"));
+  ASSERT_NE(db, nullptr);
+  for (int i = 0; i < 20; ++i) ASSERT_OK(AddNode(*db, "n" + std::to_string(i)));
+  EXPECT_OK(db->Compact());
+  auto usage = db->DiskUsage();
+  ASSERT_TRUE(usage.ok()) << usage.status().ToString();
+  EXPECT_GT(*usage, 0u);
+  EXPECT_EQ(CountsString(*db), "nodes=20 edges=0");
+}
+
+TEST(OpenTest, ReadOnlyOpenOfMissingGraphIsNotFound) {
+  TempDir dir;
+  Options ro;
+  ro.read_only = true;
+  EXPECT_CODE(kNotFound, Db::Open(dir.Sub("nope"), ro).status());
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("nope")));
+}
+
+// Another process: a read-write open gets Locked, a read-only open works.
+// The child is forked before this process opens anything, and reports back
+// through a pipe: one byte with the code of its read-write Open, then the
+// number of nodes its read-only open saw.
+TEST(OpenTest, SecondProcessGetsLockedOrReadOnlyAccess) {
+  TempDir dir;
+  const std::string path = dir.Sub("g");
+  int go[2], result[2];
+  ASSERT_EQ(pipe(go), 0);
+  ASSERT_EQ(pipe(result), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    alarm(30);  // never hang the suite
+    close(go[1]);
+    close(result[0]);
+    char c;
+    if (read(go[0], &c, 1) != 1) _exit(2);
+    unsigned char out[2] = {255, 255};
+    {
+      auto rw = Db::Open(path, {});
+      out[0] = static_cast<unsigned char>(rw.status().code());
+    }
+    {
+      Options ro;
+      ro.read_only = true;
+      auto reader = Db::Open(path, ro);  // closed before _exit
+      if (reader.ok()) {
+        auto counts = (*reader)->Counts();
+        if (counts.ok()) out[1] = static_cast<unsigned char>(counts->nodes);
+      }
+    }
+    if (write(result[1], out, 2) != 2) _exit(3);
+    _exit(0);
+  }
+  close(go[0]);
+  close(result[1]);
+  auto db = MustOpen(path);
+  ASSERT_NE(db, nullptr);
+  ASSERT_OK(AddNode(*db, "org:a"));
+  ASSERT_OK(AddNode(*db, "org:b"));
+  ASSERT_EQ(write(go[1], "x", 1), 1);
+  unsigned char got[2] = {0, 0};
+  ssize_t n = read(result[0], got, 2);
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  close(go[1]);
+  close(result[0]);
+  ASSERT_TRUE(WIFEXITED(wstatus)) << "child died, status " << wstatus;
+  EXPECT_EQ(WEXITSTATUS(wstatus), 0);
+  ASSERT_EQ(n, 2);
+  EXPECT_EQ(got[0], static_cast<unsigned char>(Status::Code::kLocked));
+  EXPECT_EQ(got[1], 2);
+  // The writer is unharmed.
+  EXPECT_OK(AddNode(*db, "org:c"));
+  EXPECT_EQ(CountsString(*db), "nodes=3 edges=0");
+}
+
+}  // namespace
+}  // namespace samverkan

@@ -1,0 +1,355 @@
+// Transactions: read-your-writes, rollback, savepoints, Busy, snapshots.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "samverkan/samverkan.h"
+#include "test_util.h"
+
+namespace samverkan {
+namespace {
+
+using test::AllEdgeList;
+using test::CountsString;
+using test::DegreeString;
+using test::E;
+using test::EdgeList;
+using test::IdOf;
+using test::N;
+using test::NodeKeys;
+using test::NodeStringByKey;
+using V = std::vector<std::string>;
+
+class TransactionTest : public test::DbTest {
+ protected:
+  void CommitBase() {
+    auto txn = Begin("base");
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE(txn->PutNode(N("a", "actor", "Alfa", "public")).ok());
+    ASSERT_TRUE(txn->PutNode(N("b", "project", "Beta")).ok());
+    ASSERT_TRUE(txn->PutEdge(E("a", "participates_in", "b")).ok());
+    ASSERT_OK(txn->Commit());
+  }
+};
+
+TEST_F(TransactionTest, ReadYourWrites) {
+  CommitBase();
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  EXPECT_TRUE(txn->empty());
+  ASSERT_TRUE(txn->PutNode(N("c", "actor", "Gamma", "public")).ok());
+  EXPECT_FALSE(txn->empty());
+  ASSERT_TRUE(txn->PutEdge(E("c", "participates_in", "b")).ok());
+  ASSERT_TRUE(txn->PutEdge(E("a", "supports", "c")).ok());
+
+  EXPECT_EQ(NodeStringByKey(*txn, "c"),
+            "id=3 key=c kind=actor name=Gamma sector=public aliases=[] props={} sources=[]");
+  EXPECT_EQ(NodeKeys(*txn), (V{"a", "b", "c"}));
+  EXPECT_EQ(NodeKeys(*txn, test::KindFilter("actor")), (V{"a", "c"}));
+  EXPECT_EQ(NodeKeys(*txn, test::SectorFilter("public")), (V{"a", "c"}));
+  EXPECT_EQ(EdgeList(*txn, "b", Direction::kIn),
+            (V{"participates_in<-a#0", "participates_in<-c#0"}));
+  EXPECT_EQ(EdgeList(*txn, "c", Direction::kBoth), (V{"participates_in->b#0", "supports<-a#0"}));
+  EXPECT_EQ(AllEdgeList(*txn),
+            (V{"a-participates_in->b#0", "a-supports->c#0", "c-participates_in->b#0"}));
+  auto found = txn->FindByName("GAMMA");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(*found, std::vector<NodeId>{3});
+  EXPECT_EQ(CountsString(*txn), "nodes=3 edges=3");
+  EXPECT_EQ(DegreeString(*txn, "b"), "out=0 in=2");
+  EXPECT_EQ(DegreeString(*txn, "a"), "out=2 in=0");
+  EXPECT_TRUE(txn->schema().EdgeType("supports").has_value());
+  {
+    // Whole uncommitted edges load through the cursor and by id.
+    auto cur = txn->Edges(3, Direction::kOut);
+    ASSERT_TRUE(cur->Valid());
+    auto e = cur->Load();
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    EXPECT_EQ(e->type, "participates_in");
+    EXPECT_EQ(e->src, 3u);
+    EXPECT_EQ(e->dst, 2u);
+    auto by_id = txn->GetEdge(cur->edge().id);
+    ASSERT_TRUE(by_id.ok()) << by_id.status().ToString();
+    EXPECT_EQ(by_id->dst, 2u);
+    auto found = txn->FindEdge(3, *txn->schema().EdgeType("participates_in"), 2, 0);
+    ASSERT_TRUE(found.ok());
+    EXPECT_EQ(*found, std::optional<EdgeId>(cur->edge().id));
+    EXPECT_CODE(kNotFound, db_->GetEdge(cur->edge().id).status());
+  }
+
+  // The Db does not see uncommitted writes.
+  EXPECT_CODE(kNotFound, db_->FindKey("c").status());
+  EXPECT_EQ(NodeKeys(*db_), (V{"a", "b"}));
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=1");
+  EXPECT_EQ(EdgeList(*db_, "b", Direction::kIn), V{"participates_in<-a#0"});
+  auto not_yet = db_->FindByName("gamma");
+  ASSERT_TRUE(not_yet.ok());
+  EXPECT_TRUE(not_yet->empty());
+
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(NodeKeys(*db_), (V{"a", "b", "c"}));
+  EXPECT_EQ(CountsString(*db_), "nodes=3 edges=3");
+  EXPECT_EQ(DegreeString(*db_, "b"), "out=0 in=2");
+}
+
+TEST_F(TransactionTest, ReadYourWritesOfUpdatesAndDeletes) {
+  CommitBase();
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("a", "actor", "Alfa 2", "business")).ok());
+  EXPECT_EQ(NodeKeys(*txn, test::SectorFilter("public")), V{});
+  EXPECT_EQ(NodeKeys(*txn, test::SectorFilter("business")), V{"a"});
+  ASSERT_OK(txn->DeleteNode(IdOf(*txn, "b")));
+  EXPECT_EQ(NodeKeys(*txn), V{"a"});
+  EXPECT_EQ(EdgeList(*txn, "a", Direction::kBoth), V{});
+  EXPECT_EQ(CountsString(*txn), "nodes=1 edges=0");
+  // Committed state unchanged until Commit.
+  EXPECT_EQ(NodeKeys(*db_, test::SectorFilter("public")), V{"a"});
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=1");
+}
+
+TEST_F(TransactionTest, RollbackLeavesNothing) {
+  CommitBase();
+  const uint64_t seq = db_->LatestSequence();
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE(txn->PutNode(N("c", "actor")).ok());
+    ASSERT_TRUE(txn->PutEdge(E("c", "funds", "a")).ok());
+    ASSERT_OK(txn->DeleteNode(IdOf(*txn, "b")));
+    txn->Rollback();
+  }
+  EXPECT_EQ(NodeKeys(*db_), (V{"a", "b"}));
+  EXPECT_EQ(AllEdgeList(*db_), V{"a-participates_in->b#0"});
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=1");
+  EXPECT_EQ(db_->LatestSequence(), seq);
+  // A new transaction can start at once.
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+}
+
+// transaction.h: a rolled-back transaction "leaves no trace". Kinds and edge
+// types first used by it should not appear in the schema afterwards.
+TEST_F(TransactionTest, RollbackLeavesNoNewSchemaNames) {
+  CommitBase();
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE(txn->PutNode(N("c", "person")).ok());
+    ASSERT_TRUE(txn->PutEdge(E("c", "funds", "a")).ok());
+    txn->Rollback();
+  }
+  EXPECT_EQ(db_->schema().Names(SymbolSpace::kEdgeType), V{"participates_in"});
+  EXPECT_EQ(db_->schema().Names(SymbolSpace::kKind), (V{"actor", "project"}));
+  EXPECT_FALSE(db_->schema().EdgeType("funds").has_value());
+}
+
+TEST_F(TransactionTest, DestroyWithoutCommitLeavesNothing) {
+  CommitBase();
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE(txn->PutNode(N("c", "actor")).ok());
+    ASSERT_TRUE(txn->PutEdge(E("c", "funds", "a")).ok());
+  }
+  EXPECT_CODE(kNotFound, db_->FindKey("c").status());
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=1");
+  EXPECT_EQ(DegreeString(*db_, "a"), "out=1 in=0");
+  Reopen();
+  EXPECT_CODE(kNotFound, db_->FindKey("c").status());
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=1");
+}
+
+TEST_F(TransactionTest, FailedWriteKeepsEarlierWrites) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("a", "actor")).ok());
+  ASSERT_TRUE(txn->PutNode(N("b", "actor")).ok());
+  ASSERT_TRUE(txn->PutEdge(E("a", "knows", "b")).ok());
+  NodeInput bad = N("c", "actor");
+  bad.props = "not json";
+  EXPECT_CODE(kInvalidArgument, txn->PutNode(bad).status());
+  EXPECT_FALSE(txn->PutEdge(E("a", "knows", "zzz")).ok());
+  EXPECT_CODE(kNotFound, txn->DeleteNode(77));
+  EXPECT_FALSE(txn->empty());
+  EXPECT_EQ(NodeKeys(*txn), (V{"a", "b"}));
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(NodeKeys(*db_), (V{"a", "b"}));
+  EXPECT_EQ(AllEdgeList(*db_), V{"a-knows->b#0"});
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=1");
+}
+
+TEST_F(TransactionTest, SavepointsNest) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("a", "actor")).ok());
+  txn->SetSavepoint();  // outer
+  ASSERT_TRUE(txn->PutNode(N("b", "actor")).ok());
+  txn->SetSavepoint();  // inner
+  ASSERT_TRUE(txn->PutNode(N("c", "actor")).ok());
+  ASSERT_TRUE(txn->PutEdge(E("b", "knows", "c")).ok());
+  EXPECT_EQ(NodeKeys(*txn), (V{"a", "b", "c"}));
+
+  ASSERT_OK(txn->RollbackToSavepoint());  // back to inner; inner is kept
+  EXPECT_EQ(NodeKeys(*txn), (V{"a", "b"}));
+  EXPECT_EQ(AllEdgeList(*txn), V{});
+  EXPECT_EQ(CountsString(*txn), "nodes=2 edges=0");
+  EXPECT_EQ(DegreeString(*txn, "b"), "out=0 in=0");
+
+  ASSERT_TRUE(txn->PutNode(N("d", "actor")).ok());
+  ASSERT_OK(txn->RollbackToSavepoint());  // inner again
+  EXPECT_EQ(NodeKeys(*txn), (V{"a", "b"}));
+
+  ASSERT_TRUE(txn->PutNode(N("e", "actor")).ok());
+  ASSERT_OK(txn->ReleaseSavepoint());  // forget inner, keep e
+  EXPECT_EQ(NodeKeys(*txn), (V{"a", "b", "e"}));
+
+  ASSERT_OK(txn->RollbackToSavepoint());  // outer: b and e go
+  EXPECT_EQ(NodeKeys(*txn), V{"a"});
+  ASSERT_OK(txn->ReleaseSavepoint());  // outer forgotten
+  EXPECT_CODE(kNotFound, txn->RollbackToSavepoint());
+  EXPECT_CODE(kNotFound, txn->ReleaseSavepoint());
+  EXPECT_EQ(NodeKeys(*txn), V{"a"});
+
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(NodeKeys(*db_), V{"a"});
+  EXPECT_EQ(CountsString(*db_), "nodes=1 edges=0");
+  auto report = db_->CheckIntegrity();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+}
+
+TEST_F(TransactionTest, SavepointRestoresUpdatedAndDeletedRecords) {
+  CommitBase();
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  const std::string a_before = NodeStringByKey(*txn, "a");
+  txn->SetSavepoint();
+  ASSERT_TRUE(txn->PutNode(N("a", "actor", "Renamed", "business")).ok());
+  ASSERT_OK(txn->DeleteNode(IdOf(*txn, "b")));
+  EXPECT_EQ(CountsString(*txn), "nodes=1 edges=0");
+  ASSERT_OK(txn->RollbackToSavepoint());
+  EXPECT_EQ(NodeStringByKey(*txn, "a"), a_before);
+  EXPECT_EQ(NodeKeys(*txn), (V{"a", "b"}));
+  EXPECT_EQ(AllEdgeList(*txn), V{"a-participates_in->b#0"});
+  EXPECT_EQ(CountsString(*txn), "nodes=2 edges=1");
+  auto renamed = txn->FindByName("renamed");
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_TRUE(renamed->empty());
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(NodeStringByKey(*db_, "a"), a_before);
+}
+
+TEST_F(TransactionTest, NoSavepointIsNotFound) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  EXPECT_CODE(kNotFound, txn->RollbackToSavepoint());
+  EXPECT_CODE(kNotFound, txn->ReleaseSavepoint());
+}
+
+TEST_F(TransactionTest, SecondTransactionIsBusy) {
+  auto first = Begin();
+  ASSERT_TRUE(first);
+  auto second = db_->BeginTransaction("second");
+  EXPECT_CODE(kBusy, second.status());
+  ASSERT_TRUE(first->PutNode(N("a", "actor")).ok());
+  ASSERT_OK(first->Commit());
+  first.reset();
+  auto third = db_->BeginTransaction("third");
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+}
+
+TEST_F(TransactionTest, BusyUntilCommittedTransactionIsGone) {
+  // After Commit the transaction is finished; a new one may begin once it is
+  // destroyed at the latest.
+  {
+    auto first = Begin();
+    ASSERT_TRUE(first);
+    ASSERT_OK(first->Commit());
+  }
+  auto next = db_->BeginTransaction();
+  EXPECT_TRUE(next.ok()) << next.status().ToString();
+}
+
+TEST_F(TransactionTest, EmptyCommitIsOk) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  EXPECT_TRUE(txn->empty());
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(CountsString(*db_), "nodes=0 edges=0");
+}
+
+TEST_F(TransactionTest, SnapshotDoesNotSeeLaterCommits) {
+  CommitBase();
+  auto snap = db_->GetSnapshot();
+  ASSERT_NE(snap, nullptr);
+  const uint64_t seq_before = db_->LatestSequence();
+  EXPECT_EQ(snap->sequence(), seq_before);
+
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("c", "actor", "Gamma")).ok());
+  ASSERT_TRUE(txn->PutEdge(E("c", "funds", "a")).ok());
+  ASSERT_TRUE(txn->PutNode(N("a", "actor", "Alfa changed")).ok());
+  ASSERT_OK(txn->Commit());
+  txn.reset();
+
+  const uint64_t seq_after = db_->LatestSequence();
+  EXPECT_NE(seq_after, seq_before);
+
+  EXPECT_CODE(kNotFound, snap->FindKey("c").status());
+  EXPECT_EQ(NodeKeys(*snap), (V{"a", "b"}));
+  EXPECT_EQ(CountsString(*snap), "nodes=2 edges=1");
+  EXPECT_EQ(EdgeList(*snap, "a", Direction::kBoth), V{"participates_in->b#0"});
+  EXPECT_EQ(DegreeString(*snap, "a"), "out=1 in=0");
+  auto a = snap->GetNodeByKey("a");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->name, "Alfa");
+  auto gamma = snap->FindByName("gamma");
+  ASSERT_TRUE(gamma.ok());
+  EXPECT_TRUE(gamma->empty());
+  EXPECT_EQ(snap->sequence(), seq_before);
+
+  // The Db and a new snapshot see the commit.
+  EXPECT_EQ(CountsString(*db_), "nodes=3 edges=2");
+  auto snap2 = db_->GetSnapshot();
+  EXPECT_EQ(snap2->sequence(), seq_after);
+  EXPECT_EQ(NodeKeys(*snap2), (V{"a", "b", "c"}));
+  EXPECT_EQ(EdgeList(*snap2, "a", Direction::kBoth), (V{"participates_in->b#0", "funds<-c#0"}));
+}
+
+TEST_F(TransactionTest, LatestSequenceChangesOnEveryCommit) {
+  uint64_t last = db_->LatestSequence();
+  for (int i = 0; i < 3; ++i) {
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE(txn->PutNode(N("n" + std::to_string(i), "actor")).ok());
+    EXPECT_EQ(db_->LatestSequence(), last);  // not before commit
+    ASSERT_OK(txn->Commit());
+    const uint64_t now = db_->LatestSequence();
+    EXPECT_NE(now, last);
+    last = now;
+  }
+  // Equal sequence numbers mean equal graphs: two snapshots without a commit
+  // in between agree.
+  auto s1 = db_->GetSnapshot();
+  auto s2 = db_->GetSnapshot();
+  EXPECT_EQ(s1->sequence(), s2->sequence());
+}
+
+TEST_F(TransactionTest, CommittedDataIsDurableAcrossReopen) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("a", "actor")).ok());
+  ASSERT_TRUE(txn->PutNode(N("b", "actor")).ok());
+  ASSERT_TRUE(txn->PutEdge(E("a", "knows", "b")).ok());
+  ASSERT_OK(txn->Commit());
+  txn.reset();
+  Reopen();
+  EXPECT_EQ(AllEdgeList(*db_), V{"a-knows->b#0"});
+  EXPECT_EQ(CountsString(*db_), "nodes=2 edges=1");
+}
+
+}  // namespace
+}  // namespace samverkan

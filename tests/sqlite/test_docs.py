@@ -1,0 +1,15 @@
+"""docs/sql-reference.md is generated from the built extension; it must be
+up to date. Regenerate with:
+    /usr/bin/python3 sqlite-ext/gen_sql_reference.py --ext build/samverkan --out docs/sql-reference.md
+"""
+import subprocess
+
+from conftest import REPO
+
+
+def test_sql_reference_is_current(ext, tmp_path):
+    out = tmp_path / "sql-reference.md"
+    subprocess.run(["/usr/bin/python3", str(REPO / "sqlite-ext" / "gen_sql_reference.py"),
+                    "--ext", ext, "--out", str(out)], check=True, timeout=60)
+    committed = (REPO / "docs" / "sql-reference.md").read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == committed, "docs/sql-reference.md is stale"

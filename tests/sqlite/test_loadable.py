@@ -1,0 +1,49 @@
+"""What the extension registers, and its introspection functions."""
+import sqlite3
+import subprocess
+
+from conftest import rows
+
+FUNCTIONS = ["kg_debug", "kg_integrity_check", "kg_stats", "kg_version"]
+MODULES = ["kg_all_shortest_paths", "kg_find", "kg_neighbors", "kg_shortest_path",
+           "samverkan", "samverkan_edges", "samverkan_nodes"]
+
+
+def test_registers_exactly_these_functions_and_modules(connect, ext):
+    db = connect(":memory:", load=False)
+    funcs_before = {r[0] for r in rows(db, "SELECT name FROM pragma_function_list")}
+    mods_before = {r[0] for r in rows(db, "SELECT name FROM pragma_module_list")}
+    db.enable_load_extension(True)
+    db.load_extension(ext)
+    funcs_after = {r[0] for r in rows(db, "SELECT name FROM pragma_function_list")}
+    mods_after = {r[0] for r in rows(db, "SELECT name FROM pragma_module_list")}
+    assert sorted(funcs_after - funcs_before) == FUNCTIONS
+    assert sorted(mods_after - mods_before) == MODULES
+
+
+def test_only_the_entry_point_is_exported(ext):
+    out = subprocess.run(["nm", "-D", "--defined-only", ext + ".so"], capture_output=True,
+                         text=True, check=True).stdout
+    exported = [line.split()[-1] for line in out.splitlines() if line.split()[1] in "TDBR"]
+    assert exported == ["sqlite3_samverkan_init"]
+
+
+def test_version(connect):
+    db = connect(":memory:")
+    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 1)",)]
+
+
+def test_debug_names_the_build(connect):
+    text = connect(":memory:").execute("SELECT kg_debug()").fetchone()[0]
+    lines = dict(line.split(": ", 1) for line in text.splitlines())
+    assert lines["version"] == "0.1.0"
+    assert lines["format"] == "1"
+    assert lines["rocksdb"].count(".") == 2
+    assert lines["sqlite (running)"] == sqlite3.sqlite_version
+    assert "compiler" in lines
+
+
+def test_loading_twice_is_harmless(connect, ext):
+    db = connect(":memory:")
+    db.load_extension(ext)
+    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 1)",)]

@@ -1,0 +1,106 @@
+"""BEGIN/COMMIT/ROLLBACK and savepoints map onto engine transactions."""
+import sqlite3
+
+import pytest
+
+from conftest import rows, snapshot
+
+ADD = "INSERT INTO kg_nodes(key, kind) VALUES ('{}', 'person')"
+
+
+def keys(db):
+    return [r[0] for r in rows(db, "SELECT key FROM kg_nodes WHERE kind = 'person'")]
+
+
+def test_rollback_leaves_the_graph_exactly_as_before(db):
+    before = snapshot(db)
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:a"))
+    db.execute("INSERT INTO kg_edges(src, type, dst) VALUES ('p:a', 'works_at', 'org:msi')")
+    db.execute("UPDATE kg_nodes SET name = 'changed' WHERE key = 'org:oru'")
+    db.execute("DELETE FROM kg_nodes WHERE key = 'proj:mora'")
+    db.execute("ROLLBACK")
+    assert snapshot(db) == before
+    assert rows(db, "SELECT kg_integrity_check('kg')") == [("ok",)]
+
+
+def test_reads_in_a_transaction_see_its_writes(db, connect):
+    other = connect()
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:a"))
+    assert keys(db) == ["p:a"]
+    assert rows(db, "SELECT key FROM kg_neighbors('kg', 'org:msi')")  # reads through the txn
+    assert keys(other) == []  # not committed yet
+    db.execute("COMMIT")
+    assert keys(other) == ["p:a"]
+
+
+def test_savepoints(db):
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:1"))
+    db.execute("SAVEPOINT a")
+    db.execute(ADD.format("p:2"))
+    db.execute("SAVEPOINT b")
+    db.execute(ADD.format("p:3"))
+    db.execute("ROLLBACK TO b")
+    assert keys(db) == ["p:1", "p:2"]
+    db.execute(ADD.format("p:4"))
+    db.execute("RELEASE b")
+    db.execute("ROLLBACK TO a")
+    assert keys(db) == ["p:1"]
+    db.execute(ADD.format("p:5"))
+    db.execute("RELEASE a")
+    db.execute("COMMIT")
+    assert keys(db) == ["p:1", "p:5"]
+
+
+def test_savepoint_before_the_first_write(db):
+    db.execute("SAVEPOINT outer")
+    db.execute("SAVEPOINT inner")
+    db.execute(ADD.format("p:1"))
+    db.execute("ROLLBACK TO outer")
+    assert keys(db) == []
+    db.execute(ADD.format("p:2"))
+    db.execute("RELEASE outer")
+    assert keys(db) == ["p:2"]
+
+
+def test_failed_statement_inside_a_transaction_is_undone_alone(db):
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:1"))
+    with pytest.raises(sqlite3.OperationalError, match="^kg_edges: unknown node 'org:x'$"):
+        db.execute("INSERT INTO kg_edges(src, type, dst) VALUES "
+                   "('p:1', 'works_at', 'org:msi'), ('p:1', 'works_at', 'org:x')")
+    db.execute("COMMIT")
+    assert keys(db) == ["p:1"]
+    assert rows(db, "SELECT count(*) FROM kg_edges WHERE src = 'p:1'") == [(0,)]
+
+
+def test_two_graphs_in_one_transaction(db):
+    db.execute("CREATE VIRTUAL TABLE g2 USING samverkan(path='second.kg')")
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:1"))
+    db.execute("INSERT INTO g2_nodes(key, kind) VALUES ('x', 'thing')")
+    db.execute("ROLLBACK")
+    assert keys(db) == [] and rows(db, "SELECT count(*) FROM g2_nodes") == [(0,)]
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:1"))
+    db.execute("INSERT INTO g2_nodes(key, kind) VALUES ('x', 'thing')")
+    db.execute("COMMIT")
+    assert keys(db) == ["p:1"] and rows(db, "SELECT count(*) FROM g2_nodes") == [(1,)]
+
+
+def test_another_connection_writing_is_busy(db, connect, tmp_path):
+    # A second .db file naming the same graph: SQLite's own file lock does
+    # not serialise the two, the graph's single writer does.
+    other = connect("other.db")
+    other.execute(f"CREATE VIRTUAL TABLE kg USING samverkan(path='{tmp_path}/msi.kg')")
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:1"))
+    with pytest.raises(sqlite3.OperationalError,
+                       match=r"^kg_nodes: graph '.*/msi.kg' is being written by another "
+                             r"connection in this process$"):
+        other.execute(ADD.format("p:2"))
+    db.execute("COMMIT")
+    other.execute(ADD.format("p:2"))
+    assert keys(db) == ["p:1", "p:2"]
