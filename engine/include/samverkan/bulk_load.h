@@ -1,0 +1,47 @@
+// BulkLoader: the fast path for filling an empty graph with a large file.
+//
+// Instead of a write batch it sorts everything in memory and writes sorted
+// SST files that RocksDB ingests in one atomic step (SstFileWriter +
+// IngestExternalFiles): all of the load, or none of it, becomes visible.
+//
+//   SV_ASSIGN_OR_RETURN(auto load, db->BeginBulkLoad("edges.csv"));
+//   SV_RETURN_IF_ERROR(load->AddNode({.key = "n1", .kind = "actor"}).status());
+//   SV_RETURN_IF_ERROR(load->AddEdge({.src = "n1", .type = "funds", .dst = "n2"}));
+//   SV_RETURN_IF_ERROR(load->Finish());
+//
+// The graph that results is exactly the one a single Transaction would
+// write with PutNode() and PutEdge() calls in the same order: the same ids,
+// records, indexes and counters (tests compare the two).
+//
+// REQUIRES: the graph holds no nodes or edges yet (BeginBulkLoad returns
+// InvalidArgument otherwise; load into an empty graph, or use a
+// Transaction). Like a transaction, a bulk load excludes other writers of
+// the Db until it finishes or is destroyed. Holds the whole load in memory
+// (about 70 bytes per edge plus its properties).
+#pragma once
+
+#include <string>
+
+#include "samverkan/result.h"
+#include "samverkan/types.h"
+
+namespace samverkan {
+
+class BulkLoader {
+ public:
+  virtual ~BulkLoader() = default;
+
+  // As Transaction::PutNode. A key given twice replaces the first (and
+  // keeps its id). Sources must be nodes added earlier.
+  virtual Result<NodeId> AddNode(const NodeInput& input) = 0;
+  // As Transaction::PutEdge: both endpoints must have been added before,
+  // by key or by the id AddNode returned.
+  virtual Status AddEdge(const EdgeInput& input) = 0;
+  // Sorts, writes and ingests. After Finish() (OK or not) the loader is done.
+  virtual Status Finish() = 0;
+
+  virtual uint64_t nodes_added() const = 0;
+  virtual uint64_t edges_added() const = 0;
+};
+
+}  // namespace samverkan
