@@ -21,20 +21,24 @@ bool Allowed(const std::vector<SymbolId>& allowed, bool all, SymbolId id) {
   return all || std::binary_search(allowed.begin(), allowed.end(), id);
 }
 
-// Counting sort of (from, to, type) triples into offsets/targets/types.
+// Counting sort of (from, to, type[, weight]) into offsets/targets/types
+// (and weights, when `weight` is not empty).
 void Fill(uint32_t n, const std::vector<uint32_t>& from, const std::vector<uint32_t>& to,
-          const std::vector<uint16_t>& type, std::vector<uint64_t>* offsets,
-          std::vector<uint32_t>* targets, std::vector<uint16_t>* types) {
+          const std::vector<uint16_t>& type, const std::vector<double>& weight,
+          std::vector<uint64_t>* offsets, std::vector<uint32_t>* targets,
+          std::vector<uint16_t>* types, std::vector<double>* weights) {
   offsets->assign(static_cast<size_t>(n) + 1, 0);
   for (uint32_t f : from) ++(*offsets)[f + 1];
   for (uint32_t v = 0; v < n; ++v) (*offsets)[v + 1] += (*offsets)[v];
   targets->resize(from.size());
   types->resize(from.size());
+  weights->resize(weight.size());
   std::vector<uint64_t> cursor(offsets->begin(), offsets->end() - 1);
   for (size_t i = 0; i < from.size(); ++i) {
     uint64_t at = cursor[from[i]]++;
     (*targets)[at] = to[i];
     (*types)[at] = type[i];
+    if (!weight.empty()) (*weights)[at] = weight[i];
   }
 }
 
@@ -72,11 +76,20 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
 
   std::vector<uint32_t> src, dst;
   std::vector<uint16_t> type;
+  std::vector<double> weight;
+  std::optional<Validity> year;
+  if (spec.year) {
+    year = Validity{Date::FromYmd(*spec.year, 1, 1), Date::FromYmd(*spec.year, 12, 31)};
+  }
   auto edges = view.AllEdges();
   for (; edges->Valid(); edges->Next()) {
     const EdgeRef& e = edges->edge();
     if (!Allowed(types, all_types, e.type)) continue;
     if (spec.valid_on && !e.validity.Contains(*spec.valid_on)) continue;
+    if (year && ((e.validity.to && *e.validity.to < *year->from) ||
+                 (e.validity.from && *year->to < *e.validity.from))) {
+      continue;  // the validity ends before the year starts or starts after it ends
+    }
     auto s = g->index_of(e.src);
     auto d = g->index_of(e.dst);
     if (!s || !d) continue;  // an endpoint of a kind not included
@@ -86,11 +99,14 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
     src.push_back(*s);
     dst.push_back(*d);
     type.push_back(static_cast<uint16_t>(e.type));
+    if (spec.with_weights) weight.push_back(e.weight.value_or(1.0));
   }
   SV_RETURN_IF_ERROR(edges->status());
 
-  Fill(g->num_nodes(), src, dst, type, &g->out_offsets_, &g->out_targets_, &g->out_types_);
-  Fill(g->num_nodes(), dst, src, type, &g->in_offsets_, &g->in_sources_, &g->in_types_);
+  Fill(g->num_nodes(), src, dst, type, weight, &g->out_offsets_, &g->out_targets_,
+       &g->out_types_, &g->out_weights_);
+  Fill(g->num_nodes(), dst, src, type, weight, &g->in_offsets_, &g->in_sources_, &g->in_types_,
+       &g->in_weights_);
   return std::shared_ptr<const CsrGraph>(std::move(g));
 }
 
@@ -103,7 +119,7 @@ uint64_t CsrGraph::memory_bytes() const {
   auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   return bytes(ids_) + bytes(index_by_id_) + bytes(kinds_) + bytes(sectors_) +
          bytes(out_offsets_) + bytes(in_offsets_) + bytes(out_targets_) + bytes(in_sources_) +
-         bytes(out_types_) + bytes(in_types_);
+         bytes(out_types_) + bytes(in_types_) + bytes(out_weights_) + bytes(in_weights_);
 }
 
 Result<EdgeRef> FindEdgeBetween(const GraphView& view, NodeId from, NodeId to, SymbolId type,

@@ -6,6 +6,7 @@
 #include <rocksdb/convenience.h>
 
 #include "storage/keys.h"
+#include "storage/bulk_loader.h"
 #include "storage/transaction_impl.h"
 
 namespace samverkan::storage {
@@ -85,7 +86,7 @@ Counters DbImpl::counters() const {
   return counters_;
 }
 
-Result<std::unique_ptr<Transaction>> DbImpl::BeginTransaction(std::string label) {
+Status DbImpl::BeginWriting() {
   if (read_only()) {
     return Status::ReadOnly(fmt::format("graph '{}' is open read-only", path()));
   }
@@ -94,7 +95,23 @@ Result<std::unique_ptr<Transaction>> DbImpl::BeginTransaction(std::string label)
     return Status::Busy(fmt::format(
         "graph '{}' is being written by another transaction in this process", path()));
   }
+  return Status::OK();
+}
+
+Result<std::unique_ptr<Transaction>> DbImpl::BeginTransaction(std::string label) {
+  SV_RETURN_IF_ERROR(BeginWriting());
   return std::unique_ptr<Transaction>(std::make_unique<TransactionImpl>(this, std::move(label)));
+}
+
+Result<std::unique_ptr<BulkLoader>> DbImpl::BeginBulkLoad(std::string label) {
+  SV_ASSIGN_OR_RETURN(GraphCounts counts, Counts());
+  if (counts.nodes != 0 || counts.edges != 0) {
+    return Status::InvalidArgument(fmt::format(
+        "a bulk load needs an empty graph; '{}' has {} nodes and {} edges", path(),
+        counts.nodes, counts.edges));
+  }
+  SV_RETURN_IF_ERROR(BeginWriting());
+  return std::unique_ptr<BulkLoader>(std::make_unique<BulkLoaderImpl>(this, std::move(label)));
 }
 
 void DbImpl::EndTransaction(const Counters* committed) {

@@ -28,6 +28,7 @@ class DbImpl final : public ViewOn<Db> {
   ~DbImpl() override;
 
   Result<std::unique_ptr<Transaction>> BeginTransaction(std::string label) override;
+  Result<std::unique_ptr<BulkLoader>> BeginBulkLoad(std::string label) override;
   std::unique_ptr<Snapshot> GetSnapshot() const override;
   uint64_t LatestSequence() const override;
   Result<std::shared_ptr<const CsrGraph>> Csr(const CsrSpec& spec) const override;
@@ -44,6 +45,8 @@ class DbImpl final : public ViewOn<Db> {
   Counters counters() const;
   // Called by a transaction when it ends; `committed` publishes its counters.
   void EndTransaction(const Counters* committed);
+  // Claims the single writer slot (a transaction or a bulk load).
+  Status BeginWriting();
 
  protected:
   const ViewCore& core() const override { return core_; }

@@ -8,6 +8,7 @@
 
 #include "samverkan/text.h"
 #include "storage/coding.h"
+#include "storage/inputs.h"
 #include "storage/db_impl.h"
 #include "storage/keys.h"
 #include "storage/records.h"
@@ -93,11 +94,12 @@ class Checker {
       if (!s.ok() || v.size() != kNodeIdSize || DecodeNodeKey(v) != id) {
         Problem("node {}: dictionary does not map '{}' to it", id, rec.key);
       }
-      std::set<std::string> folded;
-      for (const std::string* text : NamesOf(rec)) {
-        auto f = FoldName(*text);
-        if (f.ok() && !f->empty()) folded.insert(*f);
+      auto names = FoldedNames(rec);
+      if (!names.ok()) {
+        Problem("node {}: {}", id, names.status().message());
+        continue;
       }
+      std::set<std::string> folded = std::move(*names);
       for (const auto& f : folded) {
         if (!reader_.Get(kNames, NameKey(f, id), &v).ok()) {
           Problem("node {}: name index lacks '{}'", id, f);
@@ -113,12 +115,6 @@ class Checker {
       nodes_.emplace(id, NodeFacts{rec.kind, rec.sector, std::move(folded)});
     }
     return Scanned(*it, "nodes");
-  }
-
-  static std::vector<const std::string*> NamesOf(const NodeRecord& rec) {
-    std::vector<const std::string*> out{&rec.name};
-    for (const auto& a : rec.aliases) out.push_back(&a);
-    return out;
   }
 
   Status CheckDict() {

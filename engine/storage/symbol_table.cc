@@ -161,18 +161,24 @@ void PendingSymbols::RollbackTo(const Mark& mark) {
   }
 }
 
-void PendingSymbols::WriteTo(rocksdb::WriteBatchBase* batch,
-                             rocksdb::ColumnFamilyHandle* meta_cf) const {
+std::vector<std::pair<std::string, std::string>> PendingSymbols::Entries() const {
+  std::vector<std::pair<std::string, std::string>> out;
   for (SymbolSpace s : kSpaces) {
     const Space& sp = space(s);
     for (size_t i = 0; i < sp.names.size(); ++i) {
       auto id = static_cast<SymbolId>(sp.base + i + 1);
       std::string idv;
       PutFixed32BE(&idv, id);
-      batch->Put(meta_cf, meta::SymbolByName(s, sp.names[i]), idv).PermitUncheckedError();
-      batch->Put(meta_cf, meta::SymbolById(s, id), sp.names[i]).PermitUncheckedError();
+      out.emplace_back(meta::SymbolByName(s, sp.names[i]), idv);
+      out.emplace_back(meta::SymbolById(s, id), sp.names[i]);
     }
   }
+  return out;
+}
+
+void PendingSymbols::WriteTo(rocksdb::WriteBatchBase* batch,
+                             rocksdb::ColumnFamilyHandle* meta_cf) const {
+  for (const auto& [key, value] : Entries()) batch->Put(meta_cf, key, value).PermitUncheckedError();
 }
 
 void PendingSymbols::Publish() {

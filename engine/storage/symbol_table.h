@@ -68,7 +68,9 @@ class PendingSymbols final : public Schema {
   void RollbackTo(const Mark& mark);
   void Clear() { RollbackTo(Mark{}); }
 
-  // Adds the meta Put()s for every pending name to `batch`.
+  // The meta entries (key, value) that persist every pending name.
+  std::vector<std::pair<std::string, std::string>> Entries() const;
+  // Adds those entries to `batch`.
   void WriteTo(rocksdb::WriteBatchBase* batch, rocksdb::ColumnFamilyHandle* meta) const;
   // Publishes the pending names to the committed table (before the batch is
   // written, so that no reader meets a record whose name it cannot resolve).

@@ -9,35 +9,11 @@
 
 #include "samverkan/text.h"
 #include "storage/coding.h"
-#include "storage/json_props.h"
+#include "storage/inputs.h"
 #include "storage/keys.h"
 #include "storage/records.h"
 
 namespace samverkan::storage {
-namespace {
-
-// The folded forms a node is indexed under in kNames.
-Result<std::set<std::string>> FoldedNames(const NodeRecord& rec) {
-  std::set<std::string> out;
-  SV_ASSIGN_OR_RETURN(std::string name, FoldName(rec.name));
-  if (!name.empty()) out.insert(std::move(name));
-  for (const auto& alias : rec.aliases) {
-    SV_ASSIGN_OR_RETURN(std::string folded, FoldName(alias));
-    if (!folded.empty()) out.insert(std::move(folded));
-  }
-  return out;
-}
-
-template <typename T>
-void AppendUnique(std::vector<T>* to, const T& value) {
-  if (std::find(to->begin(), to->end(), value) == to->end()) to->push_back(value);
-}
-
-std::string Describe(const NodeRef& ref) {
-  return ref.key.empty() ? fmt::format("#{}", ref.id) : ref.key;
-}
-
-}  // namespace
 
 TransactionImpl::TransactionImpl(DbImpl* db, std::string label)
     : db_(db),
@@ -113,72 +89,22 @@ Result<NodeId> TransactionImpl::MergeNode(const NodeInput& input) {
 }
 
 Result<NodeId> TransactionImpl::WriteNode(const NodeInput& in, bool merge) {
-  if (in.key.empty()) return Status::InvalidArgument("node key is empty");
-  if (!IsValidText(in.key)) {
-    return Status::InvalidArgument("node key is not valid UTF-8 text");
-  }
-  const std::string what = fmt::format("node '{}'", in.key);
-  if (!IsValidText(in.name)) {
-    return Status::InvalidArgument(fmt::format("name of {} is not valid UTF-8 text", what));
-  }
-  for (const auto& alias : in.aliases) {
-    if (!IsValidText(alias)) {
-      return Status::InvalidArgument(fmt::format("an alias of {} is not valid UTF-8 text", what));
-    }
-  }
-  SV_ASSIGN_OR_RETURN(std::string props, NormalizeProps(in.props, "properties of " + what));
-  SymbolId sector = 0;
-  if (!in.sector.empty()) {
-    auto found = symbols_.Find(SymbolSpace::kSector, in.sector);
-    if (!found) {
-      return Status::InvalidArgument(fmt::format(
-          "unknown sector '{}' for {}; the graph's sectors are: {}", in.sector, what,
-          fmt::join(symbols_.Names(SymbolSpace::kSector), ", ")));
-    }
-    sector = *found;
-  }
-  std::vector<NodeId> sources;
-  for (const auto& ref : in.sources) {
-    auto id = Resolve(ref);
-    if (!id.ok()) return id.status().WithContext(fmt::format("source of {}", what));
-    AppendUnique(&sources, *id);
-  }
-
-  SV_ASSIGN_OR_RETURN(std::optional<NodeId> existing, core_.LookupKey(in.key));
+  std::optional<NodeId> existing;
   std::optional<NodeRecord> old;
+  if (!in.key.empty()) {
+    SV_ASSIGN_OR_RETURN(existing, core_.LookupKey(in.key));
+  }
   if (existing) {
     SV_ASSIGN_OR_RETURN(old, core_.ReadNodeRecord(*existing));
     if (!old) {
       return Status::Corruption(fmt::format("dictionary names missing node {} for '{}'",
                                             *existing, in.key));
     }
-  } else if (in.kind.empty()) {
-    return Status::InvalidArgument(fmt::format("new {} needs a kind", what));
   }
-
-  NodeRecord rec;
-  if (merge && old) {
-    rec = *old;
-    if (!in.name.empty()) rec.name = in.name;
-    if (sector != 0) rec.sector = sector;
-    for (const auto& alias : in.aliases) AppendUnique(&rec.aliases, alias);
-    for (NodeId s : sources) AppendUnique(&rec.sources, s);
-    rec.props = MergeProps(old->props, props);
-  } else {
-    rec.name = in.name.empty() ? in.key : in.name;
-    rec.sector = sector;
-    for (const auto& alias : in.aliases) AppendUnique(&rec.aliases, alias);
-    rec.sources = std::move(sources);
-    rec.props = std::move(props);
-    if (old) rec.kind = old->kind;  // replaced below when a kind is given
-  }
-  rec.key = in.key;
-  if (!in.kind.empty()) rec.kind = symbols_.Intern(SymbolSpace::kKind, in.kind);
-
-  if (old) {
-    rec.batch = old->batch;
-    if (rec == *old) return *existing;  // nothing changes: an idempotent re-import
-  }
+  SV_ASSIGN_OR_RETURN(NodeRecord rec,
+                      MakeNodeRecord(in, old, merge, symbols_,
+                                     [this](const NodeRef& ref) { return Resolve(ref); }));
+  if (old && rec == *old) return *existing;  // nothing changes: an idempotent re-import
   rec.batch = counters_.next_batch_id;
   const NodeId id = existing ? *existing : counters_.next_node_id++;
   const std::string node_key = NodeKey(id);
@@ -248,36 +174,17 @@ Result<EdgeId> TransactionImpl::PutEdge(const EdgeInput& input) {
 }
 
 Result<EdgeId> TransactionImpl::WriteEdge(const EdgeInput& in) {
-  const std::string what =
-      fmt::format("edge {} -{}-> {}", Describe(in.src), in.type, Describe(in.dst));
-  if (in.type.empty()) return Status::InvalidArgument(fmt::format("{}: type is empty", what));
-  if (!IsValidText(in.type)) {
-    return Status::InvalidArgument(fmt::format("{}: type is not valid UTF-8 text", what));
-  }
-  if (in.weight && !std::isfinite(*in.weight)) {
-    return Status::InvalidArgument(fmt::format("{}: weight must be a finite number", what));
-  }
-  if (in.validity.from && in.validity.to && *in.validity.to < *in.validity.from) {
-    return Status::InvalidArgument(fmt::format("{}: valid_to {} is before valid_from {}", what,
-                                               in.validity.to->ToString(),
-                                               in.validity.from->ToString()));
-  }
-  SV_ASSIGN_OR_RETURN(std::string props, NormalizeProps(in.props, "properties of " + what));
-  auto src = ResolveCached(in.src);
-  if (!src.ok()) return src.status().WithContext(what);
-  auto dst = ResolveCached(in.dst);
-  if (!dst.ok()) return dst.status().WithContext(what);
-  std::vector<NodeId> sources;
-  for (const auto& ref : in.sources) {
-    auto id = Resolve(ref);
-    if (!id.ok()) return id.status().WithContext(fmt::format("source of {}", what));
-    AppendUnique(&sources, *id);
-  }
+  SV_ASSIGN_OR_RETURN(std::string props, CheckEdgeInput(in));
+  SV_ASSIGN_OR_RETURN(EdgeEnds ends, ResolveEdgeEnds(in, [this](const NodeRef& ref) {
+                        return ResolveCached(ref);
+                      }));
+  const NodeId src = ends.src;
+  const NodeId dst = ends.dst;
 
   const SymbolId type = symbols_.Intern(SymbolSpace::kEdgeType, in.type);
-  const std::string out_key = EncodeAdjKey({*src, type, *dst, in.rank});
+  const std::string out_key = EncodeAdjKey({src, type, dst, in.rank});
   EdgeHeader header{0, in.weight, in.validity};
-  EdgeTail tail{counters_.next_batch_id, std::move(sources), std::move(props)};
+  EdgeTail tail{counters_.next_batch_id, std::move(ends.sources), std::move(props)};
 
   std::string old_value;
   rocksdb::Status s = reader_.Get(kOut, out_key, &old_value);
@@ -285,7 +192,7 @@ Result<EdgeId> TransactionImpl::WriteEdge(const EdgeInput& in) {
     EdgeHeader old_header;
     EdgeTail old_tail;
     if (!DecodeOutValue(old_value, &old_header, &old_tail)) {
-      return Status::Corruption(fmt::format("{}: malformed stored edge", what));
+      return Status::Corruption(fmt::format("{}: malformed stored edge", DescribeEdge(in)));
     }
     header.id = old_header.id;
     tail.batch = old_tail.batch;
@@ -294,14 +201,14 @@ Result<EdgeId> TransactionImpl::WriteEdge(const EdgeInput& in) {
   } else if (s.IsNotFound()) {
     header.id = counters_.next_edge_id++;
     batch_.Put(store().cf(kEdges), EdgeIdKey(header.id), out_key);
-    Apply({*src, +1, 0});
-    Apply({*dst, 0, +1});
+    Apply({src, +1, 0});
+    Apply({dst, 0, +1});
     Apply({kNoNode, 0, +1});
   } else {
-    return FromRocks(s, what);
+    return FromRocks(s, DescribeEdge(in));
   }
   batch_.Put(store().cf(kOut), out_key, EncodeOutValue(header, tail));
-  batch_.Put(store().cf(kIn), EncodeAdjKey({*dst, type, *src, in.rank}), EncodeInValue(header));
+  batch_.Put(store().cf(kIn), EncodeAdjKey({dst, type, src, in.rank}), EncodeInValue(header));
   return header.id;
 }
 

@@ -8,8 +8,10 @@
 // side, 12 bytes per edge in all (plus 16 bytes per node for offsets).
 //
 // Parallel edges stay parallel; self-loops appear once on each side. Edge
-// ids, ranks, weights and properties are not kept: traversals over a CSR
-// report edges by (src, dst, type), and FindEdgeBetween() fetches the rest.
+// ids, ranks and properties are not kept: traversals over a CSR report edges
+// by (src, dst, type), and FindEdgeBetween() fetches the rest. Weights are
+// kept only when CsrSpec::with_weights asks for them (8 more bytes per edge
+// on each side, for weighted analytics); the default stays at 12 bytes.
 //
 //   SV_ASSIGN_OR_RETURN(auto csr, db->Csr({}));  // cached until the next commit
 //   for (uint32_t v : csr->out_neighbors(*csr->index_of(id))) ...
@@ -33,6 +35,12 @@ struct CsrSpec {
   std::vector<std::string> node_kinds;
   std::vector<std::string> edge_types;
   std::optional<Date> valid_on;
+  // Only edges whose validity overlaps this calendar year (Jan 1 to Dec 31,
+  // both inclusive); an edge without dates overlaps every year. Combines
+  // with valid_on (both must hold).
+  std::optional<int> year;
+  // Keep each edge's weight (1 when it has none): out_weights()/in_weights().
+  bool with_weights = false;
 
   bool operator==(const CsrSpec&) const = default;
 };
@@ -63,6 +71,16 @@ class CsrGraph {
   uint64_t out_degree(uint32_t v) const { return out_offsets_[v + 1] - out_offsets_[v]; }
   uint64_t in_degree(uint32_t v) const { return in_offsets_[v + 1] - in_offsets_[v]; }
 
+  // Edge weights, parallel to out_neighbors(v) / in_neighbors(v). Empty
+  // spans unless the spec asked for with_weights.
+  bool has_weights() const { return spec_.with_weights; }
+  std::span<const double> out_weights(uint32_t v) const {
+    return has_weights() ? Slice(out_weights_, out_offsets_, v) : std::span<const double>();
+  }
+  std::span<const double> in_weights(uint32_t v) const {
+    return has_weights() ? Slice(in_weights_, in_offsets_, v) : std::span<const double>();
+  }
+
   const CsrSpec& spec() const { return spec_; }
   // Bytes of memory the arrays take.
   uint64_t memory_bytes() const;
@@ -82,6 +100,7 @@ class CsrGraph {
   std::vector<uint64_t> out_offsets_, in_offsets_;
   std::vector<uint32_t> out_targets_, in_sources_;
   std::vector<uint16_t> out_types_, in_types_;
+  std::vector<double> out_weights_, in_weights_;  // empty unless spec_.with_weights
 };
 
 // The stored edge `from` -type-> `to` (or, for Direction::kIn, `to` -type->

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "samverkan/bulk_load.h"
 #include "samverkan/csr.h"
 #include "samverkan/graph_view.h"
 #include "samverkan/result.h"
@@ -69,6 +70,10 @@ class Db : public GraphView {
   // Busy while another transaction of this Db is open; ReadOnly on a
   // read-only open. `label` is recorded with the batch (e.g. the file imported).
   virtual Result<std::unique_ptr<Transaction>> BeginTransaction(std::string label = {}) = 0;
+
+  // The fast path for loading a large file into an empty graph (see
+  // bulk_load.h). InvalidArgument when the graph already has nodes.
+  virtual Result<std::unique_ptr<BulkLoader>> BeginBulkLoad(std::string label = {}) = 0;
 
   virtual std::unique_ptr<Snapshot> GetSnapshot() const = 0;
 

@@ -1,6 +1,7 @@
 // The whole public API of the Samverkan engine.
 #pragma once
 
+#include "samverkan/bulk_load.h"
 #include "samverkan/csr.h"
 #include "samverkan/db.h"
 #include "samverkan/graph_view.h"

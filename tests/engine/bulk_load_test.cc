@@ -1,0 +1,221 @@
+// BulkLoader: the graph it writes must equal the one a transaction writes.
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace samverkan::test {
+namespace {
+
+// Everything stored about a graph, one line per fact, ids included.
+std::vector<std::string> Dump(const Db& db) {
+  std::vector<std::string> out;
+  auto nodes = db.Nodes();
+  for (; nodes->Valid(); nodes->Next()) {
+    const Node& n = nodes->node();
+    auto degree = db.GetDegree(n.id);
+    out.push_back(NodeString(db, n) + " batch=" + std::to_string(n.batch) +
+                  " degree=" + std::to_string(degree->out) + "/" + std::to_string(degree->in));
+  }
+  EXPECT_OK(nodes->status());
+  auto edges = db.AllEdges();
+  for (; edges->Valid(); edges->Next()) {
+    auto e = edges->Load();
+    EXPECT_OK(e.status());
+    std::string line = "edge " + std::to_string(e->id) + " " + KeyOf(db, e->src) + " -" + e->type +
+                       "-> " + KeyOf(db, e->dst) + "#" + std::to_string(e->rank) +
+                       " w=" + (e->weight ? std::to_string(*e->weight) : "-") +
+                       " from=" + (e->validity.from ? e->validity.from->ToString() : "-") +
+                       " to=" + (e->validity.to ? e->validity.to->ToString() : "-") +
+                       " props=" + e->props + " batch=" + std::to_string(e->batch) + " sources=";
+    for (NodeId s : e->sources) line += KeyOf(db, s) + ",";
+    out.push_back(line);
+  }
+  EXPECT_OK(edges->status());
+  out.push_back(CountsString(db));
+  for (auto space : {SymbolSpace::kKind, SymbolSpace::kSector, SymbolSpace::kEdgeType}) {
+    out.push_back("schema " + Join(db.schema().Names(space)));
+  }
+  return out;
+}
+
+std::string NodeKeysByName(const GraphView& view, std::string_view name) {
+  auto ids = view.FindByName(name);
+  if (!ids.ok()) return ids.status().ToString();
+  std::vector<std::string> keys;
+  for (NodeId id : *ids) keys.push_back(KeyOf(view, id));
+  return Join(keys);
+}
+
+struct Load {
+  std::vector<NodeInput> nodes;
+  std::vector<EdgeInput> edges;
+};
+
+// A graph with everything a load can carry, repeats included: a node key
+// given twice, an edge given twice with other fields, parallel edges.
+Load Sample() {
+  Load l;
+  NodeInput src = N("src:page", "source", "The page");
+  l.nodes.push_back(src);
+  NodeInput msi = N("org:msi", "actor", "Mötesplats Social Innovation", "academia");
+  msi.aliases = {"MSI"};
+  msi.props = R"({"founded": 2010})";
+  msi.sources = {NodeRef("src:page")};
+  l.nodes.push_back(msi);
+  l.nodes.push_back(N("org:oru", "actor", "Örebro universitet", "academia"));
+  l.nodes.push_back(N("org:vinnova", "actor", "Vinnova", "public"));
+  l.nodes.push_back(N("proj:x", "project"));
+  l.nodes.push_back(N("org:oru", "actor", "Örebro universitet (again)", "academia"));
+
+  EdgeInput funds = E("org:vinnova", "funds", "org:msi");
+  funds.validity.from = D(2010, 1, 1);
+  funds.weight = 2.5;
+  funds.props = R"({"programme": "x"})";
+  funds.sources = {NodeRef("src:page")};
+  l.edges.push_back(funds);
+  l.edges.push_back(E("org:oru", "hosts", "org:msi"));
+  l.edges.push_back(E("org:msi", "participates_in", "proj:x", 0));
+  l.edges.push_back(E("org:msi", "participates_in", "proj:x", 1));
+  EdgeInput again = E("org:oru", "hosts", "org:msi");
+  again.props = R"({"since": 2012})";
+  l.edges.push_back(again);
+  l.edges.push_back(E("proj:x", "located_in", "proj:x"));  // a self-loop
+  return l;
+}
+
+class BulkLoadTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Db> Open(const std::string& name) {
+    Options o;
+    o.sync_commits = false;
+    return MustOpen(dir_.Sub(name), o);
+  }
+  TempDir dir_;
+};
+
+TEST_F(BulkLoadTest, WritesTheGraphATransactionWrites) {
+  const Load load = Sample();
+  auto by_txn = Open("txn");
+  {
+    auto txn = by_txn->BeginTransaction("load");
+    ASSERT_OK(txn.status());
+    for (const auto& n : load.nodes) ASSERT_OK((*txn)->PutNode(n).status());
+    for (const auto& e : load.edges) ASSERT_OK((*txn)->PutEdge(e).status());
+    ASSERT_OK((*txn)->Commit());
+  }
+  auto by_bulk = Open("bulk");
+  {
+    auto bulk = by_bulk->BeginBulkLoad("load");
+    ASSERT_OK(bulk.status());
+    for (const auto& n : load.nodes) ASSERT_OK((*bulk)->AddNode(n).status());
+    for (const auto& e : load.edges) ASSERT_OK((*bulk)->AddEdge(e));
+    EXPECT_EQ((*bulk)->nodes_added(), 5u);
+    ASSERT_OK((*bulk)->Finish());
+  }
+  EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+  auto report = by_bulk->CheckIntegrity();
+  ASSERT_OK(report.status());
+  EXPECT_TRUE(report->ok()) << Join(report->problems);
+  EXPECT_EQ(NodeKeysByName(*by_bulk, "orebro universitet again"), "org:oru");
+
+  // Reopened, and written to afterwards, it stays equal.
+  by_bulk.reset();
+  by_bulk = Open("bulk");
+  for (Db* db : {by_txn.get(), by_bulk.get()}) {
+    auto txn = db->BeginTransaction("more");
+    ASSERT_OK(txn.status());
+    ASSERT_OK((*txn)->PutNode(N("org:new", "actor")).status());
+    ASSERT_OK((*txn)->PutEdge(E("org:new", "funds", "org:msi")).status());
+    ASSERT_OK((*txn)->Commit());
+  }
+  EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+}
+
+TEST_F(BulkLoadTest, RandomLoadsMatchTransactions) {
+  std::mt19937 rng(7);
+  Load load;
+  for (int i = 0; i < 300; ++i) {
+    load.nodes.push_back(N("n" + std::to_string(rng() % 250), i % 3 ? "actor" : "project"));
+  }
+  for (int i = 0; i < 1000; ++i) {
+    EdgeInput e = E("n" + std::to_string(rng() % 250), i % 2 ? "a" : "b",
+                    "n" + std::to_string(rng() % 250), rng() % 2);
+    if (rng() % 3 == 0) e.weight = rng() % 10;
+    load.edges.push_back(e);
+  }
+  // Keys never added are skipped by both paths alike.
+  auto by_txn = Open("txn");
+  auto by_bulk = Open("bulk");
+  auto txn = by_txn->BeginTransaction();
+  auto bulk = by_bulk->BeginBulkLoad();
+  ASSERT_OK(txn.status());
+  ASSERT_OK(bulk.status());
+  for (const auto& n : load.nodes) {
+    ASSERT_OK((*txn)->PutNode(n).status());
+    ASSERT_OK((*bulk)->AddNode(n).status());
+  }
+  for (const auto& e : load.edges) {
+    auto a = (*txn)->PutEdge(e);
+    Status b = (*bulk)->AddEdge(e);
+    ASSERT_EQ(a.status().ToString(), b.ToString());
+  }
+  ASSERT_OK((*txn)->Commit());
+  ASSERT_OK((*bulk)->Finish());
+  EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+}
+
+TEST_F(BulkLoadTest, NeedsAnEmptyGraph) {
+  auto db = Open("g");
+  auto txn = db->BeginTransaction();
+  ASSERT_OK(txn.status());
+  ASSERT_OK((*txn)->PutNode(N("a", "actor")).status());
+  ASSERT_OK((*txn)->Commit());
+  txn->reset();
+  EXPECT_CODE(kInvalidArgument, db->BeginBulkLoad().status());
+}
+
+TEST_F(BulkLoadTest, ExcludesOtherWritersUntilDone) {
+  auto db = Open("g");
+  auto bulk = db->BeginBulkLoad();
+  ASSERT_OK(bulk.status());
+  EXPECT_CODE(kBusy, db->BeginTransaction().status());
+  bulk->reset();
+  EXPECT_OK(db->BeginTransaction().status());
+}
+
+TEST_F(BulkLoadTest, BadInputIsRejectedAndAnAbandonedLoadWritesNothing) {
+  auto db = Open("g");
+  {
+    auto bulk = db->BeginBulkLoad();
+    ASSERT_OK(bulk.status());
+    ASSERT_OK((*bulk)->AddNode(N("a", "actor")).status());
+    Status s = (*bulk)->AddEdge(E("a", "knows", "zz"));
+    EXPECT_CODE(kNotFound, s);
+    EXPECT_EQ(s.message(), "edge a -knows-> zz: unknown node 'zz'");
+    NodeInput bad = N("b", "actor");
+    bad.props = "[1]";
+    EXPECT_CODE(kInvalidArgument, (*bulk)->AddNode(bad).status());
+    EXPECT_CODE(kInvalidArgument, (*bulk)->AddNode(N("c", "actor", "", "no-such")).status());
+    // Destroyed without Finish().
+  }
+  EXPECT_EQ(CountsString(*db), CountsString(*Open("empty")));
+  EXPECT_TRUE(db->schema().EdgeType("knows") == std::nullopt);
+}
+
+TEST_F(BulkLoadTest, FinishTwiceIsAnError) {
+  auto db = Open("g");
+  auto bulk = db->BeginBulkLoad();
+  ASSERT_OK(bulk.status());
+  ASSERT_OK((*bulk)->AddNode(N("a", "actor")).status());
+  ASSERT_OK((*bulk)->Finish());
+  EXPECT_CODE(kInvalidArgument, (*bulk)->Finish());
+  auto counts = db->Counts();
+  ASSERT_OK(counts.status());
+  EXPECT_EQ(counts->nodes, 1u);
+  EXPECT_OK(db->GetNodeByKey("a").status());
+}
+
+}  // namespace
+}  // namespace samverkan::test
