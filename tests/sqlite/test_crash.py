@@ -1,0 +1,54 @@
+"""SQL transactions survive kill -9: all of each one, or none of it."""
+import random
+import signal
+import subprocess
+import textwrap
+import time
+
+from conftest import rows
+
+EDGES_PER_TXN = 10
+
+# Commits, in a loop until killed, transactions that each add hub-<i> with
+# EDGES_PER_TXN edges, and rolls every third one back.
+WRITER = textwrap.dedent(f"""
+    import sqlite3, sys
+    db = sqlite3.connect(sys.argv[1], isolation_level=None)
+    db.enable_load_extension(True)
+    db.load_extension(sys.argv[2])
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS kg USING samverkan(path='crash.kg')")
+    db.executemany("INSERT INTO kg_nodes(key, kind) VALUES (?, 'project')",
+                   [(f"leaf-{{j}}",) for j in range({EDGES_PER_TXN})])
+    print("ready", flush=True)
+    i = 0
+    while True:
+        db.execute("BEGIN")
+        db.execute("INSERT INTO kg_nodes(key, kind) VALUES (?, 'actor')", (f"hub-{{i}}",))
+        db.executemany("INSERT INTO kg_edges(src, type, dst) VALUES (?, 'participates_in', ?)",
+                       [(f"hub-{{i}}", f"leaf-{{j}}") for j in range({EDGES_PER_TXN})])
+        db.execute("ROLLBACK" if i % 3 == 2 else "COMMIT")
+        i += 1
+""")
+
+
+def test_killed_sql_writer_leaves_whole_transactions(connect, ext, tmp_path):
+    rng = random.Random(5)
+    for round_no in range(3):
+        db_path = tmp_path / f"crash{round_no}.db"
+        writer = subprocess.Popen(["/usr/bin/python3", "-c", WRITER, str(db_path), ext],
+                                  stdout=subprocess.PIPE, text=True)
+        assert writer.stdout.readline().strip() == "ready"
+        time.sleep(0.2 + rng.random() * 0.5)
+        writer.send_signal(signal.SIGKILL)
+        assert writer.wait(timeout=20) == -signal.SIGKILL
+
+        conn = connect(db_path.name)
+        assert rows(conn, "SELECT kg_integrity_check('kg')") == [("ok",)]
+        hubs = rows(conn, "SELECT key FROM kg_nodes WHERE kind = 'actor'")
+        assert hubs, "the writer committed nothing before it was killed"
+        for (hub,) in hubs:
+            assert int(hub.split("-")[1]) % 3 != 2, f"{hub} was rolled back"
+            assert rows(conn, "SELECT count(*) FROM kg_edges WHERE src = ?", (hub,)) == \
+                [(EDGES_PER_TXN,)]
+        assert rows(conn, "SELECT count(*) FROM kg_edges") == [(EDGES_PER_TXN * len(hubs),)]
+        conn.close()
