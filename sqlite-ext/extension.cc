@@ -8,8 +8,14 @@
 //   modules    samverkan, samverkan_nodes, samverkan_edges      (tables)
 //              kg_neighbors, kg_shortest_path, kg_all_shortest_paths,
 //              kg_find                                          (functions)
+//              kg_pagerank, kg_components, kg_betweenness, kg_closeness,
+//              kg_degree, kg_kcore, kg_clustering, kg_communities,
+//              kg_projection, kg_sector_mixing, kg_ei_index,
+//              kg_assortativity, kg_brokerage, kg_conductance   (analytics)
 //   functions  kg_version(), kg_debug(), kg_stats(graph),
 //              kg_integrity_check(graph)
+//              kg_import(graph, file, format),
+//              kg_export(graph, format, file)                   (files)
 //
 // Each connection that loads the extension gets one Connection object
 // (graph_registry.h), passed as pAux/pApp to every registration; each holds
@@ -39,6 +45,10 @@ const FunctionEntry kFunctions[] = {
     // Read graphs of this connection; DIRECTONLY like the tables.
     {"kg_stats", 1, GRAPH_FLAGS, KgStats},
     {"kg_integrity_check", 1, GRAPH_FLAGS, KgIntegrityCheck},
+    // Read and write files: DIRECTONLY so that no schema can grant it
+    // (fn_import_export.cc).
+    {"kg_import", 3, GRAPH_FLAGS, KgImport},
+    {"kg_export", 3, GRAPH_FLAGS, KgExport},
 };
 
 const ModuleEntry kModules[] = {
@@ -49,6 +59,20 @@ const ModuleEntry kModules[] = {
     {"kg_shortest_path", &kShortestPathModule},
     {"kg_all_shortest_paths", &kAllShortestPathsModule},
     {"kg_find", &kFindModule},
+    {"kg_pagerank", &kPageRankModule},
+    {"kg_components", &kComponentsModule},
+    {"kg_betweenness", &kBetweennessModule},
+    {"kg_closeness", &kClosenessModule},
+    {"kg_degree", &kDegreeModule},
+    {"kg_kcore", &kKCoreModule},
+    {"kg_clustering", &kClusteringModule},
+    {"kg_communities", &kCommunitiesModule},
+    {"kg_projection", &kProjectionModule},
+    {"kg_sector_mixing", &kSectorMixingModule},
+    {"kg_ei_index", &kEiIndexModule},
+    {"kg_assortativity", &kAssortativityModule},
+    {"kg_brokerage", &kBrokerageModule},
+    {"kg_conductance", &kConductanceModule},
 };
 
 int Register(sqlite3* db, char** err) {

@@ -175,6 +175,120 @@ column `name`.""",
      [("graph, query", "required"), ("key, kind, name, sector", "the node found")],
      ["SELECT * FROM kg_find('kg', 'ÖREBRO  universitet')",
       "SELECT * FROM kg_find('kg', 'mora sport initiative')"]),
+    ("Analytics functions", """\
+Graph measures, computed on a cached in-memory snapshot of the graph (inside a
+transaction with uncommitted writes, on one built from the transaction's view).
+Each returns rows that join with `kg_nodes` on `key`. Definitions follow NetworkX, and
+the test suite compares every function with NetworkX and igraph; see
+[analytics.md](analytics.md) for formulas and references. Shared arguments, all optional
+and all usable by name (`WHERE graph = 'kg' AND year = 2021`):""",
+     [("kinds", "only nodes of these kinds (`'actor,project'` or a JSON array), with the edges between them"),
+      ("types", "only edges of these types"),
+      ("valid_on", "only edges valid on this ISO date"),
+      ("year", "only edges valid at some time in this calendar year (edges without dates count in every year)"),
+      ("direction", "`both` (default: edges as undirected ties), `out` (as stored), `in` (reversed)"),
+      ("weight", "NULL (default: every edge counts 1) or `'weight'` (the edge weight; 1 when NULL)")],
+     []),
+    ("kg_pagerank", """\
+`kg_pagerank(graph, damping, iterations, tolerance, personalization, direction, weight,
+kinds, types, valid_on, year)`: nx.pagerank. Power iteration from 1/N until the ranks
+change by less than N x `tolerance` (default 1e-6) in sum, at most `iterations` (100);
+dangling nodes spread their rank like the teleport. `personalization` teleports only to
+the nodes listed (`'a,b'`) or weighted (`'{"a": 2, "b": 1}'`).""",
+     [("key, rank", "the node and its PageRank (ranks sum to 1)")],
+     ["SELECT key, round(rank, 4) AS rank FROM kg_pagerank('kg') ORDER BY rank DESC",
+      "SELECT key, round(rank, 4) AS rank FROM kg_pagerank WHERE graph = 'kg' AND personalization = 'org:msi' AND kinds = 'actor,project'",
+      "SELECT * FROM kg_pagerank('kg', 1.5)"]),
+    ("kg_components", """\
+`kg_components(graph, mode, kinds, types, valid_on, year)`: weakly (`mode = 'weak'`,
+the default; edge direction ignored) or strongly (`'strong'`) connected components,
+numbered 0, 1, ... by their first node.""",
+     [("key, component, size", "the node, its component, the component's node count")],
+     ["SELECT * FROM kg_components('kg')",
+      "SELECT component, size FROM kg_components('kg', 'weak', NULL, 'participates_in') GROUP BY component"]),
+    ("kg_betweenness", """\
+`kg_betweenness(graph, normalized, samples, seed, direction, weight, kinds, types,
+valid_on, year)`: nx.betweenness_centrality (Brandes). Normalised by (n-1)(n-2) unless
+`normalized = 0`. `samples = k` estimates from k random sources (scaled by n/k): use it on
+large graphs. With `weight`, edge weights are lengths.""",
+     [("key, betweenness", "the node and its betweenness")],
+     ["SELECT key, round(betweenness, 4) AS betweenness FROM kg_betweenness('kg') WHERE betweenness > 0"]),
+    ("kg_closeness", """\
+`kg_closeness(graph, wf_improved, direction, weight, kinds, types, valid_on, year)`:
+nx.closeness_centrality, with the Wasserman-Faust scaling for disconnected graphs unless
+`wf_improved = 0`. Distances follow `direction` from the node (NetworkX's directed
+closeness is `direction = 'in'`).""",
+     [("key, closeness", "the node and its closeness")],
+     ["SELECT key, round(closeness, 4) AS closeness FROM kg_closeness('kg') ORDER BY closeness DESC"]),
+    ("kg_degree", """\
+`kg_degree(graph, kinds, types, valid_on, year)`: stored out- and in-degrees (parallel edges
+each count), their sum, distinct neighbours, and nx.degree_centrality.""",
+     [("key, out_degree, in_degree, degree", "edge counts"),
+      ("neighbors, centrality", "distinct neighbours; neighbors / (n-1)")],
+     ["SELECT * FROM kg_degree('kg') ORDER BY degree DESC"]),
+    ("kg_kcore", """\
+`kg_kcore(graph, kinds, types, valid_on, year)`: nx.core_number of the undirected graph.""",
+     [("key, core", "the node and its core number")],
+     ["SELECT * FROM kg_kcore('kg')"]),
+    ("kg_clustering", """\
+`kg_clustering(graph, kinds, types, valid_on, year)`: nx.clustering and nx.triangles of
+the undirected graph; `avg(clustering)` is nx.average_clustering.""",
+     [("key, clustering, triangles", "the node, its clustering coefficient, its triangles")],
+     ["SELECT avg(clustering) FROM kg_clustering('kg')"]),
+    ("kg_communities", """\
+`kg_communities(graph, resolution, seed, weight, kinds, types, valid_on, year)`: Louvain
+communities of the undirected graph (as nx.community.louvain_communities) and the
+partition's modularity (nx.community.modularity). Deterministic for a given `seed`
+(default 42).""",
+     [("key, community, size", "the node, its community (0, 1, ...), the community's size"),
+      ("modularity", "of the whole partition (the same on every row)")],
+     ["SELECT c.community, n.key, n.sector, round(c.modularity, 4) AS q FROM kg_communities('kg') c JOIN kg_nodes n USING (key) ORDER BY 1, 2"]),
+    ("kg_projection", """\
+`kg_projection(graph, keep, via, types, valid_on, year)`: the bipartite projection of
+`keep` nodes (default `actor`) through `via` nodes (default `project`): two actors are tied
+when they share a project, weighted by how many (nx.bipartite.weighted_projected_graph).
+One row per tie; `year` gives the collaboration network of one year.""",
+     [("actor_a, actor_b, weight", "the two nodes and the number of `via` nodes they share")],
+     ["SELECT * FROM kg_projection('kg')",
+      "SELECT * FROM kg_projection('kg', 'actor', 'project', NULL, NULL, 2020)"]),
+    ("kg_sector_mixing", """\
+`kg_sector_mixing(graph, attribute, via, weight, kinds, types, valid_on, year)`: ties
+between groups of nodes. `attribute` is `sector` (default), `kind`, `region` (the node's
+`located_in` target) or `props.<name>`; nodes without it are left out. Ties are the
+subgraph's edges (undirected) or, with `via` (e.g. `'project'`), the projection through
+nodes of that kind. One row per ordered pair with ties: the matrix is symmetric.""",
+     [("attribute", "what groups nodes; `via`: the kind that ties them; other arguments as above"),
+      ("group_a, group_b", "the two groups"),
+      ("ties, tie_weight", "ties between them (inside the group when equal); their weight"),
+      ("fraction", "nx.attribute_mixing_matrix(normalized=True) entry")],
+     ["SELECT group_a, group_b, ties, round(fraction, 4) AS fraction FROM kg_sector_mixing('kg', 'sector', 'project')",
+      "SELECT * FROM kg_sector_mixing('kg', 'colour')"]),
+    ("kg_ei_index", """\
+`kg_ei_index(graph, attribute, via, weight, kinds, types, valid_on, year)`: Krackhardt and
+Stern's E-I index, (E - I) / (E + I), per group and (row with `group_name` NULL) for the
+whole graph: -1 when ties stay inside groups, +1 when they all cross.""",
+     [("group_name, internal, external, ei_index", "the group (NULL: all), its I and E, the index")],
+     ["SELECT * FROM kg_ei_index('kg', 'sector', 'project')"]),
+    ("kg_assortativity", """\
+`kg_assortativity(graph, attribute, via, weight, kinds, types, valid_on, year)`:
+nx.attribute_assortativity_coefficient over the mixing matrix; one row, NULL when
+undefined.""",
+     [("assortativity, groups, ties", "the coefficient, the number of groups, the ties counted")],
+     ["SELECT round(assortativity, 4) AS assortativity, groups, ties FROM kg_assortativity('kg', 'sector', 'project')"]),
+    ("kg_brokerage", """\
+`kg_brokerage(graph, attribute, via, direction, kinds, types, valid_on, year)`: Gould and
+Fernandez brokerage roles. For each open two-path a -> b -> c (a, c not tied), b is a
+`coordinator` (all in one group), `itinerant` (a, c in one group, b in another),
+`representative` (b in a's group), `gatekeeper` (b in c's group) or `liaison` (three
+groups). Undirected ties count each path both ways. One row per node and role.""",
+     [("key, role, count", "the broker, the role, how many open paths")],
+     ["SELECT * FROM kg_brokerage('kg', 'sector', 'project')",
+      "SELECT * FROM kg_brokerage('kg', 'kind')"]),
+    ("kg_conductance", """\
+`kg_conductance(graph, attribute, via, weight, kinds, types, valid_on, year)`: per group S,
+cut(S) / min(vol(S), vol(rest)) as nx.conductance: 0 for a group closed on itself.""",
+     [("group_name, nodes, volume, cut, conductance", "the group and its measures")],
+     ["SELECT * FROM kg_conductance('kg', 'sector', 'project')"]),
     ("Scalar functions", """\
 `kg_version()`, `kg_debug()` (build information: version, format, compiler, RocksDB and
 SQLite versions), `kg_stats(graph)` (JSON: nodes, edges, disk_bytes, path, read_only;
@@ -185,6 +299,28 @@ counts include this connection's uncommitted writes) and `kg_integrity_check(gra
       "SELECT json_remove(kg_stats('kg'), '$.disk_bytes')",
       "SELECT kg_integrity_check('kg')",
       "SELECT kg_stats('nope')"]),
+    ("kg_import, kg_export", """\
+`kg_import(graph, file, format)` imports a file with the same code as `samverkan import`
+(docs/formats.md): `case` (docs/case-format.md), `csv` (a file, or a directory holding
+`nodes.csv` and `edges.csv`), `jsonl` or `graphml`; NULL or `'auto'` picks the format from
+the file name. Nodes are upserted by key (merged), edges by (src, type, dst, rank), so
+importing a file twice changes nothing. The import is atomic: on any problem nothing is
+written and the error lists every problem found (up to 20) as `file:line:column: message`.
+It commits on its own, independent of the SQL transaction, and refuses to run while this
+connection has uncommitted writes to the graph. Into an empty graph, CSV and JSON Lines go
+through the bulk loader. Returns a JSON summary.
+
+`kg_export(graph, format, file)` writes the committed graph as `graphml`, `gexf`, `csv` (a
+directory), `jsonl` or `dot` (NULL: from the file's extension) and returns the counts.
+Relative file names are resolved against the working directory. Both functions are
+`DIRECTONLY`: a view or trigger cannot read or write files on the user's behalf.""",
+     [("graph", "the name of a `samverkan` table of this connection"),
+      ("file", "the file to read or write"),
+      ("format", "as above; NULL or 'auto' to decide from the file name")],
+     ["SELECT kg_export('kg', 'graphml', 'msi.graphml')",
+      "SELECT kg_export('kg', 'csv', 'msi-csv')",
+      "SELECT kg_import('kg', 'msi-csv', 'csv')",
+      "SELECT kg_import('kg', 'missing.json', NULL)"]),
     ("Errors", """\
 User errors start with the table or function name and name the argument:
 `kg_neighbors: unknown node 'org:x'`, `kg_edges: valid_from: invalid date ...`,
@@ -224,6 +360,9 @@ def run_example(db, sql, tmp):
 def generate(ext):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = os.path.realpath(tmp)
+        # kg_import/kg_export examples name files relative to the working directory.
+        cwd = os.getcwd()
+        os.chdir(tmp)
         db = sqlite3.connect(os.path.join(tmp, "reference.db"), isolation_level=None)
         db.enable_load_extension(True)
         db.load_extension(ext)
@@ -242,6 +381,7 @@ def generate(ext):
             for sql in examples:
                 lines += ["```sql", sql + ";", "```", "", run_example(db, sql, tmp), ""]
         db.close()
+        os.chdir(cwd)
     return "\n".join(lines)
 
 

@@ -55,9 +55,10 @@ int TvfDisconnect(sqlite3_vtab* vtab) {
 // Bit 30 marks a plan in which a required argument has no constraint at
 // all. SQLite 3.40 answers a plain SQLITE_CONSTRAINT with only "no query
 // solution", so such a plan is accepted at a prohibitive cost and xFilter
-// raises "<name>: missing required argument '<arg>'". A required argument
-// that is constrained but not usable in this join order is refused with
-// SQLITE_CONSTRAINT, so the planner tries another order (series.c).
+// raises "<name>: missing required argument '<arg>'". An argument
+// (required or not) that is constrained but not usable in this join order
+// is refused with SQLITE_CONSTRAINT, so the planner tries another order
+// (series.c).
 int TvfBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
   return Guard(vtab, [&] {
     const TvfSpec* spec = AsTable(vtab)->spec;
@@ -81,8 +82,12 @@ int TvfBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
         plan |= 1 << arg;
         info->aConstraintUsage[found[arg]].argvIndex = ++argv_index;
         info->aConstraintUsage[found[arg]].omit = 1;
+      } else if (unusable & (1 << arg)) {
+        // Optional arguments too: a plan that ran the function without an
+        // argument the query gives (from a table joined to its left) would
+        // compute the wrong rows, which the HIDDEN-column check then drops.
+        return SQLITE_CONSTRAINT;
       } else if (spec->args[arg].required) {
-        if (unusable & (1 << arg)) return SQLITE_CONSTRAINT;
         plan |= kMissingRequired;
       }
     }

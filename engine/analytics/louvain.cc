@@ -60,7 +60,7 @@ double LevelModularity(const Level& l, std::span<const uint32_t> comm, double ga
   return q;
 }
 
-// Moves nodes between communities until a pass over all of them moves none.
+// Moves nodes between communities until no move increases modularity.
 // comm[v] starts as v. Returns whether any node moved.
 bool MoveNodes(const Level& l, double gamma, std::mt19937_64* rng, bool shuffle,
                std::vector<uint32_t>* comm_out) {
@@ -81,36 +81,52 @@ bool MoveNodes(const Level& l, double gamma, std::mt19937_64* rng, bool shuffle,
   std::iota(order.begin(), order.end(), 0u);
   if (shuffle) std::shuffle(order.begin(), order.end(), *rng);
 
+  // Fast local moving (Traag 2015): a queue of nodes to visit, first all of
+  // them in `order`, then only the neighbours of nodes that moved (outside
+  // their new community), until the queue is empty. The same fixed point as
+  // sweeping over every node until none moves, with far fewer visits.
   std::vector<double> link(n, 0.0);  // link[C]: weight from the current node into C
   std::vector<uint32_t> touched;
+  std::vector<uint32_t> queue(order.begin(), order.end());
+  std::vector<uint8_t> queued(n, 1);
   bool any_moved = false;
-  for (bool moved = true; moved;) {
-    moved = false;
-    for (uint32_t v : order) {
-      const uint32_t own = comm[v];
-      touched.clear();
-      for (uint64_t i = l.offsets[v]; i < l.offsets[v + 1]; ++i) {
-        uint32_t c = comm[l.targets[i]];
-        if (link[c] == 0) touched.push_back(c);
-        link[c] += l.weights[i];
+  for (size_t head = 0; head < queue.size(); ++head) {
+    const uint32_t v = queue[head];
+    queued[v] = 0;
+    const uint32_t own = comm[v];
+    touched.clear();
+    for (uint64_t i = l.offsets[v]; i < l.offsets[v + 1]; ++i) {
+      uint32_t c = comm[l.targets[i]];
+      if (link[c] == 0) touched.push_back(c);
+      link[c] += l.weights[i];
+    }
+    tot[own] -= k[v];  // take v out of its community
+    const double scale = gamma * k[v] / two_m;
+    uint32_t best = own;
+    double best_gain = link[own] - tot[own] * scale;
+    for (uint32_t c : touched) {
+      double gain = link[c] - tot[c] * scale;
+      if (gain > best_gain) {
+        best_gain = gain;
+        best = c;
       }
-      tot[own] -= k[v];  // take v out of its community
-      const double scale = gamma * k[v] / two_m;
-      uint32_t best = own;
-      double best_gain = link[own] - tot[own] * scale;
-      for (uint32_t c : touched) {
-        double gain = link[c] - tot[c] * scale;
-        if (gain > best_gain) {
-          best_gain = gain;
-          best = c;
-        }
+    }
+    tot[best] += k[v];
+    for (uint32_t c : touched) link[c] = 0;
+    if (best == own) continue;
+    comm[v] = best;
+    any_moved = true;
+    for (uint64_t i = l.offsets[v]; i < l.offsets[v + 1]; ++i) {
+      const uint32_t w = l.targets[i];
+      if (!queued[w] && comm[w] != best) {
+        queued[w] = 1;
+        queue.push_back(w);
       }
-      tot[best] += k[v];
-      if (best != own) {
-        comm[v] = best;
-        moved = any_moved = true;
-      }
-      for (uint32_t c : touched) link[c] = 0;
+    }
+    // Keep the queue's memory bounded: drop the visited prefix now and then.
+    if (head > (1u << 20) && head * 2 > queue.size()) {
+      queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head) + 1);
+      head = static_cast<size_t>(-1);
     }
   }
   return any_moved;

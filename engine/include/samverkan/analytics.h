@@ -105,7 +105,8 @@ Components StrongComponents(const CsrGraph& csr);
 struct PageRankOptions {
   double damping = 0.85;
   uint32_t max_iterations = 100;
-  // Stops when sum_v |x_v - x_v'| < num_nodes * tolerance, as NetworkX does.
+  // Stops when sum_v |x_v - x_v'| < num_nodes * tolerance, as NetworkX does;
+  // 0 runs exactly max_iterations rounds.
   double tolerance = 1e-6;
   Direction direction = Direction::kBoth;
   bool weighted = false;  // an arc's share is its weight over its source's total
@@ -126,7 +127,9 @@ struct PageRankResult {
 // nodes (no out-arcs) spread their rank by the personalization vector.
 // Unlike the other measures PageRank keeps parallel edges (each counts, as on
 // an nx.MultiDiGraph) and self-loops (once, also in kBoth); on a simple graph
-// that is nx.pagerank exactly. Pull-based, `threads` threads.
+// that is nx.pagerank exactly. Pull-based, `threads` threads. When
+// num_nodes * tolerance >= 1e-6 or tolerance == 0, the per-arc share is
+// rounded to float (ranks then carry a relative error near 1e-7).
 Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& options);
 
 // ---------------------------------------------------------------------------

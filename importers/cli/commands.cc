@@ -1,0 +1,170 @@
+#include "commands.h"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "progress.h"
+#include "samverkan/db.h"
+#include "samverkan/export.h"
+#include "samverkan/import.h"
+
+namespace samverkan::cli {
+namespace {
+
+int Fail(const Status& s, int code) {
+  std::fprintf(stderr, "samverkan: %s\n", s.message().c_str());
+  return code;
+}
+
+// Opens a graph; prints the error and sets *code when it cannot.
+std::unique_ptr<Db> OpenGraph(const std::string& path, bool write, int* code) {
+  Options options;
+  options.create_if_missing = write;
+  options.read_only = !write;
+  auto db = Db::Open(path, options);
+  if (!db.ok()) {
+    *code = Fail(db.status().WithContext("cannot open graph '" + path + "'"), kExitCannotOpen);
+    return nullptr;
+  }
+  return std::move(*db);
+}
+
+}  // namespace
+
+int ExitFor(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kOk: return kExitOk;
+    case Status::Code::kInvalidArgument:
+    case Status::Code::kNotFound: return kExitBadInput;
+    case Status::Code::kIOError: return kExitIo;
+    case Status::Code::kLocked:
+    case Status::Code::kNotSupported:
+    case Status::Code::kCorruption: return kExitCannotOpen;
+    default: return kExitOther;
+  }
+}
+
+int RunImport(const ImportArgs& args) {
+  auto format = ParseImportFormat(args.format);
+  if (!format.ok()) return Fail(format.status(), kExitUsage);
+  if (args.bulk && args.no_bulk) {
+    return Fail(Status::InvalidArgument("--bulk and --no-bulk exclude each other"), kExitUsage);
+  }
+  int code = kExitOk;
+  auto db = OpenGraph(args.graph, /*write=*/true, &code);
+  if (!db) return code;
+
+  ImportOptions options;
+  options.mode = args.bulk ? ImportMode::kBulk
+                 : args.no_bulk ? ImportMode::kTransaction : ImportMode::kAuto;
+  options.max_problems = args.max_errors;
+  options.default_kind = args.default_kind;
+  options.add_sectors = args.add_sectors;
+  options.source_key = args.source;
+  options.source_title = args.source_title;
+  ProgressBar bar(stderr, !args.quiet);
+  options.progress = [&](uint64_t done, uint64_t total, uint64_t records) {
+    bar.Update(done, total, records);
+  };
+  std::vector<ImportInput> inputs;
+  for (const auto& f : args.files) inputs.push_back({f, *format});
+
+  auto start = std::chrono::steady_clock::now();
+  auto summary = ImportFiles(*db, inputs, options);
+  bar.Finish();
+  if (!summary.ok()) return Fail(summary.status(), ExitFor(summary.status()));
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (args.json) {
+    std::printf("%s\n", summary->ToJson().c_str());
+  } else if (!args.quiet) {
+    std::printf("imported %llu nodes and %llu edges (%s) in %.2f s; the graph has %llu nodes and "
+                "%llu edges\n",
+                static_cast<unsigned long long>(summary->nodes),
+                static_cast<unsigned long long>(summary->edges),
+                summary->bulk ? "bulk" : "transaction", secs,
+                static_cast<unsigned long long>(summary->graph_nodes),
+                static_cast<unsigned long long>(summary->graph_edges));
+  }
+  return kExitOk;
+}
+
+int RunExport(const ExportArgs& args) {
+  auto format = args.format.empty() ? ExportFormatFromPath(args.output)
+                                    : ParseExportFormat(args.format);
+  if (!format.ok()) return Fail(format.status(), kExitUsage);
+  int code = kExitOk;
+  auto db = OpenGraph(args.graph, /*write=*/false, &code);
+  if (!db) return code;
+  auto snapshot = db->GetSnapshot();
+  auto summary = ExportGraph(*snapshot, *format, args.output);
+  if (!summary.ok()) return Fail(summary.status(), ExitFor(summary.status()));
+  if (args.json) {
+    std::printf("%s\n", summary->ToJson().c_str());
+  } else {
+    std::printf("exported %llu nodes and %llu edges to %s\n",
+                static_cast<unsigned long long>(summary->nodes),
+                static_cast<unsigned long long>(summary->edges), args.output.c_str());
+  }
+  return kExitOk;
+}
+
+int RunStats(const std::string& graph, bool json) {
+  int code = kExitOk;
+  auto db = OpenGraph(graph, /*write=*/false, &code);
+  if (!db) return code;
+  auto snapshot = db->GetSnapshot();
+  auto counts = snapshot->Counts();
+  if (!counts.ok()) return Fail(counts.status(), ExitFor(counts.status()));
+  std::map<std::string, uint64_t> kinds, sectors, types;
+  for (auto nodes = snapshot->Nodes(); nodes->Valid(); nodes->Next()) {
+    ++kinds[nodes->node().kind];
+    if (!nodes->node().sector.empty()) ++sectors[nodes->node().sector];
+  }
+  auto edges = snapshot->AllEdges();
+  for (; edges->Valid(); edges->Next()) {
+    ++types[std::string(snapshot->schema().EdgeTypeName(edges->edge().type))];
+  }
+  if (!edges->status().ok()) return Fail(edges->status(), ExitFor(edges->status()));
+  auto disk = db->DiskUsage();
+  nlohmann::ordered_json j = {{"nodes", counts->nodes}, {"edges", counts->edges},
+                              {"kinds", kinds},        {"sectors", sectors},
+                              {"edge_types", types},   {"disk_bytes", disk.ok() ? *disk : 0}};
+  if (json) {
+    std::printf("%s\n", j.dump().c_str());
+    return kExitOk;
+  }
+  std::printf("nodes  %llu\nedges  %llu\n", static_cast<unsigned long long>(counts->nodes),
+              static_cast<unsigned long long>(counts->edges));
+  for (const auto& [title, m] : {std::pair{"kinds", &kinds}, std::pair{"sectors", &sectors},
+                                 std::pair{"edge types", &types}}) {
+    std::printf("%s:\n", title);
+    for (const auto& [name, n] : *m) {
+      std::printf("  %-24s %llu\n", name.c_str(), static_cast<unsigned long long>(n));
+    }
+  }
+  if (disk.ok()) std::printf("disk   %llu bytes\n", static_cast<unsigned long long>(*disk));
+  return kExitOk;
+}
+
+int RunCheck(const std::string& graph) {
+  int code = kExitOk;
+  auto db = OpenGraph(graph, /*write=*/false, &code);
+  if (!db) return code;
+  auto report = db->CheckIntegrity();
+  if (!report.ok()) return Fail(report.status(), ExitFor(report.status()));
+  if (report->ok()) {
+    std::printf("ok: %llu nodes and %llu edges checked\n",
+                static_cast<unsigned long long>(report->nodes_checked),
+                static_cast<unsigned long long>(report->edges_checked));
+    return kExitOk;
+  }
+  for (const auto& p : report->problems) std::printf("%s\n", p.c_str());
+  if (report->truncated) std::printf("(more problems not listed)\n");
+  return kExitIntegrity;
+}
+
+}  // namespace samverkan::cli

@@ -1,0 +1,52 @@
+// The subcommands of the `samverkan` tool. Each returns the process's exit
+// code (ExitCode); messages go to stderr, results to stdout.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "samverkan/status.h"
+
+namespace samverkan::cli {
+
+// Documented in `samverkan --help` and docs/cli.md. DO NOT RENUMBER:
+// scripts depend on them.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitBadInput = 1,     // the input files have problems; nothing was imported
+  kExitUsage = 2,        // bad command line
+  kExitCannotOpen = 3,   // the graph cannot be opened (missing, locked, not a graph)
+  kExitIo = 4,           // a file cannot be read or written
+  kExitIntegrity = 5,    // check: the graph has integrity problems
+  kExitOther = 6,        // any other error (busy, internal)
+};
+
+struct ImportArgs {
+  std::string graph;
+  std::vector<std::string> files;
+  std::string format = "auto";
+  bool bulk = false, no_bulk = false;
+  std::string source, source_title;
+  std::vector<std::string> add_sectors;
+  size_t max_errors = 20;
+  std::string default_kind = "node";
+  bool quiet = false;
+  bool json = false;
+};
+int RunImport(const ImportArgs& args);
+
+struct ExportArgs {
+  std::string graph;
+  std::string output;
+  std::string format;  // empty: from the output's extension
+  bool json = false;
+};
+int RunExport(const ExportArgs& args);
+
+int RunStats(const std::string& graph, bool json);
+int RunCheck(const std::string& graph);
+
+// The exit code for a failed Status.
+int ExitFor(const Status& status);
+
+}  // namespace samverkan::cli

@@ -1,0 +1,47 @@
+// Exporting a graph: GraphML, GEXF, CSV, JSON Lines and DOT.
+//
+//   SV_ASSIGN_OR_RETURN(ExportSummary s, ExportGraph(*db, ExportFormat::kGraphml, "msi.graphml"));
+//
+// Every format carries each node's key, kind, name, sector, aliases, sources
+// and properties and each edge's endpoints, type, rank, weight, validity,
+// sources and properties (docs/formats.md says how). CSV and JSON Lines
+// round-trip exactly: importing the export into an empty graph gives the
+// same nodes and edges. The file is written to "<path>.tmp" and renamed, so
+// a failed export leaves no half-written file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "samverkan/graph_view.h"
+#include "samverkan/result.h"
+
+namespace samverkan {
+
+enum class ExportFormat {
+  kGraphml,  // GraphML, directed, typed <key>s (NetworkX, igraph, yEd, Gephi)
+  kGexf,     // GEXF 1.2 (Gephi)
+  kCsv,      // a directory: nodes.csv and edges.csv, Neo4j admin-import headers
+  kJsonl,    // one object per line, nodes first
+  kDot,      // Graphviz
+};
+
+// "graphml", "gexf", "csv", "jsonl" (or "ndjson"), "dot" (or "gv").
+Result<ExportFormat> ParseExportFormat(std::string_view name);
+// The format a path's extension implies (".graphml", ".gexf", ".jsonl",
+// ".dot"/".gv"; no extension or ".csv": csv). InvalidArgument otherwise.
+Result<ExportFormat> ExportFormatFromPath(std::string_view path);
+
+struct ExportSummary {
+  uint64_t nodes = 0;
+  uint64_t edges = 0;
+  std::string ToJson() const;  // {"nodes":..,"edges":..}
+};
+
+// Writes everything `view` holds (use a Snapshot for a consistent export of
+// a graph that is being written).
+Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
+                                  const std::string& path);
+
+}  // namespace samverkan

@@ -1,0 +1,103 @@
+// Importing files into a graph: case files, CSV, JSON Lines and GraphML.
+//
+//   ImportOptions options;
+//   SV_ASSIGN_OR_RETURN(ImportSummary s, ImportFiles(*db, {{"msi.json"}}, options));
+//
+// Contract (docs/formats.md describes every format):
+//
+//   * Upsert. Nodes are matched by key and merged (Transaction::MergeNode:
+//     properties merged as a JSON merge patch, aliases and sources added);
+//     edges are matched by (src, type, dst, rank) and replaced
+//     (Transaction::PutEdge). Importing the same file twice changes nothing.
+//   * Atomic. All the files of one ImportFiles() call are written together
+//     or not at all: on any problem nothing is written, and the Status
+//     (InvalidArgument) lists every problem found, up to
+//     options.max_problems, one per line as "file:line:column: message"
+//     (GraphML: the line and column expat reports).
+//   * Bulk path. Into an empty graph, CSV and JSON Lines go through the
+//     engine's BulkLoader (sorted SST files ingested in one step) unless
+//     options.mode says otherwise; the graph that results is the same.
+//
+// Uses only the engine's public API.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "samverkan/db.h"
+#include "samverkan/result.h"
+
+namespace samverkan {
+
+enum class ImportFormat {
+  kAuto,     // from the file name: .json -> case, .jsonl/.ndjson -> jsonl,
+             // .csv or a directory -> csv, .graphml/.xml -> graphml
+  kCase,     // docs/case-format.md
+  kCsv,      // Neo4j admin-import headers; a directory means DIR/nodes.csv + DIR/edges.csv
+  kJsonl,    // one node or edge object per line
+  kGraphml,  // NetworkX, igraph, Gephi, yEd
+};
+
+// "auto", "case", "csv", "jsonl", "graphml" (also "ndjson", "json" = case).
+Result<ImportFormat> ParseImportFormat(std::string_view name);
+std::string_view ImportFormatName(ImportFormat format);
+
+enum class ImportMode {
+  kAuto,         // bulk for CSV/JSONL into an empty graph, else a transaction
+  kBulk,         // bulk; InvalidArgument unless the graph is empty
+  kTransaction,  // one Transaction for the whole import
+};
+
+struct ImportInput {
+  std::string path;
+  ImportFormat format = ImportFormat::kAuto;
+};
+
+// Called now and then while reading: bytes read of all inputs so far, the
+// total size of all inputs, records (nodes + edges) read so far.
+using ImportProgress = std::function<void(uint64_t bytes_done, uint64_t bytes_total,
+                                          uint64_t records)>;
+
+struct ImportOptions {
+  ImportMode mode = ImportMode::kAuto;
+  // Stop after this many problems (each is reported; the rest are counted).
+  size_t max_problems = 20;
+  // Kind of a new node whose input names none (CSV without :LABEL, GraphML).
+  std::string default_kind = "node";
+  // Type of a GraphML edge without a "type" attribute.
+  std::string default_edge_type = "related_to";
+  // Sectors to add to the graph's vocabulary before loading (Transaction::
+  // AddSector). In a transaction they are part of the import; a bulk load
+  // adds them in a transaction of their own first.
+  std::vector<std::string> add_sectors;
+  // CSV, JSONL, GraphML: if set, a node of kind "source" with this key is
+  // merged (name = source_title or the key) and every node and edge read
+  // cites it. Case files name their own sources.
+  std::string source_key;
+  std::string source_title;
+  ImportProgress progress;  // may be empty
+  // Label recorded with the engine batch; default "import <first file>".
+  std::string label;
+};
+
+struct ImportSummary {
+  uint64_t nodes = 0;  // node records written (upserts, new or not)
+  uint64_t edges = 0;  // edge records written
+  bool bulk = false;   // whether the bulk path was used
+  uint64_t graph_nodes = 0;  // the graph's counts afterwards
+  uint64_t graph_edges = 0;
+
+  // {"nodes":..,"edges":..,"mode":"bulk"|"transaction","graph_nodes":..,"graph_edges":..}
+  std::string ToJson() const;
+};
+
+// Imports `inputs` into `db` as one atomic unit (see above). Errors:
+// InvalidArgument (bad input: every problem listed, nothing written),
+// IOError (a file cannot be read), and whatever the Db returns (Busy while
+// another transaction is open, ReadOnly, ...).
+Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs,
+                                  const ImportOptions& options);
+
+}  // namespace samverkan

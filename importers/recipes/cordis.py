@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Import recipe for CORDIS participation data (cordis-plus-2014.csv).
+
+Transforms the CSV into Samverkan's CSV convention (docs/formats.md) and,
+with --graph, imports it with the `samverkan` tool:
+
+    importers/recipes/cordis.py ../shared/data/cordis-ch-2014/cordis-plus-2014.csv \\
+        /tmp/cordis-csv --graph cordis.kg --cli build/bin/samverkan
+
+What becomes what (docs/importing-cordis.md explains the judgments):
+
+  organisation (pic)   node org:pic:<pic>, kind actor, sector from the CORDIS
+                       activity type: HES academia, REC research_institute,
+                       PRC business, PUB public, OTH nonprofit; NA: no sector
+  project (project_id) node proj:cordis:<id>, kind project
+  country              node reg:country:<code>, kind region (level country)
+  participation (row)  edge org -participates_in-> project, props role and
+                       eu_contribution; valid from the project's start to end
+  org in country       edge org -located_in-> country, one per distinct pair
+
+Rows without a PIC are skipped (and counted). Only the standard library.
+"""
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+
+SECTORS = {"HES": "academia", "REC": "research_institute", "PRC": "business",
+           "PUB": "public", "OTH": "nonprofit"}
+SOURCE_KEY = "src:cordis-ch-2014"
+SOURCE_TITLE = "CORDIS H2020/FP7 participations with Swiss involvement (2014)"
+
+
+def value(row, column):
+    """The cell, or None for CORDIS's missing value NA (and empty cells)."""
+    v = row.get(column, "").strip()
+    return None if v in ("", "NA") else v
+
+
+def number(text):
+    if text is None:
+        return None
+    try:
+        f = float(text)
+    except ValueError:
+        return None
+    return int(f) if f.is_integer() else f
+
+
+def transform(src, out_dir):
+    """Writes out_dir/nodes.csv and out_dir/edges.csv; returns counts."""
+    orgs, projects, countries = {}, {}, {}
+    participations, located = [], set()
+    skipped = 0
+    with open(src, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            pic, pid = value(row, "pic"), value(row, "project_id")
+            if pic is None or pid is None:
+                skipped += 1
+                continue
+            org = orgs.setdefault(pic, {"name": None, "short": None, "type": None,
+                                        "url": None, "country": None})
+            # The first non-missing value wins: the same PIC is spelt
+            # differently across rows, and the file is ordered by project.
+            for field, column in (("name", "legal_name"), ("short", "legal_short_name"),
+                                  ("type", "legal_entity_type"), ("url", "legal_url"),
+                                  ("country", "country_code")):
+                if org[field] is None:
+                    org[field] = value(row, column)
+            projects.setdefault(pid, {
+                "acronym": value(row, "project_acronym"),
+                "framework": value(row, "framework_programme"),
+                "topic": value(row, "topic_code"),
+                "topic_description": value(row, "topic_description"),
+                "funding_scheme": value(row, "funding_scheme"),
+                "start": value(row, "start_date"), "end": value(row, "end_date")})
+            cc = value(row, "country_code")
+            if cc is not None:
+                countries.setdefault(cc, value(row, "country") or cc)
+                located.add((pic, cc))
+            participations.append((pic, pid, (value(row, "partner_role") or "").lower(),
+                                   number(value(row, "ec_contribution"))))
+
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "nodes.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow([":ID", ":LABEL", "name", "sector", "aliases:string[]", "pic",
+                    "activity_type", "url", "level", "code", "framework", "topic",
+                    "topic_description", "funding_scheme", "start_date:date", "end_date:date"])
+        for cc, name in sorted(countries.items()):
+            w.writerow([f"reg:country:{cc}", "region", name, "", "", "", "", "", "country", cc,
+                        "", "", "", "", "", ""])
+        for pic, o in orgs.items():
+            name = o["name"] or o["short"] or f"PIC {pic}"
+            alias = o["short"] if o["short"] and o["short"] != name else ""
+            w.writerow([f"org:pic:{pic}", "actor", name, SECTORS.get(o["type"], ""),
+                        alias.replace(";", ","), pic, o["type"] or "", o["url"] or "", "", "",
+                        "", "", "", "", "", ""])
+        for pid, p in projects.items():
+            w.writerow([f"proj:cordis:{pid}", "project", p["acronym"] or pid, "", "", "", "", "",
+                        "", "", p["framework"] or "", p["topic"] or "",
+                        p["topic_description"] or "", p["funding_scheme"] or "",
+                        p["start"] or "", p["end"] or ""])
+    ranks = {}
+    with open(os.path.join(out_dir, "edges.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow([":START_ID", ":END_ID", ":TYPE", "rank:int", "valid_from", "valid_to",
+                    "role", "eu_contribution:double"])
+        for pic, pid, role, contribution in participations:
+            # One organisation may take part twice in a project (two roles,
+            # or once as a third party): ranks keep them apart.
+            rank = ranks.get((pic, pid), 0)
+            ranks[(pic, pid)] = rank + 1
+            p = projects[pid]
+            w.writerow([f"org:pic:{pic}", f"proj:cordis:{pid}", "participates_in", rank,
+                        p["start"] or "", p["end"] or "", role,
+                        "" if contribution is None else float(contribution)])
+        for pic, cc in sorted(located):
+            w.writerow([f"org:pic:{pic}", f"reg:country:{cc}", "located_in", 0, "", "", "", ""])
+    return {"organisations": len(orgs), "projects": len(projects), "countries": len(countries),
+            "participations": len(participations), "located_in": len(located),
+            "skipped_rows": skipped}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("src", help="cordis-plus-2014.csv")
+    ap.add_argument("out_dir", help="where nodes.csv and edges.csv are written")
+    ap.add_argument("--graph", help="import into this graph directory")
+    ap.add_argument("--cli", default="build/bin/samverkan", help="the samverkan binary")
+    a = ap.parse_args()
+    counts = transform(a.src, a.out_dir)
+    print(json.dumps(counts))
+    if a.graph:
+        cmd = [a.cli, "import", a.graph, a.out_dir, "--add-sector", "research_institute",
+               "--source", SOURCE_KEY, "--source-title", SOURCE_TITLE, "--json"]
+        sys.exit(subprocess.run(cmd).returncode)
+
+
+if __name__ == "__main__":
+    main()

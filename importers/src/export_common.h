@@ -1,0 +1,79 @@
+// What the exporters share: the whole graph loaded once, property columns
+// with one type each, escaping, and files that appear only when complete.
+#pragma once
+
+#include <fstream>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "samverkan/graph_view.h"
+#include "samverkan/result.h"
+
+namespace samverkan::importers {
+
+struct GraphData {
+  std::vector<Node> nodes;
+  std::vector<nlohmann::json> node_props;  // parsed, parallel to nodes
+  std::vector<Edge> edges;
+  std::vector<nlohmann::json> edge_props;
+  std::unordered_map<NodeId, size_t> index;  // node id -> position in nodes
+
+  const std::string& Key(NodeId id) const { return nodes[index.at(id)].key; }
+  std::vector<std::string> Keys(const std::vector<NodeId>& ids) const;
+};
+
+// Every node (in id order) and edge (by src, type, dst, rank) of `view`.
+Result<GraphData> LoadGraph(const GraphView& view);
+
+// The one type a property has across all records: long, double, boolean,
+// string, or json when its values mix types or are arrays/objects.
+enum class PropType { kLong, kDouble, kBoolean, kString, kJson };
+
+struct PropColumn {
+  std::string prop;    // the property's name
+  std::string column;  // the name written: prop, or "props.<prop>" if it clashes
+  PropType type;
+};
+
+// The properties of `props` (one object per record), sorted by name.
+// Names in `reserved` are written as "props.<name>".
+std::vector<PropColumn> InferColumns(const std::vector<nlohmann::json>& props,
+                                     const std::vector<std::string_view>& reserved);
+
+std::string_view PropTypeName(PropType type);  // "long", "double", ...
+
+// A value as text: strings as they are, everything else as compact JSON.
+std::string ValueText(const nlohmann::json& value);
+
+std::string XmlEscape(std::string_view text);
+
+// A file written to "<path>.tmp" and renamed to `path` by Commit().
+class OutputFile {
+ public:
+  static Result<std::unique_ptr<OutputFile>> Create(const std::string& path);
+  ~OutputFile();
+  std::ostream& out() { return out_; }
+  Status Commit();
+
+ private:
+  explicit OutputFile(std::string path);
+  std::string path_, tmp_;
+  std::ofstream out_;
+  std::vector<char> buffer_;
+  bool committed_ = false;
+};
+
+// The writers, one per file.
+Status WriteGraphml(const GraphData& g, std::ostream& out);
+Status WriteGexf(const GraphData& g, std::ostream& out);
+Status WriteDot(const GraphData& g, std::ostream& out);
+Status WriteJsonl(const GraphData& g, std::ostream& out);
+Status WriteCsvNodes(const GraphData& g, std::ostream& out);
+Status WriteCsvEdges(const GraphData& g, std::ostream& out);
+
+}  // namespace samverkan::importers

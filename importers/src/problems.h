@@ -1,0 +1,57 @@
+// Problems found while reading input, with where they are.
+//
+// Readers do not stop at the first problem: they report it here, skip the
+// record and go on, so that one run lists everything wrong with a file (up
+// to a limit). The import is rejected if anything was reported.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "samverkan/status.h"
+
+namespace samverkan::importers {
+
+// A place in an input file. line and column are 1-based; 0 means unknown.
+// Columns count characters (UTF-8 code points), not bytes.
+struct Location {
+  std::string_view file;
+  uint64_t line = 0;
+  uint64_t column = 0;
+
+  // "file:line:column", "file:line" or "file".
+  std::string ToString() const;
+};
+
+class Problems {
+ public:
+  explicit Problems(size_t limit) : limit_(limit) {}
+
+  void Add(const Location& where, std::string_view message);
+  // A Status from the engine, e.g. "unknown node 'x'", at `where`.
+  void Add(const Location& where, const Status& status) { Add(where, status.message()); }
+
+  bool empty() const { return count_ == 0; }
+  // True once `limit` problems are listed: readers stop then.
+  bool full() const { return count_ >= limit_; }
+  size_t count() const { return count_; }
+
+  // InvalidArgument listing the problems, one per line after a summary line;
+  // OK when there are none.
+  Status ToStatus() const;
+
+ private:
+  size_t limit_;
+  size_t count_ = 0;
+  std::vector<std::string> lines_;
+};
+
+// The 1-based line and character column of byte `offset` in `text`, counted
+// from byte `from` which is at (line, 1). For error messages only: linear.
+Location LocateOffset(std::string_view file, std::string_view text, size_t offset,
+                      size_t from = 0, uint64_t line = 1);
+
+}  // namespace samverkan::importers

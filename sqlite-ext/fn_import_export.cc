@@ -1,0 +1,104 @@
+// fn_import_export.cc: importing and exporting files from SQL.
+//
+//   SELECT kg_import('kg', 'msi.json', 'case');
+//     -> '{"nodes":51,"edges":69,"mode":"transaction","graph_nodes":48,"graph_edges":69}'
+//   SELECT kg_export('kg', 'graphml', 'msi.graphml');   -> '{"nodes":48,"edges":69}'
+//
+// Both call the importers' public API (samverkan/import.h, export.h), the
+// same code as the `samverkan` command-line tool. The format may be NULL
+// or 'auto' (from the file name). Relative file names are resolved against
+// the process's working directory, as SQLite's own file functions do.
+//
+// They read and write files, a capability a database schema must not be
+// able to grant (an attacker who controls a schema could otherwise read or
+// overwrite files through a view or trigger), so they are registered
+// SQLITE_DIRECTONLY, as SQLite's csv extension is.
+//
+// kg_import commits in a transaction of its own (all of the files or none),
+// independent of any SQL transaction; it refuses to run while this
+// connection has uncommitted writes to the graph. kg_export reads the
+// committed graph from a snapshot.
+#include "graph_registry.h"
+#include "modules.h"
+#include "samverkan/export.h"
+#include "samverkan/import.h"
+
+namespace samverkan::sql {
+namespace {
+
+void Error(sqlite3_context* ctx, const char* fn, const std::string& message) {
+  std::string msg = std::string(fn) + ": " + message;
+  sqlite3_result_error(ctx, msg.c_str(), -1);
+}
+
+// The graph named by argv[0], or null with the error reported.
+std::shared_ptr<GraphHandle> Graph(sqlite3_context* ctx, const char* fn, sqlite3_value* arg) {
+  auto* conn = static_cast<Connection*>(sqlite3_user_data(ctx));
+  std::string name(ValueText(arg));
+  auto graph = IsNull(arg) ? nullptr : conn->Find(name);
+  if (!graph) {
+    Error(ctx, fn, "graph: no graph named '" + name + "' in this connection");
+    return nullptr;
+  }
+  if (Status s = graph->StartStatement(); !s.ok()) {
+    Error(ctx, fn, s.message());
+    return nullptr;
+  }
+  return graph;
+}
+
+}  // namespace
+
+void KgImport(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, [&] {
+    auto graph = Graph(ctx, "kg_import", argv[0]);
+    if (!graph) return;
+    if (IsNull(argv[1]) || ValueText(argv[1]).empty()) {
+      return Error(ctx, "kg_import", "file: expected a file name");
+    }
+    auto format = ParseImportFormat(IsNull(argv[2]) ? "auto" : ValueText(argv[2]));
+    if (!format.ok()) return Error(ctx, "kg_import", "format: " + format.status().message());
+    if (graph->read_only()) {
+      return Error(ctx, "kg_import", "graph '" + graph->path() + "' is open read-only");
+    }
+    ImportOptions options;
+    auto summary = ImportFiles(graph->db(), {{std::string(ValueText(argv[1])), *format}}, options);
+    if (!summary.ok()) {
+      const Status& s = summary.status();
+      std::string msg = s.message();
+      if (s.code() == Status::Code::kBusy) {
+        msg = "graph '" + graph->name() + "' has an open write transaction (uncommitted "
+              "writes in this or another connection); COMMIT first";
+      } else if (s.code() == Status::Code::kIOError) {
+        msg = "file: " + msg;
+      }
+      return Error(ctx, "kg_import", msg);
+    }
+    ResultText(ctx, summary->ToJson());
+  });
+}
+
+void KgExport(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, [&] {
+    auto graph = Graph(ctx, "kg_export", argv[0]);
+    if (!graph) return;
+    if (IsNull(argv[2]) || ValueText(argv[2]).empty()) {
+      return Error(ctx, "kg_export", "file: expected a file name");
+    }
+    std::string path(ValueText(argv[2]));
+    auto format = IsNull(argv[1]) || ValueText(argv[1]) == "auto"
+                      ? ExportFormatFromPath(path)
+                      : ParseExportFormat(ValueText(argv[1]));
+    if (!format.ok()) return Error(ctx, "kg_export", "format: " + format.status().message());
+    auto snapshot = graph->db().GetSnapshot();
+    auto summary = ExportGraph(*snapshot, *format, path);
+    if (!summary.ok()) {
+      const Status& s = summary.status();
+      return Error(ctx, "kg_export",
+                   (s.code() == Status::Code::kIOError ? "file: " : "") + s.message());
+    }
+    ResultText(ctx, summary->ToJson());
+  });
+}
+
+}  // namespace samverkan::sql

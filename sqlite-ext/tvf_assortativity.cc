@@ -1,0 +1,79 @@
+// tvf_assortativity.cc: kg_assortativity, Newman's attribute assortativity
+// by sector (or kind, region, property).
+//
+// USAGE
+//
+//   SELECT * FROM kg_assortativity('kg', 'sector', 'project');
+//   WITH RECURSIVE y(year) AS (SELECT 2018 UNION ALL SELECT year + 1 FROM y WHERE year < 2022)
+//   SELECT y.year, a.assortativity FROM y,
+//     kg_assortativity('kg', 'sector', 'project', NULL, NULL, NULL, NULL, y.year) a;
+//
+// r = (sum_i e_ii - sum_i a_i^2) / (1 - sum_i a_i^2) over the normalised
+// mixing matrix e (a_i its row sums): 1 when ties stay within groups, 0 as
+// for random mixing, negative when they prefer other groups.
+// nx.attribute_assortativity_coefficient. NULL when undefined (e.g. one
+// group). Ties as for kg_sector_mixing. One row.
+//
+// SCHEMA
+//
+//   CREATE TABLE x(assortativity, groups, ties, graph HIDDEN,
+//                  attribute HIDDEN, via HIDDEN, weight HIDDEN, kinds HIDDEN,
+//                  types HIDDEN, valid_on HIDDEN, year HIDDEN)
+//
+// ARGUMENTS
+//
+//   graph, attribute, via, weight, kinds, types, valid_on, year
+//       as for kg_sector_mixing
+//
+// EXAMPLE
+//
+//   sqlite> SELECT round(assortativity, 4), groups, ties
+//      ...> FROM kg_assortativity('kg', 'sector', 'project');
+//   -0.5|3|3
+#include "modules.h"
+#include "tvf_analytics.h"
+
+namespace samverkan::sql {
+namespace {
+
+enum Arg : size_t { kGraph, kAttribute, kVia, kWeight, kKinds, kTypes, kValidOn, kYear };
+
+Result<std::unique_ptr<TvfRows>> RunAssortativity(Connection* conn, const TvfArgs& args) {
+  SV_ASSIGN_OR_RETURN(AnalyticsContext ctx,
+                      OpenAnalytics(conn, args, kGraph,
+                                    {.weight = kWeight, .kinds = kKinds, .types = kTypes,
+                                     .valid_on = kValidOn, .year = kYear}));
+  SV_ASSIGN_OR_RETURN(NodeGroups groups,
+                      GroupNodes(*ctx.read.view, *ctx.csr, args.Text(kAttribute, "sector")));
+  SV_ASSIGN_OR_RETURN(SimpleGraph g, TieGraph(ctx, args, kVia, Direction::kBoth));
+  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(g, groups));
+  int64_t ties = 0;
+  for (uint32_t a = 0; a < m.num_groups; ++a) {
+    for (uint32_t b = a; b < m.num_groups; ++b) {
+      ties += static_cast<int64_t>(m.ties[static_cast<size_t>(a) * m.num_groups + b]);
+    }
+  }
+  std::vector<SqlRow> rows;
+  rows.push_back({NumberValue(Assortativity(m)), static_cast<int64_t>(m.num_groups), ties});
+  return std::unique_ptr<TvfRows>(std::make_unique<MaterializedRows>(std::move(rows)));
+}
+
+const TvfSpec kSpec = {
+    "kg_assortativity",
+    "CREATE TABLE x(assortativity, groups, ties, graph HIDDEN, attribute HIDDEN, via HIDDEN, "
+    "weight HIDDEN, kinds HIDDEN, types HIDDEN, valid_on HIDDEN, year HIDDEN)",
+    3,
+    {{"graph", true}, {"attribute", false}, {"via", false}, {"weight", false},
+     {"kinds", false}, {"types", false}, {"valid_on", false}, {"year", false}},
+    RunAssortativity,
+};
+
+int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
+  return TvfConnect(&kSpec, db, aux, out, err);
+}
+
+}  // namespace
+
+const sqlite3_module kAssortativityModule = SAMVERKAN_TVF_MODULE(Connect);
+
+}  // namespace samverkan::sql

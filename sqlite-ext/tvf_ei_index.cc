@@ -1,0 +1,73 @@
+// tvf_ei_index.cc: kg_ei_index, Krackhardt and Stern's E-I index by sector
+// (or kind, region, property).
+//
+// USAGE
+//
+//   SELECT * FROM kg_ei_index('kg', 'sector', 'project');
+//   SELECT ei_index FROM kg_ei_index('kg') WHERE group_name IS NULL;  -- whole graph
+//
+// For each group, (E - I) / (E + I) with I its ties inside the group and E
+// its ties to other groups: -1 when a group only works within itself, +1
+// when it only works across. The row with group_name NULL is the whole
+// graph's index (each tie counted once). Ties as for kg_sector_mixing.
+//
+// SCHEMA
+//
+//   CREATE TABLE x(group_name, internal, external, ei_index, graph HIDDEN,
+//                  attribute HIDDEN, via HIDDEN, weight HIDDEN, kinds HIDDEN,
+//                  types HIDDEN, valid_on HIDDEN, year HIDDEN)
+//
+// ARGUMENTS
+//
+//   graph, attribute, via, weight, kinds, types, valid_on, year
+//       as for kg_sector_mixing
+//
+// EXAMPLE
+//
+//   sqlite> SELECT * FROM kg_ei_index('kg', 'sector', 'project') WHERE group_name IS NULL;
+//   |0.0|3.0|1.0
+#include "modules.h"
+#include "tvf_analytics.h"
+
+namespace samverkan::sql {
+namespace {
+
+enum Arg : size_t { kGraph, kAttribute, kVia, kWeight, kKinds, kTypes, kValidOn, kYear };
+
+Result<std::unique_ptr<TvfRows>> RunEiIndex(Connection* conn, const TvfArgs& args) {
+  SV_ASSIGN_OR_RETURN(AnalyticsContext ctx,
+                      OpenAnalytics(conn, args, kGraph,
+                                    {.weight = kWeight, .kinds = kKinds, .types = kTypes,
+                                     .valid_on = kValidOn, .year = kYear}));
+  SV_ASSIGN_OR_RETURN(NodeGroups groups,
+                      GroupNodes(*ctx.read.view, *ctx.csr, args.Text(kAttribute, "sector")));
+  SV_ASSIGN_OR_RETURN(SimpleGraph g, TieGraph(ctx, args, kVia, Direction::kBoth));
+  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(g, groups));
+  EiIndex ei = EiIndexOf(m);
+  std::vector<SqlRow> rows;
+  rows.push_back({SqlValue(), ei.internal_total, ei.external_total, NumberValue(ei.index_total)});
+  for (uint32_t a = 0; a < m.num_groups; ++a) {
+    rows.push_back({groups.names[a], ei.internal[a], ei.external[a], NumberValue(ei.index[a])});
+  }
+  return std::unique_ptr<TvfRows>(std::make_unique<MaterializedRows>(std::move(rows)));
+}
+
+const TvfSpec kSpec = {
+    "kg_ei_index",
+    "CREATE TABLE x(group_name, internal, external, ei_index, graph HIDDEN, attribute HIDDEN, "
+    "via HIDDEN, weight HIDDEN, kinds HIDDEN, types HIDDEN, valid_on HIDDEN, year HIDDEN)",
+    4,
+    {{"graph", true}, {"attribute", false}, {"via", false}, {"weight", false},
+     {"kinds", false}, {"types", false}, {"valid_on", false}, {"year", false}},
+    RunEiIndex,
+};
+
+int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
+  return TvfConnect(&kSpec, db, aux, out, err);
+}
+
+}  // namespace
+
+const sqlite3_module kEiIndexModule = SAMVERKAN_TVF_MODULE(Connect);
+
+}  // namespace samverkan::sql

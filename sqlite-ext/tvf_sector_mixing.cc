@@ -1,0 +1,97 @@
+// tvf_sector_mixing.cc: kg_sector_mixing, the mixing matrix by sector (or
+// by kind, region or any property).
+//
+// USAGE
+//
+//   SELECT * FROM kg_sector_mixing('kg', 'sector', 'project');
+//   SELECT group_a, group_b, ties FROM kg_sector_mixing('kg', 'region', 'project')
+//    WHERE group_a <= group_b;
+//   WITH RECURSIVE y(year) AS (SELECT 2018 UNION ALL SELECT year + 1 FROM y WHERE year < 2022)
+//   SELECT y.year, m.* FROM y,
+//     kg_sector_mixing('kg', 'sector', 'project', NULL, NULL, NULL, NULL, y.year) m;
+//
+// Counts the ties between members of each pair of groups. Ties are the
+// subgraph's edges read as undirected, or, with `via` = 'project', the
+// projection through projects (two actors are tied when they share one).
+// One row per ordered pair of groups that has ties, so the matrix is
+// symmetric; `fraction` is nx.attribute_mixing_matrix(normalized=True)
+// (an off-diagonal tie counts half in each of its two cells).
+//
+// SCHEMA
+//
+//   CREATE TABLE x(group_a, group_b, ties, tie_weight, fraction, graph HIDDEN,
+//                  attribute HIDDEN, via HIDDEN, weight HIDDEN, kinds HIDDEN,
+//                  types HIDDEN, valid_on HIDDEN, year HIDDEN)
+//
+// ARGUMENTS
+//
+//   graph      required  a samverkan table of this connection
+//   attribute  'sector'  'sector', 'kind', 'region' (the node located_in)
+//                        or 'props.<name>'; nodes without it are left out
+//   via        NULL      a node kind: tie nodes that share one (e.g. 'project')
+//   weight     NULL      'weight': weigh ties by their edges' weights (with
+//                        `via`: by the number of shared `via` nodes)
+//
+// COLUMNS
+//
+//   group_a, group_b  the two groups
+//   ties              ties between them (inside the group when equal)
+//   tie_weight        the sum of those ties' weights (= ties unweighted)
+//   fraction          the normalised mixing-matrix entry, from tie_weight
+//   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// EXAMPLE
+//
+//   sqlite> SELECT group_a, group_b, ties
+//      ...> FROM kg_sector_mixing('kg', 'sector', 'project') LIMIT 3;
+//   academia|nonprofit|1
+//   academia|public|1
+//   nonprofit|academia|1
+#include "modules.h"
+#include "tvf_analytics.h"
+
+namespace samverkan::sql {
+namespace {
+
+enum Arg : size_t { kGraph, kAttribute, kVia, kWeight, kKinds, kTypes, kValidOn, kYear };
+
+Result<std::unique_ptr<TvfRows>> RunMixing(Connection* conn, const TvfArgs& args) {
+  SV_ASSIGN_OR_RETURN(AnalyticsContext ctx,
+                      OpenAnalytics(conn, args, kGraph,
+                                    {.weight = kWeight, .kinds = kKinds, .types = kTypes,
+                                     .valid_on = kValidOn, .year = kYear}));
+  SV_ASSIGN_OR_RETURN(NodeGroups groups,
+                      GroupNodes(*ctx.read.view, *ctx.csr, args.Text(kAttribute, "sector")));
+  SV_ASSIGN_OR_RETURN(SimpleGraph g, TieGraph(ctx, args, kVia, Direction::kBoth));
+  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(g, groups));
+  std::vector<SqlRow> rows;
+  for (uint32_t a = 0; a < m.num_groups; ++a) {
+    for (uint32_t b = 0; b < m.num_groups; ++b) {
+      const size_t at = static_cast<size_t>(a) * m.num_groups + b;
+      if (m.ties[at] == 0) continue;
+      rows.push_back({groups.names[a], groups.names[b], static_cast<int64_t>(m.ties[at]),
+                      m.weight[at], NumberValue(m.fraction(a, b))});
+    }
+  }
+  return std::unique_ptr<TvfRows>(std::make_unique<MaterializedRows>(std::move(rows)));
+}
+
+const TvfSpec kSpec = {
+    "kg_sector_mixing",
+    "CREATE TABLE x(group_a, group_b, ties, tie_weight, fraction, graph HIDDEN, attribute HIDDEN, "
+    "via HIDDEN, weight HIDDEN, kinds HIDDEN, types HIDDEN, valid_on HIDDEN, year HIDDEN)",
+    5,
+    {{"graph", true}, {"attribute", false}, {"via", false}, {"weight", false},
+     {"kinds", false}, {"types", false}, {"valid_on", false}, {"year", false}},
+    RunMixing,
+};
+
+int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
+  return TvfConnect(&kSpec, db, aux, out, err);
+}
+
+}  // namespace
+
+const sqlite3_module kSectorMixingModule = SAMVERKAN_TVF_MODULE(Connect);
+
+}  // namespace samverkan::sql

@@ -1,0 +1,90 @@
+// The bulk path (BulkLoader) and the transaction path give the same graph.
+#include "test_util.h"
+
+namespace samverkan::test {
+namespace {
+
+// A generated graph: n actors and projects, edges with weights and props.
+void WriteGraph(const TempDir& dir, int n) {
+  std::string nodes = ":ID,:LABEL,name,sector,size:int\n";
+  std::string edges = ":START_ID,:END_ID,:TYPE,weight:float,role\n";
+  const char* sectors[] = {"academia", "business", "public", "nonprofit"};
+  for (int i = 0; i < n; ++i) {
+    nodes += "a" + std::to_string(i) + ",actor,Actor " + std::to_string(i) + "," +
+             sectors[i % 4] + "," + std::to_string(i * 7 % 13) + "\n";
+    nodes += "p" + std::to_string(i) + ",project,Project " + std::to_string(i) + ",,\n";
+  }
+  for (int i = 0; i < n; ++i) {
+    for (int k = 1; k <= 3; ++k) {
+      edges += "a" + std::to_string(i) + ",p" + std::to_string((i + k) % n) +
+               ",participates_in," + std::to_string(k * 0.25) + "," + (k == 1 ? "lead" : "") + "\n";
+    }
+    edges += "a" + std::to_string(i) + ",a" + std::to_string((i + 1) % n) + ",partners_with,,\n";
+  }
+  dir.File("nodes.csv", nodes);
+  dir.File("edges.csv", edges);
+}
+
+TEST(Bulk, SameGraphAsATransaction) {
+  TempDir dir;
+  WriteGraph(dir, 500);
+  auto bulk_db = OpenDb(dir.Sub("bulk.kg"));
+  auto bulk = Import(*bulk_db, {dir.Sub("nodes.csv"), dir.Sub("edges.csv")}, ImportMode::kBulk);
+  SV_ASSERT_OK(bulk);
+  EXPECT_TRUE(bulk->bulk);
+  auto txn_db = OpenDb(dir.Sub("txn.kg"));
+  auto txn = Import(*txn_db, {dir.Sub("nodes.csv"), dir.Sub("edges.csv")},
+                    ImportMode::kTransaction);
+  SV_ASSERT_OK(txn);
+  EXPECT_FALSE(txn->bulk);
+  EXPECT_EQ(bulk->edges, 2000u);
+  EXPECT_EQ(Dump(*bulk_db, /*with_ids=*/true), Dump(*txn_db, /*with_ids=*/true));
+  for (Db* db : {bulk_db.get(), txn_db.get()}) {
+    auto report = db->CheckIntegrity();
+    SV_ASSERT_OK(report);
+    EXPECT_TRUE(report->ok()) << report->problems.front();
+    EXPECT_EQ(db->GetDegree(*db->FindKey("a0"))->out, 4u);
+  }
+}
+
+TEST(Bulk, ChosenForAnEmptyGraphOnly) {
+  TempDir dir;
+  WriteGraph(dir, 10);
+  auto db = OpenDb(dir.Sub("g.kg"));
+  auto first = Import(*db, {dir.Sub("nodes.csv")});
+  SV_ASSERT_OK(first);
+  EXPECT_TRUE(first->bulk);
+  auto second = Import(*db, {dir.Sub("edges.csv")});
+  SV_ASSERT_OK(second);
+  EXPECT_FALSE(second->bulk);
+  auto forced = Import(*db, {dir.Sub("edges.csv")}, ImportMode::kBulk);
+  ASSERT_FALSE(forced.ok());
+  EXPECT_EQ(forced.status().message(),
+            "a bulk import needs an empty graph; this one has 20 nodes (import without --bulk to "
+            "merge into it)");
+}
+
+TEST(Bulk, AKeyGivenTwiceIsMergedAsATransactionWould) {
+  TempDir dir;
+  std::string f = dir.File("n.csv", ":ID,:LABEL,x:int,y:int\na,actor,1,\nb,actor,,\na,,,2\n");
+  auto bulk_db = OpenDb(dir.Sub("bulk.kg"));
+  auto s = Import(*bulk_db, {f});
+  SV_ASSERT_OK(s);
+  EXPECT_FALSE(s->bulk);  // fell back
+  EXPECT_EQ(bulk_db->GetNodeByKey("a")->props, R"({"x":1,"y":2})");
+}
+
+TEST(Bulk, ABadFileLeavesTheGraphEmpty) {
+  TempDir dir;
+  std::string n = dir.File("n.csv", ":ID,:LABEL\na,actor\n");
+  std::string e = dir.File("e.csv", ":START_ID,:END_ID,:TYPE\na,a,x\na,b,x\n");
+  auto db = OpenDb(dir.Sub("g.kg"));
+  auto s = Import(*db, {n, e}, ImportMode::kBulk);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "1 problem; nothing was imported\n" + e + ":3:1: edge a -x-> b: unknown node 'b'");
+  EXPECT_EQ(db->Counts()->nodes, 0u);
+  SV_ASSERT_OK(Import(*db, {n}, ImportMode::kBulk));  // still empty, so bulk still works
+}
+
+}  // namespace
+}  // namespace samverkan::test

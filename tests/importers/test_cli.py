@@ -1,0 +1,129 @@
+"""The samverkan command-line tool: subcommands, exit codes, output."""
+import json
+
+BAD = __import__("pathlib").Path(__file__).parent / "bad"
+
+CASE = {"format": "samverkan-case/1",
+        "source": {"key": "src:t", "title": "T"},
+        "actors": [{"key": "org:a", "name": "Å", "sector": "public", "region": "reg:r"}],
+        "regions": [{"key": "reg:r", "name": "R", "level": "county"}]}
+
+
+def write_case(tmp_path, name="case.json", case=CASE):
+    (tmp_path / name).write_text(json.dumps(case), encoding="utf-8")
+    return name
+
+
+def test_help_lists_subcommands_and_exit_codes(run):
+    r = run("--help")
+    assert r.returncode == 0
+    for word in ("import", "export", "stats", "check", "Exit codes"):
+        assert word in r.stdout
+
+
+def test_no_subcommand_is_a_usage_error(run):
+    assert run().returncode == 2
+    assert run("import").returncode == 2
+    assert run("frobnicate", "x").returncode == 2
+
+
+def test_import_stats_check_export(run, tmp_path):
+    write_case(tmp_path)
+    r = run("import", "g.kg", "case.json", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"nodes": 3, "edges": 1, "mode": "transaction",
+                                    "graph_nodes": 3, "graph_edges": 1}
+    assert r.stderr == ""  # no progress bar when stderr is not a terminal
+    r = run("stats", "g.kg", "--json")
+    stats = json.loads(r.stdout)
+    assert (stats["nodes"], stats["edges"]) == (3, 1)
+    assert stats["kinds"] == {"actor": 1, "region": 1, "source": 1}
+    assert stats["sectors"] == {"public": 1}
+    assert stats["edge_types"] == {"located_in": 1}
+    r = run("check", "g.kg")
+    assert r.returncode == 0 and r.stdout.startswith("ok")
+    for out in ("g.graphml", "g.gexf", "g.dot", "g.jsonl", "csvdir"):
+        r = run("export", "g.kg", out)
+        assert r.returncode == 0, r.stderr
+        assert "exported 3 nodes and 1 edges" in r.stdout
+    assert (tmp_path / "csvdir" / "nodes.csv").exists()
+
+
+def test_reimport_is_idempotent(run, tmp_path):
+    write_case(tmp_path)
+    run("import", "g.kg", "case.json")
+    before = run("export", "g.kg", "a.jsonl")
+    run("import", "g.kg", "case.json")
+    run("export", "g.kg", "b.jsonl")
+    assert before.returncode == 0
+    assert (tmp_path / "a.jsonl").read_text() == (tmp_path / "b.jsonl").read_text()
+
+
+def test_bad_input_exit_1_with_locations_and_graph_unchanged(run, tmp_path):
+    write_case(tmp_path)
+    run("import", "g.kg", "case.json")
+    run("export", "g.kg", "before.jsonl")
+    bad = dict(CASE, actors=[{"key": "org:b", "sector": "guild"}], relations=[{"src": "org:b"}])
+    write_case(tmp_path, "bad.json", bad)
+    r = run("import", "g.kg", "case.json", "bad.json")
+    assert r.returncode == 1
+    lines = r.stderr.splitlines()
+    assert lines[0] == "samverkan: 3 problems; nothing was imported"
+    assert all(line.startswith("bad.json:1:") for line in lines[1:])
+    run("export", "g.kg", "after.jsonl")
+    assert (tmp_path / "before.jsonl").read_text() == (tmp_path / "after.jsonl").read_text()
+
+
+def test_exit_codes(run, tmp_path):
+    assert run("stats", "missing.kg").returncode == 3
+    assert run("import", "g.kg", "nope.json").returncode == 4
+    (tmp_path / "x.txt").write_text("hello")
+    assert run("import", "g.kg", "x.txt").returncode == 1  # format unknown from the name
+    assert run("import", "g.kg", "x.txt", "--format", "pdf").returncode == 2
+    r = run("import", "g.kg", str(BAD / "csv_bad_values.csv"))
+    assert r.returncode == 1
+    assert "csv_bad_values.csv:2:9: age: expected an integer, found 'x'" in r.stderr
+
+
+def test_bulk_flags(run, tmp_path):
+    (tmp_path / "n.csv").write_text(":ID,:LABEL\na,actor\nb,actor\n")
+    (tmp_path / "e.csv").write_text(":START_ID,:END_ID,:TYPE\na,b,knows\n")
+    r = run("import", "g.kg", "n.csv", "e.csv", "--json")
+    assert json.loads(r.stdout)["mode"] == "bulk"
+    r = run("import", "g.kg", "e.csv", "--bulk")
+    assert r.returncode == 1
+    assert "needs an empty graph" in r.stderr
+    r = run("import", "h.kg", "n.csv", "--no-bulk", "--json")
+    assert json.loads(r.stdout)["mode"] == "transaction"
+    assert run("import", "h.kg", "n.csv", "--bulk", "--no-bulk").returncode == 2
+
+
+def test_progress_bar_on_a_terminal(cli, tmp_path):
+    import os
+    import pty
+    import subprocess
+    rows = "".join(f"n{i},actor\n" for i in range(200000))
+    (tmp_path / "n.csv").write_text(":ID,:LABEL\n" + rows)
+    master, slave = pty.openpty()
+    p = subprocess.run([cli, "import", "g.kg", "n.csv"], cwd=tmp_path, stderr=slave,
+                       stdout=subprocess.PIPE, text=True, timeout=60)
+    os.close(slave)
+    out = b""
+    try:
+        while True:
+            chunk = os.read(master, 65536)
+            if not chunk:
+                break
+            out += chunk
+    except OSError:
+        pass
+    os.close(master)
+    assert p.returncode == 0
+    assert b"records/s" in out and b"ETA" in out
+
+
+def test_add_sector_takes_one_name_each(run, tmp_path):
+    (tmp_path / "n.csv").write_text(":ID,:LABEL,sector\na,actor,guild\nb,actor,church\n")
+    r = run("import", "g.kg", "--add-sector", "guild", "n.csv", "--add-sector", "church", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(run("stats", "g.kg", "--json").stdout)["sectors"] == {"church": 1, "guild": 1}

@@ -1,0 +1,90 @@
+"""kg_import and kg_export: files from SQL, through the importers' code."""
+import json
+import sqlite3
+
+import pytest
+
+from conftest import rows
+
+CASE = {"format": "samverkan-case/1",
+        "source": {"key": "src:t", "title": "T"},
+        "actors": [{"key": "org:x", "name": "Xå", "sector": "public"}],
+        "relations": [{"src": "org:x", "type": "partners_with", "dst": "org:msi"}]}
+
+
+def write(tmp_path, name, data):
+    p = tmp_path / name
+    p.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return str(p)
+
+
+def test_import_case_file_and_summary(db, tmp_path):
+    f = write(tmp_path, "case.json", CASE)
+    out = json.loads(db.execute("SELECT kg_import('kg', ?, 'case')", (f,)).fetchone()[0])
+    assert out == {"nodes": 2, "edges": 1, "mode": "transaction", "graph_nodes": 7,
+                   "graph_edges": 5}
+    assert rows(db, "SELECT name, sector FROM kg_nodes WHERE key = 'org:x'") == [("Xå", "public")]
+    # Idempotent: a second import changes nothing.
+    before = rows(db, "SELECT * FROM kg_nodes ORDER BY rowid")
+    db.execute("SELECT kg_import('kg', ?, NULL)", (f,))
+    assert rows(db, "SELECT * FROM kg_nodes ORDER BY rowid") == before
+
+
+def test_export_then_import_round_trips(db, tmp_path, connect):
+    for fmt, name in [("csv", "out"), ("jsonl", "g.jsonl"), ("graphml", "g.graphml")]:
+        path = str(tmp_path / name)
+        out = json.loads(db.execute("SELECT kg_export('kg', ?, ?)", (fmt, path)).fetchone()[0])
+        assert out == {"nodes": 5, "edges": 4}
+    other = connect("other.db")
+    other.execute("CREATE VIRTUAL TABLE g2 USING samverkan(path='copy.kg')")
+    other.execute("SELECT kg_import('g2', ?, 'csv')", (str(tmp_path / "out"),))
+    cols = "key, kind, name, sector, aliases, props"
+    assert rows(other, f"SELECT {cols} FROM g2_nodes ORDER BY key") == \
+        rows(db, f"SELECT {cols} FROM kg_nodes ORDER BY key")
+    assert rows(other, "SELECT count(*) FROM g2_edges") == [(4,)]
+
+
+def test_bad_file_names_the_function_and_changes_nothing(db, tmp_path):
+    f = write(tmp_path, "bad.jsonl", '{"key":"a","kind":"actor"}\n{"key":"b","kind":"actor",}\n')
+    before = rows(db, "SELECT count(*) FROM kg_nodes")
+    with pytest.raises(sqlite3.OperationalError) as e:
+        db.execute("SELECT kg_import('kg', ?, 'jsonl')", (f,))
+    msg = str(e.value)
+    assert msg.startswith("kg_import: 1 problem; nothing was imported\n")
+    assert f + ":2:27: syntax error while parsing object key" in msg
+    assert rows(db, "SELECT count(*) FROM kg_nodes") == before
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("SELECT kg_import('nope', 'x.json', 'case')",
+     "kg_import: graph: no graph named 'nope' in this connection"),
+    ("SELECT kg_import('kg', 'x.json', 'pdf')",
+     "kg_import: format: unknown import format 'pdf' (expected case, csv, jsonl, graphml or auto)"),
+    ("SELECT kg_import('kg', NULL, 'case')", "kg_import: file: expected a file name"),
+    ("SELECT kg_import('kg', '/nonexistent/x.json', 'case')",
+     "kg_import: file: cannot open '/nonexistent/x.json': No such file or directory"),
+    ("SELECT kg_export('kg', 'svg', 'x.svg')",
+     "kg_export: format: unknown export format 'svg' (expected graphml, gexf, csv, jsonl or dot)"),
+    ("SELECT kg_export('kg', 'graphml', '/nonexistent/dir/x.graphml')",
+     "kg_export: file: cannot write '/nonexistent/dir/x.graphml': No such file or directory"),
+])
+def test_errors_name_function_and_argument(db, sql, message):
+    with pytest.raises(sqlite3.OperationalError, match="^" + __import__("re").escape(message)):
+        db.execute(sql)
+
+
+def test_refused_while_the_connection_has_uncommitted_writes(db, tmp_path):
+    f = write(tmp_path, "case.json", CASE)
+    db.execute("BEGIN")
+    db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('tmp', 'actor')")
+    with pytest.raises(sqlite3.OperationalError, match="kg_import: graph 'kg' has an open write"):
+        db.execute("SELECT kg_import('kg', ?, 'case')", (f,))
+    db.execute("ROLLBACK")
+    db.execute("SELECT kg_import('kg', ?, 'case')", (f,))
+
+
+def test_directonly_not_from_views_or_triggers(db, tmp_path):
+    # A schema must not be able to read or write files on the user's behalf.
+    db.execute("CREATE VIEW v AS SELECT kg_export('kg', 'dot', 'x.dot') AS r")
+    with pytest.raises(sqlite3.OperationalError, match="unsafe use of kg_export"):
+        db.execute("SELECT * FROM v")
