@@ -18,15 +18,6 @@
 #include "storage/keys.h"
 
 namespace samverkan::storage {
-namespace {
-
-using Entries = std::vector<std::pair<std::string, std::string>>;
-
-void SortEntries(Entries* e) {
-  std::sort(e->begin(), e->end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-}
-
 // The order of (a, type, b, rank) as three words, plus the entry it sorts:
 // sorting these flat structs is several times faster than sorting indexes
 // with a comparator that chases them into the edge array.
@@ -42,6 +33,15 @@ struct SortKey {
     return std::tie(w0, w1, w2, index) < std::tie(o.w0, o.w1, o.w2, o.index);
   }
 };
+
+namespace {
+
+using Entries = std::vector<std::pair<std::string, std::string>>;
+
+void SortEntries(Entries* e) {
+  std::sort(e->begin(), e->end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+}
 
 std::string Fixed64(uint64_t v) {
   std::string s;
@@ -176,108 +176,148 @@ class SstSink {
   uint64_t count_ = 0;
 };
 
-void BulkLoaderImpl::DedupeEdges() {
+// Sorts the edges as given, by `a`-side key: (src, type, dst, rank) for the
+// out family, (dst, type, src, rank) for the in family; equal keys stay in
+// the order they were given.
+std::vector<SortKey> BulkLoaderImpl::SortEdges(bool by_src) const {
   const uint32_t m = static_cast<uint32_t>(edges_.size());
   std::vector<SortKey> order(m);
   for (uint32_t i = 0; i < m; ++i) {
     const PendingEdge& e = edges_[i];
-    order[i] = SortKey::Of(e.src, e.type, e.dst, e.rank, i);
+    order[i] = by_src ? SortKey::Of(e.src, e.type, e.dst, e.rank, i)
+                      : SortKey::Of(e.dst, e.type, e.src, e.rank, i);
   }
   std::sort(order.begin(), order.end());
+  return order;
+}
+
+void BulkLoaderImpl::DedupeEdges() {
+  const uint32_t m = static_cast<uint32_t>(edges_.size());
+  std::vector<SortKey> order = SortEdges(/*by_src=*/true);
   // Equal keys are one edge (an upsert): it keeps the id of its first
   // AddEdge and the fields of its last, as a transaction would.
-  uniques_.clear();
+  finals_.clear();
+  std::vector<uint8_t> is_first(m, 0);
+  std::vector<uint32_t> final_of_first(m);
+  out_degree_.assign(nodes_.size(), 0);
+  in_degree_.assign(nodes_.size(), 0);
   for (uint32_t i = 0; i < m;) {
     uint32_t j = i + 1;
     while (j < m && order[j].SameEdge(order[i])) ++j;
-    uniques_.push_back({order[i].index, order[j - 1].index});
+    const PendingEdge& e = edges_[order[j - 1].index];
+    is_first[order[i].index] = 1;
+    final_of_first[order[i].index] = static_cast<uint32_t>(finals_.size());
+    finals_.push_back({e.src, e.dst, e.type, e.rank, 0, e.weight, e.valid_from, e.valid_to,
+                       e.flags, order[j - 1].index});
+    ++out_degree_[e.src - first_node_id_];
+    ++in_degree_[e.dst - first_node_id_];
     i = j;
   }
-  // Ids follow first appearance.
-  by_first_.resize(uniques_.size());
-  std::iota(by_first_.begin(), by_first_.end(), 0u);
-  std::sort(by_first_.begin(), by_first_.end(),
-            [&](uint32_t a, uint32_t b) { return uniques_[a].first < uniques_[b].first; });
-  edge_id_.resize(uniques_.size());
-  for (size_t r = 0; r < by_first_.size(); ++r) edge_id_[by_first_[r]] = counters_.next_edge_id + r;
+  // Ids follow first appearance: number the first AddEdges in input order.
+  id_of_first_.assign(m, 0);
+  by_id_.clear();
+  by_id_.reserve(finals_.size());
+  for (uint32_t i = 0; i < m; ++i) {
+    if (!is_first[i]) continue;
+    const EdgeId id = counters_.next_edge_id + by_id_.size();
+    id_of_first_[i] = id;
+    finals_[final_of_first[i]].id = id;
+    by_id_.push_back(final_of_first[i]);
+  }
 }
 
-EdgeHeader BulkLoaderImpl::HeaderOf(uint32_t u) const {
-  const PendingEdge& e = edges_[uniques_[u].last];
+EdgeHeader BulkLoaderImpl::HeaderOf(const FinalEdge& f) {
   EdgeHeader h;
-  h.id = edge_id_[u];
-  if (e.flags & kHasWeight) h.weight = e.weight;
-  if (e.flags & kHasFrom) h.validity.from = Date{e.valid_from};
-  if (e.flags & kHasTo) h.validity.to = Date{e.valid_to};
+  h.id = f.id;
+  if (f.flags & kHasWeight) h.weight = f.weight;
+  if (f.flags & kHasFrom) h.validity.from = Date{f.valid_from};
+  if (f.flags & kHasTo) h.validity.to = Date{f.valid_to};
   return h;
 }
 
-std::string BulkLoaderImpl::OutKeyOf(uint32_t u) const {
-  const PendingEdge& e = edges_[uniques_[u].last];
-  return EncodeAdjKey({e.src, e.type, e.dst, e.rank});
-}
-
-Status BulkLoaderImpl::WriteOut(SstSink& out, std::vector<uint64_t>* out_degree,
-                                std::vector<uint64_t>* in_degree) const {
-  EdgeTail tail;
-  tail.batch = counters_.next_batch_id;
-  for (uint32_t u = 0; u < uniques_.size(); ++u) {
-    const PendingEdge& e = edges_[uniques_[u].last];
-    tail.sources.assign(sources_arena_.begin() + static_cast<ptrdiff_t>(e.sources_off),
-                        sources_arena_.begin() + static_cast<ptrdiff_t>(e.sources_off + e.sources_len));
-    tail.props.assign(props_arena_, e.props_off, e.props_len);
-    SV_RETURN_IF_ERROR(out.Put(OutKeyOf(u), EncodeOutValue(HeaderOf(u), tail)));
-    ++(*out_degree)[e.src - first_node_id_];
-    ++(*in_degree)[e.dst - first_node_id_];
+Status BulkLoaderImpl::WriteOut(SstSink& out) const {
+  std::string key, value;
+  for (const FinalEdge& f : finals_) {
+    const PendingEdge& e = edges_[f.last];
+    std::span<const NodeId> sources(sources_arena_.data() + e.sources_off, e.sources_len);
+    std::string_view props(props_arena_.data() + e.props_off, e.props_len);
+    EncodeAdjKeyTo({f.src, f.type, f.dst, f.rank}, &key);
+    EncodeOutValueTo(HeaderOf(f), counters_.next_batch_id, sources, props, &value);
+    SV_RETURN_IF_ERROR(out.Put(key, value));
   }
   return Status::OK();
 }
 
-Status BulkLoaderImpl::WriteIn(SstSink& in) const {
-  std::vector<SortKey> order(uniques_.size());
-  for (uint32_t u = 0; u < uniques_.size(); ++u) {
-    const PendingEdge& e = edges_[uniques_[u].last];
-    order[u] = SortKey::Of(e.dst, e.type, e.src, e.rank, u);
-  }
-  std::sort(order.begin(), order.end());
-  for (const SortKey& k : order) {
-    const PendingEdge& e = edges_[uniques_[k.index].last];
-    SV_RETURN_IF_ERROR(
-        in.Put(EncodeAdjKey({e.dst, e.type, e.src, e.rank}), EncodeInValue(HeaderOf(k.index))));
+Status BulkLoaderImpl::WriteIn(const std::vector<SortKey>& order, SstSink& in) const {
+  // `order` holds every AddEdge by in-key; a run of equal keys is one edge,
+  // numbered by its first AddEdge and written with the fields of its last.
+  std::string key, value;
+  const size_t m = order.size();
+  for (size_t i = 0; i < m;) {
+    size_t j = i + 1;
+    while (j < m && order[j].SameEdge(order[i])) ++j;
+    const PendingEdge& e = edges_[order[j - 1].index];
+    FinalEdge f{e.src, e.dst, e.type, e.rank, id_of_first_[order[i].index], e.weight,
+                e.valid_from, e.valid_to, e.flags, order[j - 1].index};
+    EncodeAdjKeyTo({f.dst, f.type, f.src, f.rank}, &key);
+    EncodeInValueTo(HeaderOf(f), &value);
+    SV_RETURN_IF_ERROR(in.Put(key, value));
+    i = j;
   }
   return Status::OK();
 }
 
 Status BulkLoaderImpl::WriteEdgeIds(SstSink& ids) const {
-  for (uint32_t u : by_first_) SV_RETURN_IF_ERROR(ids.Put(EdgeIdKey(edge_id_[u]), OutKeyOf(u)));
+  std::string key, value;
+  for (uint32_t i : by_id_) {
+    const FinalEdge& f = finals_[i];
+    key.clear();
+    PutFixed64BE(&key, f.id);
+    EncodeAdjKeyTo({f.src, f.type, f.dst, f.rank}, &value);
+    SV_RETURN_IF_ERROR(ids.Put(key, value));
+  }
+  return Status::OK();
+}
+
+Status BulkLoaderImpl::WriteDegrees(SstSink& degree) const {
+  std::string value;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (out_degree_[i] == 0 && in_degree_[i] == 0) continue;
+    value.clear();
+    PutFixed64BE(&value, out_degree_[i]);
+    PutFixed64BE(&value, in_degree_[i]);
+    SV_RETURN_IF_ERROR(degree.Put(NodeKey(first_node_id_ + i), value));
+  }
   return Status::OK();
 }
 
 Status BulkLoaderImpl::WriteNodes(SstSink& nodes, SstSink& dict, SstSink& names,
-                                  SstSink& node_index, SstSink& degree,
-                                  const std::vector<uint64_t>& out_degree,
-                                  const std::vector<uint64_t>& in_degree) const {
-  Entries dict_entries, name_entries, index_entries;
+                                  SstSink& node_index) const {
+  // Index entries are sorted as views and numbers, not as owned strings:
+  // moving strings about dominated this step.
+  std::vector<std::pair<std::string_view, NodeId>> by_key;
+  std::vector<std::pair<std::string, NodeId>> by_name;
+  std::vector<std::tuple<uint8_t, SymbolId, NodeId>> by_symbol;
+  by_key.reserve(nodes_.size());
+  by_symbol.reserve(nodes_.size());
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const NodeId id = first_node_id_ + i;
     const NodeRecord& rec = nodes_[i];
-    const std::string key = NodeKey(id);
-    SV_RETURN_IF_ERROR(nodes.Put(key, EncodeNode(rec)));
-    if (out_degree[i] != 0 || in_degree[i] != 0) {
-      SV_RETURN_IF_ERROR(degree.Put(key, Fixed64(out_degree[i]) + Fixed64(in_degree[i])));
-    }
-    dict_entries.emplace_back(rec.key, key);
+    SV_RETURN_IF_ERROR(nodes.Put(NodeKey(id), EncodeNode(rec)));
+    by_key.emplace_back(rec.key, id);
     SV_ASSIGN_OR_RETURN(std::set<std::string> folded, FoldedNames(rec));
-    for (const auto& f : folded) name_entries.emplace_back(NameKey(f, id), "");
-    index_entries.emplace_back(NodeIndexKey(SymbolSpace::kKind, rec.kind, id), "");
-    if (rec.sector != 0) {
-      index_entries.emplace_back(NodeIndexKey(SymbolSpace::kSector, rec.sector, id), "");
-    }
+    for (auto& f : folded) by_name.emplace_back(std::move(const_cast<std::string&>(f)), id);
+    by_symbol.emplace_back(static_cast<uint8_t>(SymbolSpace::kKind), rec.kind, id);
+    if (rec.sector != 0) by_symbol.emplace_back(static_cast<uint8_t>(SymbolSpace::kSector), rec.sector, id);
   }
-  for (auto [entries, sink] : {std::pair{&dict_entries, &dict}, std::pair{&name_entries, &names},
-                               std::pair{&index_entries, &node_index}}) {
-    SortEntries(entries);
-    SV_RETURN_IF_ERROR(sink->PutAll(*entries));
+  std::sort(by_key.begin(), by_key.end());
+  std::sort(by_name.begin(), by_name.end());
+  std::sort(by_symbol.begin(), by_symbol.end());
+  for (const auto& [key, id] : by_key) SV_RETURN_IF_ERROR(dict.Put(key, NodeKey(id)));
+  for (const auto& [folded, id] : by_name) SV_RETURN_IF_ERROR(names.Put(NameKey(folded, id), ""));
+  for (const auto& [space, sym, id] : by_symbol) {
+    SV_RETURN_IF_ERROR(
+        node_index.Put(NodeIndexKey(static_cast<SymbolSpace>(space), sym, id), ""));
   }
   return Status::OK();
 }
@@ -288,7 +328,7 @@ Status BulkLoaderImpl::WriteMeta(SstSink& meta_sink, const Counters& next) const
       {std::string(meta::kNextEdgeId), Fixed64(next.next_edge_id)},
       {std::string(meta::kNextBatchId), Fixed64(next.next_batch_id)},
       {std::string(meta::kNodeCount), Fixed64(nodes_.size())},
-      {std::string(meta::kEdgeCount), Fixed64(uniques_.size())},
+      {std::string(meta::kEdgeCount), Fixed64(finals_.size())},
   };
   nlohmann::json record = {
       {"label", label_},
@@ -332,25 +372,29 @@ Status BulkLoaderImpl::WriteAndIngest(const std::string& dir) {
   }
   auto sink = [&](Cf cf) -> SstSink& { return *sinks[cf]; };
 
-  DedupeEdges();
+  // Three threads for two cores, so that neither core waits: the in-family
+  // (sorted here, written once ids are known), the nodes with their
+  // indexes, and (on this thread) the out-family, edge ids and degrees.
+  auto in_order = std::async(std::launch::async, [&] { return SortEdges(/*by_src=*/false); });
   Counters next = counters_;
   next.next_node_id = first_node_id_ + nodes_.size();
-  next.next_edge_id = counters_.next_edge_id + uniques_.size();
   next.next_batch_id = counters_.next_batch_id + 1;
-
-  // Two threads, for the two cores this is sized for: the in-family's sort
-  // and file on one, everything else on the other.
-  auto in_done = std::async(std::launch::async, [&] { return WriteIn(sink(kIn)); });
-  std::vector<uint64_t> out_degree(nodes_.size()), in_degree(nodes_.size());
-  Status result = WriteOut(sink(kOut), &out_degree, &in_degree);
+  auto nodes_done = std::async(std::launch::async, [&]() -> Status {
+    return WriteNodes(sink(kNodes), sink(kDict), sink(kNames), sink(kNodeIndex));
+  });
+  DedupeEdges();
+  next.next_edge_id = counters_.next_edge_id + finals_.size();
+  auto in_done = std::async(std::launch::async, [&] {
+    return WriteIn(in_order.get(), sink(kIn));
+  });
+  Status result = WriteOut(sink(kOut));
   if (result.ok()) result = WriteEdgeIds(sink(kEdges));
-  if (result.ok()) {
-    result = WriteNodes(sink(kNodes), sink(kDict), sink(kNames), sink(kNodeIndex), sink(kDegree),
-                        out_degree, in_degree);
-  }
+  if (result.ok()) result = WriteDegrees(sink(kDegree));
   if (result.ok()) result = WriteMeta(sink(kMeta), next);
-  Status in_result = in_done.get();
-  if (result.ok()) result = in_result;
+  for (auto* task : {&in_done, &nodes_done}) {
+    Status s = task->get();
+    if (result.ok()) result = s;
+  }
   for (auto& s : sinks) {
     if (result.ok()) result = s->Finish();
   }

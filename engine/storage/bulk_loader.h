@@ -15,6 +15,7 @@
 namespace samverkan::storage {
 
 class SstSink;
+struct SortKey;
 
 class BulkLoaderImpl final : public BulkLoader {
  public:
@@ -46,19 +47,32 @@ class BulkLoaderImpl final : public BulkLoader {
   };
   static constexpr uint8_t kHasWeight = 1, kHasFrom = 2, kHasTo = 4;
 
+  // One distinct edge, after duplicates are folded (DedupeEdges): what its
+  // out, in and id entries are written from, in one flat array.
+  struct FinalEdge {
+    NodeId src;
+    NodeId dst;
+    SymbolId type;
+    uint32_t rank;
+    EdgeId id;
+    double weight;
+    int32_t valid_from;
+    int32_t valid_to;
+    uint8_t flags;
+    uint32_t last;  // its last AddEdge, whose properties and sources it keeps
+  };
+
   // The steps of Finish().
+  std::vector<SortKey> SortEdges(bool by_src) const;
   void DedupeEdges();
   Status WriteAndIngest(const std::string& dir);
-  Status WriteOut(SstSink& out, std::vector<uint64_t>* out_degree,
-                  std::vector<uint64_t>* in_degree) const;
-  Status WriteIn(SstSink& in) const;
+  Status WriteOut(SstSink& out) const;
+  Status WriteIn(const std::vector<SortKey>& order, SstSink& in) const;
   Status WriteEdgeIds(SstSink& ids) const;
-  Status WriteNodes(SstSink& nodes, SstSink& dict, SstSink& names, SstSink& node_index,
-                    SstSink& degree, const std::vector<uint64_t>& out_degree,
-                    const std::vector<uint64_t>& in_degree) const;
+  Status WriteDegrees(SstSink& degree) const;
+  Status WriteNodes(SstSink& nodes, SstSink& dict, SstSink& names, SstSink& node_index) const;
   Status WriteMeta(SstSink& meta, const Counters& next) const;
-  EdgeHeader HeaderOf(uint32_t unique) const;
-  std::string OutKeyOf(uint32_t unique) const;
+  static EdgeHeader HeaderOf(const FinalEdge& f);
 
   Result<NodeId> ResolveNode(const NodeRef& ref) const;
   Status CheckOpen() const;
@@ -74,14 +88,11 @@ class BulkLoaderImpl final : public BulkLoader {
   std::vector<PendingEdge> edges_;
   std::string props_arena_;
   std::vector<NodeId> sources_arena_;
-  // After DedupeEdges(): one entry per distinct edge, in out-key order.
-  struct Unique {
-    uint32_t first;  // index of its first AddEdge: decides its id
-    uint32_t last;   // index of its last AddEdge: decides its fields
-  };
-  std::vector<Unique> uniques_;
-  std::vector<uint32_t> by_first_;  // uniques_ indexes in id order
-  std::vector<EdgeId> edge_id_;     // per unique
+  // After DedupeEdges().
+  std::vector<FinalEdge> finals_;  // in out-key order
+  std::vector<uint32_t> by_id_;    // finals_ indexes in edge-id order
+  std::vector<EdgeId> id_of_first_;  // by AddEdge index: the id, if it was a first
+  std::vector<uint64_t> out_degree_, in_degree_;  // by node id - first_node_id_
   bool finished_ = false;
 };
 

@@ -70,12 +70,17 @@ std::string NodeIndexPrefix(SymbolSpace space, SymbolId sym) {
 
 std::string EncodeAdjKey(const AdjKey& a) {
   std::string k;
-  k.reserve(kEdgeKeySize);
-  PutFixed64BE(&k, a.node);
-  PutFixed32BE(&k, a.type);
-  PutFixed64BE(&k, a.other);
-  PutFixed32BE(&k, a.rank);
+  EncodeAdjKeyTo(a, &k);
   return k;
+}
+
+void EncodeAdjKeyTo(const AdjKey& a, std::string* k) {
+  k->clear();
+  k->reserve(kEdgeKeySize);
+  PutFixed64BE(k, a.node);
+  PutFixed32BE(k, a.type);
+  PutFixed64BE(k, a.other);
+  PutFixed32BE(k, a.rank);
 }
 
 AdjKey DecodeAdjKey(std::string_view key) {

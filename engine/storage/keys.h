@@ -75,6 +75,8 @@ struct AdjKey {
 };
 
 std::string EncodeAdjKey(const AdjKey& k);
+// Replaces *dst with the encoded key (reusing its buffer: for bulk loads).
+void EncodeAdjKeyTo(const AdjKey& k, std::string* dst);
 // REQUIRES: key.size() == kEdgeKeySize
 AdjKey DecodeAdjKey(std::string_view key);
 std::string AdjPrefix(NodeId node);

@@ -19,7 +19,7 @@ int32_t UnZigZag(uint64_t v) {
   return static_cast<int32_t>(static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1));
 }
 
-void PutIdList(std::string* dst, const std::vector<NodeId>& ids) {
+void PutIdList(std::string* dst, std::span<const NodeId> ids) {
   PutVarint64(dst, ids.size());
   for (NodeId id : ids) PutVarint64(dst, id);
 }
@@ -101,17 +101,28 @@ bool DecodeNode(std::string_view value, NodeRecord* r) {
 
 std::string EncodeInValue(const EdgeHeader& h) {
   std::string v;
-  PutHeader(&v, h);
+  EncodeInValueTo(h, &v);
   return v;
 }
 
 std::string EncodeOutValue(const EdgeHeader& h, const EdgeTail& t) {
   std::string v;
-  PutHeader(&v, h);
-  PutVarint64(&v, t.batch);
-  PutIdList(&v, t.sources);
-  v.append(t.props);
+  EncodeOutValueTo(h, t.batch, t.sources, t.props, &v);
   return v;
+}
+
+void EncodeInValueTo(const EdgeHeader& h, std::string* dst) {
+  dst->clear();
+  PutHeader(dst, h);
+}
+
+void EncodeOutValueTo(const EdgeHeader& h, BatchId batch, std::span<const NodeId> sources,
+                      std::string_view props, std::string* dst) {
+  dst->clear();
+  PutHeader(dst, h);
+  PutVarint64(dst, batch);
+  PutIdList(dst, sources);
+  dst->append(props);
 }
 
 bool DecodeEdgeHeader(std::string_view value, EdgeHeader* h) {

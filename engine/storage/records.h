@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,11 @@ struct EdgeTail {
 
 std::string EncodeInValue(const EdgeHeader& h);
 std::string EncodeOutValue(const EdgeHeader& h, const EdgeTail& t);
+// The same, replacing *dst (reusing its buffer: for bulk loads). The out
+// value's tail is given in parts so that no EdgeTail need be built.
+void EncodeInValueTo(const EdgeHeader& h, std::string* dst);
+void EncodeOutValueTo(const EdgeHeader& h, BatchId batch, std::span<const NodeId> sources,
+                      std::string_view props, std::string* dst);
 // Decodes the header at the start of an in- or out-value.
 bool DecodeEdgeHeader(std::string_view value, EdgeHeader* h);
 // Decodes a whole out-value.
