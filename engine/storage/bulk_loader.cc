@@ -180,14 +180,24 @@ class SstSink {
 // out family, (dst, type, src, rank) for the in family; equal keys stay in
 // the order they were given.
 std::vector<SortKey> BulkLoaderImpl::SortEdges(bool by_src) const {
+  // Node ids of a bulk load are dense, so a counting sort by the first node
+  // places each edge in its node's bucket; only the small buckets are then
+  // sorted by comparison. Several times faster than sorting all at once.
   const uint32_t m = static_cast<uint32_t>(edges_.size());
+  auto first_node = [&](const PendingEdge& e) { return (by_src ? e.src : e.dst) - first_node_id_; };
+  std::vector<uint32_t> start(nodes_.size() + 1, 0);
+  for (const PendingEdge& e : edges_) ++start[first_node(e) + 1];
+  for (size_t v = 0; v < nodes_.size(); ++v) start[v + 1] += start[v];
+  std::vector<uint32_t> next(start.begin(), start.end() - 1);
   std::vector<SortKey> order(m);
   for (uint32_t i = 0; i < m; ++i) {
     const PendingEdge& e = edges_[i];
-    order[i] = by_src ? SortKey::Of(e.src, e.type, e.dst, e.rank, i)
-                      : SortKey::Of(e.dst, e.type, e.src, e.rank, i);
+    order[next[first_node(e)]++] = by_src ? SortKey::Of(e.src, e.type, e.dst, e.rank, i)
+                                          : SortKey::Of(e.dst, e.type, e.src, e.rank, i);
   }
-  std::sort(order.begin(), order.end());
+  for (size_t v = 0; v < nodes_.size(); ++v) {
+    if (start[v + 1] - start[v] > 1) std::sort(order.begin() + start[v], order.begin() + start[v + 1]);
+  }
   return order;
 }
 

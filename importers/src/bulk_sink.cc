@@ -37,16 +37,21 @@ class BulkSink : public RecordSink {
 
   Status AddEdge(EdgeInput& edge) override {
     if (fallback_) return Status::OK();
-    std::string src = edge.src.key, dst = edge.dst.key;
-    Status s = ResolveKey(edge.src);
-    if (s.ok()) s = ResolveKey(edge.dst);
-    std::string what = "edge " + src + " -" + edge.type + "-> " + dst;
-    if (!s.ok()) return s.WithContext(what);
-    s = loader_->AddEdge(edge);
+    // Name the endpoints by key in errors, as a transaction does; the
+    // description is built only when there is an error to report.
+    auto what = [&] { return "edge " + edge.src.key + " -" + edge.type + "-> " + edge.dst.key; };
+    auto src = Lookup(edge.src);
+    if (!src.ok()) return src.status().WithContext(what());
+    auto dst = Lookup(edge.dst);
+    if (!dst.ok()) return dst.status().WithContext(what());
+    std::string src_key = std::move(edge.src.key), dst_key = std::move(edge.dst.key);
+    edge.src = NodeRef(*src);
+    edge.dst = NodeRef(*dst);
+    Status s = loader_->AddEdge(edge);
     if (s.ok() || s.message().find(": ") == std::string::npos) return s;
-    // The loader names the endpoints by the ids given it; name them by key,
-    // as a transaction does.
-    std::string msg = what + ": " + s.message().substr(s.message().find(": ") + 2);
+    // The loader names the endpoints by the ids given it.
+    std::string msg = "edge " + src_key + " -" + edge.type + "-> " + dst_key + ": " +
+                      s.message().substr(s.message().find(": ") + 2);
     if (s.IsNotFound()) return Status::NotFound(msg);
     if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
     return s;
@@ -64,13 +69,11 @@ class BulkSink : public RecordSink {
  private:
   // Endpoints by id: one hash lookup here instead of one in the loader, and
   // the same message a transaction gives for a key it does not know.
-  Status ResolveKey(NodeRef& ref) {
-    if (ref.key.empty()) return Status::OK();
+  Result<NodeId> Lookup(const NodeRef& ref) const {
+    if (ref.key.empty()) return ref.id;
     auto it = ids_.find(ref.key);
     if (it == ids_.end()) return Status::NotFound("unknown node '" + ref.key + "'");
-    ref.id = it->second;
-    ref.key.clear();
-    return Status::OK();
+    return it->second;
   }
 
   std::unique_ptr<BulkLoader> loader_;

@@ -163,7 +163,7 @@ class CsvImport {
 
   void NodeRow() {
     NodeInput node;
-    nlohmann::json props = nlohmann::json::object();
+    nlohmann::json props;  // null (no allocation) until a property is set
     bool ok = true;
     std::vector<std::string> sources;
     for (size_t i = 0; i < columns_.size(); ++i) {
@@ -206,7 +206,7 @@ class CsvImport {
 
   void EdgeRow() {
     EdgeInput edge;
-    nlohmann::json props = nlohmann::json::object();
+    nlohmann::json props;  // null (no allocation) until a property is set
     bool ok = true;
     std::vector<std::string> sources;
     for (size_t i = 0; i < columns_.size(); ++i) {
