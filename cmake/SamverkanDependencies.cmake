@@ -5,6 +5,7 @@ find_package(Threads REQUIRED)
 find_package(fmt REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Boost 1.74 REQUIRED)
+find_package(absl REQUIRED)
 
 # Debian's librocksdb-dev ships a pkg-config file but no CMake package.
 pkg_check_modules(ROCKSDB REQUIRED IMPORTED_TARGET rocksdb)

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  librocksdb-dev libboost-graph-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev
+  librocksdb-dev libboost-graph-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libabsl-dev
   libcli11-dev libexpat1-dev
   libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev

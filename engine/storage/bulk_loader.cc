@@ -72,6 +72,13 @@ Status BulkLoaderImpl::CheckOpen() const {
   return Status::OK();
 }
 
+std::optional<NodeId> BulkLoaderImpl::FindKey(std::string_view key) const {
+  // Debian's Abseil has its own string_view type.
+  auto it = ids_by_key_.find(absl::string_view(key.data(), key.size()));
+  if (it == ids_by_key_.end()) return std::nullopt;
+  return it->second;
+}
+
 Result<NodeId> BulkLoaderImpl::ResolveNode(const NodeRef& ref) const {
   if (!ref.key.empty()) {
     auto it = ids_by_key_.find(ref.key);
@@ -176,34 +183,42 @@ class SstSink {
   uint64_t count_ = 0;
 };
 
-// Sorts the edges as given, by `a`-side key: (src, type, dst, rank) for the
-// out family, (dst, type, src, rank) for the in family; equal keys stay in
-// the order they were given.
-std::vector<SortKey> BulkLoaderImpl::SortEdges(bool by_src) const {
-  // Node ids of a bulk load are dense, so a counting sort by the first node
-  // places each edge in its node's bucket; only the small buckets are then
-  // sorted by comparison. Several times faster than sorting all at once.
-  const uint32_t m = static_cast<uint32_t>(edges_.size());
-  auto first_node = [&](const PendingEdge& e) { return (by_src ? e.src : e.dst) - first_node_id_; };
-  std::vector<uint32_t> start(nodes_.size() + 1, 0);
-  for (const PendingEdge& e : edges_) ++start[first_node(e) + 1];
-  for (size_t v = 0; v < nodes_.size(); ++v) start[v + 1] += start[v];
+// Counting sort by a dense node index, then a comparison sort of each
+// node's (small) bucket: several times faster than one big sort. `node_of`
+// gives an entry's node index in [0, nodes).
+template <typename T, typename NodeOf, typename Less = std::less<T>>
+void SortByNodeThenKey(std::vector<T>* entries, size_t nodes, NodeOf node_of, Less less = {}) {
+  std::vector<uint32_t> start(nodes + 1, 0);
+  for (const T& e : *entries) ++start[node_of(e) + 1];
+  for (size_t v = 0; v < nodes; ++v) start[v + 1] += start[v];
   std::vector<uint32_t> next(start.begin(), start.end() - 1);
+  std::vector<T> sorted(entries->size());
+  for (T& e : *entries) sorted[next[node_of(e)]++] = std::move(e);
+  for (size_t v = 0; v < nodes; ++v) {
+    if (start[v + 1] - start[v] > 1) {
+      std::sort(sorted.begin() + start[v], sorted.begin() + start[v + 1], less);
+    }
+  }
+  entries->swap(sorted);
+}
+
+// The edges as given, in out-key order (src, type, dst, rank); equal keys
+// stay in the order they were given.
+std::vector<SortKey> BulkLoaderImpl::SortEdges() const {
+  const uint32_t m = static_cast<uint32_t>(edges_.size());
   std::vector<SortKey> order(m);
   for (uint32_t i = 0; i < m; ++i) {
     const PendingEdge& e = edges_[i];
-    order[next[first_node(e)]++] = by_src ? SortKey::Of(e.src, e.type, e.dst, e.rank, i)
-                                          : SortKey::Of(e.dst, e.type, e.src, e.rank, i);
+    order[i] = SortKey::Of(e.src, e.type, e.dst, e.rank, i);
   }
-  for (size_t v = 0; v < nodes_.size(); ++v) {
-    if (start[v + 1] - start[v] > 1) std::sort(order.begin() + start[v], order.begin() + start[v + 1]);
-  }
+  SortByNodeThenKey(&order, nodes_.size(),
+                    [&](const SortKey& k) { return k.w0 - first_node_id_; });
   return order;
 }
 
 void BulkLoaderImpl::DedupeEdges() {
   const uint32_t m = static_cast<uint32_t>(edges_.size());
-  std::vector<SortKey> order = SortEdges(/*by_src=*/true);
+  std::vector<SortKey> order = SortEdges();
   // Equal keys are one edge (an upsert): it keeps the id of its first
   // AddEdge and the fields of its last, as a transaction would.
   finals_.clear();
@@ -224,14 +239,11 @@ void BulkLoaderImpl::DedupeEdges() {
     i = j;
   }
   // Ids follow first appearance: number the first AddEdges in input order.
-  id_of_first_.assign(m, 0);
   by_id_.clear();
   by_id_.reserve(finals_.size());
   for (uint32_t i = 0; i < m; ++i) {
     if (!is_first[i]) continue;
-    const EdgeId id = counters_.next_edge_id + by_id_.size();
-    id_of_first_[i] = id;
-    finals_[final_of_first[i]].id = id;
+    finals_[final_of_first[i]].id = counters_.next_edge_id + by_id_.size();
     by_id_.push_back(final_of_first[i]);
   }
 }
@@ -258,21 +270,20 @@ Status BulkLoaderImpl::WriteOut(SstSink& out) const {
   return Status::OK();
 }
 
-Status BulkLoaderImpl::WriteIn(const std::vector<SortKey>& order, SstSink& in) const {
-  // `order` holds every AddEdge by in-key; a run of equal keys is one edge,
-  // numbered by its first AddEdge and written with the fields of its last.
+Status BulkLoaderImpl::WriteIn(SstSink& in) const {
+  // Reordered copies of the distinct edges, so that writing reads memory in
+  // order (reading them through indexes missed the cache on every edge).
+  std::vector<FinalEdge> by_dst(finals_);
+  SortByNodeThenKey(
+      &by_dst, nodes_.size(), [&](const FinalEdge& f) { return f.dst - first_node_id_; },
+      [](const FinalEdge& a, const FinalEdge& b) {
+        return std::tie(a.type, a.src, a.rank) < std::tie(b.type, b.src, b.rank);
+      });
   std::string key, value;
-  const size_t m = order.size();
-  for (size_t i = 0; i < m;) {
-    size_t j = i + 1;
-    while (j < m && order[j].SameEdge(order[i])) ++j;
-    const PendingEdge& e = edges_[order[j - 1].index];
-    FinalEdge f{e.src, e.dst, e.type, e.rank, id_of_first_[order[i].index], e.weight,
-                e.valid_from, e.valid_to, e.flags, order[j - 1].index};
+  for (const FinalEdge& f : by_dst) {
     EncodeAdjKeyTo({f.dst, f.type, f.src, f.rank}, &key);
     EncodeInValueTo(HeaderOf(f), &value);
     SV_RETURN_IF_ERROR(in.Put(key, value));
-    i = j;
   }
   return Status::OK();
 }
@@ -382,10 +393,9 @@ Status BulkLoaderImpl::WriteAndIngest(const std::string& dir) {
   }
   auto sink = [&](Cf cf) -> SstSink& { return *sinks[cf]; };
 
-  // Three threads for two cores, so that neither core waits: the in-family
-  // (sorted here, written once ids are known), the nodes with their
-  // indexes, and (on this thread) the out-family, edge ids and degrees.
-  auto in_order = std::async(std::launch::async, [&] { return SortEdges(/*by_src=*/false); });
+  // Three threads for two cores, so that neither core waits: the nodes with
+  // their indexes, the in-family, and (on this thread) the out-family, edge
+  // ids and degrees; the last two once duplicates are folded.
   Counters next = counters_;
   next.next_node_id = first_node_id_ + nodes_.size();
   next.next_batch_id = counters_.next_batch_id + 1;
@@ -395,7 +405,7 @@ Status BulkLoaderImpl::WriteAndIngest(const std::string& dir) {
   DedupeEdges();
   next.next_edge_id = counters_.next_edge_id + finals_.size();
   auto in_done = std::async(std::launch::async, [&] {
-    return WriteIn(in_order.get(), sink(kIn));
+    return WriteIn(sink(kIn));
   });
   Status result = WriteOut(sink(kOut));
   if (result.ok()) result = WriteEdgeIds(sink(kEdges));

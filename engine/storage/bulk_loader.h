@@ -4,7 +4,7 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <absl/container/flat_hash_map.h>
 #include <vector>
 
 #include "samverkan/bulk_load.h"
@@ -25,6 +25,7 @@ class BulkLoaderImpl final : public BulkLoader {
   Result<NodeId> AddNode(const NodeInput& input) override;
   Status AddEdge(const EdgeInput& input) override;
   Status Finish() override;
+  std::optional<NodeId> FindKey(std::string_view key) const override;
   uint64_t nodes_added() const override { return nodes_.size(); }
   uint64_t edges_added() const override { return edges_.size(); }
 
@@ -63,11 +64,11 @@ class BulkLoaderImpl final : public BulkLoader {
   };
 
   // The steps of Finish().
-  std::vector<SortKey> SortEdges(bool by_src) const;
+  std::vector<SortKey> SortEdges() const;
   void DedupeEdges();
   Status WriteAndIngest(const std::string& dir);
   Status WriteOut(SstSink& out) const;
-  Status WriteIn(const std::vector<SortKey>& order, SstSink& in) const;
+  Status WriteIn(SstSink& in) const;
   Status WriteEdgeIds(SstSink& ids) const;
   Status WriteDegrees(SstSink& degree) const;
   Status WriteNodes(SstSink& nodes, SstSink& dict, SstSink& names, SstSink& node_index) const;
@@ -84,14 +85,13 @@ class BulkLoaderImpl final : public BulkLoader {
   Counters counters_;
   NodeId first_node_id_;
   std::vector<NodeRecord> nodes_;  // nodes_[id - first_node_id_]
-  std::unordered_map<std::string, NodeId> ids_by_key_;
+  absl::flat_hash_map<std::string, NodeId> ids_by_key_;
   std::vector<PendingEdge> edges_;
   std::string props_arena_;
   std::vector<NodeId> sources_arena_;
   // After DedupeEdges().
   std::vector<FinalEdge> finals_;  // in out-key order
   std::vector<uint32_t> by_id_;    // finals_ indexes in edge-id order
-  std::vector<EdgeId> id_of_first_;  // by AddEdge index: the id, if it was a first
   std::vector<uint64_t> out_degree_, in_degree_;  // by node id - first_node_id_
   bool finished_ = false;
 };

@@ -7,8 +7,6 @@
 #include "sink.h"
 
 #ifdef SAMVERKAN_HAVE_BULK_LOAD
-#include <unordered_map>
-
 #include "samverkan/bulk_load.h"
 #endif
 
@@ -24,42 +22,22 @@ class BulkSink : public RecordSink {
 
   Status AddNode(NodeInput& node) override {
     if (fallback_) return Status::OK();
-    if (ids_.contains(node.key)) {
+    if (loader_->FindKey(node.key)) {
       fallback_ = true;  // a merge: leave it to a transaction
       return Status::OK();
     }
     if (node.kind.empty()) node.kind = default_kind_;
-    auto id = loader_->AddNode(node);
-    if (!id.ok()) return id.status();
-    ids_.emplace(node.key, *id);
-    return Status::OK();
+    return loader_->AddNode(node).status();
   }
 
+  // The loader resolves endpoint keys itself, and names the edge in errors
+  // as a transaction does.
   Status AddEdge(EdgeInput& edge) override {
     if (fallback_) return Status::OK();
-    // Name the endpoints by key in errors, as a transaction does; the
-    // description is built only when there is an error to report.
-    auto what = [&] { return "edge " + edge.src.key + " -" + edge.type + "-> " + edge.dst.key; };
-    auto src = Lookup(edge.src);
-    if (!src.ok()) return src.status().WithContext(what());
-    auto dst = Lookup(edge.dst);
-    if (!dst.ok()) return dst.status().WithContext(what());
-    std::string src_key = std::move(edge.src.key), dst_key = std::move(edge.dst.key);
-    edge.src = NodeRef(*src);
-    edge.dst = NodeRef(*dst);
-    Status s = loader_->AddEdge(edge);
-    if (s.ok() || s.message().find(": ") == std::string::npos) return s;
-    // The loader names the endpoints by the ids given it.
-    std::string msg = "edge " + src_key + " -" + edge.type + "-> " + dst_key + ": " +
-                      s.message().substr(s.message().find(": ") + 2);
-    if (s.IsNotFound()) return Status::NotFound(msg);
-    if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
-    return s;
+    return loader_->AddEdge(edge);
   }
 
-  bool HasNode(std::string_view key) override {
-    return ids_.find(std::string(key)) != ids_.end();
-  }
+  bool HasNode(std::string_view key) override { return loader_->FindKey(key).has_value(); }
 
   Status Commit() override { return loader_->Finish(); }
   bool needs_fallback() const override { return fallback_; }
@@ -67,18 +45,8 @@ class BulkSink : public RecordSink {
   uint64_t edges() const override { return loader_->edges_added(); }
 
  private:
-  // Endpoints by id: one hash lookup here instead of one in the loader, and
-  // the same message a transaction gives for a key it does not know.
-  Result<NodeId> Lookup(const NodeRef& ref) const {
-    if (ref.key.empty()) return ref.id;
-    auto it = ids_.find(ref.key);
-    if (it == ids_.end()) return Status::NotFound("unknown node '" + ref.key + "'");
-    return it->second;
-  }
-
   std::unique_ptr<BulkLoader> loader_;
   std::string default_kind_;
-  std::unordered_map<std::string, NodeId> ids_;
   bool fallback_ = false;
 };
 

@@ -20,7 +20,9 @@
 // (about 70 bytes per edge plus its properties).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "samverkan/result.h"
 #include "samverkan/types.h"
@@ -39,6 +41,9 @@ class BulkLoader {
   virtual Status AddEdge(const EdgeInput& input) = 0;
   // Sorts, writes and ingests. After Finish() (OK or not) the loader is done.
   virtual Status Finish() = 0;
+
+  // The id AddNode() gave `key`, if it was added.
+  virtual std::optional<NodeId> FindKey(std::string_view key) const = 0;
 
   virtual uint64_t nodes_added() const = 0;
   virtual uint64_t edges_added() const = 0;
