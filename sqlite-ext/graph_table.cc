@@ -97,6 +97,27 @@ int ParseTableArgs(const char* module, int argc, const char* const* argv, bool n
   return SQLITE_OK;
 }
 
+int ConnectGraphTable(const char* module, const char* schema, sqlite3* db, void* aux, int argc,
+                      const char* const* argv, sqlite3_vtab** out, char** err) {
+  try {
+    TableArgs args;
+    int rc = ParseTableArgs(module, argc, argv, /*needs_graph=*/true, &args, err);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_declare_vtab(db, schema);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+    auto table = std::make_unique<GraphTable>();
+    table->table_name = argv[2];
+    rc = AttachGraph(module, static_cast<Connection*>(aux), args, table.get(), err);
+    if (rc != SQLITE_OK) return rc;
+    *out = &table.release()->base;
+    return SQLITE_OK;
+  } catch (const std::exception& e) {
+    *err = sqlite3_mprintf("%s%s", kInternalErrorPrefix, e.what());
+    return SQLITE_ERROR;
+  }
+}
+
 int AttachGraph(const char* module, Connection* conn, const TableArgs& args, GraphTable* table,
                 char** err) {
   auto handle = conn->Attach(args.graph, args.options);

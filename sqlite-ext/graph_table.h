@@ -43,6 +43,12 @@ int ParseTableArgs(const char* module, int argc, const char* const* argv, bool n
 int AttachGraph(const char* module, Connection* conn, const TableArgs& args, GraphTable* table,
                 char** err);
 
+// xConnect of kg_nodes and kg_edges: parses the arguments, declares
+// `schema`, marks the table DIRECTONLY (it opens a graph directory named in
+// the schema; see vtab_graph.cc) and attaches the graph.
+int ConnectGraphTable(const char* module, const char* schema, sqlite3* db, void* aux, int argc,
+                      const char* const* argv, sqlite3_vtab** out, char** err);
+
 // The transaction callbacks, identical for the three modules.
 int GraphTableBegin(sqlite3_vtab* vtab);
 int GraphTableSync(sqlite3_vtab* vtab);

@@ -92,26 +92,10 @@ NodesCursor* AsCursor(sqlite3_vtab_cursor* cur) { return reinterpret_cast<NodesC
 
 int NodesConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
                  char** err) {
-  try {
-    TableArgs args;
-    int rc = ParseTableArgs(kModule, argc, argv, /*needs_graph=*/true, &args, err);
-    if (rc != SQLITE_OK) return rc;
-    rc = sqlite3_declare_vtab(db,
-                              "CREATE TABLE x(key TEXT, kind TEXT, name TEXT, sector TEXT, "
-                              "aliases TEXT, props TEXT, sources TEXT, batch INTEGER)");
-    if (rc != SQLITE_OK) return rc;
-    // Opens a graph directory named in the schema; see vtab_graph.cc.
-    sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-    auto table = std::make_unique<GraphTable>();
-    table->table_name = argv[2];
-    rc = AttachGraph(kModule, static_cast<Connection*>(aux), args, table.get(), err);
-    if (rc != SQLITE_OK) return rc;
-    *out = &table.release()->base;
-    return SQLITE_OK;
-  } catch (const std::exception& e) {
-    *err = sqlite3_mprintf("%s%s", kInternalErrorPrefix, e.what());
-    return SQLITE_ERROR;
-  }
+  return ConnectGraphTable(kModule,
+                          "CREATE TABLE x(key TEXT, kind TEXT, name TEXT, sector TEXT, "
+                          "aliases TEXT, props TEXT, sources TEXT, batch INTEGER)",
+                          db, aux, argc, argv, out, err);
 }
 
 int NodesDisconnect(sqlite3_vtab* vtab) {
