@@ -137,4 +137,13 @@ BENCHMARK(BM_OutScan)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  // Close the graph before static destructors run: RocksDB's own statics
+  // may already be gone by then.
+  g_graph.reset();
+  return 0;
+}
