@@ -120,4 +120,23 @@ Result<SimpleGraph> TieGraph(const AnalyticsContext& ctx, const TvfArgs& args, s
   return MakeSimpleGraph(*ctx.csr, direction, ctx.input.weighted);
 }
 
+const std::vector<TvfArg>& GroupArgs() {
+  static const std::vector<TvfArg> kArgs = {
+      {"graph", true},  {"attribute", false}, {"via", false},      {"weight", false},
+      {"kinds", false}, {"types", false},     {"valid_on", false}, {"year", false}};
+  return kArgs;
+}
+
+Result<GroupedTies> OpenGroupedTies(Connection* conn, const TvfArgs& args) {
+  SV_ASSIGN_OR_RETURN(AnalyticsContext ctx,
+                      OpenAnalytics(conn, args, kGroupGraph,
+                                    {.weight = kGroupWeight, .kinds = kGroupKinds,
+                                     .types = kGroupTypes, .valid_on = kGroupValidOn,
+                                     .year = kGroupYear}));
+  SV_ASSIGN_OR_RETURN(NodeGroups groups, GroupNodes(*ctx.read.view, *ctx.csr,
+                                                    args.Text(kGroupAttribute, "sector")));
+  SV_ASSIGN_OR_RETURN(SimpleGraph ties, TieGraph(ctx, args, kGroupVia, Direction::kBoth));
+  return GroupedTies{std::move(ctx), std::move(groups), std::move(ties)};
+}
+
 }  // namespace samverkan::sql

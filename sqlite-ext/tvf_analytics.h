@@ -99,4 +99,26 @@ class NodeRows final : public TvfRows {
 Result<SimpleGraph> TieGraph(const AnalyticsContext& ctx, const TvfArgs& args, size_t via_arg,
                              Direction direction);
 
+// The group measures (kg_sector_mixing, kg_ei_index, kg_assortativity,
+// kg_conductance) take the same arguments, in this order, ...
+enum GroupArg : size_t {
+  kGroupGraph, kGroupAttribute, kGroupVia, kGroupWeight,
+  kGroupKinds, kGroupTypes, kGroupValidOn, kGroupYear,
+};
+// ... declared in their schemas as these HIDDEN columns ...
+#define SAMVERKAN_GROUP_ARG_COLUMNS \
+  "graph HIDDEN, attribute HIDDEN, via HIDDEN, weight HIDDEN, kinds HIDDEN, types HIDDEN, " \
+  "valid_on HIDDEN, year HIDDEN"
+// ... and described by this list for their TvfSpec.
+const std::vector<TvfArg>& GroupArgs();
+
+// What a group measure starts from: the nodes' groups (by `attribute`,
+// default 'sector') and the undirected ties between nodes.
+struct GroupedTies {
+  AnalyticsContext ctx;
+  NodeGroups groups;
+  SimpleGraph ties;
+};
+Result<GroupedTies> OpenGroupedTies(Connection* conn, const TvfArgs& args);
+
 }  // namespace samverkan::sql

@@ -32,16 +32,10 @@
 namespace samverkan::sql {
 namespace {
 
-enum Arg : size_t { kGraph, kAttribute, kVia, kWeight, kKinds, kTypes, kValidOn, kYear };
-
 Result<std::unique_ptr<TvfRows>> RunConductance(Connection* conn, const TvfArgs& args) {
-  SV_ASSIGN_OR_RETURN(AnalyticsContext ctx,
-                      OpenAnalytics(conn, args, kGraph,
-                                    {.weight = kWeight, .kinds = kKinds, .types = kTypes,
-                                     .valid_on = kValidOn, .year = kYear}));
-  SV_ASSIGN_OR_RETURN(NodeGroups groups,
-                      GroupNodes(*ctx.read.view, *ctx.csr, args.Text(kAttribute, "sector")));
-  SV_ASSIGN_OR_RETURN(SimpleGraph g, TieGraph(ctx, args, kVia, Direction::kBoth));
+  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(conn, args));
+  const NodeGroups& groups = t.groups;
+  const SimpleGraph& g = t.ties;
   SV_ASSIGN_OR_RETURN(Conductance c, ConductanceOf(g, groups));
   std::vector<SqlRow> rows;
   for (size_t a = 0; a < groups.names.size(); ++a) {
@@ -53,12 +47,9 @@ Result<std::unique_ptr<TvfRows>> RunConductance(Connection* conn, const TvfArgs&
 
 const TvfSpec kSpec = {
     "kg_conductance",
-    "CREATE TABLE x(group_name, nodes, volume, cut, conductance, graph HIDDEN, "
-    "attribute HIDDEN, via HIDDEN, weight HIDDEN, kinds HIDDEN, types HIDDEN, valid_on HIDDEN, "
-    "year HIDDEN)",
+    "CREATE TABLE x(group_name, nodes, volume, cut, conductance, " SAMVERKAN_GROUP_ARG_COLUMNS ")",
     5,
-    {{"graph", true}, {"attribute", false}, {"via", false}, {"weight", false},
-     {"kinds", false}, {"types", false}, {"valid_on", false}, {"year", false}},
+    GroupArgs(),
     RunConductance,
 };
 

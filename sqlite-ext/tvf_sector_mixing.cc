@@ -53,16 +53,10 @@
 namespace samverkan::sql {
 namespace {
 
-enum Arg : size_t { kGraph, kAttribute, kVia, kWeight, kKinds, kTypes, kValidOn, kYear };
-
 Result<std::unique_ptr<TvfRows>> RunMixing(Connection* conn, const TvfArgs& args) {
-  SV_ASSIGN_OR_RETURN(AnalyticsContext ctx,
-                      OpenAnalytics(conn, args, kGraph,
-                                    {.weight = kWeight, .kinds = kKinds, .types = kTypes,
-                                     .valid_on = kValidOn, .year = kYear}));
-  SV_ASSIGN_OR_RETURN(NodeGroups groups,
-                      GroupNodes(*ctx.read.view, *ctx.csr, args.Text(kAttribute, "sector")));
-  SV_ASSIGN_OR_RETURN(SimpleGraph g, TieGraph(ctx, args, kVia, Direction::kBoth));
+  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(conn, args));
+  const NodeGroups& groups = t.groups;
+  const SimpleGraph& g = t.ties;
   SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(g, groups));
   std::vector<SqlRow> rows;
   for (uint32_t a = 0; a < m.num_groups; ++a) {
@@ -78,11 +72,9 @@ Result<std::unique_ptr<TvfRows>> RunMixing(Connection* conn, const TvfArgs& args
 
 const TvfSpec kSpec = {
     "kg_sector_mixing",
-    "CREATE TABLE x(group_a, group_b, ties, tie_weight, fraction, graph HIDDEN, attribute HIDDEN, "
-    "via HIDDEN, weight HIDDEN, kinds HIDDEN, types HIDDEN, valid_on HIDDEN, year HIDDEN)",
+    "CREATE TABLE x(group_a, group_b, ties, tie_weight, fraction, " SAMVERKAN_GROUP_ARG_COLUMNS ")",
     5,
-    {{"graph", true}, {"attribute", false}, {"via", false}, {"weight", false},
-     {"kinds", false}, {"types", false}, {"valid_on", false}, {"year", false}},
+    GroupArgs(),
     RunMixing,
 };
 
