@@ -37,14 +37,21 @@ template <typename Op>
 auto TransactionImpl::Atomically(Op op) -> decltype(op()) {
   if (Status s = CheckOpen(); !s.ok()) return s;
   batch_.SetSavePoint();
+  const uint32_t batch_count = batch_.GetWriteBatch()->Count();
   const size_t undo_size = undo_.size();
   const Counters counters = counters_;
   const PendingSymbols::Mark symbols = symbols_.mark();
   auto result = op();
-  if (result.ok()) {
+  // Rolling back rebuilds the batch's whole index, so an op that failed
+  // before writing (an unknown node, say) must not: a transaction meeting
+  // many such errors would take quadratic time.
+  const bool wrote = batch_.GetWriteBatch()->Count() != batch_count;
+  if (result.ok() || !wrote) {
     batch_.PopSavePoint().PermitUncheckedError();
   } else {
     batch_.RollbackToSavePoint().PermitUncheckedError();
+  }
+  if (!result.ok()) {
     ForgetResolved();
     UndoTo(undo_size);
     counters_ = counters;
