@@ -125,10 +125,10 @@ Result<std::vector<double>> Betweenness(const SimpleGraph& g, const BetweennessO
   }
 
   const unsigned threads =
-      analytics::ThreadCount(o.threads, static_cast<uint64_t>(sources.size()) * 64);
+      samverkan::ThreadCount(o.threads, static_cast<uint64_t>(sources.size()) * 64);
   std::vector<Brandes> work;
   for (unsigned t = 0; t < threads; ++t) work.emplace_back(n);
-  analytics::ParallelFor(static_cast<uint32_t>(sources.size()), threads,
+  samverkan::ParallelFor(static_cast<uint32_t>(sources.size()), threads,
                          [&](uint32_t b, uint32_t e, unsigned t) {
                            Brandes& w = work[t];
                            for (uint32_t i = b; i < e; ++i) {

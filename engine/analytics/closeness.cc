@@ -18,8 +18,8 @@ Result<std::vector<double>> Closeness(const SimpleGraph& g, const ClosenessOptio
     }
   }
   std::vector<double> closeness(n, 0.0);
-  const unsigned threads = analytics::ThreadCount(o.threads, static_cast<uint64_t>(n) * 64);
-  analytics::ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned) {
+  const unsigned threads = samverkan::ThreadCount(o.threads, static_cast<uint64_t>(n) * 64);
+  samverkan::ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned) {
     std::vector<double> dist(n, -1);
     std::vector<uint32_t> order;
     using Item = std::pair<double, uint32_t>;

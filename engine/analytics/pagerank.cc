@@ -99,7 +99,7 @@ Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& o) {
     inv_out[v] = total > 0 ? 1.0 / total : 0.0;
   }
 
-  const unsigned threads = analytics::ThreadCount(o.threads, csr.num_edges() + n);
+  const unsigned threads = samverkan::ThreadCount(o.threads, csr.num_edges() + n);
   // y[u] = x[u] / W(u), the rank u passes along each unit of out-weight,
   // is read once per arc in random order: most of the time goes to those
   // reads. As float it halves the array the reads miss in the cache (sums
@@ -118,7 +118,7 @@ Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& o) {
     }
     for (uint32_t it = 0; it < o.max_iterations; ++it) {
       const double dangle = o.damping * dangling;
-      analytics::ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned t) {
+      samverkan::ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned t) {
         if (weighted) {
           Pull<true, Y>(csr, dir, y, b, e, &next);
         } else {
@@ -135,7 +135,7 @@ Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& o) {
       x.swap(next);
       // The next round's y and dangling rank, in one pass over the nodes.
       dangling = 0;
-      analytics::ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned t) {
+      samverkan::ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned t) {
         double d = 0;
         for (uint32_t u = b; u < e; ++u) {
           y[u] = static_cast<Y>(x[u] * inv_out[u]);

@@ -5,19 +5,20 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <future>
 #include <set>
-#include <numeric>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <rocksdb/sst_file_writer.h>
 
+#include "storage/bucket_sort.h"
 #include "storage/coding.h"
-#include "storage/inputs.h"
 #include "storage/keys.h"
+#include "util/parallel.h"
 
 namespace samverkan::storage {
+namespace {
+
 // The order of (a, type, b, rank) as three words, plus the entry it sorts:
 // sorting these flat structs is several times faster than sorting indexes
 // with a comparator that chases them into the edge array.
@@ -34,13 +35,13 @@ struct SortKey {
   }
 };
 
-namespace {
+// Edge families are written as several SST files each, so that both cores
+// write: this many distinct edges per file (but two files from 64Ki edges).
+constexpr uint64_t kEdgesPerFile = uint64_t{1} << 21;
 
-using Entries = std::vector<std::pair<std::string, std::string>>;
-
-void SortEntries(Entries* e) {
-  std::sort(e->begin(), e->end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+size_t EdgeFileCount(uint64_t edges) {
+  if (edges < (uint64_t{1} << 16)) return 1;
+  return std::clamp<uint64_t>((edges + kEdgesPerFile - 1) / kEdgesPerFile, 2, 16);
 }
 
 std::string Fixed64(uint64_t v) {
@@ -50,6 +51,106 @@ std::string Fixed64(uint64_t v) {
 }
 
 }  // namespace
+
+// One SST file being written, for one column family.
+class SstSink {
+ public:
+  SstSink(const RocksStore& store, Cf cf, std::string file)
+      : cf_(cf),
+        file_(std::move(file)),
+        // The files are read back soon after (the first CSR build), so they
+        // stay in the page cache.
+        writer_(rocksdb::EnvOptions(), store.db()->GetOptions(store.cf(cf)), store.cf(cf),
+                /*invalidate_page_cache=*/false) {}
+
+  // REQUIRES: keys in strictly increasing order.
+  Status Put(std::string_view key, std::string_view value) {
+    if (count_++ == 0) {
+      SV_RETURN_IF_ERROR(FromRocks(writer_.Open(file_), "cannot create bulk-load file"));
+    }
+    return FromRocks(writer_.Put(key, value), "cannot write bulk-load file");
+  }
+  // Finishes the file; an empty one is not made, and has nothing to ingest.
+  Status Finish() {
+    if (count_ == 0) return Status::OK();
+    return FromRocks(writer_.Finish(), "cannot finish bulk-load file");
+  }
+  bool empty() const { return count_ == 0; }
+  Cf cf() const { return cf_; }
+  const std::string& file() const { return file_; }
+
+ private:
+  Cf cf_;
+  std::string file_;
+  rocksdb::SstFileWriter writer_;
+  uint64_t count_ = 0;
+};
+
+void PendingEdges::Add(const EdgeInput& in, const EdgeEnds& ends, SymbolId type,
+                       std::string_view edge_props) {
+  Edge e{};
+  e.src = ends.src;
+  e.dst = ends.dst;
+  e.type = type;
+  e.rank = in.rank;
+  if (in.weight) {
+    e.flags |= kHasWeight;
+    e.weight = *in.weight;
+  }
+  if (in.validity.from) {
+    e.flags |= kHasFrom;
+    e.valid_from = in.validity.from->days;
+  }
+  if (in.validity.to) {
+    e.flags |= kHasTo;
+    e.valid_to = in.validity.to->days;
+  }
+  e.props_off = props.size();
+  e.props_len = static_cast<uint32_t>(edge_props.size());
+  props += edge_props;
+  e.sources_off = sources.size();
+  e.sources_len = static_cast<uint32_t>(ends.sources.size());
+  sources.insert(sources.end(), ends.sources.begin(), ends.sources.end());
+  edges.push_back(e);
+}
+
+void PendingEdges::Append(PendingEdges&& other) {
+  if (edges.empty()) {
+    *this = std::move(other);
+    return;
+  }
+  const uint64_t props_base = props.size(), sources_base = sources.size();
+  edges.reserve(edges.size() + other.edges.size());
+  for (Edge e : other.edges) {
+    e.props_off += props_base;
+    e.sources_off += sources_base;
+    edges.push_back(e);
+  }
+  props += other.props;
+  sources.insert(sources.end(), other.sources.begin(), other.sources.end());
+  other = PendingEdges();
+}
+
+// A lane adds to edges of its own; only CloseEdgeLanes() touches the loader.
+class BulkLoaderImpl::Lane final : public BulkEdgeLane {
+ public:
+  Lane(BulkLoaderImpl* loader, uint64_t generation) : loader_(loader), generation_(generation) {}
+
+  Status AddEdge(const EdgeInput& input) override {
+    if (loader_->open_lanes_.load(std::memory_order_relaxed) != generation_) {
+      return Status::InvalidArgument("this edge lane has been closed");
+    }
+    return loader_->PrepareEdge(input, &edges_, &types_);
+  }
+  uint64_t edges_added() const override { return edges_.edges.size(); }
+
+ private:
+  friend class BulkLoaderImpl;
+  BulkLoaderImpl* loader_;
+  uint64_t generation_;
+  PendingEdges edges_;
+  TypeCache types_;
+};
 
 BulkLoaderImpl::BulkLoaderImpl(DbImpl* db, std::string label)
     : db_(db),
@@ -69,6 +170,9 @@ void BulkLoaderImpl::End() {
 
 Status BulkLoaderImpl::CheckOpen() const {
   if (finished_) return Status::InvalidArgument("the bulk load has already finished");
+  if (open_lanes_.load() != 0) {
+    return Status::InvalidArgument("edge lanes are open: close them first (CloseEdgeLanes)");
+  }
   return Status::OK();
 }
 
@@ -116,171 +220,170 @@ Result<NodeId> BulkLoaderImpl::AddNode(const NodeInput& input) {
 
 Status BulkLoaderImpl::AddEdge(const EdgeInput& in) {
   SV_RETURN_IF_ERROR(CheckOpen());
+  return PrepareEdge(in, &pending_, &types_);
+}
+
+SymbolId BulkLoaderImpl::EdgeType(std::string_view name, TypeCache* types) {
+  auto it = types->find(absl::string_view(name.data(), name.size()));
+  if (it != types->end()) return it->second;
+  std::lock_guard lock(symbols_mu_);
+  SymbolId id = symbols_.Intern(SymbolSpace::kEdgeType, name);
+  types->emplace(std::string(name), id);
+  return id;
+}
+
+Status BulkLoaderImpl::PrepareEdge(const EdgeInput& in, PendingEdges* to, TypeCache* types) {
   SV_ASSIGN_OR_RETURN(std::string props, CheckEdgeInput(in));
   SV_ASSIGN_OR_RETURN(EdgeEnds ends, ResolveEdgeEnds(in, [this](const NodeRef& ref) {
                         return ResolveNode(ref);
                       }));
-  const std::vector<NodeId>& sources = ends.sources;
-  PendingEdge e{};
-  e.src = ends.src;
-  e.dst = ends.dst;
-  e.type = symbols_.Intern(SymbolSpace::kEdgeType, in.type);
-  e.rank = in.rank;
-  if (in.weight) {
-    e.flags |= kHasWeight;
-    e.weight = *in.weight;
-  }
-  if (in.validity.from) {
-    e.flags |= kHasFrom;
-    e.valid_from = in.validity.from->days;
-  }
-  if (in.validity.to) {
-    e.flags |= kHasTo;
-    e.valid_to = in.validity.to->days;
-  }
-  e.props_off = props_arena_.size();
-  e.props_len = static_cast<uint32_t>(props.size());
-  props_arena_ += props;
-  e.sources_off = sources_arena_.size();
-  e.sources_len = static_cast<uint32_t>(sources.size());
-  sources_arena_.insert(sources_arena_.end(), sources.begin(), sources.end());
-  edges_.push_back(e);
+  to->Add(in, ends, EdgeType(in.type, types), props);
   return Status::OK();
 }
 
-// One SST file being written, for one column family.
-class SstSink {
- public:
-  SstSink(const RocksStore& store, Cf cf, std::string file)
-      : cf_(cf),
-        file_(std::move(file)),
-        writer_(rocksdb::EnvOptions(), store.db()->GetOptions(store.cf(cf)), store.cf(cf)) {}
-
-  // REQUIRES: keys in strictly increasing order.
-  Status Put(std::string_view key, std::string_view value) {
-    if (count_++ == 0) {
-      SV_RETURN_IF_ERROR(FromRocks(writer_.Open(file_), "cannot create bulk-load file"));
-    }
-    return FromRocks(writer_.Put(key, value), "cannot write bulk-load file");
-  }
-  Status PutAll(const Entries& entries) {
-    for (const auto& [k, v] : entries) SV_RETURN_IF_ERROR(Put(k, v));
-    return Status::OK();
-  }
-  // Finishes the file; an empty family has none, and nothing to ingest.
-  Status Finish() {
-    if (count_ == 0) return Status::OK();
-    return FromRocks(writer_.Finish(), "cannot finish bulk-load file");
-  }
-  bool empty() const { return count_ == 0; }
-  Cf cf() const { return cf_; }
-  const std::string& file() const { return file_; }
-
- private:
-  Cf cf_;
-  std::string file_;
-  rocksdb::SstFileWriter writer_;
-  uint64_t count_ = 0;
-};
-
-// Counting sort by a dense node index, then a comparison sort of each
-// node's (small) bucket: several times faster than one big sort. `node_of`
-// gives an entry's node index in [0, nodes).
-template <typename T, typename NodeOf, typename Less = std::less<T>>
-void SortByNodeThenKey(std::vector<T>* entries, size_t nodes, NodeOf node_of, Less less = {}) {
-  std::vector<uint32_t> start(nodes + 1, 0);
-  for (const T& e : *entries) ++start[node_of(e) + 1];
-  for (size_t v = 0; v < nodes; ++v) start[v + 1] += start[v];
-  std::vector<uint32_t> next(start.begin(), start.end() - 1);
-  std::vector<T> sorted(entries->size());
-  for (T& e : *entries) sorted[next[node_of(e)]++] = std::move(e);
-  for (size_t v = 0; v < nodes; ++v) {
-    if (start[v + 1] - start[v] > 1) {
-      std::sort(sorted.begin() + start[v], sorted.begin() + start[v + 1], less);
-    }
-  }
-  entries->swap(sorted);
+std::vector<std::unique_ptr<BulkEdgeLane>> BulkLoaderImpl::OpenEdgeLanes(size_t n) {
+  std::vector<std::unique_ptr<BulkEdgeLane>> lanes;
+  if (!CheckOpen().ok()) return lanes;
+  open_lanes_ = ++lane_generation_;
+  for (size_t i = 0; i < n; ++i) lanes.push_back(std::make_unique<Lane>(this, lane_generation_));
+  return lanes;
 }
 
-// The edges as given, in out-key order (src, type, dst, rank); equal keys
-// stay in the order they were given.
-std::vector<SortKey> BulkLoaderImpl::SortEdges() const {
-  const uint32_t m = static_cast<uint32_t>(edges_.size());
-  std::vector<SortKey> order(m);
-  for (uint32_t i = 0; i < m; ++i) {
-    const PendingEdge& e = edges_[i];
-    order[i] = SortKey::Of(e.src, e.type, e.dst, e.rank, i);
+Status BulkLoaderImpl::CloseEdgeLanes(std::vector<std::unique_ptr<BulkEdgeLane>> lanes) {
+  if (finished_) return Status::InvalidArgument("the bulk load has already finished");
+  const uint64_t generation = open_lanes_.load();
+  if (generation == 0) return Status::InvalidArgument("no edge lanes are open");
+  for (const auto& lane : lanes) {
+    auto* ours = dynamic_cast<Lane*>(lane.get());
+    if (ours == nullptr || ours->loader_ != this || ours->generation_ != generation) {
+      return Status::InvalidArgument("CloseEdgeLanes: a lane that this loader did not open");
+    }
   }
-  SortByNodeThenKey(&order, nodes_.size(),
-                    [&](const SortKey& k) { return k.w0 - first_node_id_; });
-  return order;
+  open_lanes_ = 0;
+  for (auto& lane : lanes) pending_.Append(std::move(static_cast<Lane*>(lane.get())->edges_));
+  return Status::OK();
 }
 
-void BulkLoaderImpl::DedupeEdges() {
-  const uint32_t m = static_cast<uint32_t>(edges_.size());
-  std::vector<SortKey> order = SortEdges();
-  // Equal keys are one edge (an upsert): it keeps the id of its first
-  // AddEdge and the fields of its last, as a transaction would.
-  finals_.clear();
-  std::vector<uint8_t> is_first(m, 0);
-  std::vector<uint32_t> final_of_first(m);
-  out_degree_.assign(nodes_.size(), 0);
-  in_degree_.assign(nodes_.size(), 0);
-  for (uint32_t i = 0; i < m;) {
-    uint32_t j = i + 1;
-    while (j < m && order[j].SameEdge(order[i])) ++j;
-    const PendingEdge& e = edges_[order[j - 1].index];
-    is_first[order[i].index] = 1;
-    final_of_first[order[i].index] = static_cast<uint32_t>(finals_.size());
-    finals_.push_back({e.src, e.dst, e.type, e.rank, 0, e.weight, e.valid_from, e.valid_to,
-                       e.flags, order[j - 1].index});
-    ++out_degree_[e.src - first_node_id_];
-    ++in_degree_[e.dst - first_node_id_];
-    i = j;
+// Sorts the edges as given into out-key order (src, type, dst, rank) and
+// folds equal keys into one edge (an upsert): it keeps the id of its first
+// AddEdge and the fields of its last, as a transaction would.
+void BulkLoaderImpl::DedupeEdges(unsigned threads) {
+  const std::vector<PendingEdges::Edge>& edges = pending_.edges;
+  const auto m = static_cast<uint32_t>(edges.size());
+  const size_t n = nodes_.size();
+  std::vector<SortKey> order;
+  std::vector<uint32_t> start = BucketSort(
+      m, n, threads, [&](uint32_t i) { return edges[i].src - first_node_id_; },
+      [&](uint32_t i) {
+        const auto& e = edges[i];
+        return SortKey::Of(e.src, e.type, e.dst, e.rank, i);
+      },
+      std::less<SortKey>(), &order);
+
+  // Threads take whole nodes (a run of equal keys never spans two), first
+  // counting their distinct edges to know where in finals_ theirs go.
+  threads = std::max(1u, std::min<unsigned>(threads, m == 0 ? 1 : m));
+  std::vector<uint32_t> cut(threads + 1, m);
+  cut[0] = 0;
+  for (unsigned t = 1; t < threads; ++t) {
+    cut[t] = *std::lower_bound(start.begin(), start.end(), uint64_t{m} * t / threads);
   }
-  // Ids follow first appearance: number the first AddEdges in input order.
-  by_id_.clear();
-  by_id_.reserve(finals_.size());
-  for (uint32_t i = 0; i < m; ++i) {
-    if (!is_first[i]) continue;
-    finals_[final_of_first[i]].id = counters_.next_edge_id + by_id_.size();
-    by_id_.push_back(final_of_first[i]);
-  }
+  auto runs = [&](unsigned t, auto&& each) {
+    for (uint32_t i = cut[t]; i < cut[t + 1];) {
+      uint32_t j = i + 1;
+      while (j < cut[t + 1] && order[j].SameEdge(order[i])) ++j;
+      each(i, j);
+      i = j;
+    }
+  };
+  std::vector<uint32_t> base(threads + 1, 0);
+  ParallelFor(threads, threads, [&](uint32_t t, uint32_t, unsigned) {
+    runs(t, [&](uint32_t, uint32_t) { ++base[t + 1]; });
+  });
+  for (unsigned t = 0; t < threads; ++t) base[t + 1] += base[t];
+
+  finals_.resize(base[threads]);
+  out_degree_.assign(n, 0);
+  std::vector<uint32_t> final_of_first(m, UINT32_MAX);
+  ParallelFor(threads, threads, [&](uint32_t t, uint32_t, unsigned) {
+    uint32_t k = base[t];
+    runs(t, [&](uint32_t i, uint32_t j) {
+      const uint32_t last = order[j - 1].index;
+      const auto& e = edges[last];
+      final_of_first[order[i].index] = k;
+      finals_[k++] = {e.src, e.dst, e.type, e.rank, 0, e.weight, e.valid_from, e.valid_to, last,
+                      e.flags};
+      ++out_degree_[e.src - first_node_id_];
+    });
+  });
+  NumberEdges(threads, final_of_first);
+}
+
+// Ids follow first appearance: the first AddEdges of distinct edges are
+// numbered in the order they were given.
+void BulkLoaderImpl::NumberEdges(unsigned threads, const std::vector<uint32_t>& final_of_first) {
+  const auto m = static_cast<uint32_t>(final_of_first.size());
+  threads = std::max(1u, std::min<unsigned>(threads, m == 0 ? 1 : m));
+  std::vector<uint64_t> firsts(threads + 1, 0);
+  ParallelFor(m, threads, [&](uint32_t b, uint32_t e, unsigned t) {
+    for (uint32_t i = b; i < e; ++i) firsts[t + 1] += final_of_first[i] != UINT32_MAX;
+  });
+  for (unsigned t = 0; t < threads; ++t) firsts[t + 1] += firsts[t];
+  by_id_.resize(finals_.size());
+  ParallelFor(m, threads, [&](uint32_t b, uint32_t e, unsigned t) {
+    uint64_t rank = firsts[t];
+    for (uint32_t i = b; i < e; ++i) {
+      const uint32_t f = final_of_first[i];
+      if (f == UINT32_MAX) continue;
+      finals_[f].id = counters_.next_edge_id + rank;
+      by_id_[rank++] = f;
+    }
+  });
+}
+
+// The distinct edges again, in in-key order (dst, type, src, rank): a copy,
+// so that writing the in-family reads memory in order (going through
+// indexes missed the cache on every edge).
+void BulkLoaderImpl::SortIn(unsigned threads) {
+  const size_t n = nodes_.size();
+  std::vector<uint32_t> start = BucketSort(
+      static_cast<uint32_t>(finals_.size()), n, threads,
+      [&](uint32_t i) { return finals_[i].dst - first_node_id_; },
+      [&](uint32_t i) { return finals_[i]; },
+      [](const FinalEdge& a, const FinalEdge& b) {
+        return std::tie(a.type, a.src, a.rank) < std::tie(b.type, b.src, b.rank);
+      },
+      &by_dst_);
+  in_degree_.resize(n);
+  for (size_t v = 0; v < n; ++v) in_degree_[v] = start[v + 1] - start[v];
 }
 
 EdgeHeader BulkLoaderImpl::HeaderOf(const FinalEdge& f) {
   EdgeHeader h;
   h.id = f.id;
-  if (f.flags & kHasWeight) h.weight = f.weight;
-  if (f.flags & kHasFrom) h.validity.from = Date{f.valid_from};
-  if (f.flags & kHasTo) h.validity.to = Date{f.valid_to};
+  if (f.flags & PendingEdges::kHasWeight) h.weight = f.weight;
+  if (f.flags & PendingEdges::kHasFrom) h.validity.from = Date{f.valid_from};
+  if (f.flags & PendingEdges::kHasTo) h.validity.to = Date{f.valid_to};
   return h;
 }
 
-Status BulkLoaderImpl::WriteOut(SstSink& out) const {
+Status BulkLoaderImpl::WriteOut(size_t begin, size_t end, SstSink& out) const {
   std::string key, value;
-  for (const FinalEdge& f : finals_) {
-    const PendingEdge& e = edges_[f.last];
-    std::span<const NodeId> sources(sources_arena_.data() + e.sources_off, e.sources_len);
-    std::string_view props(props_arena_.data() + e.props_off, e.props_len);
+  for (size_t i = begin; i < end; ++i) {
+    const FinalEdge& f = finals_[i];
+    const PendingEdges::Edge& e = pending_.edges[f.last];
     EncodeAdjKeyTo({f.src, f.type, f.dst, f.rank}, &key);
-    EncodeOutValueTo(HeaderOf(f), counters_.next_batch_id, sources, props, &value);
+    EncodeOutValueTo(HeaderOf(f), counters_.next_batch_id, pending_.SourcesOf(e),
+                     pending_.PropsOf(e), &value);
     SV_RETURN_IF_ERROR(out.Put(key, value));
   }
   return Status::OK();
 }
 
-Status BulkLoaderImpl::WriteIn(SstSink& in) const {
-  // Reordered copies of the distinct edges, so that writing reads memory in
-  // order (reading them through indexes missed the cache on every edge).
-  std::vector<FinalEdge> by_dst(finals_);
-  SortByNodeThenKey(
-      &by_dst, nodes_.size(), [&](const FinalEdge& f) { return f.dst - first_node_id_; },
-      [](const FinalEdge& a, const FinalEdge& b) {
-        return std::tie(a.type, a.src, a.rank) < std::tie(b.type, b.src, b.rank);
-      });
+Status BulkLoaderImpl::WriteIn(size_t begin, size_t end, SstSink& in) const {
   std::string key, value;
-  for (const FinalEdge& f : by_dst) {
+  for (size_t i = begin; i < end; ++i) {
+    const FinalEdge& f = by_dst_[i];
     EncodeAdjKeyTo({f.dst, f.type, f.src, f.rank}, &key);
     EncodeInValueTo(HeaderOf(f), &value);
     SV_RETURN_IF_ERROR(in.Put(key, value));
@@ -288,10 +391,10 @@ Status BulkLoaderImpl::WriteIn(SstSink& in) const {
   return Status::OK();
 }
 
-Status BulkLoaderImpl::WriteEdgeIds(SstSink& ids) const {
+Status BulkLoaderImpl::WriteEdgeIds(size_t begin, size_t end, SstSink& ids) const {
   std::string key, value;
-  for (uint32_t i : by_id_) {
-    const FinalEdge& f = finals_[i];
+  for (size_t i = begin; i < end; ++i) {
+    const FinalEdge& f = finals_[by_id_[i]];
     key.clear();
     PutFixed64BE(&key, f.id);
     EncodeAdjKeyTo({f.src, f.type, f.dst, f.rank}, &value);
@@ -312,30 +415,49 @@ Status BulkLoaderImpl::WriteDegrees(SstSink& degree) const {
   return Status::OK();
 }
 
-Status BulkLoaderImpl::WriteNodes(SstSink& nodes, SstSink& dict, SstSink& names,
-                                  SstSink& node_index) const {
-  // Index entries are sorted as views and numbers, not as owned strings:
-  // moving strings about dominated this step.
+Status BulkLoaderImpl::WriteNodeRecords(SstSink& nodes) const {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    SV_RETURN_IF_ERROR(nodes.Put(NodeKey(first_node_id_ + i), EncodeNode(nodes_[i])));
+  }
+  return Status::OK();
+}
+
+// The index entries below are sorted as views and numbers, not as owned
+// strings: moving strings about dominated these steps.
+Status BulkLoaderImpl::WriteDict(SstSink& dict) const {
   std::vector<std::pair<std::string_view, NodeId>> by_key;
-  std::vector<std::pair<std::string, NodeId>> by_name;
-  std::vector<std::tuple<uint8_t, SymbolId, NodeId>> by_symbol;
   by_key.reserve(nodes_.size());
+  for (size_t i = 0; i < nodes_.size(); ++i) by_key.emplace_back(nodes_[i].key, first_node_id_ + i);
+  std::sort(by_key.begin(), by_key.end());
+  for (const auto& [key, id] : by_key) SV_RETURN_IF_ERROR(dict.Put(key, NodeKey(id)));
+  return Status::OK();
+}
+
+Status BulkLoaderImpl::WriteNames(SstSink& names) const {
+  std::vector<std::pair<std::string, NodeId>> by_name;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    SV_ASSIGN_OR_RETURN(std::set<std::string> folded, FoldedNames(nodes_[i]));
+    for (auto& f : folded) {
+      by_name.emplace_back(std::move(const_cast<std::string&>(f)), first_node_id_ + i);
+    }
+  }
+  std::sort(by_name.begin(), by_name.end());
+  for (const auto& [folded, id] : by_name) SV_RETURN_IF_ERROR(names.Put(NameKey(folded, id), ""));
+  return Status::OK();
+}
+
+Status BulkLoaderImpl::WriteNodeIndex(SstSink& node_index) const {
+  std::vector<std::tuple<uint8_t, SymbolId, NodeId>> by_symbol;
   by_symbol.reserve(nodes_.size());
   for (size_t i = 0; i < nodes_.size(); ++i) {
-    const NodeId id = first_node_id_ + i;
     const NodeRecord& rec = nodes_[i];
-    SV_RETURN_IF_ERROR(nodes.Put(NodeKey(id), EncodeNode(rec)));
-    by_key.emplace_back(rec.key, id);
-    SV_ASSIGN_OR_RETURN(std::set<std::string> folded, FoldedNames(rec));
-    for (auto& f : folded) by_name.emplace_back(std::move(const_cast<std::string&>(f)), id);
+    const NodeId id = first_node_id_ + i;
     by_symbol.emplace_back(static_cast<uint8_t>(SymbolSpace::kKind), rec.kind, id);
-    if (rec.sector != 0) by_symbol.emplace_back(static_cast<uint8_t>(SymbolSpace::kSector), rec.sector, id);
+    if (rec.sector != 0) {
+      by_symbol.emplace_back(static_cast<uint8_t>(SymbolSpace::kSector), rec.sector, id);
+    }
   }
-  std::sort(by_key.begin(), by_key.end());
-  std::sort(by_name.begin(), by_name.end());
   std::sort(by_symbol.begin(), by_symbol.end());
-  for (const auto& [key, id] : by_key) SV_RETURN_IF_ERROR(dict.Put(key, NodeKey(id)));
-  for (const auto& [folded, id] : by_name) SV_RETURN_IF_ERROR(names.Put(NameKey(folded, id), ""));
   for (const auto& [space, sym, id] : by_symbol) {
     SV_RETURN_IF_ERROR(
         node_index.Put(NodeIndexKey(static_cast<SymbolSpace>(space), sym, id), ""));
@@ -344,7 +466,7 @@ Status BulkLoaderImpl::WriteNodes(SstSink& nodes, SstSink& dict, SstSink& names,
 }
 
 Status BulkLoaderImpl::WriteMeta(SstSink& meta_sink, const Counters& next) const {
-  Entries entries = {
+  std::vector<std::pair<std::string, std::string>> entries = {
       {std::string(meta::kNextNodeId), Fixed64(next.next_node_id)},
       {std::string(meta::kNextEdgeId), Fixed64(next.next_edge_id)},
       {std::string(meta::kNextBatchId), Fixed64(next.next_batch_id)},
@@ -360,13 +482,15 @@ Status BulkLoaderImpl::WriteMeta(SstSink& meta_sink, const Counters& next) const
   entries.emplace_back(meta::Batch(counters_.next_batch_id),
                        record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   for (auto& kv : symbols_.Entries()) entries.push_back(std::move(kv));
-  SortEntries(&entries);
-  return meta_sink.PutAll(entries);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [k, v] : entries) SV_RETURN_IF_ERROR(meta_sink.Put(k, v));
+  return Status::OK();
 }
 
 Status BulkLoaderImpl::Finish() {
   SV_RETURN_IF_ERROR(CheckOpen());
-  if (edges_.size() >= UINT32_MAX) {
+  if (pending_.edges.size() >= UINT32_MAX) {
     End();
     return Status::NotSupported("a bulk load takes at most 2^32-1 edges; split the file");
   }
@@ -387,50 +511,77 @@ Status BulkLoaderImpl::Finish() {
 Status BulkLoaderImpl::WriteAndIngest(const std::string& dir) {
   const RocksStore& store = db_->store();
   std::vector<std::unique_ptr<SstSink>> sinks;
-  for (int cf = 0; cf < kCfCount; ++cf) {
+  auto sink = [&](Cf cf) -> SstSink& {
     sinks.push_back(std::make_unique<SstSink>(
-        store, static_cast<Cf>(cf), fmt::format("{}/{}.sst", dir, kCfNames[cf])));
+        store, cf, fmt::format("{}/{}-{}.sst", dir, kCfNames[cf], sinks.size())));
+    return *sinks.back();
+  };
+  const size_t parts = EdgeFileCount(pending_.edges.size());
+  // A family's files are made one after the other: Ingest below wants them together.
+  std::vector<SstSink*> out, in, ids;
+  for (auto [cf, files] : {std::pair{kOut, &out}, std::pair{kIn, &in}, std::pair{kEdges, &ids}}) {
+    for (size_t p = 0; p < parts; ++p) files->push_back(&sink(cf));
   }
-  auto sink = [&](Cf cf) -> SstSink& { return *sinks[cf]; };
+  SstSink& nodes = sink(kNodes);
+  SstSink& dict = sink(kDict);
+  SstSink& names = sink(kNames);
+  SstSink& node_index = sink(kNodeIndex);
+  SstSink& degree = sink(kDegree);
+  SstSink& meta = sink(kMeta);
 
-  // Three threads for two cores, so that neither core waits: the nodes with
-  // their indexes, the in-family, and (on this thread) the out-family, edge
-  // ids and degrees; the last two once duplicates are folded.
   Counters next = counters_;
   next.next_node_id = first_node_id_ + nodes_.size();
   next.next_batch_id = counters_.next_batch_id + 1;
-  auto nodes_done = std::async(std::launch::async, [&]() -> Status {
-    return WriteNodes(sink(kNodes), sink(kDict), sink(kNames), sink(kNodeIndex));
+
+  // Every file is a task; the edge families wait for the edges to be sorted
+  // and folded. Folding runs first, as everything after it waits for it.
+  const unsigned threads = ThreadCount(0, pending_.edges.size());
+  TaskGroup group(threads);
+  auto write_parts = [&](const std::vector<SstSink*>& files, size_t count, auto write) {
+    for (size_t p = 0; p < files.size(); ++p) {
+      group.Run([&, p, count, write, file = files[p]] {
+        return (this->*write)(count * p / files.size(), count * (p + 1) / files.size(), *file);
+      });
+    }
+  };
+  group.Run([&] {
+    DedupeEdges(threads);
+    next.next_edge_id = counters_.next_edge_id + finals_.size();
+    group.Run([&] {
+      SortIn(threads);
+      write_parts(in, by_dst_.size(), &BulkLoaderImpl::WriteIn);
+      group.Run([&] { return WriteDegrees(degree); });
+      return Status::OK();
+    });
+    write_parts(out, finals_.size(), &BulkLoaderImpl::WriteOut);
+    write_parts(ids, by_id_.size(), &BulkLoaderImpl::WriteEdgeIds);
+    group.Run([&] { return WriteMeta(meta, next); });
+    return Status::OK();
   });
-  DedupeEdges();
-  next.next_edge_id = counters_.next_edge_id + finals_.size();
-  auto in_done = std::async(std::launch::async, [&] {
-    return WriteIn(sink(kIn));
-  });
-  Status result = WriteOut(sink(kOut));
-  if (result.ok()) result = WriteEdgeIds(sink(kEdges));
-  if (result.ok()) result = WriteDegrees(sink(kDegree));
-  if (result.ok()) result = WriteMeta(sink(kMeta), next);
-  for (auto* task : {&in_done, &nodes_done}) {
-    Status s = task->get();
-    if (result.ok()) result = s;
-  }
-  for (auto& s : sinks) {
-    if (result.ok()) result = s->Finish();
+  group.Run([&] { return WriteNodeRecords(nodes); });
+  group.Run([&] { return WriteNames(names); });
+  group.Run([&] { return WriteDict(dict); });
+  group.Run([&] { return WriteNodeIndex(node_index); });
+  Status result = group.Wait();
+  if (result.ok()) {
+    for (auto& s : sinks) group.Run([&s] { return s->Finish(); });
+    result = group.Wait();
   }
   if (!result.ok()) {
     End();
     return result;
   }
 
+  // One ingest of every family's files: all of the load or none of it.
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (const auto& s : sinks) {
     if (s->empty()) continue;
-    rocksdb::IngestExternalFileArg arg;
-    arg.column_family = store.cf(s->cf());
-    arg.external_files = {s->file()};
-    arg.options.move_files = true;
-    args.push_back(std::move(arg));
+    if (args.empty() || args.back().column_family != store.cf(s->cf())) {
+      args.emplace_back();
+      args.back().column_family = store.cf(s->cf());
+      args.back().options.move_files = true;
+    }
+    args.back().external_files.push_back(s->file());
   }
   // Publish names first, so that no reader meets a record it cannot name.
   symbols_.Publish();

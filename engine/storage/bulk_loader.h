@@ -1,21 +1,57 @@
 // BulkLoaderImpl: collects a load in memory, then writes each column family
-// as one sorted SST file and ingests them all in one atomic step.
+// as sorted SST files and ingests them all in one atomic step.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
-#include <absl/container/flat_hash_map.h>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "samverkan/bulk_load.h"
 #include "storage/db_impl.h"
+#include "storage/inputs.h"
 #include "storage/records.h"
 #include "storage/symbol_table.h"
 
 namespace samverkan::storage {
 
 class SstSink;
-struct SortKey;
+
+// Edges as they were added, before sorting. Properties and sources live in
+// shared arenas so that ten million edges cost ten million small structs,
+// not allocations.
+struct PendingEdges {
+  struct Edge {
+    NodeId src;
+    NodeId dst;
+    SymbolId type;
+    uint32_t rank;
+    double weight;
+    int32_t valid_from;
+    int32_t valid_to;
+    uint32_t props_len;
+    uint32_t sources_len;
+    uint64_t props_off;
+    uint64_t sources_off;
+    uint8_t flags;  // kHasWeight | kHasFrom | kHasTo
+  };
+  static constexpr uint8_t kHasWeight = 1, kHasFrom = 2, kHasTo = 4;
+
+  std::vector<Edge> edges;
+  std::string props;
+  std::vector<NodeId> sources;
+
+  void Add(const EdgeInput& in, const EdgeEnds& ends, SymbolId type, std::string_view props);
+  // Moves `other`'s edges to the end of these.
+  void Append(PendingEdges&& other);
+  std::string_view PropsOf(const Edge& e) const { return {props.data() + e.props_off, e.props_len}; }
+  std::span<const NodeId> SourcesOf(const Edge& e) const {
+    return {sources.data() + e.sources_off, e.sources_len};
+  }
+};
 
 class BulkLoaderImpl final : public BulkLoader {
  public:
@@ -24,29 +60,17 @@ class BulkLoaderImpl final : public BulkLoader {
 
   Result<NodeId> AddNode(const NodeInput& input) override;
   Status AddEdge(const EdgeInput& input) override;
+  std::vector<std::unique_ptr<BulkEdgeLane>> OpenEdgeLanes(size_t n) override;
+  Status CloseEdgeLanes(std::vector<std::unique_ptr<BulkEdgeLane>> lanes) override;
   Status Finish() override;
   std::optional<NodeId> FindKey(std::string_view key) const override;
   uint64_t nodes_added() const override { return nodes_.size(); }
-  uint64_t edges_added() const override { return edges_.size(); }
+  uint64_t edges_added() const override { return pending_.edges.size(); }
 
  private:
-  // One AddEdge call. Properties and sources live in shared arenas so that
-  // ten million edges cost ten million small structs, not allocations.
-  struct PendingEdge {
-    NodeId src;
-    NodeId dst;
-    SymbolId type;
-    uint32_t rank;
-    double weight;
-    int32_t valid_from;
-    int32_t valid_to;
-    uint8_t flags;  // kHasWeight | kHasFrom | kHasTo below
-    uint32_t props_len;
-    uint64_t props_off;
-    uint32_t sources_len;
-    uint64_t sources_off;
-  };
-  static constexpr uint8_t kHasWeight = 1, kHasFrom = 2, kHasTo = 4;
+  class Lane;
+  // Edge types seen by one adder: few, and looked up for every edge.
+  using TypeCache = absl::flat_hash_map<std::string, SymbolId>;
 
   // One distinct edge, after duplicates are folded (DedupeEdges): what its
   // out, in and id entries are written from, in one flat array.
@@ -59,19 +83,27 @@ class BulkLoaderImpl final : public BulkLoader {
     double weight;
     int32_t valid_from;
     int32_t valid_to;
-    uint8_t flags;
     uint32_t last;  // its last AddEdge, whose properties and sources it keeps
+    uint8_t flags;
   };
 
-  // The steps of Finish().
-  std::vector<SortKey> SortEdges() const;
-  void DedupeEdges();
+  // Checks, resolves and adds one edge; shared by AddEdge and the lanes.
+  Status PrepareEdge(const EdgeInput& in, PendingEdges* to, TypeCache* types);
+  SymbolId EdgeType(std::string_view name, TypeCache* types);
+
+  // The steps of Finish(), run as tasks (see WriteAndIngest).
+  void DedupeEdges(unsigned threads);
+  void NumberEdges(unsigned threads, const std::vector<uint32_t>& final_of_first);
+  void SortIn(unsigned threads);
   Status WriteAndIngest(const std::string& dir);
-  Status WriteOut(SstSink& out) const;
-  Status WriteIn(SstSink& in) const;
-  Status WriteEdgeIds(SstSink& ids) const;
+  Status WriteOut(size_t begin, size_t end, SstSink& out) const;
+  Status WriteIn(size_t begin, size_t end, SstSink& in) const;
+  Status WriteEdgeIds(size_t begin, size_t end, SstSink& ids) const;
   Status WriteDegrees(SstSink& degree) const;
-  Status WriteNodes(SstSink& nodes, SstSink& dict, SstSink& names, SstSink& node_index) const;
+  Status WriteNodeRecords(SstSink& nodes) const;
+  Status WriteDict(SstSink& dict) const;
+  Status WriteNames(SstSink& names) const;
+  Status WriteNodeIndex(SstSink& node_index) const;
   Status WriteMeta(SstSink& meta, const Counters& next) const;
   static EdgeHeader HeaderOf(const FinalEdge& f);
 
@@ -82,16 +114,20 @@ class BulkLoaderImpl final : public BulkLoader {
   DbImpl* db_;
   std::string label_;
   PendingSymbols symbols_;
+  std::mutex symbols_mu_;  // lanes intern edge types from their threads
   Counters counters_;
   NodeId first_node_id_;
   std::vector<NodeRecord> nodes_;  // nodes_[id - first_node_id_]
   absl::flat_hash_map<std::string, NodeId> ids_by_key_;
-  std::vector<PendingEdge> edges_;
-  std::string props_arena_;
-  std::vector<NodeId> sources_arena_;
+  PendingEdges pending_;
+  TypeCache types_;
+  // The generation of the open lanes, 0 when none are open.
+  std::atomic<uint64_t> open_lanes_{0};
+  uint64_t lane_generation_ = 0;
   // After DedupeEdges().
   std::vector<FinalEdge> finals_;  // in out-key order
   std::vector<uint32_t> by_id_;    // finals_ indexes in edge-id order
+  std::vector<FinalEdge> by_dst_;  // finals_ in in-key order (SortIn)
   std::vector<uint64_t> out_degree_, in_degree_;  // by node id - first_node_id_
   bool finished_ = false;
 };

@@ -67,6 +67,9 @@ bool IsValidText(std::string_view text) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   auto n = static_cast<utf8proc_ssize_t>(text.size());
   utf8proc_ssize_t pos = 0;
+  // Keys and types are nearly always ASCII: skip it a byte at a time
+  // without decoding (this runs for every edge of a bulk load).
+  while (pos < n && p[pos] != 0 && p[pos] < 0x80) ++pos;
   while (pos < n) {
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t len = utf8proc_iterate(p + pos, n - pos, &cp);

@@ -39,12 +39,32 @@ class BulkSink : public RecordSink {
 
   bool HasNode(std::string_view key) override { return loader_->FindKey(key).has_value(); }
 
+  std::vector<std::unique_ptr<EdgeLane>> OpenEdgeLanes(size_t n) override {
+    std::vector<std::unique_ptr<EdgeLane>> lanes;
+    if (fallback_) return lanes;
+    for (auto& lane : loader_->OpenEdgeLanes(n)) {
+      lanes.push_back(std::make_unique<Lane>(std::move(lane)));
+    }
+    return lanes;
+  }
+  Status CloseEdgeLanes(std::vector<std::unique_ptr<EdgeLane>> lanes) override {
+    std::vector<std::unique_ptr<BulkEdgeLane>> inner;
+    for (auto& lane : lanes) inner.push_back(std::move(static_cast<Lane&>(*lane).inner));
+    return loader_->CloseEdgeLanes(std::move(inner));
+  }
+
   Status Commit() override { return loader_->Finish(); }
   bool needs_fallback() const override { return fallback_; }
   uint64_t nodes() const override { return loader_->nodes_added(); }
   uint64_t edges() const override { return loader_->edges_added(); }
 
  private:
+  struct Lane : EdgeLane {
+    explicit Lane(std::unique_ptr<BulkEdgeLane> l) : inner(std::move(l)) {}
+    Status AddEdge(EdgeInput& edge) override { return inner->AddEdge(edge); }
+    std::unique_ptr<BulkEdgeLane> inner;
+  };
+
   std::unique_ptr<BulkLoader> loader_;
   std::string default_kind_;
   bool fallback_ = false;

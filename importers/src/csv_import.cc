@@ -1,6 +1,9 @@
 // CSV nodes and edges files (Neo4j admin-import headers): see csv_columns.h
 // for the header and docs/formats.md for the whole convention.
+#include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <thread>
 #include <cmath>
 #include <optional>
 
@@ -16,6 +19,20 @@ constexpr uint64_t kProgressEvery = 1 << 16;
 
 std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// Edges files at least this big are read in parts, one per core.
+constexpr size_t kPartBytes = size_t{1} << 20;
+
+// One stretch of the file being read, and where its records go.
+struct Part {
+  Part(std::string_view data, size_t begin, size_t end, uint64_t line, size_t max_problems)
+      : reader(data, begin, line), problems(max_problems), end(end) {}
+  CsvReader reader;
+  Problems problems;
+  size_t end;
+  EdgeLane* lane = nullptr;  // edges go here, or to the sink if null
+  std::vector<CsvField> fields;
+};
+
 class CsvImport {
  public:
   explicit CsvImport(ReadContext& ctx) : ctx_(ctx), reader_(ctx.data) {}
@@ -26,36 +43,118 @@ class CsvImport {
       return;
     }
     if (!ReadHeader()) return;
-    uint64_t records = 0;
-    while (!ctx_.problems->full()) {
-      if (!reader_.Next(fields_)) {
-        if (reader_.error().empty()) break;
-        Report(reader_.Locate(ctx_.file, reader_.error_offset()), reader_.error());
-        continue;
-      }
-      if (fields_.size() == 1 && fields_[0].text.empty() && !fields_[0].quoted) continue;
-      if (fields_.size() != columns_.size()) {
-        Report(At(fields_.back().offset + fields_.back().text.size()),
-               "expected " + std::to_string(columns_.size()) + " fields (as in the header), found " +
-                   std::to_string(fields_.size()));
-        continue;
-      }
-      if (edges_) {
-        EdgeRow();
-      } else {
-        NodeRow();
-      }
-      if (++records % kProgressEvery == 0 && ctx_.progress) {
-        ctx_.progress(reader_.position(), records);
-      }
+    const size_t begin = reader_.position();
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    if (edges_ && threads > 1 && ctx_.data.size() - begin >= kPartBytes) {
+      auto lanes = ctx_.sink->OpenEdgeLanes(std::min<size_t>(threads, 4));
+      if (!lanes.empty()) return ReadInParts(begin, std::move(lanes));
     }
+    Part whole(ctx_.data, begin, ctx_.data.size(), reader_.line(), ctx_.problems->limit());
+    uint64_t records = 0;
+    ReadPart(whole, [&](size_t bytes) {
+      if (++records % kProgressEvery == 0 && ctx_.progress) ctx_.progress(bytes, records);
+    });
+    ctx_.problems->Merge(whole.problems);
     if (ctx_.progress) ctx_.progress(ctx_.data.size(), records);
   }
 
  private:
+  // Reads the records that start in the part (the last may end after it);
+  // `each` gets the bytes read so far after each one.
+  template <typename Each>
+  void ReadPart(Part& p, Each each) {
+    while (!p.problems.full() && p.reader.position() < p.end) {
+      if (!p.reader.Next(p.fields)) {
+        if (p.reader.error().empty()) break;
+        Report(p, p.reader.Locate(ctx_.file, p.reader.error_offset()), p.reader.error());
+        continue;
+      }
+      if (p.fields.size() == 1 && p.fields[0].text.empty() && !p.fields[0].quoted) continue;
+      if (p.fields.size() != columns_.size()) {
+        Report(p, At(p, p.fields.back().offset + p.fields.back().text.size()),
+               "expected " + std::to_string(columns_.size()) + " fields (as in the header), found " +
+                   std::to_string(p.fields.size()));
+        continue;
+      }
+      if (edges_) {
+        EdgeRow(p);
+      } else {
+        NodeRow(p);
+      }
+      each(p.reader.position());
+    }
+  }
+
+  // The edges after the header split at line ends into one part per lane,
+  // each read on a thread of its own. A part's first line is found without
+  // reading what is before it, so the guess may be wrong (a quoted field
+  // with line breaks across the cut): the part before then does not end
+  // exactly there, and the guessed parts from there on are dropped and read
+  // again, in order.
+  void ReadInParts(size_t begin, std::vector<std::unique_ptr<EdgeLane>> lanes) {
+    const std::string_view data = ctx_.data;
+    const size_t n = lanes.size();
+    std::vector<size_t> cut(n + 1, data.size());
+    cut[0] = begin;
+    for (size_t k = 1; k < n; ++k) {
+      size_t guess = std::max(cut[k - 1], begin + (data.size() - begin) / n * k);
+      size_t nl = data.find('\n', guess);
+      cut[k] = nl == std::string_view::npos ? data.size() : nl + 1;
+    }
+    std::vector<std::unique_ptr<Part>> parts(n);
+    std::vector<std::atomic<size_t>> done(n);
+    const uint64_t first_line = reader_.line();
+    auto read = [&](size_t k) {
+      // Lines are counted as the reader counts them: every '\n' is one.
+      uint64_t line = first_line + std::count(data.begin() + begin, data.begin() + cut[k], '\n');
+      parts[k] = std::make_unique<Part>(data, cut[k], cut[k + 1], line, ctx_.problems->limit());
+      parts[k]->lane = lanes[k].get();
+      done[k] = cut[k];
+      uint64_t records = 0;
+      ReadPart(*parts[k], [&](size_t bytes) {
+        if (++records % kProgressEvery != 0) return;
+        done[k] = bytes;
+        if (k == 0 && ctx_.progress) {
+          size_t sum = 0;
+          for (size_t j = 0; j < n; ++j) sum += done[j] - cut[j];
+          ctx_.progress(begin + sum, records * n);
+        }
+      });
+    };
+    std::vector<std::thread> threads;
+    for (size_t k = 1; k < n; ++k) threads.emplace_back(read, k);
+    read(0);
+    for (auto& t : threads) t.join();
+
+    // Keep the parts up to the first that did not end at its cut.
+    size_t kept = 0;
+    while (kept < n) {
+      const Part& p = *parts[kept++];
+      if (p.problems.full() || p.reader.position() != p.end) break;
+    }
+    lanes.resize(kept);
+    for (size_t k = 0; k < kept; ++k) ctx_.problems->Merge(parts[k]->problems);
+    if (Status s = ctx_.sink->CloseEdgeLanes(std::move(lanes)); !s.ok()) {
+      Report({ctx_.file, 0, 0}, s.message());
+      return;
+    }
+    const Part& last = *parts[kept - 1];
+    if (kept < n && !last.problems.full() && !ctx_.problems->full()) {
+      Part rest(data, last.reader.position(), data.size(), last.reader.line(),
+                ctx_.problems->limit() - ctx_.problems->count());
+      ReadPart(rest, [](size_t) {});
+      ctx_.problems->Merge(rest.problems);
+    }
+    if (ctx_.progress) ctx_.progress(data.size(), 0);
+  }
+
+  Location At(const Part& p, size_t offset) const { return p.reader.Locate(ctx_.file, offset); }
   Location At(size_t offset) const { return reader_.Locate(ctx_.file, offset); }
   void Report(const Location& where, std::string_view message) {
     ctx_.problems->Add(where, message);
+  }
+  void Report(Part& p, const Location& where, std::string_view message) {
+    p.problems.Add(where, message);
   }
 
   bool ReadHeader() {
@@ -105,10 +204,10 @@ class CsvImport {
   }
 
   // The typed value of cell i; reports and returns false on a bad one.
-  bool Value(size_t i, std::optional<nlohmann::json>* out) {
-    auto v = ParseCsvValue(fields_[i].text, fields_[i].quoted, columns_[i]);
+  bool Value(Part& p, size_t i, std::optional<nlohmann::json>* out) {
+    auto v = ParseCsvValue(p.fields[i].text, p.fields[i].quoted, columns_[i]);
     if (!v.ok()) {
-      Report(At(fields_[i].offset), ColumnName(i) + ": " + v.status().message());
+      Report(p, At(p, p.fields[i].offset), ColumnName(i) + ": " + v.status().message());
       return false;
     }
     *out = std::move(*v);
@@ -130,17 +229,17 @@ class CsvImport {
   }
 
   // A list of strings from an aliases/sources cell (string[] or json).
-  bool StringList(size_t i, std::vector<std::string>* out) {
+  bool StringList(Part& p, size_t i, std::vector<std::string>* out) {
     std::optional<nlohmann::json> v;
-    if (!Value(i, &v)) return false;
+    if (!Value(p, i, &v)) return false;
     if (!v) return true;
     if (!v->is_array()) {
-      Report(At(fields_[i].offset), ColumnName(i) + ": expected a JSON array of strings");
+      Report(p, At(p, p.fields[i].offset), ColumnName(i) + ": expected a JSON array of strings");
       return false;
     }
     for (const auto& item : *v) {
       if (!item.is_string()) {
-        Report(At(fields_[i].offset), ColumnName(i) + ": expected a JSON array of strings");
+        Report(p, At(p, p.fields[i].offset), ColumnName(i) + ": expected a JSON array of strings");
         return false;
       }
       out->push_back(item.get<std::string>());
@@ -148,12 +247,12 @@ class CsvImport {
     return true;
   }
 
-  bool Date(size_t i, std::optional<samverkan::Date>* out) {
-    std::string_view t = fields_[i].text;
+  bool Date(Part& p, size_t i, std::optional<samverkan::Date>* out) {
+    std::string_view t = p.fields[i].text;
     if (t.empty()) return true;
     auto d = Date::Parse(t);
     if (!d.ok()) {
-      Report(At(fields_[i].offset), ColumnName(i) + ": expected a date (YYYY-MM-DD, YYYY-MM or "
+      Report(p, At(p, p.fields[i].offset), ColumnName(i) + ": expected a date (YYYY-MM-DD, YYYY-MM or "
                                                      "YYYY), found " + Quoted(t));
       return false;
     }
@@ -161,18 +260,18 @@ class CsvImport {
     return true;
   }
 
-  void NodeRow() {
+  void NodeRow(Part& p) {
     NodeInput node;
     nlohmann::json props;  // null (no allocation) until a property is set
     bool ok = true;
     std::vector<std::string> sources;
     for (size_t i = 0; i < columns_.size(); ++i) {
-      std::string_view t = fields_[i].text;
+      std::string_view t = p.fields[i].text;
       switch (columns_[i].role) {
         case CsvRole::kKey: node.key = std::string(t); break;
         case CsvRole::kLabel:
           if (t.find(';') != std::string_view::npos) {
-            Report(At(fields_[i].offset), ":LABEL: expected one label (the node's kind), found " +
+            Report(p, At(p, p.fields[i].offset), ":LABEL: expected one label (the node's kind), found " +
                                               Quoted(t));
             ok = false;
           }
@@ -180,37 +279,37 @@ class CsvImport {
           break;
         case CsvRole::kName: node.name = std::string(t); break;
         case CsvRole::kSector: node.sector = std::string(t); break;
-        case CsvRole::kAliases: ok &= StringList(i, &node.aliases); break;
-        case CsvRole::kSources: ok &= StringList(i, &sources); break;
-        case CsvRole::kProp: ok &= Prop(i, props); break;
+        case CsvRole::kAliases: ok &= StringList(p, i, &node.aliases); break;
+        case CsvRole::kSources: ok &= StringList(p, i, &sources); break;
+        case CsvRole::kProp: ok &= Prop(p, i, props); break;
         default: break;
       }
     }
     if (node.key.empty()) {
-      Report(At(reader_.record_offset()), "missing key (the :ID column is empty)");
+      Report(p, At(p, p.reader.record_offset()), "missing key (the :ID column is empty)");
       return;
     }
     if (!ok) return;
     for (auto& s : sources) node.sources.emplace_back(std::move(s));
     if (!props.empty()) node.props = props.dump();
     if (Status s = ctx_.sink->AddNode(node); !s.ok()) {
-      size_t at = reader_.record_offset();
+      size_t at = p.reader.record_offset();
       if (s.message().find("sector") != std::string::npos) {  // point at the sector cell
         for (size_t i = 0; i < columns_.size(); ++i) {
-          if (columns_[i].role == CsvRole::kSector) at = fields_[i].offset;
+          if (columns_[i].role == CsvRole::kSector) at = p.fields[i].offset;
         }
       }
-      Report(At(at), s.message());
+      Report(p, At(p, at), s.message());
     }
   }
 
-  void EdgeRow() {
+  void EdgeRow(Part& p) {
     EdgeInput edge;
     nlohmann::json props;  // null (no allocation) until a property is set
     bool ok = true;
     std::vector<std::string> sources;
     for (size_t i = 0; i < columns_.size(); ++i) {
-      std::string_view t = fields_[i].text;
+      std::string_view t = p.fields[i].text;
       switch (columns_[i].role) {
         case CsvRole::kStart: edge.src = NodeRef(t); break;
         case CsvRole::kEnd: edge.dst = NodeRef(t); break;
@@ -219,7 +318,7 @@ class CsvImport {
           if (!t.empty()) {
             auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), edge.rank);
             if (ec != std::errc() || end != t.data() + t.size()) {
-              Report(At(fields_[i].offset),
+              Report(p, At(p, p.fields[i].offset),
                      "rank: expected a whole number from 0 to 4294967295, found " + Quoted(t));
               ok = false;
             }
@@ -230,39 +329,40 @@ class CsvImport {
             double w = 0;
             auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), w);
             if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(w)) {
-              Report(At(fields_[i].offset), "weight: expected a number, found " + Quoted(t));
+              Report(p, At(p, p.fields[i].offset), "weight: expected a number, found " + Quoted(t));
               ok = false;
             } else {
               edge.weight = w;
             }
           }
           break;
-        case CsvRole::kValidFrom: ok &= Date(i, &edge.validity.from); break;
-        case CsvRole::kValidTo: ok &= Date(i, &edge.validity.to); break;
-        case CsvRole::kSources: ok &= StringList(i, &sources); break;
-        case CsvRole::kProp: ok &= Prop(i, props); break;
+        case CsvRole::kValidFrom: ok &= Date(p, i, &edge.validity.from); break;
+        case CsvRole::kValidTo: ok &= Date(p, i, &edge.validity.to); break;
+        case CsvRole::kSources: ok &= StringList(p, i, &sources); break;
+        case CsvRole::kProp: ok &= Prop(p, i, props); break;
         default: break;
       }
     }
     for (auto [ref, name] : {std::pair{&edge.src, ":START_ID"}, std::pair{&edge.dst, ":END_ID"}}) {
       if (ref->key.empty()) {
-        Report(At(reader_.record_offset()), std::string("missing ") + name);
+        Report(p, At(p, p.reader.record_offset()), std::string("missing ") + name);
         ok = false;
       }
     }
     if (edge.type.empty()) {
-      Report(At(reader_.record_offset()), "missing :TYPE");
+      Report(p, At(p, p.reader.record_offset()), "missing :TYPE");
       ok = false;
     }
     if (!ok) return;
     for (auto& s : sources) edge.sources.emplace_back(std::move(s));
     if (has_props_ && !props.empty()) edge.props = props.dump();
-    if (Status s = ctx_.sink->AddEdge(edge); !s.ok()) Report(At(reader_.record_offset()), s.message());
+    Status s = p.lane ? p.lane->AddEdge(edge) : ctx_.sink->AddEdge(edge);
+    if (!s.ok()) Report(p, At(p, p.reader.record_offset()), s.message());
   }
 
-  bool Prop(size_t i, nlohmann::json& props) {
+  bool Prop(Part& p, size_t i, nlohmann::json& props) {
     std::optional<nlohmann::json> v;
-    if (!Value(i, &v)) return false;
+    if (!Value(p, i, &v)) return false;
     if (v) props[columns_[i].prop] = std::move(*v);
     return true;
   }

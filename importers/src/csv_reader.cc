@@ -8,6 +8,10 @@ CsvReader::CsvReader(std::string_view data) : data_(data) {
   if (data_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
 }
 
+CsvReader::CsvReader(std::string_view data, size_t begin, uint64_t line)
+    : data_(data), pos_(begin), line_(line), record_line_(line),
+      record_offset_(begin) {}
+
 size_t CsvReader::LineStart(size_t offset) const {
   while (offset > 0 && data_[offset - 1] != '\n') --offset;
   return offset;

@@ -27,6 +27,8 @@ struct CsvField {
 class CsvReader {
  public:
   explicit CsvReader(std::string_view data);
+  // Reads from `begin`, which starts a record on line `line`.
+  CsvReader(std::string_view data, size_t begin, uint64_t line);
 
   // Reads the next record into `fields`. Returns false at the end of the
   // data, or on a syntax error (then error() is non-empty and the reader
@@ -42,8 +44,9 @@ class CsvReader {
   // The line the last record started on, and its byte offset.
   uint64_t record_line() const { return record_line_; }
   size_t record_offset() const { return record_offset_; }
-  // Bytes consumed so far.
+  // Bytes consumed so far, and the line the next record starts on.
   size_t position() const { return pos_; }
+  uint64_t line() const { return line_; }
 
   // The location of a byte offset of the current record (for messages).
   Location Locate(std::string_view file, size_t offset) const {

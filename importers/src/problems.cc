@@ -14,6 +14,13 @@ void Problems::Add(const Location& where, std::string_view message) {
   if (lines_.size() < limit_) lines_.push_back(where.ToString() + ": " + std::string(message));
 }
 
+void Problems::Merge(const Problems& later) {
+  count_ += later.count_;
+  for (const auto& line : later.lines_) {
+    if (lines_.size() < limit_) lines_.push_back(line);
+  }
+}
+
 Status Problems::ToStatus() const {
   if (count_ == 0) return Status::OK();
   // Readers stop at the limit, so there may be more than were counted.

@@ -34,10 +34,14 @@ class Problems {
   // A Status from the engine, e.g. "unknown node 'x'", at `where`.
   void Add(const Location& where, const Status& status) { Add(where, status.message()); }
 
+  // Adds the problems of `later`, found further on in the input.
+  void Merge(const Problems& later);
+
   bool empty() const { return count_ == 0; }
   // True once `limit` problems are listed: readers stop then.
   bool full() const { return count_ >= limit_; }
   size_t count() const { return count_; }
+  size_t limit() const { return limit_; }
 
   // InvalidArgument listing the problems, one per line after a summary line;
   // OK when there are none.

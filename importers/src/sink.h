@@ -18,6 +18,15 @@
 
 namespace samverkan::importers {
 
+// Takes the edges of one part of a file from a thread of its own, while
+// other lanes take the other parts (RecordSink::OpenEdgeLanes).
+class EdgeLane {
+ public:
+  virtual ~EdgeLane() = default;
+  // As RecordSink::AddEdge.
+  virtual Status AddEdge(EdgeInput& edge) = 0;
+};
+
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
@@ -30,6 +39,15 @@ class RecordSink {
   virtual Status AddEdge(EdgeInput& edge) = 0;
   // Whether `key` names a node, in the graph or written by this import.
   virtual bool HasNode(std::string_view key) = 0;
+  // For a reader that reads a big file in parts on several threads: up to
+  // `n` lanes, one per part. None when this sink takes records only in
+  // order (the reader then reads in order).
+  virtual std::vector<std::unique_ptr<EdgeLane>> OpenEdgeLanes(size_t /*n*/) { return {}; }
+  // Adds the edges of `lanes` as if they had come part after part, in the
+  // order given; lanes opened but not given back are dropped.
+  virtual Status CloseEdgeLanes(std::vector<std::unique_ptr<EdgeLane>> /*lanes*/) {
+    return Status::OK();
+  }
   // Makes everything written visible, atomically.
   virtual Status Commit() = 0;
 

@@ -53,12 +53,34 @@ class CitingSink : public RecordSink {
     return inner_.AddEdge(edge);
   }
   bool HasNode(std::string_view key) override { return inner_.HasNode(key); }
+  std::vector<std::unique_ptr<EdgeLane>> OpenEdgeLanes(size_t n) override {
+    std::vector<std::unique_ptr<EdgeLane>> lanes;
+    for (auto& lane : inner_.OpenEdgeLanes(n)) {
+      lanes.push_back(std::make_unique<Lane>(std::move(lane), source_));
+    }
+    return lanes;
+  }
+  Status CloseEdgeLanes(std::vector<std::unique_ptr<EdgeLane>> lanes) override {
+    std::vector<std::unique_ptr<EdgeLane>> inner;
+    for (auto& lane : lanes) inner.push_back(std::move(static_cast<Lane&>(*lane).inner));
+    return inner_.CloseEdgeLanes(std::move(inner));
+  }
   Status Commit() override { return inner_.Commit(); }
   bool needs_fallback() const override { return inner_.needs_fallback(); }
   uint64_t nodes() const override { return inner_.nodes(); }
   uint64_t edges() const override { return inner_.edges(); }
 
  private:
+  struct Lane : EdgeLane {
+    Lane(std::unique_ptr<EdgeLane> l, const std::string& s) : inner(std::move(l)), source(s) {}
+    Status AddEdge(EdgeInput& edge) override {
+      edge.sources.emplace_back(source);
+      return inner->AddEdge(edge);
+    }
+    std::unique_ptr<EdgeLane> inner;
+    const std::string& source;
+  };
+
   RecordSink& inner_;
   std::string source_;
 };

@@ -1,5 +1,6 @@
 // BulkLoader: the graph it writes must equal the one a transaction writes.
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -164,6 +165,116 @@ TEST_F(BulkLoadTest, RandomLoadsMatchTransactions) {
   ASSERT_OK((*txn)->Commit());
   ASSERT_OK((*bulk)->Finish());
   EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+}
+
+// A random load: `nodes` keys (some given twice), `edges` edges between them
+// (some repeated, some with unknown ends).
+Load RandomLoad(int nodes, int edges, uint32_t seed) {
+  std::mt19937 rng(seed);
+  Load load;
+  for (int i = 0; i < nodes * 6 / 5; ++i) {
+    load.nodes.push_back(N("n" + std::to_string(rng() % nodes), i % 3 ? "actor" : "project"));
+  }
+  for (int i = 0; i < edges; ++i) {
+    EdgeInput e = E("n" + std::to_string(rng() % (nodes + nodes / 50)), i % 2 ? "a" : "b",
+                    "n" + std::to_string(rng() % nodes), rng() % 2);
+    if (rng() % 3 == 0) e.weight = rng() % 10;
+    if (rng() % 5 == 0) e.props = R"({"i": )" + std::to_string(i) + "}";
+    load.edges.push_back(e);
+  }
+  return load;
+}
+
+TEST_F(BulkLoadTest, EdgesFromLanesOnThreadsCountInLaneOrder) {
+  const Load load = RandomLoad(300, 3000, 11);
+  auto by_txn = Open("txn");
+  auto by_bulk = Open("bulk");
+  auto txn = by_txn->BeginTransaction();
+  auto bulk = by_bulk->BeginBulkLoad();
+  ASSERT_OK(txn.status());
+  ASSERT_OK(bulk.status());
+  for (const auto& n : load.nodes) {
+    ASSERT_OK((*txn)->PutNode(n).status());
+    ASSERT_OK((*bulk)->AddNode(n).status());
+  }
+  // The first few edges through the loader itself, the rest in three parts.
+  const size_t direct = 100, part = (load.edges.size() - direct) / 3;
+  for (size_t i = 0; i < load.edges.size(); ++i) {
+    auto a = (*txn)->PutEdge(load.edges[i]);
+    if (i < direct) {
+      ASSERT_EQ(a.status().ToString(), (*bulk)->AddEdge(load.edges[i]).ToString());
+    }
+  }
+  auto lanes = (*bulk)->OpenEdgeLanes(3);
+  ASSERT_EQ(lanes.size(), 3u);
+  EXPECT_CODE(kInvalidArgument, (*bulk)->AddEdge(load.edges[0]));
+  EXPECT_CODE(kInvalidArgument, (*bulk)->AddNode(N("x", "actor")).status());
+  EXPECT_CODE(kInvalidArgument, (*bulk)->Finish());
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(3);
+  for (size_t k = 0; k < 3; ++k) {
+    threads.emplace_back([&, k] {
+      size_t end = k == 2 ? load.edges.size() : direct + part * (k + 1);
+      for (size_t i = direct + part * k; i < end; ++i) {
+        Status s = lanes[k]->AddEdge(load.edges[i]);
+        if (!s.ok()) errors[k] += s.ToString() + "\n";
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_NE(errors[0], "");  // unknown ends, as in the transaction
+  // Whichever thread finished first, the lanes count in their order.
+  ASSERT_OK((*bulk)->CloseEdgeLanes(std::move(lanes)));
+  ASSERT_OK((*txn)->Commit());
+  ASSERT_OK((*bulk)->Finish());
+  EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+}
+
+TEST_F(BulkLoadTest, LanesNotGivenBackAreDropped) {
+  auto db = Open("g");
+  auto bulk = db->BeginBulkLoad();
+  ASSERT_OK(bulk.status());
+  ASSERT_OK((*bulk)->AddNode(N("a", "actor")).status());
+  ASSERT_OK((*bulk)->AddNode(N("b", "actor")).status());
+  auto lanes = (*bulk)->OpenEdgeLanes(2);
+  ASSERT_OK(lanes[0]->AddEdge(E("a", "knows", "b")));
+  ASSERT_OK(lanes[1]->AddEdge(E("b", "knows", "a")));
+  EXPECT_EQ(lanes[1]->edges_added(), 1u);
+  std::unique_ptr<BulkEdgeLane> dropped = std::move(lanes[1]);
+  lanes.pop_back();
+  ASSERT_OK((*bulk)->CloseEdgeLanes(std::move(lanes)));
+  EXPECT_CODE(kInvalidArgument, dropped->AddEdge(E("b", "knows", "a")));
+  EXPECT_CODE(kInvalidArgument, (*bulk)->CloseEdgeLanes({}));  // none open
+  ASSERT_OK((*bulk)->Finish());
+  EXPECT_EQ(db->Counts()->edges, 1u);
+  EXPECT_EQ(db->GetDegree(*db->FindKey("a"))->out, 1u);
+  EXPECT_EQ(db->GetDegree(*db->FindKey("b"))->out, 0u);
+}
+
+// From 64Ki edges each edge family is written as several files, on
+// several threads; the graph must not show it.
+TEST_F(BulkLoadTest, ABigLoadWrittenInSeveralFilesMatchesATransaction) {
+  const Load load = RandomLoad(2000, 70000, 5);
+  auto by_txn = Open("txn");
+  auto by_bulk = Open("bulk");
+  auto txn = by_txn->BeginTransaction();
+  auto bulk = by_bulk->BeginBulkLoad();
+  ASSERT_OK(txn.status());
+  ASSERT_OK(bulk.status());
+  for (const auto& n : load.nodes) {
+    ASSERT_OK((*txn)->PutNode(n).status());
+    ASSERT_OK((*bulk)->AddNode(n).status());
+  }
+  for (const auto& e : load.edges) {
+    auto a = (*txn)->PutEdge(e);
+    ASSERT_EQ(a.status().ToString(), (*bulk)->AddEdge(e).ToString());
+  }
+  ASSERT_OK((*txn)->Commit());
+  ASSERT_OK((*bulk)->Finish());
+  EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+  auto report = by_bulk->CheckIntegrity();
+  ASSERT_OK(report.status());
+  EXPECT_TRUE(report->ok()) << Join(report->problems);
 }
 
 TEST_F(BulkLoadTest, NeedsAnEmptyGraph) {

@@ -47,6 +47,90 @@ TEST(Bulk, SameGraphAsATransaction) {
   }
 }
 
+// An edges file of over a megabyte is read in parts, one per core, each
+// into a lane of the loader. `middle` goes in the middle of the edges.
+void WriteBigGraph(const TempDir& dir, const std::string& middle) {
+  const int n = 3000;
+  std::string nodes = ":ID,:LABEL\n";
+  for (int i = 0; i < n; ++i) nodes += "n" + std::to_string(i) + ",actor\n";
+  std::string head = ":START_ID,:END_ID,:TYPE,weight:float,note\n", tail;
+  for (int i = 0; i < 60000; ++i) {
+    std::string& to = i < 30000 ? head : tail;
+    to += "n" + std::to_string(i % n) + ",n" + std::to_string(i * 7 % n) + "," +
+          (i % 3 ? "knows" : "funds") + "," + std::to_string(i % 10) + ",\n";
+  }
+  // The same edge near the start and near the end: one edge, with the
+  // first one's id and the last one's fields.
+  head.insert(head.find('\n') + 1, "n1,n2,knows,1.5,first\n");
+  tail += "n1,n2,knows,2.5,last\n";
+  dir.File("nodes.csv", nodes);
+  dir.File("edges.csv", head + middle + tail);
+}
+
+void ExpectSameGraphEitherWay(const TempDir& dir) {
+  auto bulk_db = OpenDb(dir.Sub("bulk.kg"));
+  auto bulk = Import(*bulk_db, {dir.Sub("nodes.csv"), dir.Sub("edges.csv")}, ImportMode::kBulk);
+  SV_ASSERT_OK(bulk);
+  EXPECT_TRUE(bulk->bulk);
+  auto txn_db = OpenDb(dir.Sub("txn.kg"));
+  SV_ASSERT_OK(Import(*txn_db, {dir.Sub("nodes.csv"), dir.Sub("edges.csv")},
+                      ImportMode::kTransaction));
+  EXPECT_EQ(Dump(*bulk_db, /*with_ids=*/true), Dump(*txn_db, /*with_ids=*/true));
+  auto report = bulk_db->CheckIntegrity();
+  SV_ASSERT_OK(report);
+  EXPECT_TRUE(report->ok()) << report->problems.front();
+}
+
+TEST(Bulk, ABigEdgesFileReadInPartsGivesTheSameGraph) {
+  TempDir dir;
+  WriteBigGraph(dir, "");
+  ExpectSameGraphEitherWay(dir);
+}
+
+TEST(Bulk, AQuotedLineBreakAcrossACutIsReadAsOneField) {
+  // A cell of many lines where the file is cut in two: the second part
+  // starts inside it, is found out and is read again after the first.
+  std::string note;
+  for (int i = 0; i < 50000; ++i) note += "line " + std::to_string(i) + ",\n";
+  TempDir dir;
+  WriteBigGraph(dir, "n5,n6,knows,1,\"" + note + "\"\n");
+  ExpectSameGraphEitherWay(dir);
+  auto db = OpenDb(dir.Sub("bulk.kg"));
+  auto id = db->FindEdge(*db->FindKey("n5"), *db->schema().EdgeType("knows"), *db->FindKey("n6"), 0);
+  SV_ASSERT_OK(id);
+  ASSERT_TRUE(id->has_value());
+  auto e = db->GetEdge(**id);
+  SV_ASSERT_OK(e);
+  // {"note":"..."}, each line break written as \n
+  EXPECT_EQ(e->props.size(), 11 + note.size() + 50000);
+  EXPECT_NE(e->props.find("line 49999,"), std::string::npos);
+}
+
+TEST(Bulk, ProblemsInLaterPartsHaveTheirLinesAndComeInOrder) {
+  TempDir dir;
+  WriteBigGraph(dir, "n1,n2,knows,x,\n");
+  // More problems near the end of the file, in the last part.
+  std::string edges = ReadFile(dir.Sub("edges.csv")) + "n1,nope,knows,1,\nn1,n2,knows,1,\"x\"y\n";
+  dir.File("edges.csv", edges);
+  auto line_of = [&](std::string_view text) {
+    return std::count(edges.begin(), edges.begin() + edges.find(text), '\n') + 1;
+  };
+  const std::string file = dir.Sub("edges.csv");
+  const std::string expected =
+      "3 problems; nothing was imported\n" +
+      file + ":" + std::to_string(line_of("n1,n2,knows,x,")) + ":13: weight: expected a number, found 'x'\n" +
+      file + ":" + std::to_string(line_of("n1,nope")) + ":1: edge n1 -knows-> nope: unknown node 'nope'\n" +
+      file + ":" + std::to_string(line_of("n1,n2,knows,1,\"x\"y")) +
+      ":18: expected ',' or the end of the line after a closing quote";
+  for (auto mode : {ImportMode::kBulk, ImportMode::kTransaction}) {
+    auto db = OpenDb(dir.Sub(mode == ImportMode::kBulk ? "bulk.kg" : "txn.kg"));
+    auto s = Import(*db, {dir.Sub("nodes.csv"), file}, mode);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.status().message(), expected);
+    EXPECT_EQ(db->Counts()->nodes, 0u);
+  }
+}
+
 TEST(Bulk, ChosenForAnEmptyGraphOnly) {
   TempDir dir;
   WriteGraph(dir, 10);

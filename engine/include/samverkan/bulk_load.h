@@ -23,11 +23,22 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <memory>
+#include <vector>
 
 #include "samverkan/result.h"
 #include "samverkan/types.h"
 
 namespace samverkan {
+
+// Takes edges for a BulkLoader from a thread of its own (OpenEdgeLanes).
+class BulkEdgeLane {
+ public:
+  virtual ~BulkEdgeLane() = default;
+  // As BulkLoader::AddEdge.
+  virtual Status AddEdge(const EdgeInput& input) = 0;
+  virtual uint64_t edges_added() const = 0;
+};
 
 class BulkLoader {
  public:
@@ -41,6 +52,21 @@ class BulkLoader {
   virtual Status AddEdge(const EdgeInput& input) = 0;
   // Sorts, writes and ingests. After Finish() (OK or not) the loader is done.
   virtual Status Finish() = 0;
+
+  // Edges from several threads at once: a big file read in parts, each
+  // part on a thread of its own with a lane of its own.
+  //
+  //   auto lanes = load->OpenEdgeLanes(2);
+  //   ... thread i calls lanes[i]->AddEdge() for the edges of part i ...
+  //   SV_RETURN_IF_ERROR(load->CloseEdgeLanes(std::move(lanes)));
+  //
+  // CloseEdgeLanes() adds the lanes' edges as if AddEdge() had been called
+  // for the edges of the first lane given, then of the second, and so on;
+  // lanes opened but not given back are dropped, with their edges. Between
+  // the two calls the loader itself takes no calls (they return
+  // InvalidArgument), and lanes must not be used after the close.
+  virtual std::vector<std::unique_ptr<BulkEdgeLane>> OpenEdgeLanes(size_t n) = 0;
+  virtual Status CloseEdgeLanes(std::vector<std::unique_ptr<BulkEdgeLane>> lanes) = 0;
 
   // The id AddNode() gave `key`, if it was added.
   virtual std::optional<NodeId> FindKey(std::string_view key) const = 0;

@@ -1,0 +1,56 @@
+// Sorting many items whose first sort key is a dense small number (a node
+// index): a counting sort by that number, then a comparison sort of each
+// bucket. For the bulk loader's ten million edges over a million nodes this
+// is several times faster than one std::sort, and it splits between threads.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "util/parallel.h"
+
+namespace samverkan::storage {
+
+// Puts make(i) for every i in [0, n) into *out, ordered by bucket_of(i) (in
+// [0, buckets)) and within a bucket by `less`, which should order the items
+// of a bucket totally (ties end up in no particular order). Returns where each bucket starts in *out (buckets + 1
+// entries). Uses `threads` threads.
+template <typename T, typename BucketOf, typename Make, typename Less>
+std::vector<uint32_t> BucketSort(uint32_t n, size_t buckets, unsigned threads, BucketOf bucket_of,
+                                 Make make, Less less, std::vector<T>* out) {
+  threads = std::max(1u, std::min<unsigned>(threads, n == 0 ? 1 : n));
+  // Each thread counts its slice of [0, n); turning the counts into cursors
+  // gives every thread its own places in each bucket, so the scatter needs
+  // no locks and stays in order of i.
+  std::vector<std::vector<uint32_t>> cursor(threads, std::vector<uint32_t>(buckets, 0));
+  ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned t) {
+    for (uint32_t i = b; i < e; ++i) ++cursor[t][bucket_of(i)];
+  });
+  std::vector<uint32_t> start(buckets + 1, 0);
+  uint32_t at = 0;
+  for (size_t v = 0; v < buckets; ++v) {
+    start[v] = at;
+    for (unsigned t = 0; t < threads; ++t) {
+      uint32_t count = cursor[t][v];
+      cursor[t][v] = at;
+      at += count;
+    }
+  }
+  start[buckets] = at;
+  out->resize(n);
+  ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned t) {
+    std::vector<uint32_t>& next = cursor[t];
+    for (uint32_t i = b; i < e; ++i) (*out)[next[bucket_of(i)]++] = make(i);
+  });
+  ParallelFor(static_cast<uint32_t>(buckets), threads, [&](uint32_t b, uint32_t e, unsigned) {
+    for (uint32_t v = b; v < e; ++v) {
+      if (start[v + 1] - start[v] > 1) {
+        std::sort(out->begin() + start[v], out->begin() + start[v + 1], less);
+      }
+    }
+  });
+  return start;
+}
+
+}  // namespace samverkan::storage
