@@ -303,6 +303,7 @@ void BulkLoaderImpl::DedupeEdges(unsigned threads) {
   for (unsigned t = 0; t < threads; ++t) base[t + 1] += base[t];
 
   finals_.resize(base[threads]);
+  payloads_.resize(base[threads]);
   out_degree_.assign(n, 0);
   std::vector<uint32_t> final_of_first(m, UINT32_MAX);
   ParallelFor(threads, threads, [&](uint32_t t, uint32_t, unsigned) {
@@ -311,8 +312,8 @@ void BulkLoaderImpl::DedupeEdges(unsigned threads) {
       const uint32_t last = order[j - 1].index;
       const auto& e = edges[last];
       final_of_first[order[i].index] = k;
-      finals_[k++] = {e.src, e.dst, e.type, e.rank, 0, e.weight, e.valid_from, e.valid_to, last,
-                      e.flags};
+      payloads_[k] = {pending_.PropsOf(e), pending_.SourcesOf(e)};
+      finals_[k++] = {e.src, e.dst, e.type, e.rank, 0, e.weight, e.valid_from, e.valid_to, e.flags};
       ++out_degree_[e.src - first_node_id_];
     });
   });
@@ -371,10 +372,9 @@ Status BulkLoaderImpl::WriteOut(size_t begin, size_t end, SstSink& out) const {
   std::string key, value;
   for (size_t i = begin; i < end; ++i) {
     const FinalEdge& f = finals_[i];
-    const PendingEdges::Edge& e = pending_.edges[f.last];
     EncodeAdjKeyTo({f.src, f.type, f.dst, f.rank}, &key);
-    EncodeOutValueTo(HeaderOf(f), counters_.next_batch_id, pending_.SourcesOf(e),
-                     pending_.PropsOf(e), &value);
+    EncodeOutValueTo(HeaderOf(f), counters_.next_batch_id, payloads_[i].sources,
+                     payloads_[i].props, &value);
     SV_RETURN_IF_ERROR(out.Put(key, value));
   }
   return Status::OK();

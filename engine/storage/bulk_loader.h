@@ -83,7 +83,6 @@ class BulkLoaderImpl final : public BulkLoader {
     double weight;
     int32_t valid_from;
     int32_t valid_to;
-    uint32_t last;  // its last AddEdge, whose properties and sources it keeps
     uint8_t flags;
   };
 
@@ -126,6 +125,13 @@ class BulkLoaderImpl final : public BulkLoader {
   uint64_t lane_generation_ = 0;
   // After DedupeEdges().
   std::vector<FinalEdge> finals_;  // in out-key order
+  // finals_[i]'s properties and sources, from its last AddEdge: copied
+  // here while folding, so that writing reads them in order.
+  struct Payload {
+    std::string_view props;
+    std::span<const NodeId> sources;
+  };
+  std::vector<Payload> payloads_;
   std::vector<uint32_t> by_id_;    // finals_ indexes in edge-id order
   std::vector<FinalEdge> by_dst_;  // finals_ in in-key order (SortIn)
   std::vector<uint64_t> out_degree_, in_degree_;  // by node id - first_node_id_

@@ -39,30 +39,32 @@ Result<NodeRecord> MakeNodeRecord(const NodeInput& in, const std::optional<NodeR
                                   bool merge, PendingSymbols& symbols, const ResolveFn& resolve) {
   if (in.key.empty()) return Status::InvalidArgument("node key is empty");
   if (!IsValidText(in.key)) return Status::InvalidArgument("node key is not valid UTF-8 text");
-  const std::string what = fmt::format("node '{}'", in.key);
+  // Built only for a message: bulk loads make millions of records.
+  auto what = [&] { return fmt::format("node '{}'", in.key); };
   if (!IsValidText(in.name)) {
-    return Status::InvalidArgument(fmt::format("name of {} is not valid UTF-8 text", what));
+    return Status::InvalidArgument(fmt::format("name of {} is not valid UTF-8 text", what()));
   }
   for (const auto& alias : in.aliases) {
     if (!IsValidText(alias)) {
-      return Status::InvalidArgument(fmt::format("an alias of {} is not valid UTF-8 text", what));
+      return Status::InvalidArgument(fmt::format("an alias of {} is not valid UTF-8 text", what()));
     }
   }
-  SV_ASSIGN_OR_RETURN(std::string props, NormalizeProps(in.props, "properties of " + what));
+  SV_ASSIGN_OR_RETURN(std::string props,
+                      NormalizeProps(in.props, [&] { return "properties of " + what(); }));
   SymbolId sector = 0;
   if (!in.sector.empty()) {
     auto found = symbols.Find(SymbolSpace::kSector, in.sector);
     if (!found) {
       return Status::InvalidArgument(fmt::format(
-          "unknown sector '{}' for {}; the graph's sectors are: {}", in.sector, what,
+          "unknown sector '{}' for {}; the graph's sectors are: {}", in.sector, what(),
           fmt::join(symbols.Names(SymbolSpace::kSector), ", ")));
     }
     sector = *found;
   }
   SV_ASSIGN_OR_RETURN(std::vector<NodeId> sources,
-                      ResolveSources(in.sources, [&] { return what; }, resolve));
+                      ResolveSources(in.sources, what, resolve));
   if (!old && in.kind.empty()) {
-    return Status::InvalidArgument(fmt::format("new {} needs a kind", what));
+    return Status::InvalidArgument(fmt::format("new {} needs a kind", what()));
   }
 
   NodeRecord rec;
@@ -106,7 +108,7 @@ Result<std::string> CheckEdgeInput(const EdgeInput& in) {
                                                in.validity.from->ToString()));
   }
   if (in.props.empty()) return std::string();
-  return NormalizeProps(in.props, "properties of " + what());
+  return NormalizeProps(in.props, [&] { return "properties of " + what(); });
 }
 
 Result<EdgeEnds> ResolveEdgeEnds(const EdgeInput& in, const ResolveFn& resolve) {

@@ -25,18 +25,19 @@ std::string Dump(const nlohmann::json& j) {
 
 }  // namespace
 
-Result<std::string> NormalizeProps(std::string_view text, std::string_view what) {
+Result<std::string> NormalizeProps(std::string_view text,
+                                   const std::function<std::string()>& what) {
   if (text.empty()) return std::string();
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidArgument(
-        fmt::format("invalid JSON in {}: {}", what, StripExceptionTag(e.what())));
+        fmt::format("invalid JSON in {}: {}", what(), StripExceptionTag(e.what())));
   }
   if (!j.is_object()) {
     return Status::InvalidArgument(
-        fmt::format("{} must be a JSON object, not {}", what, j.type_name()));
+        fmt::format("{} must be a JSON object, not {}", what(), j.type_name()));
   }
   return Dump(j);
 }

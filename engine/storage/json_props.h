@@ -1,6 +1,7 @@
 // Validation and merging of JSON property objects.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,9 +11,10 @@
 namespace samverkan::storage {
 
 // Parses `text` as a JSON object and returns it in compact form with keys
-// sorted ("" when the object is empty, the stored form of {}). `what` names
-// the owner in errors: "properties of node 'org:x'".
-Result<std::string> NormalizeProps(std::string_view text, std::string_view what);
+// sorted ("" when the object is empty, the stored form of {}). `what()`
+// names the owner in errors: "properties of node 'org:x'" (called only then).
+Result<std::string> NormalizeProps(std::string_view text,
+                                   const std::function<std::string()>& what);
 
 // Applies `patch` to `base` as an RFC 7386 merge patch. Both are normalised
 // (as returned by NormalizeProps).
