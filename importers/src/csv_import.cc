@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <thread>
 #include <cmath>
 #include <optional>
@@ -48,6 +51,9 @@ class CsvImport {
     if (edges_ && threads > 1 && ctx_.data.size() - begin >= kPartBytes) {
       auto lanes = ctx_.sink->OpenEdgeLanes(std::min<size_t>(threads, 4));
       if (!lanes.empty()) return ReadInParts(begin, std::move(lanes));
+    }
+    if (!edges_ && threads > 1 && ctx_.data.size() - begin >= kPartBytes) {
+      return ReadNodesAhead(begin);
     }
     Part whole(ctx_.data, begin, ctx_.data.size(), reader_.line(), ctx_.problems->limit());
     uint64_t records = 0;
@@ -146,6 +152,89 @@ class CsvImport {
       ctx_.problems->Merge(rest.problems);
     }
     if (ctx_.progress) ctx_.progress(data.size(), 0);
+  }
+
+  // A node record read ahead (ReadNodesAhead).
+  struct NodeAhead {
+    NodeInput node;
+    bool bad = false;  // it has problems: it is read again, in turn, to report them
+    size_t offset = 0;  // where the record starts, on `line`
+    uint64_t line = 0;
+    size_t sector_at = 0;
+    size_t end = 0;  // the bytes read after it
+  };
+
+  // A big nodes file: a second thread reads and parses the records, a few
+  // thousand ahead, while this one gives them to the sink in order (the
+  // sink takes one record at a time). Records with problems are read again
+  // here when their turn comes, so that problems are listed in file order.
+  void ReadNodesAhead(size_t begin) {
+    constexpr size_t kBatch = 4096, kBatchesAhead = 4;
+    std::mutex mu;
+    std::condition_variable changed;
+    std::deque<std::vector<NodeAhead>> ready;
+    bool done = false, stop = false;
+    std::thread ahead([&] {
+      Part p(ctx_.data, begin, ctx_.data.size(), reader_.line(), /*max_problems=*/0);
+      std::vector<NodeAhead> batch;
+      auto hand_over = [&] {
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return ready.size() < kBatchesAhead || stop; });
+        ready.push_back(std::move(batch));
+        batch.clear();
+        changed.notify_all();
+        return !stop;
+      };
+      while (true) {
+        NodeAhead r;
+        const bool got = p.reader.Next(p.fields);
+        r.offset = p.reader.record_offset();
+        r.line = p.reader.record_line();
+        if (!got && p.reader.error().empty()) break;
+        if (got && p.fields.size() == 1 && p.fields[0].text.empty() && !p.fields[0].quoted) continue;
+        r.bad = !got || p.fields.size() != columns_.size() || !ParseNode(p, &r.node);
+        if (!r.bad) r.sector_at = SectorAt(p);
+        r.end = p.reader.position();
+        batch.push_back(std::move(r));
+        if (batch.size() == kBatch && !hand_over()) break;
+      }
+      hand_over();
+      std::lock_guard lock(mu);
+      done = true;
+      changed.notify_all();
+    });
+
+    Problems& problems = *ctx_.problems;
+    uint64_t records = 0;
+    while (!problems.full()) {
+      std::vector<NodeAhead> batch;
+      {
+        std::unique_lock lock(mu);
+        changed.wait(lock, [&] { return !ready.empty() || done; });
+        if (ready.empty()) break;
+        batch = std::move(ready.front());
+        ready.pop_front();
+        changed.notify_all();
+      }
+      for (NodeAhead& r : batch) {
+        if (problems.full()) break;
+        if (r.bad) {
+          Part again(ctx_.data, r.offset, r.offset + 1, r.line, problems.limit() - problems.count());
+          ReadPart(again, [](size_t) {});
+          problems.Merge(again.problems);
+        } else {
+          AddNode(problems, r.node, r.offset, r.line, r.sector_at);
+        }
+        if (++records % kProgressEvery == 0 && ctx_.progress) ctx_.progress(r.end, records);
+      }
+    }
+    {
+      std::lock_guard lock(mu);
+      stop = true;
+      changed.notify_all();
+    }
+    ahead.join();
+    if (ctx_.progress) ctx_.progress(ctx_.data.size(), records);
   }
 
   Location At(const Part& p, size_t offset) const { return p.reader.Locate(ctx_.file, offset); }
@@ -262,6 +351,14 @@ class CsvImport {
 
   void NodeRow(Part& p) {
     NodeInput node;
+    if (!ParseNode(p, &node)) return;
+    AddNode(p.problems, node, p.reader.record_offset(), p.reader.record_line(), SectorAt(p));
+  }
+
+  // The node of the current record; false, with its problems reported, if
+  // it has any.
+  bool ParseNode(Part& p, NodeInput* out) {
+    NodeInput& node = *out;
     nlohmann::json props;  // null (no allocation) until a property is set
     bool ok = true;
     std::vector<std::string> sources;
@@ -287,20 +384,29 @@ class CsvImport {
     }
     if (node.key.empty()) {
       Report(p, At(p, p.reader.record_offset()), "missing key (the :ID column is empty)");
-      return;
+      return false;
     }
-    if (!ok) return;
+    if (!ok) return false;
     for (auto& s : sources) node.sources.emplace_back(std::move(s));
     if (!props.empty()) node.props = props.dump();
-    if (Status s = ctx_.sink->AddNode(node); !s.ok()) {
-      size_t at = p.reader.record_offset();
-      if (s.message().find("sector") != std::string::npos) {  // point at the sector cell
-        for (size_t i = 0; i < columns_.size(); ++i) {
-          if (columns_[i].role == CsvRole::kSector) at = p.fields[i].offset;
-        }
-      }
-      Report(p, At(p, at), s.message());
+    return true;
+  }
+
+  // Where the current record's sector cell is, for errors about it.
+  size_t SectorAt(const Part& p) const {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i].role == CsvRole::kSector) return p.fields[i].offset;
     }
+    return p.reader.record_offset();
+  }
+
+  // Gives the sink a node read from the record at `offset` (on `line`).
+  void AddNode(Problems& problems, NodeInput& node, size_t offset, uint64_t line,
+               size_t sector_at) {
+    Status s = ctx_.sink->AddNode(node);
+    if (s.ok()) return;
+    const size_t at = s.message().find("sector") != std::string::npos ? sector_at : offset;
+    problems.Add(LocateOffset(ctx_.file, ctx_.data, at, offset, line), s.message());
   }
 
   void EdgeRow(Part& p) {
