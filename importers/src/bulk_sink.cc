@@ -22,12 +22,13 @@ class BulkSink : public RecordSink {
 
   Status AddNode(NodeInput& node) override {
     if (fallback_) return Status::OK();
-    if (loader_->FindKey(node.key)) {
-      fallback_ = true;  // a merge: leave it to a transaction
-      return Status::OK();
-    }
     if (node.kind.empty()) node.kind = default_kind_;
-    return loader_->AddNode(node).status();
+    const uint64_t before = loader_->nodes_added();
+    SV_RETURN_IF_ERROR(loader_->AddNode(node).status());
+    // The loader replaced a node added before where a transaction would
+    // merge: leave the whole import to a transaction (this load is dropped).
+    if (loader_->nodes_added() == before) fallback_ = true;
+    return Status::OK();
   }
 
   // The loader resolves endpoint keys itself, and names the edge in errors

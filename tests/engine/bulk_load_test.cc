@@ -309,6 +309,11 @@ TEST_F(BulkLoadTest, BadInputIsRejectedAndAnAbandonedLoadWritesNothing) {
     bad.props = "[1]";
     EXPECT_CODE(kInvalidArgument, (*bulk)->AddNode(bad).status());
     EXPECT_CODE(kInvalidArgument, (*bulk)->AddNode(N("c", "actor", "", "no-such")).status());
+    NodeInput cites_itself = N("d", "source");
+    cites_itself.sources = {NodeRef("d")};
+    EXPECT_EQ((*bulk)->AddNode(cites_itself).status().ToString(),
+              "not found: source of node 'd': unknown node 'd'");
+    EXPECT_EQ((*bulk)->FindKey("d"), std::nullopt);
     // Destroyed without Finish().
   }
   EXPECT_EQ(CountsString(*db), CountsString(*Open("empty")));
