@@ -16,9 +16,9 @@ namespace samverkan::storage {
 // [0, buckets)) and within a bucket by `less`, which should order the items
 // of a bucket totally (ties end up in no particular order). Returns where each bucket starts in *out (buckets + 1
 // entries). Uses `threads` threads.
-template <typename T, typename BucketOf, typename Make, typename Less>
+template <typename Vector, typename BucketOf, typename Make, typename Less>
 std::vector<uint32_t> BucketSort(uint32_t n, size_t buckets, unsigned threads, BucketOf bucket_of,
-                                 Make make, Less less, std::vector<T>* out) {
+                                 Make make, Less less, Vector* out) {
   threads = std::max(1u, std::min<unsigned>(threads, n == 0 ? 1 : n));
   // Each thread counts its slice of [0, n); turning the counts into cursors
   // gives every thread its own places in each bucket, so the scatter needs

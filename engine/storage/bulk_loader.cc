@@ -120,12 +120,13 @@ void PendingEdges::Append(PendingEdges&& other) {
     return;
   }
   const uint64_t props_base = props.size(), sources_base = sources.size();
-  edges.reserve(edges.size() + other.edges.size());
-  for (Edge e : other.edges) {
-    e.props_off += props_base;
-    e.sources_off += sources_base;
-    edges.push_back(e);
+  if (props_base != 0 || sources_base != 0) {
+    for (size_t i = 0; i < other.edges.size(); ++i) {
+      other.edges[i].props_off += props_base;
+      other.edges[i].sources_off += sources_base;
+    }
   }
+  edges.Append(std::move(other.edges));
   props += other.props;
   sources.insert(sources.end(), other.sources.begin(), other.sources.end());
   other = PendingEdges();
@@ -268,7 +269,7 @@ Status BulkLoaderImpl::CloseEdgeLanes(std::vector<std::unique_ptr<BulkEdgeLane>>
 // folds equal keys into one edge (an upsert): it keeps the id of its first
 // AddEdge and the fields of its last, as a transaction would.
 void BulkLoaderImpl::DedupeEdges(unsigned threads) {
-  const std::vector<PendingEdges::Edge>& edges = pending_.edges;
+  const auto& edges = pending_.edges;
   const auto m = static_cast<uint32_t>(edges.size());
   const size_t n = nodes_.size();
   std::vector<SortKey> order;

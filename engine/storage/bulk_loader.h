@@ -11,6 +11,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include "samverkan/bulk_load.h"
+#include "storage/chunked_array.h"
 #include "storage/db_impl.h"
 #include "storage/inputs.h"
 #include "storage/records.h"
@@ -40,7 +41,7 @@ struct PendingEdges {
   };
   static constexpr uint8_t kHasWeight = 1, kHasFrom = 2, kHasTo = 4;
 
-  std::vector<Edge> edges;
+  ChunkedArray<Edge> edges;
   std::string props;
   std::vector<NodeId> sources;
 

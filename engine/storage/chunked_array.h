@@ -1,0 +1,43 @@
+// An array that grows in fixed chunks, for the bulk loader's edges as they
+// are added: appending never moves what is already there (a vector's
+// doubling copied hundreds of megabytes), and appending one whole array to
+// another that ends on a chunk boundary moves chunks, not items.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+
+namespace samverkan::storage {
+
+template <typename T, unsigned kChunkBits = 16>
+class ChunkedArray {
+ public:
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  T& operator[](size_t i) { return chunks_[i >> kChunkBits][i & kMask]; }
+  const T& operator[](size_t i) const { return chunks_[i >> kChunkBits][i & kMask]; }
+
+  void push_back(const T& item) {
+    if ((size_ >> kChunkBits) == chunks_.size()) chunks_.emplace_back(kChunk);
+    (*this)[size_++] = item;
+  }
+
+  // Moves all of `other` onto the end of this one.
+  void Append(ChunkedArray&& other) {
+    if ((size_ & kMask) == 0) {
+      for (auto& chunk : other.chunks_) chunks_.push_back(std::move(chunk));
+      size_ += other.size_;
+    } else {
+      for (size_t i = 0; i < other.size_; ++i) push_back(other[i]);
+    }
+    other = ChunkedArray();
+  }
+
+ private:
+  static constexpr size_t kChunk = size_t{1} << kChunkBits, kMask = kChunk - 1;
+  std::vector<std::vector<T>> chunks_;
+  size_t size_ = 0;
+};
+
+}  // namespace samverkan::storage
