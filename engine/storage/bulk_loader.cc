@@ -234,6 +234,9 @@ SymbolId BulkLoaderImpl::EdgeType(std::string_view name, TypeCache* types) {
 }
 
 Status BulkLoaderImpl::PrepareEdge(const EdgeInput& in, PendingEdges* to, TypeCache* types) {
+  // Looking up a key misses the cache: start on the second end's memory
+  // while the first is looked up, so that the two misses overlap.
+  if (!in.dst.key.empty()) ids_by_key_.prefetch(in.dst.key);
   SV_ASSIGN_OR_RETURN(std::string props, CheckEdgeInput(in));
   SV_ASSIGN_OR_RETURN(EdgeEnds ends, ResolveEdgeEnds(in, [this](const NodeRef& ref) {
                         return ResolveNode(ref);

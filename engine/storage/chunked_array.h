@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <vector>
 
-
 namespace samverkan::storage {
 
 template <typename T, unsigned kChunkBits = 16>

@@ -27,7 +27,7 @@ rocksdb::CompressionType BestCompression() {
 
 // Options per column family. Adjacency and the node index are read by prefix
 // scans, so they get a fixed-length prefix extractor and prefix bloom
-// filters; the point-lookup families get whole-key bloom filters.
+// filters; the families looked up by name or key get whole-key bloom filters.
 rocksdb::ColumnFamilyOptions CfOptions(Cf which, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions o;
   o.compression = BestCompression();
@@ -51,6 +51,13 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf which, const std::shared_ptr<rocksdb::
       break;
     case kNodeIndex:
       o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kNodeIndexPrefixSize));
+      break;
+    case kNodes:
+    case kEdges:
+    case kDegree:
+      // Keyed by dense ids, nearly always of records that exist: a filter
+      // could only answer "maybe" and costs a hash per record written.
+      t.filter_policy.reset();
       break;
     default:
       break;
