@@ -1,7 +1,9 @@
 // FoldName: the folding behind name lookups.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "samverkan/text.h"
 #include "test_util.h"
@@ -57,6 +59,25 @@ TEST(TextFoldTest, UnicodeCaseFolding) {
   EXPECT_EQ(Fold("ÅÄÖ"), "aao");
   EXPECT_EQ(Fold("Straße"), Fold("STRASSE"));
   EXPECT_EQ(Fold("Émile Zola"), "emile zola");
+}
+
+// ASCII names fold through a table, others through utf8proc: both must
+// agree. A soft hyphen (ignored by folding) sends a name the long way.
+TEST(TextFoldTest, AsciiFoldsAsUnicodeDoes) {
+  std::mt19937 rng(3);
+  std::vector<std::string> names = {"", " ", "--", "a-b", "  Mötesplats  ", "x_y (z)"};
+  for (int c = 0; c < 128; ++c) names.push_back(std::string("Ab") + static_cast<char>(c) + "cD");
+  for (int i = 0; i < 2000; ++i) {
+    std::string s;
+    for (size_t k = rng() % 12; k > 0; --k) s += static_cast<char>(rng() % 128);
+    names.push_back(s);
+  }
+  for (const std::string& name : names) {
+    auto fast = FoldName(name);
+    auto slow = FoldName(name + "\u00AD");
+    ASSERT_TRUE(fast.ok() && slow.ok()) << name;
+    EXPECT_EQ(*fast, *slow) << "'" << name << "'";
+  }
 }
 
 TEST(TextFoldTest, InvalidUtf8IsRejected) {
