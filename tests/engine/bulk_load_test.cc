@@ -93,6 +93,29 @@ class BulkLoadTest : public ::testing::Test {
     o.sync_commits = false;
     return MustOpen(dir_.Sub(name), o);
   }
+
+  // Loads `load` into graph "txn" by a transaction and into "bulk" by a
+  // bulk load, edge by edge expecting the same answers, and compares them.
+  void ExpectBulkLoadEqualsTransaction(const Load& load) {
+    auto by_txn = Open("txn");
+    auto by_bulk = Open("bulk");
+    auto txn = by_txn->BeginTransaction();
+    auto bulk = by_bulk->BeginBulkLoad();
+    ASSERT_OK(txn.status());
+    ASSERT_OK(bulk.status());
+    for (const auto& n : load.nodes) {
+      ASSERT_OK((*txn)->PutNode(n).status());
+      ASSERT_OK((*bulk)->AddNode(n).status());
+    }
+    for (const auto& e : load.edges) {
+      auto a = (*txn)->PutEdge(e);
+      ASSERT_EQ(a.status().ToString(), (*bulk)->AddEdge(e).ToString());
+    }
+    ASSERT_OK((*txn)->Commit());
+    ASSERT_OK((*bulk)->Finish());
+    EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+  }
+
   TempDir dir_;
 };
 
@@ -147,24 +170,7 @@ TEST_F(BulkLoadTest, RandomLoadsMatchTransactions) {
     load.edges.push_back(e);
   }
   // Keys never added are skipped by both paths alike.
-  auto by_txn = Open("txn");
-  auto by_bulk = Open("bulk");
-  auto txn = by_txn->BeginTransaction();
-  auto bulk = by_bulk->BeginBulkLoad();
-  ASSERT_OK(txn.status());
-  ASSERT_OK(bulk.status());
-  for (const auto& n : load.nodes) {
-    ASSERT_OK((*txn)->PutNode(n).status());
-    ASSERT_OK((*bulk)->AddNode(n).status());
-  }
-  for (const auto& e : load.edges) {
-    auto a = (*txn)->PutEdge(e);
-    Status b = (*bulk)->AddEdge(e);
-    ASSERT_EQ(a.status().ToString(), b.ToString());
-  }
-  ASSERT_OK((*txn)->Commit());
-  ASSERT_OK((*bulk)->Finish());
-  EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+  ExpectBulkLoadEqualsTransaction(load);
 }
 
 // A random load: `nodes` keys (some given twice), `edges` edges between them
@@ -254,24 +260,8 @@ TEST_F(BulkLoadTest, LanesNotGivenBackAreDropped) {
 // From 64Ki edges each edge family is written as several files, on
 // several threads; the graph must not show it.
 TEST_F(BulkLoadTest, ABigLoadWrittenInSeveralFilesMatchesATransaction) {
-  const Load load = RandomLoad(2000, 70000, 5);
-  auto by_txn = Open("txn");
+  ExpectBulkLoadEqualsTransaction(RandomLoad(2000, 70000, 5));
   auto by_bulk = Open("bulk");
-  auto txn = by_txn->BeginTransaction();
-  auto bulk = by_bulk->BeginBulkLoad();
-  ASSERT_OK(txn.status());
-  ASSERT_OK(bulk.status());
-  for (const auto& n : load.nodes) {
-    ASSERT_OK((*txn)->PutNode(n).status());
-    ASSERT_OK((*bulk)->AddNode(n).status());
-  }
-  for (const auto& e : load.edges) {
-    auto a = (*txn)->PutEdge(e);
-    ASSERT_EQ(a.status().ToString(), (*bulk)->AddEdge(e).ToString());
-  }
-  ASSERT_OK((*txn)->Commit());
-  ASSERT_OK((*bulk)->Finish());
-  EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
   auto report = by_bulk->CheckIntegrity();
   ASSERT_OK(report.status());
   EXPECT_TRUE(report->ok()) << Join(report->problems);
