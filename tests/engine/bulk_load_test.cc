@@ -94,26 +94,43 @@ class BulkLoadTest : public ::testing::Test {
     return MustOpen(dir_.Sub(name), o);
   }
 
-  // Loads `load` into graph "txn" by a transaction and into "bulk" by a
-  // bulk load, edge by edge expecting the same answers, and compares them.
-  void ExpectBulkLoadEqualsTransaction(const Load& load) {
-    auto by_txn = Open("txn");
-    auto by_bulk = Open("bulk");
-    auto txn = by_txn->BeginTransaction();
-    auto bulk = by_bulk->BeginBulkLoad();
+  // Graph "txn" being loaded by a transaction and "bulk" by a bulk load,
+  // both with the nodes of a load added.
+  struct Both {
+    std::unique_ptr<Db> by_txn, by_bulk;
+    std::unique_ptr<Transaction> txn;
+    std::unique_ptr<BulkLoader> bulk;
+  };
+  void BeginBoth(const Load& load, Both* both) {
+    both->by_txn = Open("txn");
+    both->by_bulk = Open("bulk");
+    auto txn = both->by_txn->BeginTransaction();
+    auto bulk = both->by_bulk->BeginBulkLoad();
     ASSERT_OK(txn.status());
     ASSERT_OK(bulk.status());
+    both->txn = std::move(*txn);
+    both->bulk = std::move(*bulk);
     for (const auto& n : load.nodes) {
-      ASSERT_OK((*txn)->PutNode(n).status());
-      ASSERT_OK((*bulk)->AddNode(n).status());
+      ASSERT_OK(both->txn->PutNode(n).status());
+      ASSERT_OK(both->bulk->AddNode(n).status());
     }
+  }
+  // Commits both and expects the same graph.
+  void ExpectSameGraphs(Both& both) {
+    ASSERT_OK(both.txn->Commit());
+    ASSERT_OK(both.bulk->Finish());
+    EXPECT_EQ(Dump(*both.by_bulk), Dump(*both.by_txn));
+  }
+
+  // Loads `load` both ways, edge by edge expecting the same answers.
+  void ExpectBulkLoadEqualsTransaction(const Load& load) {
+    Both both;
+    ASSERT_NO_FATAL_FAILURE(BeginBoth(load, &both));
     for (const auto& e : load.edges) {
-      auto a = (*txn)->PutEdge(e);
-      ASSERT_EQ(a.status().ToString(), (*bulk)->AddEdge(e).ToString());
+      auto a = both.txn->PutEdge(e);
+      ASSERT_EQ(a.status().ToString(), both.bulk->AddEdge(e).ToString());
     }
-    ASSERT_OK((*txn)->Commit());
-    ASSERT_OK((*bulk)->Finish());
-    EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+    ExpectSameGraphs(both);
   }
 
   TempDir dir_;
@@ -193,29 +210,23 @@ Load RandomLoad(int nodes, int edges, uint32_t seed) {
 
 TEST_F(BulkLoadTest, EdgesFromLanesOnThreadsCountInLaneOrder) {
   const Load load = RandomLoad(300, 3000, 11);
-  auto by_txn = Open("txn");
-  auto by_bulk = Open("bulk");
-  auto txn = by_txn->BeginTransaction();
-  auto bulk = by_bulk->BeginBulkLoad();
-  ASSERT_OK(txn.status());
-  ASSERT_OK(bulk.status());
-  for (const auto& n : load.nodes) {
-    ASSERT_OK((*txn)->PutNode(n).status());
-    ASSERT_OK((*bulk)->AddNode(n).status());
-  }
+  Both both;
+  ASSERT_NO_FATAL_FAILURE(BeginBoth(load, &both));
+  auto& txn = both.txn;
+  auto& bulk = both.bulk;
   // The first few edges through the loader itself, the rest in three parts.
   const size_t direct = 100, part = (load.edges.size() - direct) / 3;
   for (size_t i = 0; i < load.edges.size(); ++i) {
-    auto a = (*txn)->PutEdge(load.edges[i]);
+    auto a = txn->PutEdge(load.edges[i]);
     if (i < direct) {
-      ASSERT_EQ(a.status().ToString(), (*bulk)->AddEdge(load.edges[i]).ToString());
+      ASSERT_EQ(a.status().ToString(), bulk->AddEdge(load.edges[i]).ToString());
     }
   }
-  auto lanes = (*bulk)->OpenEdgeLanes(3);
+  auto lanes = bulk->OpenEdgeLanes(3);
   ASSERT_EQ(lanes.size(), 3u);
-  EXPECT_CODE(kInvalidArgument, (*bulk)->AddEdge(load.edges[0]));
-  EXPECT_CODE(kInvalidArgument, (*bulk)->AddNode(N("x", "actor")).status());
-  EXPECT_CODE(kInvalidArgument, (*bulk)->Finish());
+  EXPECT_CODE(kInvalidArgument, bulk->AddEdge(load.edges[0]));
+  EXPECT_CODE(kInvalidArgument, bulk->AddNode(N("x", "actor")).status());
+  EXPECT_CODE(kInvalidArgument, bulk->Finish());
   std::vector<std::thread> threads;
   std::vector<std::string> errors(3);
   for (size_t k = 0; k < 3; ++k) {
@@ -230,10 +241,8 @@ TEST_F(BulkLoadTest, EdgesFromLanesOnThreadsCountInLaneOrder) {
   for (auto& t : threads) t.join();
   EXPECT_NE(errors[0], "");  // unknown ends, as in the transaction
   // Whichever thread finished first, the lanes count in their order.
-  ASSERT_OK((*bulk)->CloseEdgeLanes(std::move(lanes)));
-  ASSERT_OK((*txn)->Commit());
-  ASSERT_OK((*bulk)->Finish());
-  EXPECT_EQ(Dump(*by_bulk), Dump(*by_txn));
+  ASSERT_OK(bulk->CloseEdgeLanes(std::move(lanes)));
+  ExpectSameGraphs(both);
 }
 
 TEST_F(BulkLoadTest, LanesNotGivenBackAreDropped) {
