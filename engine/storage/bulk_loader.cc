@@ -19,19 +19,21 @@
 namespace samverkan::storage {
 namespace {
 
-// The order of (a, type, b, rank) as three words, plus the entry it sorts:
-// sorting these flat structs is several times faster than sorting indexes
-// with a comparator that chases them into the edge array.
+// The order of (a, type, b, rank) as two words, plus the entry it sorts
+// (a and b are node offsets): sorting these flat structs is several times
+// faster than sorting indexes with a comparator that chases them into the
+// edge array.
 struct SortKey {
-  uint64_t w0, w1, w2;
+  uint64_t w0, w1;
   uint32_t index;
 
-  static SortKey Of(NodeId a, SymbolId type, NodeId b, uint32_t rank, uint32_t index) {
-    return {a, (uint64_t{type} << 32) | (b >> 32), (b << 32) | rank, index};
+  static SortKey Of(uint32_t a, SymbolId type, uint32_t b, uint32_t rank, uint32_t index) {
+    return {(uint64_t{a} << 32) | type, (uint64_t{b} << 32) | rank, index};
   }
-  bool SameEdge(const SortKey& o) const { return w0 == o.w0 && w1 == o.w1 && w2 == o.w2; }
+  uint32_t a() const { return static_cast<uint32_t>(w0 >> 32); }
+  bool SameEdge(const SortKey& o) const { return w0 == o.w0 && w1 == o.w1; }
   bool operator<(const SortKey& o) const {
-    return std::tie(w0, w1, w2, index) < std::tie(o.w0, o.w1, o.w2, o.index);
+    return std::tie(w0, w1, index) < std::tie(o.w0, o.w1, o.index);
   }
 };
 
@@ -221,7 +223,9 @@ Result<NodeId> BulkLoaderImpl::AddNode(const NodeInput& input) {
 
 Status BulkLoaderImpl::AddEdge(const EdgeInput& in) {
   SV_RETURN_IF_ERROR(CheckOpen());
-  return PrepareEdge(in, &pending_, &types_);
+  SV_RETURN_IF_ERROR(PrepareEdge(in, &pending_, &types_));
+  ++edges_added_;
+  return Status::OK();
 }
 
 SymbolId BulkLoaderImpl::EdgeType(std::string_view name, TypeCache* types) {
@@ -264,7 +268,10 @@ Status BulkLoaderImpl::CloseEdgeLanes(std::vector<std::unique_ptr<BulkEdgeLane>>
     }
   }
   open_lanes_ = 0;
-  for (auto& lane : lanes) pending_.Append(std::move(static_cast<Lane*>(lane.get())->edges_));
+  for (auto& lane : lanes) {
+    edges_added_ += lane->edges_added();
+    pending_.Append(std::move(static_cast<Lane*>(lane.get())->edges_));
+  }
   return Status::OK();
 }
 
@@ -280,7 +287,8 @@ void BulkLoaderImpl::DedupeEdges(unsigned threads) {
       m, n, threads, [&](uint32_t i) { return edges[i].src - first_node_id_; },
       [&](uint32_t i) {
         const auto& e = edges[i];
-        return SortKey::Of(e.src, e.type, e.dst, e.rank, i);
+        return SortKey::Of(static_cast<uint32_t>(e.src - first_node_id_), e.type,
+                           static_cast<uint32_t>(e.dst - first_node_id_), e.rank, i);
       },
       std::less<SortKey>(), &order);
 
@@ -307,7 +315,9 @@ void BulkLoaderImpl::DedupeEdges(unsigned threads) {
   for (unsigned t = 0; t < threads; ++t) base[t + 1] += base[t];
 
   finals_.resize(base[threads]);
-  payloads_.resize(base[threads]);
+  // Edges without properties or sources (most big loads) need no payloads.
+  const bool payloads = !pending_.props.empty() || !pending_.sources.empty();
+  if (payloads) payloads_.resize(base[threads]);
   out_degree_.assign(n, 0);
   std::vector<uint32_t> final_of_first(m, UINT32_MAX);
   ParallelFor(threads, threads, [&](uint32_t t, uint32_t, unsigned) {
@@ -316,12 +326,16 @@ void BulkLoaderImpl::DedupeEdges(unsigned threads) {
       const uint32_t last = order[j - 1].index;
       const auto& e = edges[last];
       final_of_first[order[i].index] = k;
-      payloads_[k] = {pending_.PropsOf(e), pending_.SourcesOf(e)};
-      finals_[k++] = {e.src, e.dst, e.type, e.rank, 0, e.weight, e.valid_from, e.valid_to, e.flags};
-      ++out_degree_[e.src - first_node_id_];
+      if (payloads) payloads_[k] = {pending_.PropsOf(e), pending_.SourcesOf(e)};
+      const SortKey& key = order[i];
+      finals_[k++] = {e.weight, key.a(), static_cast<uint32_t>(key.w1 >> 32), e.type, e.rank, 0,
+                      e.valid_from, e.valid_to, e.flags};
+      ++out_degree_[key.a()];
     });
   });
   NumberEdges(threads, final_of_first);
+  // What is left of the edges as given is in finals_ and the arenas.
+  pending_.edges = {};
 }
 
 // Ids follow first appearance: the first AddEdges of distinct edges are
@@ -340,7 +354,7 @@ void BulkLoaderImpl::NumberEdges(unsigned threads, const std::vector<uint32_t>& 
     for (uint32_t i = b; i < e; ++i) {
       const uint32_t f = final_of_first[i];
       if (f == UINT32_MAX) continue;
-      finals_[f].id = counters_.next_edge_id + rank;
+      finals_[f].id = static_cast<uint32_t>(rank);
       by_id_[rank++] = f;
     }
   });
@@ -353,7 +367,7 @@ void BulkLoaderImpl::SortIn(unsigned threads) {
   const size_t n = nodes_.size();
   std::vector<uint32_t> start = BucketSort(
       static_cast<uint32_t>(finals_.size()), n, threads,
-      [&](uint32_t i) { return finals_[i].dst - first_node_id_; },
+      [&](uint32_t i) { return finals_[i].dst; },
       [&](uint32_t i) { return finals_[i]; },
       [](const FinalEdge& a, const FinalEdge& b) {
         return std::tie(a.type, a.src, a.rank) < std::tie(b.type, b.src, b.rank);
@@ -363,9 +377,9 @@ void BulkLoaderImpl::SortIn(unsigned threads) {
   for (size_t v = 0; v < n; ++v) in_degree_[v] = start[v + 1] - start[v];
 }
 
-EdgeHeader BulkLoaderImpl::HeaderOf(const FinalEdge& f) {
+EdgeHeader BulkLoaderImpl::HeaderOf(const FinalEdge& f) const {
   EdgeHeader h;
-  h.id = f.id;
+  h.id = counters_.next_edge_id + f.id;
   if (f.flags & PendingEdges::kHasWeight) h.weight = f.weight;
   if (f.flags & PendingEdges::kHasFrom) h.validity.from = Date{f.valid_from};
   if (f.flags & PendingEdges::kHasTo) h.validity.to = Date{f.valid_to};
@@ -376,9 +390,9 @@ Status BulkLoaderImpl::WriteOut(size_t begin, size_t end, SstSink& out) const {
   std::string key, value;
   for (size_t i = begin; i < end; ++i) {
     const FinalEdge& f = finals_[i];
-    EncodeAdjKeyTo({f.src, f.type, f.dst, f.rank}, &key);
-    EncodeOutValueTo(HeaderOf(f), counters_.next_batch_id, payloads_[i].sources,
-                     payloads_[i].props, &value);
+    EncodeAdjKeyTo({Node(f.src), f.type, Node(f.dst), f.rank}, &key);
+    const Payload payload = payloads_.empty() ? Payload{} : payloads_[i];
+    EncodeOutValueTo(HeaderOf(f), counters_.next_batch_id, payload.sources, payload.props, &value);
     SV_RETURN_IF_ERROR(out.Put(key, value));
   }
   return Status::OK();
@@ -388,7 +402,7 @@ Status BulkLoaderImpl::WriteIn(size_t begin, size_t end, SstSink& in) const {
   std::string key, value;
   for (size_t i = begin; i < end; ++i) {
     const FinalEdge& f = by_dst_[i];
-    EncodeAdjKeyTo({f.dst, f.type, f.src, f.rank}, &key);
+    EncodeAdjKeyTo({Node(f.dst), f.type, Node(f.src), f.rank}, &key);
     EncodeInValueTo(HeaderOf(f), &value);
     SV_RETURN_IF_ERROR(in.Put(key, value));
   }
@@ -400,8 +414,8 @@ Status BulkLoaderImpl::WriteEdgeIds(size_t begin, size_t end, SstSink& ids) cons
   for (size_t i = begin; i < end; ++i) {
     const FinalEdge& f = finals_[by_id_[i]];
     key.clear();
-    PutFixed64BE(&key, f.id);
-    EncodeAdjKeyTo({f.src, f.type, f.dst, f.rank}, &value);
+    PutFixed64BE(&key, counters_.next_edge_id + f.id);
+    EncodeAdjKeyTo({Node(f.src), f.type, Node(f.dst), f.rank}, &value);
     SV_RETURN_IF_ERROR(ids.Put(key, value));
   }
   return Status::OK();
@@ -494,9 +508,10 @@ Status BulkLoaderImpl::WriteMeta(SstSink& meta_sink, const Counters& next) const
 
 Status BulkLoaderImpl::Finish() {
   SV_RETURN_IF_ERROR(CheckOpen());
-  if (pending_.edges.size() >= UINT32_MAX) {
+  if (pending_.edges.size() >= UINT32_MAX || nodes_.size() >= UINT32_MAX) {
     End();
-    return Status::NotSupported("a bulk load takes at most 2^32-1 edges; split the file");
+    return Status::NotSupported(
+        "a bulk load takes at most 2^32-1 nodes and as many edges; split the file");
   }
   const RocksStore& store = db_->store();
   const std::string dir = fmt::format("{}/bulk-load-{}", store.path(), getpid());

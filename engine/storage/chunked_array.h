@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace samverkan::storage {
@@ -18,7 +19,8 @@ class ChunkedArray {
   const T& operator[](size_t i) const { return chunks_[i >> kChunkBits][i & kMask]; }
 
   void push_back(const T& item) {
-    if ((size_ >> kChunkBits) == chunks_.size()) chunks_.emplace_back(kChunk);
+    // Items are written before they are read: no need to zero a chunk.
+    if ((size_ >> kChunkBits) == chunks_.size()) chunks_.emplace_back(new T[kChunk]);
     (*this)[size_++] = item;
   }
 
@@ -35,7 +37,7 @@ class ChunkedArray {
 
  private:
   static constexpr size_t kChunk = size_t{1} << kChunkBits, kMask = kChunk - 1;
-  std::vector<std::vector<T>> chunks_;
+  std::vector<std::unique_ptr<T[]>> chunks_;
   size_t size_ = 0;
 };
 
