@@ -56,6 +56,9 @@ def generate(size, data_dir, generator):
 
 
 def timed(cmd, **kwargs):
+    # Each run starts with no dirty pages left by the one before (a 10M-edge
+    # SQLite file is ~1 GB): otherwise their write-back lands in the next run.
+    os.sync()
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kwargs)
     return time.perf_counter() - start
