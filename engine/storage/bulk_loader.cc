@@ -88,11 +88,11 @@ class SstSink {
   uint64_t count_ = 0;
 };
 
-void PendingEdges::Add(const EdgeInput& in, const EdgeEnds& ends, SymbolId type,
-                       std::string_view edge_props) {
+void PendingEdges::Add(const EdgeInput& in, const EdgeEnds& ends, NodeId first_node,
+                       SymbolId type, std::string_view edge_props) {
   Edge e{};
-  e.src = ends.src;
-  e.dst = ends.dst;
+  e.src = static_cast<uint32_t>(ends.src - first_node);
+  e.dst = static_cast<uint32_t>(ends.dst - first_node);
   e.type = type;
   e.rank = in.rank;
   if (in.weight) {
@@ -107,12 +107,14 @@ void PendingEdges::Add(const EdgeInput& in, const EdgeEnds& ends, SymbolId type,
     e.flags |= kHasTo;
     e.valid_to = in.validity.to->days;
   }
-  e.props_off = props.size();
-  e.props_len = static_cast<uint32_t>(edge_props.size());
-  props += edge_props;
-  e.sources_off = sources.size();
-  e.sources_len = static_cast<uint32_t>(ends.sources.size());
-  sources.insert(sources.end(), ends.sources.begin(), ends.sources.end());
+  e.extra = kNoExtra;
+  if (!edge_props.empty() || !ends.sources.empty()) {
+    e.extra = static_cast<uint32_t>(extras.size());
+    extras.push_back({props.size(), sources.size(), static_cast<uint32_t>(edge_props.size()),
+                      static_cast<uint32_t>(ends.sources.size())});
+    props += edge_props;
+    sources.insert(sources.end(), ends.sources.begin(), ends.sources.end());
+  }
   edges.push_back(e);
 }
 
@@ -121,12 +123,16 @@ void PendingEdges::Append(PendingEdges&& other) {
     *this = std::move(other);
     return;
   }
-  const uint64_t props_base = props.size(), sources_base = sources.size();
-  if (props_base != 0 || sources_base != 0) {
+  if (!extras.empty() && !other.extras.empty()) {
+    const auto base = static_cast<uint32_t>(extras.size());
     for (size_t i = 0; i < other.edges.size(); ++i) {
-      other.edges[i].props_off += props_base;
-      other.edges[i].sources_off += sources_base;
+      if (other.edges[i].extra != kNoExtra) other.edges[i].extra += base;
     }
+  }
+  for (Extra x : other.extras) {
+    x.props_off += props.size();
+    x.sources_off += sources.size();
+    extras.push_back(x);
   }
   edges.Append(std::move(other.edges));
   props += other.props;
@@ -189,7 +195,10 @@ std::optional<NodeId> BulkLoaderImpl::FindKey(std::string_view key) const {
 Result<NodeId> BulkLoaderImpl::ResolveNode(const NodeRef& ref) const {
   if (!ref.key.empty()) {
     auto it = ids_by_key_.find(ref.key);
-    if (it == ids_by_key_.end()) return Status::NotFound(fmt::format("unknown node '{}'", ref.key));
+    // (A key claimed by the node being added is not a node yet.)
+    if (it == ids_by_key_.end() || it->second - first_node_id_ >= nodes_.size()) {
+      return Status::NotFound(fmt::format("unknown node '{}'", ref.key));
+    }
     return it->second;
   }
   if (ref.id < first_node_id_ || ref.id - first_node_id_ >= nodes_.size()) {
@@ -200,24 +209,29 @@ Result<NodeId> BulkLoaderImpl::ResolveNode(const NodeRef& ref) const {
 
 Result<NodeId> BulkLoaderImpl::AddNode(const NodeInput& input) {
   SV_RETURN_IF_ERROR(CheckOpen());
-  auto known = ids_by_key_.find(input.key);
+  // One lookup that also claims the key for a new node; a bad node gives it back.
+  const auto [slot, is_new] = ids_by_key_.try_emplace(input.key, first_node_id_ + nodes_.size());
+  const NodeId id = slot->second;
+  if (is_new && nodes_.size() >= UINT32_MAX - 1) {
+    ids_by_key_.erase(slot);
+    return Status::NotSupported("a bulk load takes at most 2^32-2 nodes; split the file");
+  }
   std::optional<NodeRecord> old;
-  if (known != ids_by_key_.end()) old = nodes_[known->second - first_node_id_];
+  if (!is_new) old = nodes_[id - first_node_id_];
   const auto mark = symbols_.mark();
   auto rec = MakeNodeRecord(input, old, /*merge=*/false, symbols_,
                             [this](const NodeRef& ref) { return ResolveNode(ref); });
   if (!rec.ok()) {
     symbols_.RollbackTo(mark);
+    if (is_new) ids_by_key_.erase(slot);
     return rec.status();
   }
   rec->batch = counters_.next_batch_id;
-  if (known != ids_by_key_.end()) {
-    nodes_[known->second - first_node_id_] = std::move(*rec);
-    return known->second;
+  if (is_new) {
+    nodes_.push_back(std::move(*rec));
+  } else {
+    nodes_[id - first_node_id_] = std::move(*rec);
   }
-  const NodeId id = first_node_id_ + nodes_.size();
-  ids_by_key_.emplace(input.key, id);
-  nodes_.push_back(std::move(*rec));
   return id;
 }
 
@@ -245,7 +259,7 @@ Status BulkLoaderImpl::PrepareEdge(const EdgeInput& in, PendingEdges* to, TypeCa
   SV_ASSIGN_OR_RETURN(EdgeEnds ends, ResolveEdgeEnds(in, [this](const NodeRef& ref) {
                         return ResolveNode(ref);
                       }));
-  to->Add(in, ends, EdgeType(in.type, types), props);
+  to->Add(in, ends, first_node_id_, EdgeType(in.type, types), props);
   return Status::OK();
 }
 
@@ -284,11 +298,10 @@ void BulkLoaderImpl::DedupeEdges(unsigned threads) {
   const size_t n = nodes_.size();
   std::vector<SortKey> order;
   std::vector<uint32_t> start = BucketSort(
-      m, n, threads, [&](uint32_t i) { return edges[i].src - first_node_id_; },
+      m, n, threads, [&](uint32_t i) { return edges[i].src; },
       [&](uint32_t i) {
         const auto& e = edges[i];
-        return SortKey::Of(static_cast<uint32_t>(e.src - first_node_id_), e.type,
-                           static_cast<uint32_t>(e.dst - first_node_id_), e.rank, i);
+        return SortKey::Of(e.src, e.type, e.dst, e.rank, i);
       },
       std::less<SortKey>(), &order);
 
@@ -316,7 +329,7 @@ void BulkLoaderImpl::DedupeEdges(unsigned threads) {
 
   finals_.resize(base[threads]);
   // Edges without properties or sources (most big loads) need no payloads.
-  const bool payloads = !pending_.props.empty() || !pending_.sources.empty();
+  const bool payloads = !pending_.extras.empty();
   if (payloads) payloads_.resize(base[threads]);
   out_degree_.assign(n, 0);
   std::vector<uint32_t> final_of_first(m, UINT32_MAX);
@@ -556,10 +569,19 @@ Status BulkLoaderImpl::WriteAndIngest(const std::string& dir) {
   // and folded. Folding runs first, as everything after it waits for it.
   const unsigned threads = ThreadCount(0, pending_.edges.size());
   TaskGroup group(threads);
+  // Each task writes and finishes one file, so that one file's fsync
+  // overlaps the others' work.
+  auto write_file = [&](SstSink& file, auto write) {
+    group.Run([&file, write] {
+      SV_RETURN_IF_ERROR(write(file));
+      return file.Finish();
+    });
+  };
   auto write_parts = [&](const std::vector<SstSink*>& files, size_t count, auto write) {
     for (size_t p = 0; p < files.size(); ++p) {
-      group.Run([&, p, count, write, file = files[p]] {
-        return (this->*write)(count * p / files.size(), count * (p + 1) / files.size(), *file);
+      const size_t begin = count * p / files.size(), end = count * (p + 1) / files.size();
+      write_file(*files[p], [this, begin, end, write](SstSink& f) {
+        return (this->*write)(begin, end, f);
       });
     }
   };
@@ -569,23 +591,19 @@ Status BulkLoaderImpl::WriteAndIngest(const std::string& dir) {
     group.Run([&] {
       SortIn(threads);
       write_parts(in, by_dst_.size(), &BulkLoaderImpl::WriteIn);
-      group.Run([&] { return WriteDegrees(degree); });
+      write_file(degree, [this](SstSink& f) { return WriteDegrees(f); });
       return Status::OK();
     });
     write_parts(out, finals_.size(), &BulkLoaderImpl::WriteOut);
     write_parts(ids, by_id_.size(), &BulkLoaderImpl::WriteEdgeIds);
-    group.Run([&] { return WriteMeta(meta, next); });
+    write_file(meta, [this, &next](SstSink& f) { return WriteMeta(f, next); });
     return Status::OK();
   });
-  group.Run([&] { return WriteNodeRecords(nodes); });
-  group.Run([&] { return WriteNames(names); });
-  group.Run([&] { return WriteDict(dict); });
-  group.Run([&] { return WriteNodeIndex(node_index); });
+  write_file(nodes, [this](SstSink& f) { return WriteNodeRecords(f); });
+  write_file(names, [this](SstSink& f) { return WriteNames(f); });
+  write_file(dict, [this](SstSink& f) { return WriteDict(f); });
+  write_file(node_index, [this](SstSink& f) { return WriteNodeIndex(f); });
   Status result = group.Wait();
-  if (result.ok()) {
-    for (auto& s : sinks) group.Run([&s] { return s->Finish(); });
-    result = group.Wait();
-  }
   if (!result.ok()) {
     End();
     return result;

@@ -21,36 +21,49 @@ namespace samverkan::storage {
 
 class SstSink;
 
-// Edges as they were added, before sorting. Properties and sources live in
-// shared arenas so that ten million edges cost ten million small structs,
-// not allocations.
+// Edges as they were added, before sorting: ten million of them cost ten
+// million small structs, not allocations. Ends are node offsets from the
+// load's first node id; properties and sources, which most big loads lack,
+// live in arenas that an edge points into through `extras`.
 struct PendingEdges {
+  static constexpr uint32_t kNoExtra = UINT32_MAX;
   struct Edge {
-    NodeId src;
-    NodeId dst;
+    double weight;
+    uint32_t src;  // node offset
+    uint32_t dst;  // node offset
     SymbolId type;
     uint32_t rank;
-    double weight;
     int32_t valid_from;
     int32_t valid_to;
-    uint32_t props_len;
-    uint32_t sources_len;
-    uint64_t props_off;
-    uint64_t sources_off;
-    uint8_t flags;  // kHasWeight | kHasFrom | kHasTo
+    uint32_t extra;  // index into extras, or kNoExtra
+    uint8_t flags;   // kHasWeight | kHasFrom | kHasTo
   };
   static constexpr uint8_t kHasWeight = 1, kHasFrom = 2, kHasTo = 4;
+  struct Extra {
+    uint64_t props_off;
+    uint64_t sources_off;
+    uint32_t props_len;
+    uint32_t sources_len;
+  };
 
   ChunkedArray<Edge> edges;
+  std::vector<Extra> extras;
   std::string props;
   std::vector<NodeId> sources;
 
-  void Add(const EdgeInput& in, const EdgeEnds& ends, SymbolId type, std::string_view props);
+  void Add(const EdgeInput& in, const EdgeEnds& ends, NodeId first_node, SymbolId type,
+           std::string_view props);
   // Moves `other`'s edges to the end of these.
   void Append(PendingEdges&& other);
-  std::string_view PropsOf(const Edge& e) const { return {props.data() + e.props_off, e.props_len}; }
+  std::string_view PropsOf(const Edge& e) const {
+    if (e.extra == kNoExtra) return {};
+    const Extra& x = extras[e.extra];
+    return {props.data() + x.props_off, x.props_len};
+  }
   std::span<const NodeId> SourcesOf(const Edge& e) const {
-    return {sources.data() + e.sources_off, e.sources_len};
+    if (e.extra == kNoExtra) return {};
+    const Extra& x = extras[e.extra];
+    return {sources.data() + x.sources_off, x.sources_len};
   }
 };
 
