@@ -506,20 +506,22 @@ Status BulkLoaderImpl::WriteNames(SstSink& names) const {
 }
 
 Status BulkLoaderImpl::WriteNodeIndex(SstSink& node_index) const {
-  std::vector<std::tuple<uint8_t, SymbolId, NodeId>> by_symbol;
-  by_symbol.reserve(nodes_.size());
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    const NodeRecord& rec = nodes_[i];
-    const NodeId id = first_node_id_ + i;
-    by_symbol.emplace_back(static_cast<uint8_t>(SymbolSpace::kKind), rec.kind, id);
-    if (rec.sector != 0) {
-      by_symbol.emplace_back(static_cast<uint8_t>(SymbolSpace::kSector), rec.sector, id);
+  // A graph has few kinds and sectors: bucket the nodes by symbol, in id
+  // order, rather than sort them. Kinds ('k') come before sectors ('s').
+  static_assert(SymbolSpace::kKind < SymbolSpace::kSector);
+  for (SymbolSpace space : {SymbolSpace::kKind, SymbolSpace::kSector}) {
+    std::vector<std::vector<uint32_t>> by_symbol;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const SymbolId sym = space == SymbolSpace::kKind ? nodes_[i].kind : nodes_[i].sector;
+      if (sym == 0) continue;  // no sector
+      if (sym >= by_symbol.size()) by_symbol.resize(sym + 1);
+      by_symbol[sym].push_back(static_cast<uint32_t>(i));
     }
-  }
-  std::sort(by_symbol.begin(), by_symbol.end());
-  for (const auto& [space, sym, id] : by_symbol) {
-    SV_RETURN_IF_ERROR(
-        node_index.Put(NodeIndexKey(static_cast<SymbolSpace>(space), sym, id), ""));
+    for (SymbolId sym = 0; sym < by_symbol.size(); ++sym) {
+      for (uint32_t i : by_symbol[sym]) {
+        SV_RETURN_IF_ERROR(node_index.Put(NodeIndexKey(space, sym, Node(i)), ""));
+      }
+    }
   }
   return Status::OK();
 }
@@ -595,7 +597,7 @@ Status BulkLoaderImpl::WriteAndIngest(const std::string& dir) {
 
   // Every file is a task; the edge families wait for the edges to be sorted
   // and folded. Folding runs first, as everything after it waits for it.
-  const unsigned threads = ThreadCount(0, pending_.edges.size());
+  const unsigned threads = ThreadCount(0, pending_.edges.size() + nodes_.size());
   TaskGroup group(threads);
   // Each task writes and finishes one file, so that one file's fsync
   // overlaps the others' work.
