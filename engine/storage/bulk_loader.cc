@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <deque>
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
