@@ -33,6 +33,7 @@
 //   org:msi|0.5
 //   proj:mora|0.8333333333333333
 #include "modules.h"
+#include "sql_interrupt.h"
 #include "tvf_analytics.h"
 
 namespace samverkan::sql {
@@ -55,7 +56,8 @@ Result<std::unique_ptr<TvfRows>> RunBetweenness(Connection* conn, const TvfArgs&
   o.weighted = ctx.input.weighted;
   SV_ASSIGN_OR_RETURN(SimpleGraph g,
                       MakeSimpleGraph(*ctx.csr, ctx.input.direction, ctx.input.weighted));
-  SV_ASSIGN_OR_RETURN(std::vector<double> bc, Betweenness(g, o));
+  Interrupt interrupt(InterruptPredicate(conn->db()));
+  SV_ASSIGN_OR_RETURN(std::vector<double> bc, Betweenness(g, o, interrupt));
   std::vector<uint32_t> nodes(ctx.csr->num_nodes());
   for (uint32_t v = 0; v < nodes.size(); ++v) nodes[v] = v;
   auto values = std::make_shared<std::vector<double>>(std::move(bc));

@@ -23,6 +23,7 @@ int SqliteCode(const Status& status) {
     case Status::Code::kReadOnly: return SQLITE_READONLY;
     case Status::Code::kCorruption: return SQLITE_CORRUPT;
     case Status::Code::kIOError: return SQLITE_IOERR;
+    case Status::Code::kInterrupted: return SQLITE_INTERRUPT;
     case Status::Code::kInvalidArgument:
     case Status::Code::kNotFound:
     case Status::Code::kNotSupported:

@@ -103,7 +103,8 @@ struct Brandes {
 
 }  // namespace
 
-Result<std::vector<double>> Betweenness(const SimpleGraph& g, const BetweennessOptions& o) {
+Result<std::vector<double>> Betweenness(const SimpleGraph& g, const BetweennessOptions& o,
+                                        const Interrupt& interrupt) {
   const uint32_t n = g.num_nodes;
   const bool weighted = o.weighted && g.weighted();
   if (o.weighted && !g.weighted()) {
@@ -132,6 +133,7 @@ Result<std::vector<double>> Betweenness(const SimpleGraph& g, const BetweennessO
                          [&](uint32_t b, uint32_t e, unsigned t) {
                            Brandes& w = work[t];
                            for (uint32_t i = b; i < e; ++i) {
+                             if (interrupt.Requested()) return;
                              if (weighted) {
                                w.Dijkstra(g, sources[i]);
                              } else {
@@ -140,6 +142,7 @@ Result<std::vector<double>> Betweenness(const SimpleGraph& g, const BetweennessO
                              w.Accumulate(g, sources[i]);
                            }
                          });
+  SV_RETURN_IF_ERROR(interrupt.Check());
   std::vector<double> bc = std::move(work[0].centrality);
   for (unsigned t = 1; t < threads; ++t) {
     for (uint32_t v = 0; v < n; ++v) bc[v] += work[t].centrality[v];

@@ -48,6 +48,7 @@ std::string_view CodeName(Status::Code code) {
     case Status::Code::kNotSupported: return "not supported";
     case Status::Code::kReadOnly: return "read-only";
     case Status::Code::kInternal: return "internal error";
+    case Status::Code::kInterrupted: return "interrupted";
   }
   return "unknown";
 }

@@ -31,6 +31,7 @@ TEST(StatusTest, CodesAreStable) {
   EXPECT_EQ(static_cast<int>(Status::Code::kNotSupported), 7);
   EXPECT_EQ(static_cast<int>(Status::Code::kReadOnly), 8);
   EXPECT_EQ(static_cast<int>(Status::Code::kInternal), 9);
+  EXPECT_EQ(static_cast<int>(Status::Code::kInterrupted), 10);
 }
 
 TEST(StatusTest, FactoriesSetCodeAndMessage) {
@@ -48,6 +49,7 @@ TEST(StatusTest, FactoriesSetCodeAndMessage) {
       {Status::NotSupported("m7"), Status::Code::kNotSupported},
       {Status::ReadOnly("m8"), Status::Code::kReadOnly},
       {Status::Internal("m9"), Status::Code::kInternal},
+      {Status::Interrupted("m10"), Status::Code::kInterrupted},
   };
   int i = 1;
   for (const Case& c : cases) {

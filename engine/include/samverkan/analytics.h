@@ -38,6 +38,7 @@
 
 #include "samverkan/csr.h"
 #include "samverkan/graph_view.h"
+#include "samverkan/interrupt.h"
 #include "samverkan/result.h"
 #include "samverkan/types.h"
 
@@ -154,7 +155,8 @@ struct BetweennessOptions {
 
 // nx.betweenness_centrality(G, normalized, weight, k, endpoints=False).
 // InvalidArgument for a negative or zero weight.
-Result<std::vector<double>> Betweenness(const SimpleGraph& g, const BetweennessOptions& options);
+Result<std::vector<double>> Betweenness(const SimpleGraph& g, const BetweennessOptions& options,
+                                        const Interrupt& interrupt = Interrupt::Never());
 
 struct ClosenessOptions {
   bool weighted = false;    // weights are edge lengths

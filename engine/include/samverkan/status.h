@@ -31,6 +31,7 @@ class [[nodiscard]] Status {
     kNotSupported = 7,     // e.g. an on-disk format newer than this build
     kReadOnly = 8,         // a write through a read-only open
     kInternal = 9,         // a bug in Samverkan
+    kInterrupted = 10,     // the caller asked a long computation to stop
   };
 
   Status() noexcept = default;
@@ -51,12 +52,14 @@ class [[nodiscard]] Status {
   static Status NotSupported(std::string_view msg) { return Status(Code::kNotSupported, msg); }
   static Status ReadOnly(std::string_view msg) { return Status(Code::kReadOnly, msg); }
   static Status Internal(std::string_view msg) { return Status(Code::kInternal, msg); }
+  static Status Interrupted(std::string_view msg) { return Status(Code::kInterrupted, msg); }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }
   bool IsNotFound() const { return code() == Code::kNotFound; }
   bool IsInvalidArgument() const { return code() == Code::kInvalidArgument; }
   bool IsLocked() const { return code() == Code::kLocked; }
+  bool IsInterrupted() const { return code() == Code::kInterrupted; }
 
   // The message alone, e.g. "unknown node 'org:x'"; empty when OK.
   const std::string& message() const;
