@@ -147,6 +147,15 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
   return csr;
 }
 
+std::shared_ptr<const CsrGraph> DbImpl::CsrIfCached(const CsrSpec& spec) const {
+  std::lock_guard lock(csr_mu_);
+  const uint64_t latest = LatestSequence();
+  for (const auto& c : csr_cache_) {
+    if (c.sequence == latest && c.csr->spec() == spec) return c.csr;
+  }
+  return nullptr;
+}
+
 uint64_t DbImpl::LatestSequence() const { return store_->db()->GetLatestSequenceNumber(); }
 
 Status DbImpl::Compact() {

@@ -32,6 +32,7 @@ class DbImpl final : public ViewOn<Db> {
   std::unique_ptr<Snapshot> GetSnapshot() const override;
   uint64_t LatestSequence() const override;
   Result<std::shared_ptr<const CsrGraph>> Csr(const CsrSpec& spec) const override;
+  std::shared_ptr<const CsrGraph> CsrIfCached(const CsrSpec& spec) const override;
   Result<IntegrityReport> CheckIntegrity(size_t max_problems) const override;
   Status Compact() override;
   Status Refresh() override;

@@ -157,6 +157,17 @@ Result<Degree> ViewCore::GetDegree(NodeId id) const {
   return Degree{DecodeFixed64BE(v.data()), DecodeFixed64BE(v.data() + 8)};
 }
 
+Result<uint64_t> ViewCore::CountNodes(SymbolSpace space, SymbolId symbol, uint64_t limit) const {
+  if (space == SymbolSpace::kEdgeType) {
+    return Status::InvalidArgument("nodes are counted by kind or sector, not by edge type");
+  }
+  uint64_t n = 0;
+  auto it = reader_->ScanPrefix(kNodeIndex, NodeIndexPrefix(space, symbol));
+  for (; it->Valid() && n < limit; it->Next()) ++n;
+  if (!it->status().ok()) return FromRocks(it->status(), "cannot scan node index");
+  return n;
+}
+
 Result<GraphCounts> ViewCore::Counts() const {
   GraphCounts c;
   SV_RETURN_IF_ERROR(ReadMetaCounter(*reader_, meta::kNodeCount, &c.nodes));

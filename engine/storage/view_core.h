@@ -35,6 +35,7 @@ class ViewCore {
                                          uint32_t rank) const;
   Result<Degree> GetDegree(NodeId id) const;
   Result<GraphCounts> Counts() const;
+  Result<uint64_t> CountNodes(SymbolSpace space, SymbolId symbol, uint64_t limit) const;
   const Schema& schema() const { return *symbols_; }
 
   // --- for the storage layer ---
@@ -77,6 +78,9 @@ class ViewOn : public Interface {
   }
   Result<Degree> GetDegree(NodeId id) const override { return core().GetDegree(id); }
   Result<GraphCounts> Counts() const override { return core().Counts(); }
+  Result<uint64_t> CountNodes(SymbolSpace space, SymbolId symbol, uint64_t limit) const override {
+    return core().CountNodes(space, symbol, limit);
+  }
   const Schema& schema() const override { return core().schema(); }
 
  protected:

@@ -105,6 +105,18 @@ TEST_F(CsrTest, CacheIsSharedUntilACommit) {
   EXPECT_EQ(a->num_edges(), 20u);  // the old snapshot is unchanged
 }
 
+TEST_F(CsrTest, CsrIfCachedNeverBuilds) {
+  BuildRandom(11, 10, 20);
+  EXPECT_EQ(db_->CsrIfCached({}), nullptr);
+  ASSERT_OK_AND_ASSIGN(auto built, db_->Csr({}));
+  EXPECT_EQ(db_->CsrIfCached({}).get(), built.get());
+  EXPECT_EQ(db_->CsrIfCached(CsrSpec{.edge_types = {"funds"}}), nullptr);
+  auto txn = Begin();
+  ASSERT_OK(txn->PutEdge(E("n0", "partners_with", "n1")).status());
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(db_->CsrIfCached({}), nullptr);  // a commit makes it stale
+}
+
 TEST_F(CsrTest, SpecFilters) {
   auto txn = Begin();
   for (auto [k, kind] : {std::pair{"a", "actor"}, {"b", "actor"}, {"p", "project"}, {"r", "region"}}) {

@@ -388,6 +388,38 @@ TEST_F(NodeTest, NodesByKindAndSector) {
   EXPECT_EQ(NodeKeys(*db_, test::SectorFilter("business")), (V{"a"}));
 }
 
+TEST_F(NodeTest, CountNodesByKindAndSectorSeesTransactionsAndStopsAtTheLimit) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  for (const char* k : {"a", "b", "c"}) ASSERT_OK(txn->PutNode(N(k, "actor", "", "academia")).status());
+  ASSERT_OK(txn->PutNode(N("p", "project")).status());
+  ASSERT_OK(txn->Commit());
+  const Schema& schema = db_->schema();
+  SymbolId actor = *schema.Find(SymbolSpace::kKind, "actor");
+  SymbolId academia = *schema.Find(SymbolSpace::kSector, "academia");
+  SymbolId business = *schema.Find(SymbolSpace::kSector, "business");
+  auto count = [&](const GraphView& v, SymbolSpace space, SymbolId sym, uint64_t limit) {
+    auto n = v.CountNodes(space, sym, limit);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : 0;
+  };
+  EXPECT_EQ(count(*db_, SymbolSpace::kKind, actor, 100), 3u);
+  EXPECT_EQ(count(*db_, SymbolSpace::kKind, actor, 2), 2u);
+  EXPECT_EQ(count(*db_, SymbolSpace::kSector, academia, 100), 3u);
+  EXPECT_EQ(count(*db_, SymbolSpace::kSector, business, 100), 0u);
+  EXPECT_CODE(kInvalidArgument, db_->CountNodes(SymbolSpace::kEdgeType, 1, 10).status());
+
+  // A transaction counts its own writes.
+  txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_OK(txn->PutNode(N("d", "actor", "", "business")).status());
+  ASSERT_OK(txn->DeleteNode(IdOf(*db_, "a")));
+  EXPECT_EQ(count(*txn, SymbolSpace::kKind, actor, 100), 3u);
+  EXPECT_EQ(count(*txn, SymbolSpace::kSector, academia, 100), 2u);
+  EXPECT_EQ(count(*txn, SymbolSpace::kSector, business, 100), 1u);
+  EXPECT_EQ(count(*db_, SymbolSpace::kSector, business, 100), 0u);
+}
+
 TEST_F(NodeTest, DeleteNodeRemovesItsEdgesAndFixesDegrees) {
   auto txn = Begin();
   ASSERT_TRUE(txn);

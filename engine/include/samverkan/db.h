@@ -85,6 +85,9 @@ class Db : public GraphView {
   // `spec`. Built on first use from a consistent snapshot and shared from a
   // small cache until the next commit changes LatestSequence().
   virtual Result<std::shared_ptr<const CsrGraph>> Csr(const CsrSpec& spec = {}) const = 0;
+  // The CSR snapshot Csr(spec) would return if it is cached already, else
+  // null: never builds one (for callers that decide whether a build pays).
+  virtual std::shared_ptr<const CsrGraph> CsrIfCached(const CsrSpec& spec = {}) const = 0;
 
   // Verifies, on one snapshot, that the key dictionary, node records, name
   // and kind/sector indexes, out- and in-adjacency, edge-id index, degree

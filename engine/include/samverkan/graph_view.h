@@ -95,6 +95,11 @@ class GraphView {
   // A node without edges, or with no such id, has degree 0 (one read).
   virtual Result<Degree> GetDegree(NodeId id) const = 0;
   virtual Result<GraphCounts> Counts() const = 0;
+  // How many nodes have this kind (space kKind) or sector (kSector),
+  // counting no further than `limit`: a cheap estimate for query planners,
+  // which reads index keys only. InvalidArgument for kEdgeType.
+  virtual Result<uint64_t> CountNodes(SymbolSpace space, SymbolId symbol,
+                                      uint64_t limit) const = 0;
 
   // Names of kinds, sectors and edge types.
   virtual const Schema& schema() const = 0;
