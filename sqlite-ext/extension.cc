@@ -6,8 +6,9 @@
 // Everything registered, for the exact list the tests check:
 //
 //   modules    samverkan, samverkan_nodes, samverkan_edges      (tables)
+//              samverkan_cypher                                 (stored queries)
 //              kg_neighbors, kg_shortest_path, kg_all_shortest_paths,
-//              kg_find                                          (functions)
+//              kg_find, kg_cypher                               (functions)
 //              kg_pagerank, kg_components, kg_betweenness, kg_closeness,
 //              kg_degree, kg_kcore, kg_clustering, kg_communities,
 //              kg_projection, kg_sector_mixing, kg_ei_index,
@@ -59,6 +60,8 @@ const ModuleEntry kModules[] = {
     {"kg_shortest_path", &kShortestPathModule},
     {"kg_all_shortest_paths", &kAllShortestPathsModule},
     {"kg_find", &kFindModule},
+    {"kg_cypher", &kCypherModule},
+    {"samverkan_cypher", &kStoredCypherModule},
     {"kg_pagerank", &kPageRankModule},
     {"kg_components", &kComponentsModule},
     {"kg_betweenness", &kBetweennessModule},

@@ -13,6 +13,8 @@ extern const sqlite3_module kNeighborsModule;     // tvf_neighbors.cc: kg_neighb
 extern const sqlite3_module kShortestPathModule;  // tvf_shortest_path.cc: kg_shortest_path
 extern const sqlite3_module kAllShortestPathsModule;  // tvf_shortest_path.cc
 extern const sqlite3_module kFindModule;          // tvf_find.cc: kg_find
+extern const sqlite3_module kCypherModule;        // tvf_cypher.cc: kg_cypher
+extern const sqlite3_module kStoredCypherModule;  // vtab_cypher.cc: samverkan_cypher
 // Analytics (tvf_analytics.h), one function per file: tvf_<name>.cc.
 extern const sqlite3_module kPageRankModule;       // kg_pagerank
 extern const sqlite3_module kComponentsModule;     // kg_components

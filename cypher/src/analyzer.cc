@@ -1,0 +1,743 @@
+// analyzer.cc: see analyzer.h.
+#include "analyzer.h"
+
+#include <algorithm>
+#include <map>
+#include <strings.h>
+
+#include "error.h"
+#include "functions.h"
+#include "value_ops.h"
+
+namespace samverkan::cypher {
+namespace {
+
+// What a variable holds, as far as the query text tells: kValue is a
+// value known not to be a node, relationship or path (a literal's).
+enum class VarType : uint8_t { kAny, kNode, kRel, kRelList, kPath, kValue };
+
+const char* VarTypeName(VarType t) {
+  switch (t) {
+    case VarType::kNode: return "a node";
+    case VarType::kRel: return "a relationship";
+    case VarType::kRelList: return "a list of relationships";
+    case VarType::kPath: return "a path";
+    case VarType::kValue:
+    case VarType::kAny: return "a value";
+  }
+  return "a value";
+}
+
+struct VarInfo {
+  int slot;
+  VarType type;
+};
+using Scope = std::map<std::string, VarInfo>;
+
+enum class PatternMode { kMatch, kCreate, kMerge, kPredicate, kLocal };
+
+struct ExprCtx {
+  bool allow_agg = false;
+  bool inside_agg = false;
+  std::vector<Expr*>* aggs = nullptr;
+  const char* where = "here";  // for messages: "in WHERE"
+};
+
+bool IsUpdating(ClauseKind k) {
+  return k == ClauseKind::kCreate || k == ClauseKind::kMerge || k == ClauseKind::kSet ||
+         k == ClauseKind::kRemove || k == ClauseKind::kDelete;
+}
+
+bool ContainsVariable(const Expr& e) {
+  if (e.kind == ExprKind::kVariable || e.kind == ExprKind::kPattern ||
+      e.kind == ExprKind::kPatternComprehension || e.kind == ExprKind::kExists) {
+    return true;
+  }
+  for (const auto& a : e.args) {
+    if (a && ContainsVariable(*a)) return true;
+  }
+  return e.else_expr && ContainsVariable(*e.else_expr);
+}
+
+// The type of an expression when the text alone decides it (literals and
+// what is built from them), else kNull standing for "unknown".
+enum class SType : uint8_t { kUnknown, kNull, kBool, kInt, kFloat, kNumber, kString, kList, kMap };
+
+SType StaticType(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      switch (e.literal.type()) {
+        case Value::Type::kNull: return SType::kNull;
+        case Value::Type::kBool: return SType::kBool;
+        case Value::Type::kInt: return SType::kInt;
+        case Value::Type::kFloat: return SType::kFloat;
+        case Value::Type::kString: return SType::kString;
+        default: return SType::kUnknown;
+      }
+    case ExprKind::kList:
+    case ExprKind::kListComprehension:
+    case ExprKind::kPatternComprehension: return SType::kList;
+    case ExprKind::kMap:
+    case ExprKind::kMapProjection: return SType::kMap;
+    case ExprKind::kIsNull:
+    case ExprKind::kIsNotNull:
+    case ExprKind::kHasLabels:
+    case ExprKind::kExists:
+    case ExprKind::kQuantifier: return SType::kBool;
+    case ExprKind::kCountStar: return SType::kInt;
+    case ExprKind::kUnary:
+      if (e.op == Op::kNot) return SType::kBool;
+      return StaticType(*e.args[0]);
+    case ExprKind::kBinary: {
+      switch (e.op) {
+        case Op::kAdd:
+        case Op::kSub:
+        case Op::kMul:
+        case Op::kDiv:
+        case Op::kMod: {
+          SType a = StaticType(*e.args[0]), b = StaticType(*e.args[1]);
+          if (a == SType::kNull || b == SType::kNull) return SType::kNull;
+          if (e.op == Op::kAdd && (a == SType::kList || b == SType::kList)) return SType::kList;
+          if (e.op == Op::kAdd && (a == SType::kString || b == SType::kString)) return SType::kString;
+          if (a == SType::kInt && b == SType::kInt) return SType::kInt;
+          auto num = [](SType t) { return t == SType::kInt || t == SType::kFloat || t == SType::kNumber; };
+          if (num(a) && num(b)) return (a == SType::kFloat || b == SType::kFloat) ? SType::kFloat : SType::kNumber;
+          return SType::kUnknown;
+        }
+        case Op::kPow: return SType::kFloat;
+        default: return SType::kBool;
+      }
+    }
+    default: return SType::kUnknown;
+  }
+}
+
+bool NotBoolean(SType t) {
+  return t != SType::kUnknown && t != SType::kNull && t != SType::kBool;
+}
+
+class Analyzer {
+ public:
+  explicit Analyzer(Query* q) : q_(*q) {}
+
+  Analysis Run() {
+    std::vector<std::string> first_columns;
+    for (size_t i = 0; i < q_.parts.size(); ++i) {
+      std::vector<std::string> columns = AnalyzeSingle(&q_.parts[i]);
+      if (i == 0) {
+        first_columns = columns;
+      } else if (columns != first_columns) {
+        SyntaxError("DifferentColumnsInUnion",
+                    "all parts of a UNION must return the same columns, in the same order",
+                    q_.parts[i].clauses.front().pos);
+      }
+    }
+    for (size_t i = 1; i < q_.union_all.size(); ++i) {
+      if (q_.union_all[i] != q_.union_all[0]) {
+        SyntaxError("InvalidClauseComposition", "UNION and UNION ALL cannot be mixed",
+                    q_.parts[i + 1].clauses.front().pos);
+      }
+    }
+    q_.columns = first_columns;
+    q_.num_slots = next_slot_;
+    return std::move(analysis_);
+  }
+
+ private:
+  int NewSlot() { return next_slot_++; }
+
+  std::vector<std::string> AnalyzeSingle(SingleQuery* sq) {
+    Scope scope;
+    bool updated_since_with = false;
+    std::vector<std::string> columns;
+    auto& clauses = sq->clauses;
+    for (size_t i = 0; i < clauses.size(); ++i) {
+      Clause& c = clauses[i];
+      const bool last = i + 1 == clauses.size();
+      if (c.kind == ClauseKind::kReturn && !last) {
+        SyntaxError("UnexpectedSyntax", "RETURN must be the last clause", clauses[i + 1].pos);
+      }
+      if ((c.kind == ClauseKind::kMatch || c.kind == ClauseKind::kUnwind) && updated_since_with) {
+        SyntaxError("InvalidClauseComposition",
+                    "a WITH is needed between an updating clause and a reading clause", c.pos);
+      }
+      if (IsUpdating(c.kind)) {
+        updated_since_with = true;
+        q_.writes = true;
+      }
+      switch (c.kind) {
+        case ClauseKind::kMatch: AnalyzeMatch(&c, &scope); break;
+        case ClauseKind::kUnwind: {
+          ExprCtx ctx{.where = "in UNWIND"};
+          AnalyzeExpr(c.list.get(), scope, ctx);
+          Declare(&scope, c.var, VarType::kAny, c.pos, &c.slot);
+          break;
+        }
+        case ClauseKind::kWith:
+        case ClauseKind::kReturn:
+          scope = AnalyzeProjection(&c, scope);
+          updated_since_with = false;
+          if (c.kind == ClauseKind::kReturn) {
+            for (const auto& name : c.star_names) columns.push_back(name);
+            for (const auto& item : c.items) columns.push_back(item.alias);
+          }
+          break;
+        case ClauseKind::kCreate:
+          for (auto& part : c.patterns) AnalyzePattern(&part, &scope, PatternMode::kCreate, nullptr);
+          break;
+        case ClauseKind::kMerge:
+          AnalyzePattern(&c.patterns[0], &scope, PatternMode::kMerge, nullptr);
+          for (auto& item : c.on_create) AnalyzeSetItem(&item, scope);
+          for (auto& item : c.on_match) AnalyzeSetItem(&item, scope);
+          break;
+        case ClauseKind::kSet:
+        case ClauseKind::kRemove:
+          for (auto& item : c.set_items) AnalyzeSetItem(&item, scope);
+          break;
+        case ClauseKind::kDelete:
+          for (auto& e : c.exprs) {
+            if (e->kind == ExprKind::kHasLabels) {
+              SyntaxError("InvalidDelete", "DELETE takes nodes, relationships or paths; "
+                          "use REMOVE to remove a label", e->pos);
+            }
+            ExprCtx ctx{.where = "in DELETE"};
+            AnalyzeExpr(e.get(), scope, ctx);
+            if (e->kind == ExprKind::kLiteral || e->kind == ExprKind::kBinary) {
+              SyntaxError("InvalidDelete", "DELETE takes nodes, relationships or paths", e->pos);
+            }
+          }
+          break;
+        case ClauseKind::kCall: break;
+      }
+      if (last && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn) {
+        SyntaxError("InvalidClauseComposition",
+                    "a query ends with RETURN or an updating clause (CREATE, MERGE, SET, "
+                    "REMOVE, DELETE)",
+                    c.pos);
+      }
+    }
+    return columns;
+  }
+
+  void Declare(Scope* scope, const std::string& name, VarType type, size_t pos, int* slot) {
+    if (scope->count(name)) {
+      SyntaxError("VariableAlreadyBound", "variable `" + name + "` is already defined", pos);
+    }
+    *slot = NewSlot();
+    (*scope)[name] = VarInfo{*slot, type};
+  }
+
+  void AnalyzeMatch(Clause* c, Scope* scope) {
+    std::vector<std::string> rels_here;
+    for (auto& part : c->patterns) AnalyzePattern(&part, scope, PatternMode::kMatch, &rels_here);
+    for (auto& part : c->patterns) AnalyzePatternProps(&part, *scope);
+    if (c->where) {
+      ExprCtx ctx{.where = "in WHERE"};
+      AnalyzeExpr(c->where.get(), *scope, ctx);
+    }
+  }
+
+  // Variables of one pattern part: declared, or checked against the scope.
+  void AnalyzePattern(PatternPart* part, Scope* scope, PatternMode mode,
+                      std::vector<std::string>* rels_here) {
+    const bool creating = mode == PatternMode::kCreate || mode == PatternMode::kMerge;
+    if (!part->path_var.empty()) {
+      if (mode == PatternMode::kPredicate) {
+        SyntaxError("UnexpectedSyntax", "a pattern expression cannot name its path", part->pos);
+      }
+      if (scope->count(part->path_var)) {
+        SyntaxError("VariableAlreadyBound", "variable `" + part->path_var + "` is already defined",
+                    part->pos);
+      }
+    }
+    if (part->kind != PathKind::kPattern) {
+      if (creating) SyntaxError("UnexpectedSyntax", "shortestPath cannot be created", part->pos);
+      if (part->rels.size() != 1 || !part->rels[0].var_length) {
+        SyntaxError("UnexpectedSyntax",
+                    "shortestPath takes one variable-length relationship: (a)-[*]-(b)", part->pos);
+      }
+    }
+    for (auto& n : part->nodes) {
+      if (n.var.empty()) {
+        n.slot = NewSlot();
+        continue;
+      }
+      auto it = scope->find(n.var);
+      if (it != scope->end()) {
+        VarType t = it->second.type;
+        if (t != VarType::kNode && t != VarType::kAny) {
+          SyntaxError("VariableTypeConflict", "`" + n.var + "` is " + VarTypeName(t) +
+                      ", not a node", n.pos);
+        }
+        if (creating && (!n.labels.empty() || n.props) && IsBoundOutside(n.var, part)) {
+          SyntaxError("VariableAlreadyBound", "node `" + n.var + "` already exists: " +
+                      std::string(mode == PatternMode::kCreate ? "CREATE" : "MERGE") +
+                      " cannot give it labels or properties", n.pos);
+        }
+        n.slot = it->second.slot;
+        n.was_bound = true;
+        if (t == VarType::kAny) it->second.type = VarType::kNode;
+        continue;
+      }
+      if (mode == PatternMode::kPredicate) {
+        SyntaxError("UndefinedVariable", "variable `" + n.var + "` is not defined", n.pos);
+      }
+      n.slot = NewSlot();
+      (*scope)[n.var] = VarInfo{n.slot, VarType::kNode};
+      declared_here_.push_back(n.var);
+    }
+    for (auto& r : part->rels) {
+      if (creating) {
+        if (r.var_length) {
+          SyntaxError("CreatingVarLength", "variable-length relationships cannot be created",
+                      r.pos);
+        }
+        if (r.types.size() != 1) {
+          SyntaxError("NoSingleRelationshipType",
+                      "a relationship is created with exactly one type", r.pos);
+        }
+        if (mode == PatternMode::kCreate && r.dir == Direction::kBoth) {
+          SyntaxError("RequiresDirectedRelationship",
+                      "a relationship is created with a direction: -> or <-", r.pos);
+        }
+      }
+      if (r.var_length && r.min_hops && r.max_hops && *r.min_hops > *r.max_hops &&
+          mode != PatternMode::kMatch) {
+        SyntaxError("InvalidRelationshipPattern", "bad variable-length range", r.pos);
+      }
+      if (r.var.empty()) {
+        r.slot = NewSlot();
+        continue;
+      }
+      const VarType want = r.var_length ? VarType::kRelList : VarType::kRel;
+      auto it = scope->find(r.var);
+      if (it != scope->end()) {
+        VarType t = it->second.type;
+        if (creating) {
+          if (t != VarType::kRel && t != VarType::kAny) {
+            SyntaxError("VariableTypeConflict", "`" + r.var + "` is " + VarTypeName(t) +
+                        ", not a relationship", r.pos);
+          }
+          SyntaxError("VariableAlreadyBound", "relationship `" + r.var + "` already exists",
+                      r.pos);
+        }
+        if (t != want && t != VarType::kAny && !(t == VarType::kRelList && r.var_length)) {
+          SyntaxError("VariableTypeConflict", "`" + r.var + "` is " + VarTypeName(t) + ", not " +
+                      VarTypeName(want), r.pos);
+        }
+        if (rels_here && std::find(rels_here->begin(), rels_here->end(), r.var) != rels_here->end()) {
+          SyntaxError("RelationshipUniquenessViolation",
+                      "relationship `" + r.var + "` appears twice in one pattern", r.pos);
+        }
+        if (rels_here) rels_here->push_back(r.var);
+        r.slot = it->second.slot;
+        r.was_bound = true;
+        continue;
+      }
+      if (mode == PatternMode::kPredicate) {
+        SyntaxError("UndefinedVariable", "variable `" + r.var + "` is not defined", r.pos);
+      }
+      r.slot = NewSlot();
+      (*scope)[r.var] = VarInfo{r.slot, want};
+      declared_here_.push_back(r.var);
+      if (rels_here) rels_here->push_back(r.var);
+    }
+    if (!part->path_var.empty()) {
+      if (scope->count(part->path_var)) {
+        SyntaxError("VariableAlreadyBound", "variable `" + part->path_var +
+                    "` names both the path and an element of it", part->pos);
+      }
+      part->path_slot = NewSlot();
+      (*scope)[part->path_var] = VarInfo{part->path_slot, VarType::kPath};
+    }
+    if (mode != PatternMode::kMatch) AnalyzePatternProps(part, *scope);
+  }
+
+  // True unless `var` was declared by an earlier element of this same part
+  // (CREATE (a:L)-[:R]->(a) gives `a` its label once).
+  bool IsBoundOutside(const std::string& var, const PatternPart* part) const {
+    for (const auto& n : part->nodes) {
+      if (n.var == var && n.slot >= 0) return false;
+    }
+    return true;
+  }
+
+  void AnalyzePatternProps(PatternPart* part, const Scope& scope) {
+    for (auto& n : part->nodes) {
+      if (n.props) AnalyzeProps(n.props.get(), scope);
+    }
+    for (auto& r : part->rels) {
+      if (r.props) AnalyzeProps(r.props.get(), scope);
+    }
+  }
+
+  void AnalyzeProps(Expr* props, const Scope& scope) {
+    if (props->kind == ExprKind::kParameter) {
+      SyntaxError("InvalidParameterUse",
+                  "a parameter cannot give a pattern's properties; write {key: $param}",
+                  props->pos);
+    }
+    ExprCtx ctx{.where = "in a pattern"};
+    AnalyzeExpr(props, scope, ctx);
+  }
+
+  void AnalyzeSetItem(SetItem* item, const Scope& scope) {
+    ExprCtx ctx{.where = "in SET"};
+    AnalyzeExpr(item->target.get(), scope, ctx);
+    if (item->value) AnalyzeExpr(item->value.get(), scope, ctx);
+  }
+
+  // --- projections -------------------------------------------------------------
+  Scope AnalyzeProjection(Clause* c, const Scope& scope) {
+    const bool is_with = c->kind == ClauseKind::kWith;
+    Scope out;
+    if (c->star) {
+      for (const auto& [name, info] : scope) {
+        c->star_names.push_back(name);
+        c->star_slots.push_back(info.slot);
+        out[name] = info;
+      }
+      if (c->star_names.empty() && c->items.empty()) {
+        SyntaxError("NoVariablesInScope", "RETURN * and WITH * need variables in scope", c->pos);
+      }
+    }
+    std::vector<Expr*> aggs;
+    for (auto& item : c->items) {
+      ExprCtx ctx{.allow_agg = true, .aggs = &aggs, .where = "here"};
+      AnalyzeExpr(item.expr.get(), scope, ctx);
+      if (is_with && !item.aliased && item.expr->kind != ExprKind::kVariable) {
+        SyntaxError("NoExpressionAlias", "an expression in WITH needs a name: WITH expr AS name",
+                    item.expr->pos);
+      }
+      if (item.expr->aggregate) c->has_aggregation = true;
+    }
+    c->aggregates = aggs;
+    std::vector<std::string> names = c->star_names;
+    for (auto& item : c->items) {
+      if (std::find(names.begin(), names.end(), item.alias) != names.end()) {
+        SyntaxError("ColumnNameConflict", "column `" + item.alias + "` is named twice",
+                    item.expr->pos);
+      }
+      names.push_back(item.alias);
+    }
+    if (c->has_aggregation) {
+      std::vector<const Expr*> keys;
+      for (auto& item : c->items) {
+        if (!item.expr->aggregate) keys.push_back(item.expr.get());
+      }
+      for (auto& item : c->items) {
+        if (item.expr->aggregate) CheckGrouping(*item.expr, keys, c->star_names);
+      }
+    }
+    for (auto& item : c->items) {
+      item.slot = NewSlot();
+      VarType type = VarType::kAny;
+      if (item.expr->kind == ExprKind::kVariable) {
+        auto it = scope.find(item.expr->name);
+        if (it != scope.end()) type = it->second.type;
+      } else if (SType t = StaticType(*item.expr); t != SType::kUnknown && t != SType::kNull) {
+        type = VarType::kValue;
+      }
+      out[item.alias] = VarInfo{item.slot, type};
+    }
+    // ORDER BY sees the projected names and, unless the projection
+    // aggregates or is DISTINCT, the variables before it too.
+    Scope order_scope = out;
+    if (!c->has_aggregation && !c->distinct) {
+      for (const auto& [name, info] : scope) order_scope.emplace(name, info);
+    }
+    for (auto& s : c->order) {
+      RewriteProjected(&s.expr, *c);
+      ExprCtx ctx{.allow_agg = false, .where = "in ORDER BY"};
+      if (c->has_aggregation) {
+        // Aggregations not projected cannot be ordered by.
+        ctx.allow_agg = false;
+      }
+      AnalyzeExpr(s.expr.get(), order_scope, ctx);
+    }
+    CheckSkipLimit(c->skip.get(), "SKIP");
+    CheckSkipLimit(c->limit.get(), "LIMIT");
+    if (c->where) {
+      // WITH ... WHERE sees the projected names and, unless the projection
+      // aggregates, the variables before it.
+      Scope where_scope = out;
+      if (!c->has_aggregation) {
+        for (const auto& [name, info] : scope) where_scope.emplace(name, info);
+      }
+      ExprCtx ctx{.where = "in WHERE"};
+      AnalyzeExpr(c->where.get(), where_scope, ctx);
+    }
+    (void)is_with;
+    return out;
+  }
+
+  // ORDER BY count(*) after RETURN count(*): refer to the projected column.
+  void RewriteProjected(ExprPtr* e, const Clause& c) {
+    for (const auto& item : c.items) {
+      if (item.slot >= 0 && SameExpr(**e, *item.expr)) {
+        auto v = std::make_unique<Expr>(ExprKind::kVariable, (*e)->pos);
+        v->end = (*e)->end;
+        v->name = item.alias;
+        *e = std::move(v);
+        return;
+      }
+    }
+    for (auto& a : (*e)->args) {
+      if (a) RewriteProjected(&a, c);
+    }
+  }
+
+  // Outside aggregation calls, an aggregating item may only use grouping
+  // keys: RETURN n.x, n.x + count(*) is fine, RETURN n.y + count(*) is not.
+  void CheckGrouping(const Expr& e, const std::vector<const Expr*>& keys,
+                     const std::vector<std::string>& star_names) {
+    if (e.agg_index >= 0 || e.kind == ExprKind::kCountStar) return;
+    for (const Expr* k : keys) {
+      if (SameExpr(e, *k)) return;
+    }
+    if (e.kind == ExprKind::kVariable) {
+      if (std::find(star_names.begin(), star_names.end(), e.name) != star_names.end()) return;
+      SyntaxError("AmbiguousAggregationExpression",
+                  "`" + e.name + "` is used beside an aggregation but is not a grouping key",
+                  e.pos);
+    }
+    if (e.kind == ExprKind::kListComprehension || e.kind == ExprKind::kQuantifier ||
+        e.kind == ExprKind::kReduce) {
+      if (e.args[0]) CheckGrouping(*e.args[0], keys, star_names);
+      return;
+    }
+    for (const auto& a : e.args) {
+      if (a) CheckGrouping(*a, keys, star_names);
+    }
+    if (e.else_expr) CheckGrouping(*e.else_expr, keys, star_names);
+  }
+
+  void CheckSkipLimit(Expr* e, const char* what) {
+    if (!e) return;
+    if (ContainsVariable(*e)) {
+      SyntaxError("NonConstantExpression",
+                  std::string(what) + " takes a constant: a literal, a parameter or an "
+                  "expression of them", e->pos);
+    }
+    Scope empty;
+    ExprCtx ctx{.where = what};
+    AnalyzeExpr(e, empty, ctx);
+    if (e->kind == ExprKind::kLiteral) {
+      if (e->literal.type() == Value::Type::kInt && e->literal.integer() < 0) {
+        SyntaxError("NegativeIntegerArgument", std::string(what) + " cannot be negative", e->pos);
+      }
+      if (e->literal.type() != Value::Type::kInt) {
+        SyntaxError("InvalidArgumentType", std::string(what) + " takes an integer", e->pos);
+      }
+    }
+  }
+
+  // --- expressions -----------------------------------------------------------------
+  void AnalyzeExpr(Expr* e, const Scope& scope, ExprCtx& ctx) {
+    switch (e->kind) {
+      case ExprKind::kVariable: {
+        auto it = scope.find(e->name);
+        if (it == scope.end()) {
+          SyntaxError("UndefinedVariable", "variable `" + e->name + "` is not defined", e->pos);
+        }
+        e->slot = it->second.slot;
+        return;
+      }
+      case ExprKind::kParameter:
+        analysis_.parameters.insert(e->name);
+        return;
+      case ExprKind::kLiteral: return;
+      case ExprKind::kCountStar:
+        MarkAggregate(e, ctx);
+        return;
+      case ExprKind::kFunction: {
+        const FunctionInfo* f = FindFunction(e->name);
+        if (f == nullptr) {
+          SyntaxError("UnknownFunction", "unknown function '" + e->name + "'", e->pos);
+        }
+        const int n = static_cast<int>(e->args.size());
+        if (n < f->min_args || (f->max_args >= 0 && n > f->max_args)) {
+          SyntaxError("InvalidNumberOfArguments",
+                      std::string(f->name) + "() takes " + ArgCount(*f) + ", not " +
+                          std::to_string(n),
+                      e->pos);
+        }
+        e->name = f->name;
+        if (f->aggregate) {
+          ExprCtx inner = ctx;
+          if (ctx.inside_agg) {
+            SyntaxError("NestedAggregation", "an aggregation cannot contain another", e->pos);
+          }
+          inner.inside_agg = true;
+          for (auto& a : e->args) AnalyzeExpr(a.get(), scope, inner);
+          MarkAggregate(e, ctx);
+          return;
+        }
+        if (e->distinct) {
+          SyntaxError("UnexpectedSyntax", "DISTINCT applies only to aggregations", e->pos);
+        }
+        break;
+      }
+      case ExprKind::kListComprehension:
+      case ExprKind::kQuantifier: {
+        AnalyzeExpr(e->args[0].get(), scope, ctx);
+        Scope local = scope;
+        e->slot = NewSlot();
+        local[e->name] = VarInfo{e->slot, VarType::kAny};
+        ExprCtx inner = ctx;
+        inner.allow_agg = false;
+        for (size_t i = 1; i < e->args.size(); ++i) {
+          if (e->args[i]) AnalyzeExpr(e->args[i].get(), local, inner);
+        }
+        e->aggregate = e->args[0]->aggregate;
+        return;
+      }
+      case ExprKind::kReduce: {
+        AnalyzeExpr(e->args[0].get(), scope, ctx);
+        AnalyzeExpr(e->args[1].get(), scope, ctx);
+        Scope local = scope;
+        e->acc_slot = NewSlot();
+        local[e->keys[0]] = VarInfo{e->acc_slot, VarType::kAny};
+        e->slot = NewSlot();
+        local[e->name] = VarInfo{e->slot, VarType::kAny};
+        ExprCtx inner = ctx;
+        inner.allow_agg = false;
+        AnalyzeExpr(e->args[2].get(), local, inner);
+        e->aggregate = e->args[0]->aggregate || e->args[1]->aggregate;
+        return;
+      }
+      case ExprKind::kPattern: {
+        if (e->pattern->path_slot < 0) e->pattern->path_slot = NewSlot();
+        Scope local = scope;
+        AnalyzePattern(e->pattern.get(), &local,
+                       e->pattern->kind == PathKind::kPattern ? PatternMode::kPredicate
+                                                              : PatternMode::kLocal,
+                       nullptr);
+        return;
+      }
+      case ExprKind::kPatternComprehension:
+      case ExprKind::kExists: {
+        Scope local = scope;
+        AnalyzePattern(e->pattern.get(), &local, PatternMode::kLocal, nullptr);
+        ExprCtx inner = ctx;
+        inner.allow_agg = false;
+        for (auto& a : e->args) {
+          if (a) AnalyzeExpr(a.get(), local, inner);
+        }
+        return;
+      }
+      case ExprKind::kMapProjection: {
+        AnalyzeExpr(e->args[0].get(), scope, ctx);
+        for (auto& item : e->map_items) {
+          if (item.kind == MapItem::kLiteral) {
+            AnalyzeExpr(item.value.get(), scope, ctx);
+            e->aggregate = e->aggregate || item.value->aggregate;
+          } else if (item.kind == MapItem::kVariable) {
+            auto it = scope.find(item.key);
+            if (it == scope.end()) {
+              SyntaxError("UndefinedVariable", "variable `" + item.key + "` is not defined",
+                          e->pos);
+            }
+            item.slot = it->second.slot;
+          }
+        }
+        return;
+      }
+      default: break;
+    }
+    for (auto& a : e->args) {
+      if (!a) continue;
+      AnalyzeExpr(a.get(), scope, ctx);
+      e->aggregate = e->aggregate || a->aggregate;
+    }
+    const bool logical = (e->kind == ExprKind::kUnary && e->op == Op::kNot) ||
+                         (e->kind == ExprKind::kBinary &&
+                          (e->op == Op::kAnd || e->op == Op::kOr || e->op == Op::kXor));
+    if (logical) {
+      for (auto& a : e->args) {
+        if (NotBoolean(StaticType(*a))) {
+          SyntaxError("InvalidArgumentType", "AND, OR, XOR and NOT take booleans", a->pos);
+        }
+      }
+    }
+    if (e->else_expr) {
+      AnalyzeExpr(e->else_expr.get(), scope, ctx);
+      e->aggregate = e->aggregate || e->else_expr->aggregate;
+    }
+  }
+
+  void MarkAggregate(Expr* e, ExprCtx& ctx) {
+    if (ctx.inside_agg) {
+      SyntaxError("NestedAggregation", "an aggregation cannot contain another", e->pos);
+    }
+    if (!ctx.allow_agg || ctx.aggs == nullptr) {
+      SyntaxError("InvalidAggregation",
+                  std::string("aggregations are not allowed ") + ctx.where, e->pos);
+    }
+    e->aggregate = true;
+    e->agg_index = static_cast<int>(ctx.aggs->size());
+    ctx.aggs->push_back(e);
+  }
+
+  static std::string ArgCount(const FunctionInfo& f) {
+    if (f.max_args < 0) return "at least " + std::to_string(f.min_args) + " arguments";
+    if (f.min_args == f.max_args) {
+      return std::to_string(f.min_args) + (f.min_args == 1 ? " argument" : " arguments");
+    }
+    return std::to_string(f.min_args) + " to " + std::to_string(f.max_args) + " arguments";
+  }
+
+  Query& q_;
+  int next_slot_ = 0;
+  Analysis analysis_;
+  std::vector<std::string> declared_here_;
+};
+
+bool SamePattern(const PatternPart& a, const PatternPart& b) {
+  if (a.nodes.size() != b.nodes.size() || a.path_var != b.path_var || a.kind != b.kind) {
+    return false;
+  }
+  for (size_t i = 0; i < a.nodes.size(); ++i) {
+    if (a.nodes[i].var != b.nodes[i].var || a.nodes[i].labels != b.nodes[i].labels) return false;
+  }
+  for (size_t i = 0; i < a.rels.size(); ++i) {
+    const auto& x = a.rels[i];
+    const auto& y = b.rels[i];
+    if (x.var != y.var || x.types != y.types || x.dir != y.dir || x.var_length != y.var_length ||
+        x.min_hops != y.min_hops || x.max_hops != y.max_hops) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool SameExpr(const Expr& a, const Expr& b) {
+  if (a.kind != b.kind || a.op != b.op || a.distinct != b.distinct ||
+      a.quantifier != b.quantifier || a.keys != b.keys || a.args.size() != b.args.size()) {
+    return false;
+  }
+  if (a.kind == ExprKind::kFunction) {
+    if (strcasecmp(a.name.c_str(), b.name.c_str()) != 0) return false;
+  } else if (a.name != b.name) {
+    return false;
+  }
+  if (a.kind == ExprKind::kLiteral &&
+      (a.literal.type() != b.literal.type() || !Equivalent(a.literal, b.literal))) {
+    return false;
+  }
+  for (size_t i = 0; i < a.args.size(); ++i) {
+    if (!a.args[i] != !b.args[i]) return false;
+    if (a.args[i] && !SameExpr(*a.args[i], *b.args[i])) return false;
+  }
+  if (!a.else_expr != !b.else_expr) return false;
+  if (a.else_expr && !SameExpr(*a.else_expr, *b.else_expr)) return false;
+  if (!a.pattern != !b.pattern) return false;
+  if (a.pattern && !SamePattern(*a.pattern, *b.pattern)) return false;
+  return a.map_items.empty() && b.map_items.empty();
+}
+
+Analysis Analyze(Query* query) { return Analyzer(query).Run(); }
+
+}  // namespace samverkan::cypher

@@ -1,0 +1,196 @@
+// The syntax tree of a Cypher query, as the parser builds it and the
+// analyzer annotates it (variable slots, aggregation flags).
+//
+// Every node keeps the byte offset where it starts, so that errors found
+// after parsing can still point at the text.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samverkan/cypher_value.h"
+#include "samverkan/types.h"
+
+namespace samverkan::cypher {
+
+struct Expr;
+struct PatternPart;
+struct Query;
+using ExprPtr = std::unique_ptr<Expr>;
+
+enum class ExprKind : uint8_t {
+  kLiteral,        // literal
+  kParameter,      // name
+  kVariable,       // name, slot
+  kProperty,       // args[0].name
+  kIndex,          // args[0][args[1]]
+  kSlice,          // args[0][args[1]..args[2]]; either bound may be null
+  kList,           // [args...]
+  kMap,            // {keys[i]: args[i]}
+  kUnary,          // op args[0]
+  kBinary,         // args[0] op args[1]
+  kIsNull,         // args[0] IS NULL
+  kIsNotNull,      // args[0] IS NOT NULL
+  kHasLabels,      // args[0]:keys[0]:keys[1]...
+  kFunction,       // name(distinct? args...)
+  kCountStar,      // count(*)
+  kCase,           // CASE [args[0]] WHEN args[2k+1] THEN args[2k+2] ... [ELSE else_expr] END
+  kListComprehension,  // [name IN args[0] WHERE args[1] | args[2]]; args[1], args[2] may be null
+  kQuantifier,     // all|any|none|single(name IN args[0] WHERE args[1])
+  kReduce,         // reduce(keys[0] = args[0], name IN args[1] | args[2])
+  kPattern,        // a pattern used as an expression: a predicate, or a list of paths
+  kPatternComprehension,  // [pattern WHERE args[0] | args[1]]
+  kExists,         // EXISTS { pattern [WHERE args[0]] }
+  kMapProjection,  // args[0] {.a, b: expr, .*}: see map_items
+};
+
+enum class Op : uint8_t {
+  kNone,
+  kNot, kNeg, kPos,
+  kOr, kXor, kAnd,
+  kEq, kNe, kLt, kGt, kLe, kGe,
+  kAdd, kSub, kMul, kDiv, kMod, kPow,
+  kStartsWith, kEndsWith, kContains, kIn, kRegex,
+};
+
+enum class Quantifier : uint8_t { kAll, kAny, kNone, kSingle };
+
+// One item of a map projection: n {.name, total: expr, .*}.
+struct MapItem {
+  enum Kind : uint8_t { kProperty, kLiteral, kVariable, kAllProperties } kind;
+  std::string key;
+  ExprPtr value;  // kLiteral
+  int slot = -1;  // kVariable
+};
+
+struct Expr {
+  ExprKind kind;
+  size_t pos = 0;  // byte offset where the expression starts
+  size_t end = 0;  // byte offset just past it
+  Op op = Op::kNone;
+  Quantifier quantifier = Quantifier::kAll;
+  bool distinct = false;    // kFunction: count(DISTINCT x)
+  Value literal;            // kLiteral
+  std::string name;         // variable, parameter, property key or function name
+  std::vector<std::string> keys;  // map keys; labels of kHasLabels
+  std::vector<ExprPtr> args;
+  ExprPtr else_expr;        // kCase
+  std::unique_ptr<PatternPart> pattern;  // kPattern, kPatternComprehension, kExists
+  std::vector<MapItem> map_items;        // kMapProjection
+  // Set by the analyzer.
+  int slot = -1;            // kVariable, comprehension/quantifier variable
+  int acc_slot = -1;        // kReduce: the accumulator
+  bool aggregate = false;   // this expression contains an aggregation
+  int agg_index = -1;       // an aggregation call: its index in its projection
+
+  Expr(ExprKind k, size_t p) : kind(k), pos(p) {}
+};
+
+struct NodePattern {
+  size_t pos = 0;
+  std::string var;  // empty when anonymous
+  std::vector<std::string> labels;
+  ExprPtr props;    // a map literal or a parameter; may be null
+  int slot = -1;    // set by the analyzer (anonymous nodes get one too)
+  bool was_bound = false;  // set by the analyzer: the variable existed before
+};
+
+struct RelPattern {
+  size_t pos = 0;
+  std::string var;
+  std::vector<std::string> types;  // alternatives: [:A|B]
+  Direction dir = Direction::kBoth;  // kOut: -->, kIn: <--, kBoth: --
+  bool var_length = false;
+  std::optional<int64_t> min_hops, max_hops;  // var_length only; unset: 1 and unbounded
+  ExprPtr props;
+  int slot = -1;
+  bool was_bound = false;
+};
+
+enum class PathKind : uint8_t { kPattern, kShortest, kAllShortest };
+
+struct PatternPart {
+  size_t pos = 0;
+  std::string path_var;  // p = ...
+  int path_slot = -1;
+  PathKind kind = PathKind::kPattern;
+  std::vector<NodePattern> nodes;  // nodes.size() == rels.size() + 1
+  std::vector<RelPattern> rels;
+};
+
+struct ProjectionItem {
+  ExprPtr expr;
+  std::string alias;  // the column name: AS alias, or the expression's text
+  bool aliased = false;
+  int slot = -1;      // where the projected value goes
+};
+
+struct SortItem {
+  ExprPtr expr;
+  bool descending = false;
+};
+
+enum class ClauseKind : uint8_t {
+  kMatch, kUnwind, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete, kCall,
+};
+
+struct SetItem {
+  enum Kind : uint8_t { kProperty, kReplace, kMerge, kLabels } kind = kProperty;
+  size_t pos = 0;
+  ExprPtr target;  // kProperty: a kProperty expression; else a variable
+  ExprPtr value;   // kReplace/kMerge/kProperty
+  std::vector<std::string> labels;  // kLabels
+};
+
+struct Clause {
+  ClauseKind kind;
+  size_t pos = 0;
+  // MATCH
+  bool optional = false;
+  std::vector<PatternPart> patterns;  // MATCH, CREATE; MERGE has exactly one
+  ExprPtr where;                      // MATCH, WITH
+  // UNWIND
+  ExprPtr list;
+  std::string var;
+  int slot = -1;
+  // WITH, RETURN
+  bool distinct = false;
+  bool star = false;  // WITH * / RETURN *
+  std::vector<ProjectionItem> items;
+  std::vector<SortItem> order;
+  ExprPtr skip, limit;
+  // MERGE
+  std::vector<SetItem> on_create, on_match;
+  // SET, REMOVE (REMOVE uses kProperty with no value, and kLabels)
+  std::vector<SetItem> set_items;
+  // DELETE
+  bool detach = false;
+  std::vector<ExprPtr> exprs;
+  // Set by the analyzer for WITH/RETURN: the slots visible after it.
+  bool has_aggregation = false;
+  std::vector<Expr*> aggregates;     // the aggregation calls, by agg_index
+  std::vector<int> star_slots;       // the variables a `*` projects
+  std::vector<std::string> star_names;
+
+  explicit Clause(ClauseKind k, size_t p) : kind(k), pos(p) {}
+};
+
+struct SingleQuery {
+  std::vector<Clause> clauses;
+};
+
+struct Query {
+  std::vector<SingleQuery> parts;  // several when joined by UNION
+  std::vector<bool> union_all;     // union_all[i]: between parts[i] and parts[i+1]
+  bool explain = false;            // written with a leading EXPLAIN
+  // Set by the analyzer.
+  int num_slots = 0;
+  std::vector<std::string> columns;
+  bool writes = false;
+};
+
+}  // namespace samverkan::cypher

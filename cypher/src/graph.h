@@ -1,0 +1,182 @@
+// QueryGraph: the graph as a running query sees it.
+//
+// Reads come from one GraphView (the committed graph, or a transaction with
+// its own writes) and, when the planner asked for one, from a CSR snapshot
+// of the same state: adjacency, kinds and sectors are then read from memory
+// and only properties from the store. Writes go through the transaction.
+//
+// It also holds the mapping between Samverkan's data model and Cypher's:
+//
+//   label        the node's kind; kind `node` (what a node gets when it is
+//                created without one, as the importers do) reads as no label
+//   node props   key (unless generated, see below), name, sector, aliases,
+//                sources (as keys), and the fields of props
+//   rel props    weight, valid_from, valid_to (ISO dates), rank (when not
+//                0), and the fields of props
+//   blank nodes  a node created without a key gets `_:<n>`; such a key is
+//                the node's identity (elementId(n)), not a property, and a
+//                blank node's name is a property only when it was given
+//
+// Not thread-safe; one per query.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "samverkan/csr.h"
+#include "samverkan/cypher_value.h"
+#include "samverkan/graph_view.h"
+#include "samverkan/interrupt.h"
+#include "samverkan/transaction.h"
+
+namespace samverkan::cypher {
+
+// The kind a node gets when it is created without a label.
+inline constexpr std::string_view kUnlabelledKind = "node";
+// Generated keys start with this.
+inline constexpr std::string_view kBlankKeyPrefix = "_:";
+
+// One step from a node: the relationship and the node at its other end.
+struct Hop {
+  Relationship rel;
+  NodeId other = kNoNode;
+};
+
+// Which relationship types an expansion follows.
+struct TypeFilter {
+  bool all = true;               // no [:TYPE] given
+  std::vector<SymbolId> types;   // when !all; empty: none exist, nothing matches
+
+  bool Allows(SymbolId t) const {
+    if (all) return true;
+    for (SymbolId x : types) {
+      if (x == t) return true;
+    }
+    return false;
+  }
+};
+
+class QueryGraph {
+ public:
+  QueryGraph(const GraphView& view, std::shared_ptr<const CsrGraph> csr, Transaction* txn,
+             const Interrupt& interrupt);
+
+  const GraphView& view() const { return view_; }
+  const Schema& schema() const { return view_.schema(); }
+  const CsrGraph* csr() const { return csr_.get(); }
+  // Reads adjacency, kinds and sectors from `csr` from now on. REQUIRES: a
+  // snapshot of the state view() sees, and no writes (txn() is null).
+  void UseCsr(std::shared_ptr<const CsrGraph> csr) { csr_ = std::move(csr); }
+  Transaction* txn() const { return txn_; }
+  const Interrupt& interrupt() const { return interrupt_; }
+  // Throws EngineError(interrupted) when the caller asked to stop.
+  void CheckInterrupt() const;
+
+  // --- nodes ------------------------------------------------------------------
+  bool Exists(NodeId id);
+  // The stored node (cached). Throws EntityNotFound for a node deleted by
+  // this query, EngineError for one that does not exist.
+  const Node& GetNode(NodeId id);  // valid until the next call into this QueryGraph
+  SymbolId KindOf(NodeId id);    // 0 when unknown
+  SymbolId SectorOf(NodeId id);  // 0 when none
+  SymbolId UnlabelledKind() const;  // the symbol of kind `node`, or 0
+  Value NodeProperty(NodeId id, std::string_view key);
+  Value NodeProperties(NodeId id);  // a map
+  Value NodeLabels(NodeId id);      // a list of strings
+  std::string NodeKey(NodeId id);
+  uint64_t Degree(NodeId id, Direction dir, const TypeFilter& types);
+
+  // Candidates for a scan. Each list is in id order.
+  std::vector<NodeId> AllNodes();
+  std::vector<NodeId> NodesOfKind(SymbolId kind);
+  std::vector<NodeId> NodesOfSector(SymbolId sector, SymbolId kind);
+
+  // --- relationships -------------------------------------------------------------
+  // The relationships at `node` in direction `dir` (kBoth: out, then in; a
+  // self-loop once), appended to *out.
+  void Expand(NodeId node, Direction dir, const TypeFilter& types, std::vector<Hop>* out);
+  // The stored edge of a relationship (cached).
+  const Edge& GetEdge(const Relationship& r);  // valid until the next call
+  EdgeId EdgeIdOf(const Relationship& r);
+  Value RelProperty(const Relationship& r, std::string_view key);
+  Value RelProperties(const Relationship& r);
+  std::string_view TypeName(SymbolId type) const { return schema().EdgeTypeName(type); }
+  std::vector<Hop> AllRelationships();
+
+  // --- writes (REQUIRES: txn()) ----------------------------------------------------
+  // `props` is a map of Cypher properties; `label` empty for none.
+  NodeId CreateNode(const std::string& label, const Map& props);
+  Relationship CreateRelationship(NodeId src, NodeId dst, const std::string& type,
+                                  const Map& props);
+  // value null removes the property.
+  void SetNodeProperty(NodeId id, const std::string& key, const Value& value);
+  void SetRelProperty(const Relationship& r, const std::string& key, const Value& value);
+  // SET n = map (replace) / SET n += map (merge).
+  void SetNodeProperties(NodeId id, const Map& props, bool merge);
+  void SetRelProperties(const Relationship& r, const Map& props, bool merge);
+  void SetLabel(NodeId id, const std::string& label);
+  void RemoveLabel(NodeId id, const std::string& label);
+  // Deletes a relationship; a second delete in the same query does nothing.
+  void DeleteRelationship(const Relationship& r);
+  // DETACH DELETE deletes at once. A plain DELETE of a node that still has
+  // relationships waits until Finish(), which fails if it still has them.
+  void DeleteNode(NodeId id, bool detach);
+  bool IsDeleted(NodeId id) const { return deleted_nodes_.count(id) > 0; }
+  bool IsDeleted(const Relationship& r) const;
+  // Ends the writes of a query: the deferred node deletions.
+  void Finish();
+
+ private:
+  struct RelKey {
+    NodeId src, dst;
+    SymbolId type;
+    uint32_t slot;
+    bool operator==(const RelKey&) const = default;
+  };
+  struct RelKeyHash {
+    size_t operator()(const RelKey& k) const {
+      return std::hash<uint64_t>()(k.src * 1000003 + k.dst) ^
+             (static_cast<size_t>(k.type) << 20) ^ k.slot;
+    }
+  };
+  static RelKey KeyOf(const Relationship& r) { return {r.src, r.dst, r.type, r.slot}; }
+  // A stored node and, once asked for, its props as a Cypher map.
+  struct CachedNode {
+    Node node;
+    std::optional<Value> props;
+  };
+  struct CachedEdge {
+    Edge edge;
+    std::optional<Value> props;
+  };
+
+  std::shared_ptr<CachedNode> LoadNode(NodeId id);
+  std::shared_ptr<CachedEdge> LoadEdge(const Relationship& r);
+  Value PropsMap(const std::string& json) const;
+  void WriteNode(const Node& n);  // PutNode of a whole node, replacing it
+  void WriteEdge(const Edge& e);  // PutEdge of a whole edge, replacing it
+  void ApplyNodeProperty(Node* n, const std::string& key, const Value& value);
+  void ApplyRelProperty(Edge* e, const std::string& key, const Value& value);
+  std::string NextBlankKey();
+  void Remember(NodeId id, std::shared_ptr<CachedNode> node);
+
+  const GraphView& view_;
+  std::shared_ptr<const CsrGraph> csr_;
+  Transaction* txn_;
+  const Interrupt& interrupt_;
+  std::unordered_map<NodeId, std::shared_ptr<CachedNode>> nodes_;
+  std::unordered_map<RelKey, std::shared_ptr<CachedEdge>, RelKeyHash> edges_;
+  std::unordered_set<NodeId> deleted_nodes_;
+  std::unordered_set<RelKey, RelKeyHash> deleted_rels_;
+  std::vector<NodeId> deferred_deletes_;
+  uint64_t next_blank_ = 0;
+  std::shared_ptr<CachedNode> last_node_;  // what GetNode() returned
+  std::shared_ptr<CachedEdge> last_edge_;  // what GetEdge() returned
+};
+
+}  // namespace samverkan::cypher

@@ -1,0 +1,144 @@
+// json_value.cc: see json_value.h.
+#include "json_value.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "error.h"
+
+namespace samverkan::cypher {
+
+Value FromJson(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::null: return Value();
+    case nlohmann::json::value_t::boolean: return Value::Bool(j.get<bool>());
+    case nlohmann::json::value_t::number_integer: return Value::Int(j.get<int64_t>());
+    case nlohmann::json::value_t::number_unsigned: {
+      uint64_t u = j.get<uint64_t>();
+      if (u <= static_cast<uint64_t>(INT64_MAX)) return Value::Int(static_cast<int64_t>(u));
+      return Value::Float(static_cast<double>(u));
+    }
+    case nlohmann::json::value_t::number_float: return Value::Float(j.get<double>());
+    case nlohmann::json::value_t::string: return Value::String(j.get<std::string>());
+    case nlohmann::json::value_t::array: {
+      List items;
+      items.reserve(j.size());
+      for (const auto& x : j) items.push_back(FromJson(x));
+      return Value::MakeList(std::move(items));
+    }
+    case nlohmann::json::value_t::object: {
+      Map entries;
+      entries.reserve(j.size());
+      for (auto it = j.begin(); it != j.end(); ++it) entries.emplace_back(it.key(), FromJson(it.value()));
+      return Value::MakeMap(std::move(entries));
+    }
+    default: return Value();
+  }
+}
+
+nlohmann::json PropertyToJson(const Value& v, std::string_view key) {
+  switch (v.type()) {
+    case Value::Type::kNull: return nullptr;
+    case Value::Type::kBool: return v.boolean();
+    case Value::Type::kInt: return v.integer();
+    case Value::Type::kFloat: return v.floating();
+    case Value::Type::kString: return v.string();
+    case Value::Type::kList: {
+      nlohmann::json a = nlohmann::json::array();
+      for (const Value& x : v.list()) {
+        if (x.type() == Value::Type::kList || x.type() == Value::Type::kMap) {
+          TypeError("InvalidPropertyType", "property `" + std::string(key) +
+                    "`: a list property holds only numbers, strings and booleans");
+        }
+        a.push_back(PropertyToJson(x, key));
+      }
+      return a;
+    }
+    default:
+      TypeError("InvalidPropertyType", "property `" + std::string(key) + "` cannot hold a " +
+                std::string(TypeName(v.type())));
+  }
+}
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        if (c < 0x20) {
+          out->append("\\u00");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+std::string FormatFloat(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  std::string s(buf, r.ptr);
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+void AppendJson(const Value& v, std::string* out,
+                const std::function<void(const Value&, std::string*)>& entity) {
+  switch (v.type()) {
+    case Value::Type::kNull: out->append("null"); return;
+    case Value::Type::kBool: out->append(v.boolean() ? "true" : "false"); return;
+    case Value::Type::kInt: out->append(std::to_string(v.integer())); return;
+    case Value::Type::kFloat: {
+      double d = v.floating();
+      if (std::isnan(d)) {
+        out->append("null");
+      } else if (std::isinf(d)) {
+        out->append(d > 0 ? "1e999" : "-1e999");
+      } else {
+        out->append(FormatFloat(d));
+      }
+      return;
+    }
+    case Value::Type::kString: AppendJsonString(v.string(), out); return;
+    case Value::Type::kList: {
+      out->push_back('[');
+      bool first = true;
+      for (const Value& x : v.list()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJson(x, out, entity);
+      }
+      out->push_back(']');
+      return;
+    }
+    case Value::Type::kMap: {
+      out->push_back('{');
+      bool first = true;
+      for (const auto& [k, x] : v.map()) {
+        if (!first) out->push_back(',');
+        first = false;
+        AppendJsonString(k, out);
+        out->push_back(':');
+        AppendJson(x, out, entity);
+      }
+      out->push_back('}');
+      return;
+    }
+    default: entity(v, out); return;
+  }
+}
+
+}  // namespace samverkan::cypher

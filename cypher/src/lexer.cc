@@ -1,0 +1,247 @@
+// lexer.cc: see lexer.h.
+#include "lexer.h"
+
+#include <cctype>
+
+#include "error.h"
+
+namespace samverkan::cypher {
+namespace {
+
+bool IsIdentStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
+bool IsIdentPart(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+void AppendUtf8(std::string* out, uint32_t cp) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view text) : s_(text) {}
+
+  std::vector<Token> Run() {
+    std::vector<Token> out;
+    for (;;) {
+      SkipSpaceAndComments();
+      Token t;
+      t.pos = i_;
+      if (i_ >= s_.size()) {
+        t.kind = TokenKind::kEnd;
+        t.end = i_;
+        out.push_back(std::move(t));
+        return out;
+      }
+      unsigned char c = s_[i_];
+      if (IsIdentStart(c)) {
+        size_t start = i_;
+        while (i_ < s_.size() && IsIdentPart(s_[i_])) ++i_;
+        t.kind = TokenKind::kIdentifier;
+        t.text = std::string(s_.substr(start, i_ - start));
+      } else if (c == '`') {
+        t.kind = TokenKind::kIdentifier;
+        t.escaped = true;
+        t.text = Escaped();
+      } else if (std::isdigit(c) || (c == '.' && i_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_ + 1])) &&
+                                      !(i_ > 0 && s_[i_ - 1] == '.'))) {
+        Number(&t);
+      } else if (c == '\'' || c == '"') {
+        t.kind = TokenKind::kString;
+        t.text = String(static_cast<char>(c));
+      } else if (c == '$') {
+        ++i_;
+        t.kind = TokenKind::kParameter;
+        if (i_ < s_.size() && s_[i_] == '`') {
+          t.text = Escaped();
+        } else {
+          size_t start = i_;
+          while (i_ < s_.size() && IsIdentPart(s_[i_])) ++i_;
+          t.text = std::string(s_.substr(start, i_ - start));
+          if (t.text.empty()) SyntaxError("UnexpectedSyntax", "expected a parameter name after '$'", t.pos);
+        }
+      } else {
+        Symbol(&t);
+      }
+      t.end = i_;
+      out.push_back(std::move(t));
+    }
+  }
+
+ private:
+  void SkipSpaceAndComments() {
+    while (i_ < s_.size()) {
+      unsigned char c = s_[i_];
+      if (std::isspace(c)) {
+        ++i_;
+      } else if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
+        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
+      } else if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
+        size_t start = i_;
+        size_t close = s_.find("*/", i_ + 2);
+        if (close == std::string_view::npos) {
+          SyntaxError("UnexpectedSyntax", "unterminated comment", start);
+        }
+        i_ = close + 2;
+      } else if (c == 0xC2 && i_ + 1 < s_.size() && static_cast<unsigned char>(s_[i_ + 1]) == 0xA0) {
+        i_ += 2;  // no-break space
+      } else {
+        return;
+      }
+    }
+  }
+
+  std::string Escaped() {
+    size_t start = i_;
+    ++i_;  // the opening backquote
+    std::string name;
+    for (;;) {
+      if (i_ >= s_.size()) SyntaxError("UnexpectedSyntax", "unterminated `escaped name`", start);
+      if (s_[i_] == '`') {
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '`') {
+          name.push_back('`');
+          i_ += 2;
+          continue;
+        }
+        ++i_;
+        return name;
+      }
+      name.push_back(s_[i_++]);
+    }
+  }
+
+  void Number(Token* t) {
+    size_t start = i_;
+    bool is_float = false;
+    if (s_[i_] == '0' && i_ + 1 < s_.size() && (s_[i_ + 1] == 'x' || s_[i_ + 1] == 'o')) {
+      i_ += 2;
+      while (i_ < s_.size() && IsIdentPart(s_[i_])) ++i_;
+    } else {
+      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+      if (i_ + 1 < s_.size() && s_[i_] == '.' && std::isdigit(static_cast<unsigned char>(s_[i_ + 1]))) {
+        is_float = true;
+        ++i_;
+        while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+      }
+      if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+        size_t j = i_ + 1;
+        if (j < s_.size() && (s_[j] == '+' || s_[j] == '-')) ++j;
+        if (j < s_.size() && std::isdigit(static_cast<unsigned char>(s_[j]))) {
+          is_float = true;
+          i_ = j;
+          while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+        }
+      }
+      // Letters glued to a number (`1abc`) make a bad literal, not two tokens.
+      while (i_ < s_.size() && IsIdentPart(s_[i_])) ++i_;
+    }
+    t->kind = is_float ? TokenKind::kFloat : TokenKind::kInteger;
+    t->text = std::string(s_.substr(start, i_ - start));
+  }
+
+  uint32_t Hex(size_t digits, size_t escape_at) {
+    if (i_ + digits > s_.size()) {
+      SyntaxError("InvalidUnicodeLiteral", "invalid unicode escape", escape_at);
+    }
+    uint32_t cp = 0;
+    for (size_t k = 0; k < digits; ++k) {
+      char h = s_[i_ + k];
+      cp <<= 4;
+      if (h >= '0' && h <= '9') {
+        cp |= static_cast<uint32_t>(h - '0');
+      } else if (h >= 'a' && h <= 'f') {
+        cp |= static_cast<uint32_t>(h - 'a' + 10);
+      } else if (h >= 'A' && h <= 'F') {
+        cp |= static_cast<uint32_t>(h - 'A' + 10);
+      } else {
+        SyntaxError("InvalidUnicodeLiteral", "invalid unicode escape", escape_at);
+      }
+    }
+    i_ += digits;
+    return cp;
+  }
+
+  std::string String(char quote) {
+    size_t start = i_;
+    ++i_;
+    std::string out;
+    for (;;) {
+      if (i_ >= s_.size()) SyntaxError("UnexpectedSyntax", "unterminated string", start);
+      char c = s_[i_];
+      if (c == quote) {
+        ++i_;
+        return out;
+      }
+      if (c != '\\') {
+        out.push_back(c);
+        ++i_;
+        continue;
+      }
+      size_t escape_at = i_;
+      if (i_ + 1 >= s_.size()) SyntaxError("UnexpectedSyntax", "unterminated string", start);
+      char e = s_[i_ + 1];
+      i_ += 2;
+      switch (e) {
+        case '\\': out.push_back('\\'); break;
+        case '\'': out.push_back('\''); break;
+        case '"': out.push_back('"'); break;
+        case 'b': case 'B': out.push_back('\b'); break;
+        case 'f': case 'F': out.push_back('\f'); break;
+        case 'n': case 'N': out.push_back('\n'); break;
+        case 'r': case 'R': out.push_back('\r'); break;
+        case 't': case 'T': out.push_back('\t'); break;
+        case 'u': case 'U': {
+          uint32_t cp = Hex(e == 'u' ? 4 : 8, escape_at);
+          if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            SyntaxError("InvalidUnicodeLiteral", "invalid unicode escape", escape_at);
+          }
+          AppendUtf8(&out, cp);
+          break;
+        }
+        default:
+          SyntaxError("InvalidUnicodeLiteral",
+                      std::string("invalid escape sequence '\\") + e + "' in a string", escape_at);
+      }
+    }
+  }
+
+  void Symbol(Token* t) {
+    static const char* const kTwo[] = {"..", "<>", "<=", ">=", "+=", "=~", "!="};
+    t->kind = TokenKind::kSymbol;
+    for (const char* two : kTwo) {
+      if (s_.substr(i_, 2) == two) {
+        t->text = two;
+        i_ += 2;
+        return;
+      }
+    }
+    static const std::string_view kOne = "()[]{},.:;|=<>+-*/%^";
+    unsigned char c = s_[i_];
+    if (kOne.find(static_cast<char>(c)) == std::string_view::npos) {
+      SyntaxError("UnexpectedSyntax", std::string("unexpected character '") + static_cast<char>(c) + "'", i_);
+    }
+    t->text = std::string(1, static_cast<char>(c));
+    ++i_;
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+}  // namespace
+
+std::vector<Token> Tokenize(std::string_view text) { return Lexer(text).Run(); }
+
+}  // namespace samverkan::cypher

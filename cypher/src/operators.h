@@ -1,0 +1,416 @@
+// The operators plans are made of (see exec.h for the model).
+//
+// Reading:   Once, Argument, NodeScan, Expand, VarExpand, VarReach,
+//            ShortestPath, BindRelationship, BuildPath, Filter, Optional
+// Shaping:   Project, Aggregate, Distinct, Sort, Skip, Limit, Unwind, Eager
+// Writing:   Create, Merge, SetProperties, Remove, Delete (writes.cc)
+//
+// Operators that bind a variable take its slot; those that follow
+// relationships take a TypeFilter and a NodeCheck for the far node, so that
+// labels and sectors are tested on the CSR snapshot before a row is made.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec.h"
+
+namespace samverkan::cypher {
+
+// What a node must be to match, cheaply testable: its kind and sector.
+struct NodeCheck {
+  bool impossible = false;          // an unknown label or sector: nothing matches
+  std::optional<SymbolId> kind;
+  std::optional<SymbolId> sector;
+  std::string text;                 // for EXPLAIN, e.g. ":actor {sector: academia}"
+
+  bool Trivial() const { return !impossible && !kind && !sector; }
+  bool Passes(QueryGraph& g, NodeId id) const {
+    if (impossible) return false;
+    if (kind && g.KindOf(id) != *kind) return false;
+    if (sector && g.SectorOf(id) != *sector) return false;
+    return true;
+  }
+};
+
+// A condition on a row: an expression (WHERE), a property of a variable
+// equal to an expression ({name: 'x'} in a pattern), or a node check.
+struct Predicate {
+  const Expr* expr = nullptr;       // a WHERE conjunct, or:
+  int slot = -1;                    // the variable whose property...
+  std::string key;                  // ...named key...
+  const Expr* value = nullptr;      // ...must equal this, or:
+  std::optional<NodeCheck> check;   // the node in `slot` must pass this
+  std::vector<int> deps;            // slots of the current MATCH it reads
+  bool placed = false;              // planner bookkeeping
+
+  bool Holds(Row& row, ExecContext& ctx) const;
+  std::string Text(const std::string& query) const;
+};
+
+// The relationships a new one must differ from (relationship uniqueness
+// within one MATCH): single relationships and var-length lists.
+struct Uniqueness {
+  std::vector<int> rel_slots;
+  std::vector<int> list_slots;
+
+  bool Clashes(const Row& row, const Relationship& r) const;
+};
+
+class OnceOp final : public Operator {
+ public:
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override { done_ = false; }
+  std::string Describe() const override { return "Start"; }
+
+ private:
+  bool done_ = false;
+};
+
+// The row a subplan runs for (SubPlan::argument).
+class ArgumentOp final : public Operator {
+ public:
+  explicit ArgumentOp(const SubPlan* plan) : plan_(plan) {}
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override { done_ = false; }
+  std::string Describe() const override { return "Argument"; }
+
+ private:
+  const SubPlan* plan_;
+  bool done_ = false;
+};
+
+// Binds `slot` to each candidate node, for each input row.
+class NodeScanOp final : public Operator {
+ public:
+  enum class Source { kAll, kKind, kSector, kKey, kName, kId, kNone };
+  NodeScanOp(OpPtr child, int slot, Source source, SymbolId kind, SymbolId sector,
+             const Expr* value, NodeCheck check, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  void Candidates(ExecContext& ctx, Row& row);
+
+  int slot_;
+  Source source_;
+  SymbolId kind_, sector_;
+  const Expr* value_;  // kKey, kName, kId
+  bool constant_;      // candidates do not depend on the row
+  NodeCheck check_;
+  std::string describe_;
+  std::vector<NodeId> ids_;
+  bool have_ids_ = false;
+  size_t pos_ = 0;
+  bool active_ = false;
+};
+
+// (from)-[rel]->(to) for each input row: rel and to bound here, or `to`
+// already bound (an expand-into), or `rel` already bound (a check).
+class ExpandOp final : public Operator {
+ public:
+  ExpandOp(OpPtr child, int from, int rel, int to, Direction dir, TypeFilter types,
+           NodeCheck to_check, bool to_bound, bool rel_bound, Uniqueness unique,
+           std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  int from_, rel_, to_;
+  Direction dir_;
+  TypeFilter types_;
+  NodeCheck to_check_;
+  bool to_bound_, rel_bound_;
+  Uniqueness unique_;
+  std::string describe_;
+  std::vector<Hop> hops_;
+  size_t pos_ = 0;
+  bool active_ = false;
+};
+
+// (from)-[rels*min..max]->(to): every trail (no relationship twice) with
+// min to max relationships. `rel_props` must hold on each of them.
+class VarExpandOp final : public Operator {
+ public:
+  VarExpandOp(OpPtr child, int from, int list, int to, Direction dir, TypeFilter types,
+              int64_t min, int64_t max, NodeCheck to_check, bool to_bound,
+              std::vector<std::pair<std::string, const Expr*>> rel_props, Uniqueness unique,
+              bool build_list, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  struct Frame {
+    NodeId node;
+    std::vector<Hop> hops;
+    size_t next = 0;
+  };
+  bool RelAllowed(ExecContext& ctx, const Row& row, const Relationship& r);
+
+  int from_, list_, to_;
+  Direction dir_;
+  TypeFilter types_;
+  int64_t min_, max_;
+  NodeCheck to_check_;
+  bool to_bound_;
+  std::vector<std::pair<std::string, const Expr*>> rel_props_;
+  std::vector<std::pair<std::string, Value>> rel_values_;
+  Uniqueness unique_;
+  bool build_list_;
+  std::string describe_;
+  std::vector<Frame> stack_;
+  std::vector<Relationship> path_;
+  bool active_ = false;
+  bool emitted_start_ = false;
+};
+
+// (from)-[*min..max]-(to) when only which nodes are reached matters: a
+// breadth-first search that meets each node once (see planner.cc for when
+// this gives the same answer as VarExpand under DISTINCT).
+class VarReachOp final : public Operator {
+ public:
+  VarReachOp(OpPtr child, int from, int to, Direction dir, TypeFilter types, int64_t min,
+             int64_t max, NodeCheck to_check, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  void Search(ExecContext& ctx, NodeId start);
+
+  int from_, to_;
+  Direction dir_;
+  TypeFilter types_;
+  int64_t min_, max_;
+  NodeCheck to_check_;
+  std::string describe_;
+  std::vector<NodeId> found_;
+  size_t pos_ = 0;
+  bool active_ = false;
+  // Over a CSR: per node, the search (epoch) that last saw it, and its
+  // depth and branch; kept between searches so each costs only what it visits.
+  std::vector<uint32_t> stamp_, info_;
+  uint32_t epoch_ = 0;
+};
+
+// p = shortestPath((a)-[*..max]->(b)) and allShortestPaths(...).
+class ShortestPathOp final : public Operator {
+ public:
+  ShortestPathOp(OpPtr child, int from, int to, int path, int list, Direction dir,
+                 std::vector<std::string> types, int64_t min, int64_t max, bool all,
+                 std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  int from_, to_, path_, list_;
+  Direction dir_;
+  std::vector<std::string> types_;
+  int64_t min_, max_;
+  bool all_;
+  std::string describe_;
+  std::vector<Value> paths_;
+  size_t pos_ = 0;
+  bool active_ = false;
+};
+
+// A relationship bound before this MATCH, with neither end bound: binds
+// its ends (both ways round for an undirected pattern).
+class BindRelationshipOp final : public Operator {
+ public:
+  BindRelationshipOp(OpPtr child, int rel, int left, int right, Direction dir,
+                     TypeFilter types, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  int rel_, left_, right_;
+  Direction dir_;
+  TypeFilter types_;
+  std::string describe_;
+  int pending_ = 0;  // orientations left for the current input row
+};
+
+// Builds a path value from the slots of a pattern part.
+class BuildPathOp final : public Operator {
+ public:
+  // rels[i] joins nodes[i] and nodes[i+1]; is_list[i] for var-length ones.
+  BuildPathOp(OpPtr child, int path, std::vector<int> nodes, std::vector<int> rels,
+              std::vector<bool> is_list, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  int path_;
+  std::vector<int> nodes_, rels_;
+  std::vector<bool> is_list_;
+  std::string describe_;
+};
+
+class FilterOp final : public Operator {
+ public:
+  FilterOp(OpPtr child, std::vector<Predicate> predicates, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  std::vector<Predicate> predicates_;
+  std::string describe_;
+};
+
+// OPTIONAL MATCH: each input row with the matches of `plan`, or, when there
+// are none, once with `slots` set to null.
+class OptionalOp final : public Operator {
+ public:
+  OptionalOp(OpPtr child, std::unique_ptr<SubPlan> plan, std::vector<int> slots);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return "Optional"; }
+  std::vector<const Operator*> Nested() const override { return {plan_->root.get()}; }
+
+ private:
+  std::unique_ptr<SubPlan> plan_;
+  std::vector<int> slots_;
+  Row input_;
+  bool active_ = false;
+  bool matched_ = false;
+};
+
+struct ProjectItem {
+  const Expr* expr;
+  int slot;
+};
+
+class ProjectOp final : public Operator {
+ public:
+  ProjectOp(OpPtr child, std::vector<ProjectItem> items, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  std::vector<ProjectItem> items_;
+  std::string describe_;
+};
+
+// Grouping by the values of `keys`, computing `aggregates` (the aggregation
+// calls, by Expr::agg_index), then `outputs` from them.
+class AggregateOp final : public Operator {
+ public:
+  AggregateOp(OpPtr child, std::vector<ProjectItem> keys, std::vector<const Expr*> aggregates,
+              std::vector<ProjectItem> outputs, size_t width, std::string describe);
+  ~AggregateOp() override;
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  struct State;
+  void Consume(ExecContext& ctx);
+
+  std::vector<ProjectItem> keys_;
+  std::vector<const Expr*> aggregates_;
+  std::vector<ProjectItem> outputs_;
+  size_t width_;
+  std::string describe_;
+  std::unique_ptr<State> state_;
+};
+
+class DistinctOp final : public Operator {
+ public:
+  DistinctOp(OpPtr child, std::vector<int> slots);
+  ~DistinctOp() override;
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override;
+
+ private:
+  struct Seen;
+  std::vector<int> slots_;
+  std::unique_ptr<Seen> seen_;
+};
+
+struct SortKey {
+  const Expr* expr;
+  bool descending;
+};
+
+// ORDER BY; with `limit` (SKIP + LIMIT, when constant) keeps only the first
+// rows, in a heap.
+class SortOp final : public Operator {
+ public:
+  SortOp(OpPtr child, std::vector<SortKey> keys, const Expr* skip, const Expr* limit,
+         std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  void Fill(ExecContext& ctx);
+
+  std::vector<SortKey> keys_;
+  const Expr* skip_;
+  const Expr* limit_;
+  std::string describe_;
+  std::vector<std::pair<std::vector<Value>, Row>> rows_;
+  size_t width_ = 0;
+  size_t pos_ = 0;
+  bool filled_ = false;
+};
+
+// SKIP n and LIMIT n: the count is evaluated once, with the first row.
+class SkipLimitOp final : public Operator {
+ public:
+  SkipLimitOp(OpPtr child, const Expr* count, bool is_limit);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override;
+
+ private:
+  const Expr* count_;
+  bool is_limit_;
+  std::optional<int64_t> n_;
+  int64_t seen_ = 0;
+};
+
+class UnwindOp final : public Operator {
+ public:
+  UnwindOp(OpPtr child, const Expr* list, int slot, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  const Expr* list_;
+  int slot_;
+  std::string describe_;
+  Value items_;
+  size_t pos_ = 0;
+  bool active_ = false;
+};
+
+// Reads all of its input before giving the first row: a clause that writes
+// must not see its own writes through an earlier clause still running.
+class EagerOp final : public Operator {
+ public:
+  explicit EagerOp(OpPtr child) : Operator(std::move(child)) {}
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return "Eager"; }
+
+ private:
+  std::vector<Row> rows_;
+  size_t pos_ = 0;
+  bool filled_ = false;
+};
+
+// Evaluates a constant expression once per query run (for SKIP and LIMIT):
+// a non-negative integer, or ArgumentError/SyntaxError as the TCK expects.
+int64_t CountArgument(const Expr& e, ExecContext& ctx, const char* what);
+
+}  // namespace samverkan::cypher

@@ -1,0 +1,288 @@
+// value_ops.cc: equality, comparison, orderability and equivalence.
+#include "value_ops.h"
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace samverkan::cypher {
+namespace {
+
+using Type = Value::Type;
+
+int Sign(auto a, auto b) { return a < b ? -1 : (b < a ? 1 : 0); }
+
+// Numbers by value, NaN excluded by the callers.
+int CompareNumbers(const Value& a, const Value& b) {
+  if (a.type() == Type::kInt && b.type() == Type::kInt) return Sign(a.integer(), b.integer());
+  if (a.type() == Type::kFloat && b.type() == Type::kFloat) {
+    return Sign(a.floating(), b.floating());
+  }
+  if (a.type() == Type::kInt) return CompareIntFloat(a.integer(), b.floating());
+  return -CompareIntFloat(b.integer(), a.floating());
+}
+
+bool IsNaN(const Value& v) { return v.type() == Type::kFloat && std::isnan(v.floating()); }
+
+int CompareRels(const Relationship& a, const Relationship& b) {
+  if (a.src != b.src) return Sign(a.src, b.src);
+  if (a.dst != b.dst) return Sign(a.dst, b.dst);
+  if (a.type != b.type) return Sign(a.type, b.type);
+  return Sign(a.slot, b.slot);
+}
+
+// Orderability's ranking of the types (ascending).
+int TypeRank(Type t) {
+  switch (t) {
+    case Type::kMap: return 0;
+    case Type::kNode: return 1;
+    case Type::kRelationship: return 2;
+    case Type::kList: return 3;
+    case Type::kPath: return 4;
+    case Type::kString: return 5;
+    case Type::kBool: return 6;
+    case Type::kInt:
+    case Type::kFloat: return 7;
+    case Type::kNull: return 8;
+  }
+  return 9;
+}
+
+size_t Mix(size_t seed, size_t h) { return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)); }
+
+}  // namespace
+
+int CompareIntFloat(int64_t i, double d) {
+  // Doubles at or beyond +-2^63 are outside int64's range.
+  if (d >= 9223372036854775808.0) return -1;
+  if (d < -9223372036854775808.0) return 1;
+  double t = std::trunc(d);
+  int64_t ti = static_cast<int64_t>(t);
+  if (i != ti) return i < ti ? -1 : 1;
+  if (d > t) return -1;
+  if (d < t) return 1;
+  return 0;
+}
+
+Tri Equal(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return std::nullopt;
+  if (a.is_number() && b.is_number()) {
+    if (IsNaN(a) || IsNaN(b)) return false;
+    return CompareNumbers(a, b) == 0;
+  }
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Type::kBool: return a.boolean() == b.boolean();
+    case Type::kString: return a.string() == b.string();
+    case Type::kNode: return a.node() == b.node();
+    case Type::kRelationship: return a.rel().SameAs(b.rel());
+    case Type::kList: {
+      const List& x = a.list();
+      const List& y = b.list();
+      if (x.size() != y.size()) return false;
+      bool unknown = false;
+      for (size_t i = 0; i < x.size(); ++i) {
+        Tri e = Equal(x[i], y[i]);
+        if (!e) {
+          unknown = true;
+        } else if (!*e) {
+          return false;
+        }
+      }
+      if (unknown) return std::nullopt;
+      return true;
+    }
+    case Type::kMap: {
+      const Map& x = a.map();
+      const Map& y = b.map();
+      if (x.size() != y.size()) return false;
+      bool unknown = false;
+      for (size_t i = 0; i < x.size(); ++i) {
+        if (x[i].first != y[i].first) return false;
+      }
+      for (size_t i = 0; i < x.size(); ++i) {
+        Tri e = Equal(x[i].second, y[i].second);
+        if (!e) {
+          unknown = true;
+        } else if (!*e) {
+          return false;
+        }
+      }
+      if (unknown) return std::nullopt;
+      return true;
+    }
+    case Type::kPath: {
+      const Path& x = a.path();
+      const Path& y = b.path();
+      if (x.nodes != y.nodes || x.relationships.size() != y.relationships.size()) return false;
+      for (size_t i = 0; i < x.relationships.size(); ++i) {
+        if (!x.relationships[i].SameAs(y.relationships[i])) return false;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+Order Compare(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return Order::kNone;
+  auto from = [](int c) { return c < 0 ? Order::kLess : c > 0 ? Order::kGreater : Order::kEqual; };
+  if (a.is_number() && b.is_number()) {
+    if (IsNaN(a) || IsNaN(b)) return Order::kUnordered;
+    return from(CompareNumbers(a, b));
+  }
+  if (a.type() != b.type()) return Order::kNone;
+  switch (a.type()) {
+    case Type::kBool: return from(Sign(a.boolean(), b.boolean()));
+    case Type::kString: return from(a.string().compare(b.string()));
+    case Type::kList: {
+      const List& x = a.list();
+      const List& y = b.list();
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        Order o = Compare(x[i], y[i]);
+        if (o != Order::kEqual) return o;
+      }
+      return from(Sign(x.size(), y.size()));
+    }
+    default: return Order::kNone;
+  }
+}
+
+int OrderCompare(const Value& a, const Value& b) {
+  int ra = TypeRank(a.type());
+  int rb = TypeRank(b.type());
+  if (ra != rb) return ra < rb ? -1 : 1;
+  switch (a.type()) {
+    case Type::kNull: return 0;
+    case Type::kInt:
+    case Type::kFloat: {
+      bool na = IsNaN(a), nb = IsNaN(b);
+      if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
+      int c = CompareNumbers(a, b);
+      if (c != 0) return c;
+      // 1 and 1.0 are equal but not the same value: keep a stable order.
+      return Sign(a.type() == Type::kFloat, b.type() == Type::kFloat);
+    }
+    case Type::kBool: return Sign(a.boolean(), b.boolean());
+    case Type::kString: {
+      int c = a.string().compare(b.string());
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    case Type::kNode: return Sign(a.node(), b.node());
+    case Type::kRelationship: return CompareRels(a.rel(), b.rel());
+    case Type::kList: {
+      const List& x = a.list();
+      const List& y = b.list();
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        int c = OrderCompare(x[i], y[i]);
+        if (c != 0) return c;
+      }
+      return Sign(x.size(), y.size());
+    }
+    case Type::kMap: {
+      const Map& x = a.map();
+      const Map& y = b.map();
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        int c = x[i].first.compare(y[i].first);
+        if (c != 0) return c < 0 ? -1 : 1;
+        c = OrderCompare(x[i].second, y[i].second);
+        if (c != 0) return c;
+      }
+      return Sign(x.size(), y.size());
+    }
+    case Type::kPath: {
+      const Path& x = a.path();
+      const Path& y = b.path();
+      for (size_t i = 0; i < x.nodes.size() && i < y.nodes.size(); ++i) {
+        if (x.nodes[i] != y.nodes[i]) return Sign(x.nodes[i], y.nodes[i]);
+        if (i < x.relationships.size() && i < y.relationships.size()) {
+          int c = CompareRels(x.relationships[i], y.relationships[i]);
+          if (c != 0) return c;
+        }
+      }
+      return Sign(x.nodes.size(), y.nodes.size());
+    }
+  }
+  return 0;
+}
+
+bool Equivalent(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return a.is_null() && b.is_null();
+  if (a.is_number() && b.is_number()) {
+    bool na = IsNaN(a), nb = IsNaN(b);
+    if (na || nb) return na && nb;
+    return CompareNumbers(a, b) == 0;
+  }
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case Type::kList: {
+      const List& x = a.list();
+      const List& y = b.list();
+      if (x.size() != y.size()) return false;
+      for (size_t i = 0; i < x.size(); ++i) {
+        if (!Equivalent(x[i], y[i])) return false;
+      }
+      return true;
+    }
+    case Type::kMap: {
+      const Map& x = a.map();
+      const Map& y = b.map();
+      if (x.size() != y.size()) return false;
+      for (size_t i = 0; i < x.size(); ++i) {
+        if (x[i].first != y[i].first || !Equivalent(x[i].second, y[i].second)) return false;
+      }
+      return true;
+    }
+    default: return Equal(a, b).value_or(false);
+  }
+}
+
+size_t Hash(const Value& v) {
+  switch (v.type()) {
+    case Type::kNull: return 0x51ed27;
+    case Type::kBool: return v.boolean() ? 0x7a1 : 0x7a0;
+    case Type::kInt:
+    case Type::kFloat: {
+      // Equal numbers hash alike whatever their type: hash integral values
+      // as integers when they fit, others by their bits.
+      if (v.type() == Type::kInt) return std::hash<int64_t>()(v.integer());
+      double d = v.floating();
+      if (std::isnan(d)) return 0x7ff8;
+      if (std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
+        return std::hash<int64_t>()(static_cast<int64_t>(d));
+      }
+      return std::hash<double>()(d);
+    }
+    case Type::kString: return std::hash<std::string>()(v.string());
+    case Type::kNode: return Mix(0x40de, std::hash<uint64_t>()(v.node()));
+    case Type::kRelationship: {
+      const Relationship& r = v.rel();
+      size_t h = Mix(std::hash<uint64_t>()(r.src), std::hash<uint64_t>()(r.dst));
+      return Mix(h, (static_cast<size_t>(r.type) << 32) | r.slot);
+    }
+    case Type::kList: {
+      size_t h = 0x1157;
+      for (const Value& x : v.list()) h = Mix(h, Hash(x));
+      return h;
+    }
+    case Type::kMap: {
+      size_t h = 0x3a9;
+      for (const auto& [k, x] : v.map()) h = Mix(Mix(h, std::hash<std::string>()(k)), Hash(x));
+      return h;
+    }
+    case Type::kPath: {
+      size_t h = 0x9a7;
+      for (NodeId n : v.path().nodes) h = Mix(h, std::hash<uint64_t>()(n));
+      return h;
+    }
+  }
+  return 0;
+}
+
+size_t HashAll(const Value* values, size_t n) {
+  size_t h = 0x5eed;
+  for (size_t i = 0; i < n; ++i) h = Mix(h, Hash(values[i]));
+  return h;
+}
+
+}  // namespace samverkan::cypher

@@ -1,0 +1,168 @@
+// cypher_sql.cc: see cypher_sql.h.
+#include "cypher_sql.h"
+
+#include <nlohmann/json.hpp>
+
+#include "sql_interrupt.h"
+
+namespace samverkan::sql {
+namespace {
+
+// Enlists the graph's table in SQLite's transaction (see cypher_sql.h).
+int Enlist(sqlite3* db, sqlite3_vtab* vtab, const char* who, const GraphHandle& graph) {
+  std::string sql = "DELETE FROM " + QuoteIdentifier(graph.name()) + " WHERE 0";
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    SetError(vtab, "%s: %s", who, err ? err : sqlite3_errstr(rc));
+  }
+  sqlite3_free(err);
+  return rc;
+}
+
+}  // namespace
+
+std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const char* who,
+                                       const std::shared_ptr<GraphHandle>& graph,
+                                       std::shared_ptr<const cypher::PreparedQuery> query,
+                                       const cypher::Parameters& params,
+                                       cypher::RunOptions::Adjacency adjacency, int* rc) {
+  *rc = SQLITE_OK;
+  auto run = std::make_unique<CypherRun>();
+  run->interrupt = std::make_unique<Interrupt>(InterruptPredicate(db));
+  cypher::RunOptions options;
+  options.adjacency = adjacency;
+  options.interrupt = run->interrupt.get();
+  Result<std::unique_ptr<cypher::Cursor>> cursor = Status::Internal("not run");
+  if (query->writes()) {
+    const bool autocommit = sqlite3_get_autocommit(db) != 0;
+    if (!autocommit && (*rc = Enlist(db, vtab, who, *graph)) != SQLITE_OK) return nullptr;
+    Transaction* txn = graph->Writer(vtab, who, rc);
+    if (txn == nullptr) return nullptr;
+    run->read = graph->View();
+    txn->SetSavepoint();
+    cursor = cypher::Execute(query, cypher::Target{.view = txn, .txn = txn}, params, options);
+    Status rendered;
+    if (cursor.ok()) {
+      run->rendered = true;
+      for (;;) {
+        auto more = (*cursor)->Next();
+        if (!more.ok() || !*more) {
+          rendered = more.status();
+          break;
+        }
+        auto json = (*cursor)->RowJson();
+        if (!json.ok()) {
+          rendered = json.status();
+          break;
+        }
+        run->rows_json.push_back(std::move(*json));
+      }
+      if (!rendered.ok()) cursor = rendered;
+    }
+    if (!cursor.ok()) {
+      (void)txn->RollbackToSavepoint();
+    }
+    (void)txn->ReleaseSavepoint();
+    if (cursor.ok() && autocommit && (*rc = Enlist(db, vtab, who, *graph)) != SQLITE_OK) {
+      return nullptr;
+    }
+  } else {
+    run->read = graph->View();
+    cypher::Target target{.view = run->read.view};
+    if (run->read.view == static_cast<const GraphView*>(&graph->db())) target.db = &graph->db();
+    cursor = cypher::Execute(query, target, params, options);
+  }
+  if (!cursor.ok()) {
+    *rc = StatusError(vtab, who, cursor.status());
+    return nullptr;
+  }
+  run->cursor = std::move(*cursor);
+  *rc = NextCypherRow(vtab, who, run.get());
+  if (*rc != SQLITE_OK) return nullptr;
+  return run;
+}
+
+int NextCypherRow(sqlite3_vtab* vtab, const char* who, CypherRun* run) {
+  if (run->rendered) {
+    run->eof = static_cast<size_t>(run->rowid) >= run->rows_json.size();
+    ++run->rowid;
+    return SQLITE_OK;
+  }
+  auto more = run->cursor->Next();
+  if (!more.ok()) {
+    run->eof = true;
+    return StatusError(vtab, who, more.status());
+  }
+  run->eof = !*more;
+  ++run->rowid;
+  return SQLITE_OK;
+}
+
+int ResultCypherRowJson(sqlite3_vtab* vtab, const char* who, sqlite3_context* ctx,
+                        CypherRun* run) {
+  if (run->rendered) {
+    ResultText(ctx, run->rows_json[static_cast<size_t>(run->rowid - 1)]);
+    return SQLITE_OK;
+  }
+  auto json = run->cursor->RowJson();
+  if (!json.ok()) return StatusError(vtab, who, json.status());
+  ResultText(ctx, *json);
+  return SQLITE_OK;
+}
+
+int ResultCypherValue(sqlite3_vtab* vtab, const char* who, sqlite3_context* ctx, CypherRun* run,
+                      const cypher::Value& v) {
+  using T = cypher::Value::Type;
+  switch (v.type()) {
+    case T::kNull: sqlite3_result_null(ctx); return SQLITE_OK;
+    case T::kBool: sqlite3_result_int(ctx, v.boolean() ? 1 : 0); return SQLITE_OK;
+    case T::kInt: sqlite3_result_int64(ctx, v.integer()); return SQLITE_OK;
+    case T::kFloat: sqlite3_result_double(ctx, v.floating()); return SQLITE_OK;
+    case T::kString: ResultText(ctx, v.string()); return SQLITE_OK;
+    default: {
+      auto json = run->cursor->Json(v);
+      if (!json.ok()) return StatusError(vtab, who, json.status());
+      ResultText(ctx, *json);
+      return SQLITE_OK;
+    }
+  }
+}
+
+Result<cypher::Value> CypherValueOf(sqlite3_value* v) {
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_NULL: return cypher::Value();
+    case SQLITE_INTEGER: return cypher::Value::Int(sqlite3_value_int64(v));
+    case SQLITE_FLOAT: return cypher::Value::Float(sqlite3_value_double(v));
+    case SQLITE_TEXT: return cypher::Value::String(std::string(ValueText(v)));
+    default: return Status::InvalidArgument("a parameter cannot be a BLOB");
+  }
+}
+
+Result<cypher::RunOptions::Adjacency> ParseCypherOptions(std::string_view json) {
+  using A = cypher::RunOptions::Adjacency;
+  if (json.empty()) return A::kAuto;
+  nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Status::InvalidArgument("options must be a JSON object, as in '{\"adjacency\": \"csr\"}'");
+  }
+  A adjacency = A::kAuto;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() != "adjacency") {
+      return Status::InvalidArgument("options: unknown option '" + it.key() + "'");
+    }
+    std::string v = it.value().is_string() ? it.value().get<std::string>() : "";
+    if (v == "auto") {
+      adjacency = A::kAuto;
+    } else if (v == "csr") {
+      adjacency = A::kCsr;
+    } else if (v == "stored") {
+      adjacency = A::kStored;
+    } else {
+      return Status::InvalidArgument("options: adjacency must be 'auto', 'csr' or 'stored'");
+    }
+  }
+  return adjacency;
+}
+
+}  // namespace samverkan::sql
