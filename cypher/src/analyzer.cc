@@ -14,7 +14,7 @@ namespace {
 
 // What a variable holds, as far as the query text tells: kValue is a
 // value known not to be a node, relationship or path (a literal's).
-enum class VarType : uint8_t { kAny, kNode, kRel, kRelList, kPath, kValue };
+enum class VarType : uint8_t { kAny, kNode, kRel, kRelList, kPath, kValue, kList };
 
 const char* VarTypeName(VarType t) {
   switch (t) {
@@ -22,6 +22,7 @@ const char* VarTypeName(VarType t) {
     case VarType::kRel: return "a relationship";
     case VarType::kRelList: return "a list of relationships";
     case VarType::kPath: return "a path";
+    case VarType::kList: return "a list";
     case VarType::kValue:
     case VarType::kAny: return "a value";
   }
@@ -41,7 +42,30 @@ struct ExprCtx {
   bool inside_agg = false;
   std::vector<Expr*>* aggs = nullptr;
   const char* where = "here";  // for messages: "in WHERE"
+  bool predicate = false;      // in a predicate's position: a pattern may stand here
 };
+
+// Whether an expression calls an aggregation, from the text alone (before
+// the analyzer has marked it).
+bool CallsAggregation(const Expr& e) {
+  if (e.kind == ExprKind::kCountStar) return true;
+  if (e.kind == ExprKind::kFunction) {
+    const FunctionInfo* f = FindFunction(e.name);
+    if (f && f->aggregate) return true;
+  }
+  for (const auto& a : e.args) {
+    if (a && CallsAggregation(*a)) return true;
+  }
+  return e.else_expr && CallsAggregation(*e.else_expr);
+}
+
+bool CallsRand(const Expr& e) {
+  if (e.kind == ExprKind::kFunction && strcasecmp(e.name.c_str(), "rand") == 0) return true;
+  for (const auto& a : e.args) {
+    if (a && CallsRand(*a)) return true;
+  }
+  return false;
+}
 
 bool IsUpdating(ClauseKind k) {
   return k == ClauseKind::kCreate || k == ClauseKind::kMerge || k == ClauseKind::kSet ||
@@ -61,10 +85,25 @@ bool ContainsVariable(const Expr& e) {
 
 // The type of an expression when the text alone decides it (literals and
 // what is built from them), else kNull standing for "unknown".
-enum class SType : uint8_t { kUnknown, kNull, kBool, kInt, kFloat, kNumber, kString, kList, kMap };
+enum class SType : uint8_t {
+  kUnknown, kNull, kBool, kInt, kFloat, kNumber, kString, kList, kMap, kNode, kRel, kPath,
+};
 
-SType StaticType(const Expr& e) {
+SType StaticType(const Expr& e, const Scope* scope = nullptr) {
   switch (e.kind) {
+    case ExprKind::kVariable: {
+      if (scope == nullptr) return SType::kUnknown;
+      auto it = scope->find(e.name);
+      if (it == scope->end()) return SType::kUnknown;
+      switch (it->second.type) {
+        case VarType::kNode: return SType::kNode;
+        case VarType::kRel: return SType::kRel;
+        case VarType::kPath: return SType::kPath;
+        case VarType::kRelList:
+        case VarType::kList: return SType::kList;
+        default: return SType::kUnknown;
+      }
+    }
     case ExprKind::kLiteral:
       switch (e.literal.type()) {
         case Value::Type::kNull: return SType::kNull;
@@ -87,7 +126,7 @@ SType StaticType(const Expr& e) {
     case ExprKind::kCountStar: return SType::kInt;
     case ExprKind::kUnary:
       if (e.op == Op::kNot) return SType::kBool;
-      return StaticType(*e.args[0]);
+      return StaticType(*e.args[0], scope);
     case ExprKind::kBinary: {
       switch (e.op) {
         case Op::kAdd:
@@ -95,7 +134,7 @@ SType StaticType(const Expr& e) {
         case Op::kMul:
         case Op::kDiv:
         case Op::kMod: {
-          SType a = StaticType(*e.args[0]), b = StaticType(*e.args[1]);
+          SType a = StaticType(*e.args[0], scope), b = StaticType(*e.args[1], scope);
           if (a == SType::kNull || b == SType::kNull) return SType::kNull;
           if (e.op == Op::kAdd && (a == SType::kList || b == SType::kList)) return SType::kList;
           if (e.op == Op::kAdd && (a == SType::kString || b == SType::kString)) return SType::kString;
@@ -231,9 +270,15 @@ class Analyzer {
     std::vector<std::string> rels_here;
     for (auto& part : c->patterns) AnalyzePattern(&part, scope, PatternMode::kMatch, &rels_here);
     for (auto& part : c->patterns) AnalyzePatternProps(&part, *scope);
-    if (c->where) {
-      ExprCtx ctx{.where = "in WHERE"};
-      AnalyzeExpr(c->where.get(), *scope, ctx);
+    if (c->where) AnalyzeWhere(c->where.get(), *scope);
+  }
+
+  void AnalyzeWhere(Expr* where, const Scope& scope) {
+    ExprCtx ctx{.where = "in WHERE", .predicate = true};
+    AnalyzeExpr(where, scope, ctx);
+    if (NotBoolean(StaticType(*where, &scope))) {
+      SyntaxError("InvalidArgumentType", "WHERE takes a predicate: true, false or null",
+                  where->pos);
     }
   }
 
@@ -249,6 +294,11 @@ class Analyzer {
         SyntaxError("VariableAlreadyBound", "variable `" + part->path_var + "` is already defined",
                     part->pos);
       }
+    }
+    if (mode == PatternMode::kCreate && part->rels.empty() && !part->nodes[0].var.empty() &&
+        scope->count(part->nodes[0].var)) {
+      SyntaxError("VariableAlreadyBound", "node `" + part->nodes[0].var + "` exists already: "
+                  "CREATE would make nothing", part->nodes[0].pos);
     }
     if (part->kind != PathKind::kPattern) {
       if (creating) SyntaxError("UnexpectedSyntax", "shortestPath cannot be created", part->pos);
@@ -287,6 +337,9 @@ class Analyzer {
       declared_here_.push_back(n.var);
     }
     for (auto& r : part->rels) {
+      if (creating && !r.var.empty() && scope->count(r.var)) {
+        SyntaxError("VariableAlreadyBound", "relationship `" + r.var + "` already exists", r.pos);
+      }
       if (creating) {
         if (r.var_length) {
           SyntaxError("CreatingVarLength", "variable-length relationships cannot be created",
@@ -321,7 +374,7 @@ class Analyzer {
           SyntaxError("VariableAlreadyBound", "relationship `" + r.var + "` already exists",
                       r.pos);
         }
-        if (t != want && t != VarType::kAny && !(t == VarType::kRelList && r.var_length)) {
+        if (t != want && t != VarType::kAny && !(t == VarType::kList && r.var_length)) {
           SyntaxError("VariableTypeConflict", "`" + r.var + "` is " + VarTypeName(t) + ", not " +
                       VarTypeName(want), r.pos);
         }
@@ -397,7 +450,7 @@ class Analyzer {
         c->star_slots.push_back(info.slot);
         out[name] = info;
       }
-      if (c->star_names.empty() && c->items.empty()) {
+      if (c->star_names.empty() && c->items.empty() && c->kind == ClauseKind::kReturn) {
         SyntaxError("NoVariablesInScope", "RETURN * and WITH * need variables in scope", c->pos);
       }
     }
@@ -435,8 +488,13 @@ class Analyzer {
       if (item.expr->kind == ExprKind::kVariable) {
         auto it = scope.find(item.expr->name);
         if (it != scope.end()) type = it->second.type;
-      } else if (SType t = StaticType(*item.expr); t != SType::kUnknown && t != SType::kNull) {
-        type = VarType::kValue;
+      } else if (SType t = StaticType(*item.expr, &scope); t != SType::kUnknown && t != SType::kNull) {
+        // (A list may hold relationships, for a var-length pattern.)
+        type = t == SType::kList   ? VarType::kList
+               : t == SType::kNode ? VarType::kNode
+               : t == SType::kRel  ? VarType::kRel
+               : t == SType::kPath ? VarType::kPath
+                                   : VarType::kValue;
       }
       out[item.alias] = VarInfo{item.slot, type};
     }
@@ -447,7 +505,9 @@ class Analyzer {
       for (const auto& [name, info] : scope) order_scope.emplace(name, info);
     }
     for (auto& s : c->order) {
-      RewriteProjected(&s.expr, *c);
+      const bool aggregates = c->has_aggregation && CallsAggregation(*s.expr);
+      RewriteProjected(&s.expr, *c, /*simple_only=*/c->has_aggregation);
+      if (aggregates) CheckOrderGrouping(*s.expr, *c, out, scope);
       ExprCtx ctx{.allow_agg = false, .where = "in ORDER BY"};
       if (c->has_aggregation) {
         // Aggregations not projected cannot be ordered by.
@@ -464,16 +524,23 @@ class Analyzer {
       if (!c->has_aggregation) {
         for (const auto& [name, info] : scope) where_scope.emplace(name, info);
       }
-      ExprCtx ctx{.where = "in WHERE"};
-      AnalyzeExpr(c->where.get(), where_scope, ctx);
+      AnalyzeWhere(c->where.get(), where_scope);
     }
     (void)is_with;
     return out;
   }
 
   // ORDER BY count(*) after RETURN count(*): refer to the projected column.
-  void RewriteProjected(ExprPtr* e, const Clause& c) {
+  // With `simple_only` (an aggregating projection) only columns that are a
+  // variable, a property of one, or an aggregation are referred to: the
+  // openCypher rules do not let ORDER BY reuse a more complex grouping key.
+  void RewriteProjected(ExprPtr* e, const Clause& c, bool simple_only) {
     for (const auto& item : c.items) {
+      const Expr& x = *item.expr;
+      const bool simple = x.kind == ExprKind::kVariable || (x.aggregate && x.agg_index >= 0) ||
+                          x.kind == ExprKind::kCountStar ||
+                          (x.kind == ExprKind::kProperty && x.args[0]->kind == ExprKind::kVariable);
+      if (simple_only && !simple) continue;
       if (item.slot >= 0 && SameExpr(**e, *item.expr)) {
         auto v = std::make_unique<Expr>(ExprKind::kVariable, (*e)->pos);
         v->end = (*e)->end;
@@ -483,8 +550,40 @@ class Analyzer {
       }
     }
     for (auto& a : (*e)->args) {
-      if (a) RewriteProjected(&a, c);
+      if (a) RewriteProjected(&a, c, simple_only);
     }
+  }
+
+  // An ORDER BY expression with an aggregation, after an aggregating
+  // projection: a variable it reads must be a projected name; one that only
+  // a (complex) grouping key reads is ambiguous, any other undefined.
+  void CheckOrderGrouping(const Expr& e, const Clause& c, const Scope& out, const Scope& before) {
+    if (e.kind == ExprKind::kVariable) {
+      if (out.count(e.name)) return;
+      for (const auto& item : c.items) {
+        if (!item.expr->aggregate && ReadsVariable(*item.expr, e.name) && before.count(e.name)) {
+          SyntaxError("AmbiguousAggregationExpression",
+                      "`" + e.name + "` is used beside an aggregation but is not a grouping key",
+                      e.pos);
+        }
+      }
+      SyntaxError("UndefinedVariable", "variable `" + e.name + "` is not defined", e.pos);
+    }
+    if (e.kind == ExprKind::kFunction) {
+      const FunctionInfo* f = FindFunction(e.name);
+      if (f && f->aggregate) return;
+    }
+    for (const auto& a : e.args) {
+      if (a) CheckOrderGrouping(*a, c, out, before);
+    }
+  }
+
+  static bool ReadsVariable(const Expr& e, const std::string& name) {
+    if (e.kind == ExprKind::kVariable && e.name == name) return true;
+    for (const auto& a : e.args) {
+      if (a && ReadsVariable(*a, name)) return true;
+    }
+    return false;
   }
 
   // Outside aggregation calls, an aggregating item may only use grouping
@@ -492,8 +591,17 @@ class Analyzer {
   void CheckGrouping(const Expr& e, const std::vector<const Expr*>& keys,
                      const std::vector<std::string>& star_names) {
     if (e.agg_index >= 0 || e.kind == ExprKind::kCountStar) return;
+    if (e.kind == ExprKind::kFunction) {
+      const FunctionInfo* f = FindFunction(e.name);
+      if (f && f->aggregate) return;
+    }
+    // Only simple grouping keys (a variable, or a property of one) may be
+    // used beside an aggregation: RETURN a.x + b.x, a.x + b.x + count(*)
+    // is ambiguous to the openCypher rules.
     for (const Expr* k : keys) {
-      if (SameExpr(e, *k)) return;
+      const bool simple = k->kind == ExprKind::kVariable ||
+                          (k->kind == ExprKind::kProperty && k->args[0]->kind == ExprKind::kVariable);
+      if (simple && SameExpr(e, *k)) return;
     }
     if (e.kind == ExprKind::kVariable) {
       if (std::find(star_names.begin(), star_names.end(), e.name) != star_names.end()) return;
@@ -533,7 +641,14 @@ class Analyzer {
   }
 
   // --- expressions -----------------------------------------------------------------
-  void AnalyzeExpr(Expr* e, const Scope& scope, ExprCtx& ctx) {
+  void AnalyzeExpr(Expr* e, const Scope& scope, ExprCtx& outer) {
+    // Only operands of AND, OR, XOR and NOT in a predicate's position are
+    // in one too; every other operand is a value.
+    const bool predicate = outer.predicate;
+    ExprCtx ctx = outer;
+    ctx.predicate = false;
+    ExprCtx pred_ctx = ctx;
+    pred_ctx.predicate = true;
     switch (e->kind) {
       case ExprKind::kVariable: {
         auto it = scope.find(e->name);
@@ -548,7 +663,7 @@ class Analyzer {
         return;
       case ExprKind::kLiteral: return;
       case ExprKind::kCountStar:
-        MarkAggregate(e, ctx);
+        MarkAggregate(e, outer);
         return;
       case ExprKind::kFunction: {
         const FunctionInfo* f = FindFunction(e->name);
@@ -569,12 +684,28 @@ class Analyzer {
             SyntaxError("NestedAggregation", "an aggregation cannot contain another", e->pos);
           }
           inner.inside_agg = true;
-          for (auto& a : e->args) AnalyzeExpr(a.get(), scope, inner);
-          MarkAggregate(e, ctx);
+          for (auto& a : e->args) {
+            if (CallsRand(*a)) {
+              SyntaxError("NonConstantExpression",
+                          "an aggregation cannot take rand(): its value would be arbitrary",
+                          a->pos);
+            }
+            AnalyzeExpr(a.get(), scope, inner);
+          }
+          MarkAggregate(e, outer);
           return;
         }
         if (e->distinct) {
           SyntaxError("UnexpectedSyntax", "DISTINCT applies only to aggregations", e->pos);
+        }
+        if (e->name == "exists") {
+          AnalyzeExpr(e->args[0].get(), scope, pred_ctx);
+          return;
+        }
+        if ((e->name == "size" || e->name == "length") && e->args.size() == 1 &&
+            StaticType(*e->args[0], &scope) == SType::kPath && e->name == "size") {
+          SyntaxError("InvalidArgumentType", "size() takes a list or a string; the length of "
+                      "a path is length(p)", e->args[0]->pos);
         }
         break;
       }
@@ -587,6 +718,7 @@ class Analyzer {
         ExprCtx inner = ctx;
         inner.allow_agg = false;
         for (size_t i = 1; i < e->args.size(); ++i) {
+          inner.predicate = i == 1;  // the WHERE
           if (e->args[i]) AnalyzeExpr(e->args[i].get(), local, inner);
         }
         e->aggregate = e->args[0]->aggregate;
@@ -607,6 +739,12 @@ class Analyzer {
         return;
       }
       case ExprKind::kPattern: {
+        if (!predicate && e->pattern->kind == PathKind::kPattern) {
+          SyntaxError("UnexpectedSyntax",
+                      "a pattern here can only be a predicate (in WHERE, or exists(...)); "
+                      "for its matches use a pattern comprehension [(a)-->(b) | b]",
+                      e->pos);
+        }
         if (e->pattern->path_slot < 0) e->pattern->path_slot = NewSlot();
         Scope local = scope;
         AnalyzePattern(e->pattern.get(), &local,
@@ -621,8 +759,10 @@ class Analyzer {
         AnalyzePattern(e->pattern.get(), &local, PatternMode::kLocal, nullptr);
         ExprCtx inner = ctx;
         inner.allow_agg = false;
-        for (auto& a : e->args) {
-          if (a) AnalyzeExpr(a.get(), local, inner);
+        for (size_t i = 0; i < e->args.size(); ++i) {
+          // EXISTS { ... WHERE p } and [pattern WHERE p | x]: p is a predicate.
+          inner.predicate = i == 0;
+          if (e->args[i]) AnalyzeExpr(e->args[i].get(), local, inner);
         }
         return;
       }
@@ -645,20 +785,30 @@ class Analyzer {
       }
       default: break;
     }
-    for (auto& a : e->args) {
-      if (!a) continue;
-      AnalyzeExpr(a.get(), scope, ctx);
-      e->aggregate = e->aggregate || a->aggregate;
-    }
     const bool logical = (e->kind == ExprKind::kUnary && e->op == Op::kNot) ||
                          (e->kind == ExprKind::kBinary &&
                           (e->op == Op::kAnd || e->op == Op::kOr || e->op == Op::kXor));
+    for (auto& a : e->args) {
+      if (!a) continue;
+      ExprCtx& child = logical && predicate ? pred_ctx : ctx;
+      AnalyzeExpr(a.get(), scope, child);
+      e->aggregate = e->aggregate || a->aggregate;
+    }
     if (logical) {
       for (auto& a : e->args) {
-        if (NotBoolean(StaticType(*a))) {
+        if (NotBoolean(StaticType(*a, &scope))) {
           SyntaxError("InvalidArgumentType", "AND, OR, XOR and NOT take booleans", a->pos);
         }
       }
+    }
+    if (e->kind == ExprKind::kBinary && e->op == Op::kIn) {
+      SType t = StaticType(*e->args[1], &scope);
+      if (t != SType::kUnknown && t != SType::kNull && t != SType::kList) {
+        SyntaxError("InvalidArgumentType", "IN takes a list on its right", e->args[1]->pos);
+      }
+    }
+    if (e->kind == ExprKind::kProperty && StaticType(*e->args[0], &scope) == SType::kPath) {
+      SyntaxError("InvalidArgumentType", "a path has no properties", e->args[0]->pos);
     }
     if (e->else_expr) {
       AnalyzeExpr(e->else_expr.get(), scope, ctx);

@@ -382,13 +382,17 @@ Value FnRand(const Args&, size_t) {
 
 Value FnRange(const Args& a, size_t pos) {
   for (const Value& v : a) {
-    if (v.is_null()) ArgumentError("InvalidArgumentValue", "range(): arguments cannot be null", pos);
+    if (v.type() != T::kInt) {
+      ArgumentError("InvalidArgumentType", "range() takes integers, not " +
+                    std::string(TypeName(v.type())), pos);
+    }
   }
-  int64_t from = Int("range", a[0], pos);
-  int64_t to = Int("range", a[1], pos);
-  int64_t step = a.size() > 2 ? Int("range", a[2], pos) : 1;
+  int64_t from = a[0].integer();
+  int64_t to = a[1].integer();
+  int64_t step = a.size() > 2 ? a[2].integer() : 1;
   if (step == 0) ArgumentError("NumberOutOfRange", "range(): step cannot be 0", pos);
   List out;
+  if ((step > 0 && to < from) || (step < 0 && to > from)) return Value::MakeList({});
   __int128 n = step > 0 ? (static_cast<__int128>(to) - from) / step + 1
                         : (static_cast<__int128>(from) - to) / -step + 1;
   if (n > 100'000'000) ArgumentError("NumberOutOfRange", "range(): too many elements", pos);

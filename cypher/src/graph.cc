@@ -435,6 +435,10 @@ void QueryGraph::ApplyNodeProperty(Node* n, const std::string& key, const Value&
     ConstraintError("ImmutableKey", "the key of a node cannot be changed (node '" + n->key + "')");
   } else if (key == "name") {
     n->name = value.is_null() ? n->key : RequireString(value, key);
+    if (n->name.empty()) {
+      ConstraintError("EmptyName", "a node's name cannot be empty (remove it instead: the "
+                      "name then reads as the key)");
+    }
   } else if (key == "sector") {
     n->sector = value.is_null() ? "" : RequireString(value, key);
   } else if (key == "aliases") {

@@ -245,7 +245,8 @@ bool ExpandOp::Next(ExecContext& ctx, Row* row) {
 VarExpandOp::VarExpandOp(OpPtr child, int from, int list, int to, Direction dir, TypeFilter types,
                          int64_t min, int64_t max, NodeCheck to_check, bool to_bound,
                          std::vector<std::pair<std::string, const Expr*>> rel_props,
-                         Uniqueness unique, bool build_list, std::string describe)
+                         Uniqueness unique, bool build_list, bool reverse_list,
+                         std::string describe)
     : Operator(std::move(child)),
       from_(from),
       list_(list),
@@ -259,6 +260,7 @@ VarExpandOp::VarExpandOp(OpPtr child, int from, int list, int to, Direction dir,
       rel_props_(std::move(rel_props)),
       unique_(std::move(unique)),
       build_list_(build_list),
+      reverse_list_(reverse_list),
       describe_(std::move(describe)) {}
 
 void VarExpandOp::Reset() {
@@ -294,6 +296,7 @@ bool VarExpandOp::Next(ExecContext& ctx, Row* row) {
       List rels;
       rels.reserve(path_.size());
       for (const Relationship& r : path_) rels.push_back(Value::Rel(r));
+      if (reverse_list_) std::reverse(rels.begin(), rels.end());
       (*row)[static_cast<size_t>(list_)] = Value::MakeList(std::move(rels));
     }
   };
@@ -639,6 +642,75 @@ bool BindRelationshipOp::Next(ExecContext& ctx, Row* row) {
   }
 }
 
+FollowListOp::FollowListOp(OpPtr child, int left, int list, int right, Direction dir,
+                           TypeFilter types, int64_t min, int64_t max, std::string describe)
+    : Operator(std::move(child)),
+      left_(left),
+      list_(list),
+      right_(right),
+      dir_(dir),
+      types_(std::move(types)),
+      min_(min),
+      max_(max),
+      describe_(std::move(describe)) {}
+
+void FollowListOp::Reset() {
+  Operator::Reset();
+  ends_.clear();
+  pos_ = 0;
+}
+
+bool FollowListOp::Next(ExecContext& ctx, Row* row) {
+  for (;;) {
+    if (pos_ < ends_.size()) {
+      auto [l, r] = ends_[pos_++];
+      (*row)[static_cast<size_t>(left_)] = Value::Node(l);
+      (*row)[static_cast<size_t>(right_)] = Value::Node(r);
+      return true;
+    }
+    if (!child_->Next(ctx, row)) return false;
+    ends_.clear();
+    pos_ = 0;
+    const Value& list = (*row)[static_cast<size_t>(list_)];
+    if (list.type() != T::kList) continue;
+    const List& rels = list.list();
+    const auto n = static_cast<int64_t>(rels.size());
+    if (n < min_ || n > max_ || rels.empty()) continue;
+    bool ok = true;
+    for (const Value& v : rels) ok = ok && v.type() == T::kRelationship && types_.Allows(v.rel().type);
+    if (!ok) continue;
+    const Value& lv = (*row)[static_cast<size_t>(left_)];
+    const Value& rv = (*row)[static_cast<size_t>(right_)];
+    std::vector<NodeId> starts;
+    if (lv.type() == T::kNode) {
+      starts.push_back(lv.node());
+    } else {
+      const Relationship& first = rels.front().rel();
+      if (dir_ != Direction::kIn) starts.push_back(first.src);
+      if (dir_ != Direction::kOut && first.dst != first.src) starts.push_back(first.dst);
+    }
+    for (NodeId start : starts) {
+      NodeId at = start;
+      bool walk = true;
+      for (const Value& v : rels) {
+        const Relationship& r = v.rel();
+        if (dir_ != Direction::kIn && r.src == at) {
+          at = r.dst;
+        } else if (dir_ != Direction::kOut && r.dst == at) {
+          at = r.src;
+        } else {
+          walk = false;
+          break;
+        }
+      }
+      if (!walk) continue;
+      if (rv.type() == T::kNode && rv.node() != at) continue;
+      if (!rv.is_null() && rv.type() != T::kNode) continue;
+      ends_.emplace_back(start, at);
+    }
+  }
+}
+
 BuildPathOp::BuildPathOp(OpPtr child, int path, std::vector<int> nodes, std::vector<int> rels,
                          std::vector<bool> is_list, std::string describe)
     : Operator(std::move(child)),
@@ -806,14 +878,13 @@ void SortOp::Fill(ExecContext& ctx) {
     return a.first.back().integer() < b.first.back().integer();
   };
   int64_t index = 0;
-  for (;;) {
-    Row r(width_);
-    if (!child_->Next(ctx, &r)) break;
+  Row r(width_);
+  while (child_->Next(ctx, &r)) {
     std::vector<Value> k;
     k.reserve(keys_.size() + 1);
     for (const auto& key : keys_) k.push_back(Eval(*key.expr, r, ctx));
     k.push_back(Value::Int(index++));
-    rows_.emplace_back(std::move(k), std::move(r));
+    rows_.emplace_back(std::move(k), r);
     // Keep at most `keep` rows: trim back now and then.
     if (keep != SIZE_MAX && rows_.size() >= 2 * keep + 1024) {
       std::nth_element(rows_.begin(), rows_.begin() + static_cast<std::ptrdiff_t>(keep), rows_.end(), less);
@@ -839,8 +910,8 @@ bool SortOp::Next(ExecContext& ctx, Row* row) {
   return true;
 }
 
-SkipLimitOp::SkipLimitOp(OpPtr child, const Expr* count, bool is_limit)
-    : Operator(std::move(child)), count_(count), is_limit_(is_limit) {}
+SkipLimitOp::SkipLimitOp(OpPtr child, const Expr* count, bool is_limit, bool drain)
+    : Operator(std::move(child)), count_(count), is_limit_(is_limit), drain_(drain) {}
 
 void SkipLimitOp::Reset() {
   Operator::Reset();
@@ -853,7 +924,14 @@ std::string SkipLimitOp::Describe() const { return is_limit_ ? "Limit" : "Skip";
 bool SkipLimitOp::Next(ExecContext& ctx, Row* row) {
   if (!n_) n_ = CountArgument(*count_, ctx, is_limit_ ? "LIMIT" : "SKIP");
   if (is_limit_) {
-    if (seen_ >= *n_) return false;  // never asks its input for more
+    if (seen_ >= *n_) {
+      // Otherwise never asks its input for more.
+      if (drain_) {
+        while (child_->Next(ctx, row)) {
+        }
+      }
+      return false;
+    }
     if (!child_->Next(ctx, row)) return false;
     ++seen_;
     return true;

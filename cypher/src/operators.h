@@ -138,7 +138,7 @@ class VarExpandOp final : public Operator {
   VarExpandOp(OpPtr child, int from, int list, int to, Direction dir, TypeFilter types,
               int64_t min, int64_t max, NodeCheck to_check, bool to_bound,
               std::vector<std::pair<std::string, const Expr*>> rel_props, Uniqueness unique,
-              bool build_list, std::string describe);
+              bool build_list, bool reverse_list, std::string describe);
   bool Next(ExecContext& ctx, Row* row) override;
   void Reset() override;
   std::string Describe() const override { return describe_; }
@@ -161,6 +161,7 @@ class VarExpandOp final : public Operator {
   std::vector<std::pair<std::string, Value>> rel_values_;
   Uniqueness unique_;
   bool build_list_;
+  bool reverse_list_;  // expanding right to left: the list is kept in the pattern's order
   std::string describe_;
   std::vector<Frame> stack_;
   std::vector<Relationship> path_;
@@ -235,6 +236,28 @@ class BindRelationshipOp final : public Operator {
   TypeFilter types_;
   std::string describe_;
   int pending_ = 0;  // orientations left for the current input row
+};
+
+// (left)-[rels*min..max]->(right) with `rels` bound before to a list of
+// relationships: the list must lead from left to right, one relationship
+// after the other. Binds whichever end is not bound.
+class FollowListOp final : public Operator {
+ public:
+  FollowListOp(OpPtr child, int left, int list, int right, Direction dir, TypeFilter types,
+               int64_t min, int64_t max, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  int left_, list_, right_;
+  Direction dir_;
+  TypeFilter types_;
+  int64_t min_, max_;
+  std::string describe_;
+  std::vector<std::pair<NodeId, NodeId>> ends_;  // (left, right) for the current row
+  size_t pos_ = 0;
+  bool left_bound_ = false, right_bound_ = false;
 };
 
 // Builds a path value from the slots of a pattern part.
@@ -366,7 +389,10 @@ class SortOp final : public Operator {
 // SKIP n and LIMIT n: the count is evaluated once, with the first row.
 class SkipLimitOp final : public Operator {
  public:
-  SkipLimitOp(OpPtr child, const Expr* count, bool is_limit);
+  // `drain`: after the limit, still read the input to its end, for the
+  // writes below (a query that writes makes all its writes whatever its
+  // LIMIT).
+  SkipLimitOp(OpPtr child, const Expr* count, bool is_limit, bool drain = false);
   bool Next(ExecContext& ctx, Row* row) override;
   void Reset() override;
   std::string Describe() const override;
@@ -374,6 +400,7 @@ class SkipLimitOp final : public Operator {
  private:
   const Expr* count_;
   bool is_limit_;
+  bool drain_;
   std::optional<int64_t> n_;
   int64_t seen_ = 0;
 };

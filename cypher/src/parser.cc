@@ -403,9 +403,15 @@ class Parser {
           r.types.push_back(Name("a relationship type"));
         }
       }
+      if (Symbol("..")) {
+        SyntaxError("InvalidRelationshipPattern", "a length range needs a '*': [*1..3]", Peek().pos);
+      }
       if (Symbol("*")) {
         Advance();
         r.var_length = true;
+        if (Symbol("-")) {
+          SyntaxError("InvalidRelationshipPattern", "a length range cannot be negative", Peek().pos);
+        }
         if (Peek().kind == TokenKind::kInteger) r.min_hops = RangeBound();
         if (Symbol("..")) {
           Advance();

@@ -121,7 +121,7 @@ TypeFilter Planner::TypesOf(const std::vector<std::string>& names) {
   f.all = false;
   for (const auto& n : names) {
     if (auto t = graph_.schema().EdgeType(n)) {
-      f.types.push_back(*t);
+      if (std::find(f.types.begin(), f.types.end(), *t) == f.types.end()) f.types.push_back(*t);
     } else {
       Warn("relationship type `" + n + "` does not occur in the graph: nothing matches it");
     }
@@ -462,7 +462,7 @@ OpPtr Planner::ExpandRel(OpPtr op, MatchState& m, size_t index, bool forward, do
       const bool build_list = !p.var.empty() || r.part->path_slot >= 0 || m.rels.size() > 1;
       op = std::make_unique<VarExpandOp>(std::move(op), from, r.slot, to, dir, TypesOf(p.types),
                                          min, max, check, to_bound, rel_props, unique, build_list,
-                                         "VarLengthExpand " + describe);
+                                         !forward, "VarLengthExpand " + describe);
       *rows *= std::max(reach * (to_bound ? 1 / n : selectivity), 1.0);
       if (build_list) m.bound_lists.push_back(r.slot);
     }
@@ -568,6 +568,15 @@ OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts,
         }
         continue;
       }
+      if (r.bound_before && r.pat->var_length) {
+        // A list of relationships bound before: follow it.
+        if (best_score > 0.25) {
+          best = static_cast<int>(i);
+          best_score = 0.25;
+          bind_rel = true;
+        }
+        continue;
+      }
       if (!lb && !rb) {
         if (r.bound_before && best_score > 1) {
           best = static_cast<int>(i);
@@ -598,7 +607,28 @@ OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts,
     }
     if (best >= 0) {
       PRel& r = m.rels[static_cast<size_t>(best)];
-      if (bind_rel) {
+      if (bind_rel && r.pat->var_length) {
+        op = std::make_unique<FollowListOp>(std::move(op), r.left, r.slot, r.right, r.pat->dir,
+                                            TypesOf(r.pat->types), r.pat->min_hops.value_or(1),
+                                            r.pat->max_hops.value_or(kUnbounded),
+                                            "FollowList " + RelText(m, r, true));
+        op->estimated_rows = *rows;
+        r.done = true;
+        m.bound_lists.push_back(r.slot);
+        for (int s : {r.left, r.right}) {
+          if (!bound->count(s)) {
+            NodeCheck c = CheckFor(m, s);
+            if (!c.Trivial()) {
+              Predicate p;
+              p.slot = s;
+              p.check = c;
+              m.preds.push_back(std::move(p));
+            }
+          }
+          bound->insert(s);
+          m.nodes.at(s).bound = true;
+        }
+      } else if (bind_rel) {
         op = std::make_unique<BindRelationshipOp>(std::move(op), r.slot, r.left, r.right, r.pat->dir,
                                                   TypesOf(r.pat->types), "BindRelationship " + RelText(m, r, true));
         op->estimated_rows = *rows;
@@ -691,7 +721,7 @@ OpPtr Planner::PlanProjection(OpPtr op, const Clause& c, double* rows) {
     op->estimated_rows = *rows;
   }
   if (c.limit) {
-    op = std::make_unique<SkipLimitOp>(std::move(op), c.limit.get(), true);
+    op = std::make_unique<SkipLimitOp>(std::move(op), c.limit.get(), true, query_.writes);
     if (auto v = ConstantValue(c.limit.get()); v && v->type() == Value::Type::kInt) {
       *rows = std::min(*rows, static_cast<double>(v->integer()));
     }

@@ -253,7 +253,11 @@ class Run final : public Cursor {
   Result<bool> Pull() {
     const size_t width = static_cast<size_t>(q_->ast().num_slots);
     while (part_ < roots_.size()) {
-      buffer_.assign(width, Value());
+      // One buffer per part, kept between pulls: the pipeline works in it.
+      if (buffer_part_ != part_) {
+        buffer_.assign(width, Value());
+        buffer_part_ = part_;
+      }
       if (!roots_[part_]->Next(*ctx_, &buffer_)) {
         ++part_;
         continue;
@@ -337,6 +341,7 @@ class Run final : public Cursor {
   std::vector<std::vector<int>> column_slots_;
   size_t part_ = 0;
   Row buffer_;
+  size_t buffer_part_ = SIZE_MAX;
   std::vector<Value> current_;
   bool distinct_union_ = false;
   std::unordered_set<std::vector<Value>, RowKeyHash, RowKeyEq> seen_;

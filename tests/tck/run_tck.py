@@ -84,9 +84,10 @@ def parse_feature(path, rel):
     scenarios = []
     i = 0
     cur = None  # (kind, number, name, steps, examples)
+    background = []  # steps every scenario of the feature starts with
 
     def finish():
-        if cur is None:
+        if cur is None or cur[0] == "background":
             return
         kind, number, name, steps, examples = cur
         if kind == "scenario":
@@ -110,7 +111,12 @@ def parse_feature(path, rel):
         m = re.match(r"Scenario( Outline)?:\s*\[(\d+)\]\s*(.*)", line)
         if m:
             finish()
-            cur = ("outline" if m.group(1) else "scenario", int(m.group(2)), m.group(3), [], [])
+            cur = ("outline" if m.group(1) else "scenario", int(m.group(2)), m.group(3),
+                   list(background), [])
+            i += 1
+            continue
+        if line.startswith("Background:"):
+            cur = ("background", 0, "", background, [])
             i += 1
             continue
         if line.startswith("Examples"):
