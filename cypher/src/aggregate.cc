@@ -1,8 +1,9 @@
 // aggregate.cc: AggregateOp, grouping and the aggregation functions.
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
-#include <unordered_set>
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include "error.h"
 #include "eval.h"
@@ -25,6 +26,8 @@ struct KeyEq {
   }
 };
 
+using ValueSet = absl::flat_hash_set<Value, ValueHash, ValueEquivalent>;
+
 // The running state of one aggregation call in one group.
 struct Accumulator {
   int64_t count = 0;
@@ -32,8 +35,19 @@ struct Accumulator {
   int64_t isum = 0;
   double fsum = 0;
   Value best;             // min, max
-  List items;             // collect; percentiles, stDev keep numbers here
-  std::unique_ptr<std::unordered_set<Value, ValueHash, ValueEquivalent>> seen;  // DISTINCT
+  List items;             // collect; percentiles and stDev keep their numbers here
+  std::unique_ptr<ValueSet> seen;  // DISTINCT
+  std::unique_ptr<absl::flat_hash_set<NodeId>> seen_nodes;  // DISTINCT, for nodes: cheaper
+
+  // Whether `v` is new to a DISTINCT aggregation.
+  bool FirstTime(const Value& v) {
+    if (v.type() == T::kNode) {
+      if (!seen_nodes) seen_nodes = std::make_unique<absl::flat_hash_set<NodeId>>();
+      return seen_nodes->insert(v.node()).second;
+    }
+    if (!seen) seen = std::make_unique<ValueSet>();
+    return seen->insert(v).second;
+  }
 };
 
 void AddNumber(Accumulator* a, const Value& v, const Expr& call) {
@@ -52,18 +66,7 @@ void AddNumber(Accumulator* a, const Value& v, const Expr& call) {
   }
 }
 
-void Accumulate(Accumulator* a, const Expr& call, Row& row, ExecContext& ctx) {
-  if (call.kind == ExprKind::kCountStar) {
-    ++a->count;
-    return;
-  }
-  Value v = Eval(*call.args[0], row, ctx);
-  if (v.is_null()) return;
-  if (call.distinct) {
-    if (!a->seen) a->seen = std::make_unique<std::unordered_set<Value, ValueHash, ValueEquivalent>>();
-    if (!a->seen->insert(v).second) return;
-  }
-  const std::string& f = call.name;
+void Take(Accumulator* a, const std::string& f, const Value& v, const Expr& call) {
   ++a->count;
   if (f == "count") return;
   if (f == "sum" || f == "avg") {
@@ -76,13 +79,73 @@ void Accumulate(Accumulator* a, const Expr& call, Row& row, ExecContext& ctx) {
       if ((f == "min" && c < 0) || (f == "max" && c > 0)) a->best = v;
     }
   } else if (f == "collect") {
-    a->items.push_back(std::move(v));
+    a->items.push_back(v);
   } else {  // stDev, stDevP, percentileDisc, percentileCont
     if (!v.is_number()) {
       TypeError("InvalidArgumentType", f + "() takes numbers, not " +
                 std::string(TypeName(v.type())), call.pos);
     }
-    a->items.push_back(std::move(v));
+    a->items.push_back(v);
+  }
+}
+
+// Adds one row (of multiplicity `weight`) to an accumulator.
+void Accumulate(Accumulator* a, const Expr& call, bool as_star, int64_t weight, Row& row,
+                ExecContext& ctx) {
+  if (call.kind == ExprKind::kCountStar || as_star) {
+    a->count += weight;
+    return;
+  }
+  const Expr& arg = *call.args[0];
+  Value computed;
+  const Value& v = arg.kind == ExprKind::kVariable ? row[static_cast<size_t>(arg.slot)]
+                                                  : (computed = Eval(arg, row, ctx));
+  if (v.is_null()) return;
+  if (call.distinct && !a->FirstTime(v)) return;
+  if (call.name == "count") {
+    a->count += weight;  // weights arise only under count()
+    return;
+  }
+  Take(a, call.name, v, call);
+}
+
+// Folds `from` into `into` (both for one call): for pre-grouped rows.
+void Merge(Accumulator* into, Accumulator& from, const Expr& call) {
+  const std::string& f = call.kind == ExprKind::kCountStar ? std::string("count") : call.name;
+  if (call.distinct) {
+    // DISTINCT: take the other side's values one by one.
+    if (from.seen) {
+      for (const Value& v : *from.seen) {
+        if (into->FirstTime(v)) Take(into, f, v, call);
+      }
+    }
+    if (from.seen_nodes) {
+      for (NodeId id : *from.seen_nodes) {
+        Value v = Value::Node(id);
+        if (into->FirstTime(v)) Take(into, f, v, call);
+      }
+    }
+    return;
+  }
+  into->count += from.count;
+  if (f == "sum" || f == "avg") {
+    if (from.floating || into->floating) {
+      double a = into->floating ? into->fsum : static_cast<double>(into->isum);
+      double b = from.floating ? from.fsum : static_cast<double>(from.isum);
+      into->floating = true;
+      into->fsum = a + b;
+    } else if (__builtin_add_overflow(into->isum, from.isum, &into->isum)) {
+      ArgumentError("NumberOutOfRange", f + "(): integer overflow", call.pos);
+    }
+  } else if (f == "min" || f == "max") {
+    if (!from.best.is_null()) {
+      int c = into->best.is_null() ? 0 : OrderCompare(from.best, into->best);
+      if (into->best.is_null() || (f == "min" && c < 0) || (f == "max" && c > 0)) {
+        into->best = std::move(from.best);
+      }
+    }
+  } else if (f != "count") {
+    for (auto& v : from.items) into->items.push_back(std::move(v));
   }
 }
 
@@ -139,25 +202,83 @@ Value Finish(Accumulator& a, const Expr& call, Row& row, ExecContext& ctx) {
 
 struct AggregateOp::State {
   struct Group {
-    Row representative;
-    std::vector<Accumulator> accs;
+    std::vector<Value> key;
+    std::vector<Value> kept;  // of the group's first row, the keep_slots
   };
-  std::unordered_map<std::vector<Value>, size_t, KeyHash, KeyEq> index;
-  std::vector<std::pair<std::vector<Value>, Group>> groups;
+  // Groups in the order they were first seen; their aggregations' state,
+  // group after group (as plain counts when every aggregation is a count:
+  // eight bytes a group keep big groupings in the cache); and an index of
+  // the groups by key: by a node's id, by one value, or by a vector.
+  std::vector<Group> groups;
+  std::vector<Accumulator> accs;
+  std::vector<int64_t> counts;
+  absl::flat_hash_map<NodeId, size_t> by_node;
+  absl::flat_hash_map<Value, size_t, ValueHash, ValueEquivalent> single;
+  absl::flat_hash_map<std::vector<Value>, size_t, KeyHash, KeyEq> multi;
   bool consumed = false;
   size_t pos = 0;
+  std::vector<Value> values;  // the current group's aggregates, for the outputs
+
+  size_t Find(std::vector<Value>& key, const Row& row, const std::vector<int>& keep,
+              size_t n_aggs, bool count_only) {
+    size_t g;
+    if (key.size() == 1 && key[0].type() == T::kNode) {
+      auto [it, added] = by_node.try_emplace(key[0].node(), groups.size());
+      if (!added) return it->second;
+      g = it->second;
+    } else if (key.size() == 1) {
+      auto [it, added] = single.try_emplace(key[0], groups.size());
+      if (!added) return it->second;
+      g = it->second;
+    } else {
+      auto [it, added] = multi.try_emplace(key, groups.size());
+      if (!added) return it->second;
+      g = it->second;
+    }
+    Group group;
+    group.key = key;
+    group.kept.reserve(keep.size());
+    for (int s : keep) group.kept.push_back(row[static_cast<size_t>(s)]);
+    groups.push_back(std::move(group));
+    if (count_only) {
+      counts.resize(groups.size() * n_aggs, 0);
+    } else {
+      accs.resize(groups.size() * n_aggs);
+    }
+    return g;
+  }
+
+  void Clear() {
+    groups.clear();
+    accs.clear();
+    counts.clear();
+    by_node.clear();
+    single.clear();
+    multi.clear();
+  }
 };
 
 AggregateOp::AggregateOp(OpPtr child, std::vector<ProjectItem> keys,
                          std::vector<const Expr*> aggregates, std::vector<ProjectItem> outputs,
-                         size_t width, std::string describe)
+                         size_t width, AggregateOptions options, std::string describe)
     : Operator(std::move(child)),
       keys_(std::move(keys)),
       aggregates_(std::move(aggregates)),
       outputs_(std::move(outputs)),
       width_(width),
+      options_(std::move(options)),
       describe_(std::move(describe)),
-      state_(std::make_unique<State>()) {}
+      state_(std::make_unique<State>()) {
+  options_.count_as_star.resize(aggregates_.size(), false);
+  options_.distinct_free.resize(aggregates_.size(), false);
+  for (const auto& k : keys_) key_slots_.push_back(k.slot);
+  count_only_ = true;
+  for (size_t i = 0; i < aggregates_.size(); ++i) {
+    const Expr* a = aggregates_[i];
+    count_only_ = count_only_ && (a->kind == ExprKind::kCountStar ||
+                                  (a->name == "count" && (!a->distinct || options_.distinct_free[i])));
+  }
+}
 
 AggregateOp::~AggregateOp() = default;
 
@@ -169,49 +290,108 @@ void AggregateOp::Reset() {
 void AggregateOp::Consume(ExecContext& ctx) {
   Row row(width_);
   std::vector<Value> key;
+  const bool pregroup = !options_.pregroup_slots.empty();
+  const size_t n_aggs = aggregates_.size();
+  State& st = *state_;
+  // Without keys there is one group, which exists even without rows.
+  const bool one_group = keys_.empty();
+  if (one_group) st.Find(key, row, options_.keep_slots, n_aggs, count_only_);
   size_t n = 0;
   while (child_->Next(ctx, &row)) {
     if ((++n & 1023) == 0) ctx.graph.CheckInterrupt();
-    key.clear();
-    for (const auto& k : keys_) {
-      key.push_back(k.expr ? Eval(*k.expr, row, ctx) : row[static_cast<size_t>(k.slot)]);
+    size_t g = 0;
+    if (!one_group) {
+      key.clear();
+      if (pregroup) {
+        for (int s : options_.pregroup_slots) key.push_back(row[static_cast<size_t>(s)]);
+      } else {
+        for (const auto& k : keys_) {
+          key.push_back(k.expr ? Eval(*k.expr, row, ctx) : row[static_cast<size_t>(k.slot)]);
+        }
+      }
+      g = st.Find(key, row, options_.keep_slots, n_aggs, count_only_);
     }
-    auto it = state_->index.find(key);
-    size_t g;
-    if (it == state_->index.end()) {
-      g = state_->groups.size();
-      state_->index.emplace(key, g);
-      State::Group group;
-      group.representative = row;
-      group.accs.resize(aggregates_.size());
-      state_->groups.emplace_back(key, std::move(group));
-    } else {
-      g = it->second;
+    int64_t weight = 1;
+    if (options_.weight_slot >= 0) {
+      const Value& w = row[static_cast<size_t>(options_.weight_slot)];
+      if (w.type() == T::kInt) weight = w.integer();
     }
-    auto& accs = state_->groups[g].second.accs;
-    for (size_t i = 0; i < aggregates_.size(); ++i) Accumulate(&accs[i], *aggregates_[i], row, ctx);
+    if (count_only_) {
+      int64_t* counts = &st.counts[g * n_aggs];
+      for (size_t i = 0; i < n_aggs; ++i) {
+        const Expr& call = *aggregates_[i];
+        if (call.kind == ExprKind::kCountStar || options_.count_as_star[i]) {
+          counts[i] += weight;
+        } else {
+          const Expr& arg = *call.args[0];
+          const bool present = arg.kind == ExprKind::kVariable
+                                   ? !row[static_cast<size_t>(arg.slot)].is_null()
+                                   : !Eval(arg, row, ctx).is_null();
+          if (present) counts[i] += weight;
+        }
+      }
+      continue;
+    }
+    Accumulator* accs = &st.accs[g * n_aggs];
+    for (size_t i = 0; i < n_aggs; ++i) {
+      Accumulate(&accs[i], *aggregates_[i], options_.count_as_star[i], weight, row, ctx);
+    }
   }
-  // Without grouping keys there is one group even when there were no rows.
-  if (keys_.empty() && state_->groups.empty()) {
-    State::Group group;
-    group.representative = Row(width_);
-    group.accs.resize(aggregates_.size());
-    state_->groups.emplace_back(std::vector<Value>(), std::move(group));
+  if (pregroup && !one_group) {
+    // The keys once per pre-group; pre-groups with equal keys merge.
+    std::vector<NodeId> nodes;
+    for (const auto& g : st.groups) {
+      for (const Value& v : g.key) {
+        if (v.type() == T::kNode) nodes.push_back(v.node());
+      }
+    }
+    ctx.graph.Prefetch(std::move(nodes));
+    std::vector<State::Group> pre = std::move(st.groups);
+    std::vector<Accumulator> pre_accs = std::move(st.accs);
+    std::vector<int64_t> pre_counts = std::move(st.counts);
+    st.Clear();
+    for (size_t p = 0; p < pre.size(); ++p) {
+      if ((p & 1023) == 0) ctx.graph.CheckInterrupt();
+      Fill(pre[p].kept, pre[p].key, options_.pregroup_slots, &row);
+      key.clear();
+      for (const auto& k : keys_) {
+        key.push_back(k.expr ? Eval(*k.expr, row, ctx) : row[static_cast<size_t>(k.slot)]);
+      }
+      size_t g = st.Find(key, row, options_.keep_slots, n_aggs, count_only_);
+      for (size_t i = 0; i < n_aggs; ++i) {
+        if (count_only_) {
+          st.counts[g * n_aggs + i] += pre_counts[p * n_aggs + i];
+        } else {
+          Merge(&st.accs[g * n_aggs + i], pre_accs[p * n_aggs + i], *aggregates_[i]);
+        }
+      }
+    }
   }
-  state_->consumed = true;
+  st.consumed = true;
+}
+
+void AggregateOp::Fill(const std::vector<Value>& kept, const std::vector<Value>& key,
+                       const std::vector<int>& key_slots, Row* row) const {
+  row->assign(width_, Value());
+  for (size_t i = 0; i < options_.keep_slots.size(); ++i) {
+    (*row)[static_cast<size_t>(options_.keep_slots[i])] = kept[i];
+  }
+  for (size_t i = 0; i < key_slots.size() && i < key.size(); ++i) {
+    (*row)[static_cast<size_t>(key_slots[i])] = key[i];
+  }
 }
 
 bool AggregateOp::Next(ExecContext& ctx, Row* row) {
   if (!state_->consumed) Consume(ctx);
   if (state_->pos >= state_->groups.size()) return false;
-  auto& [key, group] = state_->groups[state_->pos++];
-  *row = std::move(group.representative);
-  row->resize(width_);
-  for (size_t i = 0; i < keys_.size(); ++i) (*row)[static_cast<size_t>(keys_[i].slot)] = key[i];
-  std::vector<Value> values;
-  values.reserve(aggregates_.size());
-  for (size_t i = 0; i < aggregates_.size(); ++i) {
-    values.push_back(Finish(group.accs[i], *aggregates_[i], *row, ctx));
+  auto& group = state_->groups[state_->pos++];
+  Fill(group.kept, group.key, key_slots_, row);
+  std::vector<Value>& values = state_->values;
+  values.clear();
+  const size_t g = state_->pos - 1, n = aggregates_.size();
+  for (size_t i = 0; i < n; ++i) {
+    values.push_back(count_only_ ? Value::Int(state_->counts[g * n + i])
+                                 : Finish(state_->accs[g * n + i], *aggregates_[i], *row, ctx));
   }
   ctx.agg_values = &values;
   for (const auto& out : outputs_) {

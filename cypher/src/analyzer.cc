@@ -178,6 +178,7 @@ class Analyzer {
       }
     }
     q_.columns = first_columns;
+    q_.weight_slot = NewSlot();
     q_.num_slots = next_slot_;
     return std::move(analysis_);
   }

@@ -189,6 +189,7 @@ struct Query {
   bool explain = false;            // written with a leading EXPLAIN
   // Set by the analyzer.
   int num_slots = 0;
+  int weight_slot = -1;  // a slot no variable uses: row multiplicities (ExpandCountOp)
   std::vector<std::string> columns;
   bool writes = false;
 };

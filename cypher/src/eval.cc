@@ -629,6 +629,14 @@ Tri EvalPredicate(const Expr& e, Row& row, ExecContext& ctx) {
       }
       break;
     case ExprKind::kBinary:
+      if ((e.op == Op::kEq || e.op == Op::kNe) && e.args[0]->kind == ExprKind::kVariable &&
+          e.args[1]->kind == ExprKind::kVariable) {
+        // a <> b over two variables: no copies.
+        Tri t = Equal(row[static_cast<size_t>(e.args[0]->slot)],
+                      row[static_cast<size_t>(e.args[1]->slot)]);
+        if (!t) return std::nullopt;
+        return e.op == Op::kEq ? *t : !*t;
+      }
       if (e.op == Op::kAnd) {
         Tri a = EvalPredicate(*e.args[0], row, ctx);
         if (a && !*a) return false;

@@ -81,7 +81,7 @@ void QueryGraph::Remember(NodeId id, std::shared_ptr<CachedNode> node) {
 }
 
 std::shared_ptr<QueryGraph::CachedNode> QueryGraph::LoadNode(NodeId id) {
-  if (deleted_nodes_.count(id)) {
+  if (!deleted_nodes_.empty() && deleted_nodes_.count(id)) {
     EntityNotFound("DeletedEntityAccess", "node " + std::to_string(id) +
                    " was deleted by this query");
   }
@@ -230,6 +230,30 @@ std::vector<NodeId> QueryGraph::AllNodes() {
   }
   Check(it->status());
   return ids;
+}
+
+void QueryGraph::Prefetch(std::vector<NodeId> ids) {
+  std::erase_if(ids, [&](NodeId id) { return nodes_.count(id) > 0 || deleted_nodes_.count(id) > 0; });
+  if (ids.empty()) return;
+  const uint64_t total = Unwrap(view_.Counts()).nodes;
+  // Past a sixth of the graph a scan wins (measured on medium: a lookup
+  // costs about six steps of a cursor); the cache holds only so many.
+  if (ids.size() * 6 < total || ids.size() > kMaxCached - nodes_.size()) return;
+  std::sort(ids.begin(), ids.end());
+  size_t next = 0;
+  auto it = view_.Nodes();
+  for (size_t step = 0; it->Valid() && next < ids.size(); it->Next(), ++step) {
+    if ((step & 4095) == 0) CheckInterrupt();
+    const NodeId id = it->node().id;
+    while (next < ids.size() && ids[next] < id) ++next;  // gone meanwhile
+    if (next < ids.size() && ids[next] == id) {
+      auto c = std::make_shared<CachedNode>();
+      c->node = it->node();
+      nodes_[id] = std::move(c);
+      ++next;
+    }
+  }
+  Check(it->status());
 }
 
 std::vector<NodeId> QueryGraph::NodesOfKind(SymbolId kind) {

@@ -28,6 +28,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "samverkan/csr.h"
 #include "samverkan/cypher_value.h"
 #include "samverkan/graph_view.h"
@@ -91,6 +93,10 @@ class QueryGraph {
   std::string NodeKey(NodeId id);
   uint64_t Degree(NodeId id, Direction dir, const TypeFilter& types);
 
+  // Reads these nodes into the cache at once: when they are many, one scan
+  // of all nodes in id order costs less than a lookup each.
+  void Prefetch(std::vector<NodeId> ids);
+
   // Candidates for a scan. Each list is in id order.
   std::vector<NodeId> AllNodes();
   std::vector<NodeId> NodesOfKind(SymbolId kind);
@@ -140,8 +146,11 @@ class QueryGraph {
   };
   struct RelKeyHash {
     size_t operator()(const RelKey& k) const {
-      return std::hash<uint64_t>()(k.src * 1000003 + k.dst) ^
-             (static_cast<size_t>(k.type) << 20) ^ k.slot;
+      uint64_t h = (k.src * 0x9e3779b97f4a7c15ULL) ^ (k.dst + 0x632be59bd9b4e019ULL) ^
+                   (static_cast<uint64_t>(k.type) << 40) ^ k.slot;
+      h ^= h >> 31;
+      h *= 0xbf58476d1ce4e5b9ULL;
+      return static_cast<size_t>(h ^ (h >> 29));
     }
   };
   static RelKey KeyOf(const Relationship& r) { return {r.src, r.dst, r.type, r.slot}; }
@@ -169,8 +178,8 @@ class QueryGraph {
   std::shared_ptr<const CsrGraph> csr_;
   Transaction* txn_;
   const Interrupt& interrupt_;
-  std::unordered_map<NodeId, std::shared_ptr<CachedNode>> nodes_;
-  std::unordered_map<RelKey, std::shared_ptr<CachedEdge>, RelKeyHash> edges_;
+  absl::flat_hash_map<NodeId, std::shared_ptr<CachedNode>> nodes_;
+  absl::flat_hash_map<RelKey, std::shared_ptr<CachedEdge>, RelKeyHash> edges_;
   std::unordered_set<NodeId> deleted_nodes_;
   std::unordered_set<RelKey, RelKeyHash> deleted_rels_;
   std::vector<NodeId> deferred_deletes_;

@@ -2,6 +2,7 @@
 #include "operators.h"
 
 #include <algorithm>
+#include <span>
 
 #include "error.h"
 #include "eval.h"
@@ -238,6 +239,89 @@ bool ExpandOp::Next(ExecContext& ctx, Row* row) {
     }
     active_ = true;
   }
+}
+
+// --- ExpandCount ------------------------------------------------------------------------
+
+ExpandCountOp::ExpandCountOp(OpPtr child, int from, int weight, Direction dir, TypeFilter types,
+                             NodeCheck to_check, Uniqueness unique, std::string describe)
+    : Operator(std::move(child)),
+      from_(from),
+      weight_(weight),
+      dir_(dir),
+      types_(std::move(types)),
+      to_check_(std::move(to_check)),
+      unique_(std::move(unique)),
+      describe_(std::move(describe)) {}
+
+uint64_t ExpandCountOp::CountFrom(ExecContext& ctx, NodeId from) {
+  auto it = counts_.find(from);
+  if (it != counts_.end()) return it->second;
+  QueryGraph& g = ctx.graph;
+  uint64_t n = 0;
+  const CsrGraph* csr = g.csr();
+  auto v = csr ? csr->index_of(from) : std::nullopt;
+  if (v && !to_check_.impossible) {
+    // Straight from the snapshot's arrays: no Hop per relationship.
+    auto count = [&](std::span<const uint32_t> ends, std::span<const uint16_t> tys, bool skip_self) {
+      for (size_t i = 0; i < ends.size(); ++i) {
+        if (!types_.Allows(tys[i]) || (skip_self && ends[i] == *v)) continue;
+        if (to_check_.kind && csr->kind(ends[i]) != *to_check_.kind) continue;
+        if (to_check_.sector && csr->sector(ends[i]) != *to_check_.sector) continue;
+        ++n;
+      }
+    };
+    if (dir_ != Direction::kIn) count(csr->out_neighbors(*v), csr->out_types(*v), false);
+    if (dir_ != Direction::kOut) {
+      count(csr->in_neighbors(*v), csr->in_types(*v), dir_ == Direction::kBoth);
+    }
+  } else if (!csr) {
+    hops_.clear();
+    g.Expand(from, dir_, types_, &hops_);
+    for (const Hop& h : hops_) n += to_check_.Passes(g, h.other);
+  }
+  counts_.emplace(from, n);
+  return n;
+}
+
+bool ExpandCountOp::Next(ExecContext& ctx, Row* row) {
+  QueryGraph& g = ctx.graph;
+  size_t polled = 0;
+  while (child_->Next(ctx, row)) {
+    if ((++polled & kPollMask) == 0) g.CheckInterrupt();
+    const Value& fv = (*row)[static_cast<size_t>(from_)];
+    if (fv.type() != T::kNode) continue;
+    const NodeId from = fv.node();
+    int64_t n = static_cast<int64_t>(CountFrom(ctx, from));
+    // Relationships bound earlier in the MATCH that the count includes.
+    auto counted = [&](const Relationship& r) {
+      if (!types_.Allows(r.type)) return false;
+      NodeId other;
+      if (dir_ != Direction::kIn && r.src == from) {
+        other = r.dst;
+      } else if (dir_ != Direction::kOut && r.dst == from) {
+        other = r.src;
+      } else {
+        return false;
+      }
+      return to_check_.Passes(g, other);
+    };
+    for (int s : unique_.rel_slots) {
+      const Value& v = (*row)[static_cast<size_t>(s)];
+      if (v.type() == T::kRelationship && counted(v.rel())) --n;
+    }
+    for (int s : unique_.list_slots) {
+      const Value& v = (*row)[static_cast<size_t>(s)];
+      if (v.type() != T::kList) continue;
+      for (const Value& r : v.list()) {
+        if (r.type() == T::kRelationship && counted(r.rel())) --n;
+      }
+    }
+    if (n <= 0) continue;
+    (*row)[static_cast<size_t>(weight_)] = Value::Int(n);
+    return true;
+  }
+  return false;
 }
 
 // --- VarExpand ------------------------------------------------------------------------

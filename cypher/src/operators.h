@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,31 @@ class NodeScanOp final : public Operator {
   bool active_ = false;
 };
 
+// (from)-[rel]->(to) when what follows only counts rows (count(*)): writes
+// the number of matching relationships into `weight` instead of making a
+// row per relationship, and no row when there are none. The count of a
+// node is computed once per query; relationships bound earlier in the
+// MATCH that it would include are taken off (relationship uniqueness).
+class ExpandCountOp final : public Operator {
+ public:
+  ExpandCountOp(OpPtr child, int from, int weight, Direction dir, TypeFilter types,
+                NodeCheck to_check, Uniqueness unique, std::string describe);
+  bool Next(ExecContext& ctx, Row* row) override;
+  std::string Describe() const override { return describe_; }
+
+ private:
+  uint64_t CountFrom(ExecContext& ctx, NodeId from);
+
+  int from_, weight_;
+  Direction dir_;
+  TypeFilter types_;
+  NodeCheck to_check_;
+  Uniqueness unique_;
+  std::string describe_;
+  std::unordered_map<NodeId, uint64_t> counts_;
+  std::vector<Hop> hops_;
+};
+
 // (from)-[rel]->(to) for each input row: rel and to bound here, or `to`
 // already bound (an expand-into), or `rel` already bound (a check).
 class ExpandOp final : public Operator {
@@ -117,6 +143,15 @@ class ExpandOp final : public Operator {
   bool Next(ExecContext& ctx, Row* row) override;
   void Reset() override;
   std::string Describe() const override { return describe_; }
+
+  // For the planner, which may turn it into an ExpandCountOp.
+  bool binds_new() const { return !to_bound_ && !rel_bound_; }
+  int rel_slot() const { return rel_; }
+  int to_slot() const { return to_; }
+  OpPtr MakeCounting(int weight_slot) {
+    return std::make_unique<ExpandCountOp>(std::move(child_), from_, weight_slot, dir_, types_,
+                                           to_check_, unique_, "ExpandCount " + describe_.substr(7));
+  }
 
  private:
   int from_, rel_, to_;
@@ -321,12 +356,32 @@ class ProjectOp final : public Operator {
   std::string describe_;
 };
 
+// How an AggregateOp may take short cuts the planner found safe.
+struct AggregateOptions {
+  // Slot with a row's multiplicity (an ExpandCountOp's count); -1: each row
+  // counts once. Only count() aggregations run under a weight.
+  int weight_slot = -1;
+  // Aggregations count(x) to compute as count(*) (x is what an
+  // ExpandCountOp counted, and does not bind).
+  std::vector<bool> count_as_star;
+  // DISTINCT aggregations whose argument never repeats (no set needed).
+  std::vector<bool> distinct_free;
+  // Group first by the values of these slots (the nodes the keys are
+  // properties of), then compute the keys once per such group and merge:
+  // RETURN b.name, count(*) reads each b's name once, not once per row.
+  std::vector<int> pregroup_slots;
+  // The slots the outputs read besides keys and aggregations: the only
+  // part of its first row a group keeps.
+  std::vector<int> keep_slots;
+};
+
 // Grouping by the values of `keys`, computing `aggregates` (the aggregation
 // calls, by Expr::agg_index), then `outputs` from them.
 class AggregateOp final : public Operator {
  public:
   AggregateOp(OpPtr child, std::vector<ProjectItem> keys, std::vector<const Expr*> aggregates,
-              std::vector<ProjectItem> outputs, size_t width, std::string describe);
+              std::vector<ProjectItem> outputs, size_t width, AggregateOptions options,
+              std::string describe);
   ~AggregateOp() override;
   bool Next(ExecContext& ctx, Row* row) override;
   void Reset() override;
@@ -335,11 +390,17 @@ class AggregateOp final : public Operator {
  private:
   struct State;
   void Consume(ExecContext& ctx);
+  // A row holding a group's kept values, and `key` in `key_slots`.
+  void Fill(const std::vector<Value>& kept, const std::vector<Value>& key,
+            const std::vector<int>& key_slots, Row* row) const;
 
   std::vector<ProjectItem> keys_;
+  std::vector<int> key_slots_;
+  bool count_only_ = false;  // every aggregation is count(*) or count(x)
   std::vector<const Expr*> aggregates_;
   std::vector<ProjectItem> outputs_;
   size_t width_;
+  AggregateOptions options_;
   std::string describe_;
   std::unique_ptr<State> state_;
 };

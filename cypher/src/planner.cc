@@ -87,8 +87,9 @@ struct Planner::MatchState {
   std::vector<int> bound_rels, bound_lists;  // for relationship uniqueness
   std::set<const PatternPart*> paths_built;
   std::map<int, NodeCheck> checks;           // cached CheckFor
+  std::map<int, NodeId> known;               // nodes found by a key lookup at planning
   bool distinct_ok = false;
-  bool bind_checked = false;
+  bool single = false;  // at most one row so far (a lookup by a constant key)
 };
 
 Planner::Planner(const Query& query, const std::string& text, QueryGraph& graph,
@@ -273,6 +274,12 @@ double Planner::Estimate(MatchState& m, int slot, int* source, const Expr** valu
       *value = v;
       if (std::string(key) == "key") {
         *source = static_cast<int>(NodeScanOp::Source::kKey);
+        // Its degree tells what expanding from it costs.
+        auto c = ConstantValue(v);
+        if (c && c->type() == Value::Type::kString) {
+          auto id = graph_.view().FindKey(c->string());
+          if (id.ok()) m.known[slot] = *id;
+        }
         return 1;
       }
       *source = static_cast<int>(NodeScanOp::Source::kName);
@@ -381,6 +388,9 @@ OpPtr Planner::ScanNode(OpPtr op, MatchState& m, int slot, double* rows) {
   }
   std::string describe = what + " " + NodeText(m, slot) + (check.sector ? check.text.substr(check.text.find('{') - 1) : "");
   if (value) describe += std::string(src == NodeScanOp::Source::kId ? " id = " : src == NodeScanOp::Source::kKey ? " key = " : " name ~ ") + ExprText(value);
+  const bool constant = value && (value->kind == ExprKind::kLiteral || value->kind == ExprKind::kParameter);
+  m.single = m.single && constant &&
+             (src == NodeScanOp::Source::kKey || src == NodeScanOp::Source::kId);
   op = std::make_unique<NodeScanOp>(std::move(op), slot, src, check.kind.value_or(0),
                                     check.sector.value_or(0), value, check, describe);
   *rows *= std::max(est, 0.0);
@@ -398,7 +408,16 @@ OpPtr Planner::ExpandRel(OpPtr op, MatchState& m, size_t index, bool forward, do
   const Direction dir = forward ? p.dir : Flip(p.dir);
   const bool to_bound = m.bound->count(to) > 0;
   const double n = static_cast<double>(std::max<uint64_t>(stats_.nodes, 1));
-  const double degree = static_cast<double>(stats_.edges) * (dir == Direction::kBoth ? 2 : 1) / n;
+  double degree = static_cast<double>(stats_.edges) * (dir == Direction::kBoth ? 2 : 1) / n;
+  if (auto known = m.known.find(from); known != m.known.end()) {
+    // A node found by its key: its own degree counts.
+    auto d = graph_.view().GetDegree(known->second);
+    if (d.ok()) {
+      degree = static_cast<double>(dir == Direction::kOut ? d->out
+                                   : dir == Direction::kIn ? d->in
+                                                           : d->total());
+    }
+  }
   NodeCheck check = to_bound ? NodeCheck{} : CheckFor(m, to);
   double selectivity = 1;
   if (check.impossible) selectivity = 0;
@@ -440,7 +459,8 @@ OpPtr Planner::ExpandRel(OpPtr op, MatchState& m, size_t index, bool forward, do
       if (reach > n) break;
     }
     reach = std::min(reach, n * (max == kUnbounded ? 4 : 1));
-    reads_ += *rows * std::max(reach, 1.0) * degree;
+    // A search reads each relationship at most twice (once from each end).
+    reads_ += *rows * std::min(std::max(reach, 1.0) * degree, 2.0 * static_cast<double>(stats_.edges));
     std::vector<std::pair<std::string, const Expr*>> rel_props;
     if (p.props) {
       for (size_t i = 0; i < p.props->keys.size(); ++i) rel_props.emplace_back(p.props->keys[i], p.props->args[i].get());
@@ -455,6 +475,9 @@ OpPtr Planner::ExpandRel(OpPtr op, MatchState& m, size_t index, bool forward, do
     const bool reach_only = m.distinct_ok && m.rels.size() == 1 && p.var.empty() &&
                             rel_props.empty() && r.part->path_slot < 0 && min <= 1 && !to_bound;
     if (reach_only) {
+      // From one start the search meets each node once: its ends are
+      // distinct, and count(DISTINCT end) needs no set.
+      if (m.single) unique_slots_.insert(to);
       op = std::make_unique<VarReachOp>(std::move(op), from, to, dir, TypesOf(p.types), min, max,
                                         check, "VarLengthReach " + describe + " (breadth-first, distinct ends)");
       *rows *= std::max(reach * selectivity, 1.0);
@@ -469,6 +492,7 @@ OpPtr Planner::ExpandRel(OpPtr op, MatchState& m, size_t index, bool forward, do
     op->estimated_rows = *rows;
   }
   r.done = true;
+  m.single = false;
   m.bound->insert(r.slot);
   m.bound->insert(to);
   m.nodes.at(to).bound = true;
@@ -481,8 +505,14 @@ OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts,
   m.parts = parts;
   m.bound = bound;
   m.distinct_ok = distinct_ok;
+  m.single = dynamic_cast<const OnceOp*>(op.get()) != nullptr;
+  unique_slots_.clear();
   // The pattern graph.
   for (const PatternPart* part : parts) {
+    for (const auto& n : part->nodes) entity_slots_.insert(n.slot);
+    for (const auto& r : part->rels) {
+      if (!r.var_length) entity_slots_.insert(r.slot);
+    }
     for (const auto& n : part->nodes) {
       m.slots.insert(n.slot);
       auto [it, added] = m.nodes.emplace(n.slot, PNode{n.slot, n.var, {}, false});
@@ -607,6 +637,7 @@ OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts,
     }
     if (best >= 0) {
       PRel& r = m.rels[static_cast<size_t>(best)];
+      if (bind_rel) m.single = false;
       if (bind_rel && r.pat->var_length) {
         op = std::make_unique<FollowListOp>(std::move(op), r.left, r.slot, r.right, r.pat->dir,
                                             TypesOf(r.pat->types), r.pat->min_hops.value_or(1),
@@ -673,7 +704,69 @@ OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts,
 
 // --- projections ---------------------------------------------------------------------------
 
-OpPtr Planner::PlanProjection(OpPtr op, const Clause& c, double* rows) {
+namespace {
+
+// May the rows into this projection be counted instead of made? It must
+// aggregate with count(*) and count(x) alone.
+bool CountsOnly(const Clause& c) {
+  if ((c.kind != ClauseKind::kWith && c.kind != ClauseKind::kReturn) || !c.has_aggregation ||
+      c.distinct || c.star) {
+    return false;
+  }
+  for (const Expr* a : c.aggregates) {
+    if (a->kind == ExprKind::kCountStar) continue;
+    if (a->name == "count" && !a->distinct && a->args[0]->kind == ExprKind::kVariable) continue;
+    return false;
+  }
+  return true;
+}
+
+// The slots a projection reads, but for count(x) of the slots in `counted`.
+void ProjectionReads(const Clause& c, const Expr* e, std::set<int>* out) {
+  if (e == nullptr) return;
+  if (e->agg_index >= 0 && e->kind == ExprKind::kFunction && e->name == "count" &&
+      e->args[0]->kind == ExprKind::kVariable) {
+    return;  // count(x): decided by the caller
+  }
+  if (e->kind == ExprKind::kVariable) out->insert(e->slot);
+  for (const auto& a : e->args) ProjectionReads(c, a.get(), out);
+  ProjectionReads(c, e->else_expr.get(), out);
+  if (e->pattern || !e->map_items.empty()) CollectSlots(e, out);
+}
+
+// Whether the keys are computed from variables alone (so that grouping by
+// those variables first changes nothing), and which.
+bool KeysFromVariables(const Expr* e, std::set<int>* slots) {
+  switch (e->kind) {
+    case ExprKind::kVariable: slots->insert(e->slot); return true;
+    case ExprKind::kLiteral:
+    case ExprKind::kParameter: return true;
+    case ExprKind::kProperty:
+    case ExprKind::kIndex:
+    case ExprKind::kSlice:
+    case ExprKind::kList:
+    case ExprKind::kMap:
+    case ExprKind::kUnary:
+    case ExprKind::kBinary:
+    case ExprKind::kIsNull:
+    case ExprKind::kIsNotNull:
+    case ExprKind::kHasLabels:
+    case ExprKind::kCase: break;
+    case ExprKind::kFunction:
+      if (e->name == "rand" || e->agg_index >= 0) return false;
+      break;
+    default: return false;
+  }
+  for (const auto& a : e->args) {
+    if (a && !KeysFromVariables(a.get(), slots)) return false;
+  }
+  return !e->else_expr || KeysFromVariables(e->else_expr.get(), slots);
+}
+
+}  // namespace
+
+OpPtr Planner::PlanProjection(OpPtr op, const Clause& c, double* rows,
+                              const std::set<int>& counted) {
   const size_t width = static_cast<size_t>(query_.num_slots);
   std::vector<int> out_slots = c.star_slots;
   std::string names;
@@ -690,9 +783,53 @@ OpPtr Planner::PlanProjection(OpPtr op, const Clause& c, double* rows) {
     std::vector<const Expr*> aggs(c.aggregates.begin(), c.aggregates.end());
     std::string key_text;
     for (const auto& k : keys) key_text += (key_text.empty() ? "" : ", ") + (k.expr ? ExprText(k.expr) : "*");
+    AggregateOptions options;
+    for (const Expr* a : aggs) {
+      options.distinct_free.push_back(a->distinct && a->kind == ExprKind::kFunction &&
+                                      a->args[0]->kind == ExprKind::kVariable &&
+                                      unique_slots_.count(a->args[0]->slot) > 0);
+    }
+    if (!counted.empty()) {
+      options.weight_slot = query_.weight_slot;
+      for (const Expr* a : aggs) {
+        options.count_as_star.push_back(a->kind == ExprKind::kFunction &&
+                                        counted.count(a->args[0]->slot) > 0);
+      }
+    }
+    // Keys computed from nodes' properties: group by the nodes first.
+    std::set<int> key_slots;
+    bool from_variables = !keys.empty();
+    bool plain = true;
+    for (const auto& k : keys) {
+      if (!k.expr) {
+        key_slots.insert(k.slot);
+        continue;
+      }
+      plain = plain && k.expr->kind == ExprKind::kVariable;
+      from_variables = from_variables && KeysFromVariables(k.expr, &key_slots);
+    }
+    // What the outputs read outside their aggregations (a grouping key's
+    // variable, in n.x + count(*)).
+    std::set<int> keep;
+    std::function<void(const Expr*)> reads = [&](const Expr* e) {
+      if (e == nullptr || e->agg_index >= 0 || e->kind == ExprKind::kCountStar) return;
+      if (e->kind == ExprKind::kVariable) keep.insert(e->slot);
+      for (const auto& a : e->args) reads(a.get());
+      reads(e->else_expr.get());
+      if (e->pattern || !e->map_items.empty()) CollectSlots(e, &keep);
+    };
+    for (const auto& o : outputs) reads(o.expr);
+    options.keep_slots.assign(keep.begin(), keep.end());
+    bool entities = true;
+    for (int slot : key_slots) entities = entities && entity_slots_.count(slot) > 0;
+    std::string how;
+    if (from_variables && !plain && entities && !key_slots.empty()) {
+      options.pregroup_slots.assign(key_slots.begin(), key_slots.end());
+      how = " (first by the variables the keys read)";
+    }
     op = std::make_unique<AggregateOp>(std::move(op), std::move(keys), std::move(aggs),
-                                       std::move(outputs), width,
-                                       "Aggregate " + names + (key_text.empty() ? "" : " grouped by " + key_text));
+                                       std::move(outputs), width, std::move(options),
+                                       "Aggregate " + names + (key_text.empty() ? "" : " grouped by " + key_text) + how);
     *rows = c.items.size() == c.aggregates.size() ? 1 : std::max(1.0, *rows / 4);
     op->estimated_rows = *rows;
   } else if (!c.items.empty()) {
@@ -805,6 +942,7 @@ OpPtr Planner::PlanSingle(const SingleQuery& q, std::vector<int>* columns) {
   op->estimated_rows = 1;
   double rows = 1;
   std::set<int> bound;
+  std::set<int> counted;  // slots an ExpandCountOp counts, for the next projection
   const auto& clauses = q.clauses;
   for (size_t i = 0; i < clauses.size(); ++i) {
     const Clause& c = clauses[i];
@@ -841,6 +979,25 @@ OpPtr Planner::PlanSingle(const SingleQuery& q, std::vector<int>* columns) {
           op->estimated_rows = rows;
         } else {
           op = PlanMatch(std::move(op), parts, c.where.get(), &bound, distinct_ok, &rows);
+          // The last expansion only adds rows to count: count them instead.
+          auto* last = dynamic_cast<ExpandOp*>(op.get());
+          if (last && last->binds_new() && i + 1 < clauses.size() && CountsOnly(clauses[i + 1])) {
+            const Clause& next = clauses[i + 1];
+            std::set<int> reads;
+            for (const auto& item : next.items) ProjectionReads(next, item.expr.get(), &reads);
+            for (const Expr* a : next.aggregates) {
+              if (a->kind == ExprKind::kFunction) {
+                int s = a->args[0]->slot;
+                if (s != last->to_slot() && s != last->rel_slot()) reads.insert(s);
+              }
+            }
+            if (!reads.count(last->rel_slot()) && !reads.count(last->to_slot())) {
+              counted = {last->rel_slot(), last->to_slot()};
+              double est = op->estimated_rows;
+              op = last->MakeCounting(query_.weight_slot);
+              op->estimated_rows = est;
+            }
+          }
         }
         break;
       }
@@ -853,7 +1010,8 @@ OpPtr Planner::PlanSingle(const SingleQuery& q, std::vector<int>* columns) {
         break;
       case ClauseKind::kWith:
       case ClauseKind::kReturn:
-        op = PlanProjection(std::move(op), c, &rows);
+        op = PlanProjection(std::move(op), c, &rows, counted);
+        counted.clear();
         for (const auto& item : c.items) bound.insert(item.slot);
         if (c.kind == ClauseKind::kReturn) {
           *columns = c.star_slots;

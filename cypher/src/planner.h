@@ -57,7 +57,9 @@ class Planner {
 
   OpPtr PlanMatch(OpPtr input, const std::vector<const PatternPart*>& parts, const Expr* where,
                   std::set<int>* bound, bool distinct_ok, double* rows);
-  OpPtr PlanProjection(OpPtr input, const Clause& c, double* rows);
+  // `counted`: slots an ExpandCountOp left unbound, whose count(x) is count(*).
+  OpPtr PlanProjection(OpPtr input, const Clause& c, double* rows,
+                       const std::set<int>& counted = {});
   OpPtr PlanCreate(OpPtr input, const Clause& c, std::set<int>* bound);
   OpPtr PlanMerge(OpPtr input, const Clause& c, std::set<int>* bound);
 
@@ -81,6 +83,8 @@ class Planner {
   GraphStats stats_;
   double reads_ = 0;
   std::vector<std::string> warnings_;
+  std::set<int> entity_slots_;  // slots patterns bind to a node or a relationship
+  std::set<int> unique_slots_;  // slots whose values the last MATCH's rows never repeat
 };
 
 }  // namespace samverkan::cypher

@@ -92,7 +92,9 @@ GraphStats MakeStats(const GraphView& view, const CsrGraph* csr) {
         n += (space == SymbolSpace::kKind ? csr->kind(v) : csr->sector(v)) == sym;
       }
     } else {
-      n = Unwrap(view.CountNodes(space, sym, std::max<uint64_t>(nodes / 8, 10000)));
+      // An estimate: past this many, only the order of magnitude matters.
+      n = Unwrap(view.CountNodes(space, sym, 10000));
+      if (n == 10000) n = std::max<uint64_t>(n, nodes / 2);
     }
     (*memo)[key] = n;
     return n;

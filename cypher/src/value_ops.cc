@@ -48,7 +48,18 @@ int TypeRank(Type t) {
   return 9;
 }
 
-size_t Mix(size_t seed, size_t h) { return seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)); }
+// A 64-bit finalizer (MurmurHash3's): open-addressing tables such as
+// absl's take bits from the whole hash, and node ids are consecutive.
+size_t Scramble(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return static_cast<size_t>(h);
+}
+
+size_t Mix(size_t seed, size_t h) { return Scramble(seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2))); }
 
 }  // namespace
 
@@ -245,11 +256,11 @@ size_t Hash(const Value& v) {
     case Type::kFloat: {
       // Equal numbers hash alike whatever their type: hash integral values
       // as integers when they fit, others by their bits.
-      if (v.type() == Type::kInt) return std::hash<int64_t>()(v.integer());
+      if (v.type() == Type::kInt) return Scramble(static_cast<uint64_t>(v.integer()));
       double d = v.floating();
       if (std::isnan(d)) return 0x7ff8;
       if (std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
-        return std::hash<int64_t>()(static_cast<int64_t>(d));
+        return Scramble(static_cast<uint64_t>(static_cast<int64_t>(d)));
       }
       return std::hash<double>()(d);
     }

@@ -1,0 +1,347 @@
+#!/usr/bin/python3
+"""Cypher benchmark: Samverkan's kg_cypher beside Kùzu and beside Samverkan's
+own kg_* functions, on one generated collaboration graph, in one run.
+
+    /usr/bin/python3 bench/cypher_bench.py medium
+    /usr/bin/python3 bench/cypher_bench.py large --repeat 1 --json large.json
+
+Kùzu comes from npm (`npm install --prefix bench`, see bench/package.json)
+and runs in a Node.js child process (bench/kuzu_cypher.js) with the same
+graph: node tables actor, project and region, relationship tables
+located_in and participates_in, loaded with COPY FROM. The same Cypher text
+is used where the dialects agree; they differ in how a node is found (our
+`key`, Kùzu's integer primary key `id`) and in k-hop counts, where Kùzu's
+`[* SHORTEST 1..k]` (one path per reached node) is its counterpart of our
+`[*1..k]` under count(DISTINCT ...) (Kùzu's plain `[*1..k]` enumerates
+every walk).
+
+Operations (seconds, median of --repeat runs; the load once):
+
+  2-hop / 3-hop from hub / median   distinct nodes within k hops (start excluded)
+  co-participants of hub            the hub's 10 most frequent co-participants
+  academia-nonprofit pairs          count of (academia)-[p]-(project)-[p]-(nonprofit) paths
+  actors of the biggest region      its 10 actors with most projects
+  10 shortest paths                 unweighted path length for params.json's pairs
+
+The answers of all contenders are compared; a disagreement exits 1.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+from traversal_bench import SIZES, log, machine_info, resolve_graph  # noqa: E402
+
+
+def operations(params: dict, region: int) -> list[dict]:
+    """Each operation: its Cypher for us and for Kùzu, the kg_* SQL, and how
+    to reduce an answer to something comparable."""
+    hub, median = params["hub"], params["median"]
+    ops = []
+    for k in (2, 3):
+        for name, node in (("hub", hub), ("median", median)):
+            ops.append({
+                "name": f"{k}-hop from {name}",
+                "cypher": [(f"MATCH (a:actor {{key: $a}})-[*1..{k}]-(b) WHERE b <> a "
+                            "RETURN count(DISTINCT b) AS n", {"a": str(node)})],
+                "kuzu": [(f"MATCH (a:actor {{id: $a}})-[* SHORTEST 1..{k}]-(b) WHERE b <> a "
+                          "RETURN count(DISTINCT b) AS n", {"a": node})],
+                "sql": [(f"SELECT count(*) FROM kg_neighbors('kg', ?, {k})", (str(node),))],
+                "answer": "first",
+            })
+    ops.append({
+        "name": "co-participants of hub",
+        "cypher": [("MATCH (a:actor {key: $a})-[:participates_in]->(p:project)"
+                    "<-[:participates_in]-(b:actor) WHERE b <> a "
+                    "RETURN b.key AS partner, count(*) AS shared "
+                    "ORDER BY shared DESC, partner LIMIT 10", {"a": str(hub)})],
+        "kuzu": [("MATCH (a:actor {id: $a})-[:participates_in]->(p:project)"
+                  "<-[:participates_in]-(b:actor) WHERE b <> a "
+                  "RETURN b.id AS partner, count(*) AS shared "
+                  "ORDER BY shared DESC, partner LIMIT 10", {"a": hub})],
+        "sql": [("SELECT b.src AS partner, count(*) AS shared FROM kg_edges a "
+                 "JOIN kg_edges b ON b.dst = a.dst AND b.type = 'participates_in' "
+                 "WHERE a.src = ? AND a.type = 'participates_in' AND b.src <> a.src "
+                 "GROUP BY b.src ORDER BY shared DESC, partner LIMIT 10", (str(hub),))],
+        "answer": "second column",  # partners tied on `shared` sort as text or number
+    })
+    ops.append({
+        "name": "academia-nonprofit pairs",
+        "cypher": [("MATCH (a:actor {sector: 'academia'})-[:participates_in]->(p:project)"
+                    "<-[:participates_in]-(b:actor {sector: 'nonprofit'}) RETURN count(*) AS n",
+                    {})],
+        "kuzu": [("MATCH (a:actor {sector: 'academia'})-[:participates_in]->(p:project)"
+                  "<-[:participates_in]-(b:actor {sector: 'nonprofit'}) RETURN count(*) AS n", {})],
+        # What SQL over the graph tables can do: count per project, multiply.
+        "sql": [("SELECT sum(ac * np) FROM (SELECT sum(n.sector = 'academia') AS ac, "
+                 "sum(n.sector = 'nonprofit') AS np FROM kg_edges e JOIN kg_nodes n ON n.key = e.src "
+                 "WHERE e.type = 'participates_in' GROUP BY e.dst)", ())],
+        "answer": "first",
+    })
+    ops.append({
+        "name": "actors of the biggest region",
+        "cypher": [("MATCH (r:region {key: $r})<-[:located_in]-(a:actor)-[:participates_in]->"
+                    "(p:project) RETURN a.key AS actor, count(p) AS projects "
+                    "ORDER BY projects DESC, actor LIMIT 10", {"r": str(region)})],
+        "kuzu": [("MATCH (r:region {id: $r})<-[:located_in]-(a:actor)-[:participates_in]->"
+                  "(p:project) RETURN a.id AS actor, count(p) AS projects "
+                  "ORDER BY projects DESC, actor LIMIT 10", {"r": region})],
+        "sql": [("SELECT l.src AS actor, count(*) AS projects FROM kg_edges l "
+                 "JOIN kg_edges e ON e.src = l.src AND e.type = 'participates_in' "
+                 "WHERE l.dst = ? AND l.type = 'located_in' "
+                 "GROUP BY l.src ORDER BY projects DESC, actor LIMIT 10", (str(region),))],
+        "answer": "second column",
+    })
+    pairs = params["pairs"]
+    ops.append({
+        "name": "10 shortest paths",
+        "cypher": [("MATCH p = shortestPath((a {key: $a})-[*]-(b {key: $b})) RETURN length(p) AS n",
+                    {"a": str(a), "b": str(b)}) for a, b in pairs],
+        "kuzu": [("MATCH p = (a {id: $a})-[* SHORTEST 1..30]-(b {id: $b}) RETURN length(p) AS n",
+                  {"a": a, "b": b}) for a, b in pairs],
+        "sql": [("SELECT max(step) FROM kg_shortest_path('kg', ?, ?)", (str(a), str(b)))
+                for a, b in pairs],
+        "answer": "first",
+    })
+    return ops
+
+
+def reduce_answer(kind: str, rows: list[list]) -> object:
+    """One query's rows to a comparable answer."""
+    if kind == "first":
+        return rows[0][0] if rows else None
+    return [r[1] for r in rows]
+
+
+def biggest_region(graph: Path) -> int:
+    counts: dict[int, int] = {}
+    with open(graph / "edges.csv", newline="") as f:
+        rows = csv.reader(f)
+        next(rows)
+        for _src, dst, etype, _w in rows:
+            if etype == "located_in":
+                counts[int(dst)] = counts.get(int(dst), 0) + 1
+    return max(counts, key=lambda r: (counts[r], -r))
+
+
+# --------------------------------------------------------------------------
+# Samverkan: Cypher and kg_* in one process, on one bulk-loaded graph.
+# --------------------------------------------------------------------------
+
+def run_samverkan(graph: Path, ops: list[dict], args, work: Path) -> dict:
+    ext = str(Path(args.extension).resolve().with_suffix(""))
+    csvdir = work / "csv"
+    csvdir.mkdir()
+    # kg_import reads Neo4j-style headers: the same rows under new headers.
+    with open(graph / "nodes.csv") as src, open(csvdir / "nodes.csv", "w") as dst:
+        src.readline()
+        dst.write(":ID,:LABEL,name,sector,props.region\n")
+        shutil.copyfileobj(src, dst)
+    with open(graph / "edges.csv") as src, open(csvdir / "edges.csv", "w") as dst:
+        src.readline()
+        dst.write(":START_ID,:END_ID,:TYPE,weight:double\n")
+        shutil.copyfileobj(src, dst)
+    db = sqlite3.connect(str(work / "b.db"), isolation_level=None)
+    db.enable_load_extension(True)
+    db.load_extension(ext)
+    out = {"version": db.execute("SELECT kg_version()").fetchone()[0]}
+    t = time.perf_counter()
+    db.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='b.kg')")
+    db.execute("SELECT kg_import('kg', ?, 'csv')", (str(csvdir),)).fetchall()
+    out["load"] = time.perf_counter() - t
+    # The first query after a commit builds the CSR snapshot; reported apart.
+    t = time.perf_counter()
+    db.execute("SELECT count(*) FROM kg_degree('kg')").fetchall()
+    out["snapshot"] = time.perf_counter() - t
+
+    def cypher(q, params):
+        rows = db.execute("SELECT row FROM kg_cypher('kg', ?, ?)", (q, json.dumps(params))).fetchall()
+        return [list(json.loads(r[0]).values()) for r in rows]
+
+    def sql(q, params):
+        return [list(r) for r in db.execute(q, params).fetchall()]
+
+    for contender, run in (("cypher", cypher), ("sql", sql)):
+        if contender not in args.contenders:
+            continue
+        res = {}
+        for op in ops:
+            times, answer = [], None
+            for _ in range(args.repeat):
+                t = time.perf_counter()
+                answer = [reduce_answer(op["answer"], run(q, p)) for q, p in op[contender]]
+                times.append(time.perf_counter() - t)
+            res[op["name"]] = {"times": times, "answer": answer}
+            log(f"  samverkan {contender:6s} {op['name']:30s} {statistics.median(times):.4f} s")
+        out[contender] = res
+    db.close()
+    return out
+
+
+# --------------------------------------------------------------------------
+# Kùzu, in a Node.js child process.
+# --------------------------------------------------------------------------
+
+def kuzu_tables(graph: Path, out: Path) -> None:
+    out.mkdir()
+    files = {t: open(out / f"{t}.csv", "w", newline="")
+             for t in ("actor", "project", "region", "located_in", "participates_in")}
+    w = {t: csv.writer(f) for t, f in files.items()}
+    w["actor"].writerow(["id", "name", "sector"])
+    for t in ("project", "region"):
+        w[t].writerow(["id", "name"])
+    for t in ("located_in", "participates_in"):
+        w[t].writerow(["from", "to"])
+    with open(graph / "nodes.csv", newline="") as f:
+        rows = csv.reader(f)
+        next(rows)
+        for node, label, name, sector, _region in rows:
+            w[label].writerow([node, name, sector] if label == "actor" else [node, name])
+    with open(graph / "edges.csv", newline="") as f:
+        rows = csv.reader(f)
+        next(rows)
+        for src, dst, etype, _w in rows:
+            w[etype].writerow([src, dst])
+    for f in files.values():
+        f.close()
+
+
+def run_kuzu(graph: Path, ops: list[dict], args, work: Path) -> dict | str:
+    runner = BENCH_DIR / "kuzu_cypher.js"
+    if not (BENCH_DIR / "node_modules" / "kuzu").exists():
+        return "not installed (npm install --prefix bench)"
+    tables = work / "kuzu-tables"
+    kuzu_tables(graph, tables)
+    queries = []
+    for op in ops:
+        for i, (q, p) in enumerate(op["kuzu"]):
+            queries.append({"name": f"{op['name']}#{i}", "cypher": q, "params": p})
+    qfile = work / "kuzu-queries.json"
+    qfile.write_text(json.dumps(queries))
+    proc = subprocess.run(["node", str(runner), str(tables), str(qfile), str(args.repeat),
+                           str(args.timeout)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return f"failed: {proc.stderr.strip()[-300:]}"
+    raw = json.loads(proc.stdout)
+    out = {"version": f"kuzu {raw['version']}", "load": raw["load"], "cypher": {}}
+    for op in ops:
+        runs = [raw["queries"][f"{op['name']}#{i}"] for i in range(len(op["kuzu"]))]
+        if any(r.get("timeout") or r.get("error") for r in runs):
+            bad = next(r for r in runs if r.get("timeout") or r.get("error"))
+            out["cypher"][op["name"]] = {"times": None, "answer": None,
+                                         "note": "timeout" if bad.get("timeout") else bad["error"]}
+            continue
+        times = [sum(r["times"][k] for r in runs) for k in range(args.repeat)]
+        answer = [reduce_answer(op["answer"], [list(row.values()) for row in r["rows"]])
+                  for r in runs]
+        out["cypher"][op["name"]] = {"times": times, "answer": answer}
+        log(f"  kuzu   cypher {op['name']:30s} {statistics.median(times):.4f} s")
+    return out
+
+
+# --------------------------------------------------------------------------
+# Report.
+# --------------------------------------------------------------------------
+
+def median(entry) -> float | None:
+    if not entry or not entry.get("times"):
+        return None
+    return statistics.median(entry["times"])
+
+
+def fmt(s: float | None) -> str:
+    if s is None:
+        return "—"
+    return f"{s:.3g}" if s >= 0.001 else f"{s:.6f}"
+
+
+def ratio(other: float | None, ours: float | None) -> str:
+    if other is None or ours is None or ours <= 0:
+        return "—"
+    r = other / ours
+    return f"{r:.2f}×" if r < 10 else f"{r:,.0f}×"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("graph", nargs="?", default="medium",
+                    help=f"{', '.join(SIZES)}, N_NODES:N_EDGES, or a generated directory")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--contenders", default="cypher,kuzu,sql",
+                    help="cypher (kg_cypher), kuzu, sql (kg_* functions and tables)")
+    ap.add_argument("--extension", default=str(REPO_ROOT / "build" / "samverkan.so"))
+    ap.add_argument("--timeout", type=float, default=120, help="seconds, per Kùzu query")
+    ap.add_argument("--workdir", default=str(BENCH_DIR / "data"))
+    ap.add_argument("--generator", default=None)
+    ap.add_argument("--json", help="also write the results here")
+    args = ap.parse_args()
+    args.contenders = set(args.contenders.split(","))
+
+    graph = resolve_graph(args.graph, Path(args.workdir), args.generator)
+    params = json.loads((graph / "params.json").read_text())
+    ops = operations(params, biggest_region(graph))
+    results: dict[str, dict | str] = {}
+    with tempfile.TemporaryDirectory(dir=args.workdir, prefix=".cypher-bench-") as tmp:
+        work = Path(tmp)
+        if args.contenders & {"cypher", "sql"}:
+            (work / "samverkan").mkdir()
+            log("samverkan: loading ...")
+            results["samverkan"] = run_samverkan(graph, ops, args, work / "samverkan")
+        if "kuzu" in args.contenders:
+            (work / "kuzu").mkdir()
+            log("kuzu: loading and running ...")
+            results["kuzu"] = run_kuzu(graph, ops, args, work / "kuzu")
+
+    sv = results.get("samverkan", {})
+    kz = results.get("kuzu")
+    kz = kz if isinstance(kz, dict) else {}
+    print(f"graph: {graph} ({params['nodes']:,} nodes, {params['edges']:,} edges), "
+          f"median of {args.repeat}, seconds\n")
+    print("| operation | Samverkan Cypher | Kùzu | Samverkan kg_* | Kùzu ÷ Cypher | kg_* ÷ Cypher |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| load | {fmt(sv.get('load'))} | {fmt(kz.get('load'))} | (same load) | "
+          f"{ratio(kz.get('load'), sv.get('load'))} | |")
+    print(f"| snapshot (first query) | {fmt(sv.get('snapshot'))} | — | (same) | | |")
+    problems = []
+    for op in ops:
+        c = sv.get("cypher", {}).get(op["name"])
+        k = kz.get("cypher", {}).get(op["name"])
+        s = sv.get("sql", {}).get(op["name"])
+        print(f"| {op['name']} | {fmt(median(c))} | {fmt(median(k)) if k and not k.get('note') else (k or {}).get('note', '—')} "
+              f"| {fmt(median(s))} | {ratio(median(k), median(c))} | {ratio(median(s), median(c))} |")
+        answers = {n: e["answer"] for n, e in (("cypher", c), ("kuzu", k), ("kg_*", s))
+                   if e and e.get("answer") is not None}
+        if len({json.dumps(a) for a in answers.values()}) > 1:
+            problems.append(f"{op['name']}: answers differ: {answers}")
+    print()
+    for name, r in results.items():
+        print(f"- {name}: {r['version'] if isinstance(r, dict) else r}")
+    print(f"- machine: {machine_info()}")
+    if problems:
+        print("\nDISAGREEMENT:")
+        for p in problems:
+            print(f"- {p}")
+    else:
+        print("\nAll contenders agree on every answer.")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"graph": str(graph), "params": params,
+                                               "results": results, "problems": problems},
+                                              indent=1))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
