@@ -14,6 +14,10 @@
 // overwrite files through a view or trigger), so they are registered
 // SQLITE_DIRECTONLY, as SQLite's csv extension is.
 //
+// kg_export creates or replaces regular files only (samverkan/export.h): it
+// refuses links, FIFOs and devices, paths inside a graph directory, and
+// this connection's own database files.
+//
 // kg_import commits in a transaction of its own (all of the files or none),
 // independent of any SQL transaction; it refuses to run while this
 // connection has uncommitted writes to the graph. kg_export reads the
@@ -45,6 +49,23 @@ std::shared_ptr<GraphHandle> Graph(sqlite3_context* ctx, const char* fn, sqlite3
     return nullptr;
   }
   return graph;
+}
+
+// Every file of every database of this connection (main, temp, attached),
+// with its journal, WAL and shared-memory files: an export must not
+// overwrite the database it is run from.
+std::vector<std::string> DatabaseFiles(sqlite3* db) {
+  std::vector<std::string> files;
+  for (int i = 0;; ++i) {
+    const char* name = sqlite3_db_name(db, i);
+    if (name == nullptr) break;
+    const char* file = sqlite3_db_filename(db, name);
+    if (file == nullptr || file[0] == '\0') continue;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      files.push_back(std::string(file) + suffix);
+    }
+  }
+  return files;
 }
 
 }  // namespace
@@ -91,7 +112,9 @@ void KgExport(sqlite3_context* ctx, int, sqlite3_value** argv) {
                       : ParseExportFormat(ValueText(argv[1]));
     if (!format.ok()) return Error(ctx, "kg_export", "format: " + format.status().message());
     auto snapshot = graph->db().GetSnapshot();
-    auto summary = ExportGraph(*snapshot, *format, path);
+    ExportOptions options;
+    options.protected_files = DatabaseFiles(sqlite3_context_db_handle(ctx));
+    auto summary = ExportGraph(*snapshot, *format, path, options);
     if (!summary.ok()) {
       const Status& s = summary.status();
       return Error(ctx, "kg_export",
