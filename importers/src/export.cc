@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "export_common.h"
+#include "samverkan/drawing.h"
 #include "samverkan/export.h"
 
 namespace samverkan {
@@ -17,19 +18,22 @@ Result<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "csv") return ExportFormat::kCsv;
   if (name == "jsonl" || name == "ndjson") return ExportFormat::kJsonl;
   if (name == "dot" || name == "gv") return ExportFormat::kDot;
+  if (name == "svg") return ExportFormat::kSvg;
+  if (name == "html" || name == "htm") return ExportFormat::kHtml;
+  if (name == "report") return ExportFormat::kReport;
   return Status::InvalidArgument("unknown export format '" + std::string(name) +
-                                 "' (expected graphml, gexf, csv, jsonl or dot)");
+                                 "' (expected graphml, gexf, csv, jsonl, dot, svg, html or report)");
 }
 
 Result<ExportFormat> ExportFormatFromPath(std::string_view path) {
   std::string ext = std::filesystem::path(path).extension().string();
   if (ext.empty() || ext == ".csv") return ExportFormat::kCsv;
   if (ext == ".graphml" || ext == ".gexf" || ext == ".jsonl" || ext == ".ndjson" ||
-      ext == ".dot" || ext == ".gv") {
+      ext == ".dot" || ext == ".gv" || ext == ".svg" || ext == ".html" || ext == ".htm") {
     return ParseExportFormat(ext.substr(1));
   }
   return Status::InvalidArgument("cannot tell the export format from '" + std::string(path) +
-                                 "'; give one (graphml, gexf, csv, jsonl, dot)");
+                                 "'; give one (graphml, gexf, csv, jsonl, dot, svg, html, report)");
 }
 
 std::string ExportSummary::ToJson() const {
@@ -50,6 +54,7 @@ Status WriteOne(const GraphData& g, Writer writer, const std::string& path) {
 
 Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
                                   const std::string& path) {
+  if (IsPictureFormat(format)) return ExportPicture(view, format, path, DrawingOptions{});
   SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view));
   switch (format) {
     case ExportFormat::kGraphml: SV_RETURN_IF_ERROR(WriteOne(g, importers::WriteGraphml, path)); break;
@@ -66,6 +71,10 @@ Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
       SV_RETURN_IF_ERROR(WriteOne(g, importers::WriteCsvEdges, (fs::path(path) / "edges.csv").string()));
       break;
     }
+    case ExportFormat::kSvg:
+    case ExportFormat::kHtml:
+    case ExportFormat::kReport:
+      break;  // ExportPicture, above
   }
   return ExportSummary{g.nodes.size(), g.edges.size()};
 }
