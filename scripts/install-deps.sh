@@ -10,6 +10,8 @@ packages=(
   libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-networkx python3-igraph
+  python3-venv python3-pip python3-setuptools python3-wheel
+  chromium fonts-dejavu-core
   rocksdb-tools
 )
 
