@@ -20,6 +20,10 @@
 // overwrite files through a view or trigger), so they are registered
 // SQLITE_DIRECTONLY, as SQLite's csv extension is.
 //
+// kg_export creates or replaces regular files only (samverkan/export.h): it
+// refuses links, FIFOs and devices, paths inside a graph directory, and
+// this connection's own database files.
+//
 // kg_import commits in a transaction of its own (all of the files or none),
 // independent of any SQL transaction; it refuses to run while this
 // connection has uncommitted writes to the graph. kg_export reads the
@@ -53,6 +57,23 @@ std::shared_ptr<GraphHandle> Graph(sqlite3_context* ctx, const char* fn, sqlite3
     return nullptr;
   }
   return graph;
+}
+
+// Every file of every database of this connection (main, temp, attached),
+// with its journal, WAL and shared-memory files: an export must not
+// overwrite the database it is run from.
+std::vector<std::string> DatabaseFiles(sqlite3* db) {
+  std::vector<std::string> files;
+  for (int i = 0;; ++i) {
+    const char* name = sqlite3_db_name(db, i);
+    if (name == nullptr) break;
+    const char* file = sqlite3_db_filename(db, name);
+    if (file == nullptr || file[0] == '\0') continue;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      files.push_back(std::string(file) + suffix);
+    }
+  }
+  return files;
 }
 
 }  // namespace
@@ -109,9 +130,12 @@ void KgExport(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       options = std::move(*parsed);
     }
     auto snapshot = graph->db().GetSnapshot();
+    ExportOptions export_options;
+    export_options.protected_files = DatabaseFiles(sqlite3_context_db_handle(ctx));
     Interrupt interrupt(InterruptPredicate(sqlite3_context_db_handle(ctx)));
-    auto summary = picture ? ExportPicture(*snapshot, *format, path, options, interrupt)
-                           : ExportGraph(*snapshot, *format, path);
+    auto summary = picture
+                       ? ExportPicture(*snapshot, *format, path, options, export_options, interrupt)
+                       : ExportGraph(*snapshot, *format, path, export_options);
     if (!summary.ok()) {
       const Status& s = summary.status();
       return Error(ctx, "kg_export",

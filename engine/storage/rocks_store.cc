@@ -90,6 +90,12 @@ bool IsLockError(const rocksdb::Status& s) {
 
 }  // namespace
 
+bool IsDatabaseDirectory(const std::string& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(fs::path(dir) / "CURRENT", ec) &&
+         fs::is_regular_file(fs::path(dir) / "IDENTITY", ec);
+}
+
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::OK();
   std::string msg = fmt::format("{}: {}", what, s.ToString());

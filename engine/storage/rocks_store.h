@@ -49,6 +49,10 @@ class RocksStore {
   std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
 };
 
+// True when `dir` holds a RocksDB database (a graph, or any other): the files
+// RocksDB keeps in every database directory are there.
+bool IsDatabaseDirectory(const std::string& dir);
+
 // Converts a RocksDB status, naming `what` (e.g. the graph path) in errors.
 Status FromRocks(const rocksdb::Status& s, std::string_view what);
 

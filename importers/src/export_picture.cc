@@ -4,6 +4,7 @@
 
 #include "drawing_model.h"
 #include "export_common.h"
+#include "output_file.h"
 #include "samverkan/drawing.h"
 
 namespace samverkan {
@@ -138,10 +139,12 @@ bool IsPictureFormat(ExportFormat format) {
 
 Result<ExportSummary> ExportPicture(const GraphView& view, ExportFormat format,
                                     const std::string& path, const DrawingOptions& options,
+                                    const ExportOptions& export_options,
                                     const Interrupt& interrupt) {
   if (!IsPictureFormat(format)) return Status::InvalidArgument("not a picture format");
+  SV_ASSIGN_OR_RETURN(auto file,
+                      importers::OutputFile::Create(path, export_options.protected_files));
   SV_ASSIGN_OR_RETURN(importers::Drawing d, importers::MakeDrawing(view, options, interrupt));
-  SV_ASSIGN_OR_RETURN(auto file, importers::OutputFile::Create(path));
   switch (format) {
     case ExportFormat::kSvg: SV_RETURN_IF_ERROR(importers::WriteSvg(d, file->out())); break;
     case ExportFormat::kHtml: SV_RETURN_IF_ERROR(importers::WriteHtml(d, file->out())); break;

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "readers.h"
+#include "samverkan/text.h"
 
 namespace samverkan::importers {
 namespace {
@@ -316,7 +317,7 @@ class GraphmlImport {
     std::string text;
     if (!TakeString(name, &text, line, column)) return false;
     if (text.empty()) return true;
-    json v = json::parse(text, nullptr, false);
+    json v = JsonNestingExceeds(text, 1) ? json() : json::parse(text, nullptr, false);
     bool ok = v.is_array();
     if (ok) {
       for (const auto& item : v) ok &= item.is_string();

@@ -62,11 +62,14 @@ Result<DrawingOptions> ParseDrawingOptions(std::string_view json);
 bool IsPictureFormat(ExportFormat format);
 
 // Writes a picture of `view` (kSvg, kHtml or kReport) to `path`, through
-// the same safe file writing as every export. ExportSummary counts the
-// nodes and ties drawn. NotFound for an unknown start node; InvalidArgument
-// for bad options; kInterrupted when `interrupt` fires.
+// the same safe file writing as every export (ExportOptions: the target is
+// checked before any work, and appears only when complete). ExportSummary
+// counts the nodes and ties drawn. NotFound for an unknown start node;
+// InvalidArgument for bad options or a refused target; kInterrupted when
+// `interrupt` fires.
 Result<ExportSummary> ExportPicture(const GraphView& view, ExportFormat format,
                                     const std::string& path, const DrawingOptions& options,
+                                    const ExportOptions& export_options = {},
                                     const Interrupt& interrupt = Interrupt::Never());
 
 }  // namespace samverkan
