@@ -46,12 +46,12 @@ void Error(sqlite3_context* ctx, const char* fn, const std::string& message) {
 // The graph named by argv[0], or null with the error reported.
 std::shared_ptr<GraphHandle> Graph(sqlite3_context* ctx, const char* fn, sqlite3_value* arg) {
   auto* conn = static_cast<Connection*>(sqlite3_user_data(ctx));
-  std::string name(ValueText(arg));
-  auto graph = IsNull(arg) ? nullptr : conn->Find(name);
-  if (!graph) {
-    Error(ctx, fn, "graph: no graph named '" + name + "' in this connection");
+  auto found = conn->Find(ValueText(arg));
+  if (!found.ok()) {
+    Error(ctx, fn, "graph: " + found.status().message());
     return nullptr;
   }
+  auto graph = std::move(*found);
   if (Status s = graph->StartStatement(); !s.ok()) {
     Error(ctx, fn, s.message());
     return nullptr;
