@@ -15,7 +15,7 @@
 //   functions  kg_version(), kg_debug(), kg_stats(graph),
 //              kg_integrity_check(graph)
 //              kg_import(graph, file, format),
-//              kg_export(graph, format, file)                   (files)
+//              kg_export(graph, format, file [, options])      (files)
 //
 // Each connection that loads the extension gets one Connection object
 // (graph_registry.h), passed as pAux/pApp to every registration; each holds
@@ -58,6 +58,7 @@ const FunctionEntry kFunctions[] = {
     // (fn_import_export.cc).
     {"kg_import", 3, GRAPH_FLAGS, KgImport},
     {"kg_export", 3, GRAPH_FLAGS, KgExport},
+    {"kg_export", 4, GRAPH_FLAGS, KgExport},  // pictures' options (fn_import_export.cc)
 };
 
 const ModuleEntry kModules[] = {

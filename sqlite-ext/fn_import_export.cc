@@ -3,6 +3,12 @@
 //   SELECT kg_import('kg', 'msi.json', 'case');
 //     -> '{"nodes":51,"edges":69,"mode":"transaction","graph_nodes":48,"graph_edges":69}'
 //   SELECT kg_export('kg', 'graphml', 'msi.graphml');   -> '{"nodes":48,"edges":69}'
+//   SELECT kg_export('kg', 'html', 'msi.html', '{"color":"community"}');
+//
+// The pictures ('svg', 'html', 'report'; samverkan/drawing.h) take an
+// optional fourth argument, their options as a JSON object
+// (docs/pictures.md); the other formats take none. A long drawing or report
+// stops when the statement is interrupted.
 //
 // Both call the importers' public API (samverkan/import.h, export.h), the
 // same code as the `samverkan` command-line tool. The format may be NULL
@@ -24,8 +30,10 @@
 // committed graph from a snapshot.
 #include "graph_registry.h"
 #include "modules.h"
+#include "samverkan/drawing.h"
 #include "samverkan/export.h"
 #include "samverkan/import.h"
+#include "sql_interrupt.h"
 
 namespace samverkan::sql {
 namespace {
@@ -99,7 +107,7 @@ void KgImport(sqlite3_context* ctx, int, sqlite3_value** argv) {
   });
 }
 
-void KgExport(sqlite3_context* ctx, int, sqlite3_value** argv) {
+void KgExport(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   GuardFunction(ctx, [&] {
     auto graph = Graph(ctx, "kg_export", argv[0]);
     if (!graph) return;
@@ -111,10 +119,23 @@ void KgExport(sqlite3_context* ctx, int, sqlite3_value** argv) {
                       ? ExportFormatFromPath(path)
                       : ParseExportFormat(ValueText(argv[1]));
     if (!format.ok()) return Error(ctx, "kg_export", "format: " + format.status().message());
+    const bool picture = IsPictureFormat(*format);
+    DrawingOptions options;
+    if (argc > 3 && !IsNull(argv[3])) {
+      if (!picture) {
+        return Error(ctx, "kg_export", "options: only the svg, html and report formats take options");
+      }
+      auto parsed = ParseDrawingOptions(ValueText(argv[3]));
+      if (!parsed.ok()) return Error(ctx, "kg_export", parsed.status().message());
+      options = std::move(*parsed);
+    }
     auto snapshot = graph->db().GetSnapshot();
-    ExportOptions options;
-    options.protected_files = DatabaseFiles(sqlite3_context_db_handle(ctx));
-    auto summary = ExportGraph(*snapshot, *format, path, options);
+    ExportOptions export_options;
+    export_options.protected_files = DatabaseFiles(sqlite3_context_db_handle(ctx));
+    Interrupt interrupt(InterruptPredicate(sqlite3_context_db_handle(ctx)));
+    auto summary = picture
+                       ? ExportPicture(*snapshot, *format, path, options, export_options, interrupt)
+                       : ExportGraph(*snapshot, *format, path, export_options);
     if (!summary.ok()) {
       const Status& s = summary.status();
       return Error(ctx, "kg_export",

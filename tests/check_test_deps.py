@@ -35,6 +35,7 @@ PROGRAMS = {
                                # libFuzzer itself from libclang-rt-14-dev (checked below)
     "cmake": "cmake",
     "ninja": "ninja-build",
+    "chromium": "chromium",    # the browser tests of the pictures (tests/pictures)
 }
 
 
@@ -53,7 +54,9 @@ def imported_modules(path):
 
 def main():
     problems = []
-    local = {p.stem for p in TESTS.rglob("*.py")}
+    # Modules of the repository: the tests' own, and bench/'s (the layout
+    # quality measure is shared by tests/sqlite/test_pictures.py).
+    local = {p.stem for p in TESTS.rglob("*.py")} | {p.stem for p in (REPO / "bench").glob("*.py")}
     for path in sorted(TESTS.rglob("*.py")):
         for module, line in imported_modules(path):
             if module in sys.stdlib_module_names or module in local or module in MODULES:

@@ -8,6 +8,7 @@
 #include "export_common.h"
 #include "output_file.h"
 #include "samverkan/db.h"
+#include "samverkan/drawing.h"
 #include "samverkan/export.h"
 
 namespace samverkan {
@@ -21,19 +22,22 @@ Result<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "csv") return ExportFormat::kCsv;
   if (name == "jsonl" || name == "ndjson") return ExportFormat::kJsonl;
   if (name == "dot" || name == "gv") return ExportFormat::kDot;
+  if (name == "svg") return ExportFormat::kSvg;
+  if (name == "html" || name == "htm") return ExportFormat::kHtml;
+  if (name == "report") return ExportFormat::kReport;
   return Status::InvalidArgument("unknown export format '" + std::string(name) +
-                                 "' (expected graphml, gexf, csv, jsonl or dot)");
+                                 "' (expected graphml, gexf, csv, jsonl, dot, svg, html or report)");
 }
 
 Result<ExportFormat> ExportFormatFromPath(std::string_view path) {
   std::string ext = std::filesystem::path(path).extension().string();
   if (ext.empty() || ext == ".csv") return ExportFormat::kCsv;
   if (ext == ".graphml" || ext == ".gexf" || ext == ".jsonl" || ext == ".ndjson" ||
-      ext == ".dot" || ext == ".gv") {
+      ext == ".dot" || ext == ".gv" || ext == ".svg" || ext == ".html" || ext == ".htm") {
     return ParseExportFormat(ext.substr(1));
   }
   return Status::InvalidArgument("cannot tell the export format from '" + std::string(path) +
-                                 "'; give one (graphml, gexf, csv, jsonl, dot)");
+                                 "'; give one (graphml, gexf, csv, jsonl, dot, svg, html, report)");
 }
 
 std::string ExportSummary::ToJson() const {
@@ -48,6 +52,7 @@ using Writer = Status (*)(const GraphData&, std::ostream&);
 
 Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
                                   const std::string& path, const ExportOptions& options) {
+  if (IsPictureFormat(format)) return ExportPicture(view, format, path, DrawingOptions{}, options);
   // Each file with its writer. The targets are checked (and the temporary
   // files made) before the graph is read, and renamed into place only when
   // every file is complete.
@@ -69,6 +74,10 @@ Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
       SV_RETURN_IF_ERROR(add((fs::path(path) / "edges.csv").string(), importers::WriteCsvEdges));
       break;
     }
+    case ExportFormat::kSvg:
+    case ExportFormat::kHtml:
+    case ExportFormat::kReport:
+      break;  // ExportPicture, above
   }
   SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view));
   for (auto& [file, writer] : files) SV_RETURN_IF_ERROR(writer(g, file->out()));

@@ -32,12 +32,17 @@ enum class ExportFormat {
   kCsv,      // a directory: nodes.csv and edges.csv, Neo4j admin-import headers
   kJsonl,    // one object per line, nodes first
   kDot,      // Graphviz
+  kSvg,      // a drawing (samverkan/drawing.h)
+  kHtml,     // an interactive drawing, one offline HTML file
+  kReport,   // an HTML report with measures and the drawing
 };
 
-// "graphml", "gexf", "csv", "jsonl" (or "ndjson"), "dot" (or "gv").
+// "graphml", "gexf", "csv", "jsonl" (or "ndjson"), "dot" (or "gv"), "svg",
+// "html", "report".
 Result<ExportFormat> ParseExportFormat(std::string_view name);
 // The format a path's extension implies (".graphml", ".gexf", ".jsonl",
-// ".dot"/".gv"; no extension or ".csv": csv). InvalidArgument otherwise.
+// ".dot"/".gv", ".svg", ".html"/".htm": the drawing; no extension or ".csv":
+// csv). InvalidArgument otherwise.
 Result<ExportFormat> ExportFormatFromPath(std::string_view path);
 
 struct ExportSummary {
@@ -54,7 +59,8 @@ struct ExportOptions {
 };
 
 // Writes everything `view` holds (use a Snapshot for a consistent export of
-// a graph that is being written).
+// a graph that is being written). The picture formats draw the whole graph
+// with default options (ExportPicture in drawing.h takes options).
 Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
                                   const std::string& path, const ExportOptions& options = {});
 
