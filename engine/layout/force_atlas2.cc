@@ -20,7 +20,7 @@
 
 #include "layout/layout_impl.h"
 #include "layout/quadtree.h"
-#include "util/parallel.h"
+#include "samverkan/parallel.h"
 
 namespace samverkan::layout {
 

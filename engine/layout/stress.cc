@@ -29,7 +29,7 @@
 #include <random>
 
 #include "layout/layout_impl.h"
-#include "util/parallel.h"
+#include "samverkan/parallel.h"
 
 namespace samverkan::layout {
 namespace {
