@@ -8,7 +8,9 @@
 #   4. answers the page's questions in SQL through the sqlite3 shell
 #      (data/sample/demo.sql): who the social enterprises are and how they
 #      connect to the public sector, who works with them in my region, whom
-#      to contact there, how Vinnova reaches Idrott Utan Gränser, name lookup.
+#      to contact there, how Vinnova reaches Idrott Utan Gränser, name lookup,
+#   5. draws the sample graph (build/demo/msi.svg, build/demo/msi.html) and
+#      writes its report (build/demo/report.html) with kg_export.
 # Works from any directory. Environment: JOBS (default 2), BUILD_DIR
 # (default build).
 set -euo pipefail
@@ -52,7 +54,16 @@ echo "== importing ${#files[@]} case files into $demo/msi.kg"
 echo "== the page's questions, answered in SQL (data/sample/demo.sql)"
 sqlite3 -bail -cmd ".load $build/samverkan" "$demo/msi.db" ".read $repo/data/sample/demo.sql"
 
+echo "== pictures of the sample graph (kg_export: svg, html, report)"
+sqlite3 -bail -list -cmd ".load $build/samverkan" "$demo/msi.db" <<SQL
+SELECT 'msi.svg     ', kg_export('kg', 'svg', '$demo/msi.svg');
+SELECT 'msi.html    ', kg_export('kg', 'html', '$demo/msi.html', '{"color":"community"}');
+SELECT 'report.html ', kg_export('kg', 'report', '$demo/report.html');
+SQL
+
 cat <<EOF
+
+== open the pictures: $demo/msi.html (interactive), $demo/msi.svg, $demo/report.html
 
 == explore the graph yourself:
    sqlite3 -cmd '.load $build/samverkan' $demo/msi.db

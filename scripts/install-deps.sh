@@ -9,9 +9,14 @@ packages=(
   libcli11-dev libexpat1-dev
   libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-pytest python3-networkx python3-igraph
+  clang libclang-rt-14-dev
+  python3 python3-pytest python3-networkx python3-numpy python3-scipy python3-igraph
+  python3-venv python3-pip python3-setuptools python3-wheel
+  chromium fonts-dejavu-core
   rocksdb-tools
 )
+# Every package the tests need is also listed, with what needs it, in
+# tests/check_test_deps.py, which scripts/test.sh runs first.
 
 missing=()
 for p in "${packages[@]}"; do

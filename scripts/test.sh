@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine:
-#   1. installs missing packages (scripts/install-deps.sh),
+#   1. installs missing packages (scripts/install-deps.sh) and checks that
+#      everything the tests use is there (tests/check_test_deps.py),
 #   2. builds with -Werror and runs every test (GoogleTest, SQL-level tests
 #      through the sqlite3 shell and Python's sqlite3),
 #   3. builds again with AddressSanitizer + UndefinedBehaviorSanitizer and
@@ -10,6 +11,8 @@ cd "$(dirname "$0")/.."
 jobs=${JOBS:-2}
 
 scripts/install-deps.sh
+# Fails now, naming the package, if anything the tests need is missing.
+/usr/bin/python3 tests/check_test_deps.py
 
 run_suite() {  # build-dir, extra cmake args...
   local dir=$1

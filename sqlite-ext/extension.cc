@@ -16,7 +16,7 @@
 //   functions  kg_version(), kg_debug(), kg_stats(graph),
 //              kg_integrity_check(graph)
 //              kg_import(graph, file, format),
-//              kg_export(graph, format, file)                   (files)
+//              kg_export(graph, format, file [, options])      (files)
 //
 // Each connection that loads the extension gets one Connection object
 // (graph_registry.h), passed as pAux/pApp to every registration; each holds
@@ -35,10 +35,19 @@ SQLITE_EXTENSION_INIT1
 namespace samverkan::sql {
 namespace {
 
-// kg_version and kg_debug depend on nothing but the build; the others read
-// graph state, which changes.
+// kg_version and kg_debug depend on nothing but the build.
 #define PURE_FLAGS (SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC)
-#define GRAPH_FLAGS (SQLITE_UTF8 | SQLITE_DIRECTONLY)
+// The others open graphs, and read or write files: no schema may call them.
+// SQLITE_DIRECTONLY alone does not ensure that. SQLite (3.40 and later)
+// marks a function call in a CHECK constraint as coming from the schema only
+// when the function is deterministic, so a DIRECTONLY function that is not
+// runs from a CHECK constraint of a hostile .db. Declared deterministic,
+// every schema place refuses them: CHECK, DEFAULT, generated columns,
+// index expressions, partial indexes ("unsafe use of kg_export()"), as
+// triggers and views already did. At the top level, deterministic only
+// allows SQLite to call one of them once per statement for the same
+// arguments, which is what a statement that names it once expects.
+#define GRAPH_FLAGS (SQLITE_UTF8 | SQLITE_DIRECTONLY | SQLITE_DETERMINISTIC)
 
 const FunctionEntry kFunctions[] = {
     {"kg_version", 0, PURE_FLAGS, KgVersion},
@@ -50,6 +59,7 @@ const FunctionEntry kFunctions[] = {
     // (fn_import_export.cc).
     {"kg_import", 3, GRAPH_FLAGS, KgImport},
     {"kg_export", 3, GRAPH_FLAGS, KgExport},
+    {"kg_export", 4, GRAPH_FLAGS, KgExport},  // pictures' options (fn_import_export.cc)
 };
 
 const ModuleEntry kModules[] = {
@@ -77,6 +87,20 @@ const ModuleEntry kModules[] = {
     {"kg_brokerage", &kBrokerageModule},
     {"kg_conductance", &kConductanceModule},
 };
+
+}  // namespace
+
+bool IsFunctionName(std::string_view name) {
+  for (const auto& f : kFunctions) {
+    if (name == f.name) return true;
+  }
+  for (const auto& m : kModules) {
+    if (name == m.name && !name.starts_with("samverkan")) return true;
+  }
+  return false;
+}
+
+namespace {
 
 int Register(sqlite3* db, char** err) {
   auto* conn = new (std::nothrow) Connection(db);

@@ -3,6 +3,12 @@
 //   SELECT kg_import('kg', 'msi.json', 'case');
 //     -> '{"nodes":51,"edges":69,"mode":"transaction","graph_nodes":48,"graph_edges":69}'
 //   SELECT kg_export('kg', 'graphml', 'msi.graphml');   -> '{"nodes":48,"edges":69}'
+//   SELECT kg_export('kg', 'html', 'msi.html', '{"color":"community"}');
+//
+// The pictures ('svg', 'html', 'report'; samverkan/drawing.h) take an
+// optional fourth argument, their options as a JSON object
+// (docs/pictures.md); the other formats take none. A long drawing or report
+// stops when the statement is interrupted.
 //
 // Both call the importers' public API (samverkan/import.h, export.h), the
 // same code as the `samverkan` command-line tool. The format may be NULL
@@ -14,14 +20,20 @@
 // overwrite files through a view or trigger), so they are registered
 // SQLITE_DIRECTONLY, as SQLite's csv extension is.
 //
+// kg_export creates or replaces regular files only (samverkan/export.h): it
+// refuses links, FIFOs and devices, paths inside a graph directory, and
+// this connection's own database files.
+//
 // kg_import commits in a transaction of its own (all of the files or none),
 // independent of any SQL transaction; it refuses to run while this
 // connection has uncommitted writes to the graph. kg_export reads the
 // committed graph from a snapshot.
 #include "graph_registry.h"
 #include "modules.h"
+#include "samverkan/drawing.h"
 #include "samverkan/export.h"
 #include "samverkan/import.h"
+#include "sql_interrupt.h"
 
 namespace samverkan::sql {
 namespace {
@@ -34,17 +46,34 @@ void Error(sqlite3_context* ctx, const char* fn, const std::string& message) {
 // The graph named by argv[0], or null with the error reported.
 std::shared_ptr<GraphHandle> Graph(sqlite3_context* ctx, const char* fn, sqlite3_value* arg) {
   auto* conn = static_cast<Connection*>(sqlite3_user_data(ctx));
-  std::string name(ValueText(arg));
-  auto graph = IsNull(arg) ? nullptr : conn->Find(name);
-  if (!graph) {
-    Error(ctx, fn, "graph: no graph named '" + name + "' in this connection");
+  auto found = conn->Find(ValueText(arg));
+  if (!found.ok()) {
+    Error(ctx, fn, "graph: " + found.status().message());
     return nullptr;
   }
+  auto graph = std::move(*found);
   if (Status s = graph->StartStatement(); !s.ok()) {
     Error(ctx, fn, s.message());
     return nullptr;
   }
   return graph;
+}
+
+// Every file of every database of this connection (main, temp, attached),
+// with its journal, WAL and shared-memory files: an export must not
+// overwrite the database it is run from.
+std::vector<std::string> DatabaseFiles(sqlite3* db) {
+  std::vector<std::string> files;
+  for (int i = 0;; ++i) {
+    const char* name = sqlite3_db_name(db, i);
+    if (name == nullptr) break;
+    const char* file = sqlite3_db_filename(db, name);
+    if (file == nullptr || file[0] == '\0') continue;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      files.push_back(std::string(file) + suffix);
+    }
+  }
+  return files;
 }
 
 }  // namespace
@@ -78,7 +107,7 @@ void KgImport(sqlite3_context* ctx, int, sqlite3_value** argv) {
   });
 }
 
-void KgExport(sqlite3_context* ctx, int, sqlite3_value** argv) {
+void KgExport(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   GuardFunction(ctx, [&] {
     auto graph = Graph(ctx, "kg_export", argv[0]);
     if (!graph) return;
@@ -90,8 +119,23 @@ void KgExport(sqlite3_context* ctx, int, sqlite3_value** argv) {
                       ? ExportFormatFromPath(path)
                       : ParseExportFormat(ValueText(argv[1]));
     if (!format.ok()) return Error(ctx, "kg_export", "format: " + format.status().message());
+    const bool picture = IsPictureFormat(*format);
+    DrawingOptions options;
+    if (argc > 3 && !IsNull(argv[3])) {
+      if (!picture) {
+        return Error(ctx, "kg_export", "options: only the svg, html and report formats take options");
+      }
+      auto parsed = ParseDrawingOptions(ValueText(argv[3]));
+      if (!parsed.ok()) return Error(ctx, "kg_export", parsed.status().message());
+      options = std::move(*parsed);
+    }
     auto snapshot = graph->db().GetSnapshot();
-    auto summary = ExportGraph(*snapshot, *format, path);
+    ExportOptions export_options;
+    export_options.protected_files = DatabaseFiles(sqlite3_context_db_handle(ctx));
+    Interrupt interrupt(InterruptPredicate(sqlite3_context_db_handle(ctx)));
+    auto summary = picture
+                       ? ExportPicture(*snapshot, *format, path, options, export_options, interrupt)
+                       : ExportGraph(*snapshot, *format, path, export_options);
     if (!summary.ok()) {
       const Status& s = summary.status();
       return Error(ctx, "kg_export",

@@ -39,12 +39,13 @@ std::shared_ptr<GraphHandle> GraphFromArgument(sqlite3_context* ctx, const char*
                                                sqlite3_value* arg) {
   auto* conn = static_cast<Connection*>(sqlite3_user_data(ctx));
   std::string name(ValueText(arg));
-  auto graph = IsNull(arg) ? nullptr : conn->Find(name);
-  if (!graph) {
-    std::string msg = std::string(fn) + ": no graph named '" + name + "' in this connection";
+  auto found = conn->Find(name);
+  if (!found.ok()) {
+    std::string msg = std::string(fn) + ": " + found.status().message();
     sqlite3_result_error(ctx, msg.c_str(), -1);
     return nullptr;
   }
+  auto graph = std::move(*found);
   if (Status s = graph->StartStatement(); !s.ok()) {
     std::string msg = std::string(fn) + ": " + s.message();
     sqlite3_result_error(ctx, msg.c_str(), -1);

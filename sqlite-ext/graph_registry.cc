@@ -29,9 +29,11 @@ std::shared_ptr<SharedGraph> LookupLocked(const std::string& key) {
   return graph;
 }
 
-Result<std::shared_ptr<SharedGraph>> OpenLocked(const std::string& path, bool read_only) {
+Result<std::shared_ptr<SharedGraph>> OpenLocked(const std::string& path, bool read_only,
+                                                bool create) {
   Options options;
   options.read_only = read_only;
+  options.create_if_missing = create;
   auto db = Db::Open(path, options);
   if (!db.ok()) return db.status();
   auto graph = std::make_shared<SharedGraph>();
@@ -44,33 +46,33 @@ Result<std::shared_ptr<SharedGraph>> OpenLocked(const std::string& path, bool re
 // The graph at `path` for a connection that wants to write: the shared
 // read-write open, or a new one, or (when another process holds the lock) a
 // shared read-only secondary.
-Result<std::shared_ptr<SharedGraph>> AcquireForWriting(const std::string& path) {
+Result<std::shared_ptr<SharedGraph>> AcquireForWriting(const std::string& path, bool create) {
   std::lock_guard lock(registry_mutex);
   if (auto graph = LookupLocked(path)) return graph;
-  auto opened = OpenLocked(path, /*read_only=*/false);
+  auto opened = OpenLocked(path, /*read_only=*/false, create);
   if (opened.ok() || !opened.status().IsLocked()) return opened;
   if (auto graph = LookupLocked(SecondaryKey(path))) {
     graph->locked_by_other = true;
     return graph;
   }
-  auto secondary = OpenLocked(path, /*read_only=*/true);
+  auto secondary = OpenLocked(path, /*read_only=*/true, /*create=*/false);
   if (secondary.ok()) (*secondary)->locked_by_other = true;
   return secondary;
 }
 
 // readonly=1: any open of the path will do; a new one is a secondary, so
 // that it never takes the write lock from another process.
-Result<std::shared_ptr<SharedGraph>> AcquireForReading(const std::string& path) {
+Result<std::shared_ptr<SharedGraph>> AcquireForReading(const std::string& path, bool create) {
   std::lock_guard lock(registry_mutex);
   if (auto graph = LookupLocked(path)) return graph;
   if (auto graph = LookupLocked(SecondaryKey(path))) return graph;
-  if (!fs::exists(path)) {
+  if (create && !fs::exists(path)) {
     // A secondary cannot create a graph; create it with a short write open.
-    auto created = OpenLocked(path, /*read_only=*/false);
+    auto created = OpenLocked(path, /*read_only=*/false, /*create=*/true);
     if (!created.ok()) return created.status();
     registry.erase(path);
   }
-  return OpenLocked(path, /*read_only=*/true);
+  return OpenLocked(path, /*read_only=*/true, /*create=*/false);
 }
 
 std::string Lowercase(std::string_view s) {
@@ -184,52 +186,126 @@ Status GraphHandle::Release(int level) {
 // ---------------------------------------------------------------------------
 // Connection
 
-std::string Connection::BaseDirectory() const {
-  const char* file = sqlite3_db_filename(db_, "main");
+std::string Connection::BaseDirectory(std::string_view schema) const {
+  const char* file = sqlite3_db_filename(db_, std::string(schema).c_str());
   if (file == nullptr || file[0] == '\0') return fs::current_path().string();
   return fs::path(file).parent_path().string();
 }
 
-Result<std::shared_ptr<GraphHandle>> Connection::Attach(std::string_view name,
-                                                        const GraphOptions& options) {
-  std::string key = Lowercase(name);
-  if (auto it = graphs_.find(key); it != graphs_.end()) {
-    if (auto handle = it->second.lock()) return handle;
+std::vector<std::string> Connection::SchemasInLookupOrder() const {
+  std::vector<std::string> schemas{"temp", "main"};
+  for (int i = 2;; ++i) {
+    const char* name = sqlite3_db_name(db_, i);
+    if (name == nullptr) break;
+    schemas.emplace_back(name);
   }
+  return schemas;
+}
+
+Connection::Declared* Connection::FindDeclared(const std::string& schema,
+                                               const std::string& name) {
+  auto it = graphs_.find({Lowercase(schema), Lowercase(name)});
+  return it == graphs_.end() ? nullptr : &it->second;
+}
+
+Status Connection::Declare(std::string_view schema, std::string_view name, GraphOptions options) {
   std::error_code ec;
   fs::path resolved = fs::path(options.path);
-  if (resolved.is_relative()) resolved = fs::path(BaseDirectory()) / resolved;
+  if (resolved.is_relative()) resolved = fs::path(BaseDirectory(schema)) / resolved;
   fs::path canonical = fs::weakly_canonical(resolved, ec);
   if (ec) canonical = resolved.lexically_normal();
-  std::string path = canonical.string();
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  options.path = canonical.string();
+  while (options.path.size() > 1 && options.path.back() == '/') options.path.pop_back();
 
-  auto shared = options.read_only ? AcquireForReading(path) : AcquireForWriting(path);
-  if (!shared.ok()) return shared.status();
+  Key key{Lowercase(schema), Lowercase(name)};
+  auto [it, fresh] = graphs_.try_emplace(key, Declared{options, {}});
+  if (!fresh && !(it->second.options == options)) {
+    if (it->second.handle.expired()) {
+      // The schema changed (the table was dropped and created again).
+      it->second = Declared{options, {}};
+    } else {
+      return Status::InvalidArgument("the tables of graph '" + std::string(name) +
+                                     "' name different graph directories or options");
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::shared_ptr<GraphHandle>> Connection::Open(std::string_view schema,
+                                                      std::string_view name, bool create) {
+  Declared* declared = FindDeclared(std::string(schema), std::string(name));
+  if (declared == nullptr) {
+    return Status::Internal("graph '" + std::string(name) + "' was not declared");
+  }
+  if (auto handle = declared->handle.lock()) return handle;
+  const GraphOptions& options = declared->options;
+  auto shared = options.read_only ? AcquireForReading(options.path, create)
+                                  : AcquireForWriting(options.path, create);
+  if (!shared.ok()) {
+    if (shared.status().IsNotFound() && !fs::exists(options.path)) {
+      return Status::NotFound(
+          "no graph at '" + options.path + "' (the directory of graph table '" +
+          std::string(name) + "' does not exist: moved or deleted?); to use a graph that " +
+          "moved: DROP TABLE " + QuoteIdentifier(name) + "; CREATE VIRTUAL TABLE " +
+          QuoteIdentifier(name) + " USING samverkan(path='<its new place>')");
+    }
+    return shared.status();
+  }
   WriteAccess access = options.read_only              ? WriteAccess::kReadOnlyOption
                        : (*shared)->locked_by_other ? WriteAccess::kLockedByOtherProcess
                                                       : WriteAccess::kAllowed;
   auto handle = std::make_shared<GraphHandle>(std::string(name), std::move(*shared), access);
-  graphs_[key] = handle;
+  declared->handle = handle;
   return handle;
 }
 
-std::shared_ptr<GraphHandle> Connection::Find(std::string_view name) {
-  std::string key = Lowercase(name);
-  auto lookup = [&]() -> std::shared_ptr<GraphHandle> {
-    auto it = graphs_.find(key);
-    return it == graphs_.end() ? nullptr : it->second.lock();
-  };
-  if (auto handle = lookup()) return handle;
-  // Preparing a statement that names the table makes SQLite connect it
-  // (xConnect), which attaches the graph; SQLite then keeps the table
-  // connected, so this happens once per connection.
-  std::string sql = "SELECT 1 FROM " + QuoteIdentifier(name) + " LIMIT 0";
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
-    sqlite3_finalize(stmt);
+Result<std::shared_ptr<GraphHandle>> Connection::Find(std::string_view name) {
+  // "aux.kg": graph kg of attached database aux (when aux is a schema).
+  std::vector<std::string> schemas = SchemasInLookupOrder();
+  std::string table(name);
+  std::vector<std::string> where = schemas;
+  if (size_t dot = name.find('.'); dot != std::string_view::npos) {
+    std::string prefix = Lowercase(name.substr(0, dot));
+    for (const auto& s : schemas) {
+      if (Lowercase(s) == prefix) {
+        where = {s};
+        table = std::string(name.substr(dot + 1));
+        break;
+      }
+    }
   }
-  return lookup();
+  auto lookup = [&]() -> Declared* {
+    for (const auto& schema : where) {
+      if (FindDeclared(schema, table) != nullptr) return FindDeclared(schema, table);
+    }
+    return nullptr;
+  };
+  auto open = [&]() -> Result<std::shared_ptr<GraphHandle>> {
+    for (const auto& schema : where) {
+      if (FindDeclared(schema, table) != nullptr) return Open(schema, table);
+    }
+    return Status::NotFound("no graph named '" + std::string(name) + "' in this connection");
+  };
+  if (lookup() != nullptr) return open();
+  // Preparing a statement that names the table makes SQLite connect it
+  // (xConnect), which declares the graph; SQLite keeps the table connected,
+  // so this happens once per connection.
+  std::string sql = "SELECT 1 FROM " +
+                    (where.size() == 1 ? QuoteIdentifier(where[0]) + "." : std::string()) +
+                    QuoteIdentifier(table) + " LIMIT 0";
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+  std::string error = rc == SQLITE_OK ? "" : sqlite3_errmsg(db_);
+  sqlite3_finalize(stmt);
+  if (lookup() != nullptr) return open();
+  if (rc != SQLITE_OK && error.find("no such table") == std::string::npos) {
+    // The table exists but cannot be used: say why.
+    return Status::InvalidArgument("graph '" + std::string(name) + "': " + error);
+  }
+  if (rc == SQLITE_OK) {
+    return Status::NotFound("'" + std::string(name) + "' is not a samverkan table");
+  }
+  return Status::NotFound("no graph named '" + std::string(name) + "' in this connection");
 }
 
 void Connection::Release(void* connection) {

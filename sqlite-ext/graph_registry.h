@@ -11,10 +11,11 @@
 //     writer's commits after Refresh().
 //
 //   * Per connection, Connection (the pAux of every module and function):
-//     maps the name of a `samverkan` virtual table ("kg") to a GraphHandle,
-//     which holds that connection's samverkan::Transaction on the graph. The
-//     tables kg, kg_nodes and kg_edges of one graph share one GraphHandle, so
-//     one SQL transaction maps to one engine transaction per graph.
+//     maps a `samverkan` virtual table (schema and name, "main"."kg") to a
+//     GraphHandle, which holds that connection's samverkan::Transaction on
+//     the graph. The tables kg, kg_nodes and kg_edges of one graph share one
+//     GraphHandle, so one SQL transaction maps to one engine transaction per
+//     graph.
 //
 // Transactions are begun lazily, on the first write, and committed in xSync
 // (where a failure can still make SQLite roll back). SQLite's savepoint
@@ -23,6 +24,7 @@
 #pragma once
 
 #include <map>
+#include <utility>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -99,38 +101,69 @@ class GraphHandle {
 
 // Options of a `samverkan` table as written in CREATE VIRTUAL TABLE.
 struct GraphOptions {
-  std::string path;        // as given
+  std::string path;        // as given; resolved by Connection::Declare
   bool read_only = false;  // readonly=1
+
+  bool operator==(const GraphOptions&) const = default;
 };
 
 // Per-connection state: the pAux of every module and function. Reference
 // counted because each registration owns a reference (SQLite calls each
 // registration's destructor separately).
+//
+// A graph of this connection is named by the schema its tables are in
+// ("main", "temp", or an attached database's name) and the name of its
+// `samverkan` table. Connecting a table opens nothing: SQLite connects the
+// tables a view or trigger names before it can refuse them as unsafe (they
+// are SQLITE_VTAB_DIRECTONLY), so a graph directory is opened only when a
+// statement the user wrote reads or writes it (Open), and created only by
+// CREATE VIRTUAL TABLE.
 class Connection {
  public:
   explicit Connection(sqlite3* db) : db_(db) {}
 
   sqlite3* db() const { return db_; }
 
-  // Finds graph `name` of this connection, or opens `options.path` for it.
-  Result<std::shared_ptr<GraphHandle>> Attach(std::string_view name, const GraphOptions& options);
+  // xCreate/xConnect of one of the tables of graph `name` in `schema`:
+  // records its options, resolving a relative path against the folder of
+  // that schema's database file. InvalidArgument when a sibling table
+  // already declared the graph with other options.
+  Status Declare(std::string_view schema, std::string_view name, GraphOptions options);
 
-  // Graph `name` of this connection; if no table of it has been connected yet
-  // (a freshly opened .db), connects the `samverkan` table of that name
-  // first. Null when there is none.
-  std::shared_ptr<GraphHandle> Find(std::string_view name);
+  // The declared graph `name` of `schema`, opened at its first use. Only
+  // `create` (CREATE VIRTUAL TABLE) makes a graph where there is none; else
+  // a missing directory is NotFound, saying how to point the table at the
+  // graph's new place.
+  Result<std::shared_ptr<GraphHandle>> Open(std::string_view schema, std::string_view name,
+                                            bool create = false);
 
-  // The directory relative paths are resolved against: that of the main
-  // database file, or the working directory for in-memory and temp ones.
-  std::string BaseDirectory() const;
+  // The graph a function argument names: "kg", or "aux.kg" for the one in
+  // attached database aux. An unqualified name is looked up as SQLite looks
+  // up tables: temp, main, then attached databases in the order attached.
+  // NotFound "no graph named 'x' in this connection" when there is no such
+  // samverkan table; other errors say why it cannot be used.
+  Result<std::shared_ptr<GraphHandle>> Find(std::string_view name);
 
   void Retain() { ++refs_; }
   static void Release(void* connection);
 
  private:
+  struct Declared {
+    GraphOptions options;                // path resolved
+    std::weak_ptr<GraphHandle> handle;   // while open
+  };
+  using Key = std::pair<std::string, std::string>;  // schema, lowercased name
+
+  // The folder relative paths in `schema` resolve against: that of its
+  // database file, or the working directory for in-memory and temp ones.
+  std::string BaseDirectory(std::string_view schema) const;
+  // Schema names in SQLite's lookup order: temp, main, attached.
+  std::vector<std::string> SchemasInLookupOrder() const;
+  Declared* FindDeclared(const std::string& schema, const std::string& name);
+
   sqlite3* db_;
   int refs_ = 0;  // registrations still holding this object
-  std::map<std::string, std::weak_ptr<GraphHandle>, std::less<>> graphs_;
+  std::map<Key, Declared> graphs_;
 };
 
 }  // namespace samverkan::sql

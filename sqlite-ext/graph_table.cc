@@ -52,6 +52,7 @@ int TransactionError(GraphTable* t, const Status& s) { return StatusError(&t->ba
 int ParseTableArgs(const char* module, int argc, const char* const* argv, bool needs_graph,
                    TableArgs* args, char** err) {
   bool have_path = false;
+  std::vector<std::string> seen;
   for (int i = 3; i < argc; ++i) {
     std::string_view arg = Trim(argv[i]);
     args->raw.emplace_back(arg);
@@ -65,6 +66,11 @@ int ParseTableArgs(const char* module, int argc, const char* const* argv, bool n
       return SQLITE_ERROR;
     }
     std::string value = Unquote(Trim(arg.substr(eq + 1)));
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      *err = sqlite3_mprintf("%s: argument '%s' is given twice", module, key.c_str());
+      return SQLITE_ERROR;
+    }
+    seen.push_back(key);
     if (key == "path") {
       if (value.empty()) {
         *err = sqlite3_mprintf("%s: argument 'path' is empty", module);
@@ -107,8 +113,8 @@ int ConnectGraphTable(const char* module, const char* schema, sqlite3* db, void*
     if (rc != SQLITE_OK) return rc;
     sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
     auto table = std::make_unique<GraphTable>();
-    table->table_name = argv[2];
-    rc = AttachGraph(module, static_cast<Connection*>(aux), args, table.get(), err);
+    rc = DeclareGraph(module, static_cast<Connection*>(aux), argv[1], argv[2], args, table.get(),
+                      err);
     if (rc != SQLITE_OK) return rc;
     *out = &table.release()->base;
     return SQLITE_OK;
@@ -118,17 +124,31 @@ int ConnectGraphTable(const char* module, const char* schema, sqlite3* db, void*
   }
 }
 
-int AttachGraph(const char* module, Connection* conn, const TableArgs& args, GraphTable* table,
-                char** err) {
-  auto handle = conn->Attach(args.graph, args.options);
-  if (!handle.ok()) {
-    *err = sqlite3_mprintf("%s: %s", module, handle.status().message().c_str());
-    return SqliteCode(handle.status()) == SQLITE_READONLY ? SQLITE_ERROR
-                                                          : SqliteCode(handle.status());
+int DeclareGraph(const char* module, Connection* conn, const char* schema, const char* table_name,
+                 const TableArgs& args, GraphTable* table, char** err) {
+  Status s = conn->Declare(schema, args.graph, args.options);
+  if (!s.ok()) {
+    *err = sqlite3_mprintf("%s: %s", module, s.message().c_str());
+    return SQLITE_ERROR;
   }
   table->conn = conn;
-  table->graph = std::move(*handle);
+  table->schema = schema;
+  table->graph_name = args.graph;
+  table->table_name = table_name;
   return SQLITE_OK;
+}
+
+GraphHandle* TableGraph(GraphTable* table, int* rc) {
+  *rc = SQLITE_OK;
+  if (!table->graph) {
+    auto opened = table->conn->Open(table->schema, table->graph_name);
+    if (!opened.ok()) {
+      *rc = StatusError(&table->base, table->table_name, opened.status());
+      return nullptr;
+    }
+    table->graph = std::move(*opened);
+  }
+  return table->graph.get();
 }
 
 // Nothing to do at xBegin: the engine transaction begins at the first write
@@ -141,6 +161,7 @@ int GraphTableBegin(sqlite3_vtab*) { return SQLITE_OK; }
 int GraphTableSync(sqlite3_vtab* vtab) {
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
+    if (!t->graph) return SQLITE_OK;
     Status s = t->graph->Commit();
     return s.ok() ? SQLITE_OK : TransactionError(t, s);
   });
@@ -151,6 +172,7 @@ int GraphTableCommit(sqlite3_vtab* vtab) {
     // Normally xSync committed already; a transaction still open here had
     // no xSync (SQLite skips it for some journal modes), so commit now.
     auto* t = AsTable(vtab);
+    if (!t->graph) return SQLITE_OK;
     Status s = t->graph->Commit();
     return s.ok() ? SQLITE_OK : TransactionError(t, s);
   });
@@ -158,14 +180,14 @@ int GraphTableCommit(sqlite3_vtab* vtab) {
 
 int GraphTableRollback(sqlite3_vtab* vtab) {
   return Guard(vtab, [&] {
-    AsTable(vtab)->graph->Rollback();
+    if (auto& graph = AsTable(vtab)->graph) graph->Rollback();
     return SQLITE_OK;
   });
 }
 
 int GraphTableSavepoint(sqlite3_vtab* vtab, int level) {
   return Guard(vtab, [&] {
-    AsTable(vtab)->graph->Savepoint(level);
+    if (auto& graph = AsTable(vtab)->graph) graph->Savepoint(level);
     return SQLITE_OK;
   });
 }
@@ -173,6 +195,7 @@ int GraphTableSavepoint(sqlite3_vtab* vtab, int level) {
 int GraphTableRelease(sqlite3_vtab* vtab, int level) {
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
+    if (!t->graph) return SQLITE_OK;
     Status s = t->graph->Release(level);
     return s.ok() ? SQLITE_OK : TransactionError(t, s);
   });
@@ -181,6 +204,7 @@ int GraphTableRelease(sqlite3_vtab* vtab, int level) {
 int GraphTableRollbackTo(sqlite3_vtab* vtab, int level) {
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
+    if (!t->graph) return SQLITE_OK;
     Status s = t->graph->RollbackTo(level);
     return s.ok() ? SQLITE_OK : TransactionError(t, s);
   });

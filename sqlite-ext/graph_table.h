@@ -1,10 +1,14 @@
 // graph_table.h: what the three table modules of a graph share.
 //
 // `samverkan` (kg), `samverkan_nodes` (kg_nodes) and `samverkan_edges`
-// (kg_edges) all take the same arguments, parse them here, attach the same
-// per-connection GraphHandle, and forward SQLite's transaction callbacks
-// (xBegin ... xRollbackTo) to it. The handle does the work once per graph
-// however many of its tables take part in a transaction.
+// (kg_edges) all take the same arguments, parse them here, declare the same
+// graph to the Connection, share one GraphHandle once a statement uses the
+// graph, and forward SQLite's transaction callbacks (xBegin ... xRollbackTo)
+// to it. The handle does the work once per graph however many of its tables
+// take part in a transaction.
+//
+// Connecting a table opens no graph (see Connection): the graph is opened by
+// the first callback that reads or writes it, through TableGraph().
 #pragma once
 
 #include <memory>
@@ -20,8 +24,10 @@ namespace samverkan::sql {
 struct GraphTable {
   sqlite3_vtab base;                    // Base class - must be first
   Connection* conn = nullptr;           // this connection's state (pAux)
-  std::shared_ptr<GraphHandle> graph;   // the graph, shared with sibling tables
+  std::string schema;                   // "main", "temp", or an attached database
+  std::string graph_name;               // the samverkan table, e.g. "kg"
   std::string table_name;               // e.g. "kg_nodes", for error messages
+  std::shared_ptr<GraphHandle> graph;   // once opened; shared with sibling tables
 };
 
 // The arguments of CREATE VIRTUAL TABLE ... USING <module>(...).
@@ -38,14 +44,18 @@ struct TableArgs {
 int ParseTableArgs(const char* module, int argc, const char* const* argv, bool needs_graph,
                    TableArgs* args, char** err);
 
-// Attaches the graph for a table being created or connected. On failure sets
-// *err to "<module>: <why>".
-int AttachGraph(const char* module, Connection* conn, const TableArgs& args, GraphTable* table,
-                char** err);
+// Fills in `table` for a table being created or connected and declares its
+// graph to the connection. On failure sets *err to "<module>: <why>".
+int DeclareGraph(const char* module, Connection* conn, const char* schema, const char* table_name,
+                 const TableArgs& args, GraphTable* table, char** err);
+
+// The table's graph, opened at its first use. On failure sets the table's
+// error message and returns null with *rc set.
+GraphHandle* TableGraph(GraphTable* table, int* rc);
 
 // xConnect of kg_nodes and kg_edges: parses the arguments, declares
 // `schema`, marks the table DIRECTONLY (it opens a graph directory named in
-// the schema; see vtab_graph.cc) and attaches the graph.
+// the schema; see vtab_graph.cc) and declares the graph.
 int ConnectGraphTable(const char* module, const char* schema, sqlite3* db, void* aux, int argc,
                       const char* const* argv, sqlite3_vtab** out, char** err);
 

@@ -2,6 +2,8 @@
 // registration tables in extension.cc.
 #pragma once
 
+#include <string_view>
+
 #include "vtab_base.h"
 
 namespace samverkan::sql {
@@ -30,6 +32,10 @@ extern const sqlite3_module kEiIndexModule;        // kg_ei_index
 extern const sqlite3_module kAssortativityModule;  // kg_assortativity
 extern const sqlite3_module kBrokerageModule;      // kg_brokerage
 extern const sqlite3_module kConductanceModule;    // kg_conductance
+
+// extension.cc: true for the (lowercase) name of one of the extension's
+// functions or table-valued functions.
+bool IsFunctionName(std::string_view name);
 
 // fn_meta.cc
 void KgVersion(sqlite3_context* ctx, int argc, sqlite3_value** argv);

@@ -37,6 +37,10 @@ int TvfConnect(const TvfSpec* spec, sqlite3* db, void* aux, sqlite3_vtab** out, 
     *err = sqlite3_mprintf("%s%s: bad schema", kInternalErrorPrefix, spec->name);
     return rc;
   }
+  // Every function opens the graph its first argument names, connecting
+  // that graph's table (and so its directory) if needed: no view or trigger
+  // of a database's schema may do that on the user's behalf.
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
   auto* table = new (std::nothrow) TvfTable{};
   if (table == nullptr) return SQLITE_NOMEM;
   table->conn = static_cast<Connection*>(aux);
@@ -185,11 +189,7 @@ int TvfRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
 
 Result<std::shared_ptr<GraphHandle>> GraphArgument(Connection* conn, const TvfArgs& args,
                                                    size_t arg) {
-  std::string name = args.Text(arg);
-  auto graph = conn->Find(name);
-  if (!graph) {
-    return Status::NotFound("no graph named '" + name + "' in this connection");
-  }
+  SV_ASSIGN_OR_RETURN(auto graph, conn->Find(args.Text(arg)));
   SV_RETURN_IF_ERROR(graph->StartStatement());
   return graph;
 }

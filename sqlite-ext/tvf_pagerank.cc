@@ -42,6 +42,7 @@
 #include <nlohmann/json.hpp>
 
 #include "modules.h"
+#include "samverkan/text.h"
 #include "tvf_analytics.h"
 
 namespace samverkan::sql {
@@ -56,7 +57,9 @@ enum Arg : size_t {
 Result<std::vector<double>> Personalization(const AnalyticsContext& ctx, const std::string& text) {
   std::vector<std::pair<std::string, double>> shares;
   if (!text.empty() && text.front() == '{') {
-    auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    auto json = JsonNestingExceeds(text, 1)
+                    ? nlohmann::json()
+                    : nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!json.is_object()) return Status::InvalidArgument("personalization is not a JSON object");
     for (const auto& [key, value] : json.items()) {
       if (!value.is_number() || value.get<double>() < 0) {

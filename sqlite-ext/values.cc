@@ -22,31 +22,16 @@ Result<std::string> SourceKeysJson(const GraphView& view, const std::vector<Node
 }
 
 Result<std::vector<std::string>> ParseStringArray(sqlite3_value* value, std::string_view column) {
-  std::vector<std::string> items;
-  if (IsNull(value) || ValueText(value).empty()) return items;
-  nlohmann::json j = nlohmann::json::parse(ValueText(value), nullptr, /*allow_exceptions=*/false);
-  bool ok = j.is_array();
-  if (ok) {
-    for (const auto& item : j) {
-      if (!item.is_string()) {
-        ok = false;
-        break;
-      }
-      items.push_back(item.get<std::string>());
-    }
-  }
-  if (!ok) {
-    return Status::InvalidArgument(std::string(column) +
-                                   " must be a JSON array of strings, as in '[\"a\",\"b\"]'");
-  }
-  return items;
+  if (IsNull(value) || ValueText(value).empty()) return std::vector<std::string>();
+  return ParseJsonStringArray(ValueText(value), column);
 }
 
 std::string PropsText(const std::string& props) { return props.empty() ? "{}" : props; }
 
-Result<std::optional<Date>> ParseOptionalDate(sqlite3_value* value, std::string_view column) {
+Result<std::optional<Date>> ParseOptionalDate(sqlite3_value* value, std::string_view column,
+                                              Date::Partial partial) {
   if (IsNull(value)) return std::optional<Date>();
-  auto date = Date::Parse(ValueText(value));
+  auto date = Date::Parse(ValueText(value), partial);
   if (!date.ok()) return date.status().WithContext(column);
   return std::optional<Date>(*date);
 }

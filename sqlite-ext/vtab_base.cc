@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "samverkan/text.h"
+
 namespace samverkan::sql {
 
 void SetError(sqlite3_vtab* vtab, const char* format, ...) {
@@ -76,22 +78,30 @@ std::string_view Trim(std::string_view s) {
 }
 }  // namespace
 
+Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text,
+                                                      std::string_view what) {
+  // Nested deeper than the array itself is wrong anyway; refusing it before
+  // parsing keeps a hostile value from costing time.
+  nlohmann::json j = JsonNestingExceeds(text, 1)
+                         ? nlohmann::json()
+                         : nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> items;
+  bool ok = j.is_array();
+  for (size_t i = 0; ok && i < j.size(); ++i) {
+    ok = j[i].is_string();
+    if (ok) items.push_back(j[i].get<std::string>());
+  }
+  if (!ok) {
+    return Status::InvalidArgument(std::string(what) +
+                                   " must be a JSON array of strings, as in '[\"a\",\"b\"]'");
+  }
+  return items;
+}
+
 Result<std::vector<std::string>> ParseNameList(std::string_view text, std::string_view what) {
   std::vector<std::string> names;
   std::string_view trimmed = Trim(text);
-  if (!trimmed.empty() && trimmed.front() == '[') {
-    nlohmann::json j = nlohmann::json::parse(trimmed, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_array()) {
-      return Status::InvalidArgument(std::string(what) + " is not a valid JSON array");
-    }
-    for (const auto& item : j) {
-      if (!item.is_string()) {
-        return Status::InvalidArgument(std::string(what) + " must hold only strings");
-      }
-      names.push_back(item.get<std::string>());
-    }
-    return names;
-  }
+  if (!trimmed.empty() && trimmed.front() == '[') return ParseJsonStringArray(trimmed, what);
   while (!trimmed.empty()) {
     size_t comma = trimmed.find(',');
     std::string_view part = Trim(trimmed.substr(0, comma));

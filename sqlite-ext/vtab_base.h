@@ -94,6 +94,11 @@ void GuardFunction(sqlite3_context* ctx, Body&& body) noexcept {
 // Quotes an SQL identifier: kg -> "kg", a"b -> "a""b".
 std::string QuoteIdentifier(std::string_view name);
 
+// A JSON array of strings. InvalidArgument: "<what> must be a JSON array of
+// strings, as in '["a","b"]'".
+Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text,
+                                                      std::string_view what);
+
 // Splits a "types"/"kinds" argument: a JSON array of strings, or a
 // comma-separated list ("funds, part_of"). InvalidArgument names `what`.
 Result<std::vector<std::string>> ParseNameList(std::string_view text, std::string_view what);

@@ -176,7 +176,10 @@ int EdgesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
 int EdgesOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
-    Status s = t->graph->StartStatement();
+    int rc = SQLITE_OK;
+    GraphHandle* graph = TableGraph(t, &rc);
+    if (graph == nullptr) return rc;
+    Status s = graph->StartStatement();
     if (!s.ok()) return StatusError(vtab, t->table_name, s);
     *out = &(new EdgesCursor)->base;
     return SQLITE_OK;
@@ -414,9 +417,9 @@ Result<EdgeInput> EdgeFromValues(const GraphView& view, sqlite3_value** values) 
     }
     in.weight = sqlite3_value_double(values[EDGES_COL_WEIGHT]);
   }
-  auto from = ParseOptionalDate(values[EDGES_COL_VALID_FROM], "valid_from");
+  auto from = ParseOptionalDate(values[EDGES_COL_VALID_FROM], "valid_from", Date::Partial::kFirstDay);
   if (!from.ok()) return from.status();
-  auto to = ParseOptionalDate(values[EDGES_COL_VALID_TO], "valid_to");
+  auto to = ParseOptionalDate(values[EDGES_COL_VALID_TO], "valid_to", Date::Partial::kLastDay);
   if (!to.ok()) return to.status();
   in.validity = Validity{*from, *to};
   in.props = ValueText(values[EDGES_COL_PROPS]);
@@ -442,7 +445,9 @@ int EdgesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     auto* t = AsTable(vtab);
     const char* who = t->table_name.c_str();
     int rc = SQLITE_OK;
-    Transaction* txn = t->graph->Writer(vtab, t->table_name, &rc);
+    GraphHandle* graph = TableGraph(t, &rc);
+    if (graph == nullptr) return rc;
+    Transaction* txn = graph->Writer(vtab, t->table_name, &rc);
     if (txn == nullptr) return rc;
 
     if (argc == 1) {

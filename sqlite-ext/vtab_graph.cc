@@ -9,11 +9,20 @@
 // creates two more tables for it, kg_nodes and kg_edges (vtab_nodes.cc,
 // vtab_edges.cc), the way FTS5 creates its shadow tables from xCreate. All
 // three are stored in the database schema: reopening the .db file and
-// loading the extension brings the graph back.
+// loading the extension brings the graph back. It refuses a name whose
+// _nodes or _edges table already exists, and the name of one of the
+// extension's functions.
 //
-// A relative path is resolved against the directory of the main database
-// file, so a .db and its graph directory can move together; for an in-memory
-// or temporary database, against the process's working directory.
+// Only CREATE VIRTUAL TABLE creates a graph. When the .db is opened again
+// and the directory is gone (moved, deleted, the .db copied elsewhere), using
+// the table fails, naming the path it looked for; DROP TABLE kg and CREATE
+// VIRTUAL TABLE kg USING samverkan(path='<new place>') point it at the
+// graph's new place.
+//
+// A relative path is resolved against the directory of the database file the
+// table is in (the main database, or an attached one), so a .db and its
+// graph directory can move together; for an in-memory or temporary
+// database, against the process's working directory.
 //
 // Arguments:
 //   path=      required. The graph directory.
@@ -42,6 +51,9 @@
 //   /home/me/msi.kg|0|3|2
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <optional>
+
 #include "graph_table.h"
 #include "modules.h"
 
@@ -64,10 +76,35 @@ struct GraphCursor {
 
 GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
 
+// The SQL that created `name` in `schema`, or nullopt when there is no such
+// object (table, view, index or trigger).
+std::optional<std::string> SchemaSql(sqlite3* db, const std::string& schema,
+                                     const std::string& name) {
+  std::string sql = "SELECT coalesce(sql, '') FROM " + QuoteIdentifier(schema) +
+                    ".sqlite_schema WHERE lower(name) = lower(?1)";
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return std::nullopt;
+  sqlite3_bind_text(stmt, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  std::optional<std::string> found;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    found = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  return found;
+}
+
+// True when `sql` created the `samverkan_<suffix>` table of graph `graph`.
+bool IsSiblingOf(const std::string& sql, const std::string& suffix, const std::string& graph) {
+  std::string lower = sql;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("using samverkan_" + suffix + "(") != std::string::npos &&
+         lower.find("graph=" + QuoteIdentifier(graph)) != std::string::npos;
+}
+
 // CREATE VIRTUAL TABLE "<db>"."<name>_<suffix>" USING samverkan_<suffix>(graph=..., ...)
 int CreateSibling(sqlite3* db, const char* schema, const char* name, const char* suffix,
                   const TableArgs& args, char** err) {
-  std::string sql = "CREATE VIRTUAL TABLE IF NOT EXISTS " + QuoteIdentifier(schema) + "." +
+  std::string sql = "CREATE VIRTUAL TABLE " + QuoteIdentifier(schema) + "." +
                     QuoteIdentifier(std::string(name) + "_" + suffix) + " USING samverkan_" +
                     suffix + "(graph=" + QuoteIdentifier(name);
   for (const auto& raw : args.raw) sql += ", " + raw;
@@ -82,12 +119,38 @@ int CreateSibling(sqlite3* db, const char* schema, const char* name, const char*
   return rc;
 }
 
+// Names a graph table may not have: those of the extension's functions,
+// which a table of that name would hide (SELECT * FROM kg_pagerank('x')
+// would read the table), and names whose _nodes/_edges tables exist.
+int CheckNewGraphName(sqlite3* db, const char* schema, const std::string& name, char** err) {
+  std::string lower = name;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (IsFunctionName(lower)) {
+    *err = sqlite3_mprintf("%s: cannot name a graph '%s': the extension has a function of that "
+                           "name, which the table would hide", kModule, name.c_str());
+    return SQLITE_ERROR;
+  }
+  for (const char* suffix : {"_nodes", "_edges"}) {
+    if (SchemaSql(db, schema, name + suffix)) {
+      *err = sqlite3_mprintf("%s: cannot create graph '%s': '%s%s' already exists in %s, and "
+                             "the graph's own table of that name would replace it",
+                             kModule, name.c_str(), name.c_str(), suffix, schema);
+      return SQLITE_ERROR;
+    }
+  }
+  return SQLITE_OK;
+}
+
 int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
               char** err, bool create) {
   try {
     TableArgs args;
     int rc = ParseTableArgs(kModule, argc, argv, /*needs_graph=*/false, &args, err);
     if (rc != SQLITE_OK) return rc;
+    if (create) {
+      rc = CheckNewGraphName(db, argv[1], argv[2], err);
+      if (rc != SQLITE_OK) return rc;
+    }
     std::string schema = "CREATE TABLE x(path TEXT, read_only INTEGER, nodes INTEGER, "
                          "edges INTEGER, " + QuoteIdentifier(argv[2]) + " HIDDEN)";
     rc = sqlite3_declare_vtab(db, schema.c_str());
@@ -98,10 +161,19 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
     sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
 
     auto table = std::make_unique<GraphTable>();
-    table->table_name = argv[2];
-    rc = AttachGraph(kModule, static_cast<Connection*>(aux), args, table.get(), err);
+    auto* conn = static_cast<Connection*>(aux);
+    rc = DeclareGraph(kModule, conn, argv[1], argv[2], args, table.get(), err);
     if (rc != SQLITE_OK) return rc;
     if (create) {
+      // CREATE VIRTUAL TABLE is the one statement that makes a graph (or
+      // adopts the one already at `path`); connecting later never does.
+      auto opened = conn->Open(argv[1], argv[2], /*create=*/true);
+      if (!opened.ok()) {
+        *err = sqlite3_mprintf("%s: %s", kModule, opened.status().message().c_str());
+        return SqliteCode(opened.status()) == SQLITE_READONLY ? SQLITE_ERROR
+                                                              : SqliteCode(opened.status());
+      }
+      table->graph = std::move(*opened);
       rc = CreateSibling(db, argv[1], argv[2], "nodes", args, err);
       if (rc == SQLITE_OK) rc = CreateSibling(db, argv[1], argv[2], "edges", args, err);
       if (rc != SQLITE_OK) return rc;
@@ -130,16 +202,21 @@ int GraphDisconnect(sqlite3_vtab* vtab) {
 }
 
 // DROP TABLE kg: drop the sibling tables, close the graph, keep its files.
+// Only the graph's own tables are dropped: a table of that name that is not
+// one (the user dropped kg_nodes and made a table of their own) stays.
 int GraphDestroy(sqlite3_vtab* vtab) {
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
     sqlite3* db = t->conn->db();
-    for (const char* suffix : {"_nodes", "_edges"}) {
-      std::string sql = "DROP TABLE IF EXISTS " + QuoteIdentifier(t->table_name + suffix);
+    for (const char* suffix : {"nodes", "edges"}) {
+      std::string sibling = t->table_name + "_" + suffix;
+      auto sql = SchemaSql(db, t->schema, sibling);
+      if (!sql || !IsSiblingOf(*sql, suffix, t->table_name)) continue;
+      std::string drop = "DROP TABLE " + QuoteIdentifier(t->schema) + "." + QuoteIdentifier(sibling);
       char* inner = nullptr;
-      int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &inner);
+      int rc = sqlite3_exec(db, drop.c_str(), nullptr, nullptr, &inner);
       if (rc != SQLITE_OK) {
-        SetError(vtab, "%s: cannot drop %s%s: %s", kModule, t->table_name.c_str(), suffix,
+        SetError(vtab, "%s: cannot drop %s: %s", kModule, sibling.c_str(),
                  inner ? inner : sqlite3_errstr(rc));
         sqlite3_free(inner);
         return rc;
@@ -173,9 +250,12 @@ int GraphFilter(sqlite3_vtab_cursor* cur, int, const char*, int, sqlite3_value**
   return Guard(vtab, [&] {
     auto* c = reinterpret_cast<GraphCursor*>(cur);
     auto* t = AsTable(vtab);
-    Status refreshed = t->graph->StartStatement();
+    int rc = SQLITE_OK;
+    GraphHandle* graph = TableGraph(t, &rc);
+    if (graph == nullptr) return rc;
+    Status refreshed = graph->StartStatement();
     if (!refreshed.ok()) return StatusError(vtab, t->table_name, refreshed);
-    auto counts = t->graph->View().view->Counts();
+    auto counts = graph->View().view->Counts();
     if (!counts.ok()) return StatusError(vtab, t->table_name, counts.status());
     c->counts = *counts;
     c->eof = false;
@@ -252,6 +332,8 @@ int GraphUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
     *rowid = 1;
+    int rc = SQLITE_OK;
+    if (TableGraph(t, &rc) == nullptr) return rc;
     bool is_insert = argc > 1 && IsNull(argv[0]);
     if (!is_insert || IsNull(argv[2 + GRAPH_COL_COMMAND])) {
       SetError(vtab, "%s: only INSERT INTO %s(%s) VALUES('<command>') changes this table",

@@ -186,7 +186,10 @@ int NodesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
 int NodesOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
-    Status s = t->graph->StartStatement();
+    int rc = SQLITE_OK;
+    GraphHandle* graph = TableGraph(t, &rc);
+    if (graph == nullptr) return rc;
+    Status s = graph->StartStatement();
     if (!s.ok()) return StatusError(vtab, t->table_name, s);
     *out = &(new NodesCursor)->base;
     return SQLITE_OK;
@@ -377,7 +380,9 @@ int NodesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     auto* t = AsTable(vtab);
     const char* who = t->table_name.c_str();
     int rc = SQLITE_OK;
-    Transaction* txn = t->graph->Writer(vtab, t->table_name, &rc);
+    GraphHandle* graph = TableGraph(t, &rc);
+    if (graph == nullptr) return rc;
+    Transaction* txn = graph->Writer(vtab, t->table_name, &rc);
     if (txn == nullptr) return rc;
 
     if (argc == 1) {

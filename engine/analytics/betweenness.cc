@@ -12,7 +12,7 @@
 #include <queue>
 #include <random>
 
-#include "analytics/parallel.h"
+#include "samverkan/parallel.h"
 #include "samverkan/analytics.h"
 
 namespace samverkan {

@@ -2,7 +2,7 @@
 // from every node; sources are split between threads. Boost has no closeness.
 #include <queue>
 
-#include "analytics/parallel.h"
+#include "samverkan/parallel.h"
 #include "samverkan/analytics.h"
 
 namespace samverkan {

@@ -10,7 +10,7 @@
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/strong_components.hpp>
 
-#include "analytics/parallel.h"
+#include "analytics/renumber.h"
 #include "samverkan/analytics.h"
 
 namespace samverkan {

@@ -12,7 +12,7 @@
 #include <numeric>
 #include <random>
 
-#include "analytics/parallel.h"
+#include "analytics/renumber.h"
 #include "samverkan/analytics.h"
 
 namespace samverkan {

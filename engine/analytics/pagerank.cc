@@ -6,7 +6,7 @@
 // disjoint slices and need no atomics.
 #include <cmath>
 
-#include "analytics/parallel.h"
+#include "samverkan/parallel.h"
 #include "samverkan/analytics.h"
 
 namespace samverkan {

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "util/parallel.h"
+#include "samverkan/parallel.h"
 
 namespace samverkan::storage {
 

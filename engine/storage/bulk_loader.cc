@@ -15,7 +15,7 @@
 #include "storage/bucket_sort.h"
 #include "storage/coding.h"
 #include "storage/keys.h"
-#include "util/parallel.h"
+#include "samverkan/parallel.h"
 
 namespace samverkan::storage {
 namespace {
@@ -557,7 +557,7 @@ Status BulkLoaderImpl::Finish() {
         "a bulk load takes at most 2^32-1 nodes and as many edges; split the file");
   }
   const RocksStore& store = db_->store();
-  const std::string dir = fmt::format("{}/bulk-load-{}", store.path(), getpid());
+  const std::string dir = fmt::format("{}/{}{}", store.path(), kBulkLoadDirPrefix, getpid());
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   std::filesystem::create_directories(dir, ec);

@@ -196,6 +196,18 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const Options& opt
   return std::unique_ptr<Db>(std::move(db));
 }
 
+std::optional<std::string> Db::GraphContaining(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  if (ec) p = fs::absolute(path, ec).lexically_normal();
+  for (; !p.empty(); p = p.parent_path()) {
+    if (storage::IsDatabaseDirectory(p.string())) return p.string();
+    if (p == p.root_path()) break;
+  }
+  return std::nullopt;
+}
+
 Status Db::Destroy(const std::string& path) {
   {
     // Opening for writing proves that it is a graph and that nobody uses it.

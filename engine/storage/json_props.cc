@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "samverkan/text.h"
+
 namespace samverkan::storage {
 namespace {
 
@@ -28,6 +30,12 @@ std::string Dump(const nlohmann::json& j) {
 Result<std::string> NormalizeProps(std::string_view text,
                                    const std::function<std::string()>& what) {
   if (text.empty()) return std::string();
+  // nlohmann parses without recursion but prints, copies and merges with it:
+  // a value nested 100,000 deep would overflow the stack there.
+  if (auto at = JsonNestingExceeds(text)) {
+    return Status::InvalidArgument(fmt::format(
+        "{} nest deeper than {} levels (at byte {})", what(), kMaxJsonDepth, *at));
+  }
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);

@@ -11,12 +11,24 @@ constexpr uint8_t kHasFrom = 2;
 constexpr uint8_t kHasTo = 4;
 constexpr uint8_t kKnownFlags = kHasWeight | kHasFrom | kHasTo;
 
-uint64_t ZigZag(int32_t v) {
-  return (static_cast<uint64_t>(static_cast<uint32_t>(v)) << 1) ^
-         static_cast<uint64_t>(static_cast<int64_t>(v) >> 63);
+// Dates are days since 1970-01-01, zigzag-encoded so that dates before 1970
+// stay short: 0, -1, 1, -2, ... -> 0, 1, 2, 3, ...
+uint32_t ZigZag(int32_t v) {
+  return (static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31);
 }
-int32_t UnZigZag(uint64_t v) {
-  return static_cast<int32_t>(static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1));
+int32_t UnZigZag(uint32_t z) {
+  return static_cast<int32_t>((z >> 1) ^ (0u - (z & 1)));
+}
+
+// Builds of 0.1.0 sign-extended a negative day count to 64 bits
+// before zigzagging it: ~(2 * (v + 2^32)) for v < 0, a 10-byte varint above
+// UINT32_MAX. Such records are read as the date that was meant.
+std::optional<int32_t> UnZigZagSignExtended(uint64_t z) {
+  const uint64_t doubled = ~z;  // 2 * (v + 2^32)
+  if ((doubled & 1) != 0 || doubled < (uint64_t{1} << 32) || doubled >= (uint64_t{1} << 33)) {
+    return std::nullopt;
+  }
+  return static_cast<int32_t>(static_cast<int64_t>(doubled >> 1) - (int64_t{1} << 32));
 }
 
 void PutIdList(std::string* dst, std::span<const NodeId> ids) {
@@ -36,8 +48,14 @@ bool GetIdList(ByteReader* in, std::vector<NodeId>* ids) {
 
 bool GetDate(ByteReader* in, std::optional<Date>* d) {
   uint64_t z = 0;
-  if (!in->GetVarint64(&z) || z > UINT32_MAX) return false;
-  *d = Date{UnZigZag(z)};
+  if (!in->GetVarint64(&z)) return false;
+  if (z <= UINT32_MAX) {
+    *d = Date{UnZigZag(static_cast<uint32_t>(z))};
+    return true;
+  }
+  std::optional<int32_t> legacy = UnZigZagSignExtended(z);
+  if (!legacy) return false;
+  *d = Date{*legacy};
   return true;
 }
 

@@ -90,6 +90,12 @@ bool IsLockError(const rocksdb::Status& s) {
 
 }  // namespace
 
+bool IsDatabaseDirectory(const std::string& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(fs::path(dir) / "CURRENT", ec) &&
+         fs::is_regular_file(fs::path(dir) / "IDENTITY", ec);
+}
+
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::OK();
   std::string msg = fmt::format("{}: {}", what, s.ToString());
@@ -219,6 +225,7 @@ Status RocksStore::OpenExisting(const Options& options) {
         same_process ? "another open in this process" : "another process"));
   }
   if (!s.ok()) return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
+  if (!options.read_only) RemoveStaleBulkLoads();
   for (size_t i = 0; i < handles.size(); ++i) {
     if (slot[i] >= 0) {
       handles_[slot[i]] = handles[i];
@@ -229,6 +236,16 @@ Status RocksStore::OpenExisting(const Options& options) {
     }
   }
   return CheckFormat();
+}
+
+void RocksStore::RemoveStaleBulkLoads() const {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(kBulkLoadDirPrefix) && entry.is_directory(ec)) {
+      fs::remove_all(entry.path(), ec);
+    }
+  }
 }
 
 Status RocksStore::CheckFormat() {

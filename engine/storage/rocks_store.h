@@ -40,6 +40,9 @@ class RocksStore {
   Status OpenExisting(const Options& options);
   Status CreateNew(const Options& options);
   Status CheckFormat();
+  // Removes what killed bulk loads left: no load can be running while this
+  // process holds the write lock and is still opening.
+  void RemoveStaleBulkLoads() const;
 
   std::string path_;
   std::string secondary_dir_;  // read-only opens: where RocksDB keeps its own log
@@ -48,6 +51,15 @@ class RocksStore {
   rocksdb::DB* db_ = nullptr;
   std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
 };
+
+// Where a bulk load writes its SST files before RocksDB ingests them:
+// "<graph>/bulk-load-<pid>". A process killed during a load leaves one
+// behind; the next read-write open removes it.
+inline constexpr std::string_view kBulkLoadDirPrefix = "bulk-load-";
+
+// True when `dir` holds a RocksDB database (a graph, or any other): the files
+// RocksDB keeps in every database directory are there.
+bool IsDatabaseDirectory(const std::string& dir);
 
 // Converts a RocksDB status, naming `what` (e.g. the graph path) in errors.
 Status FromRocks(const rocksdb::Status& s, std::string_view what);

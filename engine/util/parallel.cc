@@ -1,13 +1,28 @@
-#include "util/parallel.h"
+#include "samverkan/parallel.h"
+
+#include <utility>
 
 namespace samverkan {
 
 TaskGroup::TaskGroup(unsigned threads) {
-  for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { Work(); });
+  try {
+    for (unsigned i = 0; i < std::max(1u, threads); ++i) {
+      threads_.emplace_back([this] { Work(); });
+    }
+  } catch (...) {
+    // The threads that did start must end before the members go.
+    {
+      std::lock_guard lock(mu_);
+      ending_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : threads_) t.join();
+    throw;
+  }
 }
 
 TaskGroup::~TaskGroup() {
-  (void)Wait();
+  WaitIdle();
   {
     std::lock_guard lock(mu_);
     ending_ = true;
@@ -25,9 +40,15 @@ void TaskGroup::Run(std::function<Status()> task) {
   wake_.notify_one();
 }
 
-Status TaskGroup::Wait() {
+void TaskGroup::WaitIdle() {
   std::unique_lock lock(mu_);
   idle_.wait(lock, [this] { return unfinished_ == 0; });
+}
+
+Status TaskGroup::Wait() {
+  WaitIdle();
+  std::lock_guard lock(mu_);
+  if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
   return error_;
 }
 
@@ -38,12 +59,22 @@ void TaskGroup::Work() {
     if (queue_.empty()) return;  // ending
     std::function<Status()> task = std::move(queue_.front());
     queue_.pop_front();
-    if (error_.ok()) {
+    if (error_.ok() && !exception_) {
       lock.unlock();
-      Status s = task();
+      Status s;
+      std::exception_ptr thrown;
+      try {
+        s = task();
+      } catch (...) {
+        thrown = std::current_exception();
+      }
       task = nullptr;  // its captures die outside the lock, like its work
       lock.lock();
-      if (!s.ok() && error_.ok()) error_ = std::move(s);
+      if (thrown && !exception_ && error_.ok()) {
+        exception_ = std::move(thrown);
+      } else if (!s.ok() && error_.ok() && !exception_) {
+        error_ = std::move(s);
+      }
     }
     if (--unfinished_ == 0) idle_.notify_all();
   }

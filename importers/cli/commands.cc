@@ -9,6 +9,7 @@
 
 #include "progress.h"
 #include "samverkan/db.h"
+#include "samverkan/drawing.h"
 #include "samverkan/export.h"
 #include "samverkan/import.h"
 
@@ -106,6 +107,36 @@ int RunExport(const ExportArgs& args) {
     std::printf("%s\n", summary->ToJson().c_str());
   } else {
     std::printf("exported %llu nodes and %llu edges to %s\n",
+                static_cast<unsigned long long>(summary->nodes),
+                static_cast<unsigned long long>(summary->edges), args.output.c_str());
+  }
+  return kExitOk;
+}
+
+int RunPicture(const PictureArgs& args) {
+  Result<ExportFormat> format = ExportFormat::kReport;
+  if (!args.report) {
+    format = ExportFormatFromPath(args.output);
+    if (format.ok() && *format != ExportFormat::kSvg && *format != ExportFormat::kHtml) {
+      format = Status::InvalidArgument("draw writes .svg or .html files, not '" + args.output + "'");
+    }
+  }
+  if (!format.ok()) return Fail(format.status(), kExitUsage);
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [member, value] : args.text) j[member] = value;
+  for (const auto& [member, value] : args.integers) j[member] = value;
+  auto options = ParseDrawingOptions(j.dump());
+  if (!options.ok()) return Fail(options.status(), kExitUsage);
+  int code = kExitOk;
+  auto db = OpenGraph(args.graph, /*write=*/false, &code);
+  if (!db) return code;
+  auto snapshot = db->GetSnapshot();
+  auto summary = ExportPicture(*snapshot, *format, args.output, *options);
+  if (!summary.ok()) return Fail(summary.status(), ExitFor(summary.status()));
+  if (args.json) {
+    std::printf("%s\n", summary->ToJson().c_str());
+  } else {
+    std::printf("%s %llu nodes and %llu ties to %s\n", args.report ? "reported on" : "drew",
                 static_cast<unsigned long long>(summary->nodes),
                 static_cast<unsigned long long>(summary->edges), args.output.c_str());
   }

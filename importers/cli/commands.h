@@ -43,6 +43,18 @@ struct ExportArgs {
 };
 int RunExport(const ExportArgs& args);
 
+// draw and report: the options become the JSON object kg_export takes, so
+// that both check them the same way (ParseDrawingOptions).
+struct PictureArgs {
+  std::string graph;
+  std::string output;
+  bool report = false;  // report; else draw (format from the output's extension)
+  std::vector<std::pair<std::string, std::string>> text;     // member, value
+  std::vector<std::pair<std::string, int64_t>> integers;     // member, value
+  bool json = false;
+};
+int RunPicture(const PictureArgs& args);
+
 int RunStats(const std::string& graph, bool json);
 int RunCheck(const std::string& graph);
 

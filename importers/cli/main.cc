@@ -3,6 +3,8 @@
 //   samverkan import msi.kg data/sample/*.json
 //   samverkan import big.kg nodes.csv edges.csv          # bulk into an empty graph
 //   samverkan export msi.kg msi.graphml
+//   samverkan draw msi.kg msi.html --color community
+//   samverkan report msi.kg report.html
 //   samverkan stats msi.kg
 //   samverkan check msi.kg
 //
@@ -14,7 +16,7 @@
 
 int main(int argc, char** argv) {
   using namespace samverkan::cli;
-  CLI::App app{"samverkan: import, export and inspect Samverkan knowledge graphs"};
+  CLI::App app{"samverkan: import, export, draw and inspect Samverkan knowledge graphs"};
   app.set_version_flag("--version", std::string(samverkan::kVersion));
   app.require_subcommand(1);
   app.footer(
@@ -55,6 +57,63 @@ int main(int argc, char** argv) {
                       "graphml, gexf, csv, jsonl or dot (default: from the output's extension)");
   exportc->add_flag("--json", exp.json, "print the summary as JSON");
 
+  // draw and report share their options.
+  PictureArgs draw_args, report_args;
+  draw_args.report = false;
+  report_args.report = true;
+  struct PictureFlags {
+    std::string start, kinds, types, valid_on, via, keep, color, size, title, layout;
+    int64_t depth = -1, year = -1, labels = -1, seed = -1, iterations = -1, from_year = -1,
+            to_year = -1;
+  };
+  PictureFlags draw_flags, report_flags;
+  auto add_picture_options = [](CLI::App* cmd, PictureArgs* a, PictureFlags* f) {
+    cmd->add_option("graph", a->graph, "graph directory")->required();
+    cmd->add_option("output", a->output, a->report ? "report file (.html)"
+                                                   : "drawing file (.svg or .html)")
+        ->required();
+    cmd->add_option("--start", f->start, "draw the ego network of this node (its key)");
+    cmd->add_option("--depth", f->depth, "with --start: how many ties out (default 1)");
+    cmd->add_option("--kinds", f->kinds, "only nodes of these kinds (a,b)");
+    cmd->add_option("--types", f->types, "only edges of these types (a,b)");
+    cmd->add_option("--year", f->year, "only edges valid in this year");
+    cmd->add_option("--valid-on", f->valid_on, "only edges valid on this date (YYYY-MM-DD)");
+    cmd->add_option("--via", f->via,
+                    "draw the projection through nodes of this kind (e.g. project): actors tied "
+                    "by shared projects");
+    cmd->add_option("--keep", f->keep, "with --via: the kind kept (default actor)");
+    cmd->add_option("--color", f->color, "sector (default), kind or community");
+    cmd->add_option("--size", f->size, "degree (default) or pagerank");
+    cmd->add_option("--labels", f->labels, "label at most this many central nodes (default 25)");
+    cmd->add_option("--title", f->title, "the title");
+    cmd->add_option("--layout", f->layout, "stress (default), forceatlas2 or fruchterman-reingold");
+    cmd->add_option("--seed", f->seed, "the layout's seed (default 42)");
+    cmd->add_option("--iterations", f->iterations, "the layout's iterations (default: by size)");
+    if (a->report) {
+      cmd->add_option("--from-year", f->from_year, "first year of the ties-per-year chart");
+      cmd->add_option("--to-year", f->to_year, "last year of the ties-per-year chart");
+    }
+    cmd->add_flag("--json", a->json, "print the summary as JSON");
+  };
+  auto* draw = app.add_subcommand("draw", "draw a graph as SVG or interactive HTML");
+  add_picture_options(draw, &draw_args, &draw_flags);
+  auto* report = app.add_subcommand("report", "write an HTML report on a graph's collaboration");
+  add_picture_options(report, &report_args, &report_flags);
+  // The flags given, as the members of kg_export's options object.
+  auto collect = [](const PictureFlags& f, PictureArgs* a) {
+    for (const auto& [member, value] :
+         {std::pair{"start", &f.start}, {"kinds", &f.kinds}, {"types", &f.types},
+          {"valid_on", &f.valid_on}, {"via", &f.via}, {"keep", &f.keep}, {"color", &f.color},
+          {"size", &f.size}, {"title", &f.title}, {"layout", &f.layout}}) {
+      if (!value->empty()) a->text.push_back({member, *value});
+    }
+    for (const auto& [member, value] :
+         {std::pair{"depth", f.depth}, {"year", f.year}, {"labels", f.labels}, {"seed", f.seed},
+          {"iterations", f.iterations}, {"from_year", f.from_year}, {"to_year", f.to_year}}) {
+      if (value >= 0) a->integers.push_back({member, value});
+    }
+  };
+
   std::string stats_graph;
   bool stats_json = false;
   auto* stats = app.add_subcommand("stats", "counts of nodes and edges by kind, sector and type");
@@ -76,6 +135,14 @@ int main(int argc, char** argv) {
   try {
     if (*import) return RunImport(imp);
     if (*exportc) return RunExport(exp);
+    if (*draw) {
+      collect(draw_flags, &draw_args);
+      return RunPicture(draw_args);
+    }
+    if (*report) {
+      collect(report_flags, &report_args);
+      return RunPicture(report_args);
+    }
     if (*stats) return RunStats(stats_graph, stats_json);
     if (*check) return RunCheck(check_graph);
   } catch (const std::exception& e) {

@@ -4,7 +4,7 @@
 Transforms the CSV into Samverkan's CSV convention (docs/formats.md) and,
 with --graph, imports it with the `samverkan` tool:
 
-    importers/recipes/cordis.py ../shared/data/cordis-ch-2014/cordis-plus-2014.csv \\
+    importers/recipes/cordis.py data/cordis-ch-2014/cordis-plus-2014.csv \\
         /tmp/cordis-csv --graph cordis.kg --cli build/bin/samverkan
 
 What becomes what (docs/importing-cordis.md explains the judgments):

@@ -6,13 +6,10 @@
 // runs again through a transaction: the result is the same graph either way.
 #include "sink.h"
 
-#ifdef SAMVERKAN_HAVE_BULK_LOAD
 #include "samverkan/bulk_load.h"
-#endif
 
 namespace samverkan::importers {
 
-#ifdef SAMVERKAN_HAVE_BULK_LOAD
 namespace {
 
 class BulkSink : public RecordSink {
@@ -73,22 +70,10 @@ class BulkSink : public RecordSink {
 
 }  // namespace
 
-bool BulkLoadAvailable() { return true; }
-
 Result<std::unique_ptr<RecordSink>> NewBulkSink(Db& db, const std::string& label,
                                                 const std::string& default_kind) {
   SV_ASSIGN_OR_RETURN(auto loader, db.BeginBulkLoad(label));
   return std::unique_ptr<RecordSink>(new BulkSink(std::move(loader), default_kind));
 }
-
-#else  // the engine of this build has no bulk loader yet
-
-bool BulkLoadAvailable() { return false; }
-
-Result<std::unique_ptr<RecordSink>> NewBulkSink(Db&, const std::string&, const std::string&) {
-  return Status::NotSupported("this build has no bulk loader");
-}
-
-#endif
 
 }  // namespace samverkan::importers

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "json_fields.h"
+#include "json_limits.h"
 #include "json_positions.h"
 #include "readers.h"
 
@@ -31,6 +32,10 @@ class CaseImport {
   explicit CaseImport(ReadContext& ctx) : ctx_(ctx) {}
 
   void Run() {
+    if (auto at = JsonNestingExceeds(ctx_.data, kMaxDocumentDepth)) {
+      Report(*at, "JSON " + TooDeepMessage(kMaxDocumentDepth));
+      return;
+    }
     doc_ = ParseWithPositions(ctx_.data);
     if (doc_.failed) {
       Report(doc_.error_offset, doc_.error);
@@ -257,7 +262,7 @@ class CaseImport {
       rok &= RequiredString(r, "at", &at, report);
       rok &= OptionalString(r, "role", &role, report);
       rok &= OptionalDate(r, "valid_from", &edge.validity.from, report);
-      rok &= OptionalDate(r, "valid_to", &edge.validity.to, report);
+      rok &= OptionalDate(r, "valid_to", &edge.validity.to, report, Date::Partial::kLastDay);
       if (!rok) {
         ok = false;
         continue;

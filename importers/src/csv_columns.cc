@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "samverkan/types.h"
+#include "json_limits.h"
 
 namespace samverkan::importers {
 namespace {
@@ -77,6 +78,10 @@ Result<nlohmann::json> ParseScalar(std::string_view text, CsvType type) {
       return nlohmann::json(std::string(text));
     }
     case CsvType::kJson: {
+      if (JsonNestingExceeds(text, kMaxJsonDepth)) {
+        return Status::InvalidArgument("expected a JSON value, found one " +
+                                       TooDeepMessage(kMaxJsonDepth));
+      }
       auto v = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
       if (v.is_discarded()) {
         return Status::InvalidArgument("expected a JSON value, found '" + std::string(text) + "'");

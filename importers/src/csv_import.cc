@@ -10,6 +10,10 @@
 #include <cmath>
 #include <optional>
 
+#include <absl/cleanup/cleanup.h>
+
+#include "samverkan/parallel.h"
+
 #include "csv_columns.h"
 #include "csv_reader.h"
 #include "readers.h"
@@ -127,10 +131,10 @@ class CsvImport {
         }
       });
     };
-    std::vector<std::thread> threads;
-    for (size_t k = 1; k < n; ++k) threads.emplace_back(read, k);
-    read(0);
-    for (auto& t : threads) t.join();
+    ParallelFor(static_cast<uint32_t>(n), static_cast<unsigned>(n),
+                [&](uint32_t b, uint32_t e, unsigned) {
+                  for (uint32_t k = b; k < e; ++k) read(k);
+                });
 
     // Keep the parts up to the first that did not end at its cut.
     size_t kept = 0;
@@ -174,7 +178,17 @@ class CsvImport {
     std::condition_variable changed;
     std::deque<std::vector<NodeAhead>> ready;
     bool done = false, stop = false;
-    std::thread ahead([&] {
+    // Whatever ends either side (the end of the file, a full problem list,
+    // an exception), the other learns it, so that neither waits for ever;
+    // an exception on the reading thread reaches this one through Wait().
+    auto finish = [&](bool* flag) {
+      std::lock_guard lock(mu);
+      *flag = true;
+      changed.notify_all();
+    };
+    TaskGroup reading(1);
+    reading.Run([&] {
+      absl::Cleanup signal_done = [&] { finish(&done); };
       Part p(ctx_.data, begin, ctx_.data.size(), reader_.line(), /*max_problems=*/0);
       std::vector<NodeAhead> batch;
       auto hand_over = [&] {
@@ -199,10 +213,9 @@ class CsvImport {
         if (batch.size() == kBatch && !hand_over()) break;
       }
       hand_over();
-      std::lock_guard lock(mu);
-      done = true;
-      changed.notify_all();
+      return Status::OK();
     });
+    absl::Cleanup signal_stop = [&] { finish(&stop); };
 
     Problems& problems = *ctx_.problems;
     uint64_t records = 0;
@@ -228,12 +241,9 @@ class CsvImport {
         if (++records % kProgressEvery == 0 && ctx_.progress) ctx_.progress(r.end, records);
       }
     }
-    {
-      std::lock_guard lock(mu);
-      stop = true;
-      changed.notify_all();
-    }
-    ahead.join();
+    finish(&stop);
+    Status read = reading.Wait();  // rethrows what the reading thread threw
+    if (!read.ok()) Report({ctx_.file, 0, 0}, read.message());
     if (ctx_.progress) ctx_.progress(ctx_.data.size(), records);
   }
 
@@ -336,10 +346,11 @@ class CsvImport {
     return true;
   }
 
-  bool Date(Part& p, size_t i, std::optional<samverkan::Date>* out) {
+  bool Date(Part& p, size_t i, std::optional<samverkan::Date>* out,
+            samverkan::Date::Partial partial) {
     std::string_view t = p.fields[i].text;
     if (t.empty()) return true;
-    auto d = Date::Parse(t);
+    auto d = Date::Parse(t, partial);
     if (!d.ok()) {
       Report(p, At(p, p.fields[i].offset), ColumnName(i) + ": expected a date (YYYY-MM-DD, YYYY-MM or "
                                                      "YYYY), found " + Quoted(t));
@@ -442,8 +453,12 @@ class CsvImport {
             }
           }
           break;
-        case CsvRole::kValidFrom: ok &= Date(p, i, &edge.validity.from); break;
-        case CsvRole::kValidTo: ok &= Date(p, i, &edge.validity.to); break;
+        case CsvRole::kValidFrom:
+          ok &= Date(p, i, &edge.validity.from, samverkan::Date::Partial::kFirstDay);
+          break;
+        case CsvRole::kValidTo:
+          ok &= Date(p, i, &edge.validity.to, samverkan::Date::Partial::kLastDay);
+          break;
         case CsvRole::kSources: ok &= StringList(p, i, &sources); break;
         case CsvRole::kProp: ok &= Prop(p, i, props); break;
         default: break;

@@ -1,9 +1,14 @@
 // ExportGraph: loads the graph once and hands it to the writer of a format.
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "export_common.h"
+#include "output_file.h"
+#include "samverkan/db.h"
+#include "samverkan/drawing.h"
 #include "samverkan/export.h"
 
 namespace samverkan {
@@ -17,19 +22,22 @@ Result<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "csv") return ExportFormat::kCsv;
   if (name == "jsonl" || name == "ndjson") return ExportFormat::kJsonl;
   if (name == "dot" || name == "gv") return ExportFormat::kDot;
+  if (name == "svg") return ExportFormat::kSvg;
+  if (name == "html" || name == "htm") return ExportFormat::kHtml;
+  if (name == "report") return ExportFormat::kReport;
   return Status::InvalidArgument("unknown export format '" + std::string(name) +
-                                 "' (expected graphml, gexf, csv, jsonl or dot)");
+                                 "' (expected graphml, gexf, csv, jsonl, dot, svg, html or report)");
 }
 
 Result<ExportFormat> ExportFormatFromPath(std::string_view path) {
   std::string ext = std::filesystem::path(path).extension().string();
   if (ext.empty() || ext == ".csv") return ExportFormat::kCsv;
   if (ext == ".graphml" || ext == ".gexf" || ext == ".jsonl" || ext == ".ndjson" ||
-      ext == ".dot" || ext == ".gv") {
+      ext == ".dot" || ext == ".gv" || ext == ".svg" || ext == ".html" || ext == ".htm") {
     return ParseExportFormat(ext.substr(1));
   }
   return Status::InvalidArgument("cannot tell the export format from '" + std::string(path) +
-                                 "'; give one (graphml, gexf, csv, jsonl, dot)");
+                                 "'; give one (graphml, gexf, csv, jsonl, dot, svg, html, report)");
 }
 
 std::string ExportSummary::ToJson() const {
@@ -40,33 +48,40 @@ namespace {
 
 using Writer = Status (*)(const GraphData&, std::ostream&);
 
-Status WriteOne(const GraphData& g, Writer writer, const std::string& path) {
-  SV_ASSIGN_OR_RETURN(auto file, OutputFile::Create(path));
-  SV_RETURN_IF_ERROR(writer(g, file->out()));
-  return file->Commit();
-}
-
 }  // namespace
 
 Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
-                                  const std::string& path) {
-  SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view));
+                                  const std::string& path, const ExportOptions& options) {
+  if (IsPictureFormat(format)) return ExportPicture(view, format, path, DrawingOptions{}, options);
+  // Each file with its writer. The targets are checked (and the temporary
+  // files made) before the graph is read, and renamed into place only when
+  // every file is complete.
+  std::vector<std::pair<std::unique_ptr<OutputFile>, Writer>> files;
+  auto add = [&](const std::string& file, Writer writer) -> Status {
+    SV_ASSIGN_OR_RETURN(auto out, OutputFile::Create(file, options.protected_files));
+    files.emplace_back(std::move(out), writer);
+    return Status::OK();
+  };
   switch (format) {
-    case ExportFormat::kGraphml: SV_RETURN_IF_ERROR(WriteOne(g, importers::WriteGraphml, path)); break;
-    case ExportFormat::kGexf: SV_RETURN_IF_ERROR(WriteOne(g, importers::WriteGexf, path)); break;
-    case ExportFormat::kDot: SV_RETURN_IF_ERROR(WriteOne(g, importers::WriteDot, path)); break;
-    case ExportFormat::kJsonl: SV_RETURN_IF_ERROR(WriteOne(g, importers::WriteJsonl, path)); break;
+    case ExportFormat::kGraphml: SV_RETURN_IF_ERROR(add(path, importers::WriteGraphml)); break;
+    case ExportFormat::kGexf: SV_RETURN_IF_ERROR(add(path, importers::WriteGexf)); break;
+    case ExportFormat::kDot: SV_RETURN_IF_ERROR(add(path, importers::WriteDot)); break;
+    case ExportFormat::kJsonl: SV_RETURN_IF_ERROR(add(path, importers::WriteJsonl)); break;
     case ExportFormat::kCsv: {
-      // A directory with nodes.csv and edges.csv (what the CSV reader takes).
-      std::error_code ec;
-      std::filesystem::create_directories(path, ec);
-      if (ec) return Status::IOError("cannot create directory '" + path + "': " + ec.message());
       namespace fs = std::filesystem;
-      SV_RETURN_IF_ERROR(WriteOne(g, importers::WriteCsvNodes, (fs::path(path) / "nodes.csv").string()));
-      SV_RETURN_IF_ERROR(WriteOne(g, importers::WriteCsvEdges, (fs::path(path) / "edges.csv").string()));
+      SV_RETURN_IF_ERROR(importers::CreateExportDirectory(path));
+      SV_RETURN_IF_ERROR(add((fs::path(path) / "nodes.csv").string(), importers::WriteCsvNodes));
+      SV_RETURN_IF_ERROR(add((fs::path(path) / "edges.csv").string(), importers::WriteCsvEdges));
       break;
     }
+    case ExportFormat::kSvg:
+    case ExportFormat::kHtml:
+    case ExportFormat::kReport:
+      break;  // ExportPicture, above
   }
+  SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view));
+  for (auto& [file, writer] : files) SV_RETURN_IF_ERROR(writer(g, file->out()));
+  for (auto& [file, writer] : files) SV_RETURN_IF_ERROR(file->Commit());
   return ExportSummary{g.nodes.size(), g.edges.size()};
 }
 

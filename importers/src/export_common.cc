@@ -1,8 +1,5 @@
 #include "export_common.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <set>
 
 namespace samverkan::importers {
@@ -97,37 +94,6 @@ std::string XmlEscape(std::string_view text) {
     }
   }
   return out;
-}
-
-OutputFile::OutputFile(std::string path) : path_(std::move(path)), tmp_(path_ + ".tmp") {}
-
-Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) {
-  std::unique_ptr<OutputFile> f(new OutputFile(path));
-  f->buffer_.resize(1 << 20);
-  f->out_.rdbuf()->pubsetbuf(f->buffer_.data(), static_cast<std::streamsize>(f->buffer_.size()));
-  f->out_.open(f->tmp_, std::ios::binary | std::ios::trunc);
-  if (!f->out_) {
-    return Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
-  }
-  return f;
-}
-
-OutputFile::~OutputFile() {
-  if (!committed_) {
-    out_.close();
-    std::remove(tmp_.c_str());
-  }
-}
-
-Status OutputFile::Commit() {
-  out_.flush();
-  out_.close();
-  if (!out_) return Status::IOError("cannot write '" + path_ + "'");
-  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    return Status::IOError("cannot write '" + path_ + "': " + std::strerror(errno));
-  }
-  committed_ = true;
-  return Status::OK();
 }
 
 }  // namespace samverkan::importers

@@ -1,8 +1,9 @@
 // What the exporters share: the whole graph loaded once, property columns
-// with one type each, escaping, and files that appear only when complete.
+// with one type each, escaping. Files are written through OutputFile
+// (output_file.h).
 #pragma once
 
-#include <fstream>
+#include <ostream>
 #include <map>
 #include <string>
 #include <string_view>
@@ -51,22 +52,6 @@ std::string_view PropTypeName(PropType type);  // "long", "double", ...
 std::string ValueText(const nlohmann::json& value);
 
 std::string XmlEscape(std::string_view text);
-
-// A file written to "<path>.tmp" and renamed to `path` by Commit().
-class OutputFile {
- public:
-  static Result<std::unique_ptr<OutputFile>> Create(const std::string& path);
-  ~OutputFile();
-  std::ostream& out() { return out_; }
-  Status Commit();
-
- private:
-  explicit OutputFile(std::string path);
-  std::string path_, tmp_;
-  std::ofstream out_;
-  std::vector<char> buffer_;
-  bool committed_ = false;
-};
 
 // The writers, one per file.
 Status WriteGraphml(const GraphData& g, std::ostream& out);

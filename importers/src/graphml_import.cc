@@ -13,11 +13,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "readers.h"
+#include "samverkan/text.h"
 
 namespace samverkan::importers {
 namespace {
@@ -316,7 +318,7 @@ class GraphmlImport {
     std::string text;
     if (!TakeString(name, &text, line, column)) return false;
     if (text.empty()) return true;
-    json v = json::parse(text, nullptr, false);
+    json v = JsonNestingExceeds(text, 1) ? json() : json::parse(text, nullptr, false);
     bool ok = v.is_array();
     if (ok) {
       for (const auto& item : v) ok &= item.is_string();
@@ -397,13 +399,14 @@ class GraphmlImport {
       }
       values_.erase(it);
     }
-    for (auto [name, slot] : {std::pair{"valid_from", &e.validity.from},
-                              std::pair{"valid_to", &e.validity.to}}) {
+    for (auto [name, slot, partial] :
+         {std::tuple{"valid_from", &e.validity.from, Date::Partial::kFirstDay},
+          std::tuple{"valid_to", &e.validity.to, Date::Partial::kLastDay}}) {
       std::string text;
       if (!TakeString(name, &text, l, c)) {
         ok = false;
       } else if (!text.empty()) {
-        auto d = Date::Parse(text);
+        auto d = Date::Parse(text, partial);
         if (d.ok()) {
           *slot = *d;
         } else {

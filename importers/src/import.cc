@@ -169,9 +169,6 @@ Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs
   bool empty = counts.nodes == 0 && counts.edges == 0;
   bool bulk = false;
   if (options.mode == ImportMode::kBulk) {
-    if (!importers::BulkLoadAvailable()) {
-      return Status::NotSupported("this build's engine has no bulk loader");
-    }
     if (!empty) {
       return Status::InvalidArgument("a bulk import needs an empty graph; this one has " +
                                      std::to_string(counts.nodes) + " nodes (import without "
@@ -182,8 +179,7 @@ Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs
     bool big_formats = std::all_of(open.begin(), open.end(), [](const OpenInput& o) {
       return o.format == ImportFormat::kCsv || o.format == ImportFormat::kJsonl;
     });
-    bulk = empty && big_formats && importers::BulkLoadAvailable() &&
-           SectorsPresent(db, options.add_sectors);
+    bulk = empty && big_formats && SectorsPresent(db, options.add_sectors);
   }
 
   ImportSummary summary;

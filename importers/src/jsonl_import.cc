@@ -7,6 +7,7 @@
 // before the edges that use them.
 #include "json_error.h"
 #include "json_fields.h"
+#include "json_limits.h"
 #include "readers.h"
 
 namespace samverkan::importers {
@@ -52,6 +53,10 @@ class JsonlImport {
   }
 
   void Line() {
+    if (auto at = JsonNestingExceeds(line_, kMaxDocumentDepth)) {
+      ctx_.problems->Add(At(*at), "JSON " + TooDeepMessage(kMaxDocumentDepth));
+      return;
+    }
     json obj;
     try {
       obj = json::parse(line_);

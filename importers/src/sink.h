@@ -65,8 +65,6 @@ Result<std::unique_ptr<RecordSink>> NewTransactionSink(Db& db, const std::string
                                                        const std::string& default_kind,
                                                        const std::vector<std::string>& sectors);
 
-// Whether this build's engine has Db::BeginBulkLoad.
-bool BulkLoadAvailable();
 // Writes through db.BeginBulkLoad(label). REQUIRES: the graph is empty.
 Result<std::unique_ptr<RecordSink>> NewBulkSink(Db& db, const std::string& label,
                                                 const std::string& default_kind);

@@ -271,6 +271,129 @@ TEST_F(EdgeTest, OpenEndedValidityAndNoWeight) {
   EXPECT_TRUE(e->sources.empty());
 }
 
+// Every date a user can give, year 1 to 9999, before and after 1970,
+// round-trips through a transaction and a bulk load, is read back by every
+// read path (cursors both ways, GetEdge, the CSR's valid_on filter) and
+// survives a reopen; deleting such an edge works.
+class EdgeDateTest : public EdgeTest {
+ protected:
+  static std::vector<Validity> Intervals() {
+    return {{D(1, 1, 1), D(1, 1, 1)},       {D(1, 1, 1), D(9999, 12, 31)},
+            {D(1862, 5, 1), std::nullopt},   {D(1969, 12, 31), D(1970, 1, 1)},
+            {std::nullopt, D(1969, 12, 31)}, {D(1900, 2, 28), D(1968, 2, 29)},
+            {D(9999, 12, 31), D(9999, 12, 31)}};
+  }
+  static std::string Show(const Validity& v) {
+    return (v.from ? v.from->ToString() : "-") + ".." + (v.to ? v.to->ToString() : "-");
+  }
+  // The i-th edge goes from "a" to node "n<i>", so that each can be found.
+  void CheckGraph(const GraphView& view) {
+    auto a = view.FindKey("a");
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    std::vector<std::string> out, in;
+    for (auto cur = view.Edges(*a, Direction::kOut); cur->Valid(); cur->Next()) {
+      out.push_back(Show(cur->edge().validity));
+      auto whole = cur->Load();
+      ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+      EXPECT_EQ(Show(whole->validity), out.back());
+      auto by_id = view.GetEdge(cur->edge().id);
+      ASSERT_TRUE(by_id.ok()) << by_id.status().ToString();
+      EXPECT_EQ(Show(by_id->validity), out.back());
+    }
+    for (size_t i = 0; i < Intervals().size(); ++i) {
+      auto n = view.FindKey("n" + std::to_string(i));
+      ASSERT_TRUE(n.ok());
+      auto cur = view.Edges(*n, Direction::kIn);
+      ASSERT_TRUE(cur->Valid()) << cur->status().ToString();
+      in.push_back(Show(cur->edge().validity));
+      EXPECT_EQ(in.back(), Show(Intervals()[i]));
+    }
+    std::vector<std::string> expected;
+    for (const auto& v : Intervals()) expected.push_back(Show(v));
+    EXPECT_EQ(test::Sorted(out), test::Sorted(expected));
+  }
+  static std::vector<EdgeInput> Edges() {
+    std::vector<EdgeInput> edges;
+    for (size_t i = 0; i < Intervals().size(); ++i) {
+      EdgeInput e = E("a", "funds", "n" + std::to_string(i));
+      e.validity = Intervals()[i];
+      edges.push_back(e);
+    }
+    return edges;
+  }
+  static std::vector<NodeInput> Nodes() {
+    std::vector<NodeInput> nodes{N("a", "actor")};
+    for (size_t i = 0; i < Intervals().size(); ++i) {
+      nodes.push_back(N("n" + std::to_string(i), "actor"));
+    }
+    return nodes;
+  }
+  // The edges valid on `day`, by CSR, as "a->n<i>".
+  std::vector<std::string> ValidOn(Date day) {
+    auto csr = db_->Csr({.valid_on = day});
+    EXPECT_TRUE(csr.ok()) << csr.status().ToString();
+    std::vector<std::string> keys;
+    if (!csr.ok()) return keys;
+    for (uint32_t v = 0; v < (*csr)->num_nodes(); ++v) {
+      for (uint32_t w : (*csr)->out_neighbors(v)) {
+        keys.push_back(test::KeyOf(*db_, (*csr)->node_id(v)) + "->" +
+                       test::KeyOf(*db_, (*csr)->node_id(w)));
+      }
+    }
+    return test::Sorted(keys);
+  }
+  void CheckValidOn() {
+    EXPECT_EQ(ValidOn(D(1, 1, 1)), (V{"a->n0", "a->n1", "a->n4"}));
+    EXPECT_EQ(ValidOn(D(1862, 4, 30)), (V{"a->n1", "a->n4"}));
+    EXPECT_EQ(ValidOn(D(1969, 12, 31)), (V{"a->n1", "a->n2", "a->n3", "a->n4"}));
+    EXPECT_EQ(ValidOn(D(1970, 1, 2)), (V{"a->n1", "a->n2"}));
+    EXPECT_EQ(ValidOn(D(9999, 12, 31)), (V{"a->n1", "a->n2", "a->n6"}));
+  }
+};
+
+TEST_F(EdgeDateTest, EveryYearRoundTripsThroughATransaction) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  for (const auto& n : Nodes()) ASSERT_TRUE(txn->PutNode(n).ok());
+  for (const auto& e : Edges()) {
+    auto id = txn->PutEdge(e);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+  }
+  CheckGraph(*txn);  // read-your-writes
+  ASSERT_OK(txn->Commit());
+  CheckGraph(*db_);
+  CheckValidOn();
+  Reopen();
+  CheckGraph(*db_);
+  CheckValidOn();
+  auto report = db_->CheckIntegrity();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+
+  // Such edges, and their nodes, can be deleted.
+  txn = Begin();
+  ASSERT_TRUE(txn);
+  auto first = db_->Edges(IdOf(*db_, "a"), Direction::kOut);
+  ASSERT_TRUE(first->Valid());
+  ASSERT_OK(txn->DeleteEdge(first->edge().id));
+  ASSERT_OK(txn->DeleteNode(IdOf(*db_, "a")));
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(CountsString(*db_), "nodes=7 edges=0");
+}
+
+TEST_F(EdgeDateTest, EveryYearRoundTripsThroughABulkLoad) {
+  auto load = db_->BeginBulkLoad("dates");
+  ASSERT_TRUE(load.ok()) << load.status().ToString();
+  for (const auto& n : Nodes()) ASSERT_TRUE((*load)->AddNode(n).ok());
+  for (const auto& e : Edges()) ASSERT_OK((*load)->AddEdge(e));
+  ASSERT_OK((*load)->Finish());
+  load->reset();
+  CheckGraph(*db_);
+  CheckValidOn();
+  Reopen();
+  CheckGraph(*db_);
+}
+
 TEST_F(EdgeTest, InvalidEdgesAreRejectedAndWriteNothing) {
   auto txn = Begin();
   ASSERT_TRUE(txn);

@@ -329,6 +329,56 @@ TEST_F(IntegrityTest, ProblemListIsTruncated) {
   EXPECT_FALSE(r.truncated);
 }
 
+// Release 0.1.0 wrote the day count of a date before 1970 sign-extended to
+// 64 bits before zigzagging it (a 10-byte varint). Graphs holding such
+// records read them as the dates meant, pass the check, and are rewritten in
+// the 5-byte form when the edge is next written.
+std::string Varint(uint64_t v) {
+  std::string s;
+  while (v >= 0x80) {
+    s.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  s.push_back(static_cast<char>(v));
+  return s;
+}
+uint64_t ZigZagAsVersion010Did(int32_t v) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(v)) << 1) ^
+         static_cast<uint64_t>(static_cast<int64_t>(v) >> 63);
+}
+
+TEST_F(IntegrityTest, DatesBefore1970WrittenByVersion010AreRead) {
+  const Date from = Date::FromYmd(1862, 5, 1), to = Date::FromYmd(1969, 12, 31);
+  ASSERT_GT(ZigZagAsVersion010Did(from.days), uint64_t{UINT32_MAX});
+  // Header: id, flags (2 = valid_from, 4 = valid_to), the two dates.
+  const std::string header = Varint(knows_) + std::string(1, '\x06') +
+                             Varint(ZigZagAsVersion010Did(from.days)) +
+                             Varint(ZigZagAsVersion010Did(to.days));
+  IntegrityReport r = CorruptAndCheck([&](RawDb& raw) {
+    // Out value: header, batch, no sources, no properties.
+    raw.Put("out", AdjKey(1, knows_type_, 2, 0), header + Varint(1) + Varint(0));
+    raw.Put("in", AdjKey(2, knows_type_, 1, 0), header);
+  });
+  EXPECT_TRUE(r.ok()) << Problems(r);
+  auto e = db_->GetEdge(knows_);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->validity.from, std::optional<Date>(from));
+  EXPECT_EQ(e->validity.to, std::optional<Date>(to));
+  auto in = db_->Edges(2, Direction::kIn);
+  ASSERT_TRUE(in->Valid()) << in->status().ToString();
+  EXPECT_EQ(in->edge().validity.from, std::optional<Date>(from));
+  auto csr = db_->Csr({.valid_on = Date::FromYmd(1900, 1, 1)});
+  ASSERT_TRUE(csr.ok()) << csr.status().ToString();
+  EXPECT_EQ((*csr)->num_edges(), 2u);  // knows_ and part_ (which has no dates)
+
+  // Deleting the edge works too.
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_OK(txn->DeleteEdge(knows_));
+  ASSERT_OK(txn->Commit());
+  EXPECT_TRUE(Check().ok());
+}
+
 // Opening directories whose format is not ours.
 TEST(FormatTest, NewerFormatVersionIsNotSupported) {
   test::TempDir dir;

@@ -1,6 +1,6 @@
 """Fixtures for the Python tests of the importers: the command-line tool
-(--cli, else $SAMVERKAN_CLI, else build/bin/samverkan) and the repository's
-shared data directory (../shared next to the repository, as in CI).
+(--cli, else $SAMVERKAN_CLI, else build/bin/samverkan) and the real data the
+repository carries (data/).
 
     /usr/bin/python3 -m pytest -q tests/importers --cli build/bin/samverkan
 """
@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+DATA = REPO / "data"
 
 
 def pytest_addoption(parser):

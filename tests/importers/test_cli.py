@@ -127,3 +127,25 @@ def test_add_sector_takes_one_name_each(run, tmp_path):
     r = run("import", "g.kg", "--add-sector", "guild", "n.csv", "--add-sector", "church", "--json")
     assert r.returncode == 0, r.stderr
     assert json.loads(run("stats", "g.kg", "--json").stdout)["sectors"] == {"church": 1, "guild": 1}
+
+
+def test_dates_from_year_one_to_9999_round_trip(run, tmp_path):
+    dates = [("0001-01-01", "9999-12-31"), ("1862-05-01", "1969-12-31"), ("1970-01-01", None)]
+    lines = [json.dumps({"key": k, "kind": "actor"}) for k in ("a", "b", "c", "d")]
+    for dst, (f, t) in zip("bcd", dates):
+        e = {"src": "a", "type": "funds", "dst": dst, "valid_from": f}
+        if t:
+            e["valid_to"] = t
+        lines.append(json.dumps(e))
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n")
+    for flag in ("--bulk", "--no-bulk"):
+        graph = f"g{flag}.kg"
+        r = run("import", graph, "in.jsonl", flag)
+        assert r.returncode == 0, r.stderr
+        assert run("check", graph).returncode == 0
+        r = run("export", graph, f"out{flag}.jsonl")
+        assert r.returncode == 0, r.stderr
+        out = [json.loads(line) for line in (tmp_path / f"out{flag}.jsonl").read_text().split("\n")
+               if line]
+        got = [(e["dst"], e["valid_from"], e.get("valid_to")) for e in out if "src" in e]
+        assert got == [(dst, f, t) for dst, (f, t) in zip("bcd", dates)]

@@ -6,15 +6,13 @@ import subprocess
 
 import pytest
 
-from conftest import REPO, SHARED
+from conftest import DATA as DATA_DIR, REPO
 
-DATA = SHARED / "data" / "cordis-ch-2014" / "cordis-plus-2014.csv"
+DATA = DATA_DIR / "cordis-ch-2014" / "cordis-plus-2014.csv"
 
 
 @pytest.fixture(scope="module")
 def expected():
-    if not DATA.exists():
-        pytest.skip(f"CORDIS data not found at {DATA} (shared/ must sit next to the repository)")
     with open(DATA, encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["pic"] != "NA" and r["project_id"] != "NA"]
     pics = {r["pic"] for r in rows}

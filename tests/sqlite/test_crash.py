@@ -52,3 +52,33 @@ def test_killed_sql_writer_leaves_whole_transactions(connect, ext, tmp_path):
                 [(EDGES_PER_TXN,)]
         assert rows(conn, "SELECT count(*) FROM kg_edges") == [(EDGES_PER_TXN * len(hubs),)]
         conn.close()
+
+
+def test_killed_bulk_import_leaves_no_files_behind(connect, ext, tmp_path):
+    # A bulk import writes its SST files into <graph>/bulk-load-<pid>/ before
+    # RocksDB ingests them; killed there, the next open removes them.
+    with open(tmp_path / "edges.csv", "w") as f:
+        f.write(":START_ID,:END_ID,:TYPE\n")
+        f.writelines(f"n{i % 5000},n{(i * 7919) % 5000},knows\n" for i in range(400_000))
+    with open(tmp_path / "nodes.csv", "w") as f:
+        f.write(":ID,:LABEL\n")
+        f.writelines(f"n{i},actor\n" for i in range(5000))
+    graph = tmp_path / "bulk.kg"
+    importer = subprocess.Popen(
+        ["sqlite3", "-cmd", f".load {ext}", str(tmp_path / "bulk.db"),
+         "CREATE VIRTUAL TABLE kg USING samverkan(path='bulk.kg');"
+         f"SELECT kg_import('kg', '{tmp_path}', 'csv');"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not any(p.name.startswith("bulk-load-") for p in graph.glob("*")):
+        assert importer.poll() is None, "the import ended before it wrote its files"
+        assert time.time() < deadline
+        time.sleep(0.005)
+    importer.send_signal(signal.SIGKILL)
+    importer.wait(timeout=20)
+    assert any(p.name.startswith("bulk-load-") for p in graph.glob("*"))
+    conn = connect("bulk.db")
+    assert rows(conn, "SELECT kg_integrity_check('kg')") == [("ok",)]
+    # All of the import or none of it (400,000 lines, 5,000 distinct edges).
+    assert rows(conn, "SELECT count(*) FROM kg_edges") in ([(0,)], [(5000,)])
+    assert not any(p.name.startswith("bulk-load-") for p in graph.glob("*"))

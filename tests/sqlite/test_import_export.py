@@ -63,8 +63,8 @@ def test_bad_file_names_the_function_and_changes_nothing(db, tmp_path):
     ("SELECT kg_import('kg', NULL, 'case')", "kg_import: file: expected a file name"),
     ("SELECT kg_import('kg', '/nonexistent/x.json', 'case')",
      "kg_import: file: cannot open '/nonexistent/x.json': No such file or directory"),
-    ("SELECT kg_export('kg', 'svg', 'x.svg')",
-     "kg_export: format: unknown export format 'svg' (expected graphml, gexf, csv, jsonl or dot)"),
+    ("SELECT kg_export('kg', 'pdf', 'x.pdf')",
+     "kg_export: format: unknown export format 'pdf' (expected graphml, gexf, csv, jsonl, dot, svg, html or report)"),
     ("SELECT kg_export('kg', 'graphml', '/nonexistent/dir/x.graphml')",
      "kg_export: file: cannot write '/nonexistent/dir/x.graphml': No such file or directory"),
 ])

@@ -1,6 +1,7 @@
 """Creating, reopening, dropping; paths; several graphs."""
 import os
 import sqlite3
+import subprocess
 
 import pytest
 
@@ -104,3 +105,130 @@ def test_tables_cannot_be_used_from_triggers(db):
                "INSERT INTO kg_nodes(key, kind) VALUES (new.x, 'person'); END")
     with pytest.raises(sqlite3.OperationalError, match="unsafe use of virtual table"):
         db.execute("INSERT INTO t VALUES ('p:1')")
+
+
+def test_duplicate_arguments_are_refused(connect):
+    db = connect()
+    with pytest.raises(sqlite3.OperationalError,
+                       match="^samverkan: argument 'path' is given twice$"):
+        db.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='a.kg', path='b.kg')")
+    with pytest.raises(sqlite3.OperationalError, match="argument 'readonly' is given twice"):
+        db.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='a.kg', readonly=0, "
+                   "READONLY=1)")
+
+
+@pytest.mark.parametrize("name", ["kg_pagerank", "KG_Neighbors", "kg_export", "kg_find"])
+def test_a_graph_cannot_hide_a_function(connect, name):
+    db = connect()
+    with pytest.raises(sqlite3.OperationalError, match=f"cannot name a graph '{name}': the "
+                       "extension has a function of that name"):
+        db.execute(f"CREATE VIRTUAL TABLE {name} USING samverkan(path='x.kg')")
+    assert rows(db, "SELECT name FROM sqlite_schema") == []
+
+
+@pytest.mark.parametrize("existing", [
+    "CREATE TABLE mine_nodes(n)", "CREATE TABLE mine_edges(n)",
+    "CREATE VIEW mine_nodes AS SELECT 1", "CREATE TABLE t(x); CREATE INDEX mine_edges ON t(x)"])
+def test_creating_a_graph_never_adopts_a_users_table(connect, existing):
+    db = connect()
+    db.executescript(existing)
+    before = rows(db, "SELECT type, name FROM sqlite_schema ORDER BY name")
+    with pytest.raises(sqlite3.OperationalError, match="already exists in main"):
+        db.execute("CREATE VIRTUAL TABLE mine USING samverkan(path='m.kg')")
+    assert rows(db, "SELECT type, name FROM sqlite_schema ORDER BY name") == before
+    with pytest.raises(sqlite3.OperationalError, match="no such table: mine"):
+        db.execute("DROP TABLE mine")
+    assert rows(db, "SELECT type, name FROM sqlite_schema ORDER BY name") == before
+
+
+def test_drop_table_drops_only_the_graphs_own_tables(connect):
+    db = connect()
+    db.execute("CREATE VIRTUAL TABLE mine USING samverkan(path='m.kg')")
+    db.execute("DROP TABLE mine_nodes")
+    db.execute("CREATE TABLE mine_nodes(precious)")
+    db.execute("INSERT INTO mine_nodes VALUES ('keep me')")
+    db.execute("DROP TABLE mine")
+    assert rows(db, "SELECT precious FROM mine_nodes") == [("keep me",)]
+    assert rows(db, "SELECT name FROM sqlite_schema") == [("mine_nodes",)]
+
+
+def move(src, dst):
+    os.rename(src, dst)
+
+
+@pytest.mark.parametrize("how", ["graph moved", "db copied elsewhere", "folder renamed",
+                                 "dump restored elsewhere"])
+def test_a_missing_graph_is_an_error_never_a_new_empty_graph(connect, tmp_path, how):
+    home = tmp_path / "home"
+    home.mkdir()
+    db = connect("home/a.db")
+    db.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='msi.kg')")
+    db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('a', 'actor')")
+    db.close()
+    if how == "graph moved":
+        move(home / "msi.kg", home / "elsewhere.kg")
+        name, looked_for = "home/a.db", home / "msi.kg"
+    elif how == "db copied elsewhere":
+        (tmp_path / "copy").mkdir()
+        (tmp_path / "copy" / "a.db").write_bytes((home / "a.db").read_bytes())
+        name, looked_for = "copy/a.db", tmp_path / "copy" / "msi.kg"
+    elif how == "folder renamed":
+        move(home, tmp_path / "renamed")
+        (tmp_path / "renamed" / "msi.kg").rename(tmp_path / "renamed" / "old.kg")
+        name, looked_for = "renamed/a.db", tmp_path / "renamed" / "msi.kg"
+    else:
+        # The shell's .dump writes the graph tables into the schema directly.
+        dump = subprocess.run(["sqlite3", str(home / "a.db"), ".dump"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "INSERT INTO sqlite_schema" in dump and "samverkan(path=''msi.kg'')" in dump
+        (tmp_path / "restored").mkdir()
+        subprocess.run(["sqlite3", str(tmp_path / "restored" / "a.db")], input=dump, text=True,
+                       check=True)
+        name, looked_for = "restored/a.db", tmp_path / "restored" / "msi.kg"
+    again = connect(name)
+    for sql in ("SELECT count(*) FROM kg_nodes", "SELECT * FROM kg",
+                "SELECT * FROM kg_neighbors('kg', 'a')", "SELECT kg_stats('kg')",
+                "INSERT INTO kg_nodes(key, kind) VALUES ('b', 'actor')"):
+        with pytest.raises(sqlite3.OperationalError) as e:
+            again.execute(sql).fetchall()
+        assert f"no graph at '{looked_for}'" in str(e.value), (sql, str(e.value))
+        assert "DROP TABLE \"kg\"; CREATE VIRTUAL TABLE \"kg\" USING samverkan(path=" in \
+            str(e.value)
+    assert not looked_for.exists()
+    # The way out the message gives works.
+    target = {"graph moved": home / "elsewhere.kg", "db copied elsewhere": home / "msi.kg",
+              "folder renamed": tmp_path / "renamed" / "old.kg",
+              "dump restored elsewhere": home / "msi.kg"}[how]
+    again.execute("DROP TABLE kg")
+    again.execute(f"CREATE VIRTUAL TABLE kg USING samverkan(path='{target}')")
+    assert rows(again, "SELECT key FROM kg_nodes") == [("a",)]
+
+
+def test_attached_databases_keep_their_own_graphs(connect, tmp_path):
+    (tmp_path / "main").mkdir()
+    (tmp_path / "other").mkdir()
+    a = connect("main/a.db")
+    a.execute("CREATE VIRTUAL TABLE og USING samverkan(path='g.kg')")
+    a.execute("INSERT INTO og_nodes(key, kind) VALUES ('in-main', 'actor')")
+    b = connect("other/b.db")
+    b.execute("CREATE VIRTUAL TABLE og USING samverkan(path='g.kg')")
+    b.execute("INSERT INTO og_nodes(key, kind) VALUES ('in-other', 'actor')")
+    b.close()
+    a.execute("ATTACH ? AS aux", (str(tmp_path / "other" / "b.db"),))
+    # Each schema's graph resolves against its own file and stays its own.
+    assert rows(a, "SELECT path FROM main.og") == [(str(tmp_path / "main" / "g.kg"),)]
+    assert rows(a, "SELECT path FROM aux.og") == [(str(tmp_path / "other" / "g.kg"),)]
+    assert rows(a, "SELECT key FROM main.og_nodes") == [("in-main",)]
+    assert rows(a, "SELECT key FROM aux.og_nodes") == [("in-other",)]
+    a.execute("INSERT INTO aux.og_nodes(key, kind) VALUES ('new', 'actor')")
+    assert rows(a, "SELECT key FROM main.og_nodes") == [("in-main",)]
+    assert rows(a, "SELECT count(*) FROM aux.og_nodes") == [(2,)]
+    # Functions name a graph as SQLite names tables: unqualified is main's
+    # (after temp), "aux.og" the attached one.
+    assert rows(a, "SELECT key FROM kg_find('og', 'in-main')") == [("in-main",)]
+    assert rows(a, "SELECT key FROM kg_find('aux.og', 'in-other')") == [("in-other",)]
+    assert not (tmp_path / "main" / "other").exists()
+    # DROP TABLE of the attached graph drops its own tables only.
+    a.execute("DROP TABLE aux.og")
+    assert rows(a, "SELECT count(*) FROM main.og_nodes") == [(1,)]
+    assert rows(a, "SELECT name FROM aux.sqlite_schema") == []

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ class Db : public GraphView {
   // Deletes a graph directory. Refuses a directory that is not a graph, and
   // a graph that is open for writing.
   static Status Destroy(const std::string& path);
+  // The graph directory that `path` lies in (or is), if any: programs that
+  // write files (exports) refuse such paths, whose files only the engine may
+  // change. `path` need not exist; symbolic links in it are followed.
+  static std::optional<std::string> GraphContaining(const std::string& path);
 
   // Busy while another transaction of this Db is open; ReadOnly on a
   // read-only open. `label` is recorded with the batch (e.g. the file imported).

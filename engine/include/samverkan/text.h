@@ -1,6 +1,8 @@
 // Text folding for name lookups.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,5 +19,17 @@ Result<std::string> FoldName(std::string_view text);
 // True when `text` is well-formed UTF-8 without NUL characters: what keys,
 // names and aliases must be.
 bool IsValidText(std::string_view text);
+
+// How deeply JSON may nest: arrays and objects within a property object (the
+// object itself is level 1), and within a JSON document an importer reads.
+// The same limit as SQLite's JSON functions. Deeper JSON is refused with an
+// error: it is never what a user meant, and it would cost stack in every
+// program that later reads the value.
+inline constexpr int kMaxJsonDepth = 1000;
+
+// The byte offset of the first '[' or '{' in `text` that opens a level deeper
+// than `max_depth`, or nullopt when there is none. Strings are skipped. One
+// pass over any text, valid JSON or not: call it before parsing.
+std::optional<size_t> JsonNestingExceeds(std::string_view text, int max_depth = kMaxJsonDepth);
 
 }  // namespace samverkan

@@ -6,13 +6,20 @@
 // and properties and each edge's endpoints, type, rank, weight, validity,
 // sources and properties (docs/formats.md says how). CSV and JSON Lines
 // round-trip exactly: importing the export into an empty graph gives the
-// same nodes and edges. The file is written to "<path>.tmp" and renamed, so
-// a failed export leaves no half-written file.
+// same nodes and edges.
+//
+// An export creates or replaces regular files only: it refuses (with
+// InvalidArgument) a target that exists and is a symbolic link, a
+// directory, a FIFO or a device, and any path inside a graph directory.
+// Each file is written under a temporary name beside it, synced, and
+// renamed into place when complete, so a failed export leaves the target as
+// it was and never a half-written file.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "samverkan/graph_view.h"
 #include "samverkan/result.h"
@@ -25,12 +32,17 @@ enum class ExportFormat {
   kCsv,      // a directory: nodes.csv and edges.csv, Neo4j admin-import headers
   kJsonl,    // one object per line, nodes first
   kDot,      // Graphviz
+  kSvg,      // a drawing (samverkan/drawing.h)
+  kHtml,     // an interactive drawing, one offline HTML file
+  kReport,   // an HTML report with measures and the drawing
 };
 
-// "graphml", "gexf", "csv", "jsonl" (or "ndjson"), "dot" (or "gv").
+// "graphml", "gexf", "csv", "jsonl" (or "ndjson"), "dot" (or "gv"), "svg",
+// "html", "report".
 Result<ExportFormat> ParseExportFormat(std::string_view name);
 // The format a path's extension implies (".graphml", ".gexf", ".jsonl",
-// ".dot"/".gv"; no extension or ".csv": csv). InvalidArgument otherwise.
+// ".dot"/".gv", ".svg", ".html"/".htm": the drawing; no extension or ".csv":
+// csv). InvalidArgument otherwise.
 Result<ExportFormat> ExportFormatFromPath(std::string_view path);
 
 struct ExportSummary {
@@ -39,9 +51,17 @@ struct ExportSummary {
   std::string ToJson() const;  // {"nodes":..,"edges":..}
 };
 
+struct ExportOptions {
+  // Files the export must refuse to create or replace besides those above:
+  // the caller's own (an SQLite connection's database, journal and WAL
+  // files). Compared after resolving symbolic links and relative parts.
+  std::vector<std::string> protected_files;
+};
+
 // Writes everything `view` holds (use a Snapshot for a consistent export of
-// a graph that is being written).
+// a graph that is being written). The picture formats draw the whole graph
+// with default options (ExportPicture in drawing.h takes options).
 Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
-                                  const std::string& path);
+                                  const std::string& path, const ExportOptions& options = {});
 
 }  // namespace samverkan

@@ -9,13 +9,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$1 seconds=$2
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug >/dev/null
 ninja -C "$build" -j "${JOBS:-2}" >/dev/null
-for reader in csv jsonl case graphml; do
+for reader in csv jsonl case graphml props; do
   corpus=$(mktemp -d)
   case $reader in
     csv) cp "$here"/../bad/*.csv "$corpus"/ ;;
     jsonl) cp "$here"/../bad/*.jsonl "$corpus"/ ;;
     case) cp "$here"/../bad/*.json "$here"/../../../data/sample/*.json "$corpus"/ 2>/dev/null || true ;;
     graphml) cp "$here"/../bad/*.graphml "$corpus"/ ;;
+    props) printf '{"a":{"b":[1,2,{"c":null}]},"x":1.5}\0{"a":{"b":null},"d":"\\u00e5"}' >"$corpus/seed" ;;
   esac
   echo "== fuzz_$reader for ${seconds}s"
   status=0

@@ -1,7 +1,9 @@
 // What every fuzz target does: feed the bytes to one reader, as a file
 // would be, with a sink that checks records without a database. A reader
 // may report problems for any input but must never crash, hang or touch
-// memory it does not own (AddressSanitizer checks that).
+// memory it does not own (AddressSanitizer checks that). The sink checks
+// properties as the engine does (NormalizeProps), so that whatever JSON a
+// reader passes on is fuzzed through that path too.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +15,7 @@
 #include "problems.h"
 #include "readers.h"
 #include "sink.h"
+#include "storage/json_props.h"
 
 namespace samverkan::importers {
 
@@ -21,6 +24,8 @@ class CheckingSink : public RecordSink {
  public:
   Status AddNode(NodeInput& node) override {
     if (node.key.empty()) return Status::InvalidArgument("empty key");
+    auto props = storage::NormalizeProps(node.props, [] { return std::string("node"); });
+    if (!props.ok()) return props.status();
     keys_.insert(node.key);
     ++nodes_;
     return Status::OK();
@@ -29,6 +34,8 @@ class CheckingSink : public RecordSink {
     if (!keys_.contains(edge.src.key) || !keys_.contains(edge.dst.key)) {
       return Status::NotFound("unknown node");
     }
+    auto props = storage::NormalizeProps(edge.props, [] { return std::string("edge"); });
+    if (!props.ok()) return props.status();
     ++edges_;
     return Status::OK();
   }

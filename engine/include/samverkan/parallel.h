@@ -1,11 +1,19 @@
 // Work split between a few threads. The machines we run on have two cores,
-// so this stays simple: plain std::threads, joined before returning.
+// so this stays simple: plain threads, joined before returning. These two
+// helpers are the only way the engine and the importers start threads.
+//
+// An exception thrown on a worker thread (std::bad_alloc in a big load, say)
+// is carried to the calling thread and rethrown there once every thread has
+// stopped, exactly as if the work had run on the calling thread: nothing
+// calls std::terminate, and the host process (sqlite3, Python) gets an
+// error instead of dying.
 #pragma once
 
 #include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -24,22 +32,43 @@ inline unsigned ThreadCount(unsigned requested, uint64_t work_items) {
 }
 
 // Calls fn(begin, end, slice) for `threads` contiguous slices of [0, n); the
-// calling thread runs slice 0.
+// calling thread runs slice 0. If any call throws, the first exception (by
+// slice) is rethrown after all have finished.
 template <typename Fn>
 void ParallelFor(uint32_t n, unsigned threads, Fn&& fn) {
   if (threads <= 1 || n < threads) {
     fn(uint32_t{0}, n, 0u);
     return;
   }
-  std::vector<std::thread> workers;
   const uint64_t step = (static_cast<uint64_t>(n) + threads - 1) / threads;
-  for (unsigned t = 1; t < threads; ++t) {
-    auto b = static_cast<uint32_t>(std::min<uint64_t>(n, step * t));
-    auto e = static_cast<uint32_t>(std::min<uint64_t>(n, step * (t + 1)));
-    workers.emplace_back([&fn, b, e, t] { fn(b, e, t); });
+  auto slice = [&](unsigned t) {
+    return std::pair{static_cast<uint32_t>(std::min<uint64_t>(n, step * t)),
+                     static_cast<uint32_t>(std::min<uint64_t>(n, step * (t + 1)))};
+  };
+  std::vector<std::exception_ptr> errors(threads);
+  {
+    // jthreads join when the block ends, also when starting one fails.
+    std::vector<std::jthread> workers;
+    workers.reserve(threads - 1);
+    for (unsigned t = 1; t < threads; ++t) {
+      workers.emplace_back([&fn, &errors, t, range = slice(t)] {
+        try {
+          fn(range.first, range.second, t);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      });
+    }
+    try {
+      auto [b, e] = slice(0);
+      fn(b, e, 0u);
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
   }
-  fn(uint32_t{0}, static_cast<uint32_t>(std::min<uint64_t>(n, step)), 0u);
-  for (auto& w : workers) w.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
 }
 
 // A queue of tasks run by a fixed set of threads, for work made of unequal
@@ -50,21 +79,25 @@ void ParallelFor(uint32_t n, unsigned threads, Fn&& fn) {
 //   group.Run([&] { SV_RETURN_IF_ERROR(StepA()); group.Run(StepAfterA); return Status::OK(); });
 //   group.Run(StepB);
 //   SV_RETURN_IF_ERROR(group.Wait());
+//
+// After a task fails (an error Status, or an exception) the tasks still
+// queued are dropped, not run. Wait() returns the first error; an exception
+// a task threw is rethrown by Wait() on the calling thread instead.
 class TaskGroup {
  public:
   explicit TaskGroup(unsigned threads);
-  ~TaskGroup();  // waits, as Wait() does
+  ~TaskGroup();  // waits for the tasks, as Wait() does, but never throws
   TaskGroup(const TaskGroup&) = delete;
   TaskGroup& operator=(const TaskGroup&) = delete;
 
   void Run(std::function<Status()> task);
   // Blocks until every task queued so far, and every task they queued, has
-  // finished; returns the first error. After an error the tasks still
-  // queued are dropped, not run.
+  // finished; returns the first error, or rethrows the first exception.
   Status Wait();
 
  private:
   void Work();
+  void WaitIdle();
 
   std::mutex mu_;
   std::condition_variable wake_;  // a task was queued, or the group ends
@@ -72,6 +105,7 @@ class TaskGroup {
   std::deque<std::function<Status()>> queue_;
   size_t unfinished_ = 0;  // queued or running
   Status error_;
+  std::exception_ptr exception_;
   bool ending_ = false;
   std::vector<std::thread> threads_;
 };

@@ -1,11 +1,8 @@
-// Helpers shared by the parallel algorithms (ParallelFor itself is in
-// util/parallel.h, which the bulk loader uses too).
+// Renumber: dense labels for components and communities.
 #pragma once
 
 #include <cstdint>
 #include <vector>
-
-#include "util/parallel.h"
 
 namespace samverkan::analytics {
 

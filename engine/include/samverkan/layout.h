@@ -1,0 +1,90 @@
+// Force-directed layouts: positions in the plane for the nodes of a graph,
+// for drawing it.
+//
+//   SV_ASSIGN_OR_RETURN(SimpleGraph g, MakeSimpleGraph(*csr, Direction::kBoth, false));
+//   SV_ASSIGN_OR_RETURN(Layout at, LayOut(g, {.seed = 7}));
+//   // node v is drawn at (at.x[v], at.y[v])
+//
+// Three algorithms (docs/pictures.md says when to use which, from the
+// figures in docs/performance.md):
+//
+//   kStress        the Kamada-Kawai spring model (every pair of nodes a
+//                  spring as long as their distance in hops), minimised by
+//                  stochastic gradient descent; exact for components of up
+//                  to ~2,500 nodes, the sparse pivot approximation above.
+//                  The default: the lowest stress (the quality measure) and
+//                  the fastest on large graphs.
+//   kForceAtlas2   ForceAtlas2 (Jacomy, Venturini, Heymann & Bastian 2014),
+//                  Gephi's default for collaboration networks, with
+//                  Barnes-Hut repulsion (O(n log n) per iteration). The
+//                  default: it scales to a million edges.
+//   kFruchtermanReingold
+//                  Boost.Graph's fruchterman_reingold_force_directed_layout
+//                  (grid-based repulsion), for comparison and for users who
+//                  want the classic spring embedder.
+//
+// Both are deterministic for a seed: the same graph, options and seed give
+// the same positions, whatever the number of threads. The graph is read as
+// undirected (a directed SimpleGraph's arcs count as ties). Weights, when
+// the graph has them and `weighted` is set, make ForceAtlas2's attraction
+// stronger; the other two ignore them.
+// Coordinates are in arbitrary units centred near the origin; a drawing
+// scales them to its canvas.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "samverkan/analytics.h"
+#include "samverkan/interrupt.h"
+#include "samverkan/result.h"
+
+namespace samverkan {
+
+enum class LayoutAlgorithm : uint8_t { kStress, kForceAtlas2, kFruchtermanReingold };
+
+// "stress", "forceatlas2" (or "fa2"), "fruchterman-reingold" (or "fr").
+Result<LayoutAlgorithm> ParseLayoutAlgorithm(std::string_view name);
+std::string_view LayoutAlgorithmName(LayoutAlgorithm algorithm);
+
+struct LayoutOptions {
+  LayoutAlgorithm algorithm = LayoutAlgorithm::kStress;
+  // Initial positions are drawn from this seed.
+  uint64_t seed = 42;
+  // Iterations (stress: epochs); 0: LayoutIterations() below.
+  uint32_t iterations = 0;
+  // Use the graph's tie weights as attraction strengths.
+  bool weighted = false;
+  unsigned threads = 2;
+
+  // ForceAtlas2's settings (Gephi's names). 0 for scaling and jitter
+  // tolerance means Gephi's defaults for the graph's size: scaling 10 below
+  // 100 nodes, else 2; jitter tolerance 0.1 below 5,000 nodes, 1 below
+  // 50,000, else 10.
+  double scaling = 0;           // repulsion strength relative to attraction
+  double gravity = 1.0;         // pull towards the centre (keeps components together)
+  bool strong_gravity = false;  // gravity grows with the distance from the centre
+  bool lin_log = false;         // logarithmic attraction: tighter clusters
+  bool dissuade_hubs = false;   // divide a hub's attraction by its degree
+  double jitter_tolerance = 0;
+  double theta = 1.2;           // Barnes-Hut: larger is faster and coarser
+};
+
+struct Layout {
+  std::vector<double> x, y;  // per node of the graph
+  uint32_t iterations = 0;   // iterations run
+};
+
+// The iterations `LayOut` runs when options.iterations is 0. Stress: 30
+// epochs. The force models: many for small graphs, where they are cheap
+// and the layout settles slowly from a random start, fewer as the graph
+// grows (a budget of about 10^8 node and tie visits, 100 to 1000).
+uint32_t LayoutIterations(LayoutAlgorithm algorithm, uint64_t nodes, uint64_t ties);
+
+// Lays out `g`. Polls `interrupt` once per iteration. InvalidArgument for
+// bad settings (negative gravity, theta, scaling or jitter tolerance).
+Result<Layout> LayOut(const SimpleGraph& g, const LayoutOptions& options,
+                      const Interrupt& interrupt = Interrupt::Never());
+
+}  // namespace samverkan

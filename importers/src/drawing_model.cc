@@ -1,0 +1,334 @@
+// MakeDrawing: selection, measures, layout, canvas, colours and labels.
+#include "drawing_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "samverkan/text.h"
+#include "samverkan/traversal.h"
+
+namespace samverkan::importers {
+namespace {
+
+// Canvas: the longer side of the layout's bounding box is this wide, with
+// a margin for labels and the largest circles.
+constexpr double kCanvas = 1000, kMargin = 40;
+constexpr double kMinRadius = 3, kMaxRadius = 18;
+constexpr double kFontSize = 12;
+// At most this many groups get a colour of their own; the rest are "other".
+constexpr size_t kMaxGroups = 12;
+
+// Tableau's 10 colours and two more: distinct, and readable on white.
+constexpr const char* kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
+                                    "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac",
+                                    "#1f77b4", "#8c564b"};
+constexpr const char* kOther = "#c0c0c0";
+
+// The ties among `keep` (a subset of g's nodes, in order), renumbered.
+SimpleGraph Induced(const SimpleGraph& g, const std::vector<uint32_t>& keep) {
+  std::vector<uint32_t> at(g.num_nodes, UINT32_MAX);
+  for (uint32_t i = 0; i < keep.size(); ++i) at[keep[i]] = i;
+  SimpleGraph out;
+  out.num_nodes = static_cast<uint32_t>(keep.size());
+  out.offsets.push_back(0);
+  for (uint32_t v : keep) {
+    for (uint64_t i = g.offsets[v]; i < g.offsets[v + 1]; ++i) {
+      if (at[g.targets[i]] == UINT32_MAX) continue;
+      out.targets.push_back(at[g.targets[i]]);
+      if (g.weighted()) out.weights.push_back(g.weights[i]);
+    }
+    out.offsets.push_back(out.targets.size());
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+// Labels the most central nodes whose label box overlaps no label placed
+// before it and no other node's circle centre. Boxes are estimated from the
+// character count (labels are drawn in a sans-serif face whose average
+// glyph is about 0.6 em wide).
+void PlaceLabels(Drawing* d) {
+  std::vector<uint32_t> order(d->nodes.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return d->nodes[a].value > d->nodes[b].value;
+  });
+  struct Box {
+    double x0, y0, x1, y1;
+  };
+  std::vector<Box> placed;
+  uint32_t count = 0;
+  for (uint32_t v : order) {
+    if (count >= d->options.labels) break;
+    DrawnNode& n = d->nodes[v];
+    const double chars = static_cast<double>(std::min<size_t>(n.name.size(), 40));
+    const double w = 0.6 * kFontSize * chars, h = kFontSize * 1.2;
+    Box b{n.x - w / 2, n.y + n.r + 1, n.x + w / 2, n.y + n.r + 1 + h};
+    bool clear = true;
+    for (const Box& o : placed) {
+      if (b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1) {
+        clear = false;
+        break;
+      }
+    }
+    if (!clear) continue;
+    n.label = true;
+    placed.push_back(b);
+    ++count;
+  }
+}
+
+}  // namespace
+
+std::string GroupColor(const std::string& name, size_t i) {
+  static const std::map<std::string, std::string> kSectors = {
+      {"academia", "#4e79a7"},  {"business", "#f28e2b"},           {"public", "#59a14f"},
+      {"nonprofit", "#e15759"}, {"research_institute", "#b07aa1"}, {"(none)", kOther},
+      {"other", kOther}};
+  auto it = kSectors.find(name);
+  if (it != kSectors.end()) return it->second;
+  return kPalette[(i + 5) % std::size(kPalette)];
+}
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+          out += "\xEF\xBF\xBD";  // U+FFFD: XML forbids other control characters
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string Num(double x, int digits) {
+  std::string s = fmt::format("{:.{}f}", x, digits);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
+}
+
+Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
+                            const Interrupt& interrupt) {
+  Drawing d;
+  d.options = o;
+  CsrSpec spec{.node_kinds = o.kinds, .edge_types = o.types, .valid_on = o.valid_on,
+               .year = o.year};
+  SV_ASSIGN_OR_RETURN(d.csr, CsrGraph::Build(view, spec));
+  const CsrGraph& csr = *d.csr;
+  const Schema& schema = view.schema();
+  SV_RETURN_IF_ERROR(interrupt.Check());
+
+  // The ties, and which nodes may be drawn.
+  SimpleGraph all;
+  std::vector<uint32_t> candidates;
+  if (!o.via.empty()) {
+    all = Project(csr, schema, o.keep, o.via);
+    // An unknown kind matches no node.
+    const SymbolId keep = schema.Find(SymbolSpace::kKind, o.keep).value_or(UINT32_MAX);
+    const SymbolId via = schema.Find(SymbolSpace::kKind, o.via).value_or(UINT32_MAX);
+    for (uint32_t v = 0; v < csr.num_nodes(); ++v) {
+      if (o.keep.empty() ? csr.kind(v) != via : csr.kind(v) == keep) candidates.push_back(v);
+    }
+  } else {
+    SV_ASSIGN_OR_RETURN(all, MakeSimpleGraph(csr, Direction::kBoth, false));
+    candidates.resize(csr.num_nodes());
+    std::iota(candidates.begin(), candidates.end(), 0u);
+  }
+
+  // The ego network: breadth-first over the ties from the start.
+  std::vector<uint32_t> selected;
+  if (!o.start.empty()) {
+    auto id = view.FindKey(o.start);
+    if (!id.ok()) return Status::NotFound("start: unknown node '" + o.start + "'");
+    auto at = csr.index_of(*id);
+    std::vector<char> candidate(csr.num_nodes(), 0);
+    for (uint32_t v : candidates) candidate[v] = 1;
+    if (!at || !candidate[*at]) {
+      return Status::InvalidArgument("start: node '" + o.start +
+                                     "' is not among the nodes selected to be drawn");
+    }
+    std::vector<uint32_t> depth(csr.num_nodes(), UINT32_MAX);
+    depth[*at] = 0;
+    selected.push_back(*at);
+    for (size_t head = 0; head < selected.size(); ++head) {
+      const uint32_t v = selected[head];
+      if (depth[v] >= o.depth) continue;
+      for (uint32_t u : all.neighbors(v)) {
+        if (depth[u] == UINT32_MAX && candidate[u]) {
+          depth[u] = depth[v] + 1;
+          selected.push_back(u);
+        }
+      }
+    }
+    std::sort(selected.begin(), selected.end());
+  } else {
+    selected = candidates;
+  }
+  d.ties = Induced(all, selected);
+  const uint32_t n = d.ties.num_nodes;
+
+  // Names and the measure that sizes the nodes.
+  d.nodes.resize(n);
+  std::vector<double> rank;
+  if (o.size != "degree" && o.size != "pagerank") {
+    return Status::InvalidArgument("size must be 'degree' or 'pagerank', not '" + o.size + "'");
+  }
+  if (o.size == "pagerank") {
+    SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(csr, {}));
+    rank = std::move(pr.rank);
+  }
+  std::map<NodeId, std::string> source_names;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i % 1024 == 0) SV_RETURN_IF_ERROR(interrupt.Check());
+    DrawnNode& dn = d.nodes[i];
+    dn.csr = selected[i];
+    SV_ASSIGN_OR_RETURN(Node node, view.GetNode(csr.node_id(dn.csr)));
+    dn.key = std::move(node.key);
+    dn.name = std::move(node.name);
+    dn.kind = std::move(node.kind);
+    dn.sector = std::move(node.sector);
+    auto folded = FoldName(dn.name);
+    dn.folded = folded.ok() ? *folded : dn.name;
+    for (NodeId s : node.sources) {
+      auto [it, fresh] = source_names.emplace(s, std::string());
+      if (fresh) {
+        auto src = view.GetNode(s);
+        it->second = src.ok() ? src->name : "";
+      }
+      if (!it->second.empty()) dn.sources.push_back(it->second);
+    }
+    dn.degree = d.ties.degree(i);
+    dn.value = rank.empty() ? static_cast<double>(dn.degree) : rank[dn.csr];
+  }
+
+  // Colours: one legend entry per group, the largest first.
+  std::vector<std::string> group_name(n);
+  if (o.color == "community") {
+    SV_ASSIGN_OR_RETURN(d.communities, Louvain(d.ties, {}));
+    std::vector<uint64_t> size(d.communities.count, 0);
+    for (uint32_t c : d.communities.community) ++size[c];
+    std::vector<uint32_t> by_size(d.communities.count);
+    std::iota(by_size.begin(), by_size.end(), 0u);
+    std::stable_sort(by_size.begin(), by_size.end(),
+                     [&](uint32_t a, uint32_t b) { return size[a] > size[b]; });
+    std::vector<uint32_t> rank_of(d.communities.count);
+    for (uint32_t r = 0; r < by_size.size(); ++r) rank_of[by_size[r]] = r;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint32_t r = rank_of[d.communities.community[i]];
+      group_name[i] = r + 1 < kMaxGroups ? fmt::format("community {}", r + 1) : "other";
+    }
+  } else if (o.color == "sector" || o.color == "kind") {
+    for (uint32_t i = 0; i < n; ++i) {
+      const std::string& g = o.color == "sector" ? d.nodes[i].sector : d.nodes[i].kind;
+      group_name[i] = g.empty() ? "(none)" : g;
+    }
+  } else {
+    return Status::InvalidArgument("color must be 'sector', 'kind' or 'community', not '" +
+                                   o.color + "'");
+  }
+  std::map<std::string, uint64_t> counts;
+  for (const auto& g : group_name) ++counts[g];
+  std::vector<std::pair<std::string, uint64_t>> groups(counts.begin(), counts.end());
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+    if ((a.first == "other" || a.first == "(none)") != (b.first == "other" || b.first == "(none)")) {
+      return b.first == "other" || b.first == "(none)";  // those last
+    }
+    if (a.first.starts_with("community ") && b.first.starts_with("community ")) {
+      return std::stoul(a.first.substr(10)) < std::stoul(b.first.substr(10));
+    }
+    return a.second > b.second;
+  });
+  if (groups.size() > kMaxGroups) {  // fold the smallest into "other"
+    uint64_t rest = 0;
+    std::map<std::string, bool> folded;
+    for (size_t i = kMaxGroups - 1; i < groups.size(); ++i) {
+      rest += groups[i].second;
+      folded[groups[i].first] = true;
+    }
+    groups.resize(kMaxGroups - 1);
+    groups.push_back({"other", rest});
+    for (auto& g : group_name) {
+      if (folded.count(g)) g = "other";
+    }
+  }
+  std::map<std::string, uint32_t> group_index;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    group_index[groups[i].first] = static_cast<uint32_t>(i);
+    d.legend.push_back({groups[i].first, GroupColor(groups[i].first, i), groups[i].second});
+  }
+  for (uint32_t i = 0; i < n; ++i) d.nodes[i].group = group_index[group_name[i]];
+
+  // Layout, fitted to the canvas (y grows downwards, as in SVG).
+  SV_ASSIGN_OR_RETURN(Layout at, LayOut(d.ties, o.layout, interrupt));
+  double lo_x = 0, hi_x = 0, lo_y = 0, hi_y = 0;
+  if (n > 0) {
+    lo_x = *std::min_element(at.x.begin(), at.x.end());
+    hi_x = *std::max_element(at.x.begin(), at.x.end());
+    lo_y = *std::min_element(at.y.begin(), at.y.end());
+    hi_y = *std::max_element(at.y.begin(), at.y.end());
+  }
+  const double span = std::max({hi_x - lo_x, hi_y - lo_y, 1e-9});
+  const double scale = (kCanvas - 2 * kMargin) / span;
+  d.width = std::max(300.0, (hi_x - lo_x) * scale + 2 * kMargin);
+  d.height = std::max(200.0, (hi_y - lo_y) * scale + 2 * kMargin);
+  const double off_x = (d.width - (hi_x - lo_x) * scale) / 2;
+  const double off_y = (d.height - (hi_y - lo_y) * scale) / 2;
+  double max_value = 0;
+  for (const auto& dn : d.nodes) max_value = std::max(max_value, dn.value);
+  // Smaller circles in crowded drawings.
+  const double max_r = std::clamp(kCanvas / (2 * std::sqrt(static_cast<double>(n) + 1)),
+                                  kMinRadius + 1, kMaxRadius);
+  for (uint32_t i = 0; i < n; ++i) {
+    DrawnNode& dn = d.nodes[i];
+    dn.x = off_x + (at.x[i] - lo_x) * scale;
+    dn.y = off_y + (at.y[i] - lo_y) * scale;
+    // Area grows with the value.
+    const double f = max_value > 0 ? std::sqrt(dn.value / max_value) : 0;
+    dn.r = kMinRadius + (max_r - kMinRadius) * f;
+  }
+  PlaceLabels(&d);
+
+  // Title and what was drawn.
+  d.title = !o.title.empty() ? o.title
+            : !o.start.empty() ? fmt::format("Ego network of {}", o.start)
+            : !o.via.empty()   ? fmt::format("{} ties through shared {}", o.keep, o.via)
+                               : "Collaboration network";
+  std::vector<std::string> parts;
+  parts.push_back(fmt::format("{} nodes, {} ties", n, d.ties.num_ties()));
+  if (!o.start.empty()) parts.push_back(fmt::format("within {} of {}", o.depth, o.start));
+  if (!o.kinds.empty()) parts.push_back("kinds " + Join(o.kinds));
+  if (!o.types.empty()) parts.push_back("edge types " + Join(o.types));
+  if (o.year) parts.push_back(fmt::format("year {}", *o.year));
+  if (o.valid_on) parts.push_back("valid on " + o.valid_on->ToString());
+  if (!o.via.empty()) parts.push_back(fmt::format("{} tied through shared {}", o.keep, o.via));
+  parts.push_back("colour: " + o.color);
+  parts.push_back("size: " + o.size);
+  parts.push_back(fmt::format("layout: {} (seed {})", LayoutAlgorithmName(o.layout.algorithm),
+                              o.layout.seed));
+  d.subtitle = Join(parts);
+  return d;
+}
+
+}  // namespace samverkan::importers

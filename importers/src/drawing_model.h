@@ -1,0 +1,67 @@
+// What the picture writers share: the selected part of the graph, measured,
+// laid out on a canvas, coloured and labelled. The SVG, HTML and report
+// writers only turn a Drawing into text.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "samverkan/analytics.h"
+#include "samverkan/csr.h"
+#include "samverkan/drawing.h"
+
+namespace samverkan::importers {
+
+struct DrawnNode {
+  uint32_t csr = 0;  // index in Drawing::csr
+  std::string key, name, kind, sector;
+  std::string folded;                // FoldName(name): what search compares
+  std::vector<std::string> sources;  // the names of the sources it cites
+  uint64_t degree = 0;               // ties in the drawing
+  double value = 0;                  // what its size shows: degree or PageRank
+  double x = 0, y = 0, r = 0;        // centre and radius on the canvas
+  uint32_t group = 0;                // index into Drawing::legend
+  bool label = false;
+};
+
+struct LegendEntry {
+  std::string name;
+  std::string color;  // "#rrggbb"
+  uint64_t nodes = 0;
+};
+
+struct Drawing {
+  std::shared_ptr<const CsrGraph> csr;  // the selected subgraph (kinds, types, dates)
+  SimpleGraph ties;                     // over `nodes` (projected when options.via is set)
+  std::vector<DrawnNode> nodes;
+  std::vector<LegendEntry> legend;
+  std::string title, subtitle;  // subtitle: what was selected and how it is drawn
+  double width = 0, height = 0;  // the canvas
+  DrawingOptions options;
+  Communities communities;  // when coloured by community
+};
+
+// Selects, measures, lays out and labels.
+Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& options,
+                            const Interrupt& interrupt);
+
+// The colour of sector or kind `name` ("#rrggbb"); the known sectors have
+// fixed colours, other names one of a palette by their position `i`.
+std::string GroupColor(const std::string& name, size_t i);
+
+// Text escaped for HTML and XML content and attributes.
+std::string HtmlEscape(std::string_view text);
+
+// A number with at most `digits` decimals and no trailing zeros.
+std::string Num(double x, int digits = 1);
+
+// The writers.
+std::string SvgText(const Drawing& d, bool standalone);  // standalone: with the XML prolog
+Status WriteSvg(const Drawing& d, std::ostream& out);
+Status WriteHtml(const Drawing& d, std::ostream& out);
+Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& interrupt,
+                   std::ostream& out);
+
+}  // namespace samverkan::importers

@@ -1,0 +1,54 @@
+"""The Python package (python/): built as a wheel around the built
+extension, installed offline into a fresh venv, imported and used there."""
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def venv(request, tmp_path_factory):
+    ext = pathlib.Path(request.config.getoption("--ext") + ".so")
+    assert ext.exists(), f"extension not built: {ext}"
+    tmp = tmp_path_factory.mktemp("pkg")
+    out = subprocess.run([str(REPO / "python" / "build_wheel.sh"), str(ext), str(tmp / "dist")],
+                         check=True, capture_output=True, text=True).stdout.split()
+    wheel = out[-1]
+    assert "-linux_" in wheel, wheel  # tagged for the platform: it holds a .so
+    subprocess.run(["/usr/bin/python3", "-m", "venv", str(tmp / "venv")], check=True)
+    py = tmp / "venv" / "bin" / "python"
+    subprocess.run([str(py), "-m", "pip", "install", "--no-index", "--no-deps", "-q", wheel],
+                   check=True)
+    return py, tmp
+
+
+def test_import_load_and_use(venv):
+    py, tmp = venv
+    script = """
+import os, sqlite3, samverkan
+assert samverkan.loadable_path().startswith(os.path.dirname(samverkan.__file__))
+assert os.path.exists(samverkan.loadable_path() + ".so")
+conn = sqlite3.connect("t.db")
+conn.enable_load_extension(True)
+samverkan.load(conn)
+conn.enable_load_extension(False)
+conn.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='t.kg')")
+conn.execute("INSERT INTO kg_nodes(key, kind, name) VALUES ('org:oru', 'actor', 'Örebro universitet')")
+print(conn.execute("SELECT kg_version()").fetchone()[0])
+print(conn.execute("SELECT key FROM kg_find('kg', 'orebro universitet')").fetchone()[0])
+"""
+    p = subprocess.run([str(py), "-c", script], cwd=tmp, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["samverkan 0.1.0 (format 1)", "org:oru"]
+    # Outside the repository: the package, not the build tree, was used.
+    assert not str(py).startswith(str(REPO))
+
+
+def test_the_package_says_which_sqlite3_cannot_load(venv):
+    py, tmp = venv
+    script = "import samverkan\ntry:\n    samverkan.load(object())\nexcept RuntimeError as e:\n    print(e)"
+    p = subprocess.run([str(py), "-c", script], capture_output=True, text=True, check=True)
+    assert "cannot load extensions" in p.stdout
