@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "graph_registry.h"
 #include "samverkan/cypher.h"
@@ -38,10 +39,11 @@ struct CypherRun {
   std::vector<std::string> rows_json;
 };
 
-// Runs `query` on `graph` for table or function `who`, and moves to the
-// first row. On failure returns null with the SQLite code in *rc and the
-// message on `vtab`.
+// Runs `query` on `graph` (named `graph_name`, as the caller gave it: "kg"
+// or "aux.kg") for table or function `who`, and moves to the first row. On
+// failure returns null with the SQLite code in *rc and the message on `vtab`.
 std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const char* who,
+                                       std::string_view graph_name,
                                        const std::shared_ptr<GraphHandle>& graph,
                                        std::shared_ptr<const cypher::PreparedQuery> query,
                                        const cypher::Parameters& params,

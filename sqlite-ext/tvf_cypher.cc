@@ -157,12 +157,9 @@ int Filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3
         return SQLITE_ERROR;
       }
     }
-    std::string name(ValueText(c->args[0]));
-    auto graph = t->conn->Find(name);
-    if (!graph) {
-      SetError(vtab, "%s: no graph named '%s' in this connection", kName, name.c_str());
-      return SQLITE_ERROR;
-    }
+    auto found = t->conn->Find(ValueText(c->args[0]));
+    if (!found.ok()) return StatusError(vtab, kName, found.status());
+    std::shared_ptr<GraphHandle> graph = std::move(*found);
     if (Status s = graph->StartStatement(); !s.ok()) return StatusError(vtab, kName, s);
     auto query = cypher::PreparedQuery::Prepare(ValueText(c->args[1]));
     if (!query.ok()) return StatusError(vtab, kName, query.status());
@@ -175,7 +172,8 @@ int Filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3
     auto adjacency = ParseCypherOptions(has(3) ? ValueText(c->args[3]) : "");
     if (!adjacency.ok()) return StatusError(vtab, kName, adjacency.status());
     int rc = SQLITE_OK;
-    c->run = StartCypher(t->db, vtab, kName, graph, std::move(*query), params, *adjacency, &rc);
+    c->run = StartCypher(t->db, vtab, kName, ValueText(c->args[0]), graph, std::move(*query),
+                         params, *adjacency, &rc);
     return rc;
   });
 }

@@ -244,14 +244,12 @@ int Filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3
       if (!v.ok()) return StatusError(vtab, who, v.status().WithContext("$" + names[p]));
       params.emplace(names[p], std::move(*v));
     }
-    auto graph = t->conn->Find(t->graph);
-    if (!graph) {
-      SetError(vtab, "%s: no graph named '%s' in this connection", who, t->graph.c_str());
-      return SQLITE_ERROR;
-    }
+    auto found = t->conn->Find(t->graph);
+    if (!found.ok()) return StatusError(vtab, who, found.status());
+    std::shared_ptr<GraphHandle> graph = std::move(*found);
     if (Status s = graph->StartStatement(); !s.ok()) return StatusError(vtab, who, s);
     int rc = SQLITE_OK;
-    c->run = StartCypher(t->db, vtab, who, graph, t->query, params,
+    c->run = StartCypher(t->db, vtab, who, t->graph, graph, t->query, params,
                          cypher::RunOptions::Adjacency::kAuto, &rc);
     return rc;
   });

@@ -351,3 +351,15 @@ def test_sqlite3_interrupt_stops_a_long_query(connect):
     assert time.monotonic() - t < 5
     timer.cancel()
     assert cy(db, "MATCH (a) RETURN count(*) AS n") == [{"n": 300}]
+
+
+def test_a_graph_of_an_attached_database(connect, tmp_path):
+    db = connect()
+    db.execute(f"ATTACH '{tmp_path / 'aux.db'}' AS aux")
+    db.execute("CREATE VIRTUAL TABLE aux.g USING samverkan(path='aux.kg')")
+    db.execute("BEGIN")
+    db.execute("SELECT * FROM kg_cypher('aux.g', 'CREATE (:person {key: ''p:a''})')").fetchall()
+    db.execute("ROLLBACK")
+    assert rows(db, "SELECT count(*) FROM aux.g_nodes") == [(0,)]
+    db.execute("SELECT * FROM kg_cypher('aux.g', 'CREATE (:person {key: ''p:b''})')").fetchall()
+    assert rows(db, "SELECT key FROM aux.g_nodes") == [("p:b",)]
