@@ -29,7 +29,9 @@ std::string TableName(sqlite3* db, std::string_view given) {
 
 // Enlists the graph's table in SQLite's transaction (see cypher_sql.h).
 int Enlist(sqlite3* db, sqlite3_vtab* vtab, const char* who, std::string_view graph) {
-  std::string sql = "DELETE FROM " + TableName(db, graph) + " WHERE 0";
+  // It reads the table's one row, which makes the table open the graph (a
+  // table that has not takes no part in commits), and deletes nothing.
+  std::string sql = "DELETE FROM " + TableName(db, graph) + " WHERE rowid = 0";
   char* err = nullptr;
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {

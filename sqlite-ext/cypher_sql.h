@@ -8,8 +8,9 @@
 // SQLite only tells a virtual table about a transaction (xBegin, xSync,
 // xCommit, xRollback, xSavepoint) when a statement writes to it, and a
 // SELECT FROM kg_cypher(...) writes to no table; so the run also executes
-// `DELETE FROM "kg" WHERE 0`, which changes nothing but enlists the graph's
-// table in SQLite's transaction. Inside BEGIN it does so before writing (so
+// `DELETE FROM "kg" WHERE rowid = 0`, which deletes nothing but enlists the
+// graph's table in SQLite's transaction (and, reading the table, makes it
+// open the graph, without which it would ignore the transaction's end). Inside BEGIN it does so before writing (so
 // that a SAVEPOINT taken earlier is set before the writes); in autocommit
 // mode after writing, and that statement's end commits the writes.
 // A query that fails part-way leaves nothing of itself behind: it runs

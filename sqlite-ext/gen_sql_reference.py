@@ -185,6 +185,28 @@ column `name`.""",
      [("graph, query", "required"), ("key, kind, name, sector", "the node found")],
      ["SELECT * FROM kg_find('kg', 'ÖREBRO  universitet')",
       "SELECT * FROM kg_find('kg', 'mora sport initiative')"]),
+    ("kg_cypher", """\
+`kg_cypher(graph, query, params, options)`: a Cypher query on the graph, one row per
+result row as a JSON object in the column `row`. `params` is a JSON object of `$parameters`;
+`options` (`'{"adjacency": "csr"}'`, `"stored"` or `"auto"`) forces where relationships
+are read from. Queries that write (`CREATE`, `MERGE`, `SET`, `REMOVE`, `DELETE`) write
+through the connection's transaction, as `INSERT INTO kg_nodes` does. `DIRECTONLY`. The
+language, the data model in Cypher, EXPLAIN, errors and the planner:
+[cypher.md](cypher.md).""",
+     [("graph, query", "required"), ("params, options", "optional JSON objects"),
+      ("row", "the result row: {column: value}")],
+     ["SELECT row FROM kg_cypher('kg', 'MATCH (a:actor)-[:participates_in]->(p) RETURN a.name AS actor, p.name AS project')",
+      "SELECT row ->> 'n' FROM kg_cypher('kg', 'MATCH (a {sector: $s}) RETURN count(a) AS n', '{\"s\": \"academia\"}')",
+      "SELECT * FROM kg_cypher('kg', 'MATCH (a:actor RETURN a')"]),
+    ("samverkan_cypher (stored queries)", """\
+`CREATE VIRTUAL TABLE name USING samverkan_cypher(graph, query)`: a stored Cypher query
+as a table whose columns are the query's `RETURN` columns (SQL values; lists, maps and
+graph values as JSON text) and whose `$parameters` are hidden columns, so that it is
+called like a function. Checked when created; only reads; `DIRECTONLY`; stored in the
+schema. See [cypher.md](cypher.md).""",
+     [("graph, query", "by position or as graph=..., query='...'")],
+     ["CREATE VIRTUAL TABLE funders USING samverkan_cypher(kg, 'MATCH (a:actor)-[f:funds]->(p:project {key: $project}) RETURN a.name AS funder, f.sek AS sek')",
+      "SELECT * FROM funders('proj:mora')"]),
     ("Analytics functions", """\
 Graph measures, computed on a cached in-memory snapshot of the graph (inside a
 transaction with uncommitted writes, on one built from the transaction's view).

@@ -363,3 +363,20 @@ def test_a_graph_of_an_attached_database(connect, tmp_path):
     assert rows(db, "SELECT count(*) FROM aux.g_nodes") == [(0,)]
     db.execute("SELECT * FROM kg_cypher('aux.g', 'CREATE (:person {key: ''p:b''})')").fetchall()
     assert rows(db, "SELECT key FROM aux.g_nodes") == [("p:b",)]
+
+
+def test_writes_reach_the_transaction_after_the_schema_changed(db):
+    # A failed CREATE VIRTUAL TABLE makes SQLite connect the graph's tables
+    # anew; Cypher's writes must still be committed and rolled back with SQL.
+    with pytest.raises(sqlite3.OperationalError):
+        db.execute("CREATE VIRTUAL TABLE bad USING samverkan_cypher(kg, 'CREATE (:x)')")
+    db.execute("SAVEPOINT s")
+    cy(db, "CREATE (:person {key: 'p:undone'})")
+    assert rows(db, "SELECT count(*) FROM kg_nodes WHERE kind = 'person'") == [(1,)]
+    db.execute("ROLLBACK TO s")
+    db.execute("RELEASE s")
+    assert rows(db, "SELECT count(*) FROM kg_nodes WHERE kind = 'person'") == [(0,)]
+    with pytest.raises(sqlite3.OperationalError):
+        db.execute("CREATE VIRTUAL TABLE bad USING samverkan_cypher(kg, 'CREATE (:x)')")
+    cy(db, "CREATE (:person {key: 'p:kept'})")
+    assert rows(db, "SELECT key FROM kg_nodes WHERE kind = 'person'") == [("p:kept",)]

@@ -1,0 +1,317 @@
+#!/usr/bin/python3
+"""Generates docs/cypher.md by running every example against the built
+extension, so the outputs shown are real and cannot drift.
+
+    /usr/bin/python3 sqlite-ext/gen_cypher_reference.py --ext build/samverkan \\
+        --out docs/cypher.md
+
+tests/sqlite/test_docs.py regenerates it into a temporary file and compares.
+Examples run on the graph of docs/sql-reference.md (gen_sql_reference.SETUP);
+an example that writes runs inside a savepoint that is rolled back after it,
+so that every example sees the same graph.
+"""
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_sql_reference import SETUP  # noqa: E402
+
+# (title, text, [examples]); an example is a Cypher query (run with
+# kg_cypher and shown as a table) or ("sql", statements) for SQL shown as is.
+SECTIONS = [
+    ("Cypher in SQL", """\
+Samverkan answers Cypher queries inside SQL, over the same graph and in the same
+transactions as its tables and functions. Two ways in:
+
+- **`kg_cypher(graph, query, params, options)`**, a table-valued function: one row per
+  result row, in a column `row` holding a JSON object keyed by the query's `RETURN`
+  columns (SQLite's `->>` reads it). For ad-hoc questions, and for queries that write.
+- **A stored query**, `CREATE VIRTUAL TABLE name USING samverkan_cypher(graph, query)`: a
+  table whose columns are the query's `RETURN` columns, with SQL values (lists, maps,
+  nodes, relationships and paths as JSON text), and whose `$parameters` are hidden
+  columns, so that it is called like a function: `SELECT * FROM partners('academia')`.
+  Stored in the database schema like the graph tables; it only reads.
+
+Why two: SQLite fixes a table's columns when it connects the table, before any query
+text can be seen, so one function cannot have the columns of every query. We rejected
+a fixed set of generic columns (`c0`, `c1`, ...: positional, untyped and unnamed), a
+function per column count, and creating a table per query on the fly (DDL inside a
+SELECT, and a schema that fills with tables nobody named). A JSON row is complete and
+needs no set-up; a stored query gives real columns, types and `WHERE` on them for the
+queries people keep.
+
+Every example below runs on the graph of the [SQL reference](sql-reference.md):
+
+```sql
+""" + SETUP + """
+```
+
+Examples show the query and its rows; `kg_cypher` returns each row as JSON, shown here
+as a table.""", []),
+    ("kg_cypher", """\
+`kg_cypher(graph, query, params, options)`: `graph` is the name of a `samverkan` table
+(`'kg'`, or `'aux.kg'` in an attached database), `query` the Cypher text, `params` a JSON
+object of parameters (`'{"s": "academia"}'` for `$s`), `options` `'{"adjacency":
+"csr"|"stored"|"auto"}'` to force where relationships are read from (for tests and
+measurements; the default is `auto`). Arguments can also be named, as columns:
+`... FROM kg_cypher WHERE graph = 'kg' AND query = '...'`.""", [
+        ("sql", "SELECT row FROM kg_cypher('kg', 'MATCH (a:actor) RETURN a.name AS name, a.sector AS sector ORDER BY name')"),
+        ("sql", "SELECT row ->> 'name' AS name FROM kg_cypher('kg', 'MATCH (a:actor {sector: $s}) RETURN a.name AS name', '{\"s\": \"public\"}')"),
+    ]),
+    ("Stored queries", """\
+`CREATE VIRTUAL TABLE name USING samverkan_cypher(graph, query)` (or `graph=kg,
+query='...'`). The query is checked when the table is created (errors point at it as
+`kg_cypher`'s do) and planned anew at every `SELECT`. Its parameters become hidden
+columns, in order of name; one named like a result column is called `param_<name>`. It
+may not write: a table in a `.db` file someone sent must not change the graph when it
+is read. It is `DIRECTONLY`, like the graph tables: views and triggers cannot use it.""", [
+        ("sql", "CREATE VIRTUAL TABLE partners USING samverkan_cypher(kg, 'MATCH (a:actor {sector: $s})-[:participates_in]->(p:project)<-[:participates_in]-(b:actor) RETURN a.name AS actor, b.name AS partner, b.sector AS sector, count(p) AS projects'); "
+                "SELECT * FROM partners('academia')"),
+        ("sql", "SELECT actor, partner FROM partners WHERE s = 'nonprofit' AND projects > 0"),
+        ("sql", "CREATE VIRTUAL TABLE bad USING samverkan_cypher(kg, 'MATCH (n) DETACH DELETE n')"),
+    ]),
+    ("The data model in Cypher", """\
+The graph reads in Cypher as it is:
+
+- A node's **label** is its kind (`actor`, `project`, ...): one per node. Kind `node`,
+  what a node gets when it is created without a label (as the importers give it when a
+  file names none), reads as no label: `labels(n)` is `[]`, though `(n:node)` finds it.
+- A node's **properties** are `key`, `name`, `sector` (when set), `aliases` and `sources`
+  (as keys; when not empty), and the fields of its `props`.
+- A **relationship**'s type is the edge type; its properties are `weight`, `valid_from`
+  and `valid_to` (ISO dates, as text), `rank` (when not 0) and the fields of its `props`.
+  Between two nodes, edges of one type differ by `rank`: `CREATE` gives a new one the next
+  free rank, so that it does not replace one that is there.
+- **Dates** are ISO text, as the graph stores them: `date('2018-01-01')` checks and returns
+  `'2018-01-01'`, and dates compare as text does, which is in time order.
+- **`CREATE` of a node without a key** gives it a *blank* key `_:<n>` (the next free
+  number): the key is the node's identity (`elementId(n)`, and its `key` in `kg_nodes`),
+  not a property, and its name, which the graph sets to the key, reads as no name until
+  one is given. Without a label it gets kind `node`.
+- What the graph refuses, Cypher refuses with an error: a second label (`SingleLabel`), a
+  new key for a node (`ImmutableKey`), a node with a key that exists (`NodeKeyExists`;
+  `MERGE` finds or creates), a sector not in the graph's list, an empty name, a map as a
+  property value.""", [
+        "MATCH (n {key: 'org:msi'}) RETURN labels(n) AS labels, properties(n) AS props",
+        "MATCH (a)-[r:funds]->(p) RETURN type(r) AS type, r.weight, r.valid_from, r.sek",
+        "CREATE (t:tag {name: 'sport'}), (x {topic: 'homework'}) RETURN elementId(t) AS t, labels(x) AS x_labels, x.name AS x_name",
+        ("sql", "BEGIN; SELECT row FROM kg_cypher('kg', 'CREATE (:tag {name: ''sport''})'); SELECT key, kind, name FROM kg_nodes WHERE kind = 'tag'; ROLLBACK"),
+        "MATCH (a {key: 'org:msi'}), (p {key: 'proj:mora'}) CREATE (a)-[r:participates_in {role: 'host'}]->(p) RETURN r.rank AS rank",
+        "MATCH (n {key: 'org:msi'}) SET n:project",
+    ]),
+    ("Reading", """\
+`MATCH` and `OPTIONAL MATCH` take node and relationship patterns with labels, types
+(`[:a|b]`), property maps, either direction or none, variable length (`*`, `*2`,
+`*1..3`, `*..3`), several comma-separated patterns, named paths (`p = ...`) and
+`shortestPath`/`allShortestPaths`; within one `MATCH` a relationship is used once
+(openCypher's relationship uniqueness). `WHERE`, `WITH` (with `DISTINCT`, `ORDER BY`,
+`SKIP`, `LIMIT`, `WHERE`), `UNWIND`, `RETURN` (with `DISTINCT`, aliases, `*`, `ORDER BY`,
+`SKIP`, `LIMIT`) and `UNION [ALL]` shape the rows.""", [
+        "MATCH (a:actor)-[:participates_in]->(p:project)<-[:participates_in]-(b:actor) WHERE a.key < b.key RETURN a.name AS a, b.name AS b, p.name AS project",
+        "MATCH (a:actor) OPTIONAL MATCH (a)-[:located_in]->(r:region) RETURN a.name AS actor, r.name AS region ORDER BY actor",
+        "MATCH (v {key: 'org:vinnova'})-[*1..2]-(x) RETURN DISTINCT x.name AS reached ORDER BY reached",
+        "MATCH p = shortestPath((a {key: 'org:vinnova'})-[*]-(b {key: 'reg:mora'})) RETURN [n IN nodes(p) | n.name] AS path, length(p) AS hops",
+        "UNWIND ['academia', 'public', 'business'] AS s OPTIONAL MATCH (a:actor {sector: s}) WITH s, count(a) AS actors RETURN s, actors ORDER BY actors DESC, s",
+        "MATCH (a:actor) RETURN a.name AS name ORDER BY name SKIP 1 LIMIT 1 UNION MATCH (r:region) RETURN r.name AS name",
+    ]),
+    ("Expressions and functions", """\
+Literals (integers, floats, strings, booleans, `null`, lists, maps), parameters,
+properties, `[i]` and `[a..b]`, comparison (`=`, `<>`, `<`, ..., chained `a < b < c`),
+boolean logic with openCypher's three values (`AND`, `OR`, `XOR`, `NOT`), `IS [NOT] NULL`,
+`STARTS WITH`, `ENDS WITH`, `CONTAINS`, `=~` (regular expressions), `IN`, arithmetic
+(`+ - * / % ^`, `+` on strings and lists), `CASE`, list comprehensions, pattern
+comprehensions, `all/any/none/single(x IN l WHERE ...)`, `reduce`, map projections
+(`n {.name, .key}`), label tests (`n:actor`), pattern predicates (`WHERE (a)-->(b)`) and
+`EXISTS { ... }`.
+
+Functions: `count`, `sum`, `avg`, `min`, `max`, `collect`, `stDev`, `stDevP`,
+`percentileDisc`, `percentileCont` (with `DISTINCT`); `id`, `elementId`, `labels`,
+`type`, `keys`, `properties`, `startNode`, `endNode`, `nodes`, `relationships`, `length`,
+`exists`; `toUpper`, `toLower`, `trim`, `ltrim`, `rtrim`, `substring`, `left`, `right`,
+`replace`, `split`, `reverse`, `size`, `toString`; `toInteger`, `toFloat`, `toBoolean`,
+`abs`, `ceil`, `floor`, `round`, `sign`, `sqrt`, `exp`, `log`, `log10`, `sin`, `cos`,
+`tan`, `asin`, `acos`, `atan`, `atan2`, `pi`, `e`, `rand`; `range`, `head`, `last`,
+`tail`, `coalesce`, `isEmpty`; `date`. Strings count characters, not bytes.""", [
+        "RETURN 7 / 2 AS int_div, 7 / 2.0 AS div, 2 ^ 10 AS pow, 'ab' + 1 AS s, [1, 2] + 3 AS l, null = null AS nulls, 1 < 2 < 3 AS chained",
+        "MATCH (a:actor) RETURN toUpper(a.name) AS name, size(a.name) AS chars, CASE a.sector WHEN 'public' THEN 'public body' ELSE 'other' END AS kind ORDER BY name",
+        "MATCH (p:project) RETURN p.name AS project, [(a)-[:participates_in]->(p) | a.name] AS members, size([(a)-[:funds]->(p) | a]) AS funders",
+        "MATCH (a:actor) WHERE a.name =~ '(?i)m.*' OR any(x IN coalesce(a.aliases, []) WHERE x CONTAINS 'Sport') RETURN a {.key, .name} AS actor",
+        "MATCH (a:actor)-[e:participates_in]->() RETURN collect(a.name) AS names, avg(e.weight) AS avg_weight, max(e.valid_to) AS last_end",
+    ]),
+    ("Writing", """\
+`CREATE`, `MERGE` (with `ON CREATE SET` and `ON MATCH SET`), `SET` (a property,
+`n = map`, `n += map`, a label), `REMOVE` and `DELETE`/`DETACH DELETE` write through the
+connection's transaction on the graph: the same one `INSERT INTO kg_nodes` uses. Inside
+`BEGIN` they are committed by `COMMIT` and undone by `ROLLBACK` or `ROLLBACK TO` a
+savepoint, together with the SQL writes; outside, each statement commits on its own. A
+query that fails leaves nothing of itself behind. A query's writes all happen before its
+first row is returned, whatever `LIMIT` the query or the SQL around it has. `DELETE` of a
+node that still has relationships fails unless the query deletes them too
+(`DeleteConnectedNode`); `DETACH DELETE` deletes them with it.""", [
+        ("sql", "BEGIN; SELECT row FROM kg_cypher('kg', 'MERGE (r:region {key: ''reg:dalarna''}) ON CREATE SET r.name = ''Dalarna'' WITH r MATCH (m {key: ''reg:mora''}) MERGE (m)-[:part_of]->(r)'); SELECT src, type, dst FROM kg_edges WHERE type = 'part_of'; ROLLBACK; SELECT count(*) FROM kg_edges WHERE type = 'part_of'"),
+        ("sql", "BEGIN; SELECT row FROM kg_cypher('kg', 'MATCH (n {key: ''org:msi''}) SET n.founded = 1999, n += {city: ''Mora''} REMOVE n.aliases RETURN n.founded AS founded, n.city AS city, n.aliases AS aliases'); ROLLBACK"),
+        "MATCH (n {key: 'reg:mora'}) DELETE n",
+        "MATCH (n {key: 'reg:mora'}) DETACH DELETE n RETURN count(*) AS deleted",
+    ]),
+    ("Parameters, EXPLAIN and errors", """\
+`$name` reads parameter `name` from the JSON object given as `params` (to a stored
+query: its hidden columns); a missing one is an error. `EXPLAIN <query>` returns the plan
+instead of running it: the operators from the result down to the first scan, with the
+planner's row estimates, whether relationships are read from the CSR snapshot or from
+the stored adjacency, and warnings about labels, types and sectors the graph has never
+seen (which match nothing, as Cypher says).
+
+Errors name openCypher's error class and code (as the TCK does), and for a place in the
+query the line and column, with the line and a caret under it.""", [
+        "EXPLAIN MATCH (a:actor {sector: 'nonprofit'})-[:participates_in]->(p:project)<-[:participates_in]-(b:actor) WHERE b <> a RETURN b.name AS partner, count(*) AS shared ORDER BY shared DESC LIMIT 5",
+        "EXPLAIN MATCH (o:organisation)-[:employs]->(p) RETURN p",
+        "MATCH (a:actor)\nRETURN a.nmae, b",
+        "MATCH (a:actor {sector: $s}) RETURN a",
+        "RETURN 1 + 'one' AS x, [1] + {a: 1}",
+    ]),
+    ("How queries are planned", """\
+Each `MATCH` is planned as a whole. The planner starts from the node it can find most
+cheaply: one bound by an earlier clause; a lookup by `key` (one node), by internal id, or
+by name (the folded name index, then the exact name checked); the kind + sector index;
+the kind index; all nodes; it weighs them with the graph's counts (nodes per kind and
+sector) and, for a node found by its key, the node's degree. From what is bound it
+expands along relationships, preferring one that closes a cycle, then fixed-length ones,
+then the one whose far node is most selective; labels and sectors of the far node are
+tested on the CSR snapshot before a row is made, and each `WHERE` condition is placed
+right after the last variable it reads is bound.
+
+Relationships are read from the CSR snapshot of the committed graph when one is cached
+or when the plan is expected to read many (more than 20,000) relationships, and from
+the stored adjacency otherwise, and always inside a transaction with uncommitted writes,
+which a snapshot of the committed graph would not show. Three short cuts keep results
+from being built only to be counted:
+
+- a variable-length pattern whose only use is which nodes it reaches (`count(DISTINCT
+  b)`, `RETURN DISTINCT b`) runs as a breadth-first search that meets each node once
+  (`VarLengthReach`), instead of enumerating paths;
+- a last relationship that is only counted (`count(*)`, `count(p)`) is counted per node,
+  once (`ExpandCount`), instead of making a row per relationship;
+- grouping keys that are properties of nodes (`RETURN b.name, count(*)`) are read once per
+  node: rows are grouped by the node first.
+
+`LIMIT` stops reading as soon as it has its rows, and `ORDER BY ... LIMIT n` keeps only
+`n` rows. A running query polls `sqlite3_interrupt` (Ctrl-C in the shell,
+`conn.interrupt()` in Python) and stops within milliseconds with `interrupted`.""", [
+        "EXPLAIN MATCH (v {key: 'org:vinnova'})-[*1..3]-(x) RETURN count(DISTINCT x) AS reached",
+        "EXPLAIN MATCH (a:actor {sector: 'academia'})-[:participates_in]->(p:project)<-[:participates_in]-(b:actor {sector: 'nonprofit'}) RETURN count(*) AS pairs",
+    ]),
+    ("Conformance and limits", """\
+The openCypher TCK scenarios in scope (`clauses/` match, match-where, return,
+return-orderby, return-skip-limit, with, with-where, unwind, create; `expressions/`
+aggregation, boolean, comparison, null, string, list, pattern; `useCases/`) run in the
+test suite through `kg_cypher` (`tests/tck/run_tck.py`): 1241 of 1282 pass (96.8%) and
+the 41 others are listed with their reasons in `tests/tck/excluded.txt` (several labels on
+a node, an empty name, a second relationship between one pair showing `rank: 1`, NaN in
+JSON). Not supported: `CALL` and procedures, `FOREACH`, `LOAD CSV`, `COUNT { }` and
+`COLLECT { }` subqueries, quantified path patterns, schema commands (indexes and
+constraints are the graph's own), temporal types other than ISO date text, and point
+and duration values. Performance, beside Kùzu and the `kg_*` functions:
+[performance.md](performance.md).""", []),
+]
+
+
+def render(v):
+    if v is None:
+        return "null"
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        out.append("| " + " | ".join(render(v).replace("|", "\\|").replace("\n", "<br>")
+                                     for v in row) + " |")
+    if not rows:
+        out.append("(no rows)")
+    return out
+
+
+def run_cypher(db, query):
+    db.execute("SAVEPOINT example")
+    try:
+        rows = [json.loads(r[0]) for r in
+                db.execute("SELECT row FROM kg_cypher('kg', ?)", (query,)).fetchall()]
+        if not rows:
+            return ["(no rows)"]
+        header = list(rows[0].keys())
+        if header == ["plan"]:
+            return ["```"] + [r["plan"] for r in rows] + ["```"]
+        return table(header, [[r[k] for k in header] for r in rows])
+    except sqlite3.Error as e:
+        return ["```", f"Error: {e}", "```"]
+    finally:
+        db.execute("ROLLBACK TO example")
+        db.execute("RELEASE example")
+
+
+def run_sql(db, sql):
+    """Runs statements separated by "; " and shows each result with rows
+    (and the last result, even without)."""
+    out = []
+    try:
+        results = []
+        for stmt in [s for s in sql.split("; ") if s.strip()]:
+            cur = db.execute(stmt)
+            rows = cur.fetchall()
+            if cur.description:
+                results.append(([d[0] for d in cur.description], [list(r) for r in rows]))
+        shown = [r for r in results if r[1]] or results[-1:]
+        for header, rows in shown:
+            if out:
+                out.append("")
+            out += table(header, rows)
+        return out or ["(no rows)"]
+    except sqlite3.Error as e:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        return out + ["```", f"Error: {e}", "```"]
+
+
+def generate(ext):
+    with tempfile.TemporaryDirectory() as tmp:
+        db = sqlite3.connect(os.path.join(tmp, "cypher.db"), isolation_level=None)
+        db.enable_load_extension(True)
+        db.load_extension(ext)
+        cwd = os.getcwd()
+        os.chdir(tmp)
+        db.executescript(SETUP)
+        lines = ["# Cypher in Samverkan", "",
+                 "<!-- Generated by sqlite-ext/gen_cypher_reference.py from the built extension."
+                 " Do not edit. -->", ""]
+        for title, text, examples in SECTIONS:
+            lines += [f"## {title}", "", text, ""]
+            for ex in examples:
+                if isinstance(ex, tuple):
+                    lines += ["```sql", ex[1] + ";", "```", ""] + run_sql(db, ex[1]) + [""]
+                else:
+                    lines += ["```cypher", ex, "```", ""] + run_cypher(db, ex) + [""]
+        db.close()
+        os.chdir(cwd)
+    return "\n".join(lines).replace(tmp, "/data")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ext", required=True, help="the extension, without .so")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    text = generate(os.path.abspath(args.ext))
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
