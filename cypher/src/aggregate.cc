@@ -201,17 +201,21 @@ Value Finish(Accumulator& a, const Expr& call, Row& row, ExecContext& ctx) {
 }  // namespace
 
 struct AggregateOp::State {
-  struct Group {
-    std::vector<Value> key;
-    std::vector<Value> kept;  // of the group's first row, the keep_slots
-  };
-  // Groups in the order they were first seen; their aggregations' state,
-  // group after group (as plain counts when every aggregation is a count:
-  // eight bytes a group keep big groupings in the cache); and an index of
-  // the groups by key: by a node's id, by one value, or by a vector.
-  std::vector<Group> groups;
+  // Groups in the order they were first seen, stored flat (a group is an
+  // index): their key values, the kept values of their first row, and
+  // their aggregations' state (as plain counts when every aggregation is a
+  // count: eight bytes a group keep big groupings in the cache). An index
+  // finds a group by key: by a node's id, by one value, or by a vector.
+  size_t n_groups = 0;
+  size_t n_keys = 0, n_kept = 0;
+  std::vector<Value> keys;
+  std::vector<Value> kept;
   std::vector<Accumulator> accs;
   std::vector<int64_t> counts;
+  // Groups keyed by one node: with a CSR snapshot, by the node's id in an
+  // array over the snapshot's ids (one memory access a row); else hashed.
+  std::vector<int32_t> by_id;
+  NodeId max_id = 0;
   absl::flat_hash_map<NodeId, size_t> by_node;
   absl::flat_hash_map<Value, size_t, ValueHash, ValueEquivalent> single;
   absl::flat_hash_map<std::vector<Value>, size_t, KeyHash, KeyEq> multi;
@@ -219,39 +223,52 @@ struct AggregateOp::State {
   size_t pos = 0;
   std::vector<Value> values;  // the current group's aggregates, for the outputs
 
+  const Value* key_of(size_t g) const { return keys.data() + g * n_keys; }
+  const Value* kept_of(size_t g) const { return kept.data() + g * n_kept; }
+
   size_t Find(std::vector<Value>& key, const Row& row, const std::vector<int>& keep,
               size_t n_aggs, bool count_only) {
     size_t g;
-    if (key.size() == 1 && key[0].type() == T::kNode) {
-      auto [it, added] = by_node.try_emplace(key[0].node(), groups.size());
+    if (key.size() == 1 && key[0].type() == T::kNode && key[0].node() <= max_id &&
+        n_groups < INT32_MAX) {
+      if (by_id.empty()) by_id.assign(max_id + 1, -1);
+      int32_t& slot = by_id[key[0].node()];
+      if (slot >= 0) return static_cast<size_t>(slot);
+      g = n_groups;
+      slot = static_cast<int32_t>(g);
+    } else if (key.size() == 1 && key[0].type() == T::kNode) {
+      auto [it, added] = by_node.try_emplace(key[0].node(), n_groups);
       if (!added) return it->second;
       g = it->second;
     } else if (key.size() == 1) {
-      auto [it, added] = single.try_emplace(key[0], groups.size());
+      auto [it, added] = single.try_emplace(key[0], n_groups);
       if (!added) return it->second;
       g = it->second;
     } else {
-      auto [it, added] = multi.try_emplace(key, groups.size());
+      auto [it, added] = multi.try_emplace(key, n_groups);
       if (!added) return it->second;
       g = it->second;
     }
-    Group group;
-    group.key = key;
-    group.kept.reserve(keep.size());
-    for (int s : keep) group.kept.push_back(row[static_cast<size_t>(s)]);
-    groups.push_back(std::move(group));
+    n_keys = key.size();
+    n_kept = keep.size();
+    for (Value& v : key) keys.push_back(v);
+    for (int s : keep) kept.push_back(row[static_cast<size_t>(s)]);
+    ++n_groups;
     if (count_only) {
-      counts.resize(groups.size() * n_aggs, 0);
+      counts.resize(n_groups * n_aggs, 0);
     } else {
-      accs.resize(groups.size() * n_aggs);
+      accs.resize(n_groups * n_aggs);
     }
     return g;
   }
 
   void Clear() {
-    groups.clear();
+    n_groups = 0;
+    keys.clear();
+    kept.clear();
     accs.clear();
     counts.clear();
+    by_id.clear();
     by_node.clear();
     single.clear();
     multi.clear();
@@ -293,6 +310,9 @@ void AggregateOp::Consume(ExecContext& ctx) {
   const bool pregroup = !options_.pregroup_slots.empty();
   const size_t n_aggs = aggregates_.size();
   State& st = *state_;
+  if (const CsrGraph* csr = ctx.graph.csr(); csr && csr->num_nodes() > 0) {
+    st.max_id = csr->node_id(csr->num_nodes() - 1);
+  }
   // Without keys there is one group, which exists even without rows.
   const bool one_group = keys_.empty();
   if (one_group) st.Find(key, row, options_.keep_slots, n_aggs, count_only_);
@@ -339,20 +359,15 @@ void AggregateOp::Consume(ExecContext& ctx) {
   }
   if (pregroup && !one_group) {
     // The keys once per pre-group; pre-groups with equal keys merge.
-    std::vector<NodeId> nodes;
-    for (const auto& g : st.groups) {
-      for (const Value& v : g.key) {
-        if (v.type() == T::kNode) nodes.push_back(v.node());
-      }
-    }
-    ctx.graph.Prefetch(std::move(nodes));
-    std::vector<State::Group> pre = std::move(st.groups);
+    const size_t pre_groups = st.n_groups, pre_nkeys = st.n_keys, pre_nkept = st.n_kept;
+    std::vector<Value> pre_keys = std::move(st.keys);
+    std::vector<Value> pre_kept = std::move(st.kept);
     std::vector<Accumulator> pre_accs = std::move(st.accs);
     std::vector<int64_t> pre_counts = std::move(st.counts);
     st.Clear();
-    for (size_t p = 0; p < pre.size(); ++p) {
-      if ((p & 1023) == 0) ctx.graph.CheckInterrupt();
-      Fill(pre[p].kept, pre[p].key, options_.pregroup_slots, &row);
+    auto merge = [&](size_t p) {
+      Fill(pre_kept.data() + p * pre_nkept, pre_keys.data() + p * pre_nkeys,
+           options_.pregroup_slots, &row);
       key.clear();
       for (const auto& k : keys_) {
         key.push_back(k.expr ? Eval(*k.expr, row, ctx) : row[static_cast<size_t>(k.slot)]);
@@ -365,27 +380,55 @@ void AggregateOp::Consume(ExecContext& ctx) {
           Merge(&st.accs[g * n_aggs + i], pre_accs[p * n_aggs + i], *aggregates_[i]);
         }
       }
+    };
+    if (options_.pregroup_slots.size() == 1) {
+      // One node per pre-group: visit them in id order, so that their
+      // properties come from one scan when they are many.
+      std::vector<size_t> order(pre_groups);
+      for (size_t p = 0; p < pre_groups; ++p) order[p] = p;
+      auto id = [&](size_t p) {
+        const Value& v = pre_keys[p];
+        return v.type() == T::kNode ? v.node() : kNoNode;
+      };
+      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return id(a) < id(b); });
+      std::vector<NodeId> ids;
+      std::vector<size_t> others;
+      for (size_t p : order) {
+        if (id(p) == kNoNode) {
+          others.push_back(p);
+        } else {
+          ids.push_back(id(p));
+        }
+      }
+      size_t at = others.size();
+      for (size_t p : others) merge(p);
+      ctx.graph.VisitNodes(ids, [&](NodeId) { merge(order[at++]); });
+    } else {
+      for (size_t p = 0; p < pre_groups; ++p) {
+        if ((p & 1023) == 0) ctx.graph.CheckInterrupt();
+        merge(p);
+      }
     }
   }
   st.consumed = true;
 }
 
-void AggregateOp::Fill(const std::vector<Value>& kept, const std::vector<Value>& key,
-                       const std::vector<int>& key_slots, Row* row) const {
-  row->assign(width_, Value());
+// Only the slots the outputs (or the keys' expressions) read are written:
+// what else the row holds is never read.
+void AggregateOp::Fill(const Value* kept, const Value* key, const std::vector<int>& key_slots,
+                       Row* row) const {
+  row->resize(width_);
   for (size_t i = 0; i < options_.keep_slots.size(); ++i) {
     (*row)[static_cast<size_t>(options_.keep_slots[i])] = kept[i];
   }
-  for (size_t i = 0; i < key_slots.size() && i < key.size(); ++i) {
-    (*row)[static_cast<size_t>(key_slots[i])] = key[i];
-  }
+  for (size_t i = 0; i < key_slots.size(); ++i) (*row)[static_cast<size_t>(key_slots[i])] = key[i];
 }
 
 bool AggregateOp::Next(ExecContext& ctx, Row* row) {
   if (!state_->consumed) Consume(ctx);
-  if (state_->pos >= state_->groups.size()) return false;
-  auto& group = state_->groups[state_->pos++];
-  Fill(group.kept, group.key, key_slots_, row);
+  if (state_->pos >= state_->n_groups) return false;
+  const size_t group = state_->pos++;
+  Fill(state_->kept_of(group), state_->key_of(group), key_slots_, row);
   std::vector<Value>& values = state_->values;
   values.clear();
   const size_t g = state_->pos - 1, n = aggregates_.size();

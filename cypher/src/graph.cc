@@ -232,28 +232,39 @@ std::vector<NodeId> QueryGraph::AllNodes() {
   return ids;
 }
 
-void QueryGraph::Prefetch(std::vector<NodeId> ids) {
-  std::erase_if(ids, [&](NodeId id) { return nodes_.count(id) > 0 || deleted_nodes_.count(id) > 0; });
+void QueryGraph::VisitNodes(const std::vector<NodeId>& ids,
+                            const std::function<void(NodeId)>& visit) {
   if (ids.empty()) return;
   const uint64_t total = Unwrap(view_.Counts()).nodes;
   // Past a sixth of the graph a scan wins (measured on medium: a lookup
-  // costs about six steps of a cursor); the cache holds only so many.
-  if (ids.size() * 6 < total || ids.size() > kMaxCached - nodes_.size()) return;
-  std::sort(ids.begin(), ids.end());
+  // costs about six steps of a cursor).
+  if (ids.size() * 6 < total) {
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if ((i & 1023) == 0) CheckInterrupt();
+      visit(ids[i]);
+    }
+    return;
+  }
   size_t next = 0;
   auto it = view_.Nodes();
   for (size_t step = 0; it->Valid() && next < ids.size(); it->Next(), ++step) {
     if ((step & 4095) == 0) CheckInterrupt();
     const NodeId id = it->node().id;
-    while (next < ids.size() && ids[next] < id) ++next;  // gone meanwhile
+    for (; next < ids.size() && ids[next] < id; ++next) visit(ids[next]);  // gone meanwhile
     if (next < ids.size() && ids[next] == id) {
-      auto c = std::make_shared<CachedNode>();
-      c->node = it->node();
-      nodes_[id] = std::move(c);
+      const bool cached = nodes_.count(id) > 0;
+      if (!cached && !deleted_nodes_.count(id)) {
+        auto c = std::make_shared<CachedNode>();
+        c->node = it->node();
+        nodes_[id] = std::move(c);
+      }
+      visit(id);
+      if (!cached) nodes_.erase(id);
       ++next;
     }
   }
   Check(it->status());
+  for (; next < ids.size(); ++next) visit(ids[next]);
 }
 
 std::vector<NodeId> QueryGraph::NodesOfKind(SymbolId kind) {
@@ -299,9 +310,22 @@ std::vector<NodeId> QueryGraph::NodesOfSector(SymbolId sector, SymbolId kind) {
 
 // --- relationships ---------------------------------------------------------------
 
+bool NodeCheck::Passes(QueryGraph& g, NodeId id) const {
+  if (impossible) return false;
+  if (const CsrGraph* csr = g.csr()) {
+    auto v = csr->index_of(id);
+    return v && PassesDense(*csr, *v);
+  }
+  if (kind && g.KindOf(id) != *kind) return false;
+  if (sector && g.SectorOf(id) != *sector) return false;
+  return true;
+}
+
 void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
-                        std::vector<Hop>* out) {
+                        std::vector<Hop>* out, const NodeCheck* check) {
   if (!types.all && types.types.empty()) return;
+  if (check && check->Trivial()) check = nullptr;
+  if (check && check->impossible) return;
   if (csr_) {
     auto at = csr_->index_of(node);
     if (!at) return;
@@ -315,6 +339,7 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
         // position in that run tells them apart (see cypher_value.h).
         run = (i > 0 && targets[i] == targets[i - 1] && tys[i] == tys[i - 1]) ? run + 1 : 0;
         if (!types.Allows(tys[i])) continue;
+        if (check && !check->PassesDense(*csr_, targets[i])) continue;
         NodeId other = csr_->node_id(targets[i]);
         out->push_back(Hop{Relationship{node, other, tys[i], run, true, 0}, other});
       }
@@ -327,6 +352,7 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
         run = (i > 0 && sources[i] == sources[i - 1] && tys[i] == tys[i - 1]) ? run + 1 : 0;
         if (!types.Allows(tys[i])) continue;
         if (dir == Direction::kBoth && sources[i] == v) continue;  // a self-loop, seen above
+        if (check && !check->PassesDense(*csr_, sources[i])) continue;
         NodeId other = csr_->node_id(sources[i]);
         out->push_back(Hop{Relationship{other, node, tys[i], run, true, 0}, other});
       }
@@ -337,6 +363,7 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
     auto it = view_.Edges(node, dir, type);
     for (; it->Valid(); it->Next()) {
       const EdgeRef& e = it->edge();
+      if (check && !check->Passes(*this, e.Other(node))) continue;
       out->push_back(Hop{Relationship{e.src, e.dst, e.type, e.rank, false, e.id}, e.Other(node)});
     }
     Check(it->status());

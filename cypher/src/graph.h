@@ -20,6 +20,7 @@
 // Not thread-safe; one per query.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,26 @@ struct TypeFilter {
   }
 };
 
+class QueryGraph;
+
+// What a node must be to match, cheaply testable: its kind and sector.
+struct NodeCheck {
+  bool impossible = false;          // an unknown label or sector: nothing matches
+  std::optional<SymbolId> kind;
+  std::optional<SymbolId> sector;
+  std::string text;                 // for EXPLAIN, e.g. ":actor {sector: academia}"
+
+  bool Trivial() const { return !impossible && !kind && !sector; }
+  bool Passes(QueryGraph& g, NodeId id) const;
+  // The same test on a CSR snapshot's dense index: no lookup of the id.
+  bool PassesDense(const CsrGraph& csr, uint32_t v) const {
+    if (impossible) return false;
+    if (kind && csr.kind(v) != *kind) return false;
+    if (sector && csr.sector(v) != *sector) return false;
+    return true;
+  }
+};
+
 class QueryGraph {
  public:
   QueryGraph(const GraphView& view, std::shared_ptr<const CsrGraph> csr, Transaction* txn,
@@ -93,9 +114,11 @@ class QueryGraph {
   std::string NodeKey(NodeId id);
   uint64_t Degree(NodeId id, Direction dir, const TypeFilter& types);
 
-  // Reads these nodes into the cache at once: when they are many, one scan
-  // of all nodes in id order costs less than a lookup each.
-  void Prefetch(std::vector<NodeId> ids);
+  // Calls visit(id) for each of `ids` (ascending, no repeats) with the node
+  // in the cache, so that property reads in `visit` cost no lookup. Many
+  // ids are read in one scan of all nodes in id order, which costs less
+  // than a lookup each; the cache does not grow for them.
+  void VisitNodes(const std::vector<NodeId>& ids, const std::function<void(NodeId)>& visit);
 
   // Candidates for a scan. Each list is in id order.
   std::vector<NodeId> AllNodes();
@@ -104,8 +127,10 @@ class QueryGraph {
 
   // --- relationships -------------------------------------------------------------
   // The relationships at `node` in direction `dir` (kBoth: out, then in; a
-  // self-loop once), appended to *out.
-  void Expand(NodeId node, Direction dir, const TypeFilter& types, std::vector<Hop>* out);
+  // self-loop once) whose far node passes `check` (when given), appended to
+  // *out. Over a CSR the check reads the snapshot's arrays.
+  void Expand(NodeId node, Direction dir, const TypeFilter& types, std::vector<Hop>* out,
+              const NodeCheck* check = nullptr);
   // The stored edge of a relationship (cached).
   const Edge& GetEdge(const Relationship& r);  // valid until the next call
   EdgeId EdgeIdOf(const Relationship& r);

@@ -208,8 +208,8 @@ bool ExpandOp::Next(ExecContext& ctx, Row* row) {
         if (to_bound_) {
           const Value& t = (*row)[static_cast<size_t>(to_)];
           if (t.type() != T::kNode || t.node() != h.other) continue;
-        } else if (!to_check_.Trivial() && !to_check_.Passes(g, h.other)) {
-          continue;
+        } else if (rel_bound_ && !to_check_.Trivial() && !to_check_.Passes(g, h.other)) {
+          continue;  // (Expand checked the others)
         }
         if (unique_.Clashes(*row, h.rel)) continue;
         (*row)[static_cast<size_t>(rel_)] = Value::Rel(h.rel);
@@ -235,7 +235,7 @@ bool ExpandOp::Next(ExecContext& ctx, Row* row) {
       }
     } else {
       g.CheckInterrupt();
-      g.Expand(f, dir_, types_, &hops_);
+      g.Expand(f, dir_, types_, &hops_, to_bound_ ? nullptr : &to_check_);
     }
     active_ = true;
   }
@@ -544,8 +544,7 @@ void VarReachOp::Search(ExecContext& ctx, NodeId start) {
     }
     cycle = CsrReach(*csr, *s, dir_, types_, max_, g.interrupt(), &stamp_, &info_, epoch_,
                      [&](uint32_t v) {
-                       NodeId id = csr->node_id(v);
-                       if (to_check_.Passes(g, id)) found_.push_back(id);
+                       if (to_check_.PassesDense(*csr, v)) found_.push_back(csr->node_id(v));
                      });
   } else {
     // Over the stored adjacency: the same search with hash maps.
@@ -963,16 +962,28 @@ void SortOp::Fill(ExecContext& ctx) {
   };
   int64_t index = 0;
   Row r(width_);
+  // With a limit: after the first trim, the worst row kept; a row that
+  // sorts after it cannot make the cut and is not copied.
+  std::optional<std::pair<std::vector<Value>, Row>> worst;
+  std::vector<Value> k;
   while (child_->Next(ctx, &r)) {
-    std::vector<Value> k;
-    k.reserve(keys_.size() + 1);
+    if ((index & 1023) == 0) ctx.graph.CheckInterrupt();
+    k.clear();
     for (const auto& key : keys_) k.push_back(Eval(*key.expr, r, ctx));
     k.push_back(Value::Int(index++));
-    rows_.emplace_back(std::move(k), r);
+    if (worst) {
+      std::pair<std::vector<Value>, Row> probe(std::move(k), Row());
+      const bool better = less(probe, *worst);
+      k = std::move(probe.first);
+      if (!better) continue;
+    }
+    rows_.emplace_back(k, r);
     // Keep at most `keep` rows: trim back now and then.
     if (keep != SIZE_MAX && rows_.size() >= 2 * keep + 1024) {
       std::nth_element(rows_.begin(), rows_.begin() + static_cast<std::ptrdiff_t>(keep), rows_.end(), less);
       rows_.resize(keep);
+      auto w = std::max_element(rows_.begin(), rows_.end(), less);
+      if (w != rows_.end()) worst = std::make_pair(w->first, Row());
     }
   }
   if (keep < rows_.size()) {

@@ -19,22 +19,6 @@
 
 namespace samverkan::cypher {
 
-// What a node must be to match, cheaply testable: its kind and sector.
-struct NodeCheck {
-  bool impossible = false;          // an unknown label or sector: nothing matches
-  std::optional<SymbolId> kind;
-  std::optional<SymbolId> sector;
-  std::string text;                 // for EXPLAIN, e.g. ":actor {sector: academia}"
-
-  bool Trivial() const { return !impossible && !kind && !sector; }
-  bool Passes(QueryGraph& g, NodeId id) const {
-    if (impossible) return false;
-    if (kind && g.KindOf(id) != *kind) return false;
-    if (sector && g.SectorOf(id) != *sector) return false;
-    return true;
-  }
-};
-
 // A condition on a row: an expression (WHERE), a property of a variable
 // equal to an expression ({name: 'x'} in a pattern), or a node check.
 struct Predicate {
@@ -391,8 +375,8 @@ class AggregateOp final : public Operator {
   struct State;
   void Consume(ExecContext& ctx);
   // A row holding a group's kept values, and `key` in `key_slots`.
-  void Fill(const std::vector<Value>& kept, const std::vector<Value>& key,
-            const std::vector<int>& key_slots, Row* row) const;
+  void Fill(const Value* kept, const Value* key, const std::vector<int>& key_slots,
+            Row* row) const;
 
   std::vector<ProjectItem> keys_;
   std::vector<int> key_slots_;
