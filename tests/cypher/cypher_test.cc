@@ -1,0 +1,281 @@
+// The Cypher library through its public API (samverkan/cypher.h): preparing
+// and its errors, running over both adjacencies (which must agree), writes
+// through a transaction, EXPLAIN, interrupts, and the planner's short cuts
+// (breadth-first reach, counting the last relationship) checked against the
+// plans that enumerate.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../engine/test_util.h"
+#include "samverkan/cypher.h"
+
+namespace samverkan {
+namespace {
+
+using cypher::Parameters;
+using cypher::PreparedQuery;
+using cypher::RunOptions;
+using cypher::Target;
+using test::E;
+using test::N;
+
+class CypherTest : public test::DbTest {
+ protected:
+  // The rows of `query`, each as its JSON object, in order.
+  std::vector<std::string> Rows(const std::string& query, const std::string& params = "",
+                                RunOptions::Adjacency adjacency = RunOptions::Adjacency::kAuto) {
+    auto q = PreparedQuery::Prepare(query);
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    if (!q.ok()) return {};
+    auto p = cypher::ParseParameters(params);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    RunOptions options;
+    options.adjacency = adjacency;
+    auto cursor = cypher::Execute(*q, Target{.view = db_.get(), .db = db_.get()}, *p, options);
+    EXPECT_TRUE(cursor.ok()) << cursor.status().ToString();
+    if (!cursor.ok()) return {};
+    std::vector<std::string> rows;
+    for (;;) {
+      auto more = (*cursor)->Next();
+      EXPECT_TRUE(more.ok()) << more.status().ToString();
+      if (!more.ok() || !*more) break;
+      auto json = (*cursor)->RowJson();
+      EXPECT_TRUE(json.ok()) << json.status().ToString();
+      rows.push_back(json.ok() ? *json : "");
+    }
+    return rows;
+  }
+
+  // Rows over the CSR snapshot and over the stored adjacency, which must be
+  // the same; returned sorted.
+  std::vector<std::string> BothWays(const std::string& query, const std::string& params = "") {
+    auto csr = Rows(query, params, RunOptions::Adjacency::kCsr);
+    auto stored = Rows(query, params, RunOptions::Adjacency::kStored);
+    std::sort(csr.begin(), csr.end());
+    std::sort(stored.begin(), stored.end());
+    EXPECT_EQ(csr, stored) << query;
+    return csr;
+  }
+
+  Status Error(const std::string& query) {
+    auto q = PreparedQuery::Prepare(query);
+    if (!q.ok()) return q.status();
+    auto cursor = cypher::Execute(*q, Target{.view = db_.get(), .db = db_.get()}, {});
+    if (!cursor.ok()) return cursor.status();
+    for (;;) {
+      auto more = (*cursor)->Next();
+      if (!more.ok()) return more.status();
+      if (!*more) return Status::OK();
+    }
+  }
+
+  // a -[participates_in]-> p1 <- b (public) ; c (academia) -> p1, p2 ; a -[funds]-> p2;
+  // a and b located_in r.
+  void BuildSmall() {
+    auto txn = Begin();
+    ASSERT_OK(txn->PutNode(N("a", "actor", "Alpha", "nonprofit")).status());
+    ASSERT_OK(txn->PutNode(N("b", "actor", "Beta", "public")).status());
+    ASSERT_OK(txn->PutNode(N("c", "actor", "Gamma", "academia")).status());
+    ASSERT_OK(txn->PutNode(N("p1", "project", "One")).status());
+    ASSERT_OK(txn->PutNode(N("p2", "project", "Two")).status());
+    ASSERT_OK(txn->PutNode(N("r", "region", "Mora")).status());
+    for (auto [s, t, d] : std::vector<std::tuple<const char*, const char*, const char*>>{
+             {"a", "participates_in", "p1"}, {"b", "participates_in", "p1"},
+             {"c", "participates_in", "p1"}, {"c", "participates_in", "p2"},
+             {"a", "funds", "p2"}, {"a", "located_in", "r"}, {"b", "located_in", "r"}}) {
+      ASSERT_OK(txn->PutEdge(E(s, t, d)).status());
+    }
+    ASSERT_OK(txn->Commit());
+  }
+
+  // A random graph with three kinds, two sectors, three types, parallel
+  // edges and self-loops.
+  void BuildRandom(uint32_t seed, int n, int m) {
+    std::mt19937 rng(seed);
+    auto txn = Begin();
+    const char* kinds[] = {"actor", "project", "region"};
+    for (int i = 0; i < n; ++i) {
+      NodeInput in = N("n" + std::to_string(i), kinds[rng() % 3]);
+      if (in.kind == "actor") in.sector = rng() % 2 ? "academia" : "public";
+      ASSERT_OK(txn->PutNode(in).status());
+    }
+    const char* types[] = {"participates_in", "funds", "located_in"};
+    for (int i = 0; i < m; ++i) {
+      ASSERT_OK(txn->PutEdge(E("n" + std::to_string(rng() % n), types[rng() % 3],
+                               "n" + std::to_string(rng() % n), rng() % 2))
+                    .status());
+    }
+    ASSERT_OK(txn->Commit());
+  }
+};
+
+TEST_F(CypherTest, PreparingTellsColumnsParametersAndWrites) {
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
+      "MATCH (a:actor {sector: $s})-[r]->(b) WHERE b.name = $n RETURN a.name AS name, count(r)"));
+  EXPECT_EQ(q->columns(), (std::vector<std::string>{"name", "count(r)"}));
+  EXPECT_EQ(q->parameters(), (std::vector<std::string>{"n", "s"}));
+  EXPECT_FALSE(q->writes());
+  ASSERT_OK_AND_ASSIGN(auto w, PreparedQuery::Prepare("MATCH (n) SET n.x = 1"));
+  EXPECT_TRUE(w->writes());
+  EXPECT_TRUE(w->columns().empty());
+  ASSERT_OK_AND_ASSIGN(auto e, PreparedQuery::Prepare("EXPLAIN MATCH (n) DELETE n"));
+  EXPECT_TRUE(e->explain());
+  EXPECT_FALSE(e->writes());
+  EXPECT_EQ(e->columns(), std::vector<std::string>{"plan"});
+}
+
+TEST_F(CypherTest, SyntaxErrorsShowTheLineAndACaret) {
+  auto q = PreparedQuery::Prepare("MATCH (a)\nWHERE a.x > 1\nRETRUN a");
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(q.status().message(),
+            "SyntaxError (UnexpectedSyntax) at line 3, column 1: expected a clause, found "
+            "'RETRUN'\n  RETRUN a\n  ^");
+  q = PreparedQuery::Prepare("MATCH (ö:actor) RETURN ö, x");
+  ASSERT_FALSE(q.ok());
+  // Columns count characters, not bytes.
+  EXPECT_EQ(q.status().message(),
+            "SyntaxError (UndefinedVariable) at line 1, column 27: variable `x` is not "
+            "defined\n  MATCH (ö:actor) RETURN ö, x\n                            ^");
+  EXPECT_FALSE(PreparedQuery::Prepare("RETURN 9223372036854775808").ok());
+  EXPECT_TRUE(PreparedQuery::Prepare("RETURN -9223372036854775808").ok());
+  EXPECT_TRUE(PreparedQuery::Prepare("RETURN 'ok' // a comment\n/* and another */").ok());
+  EXPECT_FALSE(PreparedQuery::Prepare("RETURN 'unterminated").ok());
+  EXPECT_CODE(kInvalidArgument, cypher::ParseParameters("[1, 2]").status());
+  EXPECT_CODE(kInvalidArgument, cypher::ParseParameters("{oops").status());
+}
+
+TEST_F(CypherTest, ReadsAgreeOverTheSnapshotAndTheStore) {
+  BuildSmall();
+  EXPECT_EQ(BothWays("MATCH (a:actor)-[:participates_in]->(p)<-[:participates_in]-(b:actor) "
+                     "WHERE a.key < b.key RETURN a.key AS a, b.key AS b"),
+            (std::vector<std::string>{R"({"a":"a","b":"b"})", R"({"a":"a","b":"c"})",
+                                      R"({"a":"b","b":"c"})"}));
+  EXPECT_EQ(BothWays("MATCH (x {key: 'a'})-[*1..2]-(y) RETURN count(DISTINCT y) AS n"),
+            std::vector<std::string>{R"({"n":5})"});
+  EXPECT_EQ(BothWays("MATCH (x:actor {sector: $s}) RETURN x.name AS name", R"({"s":"public"})"),
+            std::vector<std::string>{R"({"name":"Beta"})"});
+  EXPECT_EQ(BothWays("MATCH p = shortestPath((x {key: 'b'})-[*]-(y {key: 'p2'})) "
+                     "RETURN length(p) AS n"),
+            std::vector<std::string>{R"({"n":3})"});
+  EXPECT_EQ(BothWays("MATCH (r:region)<-[:located_in]-(a) OPTIONAL MATCH (a)-[:funds]->(f) "
+                     "RETURN a.key AS a, f.key AS f"),
+            (std::vector<std::string>{R"({"a":"a","f":"p2"})", R"({"a":"b","f":null})"}));
+}
+
+TEST_F(CypherTest, ValuesAsJson) {
+  BuildSmall();
+  auto rows = Rows("MATCH (a {key: 'a'})-[r:funds]->(p) RETURN a, r, 1.0 AS f, 1 AS i");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(rows[0].find(R"("a":{"id":1,"key":"a","labels":["actor"],"properties":{"key":"a","name":"Alpha","sector":"nonprofit"}})"),
+            std::string::npos) << rows[0];
+  EXPECT_NE(rows[0].find(R"("r":{"id":)"), std::string::npos);
+  EXPECT_NE(rows[0].find(R"("type":"funds","start":"a","end":"p2","properties":{}})"), std::string::npos);
+  EXPECT_NE(rows[0].find(R"("f":1.0,"i":1)"), std::string::npos);
+}
+
+TEST_F(CypherTest, WritesGoThroughTheTransaction) {
+  BuildSmall();
+  auto txn = Begin();
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
+      "MATCH (a {key: 'a'}) CREATE (a)-[:works_with {since: 2020}]->(n:person {name: 'Ny'}) "
+      "SET a.city = 'Mora' RETURN elementId(n) AS key"));
+  ASSERT_OK_AND_ASSIGN(auto cursor, cypher::Execute(q, Target{.txn = txn.get()}, {}));
+  ASSERT_OK_AND_ASSIGN(bool more, cursor->Next());
+  ASSERT_TRUE(more);
+  EXPECT_EQ(cursor->row()[0].string(), "_:7");
+  // Not committed yet: the Db does not see it; the transaction does.
+  EXPECT_CODE(kNotFound, db_->FindKey("_:7").status());
+  ASSERT_OK_AND_ASSIGN(Node n, txn->GetNodeByKey("_:7"));
+  EXPECT_EQ(n.kind, "person");
+  EXPECT_EQ(n.name, "Ny");
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK_AND_ASSIGN(Node a, db_->GetNodeByKey("a"));
+  EXPECT_EQ(a.props, R"({"city":"Mora"})");
+  EXPECT_EQ(Rows("MATCH (:actor)-[w:works_with]->(p:person) RETURN w.since AS s, p.name AS n"),
+            std::vector<std::string>{R"({"s":2020,"n":"Ny"})"});
+  // Without a transaction a query that writes is refused.
+  ASSERT_OK_AND_ASSIGN(auto w, PreparedQuery::Prepare("CREATE (:x)"));
+  EXPECT_CODE(kReadOnly, cypher::Execute(w, Target{.view = db_.get()}, {}).status());
+}
+
+TEST_F(CypherTest, ExplainShowsThePlanAndWarns) {
+  BuildSmall();
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
+      "MATCH (a:actor {sector: 'academia'})-[:participates_in]->(p:project)"
+      "<-[:participates_in]-(b:actor) RETURN count(*)"));
+  ASSERT_OK_AND_ASSIGN(auto lines, cypher::Explain(q, Target{.view = db_.get(), .db = db_.get()}, {}));
+  std::string plan;
+  for (const auto& l : lines) plan += l + "\n";
+  EXPECT_NE(plan.find("NodeBySectorScan (a:actor) {sector: 'academia'}"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("ExpandCount"), std::string::npos) << plan;
+  // A label the graph does not hold is a likely typo: the plan starts there (it finds nothing)
+  // and says so.
+  ASSERT_OK_AND_ASSIGN(auto typo, PreparedQuery::Prepare("MATCH (a:actor)--(b:nosuch) RETURN b"));
+  ASSERT_OK_AND_ASSIGN(lines, cypher::Explain(typo, Target{.view = db_.get(), .db = db_.get()}, {}));
+  plan.clear();
+  for (const auto& l : lines) plan += l + "\n";
+  EXPECT_NE(plan.find("warning: label `nosuch` does not occur in the graph"), std::string::npos)
+      << plan;
+}
+
+TEST_F(CypherTest, AnInterruptStopsALongQuery) {
+  BuildRandom(3, 60, 200);
+  int calls = 0;
+  Interrupt stop([&] { return ++calls > 3; }, std::chrono::milliseconds(0));
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare("MATCH (a), (b), (c), (d) RETURN count(*)"));
+  RunOptions options;
+  options.interrupt = &stop;
+  ASSERT_OK_AND_ASSIGN(auto cursor,
+                       cypher::Execute(q, Target{.view = db_.get(), .db = db_.get()}, {}, options));
+  auto more = cursor->Next();
+  ASSERT_FALSE(more.ok());
+  EXPECT_TRUE(more.status().IsInterrupted());
+}
+
+// The breadth-first reach (for DISTINCT ends) against enumerating trails,
+// which a named relationship list forces; both directions and undirected,
+// from every node, with the start itself among the ends when a cycle
+// returns to it.
+TEST_F(CypherTest, ReachAgreesWithTrailEnumeration) {
+  BuildRandom(7, 30, 70);
+  for (const char* arrow : {"-[*1..3]-", "-[*1..3]->", "<-[*1..2]-", "-[*0..2]-", "-[:funds*1..3]-"}) {
+    std::string pattern = arrow;
+    std::string named = pattern;
+    named.insert(named.find('[') + 1, "r");
+    for (int i = 0; i < 30; i += 3) {
+      std::string params = R"({"k":"n)" + std::to_string(i) + R"("})";
+      auto fast = BothWays("MATCH (a {key: $k})" + pattern + "(b) RETURN DISTINCT b.key AS k", params);
+      auto slow = BothWays("MATCH (a {key: $k})" + named + "(b) RETURN DISTINCT b.key AS k", params);
+      EXPECT_EQ(fast, slow) << pattern << " from n" << i;
+      auto count = BothWays("MATCH (a {key: $k})" + pattern + "(b) RETURN count(DISTINCT b) AS n", params);
+      EXPECT_EQ(count, std::vector<std::string>{R"({"n":)" + std::to_string(slow.size()) + "}"});
+    }
+  }
+}
+
+// Counting the last relationship against making its rows (sum() does not
+// take the short cut), with relationship uniqueness taking some off.
+TEST_F(CypherTest, ExpandCountAgreesWithRows) {
+  BuildRandom(11, 40, 160);
+  const char* patterns[] = {
+      "(a:actor)-[:participates_in]->(p)<-[:participates_in]-(b:actor)",
+      "(a)-[]-(p)-[]-(b)",
+      "(a:actor {sector: 'public'})-->(p)<--(b:actor)",
+      "(a)-[:funds]->(p)-[:located_in]->(r)",
+  };
+  for (const char* p : patterns) {
+    std::string pattern = p;
+    auto counted = BothWays("MATCH " + pattern + " RETURN count(*) AS n");
+    auto summed = BothWays("MATCH " + pattern + " RETURN sum(1) AS n");
+    EXPECT_EQ(counted, summed) << pattern;
+    auto grouped = BothWays("MATCH " + pattern + " RETURN a.key AS a, count(*) AS n");
+    auto grouped_sum = BothWays("MATCH " + pattern + " RETURN a.key AS a, sum(1) AS n");
+    EXPECT_EQ(grouped, grouped_sum) << pattern;
+  }
+}
+
+}  // namespace
+}  // namespace samverkan
