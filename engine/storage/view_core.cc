@@ -168,6 +168,14 @@ Result<uint64_t> ViewCore::CountNodes(SymbolSpace space, SymbolId symbol, uint64
   return n;
 }
 
+Result<uint64_t> ViewCore::CountKeys(std::string_view prefix, uint64_t limit) const {
+  uint64_t n = 0;
+  auto it = reader_->ScanPrefix(kDict, prefix);
+  for (; it->Valid() && n < limit; it->Next()) ++n;
+  if (!it->status().ok()) return FromRocks(it->status(), "cannot scan the key dictionary");
+  return n;
+}
+
 Result<GraphCounts> ViewCore::Counts() const {
   GraphCounts c;
   SV_RETURN_IF_ERROR(ReadMetaCounter(*reader_, meta::kNodeCount, &c.nodes));

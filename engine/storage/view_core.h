@@ -36,6 +36,7 @@ class ViewCore {
   Result<Degree> GetDegree(NodeId id) const;
   Result<GraphCounts> Counts() const;
   Result<uint64_t> CountNodes(SymbolSpace space, SymbolId symbol, uint64_t limit) const;
+  Result<uint64_t> CountKeys(std::string_view prefix, uint64_t limit) const;
   const Schema& schema() const { return *symbols_; }
 
   // --- for the storage layer ---
@@ -80,6 +81,9 @@ class ViewOn : public Interface {
   Result<GraphCounts> Counts() const override { return core().Counts(); }
   Result<uint64_t> CountNodes(SymbolSpace space, SymbolId symbol, uint64_t limit) const override {
     return core().CountNodes(space, symbol, limit);
+  }
+  Result<uint64_t> CountKeys(std::string_view prefix, uint64_t limit) const override {
+    return core().CountKeys(prefix, limit);
   }
   const Schema& schema() const override { return core().schema(); }
 

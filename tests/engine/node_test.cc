@@ -420,6 +420,32 @@ TEST_F(NodeTest, CountNodesByKindAndSectorSeesTransactionsAndStopsAtTheLimit) {
   EXPECT_EQ(count(*db_, SymbolSpace::kSector, business, 100), 0u);
 }
 
+TEST_F(NodeTest, CountKeysByPrefixSeesTransactionsAndStopsAtTheLimit) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  for (const char* k : {"_:1", "_:2", "_:3", "_x", "a"}) ASSERT_OK(txn->PutNode(N(k, "actor")).status());
+  ASSERT_OK(txn->Commit());
+  auto count = [&](const GraphView& v, std::string_view prefix, uint64_t limit) {
+    auto n = v.CountKeys(prefix, limit);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? *n : 0;
+  };
+  EXPECT_EQ(count(*db_, "_:", 100), 3u);
+  EXPECT_EQ(count(*db_, "_:", 2), 2u);
+  EXPECT_EQ(count(*db_, "_", 100), 4u);
+  EXPECT_EQ(count(*db_, "", 100), 5u);
+  EXPECT_EQ(count(*db_, "b", 100), 0u);
+
+  // A transaction counts its own writes.
+  txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_OK(txn->PutNode(N("_:4", "actor")).status());
+  ASSERT_OK(txn->DeleteNode(IdOf(*db_, "_:1")));
+  ASSERT_OK(txn->DeleteNode(IdOf(*db_, "_:2")));
+  EXPECT_EQ(count(*txn, "_:", 100), 2u);
+  EXPECT_EQ(count(*db_, "_:", 100), 3u);
+}
+
 TEST_F(NodeTest, DeleteNodeRemovesItsEdgesAndFixesDegrees) {
   auto txn = Begin();
   ASSERT_TRUE(txn);

@@ -100,6 +100,9 @@ class GraphView {
   // which reads index keys only. InvalidArgument for kEdgeType.
   virtual Result<uint64_t> CountNodes(SymbolSpace space, SymbolId symbol,
                                       uint64_t limit) const = 0;
+  // How many nodes have an external key starting with `prefix`, counting no
+  // further than `limit` (from the key dictionary only).
+  virtual Result<uint64_t> CountKeys(std::string_view prefix, uint64_t limit) const = 0;
 
   // Names of kinds, sectors and edge types.
   virtual const Schema& schema() const = 0;
