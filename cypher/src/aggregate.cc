@@ -384,8 +384,11 @@ void AggregateOp::Consume(ExecContext& ctx) {
     if (options_.pregroup_slots.size() == 1) {
       // One node per pre-group: visit them in id order, so that their
       // properties come from one scan when they are many.
-      std::vector<size_t> order(pre_groups);
-      for (size_t p = 0; p < pre_groups; ++p) order[p] = p;
+      // count, sum, avg, min and max only: finishing leaves them as they are.
+      std::vector<size_t> order = TopCandidates(ctx, pre_groups, [&](size_t p, size_t a) {
+        return count_only_ ? Value::Int(pre_counts[p * n_aggs + a])
+                           : Finish(pre_accs[p * n_aggs + a], *aggregates_[a], row, ctx);
+      });
       auto id = [&](size_t p) {
         const Value& v = pre_keys[p];
         return v.type() == T::kNode ? v.node() : kNoNode;
@@ -411,6 +414,42 @@ void AggregateOp::Consume(ExecContext& ctx) {
     }
   }
   st.consumed = true;
+}
+
+// The pre-groups whose leading ORDER BY values (aggregations) are no worse
+// than the LIMIT-th best, ties included: the only ones that can make the
+// cut once the keys are known, since the keys tell the pre-groups apart
+// (no two nodes share a key; blank nodes, whose key is null, would). All
+// of them without options_.top_order.
+std::vector<size_t> AggregateOp::TopCandidates(
+    ExecContext& ctx, size_t pre_groups, const std::function<Value(size_t, size_t)>& aggregate) {
+  std::vector<size_t> all(pre_groups);
+  for (size_t p = 0; p < pre_groups; ++p) all[p] = p;
+  if (options_.top_order.empty() || pre_groups < 64) return all;
+  int64_t k = CountArgument(*options_.top_limit, ctx, "LIMIT");
+  if (options_.top_skip) k += CountArgument(*options_.top_skip, ctx, "SKIP");
+  if (static_cast<uint64_t>(k) >= pre_groups / 2 || ctx.graph.HasBlankNodes()) return all;
+  const size_t m = options_.top_order.size();
+  std::vector<Value> values(pre_groups * m);
+  for (size_t p = 0; p < pre_groups; ++p) {
+    for (size_t j = 0; j < m; ++j) values[p * m + j] = aggregate(p, options_.top_order[j].first);
+  }
+  auto better = [&](size_t x, size_t y) {
+    for (size_t j = 0; j < m; ++j) {
+      int c = OrderCompare(values[x * m + j], values[y * m + j]);
+      if (c != 0) return options_.top_order[j].second ? c > 0 : c < 0;
+    }
+    return false;
+  };
+  std::vector<size_t> chosen;
+  if (k <= 0) return chosen;
+  std::vector<size_t> ranked = all;
+  std::nth_element(ranked.begin(), ranked.begin() + (k - 1), ranked.end(), better);
+  const size_t cut = ranked[static_cast<size_t>(k - 1)];
+  for (size_t p = 0; p < pre_groups; ++p) {
+    if (!better(cut, p)) chosen.push_back(p);
+  }
+  return chosen;
 }
 
 // Only the slots the outputs (or the keys' expressions) read are written:

@@ -108,6 +108,10 @@ bool QueryGraph::Exists(NodeId id) {
   return true;
 }
 
+bool QueryGraph::HasBlankNodes() {
+  return next_blank_ != 0 || Unwrap(view_.CountKeys(kBlankKeyPrefix, 1)) > 0;
+}
+
 const Node& QueryGraph::GetNode(NodeId id) {
   last_node_ = LoadNode(id);
   return last_node_->node;

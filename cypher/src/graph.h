@@ -102,6 +102,9 @@ class QueryGraph {
 
   // --- nodes ------------------------------------------------------------------
   bool Exists(NodeId id);
+  // Whether a node without a key of its own (CREATE (n)) may exist: their
+  // n.key is null, so only then may two nodes have the same n.key.
+  bool HasBlankNodes();
   // The stored node (cached). Throws EntityNotFound for a node deleted by
   // this query, EngineError for one that does not exist.
   const Node& GetNode(NodeId id);  // valid until the next call into this QueryGraph

@@ -10,6 +10,7 @@
 // labels and sectors are tested on the CSR snapshot before a row is made.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <string>
@@ -354,6 +355,14 @@ struct AggregateOptions {
   // properties of), then compute the keys once per such group and merge:
   // RETURN b.name, count(*) reads each b's name once, not once per row.
   std::vector<int> pregroup_slots;
+  // With one pre-group node whose key is among the keys (n.key tells nodes
+  // apart, unless blank), ORDER BY led by aggregations, and a LIMIT: those
+  // leading items (aggregation index, descending) and SKIP/LIMIT. Only the
+  // pre-groups that can make the cut then get their keys computed; the
+  // SortOp above picks among them.
+  std::vector<std::pair<size_t, bool>> top_order;
+  const Expr* top_skip = nullptr;
+  const Expr* top_limit = nullptr;
   // The slots the outputs read besides keys and aggregations: the only
   // part of its first row a group keeps.
   std::vector<int> keep_slots;
@@ -374,6 +383,9 @@ class AggregateOp final : public Operator {
  private:
   struct State;
   void Consume(ExecContext& ctx);
+  // `aggregate(p, a)`: pre-group p's value of aggregation a.
+  std::vector<size_t> TopCandidates(ExecContext& ctx, size_t pre_groups,
+                                    const std::function<Value(size_t, size_t)>& aggregate);
   // A row holding a group's kept values, and `key` in `key_slots`.
   void Fill(const Value* kept, const Value* key, const std::vector<int>& key_slots,
             Row* row) const;

@@ -509,7 +509,10 @@ OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts,
   unique_slots_.clear();
   // The pattern graph.
   for (const PatternPart* part : parts) {
-    for (const auto& n : part->nodes) entity_slots_.insert(n.slot);
+    for (const auto& n : part->nodes) {
+      entity_slots_.insert(n.slot);
+      node_slots_.insert(n.slot);
+    }
     for (const auto& r : part->rels) {
       if (!r.var_length) entity_slots_.insert(r.slot);
     }
@@ -826,6 +829,37 @@ OpPtr Planner::PlanProjection(OpPtr op, const Clause& c, double* rows,
     if (from_variables && !plain && entities && !key_slots.empty()) {
       options.pregroup_slots.assign(key_slots.begin(), key_slots.end());
       how = " (first by the variables the keys read)";
+      // RETURN n.key, count(*) AS c ORDER BY c DESC LIMIT 10: one group a
+      // node, and only the groups that can be among the first ten need
+      // their keys.
+      const int node = options.pregroup_slots[0];
+      const bool one_node = options.pregroup_slots.size() == 1 && node_slots_.count(node) > 0;
+      const bool tells_apart = std::any_of(keys.begin(), keys.end(), [&](const ProjectItem& k) {
+        return k.expr && k.expr->kind == ExprKind::kProperty && k.expr->name == "key" &&
+               k.expr->args[0]->kind == ExprKind::kVariable && k.expr->args[0]->slot == node;
+      });
+      if (one_node && tells_apart && c.limit && !c.distinct) {
+        for (const auto& s : c.order) {
+          const Expr* agg = nullptr;
+          if (s.expr->kind == ExprKind::kVariable) {
+            for (const auto& o : outputs) {
+              if (o.slot == s.expr->slot) agg = o.expr;
+            }
+          }
+          const bool cheap = agg && agg->agg_index >= 0 &&
+                             (agg->kind == ExprKind::kCountStar ||
+                              (agg->kind == ExprKind::kFunction &&
+                               (agg->name == "count" || agg->name == "sum" || agg->name == "avg" ||
+                                agg->name == "min" || agg->name == "max")));
+          if (!cheap) break;
+          options.top_order.emplace_back(static_cast<size_t>(agg->agg_index), s.descending);
+        }
+        if (!options.top_order.empty()) {
+          options.top_skip = c.skip.get();
+          options.top_limit = c.limit.get();
+          how = " (first by the variables the keys read; keys only for the groups that can make the top)";
+        }
+      }
     }
     op = std::make_unique<AggregateOp>(std::move(op), std::move(keys), std::move(aggs),
                                        std::move(outputs), width, std::move(options),

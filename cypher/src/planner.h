@@ -84,6 +84,7 @@ class Planner {
   double reads_ = 0;
   std::vector<std::string> warnings_;
   std::set<int> entity_slots_;  // slots patterns bind to a node or a relationship
+  std::set<int> node_slots_;    // slots patterns bind to a node
   std::set<int> unique_slots_;  // slots whose values the last MATCH's rows never repeat
 };
 
