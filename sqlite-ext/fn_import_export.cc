@@ -40,7 +40,7 @@ namespace {
 
 void Error(sqlite3_context* ctx, const char* fn, const std::string& message) {
   std::string msg = std::string(fn) + ": " + message;
-  sqlite3_result_error(ctx, msg.c_str(), -1);
+  ResultError(ctx, msg);
 }
 
 // The graph named by argv[0], or null with the error reported.
