@@ -111,7 +111,7 @@ int Register(sqlite3* db, char** err) {
     conn->Retain();  // released by SQLite, also when registration fails
     rc = sqlite3_create_module_v2(db, m.name, m.module, conn, Connection::Release);
     if (rc != SQLITE_OK) {
-      *err = sqlite3_mprintf("error creating module %s: %s", m.name, sqlite3_errmsg(db));
+      *err = FormatError("error creating module %s: %s", m.name, sqlite3_errmsg(db));
       break;
     }
   }
@@ -121,7 +121,7 @@ int Register(sqlite3* db, char** err) {
     rc = sqlite3_create_function_v2(db, f.name, f.n_args, f.flags, conn, f.fn, nullptr, nullptr,
                                     Connection::Release);
     if (rc != SQLITE_OK) {
-      *err = sqlite3_mprintf("error creating function %s: %s", f.name, sqlite3_errmsg(db));
+      *err = FormatError("error creating function %s: %s", f.name, sqlite3_errmsg(db));
     }
   }
   Connection::Release(conn);
@@ -136,7 +136,7 @@ extern "C" int sqlite3_samverkan_init(sqlite3* db, char** err, const sqlite3_api
   try {
     return samverkan::sql::Register(db, err);
   } catch (...) {
-    *err = sqlite3_mprintf("kg internal error: cannot register the extension");
+    *err = samverkan::sql::FormatError("kg internal error: cannot register the extension");
     return SQLITE_ERROR;
   }
 }

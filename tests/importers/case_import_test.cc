@@ -36,7 +36,7 @@ TEST(CaseImport, EverySectionAndImpliedEdge) {
   SV_ASSERT_OK(Import(*db, {dir.File("case.json", kCase)}));
   EXPECT_EQ(Dump(*db),
             "edge org:mau -located_in-> reg:malmo rank=0 weight= -..- props={} sources=[src:page,]\n"
-            "edge org:mau -participates_in-> proj:p rank=0 weight=2 2020-01-01..2021-01-01 "
+            "edge org:mau -participates_in-> proj:p rank=0 weight=2 2020-01-01..2021-12-31 "
             "props={\"role\":\"lead\"} sources=[src:page,]\n"
             "edge person:m -works_at-> org:mau rank=0 weight= 2019-01-01..- "
             "props={\"role\":\"lektor\"} sources=[src:page,]\n"
@@ -115,8 +115,8 @@ TEST(CaseImport, ProblemsWithLineAndColumn) {
                 "academia, business, public, nonprofit\n" + f +
                 ":5:22: unknown field 'secter' (expected one of: key, name, aliases, props, "
                 "sources, sector, form, region)\n" + f +
-                ":7:17: edge org:a -funds-> org:nowhere: unknown node 'org:a' (not defined in this file "
-                "nor in the graph)");
+                ":7:17: edge org:a -funds-> org:nowhere: unknown node 'org:nowhere' (not defined in "
+                "this file nor in the graph)");
   EXPECT_EQ(db->Counts()->nodes, 0u);
 }
 
