@@ -67,7 +67,7 @@ int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out,
   int rc = sqlite3_declare_vtab(
       db, "CREATE TABLE x(row, graph HIDDEN, query HIDDEN, params HIDDEN, options HIDDEN)");
   if (rc != SQLITE_OK) {
-    *err = sqlite3_mprintf("%s%s: bad schema", kInternalErrorPrefix, kName);
+    *err = FormatError("%s%s: bad schema", kInternalErrorPrefix, kName);
     return rc;
   }
   // Queries may write: no view or trigger may run them (see the top).

@@ -98,23 +98,23 @@ int ParseArgs(int argc, const char* const* argv, std::string* graph, std::string
     } else if (key == "query") {
       *query = value;
     } else {
-      *err = sqlite3_mprintf("%s: unknown argument '%s' (arguments: graph, query)", kModule,
-                             key.c_str());
+      *err = FormatError("%s: unknown argument '%s' (arguments: graph, query)", kModule,
+                         key.c_str());
       return SQLITE_ERROR;
     }
   }
   if (!positional.empty() && graph->empty()) *graph = positional[0];
   if (positional.size() >= 2 && query->empty()) *query = positional[1];
   if (positional.size() > 2) {
-    *err = sqlite3_mprintf("%s: too many arguments (it takes a graph and a query)", kModule);
+    *err = FormatError("%s: too many arguments (it takes a graph and a query)", kModule);
     return SQLITE_ERROR;
   }
   if (graph->empty()) {
-    *err = sqlite3_mprintf("%s: missing required argument 'graph'", kModule);
+    *err = FormatError("%s: missing required argument 'graph'", kModule);
     return SQLITE_ERROR;
   }
   if (query->empty()) {
-    *err = sqlite3_mprintf("%s: missing required argument 'query'", kModule);
+    *err = FormatError("%s: missing required argument 'query'", kModule);
     return SQLITE_ERROR;
   }
   return SQLITE_OK;
@@ -128,17 +128,18 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
     if (rc != SQLITE_OK) return rc;
     auto query = cypher::PreparedQuery::Prepare(text);
     if (!query.ok()) {
-      *err = sqlite3_mprintf("%s: %s", kModule, query.status().message().c_str());
+      *err = FormatError("%s: %s", kModule, query.status().message().c_str());
       return SQLITE_ERROR;
     }
     if ((*query)->writes()) {
-      *err = sqlite3_mprintf("%s: a stored query only reads; run queries that write with "
-                             "kg_cypher()", kModule);
+      *err = FormatError("%s: a stored query only reads; run queries that write with "
+                         "kg_cypher()",
+                         kModule);
       return SQLITE_ERROR;
     }
     const auto& columns = (*query)->columns();
     if (columns.empty()) {
-      *err = sqlite3_mprintf("%s: the query returns no columns", kModule);
+      *err = FormatError("%s: the query returns no columns", kModule);
       return SQLITE_ERROR;
     }
     std::string schema = "CREATE TABLE x(";
@@ -152,8 +153,8 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
     schema += ")";
     rc = sqlite3_declare_vtab(db, schema.c_str());
     if (rc != SQLITE_OK) {
-      *err = sqlite3_mprintf("%s: cannot declare columns %s: %s", kModule, schema.c_str(),
-                             sqlite3_errmsg(db));
+      *err = FormatError("%s: cannot declare columns %s: %s", kModule, schema.c_str(),
+                         sqlite3_errmsg(db));
       return rc;
     }
     // It reads graphs that tables of this schema name: no view or trigger
@@ -169,7 +170,7 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
     *out = &table.release()->base;
     return SQLITE_OK;
   } catch (const std::exception& e) {
-    *err = sqlite3_mprintf("%s%s", kInternalErrorPrefix, e.what());
+    *err = FormatError("%s%s", kInternalErrorPrefix, e.what());
     return SQLITE_ERROR;
   }
 }
