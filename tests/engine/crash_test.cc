@@ -15,36 +15,21 @@
 namespace samverkan::test {
 namespace {
 
+// Edges per transaction of the writer (crash_writer.cc).
 constexpr int kEdgesPerTxn = 20;
 
-// Commits transactions until killed: each adds hub-<i> and kEdgesPerTxn
-// edges from it, and deletes the previous hub's first edge (to leaf-0). So
-// in a graph of whole transactions the newest hub has kEdgesPerTxn edges and
-// every other one kEdgesPerTxn - 1.
-[[noreturn]] void WriteForever(const std::string& path) {
-  Options o;
-  auto db = Db::Open(path, o);
-  if (!db.ok()) _exit(2);
-  for (int i = 0;; ++i) {
-    auto txn = (*db)->BeginTransaction("crash");
-    if (!txn.ok()) _exit(3);
-    const std::string hub = "hub-" + std::to_string(i);
-    if (!(*txn)->PutNode(N(hub, "actor")).ok()) _exit(4);
-    for (int j = 0; j < kEdgesPerTxn; ++j) {
-      const std::string leaf = "leaf-" + std::to_string(j);
-      if (!(*txn)->MergeNode(N(leaf, "project")).ok()) _exit(5);
-      if (!(*txn)->PutEdge(E(hub, "participates_in", leaf)).ok()) _exit(6);
-    }
-    if (i > 0) {
-      auto prev = (*txn)->FindKey("hub-" + std::to_string(i - 1));
-      auto leaf = (*txn)->FindKey("leaf-0");
-      auto type = (*txn)->schema().EdgeType("participates_in");
-      if (!prev.ok() || !leaf.ok() || !type) _exit(8);
-      auto edge = (*txn)->FindEdge(*prev, *type, *leaf, 0);
-      if (!edge.ok() || !*edge || !(*txn)->DeleteEdge(**edge).ok()) _exit(9);
-    }
-    if (!(*txn)->Commit().ok()) _exit(7);
+// Starts crash_writer (crash_writer.cc) with `args`; its pid.
+pid_t StartWriter(std::vector<std::string> args) {
+  args.insert(args.begin(), SAMVERKAN_CRASH_WRITER);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t child = fork();
+  if (child == 0) {
+    execv(argv[0], argv.data());
+    _exit(127);
   }
+  return child;
 }
 
 TEST(CrashTest, KilledWriterLeavesWholeTransactionsOnly) {
@@ -53,10 +38,20 @@ TEST(CrashTest, KilledWriterLeavesWholeTransactionsOnly) {
   for (int round = 0; round < 4; ++round) {
     TempDir dir;
     const std::string path = dir.Sub("graph");
-    pid_t child = fork();
+    int committed[2];
+    ASSERT_EQ(pipe(committed), 0);
+    pid_t child = StartWriter({"write", path, std::to_string(kEdgesPerTxn),
+                               std::to_string(committed[1])});
+    close(committed[1]);
     ASSERT_GE(child, 0);
-    if (child == 0) WriteForever(path);
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
+    // Killed at a random moment after its first commit: before it the graph
+    // would be empty and prove nothing, and a loaded machine can take longer
+    // than any fixed wait to get there. A writer that fails first closes the
+    // pipe, and the wait status below says so.
+    char byte;
+    (void)!read(committed[0], &byte, 1);
+    close(committed[0]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
     ASSERT_EQ(kill(child, SIGKILL), 0);
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
@@ -102,13 +97,10 @@ TEST(CrashTest, KilledCreationLeavesNoGraphOrAWholeOne) {
   for (int round = 0; round < 12; ++round) {
     TempDir dir;
     const std::string path = dir.Sub("graph");
-    pid_t child = fork();
+    pid_t child = StartWriter({"create", path});
     ASSERT_GE(child, 0);
-    if (child == 0) {
-      auto db = Db::Open(path, Options{});
-      _exit(db.ok() ? 0 : 2);
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 60000));
+    // Creating a graph takes about 0.3 s (the process start included).
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 500000));
     kill(child, SIGKILL);
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, 0), child);
