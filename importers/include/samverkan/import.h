@@ -65,6 +65,10 @@ struct ImportOptions {
   ImportMode mode = ImportMode::kAuto;
   // Stop after this many problems (each is reported; the rest are counted).
   size_t max_problems = 20;
+  // CSV: cells that stand for a missing value when unquoted, besides the
+  // empty cell (e.g. "NA", "NULL", "-", as written by R and many exports;
+  // DuckDB's nullstr). A quoted "NA" is the text NA.
+  std::vector<std::string> null_values;
   // Kind of a new node whose input names none (CSV without :LABEL, GraphML).
   std::string default_kind = "node";
   // Type of a GraphML edge without a "type" attribute.
