@@ -87,6 +87,14 @@ struct ImportOptions {
   std::string label;
 };
 
+// Options from a JSON object, as kg_import takes them (docs/formats.md):
+//   {"null": "NA" | ["NA", "-"], "mode": "auto" | "bulk" | "transaction",
+//    "max_problems": 20, "default_kind": "node", "default_edge_type": "...",
+//    "add_sectors": ["..."] or "a,b", "source": "key", "source_title": "..."}
+// Members not given keep their defaults; an unknown member or a wrong type is
+// InvalidArgument("options: ...") naming the member.
+Result<ImportOptions> ParseImportOptions(std::string_view json);
+
 struct ImportSummary {
   uint64_t nodes = 0;  // node records written (upserts, new or not)
   uint64_t edges = 0;  // edge records written
