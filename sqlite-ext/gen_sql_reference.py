@@ -129,8 +129,10 @@ connection writes each graph through one engine transaction, begun at its first 
 committed atomically at `COMMIT` (a statement outside `BEGIN` is its own transaction). A
 failing statement leaves nothing of itself behind. Reads inside a transaction see its own
 writes. One connection at a time may write a graph: another connection of the process
-gets `SQLITE_BUSY` with `kg_nodes: graph '...' is being written by another connection in
-this process`. When one transaction writes two graphs, each commits on its own: a failure
+waits up to its busy timeout (`PRAGMA busy_timeout`; Python's `sqlite3` sets 5 s), as SQLite
+waits for its own locks, and then gets `SQLITE_BUSY` with `kg_nodes: graph '...' is being
+written by another connection in this process`. (Two connections to the same `.db` file meet
+SQLite's own write lock first, and get SQLite's `database is locked` after the same wait.) When one transaction writes two graphs, each commits on its own: a failure
 of the second cannot undo the first.""", [],
      ["BEGIN; INSERT INTO kg_nodes(key, kind) VALUES ('p:anna', 'person'); "
       "SELECT count(*) FROM kg_nodes; ROLLBACK; SELECT count(*) FROM kg_nodes"]),
