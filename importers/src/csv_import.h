@@ -81,6 +81,9 @@ class CsvImport {
   void AddNode(Problems& problems, NodeInput& node, size_t offset, uint64_t line, size_t sector_at);
   void EdgeRow(Part& p);
   bool Prop(Part& p, size_t i, nlohmann::json& props);
+  // The cells nodes and edges share: :sources (into `sources`) and properties.
+  bool SourcesOrProp(Part& p, size_t i, std::vector<std::string>* sources,
+                     nlohmann::json& props);
 
   Location At(const Part& p, size_t offset) const { return p.reader.Locate(ctx_.file, offset); }
   Location At(size_t offset) const { return reader_.Locate(ctx_.file, offset); }

@@ -112,13 +112,8 @@ bool CsvImport::ParseNode(Part& p, NodeInput* out) {
       case CsvRole::kAliases:
         ok &= StringList(p, i, &node.aliases);
         break;
-      case CsvRole::kSources:
-        ok &= StringList(p, i, &sources);
-        break;
-      case CsvRole::kProp:
-        ok &= Prop(p, i, props);
-        break;
       default:
+        ok &= SourcesOrProp(p, i, &sources, props);
         break;
     }
   }
@@ -194,13 +189,8 @@ void CsvImport::EdgeRow(Part& p) {
       case CsvRole::kValidTo:
         ok &= Date(p, i, &edge.validity.to, samverkan::Date::Partial::kLastDay);
         break;
-      case CsvRole::kSources:
-        ok &= StringList(p, i, &sources);
-        break;
-      case CsvRole::kProp:
-        ok &= Prop(p, i, props);
-        break;
       default:
+        ok &= SourcesOrProp(p, i, &sources, props);
         break;
     }
   }
@@ -219,6 +209,15 @@ void CsvImport::EdgeRow(Part& p) {
   if (has_props_ && !props.empty()) edge.props = props.dump();
   Status s = p.lane ? p.lane->AddEdge(edge) : ctx_.sink->AddEdge(edge);
   if (!s.ok()) Report(p, At(p, p.reader.record_offset()), s.message());
+}
+
+bool CsvImport::SourcesOrProp(Part& p, size_t i, std::vector<std::string>* sources,
+                              nlohmann::json& props) {
+  switch (columns_[i].role) {
+    case CsvRole::kSources: return StringList(p, i, sources);
+    case CsvRole::kProp: return Prop(p, i, props);
+    default: return true;
+  }
 }
 
 bool CsvImport::Prop(Part& p, size_t i, nlohmann::json& props) {
