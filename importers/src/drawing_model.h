@@ -23,7 +23,9 @@ struct DrawnNode {
   double value = 0;                  // what its size shows: degree or PageRank
   double x = 0, y = 0, r = 0;        // centre and radius on the canvas
   uint32_t group = 0;                // index into Drawing::legend
-  bool label = false;
+  bool label = false;                // labelled: label_text centred at label_x, under the circle
+  std::string label_text;
+  double label_x = 0;
 };
 
 struct LegendEntry {
