@@ -122,7 +122,7 @@ void PlaceLabels(Drawing* d) {
       in.push_back(b);
       return true;
     });
-    n.label = true;
+    n.label_rank = count + 1;
     n.label_text = text;
     n.label_x = lx;
     ++count;

@@ -53,7 +53,7 @@ std::string SvgText(const Drawing& d, bool standalone) {
   s += "</g>\n<g class=\"labels\" font-size=\"12\" fill=\"#222\" text-anchor=\"middle\" "
        "paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\">\n";
   for (const DrawnNode& n : d.nodes) {
-    if (!n.label) continue;
+    if (n.label_rank == 0) continue;
     s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", Num(n.label_x), Num(n.y + n.r + 11),
                      HtmlEscape(n.label_text));
   }
