@@ -1,9 +1,12 @@
 #include "commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <set>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +35,41 @@ std::unique_ptr<Db> OpenGraph(const std::string& path, bool write, int* code) {
     return nullptr;
   }
   return std::move(*db);
+}
+
+// ParseDrawingOptions' message about the options object, told in flags:
+// "options: depth must be ..." becomes "--depth must be ...". The members
+// given are renamed wherever they stand as words outside quotes.
+std::string InFlags(std::string_view message, const PictureArgs& args) {
+  std::set<std::string, std::less<>> given;
+  for (const auto& [member, value] : args.text) given.insert(member);
+  for (const auto& [member, value] : args.integers) given.insert(member);
+  if (message.starts_with("options: ")) message.remove_prefix(9);
+  std::string out;
+  bool quoted = false;
+  for (size_t i = 0; i < message.size();) {
+    const char c = message[i];
+    const bool word_char = (c >= 'a' && c <= 'z') || c == '_';
+    if (quoted || !word_char) {
+      if (c == '\'') quoted = !quoted;
+      out += c;
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < message.size() &&
+           ((message[end] >= 'a' && message[end] <= 'z') || message[end] == '_')) {
+      ++end;
+    }
+    std::string word(message.substr(i, end - i));
+    if (given.count(word)) {
+      std::replace(word.begin(), word.end(), '_', '-');
+      word = "--" + word;
+    }
+    out += word;
+    i = end;
+  }
+  return out;
 }
 
 }  // namespace
@@ -117,7 +155,7 @@ int RunPicture(const PictureArgs& args) {
   Result<ExportFormat> format = ExportFormat::kReport;
   if (!args.report) {
     format = ExportFormatFromPath(args.output);
-    if (format.ok() && *format != ExportFormat::kSvg && *format != ExportFormat::kHtml) {
+    if (!format.ok() || (*format != ExportFormat::kSvg && *format != ExportFormat::kHtml)) {
       format = Status::InvalidArgument("draw writes .svg or .html files, not '" + args.output + "'");
     }
   }
@@ -126,7 +164,10 @@ int RunPicture(const PictureArgs& args) {
   for (const auto& [member, value] : args.text) j[member] = value;
   for (const auto& [member, value] : args.integers) j[member] = value;
   auto options = ParseDrawingOptions(j.dump());
-  if (!options.ok()) return Fail(options.status(), kExitUsage);
+  if (!options.ok()) {
+    std::fprintf(stderr, "samverkan: %s\n", InFlags(options.status().message(), args).c_str());
+    return kExitUsage;
+  }
   int code = kExitOk;
   auto db = OpenGraph(args.graph, /*write=*/false, &code);
   if (!db) return code;

@@ -9,6 +9,8 @@
 //   samverkan check msi.kg
 //
 // Exit codes: commands.h (and docs/cli.md).
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
@@ -57,14 +59,18 @@ int main(int argc, char** argv) {
                       "graphml, gexf, csv, jsonl or dot (default: from the output's extension)");
   exportc->add_flag("--json", exp.json, "print the summary as JSON");
 
-  // draw and report share their options.
+  // draw and report share their options. Each flag becomes a member of
+  // kg_export's options object only when it is given, so that
+  // ParseDrawingOptions checks every value given (`--depth -1` is an error,
+  // not a default).
   PictureArgs draw_args, report_args;
   draw_args.report = false;
   report_args.report = true;
   struct PictureFlags {
     std::string start, kinds, types, valid_on, via, keep, color, size, title, layout;
-    int64_t depth = -1, year = -1, labels = -1, seed = -1, iterations = -1, from_year = -1,
-            to_year = -1;
+    int64_t depth = 0, year = 0, labels = 0, seed = 0, iterations = 0, from_year = 0, to_year = 0;
+    std::vector<std::pair<CLI::Option*, const std::string*>> text;
+    std::vector<std::pair<CLI::Option*, const int64_t*>> integers;
   };
   PictureFlags draw_flags, report_flags;
   auto add_picture_options = [](CLI::App* cmd, PictureArgs* a, PictureFlags* f) {
@@ -72,26 +78,32 @@ int main(int argc, char** argv) {
     cmd->add_option("output", a->output, a->report ? "report file (.html)"
                                                    : "drawing file (.svg or .html)")
         ->required();
-    cmd->add_option("--start", f->start, "draw the ego network of this node (its key)");
-    cmd->add_option("--depth", f->depth, "with --start: how many ties out (default 1)");
-    cmd->add_option("--kinds", f->kinds, "only nodes of these kinds (a,b)");
-    cmd->add_option("--types", f->types, "only edges of these types (a,b)");
-    cmd->add_option("--year", f->year, "only edges valid in this year");
-    cmd->add_option("--valid-on", f->valid_on, "only edges valid on this date (YYYY-MM-DD)");
-    cmd->add_option("--via", f->via,
-                    "draw the projection through nodes of this kind (e.g. project): actors tied "
-                    "by shared projects");
-    cmd->add_option("--keep", f->keep, "with --via: the kind kept (default actor)");
-    cmd->add_option("--color", f->color, "sector (default), kind or community");
-    cmd->add_option("--size", f->size, "degree (default) or pagerank");
-    cmd->add_option("--labels", f->labels, "label at most this many central nodes (default 25)");
-    cmd->add_option("--title", f->title, "the title");
-    cmd->add_option("--layout", f->layout, "stress (default), forceatlas2 or fruchterman-reingold");
-    cmd->add_option("--seed", f->seed, "the layout's seed (default 42)");
-    cmd->add_option("--iterations", f->iterations, "the layout's iterations (default: by size)");
+    auto text = [&](const char* flag, std::string* value, const char* help) {
+      f->text.push_back({cmd->add_option(flag, *value, help), value});
+    };
+    auto integer = [&](const char* flag, int64_t* value, const char* help) {
+      f->integers.push_back({cmd->add_option(flag, *value, help), value});
+    };
+    text("--start", &f->start, "draw the ego network of this node (its key)");
+    integer("--depth", &f->depth, "with --start: how many ties out, 0 to 1000 (default 1)");
+    text("--kinds", &f->kinds, "only nodes of these kinds (a,b)");
+    text("--types", &f->types, "only edges of these types (a,b)");
+    integer("--year", &f->year, "only edges valid in this year");
+    text("--valid-on", &f->valid_on, "only edges valid on this date (YYYY-MM-DD)");
+    text("--via", &f->via,
+         "draw the projection through nodes of this kind (e.g. project): actors tied by shared "
+         "projects");
+    text("--keep", &f->keep, "with --via: the kind kept (default actor)");
+    text("--color", &f->color, "sector (default), kind or community");
+    text("--size", &f->size, "degree (default) or pagerank");
+    integer("--labels", &f->labels, "label at most this many central nodes (default 25)");
+    text("--title", &f->title, "the title");
+    text("--layout", &f->layout, "stress (default), forceatlas2 or fruchterman-reingold");
+    integer("--seed", &f->seed, "the layout's seed (default 42)");
+    integer("--iterations", &f->iterations, "the layout's iterations (default: by size)");
     if (a->report) {
-      cmd->add_option("--from-year", f->from_year, "first year of the ties-per-year chart");
-      cmd->add_option("--to-year", f->to_year, "last year of the ties-per-year chart");
+      integer("--from-year", &f->from_year, "first year of the ties-per-year chart");
+      integer("--to-year", &f->to_year, "last year of the ties-per-year chart");
     }
     cmd->add_flag("--json", a->json, "print the summary as JSON");
   };
@@ -99,18 +111,19 @@ int main(int argc, char** argv) {
   add_picture_options(draw, &draw_args, &draw_flags);
   auto* report = app.add_subcommand("report", "write an HTML report on a graph's collaboration");
   add_picture_options(report, &report_args, &report_flags);
-  // The flags given, as the members of kg_export's options object.
+  // The flags given, as the members of kg_export's options object: "--valid-on"
+  // is "valid_on".
   auto collect = [](const PictureFlags& f, PictureArgs* a) {
-    for (const auto& [member, value] :
-         {std::pair{"start", &f.start}, {"kinds", &f.kinds}, {"types", &f.types},
-          {"valid_on", &f.valid_on}, {"via", &f.via}, {"keep", &f.keep}, {"color", &f.color},
-          {"size", &f.size}, {"title", &f.title}, {"layout", &f.layout}}) {
-      if (!value->empty()) a->text.push_back({member, *value});
+    auto member = [](const CLI::Option* o) {
+      std::string m = o->get_name().substr(2);
+      std::replace(m.begin(), m.end(), '-', '_');
+      return m;
+    };
+    for (const auto& [option, value] : f.text) {
+      if (option->count() > 0) a->text.push_back({member(option), *value});
     }
-    for (const auto& [member, value] :
-         {std::pair{"depth", f.depth}, {"year", f.year}, {"labels", f.labels}, {"seed", f.seed},
-          {"iterations", f.iterations}, {"from_year", f.from_year}, {"to_year", f.to_year}}) {
-      if (value >= 0) a->integers.push_back({member, value});
+    for (const auto& [option, value] : f.integers) {
+      if (option->count() > 0) a->integers.push_back({member(option), *value});
     }
   };
 
