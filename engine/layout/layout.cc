@@ -88,7 +88,7 @@ uint32_t LayoutIterations(LayoutAlgorithm algorithm, uint64_t nodes, uint64_t ti
   if (algorithm == LayoutAlgorithm::kStress) return 30;
   const double work = static_cast<double>(nodes) * 8 + static_cast<double>(ties);
   const double budget = 1e8;
-  return static_cast<uint32_t>(std::clamp(budget / std::max(work, 1.0), 100.0, 1000.0));
+  return static_cast<uint32_t>(std::clamp(budget / std::max(work, 1.0), 50.0, 1000.0));
 }
 
 Result<Layout> LayOut(const SimpleGraph& g, const LayoutOptions& o, const Interrupt& interrupt) {

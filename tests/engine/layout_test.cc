@@ -222,7 +222,10 @@ TEST(LayoutTest, RejectsBadSettings) {
 TEST(LayoutTest, DefaultIterationsShrinkWithTheGraph) {
   EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kStress, 1000000, 1000000), 30u);
   EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 10, 10), 1000u);
-  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 1000000, 10000000), 100u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 1000000, 10000000), 50u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 100000, 1000000), 55u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kAuto, 100000, 1000000), 55u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kAuto, 10000, 50000), 30u);
 }
 
 }  // namespace
