@@ -1,4 +1,6 @@
 // ExportPicture and the options of the picture formats.
+#include <cmath>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -57,7 +59,9 @@ Result<int64_t> Integer(const json& v, const std::string& member, int64_t lo, in
 }
 
 Result<double> Number(const json& v, const std::string& member) {
-  if (!v.is_number() || !(v.get<double>() >= 0)) return Bad(member + " must be a number >= 0");
+  if (!v.is_number() || !(v.get<double>() >= 0) || std::isinf(v.get<double>())) {
+    return Bad(member + " must be a finite number >= 0");
+  }
   return v.get<double>();
 }
 
