@@ -39,11 +39,21 @@ Every example below runs on this graph:""", [], []),
     ("samverkan (CREATE VIRTUAL TABLE)", """\
 `CREATE VIRTUAL TABLE kg USING samverkan(path='msi.kg')` opens the graph in directory
 `path`, creating it if missing, and creates the tables `kg_nodes` and `kg_edges` with it.
-All three are stored in the database schema: reopen the `.db` and `.load` the extension,
-and the graph is back. A relative `path` is resolved against the directory of the main
-database file (for an in-memory or temporary database: the working directory).
-`DROP TABLE kg` drops `kg_nodes` and `kg_edges` too and closes the graph; it never deletes
-the graph directory. Several graphs can be open in one connection (`kg1`, `kg2`, ...).
+It refuses when a table (or view, index, trigger) named `kg_nodes` or `kg_edges` already
+exists, and names of the extension's functions (a table `kg_pagerank` would hide the
+function). All three tables are stored in the database schema: reopen the `.db` and
+`.load` the extension, and the graph is back. A relative `path` is resolved against the
+directory of the database file the table is in: the main database, or an attached one
+(for an in-memory or temporary database: the working directory).
+
+Only `CREATE VIRTUAL TABLE` creates a graph. If the directory is gone when the `.db` is
+opened again (the graph moved, the `.db` was copied or restored elsewhere), every use of
+the tables fails with `no graph at '<path>' ...`, and never answers from a new empty graph;
+`DROP TABLE kg` and `CREATE VIRTUAL TABLE kg USING samverkan(path='<its new place>')` point
+the table at it. `DROP TABLE kg` drops `kg_nodes` and `kg_edges` too (only these, if they
+are still the graph's own) and closes the graph; it never deletes the graph directory.
+Several graphs can be open in one connection (`kg1`, `kg2`, ...); functions name one as
+`'kg'` (looked up like a table: temp, main, then attached databases) or `'aux.kg'`.
 
 Connections of one process that open the same directory share one open graph. A second
 process opening a graph that another process writes gets read-only access (it sees the
@@ -80,7 +90,7 @@ or an alias ignoring case, diacritics and spacing, so `'orebro universitet'` fin
       ("name", "display name; defaults to the key"),
       ("sector", "NULL or one of the graph's sectors: academia, business, public, nonprofit"),
       ("aliases", "JSON array of other names"),
-      ("props", "JSON object; read it with `->>`"),
+      ("props", "JSON object, nested at most 1000 levels; read it with `->>`"),
       ("sources", "JSON array of the keys of the nodes this node cites"),
       ("batch", "the engine transaction that last wrote the node (read-only)")],
      ["SELECT rowid, key, kind, name, sector, aliases FROM kg_nodes",
@@ -102,8 +112,8 @@ and `rowid =` use the adjacency indexes.""",
       ("type", "the edge type, e.g. `participates_in`"),
       ("rank", "integer, default 0: tells apart edges of one type between one pair"),
       ("weight", "NULL or a number"),
-      ("valid_from, valid_to", "NULL or ISO dates (`YYYY`, `YYYY-MM` accepted); inclusive"),
-      ("props", "JSON object"),
+      ("valid_from, valid_to", "NULL or ISO dates, 0001-01-01 to 9999-12-31; inclusive. `YYYY` and `YYYY-MM` stand for their period: stored as its first day in valid_from, its last in valid_to"),
+      ("props", "JSON object, nested at most 1000 levels"),
       ("sources", "JSON array of the keys of the nodes the edge cites"),
       ("batch", "the engine transaction that last wrote the edge (read-only)")],
      ["SELECT rowid, src, type, dst, weight, valid_from, valid_to, props FROM kg_edges",

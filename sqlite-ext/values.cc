@@ -28,9 +28,10 @@ Result<std::vector<std::string>> ParseStringArray(sqlite3_value* value, std::str
 
 std::string PropsText(const std::string& props) { return props.empty() ? "{}" : props; }
 
-Result<std::optional<Date>> ParseOptionalDate(sqlite3_value* value, std::string_view column) {
+Result<std::optional<Date>> ParseOptionalDate(sqlite3_value* value, std::string_view column,
+                                              Date::Partial partial) {
   if (IsNull(value)) return std::optional<Date>();
-  auto date = Date::Parse(ValueText(value));
+  auto date = Date::Parse(ValueText(value), partial);
   if (!date.ok()) return date.status().WithContext(column);
   return std::optional<Date>(*date);
 }

@@ -25,8 +25,10 @@ Result<std::vector<std::string>> ParseStringArray(sqlite3_value* value, std::str
 // Properties as they are shown: "{}" for none.
 std::string PropsText(const std::string& props);
 
-// An optional ISO date from SQL; NULL is nullopt.
+// An optional ISO date from SQL; NULL is nullopt. A partial date is the
+// first or last day of its period, as `partial` says.
 // InvalidArgument: "<column>: <why>".
-Result<std::optional<Date>> ParseOptionalDate(sqlite3_value* value, std::string_view column);
+Result<std::optional<Date>> ParseOptionalDate(sqlite3_value* value, std::string_view column,
+                                              Date::Partial partial);
 
 }  // namespace samverkan::sql

@@ -417,9 +417,9 @@ Result<EdgeInput> EdgeFromValues(const GraphView& view, sqlite3_value** values) 
     }
     in.weight = sqlite3_value_double(values[EDGES_COL_WEIGHT]);
   }
-  auto from = ParseOptionalDate(values[EDGES_COL_VALID_FROM], "valid_from");
+  auto from = ParseOptionalDate(values[EDGES_COL_VALID_FROM], "valid_from", Date::Partial::kFirstDay);
   if (!from.ok()) return from.status();
-  auto to = ParseOptionalDate(values[EDGES_COL_VALID_TO], "valid_to");
+  auto to = ParseOptionalDate(values[EDGES_COL_VALID_TO], "valid_to", Date::Partial::kLastDay);
   if (!to.ok()) return to.status();
   in.validity = Validity{*from, *to};
   in.props = ValueText(values[EDGES_COL_PROPS]);

@@ -62,19 +62,25 @@ Date Date::FromYmd(int year, unsigned month, unsigned day) {
   return Date{static_cast<int32_t>(DaysFromCivil(year, month, day))};
 }
 
-Result<Date> Date::Parse(std::string_view iso) {
+Result<Date> Date::Parse(std::string_view iso, Partial partial) {
   auto bad = [&] {
     return Status::InvalidArgument(
         fmt::format("invalid date '{}': expected YYYY-MM-DD", iso));
   };
+  const bool last = partial == Partial::kLastDay;
   unsigned year = 0, month = 1, day = 1;
   if (!ParseDigits(iso, 0, 4, &year)) return bad();
-  if (iso.size() == 4) return FromYmd(static_cast<int>(year), 1, 1);
+  if (iso.size() == 4) return last ? FromYmd(static_cast<int>(year), 12, 31)
+                                   : FromYmd(static_cast<int>(year), 1, 1);
   if (iso.size() < 7 || iso[4] != '-' || !ParseDigits(iso, 5, 2, &month)) return bad();
   if (iso.size() > 7) {
     if (iso.size() != 10 || iso[7] != '-' || !ParseDigits(iso, 8, 2, &day)) return bad();
   }
-  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(static_cast<int>(year), month)) {
+  if (month < 1 || month > 12) {
+    return Status::InvalidArgument(fmt::format("invalid date '{}': no such month", iso));
+  }
+  if (iso.size() == 7 && last) day = DaysInMonth(static_cast<int>(year), month);
+  if (day < 1 || day > DaysInMonth(static_cast<int>(year), month)) {
     return Status::InvalidArgument(fmt::format("invalid date '{}': no such day", iso));
   }
   return FromYmd(static_cast<int>(year), month, day);

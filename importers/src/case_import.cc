@@ -262,7 +262,7 @@ class CaseImport {
       rok &= RequiredString(r, "at", &at, report);
       rok &= OptionalString(r, "role", &role, report);
       rok &= OptionalDate(r, "valid_from", &edge.validity.from, report);
-      rok &= OptionalDate(r, "valid_to", &edge.validity.to, report);
+      rok &= OptionalDate(r, "valid_to", &edge.validity.to, report, Date::Partial::kLastDay);
       if (!rok) {
         ok = false;
         continue;

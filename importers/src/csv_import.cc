@@ -346,10 +346,11 @@ class CsvImport {
     return true;
   }
 
-  bool Date(Part& p, size_t i, std::optional<samverkan::Date>* out) {
+  bool Date(Part& p, size_t i, std::optional<samverkan::Date>* out,
+            samverkan::Date::Partial partial) {
     std::string_view t = p.fields[i].text;
     if (t.empty()) return true;
-    auto d = Date::Parse(t);
+    auto d = Date::Parse(t, partial);
     if (!d.ok()) {
       Report(p, At(p, p.fields[i].offset), ColumnName(i) + ": expected a date (YYYY-MM-DD, YYYY-MM or "
                                                      "YYYY), found " + Quoted(t));
@@ -452,8 +453,12 @@ class CsvImport {
             }
           }
           break;
-        case CsvRole::kValidFrom: ok &= Date(p, i, &edge.validity.from); break;
-        case CsvRole::kValidTo: ok &= Date(p, i, &edge.validity.to); break;
+        case CsvRole::kValidFrom:
+          ok &= Date(p, i, &edge.validity.from, samverkan::Date::Partial::kFirstDay);
+          break;
+        case CsvRole::kValidTo:
+          ok &= Date(p, i, &edge.validity.to, samverkan::Date::Partial::kLastDay);
+          break;
         case CsvRole::kSources: ok &= StringList(p, i, &sources); break;
         case CsvRole::kProp: ok &= Prop(p, i, props); break;
         default: break;

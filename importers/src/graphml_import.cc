@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -398,13 +399,14 @@ class GraphmlImport {
       }
       values_.erase(it);
     }
-    for (auto [name, slot] : {std::pair{"valid_from", &e.validity.from},
-                              std::pair{"valid_to", &e.validity.to}}) {
+    for (auto [name, slot, partial] :
+         {std::tuple{"valid_from", &e.validity.from, Date::Partial::kFirstDay},
+          std::tuple{"valid_to", &e.validity.to, Date::Partial::kLastDay}}) {
       std::string text;
       if (!TakeString(name, &text, l, c)) {
         ok = false;
       } else if (!text.empty()) {
-        auto d = Date::Parse(text);
+        auto d = Date::Parse(text, partial);
         if (d.ok()) {
           *slot = *d;
         } else {

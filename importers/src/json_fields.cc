@@ -96,19 +96,21 @@ bool OptionalProps(const json& obj, std::string_view name, json* out, const Fiel
 }
 
 bool OptionalDate(const json& obj, std::string_view name, std::optional<Date>* out,
-                  const FieldReport& report) {
+                  const FieldReport& report, Date::Partial partial) {
   const json* v = Member(obj, name);
   if (v == nullptr || v->is_null()) return true;
-  if (v->is_string()) {
-    auto d = Date::Parse(v->get_ref<const std::string&>());
-    if (d.ok()) {
-      *out = *d;
-      return true;
-    }
+  if (!v->is_string()) {
+    report(name, std::string(name) + ": expected a date as a string (YYYY-MM-DD, YYYY-MM or "
+                                     "YYYY), found " + v->dump());
+    return false;
   }
-  report(name, std::string(name) + ": expected a date as a string (YYYY-MM-DD, YYYY-MM or YYYY), "
-                                   "found " + v->dump());
-  return false;
+  auto d = Date::Parse(v->get_ref<const std::string&>(), partial);
+  if (!d.ok()) {
+    report(name, std::string(name) + ": " + d.status().message());
+    return false;
+  }
+  *out = *d;
+  return true;
 }
 
 bool ReadEdgeFields(const json& obj, EdgeInput* edge, const FieldReport& report) {
@@ -136,7 +138,7 @@ bool ReadEdgeFields(const json& obj, EdgeInput* edge, const FieldReport& report)
     }
   }
   ok &= OptionalDate(obj, "valid_from", &edge->validity.from, report);
-  ok &= OptionalDate(obj, "valid_to", &edge->validity.to, report);
+  ok &= OptionalDate(obj, "valid_to", &edge->validity.to, report, Date::Partial::kLastDay);
   json props;
   ok &= OptionalProps(obj, "props", &props, report);
   if (props.is_object() && !props.empty()) edge->props = props.dump();

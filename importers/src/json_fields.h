@@ -33,8 +33,11 @@ bool OptionalStringList(const nlohmann::json& obj, std::string_view name,
 // A JSON object, compact; "" when absent.
 bool OptionalProps(const nlohmann::json& obj, std::string_view name, nlohmann::json* out,
                    const FieldReport& report);
+// A partial date ("2019", "2019-12") is the first day of its period, or the
+// last with Partial::kLastDay (for valid_to).
 bool OptionalDate(const nlohmann::json& obj, std::string_view name, std::optional<Date>* out,
-                  const FieldReport& report);
+                  const FieldReport& report,
+                  Date::Partial partial = Date::Partial::kFirstDay);
 
 // The fields an edge has in JSON Lines and in a case file's relations:
 // src, type, dst (required), rank, weight, valid_from, valid_to, props,

@@ -43,6 +43,33 @@ TEST(DateTest, ParseYearAndMonthOnly) {
   EXPECT_EQ(ym->ToString(), "2010-06-01");
 }
 
+TEST(DateTest, PartialDatesAsTheLastDayOfTheirPeriod) {
+  using P = Date::Partial;
+  struct Case {
+    const char* text;
+    const char* first;
+    const char* last;
+  };
+  for (const Case& c : {Case{"2019", "2019-01-01", "2019-12-31"},
+                        Case{"2019-12", "2019-12-01", "2019-12-31"},
+                        Case{"2019-02", "2019-02-01", "2019-02-28"},
+                        Case{"2020-02", "2020-02-01", "2020-02-29"},
+                        Case{"1900-02", "1900-02-01", "1900-02-28"},
+                        Case{"0001", "0001-01-01", "0001-12-31"},
+                        Case{"9999-12", "9999-12-01", "9999-12-31"},
+                        Case{"2019-04-30", "2019-04-30", "2019-04-30"}}) {
+    auto first = Date::Parse(c.text, P::kFirstDay);
+    auto last = Date::Parse(c.text, P::kLastDay);
+    ASSERT_TRUE(first.ok() && last.ok()) << c.text;
+    EXPECT_EQ(first->ToString(), c.first) << c.text;
+    EXPECT_EQ(last->ToString(), c.last) << c.text;
+  }
+  EXPECT_EQ(Date::Parse("2019-13", P::kLastDay).status().message(),
+            "invalid date '2019-13': no such month");
+  EXPECT_EQ(Date::Parse("2021-02-30", P::kLastDay).status().message(),
+            "invalid date '2021-02-30': no such day");
+}
+
 TEST(DateTest, RejectsImpossibleOrMalformedDates) {
   for (const char* bad : {"", "2021-02-29", "1900-02-29", "2020-13-01", "2020-00-10",
                           "2020-04-31", "2020-01-32", "2020-01-00", "abcd-ef-gh", "2020/01/01",

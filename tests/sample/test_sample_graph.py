@@ -188,6 +188,14 @@ def test_survey_and_summit(db):
     (props,), = rows(db, "SELECT props FROM kg_nodes WHERE key = 'event:sis-2020'")
     assert json.loads(props)["format"] == "digital"
     assert "2020-11-10" in props and "2020-11-11" in props
+    # "2019-12" to "2019-12": the whole of December, stored as its first and last days.
+    assert rows(db, "SELECT valid_from, valid_to FROM kg_edges WHERE type = 'conducted'") == [
+        ("2019-12-01", "2019-12-31")]
+    for day, valid in (("2019-11-30", False), ("2019-12-01", True), ("2019-12-15", True),
+                       ("2019-12-31", True), ("2020-01-01", False)):
+        reached = column(db, "SELECT key FROM kg_neighbors('kg', 'org:msi', 1, 'out', "
+                             "'conducted', NULL, ?)", (day,))
+        assert (reached == ["survey:msi-2019"]) == valid, day
 
 
 def test_paths_and_lookup(db):

@@ -157,3 +157,41 @@ def test_exports_read_back_exactly(connect, tmp_path, fmt, name):
         text = path.read_text()
         for date in ("0001-01-01", "1862-05-01", "1969-12-31", "9999-12-31"):
             assert date in text, (other, date)
+
+
+@pytest.mark.parametrize("given, stored", [
+    (("2019", "2019"), ("2019-01-01", "2019-12-31")),
+    (("2019-12", "2019-12"), ("2019-12-01", "2019-12-31")),
+    (("2020-02", "2020-02"), ("2020-02-01", "2020-02-29")),
+    (("2019-02-03", "2019-02-05"), ("2019-02-03", "2019-02-05")),
+])
+def test_a_partial_valid_to_ends_with_its_period(db, tmp_path, connect, given, stored):
+    # SQL
+    db.execute("INSERT INTO kg_edges(src, type, dst, valid_from, valid_to) "
+               "VALUES ('org:msi', 'partners_with', 'org:oru', ?, ?)", given)
+    assert rows(db, "SELECT valid_from, valid_to FROM kg_edges WHERE type = 'partners_with'") \
+        == [stored]
+    # Every import format.
+    f, t = given
+    (tmp_path / "e.jsonl").write_text(json.dumps(
+        {"src": "org:msi", "type": "p_jsonl", "dst": "org:oru", "valid_from": f, "valid_to": t})
+        + "\n")
+    (tmp_path / "e.csv").write_text(":START_ID,:END_ID,:TYPE,valid_from:date,valid_to:date\n"
+                                    f"org:msi,org:oru,p_csv,{f},{t}\n")
+    (tmp_path / "case.json").write_text(json.dumps(
+        {"format": "samverkan-case/1", "relations": [
+            {"src": "org:msi", "type": "p_case", "dst": "org:oru", "valid_from": f,
+             "valid_to": t}]}))
+    (tmp_path / "g.graphml").write_text(
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+        '<key id="t" for="edge" attr.name="type" attr.type="string"/>'
+        '<key id="f" for="edge" attr.name="valid_from" attr.type="string"/>'
+        '<key id="u" for="edge" attr.name="valid_to" attr.type="string"/>'
+        '<graph edgedefault="directed"><node id="org:msi"/><node id="org:oru"/>'
+        f'<edge source="org:msi" target="org:oru"><data key="t">p_graphml</data>'
+        f'<data key="f">{f}</data><data key="u">{t}</data></edge></graph></graphml>')
+    for name, fmt in (("e.jsonl", "jsonl"), ("e.csv", "csv"), ("case.json", "case"),
+                      ("g.graphml", "graphml")):
+        db.execute("SELECT kg_import('kg', ?, ?)", (str(tmp_path / name), fmt))
+        assert rows(db, "SELECT valid_from, valid_to FROM kg_edges WHERE type = ?",
+                    (f"p_{fmt}",)) == [stored], fmt

@@ -38,7 +38,7 @@ def test_insert_with_rank_weight_and_dates(db):
                "VALUES ('org:msi', 'participates_in', 'proj:mora', 1, 3, '2023', '2024-06')")
     assert rows(db, "SELECT rank, weight, valid_from, valid_to FROM kg_edges "
                     "WHERE src = 'org:msi' AND type = 'participates_in' ORDER BY rank") == [
-        (0, 1.0, "2020-01-01", "2022-12-31"), (1, 3.0, "2023-01-01", "2024-06-01")]
+        (0, 1.0, "2020-01-01", "2022-12-31"), (1, 3.0, "2023-01-01", "2024-06-30")]
 
 
 def test_insert_upserts_by_identity(db):
@@ -75,7 +75,7 @@ def test_delete(db):
      "kg_edges: valid_to: invalid date 'soon'"),
     ("INSERT INTO kg_edges(src, type, dst, valid_from, valid_to) "
      "VALUES ('org:msi', 'f', 'org:oru', '2021', '2020')",
-     "kg_edges: edge org:msi -f-> org:oru: valid_to 2020-01-01 is before valid_from 2021-01-01"),
+     "kg_edges: edge org:msi -f-> org:oru: valid_to 2020-12-31 is before valid_from 2021-01-01"),
     ("INSERT INTO kg_edges(src, type, dst, props) VALUES ('org:msi', 'f', 'org:oru', 'nope')",
      "kg_edges: invalid JSON in properties of edge"),
     ("INSERT INTO kg_edges(src, type, dst, rank) VALUES ('org:msi', 'f', 'org:oru', -1)",

@@ -35,13 +35,20 @@ enum class Direction : uint8_t { kOut, kIn, kBoth };
 std::string_view DirectionName(Direction d);
 Result<Direction> ParseDirection(std::string_view text);
 
-// A calendar date, stored as days since 1970-01-01 (proleptic Gregorian).
+// A calendar date, stored as days since 1970-01-01 (proleptic Gregorian);
+// every date from 0001-01-01 to 9999-12-31 can be written and read back.
 struct Date {
   int32_t days = 0;
 
-  // Parses "YYYY-MM-DD" (and, for convenience, "YYYY" as January 1 and
-  // "YYYY-MM" as the first of the month). Rejects impossible dates.
-  static Result<Date> Parse(std::string_view iso);
+  // The day a partial date ("2019", "2019-12") stands for: the first day of
+  // its period (a valid_from, a query date) or the last (a valid_to, so
+  // that "2019-12" up to and including the whole of December).
+  enum class Partial { kFirstDay, kLastDay };
+
+  // Parses "YYYY-MM-DD", and the partial forms "YYYY" and "YYYY-MM" as the
+  // first or last day of their period. Rejects impossible dates: "invalid
+  // date '2021-02-30': no such day".
+  static Result<Date> Parse(std::string_view iso, Partial partial = Partial::kFirstDay);
   static Date FromYmd(int year, unsigned month, unsigned day);
   // "YYYY-MM-DD".
   std::string ToString() const;
