@@ -34,6 +34,7 @@
 //   org:msi|liaison|2
 //   proj:mora|itinerant|6
 #include "modules.h"
+#include "sql_interrupt.h"
 #include "tvf_analytics.h"
 
 namespace samverkan::sql {
@@ -50,7 +51,8 @@ Result<std::unique_ptr<TvfRows>> RunBrokerage(Connection* conn, const TvfArgs& a
   SV_ASSIGN_OR_RETURN(NodeGroups groups,
                       GroupNodes(*ctx.read.view, *ctx.csr, args.Text(kAttribute, "sector")));
   SV_ASSIGN_OR_RETURN(SimpleGraph g, TieGraph(ctx, args, kVia, ctx.input.direction));
-  SV_ASSIGN_OR_RETURN(Brokerage b, BrokerageOf(g, groups));
+  Interrupt interrupt(InterruptPredicate(conn->db()));
+  SV_ASSIGN_OR_RETURN(Brokerage b, BrokerageOf(g, groups, interrupt));
   std::vector<uint32_t> nodes;
   auto payload = std::make_shared<std::vector<std::pair<BrokerRole, uint64_t>>>();
   for (uint32_t v = 0; v < g.num_nodes; ++v) {

@@ -265,8 +265,9 @@ Result<std::string> CentralSection(const Drawing& d) {
   return s + "</tbody></table>\n</section>\n";
 }
 
-Result<std::string> BrokerSection(const Drawing& d, const NodeGroups& groups) {
-  SV_ASSIGN_OR_RETURN(Brokerage b, BrokerageOf(d.ties, groups));
+Result<std::string> BrokerSection(const Drawing& d, const NodeGroups& groups,
+                                  const Interrupt& interrupt) {
+  SV_ASSIGN_OR_RETURN(Brokerage b, BrokerageOf(d.ties, groups, interrupt));
   struct Row {
     uint32_t node;
     uint64_t across;
@@ -366,7 +367,7 @@ Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& int
   out << years;
   SV_ASSIGN_OR_RETURN(std::string central, CentralSection(d));
   out << central;
-  SV_ASSIGN_OR_RETURN(std::string brokers, BrokerSection(d, groups));
+  SV_ASSIGN_OR_RETURN(std::string brokers, BrokerSection(d, groups, interrupt));
   out << brokers;
   SV_ASSIGN_OR_RETURN(std::string communities, CommunitySection(d));
   out << communities;

@@ -317,7 +317,10 @@ struct Brokerage {
     return counts[static_cast<size_t>(v) * kBrokerRoles + static_cast<size_t>(role)];
   }
 };
-Result<Brokerage> BrokerageOf(const SimpleGraph& g, const NodeGroups& groups);
+// Polls `interrupt` for each two-path's first arc (a hub's work is the
+// square of its degree).
+Result<Brokerage> BrokerageOf(const SimpleGraph& g, const NodeGroups& groups,
+                              const Interrupt& interrupt = Interrupt::Never());
 
 // Conductance of each group S of an undirected graph: cut(S, rest) /
 // min(vol(S), vol(rest)), vol the sum of (weighted) degrees and `rest` every
