@@ -36,7 +36,7 @@ TEST(CaseImport, EverySectionAndImpliedEdge) {
   SV_ASSERT_OK(Import(*db, {dir.File("case.json", kCase)}));
   EXPECT_EQ(Dump(*db),
             "edge org:mau -located_in-> reg:malmo rank=0 weight= -..- props={} sources=[src:page,]\n"
-            "edge org:mau -participates_in-> proj:p rank=0 weight=2 2020-01-01..2021-01-01 "
+            "edge org:mau -participates_in-> proj:p rank=0 weight=2 2020-01-01..2021-12-31 "
             "props={\"role\":\"lead\"} sources=[src:page,]\n"
             "edge person:m -works_at-> org:mau rank=0 weight= 2019-01-01..- "
             "props={\"role\":\"lektor\"} sources=[src:page,]\n"

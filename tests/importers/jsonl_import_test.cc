@@ -17,7 +17,7 @@ TEST(JsonlImport, NodesThenEdges) {
                            "\"props\":{\"sek\":5}}\n");
   SV_ASSERT_OK(Import(*db, {f}, ImportMode::kTransaction));
   EXPECT_EQ(Dump(*db),
-            "edge a -funds-> b rank=2 weight=0.25 2020-01-01..2021-06-01 props={\"sek\":5} "
+            "edge a -funds-> b rank=2 weight=0.25 2020-01-01..2021-06-30 props={\"sek\":5} "
             "sources=[]\n"
             "node a actor \"A\" sector=public aliases=[Ä;] props={\"n\":1} sources=[]\n"
             "node b project \"b\" sector= aliases=[] props={} sources=[]\n");
