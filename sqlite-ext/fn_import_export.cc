@@ -91,7 +91,9 @@ void KgImport(sqlite3_context* ctx, int, sqlite3_value** argv) {
       return Error(ctx, "kg_import", "graph '" + graph->path() + "' is open read-only");
     }
     ImportOptions options;
-    auto summary = ImportFiles(graph->db(), {{std::string(ValueText(argv[1])), *format}}, options);
+    Interrupt interrupt(InterruptPredicate(sqlite3_context_db_handle(ctx)));
+    auto summary = ImportFiles(graph->db(), {{std::string(ValueText(argv[1])), *format}}, options,
+                               interrupt);
     if (!summary.ok()) {
       const Status& s = summary.status();
       std::string msg = s.message();
@@ -101,7 +103,9 @@ void KgImport(sqlite3_context* ctx, int, sqlite3_value** argv) {
       } else if (s.code() == Status::Code::kIOError) {
         msg = "file: " + msg;
       }
-      return Error(ctx, "kg_import", msg);
+      Error(ctx, "kg_import", msg);
+      if (s.IsInterrupted()) sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+      return;
     }
     ResultText(ctx, summary->ToJson());
   });
@@ -135,11 +139,12 @@ void KgExport(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     Interrupt interrupt(InterruptPredicate(sqlite3_context_db_handle(ctx)));
     auto summary = picture
                        ? ExportPicture(*snapshot, *format, path, options, export_options, interrupt)
-                       : ExportGraph(*snapshot, *format, path, export_options);
+                       : ExportGraph(*snapshot, *format, path, export_options, interrupt);
     if (!summary.ok()) {
       const Status& s = summary.status();
-      return Error(ctx, "kg_export",
-                   (s.code() == Status::Code::kIOError ? "file: " : "") + s.message());
+      Error(ctx, "kg_export", (s.code() == Status::Code::kIOError ? "file: " : "") + s.message());
+      if (s.IsInterrupted()) sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+      return;
     }
     ResultText(ctx, summary->ToJson());
   });

@@ -1,5 +1,5 @@
-// tvf_analytics.cc: the arguments and rows the analytics functions share.
-// See tvf_analytics.h.
+// tvf_analytics.cc: the arguments, calls and rows the analytics functions
+// share. See tvf_analytics.h.
 #include "tvf_analytics.h"
 
 #include <cmath>
@@ -7,16 +7,42 @@
 
 #include <fmt/format.h>
 
-namespace samverkan::sql {
+#include "sql_interrupt.h"
 
+namespace samverkan::sql {
 namespace {
+
+// Where a function keeps the shared arguments; SIZE_MAX when it lacks one.
+struct SharedIndexes {
+  size_t direction = SIZE_MAX;
+  size_t weight = SIZE_MAX;
+  size_t kinds = SIZE_MAX;
+  size_t types = SIZE_MAX;
+  size_t valid_on = SIZE_MAX;
+  size_t year = SIZE_MAX;
+  size_t late = SIZE_MAX;  // the first of the late arguments
+};
+
+SharedIndexes IndexesOf(const AnalyticsSpec& spec) {
+  SharedIndexes at;
+  size_t next = 1 + spec.own_args.size();
+  if (spec.shared.direction) at.direction = next++;
+  if (spec.shared.weight) at.weight = next++;
+  if (spec.shared.kinds) at.kinds = next++;
+  at.types = next++;
+  at.valid_on = next++;
+  at.year = next++;
+  at.late = next;
+  return at;
+}
 
 // TvfArgs::Has for an index that may be SIZE_MAX (a function without it).
 bool Given(const TvfArgs& args, size_t arg) { return arg != SIZE_MAX && args.Has(arg); }
 
-}  // namespace
-
-Result<AnalyticsInput> AnalyticsArguments(const TvfArgs& args, const AnalyticsArgIndexes& at) {
+// InvalidArgument names the argument: "direction must be 'out', 'in' or
+// 'both', not 'up'", "weight must be NULL or 'weight', not 'x'", "year must
+// be an integer year, not 'x'", "valid_on: invalid date ...".
+Result<AnalyticsInput> SharedArguments(const TvfArgs& args, const SharedIndexes& at) {
   AnalyticsInput in;
   if (Given(args, at.direction)) {
     std::string text = args.Text(at.direction);
@@ -58,20 +84,94 @@ Result<AnalyticsInput> AnalyticsArguments(const TvfArgs& args, const AnalyticsAr
   return in;
 }
 
+Result<std::unique_ptr<TvfRows>> Run(const AnalyticsSpec& spec, Connection* conn,
+                                     const TvfArgs& args) {
+  AnalyticsContext ctx;
+  const SharedIndexes at = IndexesOf(spec);
+  SV_ASSIGN_OR_RETURN(ctx.input, SharedArguments(args, at));
+  SV_ASSIGN_OR_RETURN(ctx.graph, GraphArgument(conn, args, 0));
+  ctx.read = ctx.graph->View();
+  const Schema& schema = ctx.read.view->schema();
+  SV_RETURN_IF_ERROR(CheckEdgeTypes(schema, ctx.input.spec.edge_types, "types"));
+  SV_RETURN_IF_ERROR(CheckKinds(schema, ctx.input.spec.node_kinds, "kinds"));
+  SV_ASSIGN_OR_RETURN(ctx.csr, AnalyticsCsr(*ctx.graph, ctx.read, ctx.input.spec));
+  Interrupt interrupt(InterruptPredicate(conn->db()));
+  AnalyticsCall call{args, std::move(ctx), interrupt, at.late};
+  return spec.compute(call);
+}
+
+// Rows whose first `keys_per_row` columns are node keys, looked up only when
+// SQLite asks for them, and the rest come from result columns.
+class KeyedColumnRows final : public TvfRows {
+ public:
+  KeyedColumnRows(const AnalyticsCall& call, std::vector<uint32_t> nodes, int keys_per_row,
+                  std::vector<ResultColumn> columns)
+      : read_(call.ctx.read),
+        csr_(call.ctx.csr),
+        nodes_(std::move(nodes)),
+        keys_per_row_(keys_per_row),
+        columns_(std::move(columns)),
+        last_(static_cast<size_t>(keys_per_row), {UINT32_MAX, std::string()}) {}
+
+  size_t size() const override { return nodes_.size() / static_cast<size_t>(keys_per_row_); }
+
+  Result<SqlValue> Column(size_t row, int col) const override {
+    if (col >= keys_per_row_) {
+      const ResultColumn& c = columns_[static_cast<size_t>(col - keys_per_row_)];
+      if (const auto* d = std::get_if<std::vector<double>>(&c)) {
+        return NumberValue((*d)[row]);
+      }
+      if (const auto* i = std::get_if<std::vector<int64_t>>(&c)) return SqlValue((*i)[row]);
+      return SqlValue(std::get<std::vector<std::string>>(c)[row]);
+    }
+    const uint32_t v = nodes_[row * static_cast<size_t>(keys_per_row_) + static_cast<size_t>(col)];
+    // SQLite reads a row's columns one after another and consecutive rows
+    // often share a node: keep the last key of each key column.
+    auto& [cached, key] = last_[static_cast<size_t>(col)];
+    if (cached != v) {
+      SV_ASSIGN_OR_RETURN(Node node, read_.view->GetNode(csr_->node_id(v)));
+      cached = v;
+      key = std::move(node.key);
+    }
+    return SqlValue(key);
+  }
+
+ private:
+  ReadView read_;
+  std::shared_ptr<const CsrGraph> csr_;
+  std::vector<uint32_t> nodes_;
+  int keys_per_row_;
+  std::vector<ResultColumn> columns_;
+  mutable std::vector<std::pair<uint32_t, std::string>> last_;
+};
+
+}  // namespace
+
+TvfSpec AnalyticsTvf(const AnalyticsSpec& spec) {
+  TvfSpec tvf;
+  tvf.name = spec.name;
+  std::string schema = "CREATE TABLE x(";
+  for (const char* c : spec.columns) schema += std::string(c) + ", ";
+  tvf.n_outputs = static_cast<int>(spec.columns.size());
+  tvf.args.push_back({"graph", true});
+  for (const auto& a : spec.own_args) tvf.args.push_back(a);
+  if (spec.shared.direction) tvf.args.push_back({"direction", false});
+  if (spec.shared.weight) tvf.args.push_back({"weight", false});
+  if (spec.shared.kinds) tvf.args.push_back({"kinds", false});
+  for (const char* a : {"types", "valid_on", "year"}) tvf.args.push_back({a, false});
+  for (const auto& a : spec.late_args) tvf.args.push_back(a);
+  for (size_t i = 0; i < tvf.args.size(); ++i) {
+    schema += std::string(i ? ", " : "") + tvf.args[i].name + " HIDDEN";
+  }
+  tvf.schema = schema + ")";
+  tvf.run = [&spec](Connection* conn, const TvfArgs& args) { return Run(spec, conn, args); };
+  return tvf;
+}
+
 Result<std::shared_ptr<const CsrGraph>> AnalyticsCsr(const GraphHandle& graph,
                                                      const ReadView& read, const CsrSpec& spec) {
   if (read.view == static_cast<const GraphView*>(&graph.db())) return graph.db().Csr(spec);
   return CsrGraph::Build(*read.view, spec);
-}
-
-Result<AnalyticsContext> OpenAnalytics(Connection* conn, const TvfArgs& args, size_t graph_arg,
-                                       const AnalyticsArgIndexes& at) {
-  AnalyticsContext ctx;
-  SV_ASSIGN_OR_RETURN(ctx.input, AnalyticsArguments(args, at));
-  SV_ASSIGN_OR_RETURN(ctx.graph, GraphArgument(conn, args, graph_arg));
-  ctx.read = ctx.graph->View();
-  SV_ASSIGN_OR_RETURN(ctx.csr, AnalyticsCsr(*ctx.graph, ctx.read, ctx.input.spec));
-  return ctx;
 }
 
 Result<double> NumberArgument(const TvfArgs& args, size_t arg, const char* name, double fallback,
@@ -87,56 +187,60 @@ Result<double> NumberArgument(const TvfArgs& args, size_t arg, const char* name,
   return x;
 }
 
-SqlValue NumberValue(double x) { return std::isnan(x) ? SqlValue() : SqlValue(x); }
-
-NodeRows::NodeRows(ReadView read, std::shared_ptr<const CsrGraph> csr, std::vector<uint32_t> nodes,
-                   int keys_per_row, ValueFn value)
-    : read_(std::move(read)),
-      csr_(std::move(csr)),
-      nodes_(std::move(nodes)),
-      keys_per_row_(keys_per_row),
-      value_(std::move(value)),
-      last_(static_cast<size_t>(keys_per_row), {UINT32_MAX, std::string()}) {}
-
-Result<SqlValue> NodeRows::Column(size_t row, int col) const {
-  if (col >= keys_per_row_) return value_(row, col);
-  const uint32_t v = nodes_[row * static_cast<size_t>(keys_per_row_) + static_cast<size_t>(col)];
-  auto& [cached, key] = last_[static_cast<size_t>(col)];
-  if (cached != v) {
-    SV_ASSIGN_OR_RETURN(Node node, read_.view->GetNode(csr_->node_id(v)));
-    cached = v;
-    key = std::move(node.key);
-  }
-  return SqlValue(key);
+Result<std::string> KindArgument(const AnalyticsCall& call, size_t arg, const char* name,
+                                 std::string_view fallback) {
+  std::string kind = call.args.Text(arg, fallback);
+  SV_RETURN_IF_ERROR(CheckKinds(call.view().schema(), {kind}, name));
+  return kind;
 }
 
-Result<SimpleGraph> TieGraph(const AnalyticsContext& ctx, const TvfArgs& args, size_t via_arg,
-                             Direction direction) {
-  if (args.Has(via_arg)) {
-    SimpleGraph g = Project(*ctx.csr, ctx.read.view->schema(), "", args.Text(via_arg));
-    if (!ctx.input.weighted) g.weights.clear();
+SqlValue NumberValue(double x) { return std::isnan(x) ? SqlValue() : SqlValue(x); }
+
+std::vector<int64_t> Ints(const std::vector<uint32_t>& values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+std::vector<int64_t> Ints(const std::vector<uint64_t>& values) {
+  return std::vector<int64_t>(values.begin(), values.end());
+}
+
+std::unique_ptr<TvfRows> PerNodeRows(const AnalyticsCall& call, std::vector<ResultColumn> columns) {
+  std::vector<uint32_t> nodes(call.csr().num_nodes());
+  for (uint32_t v = 0; v < nodes.size(); ++v) nodes[v] = v;
+  return KeyedRows(call, std::move(nodes), std::move(columns));
+}
+
+std::unique_ptr<TvfRows> PerPairRows(const AnalyticsCall& call, std::vector<uint32_t> nodes,
+                                     std::vector<ResultColumn> columns) {
+  return std::make_unique<KeyedColumnRows>(call, std::move(nodes), 2, std::move(columns));
+}
+
+std::unique_ptr<TvfRows> KeyedRows(const AnalyticsCall& call, std::vector<uint32_t> nodes,
+                                   std::vector<ResultColumn> columns) {
+  return std::make_unique<KeyedColumnRows>(call, std::move(nodes), 1, std::move(columns));
+}
+
+Result<SimpleGraph> TieGraph(const AnalyticsCall& call, size_t via_arg, Direction direction) {
+  if (call.args.Has(via_arg)) {
+    SV_ASSIGN_OR_RETURN(std::string via, KindArgument(call, via_arg, "via", ""));
+    SV_ASSIGN_OR_RETURN(SimpleGraph g,
+                        Project(call.csr(), call.view().schema(), "", via, call.interrupt));
+    if (!call.ctx.input.weighted) g.weights.clear();
     return g;
   }
-  return MakeSimpleGraph(*ctx.csr, direction, ctx.input.weighted);
+  return MakeSimpleGraph(call.csr(), direction, call.ctx.input.weighted);
 }
 
 const std::vector<TvfArg>& GroupArgs() {
-  static const std::vector<TvfArg> kArgs = {
-      {"graph", true},  {"attribute", false}, {"via", false},      {"weight", false},
-      {"kinds", false}, {"types", false},     {"valid_on", false}, {"year", false}};
+  static const std::vector<TvfArg> kArgs = {{"attribute", false}, {"via", false}};
   return kArgs;
 }
 
-Result<GroupedTies> OpenGroupedTies(Connection* conn, const TvfArgs& args) {
-  SV_ASSIGN_OR_RETURN(AnalyticsContext ctx,
-                      OpenAnalytics(conn, args, kGroupGraph,
-                                    {.weight = kGroupWeight, .kinds = kGroupKinds,
-                                     .types = kGroupTypes, .valid_on = kGroupValidOn,
-                                     .year = kGroupYear}));
-  SV_ASSIGN_OR_RETURN(NodeGroups groups, GroupNodes(*ctx.read.view, *ctx.csr,
-                                                    args.Text(kGroupAttribute, "sector")));
-  SV_ASSIGN_OR_RETURN(SimpleGraph ties, TieGraph(ctx, args, kGroupVia, Direction::kBoth));
-  return GroupedTies{std::move(ctx), std::move(groups), std::move(ties)};
+Result<GroupedTies> OpenGroupedTies(const AnalyticsCall& call) {
+  SV_ASSIGN_OR_RETURN(NodeGroups groups, GroupNodes(call.view(), call.csr(),
+                                                    call.args.Text(kGroupAttribute, "sector")));
+  SV_ASSIGN_OR_RETURN(SimpleGraph ties, TieGraph(call, kGroupVia, Direction::kBoth));
+  return GroupedTies{std::move(groups), std::move(ties)};
 }
 
 }  // namespace samverkan::sql

@@ -14,33 +14,19 @@
 // nx.attribute_assortativity_coefficient. NULL when undefined (e.g. one
 // group). Ties as for kg_sector_mixing. One row.
 //
-// SCHEMA
-//
-//   CREATE TABLE x(assortativity, groups, ties, graph HIDDEN,
-//                  attribute HIDDEN, via HIDDEN, weight HIDDEN, kinds HIDDEN,
-//                  types HIDDEN, valid_on HIDDEN, year HIDDEN)
-//
 // ARGUMENTS
 //
 //   graph, attribute, via, weight, kinds, types, valid_on, year
 //       as for kg_sector_mixing
-//
-// EXAMPLE
-//
-//   sqlite> SELECT round(assortativity, 4), groups, ties
-//      ...> FROM kg_assortativity('kg', 'sector', 'project');
-//   -0.5|3|3
 #include "modules.h"
 #include "tvf_analytics.h"
 
 namespace samverkan::sql {
 namespace {
 
-Result<std::unique_ptr<TvfRows>> RunAssortativity(Connection* conn, const TvfArgs& args) {
-  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(conn, args));
-  const NodeGroups& groups = t.groups;
-  const SimpleGraph& g = t.ties;
-  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(g, groups));
+Result<std::unique_ptr<TvfRows>> ComputeAssortativity(const AnalyticsCall& call) {
+  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(call));
+  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(t.ties, t.groups));
   int64_t ties = 0;
   for (uint32_t a = 0; a < m.num_groups; ++a) {
     for (uint32_t b = a; b < m.num_groups; ++b) {
@@ -52,20 +38,13 @@ Result<std::unique_ptr<TvfRows>> RunAssortativity(Connection* conn, const TvfArg
   return std::unique_ptr<TvfRows>(std::make_unique<MaterializedRows>(std::move(rows)));
 }
 
-const TvfSpec kSpec = {
-    "kg_assortativity",
-    "CREATE TABLE x(assortativity, groups, ties, " SAMVERKAN_GROUP_ARG_COLUMNS ")",
-    3,
-    GroupArgs(),
-    RunAssortativity,
+const AnalyticsSpec kSpec = {
+    "kg_assortativity", {"assortativity", "groups", "ties"},
+    GroupArgs(), kGroupShared, ComputeAssortativity,
 };
-
-int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
-  return TvfConnect(&kSpec, db, aux, out, err);
-}
 
 }  // namespace
 
-const sqlite3_module kAssortativityModule = SAMVERKAN_TVF_MODULE(Connect);
+SAMVERKAN_ANALYTICS_MODULE(kAssortativityModule, kSpec)
 
 }  // namespace samverkan::sql

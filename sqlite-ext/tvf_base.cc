@@ -1,6 +1,8 @@
 // tvf_base.cc: the shared table-valued-function module. See tvf_base.h.
 #include "tvf_base.h"
 
+#include <cctype>
+
 namespace samverkan::sql {
 namespace {
 
@@ -32,7 +34,7 @@ constexpr int kMissingRequired = 1 << 30;
 }  // namespace
 
 int TvfConnect(const TvfSpec* spec, sqlite3* db, void* aux, sqlite3_vtab** out, char** err) {
-  int rc = sqlite3_declare_vtab(db, spec->schema);
+  int rc = sqlite3_declare_vtab(db, spec->schema.c_str());
   if (rc != SQLITE_OK) {
     *err = sqlite3_mprintf("%s%s: bad schema", kInternalErrorPrefix, spec->name);
     return rc;
@@ -245,6 +247,55 @@ Result<uint32_t> CountArgument(const TvfArgs& args, size_t arg, const char* name
                                    std::string(ValueText(v)) + "'");
   }
   return static_cast<uint32_t>(sqlite3_value_int64(v));
+}
+
+}  // namespace samverkan::sql
+
+namespace samverkan::sql {
+
+Result<bool> BoolArgument(const TvfArgs& args, size_t arg, const char* name, bool fallback) {
+  if (!args.Has(arg)) return fallback;
+  sqlite3_value* v = args.Value(arg);
+  if (sqlite3_value_numeric_type(v) == SQLITE_INTEGER) {
+    const int64_t i = sqlite3_value_int64(v);
+    if (i == 0 || i == 1) return i == 1;
+  } else {
+    std::string text(ValueText(v));
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (text == "true" || text == "yes" || text == "on") return true;
+    if (text == "false" || text == "no" || text == "off") return false;
+  }
+  return Status::InvalidArgument(std::string(name) + " must be 1 or 0 (true or false), not '" +
+                                 std::string(ValueText(v)) + "'");
+}
+
+namespace {
+
+Status CheckNames(const Schema& schema, SymbolSpace space, const std::vector<std::string>& names,
+                  std::string_view what, std::string_view noun) {
+  if (names.empty()) return Status::OK();
+  for (const auto& name : names) {
+    if (schema.Find(space, name)) return Status::OK();
+  }
+  std::string known;
+  for (const auto& k : schema.Names(space)) known += (known.empty() ? "" : ", ") + k;
+  std::string unknown;
+  for (const auto& n : names) unknown += (unknown.empty() ? "'" : ", '") + n + "'";
+  return Status::InvalidArgument(std::string(what) + ": unknown " + std::string(noun) +
+                                 (names.size() > 1 ? "s " : " ") + unknown + " (the graph has: " +
+                                 (known.empty() ? std::string("none") : known) + ")");
+}
+
+}  // namespace
+
+Status CheckEdgeTypes(const Schema& schema, const std::vector<std::string>& names,
+                      std::string_view what) {
+  return CheckNames(schema, SymbolSpace::kEdgeType, names, what, "edge type");
+}
+
+Status CheckKinds(const Schema& schema, const std::vector<std::string>& names,
+                  std::string_view what) {
+  return CheckNames(schema, SymbolSpace::kKind, names, what, "kind");
 }
 
 }  // namespace samverkan::sql

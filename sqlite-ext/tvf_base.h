@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -70,11 +71,11 @@ class TvfArgs {
 
 struct TvfSpec {
   const char* name;    // "kg_neighbors": the module name and error prefix
-  const char* schema;  // CREATE TABLE x(<outputs>, <args> HIDDEN)
+  std::string schema;  // CREATE TABLE x(<outputs>, <args> HIDDEN)
   int n_outputs;       // output columns; the arguments follow them
   std::vector<TvfArg> args;
   // Computes the rows. A failed Status becomes "<name>: <message>".
-  Result<std::unique_ptr<TvfRows>> (*run)(Connection* conn, const TvfArgs& args);
+  std::function<Result<std::unique_ptr<TvfRows>>(Connection* conn, const TvfArgs& args)> run;
 };
 
 // xConnect for the function described by `spec`.
@@ -137,5 +138,21 @@ Result<EdgeFilter> EdgeFilterArguments(const TvfArgs& args, size_t direction, si
 // InvalidArgument: "<name> must be a non-negative integer".
 Result<uint32_t> CountArgument(const TvfArgs& args, size_t arg, const char* name,
                                uint32_t fallback);
+
+// A yes/no argument: 1/0, true/false, yes/no, on/off (any case), or
+// `fallback` when absent. InvalidArgument: "<name> must be 1 or 0 (true or
+// false), not 'maybe'".
+Result<bool> BoolArgument(const TvfArgs& args, size_t arg, const char* name, bool fallback);
+
+// Checks that a filter on edge types (or node kinds) can match anything: at
+// least one of `names` is a type the graph has, else InvalidArgument
+// "types: unknown edge type 'fund' (the graph has: funds, located_in)". A
+// filter that can only match nothing is nearly always a typo; names the
+// graph lacks beside ones it has are allowed, so that a ready-made query's
+// list of the data model's types works on a graph without some of them.
+Status CheckEdgeTypes(const Schema& schema, const std::vector<std::string>& names,
+                      std::string_view what);
+Status CheckKinds(const Schema& schema, const std::vector<std::string>& names,
+                  std::string_view what);
 
 }  // namespace samverkan::sql

@@ -15,79 +15,48 @@
 // once each way and representative = gatekeeper. One row per node and role
 // with a non-zero count. Ties as for kg_sector_mixing.
 //
-// SCHEMA
-//
-//   CREATE TABLE x(key, role, count, graph HIDDEN, attribute HIDDEN,
-//                  via HIDDEN, direction HIDDEN, kinds HIDDEN, types HIDDEN,
-//                  valid_on HIDDEN, year HIDDEN)
-//
 // ARGUMENTS
 //
 //   graph, attribute, via, kinds, types, valid_on, year
 //       as for kg_sector_mixing
 //   direction  'both'   'out': follow edges as stored ('in': reversed);
 //                       ignored with `via` (projected ties are undirected)
-//
-// EXAMPLE
-//
-//   sqlite> SELECT * FROM kg_brokerage('kg', 'kind');   -- actor, project, region
-//   org:msi|liaison|2
-//   proj:mora|itinerant|6
 #include "modules.h"
-#include "sql_interrupt.h"
 #include "tvf_analytics.h"
 
 namespace samverkan::sql {
 namespace {
 
-enum Arg : size_t { kGraph, kAttribute, kVia, kDirection, kKinds, kTypes, kValidOn, kYear };
-enum Column : int { kKey, kRole, kCount };
+enum Arg : size_t { kGraph, kAttribute, kVia };
 
-Result<std::unique_ptr<TvfRows>> RunBrokerage(Connection* conn, const TvfArgs& args) {
-  SV_ASSIGN_OR_RETURN(AnalyticsContext ctx,
-                      OpenAnalytics(conn, args, kGraph,
-                                    {.direction = kDirection, .kinds = kKinds, .types = kTypes,
-                                     .valid_on = kValidOn, .year = kYear}));
-  SV_ASSIGN_OR_RETURN(NodeGroups groups,
-                      GroupNodes(*ctx.read.view, *ctx.csr, args.Text(kAttribute, "sector")));
-  SV_ASSIGN_OR_RETURN(SimpleGraph g, TieGraph(ctx, args, kVia, ctx.input.direction));
-  Interrupt interrupt(InterruptPredicate(conn->db()));
-  SV_ASSIGN_OR_RETURN(Brokerage b, BrokerageOf(g, groups, interrupt));
+Result<std::unique_ptr<TvfRows>> ComputeBrokerage(const AnalyticsCall& call) {
+  SV_ASSIGN_OR_RETURN(NodeGroups groups, GroupNodes(call.view(), call.csr(),
+                                                    call.args.Text(kAttribute, "sector")));
+  SV_ASSIGN_OR_RETURN(SimpleGraph g, TieGraph(call, kVia, call.ctx.input.direction));
+  SV_ASSIGN_OR_RETURN(Brokerage b, BrokerageOf(g, groups, call.interrupt));
   std::vector<uint32_t> nodes;
-  auto payload = std::make_shared<std::vector<std::pair<BrokerRole, uint64_t>>>();
+  std::vector<std::string> roles;
+  std::vector<int64_t> counts;
   for (uint32_t v = 0; v < g.num_nodes; ++v) {
     for (int r = 0; r < kBrokerRoles; ++r) {
       auto role = static_cast<BrokerRole>(r);
       if (uint64_t n = b.count(v, role)) {
         nodes.push_back(v);
-        payload->emplace_back(role, n);
+        roles.emplace_back(BrokerRoleName(role));
+        counts.push_back(static_cast<int64_t>(n));
       }
     }
   }
-  return std::unique_ptr<TvfRows>(std::make_unique<NodeRows>(
-      ctx.read, ctx.csr, std::move(nodes), 1, [payload](size_t row, int col) {
-        const auto& [role, n] = (*payload)[row];
-        if (col == kRole) return SqlValue(std::string(BrokerRoleName(role)));
-        return SqlValue(static_cast<int64_t>(n));
-      }));
+  return KeyedRows(call, std::move(nodes), {std::move(roles), std::move(counts)});
 }
 
-const TvfSpec kSpec = {
-    "kg_brokerage",
-    "CREATE TABLE x(key, role, count, graph HIDDEN, attribute HIDDEN, via HIDDEN, "
-    "direction HIDDEN, kinds HIDDEN, types HIDDEN, valid_on HIDDEN, year HIDDEN)",
-    3,
-    {{"graph", true}, {"attribute", false}, {"via", false}, {"direction", false},
-     {"kinds", false}, {"types", false}, {"valid_on", false}, {"year", false}},
-    RunBrokerage,
+const AnalyticsSpec kSpec = {
+    "kg_brokerage", {"key", "role", "count"}, {{"attribute", false}, {"via", false}},
+    {.direction = true}, ComputeBrokerage,
 };
-
-int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
-  return TvfConnect(&kSpec, db, aux, out, err);
-}
 
 }  // namespace
 
-const sqlite3_module kBrokerageModule = SAMVERKAN_TVF_MODULE(Connect);
+SAMVERKAN_ANALYTICS_MODULE(kBrokerageModule, kSpec)
 
 }  // namespace samverkan::sql

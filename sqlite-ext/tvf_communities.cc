@@ -14,12 +14,6 @@
 // the partition found, nx.community.modularity. The result is deterministic
 // for a given seed.
 //
-// SCHEMA
-//
-//   CREATE TABLE x(key, community, size, modularity, graph HIDDEN,
-//                  resolution HIDDEN, seed HIDDEN, weight HIDDEN, kinds HIDDEN,
-//                  types HIDDEN, valid_on HIDDEN, year HIDDEN)
-//
 // ARGUMENTS
 //
 //   graph       required  a samverkan table of this connection
@@ -27,63 +21,41 @@
 //   seed        42        the random visiting order; 0 visits in id order
 //   weight      NULL      'weight': ties count by their edges' weights
 //   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
-//
-// EXAMPLE
-//
-//   sqlite> SELECT key, community, size FROM kg_communities('kg') LIMIT 2;
-//   org:msi|0|2
-//   org:oru|1|3
 #include "modules.h"
 #include "tvf_analytics.h"
 
 namespace samverkan::sql {
 namespace {
 
-enum Arg : size_t { kGraph, kResolution, kSeed, kWeight, kKinds, kTypes, kValidOn, kYear };
-enum Column : int { kKey, kCommunity, kSize, kModularity };
+enum Arg : size_t { kGraph, kResolution, kSeed };
 
-Result<std::unique_ptr<TvfRows>> RunCommunities(Connection* conn, const TvfArgs& args) {
-  SV_ASSIGN_OR_RETURN(AnalyticsContext ctx,
-                      OpenAnalytics(conn, args, kGraph,
-                                    {.weight = kWeight, .kinds = kKinds, .types = kTypes,
-                                     .valid_on = kValidOn, .year = kYear}));
+Result<std::unique_ptr<TvfRows>> ComputeCommunities(const AnalyticsCall& call) {
   LouvainOptions o;
-  SV_ASSIGN_OR_RETURN(o.resolution, NumberArgument(args, kResolution, "resolution", 1, 0, 1e9));
-  SV_ASSIGN_OR_RETURN(uint32_t seed, CountArgument(args, kSeed, "seed", 42));
+  SV_ASSIGN_OR_RETURN(o.resolution,
+                      NumberArgument(call.args, kResolution, "resolution", 1, 0, 1e9));
+  SV_ASSIGN_OR_RETURN(uint32_t seed, CountArgument(call.args, kSeed, "seed", 42));
   o.seed = seed;
   SV_ASSIGN_OR_RETURN(SimpleGraph g,
-                      MakeSimpleGraph(*ctx.csr, Direction::kBoth, ctx.input.weighted));
-  SV_ASSIGN_OR_RETURN(Communities c, Louvain(g, o));
-  auto result = std::make_shared<Communities>(std::move(c));
-  auto sizes = std::make_shared<std::vector<int64_t>>(result->count, 0);
-  for (uint32_t comm : result->community) ++(*sizes)[comm];
-  std::vector<uint32_t> nodes(ctx.csr->num_nodes());
-  for (uint32_t v = 0; v < nodes.size(); ++v) nodes[v] = v;
-  return std::unique_ptr<TvfRows>(std::make_unique<NodeRows>(
-      ctx.read, ctx.csr, std::move(nodes), 1, [result, sizes](size_t row, int col) {
-        const uint32_t comm = result->community[row];
-        if (col == kCommunity) return SqlValue(static_cast<int64_t>(comm));
-        if (col == kSize) return SqlValue((*sizes)[comm]);
-        return SqlValue(result->modularity);
-      }));
+                      MakeSimpleGraph(call.csr(), Direction::kBoth, call.ctx.input.weighted));
+  SV_ASSIGN_OR_RETURN(Communities c, Louvain(g, o, call.interrupt));
+  std::vector<int64_t> sizes(c.count, 0);
+  for (uint32_t comm : c.community) ++sizes[comm];
+  std::vector<int64_t> size(c.community.size());
+  for (size_t v = 0; v < size.size(); ++v) size[v] = sizes[c.community[v]];
+  std::vector<double> modularity(c.community.size(), c.modularity);
+  return PerNodeRows(call, {Ints(c.community), std::move(size), std::move(modularity)});
 }
 
-const TvfSpec kSpec = {
+const AnalyticsSpec kSpec = {
     "kg_communities",
-    "CREATE TABLE x(key, community, size, modularity, graph HIDDEN, resolution HIDDEN, "
-    "seed HIDDEN, weight HIDDEN, kinds HIDDEN, types HIDDEN, valid_on HIDDEN, year HIDDEN)",
-    4,
-    {{"graph", true}, {"resolution", false}, {"seed", false}, {"weight", false},
-     {"kinds", false}, {"types", false}, {"valid_on", false}, {"year", false}},
-    RunCommunities,
+    {"key", "community", "size", "modularity"},
+    {{"resolution", false}, {"seed", false}},
+    {.weight = true},
+    ComputeCommunities,
 };
-
-int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
-  return TvfConnect(&kSpec, db, aux, out, err);
-}
 
 }  // namespace
 
-const sqlite3_module kCommunitiesModule = SAMVERKAN_TVF_MODULE(Connect);
+SAMVERKAN_ANALYTICS_MODULE(kCommunitiesModule, kSpec)
 
 }  // namespace samverkan::sql

@@ -11,54 +11,34 @@
 // a group closed on itself, near 1 for one that mostly works outside. NULL
 // when a volume is 0. Ties as for kg_sector_mixing.
 //
-// SCHEMA
-//
-//   CREATE TABLE x(group_name, nodes, volume, cut, conductance, graph HIDDEN,
-//                  attribute HIDDEN, via HIDDEN, weight HIDDEN, kinds HIDDEN,
-//                  types HIDDEN, valid_on HIDDEN, year HIDDEN)
-//
 // ARGUMENTS
 //
 //   graph, attribute, via, weight, kinds, types, valid_on, year
 //       as for kg_sector_mixing
-//
-// EXAMPLE
-//
-//   sqlite> SELECT * FROM kg_conductance('kg', 'sector', 'project') LIMIT 1;
-//   academia|1|2.0|2.0|1.0
 #include "modules.h"
 #include "tvf_analytics.h"
 
 namespace samverkan::sql {
 namespace {
 
-Result<std::unique_ptr<TvfRows>> RunConductance(Connection* conn, const TvfArgs& args) {
-  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(conn, args));
-  const NodeGroups& groups = t.groups;
-  const SimpleGraph& g = t.ties;
-  SV_ASSIGN_OR_RETURN(Conductance c, ConductanceOf(g, groups));
+Result<std::unique_ptr<TvfRows>> ComputeConductance(const AnalyticsCall& call) {
+  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(call));
+  SV_ASSIGN_OR_RETURN(Conductance c, ConductanceOf(t.ties, t.groups));
   std::vector<SqlRow> rows;
-  for (size_t a = 0; a < groups.names.size(); ++a) {
-    rows.push_back({groups.names[a], static_cast<int64_t>(c.nodes[a]), c.volume[a], c.cut[a],
+  for (size_t a = 0; a < t.groups.names.size(); ++a) {
+    rows.push_back({t.groups.names[a], static_cast<int64_t>(c.nodes[a]), c.volume[a], c.cut[a],
                     NumberValue(c.conductance[a])});
   }
   return std::unique_ptr<TvfRows>(std::make_unique<MaterializedRows>(std::move(rows)));
 }
 
-const TvfSpec kSpec = {
-    "kg_conductance",
-    "CREATE TABLE x(group_name, nodes, volume, cut, conductance, " SAMVERKAN_GROUP_ARG_COLUMNS ")",
-    5,
-    GroupArgs(),
-    RunConductance,
+const AnalyticsSpec kSpec = {
+    "kg_conductance", {"group_name", "nodes", "volume", "cut", "conductance"},
+    GroupArgs(), kGroupShared, ComputeConductance,
 };
-
-int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
-  return TvfConnect(&kSpec, db, aux, out, err);
-}
 
 }  // namespace
 
-const sqlite3_module kConductanceModule = SAMVERKAN_TVF_MODULE(Connect);
+SAMVERKAN_ANALYTICS_MODULE(kConductanceModule, kSpec)
 
 }  // namespace samverkan::sql

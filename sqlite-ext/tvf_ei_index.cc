@@ -11,55 +11,35 @@
 // when it only works across. The row with group_name NULL is the whole
 // graph's index (each tie counted once). Ties as for kg_sector_mixing.
 //
-// SCHEMA
-//
-//   CREATE TABLE x(group_name, internal, external, ei_index, graph HIDDEN,
-//                  attribute HIDDEN, via HIDDEN, weight HIDDEN, kinds HIDDEN,
-//                  types HIDDEN, valid_on HIDDEN, year HIDDEN)
-//
 // ARGUMENTS
 //
 //   graph, attribute, via, weight, kinds, types, valid_on, year
 //       as for kg_sector_mixing
-//
-// EXAMPLE
-//
-//   sqlite> SELECT * FROM kg_ei_index('kg', 'sector', 'project') WHERE group_name IS NULL;
-//   |0.0|3.0|1.0
 #include "modules.h"
 #include "tvf_analytics.h"
 
 namespace samverkan::sql {
 namespace {
 
-Result<std::unique_ptr<TvfRows>> RunEiIndex(Connection* conn, const TvfArgs& args) {
-  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(conn, args));
-  const NodeGroups& groups = t.groups;
-  const SimpleGraph& g = t.ties;
-  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(g, groups));
+Result<std::unique_ptr<TvfRows>> ComputeEiIndex(const AnalyticsCall& call) {
+  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(call));
+  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(t.ties, t.groups));
   EiIndex ei = EiIndexOf(m);
   std::vector<SqlRow> rows;
   rows.push_back({SqlValue(), ei.internal_total, ei.external_total, NumberValue(ei.index_total)});
   for (uint32_t a = 0; a < m.num_groups; ++a) {
-    rows.push_back({groups.names[a], ei.internal[a], ei.external[a], NumberValue(ei.index[a])});
+    rows.push_back({t.groups.names[a], ei.internal[a], ei.external[a], NumberValue(ei.index[a])});
   }
   return std::unique_ptr<TvfRows>(std::make_unique<MaterializedRows>(std::move(rows)));
 }
 
-const TvfSpec kSpec = {
-    "kg_ei_index",
-    "CREATE TABLE x(group_name, internal, external, ei_index, " SAMVERKAN_GROUP_ARG_COLUMNS ")",
-    4,
-    GroupArgs(),
-    RunEiIndex,
+const AnalyticsSpec kSpec = {
+    "kg_ei_index", {"group_name", "internal", "external", "ei_index"},
+    GroupArgs(), kGroupShared, ComputeEiIndex,
 };
-
-int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
-  return TvfConnect(&kSpec, db, aux, out, err);
-}
 
 }  // namespace
 
-const sqlite3_module kEiIndexModule = SAMVERKAN_TVF_MODULE(Connect);
+SAMVERKAN_ANALYTICS_MODULE(kEiIndexModule, kSpec)
 
 }  // namespace samverkan::sql

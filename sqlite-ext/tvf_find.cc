@@ -18,11 +18,6 @@
 //   graph  required  the name of a samverkan table of this connection
 //   query  required  the name to look for. (Called `query`, not `name`, so
 //                    that it does not clash with the output column.)
-//
-// EXAMPLE
-//
-//   sqlite> SELECT key, name FROM kg_find('kg', 'OREBRO universitet');
-//   org:oru|Örebro universitet
 #include "modules.h"
 #include "tvf_base.h"
 

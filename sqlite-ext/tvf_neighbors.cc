@@ -35,13 +35,8 @@
 //                            passes through other kinds)
 //   valid_on       NULL      an ISO date: only follow edges valid on it
 //   include_start  0         1 returns the start node too, at hops 0
-//
-// EXAMPLE
-//
-//   sqlite> SELECT key, hops, parent, edge_type FROM kg_neighbors('kg', 'a', 2);
-//   b|1|a|knows
-//   c|2|b|knows
 #include "modules.h"
+#include "sql_interrupt.h"
 #include "tvf_base.h"
 
 namespace samverkan::sql {
@@ -116,14 +111,18 @@ Result<std::unique_ptr<TvfRows>> RunNeighbors(Connection* conn, const TvfArgs& a
   if (args.Has(kKinds)) {
     SV_ASSIGN_OR_RETURN(spec.node_kinds, ParseNameList(args.Text(kKinds), "kinds"));
   }
-  if (args.Has(kIncludeStart)) spec.include_start = sqlite3_value_int(args.Value(kIncludeStart));
+  SV_ASSIGN_OR_RETURN(spec.include_start,
+                      BoolArgument(args, kIncludeStart, "include_start", false));
+  SV_RETURN_IF_ERROR(CheckEdgeTypes(view.schema(), spec.edges.types, "types"));
+  SV_RETURN_IF_ERROR(CheckKinds(view.schema(), spec.node_kinds, "kinds"));
   SV_ASSIGN_OR_RETURN(NodeId start, NodeArgument(view, args, kStart));
   SV_ASSIGN_OR_RETURN(std::shared_ptr<const CsrGraph> csr, CsrFor(*graph, read, spec.edges));
+  Interrupt interrupt(InterruptPredicate(conn->db()));
   std::vector<Reached> reached;
   if (csr) {
-    SV_ASSIGN_OR_RETURN(reached, Neighborhood(*csr, view.schema(), start, spec));
+    SV_ASSIGN_OR_RETURN(reached, Neighborhood(*csr, view.schema(), start, spec, interrupt));
   } else {
-    SV_ASSIGN_OR_RETURN(reached, Neighborhood(view, start, spec));
+    SV_ASSIGN_OR_RETURN(reached, Neighborhood(view, start, spec, interrupt));
   }
   return std::unique_ptr<TvfRows>(std::make_unique<NeighborRows>(std::move(read), std::move(reached)));
 }

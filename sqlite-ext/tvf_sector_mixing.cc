@@ -17,12 +17,6 @@
 // symmetric; `fraction` is nx.attribute_mixing_matrix(normalized=True)
 // (an off-diagonal tie counts half in each of its two cells).
 //
-// SCHEMA
-//
-//   CREATE TABLE x(group_a, group_b, ties, tie_weight, fraction, graph HIDDEN,
-//                  attribute HIDDEN, via HIDDEN, weight HIDDEN, kinds HIDDEN,
-//                  types HIDDEN, valid_on HIDDEN, year HIDDEN)
-//
 // ARGUMENTS
 //
 //   graph      required  a samverkan table of this connection
@@ -39,51 +33,34 @@
 //   tie_weight        the sum of those ties' weights (= ties unweighted)
 //   fraction          the normalised mixing-matrix entry, from tie_weight
 //   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
-//
-// EXAMPLE
-//
-//   sqlite> SELECT group_a, group_b, ties
-//      ...> FROM kg_sector_mixing('kg', 'sector', 'project') LIMIT 3;
-//   academia|nonprofit|1
-//   academia|public|1
-//   nonprofit|academia|1
 #include "modules.h"
 #include "tvf_analytics.h"
 
 namespace samverkan::sql {
 namespace {
 
-Result<std::unique_ptr<TvfRows>> RunMixing(Connection* conn, const TvfArgs& args) {
-  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(conn, args));
-  const NodeGroups& groups = t.groups;
-  const SimpleGraph& g = t.ties;
-  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(g, groups));
+Result<std::unique_ptr<TvfRows>> ComputeMixing(const AnalyticsCall& call) {
+  SV_ASSIGN_OR_RETURN(GroupedTies t, OpenGroupedTies(call));
+  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(t.ties, t.groups));
   std::vector<SqlRow> rows;
   for (uint32_t a = 0; a < m.num_groups; ++a) {
     for (uint32_t b = 0; b < m.num_groups; ++b) {
       const size_t at = static_cast<size_t>(a) * m.num_groups + b;
       if (m.ties[at] == 0) continue;
-      rows.push_back({groups.names[a], groups.names[b], static_cast<int64_t>(m.ties[at]),
+      rows.push_back({t.groups.names[a], t.groups.names[b], static_cast<int64_t>(m.ties[at]),
                       m.weight[at], NumberValue(m.fraction(a, b))});
     }
   }
   return std::unique_ptr<TvfRows>(std::make_unique<MaterializedRows>(std::move(rows)));
 }
 
-const TvfSpec kSpec = {
-    "kg_sector_mixing",
-    "CREATE TABLE x(group_a, group_b, ties, tie_weight, fraction, " SAMVERKAN_GROUP_ARG_COLUMNS ")",
-    5,
-    GroupArgs(),
-    RunMixing,
+const AnalyticsSpec kSpec = {
+    "kg_sector_mixing", {"group_a", "group_b", "ties", "tie_weight", "fraction"},
+    GroupArgs(), kGroupShared, ComputeMixing,
 };
-
-int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** err) {
-  return TvfConnect(&kSpec, db, aux, out, err);
-}
 
 }  // namespace
 
-const sqlite3_module kSectorMixingModule = SAMVERKAN_TVF_MODULE(Connect);
+SAMVERKAN_ANALYTICS_MODULE(kSectorMixingModule, kSpec)
 
 }  // namespace samverkan::sql

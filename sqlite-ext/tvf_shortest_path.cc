@@ -40,14 +40,8 @@
 //                        one costs 1.
 //   max_depth  64        no path longer than this many edges
 //   max_paths  1000      (kg_all_shortest_paths) at most this many paths
-//
-// EXAMPLE
-//
-//   sqlite> SELECT step, key, edge_type, distance FROM kg_shortest_path('kg', 'a', 'c');
-//   0|a||0.0
-//   1|b|knows|1.0
-//   2|c|knows|2.0
 #include "modules.h"
+#include "sql_interrupt.h"
 #include "tvf_base.h"
 
 namespace samverkan::sql {
@@ -107,8 +101,10 @@ Result<std::unique_ptr<TvfRows>> RunPaths(Connection* conn, const TvfArgs& args,
   ReadView read = graph->View();
   const GraphView& view = *read.view;
   SV_ASSIGN_OR_RETURN(PathSpec spec, PathArguments(args, all));
+  SV_RETURN_IF_ERROR(CheckEdgeTypes(view.schema(), spec.edges.types, "types"));
   SV_ASSIGN_OR_RETURN(NodeId source, NodeArgument(view, args, kSource));
   SV_ASSIGN_OR_RETURN(NodeId target, NodeArgument(view, args, kTarget));
+  Interrupt interrupt(InterruptPredicate(conn->db()));
   // Unweighted searches run on the CSR snapshot when they can.
   std::shared_ptr<const CsrGraph> csr;
   if (!spec.cost) {
@@ -118,15 +114,15 @@ Result<std::unique_ptr<TvfRows>> RunPaths(Connection* conn, const TvfArgs& args,
   if (!all) {
     std::optional<Path> path;
     if (csr) {
-      SV_ASSIGN_OR_RETURN(path, ShortestPath(*csr, view.schema(), source, target, spec));
+      SV_ASSIGN_OR_RETURN(path, ShortestPath(*csr, view.schema(), source, target, spec, interrupt));
     } else {
-      SV_ASSIGN_OR_RETURN(path, ShortestPath(view, source, target, spec));
+      SV_ASSIGN_OR_RETURN(path, ShortestPath(view, source, target, spec, interrupt));
     }
     if (path) paths.push_back(std::move(*path));
   } else if (csr) {
-    SV_ASSIGN_OR_RETURN(paths, AllShortestPaths(*csr, view.schema(), source, target, spec));
+    SV_ASSIGN_OR_RETURN(paths, AllShortestPaths(*csr, view.schema(), source, target, spec, interrupt));
   } else {
-    SV_ASSIGN_OR_RETURN(paths, AllShortestPaths(view, source, target, spec));
+    SV_ASSIGN_OR_RETURN(paths, AllShortestPaths(view, source, target, spec, interrupt));
   }
   std::vector<SqlRow> rows;
   for (size_t i = 0; i < paths.size(); ++i) {

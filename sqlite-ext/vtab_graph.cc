@@ -44,11 +44,6 @@
 //   INSERT INTO kg(kg) VALUES('integrity-check');  -- fails listing problems
 //   INSERT INTO kg(kg) VALUES('compact');          -- reclaim space
 //   INSERT INTO kg(kg) VALUES('refresh');          -- read-only: catch up
-//
-// EXAMPLE
-//
-//   sqlite> SELECT path, read_only, nodes, edges FROM kg;
-//   /home/me/msi.kg|0|3|2
 #include <nlohmann/json.hpp>
 
 #include <cctype>

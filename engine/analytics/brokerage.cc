@@ -30,6 +30,7 @@ Result<Brokerage> BrokerageOf(const SimpleGraph& g, const NodeGroups& groups,
   result.counts.assign(static_cast<size_t>(n) * kBrokerRoles, 0);
   std::vector<uint32_t> mark(n, UINT32_MAX);  // mark[c] == a: arc a -> c exists
   for (uint32_t b = 0; b < n; ++b) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
     const int32_t gb = groups.group[b];
     if (gb < 0) continue;
     uint64_t* counts = &result.counts[static_cast<size_t>(b) * kBrokerRoles];

@@ -7,7 +7,8 @@
 
 namespace samverkan {
 
-Result<std::vector<double>> Closeness(const SimpleGraph& g, const ClosenessOptions& o) {
+Result<std::vector<double>> Closeness(const SimpleGraph& g, const ClosenessOptions& o,
+                                      const Interrupt& interrupt) {
   const uint32_t n = g.num_nodes;
   if (o.weighted && !g.weighted()) {
     return Status::InvalidArgument("weighted closeness needs a weighted graph");
@@ -25,6 +26,7 @@ Result<std::vector<double>> Closeness(const SimpleGraph& g, const ClosenessOptio
     using Item = std::pair<double, uint32_t>;
     std::priority_queue<Item, std::vector<Item>, std::greater<>> heap;
     for (uint32_t s = b; s < e; ++s) {
+      if (interrupt.Requested()) return;
       order.clear();
       dist[s] = 0;
       double total = 0;
@@ -69,6 +71,7 @@ Result<std::vector<double>> Closeness(const SimpleGraph& g, const ClosenessOptio
       for (uint32_t v : order) dist[v] = -1;
     }
   });
+  SV_RETURN_IF_ERROR(interrupt.Check());
   return closeness;
 }
 

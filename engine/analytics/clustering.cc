@@ -13,7 +13,7 @@
 
 namespace samverkan {
 
-Result<Clustering> ClusteringOf(const SimpleGraph& g) {
+Result<Clustering> ClusteringOf(const SimpleGraph& g, const Interrupt& interrupt) {
   if (g.directed) return Status::InvalidArgument("clustering needs an undirected graph");
   const uint32_t n = g.num_nodes;
   Clustering c;
@@ -34,6 +34,7 @@ Result<Clustering> ClusteringOf(const SimpleGraph& g) {
   }
   std::vector<uint32_t> mark(n, UINT32_MAX);  // mark[w] == v: v -> w is forward
   for (uint32_t v = 0; v < n; ++v) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
     for (uint64_t i = offsets[v]; i < offsets[v + 1]; ++i) mark[forward[i]] = v;
     for (uint64_t i = offsets[v]; i < offsets[v + 1]; ++i) {
       const uint32_t u = forward[i];

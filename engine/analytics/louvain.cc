@@ -63,7 +63,7 @@ double LevelModularity(const Level& l, std::span<const uint32_t> comm, double ga
 // Moves nodes between communities until no move increases modularity.
 // comm[v] starts as v. Returns whether any node moved.
 bool MoveNodes(const Level& l, double gamma, std::mt19937_64* rng, bool shuffle,
-               std::vector<uint32_t>* comm_out) {
+               const Interrupt& interrupt, std::vector<uint32_t>* comm_out) {
   const uint32_t n = l.n;
   std::vector<uint32_t>& comm = *comm_out;
   comm.resize(n);
@@ -91,6 +91,7 @@ bool MoveNodes(const Level& l, double gamma, std::mt19937_64* rng, bool shuffle,
   std::vector<uint8_t> queued(n, 1);
   bool any_moved = false;
   for (size_t head = 0; head < queue.size(); ++head) {
+    if (interrupt.Requested()) return false;
     const uint32_t v = queue[head];
     queued[v] = 0;
     const uint32_t own = comm[v];
@@ -174,7 +175,8 @@ double Modularity(const SimpleGraph& g, std::span<const uint32_t> community, dou
   return LevelModularity(FromSimple(g), community, resolution);
 }
 
-Result<Communities> Louvain(const SimpleGraph& g, const LouvainOptions& o) {
+Result<Communities> Louvain(const SimpleGraph& g, const LouvainOptions& o,
+                            const Interrupt& interrupt) {
   if (g.directed) return Status::InvalidArgument("louvain needs an undirected graph");
   const uint32_t n = g.num_nodes;
   Communities result;
@@ -187,7 +189,9 @@ Result<Communities> Louvain(const SimpleGraph& g, const LouvainOptions& o) {
   double q = LevelModularity(level, identity, o.resolution);
   std::vector<uint32_t> comm;
   while (true) {
-    if (!MoveNodes(level, o.resolution, &rng, o.seed != 0, &comm)) break;
+    const bool moved = MoveNodes(level, o.resolution, &rng, o.seed != 0, interrupt, &comm);
+    SV_RETURN_IF_ERROR(interrupt.Check());
+    if (!moved) break;
     std::vector<uint32_t> sizes = analytics::Renumber(&comm);
     const auto count = static_cast<uint32_t>(sizes.size());
     double new_q = LevelModularity(level, comm, o.resolution);

@@ -42,7 +42,8 @@ void Pull(const CsrGraph& csr, Direction dir, const std::vector<Y>& y, uint32_t 
 
 }  // namespace
 
-Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& o) {
+Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& o,
+                                const Interrupt& interrupt) {
   const uint32_t n = csr.num_nodes();
   PageRankResult result;
   if (n == 0) {
@@ -100,13 +101,14 @@ Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& o) {
   }
 
   const unsigned threads = samverkan::ThreadCount(o.threads, csr.num_edges() + n);
+  const double threshold = o.tolerance_per_node ? n * o.tolerance : o.tolerance;
   // y[u] = x[u] / W(u), the rank u passes along each unit of out-weight,
   // is read once per arc in random order: most of the time goes to those
   // reads. As float it halves the array the reads miss in the cache (sums
   // stay double). A float's relative error (6e-8) sums to about 6e-8 over
   // all nodes, so it is used when the stopping rule cannot notice that:
-  // N * tolerance >= 1e-6 (NetworkX's default tolerance, for any N), or a
-  // tolerance of 0 (a fixed number of rounds). Tighter tolerances get double.
+  // a threshold of 1e-6 or more (NetworkX's default, for any N), or a
+  // tolerance of 0 (a fixed number of rounds). Tighter thresholds get double.
   auto iterate = [&]<typename Y>(Y) {
     std::vector<double> x(n, 1.0 / n), next(n);
     std::vector<Y> y(n);
@@ -117,6 +119,7 @@ Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& o) {
       if (inv_out[u] == 0) dangling += x[u];
     }
     for (uint32_t it = 0; it < o.max_iterations; ++it) {
+      if (interrupt.Requested()) break;
       const double dangle = o.damping * dangling;
       samverkan::ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned t) {
         if (weighted) {
@@ -147,15 +150,18 @@ Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& o) {
       result.iterations = it + 1;
       double total_err = 0;
       for (unsigned t = 0; t < threads; ++t) total_err += err[t];
-      if (total_err < n * o.tolerance) {
+      result.last_change = total_err;
+      if (total_err < threshold) {
         result.converged = true;
         break;
       }
     }
     return x;
   };
-  std::vector<double> x = o.tolerance == 0 || n * o.tolerance >= 1e-6 ? iterate(float{})
-                                                                       : iterate(double{});
+  std::vector<double> x = o.tolerance == 0 || threshold >= 1e-6 ? iterate(float{})
+                                                                 : iterate(double{});
+  SV_RETURN_IF_ERROR(interrupt.Check());
+  if (o.tolerance == 0) result.converged = true;
   result.rank = std::move(x);
   return result;
 }

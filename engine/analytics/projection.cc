@@ -6,8 +6,9 @@
 
 namespace samverkan {
 
-SimpleGraph Project(const CsrGraph& csr, const Schema& schema, std::string_view keep_kind,
-                    std::string_view through_kind) {
+Result<SimpleGraph> Project(const CsrGraph& csr, const Schema& schema,
+                            std::string_view keep_kind, std::string_view through_kind,
+                            const Interrupt& interrupt) {
   const uint32_t n = csr.num_nodes();
   SimpleGraph g;
   g.num_nodes = n;
@@ -32,6 +33,7 @@ SimpleGraph Project(const CsrGraph& csr, const Schema& schema, std::string_view 
     for (uint32_t w : csr.in_neighbors(v)) fn(w);
   };
   for (uint32_t a = 0; a < n; ++a) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
     if (kept(a)) {
       touched.clear();
       each_neighbor(a, [&](uint32_t p) {

@@ -51,38 +51,41 @@ Result<double> EdgeCost(const GraphView& view, const EdgeRef& edge,
 }
 
 Result<std::optional<Path>> ShortestPath(const GraphView& view, NodeId from, NodeId to,
-                                         const PathSpec& spec) {
+                                         const PathSpec& spec, const Interrupt& interrupt) {
   graph::ViewAdjacency adj(view, spec.edges);
-  if (!spec.cost) return graph::BidirectionalBfsOn(adj, from, to, spec.max_depth);
+  if (!spec.cost) return graph::BidirectionalBfsOn(adj, from, to, spec.max_depth, interrupt);
   SV_ASSIGN_OR_RETURN(graph::CostFn cost, MakeCost(view, *spec.cost));
   SV_ASSIGN_OR_RETURN(std::vector<Path> paths,
-                      graph::AllShortestPathsOn(adj, from, to, spec, &cost, 1));
+                      graph::AllShortestPathsOn(adj, from, to, spec, &cost, 1, interrupt));
   if (paths.empty()) return std::optional<Path>();
   return std::optional<Path>(std::move(paths.front()));
 }
 
 Result<std::vector<Path>> AllShortestPaths(const GraphView& view, NodeId from, NodeId to,
-                                           const PathSpec& spec) {
+                                           const PathSpec& spec, const Interrupt& interrupt) {
   graph::ViewAdjacency adj(view, spec.edges);
   std::optional<graph::CostFn> cost;
   if (spec.cost) {
     SV_ASSIGN_OR_RETURN(cost, MakeCost(view, *spec.cost));
   }
-  return graph::AllShortestPathsOn(adj, from, to, spec, cost ? &*cost : nullptr, spec.max_paths);
+  return graph::AllShortestPathsOn(adj, from, to, spec, cost ? &*cost : nullptr, spec.max_paths,
+                                   interrupt);
 }
 
 Result<std::optional<Path>> ShortestPath(const CsrGraph& csr, const Schema& schema, NodeId from,
-                                         NodeId to, const PathSpec& spec) {
+                                         NodeId to, const PathSpec& spec,
+                                         const Interrupt& interrupt) {
   SV_RETURN_IF_ERROR(CheckCsr(csr, spec));
   return graph::BidirectionalBfsOn(graph::CsrAdjacency(csr, schema, spec.edges), from, to,
-                                   spec.max_depth);
+                                   spec.max_depth, interrupt);
 }
 
 Result<std::vector<Path>> AllShortestPaths(const CsrGraph& csr, const Schema& schema,
-                                           NodeId from, NodeId to, const PathSpec& spec) {
+                                           NodeId from, NodeId to, const PathSpec& spec,
+                                           const Interrupt& interrupt) {
   SV_RETURN_IF_ERROR(CheckCsr(csr, spec));
   return graph::AllShortestPathsOn(graph::CsrAdjacency(csr, schema, spec.edges), from, to, spec,
-                                   nullptr, spec.max_paths);
+                                   nullptr, spec.max_paths, interrupt);
 }
 
 }  // namespace samverkan

@@ -18,7 +18,7 @@ namespace samverkan::graph {
 template <typename Adj>
 Result<std::vector<Reached>> NeighborhoodOn(const Adj& adj, NodeId start, uint32_t max_depth,
                                             const std::vector<SymbolId>* kinds,
-                                            bool include_start) {
+                                            bool include_start, const Interrupt& interrupt) {
   using H = typename Adj::Handle;
   SV_ASSIGN_OR_RETURN(H s, adj.Find(start));
   std::vector<Reached> reached;
@@ -33,6 +33,7 @@ Result<std::vector<Reached>> NeighborhoodOn(const Adj& adj, NodeId start, uint32
   for (uint32_t depth = 1; depth <= max_depth && !frontier.empty(); ++depth) {
     next.clear();
     for (H u : frontier) {
+      SV_RETURN_IF_ERROR(interrupt.Check());
       SV_RETURN_IF_ERROR(adj.ForEach(u, [&](const auto& e, H v) {
         if (visited.insert(v, 1)) {
           next.push_back(v);
@@ -62,7 +63,7 @@ struct Step {
 // One shortest unweighted path, searching from both ends a level at a time.
 template <typename Adj>
 Result<std::optional<Path>> BidirectionalBfsOn(const Adj& fwd_adj, NodeId from, NodeId to,
-                                               uint32_t max_depth) {
+                                               uint32_t max_depth, const Interrupt& interrupt) {
   using H = typename Adj::Handle;
   using Parents = typename Adj::template Map<Step<Adj>>;
   const Adj bwd_adj = fwd_adj.Reversed();
@@ -83,6 +84,7 @@ Result<std::optional<Path>> BidirectionalBfsOn(const Adj& fwd_adj, NodeId from, 
     std::optional<H> meet;
     next.clear();
     for (H u : frontier) {
+      SV_RETURN_IF_ERROR(interrupt.Check());
       SV_RETURN_IF_ERROR(adj.ForEach(u, [&](const auto& e, H v) {
         if (!mine.insert(v, Step<Adj>{u, e})) return true;
         if (theirs.contains(v)) {
@@ -130,7 +132,8 @@ struct Dag {
 
 template <typename Adj>
 Result<Dag<Adj>> ShortestDagOn(const Adj& adj, typename Adj::Handle s, typename Adj::Handle t,
-                               uint32_t max_depth, const CostFn* cost) {
+                               uint32_t max_depth, const CostFn* cost,
+                               const Interrupt& interrupt) {
   using H = typename Adj::Handle;
   Dag<Adj> dag(adj.size_hint());
   typename Adj::template Map<uint8_t> done(adj.size_hint());
@@ -140,6 +143,7 @@ Result<Dag<Adj>> ShortestDagOn(const Adj& adj, typename Adj::Handle s, typename 
   queue.push({0, s});
   std::optional<double> target_dist;
   while (!queue.empty()) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
     auto [d, u] = queue.top();
     queue.pop();
     if (!done.insert(u, 1)) continue;
@@ -192,11 +196,15 @@ bool StepBefore(const Step<Adj>& a, const Step<Adj>& b) {
   return EdgeBefore(a.edge, b.edge);
 }
 
-// Paths from a Dag: all of them up to `limit`, or (limit 1, first = true)
-// the one that takes the smallest predecessor at each step.
+// Paths from a Dag: all of them up to `limit`, taking the smallest
+// predecessor first at each step (so limit 1 gives the first path in that
+// order). Depth-first without recursion, as a weighted path may be as long
+// as the graph; InvalidArgument once the paths found hold more than
+// `max_steps` nodes in all, before they could exhaust memory.
 template <typename Adj>
-std::vector<Path> PathsFromDag(const Adj& adj, Dag<Adj>& dag, typename Adj::Handle s,
-                               typename Adj::Handle t, uint32_t limit) {
+Result<std::vector<Path>> PathsFromDag(const Adj& adj, Dag<Adj>& dag, typename Adj::Handle s,
+                                       typename Adj::Handle t, uint32_t limit,
+                                       uint64_t max_steps, const Interrupt& interrupt) {
   using H = typename Adj::Handle;
   std::vector<Path> paths;
   if (!dag.dist.contains(t) || limit == 0) return paths;
@@ -204,37 +212,59 @@ std::vector<Path> PathsFromDag(const Adj& adj, Dag<Adj>& dag, typename Adj::Hand
     std::sort(preds.begin(), preds.end(), StepBefore<Adj>);
   });
   const double total = dag.dist.at(t);
-  std::vector<NodeId> nodes;
-  std::vector<EdgeRef> edges;
-  std::function<void(H)> walk = [&](H n) {
-    if (paths.size() >= limit) return;
-    nodes.push_back(adj.Id(n));
-    if (n == s) {
-      paths.push_back(Path{{nodes.rbegin(), nodes.rend()}, {edges.rbegin(), edges.rend()}, total});
-    } else {
-      for (const Step<Adj>& st : dag.preds.at(n)) {
-        edges.push_back(adj.Ref(st.edge));
-        walk(st.parent);
-        edges.pop_back();
-        if (paths.size() >= limit) break;
-      }
-    }
-    nodes.pop_back();
+  // The walk from t back to s: each frame is a node and which of its
+  // predecessors comes next.
+  struct Frame {
+    H node;
+    size_t next;
   };
-  walk(t);
+  std::vector<Frame> stack{{t, 0}};
+  std::vector<NodeId> nodes{adj.Id(t)};
+  std::vector<EdgeRef> edges;
+  uint64_t steps = 0;
+  while (!stack.empty() && paths.size() < limit) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
+    Frame& f = stack.back();
+    auto pop = [&] {
+      stack.pop_back();
+      nodes.pop_back();
+      if (!edges.empty()) edges.pop_back();  // the edge that led to the frame
+    };
+    if (f.node == s) {
+      steps += nodes.size();
+      if (steps > max_steps) {
+        return Status::InvalidArgument(fmt::format(
+            "the shortest paths hold more than {} steps in all after {} of them; ask for fewer "
+            "(max_paths)", max_steps, paths.size()));
+      }
+      paths.push_back(Path{{nodes.rbegin(), nodes.rend()}, {edges.rbegin(), edges.rend()}, total});
+      pop();
+      continue;
+    }
+    const auto& preds = dag.preds.at(f.node);
+    if (f.next == preds.size()) {
+      pop();
+      continue;
+    }
+    const Step<Adj>& st = preds[f.next++];
+    edges.push_back(adj.Ref(st.edge));
+    nodes.push_back(adj.Id(st.parent));
+    stack.push_back({st.parent, 0});
+  }
   return paths;
 }
 
 template <typename Adj>
 Result<std::vector<Path>> AllShortestPathsOn(const Adj& adj, NodeId from, NodeId to,
                                              const PathSpec& spec, const CostFn* cost,
-                                             uint32_t limit) {
+                                             uint32_t limit, const Interrupt& interrupt) {
   using H = typename Adj::Handle;
   SV_ASSIGN_OR_RETURN(H s, adj.Find(from));
   SV_ASSIGN_OR_RETURN(H t, adj.Find(to));
   if (s == t) return std::vector<Path>{Path{{from}, {}, 0}};
-  SV_ASSIGN_OR_RETURN(Dag<Adj> dag, ShortestDagOn(adj, s, t, spec.max_depth, cost));
-  std::vector<Path> paths = PathsFromDag(adj, dag, s, t, limit);
+  SV_ASSIGN_OR_RETURN(Dag<Adj> dag, ShortestDagOn(adj, s, t, spec.max_depth, cost, interrupt));
+  SV_ASSIGN_OR_RETURN(std::vector<Path> paths,
+                      PathsFromDag(adj, dag, s, t, limit, spec.max_total_steps, interrupt));
   std::sort(paths.begin(), paths.end(), [](const Path& a, const Path& b) {
     if (a.nodes != b.nodes) return a.nodes < b.nodes;
     return std::lexicographical_compare(

@@ -81,8 +81,9 @@ std::string Fixed64(uint64_t v) {
 // One SST file being written, for one column family.
 class SstSink {
  public:
-  SstSink(const RocksStore& store, Cf cf, std::string file)
-      : cf_(cf),
+  SstSink(const RocksStore& store, Cf cf, std::string file, const Interrupt& interrupt)
+      : interrupt_(interrupt),
+        cf_(cf),
         file_(std::move(file)),
         // The files are read back soon after (the first CSR build), so they
         // stay in the page cache.
@@ -94,6 +95,7 @@ class SstSink {
     if (count_++ == 0) {
       SV_RETURN_IF_ERROR(FromRocks(writer_.Open(file_), "cannot create bulk-load file"));
     }
+    if ((count_ & 0xffff) == 0) SV_RETURN_IF_ERROR(interrupt_.Check());
     return FromRocks(writer_.Put(key, value), "cannot write bulk-load file");
   }
   // Finishes the file; an empty one is not made, and has nothing to ingest.
@@ -106,6 +108,7 @@ class SstSink {
   const std::string& file() const { return file_; }
 
  private:
+  const Interrupt& interrupt_;
   Cf cf_;
   std::string file_;
   rocksdb::SstFileWriter writer_;
@@ -549,7 +552,7 @@ Status BulkLoaderImpl::WriteMeta(SstSink& meta_sink, const Counters& next) const
   return Status::OK();
 }
 
-Status BulkLoaderImpl::Finish() {
+Status BulkLoaderImpl::Finish(const Interrupt& interrupt) {
   SV_RETURN_IF_ERROR(CheckOpen());
   if (pending_.edges.size() >= UINT32_MAX || nodes_.size() >= UINT32_MAX) {
     End();
@@ -565,17 +568,17 @@ Status BulkLoaderImpl::Finish() {
     End();
     return Status::IOError(fmt::format("cannot create '{}': {}", dir, ec.message()));
   }
-  Status result = WriteAndIngest(dir);
+  Status result = WriteAndIngest(dir, interrupt);
   std::filesystem::remove_all(dir, ec);
   return result;
 }
 
-Status BulkLoaderImpl::WriteAndIngest(const std::string& dir) {
+Status BulkLoaderImpl::WriteAndIngest(const std::string& dir, const Interrupt& interrupt) {
   const RocksStore& store = db_->store();
   std::vector<std::unique_ptr<SstSink>> sinks;
   auto sink = [&](Cf cf) -> SstSink& {
     sinks.push_back(std::make_unique<SstSink>(
-        store, cf, fmt::format("{}/{}-{}.sst", dir, kCfNames[cf], sinks.size())));
+        store, cf, fmt::format("{}/{}-{}.sst", dir, kCfNames[cf], sinks.size()), interrupt));
     return *sinks.back();
   };
   const size_t parts = EdgeFileCount(pending_.edges.size());
@@ -633,7 +636,7 @@ Status BulkLoaderImpl::WriteAndIngest(const std::string& dir) {
   write_file(names, [this](SstSink& f) { return WriteNames(f); });
   write_file(dict, [this](SstSink& f) { return WriteDict(f); });
   write_file(node_index, [this](SstSink& f) { return WriteNodeIndex(f); });
-  Status result = group.Wait();
+  Status result = group.Wait(interrupt);
   if (!result.ok()) {
     End();
     return result;

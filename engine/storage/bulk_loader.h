@@ -76,7 +76,7 @@ class BulkLoaderImpl final : public BulkLoader {
   Status AddEdge(const EdgeInput& input) override;
   std::vector<std::unique_ptr<BulkEdgeLane>> OpenEdgeLanes(size_t n) override;
   Status CloseEdgeLanes(std::vector<std::unique_ptr<BulkEdgeLane>> lanes) override;
-  Status Finish() override;
+  Status Finish(const Interrupt& interrupt) override;
   std::optional<NodeId> FindKey(std::string_view key) const override;
   uint64_t nodes_added() const override { return nodes_.size(); }
   uint64_t edges_added() const override { return edges_added_; }
@@ -111,7 +111,7 @@ class BulkLoaderImpl final : public BulkLoader {
   void DedupeEdges(unsigned threads);
   void NumberEdges(unsigned threads, const std::vector<uint32_t>& final_of_first);
   void SortIn(unsigned threads);
-  Status WriteAndIngest(const std::string& dir);
+  Status WriteAndIngest(const std::string& dir, const Interrupt& interrupt);
   Status WriteOut(size_t begin, size_t end, SstSink& out) const;
   Status WriteIn(size_t begin, size_t end, SstSink& in) const;
   Status WriteEdgeIds(size_t begin, size_t end, SstSink& ids) const;

@@ -1,6 +1,13 @@
 #include "storage/rocks_store.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -141,45 +148,111 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   return store;
 }
 
-Status RocksStore::CreateNew(const Options& options) {
+namespace {
+
+// The directory a new graph is made in before it is renamed to `target`:
+// beside it, named for this process.
+fs::path CreationDirectory(const fs::path& target, pid_t pid) {
+  return target.parent_path() /
+         fmt::format(".{}.creating-{}", target.filename().string(), pid);
+}
+
+// Removes what creations of `target` killed before they finished left.
+void RemoveAbandonedCreations(const fs::path& target) {
   std::error_code ec;
-  fs::create_directories(path_, ec);
+  const std::string prefix = "." + target.filename().string() + ".creating-";
+  for (const auto& entry : fs::directory_iterator(target.parent_path(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && (pid == getpid() || (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH))) {
+      fs::remove_all(entry.path(), ec);
+    }
+  }
+}
+
+}  // namespace
+
+// A graph appears whole or not at all: it is made in a directory of its own
+// beside `path`, with its id counters and then its format key (the mark of a
+// graph), and renamed into place once that is on disk. Killed at any
+// instant, a creation leaves either no graph or a whole one (and at worst a
+// ".<name>.creating-<pid>" directory, removed by the next creation).
+Status RocksStore::CreateNew(const Options& options) {
+  const fs::path target = fs::absolute(path_);
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
   if (ec) {
     return Status::IOError(fmt::format("cannot create graph directory '{}': {}", path_,
                                        ec.message()));
   }
+  RemoveAbandonedCreations(target);
+  const fs::path making = CreationDirectory(target, getpid());
+  fs::create_directory(making, ec);
+  if (ec) {
+    return Status::IOError(fmt::format("cannot create graph directory '{}': {}", path_,
+                                       ec.message()));
+  }
+  Status made = MakeGraphIn(making.string(), options);
+  if (made.ok()) {
+    // rename(2) replaces an empty directory (one the user made for the
+    // graph) and fails on one with files: another process won the race.
+    if (std::rename(making.c_str(), target.c_str()) != 0) {
+      const int error = errno;
+      fs::remove_all(making, ec);
+      if (error != ENOTEMPTY && error != EEXIST) {
+        return Status::IOError(fmt::format("cannot create graph directory '{}': {}", path_,
+                                           std::strerror(error)));
+      }
+    } else {
+      int dir = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dir >= 0) {
+        (void)fsync(dir);
+        ::close(dir);
+      }
+    }
+  } else {
+    fs::remove_all(making, ec);
+    return made;
+  }
+  return OpenExisting(options);
+}
+
+Status RocksStore::MakeGraphIn(const std::string& dir, const Options& options) {
   rocksdb::DBOptions dbo = DbOptions();
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.error_if_exists = true;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::Status s = rocksdb::DB::Open(dbo, path_, Descriptors(options), &handles, &db_);
-  if (IsLockError(s)) {
-    return Status::Locked(fmt::format("graph '{}' is being created by another process", path_));
-  }
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(dbo, dir, Descriptors(options), &handles, &db);
   if (!s.ok()) return FromRocks(s, fmt::format("cannot create graph '{}'", path_));
-  std::copy(handles.begin(), handles.end(), handles_.begin());
-
-  // The format key goes last in the same batch as the counters, so a crash
-  // during creation leaves no half-initialised graph that looks valid.
+  // The format key goes last in the same batch as the counters.
   rocksdb::WriteBatch batch;
   std::string v;
   for (auto key : {meta::kNextNodeId, meta::kNextEdgeId, meta::kNextBatchId}) {
     v.clear();
     PutFixed64BE(&v, 1);
-    batch.Put(handles_[kMeta], key, v);
+    batch.Put(handles[kMeta], key, v);
   }
   for (auto key : {meta::kNodeCount, meta::kEdgeCount}) {
     v.clear();
     PutFixed64BE(&v, 0);
-    batch.Put(handles_[kMeta], key, v);
+    batch.Put(handles[kMeta], key, v);
   }
   v.clear();
   PutFixed32BE(&v, kFormatVersion);
-  batch.Put(handles_[kMeta], meta::kFormatVersion, v);
+  batch.Put(handles[kMeta], meta::kFormatVersion, v);
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  return FromRocks(db_->Write(wo, &batch), fmt::format("cannot create graph '{}'", path_));
+  s = db->Write(wo, &batch);
+  // Flushed, so that the graph opens without replaying a log.
+  if (s.ok()) s = db->Flush(rocksdb::FlushOptions(), handles);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  rocksdb::Status closed = db->Close();
+  delete db;
+  if (s.ok()) s = closed;
+  return FromRocks(s, fmt::format("cannot create graph '{}'", path_));
 }
 
 Status RocksStore::OpenExisting(const Options& options) {

@@ -39,6 +39,8 @@ class RocksStore {
   RocksStore() = default;
   Status OpenExisting(const Options& options);
   Status CreateNew(const Options& options);
+  // Makes a new graph's RocksDB database in `dir`, and closes it.
+  Status MakeGraphIn(const std::string& dir, const Options& options);
   Status CheckFormat();
   // Removes what killed bulk loads left: no load can be running while this
   // process holds the write lock and is still opening.

@@ -45,8 +45,14 @@ void TaskGroup::WaitIdle() {
   idle_.wait(lock, [this] { return unfinished_ == 0; });
 }
 
-Status TaskGroup::Wait() {
-  WaitIdle();
+Status TaskGroup::Wait(const Interrupt& interrupt) {
+  {
+    std::unique_lock lock(mu_);
+    while (!idle_.wait_for(lock, std::chrono::milliseconds(5),
+                           [this] { return unfinished_ == 0; })) {
+      if (error_.ok() && !exception_ && interrupt.Requested()) error_ = Interrupt::Stopped();
+    }
+  }
   std::lock_guard lock(mu_);
   if (exception_) std::rethrow_exception(std::exchange(exception_, nullptr));
   return error_;

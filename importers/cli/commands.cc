@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "progress.h"
+#include "sigint.h"
 #include "samverkan/db.h"
 #include "samverkan/drawing.h"
 #include "samverkan/export.h"
@@ -83,6 +84,7 @@ int ExitFor(const Status& s) {
     case Status::Code::kLocked:
     case Status::Code::kNotSupported:
     case Status::Code::kCorruption: return kExitCannotOpen;
+    case Status::Code::kInterrupted: return kExitInterrupted;
     default: return kExitOther;
   }
 }
@@ -113,7 +115,7 @@ int RunImport(const ImportArgs& args) {
   for (const auto& f : args.files) inputs.push_back({f, *format});
 
   auto start = std::chrono::steady_clock::now();
-  auto summary = ImportFiles(*db, inputs, options);
+  auto summary = ImportFiles(*db, inputs, options, SigintInterrupt());
   bar.Finish();
   if (!summary.ok()) return Fail(summary.status(), ExitFor(summary.status()));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -139,7 +141,7 @@ int RunExport(const ExportArgs& args) {
   auto db = OpenGraph(args.graph, /*write=*/false, &code);
   if (!db) return code;
   auto snapshot = db->GetSnapshot();
-  auto summary = ExportGraph(*snapshot, *format, args.output);
+  auto summary = ExportGraph(*snapshot, *format, args.output, {}, SigintInterrupt());
   if (!summary.ok()) return Fail(summary.status(), ExitFor(summary.status()));
   if (args.json) {
     std::printf("%s\n", summary->ToJson().c_str());
@@ -172,7 +174,7 @@ int RunPicture(const PictureArgs& args) {
   auto db = OpenGraph(args.graph, /*write=*/false, &code);
   if (!db) return code;
   auto snapshot = db->GetSnapshot();
-  auto summary = ExportPicture(*snapshot, *format, args.output, *options);
+  auto summary = ExportPicture(*snapshot, *format, args.output, *options, {}, SigintInterrupt());
   if (!summary.ok()) return Fail(summary.status(), ExitFor(summary.status()));
   if (args.json) {
     std::printf("%s\n", summary->ToJson().c_str());

@@ -19,6 +19,7 @@ enum ExitCode : int {
   kExitIo = 4,           // a file cannot be read or written
   kExitIntegrity = 5,    // check: the graph has integrity problems
   kExitOther = 6,        // any other error (busy, internal)
+  kExitInterrupted = 130,  // Ctrl-C: stopped, nothing written (128 + SIGINT, as shells report)
 };
 
 struct ImportArgs {

@@ -14,8 +14,9 @@ namespace {
 
 class BulkSink : public RecordSink {
  public:
-  BulkSink(std::unique_ptr<BulkLoader> loader, std::string default_kind)
-      : loader_(std::move(loader)), default_kind_(std::move(default_kind)) {}
+  BulkSink(std::unique_ptr<BulkLoader> loader, std::string default_kind,
+           const Interrupt& interrupt)
+      : loader_(std::move(loader)), default_kind_(std::move(default_kind)), interrupt_(interrupt) {}
 
   Status AddNode(NodeInput& node) override {
     if (fallback_) return Status::OK();
@@ -51,7 +52,7 @@ class BulkSink : public RecordSink {
     return loader_->CloseEdgeLanes(std::move(inner));
   }
 
-  Status Commit() override { return loader_->Finish(); }
+  Status Commit() override { return loader_->Finish(interrupt_); }
   bool needs_fallback() const override { return fallback_; }
   uint64_t nodes() const override { return loader_->nodes_added(); }
   uint64_t edges() const override { return loader_->edges_added(); }
@@ -65,15 +66,17 @@ class BulkSink : public RecordSink {
 
   std::unique_ptr<BulkLoader> loader_;
   std::string default_kind_;
+  const Interrupt& interrupt_;
   bool fallback_ = false;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<RecordSink>> NewBulkSink(Db& db, const std::string& label,
-                                                const std::string& default_kind) {
+                                                const std::string& default_kind,
+                                                const Interrupt& interrupt) {
   SV_ASSIGN_OR_RETURN(auto loader, db.BeginBulkLoad(label));
-  return std::unique_ptr<RecordSink>(new BulkSink(std::move(loader), default_kind));
+  return std::unique_ptr<RecordSink>(new BulkSink(std::move(loader), default_kind, interrupt));
 }
 
 }  // namespace samverkan::importers

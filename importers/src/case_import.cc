@@ -134,7 +134,7 @@ class CaseImport {
   void NodeSection(const json& root, const Section& section) {
     const json* list = Array(root, section.name);
     if (list == nullptr) return;
-    for (size_t i = 0; i < list->size() && !ctx_.problems->full(); ++i) {
+    for (size_t i = 0; i < list->size() && !ctx_.stop(); ++i) {
       std::string path = std::string("/") + section.name + "/" + std::to_string(i);
       Entry((*list)[i], section, path);
     }
@@ -281,7 +281,7 @@ class CaseImport {
   void Relations(const json& root) {
     const json* list = Array(root, "relations");
     if (list == nullptr) return;
-    for (size_t i = 0; i < list->size() && !ctx_.problems->full(); ++i) {
+    for (size_t i = 0; i < list->size() && !ctx_.stop(); ++i) {
       std::string path = "/relations/" + std::to_string(i);
       FieldReport report = Reporter(path);
       const json& r = (*list)[i];

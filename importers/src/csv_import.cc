@@ -73,7 +73,7 @@ class CsvImport {
   // `each` gets the bytes read so far after each one.
   template <typename Each>
   void ReadPart(Part& p, Each each) {
-    while (!p.problems.full() && p.reader.position() < p.end) {
+    while (!p.problems.full() && !ctx_.interrupt->Requested() && p.reader.position() < p.end) {
       if (!p.reader.Next(p.fields)) {
         if (p.reader.error().empty()) break;
         Report(p, p.reader.Locate(ctx_.file, p.reader.error_offset()), p.reader.error());
@@ -219,7 +219,7 @@ class CsvImport {
 
     Problems& problems = *ctx_.problems;
     uint64_t records = 0;
-    while (!problems.full()) {
+    while (!ctx_.stop()) {
       std::vector<NodeAhead> batch;
       {
         std::unique_lock lock(mu);
@@ -230,7 +230,7 @@ class CsvImport {
         changed.notify_all();
       }
       for (NodeAhead& r : batch) {
-        if (problems.full()) break;
+        if (ctx_.stop()) break;
         if (r.bad) {
           Part again(ctx_.data, r.offset, r.offset + 1, r.line, problems.limit() - problems.count());
           ReadPart(again, [](size_t) {});

@@ -186,7 +186,7 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   SimpleGraph all;
   std::vector<uint32_t> candidates;
   if (!o.via.empty()) {
-    all = Project(csr, schema, o.keep, o.via);
+    SV_ASSIGN_OR_RETURN(all, Project(csr, schema, o.keep, o.via, interrupt));
     // An unknown kind matches no node.
     const SymbolId keep = schema.Find(SymbolSpace::kKind, o.keep).value_or(UINT32_MAX);
     const SymbolId via = schema.Find(SymbolSpace::kKind, o.via).value_or(UINT32_MAX);

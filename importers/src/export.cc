@@ -51,8 +51,11 @@ using Writer = Status (*)(const GraphData&, std::ostream&);
 }  // namespace
 
 Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
-                                  const std::string& path, const ExportOptions& options) {
-  if (IsPictureFormat(format)) return ExportPicture(view, format, path, DrawingOptions{}, options);
+                                  const std::string& path, const ExportOptions& options,
+                                  const Interrupt& interrupt) {
+  if (IsPictureFormat(format)) {
+    return ExportPicture(view, format, path, DrawingOptions{}, options, interrupt);
+  }
   // Each file with its writer. The targets are checked (and the temporary
   // files made) before the graph is read, and renamed into place only when
   // every file is complete.
@@ -79,8 +82,11 @@ Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
     case ExportFormat::kReport:
       break;  // ExportPicture, above
   }
-  SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view));
-  for (auto& [file, writer] : files) SV_RETURN_IF_ERROR(writer(g, file->out()));
+  SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view, interrupt));
+  for (auto& [file, writer] : files) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
+    SV_RETURN_IF_ERROR(writer(g, file->out()));
+  }
   for (auto& [file, writer] : files) SV_RETURN_IF_ERROR(file->Commit());
   return ExportSummary{g.nodes.size(), g.edges.size()};
 }

@@ -12,10 +12,11 @@ std::vector<std::string> GraphData::Keys(const std::vector<NodeId>& ids) const {
   return keys;
 }
 
-Result<GraphData> LoadGraph(const GraphView& view) {
+Result<GraphData> LoadGraph(const GraphView& view, const Interrupt& interrupt) {
   GraphData g;
   auto nodes = view.Nodes();
   for (; nodes->Valid(); nodes->Next()) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
     g.index.emplace(nodes->node().id, g.nodes.size());
     g.nodes.push_back(nodes->node());
     g.node_props.push_back(json::parse(g.nodes.back().props));
@@ -23,6 +24,7 @@ Result<GraphData> LoadGraph(const GraphView& view) {
   SV_RETURN_IF_ERROR(nodes->status());
   auto edges = view.AllEdges();
   for (; edges->Valid(); edges->Next()) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
     SV_ASSIGN_OR_RETURN(Edge e, edges->Load());
     g.edge_props.push_back(json::parse(e.props));
     g.edges.push_back(std::move(e));

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "samverkan/graph_view.h"
+#include "samverkan/interrupt.h"
 #include "samverkan/result.h"
 
 namespace samverkan::importers {
@@ -29,7 +30,8 @@ struct GraphData {
 };
 
 // Every node (in id order) and edge (by src, type, dst, rank) of `view`.
-Result<GraphData> LoadGraph(const GraphView& view);
+// Polls `interrupt` as it reads.
+Result<GraphData> LoadGraph(const GraphView& view, const Interrupt& interrupt);
 
 // The one type a property has across all records: long, double, boolean,
 // string, or json when its values mix types or are arrays/objects.

@@ -159,7 +159,7 @@ Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
     SV_ASSIGN_OR_RETURN(auto csr, CsrGraph::Build(view, spec));
     SimpleGraph g;
     if (!d.options.via.empty()) {
-      g = Project(*csr, view.schema(), d.options.keep, d.options.via);
+      SV_ASSIGN_OR_RETURN(g, Project(*csr, view.schema(), d.options.keep, d.options.via, interrupt));
     } else {
       SV_ASSIGN_OR_RETURN(g, MakeSimpleGraph(*csr, Direction::kBoth, false));
     }

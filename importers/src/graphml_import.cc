@@ -84,6 +84,7 @@ class GraphmlImport {
       }
       off += n;
       if (ctx_.progress) ctx_.progress(off, records_);
+      if (ctx_.interrupt->Requested()) break;
     } while (off < data.size());
     XML_ParserFree(parser);
     if (failed) return;
@@ -429,7 +430,7 @@ class GraphmlImport {
   void WriteEdges() {
     std::map<std::tuple<std::string, std::string, std::string>, uint32_t> next_rank;
     for (auto& p : edges_) {
-      if (ctx_.problems->full()) return;
+      if (ctx_.stop()) return;
       if (!p.has_rank) p.edge.rank = next_rank[{p.edge.src.key, p.edge.type, p.edge.dst.key}]++;
       if (Status s = ctx_.sink->AddEdge(p.edge); !s.ok()) {
         ctx_.problems->Add(Location{ctx_.file, p.line, p.column}, s.message());

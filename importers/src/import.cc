@@ -112,7 +112,8 @@ bool SectorsPresent(const Db& db, const std::vector<std::string>& sectors) {
 }
 
 // Runs every reader into `sink`. OK, or the problems found.
-Status ReadAll(std::vector<OpenInput>& inputs, RecordSink& target, const ImportOptions& options) {
+Status ReadAll(std::vector<OpenInput>& inputs, RecordSink& target, const ImportOptions& options,
+               const Interrupt& interrupt) {
   Problems problems(options.max_problems);
   RecordSink* sink = &target;
   std::unique_ptr<RecordSink> citing;
@@ -136,6 +137,7 @@ Status ReadAll(std::vector<OpenInput>& inputs, RecordSink& target, const ImportO
     ctx.sink = sink;
     ctx.problems = &problems;
     ctx.default_edge_type = options.default_edge_type;
+    ctx.interrupt = &interrupt;
     uint64_t last_records = 0;
     if (options.progress) {
       ctx.progress = [&](uint64_t bytes, uint64_t records) {
@@ -154,13 +156,14 @@ Status ReadAll(std::vector<OpenInput>& inputs, RecordSink& target, const ImportO
     records_before += last_records;
     if (problems.full() || sink->needs_fallback()) break;
   }
+  SV_RETURN_IF_ERROR(interrupt.Check());
   return problems.ToStatus();
 }
 
 }  // namespace
 
 Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs,
-                                  const ImportOptions& options) {
+                                  const ImportOptions& options, const Interrupt& interrupt) {
   if (inputs.empty()) return Status::InvalidArgument("no files to import");
   SV_ASSIGN_OR_RETURN(std::vector<OpenInput> open, OpenInputs(inputs));
   std::string label = options.label.empty() ? "import " + inputs.front().path : options.label;
@@ -190,8 +193,9 @@ Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs
       for (const auto& s : options.add_sectors) SV_RETURN_IF_ERROR(txn->AddSector(s));
       SV_RETURN_IF_ERROR(txn->Commit());
     }
-    SV_ASSIGN_OR_RETURN(auto sink, importers::NewBulkSink(db, label, options.default_kind));
-    SV_RETURN_IF_ERROR(ReadAll(open, *sink, options));
+    SV_ASSIGN_OR_RETURN(auto sink,
+                        importers::NewBulkSink(db, label, options.default_kind, interrupt));
+    SV_RETURN_IF_ERROR(ReadAll(open, *sink, options, interrupt));
     if (!sink->needs_fallback()) {
       SV_RETURN_IF_ERROR(sink->Commit());
       summary.bulk = true;
@@ -202,7 +206,7 @@ Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs
   if (!summary.bulk) {
     SV_ASSIGN_OR_RETURN(auto sink, importers::NewTransactionSink(db, label, options.default_kind,
                                                                  options.add_sectors));
-    SV_RETURN_IF_ERROR(ReadAll(open, *sink, options));
+    SV_RETURN_IF_ERROR(ReadAll(open, *sink, options, interrupt));
     SV_RETURN_IF_ERROR(sink->Commit());
     summary.nodes = sink->nodes();
     summary.edges = sink->edges();

@@ -25,7 +25,7 @@ class JsonlImport {
     std::string_view data = ctx_.data;
     if (data.starts_with("\xEF\xBB\xBF")) pos_ = 3;
     uint64_t records = 0;
-    while (pos_ < data.size() && !ctx_.problems->full()) {
+    while (pos_ < data.size() && !ctx_.stop()) {
       size_t nl = data.find('\n', pos_);
       size_t end = nl == std::string_view::npos ? data.size() : nl;
       line_ = data.substr(pos_, end - pos_);

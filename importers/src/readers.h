@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "problems.h"
+#include "samverkan/interrupt.h"
 #include "sink.h"
 
 namespace samverkan::importers {
@@ -23,6 +24,12 @@ struct ReadContext {
   // and the records read so far; may be empty.
   std::function<void(uint64_t bytes, uint64_t records)> progress;
   std::string default_edge_type = "related_to";  // GraphML
+  // Polled as records are read (thread-safe: CSV parts read on threads).
+  const Interrupt* interrupt = &Interrupt::Never();
+
+  // Whether a reader should stop: the problem list is full, or the caller
+  // asked (then the import fails with Interrupt::Stopped()).
+  bool stop() const { return problems->full() || interrupt->Requested(); }
 };
 
 // What a CSV file holds, from its header line.

@@ -66,8 +66,10 @@ Result<std::unique_ptr<RecordSink>> NewTransactionSink(Db& db, const std::string
                                                        const std::vector<std::string>& sectors);
 
 // Writes through db.BeginBulkLoad(label). REQUIRES: the graph is empty.
+// `interrupt` stops the load's final sort and write.
 Result<std::unique_ptr<RecordSink>> NewBulkSink(Db& db, const std::string& label,
-                                                const std::string& default_kind);
+                                                const std::string& default_kind,
+                                                const Interrupt& interrupt);
 
 // Adds `source_key` to the sources of every record before passing it on.
 std::unique_ptr<RecordSink> NewCitingSink(RecordSink& inner, std::string source_key);

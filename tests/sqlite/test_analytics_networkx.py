@@ -11,6 +11,7 @@ minus 0.01.
 """
 import itertools
 import math
+import sqlite3
 
 import igraph
 import networkx as nx
@@ -94,9 +95,37 @@ def test_pagerank_matches_networkx_and_igraph(graph):
     ig = igraph.Graph.from_networkx(G)
     prpack = dict(zip(ig.vs["_nx_name"], ig.pagerank(damping=0.85)))
     assert_close(ours, prpack, 1e-6, "pagerank vs igraph")
-    # The default stopping rule is NetworkX's; its answer is close too.
+    # The default agrees with the exact solution; NetworkX's rule, when asked
+    # for, with NetworkX's default answer.
     default = by_key(db, "SELECT key, rank FROM kg_pagerank('kg')")
-    assert_close(default, nx.pagerank(G, weight=None), 1e-6, "pagerank, default tolerance")
+    assert_close(default, prpack, 1e-9, "pagerank, default tolerance")
+    networkx_rule = by_key(db, "SELECT key, rank FROM kg_pagerank WHERE graph = 'kg' "
+                               "AND convergence = 'networkx'")
+    assert_close(networkx_rule, nx.pagerank(G, weight=None), 1e-6, "pagerank, networkx rule")
+
+
+def test_pagerank_default_is_exact_on_a_large_graph(connect, tmp_path):
+    # 30,000 nodes: NetworkX's rule (stop when the summed change is below
+    # N * 1e-6 = 0.03) stops after a few rounds, far from the answer; the
+    # default must agree with igraph's exact PRPACK to 1e-6 in sum.
+    G = nx.barabasi_albert_graph(30_000, 3, seed=11)
+    (tmp_path / "nodes.csv").write_text(":ID,:LABEL\n" + "".join(f"{v},actor\n" for v in G))
+    (tmp_path / "edges.csv").write_text(":START_ID,:END_ID,:TYPE\n" +
+                                        "".join(f"{u},{v},tie\n" for u, v in G.edges()))
+    db = connect()
+    db.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='big.kg')")
+    db.execute("SELECT kg_import('kg', ?, 'csv')", (str(tmp_path),))
+    ig = igraph.Graph.from_networkx(G)
+    exact = dict(zip(map(str, ig.vs["_nx_name"]), ig.pagerank(damping=0.85)))
+    ours = by_key(db, "SELECT key, rank FROM kg_pagerank('kg')")
+    assert sum(abs(ours[k] - x) for k, x in exact.items()) <= 1e-6
+    early = by_key(db, "SELECT key, rank FROM kg_pagerank WHERE graph = 'kg' "
+                       "AND convergence = 'networkx'")
+    assert sum(abs(early[k] - x) for k, x in exact.items()) > 1e-4
+    # A run that cannot converge says so.
+    with pytest.raises(sqlite3.OperationalError, match="^kg_pagerank: did not converge in 3 "
+                       "iterations"):
+        db.execute("SELECT count(*) FROM kg_pagerank('kg', 0.85, 3)").fetchall()
 
 
 def test_betweenness_matches(graph):

@@ -68,11 +68,57 @@ def test_neighbors_join(db):
     ("SELECT kg_stats('nope')", "kg_stats: no graph named 'nope' in this connection"),
     ("SELECT kg_integrity_check('nope')",
      "kg_integrity_check: no graph named 'nope' in this connection"),
+    # Names the graph has never seen are errors, not empty answers.
+    ("SELECT * FROM kg_neighbors('kg', 'org:msi', 1, 'both', 'fund')",
+     "kg_neighbors: types: unknown edge type 'fund' (the graph has: participates_in, funds, "
+     "located_in)"),
+    ("SELECT * FROM kg_neighbors('kg', 'org:msi', 1, 'both', NULL, 'actors')",
+     "kg_neighbors: kinds: unknown kind 'actors' (the graph has: actor, project, region)"),
+    ("SELECT * FROM kg_shortest_path('kg', 'org:msi', 'org:oru', 'both', 'fund,knows')",
+     "kg_shortest_path: types: unknown edge types 'fund', 'knows' (the graph has: participates_in, "
+     "funds, located_in)"),
+    ("SELECT * FROM kg_pagerank WHERE graph = 'kg' AND types = '[\"partcipates_in\"]'",
+     "kg_pagerank: types: unknown edge type 'partcipates_in' (the graph has: participates_in, "
+     "funds, located_in)"),
+    ("SELECT * FROM kg_degree WHERE graph = 'kg' AND kinds = 'organisation'",
+     "kg_degree: kinds: unknown kind 'organisation' (the graph has: actor, project, region)"),
+    ("SELECT * FROM kg_projection('kg', 'actor', 'projekt')",
+     "kg_projection: via: unknown kind 'projekt' (the graph has: actor, project, region)"),
+    ("SELECT * FROM kg_sector_mixing WHERE graph = 'kg' AND via = 'event'",
+     "kg_sector_mixing: via: unknown kind 'event' (the graph has: actor, project, region)"),
+    # Yes/no arguments take 1/0, true/false, yes/no, on/off and nothing else.
+    ("SELECT * FROM kg_betweenness('kg', 'maybe')",
+     "kg_betweenness: normalized must be 1 or 0 (true or false), not 'maybe'"),
+    ("SELECT * FROM kg_closeness('kg', 2)",
+     "kg_closeness: wf_improved must be 1 or 0 (true or false), not '2'"),
+    ("SELECT * FROM kg_neighbors('kg', 'org:msi', 1, 'both', NULL, NULL, NULL, 'sometimes')",
+     "kg_neighbors: include_start must be 1 or 0 (true or false), not 'sometimes'"),
 ])
 def test_errors(db, sql, message):
     with pytest.raises(sqlite3.OperationalError) as info:
         db.execute(sql).fetchall()
     assert str(info.value) == message
+
+
+def test_a_list_of_types_may_name_some_the_graph_lacks(db):
+    # A ready-made query lists the data model's types; a graph without some of
+    # them still answers (only a filter that can match nothing is an error).
+    assert rows(db, "SELECT key FROM kg_neighbors('kg', 'org:vinnova', 1, 'both', "
+                    "'funds,hosts,works_at')") == [("proj:mora",)]
+
+
+@pytest.mark.parametrize("yes, no", [("1", "0"), ("'true'", "'false'"), ("'YES'", "'no'"),
+                                     ("'On'", "'off'")])
+def test_yes_no_arguments(db, yes, no):
+    normalized = rows(db, f"SELECT key, betweenness FROM kg_betweenness('kg', {yes})")
+    raw = rows(db, f"SELECT key, betweenness FROM kg_betweenness('kg', {no})")
+    assert normalized == rows(db, "SELECT key, betweenness FROM kg_betweenness('kg', 1)")
+    assert raw == rows(db, "SELECT key, betweenness FROM kg_betweenness('kg', 0)")
+    assert normalized != raw
+    assert rows(db, f"SELECT key FROM kg_neighbors('kg', 'org:msi', 0, 'both', NULL, NULL, "
+                    f"NULL, {yes})") == [("org:msi",)]
+    assert rows(db, f"SELECT key FROM kg_neighbors('kg', 'org:msi', 0, 'both', NULL, NULL, "
+                    f"NULL, {no})") == []
 
 
 def test_shortest_path(db):

@@ -26,6 +26,7 @@
 #include <memory>
 #include <vector>
 
+#include "samverkan/interrupt.h"
 #include "samverkan/result.h"
 #include "samverkan/types.h"
 
@@ -51,7 +52,8 @@ class BulkLoader {
   // by key or by the id AddNode returned.
   virtual Status AddEdge(const EdgeInput& input) = 0;
   // Sorts, writes and ingests. After Finish() (OK or not) the loader is done.
-  virtual Status Finish() = 0;
+  // Stops, having written nothing, when `interrupt` fires while it writes.
+  virtual Status Finish(const Interrupt& interrupt = Interrupt::Never()) = 0;
 
   // Edges from several threads at once: a big file read in parts, each
   // part on a thread of its own with a lane of its own.

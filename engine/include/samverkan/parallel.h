@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "samverkan/interrupt.h"
 #include "samverkan/status.h"
 
 namespace samverkan {
@@ -93,7 +94,10 @@ class TaskGroup {
   void Run(std::function<Status()> task);
   // Blocks until every task queued so far, and every task they queued, has
   // finished; returns the first error, or rethrows the first exception.
-  Status Wait();
+  // While it waits it polls `interrupt`; once that fires, the tasks still
+  // queued are dropped, the running ones finish, and Wait() returns
+  // Interrupt::Stopped().
+  Status Wait(const Interrupt& interrupt = Interrupt::Never());
 
  private:
   void Work();

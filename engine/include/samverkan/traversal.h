@@ -1,5 +1,8 @@
 // Traversals and paths over any GraphView.
 //
+// Every search polls `interrupt` as it goes and stops with its status
+// (kInterrupted) when it fires.
+//
 // Each search comes in two forms. Over a GraphView it reads the stored
 // adjacency (prefix scans): it sees a transaction's uncommitted writes and
 // reports every edge in full. Over a CsrGraph (csr.h) it runs in memory, many
@@ -18,6 +21,7 @@
 
 #include "samverkan/csr.h"
 #include "samverkan/graph_view.h"
+#include "samverkan/interrupt.h"
 #include "samverkan/result.h"
 #include "samverkan/types.h"
 
@@ -50,7 +54,8 @@ struct Reached {
 // Breadth-first: each node once, at its smallest depth, in BFS order.
 // NotFound if `start` does not exist.
 Result<std::vector<Reached>> Neighborhood(const GraphView& view, NodeId start,
-                                          const TraversalSpec& spec);
+                                          const TraversalSpec& spec,
+                                          const Interrupt& interrupt = Interrupt::Never());
 
 struct PathSpec {
   EdgeFilter edges;
@@ -60,6 +65,9 @@ struct PathSpec {
   std::optional<std::string> cost;
   uint32_t max_depth = 64;    // unweighted: no path longer than this many edges
   uint32_t max_paths = 1000;  // AllShortestPaths returns at most this many
+  // AllShortestPaths fails (InvalidArgument) rather than return paths that
+  // hold more nodes than this in all: 2^22 nodes take about 200 MB.
+  uint64_t max_total_steps = uint64_t{1} << 22;
 };
 
 struct Path {
@@ -71,12 +79,14 @@ struct Path {
 // One shortest path, or nullopt when the target cannot be reached. Unweighted
 // searches run breadth-first from both ends. NotFound for an unknown node.
 Result<std::optional<Path>> ShortestPath(const GraphView& view, NodeId from, NodeId to,
-                                         const PathSpec& spec);
+                                         const PathSpec& spec,
+                                         const Interrupt& interrupt = Interrupt::Never());
 
 // Every shortest path (unweighted, or weighted when spec.cost is set), up to
 // spec.max_paths, in a deterministic order. Empty when unreachable.
 Result<std::vector<Path>> AllShortestPaths(const GraphView& view, NodeId from, NodeId to,
-                                           const PathSpec& spec);
+                                           const PathSpec& spec,
+                                           const Interrupt& interrupt = Interrupt::Never());
 
 // What `edge` costs under PathSpec::cost (1 when `cost` is unset). The
 // cumulative cost along a path is the sum over its edges.
@@ -85,10 +95,13 @@ Result<double> EdgeCost(const GraphView& view, const EdgeRef& edge,
 
 // The same searches over a CSR snapshot; `schema` resolves type and kind names.
 Result<std::vector<Reached>> Neighborhood(const CsrGraph& csr, const Schema& schema,
-                                          NodeId start, const TraversalSpec& spec);
+                                          NodeId start, const TraversalSpec& spec,
+                                          const Interrupt& interrupt = Interrupt::Never());
 Result<std::optional<Path>> ShortestPath(const CsrGraph& csr, const Schema& schema, NodeId from,
-                                         NodeId to, const PathSpec& spec);
+                                         NodeId to, const PathSpec& spec,
+                                         const Interrupt& interrupt = Interrupt::Never());
 Result<std::vector<Path>> AllShortestPaths(const CsrGraph& csr, const Schema& schema,
-                                           NodeId from, NodeId to, const PathSpec& spec);
+                                           NodeId from, NodeId to, const PathSpec& spec,
+                                           const Interrupt& interrupt = Interrupt::Never());
 
 }  // namespace samverkan

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "samverkan/graph_view.h"
+#include "samverkan/interrupt.h"
 #include "samverkan/result.h"
 
 namespace samverkan {
@@ -60,8 +61,11 @@ struct ExportOptions {
 
 // Writes everything `view` holds (use a Snapshot for a consistent export of
 // a graph that is being written). The picture formats draw the whole graph
-// with default options (ExportPicture in drawing.h takes options).
+// with default options (ExportPicture in drawing.h takes options). Stops
+// with Interrupt::Stopped(), leaving the target as it was, when `interrupt`
+// fires.
 Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
-                                  const std::string& path, const ExportOptions& options = {});
+                                  const std::string& path, const ExportOptions& options = {},
+                                  const Interrupt& interrupt = Interrupt::Never());
 
 }  // namespace samverkan

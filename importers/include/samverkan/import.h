@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "samverkan/db.h"
+#include "samverkan/interrupt.h"
 #include "samverkan/result.h"
 
 namespace samverkan {
@@ -96,8 +97,11 @@ struct ImportSummary {
 // Imports `inputs` into `db` as one atomic unit (see above). Errors:
 // InvalidArgument (bad input: every problem listed, nothing written),
 // IOError (a file cannot be read), and whatever the Db returns (Busy while
-// another transaction is open, ReadOnly, ...).
+// another transaction is open, ReadOnly, ...). `interrupt` is polled while
+// reading and writing: when it fires the import stops, writes nothing and
+// returns Interrupt::Stopped().
 Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs,
-                                  const ImportOptions& options);
+                                  const ImportOptions& options,
+                                  const Interrupt& interrupt = Interrupt::Never());
 
 }  // namespace samverkan

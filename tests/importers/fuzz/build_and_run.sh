@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$1 seconds=$2
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug >/dev/null
-ninja -C "$build" -j "${JOBS:-2}" >/dev/null
+ninja -C "$build" -j "${JOBS:-2}" >"$build/build.log" || { tail -n 30 "$build/build.log" >&2; exit 1; }
 for reader in csv jsonl case graphml props; do
   corpus=$(mktemp -d)
   case $reader in
