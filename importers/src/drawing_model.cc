@@ -238,7 +238,7 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
     return Status::InvalidArgument("size must be 'degree' or 'pagerank', not '" + o.size + "'");
   }
   if (o.size == "pagerank") {
-    SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(csr, {}));
+    SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(csr, {}, interrupt));
     rank = std::move(pr.rank);
   }
   std::map<NodeId, std::string> source_names;
@@ -268,7 +268,7 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   // Colours: one legend entry per group, the largest first.
   std::vector<std::string> group_name(n);
   if (o.color == "community") {
-    SV_ASSIGN_OR_RETURN(d.communities, Louvain(d.ties, {}));
+    SV_ASSIGN_OR_RETURN(d.communities, Louvain(d.ties, {}, interrupt));
     std::vector<uint64_t> size(d.communities.count, 0);
     for (uint32_t c : d.communities.community) ++size[c];
     std::vector<uint32_t> by_size(d.communities.count);

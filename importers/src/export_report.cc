@@ -241,8 +241,8 @@ Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
   return s;
 }
 
-Result<std::string> CentralSection(const Drawing& d) {
-  SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(*d.csr, {}));
+Result<std::string> CentralSection(const Drawing& d, const Interrupt& interrupt) {
+  SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(*d.csr, {}, interrupt));
   std::vector<uint32_t> order(d.nodes.size());
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -301,8 +301,8 @@ Result<std::string> BrokerSection(const Drawing& d, const NodeGroups& groups,
   return s + "</tbody></table>\n</section>\n";
 }
 
-Result<std::string> CommunitySection(const Drawing& d) {
-  SV_ASSIGN_OR_RETURN(Communities c, Louvain(d.ties, {}));
+Result<std::string> CommunitySection(const Drawing& d, const Interrupt& interrupt) {
+  SV_ASSIGN_OR_RETURN(Communities c, Louvain(d.ties, {}, interrupt));
   std::vector<std::vector<uint32_t>> members(c.count);
   for (uint32_t v = 0; v < d.nodes.size(); ++v) members[c.community[v]].push_back(v);
   std::vector<uint32_t> order(c.count);
@@ -365,11 +365,11 @@ Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& int
   out << mixing;
   SV_ASSIGN_OR_RETURN(std::string years, YearsSection(view, d, interrupt));
   out << years;
-  SV_ASSIGN_OR_RETURN(std::string central, CentralSection(d));
+  SV_ASSIGN_OR_RETURN(std::string central, CentralSection(d, interrupt));
   out << central;
   SV_ASSIGN_OR_RETURN(std::string brokers, BrokerSection(d, groups, interrupt));
   out << brokers;
-  SV_ASSIGN_OR_RETURN(std::string communities, CommunitySection(d));
+  SV_ASSIGN_OR_RETURN(std::string communities, CommunitySection(d, interrupt));
   out << communities;
   out << Section("drawing", "The network") << "<figure>\n" << SvgText(d, false)
       << "</figure>\n</section>\n";
