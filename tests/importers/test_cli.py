@@ -243,3 +243,62 @@ def test_draw_exit_codes(run, tmp_path):
     assert (tmp_path / "dir.svg").is_dir()
     assert run("draw", "g.kg").returncode == 2
     assert not (tmp_path / "out.svg").exists()
+
+
+def test_draw_flags_given_empty_are_checked_not_defaults(run, tmp_path):
+    # A flag given with an empty value is given: it is checked like the option
+    # (an empty layout is no layout), not taken as "not given".
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    for args, message in [
+        (["--layout", ""], "--layout must be 'auto', 'stress', 'forceatlas2' or "
+                           "'fruchterman-reingold', not ''\n"),
+        (["--size", ""], "--size must be 'degree' or 'pagerank', not ''\n"),
+        (["--valid-on", ""], "--valid-on: "),
+    ]:
+        r = run("draw", "g.kg", "out.svg", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr.startswith("samverkan: " + message), (args, r.stderr)
+    assert not (tmp_path / "out.svg").exists()
+
+
+def test_report_checks_the_flags_it_shares_with_draw(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    for args, message in [
+        (["--depth", "-1"], "--depth must be an integer between 0 and 1000\n"),
+        (["--labels", "-1"], "--labels must be an integer between 0 and 100000\n"),
+        (["--from-year", "0"], "--from-year must be an integer between 1 and 9999\n"),
+        (["--to-year", "-2020"], "--to-year must be an integer between 1 and 9999\n"),
+        (["--color", "blue"], "--color must be 'sector', 'kind' or 'community', not 'blue'\n"),
+    ]:
+        r = run("report", "g.kg", "r.html", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr == "samverkan: " + message, (args, r.stderr)
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_flag_names_are_not_put_into_quoted_values(run, tmp_path):
+    # The message names the flag; the values it quotes are left as written,
+    # even when a value is the name of another flag given.
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    r = run("draw", "g.kg", "out.svg", "--color", "size", "--size", "degree")
+    assert r.returncode == 2
+    assert r.stderr == "samverkan: --color must be 'sector', 'kind' or 'community', not 'size'\n"
+    r = run("draw", "g.kg", "out.svg", "--layout", "start", "--start", "reg:r")
+    assert r.returncode == 2
+    assert r.stderr == ("samverkan: --layout must be 'auto', 'stress', 'forceatlas2' or "
+                        "'fruchterman-reingold', not 'start'\n")
+
+
+def test_draw_refuses_outputs_other_than_svg_and_html(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    # Unknown extensions, none, and the formats export writes but draw does not.
+    for output in ["out.png", "out.pdf", "out", "out.graphml", "out.gexf", "out.dot"]:
+        r = run("draw", "g.kg", output)
+        assert r.returncode == 2, (output, r.stderr)
+        assert r.stderr == f"samverkan: draw writes .svg or .html files, not '{output}'\n"
+        assert not (tmp_path / output).exists()
+    assert run("draw", "g.kg", "out.html").returncode == 0
