@@ -40,28 +40,24 @@ std::unique_ptr<Db> OpenGraph(const std::string& path, bool write, int* code) {
 
 // ParseDrawingOptions' message about the options object, told in flags:
 // "options: depth must be ..." becomes "--depth must be ...". The members
-// given are renamed wherever they stand as words outside quotes.
+// given are renamed where they stand as words before the first quote; from
+// there on the message quotes names and the value as written, which stay.
 std::string InFlags(std::string_view message, const PictureArgs& args) {
   std::set<std::string, std::less<>> given;
   for (const auto& [member, value] : args.text) given.insert(member);
   for (const auto& [member, value] : args.integers) given.insert(member);
   if (message.starts_with("options: ")) message.remove_prefix(9);
+  const std::string_view quoted = message.substr(std::min(message.find('\''), message.size()));
+  message.remove_suffix(quoted.size());
+  auto word_char = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
   std::string out;
-  bool quoted = false;
   for (size_t i = 0; i < message.size();) {
-    const char c = message[i];
-    const bool word_char = (c >= 'a' && c <= 'z') || c == '_';
-    if (quoted || !word_char) {
-      if (c == '\'') quoted = !quoted;
-      out += c;
-      ++i;
+    if (!word_char(message[i])) {
+      out += message[i++];
       continue;
     }
     size_t end = i;
-    while (end < message.size() &&
-           ((message[end] >= 'a' && message[end] <= 'z') || message[end] == '_')) {
-      ++end;
-    }
+    while (end < message.size() && word_char(message[end])) ++end;
     std::string word(message.substr(i, end - i));
     if (given.count(word)) {
       std::replace(word.begin(), word.end(), '_', '-');
@@ -70,7 +66,7 @@ std::string InFlags(std::string_view message, const PictureArgs& args) {
     out += word;
     i = end;
   }
-  return out;
+  return out.append(quoted);
 }
 
 }  // namespace

@@ -10,11 +10,29 @@
 //
 // Exit codes: commands.h (and docs/cli.md).
 #include <algorithm>
+#include <charconv>
+#include <optional>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "samverkan/version.h"
+
+namespace {
+
+// A number flag's value, read as a decimal integer ("+3" too). CLI11 would
+// read "010" as octal, "0x10" as hex, and saturate what overflows, so that
+// `--seed 99999999999999999999` became another seed without a word.
+std::optional<int64_t> DecimalInteger(std::string_view text) {
+  if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.remove_prefix(1);
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace samverkan::cli;
@@ -69,9 +87,8 @@ int main(int argc, char** argv) {
   report_args.report = true;
   struct PictureFlags {
     std::string start, kinds, types, valid_on, via, keep, color, size, title, layout;
-    int64_t depth = 0, year = 0, labels = 0, seed = 0, iterations = 0, from_year = 0, to_year = 0;
-    std::vector<std::pair<CLI::Option*, const std::string*>> text;
-    std::vector<std::pair<CLI::Option*, const int64_t*>> integers;
+    std::string depth, year, labels, seed, iterations, from_year, to_year;
+    std::vector<std::pair<CLI::Option*, const std::string*>> text, integers;
   };
   PictureFlags draw_flags, report_flags;
   auto add_picture_options = [](CLI::App* cmd, PictureArgs* a, PictureFlags* f) {
@@ -82,8 +99,8 @@ int main(int argc, char** argv) {
     auto text = [&](const char* flag, std::string* value, const char* help) {
       f->text.push_back({cmd->add_option(flag, *value, help), value});
     };
-    auto integer = [&](const char* flag, int64_t* value, const char* help) {
-      f->integers.push_back({cmd->add_option(flag, *value, help), value});
+    auto integer = [&](const char* flag, std::string* value, const char* help) {
+      f->integers.push_back({cmd->add_option(flag, *value, help)->type_name("INT"), value});
     };
     text("--start", &f->start, "draw the ego network of this node (its key)");
     integer("--depth", &f->depth, "with --start: how many ties out, 0 to 1000 (default 1)");
@@ -123,8 +140,15 @@ int main(int argc, char** argv) {
     for (const auto& [option, value] : f.text) {
       if (option->count() > 0) a->text.push_back({member(option), *value});
     }
+    // A number flag that is not a decimal integer goes in as text, which the
+    // option refuses with its own message ("--depth must be an integer ...").
     for (const auto& [option, value] : f.integers) {
-      if (option->count() > 0) a->integers.push_back({member(option), *value});
+      if (option->count() == 0) continue;
+      if (auto n = DecimalInteger(*value)) {
+        a->integers.push_back({member(option), *n});
+      } else {
+        a->text.push_back({member(option), *value});
+      }
     }
   };
 

@@ -219,7 +219,7 @@ def test_draw_bad_options_are_usage_errors_naming_the_flag(run, tmp_path):
     r = run("report", "g.kg", "r.html", "--from-year", "2020", "--to-year", "2014")
     assert r.returncode == 2
     assert r.stderr == "samverkan: --from-year must not be after --to-year\n"
-    # Not numbers at all: CLI11 refuses them.
+    # Not a number at all (the message: test_number_flags_are_decimal_integers...).
     assert run("draw", "g.kg", "out.svg", "--depth", "two").returncode == 2
     # report has no year-range flags for draw.
     assert run("draw", "g.kg", "out.svg", "--from-year", "2014").returncode == 2
@@ -302,3 +302,38 @@ def test_draw_refuses_outputs_other_than_svg_and_html(run, tmp_path):
         assert r.stderr == f"samverkan: draw writes .svg or .html files, not '{output}'\n"
         assert not (tmp_path / output).exists()
     assert run("draw", "g.kg", "out.html").returncode == 0
+
+
+def test_number_flags_are_decimal_integers_checked_like_their_option(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    # Too large for any integer, not a number, not decimal, not whole: each is
+    # refused by its option, never read as another number.
+    for args, message in [
+        (["--seed", "99999999999999999999"],
+         "--seed must be an integer between 0 and 9223372036854775807"),
+        (["--seed", "18446744073709551615"],
+         "--seed must be an integer between 0 and 9223372036854775807"),
+        (["--depth", "two"], "--depth must be an integer between 0 and 1000"),
+        (["--depth", "0x1"], "--depth must be an integer between 0 and 1000"),
+        (["--labels", "2.5"], "--labels must be an integer between 0 and 100000"),
+        (["--year", "2020 "], "--year must be an integer between 1 and 9999"),
+    ]:
+        r = run("draw", "g.kg", "out.svg", "--start", "reg:r", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr == f"samverkan: {message}\n", (args, r.stderr)
+    assert not (tmp_path / "out.svg").exists()
+    # A leading zero is decimal, not octal ("08" is eight); a plus sign is allowed.
+    r = run("draw", "g.kg", "out.svg", "--start", "reg:r", "--depth", "08", "--seed", "+7",
+            "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"nodes": 3, "edges": 2}
+
+
+def test_a_value_quoting_a_flag_name_is_echoed_as_written(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    r = run("draw", "g.kg", "out.svg", "--color", "x' size '", "--size", "degree")
+    assert r.returncode == 2
+    assert r.stderr == ("samverkan: --color must be 'sector', 'kind' or 'community', "
+                        "not 'x' size ''\n")
