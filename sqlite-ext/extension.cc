@@ -14,7 +14,7 @@
 //              kg_assortativity, kg_brokerage, kg_conductance   (analytics)
 //   functions  kg_version(), kg_debug(), kg_stats(graph),
 //              kg_integrity_check(graph)
-//              kg_import(graph, file, format),
+//              kg_import(graph, file, format [, options]),
 //              kg_export(graph, format, file [, options])      (files)
 //
 // Each connection that loads the extension gets one Connection object
@@ -57,6 +57,7 @@ const FunctionEntry kFunctions[] = {
     // Read and write files: DIRECTONLY so that no schema can grant it
     // (fn_import_export.cc).
     {"kg_import", 3, GRAPH_FLAGS, KgImport},
+    {"kg_import", 4, GRAPH_FLAGS, KgImport},  // options (fn_import_export.cc)
     {"kg_export", 3, GRAPH_FLAGS, KgExport},
     {"kg_export", 4, GRAPH_FLAGS, KgExport},  // pictures' options (fn_import_export.cc)
 };
@@ -108,7 +109,7 @@ int Register(sqlite3* db, char** err) {
     conn->Retain();  // released by SQLite, also when registration fails
     rc = sqlite3_create_module_v2(db, m.name, m.module, conn, Connection::Release);
     if (rc != SQLITE_OK) {
-      *err = sqlite3_mprintf("error creating module %s: %s", m.name, sqlite3_errmsg(db));
+      *err = FormatError("error creating module %s: %s", m.name, sqlite3_errmsg(db));
       break;
     }
   }
@@ -118,7 +119,7 @@ int Register(sqlite3* db, char** err) {
     rc = sqlite3_create_function_v2(db, f.name, f.n_args, f.flags, conn, f.fn, nullptr, nullptr,
                                     Connection::Release);
     if (rc != SQLITE_OK) {
-      *err = sqlite3_mprintf("error creating function %s: %s", f.name, sqlite3_errmsg(db));
+      *err = FormatError("error creating function %s: %s", f.name, sqlite3_errmsg(db));
     }
   }
   Connection::Release(conn);
@@ -133,7 +134,7 @@ extern "C" int sqlite3_samverkan_init(sqlite3* db, char** err, const sqlite3_api
   try {
     return samverkan::sql::Register(db, err);
   } catch (...) {
-    *err = sqlite3_mprintf("kg internal error: cannot register the extension");
+    *err = samverkan::sql::FormatError("kg internal error: cannot register the extension");
     return SQLITE_ERROR;
   }
 }

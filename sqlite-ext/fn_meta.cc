@@ -42,13 +42,13 @@ std::shared_ptr<GraphHandle> GraphFromArgument(sqlite3_context* ctx, const char*
   auto found = conn->Find(name);
   if (!found.ok()) {
     std::string msg = std::string(fn) + ": " + found.status().message();
-    sqlite3_result_error(ctx, msg.c_str(), -1);
+    ResultError(ctx, msg);
     return nullptr;
   }
   auto graph = std::move(*found);
   if (Status s = graph->StartStatement(); !s.ok()) {
     std::string msg = std::string(fn) + ": " + s.message();
-    sqlite3_result_error(ctx, msg.c_str(), -1);
+    ResultError(ctx, msg);
     return nullptr;
   }
   return graph;
@@ -56,7 +56,7 @@ std::shared_ptr<GraphHandle> GraphFromArgument(sqlite3_context* ctx, const char*
 
 void ResultStatusError(sqlite3_context* ctx, const char* fn, const Status& s) {
   std::string msg = std::string(fn) + ": " + s.message();
-  sqlite3_result_error(ctx, msg.c_str(), -1);
+  ResultError(ctx, msg);
 }
 
 }  // namespace

@@ -323,7 +323,11 @@ importing a file twice changes nothing. The import is atomic: on any problem not
 written and the error lists every problem found (up to 20) as `file:line:column: message`.
 It commits on its own, independent of the SQL transaction, and refuses to run while this
 connection has uncommitted writes to the graph. Into an empty graph, CSV and JSON Lines go
-through the bulk loader. Returns a JSON summary.
+through the bulk loader. Returns a JSON summary. An optional fourth argument holds the
+import's options as a JSON object, the same as `samverkan import`'s flags: `null` (a text or
+a list: unquoted CSV cells that mean a missing value, e.g. `"NA"`), `mode` (`auto`, `bulk`,
+`transaction`), `max_problems`, `default_kind`, `default_edge_type`, `add_sectors`, `source`,
+`source_title`. An unknown member is an error.
 
 `kg_export(graph, format, file [, options])` writes the committed graph as `graphml`,
 `gexf`, `csv` (a directory), `jsonl` or `dot`, or draws it: `svg` (a drawing), `html` (an
@@ -344,13 +348,16 @@ export replaces only a regular file, and only once it is complete. Both function
      [("graph", "the name of a `samverkan` table of this connection"),
       ("file", "the file to read or write"),
       ("format", "as above; NULL or 'auto' to decide from the file name"),
-      ("options", "kg_export, pictures only: a JSON object of drawing options")],
+      ("options", "kg_import: a JSON object (above); kg_export, pictures only: a JSON object "
+                  "of drawing options")],
      ["SELECT kg_export('kg', 'graphml', 'msi.graphml')",
       "SELECT kg_export('kg', 'csv', 'msi-csv')",
       "SELECT kg_export('kg', 'svg', 'msi.svg', '{\"via\":\"project\",\"color\":\"sector\"}')",
       "SELECT kg_export('kg', 'html', 'ego.html', '{\"start\":\"org:msi\",\"depth\":2}')",
       "SELECT kg_export('kg', 'svg', 'msi.svg', '{\"colour\":\"blue\"}')",
       "SELECT kg_import('kg', 'msi-csv', 'csv')",
+      "SELECT kg_import('kg', 'msi-csv', 'csv', '{\"null\": [\"NA\", \"-\"]}')",
+      "SELECT kg_import('kg', 'msi-csv', 'csv', '{\"nul\": \"NA\"}')",
       "SELECT kg_import('kg', 'missing.json', NULL)"]),
     ("Errors", """\
 User errors start with the table or function name and name the argument:

@@ -61,42 +61,42 @@ int ParseTableArgs(const char* module, int argc, const char* const* argv, bool n
     std::transform(key.begin(), key.end(), key.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (eq == std::string_view::npos) {
-      *err = sqlite3_mprintf("%s: argument '%s' needs a value, as in path='msi.kg'", module,
+      *err = FormatError("%s: argument '%s' needs a value, as in path='msi.kg'", module,
                              key.c_str());
       return SQLITE_ERROR;
     }
     std::string value = Unquote(Trim(arg.substr(eq + 1)));
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-      *err = sqlite3_mprintf("%s: argument '%s' is given twice", module, key.c_str());
+      *err = FormatError("%s: argument '%s' is given twice", module, key.c_str());
       return SQLITE_ERROR;
     }
     seen.push_back(key);
     if (key == "path") {
       if (value.empty()) {
-        *err = sqlite3_mprintf("%s: argument 'path' is empty", module);
+        *err = FormatError("%s: argument 'path' is empty", module);
         return SQLITE_ERROR;
       }
       args->options.path = value;
       have_path = true;
     } else if (key == "readonly") {
       if (!ParseBool(value, &args->options.read_only)) {
-        *err = sqlite3_mprintf("%s: argument 'readonly' must be 0 or 1, not '%s'", module,
+        *err = FormatError("%s: argument 'readonly' must be 0 or 1, not '%s'", module,
                                value.c_str());
         return SQLITE_ERROR;
       }
     } else if (key == "graph" && needs_graph) {
       args->graph = value;
     } else {
-      *err = sqlite3_mprintf("%s: unknown argument '%s'", module, key.c_str());
+      *err = FormatError("%s: unknown argument '%s'", module, key.c_str());
       return SQLITE_ERROR;
     }
   }
   if (!have_path) {
-    *err = sqlite3_mprintf("%s: missing required argument 'path'", module);
+    *err = FormatError("%s: missing required argument 'path'", module);
     return SQLITE_ERROR;
   }
   if (needs_graph && args->graph.empty()) {
-    *err = sqlite3_mprintf("%s: missing required argument 'graph'", module);
+    *err = FormatError("%s: missing required argument 'graph'", module);
     return SQLITE_ERROR;
   }
   if (!needs_graph) args->graph = argv[2];
@@ -119,7 +119,7 @@ int ConnectGraphTable(const char* module, const char* schema, sqlite3* db, void*
     *out = &table.release()->base;
     return SQLITE_OK;
   } catch (const std::exception& e) {
-    *err = sqlite3_mprintf("%s%s", kInternalErrorPrefix, e.what());
+    *err = FormatError("%s%s", kInternalErrorPrefix, e.what());
     return SQLITE_ERROR;
   }
 }
@@ -128,7 +128,7 @@ int DeclareGraph(const char* module, Connection* conn, const char* schema, const
                  const TableArgs& args, GraphTable* table, char** err) {
   Status s = conn->Declare(schema, args.graph, args.options);
   if (!s.ok()) {
-    *err = sqlite3_mprintf("%s: %s", module, s.message().c_str());
+    *err = FormatError("%s: %s", module, s.message().c_str());
     return SQLITE_ERROR;
   }
   table->conn = conn;

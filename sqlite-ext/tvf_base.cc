@@ -36,7 +36,7 @@ constexpr int kMissingRequired = 1 << 30;
 int TvfConnect(const TvfSpec* spec, sqlite3* db, void* aux, sqlite3_vtab** out, char** err) {
   int rc = sqlite3_declare_vtab(db, spec->schema.c_str());
   if (rc != SQLITE_OK) {
-    *err = sqlite3_mprintf("%s%s: bad schema", kInternalErrorPrefix, spec->name);
+    *err = FormatError("%s%s: bad schema", kInternalErrorPrefix, spec->name);
     return rc;
   }
   // Every function opens the graph its first argument names, connecting

@@ -126,6 +126,7 @@ Result<std::unique_ptr<TvfRows>> RunPaths(Connection* conn, const TvfArgs& args,
   }
   std::vector<SqlRow> rows;
   for (size_t i = 0; i < paths.size(); ++i) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
     SV_RETURN_IF_ERROR(AppendPath(view, spec, paths[i], all ? static_cast<int64_t>(i) : -1, &rows));
   }
   return std::unique_ptr<TvfRows>(std::make_unique<MaterializedRows>(std::move(rows)));

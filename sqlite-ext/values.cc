@@ -26,6 +26,16 @@ Result<std::vector<std::string>> ParseStringArray(sqlite3_value* value, std::str
   return ParseJsonStringArray(ValueText(value), column);
 }
 
+Status CheckBatchUnchanged(sqlite3_value* given, std::optional<BatchId> stored) {
+  const bool same = stored ? sqlite3_value_numeric_type(given) == SQLITE_INTEGER &&
+                                 static_cast<BatchId>(sqlite3_value_int64(given)) == *stored
+                           : IsNull(given);
+  if (same) return Status::OK();
+  return Status::InvalidArgument(
+      "batch is set by the graph (the transaction that last wrote the row) and cannot be "
+      "written");
+}
+
 std::string PropsText(const std::string& props) { return props.empty() ? "{}" : props; }
 
 Result<std::optional<Date>> ParseOptionalDate(sqlite3_value* value, std::string_view column,

@@ -22,6 +22,12 @@ Result<std::string> SourceKeysJson(const GraphView& view, const std::vector<Node
 // InvalidArgument: "<column> must be a JSON array of strings".
 Result<std::vector<std::string>> ParseStringArray(sqlite3_value* value, std::string_view column);
 
+// The `batch` column is written by the graph: an INSERT must leave it NULL
+// (`stored` nullopt), an UPDATE must leave it as it is. InvalidArgument:
+// "batch is set by the graph (the transaction that last wrote the row) and
+// cannot be written".
+Status CheckBatchUnchanged(sqlite3_value* given, std::optional<BatchId> stored);
+
 // Properties as they are shown: "{}" for none.
 std::string PropsText(const std::string& props);
 

@@ -9,12 +9,37 @@
 
 namespace samverkan::sql {
 
+namespace {
+
+// sqlite3_vmprintf, then escaped: a new sqlite3_malloc'd string.
+char* Escaped(char* formatted) {
+  if (formatted == nullptr) return nullptr;
+  std::string escaped = EscapeForMessage(formatted);
+  sqlite3_free(formatted);
+  return sqlite3_mprintf("%s", escaped.c_str());
+}
+
+}  // namespace
+
 void SetError(sqlite3_vtab* vtab, const char* format, ...) {
   va_list args;
   va_start(args, format);
   sqlite3_free(vtab->zErrMsg);
-  vtab->zErrMsg = sqlite3_vmprintf(format, args);
+  vtab->zErrMsg = Escaped(sqlite3_vmprintf(format, args));
   va_end(args);
+}
+
+char* FormatError(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  char* message = Escaped(sqlite3_vmprintf(format, args));
+  va_end(args);
+  return message;
+}
+
+void ResultError(sqlite3_context* ctx, std::string_view message) {
+  std::string escaped = EscapeForMessage(message);
+  sqlite3_result_error(ctx, escaped.data(), static_cast<int>(escaped.size()));
 }
 
 int SqliteCode(const Status& status) {
@@ -36,8 +61,10 @@ int SqliteCode(const Status& status) {
 
 int StatusError(sqlite3_vtab* vtab, std::string_view who, const Status& status) {
   const char* prefix = status.code() == Status::Code::kInternal ? kInternalErrorPrefix : "";
-  SetError(vtab, "%s%.*s: %s", prefix, static_cast<int>(who.size()), who.data(),
-           status.message().c_str());
+  // Not through printf's %s, which would stop at a NUL in the message.
+  std::string message = std::string(prefix) + std::string(who) + ": " + status.message();
+  sqlite3_free(vtab->zErrMsg);
+  vtab->zErrMsg = sqlite3_mprintf("%s", EscapeForMessage(message).c_str());
   return SqliteCode(status);
 }
 

@@ -35,12 +35,25 @@ namespace samverkan::sql {
 
 inline constexpr const char* kInternalErrorPrefix = "kg internal error: ";
 
+// Every error message leaves the extension through these three, which
+// escape what is not UTF-8 text (samverkan/text.h, EscapeForMessage): input
+// quoted in a message may hold any bytes.
+//
 // Replaces pVtab->zErrMsg with a printf-formatted message.
 void SetError(sqlite3_vtab* vtab, const char* format, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+// A printf-formatted message for the char** err of xCreate/xConnect
+// (sqlite3_malloc'd, as SQLite frees it).
+char* FormatError(const char* format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+// sqlite3_result_error with the whole message, however many NULs it holds.
+void ResultError(sqlite3_context* ctx, std::string_view message);
 
 // The SQLite result code that best matches an engine Status.
 int SqliteCode(const Status& status);
@@ -84,10 +97,9 @@ void GuardFunction(sqlite3_context* ctx, Body&& body) noexcept {
   } catch (const std::bad_alloc&) {
     sqlite3_result_error_nomem(ctx);
   } catch (const std::exception& e) {
-    std::string msg = std::string(kInternalErrorPrefix) + e.what();
-    sqlite3_result_error(ctx, msg.c_str(), -1);
+    ResultError(ctx, std::string(kInternalErrorPrefix) + e.what());
   } catch (...) {
-    sqlite3_result_error(ctx, "kg internal error: unknown exception", -1);
+    ResultError(ctx, "kg internal error: unknown exception");
   }
 }
 

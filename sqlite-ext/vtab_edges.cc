@@ -465,10 +465,15 @@ int EdgesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     }
     auto input = EdgeFromValues(*txn, argv + 2);
     if (!input.ok()) return StatusError(vtab, who, input.status());
-    if (!is_insert) {
+    if (is_insert) {
+      Status s = CheckBatchUnchanged(argv[2 + EDGES_COL_BATCH], std::nullopt);
+      if (!s.ok()) return StatusError(vtab, who, s);
+    } else {
       const EdgeId old_id = static_cast<EdgeId>(sqlite3_value_int64(argv[0]));
       auto old = txn->GetEdge(old_id);
       if (!old.ok()) return StatusError(vtab, who, old.status());
+      Status batch = CheckBatchUnchanged(argv[2 + EDGES_COL_BATCH], old->batch);
+      if (!batch.ok()) return StatusError(vtab, who, batch);
       auto same = SameIdentity(*txn, *old, *input);
       if (!same.ok()) return StatusError(vtab, who, same.status());
       if (!*same) {

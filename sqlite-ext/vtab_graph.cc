@@ -107,7 +107,7 @@ int CreateSibling(sqlite3* db, const char* schema, const char* name, const char*
   char* inner = nullptr;
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &inner);
   if (rc != SQLITE_OK) {
-    *err = sqlite3_mprintf("%s: cannot create %s_%s: %s", kModule, name, suffix,
+    *err = FormatError("%s: cannot create %s_%s: %s", kModule, name, suffix,
                            inner ? inner : sqlite3_errstr(rc));
   }
   sqlite3_free(inner);
@@ -121,13 +121,13 @@ int CheckNewGraphName(sqlite3* db, const char* schema, const std::string& name, 
   std::string lower = name;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (IsFunctionName(lower)) {
-    *err = sqlite3_mprintf("%s: cannot name a graph '%s': the extension has a function of that "
+    *err = FormatError("%s: cannot name a graph '%s': the extension has a function of that "
                            "name, which the table would hide", kModule, name.c_str());
     return SQLITE_ERROR;
   }
   for (const char* suffix : {"_nodes", "_edges"}) {
     if (SchemaSql(db, schema, name + suffix)) {
-      *err = sqlite3_mprintf("%s: cannot create graph '%s': '%s%s' already exists in %s, and "
+      *err = FormatError("%s: cannot create graph '%s': '%s%s' already exists in %s, and "
                              "the graph's own table of that name would replace it",
                              kModule, name.c_str(), name.c_str(), suffix, schema);
       return SQLITE_ERROR;
@@ -164,7 +164,7 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
       // adopts the one already at `path`); connecting later never does.
       auto opened = conn->Open(argv[1], argv[2], /*create=*/true);
       if (!opened.ok()) {
-        *err = sqlite3_mprintf("%s: %s", kModule, opened.status().message().c_str());
+        *err = FormatError("%s: %s", kModule, opened.status().message().c_str());
         return SqliteCode(opened.status()) == SQLITE_READONLY ? SQLITE_ERROR
                                                               : SqliteCode(opened.status());
       }
@@ -176,7 +176,7 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
     *out = &table.release()->base;
     return SQLITE_OK;
   } catch (const std::exception& e) {
-    *err = sqlite3_mprintf("%s%s", kInternalErrorPrefix, e.what());
+    *err = FormatError("%s%s", kInternalErrorPrefix, e.what());
     return SQLITE_ERROR;
   }
 }

@@ -400,9 +400,19 @@ int NodesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     }
     auto input = NodeFromValues(argv + 2);
     if (!input.ok()) return StatusError(vtab, who, input.status());
-    if (!is_insert) {
+    if (is_insert) {
+      Status s = CheckBatchUnchanged(argv[2 + NODES_COL_BATCH], std::nullopt);
+      if (!s.ok()) return StatusError(vtab, who, s);
+    } else {
       auto old = txn->GetNode(static_cast<NodeId>(sqlite3_value_int64(argv[0])));
       if (!old.ok()) return StatusError(vtab, who, old.status());
+      Status s = CheckBatchUnchanged(argv[2 + NODES_COL_BATCH], old->batch);
+      if (!s.ok()) return StatusError(vtab, who, s);
+      if (input->kind.empty()) {
+        SetError(vtab, "%s: kind of node '%s' cannot be NULL or empty; every node has a kind",
+                 who, old->key.c_str());
+        return SQLITE_CONSTRAINT;
+      }
       if (old->key != input->key) {
         SetError(vtab,
                  "%s: cannot change the key of node '%s' to '%s'; "

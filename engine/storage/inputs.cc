@@ -44,6 +44,9 @@ Result<NodeRecord> MakeNodeRecord(const NodeInput& in, const std::optional<NodeR
   if (!IsValidText(in.name)) {
     return Status::InvalidArgument(fmt::format("name of {} is not valid UTF-8 text", what()));
   }
+  if (!IsValidText(in.kind)) {
+    return Status::InvalidArgument(fmt::format("kind of {} is not valid UTF-8 text", what()));
+  }
   for (const auto& alias : in.aliases) {
     if (!IsValidText(alias)) {
       return Status::InvalidArgument(fmt::format("an alias of {} is not valid UTF-8 text", what()));

@@ -133,4 +133,40 @@ bool IsValidText(std::string_view text) {
   return true;
 }
 
+std::string EscapeForMessage(std::string_view text) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  auto n = static_cast<utf8proc_ssize_t>(text.size());
+  std::string out;
+  out.reserve(text.size());
+  auto escape = [&](unsigned char byte) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out += "\\x";
+    out += kHex[byte >> 4];
+    out += kHex[byte & 15];
+  };
+  utf8proc_ssize_t pos = 0;
+  while (pos < n) {
+    const unsigned char c = p[pos];
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n') {
+        escape(c);
+      } else {
+        out.push_back(static_cast<char>(c));
+      }
+      ++pos;
+      continue;
+    }
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t len = utf8proc_iterate(p + pos, n - pos, &cp);
+    if (len <= 0) {
+      escape(c);
+      ++pos;
+    } else {
+      out.append(text.substr(static_cast<size_t>(pos), static_cast<size_t>(len)));
+      pos += len;
+    }
+  }
+  return out;
+}
+
 }  // namespace samverkan

@@ -101,6 +101,7 @@ int RunImport(const ImportArgs& args) {
   options.max_problems = args.max_errors;
   options.default_kind = args.default_kind;
   options.add_sectors = args.add_sectors;
+  options.null_values = args.null_values;
   options.source_key = args.source;
   options.source_title = args.source_title;
   ProgressBar bar(stderr, !args.quiet);

@@ -63,6 +63,10 @@ int main(int argc, char** argv) {
   import->add_option("--add-sector", imp.add_sectors,
                      "add a sector to the graph's vocabulary (repeat for more)")
       ->allow_extra_args(false);  // one name each, so files after it stay files
+  import->add_option("--null", imp.null_values,
+                     "CSV: an unquoted cell with this text is a missing value, like an empty "
+                     "one (repeat for more; e.g. --null NA)")
+      ->allow_extra_args(false);
   import->add_option("--max-errors", imp.max_errors, "stop after this many problems")
       ->capture_default_str();
   import->add_option("--default-kind", imp.default_kind, "kind of nodes whose input names none")

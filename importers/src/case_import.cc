@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "json_fields.h"
 #include "json_limits.h"
 #include "json_positions.h"
@@ -304,20 +306,32 @@ class CaseImport {
     ++records_;
     Status s = ctx_.sink->AddNode(node);
     if (s.ok()) return true;
+    rejected_.insert(node.key);
     bool about_sector = !node.sector.empty() && s.message().find("sector") != std::string::npos;
     Report(At(about_sector ? path + "/sector" : path), s.message());
     return false;
   }
 
+  // An edge whose end is a node this file defines but that was rejected (its
+  // problem is reported where it is defined) is left out silently; an end
+  // defined nowhere is reported, by its own key.
   void WriteEdge(EdgeInput& edge, const std::string& path) {
     ++records_;
-    Status s = ctx_.sink->AddEdge(edge);
-    if (s.ok()) return;
-    if (s.IsNotFound()) {
-      Report(At(path), s.message() + " (not defined in this file nor in the graph)");
-    } else {
-      Report(At(path), s.message());
+    bool skip = false;
+    for (const NodeRef* end : {&edge.src, &edge.dst}) {
+      if (end->key.empty()) continue;
+      if (rejected_.contains(end->key)) {
+        skip = true;
+      } else if (!ctx_.sink->HasNode(end->key)) {
+        Report(At(path), fmt::format("edge {} -{}-> {}: unknown node '{}' (not defined in this "
+                                     "file nor in the graph)",
+                                     edge.src.key, edge.type, edge.dst.key, end->key));
+        skip = true;
+      }
     }
+    if (skip) return;
+    Status s = ctx_.sink->AddEdge(edge);
+    if (!s.ok()) Report(At(path), s.message());
   }
 
   ReadContext& ctx_;
@@ -325,6 +339,7 @@ class CaseImport {
   std::string main_source_;
   std::vector<std::string> default_sources_;
   std::vector<std::pair<EdgeInput, std::string>> implied_edges_;  // edge, path for messages
+  std::set<std::string> rejected_;  // keys of node entries the sink refused
   uint64_t records_ = 0;
 };
 

@@ -23,10 +23,15 @@ void Problems::Merge(const Problems& later) {
 
 Status Problems::ToStatus() const {
   if (count_ == 0) return Status::OK();
-  // Readers stop at the limit, so there may be more than were counted.
-  std::string msg = full() ? std::to_string(count_) + " problems (reading stopped at the limit of " +
-                                 std::to_string(limit_) + ")"
-                           : std::to_string(count_) + (count_ == 1 ? " problem" : " problems");
+  // Readers stop at the limit (parts read on other threads may have found
+  // a few more by then), so there may be more than were counted.
+  const std::string stopped = " (reading stopped at the limit of " + std::to_string(limit_) + ")";
+  std::string msg =
+      !full() ? std::to_string(count_) + (count_ == 1 ? " problem" : " problems")
+      : count_ > lines_.size()
+          ? std::to_string(lines_.size()) + " of at least " + std::to_string(count_) +
+                " problems shown" + stopped
+          : std::to_string(count_) + " problems, and perhaps more" + stopped;
   msg += "; nothing was imported";
   for (const auto& l : lines_) msg += "\n" + l;
   return Status::InvalidArgument(msg);

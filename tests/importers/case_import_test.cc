@@ -115,8 +115,8 @@ TEST(CaseImport, ProblemsWithLineAndColumn) {
                 "academia, business, public, nonprofit\n" + f +
                 ":5:22: unknown field 'secter' (expected one of: key, name, aliases, props, "
                 "sources, sector, form, region)\n" + f +
-                ":7:17: edge org:a -funds-> org:nowhere: unknown node 'org:a' (not defined in this file "
-                "nor in the graph)");
+                ":7:17: edge org:a -funds-> org:nowhere: unknown node 'org:nowhere' (not defined in "
+                "this file nor in the graph)");
   EXPECT_EQ(db->Counts()->nodes, 0u);
 }
 

@@ -151,6 +151,23 @@ def test_dates_from_year_one_to_9999_round_trip(run, tmp_path):
         assert got == [(dst, f, t) for dst, (f, t) in zip("bcd", dates)]
 
 
+def test_import_null_flag(run, tmp_path):
+    (tmp_path / "nodes.csv").write_text("key:ID,:LABEL,name,founded:int\n"
+                                        "org:a,actor,NA,NA\norg:b,actor,\"-\",-\n",
+                                        encoding="utf-8")
+    r = run("import", "g.kg", "nodes.csv", "--json")
+    assert r.returncode == 1 and "nodes.csv:2:" in r.stderr and "founded" in r.stderr
+    assert not (tmp_path / "g.kg").exists() or run("stats", "g.kg", "--json").returncode == 0
+    r = run("import", "g.kg", "nodes.csv", "--null", "NA", "--null", "-", "--json")
+    assert r.returncode == 0, r.stderr
+    r = run("export", "g.kg", "g.jsonl")
+    assert r.returncode == 0, r.stderr
+    nodes = {n["key"]: n for n in map(json.loads, (tmp_path / "g.jsonl").read_text().splitlines())
+             if "key" in n}
+    assert nodes["org:a"]["name"] == "org:a" and not nodes["org:a"].get("props")  # key stands in
+    assert nodes["org:b"]["name"] == "-" and not nodes["org:b"].get("props")
+
+
 # draw and report: the flags are kg_export's picture options (docs/cli.md).
 
 EGO = {"format": "samverkan-case/1",

@@ -115,3 +115,35 @@ def test_write_errors(db, sql, message):
         db.execute(sql)
     assert str(info.value).startswith(message)
     assert rows(db, "SELECT count(*) FROM kg_nodes") == [(5,)]
+
+
+@pytest.mark.parametrize("kind", [b"\xff".decode("latin-1"), "a\x00b"])
+def test_kind_must_be_text(db, kind):
+    raw = kind.encode("latin-1") if kind.startswith("\xff") else kind.encode()
+    with pytest.raises(sqlite3.OperationalError, match="kind of node 'c' is not valid UTF-8 text"):
+        db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('c', CAST(? AS TEXT))", (raw,))
+    assert rows(db, "SELECT count(*) FROM kg_nodes WHERE key = 'c'") == [(0,)]
+
+
+@pytest.mark.parametrize("value", ["NULL", "''"])
+def test_update_cannot_remove_a_kind(db, value):
+    with pytest.raises(sqlite3.IntegrityError,
+                       match="kind of node 'org:msi' cannot be NULL or empty"):
+        db.execute(f"UPDATE kg_nodes SET kind = {value} WHERE key = 'org:msi'")
+    assert rows(db, "SELECT kind FROM kg_nodes WHERE key = 'org:msi'") == [("actor",)]
+
+
+@pytest.mark.parametrize("table, sql", [
+    ("nodes", "UPDATE kg_nodes SET batch = 99 WHERE key = 'org:msi'"),
+    ("nodes", "INSERT INTO kg_nodes(key, kind, batch) VALUES ('x', 'actor', 5)"),
+    ("edges", "UPDATE kg_edges SET batch = batch + 1 WHERE rowid = 1"),
+    ("edges", "INSERT INTO kg_edges(src, type, dst, batch) VALUES ('org:msi', 'knows', "
+              "'org:oru', 1)"),
+])
+def test_batch_is_written_by_the_graph_only(db, table, sql):
+    before = rows(db, f"SELECT rowid, batch FROM kg_{table} ORDER BY rowid")
+    with pytest.raises(sqlite3.OperationalError, match=f"kg_{table}: batch is set by the graph"):
+        db.execute(sql)
+    assert rows(db, f"SELECT rowid, batch FROM kg_{table} ORDER BY rowid") == before
+    # Leaving it as it is, as an UPDATE of other columns does, is fine.
+    db.execute(f"UPDATE kg_{table} SET props = '{{\"touched\":1}}' WHERE rowid = 1")

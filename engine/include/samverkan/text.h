@@ -20,6 +20,13 @@ Result<std::string> FoldName(std::string_view text);
 // names and aliases must be.
 bool IsValidText(std::string_view text);
 
+// `text` made safe to show in a message: valid UTF-8 is kept as it is, and
+// every byte that is not part of one (and NUL, and other control characters
+// but tab and line feed) is written as \xNN. A message then reaches an SQL
+// client as text (Python's sqlite3 would raise UnicodeDecodeError on invalid
+// bytes) and is not cut short at a NUL.
+std::string EscapeForMessage(std::string_view text);
+
 // How deeply JSON may nest: arrays and objects within a property object (the
 // object itself is level 1), and within a JSON document an importer reads.
 // The same limit as SQLite's JSON functions. Deeper JSON is refused with an
