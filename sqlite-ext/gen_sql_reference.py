@@ -331,16 +331,32 @@ a list: unquoted CSV cells that mean a missing value, e.g. `"NA"`), `mode` (`aut
 `transaction`), `max_problems`, `default_kind`, `default_edge_type`, `add_sectors`, `source`,
 `source_title`. An unknown member is an error.
 
-`kg_export(graph, format, file)` writes the committed graph as `graphml`, `gexf`, `csv` (a
-directory), `jsonl` or `dot` (NULL: from the file's extension) and returns the counts.
-Relative file names are resolved against the working directory. Both functions are
+`kg_export(graph, format, file [, options])` writes the committed graph as `graphml`,
+`gexf`, `csv` (a directory), `jsonl` or `dot`, or draws it: `svg` (a drawing), `html` (an
+interactive drawing in one offline file) or `report` (an HTML report with the sector
+mixing matrix, ties per year, central actors, brokers, communities and the drawing). NULL
+picks the format from the file's extension (`.svg` and `.html` draw; the report must be
+named). It returns the counts written (for a picture: the nodes and ties drawn).
+The pictures take a fourth argument, their options as a JSON object (docs/pictures.md):
+`start` and `depth` (an ego network), `kinds`, `types`, `year`, `valid_on`, `via` and
+`keep` (the projection through shared nodes of kind `via`), `color` (`sector`, `kind`,
+`community`), `size` (`degree`, `pagerank`), `labels`, `title`, `layout` (`auto`, `stress`,
+`forceatlas2`, `fruchterman-reingold`), `seed`, `iterations`, `gravity`, `scaling`,
+`lin_log`, and for the report `from_year` and `to_year`. An unknown member or a bad value
+is an error that names it; the other formats refuse options. A long layout stops at
+`sqlite3_interrupt`. Relative file names are resolved against the working directory; an
+export replaces only a regular file, and only once it is complete. Both functions are
 `DIRECTONLY`: a view or trigger cannot read or write files on the user's behalf.""",
      [("graph", "the name of a `samverkan` table of this connection"),
       ("file", "the file to read or write"),
       ("format", "as above; NULL or 'auto' to decide from the file name"),
-      ("options", "kg_import: a JSON object (above); kg_export: the pictures' options")],
+      ("options", "kg_import: a JSON object (above); kg_export, pictures only: a JSON object "
+                  "of drawing options")],
      ["SELECT kg_export('kg', 'graphml', 'msi.graphml')",
       "SELECT kg_export('kg', 'csv', 'msi-csv')",
+      "SELECT kg_export('kg', 'svg', 'msi.svg', '{\"via\":\"project\",\"color\":\"sector\"}')",
+      "SELECT kg_export('kg', 'html', 'ego.html', '{\"start\":\"org:msi\",\"depth\":2}')",
+      "SELECT kg_export('kg', 'svg', 'msi.svg', '{\"colour\":\"blue\"}')",
       "SELECT kg_import('kg', 'msi-csv', 'csv')",
       "SELECT kg_import('kg', 'msi-csv', 'csv', '{\"null\": [\"NA\", \"-\"]}')",
       "SELECT kg_import('kg', 'msi-csv', 'csv', '{\"nul\": \"NA\"}')",

@@ -46,7 +46,7 @@ Result<DrawingOptions> ParseDrawingOptions(std::string_view text) {
     } else if (name == "color" || name == "colour") {
       SV_ASSIGN_OR_RETURN(o.color, Text(v, name));
       if (o.color != "sector" && o.color != "kind" && o.color != "community") {
-        return Bad("color must be 'sector', 'kind' or 'community', not '" + o.color + "'");
+        return Bad(name + " must be 'sector', 'kind' or 'community', not '" + o.color + "'");
       }
     } else if (name == "size") {
       SV_ASSIGN_OR_RETURN(o.size, Text(v, name));
