@@ -30,8 +30,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -43,7 +41,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
-from traversal_bench import SIZES, log, machine_info, resolve_graph  # noqa: E402
+from bench_graphs import SIZES, resolve_graph, with_headers  # noqa: E402
+from traversal_bench import log, machine_info  # noqa: E402
 
 
 def operations(params: dict, region: int) -> list[dict]:
@@ -143,17 +142,9 @@ def biggest_region(graph: Path) -> int:
 
 def run_samverkan(graph: Path, ops: list[dict], args, work: Path) -> dict:
     ext = str(Path(args.extension).resolve().with_suffix(""))
-    csvdir = work / "csv"
-    csvdir.mkdir()
     # kg_import reads Neo4j-style headers: the same rows under new headers.
-    with open(graph / "nodes.csv") as src, open(csvdir / "nodes.csv", "w") as dst:
-        src.readline()
-        dst.write(":ID,:LABEL,name,sector,props.region\n")
-        shutil.copyfileobj(src, dst)
-    with open(graph / "edges.csv") as src, open(csvdir / "edges.csv", "w") as dst:
-        src.readline()
-        dst.write(":START_ID,:END_ID,:TYPE,weight:double\n")
-        shutil.copyfileobj(src, dst)
+    csvdir = with_headers(graph, work / "csv", ":ID,:LABEL,name,sector,props.region",
+                          ":START_ID,:END_ID,:TYPE,weight:double")
     db = sqlite3.connect(str(work / "b.db"), isolation_level=None)
     db.enable_load_extension(True)
     db.load_extension(ext)
@@ -289,7 +280,8 @@ def main() -> int:
     ap.add_argument("--extension", default=str(REPO_ROOT / "build" / "samverkan.so"))
     ap.add_argument("--timeout", type=float, default=120, help="seconds, per Kùzu query")
     ap.add_argument("--workdir", default=str(BENCH_DIR / "data"))
-    ap.add_argument("--generator", default=None)
+    ap.add_argument("--generator", default=None,
+                    help="graph generator (default: ../shared/bench/gen_collab_graph.py)")
     ap.add_argument("--json", help="also write the results here")
     args = ap.parse_args()
     args.contenders = set(args.contenders.split(","))

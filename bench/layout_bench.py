@@ -33,10 +33,10 @@ import igraph as ig
 BENCH = pathlib.Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
+from bench_graphs import resolve_graph, with_headers  # noqa: E402
 from layout_quality import normalised_stress, svg_positions  # noqa: E402
 
 CORDIS = REPO.parent / "shared" / "data" / "cordis-ch-2014" / "cordis-plus-2014.csv"
-GENERATOR = pathlib.Path("/work/shared/bench/gen_collab_graph.py")
 
 
 def connect(ext, path):
@@ -58,20 +58,10 @@ def load_igraph_graph(db, g):
 
 
 def load_generated(db, size, workdir):
-    d = workdir / size
-    if not (d / "params.json").exists():
-        workdir.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, str(GENERATOR), size, str(d)], check=True,
-                       stdout=subprocess.DEVNULL)
-    csv = pathlib.Path(tempfile.mkdtemp(dir=workdir))
-    with open(d / "nodes.csv") as src, open(csv / "nodes.csv", "w") as dst:
-        src.readline()
-        dst.write(":ID,:LABEL,name,sector,props.region\n")
-        shutil.copyfileobj(src, dst)
-    with open(d / "edges.csv") as src, open(csv / "edges.csv", "w") as dst:
-        src.readline()
-        dst.write(":START_ID,:END_ID,:TYPE,weight:double\n")
-        shutil.copyfileobj(src, dst)
+    d = resolve_graph(size, workdir)
+    csv = with_headers(d, pathlib.Path(tempfile.mkdtemp(dir=workdir)),
+                       ":ID,:LABEL,name,sector,props.region",
+                       ":START_ID,:END_ID,:TYPE,weight:double")
     db.execute("SELECT kg_import('kg', ?, 'csv')", (str(csv),)).fetchall()
     shutil.rmtree(csv)
     return None, {}

@@ -24,7 +24,6 @@ import platform
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,15 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from bench_graphs import resolve_graph, with_headers
+
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
-SIZES = ("small", "medium", "large")
-# The generator belongs next to this script; the shared copy is a fallback for
-# checkouts where it has not been added to bench/ yet.
-GENERATOR_CANDIDATES = (
-    BENCH_DIR / "gen_collab_graph.py",
-    Path("/work/shared/bench/gen_collab_graph.py"),
-)
 
 
 class QueryTimeout(Exception):
@@ -350,8 +344,7 @@ class Samverkan(SqliteDeadlineMixin, Contender):
 
     CREATE = "CREATE VIRTUAL TABLE kg USING samverkan(path='{path}')"
     IMPORT = "SELECT kg_import('kg', :dir, 'csv')"
-    HEADERS = (("nodes.csv", ":ID,:LABEL,name,sector,region\n"),
-               ("edges.csv", ":START_ID,:END_ID,:TYPE,weight:float\n"))
+    HEADERS = (":ID,:LABEL,name,sector,region", ":START_ID,:END_ID,:TYPE,weight:float")
     # Expected: the nodes within :depth hops, both directions, start excluded.
     KHOP = "SELECT count(*) FROM kg_neighbors('kg', :key, :depth)"
     # Expected: one row per node on the path, step 0 = :a; NULL if no path.
@@ -383,14 +376,7 @@ class Samverkan(SqliteDeadlineMixin, Contender):
 
     def csv_dir(self, graph_dir: Path) -> Path:
         """The generator's CSVs with our header lines, written once (untimed)."""
-        ours = self.settings.scratch / "samverkan-csv"
-        ours.mkdir(exist_ok=True)
-        for name, header in self.HEADERS:
-            with open(graph_dir / name, "rb") as src, open(ours / name, "wb") as dst:
-                src.readline()
-                dst.write(header.encode())
-                shutil.copyfileobj(src, dst, 1 << 24)
-        return ours
+        return with_headers(graph_dir, self.settings.scratch / "samverkan-csv", *self.HEADERS)
 
     def load(self, graph_dir: Path) -> float:
         csv_dir = self.csv_dir(graph_dir)
@@ -707,44 +693,8 @@ def log(msg: str) -> None:
 
 
 # --------------------------------------------------------------------------
-# Graph selection and generation
+# Command line
 # --------------------------------------------------------------------------
-
-def find_generator(explicit: str | None) -> Path:
-    candidates = [Path(explicit)] if explicit else list(GENERATOR_CANDIDATES)
-    for path in candidates:
-        if path.exists():
-            return path
-    sys.exit(f"graph generator not found (tried {', '.join(map(str, candidates))}); "
-             "pass --generator")
-
-
-def resolve_graph(spec: str, workdir: Path, generator: str | None) -> Path:
-    """A directory with params.json is used as is; a size is generated once and
-    cached under workdir/<size>.  Generation writes to a temporary directory
-    and renames it, so an interrupted run never leaves a half graph behind."""
-    given = Path(spec)
-    if (given / "params.json").exists():
-        return given
-    if spec not in SIZES and ":" not in spec:
-        sys.exit(f"{spec!r} is neither a graph directory nor one of {', '.join(SIZES)} "
-                 "(or N_NODES:N_EDGES)")
-    target = workdir / spec.replace(":", "_")
-    if (target / "params.json").exists():
-        return target
-    gen = find_generator(generator)
-    workdir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".gen-{target.name}-", dir=workdir))
-    log(f"generating {spec} graph into {target} ...")
-    try:
-        subprocess.run([sys.executable, str(gen), spec, str(tmp)], check=True,
-                       stdout=subprocess.DEVNULL)
-        tmp.chmod(0o755)  # mkdtemp makes it private; the cache is not
-        tmp.rename(target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
-
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
@@ -768,7 +718,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--cte-max-depth", type=int, default=6,
                     help="depth bound of the plain-SQLite shortest-path CTE (default: 6)")
     ap.add_argument("--generator", default=None,
-                    help="path to gen_collab_graph.py (default: bench/gen_collab_graph.py)")
+                    help="path to gen_collab_graph.py (default: ../shared/bench/ beside "
+                         "the repository)")
     ap.add_argument("--json", type=Path, default=None, metavar="FILE",
                     help="also write the results as JSON to FILE")
     args = ap.parse_args(argv)

@@ -15,7 +15,7 @@
 //              kg_assortativity, kg_brokerage, kg_conductance   (analytics)
 //   functions  kg_version(), kg_debug(), kg_stats(graph),
 //              kg_integrity_check(graph)
-//              kg_import(graph, file, format),
+//              kg_import(graph, file, format [, options]),
 //              kg_export(graph, format, file [, options])      (files)
 //
 // Each connection that loads the extension gets one Connection object
@@ -58,6 +58,7 @@ const FunctionEntry kFunctions[] = {
     // Read and write files: DIRECTONLY so that no schema can grant it
     // (fn_import_export.cc).
     {"kg_import", 3, GRAPH_FLAGS, KgImport},
+    {"kg_import", 4, GRAPH_FLAGS, KgImport},  // options (fn_import_export.cc)
     {"kg_export", 3, GRAPH_FLAGS, KgExport},
     {"kg_export", 4, GRAPH_FLAGS, KgExport},  // pictures' options (fn_import_export.cc)
 };

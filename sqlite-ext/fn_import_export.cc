@@ -2,9 +2,12 @@
 //
 //   SELECT kg_import('kg', 'msi.json', 'case');
 //     -> '{"nodes":51,"edges":69,"mode":"transaction","graph_nodes":48,"graph_edges":69}'
+//   SELECT kg_import('kg', 'orgs.csv', 'csv', '{"null": "NA", "source": "cordis"}');
 //   SELECT kg_export('kg', 'graphml', 'msi.graphml');   -> '{"nodes":48,"edges":69}'
 //   SELECT kg_export('kg', 'html', 'msi.html', '{"color":"community"}');
 //
+// kg_import takes an optional fourth argument, its options as a JSON object
+// (samverkan/import.h ParseImportOptions; docs/formats.md).
 // The pictures ('svg', 'html', 'report'; samverkan/drawing.h) take an
 // optional fourth argument, their options as a JSON object
 // (docs/pictures.md); the other formats take none. A long drawing or report
@@ -78,7 +81,7 @@ std::vector<std::string> DatabaseFiles(sqlite3* db) {
 
 }  // namespace
 
-void KgImport(sqlite3_context* ctx, int, sqlite3_value** argv) {
+void KgImport(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   GuardFunction(ctx, [&] {
     auto graph = Graph(ctx, "kg_import", argv[0]);
     if (!graph) return;
@@ -91,6 +94,11 @@ void KgImport(sqlite3_context* ctx, int, sqlite3_value** argv) {
       return Error(ctx, "kg_import", "graph '" + graph->path() + "' is open read-only");
     }
     ImportOptions options;
+    if (argc > 3 && !IsNull(argv[3])) {
+      auto parsed = ParseImportOptions(ValueText(argv[3]));
+      if (!parsed.ok()) return Error(ctx, "kg_import", parsed.status().message());
+      options = std::move(*parsed);
+    }
     Interrupt interrupt(InterruptPredicate(sqlite3_context_db_handle(ctx)));
     auto summary = ImportFiles(graph->db(), {{std::string(ValueText(argv[1])), *format}}, options,
                                interrupt);

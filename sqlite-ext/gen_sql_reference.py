@@ -129,8 +129,10 @@ connection writes each graph through one engine transaction, begun at its first 
 committed atomically at `COMMIT` (a statement outside `BEGIN` is its own transaction). A
 failing statement leaves nothing of itself behind. Reads inside a transaction see its own
 writes. One connection at a time may write a graph: another connection of the process
-gets `SQLITE_BUSY` with `kg_nodes: graph '...' is being written by another connection in
-this process`. When one transaction writes two graphs, each commits on its own: a failure
+waits up to its busy timeout (`PRAGMA busy_timeout`; Python's `sqlite3` sets 5 s), as SQLite
+waits for its own locks, and then gets `SQLITE_BUSY` with `kg_nodes: graph '...' is being
+written by another connection in this process`. (Two connections to the same `.db` file meet
+SQLite's own write lock first, and get SQLite's `database is locked` after the same wait.) When one transaction writes two graphs, each commits on its own: a failure
 of the second cannot undo the first.""", [],
      ["BEGIN; INSERT INTO kg_nodes(key, kind) VALUES ('p:anna', 'person'); "
       "SELECT count(*) FROM kg_nodes; ROLLBACK; SELECT count(*) FROM kg_nodes"]),
@@ -345,18 +347,41 @@ importing a file twice changes nothing. The import is atomic: on any problem not
 written and the error lists every problem found (up to 20) as `file:line:column: message`.
 It commits on its own, independent of the SQL transaction, and refuses to run while this
 connection has uncommitted writes to the graph. Into an empty graph, CSV and JSON Lines go
-through the bulk loader. Returns a JSON summary.
+through the bulk loader. Returns a JSON summary. An optional fourth argument holds the
+import's options as a JSON object, the same as `samverkan import`'s flags: `null` (a text or
+a list: unquoted CSV cells that mean a missing value, e.g. `"NA"`), `mode` (`auto`, `bulk`,
+`transaction`), `max_problems`, `default_kind`, `default_edge_type`, `add_sectors`, `source`,
+`source_title`. An unknown member is an error.
 
-`kg_export(graph, format, file)` writes the committed graph as `graphml`, `gexf`, `csv` (a
-directory), `jsonl` or `dot` (NULL: from the file's extension) and returns the counts.
-Relative file names are resolved against the working directory. Both functions are
+`kg_export(graph, format, file [, options])` writes the committed graph as `graphml`,
+`gexf`, `csv` (a directory), `jsonl` or `dot`, or draws it: `svg` (a drawing), `html` (an
+interactive drawing in one offline file) or `report` (an HTML report with the sector
+mixing matrix, ties per year, central actors, brokers, communities and the drawing). NULL
+picks the format from the file's extension (`.svg` and `.html` draw; the report must be
+named). It returns the counts written (for a picture: the nodes and ties drawn).
+The pictures take a fourth argument, their options as a JSON object (docs/pictures.md):
+`start` and `depth` (an ego network), `kinds`, `types`, `year`, `valid_on`, `via` and
+`keep` (the projection through shared nodes of kind `via`), `color` (`sector`, `kind`,
+`community`), `size` (`degree`, `pagerank`), `labels`, `title`, `layout` (`auto`, `stress`,
+`forceatlas2`, `fruchterman-reingold`), `seed`, `iterations`, `gravity`, `scaling`,
+`lin_log`, and for the report `from_year` and `to_year`. An unknown member or a bad value
+is an error that names it; the other formats refuse options. A long layout stops at
+`sqlite3_interrupt`. Relative file names are resolved against the working directory; an
+export replaces only a regular file, and only once it is complete. Both functions are
 `DIRECTONLY`: a view or trigger cannot read or write files on the user's behalf.""",
      [("graph", "the name of a `samverkan` table of this connection"),
       ("file", "the file to read or write"),
-      ("format", "as above; NULL or 'auto' to decide from the file name")],
+      ("format", "as above; NULL or 'auto' to decide from the file name"),
+      ("options", "kg_import: a JSON object (above); kg_export, pictures only: a JSON object "
+                  "of drawing options")],
      ["SELECT kg_export('kg', 'graphml', 'msi.graphml')",
       "SELECT kg_export('kg', 'csv', 'msi-csv')",
+      "SELECT kg_export('kg', 'svg', 'msi.svg', '{\"via\":\"project\",\"color\":\"sector\"}')",
+      "SELECT kg_export('kg', 'html', 'ego.html', '{\"start\":\"org:msi\",\"depth\":2}')",
+      "SELECT kg_export('kg', 'svg', 'msi.svg', '{\"colour\":\"blue\"}')",
       "SELECT kg_import('kg', 'msi-csv', 'csv')",
+      "SELECT kg_import('kg', 'msi-csv', 'csv', '{\"null\": [\"NA\", \"-\"]}')",
+      "SELECT kg_import('kg', 'msi-csv', 'csv', '{\"nul\": \"NA\"}')",
       "SELECT kg_import('kg', 'missing.json', NULL)"]),
     ("Errors", """\
 User errors start with the table or function name and name the argument:

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "sql_busy.h"
+
 namespace samverkan::sql {
 namespace fs = std::filesystem;
 
@@ -103,7 +105,8 @@ ReadView GraphHandle::View() const {
   return ReadView{shared_->db.get(), shared_};
 }
 
-Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, std::string_view who, int* rc) {
+Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_view who,
+                                 int* rc) {
   *rc = SQLITE_OK;
   if (txn_) return txn_.get();
   const int n = static_cast<int>(who.size());
@@ -120,7 +123,15 @@ Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, std::string_view who, int* 
       *rc = SQLITE_READONLY;
       return nullptr;
   }
-  auto begun = shared_->db->BeginTransaction("sqlite");
+  Result<std::unique_ptr<Transaction>> begun = Status::Busy("not begun");
+  Status waited = RetryWhileBusy(db, [&] {
+    begun = shared_->db->BeginTransaction("sqlite");
+    return begun.status();
+  });
+  if (waited.IsInterrupted()) {
+    *rc = StatusError(vtab, who, waited);
+    return nullptr;
+  }
   if (!begun.ok()) {
     if (begun.status().code() == Status::Code::kBusy) {
       SetError(vtab, "%.*s: graph '%s' is being written by another connection in this process",

@@ -72,11 +72,13 @@ class GraphHandle {
   // the Db.
   ReadView View() const;
 
-  // The transaction to write through, begun if none is open. `who` names the
-  // table or function in error messages ("kg_nodes: graph '/x' is locked by
-  // another process"). Returns nullptr with the SQLite error code and message
-  // set on `vtab` when writing is not possible.
-  Transaction* Writer(sqlite3_vtab* vtab, std::string_view who, int* rc);
+  // The transaction to write through, begun if none is open. While another
+  // connection writes the graph, waits up to `db`'s busy timeout
+  // (sql_busy.h). `who` names the table or function in error messages
+  // ("kg_nodes: graph '/x' is locked by another process"). Returns nullptr
+  // with the SQLite error code and message set on `vtab` when writing is not
+  // possible.
+  Transaction* Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_view who, int* rc);
 
   // xSync: commits the open transaction, if any. The first of the graph's
   // tables to be synced commits; the others find nothing to do.

@@ -382,7 +382,7 @@ int NodesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     int rc = SQLITE_OK;
     GraphHandle* graph = TableGraph(t, &rc);
     if (graph == nullptr) return rc;
-    Transaction* txn = graph->Writer(vtab, t->table_name, &rc);
+    Transaction* txn = graph->Writer(vtab, t->conn->db(), t->table_name, &rc);
     if (txn == nullptr) return rc;
 
     if (argc == 1) {

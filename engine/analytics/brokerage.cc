@@ -35,6 +35,7 @@ Result<Brokerage> BrokerageOf(const SimpleGraph& g, const NodeGroups& groups,
     if (gb < 0) continue;
     uint64_t* counts = &result.counts[static_cast<size_t>(b) * kBrokerRoles];
     for (uint32_t a : in.neighbors(b)) {
+      if (interrupt.Requested()) return Interrupt::Stopped();
       const int32_t ga = groups.group[a];
       if (ga < 0) continue;
       for (uint32_t c : g.neighbors(a)) mark[c] = a;

@@ -1,6 +1,7 @@
 // LayOut(): checks the options and runs the chosen algorithm.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "layout/layout_impl.h"
 
@@ -38,16 +39,18 @@ SimpleGraph Undirected(const SimpleGraph& g) {
 }  // namespace
 
 Result<LayoutAlgorithm> ParseLayoutAlgorithm(std::string_view name) {
+  if (name == "auto") return LayoutAlgorithm::kAuto;
   if (name == "stress") return LayoutAlgorithm::kStress;
   if (name == "forceatlas2" || name == "fa2") return LayoutAlgorithm::kForceAtlas2;
   if (name == "fruchterman-reingold" || name == "fr") return LayoutAlgorithm::kFruchtermanReingold;
   return Status::InvalidArgument(
-      "layout must be 'stress', 'forceatlas2' or 'fruchterman-reingold', not '" +
-                                 std::string(name) + "'");
+      "layout must be 'auto', 'stress', 'forceatlas2' or 'fruchterman-reingold', not '" +
+      std::string(name) + "'");
 }
 
 std::string_view LayoutAlgorithmName(LayoutAlgorithm algorithm) {
   switch (algorithm) {
+    case LayoutAlgorithm::kAuto: return "auto";
     case LayoutAlgorithm::kStress: return "stress";
     case LayoutAlgorithm::kForceAtlas2: return "forceatlas2";
     case LayoutAlgorithm::kFruchtermanReingold: return "fruchterman-reingold";
@@ -55,11 +58,37 @@ std::string_view LayoutAlgorithmName(LayoutAlgorithm algorithm) {
   return "forceatlas2";
 }
 
+LayoutAlgorithm ResolveLayoutAlgorithm(const SimpleGraph& g, LayoutAlgorithm algorithm) {
+  if (algorithm != LayoutAlgorithm::kAuto) return algorithm;
+  if (g.num_nodes <= kAutoStressLimit) return LayoutAlgorithm::kStress;
+  // The size of the largest component, by union-find over the arcs (a
+  // directed graph's arcs join their ends as ties do).
+  std::vector<uint32_t> parent(g.num_nodes);
+  std::iota(parent.begin(), parent.end(), 0u);
+  auto root = [&](uint32_t v) {
+    while (parent[v] != v) v = parent[v] = parent[parent[v]];
+    return v;
+  };
+  for (uint32_t v = 0; v < g.num_nodes; ++v) {
+    for (uint32_t u : g.neighbors(v)) {
+      const uint32_t a = root(v), b = root(u);
+      if (a != b) parent[std::max(a, b)] = std::min(a, b);
+    }
+  }
+  std::vector<uint32_t> size(g.num_nodes, 0);
+  uint32_t largest = 0;
+  for (uint32_t v = 0; v < g.num_nodes; ++v) largest = std::max(largest, ++size[root(v)]);
+  return largest <= kAutoStressLimit ? LayoutAlgorithm::kStress : LayoutAlgorithm::kForceAtlas2;
+}
+
 uint32_t LayoutIterations(LayoutAlgorithm algorithm, uint64_t nodes, uint64_t ties) {
+  if (algorithm == LayoutAlgorithm::kAuto) {
+    algorithm = nodes <= kAutoStressLimit ? LayoutAlgorithm::kStress : LayoutAlgorithm::kForceAtlas2;
+  }
   if (algorithm == LayoutAlgorithm::kStress) return 30;
   const double work = static_cast<double>(nodes) * 8 + static_cast<double>(ties);
   const double budget = 1e8;
-  return static_cast<uint32_t>(std::clamp(budget / std::max(work, 1.0), 100.0, 1000.0));
+  return static_cast<uint32_t>(std::clamp(budget / std::max(work, 1.0), 50.0, 1000.0));
 }
 
 Result<Layout> LayOut(const SimpleGraph& g, const LayoutOptions& o, const Interrupt& interrupt) {
@@ -71,17 +100,20 @@ Result<Layout> LayOut(const SimpleGraph& g, const LayoutOptions& o, const Interr
   }
   if (bad(o.theta)) return Status::InvalidArgument("theta must be a number >= 0");
   if (g.directed) return LayOut(Undirected(g), o, interrupt);
+  const LayoutAlgorithm algorithm = ResolveLayoutAlgorithm(g, o.algorithm);
   const uint32_t iterations =
-      o.iterations > 0 ? o.iterations : LayoutIterations(o.algorithm, g.num_nodes, g.num_ties());
-  switch (o.algorithm) {
-    case LayoutAlgorithm::kStress:
-      return layout::StressLayout(g, o, iterations, interrupt);
-    case LayoutAlgorithm::kForceAtlas2:
-      return layout::ForceAtlas2(g, o, iterations, interrupt);
+      o.iterations > 0 ? o.iterations : LayoutIterations(algorithm, g.num_nodes, g.num_ties());
+  Result<Layout> out = Status::InvalidArgument("unknown layout algorithm");
+  switch (algorithm) {
+    case LayoutAlgorithm::kAuto: break;
+    case LayoutAlgorithm::kStress: out = layout::StressLayout(g, o, iterations, interrupt); break;
+    case LayoutAlgorithm::kForceAtlas2: out = layout::ForceAtlas2(g, o, iterations, interrupt); break;
     case LayoutAlgorithm::kFruchtermanReingold:
-      return layout::FruchtermanReingold(g, o, iterations, interrupt);
+      out = layout::FruchtermanReingold(g, o, iterations, interrupt);
+      break;
   }
-  return Status::InvalidArgument("unknown layout algorithm");
+  if (out.ok()) out->algorithm = algorithm;
+  return out;
 }
 
 }  // namespace samverkan

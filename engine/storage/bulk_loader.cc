@@ -212,10 +212,10 @@ Status BulkLoaderImpl::CheckOpen() const {
   return Status::OK();
 }
 
-std::optional<NodeId> BulkLoaderImpl::FindKey(std::string_view key) const {
+Result<NodeId> BulkLoaderImpl::FindKey(std::string_view key) const {
   // Debian's Abseil has its own string_view type.
   auto it = ids_by_key_.find(absl::string_view(key.data(), key.size()));
-  if (it == ids_by_key_.end()) return std::nullopt;
+  if (it == ids_by_key_.end()) return Status::NotFound(fmt::format("unknown node '{}'", key));
   return it->second;
 }
 

@@ -77,7 +77,7 @@ class BulkLoaderImpl final : public BulkLoader {
   std::vector<std::unique_ptr<BulkEdgeLane>> OpenEdgeLanes(size_t n) override;
   Status CloseEdgeLanes(std::vector<std::unique_ptr<BulkEdgeLane>> lanes) override;
   Status Finish(const Interrupt& interrupt) override;
-  std::optional<NodeId> FindKey(std::string_view key) const override;
+  Result<NodeId> FindKey(std::string_view key) const override;
   uint64_t nodes_added() const override { return nodes_.size(); }
   uint64_t edges_added() const override { return edges_added_; }
 

@@ -104,13 +104,17 @@ Result<std::unique_ptr<Transaction>> DbImpl::BeginTransaction(std::string label)
 }
 
 Result<std::unique_ptr<BulkLoader>> DbImpl::BeginBulkLoad(std::string label) {
-  SV_ASSIGN_OR_RETURN(GraphCounts counts, Counts());
-  if (counts.nodes != 0 || counts.edges != 0) {
+  // The writer slot first, then the emptiness check: checked before taking
+  // it, a transaction could commit nodes in between.
+  SV_RETURN_IF_ERROR(BeginWriting());
+  auto counts = Counts();
+  if (!counts.ok() || counts->nodes != 0 || counts->edges != 0) {
+    EndTransaction(nullptr);
+    if (!counts.ok()) return counts.status();
     return Status::InvalidArgument(fmt::format(
         "a bulk load needs an empty graph; '{}' has {} nodes and {} edges", path(),
-        counts.nodes, counts.edges));
+        counts->nodes, counts->edges));
   }
-  SV_RETURN_IF_ERROR(BeginWriting());
   return std::unique_ptr<BulkLoader>(std::make_unique<BulkLoaderImpl>(this, std::move(label)));
 }
 

@@ -91,10 +91,6 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& options)
   return d;
 }
 
-bool IsLockError(const rocksdb::Status& s) {
-  return s.IsIOError() && s.ToString().find("LOCK") != std::string::npos;
-}
-
 }  // namespace
 
 bool IsDatabaseDirectory(const std::string& dir) {
@@ -289,13 +285,18 @@ Status RocksStore::OpenExisting(const Options& options) {
     dbo.max_open_files = -1;
     s = rocksdb::DB::OpenAsSecondary(dbo, path_, secondary_dir_, descs, &handles, &db_);
   } else {
+    claim_ = WriteClaim::Claim(path_);
+    if (!claim_) {
+      return Status::Locked(
+          fmt::format("graph '{}' is locked by another open in this process", path_));
+    }
     s = rocksdb::DB::Open(dbo, path_, descs, &handles, &db_);
-  }
-  if (IsLockError(s)) {
-    bool same_process = s.ToString().find("current process") != std::string::npos;
-    return Status::Locked(fmt::format(
-        "graph '{}' is locked by {}", path_,
-        same_process ? "another open in this process" : "another process"));
+    if (!s.ok()) {
+      if (auto holder = LockHolder(path_)) {
+        return Status::Locked(
+            fmt::format("graph '{}' is locked by another process (pid {})", path_, *holder));
+      }
+    }
   }
   if (!s.ok()) return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
   if (!options.read_only) RemoveStaleBulkLoads();

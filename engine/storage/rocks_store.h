@@ -2,11 +2,13 @@
 //
 // This is the only place that opens, configures and closes RocksDB. It
 // decides whether a directory is a graph, creates new graphs, checks the
-// format version, and turns RocksDB's lock errors into Status::Locked.
+// format version, and reports a held lock as Status::Locked naming the holder
+// (open_registry.h).
 #pragma once
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <rocksdb/db.h>
@@ -14,6 +16,7 @@
 #include "samverkan/db.h"
 #include "samverkan/result.h"
 #include "storage/keys.h"
+#include "storage/open_registry.h"
 
 namespace samverkan::storage {
 
@@ -50,6 +53,9 @@ class RocksStore {
   std::string secondary_dir_;  // read-only opens: where RocksDB keeps its own log
   bool read_only_ = false;
   bool sync_commits_ = true;
+  // Read-write opens: this process's claim on the directory, released after
+  // the destructor has closed RocksDB (members outlive the destructor's body).
+  std::optional<WriteClaim> claim_;
   rocksdb::DB* db_ = nullptr;
   std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
 };

@@ -2,16 +2,33 @@
 // adds the hover card, search, neighbour highlighting and group toggles.
 //
 // The page's data is the JSON in <script id="graph-data">:
-//   nodes  [key, name, kind, sector, x, y, radius, group, degree, labelled, folded name, [sources]]
-//   ties   [a0, b0, a1, b1, ...] indexes into nodes
+//   nodes  [key, name, kind, sector, x, y, radius, group, degree, label rank, folded name,
+//           [sources]]  (label rank: 1 for the most central labelled node, 0 for no label)
+//   ties   [a0, b0, a1, b1, ...] indexes into nodes; tie k is edge "k" of the graph
 //   legend [{name, color, nodes}]
 // Opening the page with #search=TEXT runs that search once drawn (the
 // browser tests use it).
+//
+// Large drawings (more than kLarge ties) stay responsive by never making
+// sigma reprocess every tie for a small change: hovering draws on sigma's
+// hover layer only; a click updates the nodes and the ties of the old and
+// new selection only (the others keep their look, instead of being hidden);
+// only the group toggles reprocess everything.
 (function () {
   "use strict";
+  // Where the time to the first frame goes (bench/browser_bench.py reads it).
+  const timings = {};
+  let mark = performance.now();
+  function lap(name) {
+    const now = performance.now();
+    timings[name] = Math.round(now - mark);
+    mark = now;
+  }
   const data = JSON.parse(document.getElementById("graph-data").textContent);
+  lap("parse");
   const N = { key: 0, name: 1, kind: 2, sector: 3, x: 4, y: 5, r: 6, group: 7, degree: 8,
-              labelled: 9, folded: 10, sources: 11 };
+              rank: 9, folded: 10, sources: 11 };
+  const kLarge = 50000;
 
   // Folds text as kg_find does (case, diacritics, runs of spaces and
   // punctuation): "Örebro  universitet" and "orebro universitet" match.
@@ -27,47 +44,102 @@
       size: Math.max(2, n[N.r] * 0.6),
       color: data.legend[n[N.group]].color,
       label: n[N.name],
-      forceLabel: n[N.labelled] === 1,
+      forceLabel: n[N.rank] > 0,
     });
   });
-  for (let i = 0; i < data.ties.length; i += 2) {
-    const a = String(data.ties[i]), b = String(data.ties[i + 1]);
-    if (!graph.hasEdge(a, b)) graph.addEdge(a, b, { color: "#c8c8c8", size: 0.5 });
+  // Ties are distinct pairs (the writer merges parallel edges): no
+  // attributes of their own (sigma's defaults) and no existence check.
+  for (let k = 0; 2 * k < data.ties.length; k++) {
+    graph.addEdgeWithKey(String(k), String(data.ties[2 * k]), String(data.ties[2 * k + 1]));
   }
+  const large = graph.size > kLarge;
+  lap("graph");
 
   const hiddenGroups = new Set();
   let selected = null;            // the clicked node
   let neighbours = new Set();
-  let hovered = null;
+
+  // Labels: sigma asks for the labels of the nodes large enough on screen
+  // and of the labelled ones; they are collected while it draws and placed
+  // when it is done, most central first, each only where it overlaps no
+  // label already placed.
+  const pendingLabels = [];
+  function labelPriority(key, size) {
+    const rank = data.nodes[+key][N.rank];
+    return rank > 0 ? rank : 1e9 - size;
+  }
+  function placeLabels() {
+    pendingLabels.sort((a, b) => a.priority - b.priority);
+    const boxes = [];
+    for (const { context, label, settings } of pendingLabels) {
+      context.font = `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+      const x0 = label.x + label.size + 3, width = context.measureText(label.label).width;
+      const box = [x0, label.y - settings.labelSize, x0 + width, label.y + settings.labelSize / 2];
+      if (boxes.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) {
+        continue;
+      }
+      boxes.push(box);
+      Sigma.rendering.drawDiscNodeLabel(context, label, settings);
+    }
+    pendingLabels.length = 0;
+  }
 
   const container = document.getElementById("graph");
   const renderer = new Sigma(graph, container, {
     labelFont: '"DejaVu Sans", Helvetica, Arial, sans-serif',
     labelSize: 12,
     labelRenderedSizeThreshold: 8,
-    zIndex: true,
-    hideEdgesOnMove: graph.size > 50000,
+    defaultEdgeColor: "#c8c8c8",
+    // Large drawings: ties as one-pixel GL lines (two vertices each, not a
+    // six-vertex antialiased band), hidden while the view moves, no sorting
+    // of a million ties by depth on every update...
+    edgeProgramClasses: large ? { line: Sigma.rendering.EdgeLineProgram } : {},
+    // and nodes as GL points (one vertex each, not a triangle).
+    nodeProgramClasses: large ? { circle: Sigma.rendering.NodePointProgram } : {},
+    hideEdgesOnMove: large,
+    zIndex: !large,
+    defaultDrawNodeLabel(context, label, settings) {
+      if (label.label) {
+        pendingLabels.push({ context, label, settings,
+                             priority: labelPriority(label.key, label.size) });
+      }
+    },
     nodeReducer(node, attrs) {
+      if (selected === null && hiddenGroups.size === 0) return attrs;
       const n = data.nodes[+node];
       if (hiddenGroups.has(n[N.group])) return { ...attrs, hidden: true };
-      if (selected !== null && node !== selected && !neighbours.has(node)) {
+      if (node !== selected && !neighbours.has(node)) {
         return { ...attrs, color: "#e4e4e4", label: "", forceLabel: false, zIndex: 0 };
       }
-      if (selected !== null || node === hovered) return { ...attrs, forceLabel: true, zIndex: 1 };
-      return attrs;
+      return { ...attrs, forceLabel: true, zIndex: 1 };
     },
     edgeReducer(edge, attrs) {
-      const [a, b] = graph.extremities(edge);
-      if (hiddenGroups.has(data.nodes[+a][N.group]) || hiddenGroups.has(data.nodes[+b][N.group])) {
+      if (selected === null && hiddenGroups.size === 0) return attrs;
+      const a = data.ties[2 * +edge], b = data.ties[2 * +edge + 1];
+      if (hiddenGroups.has(data.nodes[a][N.group]) || hiddenGroups.has(data.nodes[b][N.group])) {
         return { ...attrs, hidden: true };
       }
       if (selected !== null) {
-        if (a !== selected && b !== selected) return { ...attrs, hidden: true };
+        if (String(a) !== selected && String(b) !== selected) {
+          return large ? attrs : { ...attrs, hidden: true };
+        }
         return { ...attrs, color: "#555", size: 1 };
       }
       return attrs;
     },
   });
+  renderer.on("afterRender", placeLabels);
+  // After a drag sigma reprocesses every node and tie when ties were hidden
+  // while moving (seconds for a million ties), though only a redraw is
+  // needed: forget the drag before its timer looks, and redraw.
+  if (large) {
+    const captor = renderer.getMouseCaptor();
+    captor.on("mouseup", () => {
+      captor.draggedEvents = 0;
+      renderer.scheduleRender();
+    });
+  }
+  lap("sigma");
 
   // Hover card: name, kind, sector, degree, sources.
   const card = document.getElementById("card");
@@ -92,17 +164,28 @@
     card.style.top = Math.max(pos.y - 10, 0) + "px";
     card.hidden = false;
   }
-  renderer.on("enterNode", ({ node }) => { hovered = node; showCard(node); renderer.refresh(); });
-  renderer.on("leaveNode", () => { hovered = null; card.hidden = true; renderer.refresh(); });
+  // Sigma draws the hovered node and its label on its hover layer itself.
+  renderer.on("enterNode", ({ node }) => showCard(node));
+  renderer.on("leaveNode", () => { card.hidden = true; });
 
   // Click: highlight the node and its neighbours; click the background to clear.
   const selection = document.getElementById("selection");
   function select(node) {
+    const before = selected;
     selected = node;
     neighbours = new Set(node === null ? [] : graph.neighbors(node));
     selection.textContent = node === null ? "" :
       data.nodes[+node][N.name] + ": " + neighbours.size + " neighbours";
-    renderer.refresh();
+    if (!large || hiddenGroups.size > 0) {
+      renderer.refresh();
+      return;
+    }
+    const ties = [];
+    for (const n of [before, node]) {
+      if (n !== null) graph.forEachEdge(n, (edge) => ties.push(edge));
+    }
+    renderer.refresh({ partialGraph: { nodes: graph.nodes(), edges: ties },
+                       skipIndexation: true });
   }
   renderer.on("clickNode", ({ node }) => select(node));
   renderer.on("clickStage", () => select(null));
@@ -181,7 +264,7 @@
     });
     return { nodes, edges };
   }
-  window.samverkan = { graph, renderer, search, select, fold, shown,
+  window.samverkan = { graph, renderer, search, select, fold, shown, timings,
                        hideGroup(i) { hiddenGroups.add(i); renderer.refresh(); } };
 
   const query = new URLSearchParams(location.hash.slice(1)).get("search");
@@ -189,11 +272,15 @@
     input.value = query;
     search(query);
   }
+  // Sigma drew the graph when it was made; the next frame shows the page
+  // as the controls above left it.
   renderer.once("afterRender", () => {
+    lap("first render");
+    timings["page to first frame"] = Math.round(performance.now());
     const s = shown();
     document.body.dataset.nodes = s.nodes;
     document.body.dataset.edges = s.edges;
     document.body.dataset.ready = "1";
   });
-  renderer.refresh();
+  renderer.scheduleRender();
 })();

@@ -1,9 +1,12 @@
 #include "commands.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <set>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -33,6 +36,37 @@ std::unique_ptr<Db> OpenGraph(const std::string& path, bool write, int* code) {
     return nullptr;
   }
   return std::move(*db);
+}
+
+// ParseDrawingOptions' message about the options object, told in flags:
+// "options: depth must be ..." becomes "--depth must be ...". The members
+// given are renamed where they stand as words before the first quote; from
+// there on the message quotes names and the value as written, which stay.
+std::string InFlags(std::string_view message, const PictureArgs& args) {
+  std::set<std::string, std::less<>> given;
+  for (const auto& [member, value] : args.text) given.insert(member);
+  for (const auto& [member, value] : args.integers) given.insert(member);
+  if (message.starts_with("options: ")) message.remove_prefix(9);
+  const std::string_view quoted = message.substr(std::min(message.find('\''), message.size()));
+  message.remove_suffix(quoted.size());
+  auto word_char = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
+  std::string out;
+  for (size_t i = 0; i < message.size();) {
+    if (!word_char(message[i])) {
+      out += message[i++];
+      continue;
+    }
+    size_t end = i;
+    while (end < message.size() && word_char(message[end])) ++end;
+    std::string word(message.substr(i, end - i));
+    if (given.count(word)) {
+      std::replace(word.begin(), word.end(), '_', '-');
+      word = "--" + word;
+    }
+    out += word;
+    i = end;
+  }
+  return out.append(quoted);
 }
 
 }  // namespace
@@ -67,6 +101,7 @@ int RunImport(const ImportArgs& args) {
   options.max_problems = args.max_errors;
   options.default_kind = args.default_kind;
   options.add_sectors = args.add_sectors;
+  options.null_values = args.null_values;
   options.source_key = args.source;
   options.source_title = args.source_title;
   ProgressBar bar(stderr, !args.quiet);
@@ -119,7 +154,7 @@ int RunPicture(const PictureArgs& args) {
   Result<ExportFormat> format = ExportFormat::kReport;
   if (!args.report) {
     format = ExportFormatFromPath(args.output);
-    if (format.ok() && *format != ExportFormat::kSvg && *format != ExportFormat::kHtml) {
+    if (!format.ok() || (*format != ExportFormat::kSvg && *format != ExportFormat::kHtml)) {
       format = Status::InvalidArgument("draw writes .svg or .html files, not '" + args.output + "'");
     }
   }
@@ -128,7 +163,10 @@ int RunPicture(const PictureArgs& args) {
   for (const auto& [member, value] : args.text) j[member] = value;
   for (const auto& [member, value] : args.integers) j[member] = value;
   auto options = ParseDrawingOptions(j.dump());
-  if (!options.ok()) return Fail(options.status(), kExitUsage);
+  if (!options.ok()) {
+    std::fprintf(stderr, "samverkan: %s\n", InFlags(options.status().message(), args).c_str());
+    return kExitUsage;
+  }
   int code = kExitOk;
   auto db = OpenGraph(args.graph, /*write=*/false, &code);
   if (!db) return code;

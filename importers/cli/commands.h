@@ -29,6 +29,7 @@ struct ImportArgs {
   bool bulk = false, no_bulk = false;
   std::string source, source_title;
   std::vector<std::string> add_sectors;
+  std::vector<std::string> null_values;
   size_t max_errors = 20;
   std::string default_kind = "node";
   bool quiet = false;

@@ -9,10 +9,30 @@
 //   samverkan check msi.kg
 //
 // Exit codes: commands.h (and docs/cli.md).
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <string_view>
+
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "samverkan/version.h"
+
+namespace {
+
+// A number flag's value, read as a decimal integer ("+3" too). CLI11 would
+// read "010" as octal, "0x10" as hex, and saturate what overflows, so that
+// `--seed 99999999999999999999` became another seed without a word.
+std::optional<int64_t> DecimalInteger(std::string_view text) {
+  if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.remove_prefix(1);
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace samverkan::cli;
@@ -43,6 +63,10 @@ int main(int argc, char** argv) {
   import->add_option("--add-sector", imp.add_sectors,
                      "add a sector to the graph's vocabulary (repeat for more)")
       ->allow_extra_args(false);  // one name each, so files after it stay files
+  import->add_option("--null", imp.null_values,
+                     "CSV: an unquoted cell with this text is a missing value, like an empty "
+                     "one (repeat for more; e.g. --null NA)")
+      ->allow_extra_args(false);
   import->add_option("--max-errors", imp.max_errors, "stop after this many problems")
       ->capture_default_str();
   import->add_option("--default-kind", imp.default_kind, "kind of nodes whose input names none")
@@ -58,14 +82,17 @@ int main(int argc, char** argv) {
                       "graphml, gexf, csv, jsonl or dot (default: from the output's extension)");
   exportc->add_flag("--json", exp.json, "print the summary as JSON");
 
-  // draw and report share their options.
+  // draw and report share their options. Each flag becomes a member of
+  // kg_export's options object only when it is given, so that
+  // ParseDrawingOptions checks every value given (`--depth -1` is an error,
+  // not a default).
   PictureArgs draw_args, report_args;
   draw_args.report = false;
   report_args.report = true;
   struct PictureFlags {
     std::string start, kinds, types, valid_on, via, keep, color, size, title, layout;
-    int64_t depth = -1, year = -1, labels = -1, seed = -1, iterations = -1, from_year = -1,
-            to_year = -1;
+    std::string depth, year, labels, seed, iterations, from_year, to_year;
+    std::vector<std::pair<CLI::Option*, const std::string*>> text, integers;
   };
   PictureFlags draw_flags, report_flags;
   auto add_picture_options = [](CLI::App* cmd, PictureArgs* a, PictureFlags* f) {
@@ -73,26 +100,32 @@ int main(int argc, char** argv) {
     cmd->add_option("output", a->output, a->report ? "report file (.html)"
                                                    : "drawing file (.svg or .html)")
         ->required();
-    cmd->add_option("--start", f->start, "draw the ego network of this node (its key)");
-    cmd->add_option("--depth", f->depth, "with --start: how many ties out (default 1)");
-    cmd->add_option("--kinds", f->kinds, "only nodes of these kinds (a,b)");
-    cmd->add_option("--types", f->types, "only edges of these types (a,b)");
-    cmd->add_option("--year", f->year, "only edges valid in this year");
-    cmd->add_option("--valid-on", f->valid_on, "only edges valid on this date (YYYY-MM-DD)");
-    cmd->add_option("--via", f->via,
-                    "draw the projection through nodes of this kind (e.g. project): actors tied "
-                    "by shared projects");
-    cmd->add_option("--keep", f->keep, "with --via: the kind kept (default actor)");
-    cmd->add_option("--color", f->color, "sector (default), kind or community");
-    cmd->add_option("--size", f->size, "degree (default) or pagerank");
-    cmd->add_option("--labels", f->labels, "label at most this many central nodes (default 25)");
-    cmd->add_option("--title", f->title, "the title");
-    cmd->add_option("--layout", f->layout, "stress (default), forceatlas2 or fruchterman-reingold");
-    cmd->add_option("--seed", f->seed, "the layout's seed (default 42)");
-    cmd->add_option("--iterations", f->iterations, "the layout's iterations (default: by size)");
+    auto text = [&](const char* flag, std::string* value, const char* help) {
+      f->text.push_back({cmd->add_option(flag, *value, help), value});
+    };
+    auto integer = [&](const char* flag, std::string* value, const char* help) {
+      f->integers.push_back({cmd->add_option(flag, *value, help)->type_name("INT"), value});
+    };
+    text("--start", &f->start, "draw the ego network of this node (its key)");
+    integer("--depth", &f->depth, "with --start: how many ties out, 0 to 1000 (default 1)");
+    text("--kinds", &f->kinds, "only nodes of these kinds (a,b)");
+    text("--types", &f->types, "only edges of these types (a,b)");
+    integer("--year", &f->year, "only edges valid in this year");
+    text("--valid-on", &f->valid_on, "only edges valid on this date (YYYY-MM-DD)");
+    text("--via", &f->via,
+         "draw the projection through nodes of this kind (e.g. project): actors tied by shared "
+         "projects");
+    text("--keep", &f->keep, "with --via: the kind kept (default actor)");
+    text("--color", &f->color, "sector (default), kind or community");
+    text("--size", &f->size, "degree (default) or pagerank");
+    integer("--labels", &f->labels, "label at most this many central nodes (default 25)");
+    text("--title", &f->title, "the title");
+    text("--layout", &f->layout, "stress (default), forceatlas2 or fruchterman-reingold");
+    integer("--seed", &f->seed, "the layout's seed (default 42)");
+    integer("--iterations", &f->iterations, "the layout's iterations (default: by size)");
     if (a->report) {
-      cmd->add_option("--from-year", f->from_year, "first year of the ties-per-year chart");
-      cmd->add_option("--to-year", f->to_year, "last year of the ties-per-year chart");
+      integer("--from-year", &f->from_year, "first year of the ties-per-year chart");
+      integer("--to-year", &f->to_year, "last year of the ties-per-year chart");
     }
     cmd->add_flag("--json", a->json, "print the summary as JSON");
   };
@@ -100,18 +133,26 @@ int main(int argc, char** argv) {
   add_picture_options(draw, &draw_args, &draw_flags);
   auto* report = app.add_subcommand("report", "write an HTML report on a graph's collaboration");
   add_picture_options(report, &report_args, &report_flags);
-  // The flags given, as the members of kg_export's options object.
+  // The flags given, as the members of kg_export's options object: "--valid-on"
+  // is "valid_on".
   auto collect = [](const PictureFlags& f, PictureArgs* a) {
-    for (const auto& [member, value] :
-         {std::pair{"start", &f.start}, {"kinds", &f.kinds}, {"types", &f.types},
-          {"valid_on", &f.valid_on}, {"via", &f.via}, {"keep", &f.keep}, {"color", &f.color},
-          {"size", &f.size}, {"title", &f.title}, {"layout", &f.layout}}) {
-      if (!value->empty()) a->text.push_back({member, *value});
+    auto member = [](const CLI::Option* o) {
+      std::string m = o->get_name().substr(2);
+      std::replace(m.begin(), m.end(), '-', '_');
+      return m;
+    };
+    for (const auto& [option, value] : f.text) {
+      if (option->count() > 0) a->text.push_back({member(option), *value});
     }
-    for (const auto& [member, value] :
-         {std::pair{"depth", f.depth}, {"year", f.year}, {"labels", f.labels}, {"seed", f.seed},
-          {"iterations", f.iterations}, {"from_year", f.from_year}, {"to_year", f.to_year}}) {
-      if (value >= 0) a->integers.push_back({member, value});
+    // A number flag that is not a decimal integer goes in as text, which the
+    // option refuses with its own message ("--depth must be an integer ...").
+    for (const auto& [option, value] : f.integers) {
+      if (option->count() == 0) continue;
+      if (auto n = DecimalInteger(*value)) {
+        a->integers.push_back({member(option), *n});
+      } else {
+        a->text.push_back({member(option), *value});
+      }
     }
   };
 

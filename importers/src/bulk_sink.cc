@@ -36,7 +36,7 @@ class BulkSink : public RecordSink {
     return loader_->AddEdge(edge);
   }
 
-  bool HasNode(std::string_view key) override { return loader_->FindKey(key).has_value(); }
+  bool HasNode(std::string_view key) override { return loader_->FindKey(key).ok(); }
 
   std::vector<std::unique_ptr<EdgeLane>> OpenEdgeLanes(size_t n) override {
     std::vector<std::unique_ptr<EdgeLane>> lanes;

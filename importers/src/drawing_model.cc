@@ -19,6 +19,8 @@ namespace {
 constexpr double kCanvas = 1000, kMargin = 40;
 constexpr double kMinRadius = 3, kMaxRadius = 18;
 constexpr double kFontSize = 12;
+// Longer names are cut in labels (the hover card and title show them whole).
+constexpr size_t kLabelChars = 40;
 // At most this many groups get a colour of their own; the rest are "other".
 constexpr size_t kMaxGroups = 12;
 
@@ -52,11 +54,31 @@ std::string Join(const std::vector<std::string>& names) {
   return s;
 }
 
-// Labels the most central nodes whose label box overlaps no label placed
-// before it and no other node's circle centre. Boxes are estimated from the
+// Characters (code points) in UTF-8 text.
+size_t Chars(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// The text of a label: the name, cut to kLabelChars characters with an
+// ellipsis (never inside a UTF-8 sequence).
+std::string LabelText(const std::string& name) {
+  if (name.size() <= kLabelChars) return name;
+  size_t cut = kLabelChars - 1;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+  return name.substr(0, cut) + "\u2026";
+}
+
+// Labels the most central nodes, each under its circle, skipping a label
+// whose box would overlap one placed before it; a box that would stick out
+// of the canvas is moved sideways into it. Boxes are estimated from the
 // character count (labels are drawn in a sans-serif face whose average
-// glyph is about 0.6 em wide).
+// glyph is about 0.6 em wide). Placed boxes are kept in a grid of cells as
+// wide as the widest label, so each test looks at a few cells, not at
+// every label placed.
 void PlaceLabels(Drawing* d) {
+  if (d->options.labels == 0) return;
   std::vector<uint32_t> order(d->nodes.size());
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -65,24 +87,44 @@ void PlaceLabels(Drawing* d) {
   struct Box {
     double x0, y0, x1, y1;
   };
-  std::vector<Box> placed;
+  const double cell = 0.6 * kFontSize * kLabelChars;
+  const auto columns = static_cast<size_t>(d->width / cell) + 1;
+  const auto rows = static_cast<size_t>(d->height / cell) + 1;
+  std::vector<std::vector<Box>> grid(columns * rows);
+  auto cells = [&](const Box& b, auto&& visit) {
+    const auto clamp_to = [](double v, size_t n) {
+      return std::min(n - 1, static_cast<size_t>(std::max(0.0, v)));
+    };
+    for (size_t r = clamp_to(b.y0 / cell, rows); r <= clamp_to(b.y1 / cell, rows); ++r) {
+      for (size_t c = clamp_to(b.x0 / cell, columns); c <= clamp_to(b.x1 / cell, columns); ++c) {
+        if (!visit(grid[r * columns + c])) return false;
+      }
+    }
+    return true;
+  };
   uint32_t count = 0;
   for (uint32_t v : order) {
     if (count >= d->options.labels) break;
     DrawnNode& n = d->nodes[v];
-    const double chars = static_cast<double>(std::min<size_t>(n.name.size(), 40));
-    const double w = 0.6 * kFontSize * chars, h = kFontSize * 1.2;
-    Box b{n.x - w / 2, n.y + n.r + 1, n.x + w / 2, n.y + n.r + 1 + h};
-    bool clear = true;
-    for (const Box& o : placed) {
-      if (b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1) {
-        clear = false;
-        break;
+    const std::string text = LabelText(n.name);
+    const double w = 0.6 * kFontSize * static_cast<double>(Chars(text));
+    const double h = kFontSize * 1.2;
+    const double lx = std::clamp(n.x, w / 2, std::max(w / 2, d->width - w / 2));
+    const Box b{lx - w / 2, n.y + n.r + 1, lx + w / 2, n.y + n.r + 1 + h};
+    const bool clear = cells(b, [&](const std::vector<Box>& in) {
+      for (const Box& o : in) {
+        if (b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1) return false;
       }
-    }
+      return true;
+    });
     if (!clear) continue;
-    n.label = true;
-    placed.push_back(b);
+    cells(b, [&](std::vector<Box>& in) {
+      in.push_back(b);
+      return true;
+    });
+    n.label_rank = count + 1;
+    n.label_text = text;
+    n.label_x = lx;
     ++count;
   }
 }
@@ -196,7 +238,7 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
     return Status::InvalidArgument("size must be 'degree' or 'pagerank', not '" + o.size + "'");
   }
   if (o.size == "pagerank") {
-    SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(csr, {}));
+    SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(csr, {}, interrupt));
     rank = std::move(pr.rank);
   }
   std::map<NodeId, std::string> source_names;
@@ -226,7 +268,7 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   // Colours: one legend entry per group, the largest first.
   std::vector<std::string> group_name(n);
   if (o.color == "community") {
-    SV_ASSIGN_OR_RETURN(d.communities, Louvain(d.ties, {}));
+    SV_ASSIGN_OR_RETURN(d.communities, Louvain(d.ties, {}, interrupt));
     std::vector<uint64_t> size(d.communities.count, 0);
     for (uint32_t c : d.communities.community) ++size[c];
     std::vector<uint32_t> by_size(d.communities.count);
@@ -325,7 +367,7 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   if (!o.via.empty()) parts.push_back(fmt::format("{} tied through shared {}", o.keep, o.via));
   parts.push_back("colour: " + o.color);
   parts.push_back("size: " + o.size);
-  parts.push_back(fmt::format("layout: {} (seed {})", LayoutAlgorithmName(o.layout.algorithm),
+  parts.push_back(fmt::format("layout: {} (seed {})", LayoutAlgorithmName(at.algorithm),
                               o.layout.seed));
   d.subtitle = Join(parts);
   return d;

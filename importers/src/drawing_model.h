@@ -23,7 +23,11 @@ struct DrawnNode {
   double value = 0;                  // what its size shows: degree or PageRank
   double x = 0, y = 0, r = 0;        // centre and radius on the canvas
   uint32_t group = 0;                // index into Drawing::legend
-  bool label = false;
+  // Labelled nodes: 1 for the most central, 2 for the next...; 0 for none.
+  // The label reads label_text, centred at label_x under the circle.
+  uint32_t label_rank = 0;
+  std::string label_text;
+  double label_x = 0;
 };
 
 struct LegendEntry {

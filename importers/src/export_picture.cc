@@ -4,6 +4,7 @@
 
 #include "drawing_model.h"
 #include "export_common.h"
+#include "json_options.h"
 #include "output_file.h"
 #include "samverkan/drawing.h"
 
@@ -11,62 +12,15 @@ namespace samverkan {
 
 using nlohmann::json;
 
-namespace {
-
-Status Bad(const std::string& what) { return Status::InvalidArgument("options: " + what); }
-
-// A list of names: "a,b" or ["a", "b"].
-Result<std::vector<std::string>> Names(const json& v, const std::string& member) {
-  std::vector<std::string> out;
-  auto add = [&](std::string s) {
-    s.erase(0, s.find_first_not_of(' '));
-    s.erase(s.find_last_not_of(' ') + 1);
-    if (!s.empty()) out.push_back(std::move(s));
-  };
-  if (v.is_string()) {
-    std::string text = v.get<std::string>();
-    size_t start = 0;
-    while (start <= text.size()) {
-      size_t comma = text.find(',', start);
-      if (comma == std::string::npos) comma = text.size();
-      add(text.substr(start, comma - start));
-      start = comma + 1;
-    }
-    return out;
-  }
-  if (v.is_array()) {
-    for (const auto& e : v) {
-      if (!e.is_string()) return Bad(member + " must be a list of names");
-      add(e.get<std::string>());
-    }
-    return out;
-  }
-  return Bad(member + " must be a name list ('a,b' or [\"a\", \"b\"])");
-}
-
-Result<std::string> Text(const json& v, const std::string& member) {
-  if (!v.is_string()) return Bad(member + " must be a string");
-  return v.get<std::string>();
-}
-
-Result<int64_t> Integer(const json& v, const std::string& member, int64_t lo, int64_t hi) {
-  if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
-    return Bad(fmt::format("{} must be an integer between {} and {}", member, lo, hi));
-  }
-  return v.get<int64_t>();
-}
-
-Result<double> Number(const json& v, const std::string& member) {
-  if (!v.is_number() || !(v.get<double>() >= 0)) return Bad(member + " must be a number >= 0");
-  return v.get<double>();
-}
-
-}  // namespace
+using options::Bad;
+using options::Integer;
+using options::Names;
+using options::Number;
+using options::Text;
 
 Result<DrawingOptions> ParseDrawingOptions(std::string_view text) {
   DrawingOptions o;
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Bad("expected a JSON object");
+  SV_ASSIGN_OR_RETURN(json j, options::Object(text));
   for (const auto& [name, v] : j.items()) {
     if (name == "start") {
       SV_ASSIGN_OR_RETURN(o.start, Text(v, name));
@@ -92,7 +46,7 @@ Result<DrawingOptions> ParseDrawingOptions(std::string_view text) {
     } else if (name == "color" || name == "colour") {
       SV_ASSIGN_OR_RETURN(o.color, Text(v, name));
       if (o.color != "sector" && o.color != "kind" && o.color != "community") {
-        return Bad("color must be 'sector', 'kind' or 'community', not '" + o.color + "'");
+        return Bad(name + " must be 'sector', 'kind' or 'community', not '" + o.color + "'");
       }
     } else if (name == "size") {
       SV_ASSIGN_OR_RETURN(o.size, Text(v, name));
@@ -120,8 +74,7 @@ Result<DrawingOptions> ParseDrawingOptions(std::string_view text) {
     } else if (name == "scaling") {
       SV_ASSIGN_OR_RETURN(o.layout.scaling, Number(v, name));
     } else if (name == "lin_log") {
-      if (!v.is_boolean()) return Bad("lin_log must be true or false");
-      o.layout.lin_log = v.get<bool>();
+      SV_ASSIGN_OR_RETURN(o.layout.lin_log, options::Boolean(v, name));
     } else {
       return Bad("unknown member '" + name + "'");
     }

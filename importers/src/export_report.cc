@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -116,21 +117,41 @@ Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
   std::string s = Section("years", "Ties per year by sector pair");
   // The years the edges are valid in.
   int lo = 10000, hi = 0;
-  for (auto e = view.AllEdges(); e->Valid(); e->Next()) {
-    const Validity& v = e->edge().validity;
+  uint64_t seen = 0;
+  auto edges = view.AllEdges();
+  for (; edges->Valid(); edges->Next()) {
+    if (++seen % 4096 == 0) SV_RETURN_IF_ERROR(interrupt.Check());
+    const Validity& v = edges->edge().validity;
     if (v.from) lo = std::min(lo, v.from->Year()), hi = std::max(hi, v.from->Year());
     if (v.to) lo = std::min(lo, v.to->Year()), hi = std::max(hi, v.to->Year());
   }
+  SV_RETURN_IF_ERROR(edges->status());
   if (d.options.from_year) lo = *d.options.from_year;
   if (d.options.to_year) hi = *d.options.to_year;
   if (lo > hi) {
     return s + "<p>No edge has validity dates, so ties cannot be placed in years.</p>\n</section>\n";
   }
   lo = std::max(lo, hi - 39);
-  std::map<NodeId, std::string> sector_of;
-  for (const auto& n : d.nodes) sector_of[d.csr->node_id(n.csr)] = n.sector;
-  std::map<std::string, std::vector<double>> pairs;  // "a – b" -> ties per year
+  // The drawn nodes' sectors as small integers, so that a tie is counted
+  // by index (sector a x sector b x year), not by name.
+  std::map<std::string, int32_t> sector_index;
+  for (const auto& n : d.nodes) {
+    if (!n.sector.empty()) sector_index.emplace(n.sector, 0);
+  }
+  std::vector<std::string> sector_names;
+  for (auto& [name, i] : sector_index) {
+    i = static_cast<int32_t>(sector_names.size());
+    sector_names.push_back(name);
+  }
+  std::unordered_map<NodeId, int32_t> sector_of;
+  for (const auto& n : d.nodes) {
+    if (!n.sector.empty()) sector_of[d.csr->node_id(n.csr)] = sector_index[n.sector];
+  }
+  const size_t k = sector_names.size();
   const int years = hi - lo + 1;
+  const auto span = static_cast<size_t>(years);
+  std::vector<double> counts(k * k * span, 0.0);  // [a][b][year], a <= b
+  std::vector<int32_t> sector;                     // per node of a year's graph
   for (int y = lo; y <= hi; ++y) {
     SV_RETURN_IF_ERROR(interrupt.Check());
     CsrSpec spec{.node_kinds = d.options.kinds, .edge_types = d.options.types,
@@ -142,18 +163,29 @@ Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
     } else {
       SV_ASSIGN_OR_RETURN(g, MakeSimpleGraph(*csr, Direction::kBoth, false));
     }
+    sector.assign(g.num_nodes, -1);
     for (uint32_t v = 0; v < g.num_nodes; ++v) {
-      auto a = sector_of.find(csr->node_id(v));
-      if (a == sector_of.end() || a->second.empty()) continue;
+      auto it = sector_of.find(csr->node_id(v));
+      if (it != sector_of.end()) sector[v] = it->second;
+    }
+    for (uint32_t v = 0; v < g.num_nodes; ++v) {
+      if (v % 4096 == 0) SV_RETURN_IF_ERROR(interrupt.Check());
+      if (sector[v] < 0) continue;
       for (uint32_t u : g.neighbors(v)) {
-        if (u <= v) continue;
-        auto b = sector_of.find(csr->node_id(u));
-        if (b == sector_of.end() || b->second.empty()) continue;
-        const std::string key = std::min(a->second, b->second) + " – " +
-                                std::max(a->second, b->second);
-        auto& series = pairs[key];
-        series.resize(static_cast<size_t>(years), 0.0);
-        series[static_cast<size_t>(y - lo)] += 1;
+        if (u <= v || sector[u] < 0) continue;
+        const auto a = static_cast<size_t>(std::min(sector[v], sector[u]));
+        const auto b = static_cast<size_t>(std::max(sector[v], sector[u]));
+        counts[(a * k + b) * span + static_cast<size_t>(y - lo)] += 1;
+      }
+    }
+  }
+  std::map<std::string, std::vector<double>> pairs;  // "a – b" -> ties per year
+  for (size_t a = 0; a < k; ++a) {
+    for (size_t b = a; b < k; ++b) {
+      const auto first = counts.begin() + static_cast<ptrdiff_t>((a * k + b) * span);
+      std::vector<double> series(first, first + static_cast<ptrdiff_t>(span));
+      if (std::any_of(series.begin(), series.end(), [](double c) { return c > 0; })) {
+        pairs[sector_names[a] + " – " + sector_names[b]] = std::move(series);
       }
     }
   }
@@ -209,8 +241,8 @@ Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
   return s;
 }
 
-Result<std::string> CentralSection(const Drawing& d) {
-  SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(*d.csr, {}));
+Result<std::string> CentralSection(const Drawing& d, const Interrupt& interrupt) {
+  SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(*d.csr, {}, interrupt));
   std::vector<uint32_t> order(d.nodes.size());
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -233,8 +265,9 @@ Result<std::string> CentralSection(const Drawing& d) {
   return s + "</tbody></table>\n</section>\n";
 }
 
-Result<std::string> BrokerSection(const Drawing& d, const NodeGroups& groups) {
-  SV_ASSIGN_OR_RETURN(Brokerage b, BrokerageOf(d.ties, groups));
+Result<std::string> BrokerSection(const Drawing& d, const NodeGroups& groups,
+                                  const Interrupt& interrupt) {
+  SV_ASSIGN_OR_RETURN(Brokerage b, BrokerageOf(d.ties, groups, interrupt));
   struct Row {
     uint32_t node;
     uint64_t across;
@@ -268,8 +301,8 @@ Result<std::string> BrokerSection(const Drawing& d, const NodeGroups& groups) {
   return s + "</tbody></table>\n</section>\n";
 }
 
-Result<std::string> CommunitySection(const Drawing& d) {
-  SV_ASSIGN_OR_RETURN(Communities c, Louvain(d.ties, {}));
+Result<std::string> CommunitySection(const Drawing& d, const Interrupt& interrupt) {
+  SV_ASSIGN_OR_RETURN(Communities c, Louvain(d.ties, {}, interrupt));
   std::vector<std::vector<uint32_t>> members(c.count);
   for (uint32_t v = 0; v < d.nodes.size(); ++v) members[c.community[v]].push_back(v);
   std::vector<uint32_t> order(c.count);
@@ -332,11 +365,11 @@ Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& int
   out << mixing;
   SV_ASSIGN_OR_RETURN(std::string years, YearsSection(view, d, interrupt));
   out << years;
-  SV_ASSIGN_OR_RETURN(std::string central, CentralSection(d));
+  SV_ASSIGN_OR_RETURN(std::string central, CentralSection(d, interrupt));
   out << central;
-  SV_ASSIGN_OR_RETURN(std::string brokers, BrokerSection(d, groups));
+  SV_ASSIGN_OR_RETURN(std::string brokers, BrokerSection(d, groups, interrupt));
   out << brokers;
-  SV_ASSIGN_OR_RETURN(std::string communities, CommunitySection(d));
+  SV_ASSIGN_OR_RETURN(std::string communities, CommunitySection(d, interrupt));
   out << communities;
   out << Section("drawing", "The network") << "<figure>\n" << SvgText(d, false)
       << "</figure>\n</section>\n";

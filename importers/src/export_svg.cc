@@ -53,16 +53,9 @@ std::string SvgText(const Drawing& d, bool standalone) {
   s += "</g>\n<g class=\"labels\" font-size=\"12\" fill=\"#222\" text-anchor=\"middle\" "
        "paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\">\n";
   for (const DrawnNode& n : d.nodes) {
-    if (!n.label) continue;
-    std::string name = n.name.size() > 40 ? n.name.substr(0, 39) : n.name;
-    // Do not cut a UTF-8 sequence in two.
-    while (name.size() < n.name.size() && !name.empty() &&
-           (static_cast<unsigned char>(n.name[name.size()]) & 0xC0) == 0x80) {
-      name.pop_back();
-    }
-    if (name.size() < n.name.size()) name += "\u2026";
-    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", Num(n.x), Num(n.y + n.r + 11),
-                     HtmlEscape(name));
+    if (n.label_rank == 0) continue;
+    s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", Num(n.label_x), Num(n.y + n.r + 11),
+                     HtmlEscape(n.label_text));
   }
   s += "</g>\n</g>\n";
   s += fmt::format("<g class=\"legend\" transform=\"translate({} {})\" font-size=\"12\" "

@@ -137,6 +137,7 @@ Status ReadAll(std::vector<OpenInput>& inputs, RecordSink& target, const ImportO
     ctx.sink = sink;
     ctx.problems = &problems;
     ctx.default_edge_type = options.default_edge_type;
+    ctx.null_values = options.null_values;
     ctx.interrupt = &interrupt;
     uint64_t last_records = 0;
     if (options.progress) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "problems.h"
 #include "samverkan/interrupt.h"
@@ -24,6 +25,8 @@ struct ReadContext {
   // and the records read so far; may be empty.
   std::function<void(uint64_t bytes, uint64_t records)> progress;
   std::string default_edge_type = "related_to";  // GraphML
+  // CSV: unquoted cells that stand for a missing value, as an empty one does.
+  std::vector<std::string> null_values;
   // Polled as records are read (thread-safe: CSV parts read on threads).
   const Interrupt* interrupt = &Interrupt::Never();
 

@@ -3,6 +3,7 @@
 // igraph are in tests/sqlite/test_analytics_networkx.py.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <string>
@@ -246,6 +247,10 @@ TEST_F(AnalyticsTest, CrossSectorMeasures) {
   uint64_t total = 0;
   for (uint64_t x : b.counts) total += x;
   EXPECT_EQ(total, 4u);  // u2 brokers u1 -> u2 -> x, but x has no group
+  Interrupt stop([] { return true; }, std::chrono::milliseconds(0));
+  while (!stop.Requested()) {
+  }
+  EXPECT_CODE(kInterrupted, BrokerageOf(g, groups, stop).status());
 
   ASSERT_OK_AND_ASSIGN(NodeGroups kinds, GroupNodes(*db_, *csr, "kind"));
   EXPECT_EQ(test::Join(kinds.names), "actor");

@@ -64,7 +64,30 @@ TEST(LayoutTest, ParsesAndNamesAlgorithms) {
   auto bad = ParseLayoutAlgorithm("spring");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(),
-            "layout must be 'stress', 'forceatlas2' or 'fruchterman-reingold', not 'spring'");
+            "layout must be 'auto', 'stress', 'forceatlas2' or 'fruchterman-reingold', not "
+            "'spring'");
+  EXPECT_EQ(*ParseLayoutAlgorithm("auto"), LayoutAlgorithm::kAuto);
+  EXPECT_EQ(LayoutAlgorithmName(LayoutAlgorithm::kAuto), "auto");
+}
+
+TEST(LayoutTest, AutoIsStressUpToTheLimitInTheLargestComponent) {
+  EXPECT_EQ(ResolveLayoutAlgorithm(Path(10), LayoutAlgorithm::kAuto), LayoutAlgorithm::kStress);
+  EXPECT_EQ(ResolveLayoutAlgorithm(Path(10), LayoutAlgorithm::kFruchtermanReingold),
+            LayoutAlgorithm::kFruchtermanReingold);
+  // Many nodes, but small components: stress.
+  SimpleGraph scattered = Graph(kAutoStressLimit + 100, {{0, 1}, {5, 6}});
+  EXPECT_EQ(ResolveLayoutAlgorithm(scattered, LayoutAlgorithm::kAuto), LayoutAlgorithm::kStress);
+  EXPECT_EQ(ResolveLayoutAlgorithm(Path(kAutoStressLimit), LayoutAlgorithm::kAuto),
+            LayoutAlgorithm::kStress);
+  EXPECT_EQ(ResolveLayoutAlgorithm(Path(kAutoStressLimit + 1), LayoutAlgorithm::kAuto),
+            LayoutAlgorithm::kForceAtlas2);
+  // LayOut says which ran.
+  auto l = LayOut(Path(5), {});
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_EQ(l->algorithm, LayoutAlgorithm::kStress);
+  l = LayOut(Path(5), {.algorithm = LayoutAlgorithm::kForceAtlas2});
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  EXPECT_EQ(l->algorithm, LayoutAlgorithm::kForceAtlas2);
 }
 
 TEST(LayoutTest, EmptyAndSingleNodeGraphs) {
@@ -199,7 +222,10 @@ TEST(LayoutTest, RejectsBadSettings) {
 TEST(LayoutTest, DefaultIterationsShrinkWithTheGraph) {
   EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kStress, 1000000, 1000000), 30u);
   EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 10, 10), 1000u);
-  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 1000000, 10000000), 100u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 1000000, 10000000), 50u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 100000, 1000000), 55u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kAuto, 100000, 1000000), 55u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kAuto, 10000, 50000), 30u);
 }
 
 }  // namespace

@@ -247,6 +247,45 @@ TEST(OpenTest, ReadOnlyOpenOfMissingGraphIsNotFound) {
 }
 
 // Another process: a read-write open gets Locked, a read-only open works.
+// The lock's holder is found by asking the kernel, not by reading RocksDB's
+// message: the error names the process that holds the graph.
+TEST(OpenTest, LockedByAnotherProcessNamesItsPid) {
+  TempDir dir;
+  const std::string path = dir.Sub("g");
+  ASSERT_NE(MustOpen(path), nullptr);  // create, then close
+  int ready[2], done[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(done), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    alarm(30);
+    close(ready[0]);
+    close(done[1]);
+    auto db = Db::Open(path, {});
+    char c = db.ok() ? 'y' : 'n';
+    if (write(ready[1], &c, 1) != 1) _exit(2);
+    if (read(done[0], &c, 1) < 0) _exit(3);  // hold the graph until told
+    _exit(0);
+  }
+  close(ready[1]);
+  close(done[0]);
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  ASSERT_EQ(c, 'y');
+  auto second = Db::Open(path, {});
+  EXPECT_CODE(kLocked, second.status());
+  EXPECT_EQ(second.status().message(),
+            "graph '" + path + "' is locked by another process (pid " + std::to_string(pid) + ")");
+  close(done[1]);
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  close(ready[0]);
+  EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+  // Once the holder is gone, the graph opens for writing.
+  EXPECT_NE(MustOpen(path), nullptr);
+}
+
 // The child is forked before this process opens anything, and reports back
 // through a pipe: one byte with the code of its read-write Open, then the
 // number of nodes its read-only open saw.
@@ -288,6 +327,7 @@ TEST(OpenTest, SecondProcessGetsLockedOrReadOnlyAccess) {
   ASSERT_OK(AddNode(*db, "org:a"));
   ASSERT_OK(AddNode(*db, "org:b"));
   ASSERT_EQ(write(go[1], "x", 1), 1);
+  // The kernel names the lock's holder (this process) to the child.
   unsigned char got[2] = {0, 0};
   ssize_t n = read(result[0], got, 2);
   int wstatus = 0;

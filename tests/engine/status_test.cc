@@ -152,6 +152,13 @@ TEST(ResultTest, Macros) {
   EXPECT_EQ(out, -1);
 }
 
+TEST(ResultTest, MadeFromAnOkStatusIsAnInternalErrorInEveryBuild) {
+  Result<int> r = Status::OK();
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInternal);
+  EXPECT_NE(r.status().message().find("OK status"), std::string::npos);
+}
+
 TEST(DirectionTest, NamesRoundTrip) {
   EXPECT_EQ(DirectionName(Direction::kOut), "out");
   EXPECT_EQ(DirectionName(Direction::kIn), "in");

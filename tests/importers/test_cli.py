@@ -149,3 +149,208 @@ def test_dates_from_year_one_to_9999_round_trip(run, tmp_path):
                if line]
         got = [(e["dst"], e["valid_from"], e.get("valid_to")) for e in out if "src" in e]
         assert got == [(dst, f, t) for dst, (f, t) in zip("bcd", dates)]
+
+
+def test_import_null_flag(run, tmp_path):
+    (tmp_path / "nodes.csv").write_text("key:ID,:LABEL,name,founded:int\n"
+                                        "org:a,actor,NA,NA\norg:b,actor,\"-\",-\n",
+                                        encoding="utf-8")
+    r = run("import", "g.kg", "nodes.csv", "--json")
+    assert r.returncode == 1 and "nodes.csv:2:" in r.stderr and "founded" in r.stderr
+    assert not (tmp_path / "g.kg").exists() or run("stats", "g.kg", "--json").returncode == 0
+    r = run("import", "g.kg", "nodes.csv", "--null", "NA", "--null", "-", "--json")
+    assert r.returncode == 0, r.stderr
+    r = run("export", "g.kg", "g.jsonl")
+    assert r.returncode == 0, r.stderr
+    nodes = {n["key"]: n for n in map(json.loads, (tmp_path / "g.jsonl").read_text().splitlines())
+             if "key" in n}
+    assert nodes["org:a"]["name"] == "org:a" and not nodes["org:a"].get("props")  # key stands in
+    assert nodes["org:b"]["name"] == "-" and not nodes["org:b"].get("props")
+
+
+# draw and report: the flags are kg_export's picture options (docs/cli.md).
+
+EGO = {"format": "samverkan-case/1",
+       "source": {"key": "src:t", "title": "T"},
+       "actors": [{"key": "org:a", "name": "Ålands ab", "sector": "business", "region": "reg:r"},
+                  {"key": "org:b", "name": "Bygdegård", "sector": "nonprofit",
+                   "region": "reg:r"},
+                  {"key": "org:c", "name": "Cityhall", "sector": "public", "region": "reg:s"}],
+       "regions": [{"key": "reg:r", "name": "R", "level": "county"},
+                   {"key": "reg:s", "name": "S", "level": "county"}]}
+
+
+def drawn_keys(path):
+    import re
+    return set(re.findall(r'<circle [^>]*data-key="([^"]*)"', path.read_text(encoding="utf-8")))
+
+
+def test_draw_svg_html_and_report(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    assert run("import", "g.kg", "case.json").returncode == 0
+    r = run("draw", "g.kg", "all.svg")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "drew 6 nodes and 3 ties to all.svg\n"  # the source is a node too
+    assert drawn_keys(tmp_path / "all.svg") == {"org:a", "org:b", "org:c", "reg:r", "reg:s",
+                                                "src:t"}
+    r = run("draw", "g.kg", "ego.svg", "--start", "reg:r", "--depth", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"nodes": 3, "edges": 2}
+    assert drawn_keys(tmp_path / "ego.svg") == {"org:a", "org:b", "reg:r"}
+    # depth 0 is the start alone: an explicit value, not "not given".
+    r = run("draw", "g.kg", "alone.svg", "--start", "reg:r", "--depth", "0", "--json")
+    assert json.loads(r.stdout) == {"nodes": 1, "edges": 0}
+    r = run("draw", "g.kg", "g.html", "--color", "kind", "--labels", "0", "--seed", "0",
+            "--title", "Kinds", "--layout", "forceatlas2", "--iterations", "20")
+    assert r.returncode == 0, r.stderr
+    html = (tmp_path / "g.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<title>Kinds</title>" in html
+    assert "layout: forceatlas2 (seed 0)" in html
+    r = run("report", "g.kg", "report.html", "--from-year", "2014", "--to-year", "2020")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "reported on 6 nodes and 3 ties to report.html\n"
+    assert '<section id="mixing">' in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_draw_bad_options_are_usage_errors_naming_the_flag(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    for args, message in [
+        (["--depth", "-1"], "--depth must be an integer between 0 and 1000"),
+        (["--depth", "1001"], "--depth must be an integer between 0 and 1000"),
+        (["--labels", "-1"], "--labels must be an integer between 0 and 100000"),
+        (["--seed", "-1"], "--seed must be an integer between 0 and 9223372036854775807"),
+        (["--iterations", "-5"], "--iterations must be an integer between 0 and 100000"),
+        (["--year", "0"], "--year must be an integer between 1 and 9999"),
+        (["--color", "blue"], "--color must be 'sector', 'kind' or 'community', not 'blue'"),
+        (["--color", ""], "--color must be 'sector', 'kind' or 'community', not ''"),
+        (["--size", "area"], "--size must be 'degree' or 'pagerank', not 'area'"),
+        (["--layout", "spring"], "--layout must be 'auto', 'stress', 'forceatlas2' or "
+                                 "'fruchterman-reingold', not 'spring'"),
+        (["--valid-on", "2020-13-01"], "--valid-on: "),
+    ]:
+        r = run("draw", "g.kg", "out.svg", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr.startswith("samverkan: " + message), (args, r.stderr)
+        assert not (tmp_path / "out.svg").exists()
+    r = run("report", "g.kg", "r.html", "--from-year", "2020", "--to-year", "2014")
+    assert r.returncode == 2
+    assert r.stderr == "samverkan: --from-year must not be after --to-year\n"
+    # Not a number at all (the message: test_number_flags_are_decimal_integers...).
+    assert run("draw", "g.kg", "out.svg", "--depth", "two").returncode == 2
+    # report has no year-range flags for draw.
+    assert run("draw", "g.kg", "out.svg", "--from-year", "2014").returncode == 2
+    assert not (tmp_path / "out.svg").exists()
+
+
+def test_draw_exit_codes(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    r = run("draw", "g.kg", "out.png")
+    assert r.returncode == 2
+    assert "draw writes .svg or .html files, not 'out.png'" in r.stderr
+    r = run("draw", "g.kg", "out.svg", "--start", "org:nobody")
+    assert r.returncode == 1
+    assert r.stderr == "samverkan: start: unknown node 'org:nobody'\n"
+    assert run("draw", "missing.kg", "out.svg").returncode == 3
+    assert run("report", "missing.kg", "r.html").returncode == 3
+    (tmp_path / "dir.svg").mkdir()
+    r = run("draw", "g.kg", "dir.svg")
+    assert r.returncode == 1 and "directory" in r.stderr
+    assert (tmp_path / "dir.svg").is_dir()
+    assert run("draw", "g.kg").returncode == 2
+    assert not (tmp_path / "out.svg").exists()
+
+
+def test_draw_flags_given_empty_are_checked_not_defaults(run, tmp_path):
+    # A flag given with an empty value is given: it is checked like the option
+    # (an empty layout is no layout), not taken as "not given".
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    for args, message in [
+        (["--layout", ""], "--layout must be 'auto', 'stress', 'forceatlas2' or "
+                           "'fruchterman-reingold', not ''\n"),
+        (["--size", ""], "--size must be 'degree' or 'pagerank', not ''\n"),
+        (["--valid-on", ""], "--valid-on: "),
+    ]:
+        r = run("draw", "g.kg", "out.svg", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr.startswith("samverkan: " + message), (args, r.stderr)
+    assert not (tmp_path / "out.svg").exists()
+
+
+def test_report_checks_the_flags_it_shares_with_draw(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    for args, message in [
+        (["--depth", "-1"], "--depth must be an integer between 0 and 1000\n"),
+        (["--labels", "-1"], "--labels must be an integer between 0 and 100000\n"),
+        (["--from-year", "0"], "--from-year must be an integer between 1 and 9999\n"),
+        (["--to-year", "-2020"], "--to-year must be an integer between 1 and 9999\n"),
+        (["--color", "blue"], "--color must be 'sector', 'kind' or 'community', not 'blue'\n"),
+    ]:
+        r = run("report", "g.kg", "r.html", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr == "samverkan: " + message, (args, r.stderr)
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_flag_names_are_not_put_into_quoted_values(run, tmp_path):
+    # The message names the flag; the values it quotes are left as written,
+    # even when a value is the name of another flag given.
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    r = run("draw", "g.kg", "out.svg", "--color", "size", "--size", "degree")
+    assert r.returncode == 2
+    assert r.stderr == "samverkan: --color must be 'sector', 'kind' or 'community', not 'size'\n"
+    r = run("draw", "g.kg", "out.svg", "--layout", "start", "--start", "reg:r")
+    assert r.returncode == 2
+    assert r.stderr == ("samverkan: --layout must be 'auto', 'stress', 'forceatlas2' or "
+                        "'fruchterman-reingold', not 'start'\n")
+
+
+def test_draw_refuses_outputs_other_than_svg_and_html(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    # Unknown extensions, none, and the formats export writes but draw does not.
+    for output in ["out.png", "out.pdf", "out", "out.graphml", "out.gexf", "out.dot"]:
+        r = run("draw", "g.kg", output)
+        assert r.returncode == 2, (output, r.stderr)
+        assert r.stderr == f"samverkan: draw writes .svg or .html files, not '{output}'\n"
+        assert not (tmp_path / output).exists()
+    assert run("draw", "g.kg", "out.html").returncode == 0
+
+
+def test_number_flags_are_decimal_integers_checked_like_their_option(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    # Too large for any integer, not a number, not decimal, not whole: each is
+    # refused by its option, never read as another number.
+    for args, message in [
+        (["--seed", "99999999999999999999"],
+         "--seed must be an integer between 0 and 9223372036854775807"),
+        (["--seed", "18446744073709551615"],
+         "--seed must be an integer between 0 and 9223372036854775807"),
+        (["--depth", "two"], "--depth must be an integer between 0 and 1000"),
+        (["--depth", "0x1"], "--depth must be an integer between 0 and 1000"),
+        (["--labels", "2.5"], "--labels must be an integer between 0 and 100000"),
+        (["--year", "2020 "], "--year must be an integer between 1 and 9999"),
+    ]:
+        r = run("draw", "g.kg", "out.svg", "--start", "reg:r", *args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert r.stderr == f"samverkan: {message}\n", (args, r.stderr)
+    assert not (tmp_path / "out.svg").exists()
+    # A leading zero is decimal, not octal ("08" is eight); a plus sign is allowed.
+    r = run("draw", "g.kg", "out.svg", "--start", "reg:r", "--depth", "08", "--seed", "+7",
+            "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"nodes": 3, "edges": 2}
+
+
+def test_a_value_quoting_a_flag_name_is_echoed_as_written(run, tmp_path):
+    write_case(tmp_path, case=EGO)
+    run("import", "g.kg", "case.json")
+    r = run("draw", "g.kg", "out.svg", "--color", "x' size '", "--size", "degree")
+    assert r.returncode == 2
+    assert r.stderr == ("samverkan: --color must be 'sector', 'kind' or 'community', "
+                        "not 'x' size ''\n")

@@ -88,3 +88,45 @@ def test_directonly_not_from_views_or_triggers(db, tmp_path):
     db.execute("CREATE VIEW v AS SELECT kg_export('kg', 'dot', 'x.dot') AS r")
     with pytest.raises(sqlite3.OperationalError, match="unsafe use of kg_export"):
         db.execute("SELECT * FROM v")
+
+
+NA_NODES = ('key:ID,:LABEL,name,sector,founded:int\n'
+            'org:na1,actor,NA,NA,NA\n'
+            'org:na2,actor,"NA",public,1862\n')
+
+
+@pytest.mark.parametrize("mode", ["transaction", "bulk"])
+def test_import_options_null_spellings(connect, tmp_path, mode):
+    conn = connect("nulls.db")
+    conn.execute("CREATE VIRTUAL TABLE g USING samverkan(path='nulls.kg')")
+    f = write(tmp_path, "nodes.csv", NA_NODES)
+    # Without the option, NA is text: an integer column cannot hold it.
+    with pytest.raises(sqlite3.OperationalError, match=r"nodes.csv:2:.*founded"):
+        conn.execute("SELECT kg_import('g', ?, 'csv')", (f,))
+    opts = json.dumps({"null": ["NA"], "mode": mode, "source": "src:cordis"})
+    out = json.loads(conn.execute("SELECT kg_import('g', ?, 'csv', ?)", (f, opts)).fetchone()[0])
+    assert out["mode"] == mode and out["nodes"] == 3  # the two rows and the source node
+    # An unquoted NA is missing (a missing name is the key); the quoted one stays text.
+    assert rows(conn, "SELECT key, name, sector, props FROM g_nodes WHERE kind = 'actor' "
+                      "ORDER BY key") == [("org:na1", "org:na1", None, "{}"),
+                                          ("org:na2", "NA", "public", '{"founded":1862}')]
+    assert rows(conn, "SELECT sources FROM g_nodes WHERE key = 'org:na1'") == [('["src:cordis"]',)]
+
+
+@pytest.mark.parametrize("options, message", [
+    ('{"nul": "NA"}', "kg_import: options: unknown member 'nul'"),
+    ('{"null": 1}', "kg_import: options: null must be a string or a list of strings"),
+    ('{"mode": "fast"}', "kg_import: options: mode must be 'auto', 'bulk' or 'transaction', "
+                         "not 'fast'"),
+    ('{"max_problems": 0}', "kg_import: options: max_problems must be an integer between 1 "
+                            "and 1000000"),
+    ('[1]', "kg_import: options: expected a JSON object"),
+    ('[' * 5000 + ']' * 5000, "kg_import: options: nested deeper than 1000 levels"),
+])
+def test_import_options_errors_change_nothing(db, tmp_path, options, message):
+    f = write(tmp_path, "nodes.csv", NA_NODES)
+    before = rows(db, "SELECT * FROM kg_nodes ORDER BY rowid")
+    with pytest.raises(sqlite3.OperationalError) as e:
+        db.execute("SELECT kg_import('kg', ?, 'csv', ?)", (f, options))
+    assert str(e.value) == message
+    assert rows(db, "SELECT * FROM kg_nodes ORDER BY rowid") == before

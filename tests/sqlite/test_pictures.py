@@ -118,10 +118,12 @@ def test_bad_options_name_the_member(db, tmp_path):
     out = str(tmp_path / "g.svg")
     for options, message in [
         ("{", "options: expected a JSON object"),
-        ('{"colour": "x"}', "options: color must be 'sector', 'kind' or 'community', not 'x'"),
+        ('{"colour": "x"}', "options: colour must be 'sector', 'kind' or 'community', not 'x'"),
         ('{"depth": -1}', "options: depth must be an integer between 0 and 1000"),
         ('{"shape": 1}', "options: unknown member 'shape'"),
-        ('{"layout": "spring"}', "options: layout must be 'stress', 'forceatlas2' or "
+        ('{"gravity": -1}', "options: gravity must be a finite number >= 0"),
+        ('{"labels": 100001}', "options: labels must be an integer between 0 and 100000"),
+        ('{"layout": "spring"}', "options: layout must be 'auto', 'stress', 'forceatlas2' or "
                                  "'fruchterman-reingold', not 'spring'"),
     ]:
         with pytest.raises(sqlite3.OperationalError) as e:

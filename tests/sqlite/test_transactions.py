@@ -1,5 +1,7 @@
 """BEGIN/COMMIT/ROLLBACK and savepoints map onto engine transactions."""
 import sqlite3
+import threading
+import time
 
 import pytest
 
@@ -95,11 +97,57 @@ def test_another_connection_writing_is_busy(db, connect, tmp_path):
     # not serialise the two, the graph's single writer does.
     other = connect("other.db")
     other.execute(f"CREATE VIRTUAL TABLE kg USING samverkan(path='{tmp_path}/msi.kg')")
+    other.execute("PRAGMA busy_timeout = 0")  # fail at once (Python's default waits 5 s)
     db.execute("BEGIN")
     db.execute(ADD.format("p:1"))
     with pytest.raises(sqlite3.OperationalError,
                        match=r"^kg_nodes: graph '.*/msi.kg' is being written by another "
                              r"connection in this process$"):
+        other.execute(ADD.format("p:2"))
+    db.execute("COMMIT")
+    other.execute(ADD.format("p:2"))
+    assert keys(db) == ["p:1", "p:2"]
+
+
+def test_a_busy_writer_waits_up_to_busy_timeout(db, connect, ext, tmp_path):
+    db.close()
+    # The first writer commits from another thread while the second waits.
+    first = sqlite3.connect(str(tmp_path / "test.db"), isolation_level=None,
+                            check_same_thread=False)
+    first.enable_load_extension(True)
+    first.load_extension(ext)
+    db = first
+    other = connect("other.db")
+    other.execute(f"CREATE VIRTUAL TABLE kg USING samverkan(path='{tmp_path}/msi.kg')")
+    other.execute("PRAGMA busy_timeout = 10000")
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:1"))
+    committer = threading.Timer(0.2, lambda: db.execute("COMMIT"))
+    committer.start()
+    other.execute(ADD.format("p:2"))  # would raise without waiting
+    committer.join()
+    assert keys(db) == ["p:1", "p:2"]
+    # Nobody commits: after the timeout, the documented message.
+    other.execute("PRAGMA busy_timeout = 300")
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:3"))
+    start = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError,
+                       match=r"^kg_nodes: graph '.*/msi.kg' is being written by another "
+                             r"connection in this process$"):
+        other.execute(ADD.format("p:4"))
+    assert time.monotonic() - start >= 0.25
+    db.execute("ROLLBACK")
+    first.close()
+
+
+def test_two_connections_to_one_db_meet_sqlites_lock(db, connect):
+    # As documented: SQLite's own write lock on the .db comes first.
+    other = connect()
+    other.execute("PRAGMA busy_timeout = 100")
+    db.execute("BEGIN")
+    db.execute(ADD.format("p:1"))
+    with pytest.raises(sqlite3.OperationalError, match="^database is locked$"):
         other.execute(ADD.format("p:2"))
     db.execute("COMMIT")
     other.execute(ADD.format("p:2"))

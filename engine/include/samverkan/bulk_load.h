@@ -70,8 +70,9 @@ class BulkLoader {
   virtual std::vector<std::unique_ptr<BulkEdgeLane>> OpenEdgeLanes(size_t n) = 0;
   virtual Status CloseEdgeLanes(std::vector<std::unique_ptr<BulkEdgeLane>> lanes) = 0;
 
-  // The id AddNode() gave `key`, if it was added.
-  virtual std::optional<NodeId> FindKey(std::string_view key) const = 0;
+  // The id AddNode() gave `key`; NotFound ("unknown node 'k'") if it was not
+  // added (the same convention as GraphView::FindKey).
+  virtual Result<NodeId> FindKey(std::string_view key) const = 0;
 
   virtual uint64_t nodes_added() const = 0;
   virtual uint64_t edges_added() const = 0;

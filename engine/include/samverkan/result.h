@@ -9,7 +9,6 @@
 // SV_RETURN_IF_ERROR and SV_ASSIGN_OR_RETURN shorten the common cases.
 #pragma once
 
-#include <cassert>
 #include <utility>
 #include <variant>
 
@@ -21,10 +20,12 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
-  // REQUIRES: !status.ok()
-  Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
-    assert(!std::get<Status>(v_).ok());
-  }
+  // A Result made from an OK status has neither a value nor a reason: that is
+  // a bug in the code that made it, so it becomes an Internal error (in every
+  // build) rather than a Result whose ok() and value() disagree.
+  Result(Status status)  // NOLINT: implicit by design
+      : v_(status.ok() ? Status::Internal("Result made from an OK status without a value")
+                       : std::move(status)) {}
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   // OK when a value is held.

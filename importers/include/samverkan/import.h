@@ -65,6 +65,10 @@ struct ImportOptions {
   ImportMode mode = ImportMode::kAuto;
   // Stop after this many problems (each is reported; the rest are counted).
   size_t max_problems = 20;
+  // CSV: cells that stand for a missing value when unquoted, besides the
+  // empty cell (e.g. "NA", "NULL", "-", as written by R and many exports;
+  // DuckDB's nullstr). A quoted "NA" is the text NA.
+  std::vector<std::string> null_values;
   // Kind of a new node whose input names none (CSV without :LABEL, GraphML).
   std::string default_kind = "node";
   // Type of a GraphML edge without a "type" attribute.
@@ -82,6 +86,14 @@ struct ImportOptions {
   // Label recorded with the engine batch; default "import <first file>".
   std::string label;
 };
+
+// Options from a JSON object, as kg_import takes them (docs/formats.md):
+//   {"null": "NA" | ["NA", "-"], "mode": "auto" | "bulk" | "transaction",
+//    "max_problems": 20, "default_kind": "node", "default_edge_type": "...",
+//    "add_sectors": ["..."] or "a,b", "source": "key", "source_title": "..."}
+// Members not given keep their defaults; an unknown member or a wrong type is
+// InvalidArgument("options: ...") naming the member.
+Result<ImportOptions> ParseImportOptions(std::string_view json);
 
 struct ImportSummary {
   uint64_t nodes = 0;  // node records written (upserts, new or not)
