@@ -59,7 +59,7 @@ std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const ch
   if (query->writes()) {
     const bool autocommit = sqlite3_get_autocommit(db) != 0;
     if (!autocommit && (*rc = Enlist(db, vtab, who, graph_name)) != SQLITE_OK) return nullptr;
-    Transaction* txn = graph->Writer(vtab, who, rc);
+    Transaction* txn = graph->Writer(vtab, db, who, rc);
     if (txn == nullptr) return nullptr;
     run->read = graph->View();
     txn->SetSavepoint();

@@ -271,6 +271,38 @@ def test_rows_of_a_write_query_and_limit(db):
     assert rows(db, "SELECT count(*) FROM kg_nodes WHERE kind = 'person'") == [(5,)]
 
 
+def test_a_write_waits_for_another_writer_up_to_busy_timeout(connect, ext, tmp_path):
+    # The first writer commits from another thread while the second waits.
+    first = sqlite3.connect(str(tmp_path / "first.db"), isolation_level=None,
+                            check_same_thread=False)
+    first.enable_load_extension(True)
+    first.load_extension(ext)
+    first.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='busy.kg')")
+    other = connect("other.db")
+    other.execute(f"CREATE VIRTUAL TABLE kg USING samverkan(path='{tmp_path}/busy.kg')")
+    other.execute("PRAGMA busy_timeout = 10000")
+    first.execute("BEGIN")
+    cy(first, "CREATE (:person {key: 'p:1'})")
+    committer = threading.Timer(0.2, lambda: first.execute("COMMIT"))
+    committer.start()
+    cy(other, "CREATE (:person {key: 'p:2'})")  # would fail without waiting
+    committer.join()
+    assert cy(first, "MATCH (p:person) RETURN p.key AS k ORDER BY k") == [{"k": "p:1"},
+                                                                         {"k": "p:2"}]
+    # Nobody commits: after the timeout, the message every writer gives.
+    other.execute("PRAGMA busy_timeout = 300")
+    first.execute("BEGIN")
+    cy(first, "CREATE (:person {key: 'p:3'})")
+    start = time.monotonic()
+    with pytest.raises(sqlite3.OperationalError,
+                       match=r"^kg_cypher: graph '.*/busy.kg' is being written by another "
+                             r"connection in this process$"):
+        cy(other, "CREATE (:person {key: 'p:4'})")
+    assert time.monotonic() - start >= 0.25
+    first.execute("ROLLBACK")
+    first.close()
+
+
 def test_read_only_graphs_refuse_writes(connect, tmp_path):
     db = connect()
     db.executescript("CREATE VIRTUAL TABLE kg USING samverkan(path='ro.kg');"
