@@ -147,7 +147,9 @@ Functions: `count`, `sum`, `avg`, `min`, `max`, `collect`, `stDev`, `stDevP`,
 `n = map`, `n += map`, a label), `REMOVE` and `DELETE`/`DETACH DELETE` write through the
 connection's transaction on the graph: the same one `INSERT INTO kg_nodes` uses. Inside
 `BEGIN` they are committed by `COMMIT` and undone by `ROLLBACK` or `ROLLBACK TO` a
-savepoint, together with the SQL writes; outside, each statement commits on its own. A
+savepoint, together with the SQL writes; outside, each statement commits on its own.
+While another connection writes the graph, a query that writes waits for it up to the
+busy timeout, as `INSERT` does ([sql-reference.md](sql-reference.md#transactions)). A
 query that fails leaves nothing of itself behind. A query's writes all happen before its
 first row is returned, whatever `LIMIT` the query or the SQL around it has. `DELETE` of a
 node that still has relationships fails unless the query deletes them too
