@@ -63,6 +63,18 @@ std::string DumpObject(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// Sets `key` of a node's or relationship's props (JSON object text) to
+// `value`; null removes it, as Cypher's SET n.x = null does.
+void SetPropsMember(std::string* props, const std::string& key, const Value& value) {
+  nlohmann::json object = ParseObject(*props);
+  if (value.is_null()) {
+    object.erase(key);
+  } else {
+    object[key] = PropertyToJson(value, key);
+  }
+  *props = DumpObject(object);
+}
+
 }  // namespace
 
 QueryGraph::QueryGraph(const GraphView& view, std::shared_ptr<const CsrGraph> csr,
@@ -504,13 +516,7 @@ void QueryGraph::ApplyNodeProperty(Node* n, const std::string& key, const Value&
       for (const auto& k : RequireStringList(value, key)) n->sources.push_back(Unwrap(view_.FindKey(k)));
     }
   } else {
-    nlohmann::json props = ParseObject(n->props);
-    if (value.is_null()) {
-      props.erase(key);
-    } else {
-      props[key] = PropertyToJson(value, key);
-    }
-    n->props = DumpObject(props);
+    SetPropsMember(&n->props, key, value);
   }
 }
 
@@ -637,13 +643,7 @@ void QueryGraph::ApplyRelProperty(Edge* e, const std::string& key, const Value& 
     ConstraintError("ImmutableRank", "the rank of a relationship is part of its identity and "
                     "cannot be changed");
   } else {
-    nlohmann::json props = ParseObject(e->props);
-    if (value.is_null()) {
-      props.erase(key);
-    } else {
-      props[key] = PropertyToJson(value, key);
-    }
-    e->props = DumpObject(props);
+    SetPropsMember(&e->props, key, value);
   }
 }
 
