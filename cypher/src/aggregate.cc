@@ -14,18 +14,6 @@ namespace {
 
 using T = Value::Type;
 
-struct KeyHash {
-  size_t operator()(const std::vector<Value>& k) const { return HashAll(k.data(), k.size()); }
-};
-struct KeyEq {
-  bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!Equivalent(a[i], b[i])) return false;
-    }
-    return true;
-  }
-};
-
 using ValueSet = absl::flat_hash_set<Value, ValueHash, ValueEquivalent>;
 
 // The running state of one aggregation call in one group.
@@ -218,7 +206,7 @@ struct AggregateOp::State {
   NodeId max_id = 0;
   absl::flat_hash_map<NodeId, size_t> by_node;
   absl::flat_hash_map<Value, size_t, ValueHash, ValueEquivalent> single;
-  absl::flat_hash_map<std::vector<Value>, size_t, KeyHash, KeyEq> multi;
+  absl::flat_hash_map<std::vector<Value>, size_t, ValuesHash, ValuesEquivalent> multi;
   bool consumed = false;
   size_t pos = 0;
   std::vector<Value> values;  // the current group's aggregates, for the outputs

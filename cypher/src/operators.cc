@@ -894,18 +894,7 @@ bool ProjectOp::Next(ExecContext& ctx, Row* row) {
 }
 
 struct DistinctOp::Seen {
-  struct KeyHash {
-    size_t operator()(const std::vector<Value>& k) const { return HashAll(k.data(), k.size()); }
-  };
-  struct KeyEq {
-    bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
-      for (size_t i = 0; i < a.size(); ++i) {
-        if (!Equivalent(a[i], b[i])) return false;
-      }
-      return true;
-    }
-  };
-  std::unordered_set<std::vector<Value>, KeyHash, KeyEq> keys;
+  std::unordered_set<std::vector<Value>, ValuesHash, ValuesEquivalent> keys;
 };
 
 DistinctOp::DistinctOp(OpPtr child, std::vector<int> slots)

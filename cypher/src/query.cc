@@ -126,18 +126,6 @@ void PrintPlan(const Operator* op, int depth, std::vector<std::string>* out) {
   }
 }
 
-struct RowKeyHash {
-  size_t operator()(const std::vector<Value>& k) const { return HashAll(k.data(), k.size()); }
-};
-struct RowKeyEq {
-  bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!Equivalent(a[i], b[i])) return false;
-    }
-    return true;
-  }
-};
-
 class Run final : public Cursor {
  public:
   Run(std::shared_ptr<const PreparedQuery> q, Parameters params, const Target& target,
@@ -346,7 +334,7 @@ class Run final : public Cursor {
   size_t buffer_part_ = SIZE_MAX;
   std::vector<Value> current_;
   bool distinct_union_ = false;
-  std::unordered_set<std::vector<Value>, RowKeyHash, RowKeyEq> seen_;
+  std::unordered_set<std::vector<Value>, ValuesHash, ValuesEquivalent> seen_;
   bool materialized_ = false;
   std::vector<std::vector<Value>> rows_;
   size_t pos_ = 0;

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "samverkan/cypher_value.h"
 
@@ -42,6 +43,19 @@ struct ValueEquivalent {
 
 // Rows (several values) compared and hashed as wholes, for grouping keys.
 size_t HashAll(const Value* values, size_t n);
+// Hash and equality of keys of several values (of one length), for sets and
+// maps of them: DISTINCT rows, grouping keys.
+struct ValuesHash {
+  size_t operator()(const std::vector<Value>& k) const { return HashAll(k.data(), k.size()); }
+};
+struct ValuesEquivalent {
+  bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!Equivalent(a[i], b[i])) return false;
+    }
+    return true;
+  }
+};
 
 // Exact comparison of an integer with a float (no rounding of large ints).
 int CompareIntFloat(int64_t i, double d);
