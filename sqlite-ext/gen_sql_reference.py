@@ -55,7 +55,10 @@ are still the graph's own) and closes the graph; it never deletes the graph dire
 Several graphs can be open in one connection (`kg1`, `kg2`, ...); functions name one as
 `'kg'` (looked up like a table: temp, main, then attached databases) or `'aux.kg'`.
 
-Connections of one process that open the same directory share one open graph. A second
+A connection opens a graph at the first statement that uses it (a table or a function) and
+keeps it open, with its in-memory snapshot for traversals and analytics, until the
+connection closes or the table is dropped. Connections of one process that open the same
+directory share one open graph. A second
 process opening a graph that another process writes gets read-only access (it sees the
 writer's commits at its next statement); its writes fail with
 `kg_nodes: graph '/data/msi.kg' is locked by another process`.

@@ -267,7 +267,14 @@ Result<std::shared_ptr<GraphHandle>> Connection::Open(std::string_view schema,
                                                       : WriteAccess::kAllowed;
   auto handle = std::make_shared<GraphHandle>(std::string(name), std::move(*shared), access);
   declared->handle = handle;
+  declared->kept = handle;
   return handle;
+}
+
+void Connection::Forget(std::string_view schema, std::string_view name) {
+  if (Declared* declared = FindDeclared(std::string(schema), std::string(name))) {
+    declared->kept.reset();
+  }
 }
 
 Result<std::shared_ptr<GraphHandle>> Connection::Find(std::string_view name) {

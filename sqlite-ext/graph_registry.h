@@ -146,6 +146,10 @@ class Connection {
   // samverkan table; other errors say why it cannot be used.
   Result<std::shared_ptr<GraphHandle>> Find(std::string_view name);
 
+  // The graph's `samverkan` table is disconnected or dropped: let go of the
+  // graph (it closes once no statement uses it).
+  void Forget(std::string_view schema, std::string_view name);
+
   void Retain() { ++refs_; }
   static void Release(void* connection);
 
@@ -153,6 +157,10 @@ class Connection {
   struct Declared {
     GraphOptions options;                // path resolved
     std::weak_ptr<GraphHandle> handle;   // while open
+    // From the first use until the graph's table disconnects (Forget): a
+    // connection that only calls functions on a graph keeps it open, and
+    // its cached snapshot, from one statement to the next.
+    std::shared_ptr<GraphHandle> kept;
   };
   using Key = std::pair<std::string, std::string>;  // schema, lowercased name
 

@@ -192,7 +192,9 @@ int GraphConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqli
 }
 
 int GraphDisconnect(sqlite3_vtab* vtab) {
-  delete AsTable(vtab);
+  auto* t = AsTable(vtab);
+  t->conn->Forget(t->schema, t->graph_name);
+  delete t;
   return SQLITE_OK;
 }
 
@@ -217,6 +219,7 @@ int GraphDestroy(sqlite3_vtab* vtab) {
         return rc;
       }
     }
+    t->conn->Forget(t->schema, t->graph_name);
     delete t;
     return SQLITE_OK;
   });

@@ -38,6 +38,24 @@ TEST(InterruptTest, FiresSoonAfterThePredicateSaysStopAndStays) {
   EXPECT_EQ(s.message(), "interrupted");
 }
 
+// A coarse loop (each step a whole search, tens of milliseconds) must see
+// the request at its next step, not after a fixed number of steps, also
+// after a phase of quick steps.
+TEST(InterruptTest, ACoarseLoopStopsAtItsNextStep) {
+  std::atomic<bool> stop{false};
+  Interrupt interrupt([&] { return stop.load(); }, 5ms);
+  EXPECT_FALSE(PollUntilFired(interrupt, 20ms));  // quick steps first
+  int steps_after = 0;
+  for (int step = 0; step < 40; ++step) {
+    std::this_thread::sleep_for(10ms);  // one coarse step
+    if (step == 5) stop = true;
+    if (interrupt.Requested()) break;
+    if (stop) ++steps_after;
+  }
+  EXPECT_TRUE(interrupt.Requested());
+  EXPECT_LE(steps_after, 1);
+}
+
 TEST(InterruptTest, ThePredicateRunsOnlyOnTheOwnerThreadAndOthersSeeTheFlag) {
   std::atomic<int> calls_elsewhere{0};
   std::atomic<bool> stop{false};

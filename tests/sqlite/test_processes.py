@@ -88,3 +88,22 @@ def test_sqlite3_shell(ext, tmp_path):
     # A new shell process: .load is all it takes.
     out = shell(f".load {ext}\nSELECT count(*) FROM kg_edges;\nSELECT kg_integrity_check('kg');\n")
     assert (out.stdout, out.stderr) == ("1\nok\n", "")
+
+
+def test_a_graph_used_only_through_functions_stays_open(connect, ext, tmp_path):
+    # Open between statements, not reopened by each: another process that
+    # tries to write in between finds it held, as after a use of kg_nodes.
+    setup = connect()
+    setup.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='msi.kg')")
+    setup.execute("INSERT INTO kg_nodes(key, kind) VALUES ('a', 'actor'), ('b', 'actor')")
+    setup.close()
+    db = connect()
+    assert rows(db, "SELECT count(*) FROM kg_degree('kg')") == [(2,)]
+    child = Child(str(tmp_path / "test.db"), ext)
+    try:
+        graph = str(tmp_path / "msi.kg")
+        assert child.run("INSERT INTO kg_nodes(key, kind) VALUES ('c', 'actor')") == {
+            "error": f"kg_nodes: graph '{graph}' is locked by another process"}
+    finally:
+        assert child.close() == 0
+    assert rows(db, "SELECT count(*) FROM kg_degree('kg')") == [(2,)]

@@ -44,7 +44,10 @@ class Interrupt {
   // An Interrupt that never fires, for callers with nothing to stop them.
   static const Interrupt& Never();
 
-  // True once the predicate has said stop (and for ever after).
+  // True once the predicate has said stop (and for ever after). Costs a
+  // read of the coarse clock (a few nanoseconds) on the owner thread, so it
+  // can be asked at every step of a loop whose steps take a microsecond or
+  // more; a tighter loop asks every so many steps.
   bool Requested() const;
   // The status a stopped computation returns: kInterrupted, "interrupted".
   static Status Stopped() { return Status::Interrupted("interrupted"); }
@@ -55,12 +58,12 @@ class Interrupt {
   bool Poll() const;
 
   Predicate requested_;
-  std::chrono::steady_clock::duration poll_{};
+  int64_t poll_ns_ = 0;
   std::thread::id owner_;
   mutable std::atomic<bool> fired_{false};
-  // Owner thread only.
-  mutable uint32_t calls_ = 0;
-  mutable std::chrono::steady_clock::time_point last_poll_{};
+  // Owner thread only: when the predicate was last asked, in coarse-clock
+  // nanoseconds.
+  mutable int64_t last_poll_ns_ = 0;
 };
 
 }  // namespace samverkan
