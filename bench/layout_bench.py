@@ -12,7 +12,7 @@ Samverkan.
     /usr/bin/python3 bench/layout_bench.py small medium --layouts stress,forceatlas2
 
 Graphs: karate (Zachary), lesmis (Les Misérables, from networkx), cordis
-(the actor-actor projection of ../shared/data/cordis-ch-2014 through shared
+(the actor-actor projection of data/cordis-ch-2014 through shared
 projects, via importers/recipes/cordis.py), small and medium (the
 benchmark graphs, gen_collab_graph.py, seed 42; cached in bench/data/).
 Prints a markdown table.
@@ -36,7 +36,7 @@ sys.path.insert(0, str(BENCH))
 from bench_graphs import resolve_graph, with_headers  # noqa: E402
 from layout_quality import normalised_stress, svg_positions  # noqa: E402
 
-CORDIS = REPO.parent / "shared" / "data" / "cordis-ch-2014" / "cordis-plus-2014.csv"
+CORDIS = REPO / "data" / "cordis-ch-2014" / "cordis-plus-2014.csv"
 
 
 def connect(ext, path):
