@@ -141,27 +141,6 @@ std::string GroupColor(const std::string& name, size_t i) {
   return kPalette[(i + 5) % std::size(kPalette)];
 }
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += "\xEF\xBF\xBD";  // U+FFFD: XML forbids other control characters
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
 std::string Num(double x, int digits) {
   std::string s = fmt::format("{:.{}f}", x, digits);
   if (s.find('.') != std::string::npos) {

@@ -55,8 +55,6 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& options
 // fixed colours, other names one of a palette by their position `i`.
 std::string GroupColor(const std::string& name, size_t i);
 
-// Text escaped for HTML and XML content and attributes.
-std::string HtmlEscape(std::string_view text);
 
 // A number with at most `digits` decimals and no trailing zeros.
 std::string Num(double x, int digits = 1);

@@ -53,6 +53,8 @@ std::string_view PropTypeName(PropType type);  // "long", "double", ...
 // A value as text: strings as they are, everything else as compact JSON.
 std::string ValueText(const nlohmann::json& value);
 
+// Text escaped for XML and HTML content and attributes (GraphML, GEXF, SVG,
+// the HTML drawing and report); control characters XML forbids become U+FFFD.
 std::string XmlEscape(std::string_view text);
 
 // The writers, one per file.

@@ -6,6 +6,7 @@
 
 #include "assets.h"
 #include "drawing_model.h"
+#include "export_common.h"
 
 namespace samverkan::importers {
 namespace {
@@ -52,7 +53,7 @@ Status WriteHtml(const Drawing& d, std::ostream& out) {
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<meta name=\"generator\" content=\"samverkan\">\n"
-      << "<title>" << HtmlEscape(d.title) << "</title>\n"
+      << "<title>" << XmlEscape(d.title) << "</title>\n"
       << "<script>window.samverkanErrors = [];\n"
          "function samverkanError(text) { window.samverkanErrors.push(String(text));\n"
          "  var e = document.getElementById('errors'); if (e) e.textContent = window.samverkanErrors.join('\\n'); }\n"
@@ -62,12 +63,12 @@ Status WriteHtml(const Drawing& d, std::ostream& out) {
          "  samverkanError(Array.prototype.join.call(arguments, ' ')); log.apply(console, arguments); }; })();\n"
          "</script>\n"
       << "<style>\n" << assets::kViewerCss << "</style>\n</head>\n<body>\n"
-      << "<header><h1>" << HtmlEscape(d.title) << "</h1><p>" << HtmlEscape(d.subtitle)
+      << "<header><h1>" << XmlEscape(d.title) << "</h1><p>" << XmlEscape(d.subtitle)
       << "</p></header>\n<main>\n<div id=\"graph\"><div id=\"card\" hidden></div></div>\n"
       << "<aside>\n<h2>Search</h2>\n"
       << "<input id=\"search\" type=\"search\" placeholder=\"name (case and å/ä/ö ignored)\" "
          "autocomplete=\"off\">\n<ul id=\"results\"></ul>\n"
-      << "<h2>" << HtmlEscape(d.options.color) << "</h2>\n<ul id=\"legend\"></ul>\n"
+      << "<h2>" << XmlEscape(d.options.color) << "</h2>\n<ul id=\"legend\"></ul>\n"
       << "<h2>Selection</h2>\n<p id=\"selection\"></p>\n"
       << "<p class=\"hint\">Scroll to zoom, drag to pan. Hover a node for its card; click it to "
          "highlight its neighbours, click the background to clear.</p>\n"

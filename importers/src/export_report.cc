@@ -14,6 +14,7 @@
 
 #include "assets.h"
 #include "drawing_model.h"
+#include "export_common.h"
 #include "samverkan/version.h"
 
 namespace samverkan::importers {
@@ -44,7 +45,7 @@ std::string HeatColor(double share) {
 }
 
 std::string Section(const std::string& id, const std::string& title) {
-  return "<section id=\"" + id + "\">\n<h2>" + HtmlEscape(title) + "</h2>\n";
+  return "<section id=\"" + id + "\">\n<h2>" + XmlEscape(title) + "</h2>\n";
 }
 
 std::string Counts(const Drawing& d) {
@@ -58,7 +59,7 @@ std::string Counts(const Drawing& d) {
                    d.nodes.size(), d.ties.num_ties());
   s += "<table class=\"counts\"><thead><tr><th>kind</th><th>nodes</th></tr></thead><tbody>\n";
   for (const auto& [k, c] : kinds) {
-    s += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n", HtmlEscape(k), c);
+    s += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n", XmlEscape(k), c);
   }
   s += "</tbody></table>\n";
   s += "<table class=\"counts\"><thead><tr><th>sector</th><th>nodes</th></tr></thead><tbody>\n";
@@ -67,7 +68,7 @@ std::string Counts(const Drawing& d) {
     s += fmt::format(
         "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td "
         "class=\"num\">{}</td></tr>\n",
-        SectorColor(k, i++), HtmlEscape(k), c);
+        SectorColor(k, i++), XmlEscape(k), c);
   }
   s += "</tbody></table>\n</div>\n</section>\n";
   return s;
@@ -87,10 +88,10 @@ Result<std::string> MixingSection(const Drawing& d, const NodeGroups& groups) {
        "ties. The E-I index is (external - internal) / (external + internal): -1 when a "
        "sector's ties stay inside it, +1 when they all cross to other sectors.</p>\n";
   s += "<table class=\"heatmap\"><thead><tr><th></th>";
-  for (const auto& name : groups.names) s += "<th>" + HtmlEscape(name) + "</th>";
+  for (const auto& name : groups.names) s += "<th>" + XmlEscape(name) + "</th>";
   s += "<th>E-I index</th></tr></thead><tbody>\n";
   for (uint32_t a = 0; a < k; ++a) {
-    s += "<tr><th>" + HtmlEscape(groups.names[a]) + "</th>";
+    s += "<tr><th>" + XmlEscape(groups.names[a]) + "</th>";
     for (uint32_t b = 0; b < k; ++b) {
       const double w = m.weight[a * k + b];
       const double share = max_ties > 0 ? w / max_ties : 0;
@@ -233,9 +234,9 @@ Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
     }
     s += fmt::format("<polyline class=\"series\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
                      "points=\"{}\"><title>{}</title></polyline>\n",
-                     kLines[p], points, HtmlEscape(top[p].first));
+                     kLines[p], points, XmlEscape(top[p].first));
     legend += fmt::format("<li><span class=\"swatch\" style=\"background:{}\"></span>{}</li>",
-                          kLines[p], HtmlEscape(top[p].first));
+                          kLines[p], XmlEscape(top[p].first));
   }
   s += "</svg>\n" + legend + "</ul>\n</section>\n";
   return s;
@@ -259,7 +260,7 @@ Result<std::string> CentralSection(const Drawing& d, const Interrupt& interrupt)
     const DrawnNode& n = d.nodes[i];
     s += fmt::format("<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td "
                      "class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                     ++shown, HtmlEscape(n.name), HtmlEscape(n.kind), HtmlEscape(n.sector),
+                     ++shown, XmlEscape(n.name), XmlEscape(n.kind), XmlEscape(n.sector),
                      n.degree, fmt::format("{:.4f}", pr.rank[n.csr]));
   }
   return s + "</tbody></table>\n</section>\n";
@@ -293,7 +294,7 @@ Result<std::string> BrokerSection(const Drawing& d, const NodeGroups& groups,
     s += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                      "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                      "</tr>\n",
-                     HtmlEscape(d.nodes[v].name), HtmlEscape(d.nodes[v].sector),
+                     XmlEscape(d.nodes[v].name), XmlEscape(d.nodes[v].sector),
                      b.count(v, BrokerRole::kItinerant), b.count(v, BrokerRole::kRepresentative),
                      b.count(v, BrokerRole::kGatekeeper), b.count(v, BrokerRole::kLiaison),
                      rows[i].across);
@@ -326,17 +327,17 @@ Result<std::string> CommunitySection(const Drawing& d, const Interrupt& interrup
     for (const auto& [name, count] : sectors) {
       bar += fmt::format("<span style=\"width:{}%;background:{}\" title=\"{}: {}\"></span>",
                          Num(100.0 * count / m.size(), 2), SectorColor(name, i++),
-                         HtmlEscape(name), count);
+                         XmlEscape(name), count);
     }
     bar += "</div><div class=\"bar-legend\">";
-    for (const auto& [name, count] : sectors) bar += HtmlEscape(name) + " " + std::to_string(count) + " ";
+    for (const auto& [name, count] : sectors) bar += XmlEscape(name) + " " + std::to_string(count) + " ";
     bar += "</div>";
     std::stable_sort(m.begin(), m.end(), [&](uint32_t a, uint32_t b) {
       return d.nodes[a].degree > d.nodes[b].degree;
     });
     std::string best;
     for (size_t j = 0; j < m.size() && j < 3; ++j) {
-      best += (j ? ", " : "") + HtmlEscape(d.nodes[m[j]].name);
+      best += (j ? ", " : "") + XmlEscape(d.nodes[m[j]].name);
     }
     s += fmt::format("<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td>"
                      "</tr>\n",
@@ -353,9 +354,9 @@ Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& int
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<meta name=\"generator\" content=\"samverkan\">\n"
-      << "<title>" << HtmlEscape(d.title) << " — report</title>\n<style>\n"
+      << "<title>" << XmlEscape(d.title) << " — report</title>\n<style>\n"
       << assets::kReportCss << "</style>\n</head>\n<body>\n<header>\n<h1>"
-      << HtmlEscape(d.title) << "</h1>\n<p class=\"subtitle\">" << HtmlEscape(d.subtitle)
+      << XmlEscape(d.title) << "</h1>\n<p class=\"subtitle\">" << XmlEscape(d.subtitle)
       << "</p>\n<nav><a href=\"#counts\">Numbers</a> · <a href=\"#mixing\">Sector mixing</a> · "
          "<a href=\"#years\">Per year</a> · <a href=\"#central\">Central actors</a> · <a "
          "href=\"#brokers\">Brokers</a> · <a href=\"#communities\">Communities</a> · <a "

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "drawing_model.h"
+#include "export_common.h"
 
 namespace samverkan::importers {
 namespace {
@@ -24,12 +25,12 @@ std::string SvgText(const Drawing& d, bool standalone) {
       "height=\"{1}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
       "class=\"samverkan-drawing\">\n",
       Num(width), Num(height));
-  s += "<title>" + HtmlEscape(d.title) + "</title>\n";
+  s += "<title>" + XmlEscape(d.title) + "</title>\n";
   s += fmt::format("<rect width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", Num(width),
                    Num(height));
   s += "<text x=\"16\" y=\"26\" font-size=\"18\" font-weight=\"bold\" fill=\"#222\">" +
-       HtmlEscape(d.title) + "</text>\n";
-  s += "<text x=\"16\" y=\"46\" font-size=\"11\" fill=\"#666\">" + HtmlEscape(d.subtitle) +
+       XmlEscape(d.title) + "</text>\n";
+  s += "<text x=\"16\" y=\"46\" font-size=\"11\" fill=\"#666\">" + XmlEscape(d.subtitle) +
        "</text>\n";
   s += fmt::format("<g transform=\"translate(0 {})\">\n", Num(kHeader));
   s += "<g class=\"ties\" stroke=\"#999999\" stroke-opacity=\"0.45\" stroke-width=\"0.7\">\n";
@@ -46,28 +47,28 @@ std::string SvgText(const Drawing& d, bool standalone) {
     s += fmt::format(
         "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" data-key=\"{}\"><title>{} ({}{}{}, "
         "degree {})</title></circle>\n",
-        Num(n.x), Num(n.y), Num(n.r), d.legend[n.group].color, HtmlEscape(n.key),
-        HtmlEscape(n.name), HtmlEscape(n.kind), n.sector.empty() ? "" : ", ",
-        HtmlEscape(n.sector), n.degree);
+        Num(n.x), Num(n.y), Num(n.r), d.legend[n.group].color, XmlEscape(n.key),
+        XmlEscape(n.name), XmlEscape(n.kind), n.sector.empty() ? "" : ", ",
+        XmlEscape(n.sector), n.degree);
   }
   s += "</g>\n<g class=\"labels\" font-size=\"12\" fill=\"#222\" text-anchor=\"middle\" "
        "paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\">\n";
   for (const DrawnNode& n : d.nodes) {
     if (n.label_rank == 0) continue;
     s += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", Num(n.label_x), Num(n.y + n.r + 11),
-                     HtmlEscape(n.label_text));
+                     XmlEscape(n.label_text));
   }
   s += "</g>\n</g>\n";
   s += fmt::format("<g class=\"legend\" transform=\"translate({} {})\" font-size=\"12\" "
                    "fill=\"#222\">\n",
                    Num(d.width + 10), Num(kHeader + 10));
-  s += "<text font-weight=\"bold\" y=\"0\">" + HtmlEscape(d.options.color) + "</text>\n";
+  s += "<text font-weight=\"bold\" y=\"0\">" + XmlEscape(d.options.color) + "</text>\n";
   for (size_t i = 0; i < d.legend.size(); ++i) {
     const double y = 20.0 * (i + 1);
     s += fmt::format(
         "<g class=\"legend-entry\"><circle cx=\"6\" cy=\"{}\" r=\"6\" fill=\"{}\"/><text x=\"18\" "
         "y=\"{}\">{} ({})</text></g>\n",
-        Num(y - 4), d.legend[i].color, Num(y), HtmlEscape(d.legend[i].name), d.legend[i].nodes);
+        Num(y - 4), d.legend[i].color, Num(y), XmlEscape(d.legend[i].name), d.legend[i].nodes);
   }
   s += "</g>\n</svg>\n";
   return s;
