@@ -144,15 +144,4 @@ Result<uint32_t> CountArgument(const TvfArgs& args, size_t arg, const char* name
 // false), not 'maybe'".
 Result<bool> BoolArgument(const TvfArgs& args, size_t arg, const char* name, bool fallback);
 
-// Checks that a filter on edge types (or node kinds) can match anything: at
-// least one of `names` is a type the graph has, else InvalidArgument
-// "types: unknown edge type 'fund' (the graph has: funds, located_in)". A
-// filter that can only match nothing is nearly always a typo; names the
-// graph lacks beside ones it has are allowed, so that a ready-made query's
-// list of the data model's types works on a graph without some of them.
-Status CheckEdgeTypes(const Schema& schema, const std::vector<std::string>& names,
-                      std::string_view what);
-Status CheckKinds(const Schema& schema, const std::vector<std::string>& names,
-                  std::string_view what);
-
 }  // namespace samverkan::sql

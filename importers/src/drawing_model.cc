@@ -154,6 +154,10 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
                             const Interrupt& interrupt) {
   Drawing d;
   d.options = o;
+  // Names the graph has never seen are errors, as in the analytics functions.
+  SV_RETURN_IF_ERROR(CheckEdgeTypes(view.schema(), o.types, "types"));
+  SV_RETURN_IF_ERROR(CheckKinds(view.schema(), o.kinds, "kinds"));
+  if (!o.via.empty()) SV_RETURN_IF_ERROR(CheckKinds(view.schema(), {o.via}, "via"));
   CsrSpec spec{.node_kinds = o.kinds, .edge_types = o.types, .valid_on = o.valid_on,
                .year = o.year};
   SV_ASSIGN_OR_RETURN(d.csr, CsrGraph::Build(view, spec));

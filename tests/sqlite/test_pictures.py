@@ -131,6 +131,15 @@ def test_bad_options_name_the_member(db, tmp_path):
         assert str(e.value) == "kg_export: " + message
     with pytest.raises(sqlite3.OperationalError, match="kg_export: start: unknown node 'org:x'"):
         db.execute("SELECT kg_export('kg', 'svg', ?, '{\"start\":\"org:x\"}')", (out,))
+    # Names the graph has never seen, as in the analytics functions.
+    for options, message in [
+        ('{"types": "fund"}', "types: unknown edge type 'fund' (the graph has: "),
+        ('{"kinds": ["org", "org2"]}', "kinds: unknown kinds 'org', 'org2' (the graph has: "),
+        ('{"via": "projekt"}', "via: unknown kind 'projekt' (the graph has: "),
+    ]:
+        with pytest.raises(sqlite3.OperationalError) as e:
+            db.execute("SELECT kg_export('kg', 'svg', ?, ?)", (out, options))
+        assert str(e.value).startswith("kg_export: " + message)
     with pytest.raises(sqlite3.OperationalError,
                        match="kg_export: options: only the svg, html and report formats"):
         db.execute("SELECT kg_export('kg', 'graphml', ?, '{}')", (out,))

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "samverkan/status.h"
 #include "samverkan/types.h"
 
 namespace samverkan {
@@ -41,6 +42,18 @@ class Schema {
   }
   std::string_view EdgeTypeName(SymbolId id) const { return Name(SymbolSpace::kEdgeType, id); }
 };
+
+// Filters naming edge types or kinds: OK when `names` is empty or at least
+// one of them is in the graph, else InvalidArgument naming `what` (the
+// argument) and the graph's names: "types: unknown edge type 'fund' (the
+// graph has: funds, located_in)". A filter that can only match nothing is
+// nearly always a typo; names the graph lacks beside ones it has are
+// allowed, so that a ready-made query's list of the data model's types works
+// on a graph without some of them.
+Status CheckEdgeTypes(const Schema& schema, const std::vector<std::string>& names,
+                      std::string_view what);
+Status CheckKinds(const Schema& schema, const std::vector<std::string>& names,
+                  std::string_view what);
 
 // The sectors every new graph starts with.
 inline const std::vector<std::string>& DefaultSectors() {
