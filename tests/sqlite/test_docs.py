@@ -5,20 +5,16 @@ extension; they must be up to date. Regenerate with:
 """
 import subprocess
 
+import pytest
+
 from conftest import REPO
 
 
-def test_sql_reference_is_current(ext, tmp_path):
-    out = tmp_path / "sql-reference.md"
-    subprocess.run(["/usr/bin/python3", str(REPO / "sqlite-ext" / "gen_sql_reference.py"),
+@pytest.mark.parametrize("generator, doc", [("gen_sql_reference.py", "sql-reference.md"),
+                                            ("gen_cypher_reference.py", "cypher.md")])
+def test_generated_reference_is_current(ext, tmp_path, generator, doc):
+    out = tmp_path / doc
+    subprocess.run(["/usr/bin/python3", str(REPO / "sqlite-ext" / generator),
                     "--ext", ext, "--out", str(out)], check=True, timeout=60)
-    committed = (REPO / "docs" / "sql-reference.md").read_text(encoding="utf-8")
-    assert out.read_text(encoding="utf-8") == committed, "docs/sql-reference.md is stale"
-
-
-def test_cypher_reference_is_current(ext, tmp_path):
-    out = tmp_path / "cypher.md"
-    subprocess.run(["/usr/bin/python3", str(REPO / "sqlite-ext" / "gen_cypher_reference.py"),
-                    "--ext", ext, "--out", str(out)], check=True, timeout=60)
-    committed = (REPO / "docs" / "cypher.md").read_text(encoding="utf-8")
-    assert out.read_text(encoding="utf-8") == committed, "docs/cypher.md is stale"
+    committed = (REPO / "docs" / doc).read_text(encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == committed, f"docs/{doc} is stale"
