@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "commit_log.h"
 #include "sql_busy.h"
 
 namespace samverkan::sql {
@@ -89,9 +90,13 @@ std::string Lowercase(std::string_view s) {
 // ---------------------------------------------------------------------------
 // GraphHandle
 
-GraphHandle::GraphHandle(std::string name, std::shared_ptr<SharedGraph> shared,
-                         WriteAccess access)
-    : name_(std::move(name)), shared_(std::move(shared)), access_(access) {}
+GraphHandle::GraphHandle(sqlite3* db, std::string schema, std::string name,
+                         std::shared_ptr<SharedGraph> shared, WriteAccess access)
+    : sqlite_(db),
+      schema_(std::move(schema)),
+      name_(std::move(name)),
+      shared_(std::move(shared)),
+      access_(access) {}
 
 GraphHandle::~GraphHandle() { Rollback(); }
 
@@ -126,6 +131,12 @@ Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_vi
   Result<std::unique_ptr<Transaction>> begun = Status::Busy("not begun");
   Status waited = RetryWhileBusy(db, [&] {
     begun = shared_->db->BeginTransaction("sqlite");
+    if (begun.status().IsLocked() && !shared_->db->PreparedTransactions().empty()) {
+      // A transaction undecided since a crash; ours to settle if this
+      // database prepared it, and then the graph takes writers again.
+      if (Status settled = SettleUndecided(); !settled.ok()) return settled;
+      begun = shared_->db->BeginTransaction("sqlite");
+    }
     return begun.status();
   });
   if (waited.IsInterrupted()) {
@@ -148,11 +159,44 @@ Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_vi
   return txn_.get();
 }
 
+Status GraphHandle::Prepare() {
+  if (!txn_ || txn_->prepared()) return Status::OK();
+  if (txn_->empty()) return Commit();
+  const std::string xid = NewTransactionId();
+  Status recorded = RecordCommit(sqlite_, schema_, name_, xid);
+  if (!recorded.ok()) {
+    Rollback();
+    return recorded;
+  }
+  Status prepared = txn_->Prepare(xid, Coordinator(sqlite_, schema_, name_));
+  if (!prepared.ok()) {
+    txn_.reset();  // Prepare rolled it back
+    levels_.clear();
+  }
+  return prepared;
+}
+
 Status GraphHandle::Commit() {
   if (!txn_) return Status::OK();
   std::shared_ptr<Transaction> txn = std::move(txn_);
   levels_.clear();
   return txn->Commit();
+}
+
+Status GraphHandle::SettleUndecided() {
+  if (read_only()) return Status::OK();
+  const std::string us = Coordinator(sqlite_, schema_, name_);
+  for (const PreparedTransaction& p : shared_->db->PreparedTransactions()) {
+    bool commit = false;
+    if (!p.coordinator.empty()) {
+      if (p.coordinator != us) continue;  // another database's to decide
+      SV_ASSIGN_OR_RETURN(commit, WasCommitted(sqlite_, schema_, name_, p.xid));
+    }
+    // Else an in-memory database prepared it: its decision died with it.
+    Status s = shared_->db->SettlePrepared(p.xid, commit);
+    if (!s.ok() && !s.IsNotFound()) return s;  // NotFound: settled meanwhile
+  }
+  return Status::OK();
 }
 
 void GraphHandle::Rollback() {
@@ -265,7 +309,12 @@ Result<std::shared_ptr<GraphHandle>> Connection::Open(std::string_view schema,
   WriteAccess access = options.read_only              ? WriteAccess::kReadOnlyOption
                        : (*shared)->locked_by_other ? WriteAccess::kLockedByOtherProcess
                                                       : WriteAccess::kAllowed;
-  auto handle = std::make_shared<GraphHandle>(std::string(name), std::move(*shared), access);
+  auto handle = std::make_shared<GraphHandle>(db_, std::string(schema), std::string(name),
+                                              std::move(*shared), access);
+  // A transaction this database prepared before a crash is settled before
+  // anything reads the graph: readers must not see the graph without
+  // writes that SQLite committed.
+  if (Status settled = handle->SettleUndecided(); !settled.ok()) return settled;
   declared->handle = handle;
   declared->kept = handle;
   return handle;

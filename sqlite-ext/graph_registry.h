@@ -17,8 +17,9 @@
 //     GraphHandle, so one SQL transaction maps to one engine transaction per
 //     graph.
 //
-// Transactions are begun lazily, on the first write, and committed in xSync
-// (where a failure can still make SQLite roll back). SQLite's savepoint
+// Transactions are begun lazily, on the first write, prepared in xSync
+// (where a failure can still make SQLite roll back) and committed in xCommit,
+// once SQLite has committed: see commit_log.h. SQLite's savepoint
 // numbers (xSavepoint(N), xRollbackTo(N), xRelease(N)) map onto the
 // Transaction's savepoint stack through `levels_`.
 #pragma once
@@ -57,7 +58,9 @@ struct ReadView {
 // the calls of a connection.
 class GraphHandle {
  public:
-  GraphHandle(std::string name, std::shared_ptr<SharedGraph> shared, WriteAccess access);
+  // The graph table `name` in `schema` of connection `db`.
+  GraphHandle(sqlite3* db, std::string schema, std::string name,
+              std::shared_ptr<SharedGraph> shared, WriteAccess access);
   ~GraphHandle();
 
   const std::string& name() const { return name_; }
@@ -80,9 +83,16 @@ class GraphHandle {
   // possible.
   Transaction* Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_view who, int* rc);
 
-  // xSync: commits the open transaction, if any. The first of the graph's
-  // tables to be synced commits; the others find nothing to do.
+  // xSync: prepares the open transaction, if any, recording its id in the
+  // commit log inside SQLite's transaction (commit_log.h). The first of the
+  // graph's tables to be synced prepares; the others find nothing to do.
+  Status Prepare();
+  // xCommit: commits the open transaction, prepared or not (SQLite skips
+  // xSync when nothing but virtual tables was written in some modes).
   Status Commit();
+  // Settles the transactions this database prepared and a crash left
+  // undecided, from its commit log. Others are left for their own database.
+  Status SettleUndecided();
   // xRollback: discards the open transaction, if any.
   void Rollback();
   // xSavepoint / xRollbackTo / xRelease with SQLite's savepoint numbers.
@@ -91,6 +101,8 @@ class GraphHandle {
   Status Release(int level);
 
  private:
+  sqlite3* sqlite_;
+  std::string schema_;
   std::string name_;
   std::shared_ptr<SharedGraph> shared_;
   WriteAccess access_;

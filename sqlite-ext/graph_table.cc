@@ -156,21 +156,20 @@ GraphHandle* TableGraph(GraphTable* table, int* rc) {
 // VALUES('integrity-check') also work on a read-only graph.
 int GraphTableBegin(sqlite3_vtab*) { return SQLITE_OK; }
 
-// The fallible commit happens here, not in xCommit: SQLite can still roll
-// the whole transaction back when xSync fails.
+// Everything that can fail happens here, not in xCommit: SQLite can still
+// roll the whole transaction back when xSync fails (commit_log.h).
 int GraphTableSync(sqlite3_vtab* vtab) {
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
     if (!t->graph) return SQLITE_OK;
-    Status s = t->graph->Commit();
+    Status s = t->graph->Prepare();
     return s.ok() ? SQLITE_OK : TransactionError(t, s);
   });
 }
 
+// SQLite has committed: the prepared graph transaction commits too.
 int GraphTableCommit(sqlite3_vtab* vtab) {
   return Guard(vtab, [&] {
-    // Normally xSync committed already; a transaction still open here had
-    // no xSync (SQLite skips it for some journal modes), so commit now.
     auto* t = AsTable(vtab);
     if (!t->graph) return SQLITE_OK;
     Status s = t->graph->Commit();

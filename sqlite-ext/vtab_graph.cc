@@ -49,6 +49,7 @@
 #include <cctype>
 #include <optional>
 
+#include "commit_log.h"
 #include "graph_table.h"
 #include "modules.h"
 
@@ -218,6 +219,10 @@ int GraphDestroy(sqlite3_vtab* vtab) {
         sqlite3_free(inner);
         return rc;
       }
+    }
+    if (Status s = DropCommitLog(db, t->schema, t->table_name); !s.ok()) {
+      SetError(vtab, "%s: %s", kModule, s.message().c_str());
+      return SQLITE_ERROR;
     }
     t->conn->Forget(t->schema, t->graph_name);
     delete t;

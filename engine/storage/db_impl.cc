@@ -6,6 +6,7 @@
 #include <rocksdb/convenience.h>
 
 #include "storage/keys.h"
+#include "storage/prepared.h"
 #include "storage/bulk_loader.h"
 #include "storage/transaction_impl.h"
 
@@ -76,9 +77,11 @@ Status DbImpl::LoadState() {
   if (c.next_node_id == 0 || c.next_edge_id == 0 || c.next_batch_id == 0) {
     return Status::Corruption(fmt::format("graph '{}' lacks its id counters", path()));
   }
-  std::lock_guard lock(mu_);
-  counters_ = c;
-  return Status::OK();
+  {
+    std::lock_guard lock(mu_);
+    counters_ = c;
+  }
+  return LoadPrepared();
 }
 
 Counters DbImpl::counters() const {
@@ -86,7 +89,7 @@ Counters DbImpl::counters() const {
   return counters_;
 }
 
-Status DbImpl::BeginWriting() {
+Status DbImpl::ClaimWriterSlot() {
   if (read_only()) {
     return Status::ReadOnly(fmt::format("graph '{}' is open read-only", path()));
   }
@@ -96,6 +99,83 @@ Status DbImpl::BeginWriting() {
         "graph '{}' is being written by another transaction in this process", path()));
   }
   return Status::OK();
+}
+
+Status DbImpl::BeginWriting() {
+  SV_RETURN_IF_ERROR(ClaimWriterSlot());
+  std::lock_guard lock(mu_);
+  if (!undecided_.empty()) {
+    const PreparedTransaction& p = undecided_.front();
+    writing_ = false;
+    return Status::Locked(fmt::format(
+        "graph '{}' holds a transaction ('{}') prepared by {} and left undecided by a crash; "
+        "it takes no writes until that transaction is settled: use the graph from there once",
+        path(), p.label, p.coordinator.empty() ? "an unnamed coordinator" : p.coordinator));
+  }
+  return Status::OK();
+}
+
+Status DbImpl::LoadPrepared() {
+  std::vector<PreparedTransaction> found;
+  const std::string prefix(meta::kPreparedPrefix);
+  auto it = reader_.ScanPrefix(kMeta, prefix);
+  for (; it->Valid(); it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    auto record = DecodePrepared(key.substr(prefix.size()), it->value().ToStringView());
+    if (!record) {
+      return Status::Corruption(fmt::format("graph '{}': malformed prepared transaction '{}'",
+                                            path(), key.substr(prefix.size())));
+    }
+    found.push_back(std::move(record->about));
+  }
+  SV_RETURN_IF_ERROR(FromRocks(it->status(), path()));
+  std::lock_guard lock(mu_);
+  undecided_ = std::move(found);
+  return Status::OK();
+}
+
+void DbImpl::ReloadPrepared() { (void)LoadPrepared(); }
+
+std::vector<PreparedTransaction> DbImpl::PreparedTransactions() const {
+  std::lock_guard lock(mu_);
+  return undecided_;
+}
+
+Status DbImpl::SettlePrepared(std::string_view xid, bool commit) {
+  SV_RETURN_IF_ERROR(ClaimWriterSlot());
+  struct Release {
+    DbImpl* db;
+    ~Release() { db->writing_ = false; }
+  } release{this};
+  std::string value;
+  rocksdb::Status s = reader_.Get(kMeta, meta::Prepared(xid), &value);
+  if (s.IsNotFound()) {
+    return Status::NotFound(fmt::format("graph '{}' has no prepared transaction '{}'", path(), xid));
+  }
+  SV_RETURN_IF_ERROR(FromRocks(s, path()));
+  auto record = DecodePrepared(xid, value);
+  if (!record) {
+    return Status::Corruption(fmt::format("graph '{}': malformed prepared transaction '{}'",
+                                          path(), xid));
+  }
+  rocksdb::WriteBatch batch;
+  if (commit) {
+    if (record->batch != counters().next_batch_id) {
+      return Status::Corruption(fmt::format(
+          "graph '{}': prepared transaction '{}' was built on batch {}, but the graph has "
+          "committed up to batch {} since; its writes no longer apply",
+          path(), xid, record->batch, counters().next_batch_id - 1));
+    }
+    batch = rocksdb::WriteBatch(std::move(record->writes));
+  }
+  s = batch.Delete(store_->cf(kMeta), meta::Prepared(xid));
+  if (s.ok()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = store_->db()->Write(wo, &batch);
+  }
+  SV_RETURN_IF_ERROR(FromRocks(s, fmt::format("cannot settle a transaction of graph '{}'", path())));
+  return LoadState();
 }
 
 Result<std::unique_ptr<Transaction>> DbImpl::BeginTransaction(std::string label) {

@@ -39,6 +39,8 @@ class DbImpl final : public ViewOn<Db> {
   bool read_only() const override { return store_->read_only(); }
   const std::string& path() const override { return store_->path(); }
   Result<uint64_t> DiskUsage() const override;
+  std::vector<PreparedTransaction> PreparedTransactions() const override;
+  Status SettlePrepared(std::string_view xid, bool commit) override;
 
   // --- for TransactionImpl ---
   RocksStore& store() { return *store_; }
@@ -46,8 +48,12 @@ class DbImpl final : public ViewOn<Db> {
   Counters counters() const;
   // Called by a transaction when it ends; `committed` publishes its counters.
   void EndTransaction(const Counters* committed);
-  // Claims the single writer slot (a transaction or a bulk load).
+  // Claims the single writer slot (a transaction or a bulk load). Locked
+  // while an undecided prepared transaction is in the graph.
   Status BeginWriting();
+  // Reads the prepared transactions' records again (after a commit of one
+  // failed, leaving its record).
+  void ReloadPrepared();
 
  protected:
   const ViewCore& core() const override { return core_; }
@@ -55,6 +61,8 @@ class DbImpl final : public ViewOn<Db> {
  private:
   explicit DbImpl(std::unique_ptr<RocksStore> store);
   Status LoadState();
+  Status LoadPrepared();
+  Status ClaimWriterSlot();
 
   std::unique_ptr<RocksStore> store_;
   SymbolTable symbols_;
@@ -62,6 +70,7 @@ class DbImpl final : public ViewOn<Db> {
   ViewCore core_;
   mutable std::mutex mu_;  // guards counters_
   Counters counters_;
+  std::vector<PreparedTransaction> undecided_;  // guarded by mu_
   std::atomic<bool> writing_{false};
 
   struct CachedCsr {

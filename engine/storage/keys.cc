@@ -26,6 +26,12 @@ std::string Batch(BatchId id) {
   return k;
 }
 
+std::string Prepared(std::string_view xid) {
+  std::string k(kPreparedPrefix);
+  k.append(xid);
+  return k;
+}
+
 }  // namespace meta
 
 std::string NodeKey(NodeId id) {

@@ -46,10 +46,14 @@ inline constexpr std::string_view kEdgeCount = "edge_count";         // fixed64
 inline constexpr std::string_view kSymbolByNamePrefix = "symbol/";   // + space + name
 inline constexpr std::string_view kSymbolByIdPrefix = "symbol_id/";  // + space + id32
 inline constexpr std::string_view kBatchPrefix = "batch/";           // + id64
+// A transaction prepared for two-phase commit and not yet decided (see
+// transaction.h); the value is EncodePrepared's.
+inline constexpr std::string_view kPreparedPrefix = "prepared/";     // + xid
 
 std::string SymbolByName(SymbolSpace space, std::string_view name);
 std::string SymbolById(SymbolSpace space, SymbolId id);
 std::string Batch(BatchId id);
+std::string Prepared(std::string_view xid);
 }  // namespace meta
 
 // --- node keys ---------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include "storage/coding.h"
 #include "storage/inputs.h"
 #include "storage/keys.h"
+#include "storage/prepared.h"
 #include "storage/records.h"
 
 namespace samverkan::storage {
@@ -33,9 +34,17 @@ Status TransactionImpl::CheckOpen() const {
   return Status::OK();
 }
 
+Status TransactionImpl::CheckWritable() const {
+  SV_RETURN_IF_ERROR(CheckOpen());
+  if (prepared()) {
+    return Status::InvalidArgument("the transaction is prepared: it takes no more writes");
+  }
+  return Status::OK();
+}
+
 template <typename Op>
 auto TransactionImpl::Atomically(Op op) -> decltype(op()) {
-  if (Status s = CheckOpen(); !s.ok()) return s;
+  if (Status s = CheckWritable(); !s.ok()) return s;
   batch_.SetSavePoint();
   const uint32_t batch_count = batch_.GetWriteBatch()->Count();
   const size_t undo_size = undo_.size();
@@ -258,7 +267,7 @@ Status TransactionImpl::DeleteEdge(EdgeId id) {
 }
 
 Status TransactionImpl::AddSector(std::string_view name) {
-  SV_RETURN_IF_ERROR(CheckOpen());
+  SV_RETURN_IF_ERROR(CheckWritable());
   if (name.empty() || !IsValidText(name)) {
     return Status::InvalidArgument("sector name must be non-empty UTF-8 text");
   }
@@ -272,7 +281,7 @@ void TransactionImpl::SetSavepoint() {
 }
 
 Status TransactionImpl::RollbackToSavepoint() {
-  SV_RETURN_IF_ERROR(CheckOpen());
+  SV_RETURN_IF_ERROR(CheckWritable());
   if (savepoints_.empty()) return Status::NotFound("no savepoint to roll back to");
   batch_.RollbackToSavePoint().PermitUncheckedError();
   batch_.SetSavePoint();  // SQL keeps the savepoint after ROLLBACK TO
@@ -308,12 +317,7 @@ Result<GraphCounts> TransactionImpl::Counts() const {
   return c;
 }
 
-Status TransactionImpl::Commit() {
-  SV_RETURN_IF_ERROR(CheckOpen());
-  if (empty()) {
-    Finish(nullptr);
-    return Status::OK();
-  }
+Result<Counters> TransactionImpl::Seal() {
   auto cf = [this](Cf c) { return store().cf(c); };
   auto put64 = [&](Cf c, std::string_view key, uint64_t v) {
     std::string enc;
@@ -365,22 +369,86 @@ Status TransactionImpl::Commit() {
   batch_.Put(cf(kMeta), meta::Batch(batch_id),
              record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   symbols_.WriteTo(&batch_, cf(kMeta));
-  symbols_.Publish();
+  return next;
+}
 
+Status TransactionImpl::WriteSealed(rocksdb::WriteBatch* batch) {
+  symbols_.Publish();
   rocksdb::WriteOptions wo;
   wo.sync = store().sync_commits();
-  rocksdb::Status s = store().db()->Write(wo, batch_.GetWriteBatch());
+  rocksdb::Status s = store().db()->Write(wo, batch);
   if (!s.ok()) {
     symbols_.Unpublish();
+    prepared_xid_.clear();  // a prepared record stays (see Commit)
     Rollback();
     return FromRocks(s, fmt::format("cannot commit to graph '{}'", store().path()));
   }
-  Finish(&next);
+  Finish(&sealed_);
+  return Status::OK();
+}
+
+Status TransactionImpl::Commit() {
+  SV_RETURN_IF_ERROR(CheckOpen());
+  if (prepared()) {
+    // The prepared writes, and the end of their record, in one batch.
+    rocksdb::WriteBatch batch(batch_.GetWriteBatch()->Data());
+    rocksdb::Status s = batch.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_));
+    Status written = s.ok() ? WriteSealed(&batch)
+                            : FromRocks(s, "cannot commit a prepared transaction");
+    if (!written.ok()) {
+      // The decision is "commit" and stands: the record stays, to be
+      // settled (Db::SettlePrepared), and the graph takes no writer before.
+      db_->ReloadPrepared();
+    }
+    return written;
+  }
+  if (empty()) {
+    Finish(nullptr);
+    return Status::OK();
+  }
+  SV_ASSIGN_OR_RETURN(sealed_, Seal());
+  return WriteSealed(batch_.GetWriteBatch());
+}
+
+Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinator) {
+  SV_RETURN_IF_ERROR(CheckOpen());
+  if (prepared()) return Status::InvalidArgument("the transaction is prepared already");
+  if (xid.empty() || !IsValidText(xid)) {
+    Rollback();
+    return Status::InvalidArgument("a prepared transaction needs an id of UTF-8 text");
+  }
+  const BatchId base_batch = counters_.next_batch_id;
+  SV_ASSIGN_OR_RETURN(sealed_, Seal());
+  PreparedRecord record{{std::string(xid), std::string(coordinator), label_}, base_batch,
+                        batch_.GetWriteBatch()->Data()};
+  rocksdb::WriteBatch batch;
+  rocksdb::Status s =
+      batch.Put(store().cf(kMeta), meta::Prepared(xid), EncodePrepared(record));
+  if (s.ok()) {
+    // Synced whatever sync_commits says: the coordinator is about to
+    // record its decision, and a decision about lost writes is no decision.
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = store().db()->Write(wo, &batch);
+  }
+  if (!s.ok()) {
+    Rollback();
+    return FromRocks(s, fmt::format("cannot prepare a commit to graph '{}'", store().path()));
+  }
+  prepared_xid_ = std::string(xid);
   return Status::OK();
 }
 
 void TransactionImpl::Rollback() {
   if (finished_) return;
+  if (prepared()) {
+    // Unsynced: a crash that loses this leaves the record to be settled,
+    // and the coordinator, which rolled back, says "roll back".
+    rocksdb::WriteBatch batch;
+    if (batch.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_)).ok()) {
+      store().db()->Write(rocksdb::WriteOptions(), &batch).PermitUncheckedError();
+    }
+  }
   batch_.Clear();
   symbols_.Clear();
   Finish(nullptr);

@@ -36,6 +36,8 @@ class TransactionImpl final : public ViewOn<Transaction> {
   Status ReleaseSavepoint() override;
   Status Commit() override;
   void Rollback() override;
+  Status Prepare(std::string_view xid, std::string_view coordinator) override;
+  bool prepared() const override { return !prepared_xid_.empty(); }
   bool empty() const override {
     return batch_.GetWriteBatch()->Count() == 0 && symbols_.mark() == PendingSymbols::Mark{};
   }
@@ -68,10 +70,19 @@ class TransactionImpl final : public ViewOn<Transaction> {
   void ForgetResolved();
   void Apply(Delta d);
   Status CheckOpen() const;
+  // CheckOpen, and not prepared.
+  Status CheckWritable() const;
   // Runs `op`; if it fails, undoes whatever it wrote.
   template <typename Op>
   auto Atomically(Op op) -> decltype(op());
   void UndoTo(size_t undo_size);
+  // Adds what every commit writes besides the changes themselves (degree
+  // counters, counts, id counters, the batch record, new symbols) and
+  // returns the counters to publish. On failure the transaction is rolled
+  // back.
+  Result<Counters> Seal();
+  // Writes `batch` (sync as configured); publishes symbols and counters.
+  Status WriteSealed(rocksdb::WriteBatch* batch);
   void Finish(const Counters* committed);
   RocksStore& store() const { return db_->store(); }
 
@@ -92,6 +103,8 @@ class TransactionImpl final : public ViewOn<Transaction> {
   std::unordered_set<NodeId> known_ids_;
   std::unordered_map<std::string, NodeId> known_keys_;
   bool finished_ = false;
+  std::string prepared_xid_;  // set by Prepare
+  Counters sealed_;           // the counters to publish, once sealed
 };
 
 }  // namespace samverkan::storage

@@ -61,6 +61,14 @@ struct IntegrityReport {
   bool ok() const { return problems.empty(); }
 };
 
+// A transaction that was prepared (Transaction::Prepare) and then neither
+// committed nor rolled back, because its process died in between.
+struct PreparedTransaction {
+  std::string xid;          // as given to Prepare
+  std::string coordinator;  // who decides it, as given to Prepare
+  std::string label;        // the transaction's label
+};
+
 class Db : public GraphView {
  public:
   static Result<std::unique_ptr<Db>> Open(const std::string& path, const Options& options);
@@ -73,8 +81,20 @@ class Db : public GraphView {
   static std::optional<std::string> GraphContaining(const std::string& path);
 
   // Busy while another transaction of this Db is open; ReadOnly on a
-  // read-only open. `label` is recorded with the batch (e.g. the file imported).
+  // read-only open; Locked while a prepared transaction awaits its decision
+  // (PreparedTransactions). `label` is recorded with the batch (e.g. the
+  // file imported).
   virtual Result<std::unique_ptr<Transaction>> BeginTransaction(std::string label = {}) = 0;
+
+  // Prepared transactions left undecided by a process that died between
+  // Prepare and Commit or Rollback. Their writes are not visible, and no
+  // transaction or bulk load can begin until each is settled: only its
+  // coordinator knows whether it committed.
+  virtual std::vector<PreparedTransaction> PreparedTransactions() const = 0;
+  // Settles an undecided prepared transaction: applies its writes, or
+  // discards them. NotFound when there is no such transaction; Corruption
+  // (and nothing applied) when the graph changed after it was prepared.
+  virtual Status SettlePrepared(std::string_view xid, bool commit) = 0;
 
   // The fast path for loading a large file into an empty graph (see
   // bulk_load.h). InvalidArgument when the graph already has nodes.

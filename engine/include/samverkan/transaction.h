@@ -59,6 +59,22 @@ class Transaction : public GraphView {
   // Discards everything. Also what the destructor does if not committed.
   virtual void Rollback() = 0;
 
+  // Two-phase commit, for a caller that commits the graph together with
+  // another store (the SQL extension commits with SQLite's own transaction):
+  //
+  //   Prepare(xid, coordinator)   everything that can fail: the writes are
+  //                               made durable but stay invisible
+  //   <the coordinator decides, and records its decision durably>
+  //   Commit() or Rollback()      applies or discards them
+  //
+  // A Prepare that fails rolls the transaction back. After Prepare the
+  // transaction takes no more writes. If the process dies before Commit or
+  // Rollback, the graph keeps the prepared writes under `xid`, with
+  // `coordinator` (free text naming who holds the decision), until
+  // Db::SettlePrepared is called: see Db::PreparedTransactions.
+  virtual Status Prepare(std::string_view xid, std::string_view coordinator) = 0;
+  virtual bool prepared() const = 0;
+
   // True when nothing has been written since Begin (or the last rollback).
   virtual bool empty() const = 0;
 };

@@ -1,0 +1,104 @@
+#include "commit_log.h"
+
+#include <random>
+
+#include <fmt/format.h>
+
+namespace samverkan::sql {
+namespace {
+
+std::string QualifiedLog(std::string_view schema, std::string_view graph) {
+  return QuoteIdentifier(schema) + "." + QuoteIdentifier(CommitLogTable(graph));
+}
+
+// The table as we create it; DropCommitLog drops only a table with this SQL.
+std::string CreateSql(std::string_view graph, bool if_not_exists) {
+  return fmt::format("CREATE TABLE {}{}(xid TEXT PRIMARY KEY) WITHOUT ROWID",
+                     if_not_exists ? "IF NOT EXISTS " : "", QuoteIdentifier(CommitLogTable(graph)));
+}
+
+Status Exec(sqlite3* db, const std::string& sql, std::string_view xid = {}) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  if (rc == SQLITE_OK && !xid.empty()) {
+    sqlite3_bind_text(stmt, 1, xid.data(), static_cast<int>(xid.size()), SQLITE_TRANSIENT);
+  }
+  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::OK();
+  std::string message = fmt::format("cannot record the graph's commit in SQLite: {}",
+                                    sqlite3_errmsg(db));
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Status::Busy(message);
+  if (rc == SQLITE_READONLY) return Status::ReadOnly(message);
+  return Status::IOError(message);
+}
+
+}  // namespace
+
+std::string CommitLogTable(std::string_view graph) { return std::string(graph) + "_commits"; }
+
+std::string Coordinator(sqlite3* db, std::string_view schema, std::string_view graph) {
+  const char* file = sqlite3_db_filename(db, std::string(schema).c_str());
+  if (file == nullptr || file[0] == '\0') return "";
+  std::string lower(graph);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return fmt::format("SQLite database '{}', graph table '{}'", file, lower);
+}
+
+std::string NewTransactionId() {
+  std::random_device random;
+  std::uniform_int_distribution<uint64_t> bits;
+  return fmt::format("{:016x}{:016x}", bits(random), bits(random));
+}
+
+Status RecordCommit(sqlite3* db, std::string_view schema, std::string_view graph,
+                    std::string_view xid) {
+  std::string create = CreateSql(graph, /*if_not_exists=*/true);
+  create.insert(std::string_view("CREATE TABLE IF NOT EXISTS ").size(),
+                QuoteIdentifier(schema) + ".");
+  SV_RETURN_IF_ERROR(Exec(db, create));
+  SV_RETURN_IF_ERROR(Exec(db, "DELETE FROM " + QualifiedLog(schema, graph)));
+  return Exec(db, "INSERT INTO " + QualifiedLog(schema, graph) + "(xid) VALUES (?1)", xid);
+}
+
+Result<bool> WasCommitted(sqlite3* db, std::string_view schema, std::string_view graph,
+                          std::string_view xid) {
+  const std::string sql = "SELECT 1 FROM " + QualifiedLog(schema, graph) + " WHERE xid = ?1";
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = sqlite3_errmsg(db);
+    sqlite3_finalize(stmt);
+    // No log: SQLite never committed a transaction of this graph.
+    if (message.find("no such table") != std::string::npos) return false;
+    return Status::IOError("cannot read the graph's commit log: " + message);
+  }
+  sqlite3_bind_text(stmt, 1, xid.data(), static_cast<int>(xid.size()), SQLITE_TRANSIENT);
+  rc = sqlite3_step(stmt);
+  sqlite3_finalize(stmt);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return Status::IOError(std::string("cannot read the graph's commit log: ") + sqlite3_errmsg(db));
+}
+
+Status DropCommitLog(sqlite3* db, std::string_view schema, std::string_view graph) {
+  const std::string sql = "SELECT sql FROM " + QuoteIdentifier(schema) +
+                          ".sqlite_schema WHERE type = 'table' AND name = ?1";
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return Status::OK();
+  }
+  const std::string table = CommitLogTable(graph);
+  sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  bool ours = false;
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    const char* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    ours = text != nullptr && text == CreateSql(graph, /*if_not_exists=*/false);
+  }
+  sqlite3_finalize(stmt);
+  if (!ours) return Status::OK();
+  return Exec(db, "DROP TABLE " + QualifiedLog(schema, graph));
+}
+
+}  // namespace samverkan::sql
