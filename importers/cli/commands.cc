@@ -227,6 +227,13 @@ int RunCheck(const std::string& graph) {
   if (!db) return code;
   auto report = db->CheckIntegrity();
   if (!report.ok()) return Fail(report.status(), ExitFor(report.status()));
+  // Not a fault of the graph, but it takes no writes until they are settled.
+  for (const auto& p : db->PreparedTransactions()) {
+    std::printf("undecided: transaction '%s' (%s), prepared by %s, awaits its decision; "
+                "use the graph from there to settle it\n",
+                p.xid.c_str(), p.label.c_str(),
+                p.coordinator.empty() ? "an unnamed coordinator" : p.coordinator.c_str());
+  }
   if (report->ok()) {
     std::printf("ok: %llu nodes and %llu edges checked\n",
                 static_cast<unsigned long long>(report->nodes_checked),

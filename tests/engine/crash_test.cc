@@ -167,12 +167,82 @@ TEST(CrashTest, KilledCreationLeavesNoGraphOrAWholeOne) {
   RecordProperty("whole_graphs", whole);
 }
 
+// A process that dies between Prepare and Commit leaves its transaction
+// undecided: invisible, blocking writers, until settled either way.
+class UndecidedTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(UndecidedTest, ADeadPreparersTransactionWaitsForItsDecision) {
+  const bool commit = GetParam();
+  TempDir dir;
+  const std::string graph = dir.Sub("graph");
+  pid_t child = SpawnChild("Preparer", graph);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+
+  auto db = Db::Open(graph, Options{});
+  ASSERT_OK(db.status());
+  auto undecided = (*db)->PreparedTransactions();
+  ASSERT_EQ(undecided.size(), 1u);
+  EXPECT_EQ(undecided[0].xid, "xid-1");
+  EXPECT_EQ(undecided[0].coordinator, "the test");
+  EXPECT_EQ(undecided[0].label, "prepared");
+  EXPECT_EQ(NodeKeys(**db), (std::vector<std::string>{"base"}));
+  auto refused = (*db)->BeginTransaction();
+  EXPECT_CODE(kLocked, refused.status());
+  EXPECT_NE(refused.status().message().find("the test"), std::string::npos)
+      << refused.status().message();
+  EXPECT_CODE(kLocked, (*db)->BeginBulkLoad().status());
+
+  ASSERT_OK((*db)->SettlePrepared("xid-1", commit));
+  EXPECT_TRUE((*db)->PreparedTransactions().empty());
+  const std::vector<std::string> expected =
+      commit ? std::vector<std::string>{"base", "new"} : std::vector<std::string>{"base"};
+  EXPECT_EQ(NodeKeys(**db), expected);
+  EXPECT_EQ(CountsString(**db), commit ? "nodes=2 edges=1" : "nodes=1 edges=0");
+  EXPECT_EQ(static_cast<bool>((*db)->schema().EdgeType("prepared_type")), commit);
+  auto report = (*db)->CheckIntegrity();
+  ASSERT_OK(report.status());
+  EXPECT_TRUE(report->ok()) << report->problems.front();
+  // Writable again, with the counters the settled transaction left.
+  auto txn = (*db)->BeginTransaction();
+  ASSERT_OK(txn.status());
+  ASSERT_TRUE((*txn)->PutNode(N("after", "actor")).ok());
+  ASSERT_OK((*txn)->Commit());
+  db->reset();
+  auto again = Db::Open(graph, Options{});
+  ASSERT_OK(again.status());
+  EXPECT_TRUE((*again)->PreparedTransactions().empty());
+  EXPECT_TRUE((*again)->CheckIntegrity()->ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(CommitOrRollBack, UndecidedTest, ::testing::Bool());
+
 // The processes the tests above kill; skipped when run on their own.
 TEST(CrashChild, Writer) {
   const char* graph = std::getenv("SV_CRASH_GRAPH");
   if (graph == nullptr) GTEST_SKIP() << "started by CrashTest.KilledWriterLeavesWholeTransactionsOnly";
   alarm(60);  // never outlive a stuck parent
   WriteForever(graph, std::atoi(std::getenv("SV_CRASH_FD")));
+}
+
+// Commits "base", prepares a transaction adding "new" and an edge to it of
+// a new type, and exits without deciding (no destructor runs).
+TEST(CrashChild, Preparer) {
+  const char* graph = std::getenv("SV_CRASH_GRAPH");
+  if (graph == nullptr) GTEST_SKIP() << "started by UndecidedTest";
+  alarm(60);
+  auto db = Db::Open(graph, Options{});
+  if (!db.ok()) _exit(2);
+  auto base = (*db)->BeginTransaction("base");
+  if (!base.ok() || !(*base)->PutNode(N("base", "actor")).ok() || !(*base)->Commit().ok()) _exit(3);
+  auto txn = (*db)->BeginTransaction("prepared");
+  if (!txn.ok() || !(*txn)->PutNode(N("new", "project")).ok() ||
+      !(*txn)->PutEdge(E("base", "prepared_type", "new")).ok()) {
+    _exit(4);
+  }
+  if (!(*txn)->Prepare("xid-1", "the test").ok()) _exit(5);
+  _exit(0);
 }
 
 TEST(CrashChild, Create) {

@@ -351,5 +351,60 @@ TEST_F(TransactionTest, CommittedDataIsDurableAcrossReopen) {
   EXPECT_EQ(CountsString(*db_), "nodes=2 edges=1");
 }
 
+// --- two-phase commit -------------------------------------------------------
+
+TEST_F(TransactionTest, PreparedWritesAreInvisibleUntilCommitted) {
+  CommitBase();
+  auto txn = Begin("two-phase");
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("c", "actor")).ok());
+  ASSERT_TRUE(txn->PutEdge(E("c", "participates_in", "b")).ok());
+  ASSERT_OK(txn->Prepare("x1", "test coordinator"));
+  EXPECT_TRUE(txn->prepared());
+  EXPECT_EQ(NodeKeys(*db_), (V{"a", "b"}));
+  // Prepared: it takes no more writes, and it still holds the writer slot.
+  EXPECT_CODE(kInvalidArgument, txn->PutNode(N("d", "actor")).status());
+  EXPECT_CODE(kBusy, db_->BeginTransaction().status());
+  // Its own record is not an undecided transaction: its owner is alive.
+  EXPECT_TRUE(db_->PreparedTransactions().empty());
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(NodeKeys(*db_), (V{"a", "b", "c"}));
+  EXPECT_EQ(CountsString(*db_), "nodes=3 edges=2");
+  Reopen();
+  EXPECT_TRUE(db_->PreparedTransactions().empty());
+  EXPECT_EQ(NodeKeys(*db_), (V{"a", "b", "c"}));
+  EXPECT_TRUE(db_->CheckIntegrity()->ok());
+}
+
+TEST_F(TransactionTest, APreparedTransactionRolledBackLeavesNothing) {
+  CommitBase();
+  const auto before = AllEdgeList(*db_);
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("c", "actor")).ok());
+  ASSERT_TRUE(txn->PutEdge(E("c", "funds", "b")).ok());
+  ASSERT_OK(txn->Prepare("x2", ""));
+  txn->Rollback();
+  EXPECT_EQ(NodeKeys(*db_), (V{"a", "b"}));
+  EXPECT_EQ(AllEdgeList(*db_), before);
+  EXPECT_FALSE(db_->schema().EdgeType("funds"));
+  Reopen();
+  EXPECT_TRUE(db_->PreparedTransactions().empty());
+  EXPECT_TRUE(Begin());
+}
+
+TEST_F(TransactionTest, PrepareNeedsAnId) {
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  ASSERT_TRUE(txn->PutNode(N("c", "actor")).ok());
+  EXPECT_CODE(kInvalidArgument, txn->Prepare("", "x"));
+  EXPECT_TRUE(NodeKeys(*db_).empty());
+  EXPECT_TRUE(Begin());  // the failed prepare rolled back and let go
+}
+
+TEST_F(TransactionTest, SettlingAnUnknownTransactionIsNotFound) {
+  EXPECT_CODE(kNotFound, db_->SettlePrepared("nope", true));
+}
+
 }  // namespace
 }  // namespace samverkan

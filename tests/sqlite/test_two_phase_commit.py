@@ -1,0 +1,149 @@
+"""A SQL transaction that writes plain tables and graphs is one transaction.
+
+The graph prepares in xSync and commits in xCommit, after SQLite's commit
+(sqlite-ext/commit_log.h): a commit SQLite refuses leaves no graph writes,
+and kill -9 at any instant leaves both or neither.
+"""
+import random
+import signal
+import sqlite3
+import subprocess
+import textwrap
+import time
+
+import pytest
+
+from conftest import rows
+
+SETUP = """
+CREATE TABLE IF NOT EXISTS plain(i INTEGER PRIMARY KEY);
+CREATE VIRTUAL TABLE IF NOT EXISTS kg USING samverkan(path='one.kg');
+CREATE VIRTUAL TABLE IF NOT EXISTS kg2 USING samverkan(path='two.kg');
+"""
+
+
+def graph_keys(conn, graph="kg"):
+    return {r[0] for r in rows(conn, f"SELECT key FROM {graph}_nodes")}
+
+
+def test_a_commit_refused_for_a_lock_then_rolled_back_leaves_no_graph_writes(connect):
+    # Rollback-journal mode: a reader's SHARED lock keeps the writer from
+    # committing. (In WAL mode SQLite meets its lock at the first write of a
+    # table, virtual or not, before the graph has anything pending.)
+    writer = connect()
+    writer.executescript(SETUP)
+    writer.execute("PRAGMA busy_timeout = 0")
+    reader = connect()
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM plain").fetchall()
+    writer.execute("BEGIN")
+    writer.execute("INSERT INTO plain VALUES (1)")
+    writer.execute("INSERT INTO kg_nodes(key, kind) VALUES ('n', 'actor')")
+    writer.execute("INSERT INTO kg2_nodes(key, kind) VALUES ('m', 'actor')")
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        writer.execute("COMMIT")
+    writer.execute("ROLLBACK")
+    reader.execute("COMMIT")
+
+    for conn in (writer, reader):
+        assert rows(conn, "SELECT count(*) FROM plain") == [(0,)]
+        assert graph_keys(conn) == set()
+        assert graph_keys(conn, "kg2") == set()
+    # And nothing is left half-done: the graph takes the next transaction.
+    writer.execute("INSERT INTO kg_nodes(key, kind) VALUES ('later', 'actor')")
+    assert graph_keys(reader) == {"later"}
+
+
+def test_a_commit_refused_for_a_lock_succeeds_when_tried_again(connect):
+    writer = connect()
+    writer.executescript(SETUP)
+    writer.execute("PRAGMA busy_timeout = 0")
+    reader = connect()
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM plain").fetchall()
+    writer.execute("BEGIN")
+    writer.execute("INSERT INTO plain VALUES (1)")
+    writer.execute("INSERT INTO kg_nodes(key, kind) VALUES ('n', 'actor')")
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        writer.execute("COMMIT")
+    reader.execute("COMMIT")
+    writer.execute("COMMIT")
+    assert rows(reader, "SELECT i FROM plain") == [(1,)]
+    assert graph_keys(reader) == {"n"}
+
+
+def test_the_commit_log_holds_one_record_and_goes_with_the_graph(connect):
+    conn = connect()
+    conn.executescript(SETUP)
+    for i in range(3):
+        conn.execute("INSERT INTO kg_nodes(key, kind) VALUES (?, 'actor')", (f"n{i}",))
+    [(xid,)] = rows(conn, "SELECT xid FROM kg_commits")
+    assert len(xid) == 32
+    conn.execute("DROP TABLE kg")
+    assert rows(conn, "SELECT name FROM sqlite_schema WHERE name LIKE 'kg\\_%' ESCAPE '\\'") == []
+    # A table of the user's that happens to have the name is never dropped.
+    conn.execute("CREATE TABLE kg2_commits(note)")
+    conn.execute("DROP TABLE kg2")
+    assert rows(conn, "SELECT name FROM sqlite_schema WHERE name = 'kg2_commits'") == \
+        [("kg2_commits",)]
+
+
+def test_a_read_only_database_cannot_write_its_graphs(connect, ext, tmp_path):
+    conn = connect()
+    conn.executescript(SETUP)
+    conn.close()
+    ro = sqlite3.connect(f"file:{tmp_path / 'test.db'}?mode=ro", uri=True, isolation_level=None)
+    ro.enable_load_extension(True)
+    ro.load_extension(ext)
+    with pytest.raises(sqlite3.OperationalError, match="readonly|read-only"):
+        ro.execute("INSERT INTO kg_nodes(key, kind) VALUES ('n', 'actor')")
+    assert graph_keys(ro) == set()
+    ro.close()
+
+
+# Commits, until killed, transactions that each write row i of a plain table
+# and node n-i into two graphs, rolling every fifth back; prints "ready"
+# once the tables exist. Each run continues from the rows already there.
+WRITER = textwrap.dedent("""
+    import sqlite3, sys
+    db = sqlite3.connect(sys.argv[1], isolation_level=None)
+    db.enable_load_extension(True)
+    db.load_extension(sys.argv[2])
+    db.executescript(sys.argv[3])
+    i = db.execute("SELECT coalesce(max(i), 0) + 1 FROM plain").fetchone()[0]
+    print("ready", flush=True)
+    while True:
+        db.execute("BEGIN")
+        db.execute("INSERT INTO plain VALUES (?)", (i,))
+        db.execute("INSERT INTO kg_nodes(key, kind) VALUES (?, 'actor')", (f"n-{i}",))
+        db.execute("INSERT INTO kg2_nodes(key, kind) VALUES (?, 'actor')", (f"n-{i}",))
+        db.execute("ROLLBACK" if i % 5 == 0 else "COMMIT")
+        i += 1
+""")
+
+TRIALS = 100
+
+
+def test_kill_9_at_random_instants_leaves_both_or_neither(connect, ext, tmp_path):
+    rng = random.Random(11)
+    db_path = tmp_path / "mixed.db"
+    committed = 0
+    for trial in range(TRIALS):
+        writer = subprocess.Popen(["/usr/bin/python3", "-c", WRITER, str(db_path), ext, SETUP],
+                                  stdout=subprocess.PIPE, text=True)
+        assert writer.stdout.readline().strip() == "ready"
+        time.sleep(rng.random() * 0.05)
+        writer.send_signal(signal.SIGKILL)
+        assert writer.wait(timeout=20) == -signal.SIGKILL
+
+        conn = connect(db_path.name)
+        plain = {f"n-{r[0]}" for r in rows(conn, "SELECT i FROM plain")}
+        assert graph_keys(conn) == plain, f"trial {trial}: graph kg disagrees with plain"
+        assert graph_keys(conn, "kg2") == plain, f"trial {trial}: graph kg2 disagrees"
+        assert not any(int(k.split("-")[1]) % 5 == 0 for k in plain), "a rollback committed"
+        committed = len(plain)
+        conn.close()
+    assert committed > TRIALS, "the writers committed too little to test anything"
+    conn = connect(db_path.name)
+    assert rows(conn, "SELECT kg_integrity_check('kg'), kg_integrity_check('kg2')") == \
+        [("ok", "ok")]
