@@ -1,8 +1,11 @@
 #include "commit_log.h"
 
+#include <algorithm>
 #include <random>
 
 #include <fmt/format.h>
+
+#include "sql_busy.h"
 
 namespace samverkan::sql {
 namespace {
@@ -63,22 +66,43 @@ Status RecordCommit(sqlite3* db, std::string_view schema, std::string_view graph
 
 Result<bool> WasCommitted(sqlite3* db, std::string_view schema, std::string_view graph,
                           std::string_view xid) {
-  const std::string sql = "SELECT 1 FROM " + QualifiedLog(schema, graph) + " WHERE xid = ?1";
+  // Asked through a connection of its own: this one may be inside a read
+  // transaction older than the commit it asks about (WAL mode), and would
+  // not see it. A fresh connection sees every commit, and rolls back the hot
+  // journal of one that a crash cut short (rollback-journal mode).
+  const char* file = sqlite3_db_filename(db, std::string(schema).c_str());
+  if (file == nullptr || file[0] == '\0') return false;
+  sqlite3* fresh = nullptr;
+  int rc = sqlite3_open_v2(file, &fresh, SQLITE_OPEN_READWRITE, nullptr);
+  auto fail = [&](std::string_view what) -> Status {
+    std::string message = fmt::format("cannot read the graph's commit log in '{}': {}: {}",
+                                      file, what, fresh ? sqlite3_errmsg(fresh) : "out of memory");
+    sqlite3_close(fresh);
+    return Status::IOError(message);
+  };
+  if (rc != SQLITE_OK) return fail("open");
+  sqlite3_busy_timeout(fresh, std::max(BusyTimeoutMs(db), 1000));
+  const std::string sql = "SELECT 1 FROM main." + QuoteIdentifier(CommitLogTable(graph)) +
+                          " WHERE xid = ?1";
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  rc = sqlite3_prepare_v2(fresh, sql.c_str(), -1, &stmt, nullptr);
   if (rc != SQLITE_OK) {
-    std::string message = sqlite3_errmsg(db);
+    const bool no_log = std::string_view(sqlite3_errmsg(fresh)).find("no such table") !=
+                        std::string_view::npos;
     sqlite3_finalize(stmt);
     // No log: SQLite never committed a transaction of this graph.
-    if (message.find("no such table") != std::string::npos) return false;
-    return Status::IOError("cannot read the graph's commit log: " + message);
+    if (no_log) {
+      sqlite3_close(fresh);
+      return false;
+    }
+    return fail("prepare");
   }
   sqlite3_bind_text(stmt, 1, xid.data(), static_cast<int>(xid.size()), SQLITE_TRANSIENT);
   rc = sqlite3_step(stmt);
   sqlite3_finalize(stmt);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return Status::IOError(std::string("cannot read the graph's commit log: ") + sqlite3_errmsg(db));
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail("read");
+  sqlite3_close(fresh);
+  return rc == SQLITE_ROW;
 }
 
 Status DropCommitLog(sqlite3* db, std::string_view schema, std::string_view graph) {

@@ -92,7 +92,7 @@ std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const ch
   } else {
     run->read = graph->View();
     cypher::Target target{.view = run->read.view};
-    if (run->read.view == static_cast<const GraphView*>(&graph->db())) target.db = &graph->db();
+    target.db = run->read.latest;
     cursor = cypher::Execute(query, target, params, options);
   }
   if (!cursor.ok()) {

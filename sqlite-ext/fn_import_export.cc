@@ -99,9 +99,17 @@ void KgImport(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       if (!parsed.ok()) return Error(ctx, "kg_import", parsed.status().message());
       options = std::move(*parsed);
     }
-    Interrupt interrupt(InterruptPredicate(sqlite3_context_db_handle(ctx)));
-    auto summary = ImportFiles(graph->db(), {{std::string(ValueText(argv[1])), *format}}, options,
+    sqlite3* sqlite = sqlite3_context_db_handle(ctx);
+    auto writable = graph->BeginWriting(sqlite);
+    if (!writable.ok()) {
+      ResultError(ctx, "kg_import: " + writable.status().message());
+      sqlite3_result_error_code(ctx, SqliteCode(writable.status()));
+      return;
+    }
+    Interrupt interrupt(InterruptPredicate(sqlite));
+    auto summary = ImportFiles(**writable, {{std::string(ValueText(argv[1])), *format}}, options,
                                interrupt);
+    graph->EndWriting();
     if (!summary.ok()) {
       const Status& s = summary.status();
       std::string msg = s.message();
@@ -141,7 +149,8 @@ void KgExport(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       if (!parsed.ok()) return Error(ctx, "kg_export", parsed.status().message());
       options = std::move(*parsed);
     }
-    auto snapshot = graph->db().GetSnapshot();
+    std::shared_ptr<Db> db = graph->db();
+    auto snapshot = db->GetSnapshot();
     ExportOptions export_options;
     export_options.protected_files = DatabaseFiles(sqlite3_context_db_handle(ctx));
     Interrupt interrupt(InterruptPredicate(sqlite3_context_db_handle(ctx)));

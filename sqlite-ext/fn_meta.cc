@@ -94,7 +94,7 @@ void KgStats(sqlite3_context* ctx, int, sqlite3_value** argv) {
     ReadView read = graph->View();
     auto counts = read.view->Counts();
     if (!counts.ok()) return ResultStatusError(ctx, "kg_stats", counts.status());
-    auto disk = graph->db().DiskUsage();
+    auto disk = graph->db()->DiskUsage();
     if (!disk.ok()) return ResultStatusError(ctx, "kg_stats", disk.status());
     nlohmann::ordered_json stats = {{"nodes", counts->nodes},
                                     {"edges", counts->edges},
@@ -109,7 +109,7 @@ void KgIntegrityCheck(sqlite3_context* ctx, int, sqlite3_value** argv) {
   GuardFunction(ctx, [&] {
     auto graph = GraphFromArgument(ctx, "kg_integrity_check", argv[0]);
     if (!graph) return;
-    auto report = graph->db().CheckIntegrity();
+    auto report = graph->db()->CheckIntegrity();
     if (!report.ok()) return ResultStatusError(ctx, "kg_integrity_check", report.status());
     if (report->ok()) return ResultText(ctx, "ok");
     std::string text;

@@ -14,70 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// ---------------------------------------------------------------------------
-// The process-wide registry. Keys are canonical paths, plus a "\x01ro" suffix
-// for read-only secondaries opened on request (readonly=1) or because another
-// process holds the write lock. Entries are weak: the last connection to let
-// go of a graph closes it.
-std::mutex registry_mutex;
-std::map<std::string, std::weak_ptr<SharedGraph>> registry;
-
-std::string SecondaryKey(const std::string& path) { return path + "\x01ro"; }
-
-std::shared_ptr<SharedGraph> LookupLocked(const std::string& key) {
-  auto it = registry.find(key);
-  if (it == registry.end()) return nullptr;
-  auto graph = it->second.lock();
-  if (!graph) registry.erase(it);
-  return graph;
-}
-
-Result<std::shared_ptr<SharedGraph>> OpenLocked(const std::string& path, bool read_only,
-                                                bool create) {
-  Options options;
-  options.read_only = read_only;
-  options.create_if_missing = create;
-  auto db = Db::Open(path, options);
-  if (!db.ok()) return db.status();
-  auto graph = std::make_shared<SharedGraph>();
-  graph->path = path;
-  graph->db = std::move(*db);
-  registry[read_only ? SecondaryKey(path) : path] = graph;
-  return graph;
-}
-
-// The graph at `path` for a connection that wants to write: the shared
-// read-write open, or a new one, or (when another process holds the lock) a
-// shared read-only secondary.
-Result<std::shared_ptr<SharedGraph>> AcquireForWriting(const std::string& path, bool create) {
-  std::lock_guard lock(registry_mutex);
-  if (auto graph = LookupLocked(path)) return graph;
-  auto opened = OpenLocked(path, /*read_only=*/false, create);
-  if (opened.ok() || !opened.status().IsLocked()) return opened;
-  if (auto graph = LookupLocked(SecondaryKey(path))) {
-    graph->locked_by_other = true;
-    return graph;
-  }
-  auto secondary = OpenLocked(path, /*read_only=*/true, /*create=*/false);
-  if (secondary.ok()) (*secondary)->locked_by_other = true;
-  return secondary;
-}
-
-// readonly=1: any open of the path will do; a new one is a secondary, so
-// that it never takes the write lock from another process.
-Result<std::shared_ptr<SharedGraph>> AcquireForReading(const std::string& path, bool create) {
-  std::lock_guard lock(registry_mutex);
-  if (auto graph = LookupLocked(path)) return graph;
-  if (auto graph = LookupLocked(SecondaryKey(path))) return graph;
-  if (create && !fs::exists(path)) {
-    // A secondary cannot create a graph; create it with a short write open.
-    auto created = OpenLocked(path, /*read_only=*/false, /*create=*/true);
-    if (!created.ok()) return created.status();
-    registry.erase(path);
-  }
-  return OpenLocked(path, /*read_only=*/true, /*create=*/false);
-}
-
 std::string Lowercase(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -100,14 +36,59 @@ GraphHandle::GraphHandle(sqlite3* db, std::string schema, std::string name,
 
 GraphHandle::~GraphHandle() { Rollback(); }
 
+namespace {
+
+// PRAGMA data_version of `schema`: changes when another connection has
+// committed to that database file, as seen from this connection's current
+// (or next) read transaction.
+int64_t DataVersion(sqlite3* db, const std::string& schema) {
+  unsigned int version = 0;
+  if (sqlite3_file_control(db, schema.c_str(), SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK) {
+    return -1;
+  }
+  return version;
+}
+
+}  // namespace
+
 Status GraphHandle::StartStatement() {
-  if (txn_ || !shared_->db->read_only()) return Status::OK();
-  return shared_->db->Refresh();
+  if (txn_) return Status::OK();
+  if (sqlite3_get_autocommit(sqlite_)) {
+    pin_.reset();
+    return shared_->Refresh();
+  }
+  const int64_t version = DataVersion(sqlite_, schema_);
+  if (pin_ && version == pin_version_) return Status::OK();
+  pin_.reset();
+  SV_ASSIGN_OR_RETURN(pin_, shared_->PinnedView());
+  pin_version_ = version;
+  return Status::OK();
 }
 
 ReadView GraphHandle::View() const {
-  if (txn_) return ReadView{txn_.get(), txn_};
-  return ReadView{shared_->db.get(), shared_};
+  if (txn_) return ReadView{txn_.get(), txn_, nullptr};
+  if (pin_) {
+    // The pinned state read from a secondary is the same graph as the
+    // current Db's when nothing has been committed since: its cached CSR
+    // snapshots serve.
+    std::shared_ptr<Db> current = shared_->Current();
+    const bool latest = pin_->sequence() == current->LatestSequence();
+    if (!latest) return ReadView{pin_.get(), pin_, nullptr};
+    auto both = std::make_shared<std::pair<std::shared_ptr<const Snapshot>, std::shared_ptr<Db>>>(
+        pin_, current);
+    return ReadView{pin_.get(), both, current.get()};
+  }
+  std::shared_ptr<Db> db = shared_->Current();
+  return ReadView{db.get(), db, db.get()};
+}
+
+Result<std::shared_ptr<Db>> GraphHandle::BeginWriting(sqlite3* db) {
+  return shared_->BeginWriting(db);
+}
+
+void GraphHandle::EndWriting() {
+  shared_->EndWriting();
+  pin_.reset();  // this connection changed the graph: its next read sees it
 }
 
 Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_view who,
@@ -115,30 +96,41 @@ Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_vi
   *rc = SQLITE_OK;
   if (txn_) return txn_.get();
   const int n = static_cast<int>(who.size());
-  switch (access_) {
-    case WriteAccess::kAllowed: break;
-    case WriteAccess::kReadOnlyOption:
-      SetError(vtab, "%.*s: graph '%s' is open read-only (readonly=1)", n, who.data(),
-               path().c_str());
-      *rc = SQLITE_READONLY;
-      return nullptr;
-    case WriteAccess::kLockedByOtherProcess:
-      SetError(vtab, "%.*s: graph '%s' is locked by another process", n, who.data(),
-               path().c_str());
-      *rc = SQLITE_READONLY;
-      return nullptr;
+  if (access_ == WriteAccess::kReadOnlyOption) {
+    SetError(vtab, "%.*s: graph '%s' is open read-only (readonly=1)", n, who.data(),
+             path().c_str());
+    *rc = SQLITE_READONLY;
+    return nullptr;
+  }
+  auto writable = shared_->BeginWriting(db);
+  if (!writable.ok()) {
+    *rc = StatusError(vtab, who, writable.status());
+    return nullptr;
+  }
+  std::shared_ptr<Db> graph = std::move(*writable);
+  // Like SQLite's SQLITE_BUSY_SNAPSHOT: a transaction that read an older
+  // state of the graph cannot write on top of a newer one.
+  if (pin_ && pin_->sequence() != graph->LatestSequence()) {
+    shared_->EndWriting();
+    SetError(vtab,
+             "%.*s: graph '%s' has changed since this transaction first read it; roll back "
+             "and try again",
+             n, who.data(), path().c_str());
+    *rc = SQLITE_BUSY;
+    return nullptr;
   }
   Result<std::unique_ptr<Transaction>> begun = Status::Busy("not begun");
   Status waited = RetryWhileBusy(db, [&] {
-    begun = shared_->db->BeginTransaction("sqlite");
-    if (begun.status().IsLocked() && !shared_->db->PreparedTransactions().empty()) {
+    begun = graph->BeginTransaction("sqlite");
+    if (begun.status().IsLocked() && !graph->PreparedTransactions().empty()) {
       // A transaction undecided since a crash; ours to settle if this
       // database prepared it, and then the graph takes writers again.
-      if (Status settled = SettleUndecided(); !settled.ok()) return settled;
-      begun = shared_->db->BeginTransaction("sqlite");
+      if (Status settled = SettleUndecided(*graph); !settled.ok()) return settled;
+      begun = graph->BeginTransaction("sqlite");
     }
     return begun.status();
   });
+  if (!begun.ok() || !waited.ok()) shared_->EndWriting();
   if (waited.IsInterrupted()) {
     *rc = StatusError(vtab, who, waited);
     return nullptr;
@@ -153,7 +145,13 @@ Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_vi
     }
     return nullptr;
   }
-  txn_ = std::move(*begun);
+  // The transaction keeps its Db open, and gives back write access when it
+  // goes (whichever of commit, rollback or connection close ends it).
+  std::shared_ptr<SharedGraph> shared = shared_;
+  txn_ = std::shared_ptr<Transaction>(begun->release(), [graph, shared](Transaction* t) {
+    delete t;
+    shared->EndWriting();
+  });
   txn_->SetSavepoint();  // the base: "before anything this transaction wrote"
   levels_.clear();
   return txn_.get();
@@ -180,26 +178,38 @@ Status GraphHandle::Commit() {
   if (!txn_) return Status::OK();
   std::shared_ptr<Transaction> txn = std::move(txn_);
   levels_.clear();
+  pin_.reset();
   return txn->Commit();
 }
 
-Status GraphHandle::SettleUndecided() {
-  if (read_only()) return Status::OK();
+Status GraphHandle::SettleUndecided(Db& graph) {
   const std::string us = Coordinator(sqlite_, schema_, name_);
-  for (const PreparedTransaction& p : shared_->db->PreparedTransactions()) {
+  for (const PreparedTransaction& p : graph.PreparedTransactions()) {
     bool commit = false;
     if (!p.coordinator.empty()) {
       if (p.coordinator != us) continue;  // another database's to decide
       SV_ASSIGN_OR_RETURN(commit, WasCommitted(sqlite_, schema_, name_, p.xid));
     }
     // Else an in-memory database prepared it: its decision died with it.
-    Status s = shared_->db->SettlePrepared(p.xid, commit);
+    Status s = graph.SettlePrepared(p.xid, commit);
     if (!s.ok() && !s.IsNotFound()) return s;  // NotFound: settled meanwhile
   }
   return Status::OK();
 }
 
+Status GraphHandle::SettleUndecidedIfWritable() {
+  if (read_only() || !shared_->writable()) return Status::OK();
+  std::shared_ptr<Db> graph = shared_->Current();
+  if (graph->PreparedTransactions().empty()) return Status::OK();
+  auto writable = shared_->BeginWriting(sqlite_);
+  if (!writable.ok()) return Status::OK();  // the next writer settles
+  Status settled = SettleUndecided(**writable);
+  shared_->EndWriting();
+  return settled;
+}
+
 void GraphHandle::Rollback() {
+  pin_.reset();
   if (!txn_) return;
   txn_->Rollback();
   txn_.reset();
@@ -294,8 +304,7 @@ Result<std::shared_ptr<GraphHandle>> Connection::Open(std::string_view schema,
   }
   if (auto handle = declared->handle.lock()) return handle;
   const GraphOptions& options = declared->options;
-  auto shared = options.read_only ? AcquireForReading(options.path, create)
-                                  : AcquireForWriting(options.path, create);
+  auto shared = SharedGraph::Acquire(options.path, create, /*prefer_reading=*/options.read_only);
   if (!shared.ok()) {
     if (shared.status().IsNotFound() && !fs::exists(options.path)) {
       return Status::NotFound(
@@ -306,15 +315,13 @@ Result<std::shared_ptr<GraphHandle>> Connection::Open(std::string_view schema,
     }
     return shared.status();
   }
-  WriteAccess access = options.read_only              ? WriteAccess::kReadOnlyOption
-                       : (*shared)->locked_by_other ? WriteAccess::kLockedByOtherProcess
-                                                      : WriteAccess::kAllowed;
+  WriteAccess access = options.read_only ? WriteAccess::kReadOnlyOption : WriteAccess::kAllowed;
   auto handle = std::make_shared<GraphHandle>(db_, std::string(schema), std::string(name),
                                               std::move(*shared), access);
   // A transaction this database prepared before a crash is settled before
   // anything reads the graph: readers must not see the graph without
   // writes that SQLite committed.
-  if (Status settled = handle->SettleUndecided(); !settled.ok()) return settled;
+  if (Status settled = handle->SettleUndecidedIfWritable(); !settled.ok()) return settled;
   declared->handle = handle;
   declared->kept = handle;
   return handle;

@@ -3,12 +3,10 @@
 //
 // Two levels:
 //
-//   * Process-wide, SharedGraph: one samverkan::Db per canonical directory
-//     path, shared (reference-counted) by every connection of the process
-//     that opens that directory, since RocksDB lets only one open per process
-//     write a directory. When another process holds the write lock, Db::Open
-//     returns Locked and we open a read-only secondary instead, which sees the
-//     writer's commits after Refresh().
+//   * Process-wide, SharedGraph (shared_graph.h): one per canonical
+//     directory path, shared by every connection of the process that opens
+//     that directory; it holds write access or a read-only secondary, and
+//     moves write access between processes.
 //
 //   * Per connection, Connection (the pAux of every module and function):
 //     maps a `samverkan` virtual table (schema and name, "main"."kg") to a
@@ -33,25 +31,23 @@
 #include <vector>
 
 #include "samverkan/db.h"
+#include "shared_graph.h"
 #include "vtab_base.h"
 
 namespace samverkan::sql {
 
-// One open graph directory, shared within the process.
-struct SharedGraph {
-  std::string path;             // canonical absolute path, the registry key
-  std::unique_ptr<Db> db;
-  bool locked_by_other = false;  // read-only because another process writes it
-};
-
 // How a connection's GraphHandle may write.
-enum class WriteAccess { kAllowed, kReadOnlyOption, kLockedByOtherProcess };
+enum class WriteAccess { kAllowed, kReadOnlyOption };
 
 // A view to read through, plus whatever keeps it alive while a cursor uses
 // it (a cursor must not outlive its view; see graph_view.h).
 struct ReadView {
   const GraphView* view = nullptr;
   std::shared_ptr<const void> keepalive;
+  // The Db whose latest committed state `view` shows, when it shows that
+  // (not a transaction's own writes, nor an older pinned state): its cached
+  // CSR snapshots (Db::Csr) then serve this view.
+  Db* latest = nullptr;
 };
 
 // One graph as seen by one connection. Not thread-safe: SQLite serializes
@@ -64,16 +60,29 @@ class GraphHandle {
   ~GraphHandle();
 
   const std::string& name() const { return name_; }
-  const std::string& path() const { return shared_->path; }
-  Db& db() const { return *shared_->db; }
+  const std::string& path() const { return shared_->path(); }
+  // The Db to read through now, for calls that need the Db itself (its size
+  // on disk, an integrity check). Hold it only for the call.
+  std::shared_ptr<Db> db() const { return shared_->Current(); }
   bool read_only() const { return access_ != WriteAccess::kAllowed; }
 
-  // At the start of a statement (xOpen): a read-only secondary catches up
-  // with the writer's commits. A no-op for a read-write open.
+  // At the start of each statement's use of the graph: fixes what the
+  // statement reads (isolation, see docs/sql.md "Transactions"):
+  //   * in autocommit mode, the latest commits (a secondary catches up);
+  //   * inside BEGIN ... COMMIT, the graph as of the transaction's first
+  //     read, kept until the transaction ends or until SQLite's own snapshot
+  //     of the database moves on (PRAGMA data_version changes: another
+  //     connection committed and this one began a new transaction).
   Status StartStatement();
-  // The view to read through: the open transaction (read-your-writes), else
-  // the Db.
+  // The view to read through: the open write transaction (read-your-
+  // writes), else the pinned state, else the latest.
   ReadView View() const;
+
+  // Write access for something that writes the graph outside a SQL
+  // transaction (kg_import, compaction): the writable Db, waiting up to the
+  // busy timeout of `db` as Writer() does. EndWriting() when done.
+  Result<std::shared_ptr<Db>> BeginWriting(sqlite3* db);
+  void EndWriting();
 
   // The transaction to write through, begun if none is open. While another
   // connection writes the graph, waits up to `db`'s busy timeout
@@ -91,8 +100,9 @@ class GraphHandle {
   // xSync when nothing but virtual tables was written in some modes).
   Status Commit();
   // Settles the transactions this database prepared and a crash left
-  // undecided, from its commit log. Others are left for their own database.
-  Status SettleUndecided();
+  // undecided, from its commit log, when this process holds write access.
+  // Others are left for their own database.
+  Status SettleUndecidedIfWritable();
   // xRollback: discards the open transaction, if any.
   void Rollback();
   // xSavepoint / xRollbackTo / xRelease with SQLite's savepoint numbers.
@@ -103,10 +113,18 @@ class GraphHandle {
  private:
   sqlite3* sqlite_;
   std::string schema_;
+  Status SettleUndecided(Db& writable);
+
   std::string name_;
   std::shared_ptr<SharedGraph> shared_;
   WriteAccess access_;
-  std::shared_ptr<Transaction> txn_;  // the open write transaction, or null
+  // The open write transaction, or null. It keeps its Db open, and holds
+  // the process's write access (SharedGraph::BeginWriting) until it ends.
+  std::shared_ptr<Transaction> txn_;
+  // Inside BEGIN ... COMMIT, the state the transaction reads, and the
+  // PRAGMA data_version it was pinned at.
+  std::shared_ptr<const Snapshot> pin_;
+  int64_t pin_version_ = -1;
   // SQLite savepoint numbers with a Transaction savepoint, innermost last.
   // A base savepoint set at Begin (not listed) stands for every SQL
   // savepoint opened before the transaction began.

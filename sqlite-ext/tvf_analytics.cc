@@ -94,7 +94,7 @@ Result<std::unique_ptr<TvfRows>> Run(const AnalyticsSpec& spec, Connection* conn
   const Schema& schema = ctx.read.view->schema();
   SV_RETURN_IF_ERROR(CheckEdgeTypes(schema, ctx.input.spec.edge_types, "types"));
   SV_RETURN_IF_ERROR(CheckKinds(schema, ctx.input.spec.node_kinds, "kinds"));
-  SV_ASSIGN_OR_RETURN(ctx.csr, AnalyticsCsr(*ctx.graph, ctx.read, ctx.input.spec));
+  SV_ASSIGN_OR_RETURN(ctx.csr, AnalyticsCsr(ctx.read, ctx.input.spec));
   Interrupt interrupt(InterruptPredicate(conn->db()));
   AnalyticsCall call{args, std::move(ctx), interrupt, at.late};
   return spec.compute(call);
@@ -168,9 +168,8 @@ TvfSpec AnalyticsTvf(const AnalyticsSpec& spec) {
   return tvf;
 }
 
-Result<std::shared_ptr<const CsrGraph>> AnalyticsCsr(const GraphHandle& graph,
-                                                     const ReadView& read, const CsrSpec& spec) {
-  if (read.view == static_cast<const GraphView*>(&graph.db())) return graph.db().Csr(spec);
+Result<std::shared_ptr<const CsrGraph>> AnalyticsCsr(const ReadView& read, const CsrSpec& spec) {
+  if (read.latest != nullptr) return read.latest->Csr(spec);
   return CsrGraph::Build(*read.view, spec);
 }
 

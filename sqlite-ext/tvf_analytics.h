@@ -93,10 +93,10 @@ TvfSpec AnalyticsTvf(const AnalyticsSpec& spec);
   const sqlite3_module module = SAMVERKAN_TVF_MODULE(Connect);
 
 // The snapshot of the subgraph: the Db's cached one when the query reads the
-// committed graph, else (inside a transaction with uncommitted writes) one
-// built from the transaction's view, so results include those writes.
-Result<std::shared_ptr<const CsrGraph>> AnalyticsCsr(const GraphHandle& graph,
-                                                     const ReadView& read, const CsrSpec& spec);
+// latest committed graph, else (a transaction with uncommitted writes, or
+// one that reads an older state) one built from the view, so results show
+// exactly what the view does.
+Result<std::shared_ptr<const CsrGraph>> AnalyticsCsr(const ReadView& read, const CsrSpec& spec);
 
 // A number argument in [min, max], or `fallback` when absent.
 // InvalidArgument: "<name> must be a number between <min> and <max>".

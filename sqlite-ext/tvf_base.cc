@@ -196,12 +196,9 @@ Result<std::shared_ptr<GraphHandle>> GraphArgument(Connection* conn, const TvfAr
   return graph;
 }
 
-Result<std::shared_ptr<const CsrGraph>> CsrFor(const GraphHandle& graph, const ReadView& read,
-                                               const EdgeFilter& filter) {
-  if (read.view != static_cast<const GraphView*>(&graph.db())) {
-    return std::shared_ptr<const CsrGraph>();
-  }
-  return graph.db().Csr(CsrSpec{.valid_on = filter.valid_on});
+Result<std::shared_ptr<const CsrGraph>> CsrFor(const ReadView& read, const EdgeFilter& filter) {
+  if (read.latest == nullptr) return std::shared_ptr<const CsrGraph>();
+  return read.latest->Csr(CsrSpec{.valid_on = filter.valid_on});
 }
 
 Result<NodeId> NodeArgument(const GraphView& view, const TvfArgs& args, size_t arg) {

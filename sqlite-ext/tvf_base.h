@@ -91,9 +91,8 @@ Result<NodeId> NodeArgument(const GraphView& view, const TvfArgs& args, size_t a
 // The CSR snapshot to traverse for a query that reads `read` with `filter`,
 // or null when the query must read the stored adjacency instead: inside a
 // transaction with uncommitted writes, which a CSR of committed data would
-// not show.
-Result<std::shared_ptr<const CsrGraph>> CsrFor(const GraphHandle& graph, const ReadView& read,
-                                               const EdgeFilter& filter);
+// not show, or one that reads an older state than the latest.
+Result<std::shared_ptr<const CsrGraph>> CsrFor(const ReadView& read, const EdgeFilter& filter);
 
 // The module functions after xConnect, the same for every function.
 int TvfDisconnect(sqlite3_vtab* vtab);

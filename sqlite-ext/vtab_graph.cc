@@ -304,9 +304,8 @@ Result<std::string> IntegrityProblems(Db& db) {
 int RunCommand(GraphTable* t, std::string_view command) {
   sqlite3_vtab* vtab = &t->base;
   const std::string& who = t->table_name;
-  Db& db = t->graph->db();
   if (command == "integrity-check") {
-    auto problems = IntegrityProblems(db);
+    auto problems = IntegrityProblems(*t->graph->db());
     if (!problems.ok()) return StatusError(vtab, who, problems.status());
     if (problems->empty()) return SQLITE_OK;
     SetError(vtab, "%s: integrity-check found problems:\n%s", who.c_str(), problems->c_str());
@@ -318,11 +317,14 @@ int RunCommand(GraphTable* t, std::string_view command) {
                t->graph->path().c_str());
       return SQLITE_READONLY;
     }
-    Status s = db.Compact();
+    auto writable = t->graph->BeginWriting(t->conn->db());
+    if (!writable.ok()) return StatusError(vtab, who, writable.status());
+    Status s = (*writable)->Compact();
+    t->graph->EndWriting();
     return s.ok() ? SQLITE_OK : StatusError(vtab, who, s);
   }
   if (command == "refresh") {
-    Status s = db.Refresh();
+    Status s = t->graph->db()->Refresh();
     return s.ok() ? SQLITE_OK : StatusError(vtab, who, s);
   }
   SetError(vtab, "%s: unknown command '%.*s' (commands: integrity-check, compact, refresh)",

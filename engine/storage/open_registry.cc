@@ -54,6 +54,12 @@ void WriteClaim::Release() {
   key_.clear();
 }
 
+bool ClaimedHere(const std::string& dir) {
+  const std::string key = CanonicalKey(dir);
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  return Claimed().count(key) != 0;
+}
+
 std::optional<pid_t> LockHolder(const std::string& dir) {
   int fd = ::open((std::filesystem::path(dir) / "LOCK").c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;

@@ -33,6 +33,10 @@ class WriteClaim {
   std::string key_;  // the directory's canonical path; empty once moved from
 };
 
+// True while an open in this process holds `dir` (its claim not yet
+// released: the open may still be closing).
+bool ClaimedHere(const std::string& dir);
+
 // The id of the process holding <dir>/LOCK, or nullopt when no other process
 // holds it. Call only for a directory this process has not claimed: closing
 // any descriptor of a file drops the process's own fcntl locks on it.

@@ -358,6 +358,16 @@ Status RocksStore::CatchUp() {
 
 RocksStore::~RocksStore() {
   if (db_ != nullptr) {
+    if (!read_only_) {
+      // What the memtables hold goes to table files now, so that the next
+      // process to open the graph for writing (a hand-over: write_handoff.h)
+      // does not replay it from the log first.
+      std::vector<rocksdb::ColumnFamilyHandle*> families;
+      for (auto* h : handles_) {
+        if (h != nullptr) families.push_back(h);
+      }
+      db_->Flush(rocksdb::FlushOptions(), families).PermitUncheckedError();
+    }
     for (auto* h : handles_) {
       if (h != nullptr) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     }

@@ -1,0 +1,52 @@
+// Handing a graph's write access from one process to another.
+//
+// RocksDB lets one process at a time open a graph for writing, and that
+// process keeps the right until it closes the graph. SQLite's model is the
+// one our users know: any process reads, and the write lock is held for the
+// length of a write transaction. To get it, a process that holds a graph
+// open for writing hands it over when another asks, once it is idle:
+//
+//   asker                                  holder
+//   RequestWriteAccess(path)  ---------->  WriteRequestWatcher calls `asked`
+//   Db::Open(path) returns Locked ...      ... finishes its write transaction,
+//                                          closes its writable Db
+//   Db::Open(path) succeeds
+//
+// The asker retries the open for as long as it is willing to wait. Nothing
+// depends on the holder being alive: the kernel releases a dead process's
+// lock, and the next open succeeds.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "samverkan/result.h"
+
+namespace samverkan {
+
+// The id of the process that holds the graph at `path` open for writing,
+// or nullopt when none does. This process's own id while one of its opens
+// holds it (or is still closing).
+std::optional<long> WriteAccessHolder(const std::string& path);
+
+// Asks the process holding the graph at `path` open for writing, if any, to
+// let go of it. Returns at once; harmless when nobody holds it.
+Status RequestWriteAccess(const std::string& path);
+
+// Calls `asked` on a thread of its own each time another process calls
+// RequestWriteAccess for the graph at `path`, until destroyed. `asked` must
+// not block for long; it may destroy the watcher's owner (the watcher then
+// lets its thread finish on its own).
+class WriteRequestWatcher {
+ public:
+  static Result<std::unique_ptr<WriteRequestWatcher>> Start(const std::string& path,
+                                                            std::function<void()> asked);
+  virtual ~WriteRequestWatcher() = default;
+
+ protected:
+  WriteRequestWatcher() = default;
+};
+
+}  // namespace samverkan
