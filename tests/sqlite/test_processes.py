@@ -1,6 +1,7 @@
 """A second process, and the real sqlite3 shell."""
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -150,3 +151,59 @@ def test_a_graph_used_only_through_functions_stays_open(connect, ext, tmp_path):
     finally:
         assert child.close() == 0
     assert rows(db, "SELECT count(*) FROM kg_degree('kg')") == [(3,)]
+
+
+# Writes `count` transactions, each a row of a plain table and a node with an
+# edge to the hub; prints the number of each commit.
+TURNS = textwrap.dedent("""
+    import sqlite3, sys
+    path, ext, who, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    db = sqlite3.connect(path, isolation_level=None, timeout=30)
+    db.enable_load_extension(True)
+    db.load_extension(ext)
+    for i in range(count):
+        db.execute("BEGIN")
+        db.execute("INSERT INTO plain VALUES (?, ?)", (who, i))
+        db.execute("INSERT INTO kg_nodes(key, kind) VALUES (?, 'actor')", (f"{who}-{i}",))
+        db.execute("INSERT INTO kg_edges(src, type, dst) VALUES (?, 'in', 'hub')", (f"{who}-{i}",))
+        db.execute("COMMIT")
+        print(i, flush=True)
+""")
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_processes_writing_in_turns_survive_the_kill_of_one(connect, ext, tmp_path, processes):
+    count = 25
+    db = connect()
+    db.execute("PRAGMA journal_mode = wal")
+    db.executescript("""
+        CREATE TABLE plain(who TEXT, i INTEGER);
+        CREATE VIRTUAL TABLE kg USING samverkan(path='turns.kg');
+        INSERT INTO kg_nodes(key, kind) VALUES ('hub', 'project');
+    """)
+    db.close()
+    path = str(tmp_path / "test.db")
+    writers = [subprocess.Popen(["/usr/bin/python3", "-c", TURNS, path, ext, f"w{k}", str(count)],
+                                stdout=subprocess.PIPE, text=True) for k in range(processes)]
+    victim = writers[random.Random(processes).randrange(processes)]
+    for _ in range(5):  # the victim is killed mid-stream, having committed
+        assert victim.stdout.readline()
+    time.sleep(random.Random(7).random() * 0.05)
+    victim.send_signal(signal.SIGKILL)
+    for w in writers:
+        out, _ = w.communicate(timeout=120)
+        if w is victim:
+            assert w.returncode == -signal.SIGKILL
+        else:
+            assert w.returncode == 0
+            assert out.split()[-1] == str(count - 1), "a survivor did not finish"
+
+    db = connect()
+    plain = {f"{who}-{i}" for who, i in rows(db, "SELECT who, i FROM plain")}
+    nodes = {k for (k,) in rows(db, "SELECT key FROM kg_nodes WHERE key <> 'hub'")}
+    assert nodes == plain
+    assert rows(db, "SELECT in_degree FROM kg_degree('kg') WHERE key = 'hub'") == [(len(plain),)]
+    assert len(plain) >= count * (processes - 1) + 5
+    assert rows(db, "SELECT kg_integrity_check('kg')") == [("ok",)]
+    # Nobody is stuck: a new writer gets in at once.
+    db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('last', 'actor')")
