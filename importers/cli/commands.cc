@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,7 @@
 #include "samverkan/drawing.h"
 #include "samverkan/export.h"
 #include "samverkan/import.h"
+#include "samverkan/write_handoff.h"
 
 namespace samverkan::cli {
 namespace {
@@ -26,11 +28,24 @@ int Fail(const Status& s, int code) {
 }
 
 // Opens a graph; prints the error and sets *code when it cannot.
-std::unique_ptr<Db> OpenGraph(const std::string& path, bool write, int* code) {
+std::unique_ptr<Db> OpenGraph(const std::string& path, bool write, int* code, int wait_ms = 0) {
   Options options;
   options.create_if_missing = write;
   options.read_only = !write;
   auto db = Db::Open(path, options);
+  // Another process holds it for writing: ask it to let go, and wait as
+  // SQLite waits for a lock (write_handoff.h).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  auto last_ask = std::chrono::steady_clock::time_point();
+  while (!db.ok() && db.status().IsLocked() && std::chrono::steady_clock::now() < deadline &&
+         !SigintInterrupt().Requested()) {
+    if (std::chrono::steady_clock::now() - last_ask > std::chrono::milliseconds(200)) {
+      (void)RequestWriteAccess(path);
+      last_ask = std::chrono::steady_clock::now();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    db = Db::Open(path, options);
+  }
   if (!db.ok()) {
     *code = Fail(db.status().WithContext("cannot open graph '" + path + "'"), kExitCannotOpen);
     return nullptr;
@@ -92,7 +107,7 @@ int RunImport(const ImportArgs& args) {
     return Fail(Status::InvalidArgument("--bulk and --no-bulk exclude each other"), kExitUsage);
   }
   int code = kExitOk;
-  auto db = OpenGraph(args.graph, /*write=*/true, &code);
+  auto db = OpenGraph(args.graph, /*write=*/true, &code, args.wait_ms);
   if (!db) return code;
 
   ImportOptions options;

@@ -34,6 +34,9 @@ struct ImportArgs {
   std::string default_kind = "node";
   bool quiet = false;
   bool json = false;
+  // How long to wait for another process that holds the graph open for
+  // writing (a sqlite3 shell) to hand it over, in milliseconds.
+  int wait_ms = 5000;
 };
 int RunImport(const ImportArgs& args);
 

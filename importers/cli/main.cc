@@ -71,6 +71,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   import->add_option("--default-kind", imp.default_kind, "kind of nodes whose input names none")
       ->capture_default_str();
+  import->add_option("--wait", imp.wait_ms,
+                     "milliseconds to wait for another process writing the graph to let go "
+                     "(as SQLite's busy timeout)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   import->add_flag("-q,--quiet", imp.quiet, "no progress bar and no summary");
   import->add_flag("--json", imp.json, "print the summary as JSON");
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import rows
+from conftest import REPO, rows
 
 # A child that runs one SQL statement per input line and answers with one
 # JSON line: {"rows": [...]} or {"error": "..."}.
@@ -207,3 +207,25 @@ def test_processes_writing_in_turns_survive_the_kill_of_one(connect, ext, tmp_pa
     assert rows(db, "SELECT kg_integrity_check('kg')") == [("ok",)]
     # Nobody is stuck: a new writer gets in at once.
     db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('last', 'actor')")
+
+
+def test_the_command_line_tool_takes_its_turn(db, tmp_path):
+    # `samverkan import` asks the shell holding the graph to let go, and
+    # waits for it as SQLite waits for a lock (--wait).
+    cli = os.environ.get("SAMVERKAN_CLI") or str(REPO / "build" / "bin" / "samverkan")
+    if not os.path.exists(cli):
+        pytest.skip("the samverkan command-line tool is not built")
+    (tmp_path / "more.jsonl").write_text('{"key": "p:cli", "kind": "person"}\n')
+    graph = str(tmp_path / "msi.kg")
+    done = subprocess.run([cli, "import", graph, str(tmp_path / "more.jsonl"), "-q"],
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert rows(db, "SELECT key FROM kg_nodes WHERE kind = 'person'") == [("p:cli",)]
+    db.execute("BEGIN")
+    db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('p:sql', 'person')")
+    refused = subprocess.run([cli, "import", graph, str(tmp_path / "more.jsonl"), "-q",
+                              "--wait", "300"], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 3
+    assert f"is locked by another process (pid {os.getpid()})" in refused.stderr
+    db.execute("COMMIT")
+    assert rows(db, "SELECT count(*) FROM kg_nodes WHERE kind = 'person'") == [(2,)]
