@@ -196,9 +196,14 @@ Result<std::shared_ptr<GraphHandle>> GraphArgument(Connection* conn, const TvfAr
   return graph;
 }
 
-Result<std::shared_ptr<const CsrGraph>> CsrFor(const ReadView& read, const EdgeFilter& filter) {
+Result<std::shared_ptr<const CsrGraph>> CsrFor(const ReadView& read, const EdgeFilter& filter,
+                                               bool shallow) {
   if (read.latest == nullptr) return std::shared_ptr<const CsrGraph>();
-  return read.latest->Csr(CsrSpec{.valid_on = filter.valid_on});
+  const CsrSpec spec{.valid_on = filter.valid_on};
+  if (!shallow) return read.latest->Csr(spec);
+  if (auto cached = read.latest->CsrIfCached(spec)) return cached;
+  read.latest->WarmCsr(spec);
+  return std::shared_ptr<const CsrGraph>();
 }
 
 Result<NodeId> NodeArgument(const GraphView& view, const TvfArgs& args, size_t arg) {

@@ -91,8 +91,12 @@ Result<NodeId> NodeArgument(const GraphView& view, const TvfArgs& args, size_t a
 // The CSR snapshot to traverse for a query that reads `read` with `filter`,
 // or null when the query must read the stored adjacency instead: inside a
 // transaction with uncommitted writes, which a CSR of committed data would
-// not show, or one that reads an older state than the latest.
-Result<std::shared_ptr<const CsrGraph>> CsrFor(const ReadView& read, const EdgeFilter& filter);
+// not show, or one that reads an older state than the latest. A query that
+// reads little (`shallow`: one hop) does not wait for a snapshot to be
+// built: it reads the stored adjacency, and has one built in the
+// background for the queries after it.
+Result<std::shared_ptr<const CsrGraph>> CsrFor(const ReadView& read, const EdgeFilter& filter,
+                                               bool shallow);
 
 // The module functions after xConnect, the same for every function.
 int TvfDisconnect(sqlite3_vtab* vtab);

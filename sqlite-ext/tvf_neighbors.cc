@@ -116,7 +116,7 @@ Result<std::unique_ptr<TvfRows>> RunNeighbors(Connection* conn, const TvfArgs& a
   SV_RETURN_IF_ERROR(CheckEdgeTypes(view.schema(), spec.edges.types, "types"));
   SV_RETURN_IF_ERROR(CheckKinds(view.schema(), spec.node_kinds, "kinds"));
   SV_ASSIGN_OR_RETURN(NodeId start, NodeArgument(view, args, kStart));
-  SV_ASSIGN_OR_RETURN(std::shared_ptr<const CsrGraph> csr, CsrFor(read, spec.edges));
+  SV_ASSIGN_OR_RETURN(std::shared_ptr<const CsrGraph> csr, CsrFor(read, spec.edges, /*shallow=*/spec.max_depth <= 1));
   Interrupt interrupt(InterruptPredicate(conn->db()));
   std::vector<Reached> reached;
   if (csr) {

@@ -108,7 +108,7 @@ Result<std::unique_ptr<TvfRows>> RunPaths(Connection* conn, const TvfArgs& args,
   // Unweighted searches run on the CSR snapshot when they can.
   std::shared_ptr<const CsrGraph> csr;
   if (!spec.cost) {
-    SV_ASSIGN_OR_RETURN(csr, CsrFor(read, spec.edges));
+    SV_ASSIGN_OR_RETURN(csr, CsrFor(read, spec.edges, /*shallow=*/false));
   }
   std::vector<Path> paths;
   if (!all) {

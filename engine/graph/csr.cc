@@ -45,7 +45,11 @@ void Fill(uint32_t n, const std::vector<uint32_t>& from, const std::vector<uint3
 }  // namespace
 
 Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
-                                                        const CsrSpec& spec) {
+                                                        const CsrSpec& spec,
+                                                        const Interrupt& interrupt) {
+  // Reading a record takes a microsecond or so: ask every 4096.
+  uint32_t until_poll = 0;
+  auto stop = [&] { return ++until_poll % 4096 == 0 && interrupt.Requested(); };
   auto g = std::make_shared<CsrGraph>();
   g->spec_ = spec;
   SV_ASSIGN_OR_RETURN(std::vector<SymbolId> kinds,
@@ -59,6 +63,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
   // to symbols once per distinct name.
   auto nodes = view.Nodes();
   for (; nodes->Valid(); nodes->Next()) {
+    if (stop()) return Interrupt::Stopped();
     const Node& n = nodes->node();
     auto kind = view.schema().Find(SymbolSpace::kKind, n.kind).value_or(0);
     if (!Allowed(kinds, all_kinds, kind)) continue;
@@ -83,6 +88,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
   }
   auto edges = view.AllEdges();
   for (; edges->Valid(); edges->Next()) {
+    if (stop()) return Interrupt::Stopped();
     const EdgeRef& e = edges->edge();
     if (!Allowed(types, all_types, e.type)) continue;
     if (spec.valid_on && !e.validity.Contains(*spec.valid_on)) continue;

@@ -1,5 +1,7 @@
 #include "storage/db_impl.h"
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -51,7 +53,15 @@ class SnapshotImpl final : public ViewOn<Snapshot> {
 DbImpl::DbImpl(std::unique_ptr<RocksStore> store)
     : store_(std::move(store)), reader_(store_.get(), nullptr), core_(&reader_, &symbols_) {}
 
-DbImpl::~DbImpl() = default;
+DbImpl::~DbImpl() {
+  {
+    std::lock_guard lock(warm_mu_);
+    closing_ = true;
+    warm_wanted_.clear();
+  }
+  stop_building_ = true;  // a build in progress stops at its next poll
+  if (warm_thread_.joinable()) warm_thread_.join();
+}
 
 Result<std::unique_ptr<DbImpl>> DbImpl::Open(const std::string& path, const Options& options) {
   SV_ASSIGN_OR_RETURN(std::unique_ptr<RocksStore> store, RocksStore::Open(path, options));
@@ -204,28 +214,53 @@ void DbImpl::EndTransaction(const Counters* committed) {
     counters_ = *committed;
   }
   writing_ = false;
+  if (committed) {
+    // The snapshots in use are stale now: rebuild them once commits pause,
+    // so that the next traversal or analysis does not wait for a build.
+    std::vector<CsrSpec> specs;
+    {
+      std::lock_guard lock(csr_mu_);
+      specs = recent_specs_;
+    }
+    for (const auto& spec : specs) WarmCsr(spec);
+  }
 }
 
 std::unique_ptr<Snapshot> DbImpl::GetSnapshot() const {
   return std::make_unique<SnapshotImpl>(store_.get(), &symbols_);
 }
 
+namespace {
+constexpr size_t kMaxCached = 4;
+}  // namespace
+
 Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
-  constexpr size_t kMaxCached = 4;
-  std::lock_guard lock(csr_mu_);
-  const uint64_t latest = LatestSequence();
-  // Entries built before the latest commit can never be used again.
-  std::erase_if(csr_cache_, [&](const CachedCsr& c) { return c.sequence != latest; });
-  for (auto it = csr_cache_.begin(); it != csr_cache_.end(); ++it) {
-    if (it->csr->spec() == spec) {
-      CachedCsr hit = *it;
-      csr_cache_.erase(it);
-      csr_cache_.push_back(hit);
-      return hit.csr;
+  auto cached = [&]() -> std::shared_ptr<const CsrGraph> {
+    std::lock_guard lock(csr_mu_);
+    const uint64_t latest = LatestSequence();
+    // Entries built before the latest commit can never be used again.
+    std::erase_if(csr_cache_, [&](const CachedCsr& c) { return c.sequence != latest; });
+    std::erase(recent_specs_, spec);
+    recent_specs_.push_back(spec);
+    if (recent_specs_.size() > kMaxCached) recent_specs_.erase(recent_specs_.begin());
+    for (auto it = csr_cache_.begin(); it != csr_cache_.end(); ++it) {
+      if (it->csr->spec() == spec) {
+        CachedCsr hit = *it;
+        csr_cache_.erase(it);
+        csr_cache_.push_back(hit);
+        return hit.csr;
+      }
     }
-  }
+    return nullptr;
+  };
+  if (auto hit = cached()) return hit;
+  std::lock_guard building(build_mu_);
+  if (auto hit = cached()) return hit;  // built while we waited
   auto snapshot = GetSnapshot();
-  SV_ASSIGN_OR_RETURN(std::shared_ptr<const CsrGraph> csr, CsrGraph::Build(*snapshot, spec));
+  Interrupt interrupt([this] { return stop_building_.load(); });
+  SV_ASSIGN_OR_RETURN(std::shared_ptr<const CsrGraph> csr,
+                      CsrGraph::Build(*snapshot, spec, interrupt));
+  std::lock_guard lock(csr_mu_);
   if (csr_cache_.size() >= kMaxCached) csr_cache_.erase(csr_cache_.begin());
   csr_cache_.push_back({snapshot->sequence(), csr});
   return csr;
@@ -238,6 +273,45 @@ std::shared_ptr<const CsrGraph> DbImpl::CsrIfCached(const CsrSpec& spec) const {
     if (c.sequence == latest && c.csr->spec() == spec) return c.csr;
   }
   return nullptr;
+}
+
+void DbImpl::WarmCsr(const CsrSpec& spec) const {
+  std::lock_guard lock(warm_mu_);
+  if (closing_) return;
+  if (std::find(warm_wanted_.begin(), warm_wanted_.end(), spec) == warm_wanted_.end()) {
+    warm_wanted_.push_back(spec);
+  }
+  if (warm_running_) return;
+  if (warm_thread_.joinable()) warm_thread_.join();  // one that has finished
+  warm_running_ = true;
+  warm_thread_ = std::thread([this] { WarmLoop(); });
+}
+
+void DbImpl::WarmLoop() const {
+  // Commits in quick succession would each make the build before stale:
+  // wait until the graph has been still for a moment.
+  constexpr auto kStill = std::chrono::milliseconds(20);
+  for (;;) {
+    uint64_t seen = LatestSequence();
+    for (;;) {
+      std::this_thread::sleep_for(kStill);
+      if (stop_building_) break;
+      const uint64_t now = LatestSequence();
+      if (now == seen) break;
+      seen = now;
+    }
+    CsrSpec spec;
+    {
+      std::lock_guard lock(warm_mu_);
+      if (warm_wanted_.empty() || closing_) {
+        warm_running_ = false;
+        return;
+      }
+      spec = warm_wanted_.back();
+      warm_wanted_.pop_back();
+    }
+    if (!CsrIfCached(spec)) (void)Csr(spec);  // a failure shows when it is asked for
+  }
 }
 
 uint64_t DbImpl::LatestSequence() const { return store_->db()->GetLatestSequenceNumber(); }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ class DbImpl final : public ViewOn<Db> {
   uint64_t LatestSequence() const override;
   Result<std::shared_ptr<const CsrGraph>> Csr(const CsrSpec& spec) const override;
   std::shared_ptr<const CsrGraph> CsrIfCached(const CsrSpec& spec) const override;
+  void WarmCsr(const CsrSpec& spec) const override;
   Result<IntegrityReport> CheckIntegrity(size_t max_problems) const override;
   Status Compact() override;
   Status Refresh() override;
@@ -77,9 +79,21 @@ class DbImpl final : public ViewOn<Db> {
     uint64_t sequence;
     std::shared_ptr<const CsrGraph> csr;
   };
-  mutable std::mutex csr_mu_;  // guards csr_cache_; held while building, so
-                               // concurrent askers wait for one build
+  // Runs on warm_thread_: builds the wanted snapshots once commits pause.
+  void WarmLoop() const;
+
+  mutable std::mutex csr_mu_;  // guards csr_cache_ and recent_specs_
   mutable std::vector<CachedCsr> csr_cache_;  // most recently used last
+  // The specs asked for lately, rebuilt in the background after a commit.
+  mutable std::vector<CsrSpec> recent_specs_;
+  mutable std::mutex build_mu_;  // held while building, so that concurrent
+                                 // askers wait for one build
+  mutable std::mutex warm_mu_;   // guards the four below
+  mutable std::vector<CsrSpec> warm_wanted_;
+  mutable std::thread warm_thread_;
+  mutable bool warm_running_ = false;
+  mutable bool closing_ = false;
+  std::atomic<bool> stop_building_{false};  // set when closing
 };
 
 }  // namespace samverkan::storage

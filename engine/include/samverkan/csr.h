@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "samverkan/graph_view.h"
+#include "samverkan/interrupt.h"
 #include "samverkan/result.h"
 #include "samverkan/types.h"
 
@@ -48,8 +49,9 @@ struct CsrSpec {
 class CsrGraph {
  public:
   // Reads `view` once. NotSupported if the graph has more than 2^32-1 nodes
-  // or 65535 edge types.
-  static Result<std::shared_ptr<const CsrGraph>> Build(const GraphView& view, const CsrSpec& spec);
+  // or 65535 edge types; Interrupted when `interrupt` fires.
+  static Result<std::shared_ptr<const CsrGraph>> Build(
+      const GraphView& view, const CsrSpec& spec, const Interrupt& interrupt = Interrupt::Never());
 
   uint32_t num_nodes() const { return static_cast<uint32_t>(ids_.size()); }
   uint64_t num_edges() const { return out_targets_.size(); }

@@ -111,8 +111,14 @@ class Db : public GraphView {
   // small cache until the next commit changes LatestSequence().
   virtual Result<std::shared_ptr<const CsrGraph>> Csr(const CsrSpec& spec = {}) const = 0;
   // The CSR snapshot Csr(spec) would return if it is cached already, else
-  // null: never builds one (for callers that decide whether a build pays).
+  // null: never builds one, and never waits for a build (for callers that
+  // decide whether a build pays, or can do without).
   virtual std::shared_ptr<const CsrGraph> CsrIfCached(const CsrSpec& spec = {}) const = 0;
+  // Builds the CSR snapshot Csr(spec) will return, on a background thread,
+  // unless it is cached or being built: for a caller that does without it
+  // now but will want it. After a commit, the snapshots that were cached
+  // are rebuilt so, once commits pause, without anyone asking.
+  virtual void WarmCsr(const CsrSpec& spec = {}) const = 0;
 
   // Verifies, on one snapshot, that the key dictionary, node records, name
   // and kind/sector indexes, out- and in-adjacency, edge-id index, degree
