@@ -26,10 +26,11 @@ def graph_keys(conn, graph="kg"):
     return {r[0] for r in rows(conn, f"SELECT key FROM {graph}_nodes")}
 
 
-def test_a_commit_refused_for_a_lock_then_rolled_back_leaves_no_graph_writes(connect):
-    # Rollback-journal mode: a reader's SHARED lock keeps the writer from
-    # committing. (In WAL mode SQLite meets its lock at the first write of a
-    # table, virtual or not, before the graph has anything pending.)
+def commit_refused_for_a_lock(connect):
+    """A writer whose COMMIT of a plain row and two graph nodes SQLite has just
+    refused, and the reader whose SHARED lock refused it (rollback-journal
+    mode; in WAL mode SQLite meets its lock at the first write of a table,
+    virtual or not, before the graph has anything pending)."""
     writer = connect()
     writer.executescript(SETUP)
     writer.execute("PRAGMA busy_timeout = 0")
@@ -42,9 +43,13 @@ def test_a_commit_refused_for_a_lock_then_rolled_back_leaves_no_graph_writes(con
     writer.execute("INSERT INTO kg2_nodes(key, kind) VALUES ('m', 'actor')")
     with pytest.raises(sqlite3.OperationalError, match="database is locked"):
         writer.execute("COMMIT")
+    return writer, reader
+
+
+def test_a_commit_refused_for_a_lock_then_rolled_back_leaves_no_graph_writes(connect):
+    writer, reader = commit_refused_for_a_lock(connect)
     writer.execute("ROLLBACK")
     reader.execute("COMMIT")
-
     for conn in (writer, reader):
         assert rows(conn, "SELECT count(*) FROM plain") == [(0,)]
         assert graph_keys(conn) == set()
@@ -55,21 +60,12 @@ def test_a_commit_refused_for_a_lock_then_rolled_back_leaves_no_graph_writes(con
 
 
 def test_a_commit_refused_for_a_lock_succeeds_when_tried_again(connect):
-    writer = connect()
-    writer.executescript(SETUP)
-    writer.execute("PRAGMA busy_timeout = 0")
-    reader = connect()
-    reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM plain").fetchall()
-    writer.execute("BEGIN")
-    writer.execute("INSERT INTO plain VALUES (1)")
-    writer.execute("INSERT INTO kg_nodes(key, kind) VALUES ('n', 'actor')")
-    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
-        writer.execute("COMMIT")
+    writer, reader = commit_refused_for_a_lock(connect)
     reader.execute("COMMIT")
     writer.execute("COMMIT")
     assert rows(reader, "SELECT i FROM plain") == [(1,)]
     assert graph_keys(reader) == {"n"}
+    assert graph_keys(reader, "kg2") == {"m"}
 
 
 def test_the_commit_log_holds_one_record_and_goes_with_the_graph(connect):
