@@ -245,6 +245,9 @@ def main() -> int:
     ap.add_argument("--workdir", type=Path, default=BENCH_DIR / "data")
     ap.add_argument("--generator", help="gen_collab_graph.py, if not in ../shared/bench/")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--only", action="append", default=[], metavar="WORD",
+                    help="run only the measures whose title has WORD (repeatable), "
+                         "e.g. --only 1-hop --only opening")
     args = ap.parse_args()
 
     graph_dir = resolve_graph(args.graph, args.workdir, args.generator)
@@ -274,6 +277,8 @@ def main() -> int:
                 lambda s, t: hand_over(s, ext if s is sv else "", args.repeat, t, False),
         }
         for title, measure in measures.items():
+            if args.only and not any(word in title for word in args.only):
+                continue
             results[title] = {}
             for store in (sv, plain):
                 print(f"{title}: {store.name} ...", file=sys.stderr, flush=True)
