@@ -372,10 +372,10 @@ Result<Counters> TransactionImpl::Seal() {
   return next;
 }
 
-Status TransactionImpl::WriteSealed(rocksdb::WriteBatch* batch) {
+Status TransactionImpl::WriteSealed(rocksdb::WriteBatch* batch, bool sync) {
   symbols_.Publish();
   rocksdb::WriteOptions wo;
-  wo.sync = store().sync_commits();
+  wo.sync = sync;
   rocksdb::Status s = store().db()->Write(wo, batch);
   if (!s.ok()) {
     symbols_.Unpublish();
@@ -393,7 +393,11 @@ Status TransactionImpl::Commit() {
     // The prepared writes, and the end of their record, in one batch.
     rocksdb::WriteBatch batch(batch_.GetWriteBatch()->Data());
     rocksdb::Status s = batch.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_));
-    Status written = s.ok() ? WriteSealed(&batch)
+    // Not synced: the prepared record is. A crash that loses this write
+    // leaves the record, to be settled as committed by its coordinator; and
+    // no later write can outlive it, as syncing a later write syncs the log
+    // up to it.
+    Status written = s.ok() ? WriteSealed(&batch, /*sync=*/false)
                             : FromRocks(s, "cannot commit a prepared transaction");
     if (!written.ok()) {
       // The decision is "commit" and stands: the record stays, to be
@@ -407,7 +411,7 @@ Status TransactionImpl::Commit() {
     return Status::OK();
   }
   SV_ASSIGN_OR_RETURN(sealed_, Seal());
-  return WriteSealed(batch_.GetWriteBatch());
+  return WriteSealed(batch_.GetWriteBatch(), store().sync_commits());
 }
 
 Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinator) {

@@ -81,8 +81,8 @@ class TransactionImpl final : public ViewOn<Transaction> {
   // returns the counters to publish. On failure the transaction is rolled
   // back.
   Result<Counters> Seal();
-  // Writes `batch` (sync as configured); publishes symbols and counters.
-  Status WriteSealed(rocksdb::WriteBatch* batch);
+  // Writes `batch`, synced or not; publishes symbols and counters.
+  Status WriteSealed(rocksdb::WriteBatch* batch, bool sync);
   void Finish(const Counters* committed);
   RocksStore& store() const { return db_->store(); }
 
