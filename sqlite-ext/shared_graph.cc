@@ -34,6 +34,10 @@ Result<std::unique_ptr<Db>> OpenDb(const std::string& path, bool read_only, bool
 // its checks).
 constexpr auto kPoll = std::chrono::milliseconds(1);
 constexpr auto kAskAgain = std::chrono::milliseconds(200);
+// How long a writer waits for a holder that is not writing to let go,
+// whatever its busy timeout: that is a hand-over, not a lock held (SQLite
+// would let it write at once), and takes some 20 ms.
+constexpr auto kHandOverGrace = std::chrono::milliseconds(1000);
 
 }  // namespace
 
@@ -124,6 +128,7 @@ Result<std::shared_ptr<Db>> SharedGraph::BeginWriting(sqlite3* sqlite) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::milliseconds(BusyTimeoutMs(sqlite));
+  const auto grace = start + kHandOverGrace;
   auto interrupted = InterruptPredicate(sqlite);
   auto last_ask = start - kAskAgain;
   for (;;) {
@@ -137,7 +142,7 @@ Result<std::shared_ptr<Db>> SharedGraph::BeginWriting(sqlite3* sqlite) {
         }
       }
       if (writable_) {
-        ++writers_;
+        MarkWritingLocked();
         return writable_;
       }
       holder = WriteAccessHolder(path_);
@@ -145,7 +150,7 @@ Result<std::shared_ptr<Db>> SharedGraph::BeginWriting(sqlite3* sqlite) {
         auto opened = OpenDb(path_, /*read_only=*/false, /*create=*/false);
         if (opened.ok()) {
           SV_RETURN_IF_ERROR(AdoptWritableLocked(std::shared_ptr<Db>(std::move(*opened))));
-          ++writers_;
+          MarkWritingLocked();
           return writable_;
         }
         if (!opened.status().IsLocked()) return opened.status();
@@ -153,25 +158,35 @@ Result<std::shared_ptr<Db>> SharedGraph::BeginWriting(sqlite3* sqlite) {
       }
     }
     const auto now = Clock::now();
-    if (holder && *holder != static_cast<long>(getpid()) && now - last_ask >= kAskAgain) {
+    // Held by another process, or (rarely) by a writable Db of ours that a
+    // statement still reads after we let it go.
+    const bool other = holder && *holder != static_cast<long>(getpid());
+    if (other && now - last_ask >= kAskAgain) {
       SV_RETURN_IF_ERROR(RequestWriteAccess(path_));
       last_ask = now;
     }
-    if (now >= deadline) {
+    if (now >= deadline && (now >= grace || !other || AnotherProcessIsWriting(path_))) {
       return Status::Busy(
-          holder && *holder != static_cast<long>(getpid())
-              ? fmt::format("graph '{}' is being written by another process (pid {})", path_,
-                            *holder)
-              : fmt::format("graph '{}' is being written by another process", path_));
+          other ? fmt::format("graph '{}' is being written by another process (pid {})", path_,
+                              *holder)
+                : fmt::format("graph '{}' is still being read through its writable open in "
+                              "this process", path_));
     }
     if (interrupted()) return Interrupt::Stopped();
     std::this_thread::sleep_for(kPoll);
   }
 }
 
+void SharedGraph::MarkWritingLocked() {
+  if (writers_++ > 0) return;
+  // Advice to askers (write_handoff.h); writing goes on without it.
+  auto mark = WritingMark::Take(path_);
+  if (mark.ok()) writing_mark_ = std::move(*mark);
+}
+
 void SharedGraph::EndWriting() {
   std::lock_guard lock(mu_);
-  if (writers_ > 0) --writers_;
+  if (writers_ > 0 && --writers_ == 0) writing_mark_.reset();
   if (wanted_ && writers_ == 0) HandOverLocked();
 }
 

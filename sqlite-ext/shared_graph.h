@@ -65,6 +65,8 @@ class SharedGraph : public std::enable_shared_from_this<SharedGraph> {
   explicit SharedGraph(std::string path) : path_(std::move(path)) {}
   // The writable Db is taken now, if it is free. Requires mu_.
   Status AdoptWritableLocked(std::shared_ptr<Db> db);
+  // Counts a writer; the first takes the WritingMark. Requires mu_.
+  void MarkWritingLocked();
   // Another process asks for write access (from the watcher's thread).
   void Asked();
   // Lets write access go: reads move to a new secondary.
@@ -85,6 +87,7 @@ class SharedGraph : public std::enable_shared_from_this<SharedGraph> {
   Reader reader_;                     // opened when first needed
   std::weak_ptr<Db> handed_over_;     // the writable Db let go, while still open
   int writers_ = 0;                   // BeginWriting()s not yet ended
+  std::unique_ptr<WritingMark> writing_mark_;  // while writers_ > 0
   bool wanted_ = false;               // another process asked while writers_ > 0
   std::unique_ptr<WriteRequestWatcher> watcher_;
 };

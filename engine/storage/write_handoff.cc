@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -23,6 +24,22 @@ namespace samverkan {
 namespace {
 
 constexpr const char* kRequestFile = "WRITE-WANTED";
+constexpr const char* kWritingFile = "WRITING";
+
+// O_NOFOLLOW: the directory is the graph's, but a link planted there must
+// not make us create or lock a file elsewhere.
+int OpenInGraph(const std::string& path, const char* name, int flags) {
+  return open((path + "/" + name).c_str(), flags | O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+class FlockMark final : public WritingMark {
+ public:
+  explicit FlockMark(int fd) : fd_(fd) {}
+  ~FlockMark() override { close(fd_); }  // closing drops the flock
+
+ private:
+  int fd_;
+};
 
 // What the watching thread uses, shared with the watcher object so that
 // the thread can outlive it (when its own callback destroys the watcher).
@@ -94,11 +111,32 @@ std::optional<long> WriteAccessHolder(const std::string& path) {
   return std::nullopt;
 }
 
+Result<std::unique_ptr<WritingMark>> WritingMark::Take(const std::string& path) {
+  int fd = OpenInGraph(path, kWritingFile, O_RDONLY | O_CREAT);
+  if (fd < 0) {
+    return Status::IOError(
+        fmt::format("cannot mark graph '{}' as being written: {}", path, std::strerror(errno)));
+  }
+  // flock, not fcntl: closing another descriptor of the file in this
+  // process (AnotherProcessIsWriting) must not drop it. Never waits: only
+  // the process with write access takes the mark, so another holder can
+  // only be one that is letting go; the mark is advice to askers, and a
+  // writer without it is still the only writer.
+  while (flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EINTR) {
+  }
+  return std::unique_ptr<WritingMark>(std::make_unique<FlockMark>(fd));
+}
+
+bool AnotherProcessIsWriting(const std::string& path) {
+  int fd = OpenInGraph(path, kWritingFile, O_RDONLY);
+  if (fd < 0) return false;
+  const bool free = flock(fd, LOCK_SH | LOCK_NB) == 0;
+  close(fd);
+  return !free;
+}
+
 Status RequestWriteAccess(const std::string& path) {
-  const std::string file = path + "/" + kRequestFile;
-  // O_NOFOLLOW: the directory is the graph's, but a link planted there must
-  // not make us write elsewhere.
-  int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  int fd = OpenInGraph(path, kRequestFile, O_WRONLY | O_CREAT | O_TRUNC);
   if (fd < 0) {
     return Status::IOError(
         fmt::format("cannot ask for write access to graph '{}': {}", path, std::strerror(errno)));

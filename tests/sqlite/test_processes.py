@@ -229,3 +229,49 @@ def test_the_command_line_tool_takes_its_turn(db, tmp_path):
     assert f"is locked by another process (pid {os.getpid()})" in refused.stderr
     db.execute("COMMIT")
     assert rows(db, "SELECT count(*) FROM kg_nodes WHERE kind = 'person'") == [(2,)]
+
+
+class Shell:
+    """A real sqlite3 shell process, fed one statement at a time."""
+
+    def __init__(self, db_path, ext):
+        self.proc = subprocess.Popen(["sqlite3", "-batch", str(db_path)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.run(f".load {ext}")
+
+    def run(self, sql):
+        """The lines the statement printed (errors included)."""
+        self.proc.stdin.write(sql + "\n.print --done--\n")
+        self.proc.stdin.flush()
+        lines = []
+        while (line := self.proc.stdout.readline()) != "--done--\n":
+            assert line, "the shell ended"
+            lines.append(line.rstrip("\n"))
+        return lines
+
+    def close(self):
+        self.proc.stdin.close()
+        return self.proc.wait(timeout=20)
+
+
+def test_two_sqlite3_shells_share_a_graph_as_they_share_tables(db, ext, tmp_path):
+    db.close()
+    a, b = Shell(tmp_path / "test.db", ext), Shell(tmp_path / "test.db", ext)
+    try:
+        assert a.run("SELECT count(*) FROM kg_nodes;") == ["5"]
+        assert b.run("SELECT count(*) FROM kg_nodes;") == ["5"]
+        assert b.run("INSERT INTO kg_nodes(key, kind) VALUES ('p:b', 'person');") == []
+        assert a.run("SELECT key FROM kg_nodes WHERE kind = 'person';") == ["p:b"]
+        assert a.run("INSERT INTO kg_nodes(key, kind) VALUES ('p:a', 'person');") == []
+        assert b.run("SELECT key FROM kg_nodes WHERE kind = 'person' ORDER BY key;") == \
+            ["p:a", "p:b"]
+        # While one is mid-write, the other waits its busy timeout, then is told.
+        assert a.run("BEGIN; INSERT INTO kg_nodes(key, kind) VALUES ('p:c', 'person');") == []
+        refused = b.run(".timeout 200\nINSERT INTO kg_nodes(key, kind) VALUES ('p:d', 'person');")
+        assert len(refused) == 1 and refused[0].endswith("database is locked (5)"), refused
+        assert a.run("COMMIT;") == []
+        assert b.run("INSERT INTO kg_nodes(key, kind) VALUES ('p:d', 'person');") == []
+        assert a.run("SELECT count(*) FROM kg_nodes WHERE kind = 'person';") == ["4"]
+    finally:
+        assert a.close() == 0
+        assert b.close() == 1  # the shell's status after an error: the one above

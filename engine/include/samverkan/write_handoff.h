@@ -31,6 +31,23 @@ namespace samverkan {
 // holds it (or is still closing).
 std::optional<long> WriteAccessHolder(const std::string& path);
 
+// Held by a process while it writes the graph at `path` (a write
+// transaction, an import), so that an asker can tell a holder that is
+// writing (wait, as for a lock, up to the busy timeout) from one that is
+// idle (it lets go at once). The kernel drops it with its process.
+class WritingMark {
+ public:
+  // IOError when the graph directory cannot hold the mark's file.
+  static Result<std::unique_ptr<WritingMark>> Take(const std::string& path);
+  virtual ~WritingMark() = default;
+
+ protected:
+  WritingMark() = default;
+};
+
+// True when another process holds a WritingMark on the graph at `path`.
+bool AnotherProcessIsWriting(const std::string& path);
+
 // Asks the process holding the graph at `path` open for writing, if any, to
 // let go of it. Returns at once; harmless when nobody holds it.
 Status RequestWriteAccess(const std::string& path);
