@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "sigint.h"
 #include "samverkan/version.h"
 
 namespace {
@@ -179,6 +180,9 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+  // Ctrl-C is ours from here on, before any graph is opened: a signal that
+  // came before the handler would kill the process half-way through.
+  SigintInterrupt();
   try {
     if (*import) return RunImport(imp);
     if (*exportc) return RunExport(exp);
