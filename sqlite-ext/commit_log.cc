@@ -14,7 +14,7 @@ std::string QualifiedLog(std::string_view schema, std::string_view graph) {
   return QuoteIdentifier(schema) + "." + QuoteIdentifier(CommitLogTable(graph));
 }
 
-// The table as we create it; DropCommitLog drops only a table with this SQL.
+// The table as we create it; SQLite keeps it without IF NOT EXISTS.
 std::string CreateSql(std::string_view graph, bool if_not_exists) {
   return fmt::format("CREATE TABLE {}{}(xid TEXT PRIMARY KEY) WITHOUT ROWID",
                      if_not_exists ? "IF NOT EXISTS " : "", QuoteIdentifier(CommitLogTable(graph)));
@@ -105,24 +105,8 @@ Result<bool> WasCommitted(sqlite3* db, std::string_view schema, std::string_view
   return rc == SQLITE_ROW;
 }
 
-Status DropCommitLog(sqlite3* db, std::string_view schema, std::string_view graph) {
-  const std::string sql = "SELECT sql FROM " + QuoteIdentifier(schema) +
-                          ".sqlite_schema WHERE type = 'table' AND name = ?1";
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(stmt);
-    return Status::OK();
-  }
-  const std::string table = CommitLogTable(graph);
-  sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-  bool ours = false;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    const char* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    ours = text != nullptr && text == CreateSql(graph, /*if_not_exists=*/false);
-  }
-  sqlite3_finalize(stmt);
-  if (!ours) return Status::OK();
-  return Exec(db, "DROP TABLE " + QualifiedLog(schema, graph));
+std::string CommitLogSql(std::string_view graph) {
+  return CreateSql(graph, /*if_not_exists=*/false);
 }
 
 }  // namespace samverkan::sql

@@ -50,7 +50,9 @@ Status RecordCommit(sqlite3* db, std::string_view schema, std::string_view graph
 Result<bool> WasCommitted(sqlite3* db, std::string_view schema, std::string_view graph,
                           std::string_view xid);
 
-// DROP TABLE of the graph table: drops its commit log too, if it is ours.
-Status DropCommitLog(sqlite3* db, std::string_view schema, std::string_view graph);
+// The SQL that SQLite keeps in sqlite_schema for the commit log of `graph`:
+// DROP TABLE of the graph table drops a table of that name only when its
+// SQL is this (else it is the user's).
+std::string CommitLogSql(std::string_view graph);
 
 }  // namespace samverkan::sql

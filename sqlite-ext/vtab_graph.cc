@@ -206,23 +206,26 @@ int GraphDestroy(sqlite3_vtab* vtab) {
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
     sqlite3* db = t->conn->db();
+    auto drop = [&](const std::string& table) {
+      std::string sql = "DROP TABLE " + QuoteIdentifier(t->schema) + "." + QuoteIdentifier(table);
+      char* inner = nullptr;
+      int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &inner);
+      if (rc != SQLITE_OK) {
+        SetError(vtab, "%s: cannot drop %s: %s", kModule, table.c_str(),
+                 inner ? inner : sqlite3_errstr(rc));
+      }
+      sqlite3_free(inner);
+      return rc;
+    };
     for (const char* suffix : {"nodes", "edges"}) {
       std::string sibling = t->table_name + "_" + suffix;
       auto sql = SchemaSql(db, t->schema, sibling);
       if (!sql || !IsSiblingOf(*sql, suffix, t->table_name)) continue;
-      std::string drop = "DROP TABLE " + QuoteIdentifier(t->schema) + "." + QuoteIdentifier(sibling);
-      char* inner = nullptr;
-      int rc = sqlite3_exec(db, drop.c_str(), nullptr, nullptr, &inner);
-      if (rc != SQLITE_OK) {
-        SetError(vtab, "%s: cannot drop %s: %s", kModule, sibling.c_str(),
-                 inner ? inner : sqlite3_errstr(rc));
-        sqlite3_free(inner);
-        return rc;
-      }
+      if (int rc = drop(sibling); rc != SQLITE_OK) return rc;
     }
-    if (Status s = DropCommitLog(db, t->schema, t->table_name); !s.ok()) {
-      SetError(vtab, "%s: %s", kModule, s.message().c_str());
-      return SQLITE_ERROR;
+    const std::string log = CommitLogTable(t->table_name);
+    if (auto sql = SchemaSql(db, t->schema, log); sql && *sql == CommitLogSql(t->table_name)) {
+      if (int rc = drop(log); rc != SQLITE_OK) return rc;
     }
     t->conn->Forget(t->schema, t->graph_name);
     delete t;

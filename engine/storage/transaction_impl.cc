@@ -391,13 +391,12 @@ Status TransactionImpl::Commit() {
   SV_RETURN_IF_ERROR(CheckOpen());
   if (prepared()) {
     // The prepared writes, and the end of their record, in one batch.
-    rocksdb::WriteBatch batch(batch_.GetWriteBatch()->Data());
-    rocksdb::Status s = batch.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_));
+    rocksdb::Status s = batch_.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_));
     // Not synced: the prepared record is. A crash that loses this write
     // leaves the record, to be settled as committed by its coordinator; and
     // no later write can outlive it, as syncing a later write syncs the log
     // up to it.
-    Status written = s.ok() ? WriteSealed(&batch, /*sync=*/false)
+    Status written = s.ok() ? WriteSealed(batch_.GetWriteBatch(), /*sync=*/false)
                             : FromRocks(s, "cannot commit a prepared transaction");
     if (!written.ok()) {
       // The decision is "commit" and stands: the record stays, to be
