@@ -97,6 +97,37 @@ std::string QuoteIdentifier(std::string_view name) {
   return out;
 }
 
+std::string QuoteLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+bool ReplacesOnConflict(sqlite3* db) { return sqlite3_vtab_on_conflict(db) == SQLITE_REPLACE; }
+
+int UniqueConflict(sqlite3_vtab* vtab, sqlite3* db, std::string_view table,
+                   const std::vector<std::string_view>& columns,
+                   const std::vector<std::string>& values) {
+  // SQLite skips the row without looking at the message; leaving none keeps
+  // a stale one from reaching sqlite3_errmsg() after the statement.
+  if (sqlite3_vtab_on_conflict(db) == SQLITE_IGNORE) return SQLITE_CONSTRAINT_UNIQUE;
+  std::string message = "UNIQUE constraint failed: ";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    message += (i == 0 ? "" : ", ") + std::string(table) + "." + std::string(columns[i]);
+  }
+  message += " (";
+  for (size_t i = 0; i < values.size(); ++i) message += (i == 0 ? "" : ", ") + values[i];
+  message += "); OR REPLACE overwrites the existing row, OR IGNORE keeps it";
+  // Not through printf's %s, which would stop at a NUL in a key.
+  sqlite3_free(vtab->zErrMsg);
+  vtab->zErrMsg = sqlite3_mprintf("%s", EscapeForMessage(message).c_str());
+  return SQLITE_CONSTRAINT_UNIQUE;
+}
+
 namespace {
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

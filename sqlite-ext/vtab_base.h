@@ -105,6 +105,28 @@ void GuardFunction(sqlite3_context* ctx, Body&& body) noexcept {
 
 // Quotes an SQL identifier: kg -> "kg", a"b -> "a""b".
 std::string QuoteIdentifier(std::string_view name);
+// Quotes an SQL string literal: org:msi -> 'org:msi', it's -> 'it''s'.
+std::string QuoteLiteral(std::string_view text);
+
+// ON CONFLICT for the graph's tables, as SQLite's own tables and its R-Tree
+// and FTS5 have it. A table that calls sqlite3_vtab_config(db,
+// SQLITE_VTAB_CONSTRAINT_SUPPORT, 1) in xConnect learns the statement's
+// conflict clause from sqlite3_vtab_on_conflict() during xUpdate, and SQLite
+// applies the clause to the SQLITE_CONSTRAINT that xUpdate returns:
+//   ABORT (plain INSERT/UPDATE)  the statement's changes are undone
+//   FAIL                         its earlier rows stay
+//   ROLLBACK                     the whole transaction is rolled back
+//   IGNORE                       the row is skipped, the statement goes on
+// REPLACE is the table's own to do: it overwrites the row that holds the key.
+bool ReplacesOnConflict(sqlite3* db);
+// The answer of xUpdate to a row whose identity (`columns`, e.g.
+// {"key"}) another row already has (`values`, SQL literals):
+// SQLITE_CONSTRAINT_UNIQUE with, unless the row is to be ignored,
+//   UNIQUE constraint failed: kg_nodes.key ('org:msi'); ...
+// (SQLite's own wording, with the values and what to write instead).
+int UniqueConflict(sqlite3_vtab* vtab, sqlite3* db, std::string_view table,
+                   const std::vector<std::string_view>& columns,
+                   const std::vector<std::string>& values);
 
 // A JSON array of strings. InvalidArgument: "<what> must be a JSON array of
 // strings, as in '["a","b"]'".

@@ -38,10 +38,16 @@
 //   INSERT INTO kg_edges(src, type, dst, props)
 //     VALUES ('org:msi', 'participates_in', 'proj:mora', '{"role":"lead"}');
 //
-// INSERT upserts by (src, type, dst, rank). Both nodes must exist:
-// "kg_edges: unknown node 'org:x'". UPDATE that changes src, type, dst or
-// rank deletes the edge and inserts a new one (with a new rowid); otherwise
-// it keeps the id. DELETE removes the edge.
+// (src, type, dst, rank) is unique, and a conflict is handled as by SQLite's
+// own tables (sqlite3_vtab_on_conflict, see UniqueConflict in vtab_base.h):
+// INSERT of an edge the graph has fails with "UNIQUE constraint failed:
+// kg_edges.src, kg_edges.type, kg_edges.dst, kg_edges.rank (...)", INSERT OR
+// IGNORE keeps the edge as it is, INSERT OR REPLACE replaces it (keeping its
+// rowid). Both nodes must exist: "kg_edges: unknown node 'org:x'". UPDATE
+// that changes src, type, dst or rank deletes the edge and inserts a new one
+// (with a new rowid), under the same rule if another edge has the new
+// identity; otherwise it keeps the id. DELETE removes the edge. SQLite has
+// no ON CONFLICT DO UPDATE for virtual tables.
 #include <unordered_map>
 
 #include "graph_table.h"
@@ -89,6 +95,8 @@ EdgesCursor* AsCursor(sqlite3_vtab_cursor* cur) { return reinterpret_cast<EdgesC
 
 int EdgesConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
                  char** err) {
+  // INSERT OR IGNORE/REPLACE/...: see CHANGES above.
+  sqlite3_vtab_config(db, SQLITE_VTAB_CONSTRAINT_SUPPORT, 1);
   return ConnectGraphTable(kModule,
                           "CREATE TABLE x(src TEXT, type TEXT, dst TEXT, rank INTEGER, "
                           "weight REAL, valid_from TEXT, valid_to TEXT, props TEXT, "
@@ -438,6 +446,24 @@ Result<bool> SameIdentity(const Transaction& txn, const Edge& old, const EdgeInp
   return *src == old.src && *dst == old.dst && in.type == old.type && in.rank == old.rank;
 }
 
+// The edge that already has `in`'s identity, if any.
+Result<std::optional<EdgeId>> ExistingEdge(const Transaction& txn, const EdgeInput& in) {
+  auto type = txn.schema().EdgeType(in.type);
+  if (!type) return std::optional<EdgeId>();  // a type no edge has yet
+  auto src = txn.FindKey(in.src.key);
+  if (!src.ok()) return src.status();
+  auto dst = txn.FindKey(in.dst.key);
+  if (!dst.ok()) return dst.status();
+  return txn.FindEdge(*src, *type, *dst, in.rank);
+}
+
+// The answer to a row that takes the identity of edge `in`, already there.
+int EdgeConflict(GraphTable* t, const EdgeInput& in) {
+  return UniqueConflict(&t->base, t->conn->db(), t->table_name, {"src", "type", "dst", "rank"},
+                        {QuoteLiteral(in.src.key), QuoteLiteral(in.type),
+                         QuoteLiteral(in.dst.key), std::to_string(in.rank)});
+}
+
 // xUpdate: argc == 1 is DELETE of rowid argv[0]; argv[0] NULL is INSERT;
 // otherwise UPDATE of row argv[0]. argv[2..] are the columns.
 int EdgesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int64* rowid) {
@@ -465,9 +491,13 @@ int EdgesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     }
     auto input = EdgeFromValues(*txn, argv + 2);
     if (!input.ok()) return StatusError(vtab, who, input.status());
+    const bool replace = ReplacesOnConflict(t->conn->db());
     if (is_insert) {
       Status s = CheckBatchUnchanged(argv[2 + EDGES_COL_BATCH], std::nullopt);
       if (!s.ok()) return StatusError(vtab, who, s);
+      auto existing = ExistingEdge(*txn, *input);
+      if (!existing.ok()) return StatusError(vtab, who, existing.status());
+      if (*existing && !replace) return EdgeConflict(t, *input);
     } else {
       const EdgeId old_id = static_cast<EdgeId>(sqlite3_value_int64(argv[0]));
       auto old = txn->GetEdge(old_id);
@@ -477,6 +507,9 @@ int EdgesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
       auto same = SameIdentity(*txn, *old, *input);
       if (!same.ok()) return StatusError(vtab, who, same.status());
       if (!*same) {
+        auto existing = ExistingEdge(*txn, *input);
+        if (!existing.ok()) return StatusError(vtab, who, existing.status());
+        if (*existing && !replace) return EdgeConflict(t, *input);
         // A new identity is a different edge: replace the old one. The
         // statement's savepoint undoes the delete if the insert fails.
         Status s = txn->DeleteEdge(old_id);

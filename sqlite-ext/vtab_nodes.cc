@@ -44,10 +44,14 @@
 //   INSERT INTO kg_nodes(key, kind, name, sector, aliases, props)
 //     VALUES ('org:msi', 'actor', 'MSI', 'nonprofit', '["M.S.I."]', '{"founded":1998}');
 //
-// INSERT upserts by key: a node with that key is replaced (it keeps its id
-// and its edges). UPDATE replaces the row's fields but cannot change the key
-// (delete and insert instead: edges are not moved). DELETE removes the node
-// and every edge at it.
+// The key is unique, and a conflict is handled as by SQLite's own tables
+// (sqlite3_vtab_on_conflict, see UniqueConflict in vtab_base.h): INSERT of
+// a key the graph has fails with "UNIQUE constraint failed: kg_nodes.key
+// ('org:msi')", INSERT OR IGNORE keeps the node as it is, and INSERT OR
+// REPLACE replaces it (it keeps its id and its edges). UPDATE replaces the
+// row's fields but cannot change the key (delete and insert instead: edges
+// are not moved). DELETE removes the node and every edge at it. SQLite has
+// no ON CONFLICT DO UPDATE for virtual tables.
 #include <algorithm>
 
 #include "graph_table.h"
@@ -92,6 +96,8 @@ NodesCursor* AsCursor(sqlite3_vtab_cursor* cur) { return reinterpret_cast<NodesC
 
 int NodesConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
                  char** err) {
+  // INSERT OR IGNORE/REPLACE/...: see CHANGES above.
+  sqlite3_vtab_config(db, SQLITE_VTAB_CONSTRAINT_SUPPORT, 1);
   return ConnectGraphTable(kModule,
                           "CREATE TABLE x(key TEXT, kind TEXT, name TEXT, sector TEXT, "
                           "aliases TEXT, props TEXT, sources TEXT, batch INTEGER)",
@@ -403,6 +409,13 @@ int NodesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     if (is_insert) {
       Status s = CheckBatchUnchanged(argv[2 + NODES_COL_BATCH], std::nullopt);
       if (!s.ok()) return StatusError(vtab, who, s);
+      auto existing = txn->FindKey(input->key);
+      if (existing.ok() && !ReplacesOnConflict(t->conn->db())) {
+        return UniqueConflict(vtab, t->conn->db(), who, {"key"}, {QuoteLiteral(input->key)});
+      }
+      if (!existing.ok() && !existing.status().IsNotFound()) {
+        return StatusError(vtab, who, existing.status());
+      }
     } else {
       auto old = txn->GetNode(static_cast<NodeId>(sqlite3_value_int64(argv[0])));
       if (!old.ok()) return StatusError(vtab, who, old.status());

@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from conftest import rows
+from conftest import rows, snapshot
 from test_nodes import plan
 
 
@@ -41,12 +41,85 @@ def test_insert_with_rank_weight_and_dates(db):
         (0, 1.0, "2020-01-01", "2022-12-31"), (1, 3.0, "2023-01-01", "2024-06-30")]
 
 
-def test_insert_upserts_by_identity(db):
-    db.execute("INSERT INTO kg_edges(src, type, dst, props) "
-               "VALUES ('org:msi', 'participates_in', 'proj:mora', '{\"role\":\"co-lead\"}')")
+# ON CONFLICT as SQLite's own tables have it (docs/sql-reference.md, kg_edges).
+EDGE_CONFLICT = ("UNIQUE constraint failed: kg_edges.src, kg_edges.type, kg_edges.dst, "
+                 "kg_edges.rank ('org:msi', 'participates_in', 'proj:mora', 0); "
+                 "OR REPLACE overwrites the existing row, OR IGNORE keeps it")
+EXISTING_EDGE = ("{verb} INTO kg_edges(src, type, dst, props) "
+                 "VALUES ('org:msi', 'participates_in', 'proj:mora', '{{\"role\":\"co-lead\"}}')")
+
+
+@pytest.mark.parametrize("verb", ["INSERT", "INSERT OR ABORT", "INSERT OR FAIL",
+                                  "INSERT OR ROLLBACK"])
+def test_insert_of_an_existing_edge_fails(db, verb):
+    before = snapshot(db)
+    with pytest.raises(sqlite3.IntegrityError) as info:
+        db.execute(EXISTING_EDGE.format(verb=verb))
+    assert str(info.value) == EDGE_CONFLICT
+    assert info.value.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE"
+    assert snapshot(db) == before
+
+
+def test_insert_or_ignore_keeps_the_edge(db):
+    before = snapshot(db)
+    cur = db.execute(EXISTING_EDGE.format(verb="INSERT OR IGNORE"))
+    assert cur.rowcount == 0
+    assert snapshot(db) == before
+
+
+def test_insert_or_replace_replaces_the_edge(db):
+    db.execute(EXISTING_EDGE.format(verb="INSERT OR REPLACE"))
     assert rows(db, "SELECT rowid, props ->> 'role', valid_from FROM kg_edges "
                     "WHERE src = 'org:msi' AND type = 'participates_in'") == [(1, "co-lead", None)]
     assert rows(db, "SELECT count(*) FROM kg_edges") == [(4,)]
+
+
+def test_another_rank_is_another_edge(db):
+    db.execute("INSERT INTO kg_edges(src, type, dst, rank) "
+               "VALUES ('org:msi', 'participates_in', 'proj:mora', 1)")
+    with pytest.raises(sqlite3.IntegrityError, match=r"'proj:mora', 1\);"):
+        db.execute("INSERT INTO kg_edges(src, type, dst, rank) "
+                   "VALUES ('org:msi', 'participates_in', 'proj:mora', 1)")
+    assert rows(db, "SELECT count(*) FROM kg_edges") == [(5,)]
+
+
+# Edge 2 (org:oru participates_in proj:mora) moved onto edge 1's identity.
+ONTO_EDGE_1 = "{verb} kg_edges SET src = 'org:msi', weight = 7 WHERE rowid = 2"
+
+
+@pytest.mark.parametrize("verb", ["UPDATE", "UPDATE OR ABORT", "UPDATE OR FAIL",
+                                  "UPDATE OR ROLLBACK"])
+def test_update_onto_an_existing_edge_fails(db, verb):
+    before = snapshot(db)
+    with pytest.raises(sqlite3.IntegrityError) as info:
+        db.execute(ONTO_EDGE_1.format(verb=verb))
+    assert str(info.value) == EDGE_CONFLICT
+    assert snapshot(db) == before
+
+
+def test_update_or_ignore_onto_an_existing_edge_keeps_both(db):
+    before = snapshot(db)
+    assert db.execute(ONTO_EDGE_1.format(verb="UPDATE OR IGNORE")).rowcount == 0
+    assert snapshot(db) == before
+
+
+def test_update_or_replace_onto_an_existing_edge_replaces_it(db):
+    db.execute(ONTO_EDGE_1.format(verb="UPDATE OR REPLACE"))
+    assert rows(db, "SELECT rowid, src, weight, props ->> 'role' FROM kg_edges "
+                    "WHERE dst = 'proj:mora' AND type = 'participates_in'") == [
+        (1, "org:msi", 7.0, "partner")]
+    assert rows(db, "SELECT count(*) FROM kg_edges") == [(3,)]
+    assert rows(db, "SELECT kg_integrity_check('kg')") == [("ok",)]
+
+
+@pytest.mark.parametrize("verb, kept", [("INSERT OR ABORT", 0), ("INSERT OR FAIL", 2)])
+def test_abort_and_fail_in_a_multi_row_insert(db, verb, kept):
+    db.execute("BEGIN")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: kg_edges.src"):
+        db.execute(f"{verb} INTO kg_edges(src, type, dst) SELECT 'org:msi', column1, 'proj:mora' "
+                   "FROM (VALUES ('a'), ('b'), ('participates_in'), ('c'))")
+    db.execute("COMMIT")
+    assert rows(db, "SELECT count(*) FROM kg_edges") == [(4 + kept,)]
 
 
 def test_update_keeps_the_id_unless_the_identity_changes(db):

@@ -1,9 +1,10 @@
 """kg_nodes: reads, pushdown, writes, errors."""
 import sqlite3
+import subprocess
 
 import pytest
 
-from conftest import rows
+from conftest import rows, snapshot
 
 
 def plan(db, sql):
@@ -52,11 +53,124 @@ def test_point_lookup_drives_a_join(db):
     assert rows(db, sql) == [("Mora",), ("Mora digital",)]
 
 
-def test_insert_upserts_by_key(db):
-    db.execute("INSERT INTO kg_nodes(key, kind, name) VALUES ('org:msi', 'actor', 'MSI 2')")
+# ON CONFLICT as SQLite's own tables have it (docs/sql-reference.md, kg_nodes).
+NODE_CONFLICT = ("UNIQUE constraint failed: kg_nodes.key ('org:msi'); "
+                 "OR REPLACE overwrites the existing row, OR IGNORE keeps it")
+
+
+@pytest.mark.parametrize("verb", ["INSERT", "INSERT OR ABORT", "INSERT OR FAIL",
+                                  "INSERT OR ROLLBACK"])
+def test_insert_of_an_existing_key_fails(db, verb):
+    before = snapshot(db)
+    with pytest.raises(sqlite3.IntegrityError) as info:
+        db.execute(f"{verb} INTO kg_nodes(key, kind, name) VALUES ('org:msi', 'actor', 'MSI 2')")
+    assert str(info.value) == NODE_CONFLICT
+    assert info.value.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE"
+    assert snapshot(db) == before
+
+
+def test_insert_or_ignore_keeps_the_node(db):
+    before = snapshot(db)
+    cur = db.execute("INSERT OR IGNORE INTO kg_nodes(key, kind, name) VALUES "
+                     "('org:msi', 'actor', 'MSI 2'), ('p:new', 'person', 'New')")
+    assert cur.rowcount == 1  # the ignored row is not a change
+    assert rows(db, "SELECT count(*) FROM kg_nodes") == [(6,)]
+    assert snapshot(db)[0][:5] == before[0]
+    assert snapshot(db)[1] == before[1]
+
+
+def test_insert_or_replace_replaces_the_node(db):
+    db.execute("INSERT OR REPLACE INTO kg_nodes(key, kind, name) VALUES ('org:msi', 'actor', 'MSI 2')")
     assert rows(db, "SELECT rowid, name, sector FROM kg_nodes WHERE key = 'org:msi'") == [
         (1, "MSI 2", None)]
     assert rows(db, "SELECT count(*) FROM kg_edges WHERE src = 'org:msi'") == [(2,)]
+    db.execute("REPLACE INTO kg_nodes(key, kind, name) VALUES ('org:msi', 'actor', 'MSI 3')")
+    assert rows(db, "SELECT rowid, name FROM kg_nodes WHERE key = 'org:msi'") == [(1, "MSI 3")]
+
+
+def test_a_key_twice_in_one_statement_conflicts_with_itself(db):
+    with pytest.raises(sqlite3.IntegrityError, match=r"kg_nodes\.key \('p:a'\)"):
+        db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('p:a', 'person'), ('p:a', 'person')")
+    assert rows(db, "SELECT count(*) FROM kg_nodes") == [(5,)]
+    db.execute("INSERT OR IGNORE INTO kg_nodes(key, kind, name) VALUES "
+               "('p:a', 'person', 'first'), ('p:a', 'person', 'second')")
+    assert rows(db, "SELECT name FROM kg_nodes WHERE key = 'p:a'") == [("first",)]
+
+
+def test_the_message_quotes_the_key_as_sql(db):
+    db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('it''s', 'person')")
+    with pytest.raises(sqlite3.IntegrityError, match=r"kg_nodes\.key \('it''s'\);"):
+        db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('it''s', 'person')")
+
+
+# A multi-row statement that meets an existing key on its third row, inside a
+# transaction that has already written a node.
+NEW_THEN_EXISTING = ("{verb} INTO kg_nodes(key, kind) SELECT column1, 'person' FROM "
+                     "(VALUES ('p:1'), ('p:2'), ('org:msi'), ('p:3'))")
+
+
+def keys_like_p(db):
+    return [r[0] for r in rows(db, "SELECT key FROM kg_nodes WHERE kind = 'person' ORDER BY 1")]
+
+
+@pytest.mark.parametrize("verb, in_transaction, kept", [
+    # ABORT undoes the statement; the transaction and its earlier writes stay.
+    ("INSERT OR ABORT", True, ["p:0"]),
+    ("INSERT", True, ["p:0"]),
+    # FAIL keeps the statement's rows before the conflict.
+    ("INSERT OR FAIL", True, ["p:0", "p:1", "p:2"]),
+    # ROLLBACK ends the whole transaction.
+    ("INSERT OR ROLLBACK", False, []),
+])
+def test_abort_fail_and_rollback_in_a_transaction(db, verb, in_transaction, kept):
+    db.execute("BEGIN")
+    db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('p:0', 'person')")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: kg_nodes.key"):
+        db.execute(NEW_THEN_EXISTING.format(verb=verb))
+    assert db.in_transaction == in_transaction
+    assert keys_like_p(db) == kept
+    if in_transaction:
+        db.execute("COMMIT")
+    assert keys_like_p(db) == kept
+    assert rows(db, "SELECT name FROM kg_nodes WHERE key = 'org:msi'") == [("MSI",)]
+
+
+@pytest.mark.parametrize("verb, kept", [("INSERT OR ABORT", []),
+                                        ("INSERT OR FAIL", ["p:1", "p:2"])])
+def test_abort_and_fail_outside_a_transaction(db, connect, verb, kept):
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed: kg_nodes.key"):
+        db.execute(NEW_THEN_EXISTING.format(verb=verb))
+    assert keys_like_p(db) == kept
+    # What stayed is committed: another connection sees it.
+    assert keys_like_p(connect()) == kept
+
+
+def test_upsert_syntax_is_not_available(db):
+    with pytest.raises(sqlite3.OperationalError,
+                       match='UPSERT not implemented for virtual table "kg_nodes"'):
+        db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('org:msi', 'actor') "
+                   "ON CONFLICT(key) DO UPDATE SET name = 'x'")
+
+
+def test_update_or_ignore_skips_a_row_it_cannot_change(db):
+    before = snapshot(db)
+    cur = db.execute("UPDATE OR IGNORE kg_nodes SET key = 'org:oru' WHERE key = 'org:msi'")
+    assert cur.rowcount == 0
+    assert snapshot(db) == before
+
+
+def test_conflicts_in_the_sqlite3_shell(ext, tmp_path):
+    script = ("CREATE VIRTUAL TABLE kg USING samverkan(path='g.kg');\n"
+              "INSERT INTO kg_nodes(key, kind, name) VALUES ('org:msi', 'actor', 'MSI');\n"
+              "INSERT INTO kg_nodes(key, kind, name) VALUES ('org:msi', 'actor', 'plain');\n"
+              "INSERT OR IGNORE INTO kg_nodes(key, kind, name) VALUES ('org:msi', 'actor', 'ignored');\n"
+              "SELECT 'after ignore', name, changes() FROM kg_nodes;\n"
+              "INSERT OR REPLACE INTO kg_nodes(key, kind, name) VALUES ('org:msi', 'actor', 'replaced');\n"
+              "SELECT 'after replace', name FROM kg_nodes;\n")
+    r = subprocess.run(["sqlite3", "-cmd", f".load {ext}", str(tmp_path / "t.db")],
+                       input=script, capture_output=True, text=True, cwd=tmp_path)
+    assert r.stderr.strip() == "Runtime error near line 3: " + NODE_CONFLICT + " (19)", r.stderr
+    assert r.stdout.splitlines() == ["after ignore|MSI|0", "after replace|replaced"]
 
 
 def test_insert_returns_the_node_id(db):
