@@ -51,7 +51,8 @@ def load_igraph_graph(db, g):
     db.execute("BEGIN")
     db.executemany("INSERT INTO kg_nodes(key, kind, name) VALUES (?, 'actor', ?)",
                    [(f"n{i}", f"n{i}") for i in range(g.vcount())])
-    db.executemany("INSERT INTO kg_edges(src, type, dst) VALUES (?, 'tie', ?)",
+    # OR IGNORE: an edge list may name a pair twice; the graph keeps one edge.
+    db.executemany("INSERT OR IGNORE INTO kg_edges(src, type, dst) VALUES (?, 'tie', ?)",
                    [(f"n{a}", f"n{b}") for a, b in g.get_edgelist()])
     db.execute("COMMIT")
     return [f"n{i}" for i in range(g.vcount())], {}

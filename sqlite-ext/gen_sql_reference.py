@@ -79,12 +79,22 @@ table takes maintenance commands, FTS5-style:""",
       "INSERT INTO kg(kg) VALUES ('optimize')",
       "CREATE VIRTUAL TABLE kg2 USING samverkan(readonly=1)"]),
     ("kg_nodes", """\
-The nodes of graph `kg`; `rowid` is the node's internal id. `INSERT` upserts by `key`
-(a node with that key is replaced, keeping its id and edges). `UPDATE` replaces the
-fields but cannot change `key`. `DELETE` removes the node and every edge at it.
-Equality constraints on `key`, `rowid`, `name`, `kind` and `sector` use the graph's
-indexes (`EXPLAIN QUERY PLAN` shows which). **`name =` is folded**: it matches the name
-or an alias ignoring case, diacritics and spacing, so `'orebro universitet'` finds
+The nodes of graph `kg`; `rowid` is the node's internal id. `key` is unique, and a
+conflict is handled as by SQLite's own tables: `INSERT` of a key the graph has fails with
+`UNIQUE constraint failed: kg_nodes.key ('org:ab')` (`SQLITE_CONSTRAINT_UNIQUE`), `INSERT
+OR IGNORE` keeps the node as it is, and `INSERT OR REPLACE` (or `REPLACE`) replaces it,
+keeping its id and edges. On a conflict `OR ABORT` (the default) undoes the statement, `OR
+FAIL` keeps the rows it wrote before the conflict, `OR ROLLBACK` rolls the whole
+transaction back. `ON CONFLICT ... DO UPDATE` is not available: SQLite has no UPSERT for
+virtual tables (`INSERT OR REPLACE` or `UPDATE` instead). `OR IGNORE` also skips a row
+that the table's other rules refuse (`UPDATE OR IGNORE` of the key, or of the kind to
+NULL), as SQLite's own tables skip a row that fails NOT NULL or CHECK. **Changed:**
+`INSERT` and every `OR` clause used to replace an existing node; write `INSERT OR REPLACE`
+where that is meant. `kg_import` and `samverkan import` still merge into existing nodes.
+`UPDATE` replaces the fields but cannot change `key`. `DELETE` removes the node and every
+edge at it. Equality constraints on `key`, `rowid`, `name`, `kind` and `sector` use the
+graph's indexes (`EXPLAIN QUERY PLAN` shows which). **`name =` is folded**: it matches the
+name or an alias ignoring case, diacritics and spacing, so `'orebro universitet'` finds
 `Örebro universitet`.""",
      [("rowid", "the node id (assigned by the graph)"),
       ("key", "the stable external key, e.g. `org:msi`; required"),
@@ -100,15 +110,26 @@ or an alias ignoring case, diacritics and spacing, so `'orebro universitet'` fin
       "SELECT key, name FROM kg_nodes WHERE name = 'orebro UNIVERSITET'",
       "EXPLAIN QUERY PLAN SELECT * FROM kg_nodes WHERE kind = 'actor' AND sector = 'public'",
       "INSERT INTO kg_nodes(key, kind, name, sector) VALUES ('org:ab', 'actor', 'AB', 'business')",
+      "INSERT INTO kg_nodes(key, kind, name) VALUES ('org:ab', 'actor', 'AB AB')",
+      "INSERT OR IGNORE INTO kg_nodes(key, kind, name) VALUES ('org:ab', 'actor', 'AB AB'); "
+      "SELECT rowid, name, sector FROM kg_nodes WHERE key = 'org:ab'",
+      "INSERT OR REPLACE INTO kg_nodes(key, kind, name) VALUES ('org:ab', 'actor', 'AB AB'); "
+      "SELECT rowid, name, sector FROM kg_nodes WHERE key = 'org:ab'",
+      "INSERT INTO kg_nodes(key, kind) VALUES ('org:ab', 'actor') ON CONFLICT(key) DO NOTHING",
       "UPDATE kg_nodes SET name = 'AB Ltd' WHERE key = 'org:ab'",
       "UPDATE kg_nodes SET key = 'org:abc' WHERE key = 'org:ab'",
       "DELETE FROM kg_nodes WHERE key = 'org:ab'",
       "INSERT INTO kg_nodes(key, kind, sector) VALUES ('org:x', 'actor', 'space')"]),
     ("kg_edges", """\
 The edges of graph `kg`; `rowid` is the edge id. `(src, type, dst, rank)` identifies an
-edge, and `INSERT` upserts by it. An `UPDATE` that changes any of the four replaces the
-edge (new rowid). Constraints `src =`, `dst =` (each optionally with `type =`), `type =`
-and `rowid =` use the adjacency indexes.""",
+edge and is unique, with conflicts handled as in `kg_nodes`: `INSERT` of an edge the graph
+has fails (`UNIQUE constraint failed: kg_edges.src, kg_edges.type, kg_edges.dst,
+kg_edges.rank (...)`), `INSERT OR IGNORE` keeps it, `INSERT OR REPLACE` replaces its
+fields (keeping its rowid). **Changed:** `INSERT` used to replace an existing edge. An
+`UPDATE` that changes any of the four replaces the edge (new rowid); if another edge has
+the new identity, that is a conflict too (`UPDATE OR REPLACE` overwrites that edge).
+Constraints `src =`, `dst =` (each optionally with `type =`), `type =` and `rowid =` use
+the adjacency indexes.""",
      [("rowid", "the edge id"),
       ("src, dst", "the keys of the nodes joined, src -> dst; both must exist"),
       ("type", "the edge type, e.g. `participates_in`"),
@@ -122,6 +143,9 @@ and `rowid =` use the adjacency indexes.""",
       "SELECT dst, props ->> 'role' FROM kg_edges WHERE src = 'org:msi' AND type = 'participates_in'",
       "EXPLAIN QUERY PLAN SELECT * FROM kg_edges WHERE dst = 'proj:mora'",
       "INSERT INTO kg_edges(src, type, dst, props) VALUES ('org:oru', 'partners_with', 'org:msi', '{\"since\":2021}')",
+      "INSERT INTO kg_edges(src, type, dst, props) VALUES ('org:oru', 'partners_with', 'org:msi', '{\"since\":2022}')",
+      "INSERT OR REPLACE INTO kg_edges(src, type, dst, props) VALUES ('org:oru', 'partners_with', 'org:msi', '{\"since\":2022}'); "
+      "SELECT rowid, props FROM kg_edges WHERE type = 'partners_with'",
       "INSERT INTO kg_edges(src, type, dst) VALUES ('org:msi', 'funds', 'org:x')",
       "INSERT INTO kg_edges(src, type, dst, valid_from) VALUES ('org:msi', 'funds', 'org:oru', '2021-02-30')",
       "DELETE FROM kg_edges WHERE type = 'partners_with'"]),
