@@ -17,14 +17,18 @@ WRITER = textwrap.dedent(f"""
     db.enable_load_extension(True)
     db.load_extension(sys.argv[2])
     db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS kg USING samverkan(path='crash.kg')")
-    db.executemany("INSERT INTO kg_nodes(key, kind) VALUES (?, 'project')",
+    # The rounds share crash.kg: a round writes again the keys of the last
+    # one, replacing them (OR REPLACE; a plain INSERT of a taken key fails).
+    db.executemany("INSERT OR REPLACE INTO kg_nodes(key, kind) VALUES (?, 'project')",
                    [(f"leaf-{{j}}",) for j in range({EDGES_PER_TXN})])
     print("ready", flush=True)
     i = 0
     while True:
         db.execute("BEGIN")
-        db.execute("INSERT INTO kg_nodes(key, kind) VALUES (?, 'actor')", (f"hub-{{i}}",))
-        db.executemany("INSERT INTO kg_edges(src, type, dst) VALUES (?, 'participates_in', ?)",
+        db.execute("INSERT OR REPLACE INTO kg_nodes(key, kind) VALUES (?, 'actor')",
+                   (f"hub-{{i}}",))
+        db.executemany("INSERT OR REPLACE INTO kg_edges(src, type, dst) "
+                       "VALUES (?, 'participates_in', ?)",
                        [(f"hub-{{i}}", f"leaf-{{j}}") for j in range({EDGES_PER_TXN})])
         db.execute("ROLLBACK" if i % 3 == 2 else "COMMIT")
         i += 1
