@@ -1,10 +1,11 @@
 """kg_nodes: reads, pushdown, writes, errors."""
+import os
 import sqlite3
 import subprocess
 
 import pytest
 
-from conftest import rows, snapshot
+from conftest import REPO, rows, snapshot
 
 
 def plan(db, sql):
@@ -171,6 +172,27 @@ def test_conflicts_in_the_sqlite3_shell(ext, tmp_path):
                        input=script, capture_output=True, text=True, cwd=tmp_path)
     assert r.stderr.strip() == "Runtime error near line 3: " + NODE_CONFLICT + " (19)", r.stderr
     assert r.stdout.splitlines() == ["after ignore|MSI|0", "after replace|replaced"]
+
+
+def test_imports_still_merge_into_existing_nodes_and_edges(db, tmp_path):
+    # kg_import and `samverkan import` are idempotent: they do not go through
+    # INSERT, and an existing key or edge is merged, not a conflict.
+    data = tmp_path / "more.jsonl"
+    data.write_text('{"key": "org:msi", "kind": "actor", "name": "MSI imported"}\n'
+                    '{"src": "org:msi", "type": "participates_in", "dst": "proj:mora", '
+                    '"weight": 4}\n')
+    for _ in range(2):
+        assert db.execute("SELECT kg_import('kg', ?, 'jsonl')", (str(data),)).fetchone()[0]
+    cli = os.environ.get("SAMVERKAN_CLI") or str(REPO / "build" / "bin" / "samverkan")
+    if os.path.exists(cli):  # it asks this process for the graph, as test_processes shows
+        done = subprocess.run([cli, "import", str(tmp_path / "msi.kg"), str(data), "-q"],
+                              capture_output=True, text=True, timeout=60)
+        assert (done.returncode, done.stderr) == (0, "")
+    assert rows(db, "SELECT count(*) FROM kg_nodes") == [(5,)]
+    assert rows(db, "SELECT rowid, name, sector FROM kg_nodes WHERE key = 'org:msi'") == [
+        (1, "MSI imported", "nonprofit")]
+    assert rows(db, "SELECT count(*), max(weight) FROM kg_edges WHERE src = 'org:msi' "
+                    "AND type = 'participates_in'") == [(1, 4.0)]
 
 
 def test_insert_returns_the_node_id(db):
