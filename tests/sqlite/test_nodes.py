@@ -146,6 +146,37 @@ def test_abort_and_fail_outside_a_transaction(db, connect, verb, kept):
     assert keys_like_p(connect()) == kept
 
 
+def run_conflicting_statement(db, table, verb, in_transaction):
+    """What a statement meeting an existing key on its third row leaves:
+    (error or None, changes(), still in a transaction, keys kept)."""
+    if in_transaction:
+        db.execute("BEGIN")
+        db.execute(f"INSERT INTO {table}(key, kind) VALUES ('p:0', 'person')")
+    error = None
+    try:
+        db.execute(f"{verb} INTO {table}(key, kind, name) SELECT column1, 'person', 'new' "
+                   "FROM (VALUES ('p:1'), ('p:2'), ('org:msi'), ('p:3'))")
+    except sqlite3.IntegrityError as e:
+        error = e.sqlite_errorname
+    changes = db.execute("SELECT changes()").fetchone()[0]
+    in_txn = db.in_transaction
+    if in_txn:
+        db.execute("COMMIT")
+    kept = [r[0] for r in rows(db, f"SELECT key FROM {table} WHERE kind = 'person' ORDER BY 1")]
+    name = rows(db, f"SELECT name FROM {table} WHERE key = 'org:msi'")
+    return error, changes, in_txn, kept, name
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+@pytest.mark.parametrize("verb", ["INSERT", "INSERT OR ABORT", "INSERT OR FAIL",
+                                  "INSERT OR ROLLBACK", "INSERT OR IGNORE"])
+def test_conflicts_end_as_on_a_plain_table(db, verb, in_transaction):
+    db.execute("CREATE TABLE plain(key TEXT UNIQUE, kind, name)")
+    db.execute("INSERT INTO plain SELECT key, kind, name FROM kg_nodes")
+    assert (run_conflicting_statement(db, "kg_nodes", verb, in_transaction)
+            == run_conflicting_statement(db, "plain", verb, in_transaction))
+
+
 def test_upsert_syntax_is_not_available(db):
     with pytest.raises(sqlite3.OperationalError,
                        match='UPSERT not implemented for virtual table "kg_nodes"'):
