@@ -2,13 +2,13 @@
 #include "eval.h"
 
 #include <cmath>
-#include <regex>
 #include <strings.h>
 
 #include "error.h"
 #include "functions.h"
 #include "json_value.h"
 #include "planner.h"
+#include "regex.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -131,29 +131,6 @@ Tri In(const Value& x, const Value& list, const Expr& e) {
   return false;
 }
 
-const std::regex& Regex(const std::string& pattern, ExecContext& ctx, size_t pos) {
-  auto it = ctx.regexes.find(pattern);
-  if (it != ctx.regexes.end()) return *std::static_pointer_cast<std::regex>(it->second);
-  std::string p = pattern;
-  auto flags = std::regex::ECMAScript;
-  // Java's inline flags at the start, which ECMAScript lacks.
-  while (p.size() >= 4 && p[0] == '(' && p[1] == '?' && p[3] == ')') {
-    if (p[2] == 'i') {
-      flags |= std::regex::icase;
-    } else if (p[2] != 's' && p[2] != 'm' && p[2] != 'u') {
-      break;
-    }
-    p = p.substr(4);
-  }
-  try {
-    auto re = std::make_shared<std::regex>(p, flags);
-    ctx.regexes[pattern] = re;
-    return *re;
-  } catch (const std::regex_error& err) {
-    ArgumentError("InvalidArgumentValue", "invalid regular expression '" + pattern + "'", pos);
-  }
-}
-
 Value Binary(const Expr& e, Row& row, ExecContext& ctx) {
   const Op op = e.op;
   if (op == Op::kAnd || op == Op::kOr || op == Op::kXor) {
@@ -223,7 +200,7 @@ Value Binary(const Expr& e, Row& row, ExecContext& ctx) {
     case Op::kIn: return FromTri(In(a, b, e));
     case Op::kRegex: {
       if (a.type() != T::kString || b.type() != T::kString) return Value();
-      return Value::Bool(std::regex_match(a.string(), Regex(b.string(), ctx, e.pos)));
+      return Value::Bool(RegexFullMatch(a.string(), b.string(), ctx, e.pos));
     }
     default: return Value();
   }

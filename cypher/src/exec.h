@@ -46,7 +46,7 @@ struct ExecContext {
   const std::vector<Value>* agg_values = nullptr;
   // Plans of pattern expressions, made on first use.
   std::unordered_map<const Expr*, std::unique_ptr<SubPlan>> subplans;
-  // Compiled regular expressions, by pattern text.
+  // Compiled regular expressions (re2::RE2), by pattern text (regex.cc).
   std::unordered_map<std::string, std::shared_ptr<void>> regexes;
 };
 
