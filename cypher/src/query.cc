@@ -158,7 +158,9 @@ class Run final : public Cursor {
                                             interrupt_);
       planner_ = std::make_unique<Planner>(ast, q_->text(), *graph_, params_,
                                            MakeStats(view, csr.get()));
-      ctx_ = std::make_unique<ExecContext>(*graph_, params_, planner_.get());
+      ctx_ = std::make_unique<ExecContext>(
+          *graph_, params_, planner_.get(),
+          MemoryBudget(options_.memory_limit, options_.memory_limit_hint));
       for (const auto& part : ast.parts) {
         std::vector<int> slots;
         roots_.push_back(planner_->PlanSingle(part, &slots));
@@ -196,7 +198,10 @@ class Run final : public Cursor {
         for (;;) {
           SV_ASSIGN_OR_RETURN(bool more, Pull());
           if (!more) break;
-          if (returns) rows_.push_back(current_);
+          if (returns) {
+            kept_.AddValues(ctx_->memory, current_);
+            rows_.push_back(current_);
+          }
         }
         graph_->Finish();
         materialized_ = true;
@@ -254,7 +259,10 @@ class Run final : public Cursor {
       }
       current_.clear();
       for (int s : column_slots_[part_]) current_.push_back(buffer_[static_cast<size_t>(s)]);
-      if (distinct_union_ && !seen_.insert(current_).second) continue;
+      if (distinct_union_) {
+        if (!seen_.insert(current_).second) continue;
+        kept_.AddValues(ctx_->memory, current_);
+      }
       return true;
     }
     return false;
@@ -337,6 +345,7 @@ class Run final : public Cursor {
   std::unordered_set<std::vector<Value>, ValuesHash, ValuesEquivalent> seen_;
   bool materialized_ = false;
   std::vector<std::vector<Value>> rows_;
+  MemoryCharge kept_;  // for rows_ and seen_
   size_t pos_ = 0;
 };
 
