@@ -1,6 +1,7 @@
 // memory.cc: see memory.h.
 #include "memory.h"
 
+#include <algorithm>
 #include <iterator>
 #include <vector>
 
@@ -12,10 +13,16 @@ namespace {
 using T = Value::Type;
 
 // Containers at least this big are counted once however many rows share
-// them; smaller ones cost less to count again than to look up.
+// them; smaller ones cost less to count again than to look up, unless they
+// hold containers themselves: [acc, acc] in a reduce() makes a value of
+// 2^n lists as a tree that holds only n, and a walk of the tree would not end.
 constexpr size_t kSharedEntries = 32;
 // A shared_ptr's control block and the container's own header.
 constexpr uint64_t kBlock = 48;
+
+bool IsContainer(const Value& v) {
+  return v.type() == T::kList || v.type() == T::kMap || v.type() == T::kPath;
+}
 
 uint64_t StringHeap(const std::string& s) { return s.size() > 15 ? s.size() + 1 : 0; }
 
@@ -33,6 +40,10 @@ uint64_t MemoryBudget::SizeOf(const Value& top) {
   // Iterative: a list can nest as deep as a query builds it.
   std::vector<const Value*>& todo = todo_;
   todo.assign(1, &top);
+  // Whether the container at `p`, of `n` entries, was counted already.
+  auto seen = [&](const void* p, size_t n, bool nests) {
+    return (n >= kSharedEntries || nests) && !counted_.insert(p).second;
+  };
   while (!todo.empty()) {
     const Value& v = *todo.back();
     todo.pop_back();
@@ -40,7 +51,7 @@ uint64_t MemoryBudget::SizeOf(const Value& top) {
       case T::kString: bytes += StringHeap(v.string()); break;
       case T::kList: {
         const List& l = v.list();
-        if (l.size() >= kSharedEntries && !counted_.insert(&l).second) break;
+        if (seen(&l, l.size(), std::any_of(l.begin(), l.end(), IsContainer))) break;
         bytes += kBlock + l.capacity() * sizeof(Value);
         for (const Value& x : l) {
           if (x.type() == T::kString || x.type() == T::kList || x.type() == T::kMap ||
@@ -52,7 +63,9 @@ uint64_t MemoryBudget::SizeOf(const Value& top) {
       }
       case T::kMap: {
         const Map& m = v.map();
-        if (m.size() >= kSharedEntries && !counted_.insert(&m).second) break;
+        const bool nests =
+            std::any_of(m.begin(), m.end(), [](const auto& e) { return IsContainer(e.second); });
+        if (seen(&m, m.size(), nests)) break;
         bytes += kBlock + m.capacity() * sizeof(Map::value_type);
         for (const auto& [key, x] : m) {
           bytes += StringHeap(key);
@@ -62,7 +75,7 @@ uint64_t MemoryBudget::SizeOf(const Value& top) {
       }
       case T::kPath: {
         const Path& p = v.path();
-        if (p.nodes.size() >= kSharedEntries && !counted_.insert(&p).second) break;
+        if (seen(&p, p.nodes.size(), false)) break;
         bytes += kBlock + sizeof(Path) + p.nodes.capacity() * sizeof(NodeId) +
                  p.relationships.capacity() * sizeof(Relationship);
         break;

@@ -45,8 +45,9 @@ class MemoryBudget {
   }
 
   // About how many bytes keeping `v` costs: the Value itself and what it
-  // points to. A list, map or path of many entries already counted (the
-  // same object, shared) costs only the Value.
+  // points to. A list, map or path already counted (the same object,
+  // shared) costs only the Value when it has many entries or holds lists
+  // or maps itself; small flat ones are counted each time.
   uint64_t SizeOf(const Value& v);
   // A row, or a vector of values (a key), kept.
   uint64_t SizeOf(const std::vector<Value>& values) {
@@ -67,7 +68,7 @@ class MemoryBudget {
   uint64_t limit_;
   std::string hint_;
   uint64_t used_ = 0;
-  absl::flat_hash_set<const void*> counted_;  // large shared containers seen
+  absl::flat_hash_set<const void*> counted_;  // large or nesting containers seen
   std::vector<const Value*> todo_;            // SizeOf's work list, kept for its capacity
 };
 

@@ -107,6 +107,14 @@ TEST_F(MemoryLimitTest, TheRowsOfAQueryThatWritesCount) {
       << r.status().ToString();
 }
 
+TEST_F(MemoryLimitTest, AValueSharingItsPartsIsSizedByWhatItHolds) {
+  // 2^60 lists as a tree, 60 in memory: sizing it must not walk the tree.
+  ASSERT_OK_AND_ASSIGN(size_t rows,
+                       Run("WITH reduce(acc = [], x IN range(1, 60) | [acc, acc]) AS v "
+                           "MATCH (a) RETURN a, v ORDER BY a.key", kSmallLimit));
+  EXPECT_EQ(rows, 60u);
+}
+
 TEST_F(MemoryLimitTest, QueriesUnderTheLimitAnswerAsBefore) {
   // From one node: 10 trails of one relationship, 10 * 9 of two.
   ASSERT_OK_AND_ASSIGN(size_t rows,
