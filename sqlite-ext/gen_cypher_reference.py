@@ -127,7 +127,9 @@ boolean logic with openCypher's three values (`AND`, `OR`, `XOR`, `NOT`), `IS [N
 (`+ - * / % ^`, `+` on strings and lists), `CASE`, list comprehensions, pattern
 comprehensions, `all/any/none/single(x IN l WHERE ...)`, `reduce`, map projections
 (`n {.name, .key}`), label tests (`n:actor`), pattern predicates (`WHERE (a)-->(b)`) and
-`EXISTS { ... }`.
+`EXISTS { ... }`. `reduce()` feeds each result back in, the one way a query can build
+lists and maps nested deeper than its text: past 1,000 levels it stops with
+`ArgumentError (NestingTooDeep)`.
 
 Functions: `count`, `sum`, `avg`, `min`, `max`, `collect`, `stDev`, `stDevP`,
 `percentileDisc`, `percentileCont` (with `DISTINCT`); `id`, `elementId`, `labels`,

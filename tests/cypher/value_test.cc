@@ -1,9 +1,12 @@
-// Values a query builds at run time can nest as deep as it likes, beyond
-// what the parser's nesting limit sees in the text: freeing them must not
-// recurse once per level (cypher/src/value.cc).
+// Values nest: lists and maps of lists and maps. A query's text nests them
+// only as deep as the parser allows, but reduce() feeds each result back
+// in, so it is bounded on its own (eval.cc); and freeing a value never
+// recurses once per level (value.cc), so a deep value built through the
+// API cannot overflow the stack either.
 #include <gtest/gtest.h>
 #include <pthread.h>
 
+#include <functional>
 #include <string>
 
 #include "../engine/test_util.h"
@@ -14,44 +17,74 @@ namespace {
 
 using cypher::PreparedQuery;
 using cypher::Target;
+using cypher::Value;
+
+// Runs `body` on a thread with a 512 KiB stack, as a host's worker thread
+// may have.
+void OnSmallStack(const std::function<void()>& body) {
+  auto run = [](void* arg) -> void* {
+    (*static_cast<const std::function<void()>*>(arg))();
+    return nullptr;
+  };
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 512 * 1024);
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(&thread, &attr, run, const_cast<std::function<void()>*>(&body)), 0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attr);
+}
 
 class ValueTest : public test::DbTest {
  protected:
-  // Runs `query` to its first row on a thread with a small stack (as a
-  // host's worker thread may have), dropping the row there; the status.
-  Status OnSmallStack(const std::string& query) {
-    struct Job {
-      ValueTest* self;
-      std::string query;
-      Status status;
-    } job{this, query, Status::OK()};
-    auto body = [](void* arg) -> void* {
-      auto* j = static_cast<Job*>(arg);
-      j->status = [&]() -> Status {
-        SV_ASSIGN_OR_RETURN(auto q, PreparedQuery::Prepare(j->query));
-        SV_ASSIGN_OR_RETURN(auto cursor,
-                            cypher::Execute(q, Target{.view = j->self->db_.get()}, {}));
+  // The first row of `query` as JSON, run on a small stack; or the error.
+  Result<std::string> FirstRow(const std::string& query) {
+    Result<std::string> out = Status::Internal("not run");
+    OnSmallStack([&] {
+      out = [&]() -> Result<std::string> {
+        SV_ASSIGN_OR_RETURN(auto q, PreparedQuery::Prepare(query));
+        SV_ASSIGN_OR_RETURN(auto cursor, cypher::Execute(q, Target{.view = db_.get()}, {}));
         SV_ASSIGN_OR_RETURN(bool more, cursor->Next());
         if (!more) return Status::Internal("no row");
-        return Status::OK();
+        return cursor->RowJson();
       }();
-      return nullptr;
-    };
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 512 * 1024);
-    pthread_t thread;
-    EXPECT_EQ(pthread_create(&thread, &attr, body, &job), 0);
-    pthread_join(thread, nullptr);
-    pthread_attr_destroy(&attr);
-    return job.status;
+    });
+    return out;
   }
 };
 
-TEST_F(ValueTest, ADeeplyNestedListIsFreedWithoutRecursion) {
-  EXPECT_OK(OnSmallStack("RETURN size(reduce(acc = [], x IN range(1, 50000) | [acc])) AS n"));
-  EXPECT_OK(OnSmallStack("RETURN size(keys(reduce(acc = {}, x IN range(1, 50000) | {a: acc, "
-                         "b: [acc]}))) AS n"));
+TEST_F(ValueTest, AMillionLevelsDeepListIsFreedWithoutRecursion) {
+  Value deep = Value::MakeList({});
+  for (int i = 0; i < 1000000; ++i) {
+    deep = i % 2 ? Value::MakeList({deep}) : Value::MakeMap({{"a", deep}});
+  }
+  OnSmallStack([&] { deep = Value(); });
+  EXPECT_TRUE(deep.is_null());
+}
+
+TEST_F(ValueTest, ReduceStopsAtTheNestingLimit) {
+  for (const char* query : {"RETURN size(reduce(acc = [], x IN range(1, 50000) | [acc])) AS n",
+                            "RETURN reduce(acc = {}, x IN range(1, 50000) | {a: [acc]}) AS m"}) {
+    auto row = FirstRow(query);
+    ASSERT_FALSE(row.ok()) << query;
+    const std::string message = row.status().message();
+    EXPECT_EQ(message.rfind("ArgumentError (NestingTooDeep) at line 1", 0), 0u) << message;
+    EXPECT_NE(message.find(": reduce() built a value nested deeper than 1000 levels of lists and "
+                           "maps"),
+              std::string::npos)
+        << message;
+  }
+}
+
+TEST_F(ValueTest, AValueAtTheLimitIsComparedAndPrinted) {
+  ASSERT_OK_AND_ASSIGN(std::string row,
+                       FirstRow("WITH reduce(acc = [], x IN range(1, 999) | [acc]) AS v "
+                                "RETURN v = v AS same, v"));
+  EXPECT_EQ(row, "{\"same\":true,\"v\":" + std::string(1000, '[') + std::string(1000, ']') + "}");
+  // Shared parts are measured once: 2^60 lists as a tree, 60 in memory.
+  ASSERT_OK_AND_ASSIGN(row, FirstRow("RETURN size(reduce(acc = [], x IN range(1, 60) | "
+                                     "[acc, acc])) AS n"));
+  EXPECT_EQ(row, "{\"n\":2}");
 }
 
 }  // namespace
