@@ -2,8 +2,6 @@
 #include "eval.h"
 
 #include <cmath>
-
-#include <absl/container/flat_hash_map.h>
 #include <strings.h>
 
 #include "error.h"
@@ -477,77 +475,26 @@ Value Quantify(const Expr& e, Row& row, ExecContext& ctx) {
 // (the parser's nesting limit).
 constexpr size_t kMaxValueNesting = 1000;
 
-// The identity of a list or map (null for anything else).
-const void* ContainerOf(const Value& v) {
-  if (v.type() == T::kList) return &v.list();
-  if (v.type() == T::kMap) return &v.map();
-  return nullptr;
-}
-
-// How many levels of lists and maps `top` nests (1 for a flat list), or
-// some number past `limit` once it is known to exceed it. The container
-// `known` (reduce()'s previous accumulator) counts as `known_levels`
-// without a walk, so that each step pays for what it adds, not for all it
-// has built. Iterative, and each container is measured once however many
-// times it is shared.
-size_t NestingLevels(const Value& top, const void* known, size_t known_levels, size_t limit) {
-  if (ContainerOf(top) == nullptr) return 0;
-  struct Frame {
-    const Value* v;
-    size_t next;
-    size_t levels;
-  };
-  auto size = [](const Value& v) { return v.type() == T::kList ? v.list().size() : v.map().size(); };
-  auto child = [](const Value& v, size_t i) -> const Value& {
-    return v.type() == T::kList ? v.list()[i] : v.map()[i].second;
-  };
-  absl::flat_hash_map<const void*, size_t> measured;
-  std::vector<Frame> stack{{&top, 0, 1}};
-  for (;;) {
-    Frame& f = stack.back();
-    if (f.next < size(*f.v)) {
-      const Value& c = child(*f.v, f.next++);
-      const void* id = ContainerOf(c);
-      if (id == nullptr) continue;
-      size_t levels;
-      if (id == known) {
-        levels = known_levels;
-      } else if (auto it = measured.find(id); it != measured.end()) {
-        levels = it->second;
-      } else {
-        if (stack.size() > limit) return stack.size();
-        stack.push_back({&c, 0, 1});
-        continue;
-      }
-      f.levels = std::max(f.levels, levels + 1);
-      continue;
-    }
-    const size_t levels = f.levels;
-    measured[ContainerOf(*f.v)] = levels;
-    stack.pop_back();
-    if (stack.empty() || levels > limit) return levels;
-    stack.back().levels = std::max(stack.back().levels, levels + 1);
-  }
-}
-
 Value Reduce(const Expr& e, Row& row, ExecContext& ctx) {
   Value acc = Eval(*e.args[0], row, ctx);
   Value source = Eval(*e.args[1], row, ctx);
   const List* items = ListOperand(source, *e.args[1], "reduce()");
   if (!items) return Value();
   const void* previous = nullptr;
-  size_t previous_levels = 0;
+  ValueShape previous_shape;
   for (const Value& x : *items) {
     row[static_cast<size_t>(e.acc_slot)] = acc;
     row[static_cast<size_t>(e.slot)] = x;
     acc = Eval(*e.args[2], row, ctx);
     if (const void* id = ContainerOf(acc)) {
-      previous_levels = NestingLevels(acc, previous, previous_levels, kMaxValueNesting);
+      previous_shape = ShapeOf(acc, kMaxValueNesting, previous, previous_shape);
       previous = id;
-      if (previous_levels > kMaxValueNesting) {
+      if (previous_shape.levels > kMaxValueNesting) {
         ArgumentError("NestingTooDeep", "reduce() built a value nested deeper than " +
                       std::to_string(kMaxValueNesting) + " levels of lists and maps", e.pos);
       }
+      // What using the value walks must fit in the working memory left.
+      ctx.memory.Fits(previous_shape.bytes());
     }
   }
   row[static_cast<size_t>(e.acc_slot)] = Value();

@@ -5,6 +5,8 @@
 #include <iterator>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "error.h"
 
 namespace samverkan::cypher {
@@ -103,6 +105,59 @@ void MemoryBudget::Exceeded() const {
       "the Cypher statement used more than " + FormatBytes(limit_) +
       " of working memory (memory_limit: sorting, grouping, collect(), DISTINCT and the "
       "lists it builds); " + hint_));
+}
+
+const void* ContainerOf(const Value& v) {
+  if (v.type() == T::kList) return &v.list();
+  if (v.type() == T::kMap) return &v.map();
+  return nullptr;
+}
+
+ValueShape ShapeOf(const Value& top, size_t limit, const void* known, ValueShape known_shape) {
+  if (ContainerOf(top) == nullptr) return ValueShape{0, 1};
+  struct Frame {
+    const Value* v;
+    size_t next;
+    ValueShape shape;
+  };
+  auto size = [](const Value& v) { return v.type() == T::kList ? v.list().size() : v.map().size(); };
+  auto child = [](const Value& v, size_t i) -> const Value& {
+    return v.type() == T::kList ? v.list()[i] : v.map()[i].second;
+  };
+  auto add = [](ValueShape* into, uint64_t values) {
+    into->values = into->values > UINT64_MAX - values ? UINT64_MAX : into->values + values;
+  };
+  // Adds a child container's shape to its container's.
+  auto nest = [&](ValueShape* into, const ValueShape& c) {
+    into->levels = std::max(into->levels, c.levels + 1);
+    add(into, c.values);
+  };
+  absl::flat_hash_map<const void*, ValueShape> measured;
+  std::vector<Frame> stack{{&top, 0, ValueShape{1, 1}}};
+  for (;;) {
+    Frame& f = stack.back();
+    if (f.next < size(*f.v)) {
+      const Value& c = child(*f.v, f.next++);
+      const void* id = ContainerOf(c);
+      if (id == nullptr) {
+        add(&f.shape, 1);
+      } else if (id == known) {
+        nest(&f.shape, known_shape);
+      } else if (auto it = measured.find(id); it != measured.end()) {
+        nest(&f.shape, it->second);
+      } else if (stack.size() > limit) {
+        return ValueShape{stack.size(), f.shape.values};
+      } else {
+        stack.push_back({&c, 0, ValueShape{1, 1}});
+      }
+      continue;
+    }
+    const ValueShape shape = f.shape;
+    measured[ContainerOf(*f.v)] = shape;
+    stack.pop_back();
+    if (stack.empty() || shape.levels > limit) return shape;
+    nest(&stack.back().shape, shape);
+  }
 }
 
 std::string FormatBytes(uint64_t bytes) {

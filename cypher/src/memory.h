@@ -102,6 +102,31 @@ class MemoryCharge {
   uint64_t bytes_ = 0;
 };
 
+// The shape of a value: how many levels of lists and maps it nests (0 for
+// a scalar, 1 for a flat list) and how many values it holds counting every
+// level, and each shared part as often as it appears. That is what
+// comparing, hashing or printing it walks: [acc, acc] in a reduce()
+// doubles it at every step while memory grows by one list.
+struct ValueShape {
+  size_t levels = 0;
+  uint64_t values = 1;
+  // What walking it costs, as bytes of working memory (a Value each).
+  uint64_t bytes() const {
+    return values > UINT64_MAX / sizeof(Value) ? UINT64_MAX : values * sizeof(Value);
+  }
+};
+
+// The identity of a list or map (null for anything else).
+const void* ContainerOf(const Value& v);
+
+// The shape of `v`, or one whose levels are past `limit` once that is
+// known. The container `known` (reduce()'s previous accumulator), if
+// given, counts as `known_shape` without a walk, so that each step of a
+// reduce() pays for what it adds, not for all it has built. Iterative;
+// each container is measured once however often it is shared.
+ValueShape ShapeOf(const Value& v, size_t limit, const void* known = nullptr,
+                   ValueShape known_shape = {});
+
 // "2 GiB", "50 MiB", "1536 KiB" or "1000 bytes": a limit as people set it.
 std::string FormatBytes(uint64_t bytes);
 

@@ -224,6 +224,7 @@ class Run final : public Cursor {
 
   Result<std::string> Json(const Value& v) override {
     return Guarded(q_->text(), [&]() -> Result<std::string> {
+      CheckRendering(v);
       std::string out;
       AppendJson(v, &out, [this](const Value& e, std::string* o) { Entity(e, o); });
       return out;
@@ -235,6 +236,7 @@ class Run final : public Cursor {
       std::string out = "{";
       const auto& names = columns();
       for (size_t i = 0; i < names.size() && i < current_.size(); ++i) {
+        CheckRendering(current_[i]);
         if (i > 0) out += ",";
         AppendJsonString(names[i], &out);
         out += ":";
@@ -245,6 +247,15 @@ class Run final : public Cursor {
   }
 
  private:
+  // A list or map whose parts are shared may print as far more than it
+  // holds (WITH [a, a] AS a, again and again): what printing it walks must
+  // fit in the working memory left.
+  void CheckRendering(const Value& v) {
+    if (ctx_ != nullptr && ContainerOf(v) != nullptr) {
+      ctx_->memory.Fits(ShapeOf(v, SIZE_MAX).bytes());
+    }
+  }
+
   Result<bool> Pull() {
     const size_t width = static_cast<size_t>(q_->ast().num_slots);
     while (part_ < roots_.size()) {

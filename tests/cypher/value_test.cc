@@ -81,10 +81,26 @@ TEST_F(ValueTest, AValueAtTheLimitIsComparedAndPrinted) {
                        FirstRow("WITH reduce(acc = [], x IN range(1, 999) | [acc]) AS v "
                                 "RETURN v = v AS same, v"));
   EXPECT_EQ(row, "{\"same\":true,\"v\":" + std::string(1000, '[') + std::string(1000, ']') + "}");
-  // Shared parts are measured once: 2^60 lists as a tree, 60 in memory.
-  ASSERT_OK_AND_ASSIGN(row, FirstRow("RETURN size(reduce(acc = [], x IN range(1, 60) | "
-                                     "[acc, acc])) AS n"));
+}
+
+TEST_F(ValueTest, AValueThatPrintsAsFarMoreThanItHoldsStops) {
+  // [acc, acc] doubles what comparing or printing the value walks at each
+  // step, while memory grows by one list: reduce() stops when that no
+  // longer fits in the working memory, after a few dozen steps.
+  ASSERT_OK_AND_ASSIGN(std::string row, FirstRow("RETURN size(reduce(acc = [], x IN range(1, 10) "
+                                                 "| [acc, acc])) AS n"));
   EXPECT_EQ(row, "{\"n\":2}");
+  auto doubled = FirstRow("RETURN size(reduce(acc = [], x IN range(1, 60) | [acc, acc])) AS n");
+  ASSERT_FALSE(doubled.ok());
+  EXPECT_NE(doubled.status().message().find("of working memory"), std::string::npos)
+      << doubled.status().ToString();
+  // The same value built by the text itself is refused when it is printed.
+  std::string query = "WITH [] AS v ";
+  for (int i = 0; i < 60; ++i) query += "WITH [v, v] AS v ";
+  auto printed = FirstRow(query + "RETURN v");
+  ASSERT_FALSE(printed.ok());
+  EXPECT_NE(printed.status().message().find("of working memory"), std::string::npos)
+      << printed.status().ToString();
 }
 
 }  // namespace
