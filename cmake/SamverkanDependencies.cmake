@@ -11,3 +11,5 @@ find_package(absl REQUIRED)
 pkg_check_modules(ROCKSDB REQUIRED IMPORTED_TARGET rocksdb)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
+# Cypher's =~: a regular-expression engine that runs in linear time.
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)

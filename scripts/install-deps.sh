@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev libboost-graph-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev libabsl-dev
+  libre2-dev
   libcli11-dev libexpat1-dev
   libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -48,12 +48,10 @@ std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const ch
                                        const std::shared_ptr<GraphHandle>& graph,
                                        std::shared_ptr<const cypher::PreparedQuery> query,
                                        const cypher::Parameters& params,
-                                       cypher::RunOptions::Adjacency adjacency, int* rc) {
+                                       cypher::RunOptions options, int* rc) {
   *rc = SQLITE_OK;
   auto run = std::make_unique<CypherRun>();
   run->interrupt = std::make_unique<Interrupt>(InterruptPredicate(db));
-  cypher::RunOptions options;
-  options.adjacency = adjacency;
   options.interrupt = run->interrupt.get();
   Result<std::unique_ptr<cypher::Cursor>> cursor = Status::Internal("not run");
   if (query->writes()) {
@@ -161,30 +159,51 @@ Result<cypher::Value> CypherValueOf(sqlite3_value* v) {
   }
 }
 
-Result<cypher::RunOptions::Adjacency> ParseCypherOptions(std::string_view json) {
+cypher::RunOptions ConnectionRunOptions(Connection& conn) {
+  cypher::RunOptions options;
+  options.memory_limit = conn.settings().cypher_memory_limit;
+  options.memory_limit_hint =
+      "raise it for the connection with SELECT kg_set('cypher_memory_limit', <bytes>)";
+  return options;
+}
+
+Result<cypher::RunOptions> ParseCypherOptions(std::string_view json, Connection& conn) {
   using A = cypher::RunOptions::Adjacency;
-  if (json.empty()) return A::kAuto;
+  cypher::RunOptions options = ConnectionRunOptions(conn);
+  options.memory_limit_hint =
+      "raise it with kg_cypher's options ('{\"memory_limit\": <bytes>}') or for the "
+      "connection with SELECT kg_set('cypher_memory_limit', <bytes>)";
+  if (json.empty()) return options;
   nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument("options must be a JSON object, as in '{\"adjacency\": \"csr\"}'");
   }
-  A adjacency = A::kAuto;
   for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() == "memory_limit") {
+      if (!it.value().is_number_unsigned() || it.value().get<uint64_t>() == 0) {
+        return Status::InvalidArgument(
+            "options: memory_limit must be a positive integer (bytes), as in "
+            "'{\"memory_limit\": 4294967296}'");
+      }
+      options.memory_limit = it.value().get<uint64_t>();
+      continue;
+    }
     if (it.key() != "adjacency") {
-      return Status::InvalidArgument("options: unknown option '" + it.key() + "'");
+      return Status::InvalidArgument("options: unknown option '" + it.key() +
+                                     "' (known: adjacency, memory_limit)");
     }
     std::string v = it.value().is_string() ? it.value().get<std::string>() : "";
     if (v == "auto") {
-      adjacency = A::kAuto;
+      options.adjacency = A::kAuto;
     } else if (v == "csr") {
-      adjacency = A::kCsr;
+      options.adjacency = A::kCsr;
     } else if (v == "stored") {
-      adjacency = A::kStored;
+      options.adjacency = A::kStored;
     } else {
       return Status::InvalidArgument("options: adjacency must be 'auto', 'csr' or 'stored'");
     }
   }
-  return adjacency;
+  return options;
 }
 
 }  // namespace samverkan::sql

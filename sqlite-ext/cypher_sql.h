@@ -43,12 +43,14 @@ struct CypherRun {
 // Runs `query` on `graph` (named `graph_name`, as the caller gave it: "kg"
 // or "aux.kg") for table or function `who`, and moves to the first row. On
 // failure returns null with the SQLite code in *rc and the message on `vtab`.
+// `options` come from ConnectionRunOptions or ParseCypherOptions; the run
+// sets their interrupt.
 std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const char* who,
                                        std::string_view graph_name,
                                        const std::shared_ptr<GraphHandle>& graph,
                                        std::shared_ptr<const cypher::PreparedQuery> query,
                                        const cypher::Parameters& params,
-                                       cypher::RunOptions::Adjacency adjacency, int* rc);
+                                       cypher::RunOptions options, int* rc);
 
 // Moves to the next row; SQLITE_OK or an error set on `vtab`.
 int NextCypherRow(sqlite3_vtab* vtab, const char* who, CypherRun* run);
@@ -66,7 +68,13 @@ int ResultCypherValue(sqlite3_vtab* vtab, const char* who, sqlite3_context* ctx,
 // an error).
 Result<cypher::Value> CypherValueOf(sqlite3_value* v);
 
-// "auto", "csr" or "stored" from kg_cypher's options ('{"adjacency": "csr"}').
-Result<cypher::RunOptions::Adjacency> ParseCypherOptions(std::string_view json);
+// The options of a Cypher query run from SQL, from the connection's
+// settings: the memory limit set with kg_set('cypher_memory_limit', n).
+cypher::RunOptions ConnectionRunOptions(Connection& conn);
+
+// kg_cypher's options over ConnectionRunOptions: '{"adjacency": "csr"}'
+// ("auto", "csr" or "stored"), '{"memory_limit": 104857600}' (bytes, a
+// positive integer). InvalidArgument for anything else.
+Result<cypher::RunOptions> ParseCypherOptions(std::string_view json, Connection& conn);
 
 }  // namespace samverkan::sql

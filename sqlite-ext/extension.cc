@@ -14,7 +14,7 @@
 //              kg_projection, kg_sector_mixing, kg_ei_index,
 //              kg_assortativity, kg_brokerage, kg_conductance   (analytics)
 //   functions  kg_version(), kg_debug(), kg_stats(graph),
-//              kg_integrity_check(graph)
+//              kg_integrity_check(graph), kg_set(name, value)
 //              kg_import(graph, file, format [, options]),
 //              kg_export(graph, format, file [, options])      (files)
 //
@@ -55,6 +55,9 @@ const FunctionEntry kFunctions[] = {
     // Read graphs of this connection; DIRECTONLY like the tables.
     {"kg_stats", 1, GRAPH_FLAGS, KgStats},
     {"kg_integrity_check", 1, GRAPH_FLAGS, KgIntegrityCheck},
+    // Changes this connection's settings: no schema may (a view raising
+    // the memory limit of the user's queries).
+    {"kg_set", 2, GRAPH_FLAGS, KgSet},
     // Read and write files: DIRECTONLY so that no schema can grant it
     // (fn_import_export.cc).
     {"kg_import", 3, GRAPH_FLAGS, KgImport},

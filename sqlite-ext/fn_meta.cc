@@ -5,6 +5,9 @@
 //   kg_stats('kg')            JSON: {"nodes":3,"edges":2,"disk_bytes":...,
 //                                    "path":"/abs/msi.kg","read_only":false}
 //   kg_integrity_check('kg')  'ok', or the problems found, one per line
+//   kg_set('cypher_memory_limit', 104857600)
+//                             a setting of this connection; returns the
+//                             value now in force (NULL: back to the default)
 //
 // kg_stats counts what this connection sees (its own uncommitted writes
 // included); kg_integrity_check checks the committed graph.
@@ -116,6 +119,27 @@ void KgIntegrityCheck(sqlite3_context* ctx, int, sqlite3_value** argv) {
     for (const auto& p : report->problems) text += (text.empty() ? "" : "\n") + p;
     if (report->truncated) text += "\n(more problems not listed)";
     ResultText(ctx, text);
+  });
+}
+
+void KgSet(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  GuardFunction(ctx, [&] {
+    auto* conn = static_cast<Connection*>(sqlite3_user_data(ctx));
+    const std::string name(ValueText(argv[0]));
+    if (name != "cypher_memory_limit") {
+      return ResultError(ctx, "kg_set: unknown setting '" + name +
+                                  "' (known: cypher_memory_limit)");
+    }
+    uint64_t& limit = conn->settings().cypher_memory_limit;
+    if (IsNull(argv[1])) {
+      limit = cypher::kDefaultMemoryLimit;
+    } else if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER || sqlite3_value_int64(argv[1]) <= 0) {
+      return ResultError(ctx, "kg_set: cypher_memory_limit must be a positive integer (bytes), "
+                              "or NULL for the default (2 GiB)");
+    } else {
+      limit = static_cast<uint64_t>(sqlite3_value_int64(argv[1]));
+    }
+    sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(limit));
   });
 }
 

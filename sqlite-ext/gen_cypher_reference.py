@@ -55,9 +55,10 @@ as a table.""", []),
     ("kg_cypher", """\
 `kg_cypher(graph, query, params, options)`: `graph` is the name of a `samverkan` table
 (`'kg'`, or `'aux.kg'` in an attached database), `query` the Cypher text, `params` a JSON
-object of parameters (`'{"s": "academia"}'` for `$s`), `options` `'{"adjacency":
-"csr"|"stored"|"auto"}'` to force where relationships are read from (for tests and
-measurements; the default is `auto`). Arguments can also be named, as columns:
+object of parameters (`'{"s": "academia"}'` for `$s`), `options` a JSON object with
+`"adjacency": "csr"|"stored"|"auto"` to force where relationships are read from (for
+tests and measurements; the default is `auto`) and `"memory_limit": <bytes>`, the query's
+working memory (see [Working memory](#working-memory)). Arguments can also be named, as columns:
 `... FROM kg_cypher WHERE graph = 'kg' AND query = '...'`.""", [
         ("sql", "SELECT row FROM kg_cypher('kg', 'MATCH (a:actor) RETURN a.name AS name, a.sector AS sector ORDER BY name')"),
         ("sql", "SELECT row ->> 'name' AS name FROM kg_cypher('kg', 'MATCH (a:actor {sector: $s}) RETURN a.name AS name', '{\"s\": \"public\"}')"),
@@ -126,7 +127,9 @@ boolean logic with openCypher's three values (`AND`, `OR`, `XOR`, `NOT`), `IS [N
 (`+ - * / % ^`, `+` on strings and lists), `CASE`, list comprehensions, pattern
 comprehensions, `all/any/none/single(x IN l WHERE ...)`, `reduce`, map projections
 (`n {.name, .key}`), label tests (`n:actor`), pattern predicates (`WHERE (a)-->(b)`) and
-`EXISTS { ... }`.
+`EXISTS { ... }`. `reduce()` feeds each result back in, the one way a query can build
+lists and maps nested deeper than its text: past 1,000 levels it stops with
+`ArgumentError (NestingTooDeep)`.
 
 Functions: `count`, `sum`, `avg`, `min`, `max`, `collect`, `stDev`, `stDevP`,
 `percentileDisc`, `percentileCont` (with `DISTINCT`); `id`, `elementId`, `labels`,
@@ -141,6 +144,29 @@ Functions: `count`, `sum`, `avg`, `min`, `max`, `collect`, `stDev`, `stDevP`,
         "MATCH (p:project) RETURN p.name AS project, [(a)-[:participates_in]->(p) | a.name] AS members, size([(a)-[:funds]->(p) | a]) AS funders",
         "MATCH (a:actor) WHERE a.name =~ '(?i)m.*' OR any(x IN coalesce(a.aliases, []) WHERE x CONTAINS 'Sport') RETURN a {.key, .name} AS actor",
         "MATCH (a:actor)-[e:participates_in]->() RETURN collect(a.name) AS names, avg(e.weight) AS avg_weight, max(e.valid_to) AS last_end",
+    ]),
+    ("Regular expressions", """\
+`s =~ pattern` is true when the pattern matches **all** of `s` (as Java's
+`String.matches`, which openCypher follows): `'Mora digital' =~ 'digital'` is false,
+`=~ '.*digital'` true. Null on either side gives null; a non-string, null too.
+
+Patterns are run by [RE2](https://github.com/google/re2/wiki/Syntax), whose syntax is
+Perl's and Java's without what needs backtracking. It has `.`, classes (`[a-z]`, `\\d`,
+`\\w`, `\\s`, `[[:alpha:]]`, Unicode's `\\p{L}`, `\\p{Lu}`), alternation, groups (`(...)`,
+`(?:...)`, `(?P<name>...)`), the quantifiers `* + ? {n,m}` and their lazy forms, anchors
+and `\\b`, `\\Q...\\E`, and flags at the start or in a group: `(?i)` (case, Unicode-aware),
+`(?s)` (`.` matches a newline too), `(?m)` (`^` and `$` at lines), `(?U)`; Java's `(?u)` is
+accepted and changes nothing. **Not supported**: backreferences (`\\1`), lookahead and
+lookbehind (`(?=`, `(?!`, `(?<=`, `(?<!`), possessive quantifiers (`a*+`), atomic groups and
+`(?x)`. Such a pattern is an `ArgumentError` that names it and says what is missing; so is
+a pattern whose compiled form would take more than 8 MiB (a repetition count is at most
+1000). In exchange a match takes time linear in the length of `s`, whatever the pattern:
+`(a+)+b` against forty `a`s, or a 100,000-character string, answer at once.
+
+In a Cypher string a backslash is written twice (`'\\\\d+'` is the pattern `\\d+`); a
+pattern given as a parameter is taken as it is.""", [
+        "RETURN 'Mora digital' =~ 'digital' AS part, 'Mora digital' =~ '.*digital' AS whole, 'MSI' =~ '(?i)msi' AS folded, 'Örebro' =~ '\\\\p{Lu}\\\\p{Ll}+' AS unicode",
+        "RETURN 'aa' =~ '(a)\\\\1' AS backreference",
     ]),
     ("Writing", """\
 `CREATE`, `MERGE` (with `ON CREATE SET` and `ON MATCH SET`), `SET` (a property,
@@ -174,6 +200,26 @@ query the line and column, with the line and a caret under it.""", [
         "MATCH (a:actor)\nRETURN a.nmae, b",
         "MATCH (a:actor {sector: $s}) RETURN a",
         "RETURN 1 + 'one' AS x, [1] + {a: 1}",
+    ]),
+    ("Working memory", """\
+What a query holds while it runs grows with the data, not with its text: the rows an
+`ORDER BY` sorts, the groups of an aggregation and the lists `collect()` builds, what
+`DISTINCT` and `UNION` remember, the rows of a query that writes, the trails a
+variable-length pattern follows, and the lists and strings its expressions build
+(`range()`, comprehensions, `+`; a `reduce()` accumulator, or a value returned, counts
+every part it repeats, as comparing or printing it would walk them). Each query may hold at most **2 GiB** of such working
+memory, counted approximately (a large list shared by many rows counts once; the graph's
+memory-mapped snapshot does not count). Past it the query stops with an error that names
+the limit and how to raise it; the connection, its transaction and the graph are as they
+were before the query (a query that writes leaves nothing of itself behind).
+
+The limit is `memory_limit` in `kg_cypher`'s options, in bytes, for one query, or for
+every Cypher query of the connection (`kg_cypher` without the option, and stored queries)
+`kg_set('cypher_memory_limit', <bytes>)`, which returns the limit now in force;
+`kg_set('cypher_memory_limit', NULL)` restores the default.""", [
+        ("sql", "SELECT row FROM kg_cypher('kg', 'MATCH (a), (b), (c) RETURN collect([a.key, b.key, c.key]) AS triples', NULL, '{\"memory_limit\": 10000}')"),
+        ("sql", "SELECT kg_set('cypher_memory_limit', 4294967296) AS limit_now"),
+        ("sql", "SELECT kg_set('cypher_memory_limit', NULL) AS limit_now"),
     ]),
     ("How queries are planned", """\
 Each `MATCH` is planned as a whole. The planner starts from the node it can find most

@@ -240,8 +240,10 @@ column `name`.""",
     ("kg_cypher", """\
 `kg_cypher(graph, query, params, options)`: a Cypher query on the graph, one row per
 result row as a JSON object in the column `row`. `params` is a JSON object of `$parameters`;
-`options` (`'{"adjacency": "csr"}'`, `"stored"` or `"auto"`) forces where relationships
-are read from. Queries that write (`CREATE`, `MERGE`, `SET`, `REMOVE`, `DELETE`) write
+`options` a JSON object: `"adjacency"` (`"csr"`, `"stored"` or `"auto"`) forces where
+relationships are read from, `"memory_limit"` (bytes) bounds the query's working memory
+(sorts, groups, `collect()`, `DISTINCT`; default `kg_set('cypher_memory_limit')`, 2 GiB).
+Queries that write (`CREATE`, `MERGE`, `SET`, `REMOVE`, `DELETE`) write
 through the connection's transaction, as `INSERT INTO kg_nodes` does. `DIRECTONLY`. The
 language, the data model in Cypher, EXPLAIN, errors and the planner:
 [cypher.md](cypher.md).""",
@@ -381,12 +383,19 @@ cut(S) / min(vol(S), vol(rest)) as nx.conductance: 0 for a group closed on itsel
     ("Scalar functions", """\
 `kg_version()`, `kg_debug()` (build information: version, format, compiler, RocksDB and
 SQLite versions), `kg_stats(graph)` (JSON: nodes, edges, disk_bytes, path, read_only;
-counts include this connection's uncommitted writes) and `kg_integrity_check(graph)`
-(`'ok'` or the problems found in the committed graph, one per line).""", [],
+counts include this connection's uncommitted writes), `kg_integrity_check(graph)`
+(`'ok'` or the problems found in the committed graph, one per line) and
+`kg_set(name, value)`, which changes a setting of this connection and returns the value now
+in force (`NULL` restores the default). The one setting is `cypher_memory_limit`: the
+working memory, in bytes, each Cypher query of the connection may hold (default 2 GiB;
+`kg_cypher`'s `memory_limit` option overrides it for one query; [cypher.md](cypher.md#working-memory)).
+Past it a query fails with an error naming the limit. `DIRECTONLY`.""", [],
      ["SELECT kg_version()",
       "SELECT substr(kg_debug(), 1, instr(kg_debug(), char(10)) - 1)",
       "SELECT json_remove(kg_stats('kg'), '$.disk_bytes')",
       "SELECT kg_integrity_check('kg')",
+      "SELECT kg_set('cypher_memory_limit', 512 * 1024 * 1024)",
+      "SELECT kg_set('cypher_memory_limit', NULL)",
       "SELECT kg_stats('nope')"]),
     ("kg_import, kg_export", """\
 `kg_import(graph, file, format)` imports a file with the same code as `samverkan import`

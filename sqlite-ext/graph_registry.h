@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "samverkan/cypher.h"
 #include "samverkan/db.h"
 #include "shared_graph.h"
 #include "vtab_base.h"
@@ -183,6 +184,14 @@ class Connection {
   void Retain() { ++refs_; }
   static void Release(void* connection);
 
+  // Settings of this connection, changed with kg_set() (fn_meta.cc).
+  struct Settings {
+    // RunOptions::memory_limit of its Cypher queries, unless kg_cypher's
+    // options say otherwise.
+    uint64_t cypher_memory_limit = cypher::kDefaultMemoryLimit;
+  };
+  Settings& settings() { return settings_; }
+
  private:
   struct Declared {
     GraphOptions options;                // path resolved
@@ -203,6 +212,7 @@ class Connection {
 
   sqlite3* db_;
   int refs_ = 0;  // registrations still holding this object
+  Settings settings_;
   std::map<Key, Declared> graphs_;
 };
 

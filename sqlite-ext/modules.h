@@ -42,6 +42,7 @@ void KgVersion(sqlite3_context* ctx, int argc, sqlite3_value** argv);
 void KgDebug(sqlite3_context* ctx, int argc, sqlite3_value** argv);
 void KgStats(sqlite3_context* ctx, int argc, sqlite3_value** argv);
 void KgIntegrityCheck(sqlite3_context* ctx, int argc, sqlite3_value** argv);
+void KgSet(sqlite3_context* ctx, int argc, sqlite3_value** argv);
 
 // fn_import_export.cc
 void KgImport(sqlite3_context* ctx, int argc, sqlite3_value** argv);

@@ -26,7 +26,9 @@
 //                      row {"plan": "<line>"} per line)
 //   params   NULL      a JSON object of parameters: '{"s": "academia"}'
 //   options  NULL      '{"adjacency": "csr" | "stored" | "auto"}': forces
-//                      where relationships are read from (for measuring)
+//                      where relationships are read from (for measuring);
+//                      '{"memory_limit": <bytes>}': the query's working
+//                      memory (default: kg_set('cypher_memory_limit'), 2 GiB)
 //
 // kg_cypher is DIRECTONLY: a view or trigger in someone else's database
 // cannot run queries (which may write) on the user's graphs.
@@ -169,11 +171,11 @@ int Filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3
       if (!parsed.ok()) return StatusError(vtab, kName, parsed.status().WithContext("params"));
       params = std::move(*parsed);
     }
-    auto adjacency = ParseCypherOptions(has(3) ? ValueText(c->args[3]) : "");
-    if (!adjacency.ok()) return StatusError(vtab, kName, adjacency.status());
+    auto options = ParseCypherOptions(has(3) ? ValueText(c->args[3]) : "", *t->conn);
+    if (!options.ok()) return StatusError(vtab, kName, options.status());
     int rc = SQLITE_OK;
     c->run = StartCypher(t->db, vtab, kName, ValueText(c->args[0]), graph, std::move(*query),
-                         params, *adjacency, &rc);
+                         params, std::move(*options), &rc);
     return rc;
   });
 }

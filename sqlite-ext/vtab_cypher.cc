@@ -251,7 +251,7 @@ int Filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3
     if (Status s = graph->StartStatement(); !s.ok()) return StatusError(vtab, who, s);
     int rc = SQLITE_OK;
     c->run = StartCypher(t->db, vtab, who, t->graph, graph, t->query, params,
-                         cypher::RunOptions::Adjacency::kAuto, &rc);
+                         ConnectionRunOptions(*t->conn), &rc);
     return rc;
   });
 }

@@ -16,6 +16,9 @@ using T = Value::Type;
 
 using ValueSet = absl::flat_hash_set<Value, ValueHash, ValueEquivalent>;
 
+// What a hash table spends on an entry besides its value, roughly.
+constexpr uint64_t kSetEntryBytes = 16;
+
 // The running state of one aggregation call in one group.
 struct Accumulator {
   int64_t count = 0;
@@ -77,9 +80,18 @@ void Take(Accumulator* a, const std::string& f, const Value& v, const Expr& call
   }
 }
 
-// Adds one row (of multiplicity `weight`) to an accumulator.
-void Accumulate(Accumulator* a, const Expr& call, bool as_star, int64_t weight, Row& row,
-                ExecContext& ctx) {
+// Whether an aggregation keeps the values it is given (collect, the
+// percentiles and standard deviations), which then count as working memory.
+bool KeepsValues(const Expr& call) {
+  if (call.kind == ExprKind::kCountStar) return false;
+  const std::string& f = call.name;
+  return f != "count" && f != "sum" && f != "avg" && f != "min" && f != "max";
+}
+
+// Adds one row (of multiplicity `weight`) to an accumulator. What it keeps
+// (DISTINCT's set, collected values) is charged to `charge`.
+void Accumulate(Accumulator* a, const Expr& call, bool as_star, bool keeps, int64_t weight,
+                Row& row, ExecContext& ctx, MemoryCharge& charge) {
   if (call.kind == ExprKind::kCountStar || as_star) {
     a->count += weight;
     return;
@@ -89,11 +101,15 @@ void Accumulate(Accumulator* a, const Expr& call, bool as_star, int64_t weight, 
   const Value& v = arg.kind == ExprKind::kVariable ? row[static_cast<size_t>(arg.slot)]
                                                   : (computed = Eval(arg, row, ctx));
   if (v.is_null()) return;
-  if (call.distinct && !a->FirstTime(v)) return;
+  if (call.distinct) {
+    if (!a->FirstTime(v)) return;
+    charge.Add(ctx.memory, ctx.memory.SizeOf(v) + kSetEntryBytes);
+  }
   if (call.name == "count") {
     a->count += weight;  // weights arise only under count()
     return;
   }
+  if (keeps) charge.AddValue(ctx.memory, v);
   Take(a, call.name, v, call);
 }
 
@@ -210,12 +226,13 @@ struct AggregateOp::State {
   bool consumed = false;
   size_t pos = 0;
   std::vector<Value> values;  // the current group's aggregates, for the outputs
+  MemoryCharge charge;        // all of the above
 
   const Value* key_of(size_t g) const { return keys.data() + g * n_keys; }
   const Value* kept_of(size_t g) const { return kept.data() + g * n_kept; }
 
   size_t Find(std::vector<Value>& key, const Row& row, const std::vector<int>& keep,
-              size_t n_aggs, bool count_only) {
+              size_t n_aggs, bool count_only, MemoryBudget& budget) {
     size_t g;
     if (key.size() == 1 && key[0].type() == T::kNode && key[0].node() <= max_id &&
         n_groups < INT32_MAX) {
@@ -239,8 +256,16 @@ struct AggregateOp::State {
     }
     n_keys = key.size();
     n_kept = keep.size();
-    for (Value& v : key) keys.push_back(v);
-    for (int s : keep) kept.push_back(row[static_cast<size_t>(s)]);
+    uint64_t bytes = kSetEntryBytes + n_aggs * (count_only ? sizeof(int64_t) : sizeof(Accumulator));
+    for (Value& v : key) {
+      bytes += budget.SizeOf(v);
+      keys.push_back(v);
+    }
+    for (int s : keep) {
+      bytes += budget.SizeOf(row[static_cast<size_t>(s)]);
+      kept.push_back(row[static_cast<size_t>(s)]);
+    }
+    charge.Add(budget, bytes);
     ++n_groups;
     if (count_only) {
       counts.resize(n_groups * n_aggs, 0);
@@ -250,6 +275,8 @@ struct AggregateOp::State {
     return g;
   }
 
+  // Empties the groups but keeps the charge: the caller still holds what
+  // it moved out of them.
   void Clear() {
     n_groups = 0;
     keys.clear();
@@ -280,6 +307,7 @@ AggregateOp::AggregateOp(OpPtr child, std::vector<ProjectItem> keys,
   count_only_ = true;
   for (size_t i = 0; i < aggregates_.size(); ++i) {
     const Expr* a = aggregates_[i];
+    keeps_values_.push_back(KeepsValues(*a));
     count_only_ = count_only_ && (a->kind == ExprKind::kCountStar ||
                                   (a->name == "count" && (!a->distinct || options_.distinct_free[i])));
   }
@@ -289,6 +317,7 @@ AggregateOp::~AggregateOp() = default;
 
 void AggregateOp::Reset() {
   Operator::Reset();
+  state_->charge.Clear();
   state_ = std::make_unique<State>();
 }
 
@@ -303,7 +332,7 @@ void AggregateOp::Consume(ExecContext& ctx) {
   }
   // Without keys there is one group, which exists even without rows.
   const bool one_group = keys_.empty();
-  if (one_group) st.Find(key, row, options_.keep_slots, n_aggs, count_only_);
+  if (one_group) st.Find(key, row, options_.keep_slots, n_aggs, count_only_, ctx.memory);
   size_t n = 0;
   while (child_->Next(ctx, &row)) {
     if ((++n & 1023) == 0) ctx.graph.CheckInterrupt();
@@ -317,7 +346,7 @@ void AggregateOp::Consume(ExecContext& ctx) {
           key.push_back(k.expr ? Eval(*k.expr, row, ctx) : row[static_cast<size_t>(k.slot)]);
         }
       }
-      g = st.Find(key, row, options_.keep_slots, n_aggs, count_only_);
+      g = st.Find(key, row, options_.keep_slots, n_aggs, count_only_, ctx.memory);
     }
     int64_t weight = 1;
     if (options_.weight_slot >= 0) {
@@ -342,7 +371,8 @@ void AggregateOp::Consume(ExecContext& ctx) {
     }
     Accumulator* accs = &st.accs[g * n_aggs];
     for (size_t i = 0; i < n_aggs; ++i) {
-      Accumulate(&accs[i], *aggregates_[i], options_.count_as_star[i], weight, row, ctx);
+      Accumulate(&accs[i], *aggregates_[i], options_.count_as_star[i], keeps_values_[i], weight,
+                 row, ctx, st.charge);
     }
   }
   if (pregroup && !one_group) {
@@ -360,7 +390,7 @@ void AggregateOp::Consume(ExecContext& ctx) {
       for (const auto& k : keys_) {
         key.push_back(k.expr ? Eval(*k.expr, row, ctx) : row[static_cast<size_t>(k.slot)]);
       }
-      size_t g = st.Find(key, row, options_.keep_slots, n_aggs, count_only_);
+      size_t g = st.Find(key, row, options_.keep_slots, n_aggs, count_only_, ctx.memory);
       for (size_t i = 0; i < n_aggs; ++i) {
         if (count_only_) {
           st.counts[g * n_aggs + i] += pre_counts[p * n_aggs + i];

@@ -2,13 +2,13 @@
 #include "eval.h"
 
 #include <cmath>
-#include <regex>
 #include <strings.h>
 
 #include "error.h"
 #include "functions.h"
 #include "json_value.h"
 #include "planner.h"
+#include "regex.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -131,28 +131,56 @@ Tri In(const Value& x, const Value& list, const Expr& e) {
   return false;
 }
 
-const std::regex& Regex(const std::string& pattern, ExecContext& ctx, size_t pos) {
-  auto it = ctx.regexes.find(pattern);
-  if (it != ctx.regexes.end()) return *std::static_pointer_cast<std::regex>(it->second);
-  std::string p = pattern;
-  auto flags = std::regex::ECMAScript;
-  // Java's inline flags at the start, which ECMAScript lacks.
-  while (p.size() >= 4 && p[0] == '(' && p[1] == '?' && p[3] == ')') {
-    if (p[2] == 'i') {
-      flags |= std::regex::icase;
-    } else if (p[2] != 's' && p[2] != 'm' && p[2] != 'u') {
-      break;
-    }
-    p = p.substr(4);
-  }
-  try {
-    auto re = std::make_shared<std::regex>(p, flags);
-    ctx.regexes[pattern] = re;
-    return *re;
-  } catch (const std::regex_error& err) {
-    ArgumentError("InvalidArgumentValue", "invalid regular expression '" + pattern + "'", pos);
+// A list or string the size of a + b must fit in the working memory left
+// (memory.h): repeated doubling (reduce(s = 'x', i IN range(1, 40) | s + s))
+// would otherwise take all there is.
+void CheckConcatenation(const Value& a, const Value& b, ExecContext& ctx) {
+  if (a.type() == T::kList || b.type() == T::kList) {
+    ctx.memory.Fits(MemoryBudget::ShallowSizeOf(a) + MemoryBudget::ShallowSizeOf(b));
+  } else if (a.type() == T::kString && b.type() == T::kString) {
+    ctx.memory.Fits(a.string().size() + b.string().size());
   }
 }
+
+// The functions that can make a value far larger than their arguments:
+// checked before they run, against the working memory left.
+void CheckFunctionResult(const FunctionInfo& f, const std::vector<Value>& args,
+                         ExecContext& ctx) {
+  const std::string_view name = f.name;
+  if (name == "range" && args.size() >= 2 && args[0].type() == T::kInt &&
+      args[1].type() == T::kInt) {
+    const int64_t step = args.size() > 2 && args[2].type() == T::kInt ? args[2].integer() : 1;
+    if (step == 0) return;  // range()'s own error
+    __int128 n = (static_cast<__int128>(args[1].integer()) - args[0].integer()) / step + 1;
+    // (Past 10^8 elements range() refuses on its own.)
+    if (n > 0 && n <= 100'000'000) ctx.memory.Fits(static_cast<uint64_t>(n) * sizeof(Value));
+  } else if (name == "replace" && args.size() == 3 && args[0].type() == T::kString &&
+             args[1].type() == T::kString && args[2].type() == T::kString) {
+    // At most one replacement per character (between characters for an
+    // empty `from`).
+    const uint64_t s = args[0].string().size(), from = args[1].string().size();
+    const uint64_t hits = from == 0 ? s + 1 : s / from;
+    ctx.memory.Fits(s + hits * args[2].string().size());
+  }
+}
+
+// Appends to a list an expression builds, checking that it still fits in
+// the working memory left.
+class ListBuilder {
+ public:
+  explicit ListBuilder(ExecContext& ctx) : budget_(ctx.memory) {}
+  void Add(Value v) {
+    bytes_ += MemoryBudget::ShallowSizeOf(v);
+    budget_.Fits(bytes_);
+    items_.push_back(std::move(v));
+  }
+  Value Make() { return Value::MakeList(std::move(items_)); }
+
+ private:
+  MemoryBudget& budget_;
+  uint64_t bytes_ = 0;
+  List items_;
+};
 
 Value Binary(const Expr& e, Row& row, ExecContext& ctx) {
   const Op op = e.op;
@@ -207,7 +235,9 @@ Value Binary(const Expr& e, Row& row, ExecContext& ctx) {
     case Op::kMul:
     case Op::kDiv:
     case Op::kMod:
-    case Op::kPow: return Arithmetic(op, a, b, e);
+    case Op::kPow:
+      if (op == Op::kAdd) CheckConcatenation(a, b, ctx);
+      return Arithmetic(op, a, b, e);
     case Op::kStartsWith:
     case Op::kEndsWith:
     case Op::kContains: {
@@ -223,7 +253,7 @@ Value Binary(const Expr& e, Row& row, ExecContext& ctx) {
     case Op::kIn: return FromTri(In(a, b, e));
     case Op::kRegex: {
       if (a.type() != T::kString || b.type() != T::kString) return Value();
-      return Value::Bool(std::regex_match(a.string(), Regex(b.string(), ctx, e.pos)));
+      return Value::Bool(RegexFullMatch(a.string(), b.string(), ctx, e.pos));
     }
     default: return Value();
   }
@@ -363,6 +393,7 @@ Value Function(const Expr& e, Row& row, ExecContext& ctx) {
     }
   }
   for (const auto& a : e.args) args.push_back(Eval(*a, row, ctx));
+  CheckFunctionResult(*f, args, ctx);
   if (f->fn) return f->fn(args, e.pos);
   return GraphFunction(e, args, ctx);
 }
@@ -393,14 +424,14 @@ Value Comprehension(const Expr& e, Row& row, ExecContext& ctx) {
   const List* items = ListOperand(source, *e.args[0], "a list comprehension");
   if (!items) return Value();
   const size_t slot = static_cast<size_t>(e.slot);
-  List out;
+  ListBuilder out(ctx);
   for (const Value& x : *items) {
     row[slot] = x;
     if (e.args[1] && !EvalPredicate(*e.args[1], row, ctx).value_or(false)) continue;
-    out.push_back(e.args[2] ? Eval(*e.args[2], row, ctx) : x);
+    out.Add(e.args[2] ? Eval(*e.args[2], row, ctx) : x);
   }
   row[slot] = Value();
-  return Value::MakeList(std::move(out));
+  return out.Make();
 }
 
 Value Quantify(const Expr& e, Row& row, ExecContext& ctx) {
@@ -438,15 +469,33 @@ Value Quantify(const Expr& e, Row& row, ExecContext& ctx) {
   return Value();
 }
 
+// How deep lists and maps may nest in a value: reduce() is the one way a
+// query builds deeper values than its text, and comparing, hashing or
+// printing a value recurses once per level. The same bound as the text's
+// (the parser's nesting limit).
+constexpr size_t kMaxValueNesting = 1000;
+
 Value Reduce(const Expr& e, Row& row, ExecContext& ctx) {
   Value acc = Eval(*e.args[0], row, ctx);
   Value source = Eval(*e.args[1], row, ctx);
   const List* items = ListOperand(source, *e.args[1], "reduce()");
   if (!items) return Value();
+  const void* previous = nullptr;
+  ValueShape previous_shape;
   for (const Value& x : *items) {
     row[static_cast<size_t>(e.acc_slot)] = acc;
     row[static_cast<size_t>(e.slot)] = x;
     acc = Eval(*e.args[2], row, ctx);
+    if (const void* id = ContainerOf(acc)) {
+      previous_shape = ShapeOf(acc, kMaxValueNesting, previous, previous_shape);
+      previous = id;
+      if (previous_shape.levels > kMaxValueNesting) {
+        ArgumentError("NestingTooDeep", "reduce() built a value nested deeper than " +
+                      std::to_string(kMaxValueNesting) + " levels of lists and maps", e.pos);
+      }
+      // What using the value walks must fit in the working memory left.
+      ctx.memory.Fits(previous_shape.bytes());
+    }
   }
   row[static_cast<size_t>(e.acc_slot)] = Value();
   row[static_cast<size_t>(e.slot)] = Value();
@@ -583,21 +632,21 @@ Value Eval(const Expr& e, Row& row, ExecContext& ctx) {
         });
         return found;
       }
-      List paths;
+      ListBuilder paths(ctx);
       Matches(e, row, ctx, [&](const Row& r) {
-        paths.push_back(r[static_cast<size_t>(path_slot)]);
+        paths.Add(r[static_cast<size_t>(path_slot)]);
         return true;
       });
-      return Value::MakeList(std::move(paths));
+      return paths.Make();
     }
     case ExprKind::kPatternComprehension: {
-      List out;
+      ListBuilder out(ctx);
       Matches(e, row, ctx, [&](Row& r) {
         if (e.args[0] && !EvalPredicate(*e.args[0], r, ctx).value_or(false)) return true;
-        out.push_back(Eval(*e.args[1], r, ctx));
+        out.Add(Eval(*e.args[1], r, ctx));
         return true;
       });
-      return Value::MakeList(std::move(out));
+      return out.Make();
     }
     case ExprKind::kExists: return FromTri(EvalPredicate(e, row, ctx));
     case ExprKind::kMapProjection: return MapProjection(e, row, ctx);

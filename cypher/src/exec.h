@@ -17,6 +17,7 @@
 
 #include "ast.h"
 #include "graph.h"
+#include "memory.h"
 
 namespace samverkan::cypher {
 
@@ -35,18 +36,20 @@ struct SubPlan {
 };
 
 struct ExecContext {
-  ExecContext(QueryGraph& g, const Params& p, Planner* planner)
-      : graph(g), params(p), planner(planner) {}
+  ExecContext(QueryGraph& g, const Params& p, Planner* planner, MemoryBudget budget)
+      : graph(g), params(p), planner(planner), memory(std::move(budget)) {}
 
   QueryGraph& graph;
   const Params& params;
   Planner* planner;
+  // What the run's operators hold (memory.h).
+  MemoryBudget memory;
   // While an aggregation computes its output: the aggregates' values, by
   // Expr::agg_index.
   const std::vector<Value>* agg_values = nullptr;
   // Plans of pattern expressions, made on first use.
   std::unordered_map<const Expr*, std::unique_ptr<SubPlan>> subplans;
-  // Compiled regular expressions, by pattern text.
+  // Compiled regular expressions (re2::RE2), by pattern text (regex.cc).
   std::unordered_map<std::string, std::shared_ptr<void>> regexes;
 };
 

@@ -352,6 +352,7 @@ void VarExpandOp::Reset() {
   active_ = false;
   stack_.clear();
   path_.clear();
+  charge_.Clear();
 }
 
 bool VarExpandOp::RelAllowed(ExecContext& ctx, const Row& row, const Relationship& r) {
@@ -397,6 +398,7 @@ bool VarExpandOp::Next(ExecContext& ctx, Row* row) {
       while (!stack_.empty()) {
         Frame& f = stack_.back();
         if (f.next >= f.hops.size()) {
+          charge_.Remove(f.hops.capacity() * sizeof(Hop));
           stack_.pop_back();
           if (!path_.empty()) path_.pop_back();
           continue;
@@ -411,6 +413,7 @@ bool VarExpandOp::Next(ExecContext& ctx, Row* row) {
           g.CheckInterrupt();
           Frame next{h.other, {}, 0};
           g.Expand(h.other, dir_, types_, &next.hops);
+          charge_.Add(ctx.memory, next.hops.capacity() * sizeof(Hop));
           stack_.push_back(std::move(next));
         } else {
           path_.pop_back();
@@ -426,8 +429,10 @@ bool VarExpandOp::Next(ExecContext& ctx, Row* row) {
     for (const auto& [key, expr] : rel_props_) rel_values_.emplace_back(key, Eval(*expr, *row, ctx));
     stack_.clear();
     path_.clear();
+    charge_.Clear();
     Frame root{from.node(), {}, 0};
     if (max_ > 0) g.Expand(from.node(), dir_, types_, &root.hops);
+    charge_.Add(ctx.memory, root.hops.capacity() * sizeof(Hop));
     stack_.push_back(std::move(root));
     emitted_start_ = false;
     active_ = true;
@@ -629,6 +634,8 @@ ShortestPathOp::ShortestPathOp(OpPtr child, int from, int to, int path, int list
 void ShortestPathOp::Reset() {
   Operator::Reset();
   active_ = false;
+  paths_.clear();
+  charge_.Clear();
 }
 
 bool ShortestPathOp::Next(ExecContext& ctx, Row* row) {
@@ -651,6 +658,7 @@ bool ShortestPathOp::Next(ExecContext& ctx, Row* row) {
     const Value& a = (*row)[static_cast<size_t>(from_)];
     const Value& b = (*row)[static_cast<size_t>(to_)];
     paths_.clear();
+    charge_.Clear();
     pos_ = 0;
     active_ = true;
     if (a.type() != T::kNode || b.type() != T::kNode) continue;
@@ -686,6 +694,7 @@ bool ShortestPathOp::Next(ExecContext& ctx, Row* row) {
             Relationship{e.src, e.dst, e.type, csr_edge ? 0 : e.rank, csr_edge, e.id});
       }
       paths_.push_back(Value::MakePath(std::move(out)));
+      charge_.AddValue(ctx.memory, paths_.back());
     }
   }
 }
@@ -904,6 +913,7 @@ DistinctOp::~DistinctOp() = default;
 void DistinctOp::Reset() {
   Operator::Reset();
   seen_->keys.clear();
+  charge_.Clear();
 }
 
 std::string DistinctOp::Describe() const { return "Distinct"; }
@@ -913,7 +923,12 @@ bool DistinctOp::Next(ExecContext& ctx, Row* row) {
     std::vector<Value> key;
     key.reserve(slots_.size());
     for (int s : slots_) key.push_back((*row)[static_cast<size_t>(s)]);
-    if (seen_->keys.insert(std::move(key)).second) return true;
+    auto [it, added] = seen_->keys.insert(std::move(key));
+    if (added) {
+      // The set's node and bucket besides the key itself.
+      charge_.Add(ctx.memory, ctx.memory.SizeOf(*it) + 32);
+      return true;
+    }
   }
   return false;
 }
@@ -929,6 +944,7 @@ SortOp::SortOp(OpPtr child, std::vector<SortKey> keys, const Expr* skip, const E
 void SortOp::Reset() {
   Operator::Reset();
   rows_.clear();
+  charge_.Clear();
   filled_ = false;
   pos_ = 0;
 }
@@ -967,10 +983,15 @@ void SortOp::Fill(ExecContext& ctx) {
       if (!better) continue;
     }
     rows_.emplace_back(k, r);
+    charge_.Add(ctx.memory, ctx.memory.SizeOf(k) + ctx.memory.SizeOf(r));
     // Keep at most `keep` rows: trim back now and then.
     if (keep != SIZE_MAX && rows_.size() >= 2 * keep + 1024) {
       std::nth_element(rows_.begin(), rows_.begin() + static_cast<std::ptrdiff_t>(keep), rows_.end(), less);
       rows_.resize(keep);
+      charge_.Clear();
+      for (const auto& [kept_key, kept_row] : rows_) {
+        charge_.Add(ctx.memory, ctx.memory.SizeOf(kept_key) + ctx.memory.SizeOf(kept_row));
+      }
       auto w = std::max_element(rows_.begin(), rows_.end(), less);
       if (w != rows_.end()) worst = std::make_pair(w->first, Row());
     }
@@ -1059,6 +1080,7 @@ bool UnwindOp::Next(ExecContext& ctx, Row* row) {
 void EagerOp::Reset() {
   Operator::Reset();
   rows_.clear();
+  charge_.Clear();
   filled_ = false;
   pos_ = 0;
 }
@@ -1066,7 +1088,10 @@ void EagerOp::Reset() {
 bool EagerOp::Next(ExecContext& ctx, Row* row) {
   if (!filled_) {
     Row r(row->size());
-    while (child_->Next(ctx, &r)) rows_.push_back(r);
+    while (child_->Next(ctx, &r)) {
+      charge_.AddValues(ctx.memory, r);
+      rows_.push_back(r);
+    }
     filled_ = true;
   }
   if (pos_ >= rows_.size()) return false;

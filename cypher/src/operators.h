@@ -185,6 +185,7 @@ class VarExpandOp final : public Operator {
   std::string describe_;
   std::vector<Frame> stack_;
   std::vector<Relationship> path_;
+  MemoryCharge charge_;  // the frames' hops
   bool active_ = false;
   bool emitted_start_ = false;
 };
@@ -236,6 +237,7 @@ class ShortestPathOp final : public Operator {
   bool all_;
   std::string describe_;
   std::vector<Value> paths_;
+  MemoryCharge charge_;  // paths_
   size_t pos_ = 0;
   bool active_ = false;
 };
@@ -393,6 +395,7 @@ class AggregateOp final : public Operator {
   std::vector<ProjectItem> keys_;
   std::vector<int> key_slots_;
   bool count_only_ = false;  // every aggregation is count(*) or count(x)
+  std::vector<bool> keeps_values_;  // by aggregation: collect() and others that keep values
   std::vector<const Expr*> aggregates_;
   std::vector<ProjectItem> outputs_;
   size_t width_;
@@ -413,6 +416,7 @@ class DistinctOp final : public Operator {
   struct Seen;
   std::vector<int> slots_;
   std::unique_ptr<Seen> seen_;
+  MemoryCharge charge_;  // seen_
 };
 
 struct SortKey {
@@ -438,6 +442,7 @@ class SortOp final : public Operator {
   const Expr* limit_;
   std::string describe_;
   std::vector<std::pair<std::vector<Value>, Row>> rows_;
+  MemoryCharge charge_;  // rows_
   size_t width_ = 0;
   size_t pos_ = 0;
   bool filled_ = false;
@@ -489,6 +494,7 @@ class EagerOp final : public Operator {
 
  private:
   std::vector<Row> rows_;
+  MemoryCharge charge_;  // rows_
   size_t pos_ = 0;
   bool filled_ = false;
 };

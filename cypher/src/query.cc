@@ -158,7 +158,9 @@ class Run final : public Cursor {
                                             interrupt_);
       planner_ = std::make_unique<Planner>(ast, q_->text(), *graph_, params_,
                                            MakeStats(view, csr.get()));
-      ctx_ = std::make_unique<ExecContext>(*graph_, params_, planner_.get());
+      ctx_ = std::make_unique<ExecContext>(
+          *graph_, params_, planner_.get(),
+          MemoryBudget(options_.memory_limit, options_.memory_limit_hint));
       for (const auto& part : ast.parts) {
         std::vector<int> slots;
         roots_.push_back(planner_->PlanSingle(part, &slots));
@@ -196,7 +198,10 @@ class Run final : public Cursor {
         for (;;) {
           SV_ASSIGN_OR_RETURN(bool more, Pull());
           if (!more) break;
-          if (returns) rows_.push_back(current_);
+          if (returns) {
+            kept_.AddValues(ctx_->memory, current_);
+            rows_.push_back(current_);
+          }
         }
         graph_->Finish();
         materialized_ = true;
@@ -219,6 +224,7 @@ class Run final : public Cursor {
 
   Result<std::string> Json(const Value& v) override {
     return Guarded(q_->text(), [&]() -> Result<std::string> {
+      CheckRendering(v);
       std::string out;
       AppendJson(v, &out, [this](const Value& e, std::string* o) { Entity(e, o); });
       return out;
@@ -230,6 +236,7 @@ class Run final : public Cursor {
       std::string out = "{";
       const auto& names = columns();
       for (size_t i = 0; i < names.size() && i < current_.size(); ++i) {
+        CheckRendering(current_[i]);
         if (i > 0) out += ",";
         AppendJsonString(names[i], &out);
         out += ":";
@@ -240,6 +247,15 @@ class Run final : public Cursor {
   }
 
  private:
+  // A list or map whose parts are shared may print as far more than it
+  // holds (WITH [a, a] AS a, again and again): what printing it walks must
+  // fit in the working memory left.
+  void CheckRendering(const Value& v) {
+    if (ctx_ != nullptr && ContainerOf(v) != nullptr) {
+      ctx_->memory.Fits(ShapeOf(v, SIZE_MAX).bytes());
+    }
+  }
+
   Result<bool> Pull() {
     const size_t width = static_cast<size_t>(q_->ast().num_slots);
     while (part_ < roots_.size()) {
@@ -254,7 +270,10 @@ class Run final : public Cursor {
       }
       current_.clear();
       for (int s : column_slots_[part_]) current_.push_back(buffer_[static_cast<size_t>(s)]);
-      if (distinct_union_ && !seen_.insert(current_).second) continue;
+      if (distinct_union_) {
+        if (!seen_.insert(current_).second) continue;
+        kept_.AddValues(ctx_->memory, current_);
+      }
       return true;
     }
     return false;
@@ -337,6 +356,7 @@ class Run final : public Cursor {
   std::unordered_set<std::vector<Value>, ValuesHash, ValuesEquivalent> seen_;
   bool materialized_ = false;
   std::vector<std::vector<Value>> rows_;
+  MemoryCharge kept_;  // for rows_ and seen_
   size_t pos_ = 0;
 };
 

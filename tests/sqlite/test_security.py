@@ -19,6 +19,7 @@ SCALARS = {
     "kg_import": "kg_import('kg', '{payload}', 'jsonl')",
     "kg_stats": "kg_stats('kg')",
     "kg_integrity_check": "kg_integrity_check('kg')",
+    "kg_set": "kg_set('cypher_memory_limit', 1)",
 }
 TVFS = ["kg_neighbors('kg', 'a')", "kg_shortest_path('kg', 'a', 'a')",
         "kg_all_shortest_paths('kg', 'a', 'a')", "kg_find('kg', 'a')", "kg_pagerank('kg')",

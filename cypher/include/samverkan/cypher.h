@@ -28,6 +28,7 @@
 //            ^
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -89,6 +90,9 @@ struct Target {
   const Db* db = nullptr;
 };
 
+// The default of RunOptions::memory_limit: 2 GiB.
+inline constexpr uint64_t kDefaultMemoryLimit = uint64_t{2} << 30;
+
 struct RunOptions {
   // kAuto: a CSR snapshot when one is cached or the plan reads many
   // relationships, else the stored adjacency. The others force a choice
@@ -97,6 +101,17 @@ struct RunOptions {
   Adjacency adjacency = Adjacency::kAuto;
   // Stops a long query: Next() then fails with kInterrupted.
   const Interrupt* interrupt = nullptr;
+  // The most working memory, in bytes, the run may hold: the rows a sort
+  // or a write keeps, groups and collect() lists, what DISTINCT remembers,
+  // the trails a variable-length pattern follows, and the lists and
+  // strings its expressions build. Counted approximately (cypher/src/
+  // memory.h); memory-mapped snapshots do not count. Past it the run fails
+  // (Execute for a query that writes, else Next) with InvalidArgument:
+  //   the Cypher statement used more than 2 GiB of working memory
+  //   (memory_limit: ...); <memory_limit_hint>
+  uint64_t memory_limit = kDefaultMemoryLimit;
+  // How the caller's users raise the limit, the end of that message.
+  std::string memory_limit_hint = "raise RunOptions::memory_limit";
 };
 
 // The rows of one run. A query that writes has run to the end (and made
