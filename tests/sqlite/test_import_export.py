@@ -223,3 +223,14 @@ def test_csv_round_trips_names_and_values_a_csv_file_cannot_hold(db, tmp_path, c
         assert rows(other, f"SELECT props FROM g2_{table} ORDER BY {order}") == \
             rows(db, f"SELECT props FROM kg_{table} ORDER BY {order}")
     assert rows(other, "SELECT props FROM g2_nodes WHERE key = 'n'") == [(props,)]
+
+
+def test_a_nul_in_a_name_is_called_a_nul(db, tmp_path):
+    f = write(tmp_path, "n.jsonl", '{"key": "a\\u0000b", "kind": "actor"}\n')
+    with pytest.raises(sqlite3.OperationalError) as e:
+        db.execute("SELECT kg_import('kg', ?, NULL)", (f,))
+    assert "node key 'a\\x00b' contains a NUL character (U+0000)" in str(e.value), str(e.value)
+    f = write(tmp_path, "m.jsonl", '{"key": "m", "kind": "actor"}\n')
+    with pytest.raises(sqlite3.OperationalError) as e:
+        db.execute("SELECT kg_import('kg', ?, NULL, ?)", (f, '{"add_sectors": ["a\\u0000b"]}'))
+    assert "sector name 'a\\x00b' contains a NUL character (U+0000)" in str(e.value), str(e.value)
