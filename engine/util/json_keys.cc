@@ -1,5 +1,6 @@
 // FindDuplicateJsonKey: see samverkan/text.h.
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -46,12 +47,30 @@ int32_t Hex4(const char* p, const char* end) {
   return v;
 }
 
-// Decodes the JSON string whose opening quote is at *p (escapes resolved,
-// so that "a" and "\u0061" are one name); leaves *p past the closing quote.
-std::string DecodeString(const char** p, const char* end) {
+// The position of the closing quote of the string whose opening quote is
+// at `p` (or `end`), and whether the string has escapes.
+const char* StringEnd(const char* p, const char* end, bool* escaped) {
+  *escaped = false;
+  ++p;
+  while (p < end) {
+    const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+    if (q == nullptr) return end;
+    size_t backslashes = 0;
+    while (q - backslashes > p && q[-1 - static_cast<ptrdiff_t>(backslashes)] == '\\') {
+      ++backslashes;
+    }
+    if (!*escaped) *escaped = std::memchr(p, '\\', static_cast<size_t>(q - p)) != nullptr;
+    if (backslashes % 2 == 0) return q;
+    p = q + 1;
+  }
+  return end;
+}
+
+// The text of a JSON string's contents with its escapes resolved, so that
+// "a" and "\u0061" are one name.
+std::string Decode(const char* s, const char* end) {
   std::string out;
-  const char* s = *p + 1;
-  while (s < end && *s != '"') {
+  while (s < end) {
     if (*s != '\\' || s + 1 >= end) {
       out.push_back(*s++);
       continue;
@@ -81,44 +100,75 @@ std::string DecodeString(const char** p, const char* end) {
       default: out.push_back(e); break;  // " \ /
     }
   }
-  *p = s < end ? s + 1 : end;
   return out;
 }
 
+// One open object or array. Frames are reused from one object to the next
+// (clear() keeps the memory): imports call this once per record.
 struct Frame {
-  bool object;
-  bool expect_key;  // in an object: the next string is a member name
-  std::unordered_set<std::string> keys;
+  bool object = false;
+  bool expect_key = false;  // in an object: the next string is a member name
+  std::vector<std::string> keys;          // while the object has few keys
+  std::unordered_set<std::string> many;   // then
+  void Open(bool is_object) {
+    object = expect_key = is_object;
+    keys.clear();
+    many.clear();
+  }
+  // False when the object has `key` already.
+  bool Add(std::string key) {
+    constexpr size_t kFew = 16;
+    if (many.empty()) {
+      for (const auto& k : keys) {
+        if (k == key) return false;
+      }
+      keys.push_back(std::move(key));
+      if (keys.size() > kFew) many.insert(keys.begin(), keys.end());
+      return true;
+    }
+    return many.insert(std::move(key)).second;
+  }
 };
 
 }  // namespace
 
 std::optional<DuplicateJsonKey> FindDuplicateJsonKey(std::string_view text) {
-  std::vector<Frame> stack;
+  thread_local std::vector<Frame> stack;
+  // Keeps the frames of small documents for the next call, not the memory
+  // of a big one.
+  struct Trim {
+    ~Trim() {
+      bool big = stack.size() > 32;
+      for (const auto& f : stack) big |= !f.many.empty();
+      if (big) std::vector<Frame>().swap(stack);
+    }
+  } trim;
+  size_t depth = 0;
   const char* p = text.data();
   const char* end = p + text.size();
   while (p < end) {
     const char c = *p;
     if (c == '"') {
-      const char* start = p;
-      if (!stack.empty() && stack.back().object && stack.back().expect_key) {
-        Frame& f = stack.back();
+      bool escaped = false;
+      const char* close = StringEnd(p, end, &escaped);
+      if (depth > 0 && stack[depth - 1].object && stack[depth - 1].expect_key) {
+        Frame& f = stack[depth - 1];
         f.expect_key = false;
-        std::string key = DecodeString(&p, end);
-        if (!f.keys.insert(key).second) {
-          return DuplicateJsonKey{std::move(key), static_cast<size_t>(start - text.data())};
+        std::string key = escaped ? Decode(p + 1, close) : std::string(p + 1, close);
+        if (!f.Add(key)) {
+          return DuplicateJsonKey{std::move(key), static_cast<size_t>(p - text.data())};
         }
-      } else {
-        DecodeString(&p, end);
       }
+      p = close < end ? close + 1 : end;
       continue;
     }
     if (c == '{' || c == '[') {
-      stack.push_back({c == '{', c == '{', {}});
-    } else if ((c == '}' || c == ']') && !stack.empty()) {
-      stack.pop_back();
-    } else if (c == ',' && !stack.empty() && stack.back().object) {
-      stack.back().expect_key = true;
+      if (stack.size() == depth) stack.emplace_back();
+      stack[depth++].Open(c == '{');
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    } else if (c == ',' && depth > 0 && stack[depth - 1].object) {
+      stack[depth - 1].expect_key = true;
     }
     ++p;
   }

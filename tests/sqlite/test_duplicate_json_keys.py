@@ -12,7 +12,8 @@ TWICE = 'the key "x" appears twice in one JSON object (keys must be unique)'
 
 @pytest.mark.parametrize("props", ['{"x": 1, "x": 2}', '{"x": 1, "\\u0078": 2}',
                                    '{"a": {"x": 1, "y": [{"x": 2, "x": 3}]}}',
-                                   '{"y": "}", "x": [], "x": {}}'])
+                                   '{"y": "}", "x": [], "x": {}}',
+                                   '{"y": "\\\\", "x": 1, "x": 2}'])
 def test_properties_through_sql(db, props):
     before = rows(db, "SELECT * FROM kg_nodes ORDER BY rowid")
     for sql in ("INSERT INTO kg_nodes(key, kind, props) VALUES ('n', 'actor', ?)",
@@ -27,11 +28,14 @@ def test_properties_through_sql(db, props):
     # looks like a key.
     for i, ok in enumerate(['{"x": {"x": 1}, "y": [{"x": 2}, {"x": 3}]}',
                             '{"s": "{\\"x\\": 1, \\"x\\": 2}", "t": ["x", "x"], "x\\"": 1, "x": 2}',
-                            '{"\\ud83d\\ude00": 1, "\\ud83d\\ude01": 2}']):
+                            '{"\\ud83d\\ude00": 1, "\\ud83d\\ude01": 2}',
+                            '{"a\\"b": 1, "a\\\\": 2, "a": 3}']):
         db.execute("INSERT INTO kg_nodes(key, kind, props) VALUES (?, 'actor', ?)", (f"n{i}", ok))
-    with pytest.raises(sqlite3.Error, match='the key "\U0001F600" appears twice'):
-        db.execute("INSERT INTO kg_nodes(key, kind, props) VALUES ('m', 'actor', ?)",
-                   ('{"\\ud83d\\ude00": 1, "\U0001F600": 2}',))
+    for twice, key in (('{"\\ud83d\\ude00": 1, "\U0001F600": 2}', "\U0001F600"),
+                       ('{"a\\"b": 1, "a\\u0022b": 2}', 'a"b')):
+        with pytest.raises(sqlite3.Error, match=f'the key "{key}" appears twice'):
+            db.execute("INSERT INTO kg_nodes(key, kind, props) VALUES ('m', 'actor', ?)",
+                       (twice,))
 
 
 def test_cypher_parameters(db):
