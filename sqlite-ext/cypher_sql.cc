@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "samverkan/text.h"
 #include "sql_interrupt.h"
 
 namespace samverkan::sql {
@@ -177,6 +178,9 @@ Result<cypher::RunOptions> ParseCypherOptions(std::string_view json, Connection&
   nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument("options must be a JSON object, as in '{\"adjacency\": \"csr\"}'");
+  }
+  if (auto duplicate = FindDuplicateJsonKey(json)) {
+    return Status::InvalidArgument("options: " + DuplicateJsonKeyMessage(*duplicate));
   }
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (it.key() == "memory_limit") {

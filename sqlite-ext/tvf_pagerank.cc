@@ -55,6 +55,9 @@ Result<std::vector<double>> Personalization(const AnalyticsCall& call, const std
                     ? nlohmann::json()
                     : nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (!json.is_object()) return Status::InvalidArgument("personalization is not a JSON object");
+    if (auto duplicate = FindDuplicateJsonKey(text)) {
+      return Status::InvalidArgument("personalization: " + DuplicateJsonKeyMessage(*duplicate));
+    }
     for (const auto& [key, value] : json.items()) {
       if (!value.is_number() || value.get<double>() < 0) {
         return Status::InvalidArgument("personalization: the share of '" + key +

@@ -371,6 +371,10 @@ Result<Parameters> ParseParameters(std::string_view json) {
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument("parameters must be a JSON object, as in '{\"name\": \"x\"}'");
   }
+  if (auto duplicate = FindDuplicateJsonKey(json)) {
+    return Status::InvalidArgument("parameters: " + DuplicateJsonKeyMessage(*duplicate) +
+                                   " (at byte " + std::to_string(duplicate->offset) + ")");
+  }
   for (auto it = j.begin(); it != j.end(); ++it) params.emplace(it.key(), FromJson(it.value()));
   return params;
 }

@@ -7,6 +7,56 @@
 namespace samverkan::storage {
 namespace {
 
+// Checks that a scan of the whole graph read as many records as the graph
+// counts. The counters are written in the same batch (or ingestion) as the
+// records, so every committed state agrees with them; a scan that reads a
+// different number read a damaged graph. This is what catches a missing
+// data file on a read-only open: RocksDB's secondary instance then serves
+// the newest state whose files all exist, silently older for that family,
+// and no read reports an error.
+class FullScanCount {
+ public:
+  // Reads the counter around the creation of the scan by `make_iterator`.
+  // Without a snapshot the state may change meanwhile (a commit, a refresh of
+  // a read-only open); when the two readings differ the count is not checked.
+  template <typename MakeIterator>
+  std::unique_ptr<rocksdb::Iterator> Start(const ViewCore& view, std::string_view counter,
+                                           std::string_view what,
+                                           MakeIterator make_iterator) {
+    const Reader& reader = view.reader();
+    // A transaction's pending writes change the counters only at commit.
+    if (!reader.commits_only()) return make_iterator();
+    what_ = what;
+    path_ = reader.store().path();
+    uint64_t before = 0, after = 0;
+    Status s = ReadMetaCounter(reader, counter, &before);
+    auto it = make_iterator();
+    if (s.ok() && reader.reads_snapshot()) {
+      after = before;
+    } else if (s.ok()) {
+      s = ReadMetaCounter(reader, counter, &after);
+    }
+    check_ = s.ok() && before == after;
+    expected_ = before;
+    return it;
+  }
+  void Count() { ++seen_; }
+  // At the end of the scan: OK, or Corruption naming what is missing.
+  Status Finish() const {
+    if (!check_ || seen_ == expected_) return Status::OK();
+    return Status::Corruption(fmt::format(
+        "graph '{}' is damaged: it counts {} {} but {} could be read (a data file may be "
+        "missing or damaged); run `samverkan check`",
+        path_, expected_, what_, seen_));
+  }
+
+ private:
+  std::string_view what_;
+  std::string path_;
+  bool check_ = false;
+  uint64_t expected_ = 0, seen_ = 0;
+};
+
 class EmptyNodeCursor final : public NodeCursor {
  public:
   bool Valid() const override { return false; }
@@ -38,7 +88,9 @@ class NodeCursorBase : public NodeCursor {
 class NodeScan final : public NodeCursorBase {
  public:
   explicit NodeScan(const ViewCore& view)
-      : view_(view), it_(view.reader().Scan(kNodes, {}, {})) {
+      : view_(view), it_(count_.Start(view, meta::kNodeCount, "nodes", [&] {
+          return view.reader().Scan(kNodes, {}, {});
+        })) {
     Load();
   }
   void Next() override {
@@ -50,9 +102,11 @@ class NodeScan final : public NodeCursorBase {
   void Load() {
     valid_ = it_->Valid();
     if (!valid_) {
-      if (!it_->status().ok()) Fail(FromRocks(it_->status(), "cannot scan nodes"));
+      if (!it_->status().ok()) return Fail(FromRocks(it_->status(), "cannot scan nodes"));
+      if (Status s = count_.Finish(); !s.ok()) Fail(std::move(s));
       return;
     }
+    count_.Count();
     NodeRecord rec;
     if (it_->key().size() != kNodeIdSize || !DecodeNode(it_->value().ToStringView(), &rec)) {
       return Fail(Status::Corruption("malformed node record"));
@@ -62,6 +116,7 @@ class NodeScan final : public NodeCursorBase {
   }
 
   const ViewCore& view_;
+  FullScanCount count_;  // before it_, which its Start() makes
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
@@ -156,7 +211,9 @@ class AdjacencyCursor final : public EdgeCursor {
   void StartPhase() {
     Cf cf = phase_ == kOut ? storage::kOut : storage::kIn;
     if (!node_) {
-      it_ = view_.reader().Scan(cf, {}, {});
+      // Every edge: the out family holds one entry per edge.
+      it_ = count_.Start(view_, meta::kEdgeCount, "edges",
+                         [&] { return view_.reader().Scan(cf, {}, {}); });
     } else if (type_) {
       it_ = view_.reader().ScanPrefix(cf, AdjPrefix(*node_, *type_));
     } else {
@@ -186,9 +243,13 @@ class AdjacencyCursor final : public EdgeCursor {
         edge_.weight = h.weight;
         edge_.validity = h.validity;
         valid_ = true;
+        if (!node_) count_.Count();
         return;
       }
       if (!it_->status().ok()) return Fail(FromRocks(it_->status(), "cannot scan edges"));
+      if (!node_) {
+        if (Status s = count_.Finish(); !s.ok()) return Fail(std::move(s));
+      }
       if (phase_ == kOut && dir_ == Direction::kBoth) {
         phase_ = kIn;
         Cf cf = storage::kIn;
@@ -212,6 +273,7 @@ class AdjacencyCursor final : public EdgeCursor {
   Direction dir_;
   std::optional<SymbolId> type_;
   Phase phase_;
+  FullScanCount count_;  // for every edge (no node_)
   std::unique_ptr<rocksdb::Iterator> it_;
   EdgeRef edge_;
   bool valid_ = false;

@@ -38,18 +38,21 @@ Result<std::vector<NodeId>> ResolveSources(const std::vector<NodeRef>& refs, Wha
 Result<NodeRecord> MakeNodeRecord(const NodeInput& in, const std::optional<NodeRecord>& old,
                                   bool merge, PendingSymbols& symbols, const ResolveFn& resolve) {
   if (in.key.empty()) return Status::InvalidArgument("node key is empty");
-  if (!IsValidText(in.key)) return Status::InvalidArgument("node key is not valid UTF-8 text");
+  if (auto defect = TextDefect(in.key); !defect.empty()) {
+    return Status::InvalidArgument(
+        fmt::format("node key '{}' {}", EscapeForMessage(in.key), defect));
+  }
   // Built only for a message: bulk loads make millions of records.
   auto what = [&] { return fmt::format("node '{}'", in.key); };
-  if (!IsValidText(in.name)) {
-    return Status::InvalidArgument(fmt::format("name of {} is not valid UTF-8 text", what()));
+  if (auto defect = TextDefect(in.name); !defect.empty()) {
+    return Status::InvalidArgument(fmt::format("name of {} {}", what(), defect));
   }
-  if (!IsValidText(in.kind)) {
-    return Status::InvalidArgument(fmt::format("kind of {} is not valid UTF-8 text", what()));
+  if (auto defect = TextDefect(in.kind); !defect.empty()) {
+    return Status::InvalidArgument(fmt::format("kind of {} {}", what(), defect));
   }
   for (const auto& alias : in.aliases) {
-    if (!IsValidText(alias)) {
-      return Status::InvalidArgument(fmt::format("an alias of {} is not valid UTF-8 text", what()));
+    if (auto defect = TextDefect(alias); !defect.empty()) {
+      return Status::InvalidArgument(fmt::format("an alias of {} {}", what(), defect));
     }
   }
   SV_ASSIGN_OR_RETURN(std::string props,
@@ -99,8 +102,8 @@ std::string DescribeEdge(const EdgeInput& in) {
 Result<std::string> CheckEdgeInput(const EdgeInput& in) {
   auto what = [&] { return DescribeEdge(in); };
   if (in.type.empty()) return Status::InvalidArgument(fmt::format("{}: type is empty", what()));
-  if (!IsValidText(in.type)) {
-    return Status::InvalidArgument(fmt::format("{}: type is not valid UTF-8 text", what()));
+  if (auto defect = TextDefect(in.type); !defect.empty()) {
+    return Status::InvalidArgument(fmt::format("{}: type {}", what(), defect));
   }
   if (in.weight && !std::isfinite(*in.weight)) {
     return Status::InvalidArgument(fmt::format("{}: weight must be a finite number", what()));

@@ -47,6 +47,11 @@ Result<std::string> NormalizeProps(std::string_view text,
     return Status::InvalidArgument(
         fmt::format("{} must be a JSON object, not {}", what(), j.type_name()));
   }
+  if (auto duplicate = FindDuplicateJsonKey(text)) {
+    return Status::InvalidArgument(fmt::format("invalid JSON in {}: {} (at byte {})", what(),
+                                               DuplicateJsonKeyMessage(*duplicate),
+                                               duplicate->offset));
+  }
   return Dump(j);
 }
 

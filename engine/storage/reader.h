@@ -35,6 +35,11 @@ class Reader {
   std::unique_ptr<rocksdb::Iterator> ScanPrefix(Cf cf, std::string_view prefix) const;
 
   const RocksStore& store() const { return *store_; }
+  // True when every read sees one fixed state (a RocksDB snapshot).
+  bool reads_snapshot() const { return snapshot() != nullptr; }
+  // True when it reads committed data only, not a transaction's pending
+  // writes: the graph's counters then describe what it reads.
+  virtual bool commits_only() const = 0;
 
  protected:
   // `options` carries the bounds; it outlives the returned iterator.
@@ -50,6 +55,7 @@ class DbReader final : public Reader {
   DbReader(const RocksStore* store, const rocksdb::Snapshot* snapshot)
       : Reader(store), snapshot_(snapshot) {}
   rocksdb::Status Get(Cf cf, std::string_view key, std::string* value) const override;
+  bool commits_only() const override { return true; }
 
  protected:
   rocksdb::Iterator* NewIterator(Cf cf, rocksdb::ReadOptions* options) const override;
@@ -64,6 +70,7 @@ class BatchReader final : public Reader {
   BatchReader(const RocksStore* store, rocksdb::WriteBatchWithIndex* batch)
       : Reader(store), batch_(batch) {}
   rocksdb::Status Get(Cf cf, std::string_view key, std::string* value) const override;
+  bool commits_only() const override { return false; }
 
  protected:
   rocksdb::Iterator* NewIterator(Cf cf, rocksdb::ReadOptions* options) const override;

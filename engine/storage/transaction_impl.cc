@@ -268,8 +268,10 @@ Status TransactionImpl::DeleteEdge(EdgeId id) {
 
 Status TransactionImpl::AddSector(std::string_view name) {
   SV_RETURN_IF_ERROR(CheckWritable());
-  if (name.empty() || !IsValidText(name)) {
-    return Status::InvalidArgument("sector name must be non-empty UTF-8 text");
+  if (name.empty()) return Status::InvalidArgument("sector name must be non-empty UTF-8 text");
+  if (auto defect = TextDefect(name); !defect.empty()) {
+    return Status::InvalidArgument(
+        fmt::format("sector name '{}' {}", EscapeForMessage(name), defect));
   }
   symbols_.Intern(SymbolSpace::kSector, name);
   return Status::OK();

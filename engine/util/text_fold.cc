@@ -117,7 +117,7 @@ Result<std::string> FoldName(std::string_view text) {
   return FoldUnicode(text);
 }
 
-bool IsValidText(std::string_view text) {
+std::string_view TextDefect(std::string_view text) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
   auto n = static_cast<utf8proc_ssize_t>(text.size());
   utf8proc_ssize_t pos = 0;
@@ -127,11 +127,14 @@ bool IsValidText(std::string_view text) {
   while (pos < n) {
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t len = utf8proc_iterate(p + pos, n - pos, &cp);
-    if (len <= 0 || cp == 0) return false;
+    if (len <= 0) return "is not valid UTF-8";
+    if (cp == 0) return "contains a NUL character (U+0000)";
     pos += len;
   }
-  return true;
+  return {};
 }
+
+bool IsValidText(std::string_view text) { return TextDefect(text).empty(); }
 
 std::string EscapeForMessage(std::string_view text) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());

@@ -206,10 +206,12 @@ int RunStats(const std::string& graph, bool json) {
   auto counts = snapshot->Counts();
   if (!counts.ok()) return Fail(counts.status(), ExitFor(counts.status()));
   std::map<std::string, uint64_t> kinds, sectors, types;
-  for (auto nodes = snapshot->Nodes(); nodes->Valid(); nodes->Next()) {
+  auto nodes = snapshot->Nodes();
+  for (; nodes->Valid(); nodes->Next()) {
     ++kinds[nodes->node().kind];
     if (!nodes->node().sector.empty()) ++sectors[nodes->node().sector];
   }
+  if (!nodes->status().ok()) return Fail(nodes->status(), ExitFor(nodes->status()));
   auto edges = snapshot->AllEdges();
   for (; edges->Valid(); edges->Next()) {
     ++types[std::string(snapshot->schema().EdgeTypeName(edges->edge().type))];

@@ -43,6 +43,10 @@ class CaseImport {
       Report(doc_.error_offset, doc_.error);
       return;
     }
+    if (auto duplicate = FindDuplicateJsonKey(ctx_.data)) {
+      Report(duplicate->offset, DuplicateJsonKeyMessage(*duplicate));
+      return;
+    }
     const json& root = doc_.value;
     if (!root.is_object()) {
       Report(0, "expected a case object ({\"format\": \"samverkan-case/1\", ...}), found " +

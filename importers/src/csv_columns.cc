@@ -86,6 +86,9 @@ Result<nlohmann::json> ParseScalar(std::string_view text, CsvType type) {
       if (v.is_discarded()) {
         return Status::InvalidArgument("expected a JSON value, found '" + std::string(text) + "'");
       }
+      if (auto duplicate = FindDuplicateJsonKey(text)) {
+        return Status::InvalidArgument(DuplicateJsonKeyMessage(*duplicate));
+      }
       return v;
     }
   }
@@ -166,6 +169,17 @@ Result<CsvColumn> ParseCsvColumn(std::string_view cell, bool edges) {
     col.type = *t;
   }
   if (name.empty()) return Status::InvalidArgument("column '" + std::string(cell) + "' has no name");
+  if (name.starts_with("props.\"")) {
+    // props."<JSON string>": any name, also one a CSV file cannot hold (NUL).
+    auto quoted = nlohmann::json::parse(name.substr(6), nullptr, /*allow_exceptions=*/false);
+    if (!quoted.is_string()) {
+      return Status::InvalidArgument("column '" + std::string(cell) +
+                                     "': after 'props.' a '\"' starts a JSON string, the "
+                                     "property's name (a ':' in it needs the type written)");
+    }
+    col.prop = quoted.get<std::string>();
+    return col;
+  }
   if (name.starts_with("props.") && name.size() > 6) {
     col.prop = std::string(name.substr(6));
     return col;

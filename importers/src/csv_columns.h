@@ -5,8 +5,10 @@
 // ":ID(Person)", is accepted and ignored: keys are global). Some names
 // are fields of the node or edge rather than properties (nodes: name,
 // sector, aliases, sources; edges: rank, weight, valid_from, valid_to,
-// sources); "props.<name>" is always the property <name>. docs/formats.md
-// has the full table.
+// sources); "props.<name>" is always the property <name>, and
+// props."<JSON string>" the property that string names (for names a CSV
+// file cannot hold, such as one with a NUL). docs/formats.md has the full
+// table.
 #pragma once
 
 #include <optional>

@@ -18,7 +18,8 @@ CsvImport::CsvImport(ReadContext& ctx) : ctx_(ctx), reader_(ctx.data) {}
 
 void CsvImport::Run() {
   if (size_t bad = FindInvalidUtf8(ctx_.data); bad != std::string_view::npos) {
-    Report(LocateOffset(ctx_.file, ctx_.data, bad), "invalid UTF-8 (or a NUL byte)");
+    Report(LocateOffset(ctx_.file, ctx_.data, bad),
+           ctx_.data[bad] == '\0' ? "a NUL byte, which CSV text cannot hold" : "invalid UTF-8");
     return;
   }
   if (!ReadHeader()) return;

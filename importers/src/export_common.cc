@@ -1,6 +1,7 @@
 #include "export_common.h"
 
 #include <set>
+#include <string>
 
 namespace samverkan::importers {
 
@@ -26,6 +27,13 @@ Result<GraphData> LoadGraph(const GraphView& view, const Interrupt& interrupt) {
   for (; edges->Valid(); edges->Next()) {
     SV_RETURN_IF_ERROR(interrupt.Check());
     SV_ASSIGN_OR_RETURN(Edge e, edges->Load());
+    for (NodeId end : {e.src, e.dst}) {
+      if (!g.index.contains(end)) {
+        return Status::Corruption("the graph is damaged: edge " + std::to_string(e.id) +
+                                  " joins node " + std::to_string(end) +
+                                  ", which cannot be read; run `samverkan check`");
+      }
+    }
     g.edge_props.push_back(json::parse(e.props));
     g.edges.push_back(std::move(e));
   }

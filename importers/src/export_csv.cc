@@ -42,8 +42,30 @@ std::string ListCell(const std::vector<std::string>& items, bool as_json) {
   return out;
 }
 
+// A property's header cell. A CSV file cannot hold a NUL, and a header needs
+// a name: such names are written as props."<JSON string>" (csv_columns.h).
+// The type is always written when the name has a ':', so that the reader's
+// split at the last ':' finds it.
 std::string ColumnHeader(const PropColumn& c) {
-  return c.column + (c.type == PropType::kString ? "" : ":" + std::string(PropTypeName(c.type)));
+  bool quote = c.prop.empty() || c.prop.find('\0') != std::string::npos;
+  std::string name = quote ? "props." + json(c.prop).dump() : c.column;
+  bool typed = c.type != PropType::kString || name.find(':') != std::string::npos;
+  return name + (typed ? ":" + std::string(PropTypeName(c.type)) : "");
+}
+
+// A string column with a NUL in a value becomes json, where the NUL is
+// written as \u0000: a CSV file cannot hold the byte.
+void JsonForNul(std::vector<PropColumn>& cols, const std::vector<json>& props) {
+  for (auto& c : cols) {
+    if (c.type != PropType::kString) continue;
+    for (const auto& obj : props) {
+      auto it = obj.find(c.prop);
+      if (it != obj.end() && it->get_ref<const std::string&>().find('\0') != std::string::npos) {
+        c.type = PropType::kJson;
+        break;
+      }
+    }
+  }
 }
 
 void PropCells(std::ostream& out, const std::vector<PropColumn>& cols, const json& props) {
@@ -68,6 +90,7 @@ Status WriteCsvNodes(const GraphData& g, std::ostream& out) {
     sources_json |= NeedsJsonList(sources[i]);
   }
   auto cols = InferColumns(g.node_props, {"name", "sector", "aliases", "sources"});
+  JsonForNul(cols, g.node_props);
   out << ":ID,:LABEL,name,sector," << (aliases_json ? "aliases:json" : "aliases:string[]") << ','
       << (sources_json ? "sources:json" : "sources:string[]");
   for (const auto& c : cols) Cell(out, ColumnHeader(c));
@@ -94,6 +117,7 @@ Status WriteCsvEdges(const GraphData& g, std::ostream& out) {
     sources_json |= NeedsJsonList(sources[i]);
   }
   auto cols = InferColumns(g.edge_props, {"rank", "weight", "valid_from", "valid_to", "sources"});
+  JsonForNul(cols, g.edge_props);
   out << ":START_ID,:END_ID,:TYPE,rank:int,weight:double,valid_from:date,valid_to:date,"
       << (sources_json ? "sources:json" : "sources:string[]");
   for (const auto& c : cols) Cell(out, ColumnHeader(c));

@@ -83,6 +83,7 @@ Result<json> Object(std::string_view text) {
   }
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return Bad("expected a JSON object");
+  if (auto duplicate = FindDuplicateJsonKey(text)) return Bad(DuplicateJsonKeyMessage(*duplicate));
   return j;
 }
 

@@ -72,6 +72,10 @@ class JsonlImport {
       ctx_.problems->Add(At(0), bracket == std::string::npos ? what : what.substr(bracket + 2));
       return;
     }
+    if (auto duplicate = FindDuplicateJsonKey(line_)) {
+      ctx_.problems->Add(At(duplicate->offset), DuplicateJsonKeyMessage(*duplicate));
+      return;
+    }
     FieldReport report = [&](std::string_view field, const std::string& message) {
       ctx_.problems->Add(AtField(field), message);
     };

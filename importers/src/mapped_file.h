@@ -12,8 +12,9 @@ namespace samverkan::importers {
 
 class MappedFile {
  public:
-  // IOError naming the path if it cannot be opened, is a directory, or
-  // cannot be mapped.
+  // IOError naming the path if it cannot be opened or mapped, or is not a
+  // regular file (a directory, a FIFO, a device: refused without waiting
+  // for a FIFO's writer).
   static Result<std::unique_ptr<MappedFile>> Open(const std::string& path);
   ~MappedFile();
   MappedFile(const MappedFile&) = delete;

@@ -11,21 +11,12 @@
 #include <filesystem>
 #include <random>
 
+#include "file_kind.h"
 #include "samverkan/db.h"
 
 namespace samverkan::importers {
 namespace fs = std::filesystem;
 namespace {
-
-std::string KindOf(mode_t mode) {
-  if (S_ISLNK(mode)) return "a symbolic link";
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISREG(mode)) return "a regular file";
-  return "not a regular file";
-}
 
 std::string Errno(int error) { return std::strerror(error); }
 
@@ -57,19 +48,19 @@ Status CheckExportTarget(const std::string& path, const std::vector<std::string>
   if (path.empty()) return Status::InvalidArgument("the export file name is empty");
   struct stat st;
   if (lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    return Status::InvalidArgument("'" + path + "' exists and is " + KindOf(st.st_mode) +
-                                   "; an export only creates or replaces regular files");
+    return Status::IOError("'" + path + "' exists and is " + FileKind(st.st_mode) +
+                           "; an export only creates or replaces regular files");
   }
   if (auto graph = Db::GraphContaining(path)) {
-    return Status::InvalidArgument("'" + path + "' is inside graph directory '" + *graph +
-                                   "'; write the export elsewhere");
+    return Status::IOError("'" + path + "' is inside graph directory '" + *graph +
+                           "'; write the export elsewhere");
   }
   if (!protected_files.empty()) {
     const std::string target = Resolved(path);
     for (const auto& p : protected_files) {
       if (Resolved(p) == target) {
-        return Status::InvalidArgument("'" + path + "' is a database file of this connection ('" +
-                                       p + "'); write the export elsewhere");
+        return Status::IOError("'" + path + "' is a database file of this connection ('" +
+                               p + "'); write the export elsewhere");
       }
     }
   }
@@ -78,14 +69,14 @@ Status CheckExportTarget(const std::string& path, const std::vector<std::string>
 
 Status CreateExportDirectory(const std::string& path) {
   if (auto graph = Db::GraphContaining(path)) {
-    return Status::InvalidArgument("'" + path + "' is inside graph directory '" + *graph +
-                                   "'; write the export elsewhere");
+    return Status::IOError("'" + path + "' is inside graph directory '" + *graph +
+                           "'; write the export elsewhere");
   }
   struct stat st;
   if (lstat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::OK();
-    return Status::InvalidArgument("'" + path + "' exists and is " + KindOf(st.st_mode) +
-                                   "; this export creates or fills a directory");
+    return Status::IOError("'" + path + "' exists and is " + FileKind(st.st_mode) +
+                           "; this export creates or fills a directory");
   }
   std::error_code ec;
   fs::create_directories(path, ec);

@@ -5,7 +5,7 @@
 //   file->out() << ...;
 //   SV_RETURN_IF_ERROR(file->Commit());   // else the destructor removes it
 //
-// Create() refuses (InvalidArgument, naming the path) a target that
+// Create() refuses (IOError, naming the path) a target that
 //   * exists and is not a regular file: a symbolic link, a directory, a
 //     FIFO, a device (exports must not write through links or into
 //     /dev/stdout), or

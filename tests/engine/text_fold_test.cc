@@ -92,5 +92,38 @@ TEST(TextFoldTest, InvalidUtf8IsRejected) {
   }
 }
 
+TEST(TextFoldTest, TextDefectNamesANulApartFromInvalidUtf8) {
+  EXPECT_EQ(TextDefect("org:a"), "");
+  EXPECT_EQ(TextDefect("Örebro"), "");
+  EXPECT_EQ(TextDefect(std::string("a\0b", 3)), "contains a NUL character (U+0000)");
+  EXPECT_EQ(TextDefect("\xff"), "is not valid UTF-8");
+  // The first defect is the one named.
+  EXPECT_EQ(TextDefect(std::string("\xff\0", 2)), "is not valid UTF-8");
+  EXPECT_EQ(TextDefect(std::string("\0\xff", 2)), "contains a NUL character (U+0000)");
+}
+
+std::string Duplicate(std::string_view json) {
+  auto d = FindDuplicateJsonKey(json);
+  return d ? d->key + "@" + std::to_string(d->offset) : "none";
+}
+
+TEST(TextFoldTest, DuplicateJsonKeysAreFoundPerObjectAfterDecoding) {
+  EXPECT_EQ(Duplicate(R"({"a":1,"b":2})"), "none");
+  EXPECT_EQ(Duplicate(R"({"a":1,"a":2})"), "a@7");
+  EXPECT_EQ(Duplicate(R"({"a":1,"\u0061":2})"), "a@7");
+  EXPECT_EQ(Duplicate(R"({"a":{"a":1},"b":[{"a":1},{"a":2}]})"), "none");
+  EXPECT_EQ(Duplicate(R"([{"a":1},{"a":1,"a":2}])"), "a@16");
+  EXPECT_EQ(Duplicate(R"({"s":"{\"a\":1,\"a\":2}","a":[ "a", "a" ]})"), "none");
+  EXPECT_EQ(Duplicate(R"({"a\\":1,"a\"":2,"a":3})"), "none");
+  EXPECT_EQ(Duplicate(R"({"\ud83d\ude00":1,"😀":2})"), "😀@18");
+  EXPECT_EQ(Duplicate("[1,2,3]"), "none");
+  // Objects with many keys (a set past the first few) and again after it.
+  std::string big = "{";
+  for (int i = 0; i < 100; ++i) big += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  EXPECT_EQ(Duplicate(big + "\"k99\":0}"), "k99@" + std::to_string(big.size()));
+  EXPECT_EQ(Duplicate(big + "\"k100\":0}"), "none");
+  EXPECT_EQ(Duplicate(R"({"a":1,"a":2})"), "a@7");
+}
+
 }  // namespace
 }  // namespace samverkan

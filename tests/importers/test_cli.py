@@ -256,7 +256,7 @@ def test_draw_exit_codes(run, tmp_path):
     assert run("report", "missing.kg", "r.html").returncode == 3
     (tmp_path / "dir.svg").mkdir()
     r = run("draw", "g.kg", "dir.svg")
-    assert r.returncode == 1 and "directory" in r.stderr
+    assert r.returncode == 4 and "directory" in r.stderr  # a file that cannot be written
     assert (tmp_path / "dir.svg").is_dir()
     assert run("draw", "g.kg").returncode == 2
     assert not (tmp_path / "out.svg").exists()

@@ -46,8 +46,8 @@ def test_symbolic_links_are_refused_and_their_targets_kept(db, tmp_path):
     link = tmp_path / "link.jsonl"
     link.symlink_to(victim)
     msg = refused(db, link)
-    assert msg == (f"kg_export: '{link}' exists and is a symbolic link; an export only creates "
-                   f"or replaces regular files")
+    assert msg == (f"kg_export: file: '{link}' exists and is a symbolic link; an export only "
+                   f"creates or replaces regular files")
     assert link.is_symlink() and victim.read_text() == "precious"
     dangling = tmp_path / "dangling.jsonl"
     dangling.symlink_to(tmp_path / "nowhere")
@@ -135,11 +135,18 @@ def test_cli_refuses_the_same_targets(tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
     (tmp_path / "link.jsonl").symlink_to(victim)
-    for target in ("link.jsonl", "g.kg/CURRENT", "g.kg/x.graphml", "/dev/stdout"):
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    # A refused target is a file that cannot be written: exit code 4 (docs/cli.md).
+    for target in ("link.jsonl", "g.kg/CURRENT", "g.kg/x.graphml", "/dev/stdout", "pipe.jsonl"):
         r = subprocess.run([cli, "export", "g.kg", target], cwd=tmp_path, capture_output=True,
-                           text=True)
-        assert r.returncode == 1, (target, r.returncode, r.stderr)
+                           text=True, timeout=60)
+        assert r.returncode == 4, (target, r.returncode, r.stderr)
         assert "exists and is a symbolic link" in r.stderr or \
-            "is inside graph directory" in r.stderr, r.stderr
+            "is inside graph directory" in r.stderr or "exists and is a FIFO" in r.stderr, r.stderr
+    for command, target in (("draw", "pipe.svg"), ("report", "pipe.html")):
+        os.mkfifo(tmp_path / target)
+        r = subprocess.run([cli, command, "g.kg", target], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 4 and "exists and is a FIFO" in r.stderr, (command, r)
     assert victim.read_text() == "precious"
     assert subprocess.run([cli, "check", "g.kg"], cwd=tmp_path).returncode == 0

@@ -1,6 +1,11 @@
 """kg_import and kg_export: files from SQL, through the importers' code."""
 import json
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -121,6 +126,8 @@ def test_import_options_null_spellings(connect, tmp_path, mode):
     ('{"max_problems": 0}', "kg_import: options: max_problems must be an integer between 1 "
                             "and 1000000"),
     ('[1]', "kg_import: options: expected a JSON object"),
+    ('{"null": "NA", "null": "-"}', 'kg_import: options: the key "null" appears twice in one '
+                                    'JSON object (keys must be unique)'),
     ('[' * 5000 + ']' * 5000, "kg_import: options: nested deeper than 1000 levels"),
 ])
 def test_import_options_errors_change_nothing(db, tmp_path, options, message):
@@ -130,3 +137,100 @@ def test_import_options_errors_change_nothing(db, tmp_path, options, message):
         db.execute("SELECT kg_import('kg', ?, 'csv', ?)", (f, options))
     assert str(e.value) == message
     assert rows(db, "SELECT * FROM kg_nodes ORDER BY rowid") == before
+
+
+def run_sql_in_a_child(ext, cwd, sql):
+    """Runs `sql` in a child process with a time limit, so that a call that
+    blocks fails the test instead of hanging it. Returns the error text, or
+    "" when the statement succeeded."""
+    script = textwrap.dedent(f"""
+        import sqlite3, sys
+        db = sqlite3.connect("t.db", isolation_level=None)
+        db.enable_load_extension(True)
+        db.load_extension({ext!r})
+        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS kg USING samverkan(path='g.kg')")
+        try:
+            db.execute({sql!r}).fetchall()
+        except sqlite3.Error as e:
+            print(e)
+    """)
+    r = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+def test_kg_import_refuses_a_fifo_without_waiting(ext, tmp_path):
+    os.mkfifo(tmp_path / "nodes.csv")
+    msg = run_sql_in_a_child(ext, tmp_path, "SELECT kg_import('kg', 'nodes.csv', 'csv')")
+    assert msg == ("kg_import: file: cannot read 'nodes.csv': it is a FIFO; an import reads "
+                   "regular files only")
+    (tmp_path / "csvdir").mkdir()
+    os.mkfifo(tmp_path / "csvdir" / "edges.csv")
+    msg = run_sql_in_a_child(ext, tmp_path, "SELECT kg_import('kg', 'csvdir', 'csv')")
+    assert "csvdir/edges.csv': it is a FIFO" in msg, msg
+
+
+def test_kg_export_of_a_graph_missing_a_data_file_fails(connect, tmp_path):
+    """A read-only open of a graph that lost an SST file serves an older
+    state of that file's column family without any read error; the export
+    must notice that it read fewer records than the graph counts."""
+    db = connect()
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS kg USING samverkan(path='g.kg')")
+    write(tmp_path, "nodes.csv", ":ID,:LABEL\n" + "".join(f"n{i},actor\n" for i in range(50)))
+    write(tmp_path, "edges.csv", ":START_ID,:END_ID,:TYPE\n" +
+          "".join(f"n{i},n{(i + 1) % 50},knows\n" for i in range(50)))
+    db.execute("SELECT kg_import('kg', ?, 'csv', '{\"mode\": \"bulk\"}')", (str(tmp_path),))
+    db.execute("SELECT kg_export('kg', 'jsonl', ?)", (str(tmp_path / "whole.jsonl"),))
+    whole = (tmp_path / "whole.jsonl").read_text()
+    db.execute("DROP TABLE kg")  # keeps the graph directory
+    ssts = sorted(p.name for p in (tmp_path / "g.kg").iterdir() if p.suffix == ".sst")
+    refused = 0
+    for i, sst in enumerate(ssts):
+        damaged = tmp_path / f"damaged{i}.kg"
+        shutil.copytree(tmp_path / "g.kg", damaged)
+        (damaged / sst).unlink()
+        out = tmp_path / f"out{i}.jsonl"
+        out.write_text("old")
+        try:
+            db.execute(f"CREATE VIRTUAL TABLE d{i} USING samverkan(path='{damaged}', readonly=1)")
+            db.execute("SELECT kg_export(?, 'jsonl', ?)", (f"d{i}", str(out)))
+        except sqlite3.OperationalError as e:
+            refused += 1
+            assert "is damaged" in str(e) or "not a Samverkan graph" in str(e), str(e)
+            assert out.read_text() == "old"
+            continue
+        assert out.read_text() == whole, sst  # the file held nothing the export reads
+    assert refused >= 2, ssts
+
+
+def test_csv_round_trips_names_and_values_a_csv_file_cannot_hold(db, tmp_path, connect):
+    # A NUL cannot be in a CSV file: names with one (or empty) are written as
+    # props."<JSON string>", string values with one as json.
+    props = '{"":1,"a:b":"colon","b\\u0000":"x\\u0000y","c":"plain","props.d":true}'
+    db.execute("INSERT INTO kg_nodes(key, kind, props) VALUES ('n', 'actor', ?)", (props,))
+    db.execute("INSERT INTO kg_edges(src, type, dst, props) VALUES ('n', 'knows', 'org:msi', ?)",
+               (props,))
+    db.execute("SELECT kg_export('kg', 'csv', ?)", (str(tmp_path / "out"),))
+    for name in ("nodes.csv", "edges.csv"):
+        data = (tmp_path / "out" / name).read_bytes()
+        assert b"\0" not in data
+        assert b'"props.""b\\u0000"":json"' in data and b"a:b:string" in data, data
+    other = connect("other.db")
+    other.execute("CREATE VIRTUAL TABLE g2 USING samverkan(path='copy.kg')")
+    other.execute("SELECT kg_import('g2', ?, 'csv')", (str(tmp_path / "out"),))
+    for table, order in (("nodes", "key"), ("edges", "src, type, dst, rank")):
+        assert rows(other, f"SELECT props FROM g2_{table} ORDER BY {order}") == \
+            rows(db, f"SELECT props FROM kg_{table} ORDER BY {order}")
+    assert rows(other, "SELECT props FROM g2_nodes WHERE key = 'n'") == [(props,)]
+
+
+def test_a_nul_in_a_name_is_called_a_nul(db, tmp_path):
+    f = write(tmp_path, "n.jsonl", '{"key": "a\\u0000b", "kind": "actor"}\n')
+    with pytest.raises(sqlite3.OperationalError) as e:
+        db.execute("SELECT kg_import('kg', ?, NULL)", (f,))
+    assert "node key 'a\\x00b' contains a NUL character (U+0000)" in str(e.value), str(e.value)
+    f = write(tmp_path, "m.jsonl", '{"key": "m", "kind": "actor"}\n')
+    with pytest.raises(sqlite3.OperationalError) as e:
+        db.execute("SELECT kg_import('kg', ?, NULL, ?)", (f, '{"add_sectors": ["a\\u0000b"]}'))
+    assert "sector name 'a\\x00b' contains a NUL character (U+0000)" in str(e.value), str(e.value)

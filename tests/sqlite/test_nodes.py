@@ -284,10 +284,11 @@ def test_write_errors(db, sql, message):
     assert rows(db, "SELECT count(*) FROM kg_nodes") == [(5,)]
 
 
-@pytest.mark.parametrize("kind", [b"\xff".decode("latin-1"), "a\x00b"])
-def test_kind_must_be_text(db, kind):
+@pytest.mark.parametrize("kind,defect", [(b"\xff".decode("latin-1"), "is not valid UTF-8"),
+                                         ("a\x00b", r"contains a NUL character \(U\+0000\)")])
+def test_kind_must_be_text(db, kind, defect):
     raw = kind.encode("latin-1") if kind.startswith("\xff") else kind.encode()
-    with pytest.raises(sqlite3.OperationalError, match="kind of node 'c' is not valid UTF-8 text"):
+    with pytest.raises(sqlite3.OperationalError, match=f"kind of node 'c' {defect}"):
         db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('c', CAST(? AS TEXT))", (raw,))
     assert rows(db, "SELECT count(*) FROM kg_nodes WHERE key = 'c'") == [(0,)]
 

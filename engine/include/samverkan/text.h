@@ -20,6 +20,11 @@ Result<std::string> FoldName(std::string_view text);
 // names and aliases must be.
 bool IsValidText(std::string_view text);
 
+// What keeps `text` from being valid text, for a message: "contains a NUL
+// character (U+0000)" or "is not valid UTF-8" (the first found); empty when
+// IsValidText(text).
+std::string_view TextDefect(std::string_view text);
+
 // `text` made safe to show in a message: valid UTF-8 is kept as it is, and
 // every byte that is not part of one (and NUL, and other control characters
 // but tab and line feed) is written as \xNN. A message then reaches an SQL
@@ -38,5 +43,19 @@ inline constexpr int kMaxJsonDepth = 1000;
 // than `max_depth`, or nullopt when there is none. Strings are skipped. One
 // pass over any text, valid JSON or not: call it before parsing.
 std::optional<size_t> JsonNestingExceeds(std::string_view text, int max_depth = kMaxJsonDepth);
+
+// JSON with a key twice in one object is refused wherever Samverkan reads
+// JSON (properties, imported files, options, Cypher parameters): parsers
+// disagree on which value wins, so the text cannot mean one thing.
+struct DuplicateJsonKey {
+  std::string key;  // decoded: "a" and "\u0061" are the same key
+  size_t offset;    // byte offset of its second occurrence's opening quote
+};
+// The first key that occurs twice in one object of `text`, which must be
+// valid JSON (parse it first): one pass, no recursion.
+std::optional<DuplicateJsonKey> FindDuplicateJsonKey(std::string_view text);
+// "the key "k" appears twice in one JSON object (keys must be unique)",
+// the key escaped as EscapeForMessage does.
+std::string DuplicateJsonKeyMessage(const DuplicateJsonKey& duplicate);
 
 }  // namespace samverkan
