@@ -498,7 +498,7 @@ const sqlite3_module kEdgesModule = {
     /* xConnect    */ EdgesConnect,
     /* xBestIndex  */ EdgesBestIndex,
     /* xDisconnect */ EdgesDisconnect,
-    /* xDestroy    */ EdgesDisconnect,
+    /* xDestroy    */ GraphTableDestroy<EdgesDisconnect>,
     /* xOpen       */ EdgesOpen,
     /* xClose      */ EdgesClose,
     /* xFilter     */ EdgesFilter,

@@ -436,7 +436,7 @@ const sqlite3_module kNodesModule = {
     /* xConnect    */ NodesConnect,
     /* xBestIndex  */ NodesBestIndex,
     /* xDisconnect */ NodesDisconnect,
-    /* xDestroy    */ NodesDisconnect,
+    /* xDestroy    */ GraphTableDestroy<NodesDisconnect>,
     /* xOpen       */ NodesOpen,
     /* xClose      */ NodesClose,
     /* xFilter     */ NodesFilter,
