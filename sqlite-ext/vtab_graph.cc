@@ -138,8 +138,8 @@ int CreateSibling(sqlite3* db, const std::string& schema, const std::string& nam
 int CheckGraphName(sqlite3* db, const std::string& schema, const std::string& name,
                    const std::string& doing, char** err) {
   if (IsFunctionName(Lowercase(name))) {
-    *err = FormatError("%s: cannot %s: the extension has a function of that name, which "
-                       "the table would hide", kModule, doing.c_str());
+    *err = FormatError("%s: cannot name a graph '%s': the extension has a function of that "
+                       "name, which the table would hide", kModule, name.c_str());
     return SQLITE_ERROR;
   }
   for (const SiblingTable& sibling : kSiblingTables) {
