@@ -59,7 +59,8 @@ refused with SQLite's `database table is locked` (SQLite passes no message of a 
 table on for `DROP`), and `ALTER TABLE kg RENAME` with `cannot rename graph table kg: it
 has uncommitted writes in this transaction`: commit or roll back first. `ALTER TABLE kg RENAME TO kg2`
 renames `kg_nodes`, `kg_edges` and `kg_commits` to `kg2_nodes`, `kg2_edges` and
-`kg2_commits`, under the same checks of the new names as `CREATE`.
+`kg2_commits`, under the same checks of the new names as `CREATE`; `kg_nodes` and
+`kg_edges` are not renamed on their own.
 Several graphs can be open in one connection (`kg1`, `kg2`, ...); functions name one as
 `'kg'` (looked up like a table: temp, main, then attached databases) or `'aux.kg'`.
 

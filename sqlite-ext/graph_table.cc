@@ -161,6 +161,15 @@ int RefuseDropWhileWriting(GraphTable* t, const char* module) {
   return SQLITE_LOCKED;
 }
 
+int GraphTableRenameSibling(sqlite3_vtab* vtab, const char* new_name) {
+  auto* t = AsTable(vtab);
+  SetError(vtab,
+           "cannot rename %s to %s on its own: it is a table of graph table %s, which finds it "
+           "by name; ALTER TABLE %s RENAME TO ... renames all of the graph's tables",
+           t->table_name.c_str(), new_name, t->graph_name.c_str(), t->graph_name.c_str());
+  return SQLITE_ERROR;
+}
+
 // Nothing to do at xBegin: the engine transaction begins at the first write
 // (GraphHandle::Writer), so that statements like INSERT INTO kg(kg)
 // VALUES('integrity-check') also work on a read-only graph.

@@ -91,6 +91,10 @@ int GraphTableDestroy(sqlite3_vtab* vtab) {
   return rc == SQLITE_OK ? Disconnect(vtab) : rc;
 }
 
+// xRename of kg_nodes and kg_edges: refused, as the graph table finds its
+// siblings by name; ALTER TABLE kg RENAME renames all of them.
+int GraphTableRenameSibling(sqlite3_vtab* vtab, const char* new_name);
+
 // The transaction callbacks, identical for the three modules.
 int GraphTableBegin(sqlite3_vtab* vtab);
 int GraphTableSync(sqlite3_vtab* vtab);

@@ -39,12 +39,13 @@ std::string Text(sqlite3_stmt* stmt, int col) {
 Result<std::optional<SchemaObject>> FindSchemaObject(sqlite3* db, std::string_view schema,
                                                      std::string_view name) {
   std::optional<SchemaObject> found;
+  auto first = [&](sqlite3_stmt* stmt) {
+    if (!found) found = SchemaObject{Text(stmt, 0), Text(stmt, 1), Text(stmt, 2)};
+  };
   SV_RETURN_IF_ERROR(Query(db,
                            "SELECT type, name, sql FROM " + QuoteIdentifier(schema) +
                                ".sqlite_schema WHERE lower(name) = lower(?1)",
-                           {name}, [&](sqlite3_stmt* stmt) {
-                             if (!found) found = SchemaObject{Text(stmt, 0), Text(stmt, 1), Text(stmt, 2)};
-                           }));
+                           {name}, first));
   return found;
 }
 
@@ -53,8 +54,9 @@ Result<std::vector<std::string>> TriggersOn(sqlite3* db, std::string_view schema
   std::vector<std::string> names;
   auto collect = [&](sqlite3_stmt* stmt) { names.push_back(Text(stmt, 0)); };
   const char* where = " WHERE type = 'trigger' AND lower(tbl_name) = lower(?1)";
-  SV_RETURN_IF_ERROR(Query(db, "SELECT name FROM " + QuoteIdentifier(schema) + ".sqlite_schema" + where,
-                           {table}, collect));
+  SV_RETURN_IF_ERROR(Query(
+      db, "SELECT name FROM " + QuoteIdentifier(schema) + ".sqlite_schema" + where, {table},
+      collect));
   if (schema != "temp") {
     SV_RETURN_IF_ERROR(Query(db, std::string("SELECT name FROM temp.sqlite_schema") + where,
                              {table}, collect));

@@ -512,7 +512,7 @@ const sqlite3_module kEdgesModule = {
     /* xCommit     */ GraphTableCommit,
     /* xRollback   */ GraphTableRollback,
     /* xFindMethod */ nullptr,
-    /* xRename     */ nullptr,
+    /* xRename     */ GraphTableRenameSibling,
     /* xSavepoint  */ GraphTableSavepoint,
     /* xRelease    */ GraphTableRelease,
     /* xRollbackTo */ GraphTableRollbackTo,

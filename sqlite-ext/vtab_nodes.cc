@@ -450,7 +450,7 @@ const sqlite3_module kNodesModule = {
     /* xCommit     */ GraphTableCommit,
     /* xRollback   */ GraphTableRollback,
     /* xFindMethod */ nullptr,
-    /* xRename     */ nullptr,
+    /* xRename     */ GraphTableRenameSibling,
     /* xSavepoint  */ GraphTableSavepoint,
     /* xRelease    */ GraphTableRelease,
     /* xRollbackTo */ GraphTableRollbackTo,

@@ -194,7 +194,8 @@ TEST_P(UndecidedTest, ADeadPreparersTransactionWaitsForItsDecision) {
       << refused.status().message();
   EXPECT_CODE(kLocked, (*db)->BeginBulkLoad().status());
 
-  EXPECT_EQ((*db)->GetSnapshot()->CommitsOf("the test")->undecided, std::vector<std::string>{"xid-1"});
+  EXPECT_EQ((*db)->GetSnapshot()->CommitsOf("the test")->undecided,
+            std::vector<std::string>{"xid-1"});
   ASSERT_OK((*db)->SettlePrepared("xid-1", commit));
   EXPECT_TRUE((*db)->PreparedTransactions().empty());
   auto settled = (*db)->GetSnapshot()->CommitsOf("the test");

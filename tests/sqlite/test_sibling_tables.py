@@ -124,3 +124,13 @@ def test_rename_is_refused_while_the_graph_has_uncommitted_writes(connect):
         conn.execute("ALTER TABLE kg RENAME TO kg2")
     conn.execute("COMMIT")
     assert rows(conn, "SELECT key FROM kg_nodes") == [("a",)]
+
+
+@pytest.mark.parametrize("sibling", ["kg_nodes", "kg_edges"])
+def test_a_sibling_is_not_renamed_on_its_own(connect, sibling):
+    conn = connect()
+    conn.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='kg.kg')")
+    before = schema(conn)
+    with pytest.raises(sqlite3.OperationalError, match=f"cannot rename {sibling} to mine on its own"):
+        conn.execute(f"ALTER TABLE {sibling} RENAME TO mine")
+    assert schema(conn) == before
