@@ -189,6 +189,14 @@ Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_vi
       SetError(vtab, "%.*s: graph '%s' is being written by another connection in this process",
                n, who.data(), path().c_str());
       *rc = SQLITE_BUSY;
+    } else if (begun.status().IsLocked()) {
+      // Undecided, and another database's to settle: say what to do when
+      // that database is gone.
+      *rc = StatusError(vtab, who,
+                        Status::Locked(begun.status().message() +
+                                       "; if that database is gone, `samverkan check " + path() +
+                                       "` names the transaction and `samverkan settle` decides "
+                                       "it"));
     } else {
       *rc = StatusError(vtab, who, begun.status());
     }

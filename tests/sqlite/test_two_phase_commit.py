@@ -229,8 +229,9 @@ def test_an_undecided_transaction_whose_db_is_gone_is_reported_and_settled(
     # Another database that uses the graph cannot settle it, nor write.
     other = connect("other.db")
     other.execute(f"CREATE VIRTUAL TABLE kg USING samverkan(path='{graph}')")
-    with pytest.raises(sqlite3.OperationalError, match="left undecided by a crash"):
+    with pytest.raises(sqlite3.OperationalError, match="left undecided by a crash") as refused:
         other.execute("INSERT INTO kg_nodes(key, kind) VALUES ('x', 'actor')")
+    assert f"samverkan check {graph}` names the transaction" in str(refused.value)
     other.close()
 
     checked = samverkan("check", graph)
