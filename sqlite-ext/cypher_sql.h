@@ -40,8 +40,9 @@ struct CypherRun {
   std::vector<std::string> rows_json;
 };
 
-// Runs `query` on `graph` (named `graph_name`, as the caller gave it: "kg"
-// or "aux.kg") for table or function `who`, and moves to the first row. On
+// Runs `query` on `graph` (`graph_name` is the name the caller gave, unused:
+// the handle names its table) for table or function `who`, and moves to
+// the first row. On
 // failure returns null with the SQLite code in *rc and the message on `vtab`.
 std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const char* who,
                                        std::string_view graph_name,

@@ -59,6 +59,9 @@ class GraphHandle {
               std::shared_ptr<SharedGraph> shared, WriteAccess access);
   ~GraphHandle();
 
+  // The graph's `samverkan` table: its schema ("main", "temp", an attached
+  // database) and name.
+  const std::string& schema() const { return schema_; }
   const std::string& name() const { return name_; }
   // ALTER TABLE ... RENAME: the graph table is now `name`.
   void Rename(std::string name) { name_ = std::move(name); }

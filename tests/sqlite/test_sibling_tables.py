@@ -134,3 +134,24 @@ def test_a_sibling_is_not_renamed_on_its_own(connect, sibling):
     with pytest.raises(sqlite3.OperationalError, match=f"cannot rename {sibling} to mine on its own"):
         conn.execute(f"ALTER TABLE {sibling} RENAME TO mine")
     assert schema(conn) == before
+
+
+@pytest.mark.parametrize("mode", ["autocommit", "transaction"])
+def test_a_cypher_write_never_touches_a_temp_table_named_like_the_graph(connect, mode):
+    # kg_cypher enlists the graph's table in SQLite's transaction with a
+    # statement on it; unqualified, it used to write the TEMP table that
+    # hides the graph's name, and the graph's writes were lost.
+    conn = connect()
+    conn.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='kg.kg')")
+    conn.execute("CREATE TEMP TABLE kg(note)")
+    conn.execute("INSERT INTO temp.kg(rowid, note) VALUES (0, 'keep me')")
+    if mode == "transaction":
+        conn.execute("BEGIN")
+    assert rows(conn, "SELECT * FROM kg_cypher('kg', 'CREATE (n:actor {key: \"a\"}) "
+                      "RETURN n.key')") == [('{"n.key":"a"}',)]
+    if mode == "transaction":
+        conn.execute("COMMIT")
+    assert rows(conn, "SELECT rowid, note FROM temp.kg") == [(0, "keep me")]
+    conn.close()
+    again = connect()
+    assert rows(again, "SELECT key FROM kg_nodes") == [("a",)]
