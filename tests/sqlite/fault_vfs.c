@@ -3,13 +3,15 @@
  * A test-only loadable extension (build/tests/fault_vfs.so), in the manner
  * of SQLite's own test_vfs.c: loading it registers the VFS "fault", which
  * wraps the default one and passes everything through, except that it can
- * be told to fail one write (xWrite, xTruncate) or sync (xSync) with
- * SQLITE_FULL or SQLITE_IOERR. Loading it also adds two SQL functions to
+ * be told to fail one write (xWrite, xTruncate), sync (xSync) or deletion
+ * (xDelete: the journal's, which is the commit in DELETE mode) with
+ * SQLITE_FULL or SQLITE_IOERR (always SQLITE_IOERR_DELETE for a deletion). Loading it also adds two SQL functions to
  * the connection:
  *
- *   fault_vfs_arm(n, 'full'|'ioerr')  the n-th write or sync from now
- *                                     fails (n = 0: none, just count)
- *   fault_vfs_count()                 writes and syncs since the last arm
+ *   fault_vfs_arm(n, 'full'|'ioerr')  the n-th write, sync or deletion
+ *                                     from now fails (n = 0: none, count)
+ *   fault_vfs_count()                 writes, syncs and deletions since the
+ *                                     last arm
  *
  * Open the database through it with a URI: file:test.db?vfs=fault. The
  * counter is process-wide: SQLite calls a connection's VFS from that
@@ -21,7 +23,7 @@
 SQLITE_EXTENSION_INIT1
 
 static sqlite3_vfs *real_vfs;
-static long long operations; /* writes and syncs since the last arm */
+static long long operations; /* writes, syncs, deletions since the last arm */
 static long long fail_at;    /* fail this one (1-based); 0: none */
 static int fail_code = SQLITE_FULL;
 
@@ -32,7 +34,7 @@ typedef struct FaultFile {
 
 #define REAL(f) (((FaultFile *)(f))->real)
 
-/* Counts one write or sync; nonzero when it is the one to fail. */
+/* Counts one write, sync or deletion; nonzero when it is the one to fail. */
 static int fails_now(void) {
   ++operations;
   return fail_at != 0 && operations == fail_at;
@@ -118,6 +120,8 @@ static int v_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int fl
 }
 static int v_delete(sqlite3_vfs *vfs, const char *name, int sync_dir) {
   (void)vfs;
+  /* Deleting the rollback journal is SQLite's commit in DELETE mode. */
+  if (fails_now()) return SQLITE_IOERR_DELETE;
   return real_vfs->xDelete(real_vfs, name, sync_dir);
 }
 static int v_access(sqlite3_vfs *vfs, const char *name, int flags, int *out) {

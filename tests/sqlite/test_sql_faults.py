@@ -1,7 +1,8 @@
 """Fault injection on the SQLite side of the two-phase commit.
 
 A VFS of our own (fault_vfs.c, build/tests/fault_vfs.so) fails the Nth
-write or sync of the .db and its journal with SQLITE_FULL or SQLITE_IOERR,
+write, sync or deletion (the journal's: the commit in DELETE mode) of the
+.db and its journal with SQLITE_FULL or SQLITE_IOERR,
 for every N that a mixed transaction (50 rows of a plain table and 50 nodes
 of a graph) makes. After each failure: the error says what failed, the
 connection goes on working, nothing acknowledged is lost, and the plain
@@ -56,14 +57,14 @@ def contents(db):
 
 @pytest.mark.parametrize("journal_mode", ["delete", "wal"])
 @pytest.mark.parametrize("kind", ["full", "ioerr"])
-def test_every_failing_write_or_sync_leaves_both_in_agreement(ext, fault_vfs, tmp_path,
+def test_every_failing_write_sync_or_delete_leaves_both_in_agreement(ext, fault_vfs, tmp_path,
                                                               journal_mode, kind):
     path = tmp_path / "faults.db"
     db = open_through_fault_vfs(path, fault_vfs, ext)
     assert rows(db, f"PRAGMA journal_mode = {journal_mode}") == [(journal_mode,)]
     db.execute("CREATE TABLE plain(i INTEGER PRIMARY KEY)")
     db.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='faults.kg')")
-    # How many writes and syncs one transaction makes.
+    # How many writes, syncs and deletions one transaction makes.
     db.execute("SELECT fault_vfs_arm(0, 'full')")
     transaction(db, 0)
     total = rows(db, "SELECT fault_vfs_count()")[0][0]
@@ -83,8 +84,8 @@ def test_every_failing_write_or_sync_leaves_both_in_agreement(ext, fault_vfs, tm
                 db.execute("ROLLBACK")
         db.execute("SELECT fault_vfs_arm(0, 'full')")
         plain, graph = contents(db)
-        assert acknowledged <= plain, f"write or sync {n} of {total}: acknowledged rows lost"
-        assert graph == plain, f"write or sync {n} of {total}: graph and table disagree"
+        assert acknowledged <= plain, f"operation {n} of {total}: acknowledged rows lost"
+        assert graph == plain, f"operation {n} of {total}: graph and table disagree"
         # A failed COMMIT may have committed after all (a sync that failed
         # after the data was written): then both have it, and it stays.
         assert plain - acknowledged <= set(range(first, first + ROWS))
