@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 ok; 1 the input has problems (nothing was imported); 2 bad command line;\n"
       "3 the graph cannot be opened (missing, locked by another process, not a graph);\n"
-      "4 a file cannot be read or written; 5 check found integrity problems; 6 other errors;\n"
+      "4 a file cannot be read or written; 5 check found integrity problems or an undecided\n"
+      "transaction; 6 other errors;\n"
       "130 stopped by Ctrl-C (nothing was written).");
 
   ImportArgs imp;
