@@ -298,7 +298,11 @@ int GraphRename(sqlite3_vtab* vtab, const char* new_name) {
     // Opening the graph settles what this table left undecided, when it can
     // (a graph that cannot be opened, moved say, has nothing to settle).
     int open_rc = SQLITE_OK;
-    if (GraphHandle* graph = TableGraph(t, &open_rc)) {
+    GraphHandle* graph = TableGraph(t, &open_rc);
+    if (graph == nullptr) {
+      sqlite3_free(vtab->zErrMsg);  // not this statement's error
+      vtab->zErrMsg = nullptr;
+    } else {
       const std::string us = Coordinator(db, t->schema, t->table_name);
       for (const PreparedTransaction& p : graph->db()->PreparedTransactions()) {
         if (!us.empty() && p.coordinator == us) {

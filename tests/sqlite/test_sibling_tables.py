@@ -155,3 +155,17 @@ def test_a_cypher_write_never_touches_a_temp_table_named_like_the_graph(connect,
     conn.close()
     again = connect()
     assert rows(again, "SELECT key FROM kg_nodes") == [("a",)]
+
+
+def test_a_graph_table_whose_graph_moved_can_be_renamed(connect, tmp_path):
+    conn = connect()
+    conn.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='kg.kg')")
+    conn.execute("INSERT INTO kg_nodes(key, kind) VALUES ('a', 'actor')")
+    conn.close()
+    (tmp_path / "kg.kg").rename(tmp_path / "elsewhere.kg")
+    again = connect()
+    again.execute("ALTER TABLE kg RENAME TO kg2")
+    with pytest.raises(sqlite3.OperationalError, match="no graph at"):
+        again.execute("SELECT count(*) FROM kg2_nodes").fetchall()
+    (tmp_path / "elsewhere.kg").rename(tmp_path / "kg.kg")
+    assert rows(again, "SELECT key FROM kg2_nodes") == [("a",)]
