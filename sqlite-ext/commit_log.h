@@ -29,6 +29,10 @@
 
 namespace samverkan::sql {
 
+// The suffix of the commit log's name, one of the graph table's siblings
+// (graph_table.h).
+inline constexpr const char* kCommitLogSuffix = "_commits";
+
 // "kg" -> "kg_commits".
 std::string CommitLogTable(std::string_view graph);
 
@@ -41,10 +45,32 @@ std::string Coordinator(sqlite3* db, std::string_view schema, std::string_view g
 // A fresh transaction id: 128 random bits in hex.
 std::string NewTransactionId();
 
+// Creates the commit log of `graph` in `schema`, holding `latest` unless
+// that is empty: CREATE VIRTUAL TABLE does, once it has checked that the
+// name is free, with the latest commit the graph holds of this table
+// (adopting a graph this table wrote before a DROP TABLE), so that the two
+// agree (see RecordedCommit).
+Status CreateCommitLog(sqlite3* db, std::string_view schema, std::string_view graph,
+                       std::string_view latest);
+
 // Records `xid` as the transaction to commit, replacing the earlier record,
 // creating the table if needed. Runs inside the caller's SQLite transaction.
+// The record is the decision, so nothing in the user's schema may change
+// it: a table of that name that is not the commit log, or a trigger on the
+// log, is an error (nothing written), and the record is read back.
 Status RecordCommit(sqlite3* db, std::string_view schema, std::string_view graph,
                     std::string_view xid);
+
+// The xid in the commit log as this connection's transaction sees it
+// (empty when there is none): the latest graph commit of this table that
+// SQLite's snapshot contains. Isolation compares it with the graph's
+// (Snapshot::CommitsOf): a graph showing a later one would show the graph's
+// half of a transaction whose SQLite half the snapshot misses.
+Result<std::string> RecordedCommit(sqlite3* db, std::string_view schema, std::string_view graph);
+
+// The xid in the commit log as the database file holds it now, whatever
+// transaction this connection is in (empty when there is none).
+Result<std::string> LatestCommit(sqlite3* db, std::string_view schema, std::string_view graph);
 
 // Whether SQLite committed the transaction `xid`: its record is there.
 Result<bool> WasCommitted(sqlite3* db, std::string_view schema, std::string_view graph,

@@ -9,30 +9,15 @@
 namespace samverkan::sql {
 namespace {
 
-// The graph's table as SQL names it, from the name a function was given:
-// "kg", or "aux.kg" for the one in attached database aux (as
-// Connection::Find reads it).
-std::string TableName(sqlite3* db, std::string_view given) {
-  if (size_t dot = given.find('.'); dot != std::string_view::npos) {
-    std::string prefix(given.substr(0, dot));
-    sqlite3_stmt* stmt = nullptr;
-    bool schema = false;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_database_list WHERE name = ?1 COLLATE NOCASE",
-                           -1, &stmt, nullptr) == SQLITE_OK) {
-      sqlite3_bind_text(stmt, 1, prefix.data(), static_cast<int>(prefix.size()), SQLITE_TRANSIENT);
-      schema = sqlite3_step(stmt) == SQLITE_ROW;
-    }
-    sqlite3_finalize(stmt);
-    if (schema) return QuoteIdentifier(prefix) + "." + QuoteIdentifier(given.substr(dot + 1));
-  }
-  return QuoteIdentifier(given);
-}
-
 // Enlists the graph's table in SQLite's transaction (see cypher_sql.h).
-int Enlist(sqlite3* db, sqlite3_vtab* vtab, const char* who, std::string_view graph) {
+int Enlist(sqlite3* db, sqlite3_vtab* vtab, const char* who, const GraphHandle& graph) {
   // It reads the table's one row, which makes the table open the graph (a
-  // table that has not takes no part in commits), and deletes nothing.
-  std::string sql = "DELETE FROM " + TableName(db, graph) + " WHERE rowid = 0";
+  // table that has not takes no part in commits), and deletes nothing. The
+  // name is qualified with the graph's schema: unqualified, a TEMP table of
+  // the user's with the graph's name would be the one written (and the
+  // graph would not take part in the commit).
+  std::string sql = "DELETE FROM " + QuoteIdentifier(graph.schema()) + "." +
+                    QuoteIdentifier(graph.name()) + " WHERE rowid = 0";
   char* err = nullptr;
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
@@ -45,7 +30,7 @@ int Enlist(sqlite3* db, sqlite3_vtab* vtab, const char* who, std::string_view gr
 }  // namespace
 
 std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const char* who,
-                                       std::string_view graph_name,
+                                       std::string_view /*graph_name*/,
                                        const std::shared_ptr<GraphHandle>& graph,
                                        std::shared_ptr<const cypher::PreparedQuery> query,
                                        const cypher::Parameters& params,
@@ -57,7 +42,7 @@ std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const ch
   Result<std::unique_ptr<cypher::Cursor>> cursor = Status::Internal("not run");
   if (query->writes()) {
     const bool autocommit = sqlite3_get_autocommit(db) != 0;
-    if (!autocommit && (*rc = Enlist(db, vtab, who, graph_name)) != SQLITE_OK) return nullptr;
+    if (!autocommit && (*rc = Enlist(db, vtab, who, *graph)) != SQLITE_OK) return nullptr;
     Transaction* txn = graph->Writer(vtab, db, who, rc);
     if (txn == nullptr) return nullptr;
     run->read = graph->View();
@@ -85,7 +70,7 @@ std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const ch
       (void)txn->RollbackToSavepoint();
     }
     (void)txn->ReleaseSavepoint();
-    if (cursor.ok() && autocommit && (*rc = Enlist(db, vtab, who, graph_name)) != SQLITE_OK) {
+    if (cursor.ok() && autocommit && (*rc = Enlist(db, vtab, who, *graph)) != SQLITE_OK) {
       return nullptr;
     }
   } else {

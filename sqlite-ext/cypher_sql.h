@@ -40,8 +40,9 @@ struct CypherRun {
   std::vector<std::string> rows_json;
 };
 
-// Runs `query` on `graph` (named `graph_name`, as the caller gave it: "kg"
-// or "aux.kg") for table or function `who`, and moves to the first row. On
+// Runs `query` on `graph` (`graph_name` is the name the caller gave, unused:
+// the handle names its table) for table or function `who`, and moves to
+// the first row. On
 // failure returns null with the SQLite code in *rc and the message on `vtab`.
 // `options` come from ConnectionRunOptions or ParseCypherOptions; the run
 // sets their interrupt.

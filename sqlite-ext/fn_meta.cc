@@ -52,6 +52,7 @@ std::shared_ptr<GraphHandle> GraphFromArgument(sqlite3_context* ctx, const char*
   if (Status s = graph->StartStatement(); !s.ok()) {
     std::string msg = std::string(fn) + ": " + s.message();
     ResultError(ctx, msg);
+    sqlite3_result_error_code(ctx, SqliteCode(s));  // SQLITE_BUSY: retry
     return nullptr;
   }
   return graph;

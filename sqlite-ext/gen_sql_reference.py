@@ -38,9 +38,11 @@ The entry point is `sqlite3_samverkan_init`; it is the only exported symbol.
 Every example below runs on this graph:""", [], []),
     ("samverkan (CREATE VIRTUAL TABLE)", """\
 `CREATE VIRTUAL TABLE kg USING samverkan(path='msi.kg')` opens the graph in directory
-`path`, creating it if missing, and creates the tables `kg_nodes` and `kg_edges` with it.
-It refuses when a table (or view, index, trigger) named `kg_nodes` or `kg_edges` already
-exists, and names of the extension's functions (a table `kg_pagerank` would hide the
+`path`, creating it if missing, and creates the tables `kg_nodes` and `kg_edges` with it,
+and `kg_commits`, where the graph's commits are recorded (see Transactions). It refuses
+when anything (a table, view, index or trigger) named `kg_nodes`, `kg_edges` or
+`kg_commits` already exists: a table of the user's is never adopted, written or dropped.
+It refuses names of the extension's functions too (a table `kg_pagerank` would hide the
 function). All three tables are stored in the database schema: reopen the `.db` and
 `.load` the extension, and the graph is back. A relative `path` is resolved against the
 directory of the database file the table is in: the main database, or an attached one
@@ -50,8 +52,15 @@ Only `CREATE VIRTUAL TABLE` creates a graph. If the directory is gone when the `
 opened again (the graph moved, the `.db` was copied or restored elsewhere), every use of
 the tables fails with `no graph at '<path>' ...`, and never answers from a new empty graph;
 `DROP TABLE kg` and `CREATE VIRTUAL TABLE kg USING samverkan(path='<its new place>')` point
-the table at it. `DROP TABLE kg` drops `kg_nodes` and `kg_edges` too (only these, if they
-are still the graph's own) and closes the graph; it never deletes the graph directory.
+the table at it. `DROP TABLE kg` drops `kg_nodes`, `kg_edges` and `kg_commits` too (only those
+that are still the graph's own) and closes the graph; it never deletes the graph directory.
+Inside a transaction that has written the graph, `DROP TABLE` of `kg` or its tables is
+refused with SQLite's `database table is locked` (SQLite passes no message of a virtual
+table on for `DROP`), and `ALTER TABLE kg RENAME` with `cannot rename graph table kg: it
+has uncommitted writes in this transaction`: commit or roll back first. `ALTER TABLE kg RENAME TO kg2`
+renames `kg_nodes`, `kg_edges` and `kg_commits` to `kg2_nodes`, `kg2_edges` and
+`kg2_commits`, under the same checks of the new names as `CREATE`; `kg_nodes` and
+`kg_edges` are not renamed on their own.
 Several graphs can be open in one connection (`kg1`, `kg2`, ...); functions name one as
 `'kg'` (looked up like a table: temp, main, then attached databases) or `'aux.kg'`.
 
@@ -75,6 +84,7 @@ table takes maintenance commands, FTS5-style:""",
       ("INSERT INTO kg(kg) VALUES('compact')", "compacts the graph's files"),
       ("INSERT INTO kg(kg) VALUES('refresh')", "read-only opens: catch up with the writer now")],
      ["SELECT * FROM kg",
+      "SELECT type, name FROM sqlite_schema WHERE name LIKE 'kg%' ORDER BY name",
       "INSERT INTO kg(kg) VALUES ('integrity-check')",
       "INSERT INTO kg(kg) VALUES ('optimize')",
       "CREATE VIRTUAL TABLE kg2 USING samverkan(readonly=1)"]),
@@ -156,7 +166,14 @@ through a failed `COMMIT` or a crash at any instant (a statement outside `BEGIN`
 transaction). The graph commits with SQLite in two phases: at `COMMIT` it first makes its
 writes durable but undecided, then SQLite commits, then the graph; the graph's transaction
 id is recorded in the table `kg_commits` inside SQLite's transaction, and a graph left
-undecided by a crash is settled from it when the `.db` next uses the graph. So a `COMMIT`
+undecided by a crash is settled from it when the `.db` next uses the graph. That record is
+the decision, so nothing in the schema may change it: a `COMMIT` that would write it while
+`kg_commits` has a trigger, or is not the table the extension made, fails and rolls back
+(`cannot commit graph 'kg': table 'main.kg_commits' has a trigger ('t')...`), and the
+record is read back before the graph commits. If the `.db` that prepared an undecided
+transaction is gone (moved, deleted), the graph takes no writes until it is settled by
+hand: `samverkan check` names it, and `samverkan settle GRAPH --commit|--rollback` decides
+it ([cli.md](cli.md)). So a `COMMIT`
 that fails (`database is locked`) leaves the graph's writes undone by the `ROLLBACK` that
 follows, and a transaction that writes two graphs commits both or neither. A failing
 statement leaves nothing of itself behind.
@@ -166,7 +183,18 @@ graph keeps seeing it as it was at that first read, as SQLite keeps its tables a
 transaction's snapshot, until `COMMIT` or `ROLLBACK`; a statement outside `BEGIN` sees the
 latest commits. In WAL mode other connections commit meanwhile, and this one sees their
 commits at its next transaction; in rollback-journal mode they wait for it, as for plain
-tables. A graph written outside SQLite (`kg_import`, the `samverkan` tool) is seen from
+tables. SQLite fixes a transaction's snapshot at its first read of anything, and the graph
+is pinned at the transaction's first read of the graph: when another connection has
+committed to the graph through SQL in between, the graph's state would not match SQLite's
+snapshot (a row missing from a plain table while its node is there), and the read fails
+instead with `SQLITE_BUSY` (`graph '...' has a commit that this transaction's snapshot of
+the database does not ...; roll back and try again`), as SQLite's own
+`SQLITE_BUSY_SNAPSHOT`. (The graph's commit log `kg_commits` tells: the graph keeps the id
+of the latest transaction of this table it committed, and SQLite's snapshot shows the one
+it holds.) A graph commit that SQLite has made and the graph is still applying is waited
+for, up to the busy timeout. A statement outside `BEGIN` reads the latest of each, which a
+commit between the two reads can make disagree; read plain tables and graphs together in a
+transaction for a consistent view. A graph written outside SQLite (`kg_import`, the `samverkan` tool) is seen from
 the next statement outside a transaction, or the next transaction after the database
 itself changed; a transaction that has read the graph and then writes it after such a
 change fails with `SQLITE_BUSY` (`graph '...' has changed since this transaction first

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "commit_log.h"
 #include "sql_busy.h"
 
@@ -60,9 +62,56 @@ Status GraphHandle::StartStatement() {
   const int64_t version = DataVersion(sqlite_, schema_);
   if (pin_ && version == pin_version_) return Status::OK();
   pin_.reset();
-  SV_ASSIGN_OR_RETURN(pin_, shared_->PinnedView());
+  SV_RETURN_IF_ERROR(PinAgreeingWithSqlite());
   pin_version_ = version;
   return Status::OK();
+}
+
+Status GraphHandle::PinAgreeingWithSqlite() {
+  const std::string us = Coordinator(sqlite_, schema_, name_);
+  // SQLite's side first, fixing its snapshot if nothing had: a commit
+  // SQLite's snapshot holds is then prepared in the graph by the time of
+  // the pin (commit_log.h), committed or on its way.
+  std::string recorded;
+  if (!us.empty()) {
+    SV_ASSIGN_OR_RETURN(recorded, RecordedCommit(sqlite_, schema_, name_));
+  }
+  CoordinatedCommits graph;
+  Status pinned = RetryWhileBusy(sqlite_, [&]() -> Status {
+    pin_.reset();
+    SV_ASSIGN_OR_RETURN(pin_, shared_->PinnedView());
+    if (us.empty()) return Status::OK();  // in-memory: no other connection sees it
+    SV_ASSIGN_OR_RETURN(graph, pin_->CommitsOf(us));
+    if (!recorded.empty() && std::find(graph.undecided.begin(), graph.undecided.end(),
+                                       recorded) != graph.undecided.end()) {
+      // SQLite has committed a transaction whose graph half is on its way
+      // (or was left undecided by a crash): wait for it as for a lock.
+      return Status::Busy(fmt::format(
+          "graph '{}' has not yet applied transaction '{}', which SQLite has committed (if "
+          "this lasts, a crash left it undecided: see `samverkan check`)",
+          path(), recorded));
+    }
+    return Status::OK();
+  });
+  if (!pinned.ok()) {
+    pin_.reset();
+    return pinned;
+  }
+  if (graph.last_committed.empty() || graph.last_committed == recorded) return Status::OK();
+  // The graph holds another commit of this table than SQLite's snapshot:
+  // another connection committed both after this transaction's snapshot
+  // was fixed (by its first read of anything), and the torn view is
+  // refused. Unless this snapshot is the database file's latest: then the
+  // two disagree for good (a .db restored from a backup, say), which no
+  // retry would change, and the graph is read as it is.
+  SV_ASSIGN_OR_RETURN(std::string latest, LatestCommit(sqlite_, schema_, name_));
+  if (latest == recorded) return Status::OK();
+  pin_.reset();
+  return Status::Busy(fmt::format(
+      "graph '{}' has a commit that this transaction's snapshot of the database does not (both "
+      "were committed by another connection after this transaction first read the database); "
+      "roll back and try again",
+      path()));
 }
 
 ReadView GraphHandle::View() const {
@@ -140,6 +189,14 @@ Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_vi
       SetError(vtab, "%.*s: graph '%s' is being written by another connection in this process",
                n, who.data(), path().c_str());
       *rc = SQLITE_BUSY;
+    } else if (begun.status().IsLocked()) {
+      // Undecided, and another database's to settle: say what to do when
+      // that database is gone.
+      *rc = StatusError(vtab, who,
+                        Status::Locked(begun.status().message() +
+                                       "; if that database is gone, `samverkan check " + path() +
+                                       "` names the transaction and `samverkan settle` decides "
+                                       "it"));
     } else {
       *rc = StatusError(vtab, who, begun.status());
     }
@@ -331,6 +388,23 @@ void Connection::Forget(std::string_view schema, std::string_view name) {
   if (Declared* declared = FindDeclared(std::string(schema), std::string(name))) {
     declared->kept.reset();
   }
+}
+
+void Connection::Rename(std::string_view schema, std::string_view name,
+                        std::string_view new_name) {
+  auto it = graphs_.find({Lowercase(schema), Lowercase(name)});
+  if (it == graphs_.end()) return;
+  Declared moved = std::move(it->second);
+  graphs_.erase(it);
+  if (auto handle = moved.handle.lock()) handle->Rename(std::string(new_name));
+  graphs_[{Lowercase(schema), Lowercase(new_name)}] = std::move(moved);
+}
+
+bool Connection::HasPendingWrites(std::string_view schema, std::string_view name) {
+  Declared* declared = FindDeclared(std::string(schema), std::string(name));
+  if (declared == nullptr) return false;
+  auto handle = declared->handle.lock();
+  return handle && handle->HasPendingWrites();
 }
 
 Result<std::shared_ptr<GraphHandle>> Connection::Find(std::string_view name) {

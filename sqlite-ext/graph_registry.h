@@ -60,7 +60,12 @@ class GraphHandle {
               std::shared_ptr<SharedGraph> shared, WriteAccess access);
   ~GraphHandle();
 
+  // The graph's `samverkan` table: its schema ("main", "temp", an attached
+  // database) and name.
+  const std::string& schema() const { return schema_; }
   const std::string& name() const { return name_; }
+  // ALTER TABLE ... RENAME: the graph table is now `name`.
+  void Rename(std::string name) { name_ = std::move(name); }
   const std::string& path() const { return shared_->path(); }
   // The Db to read through now, for calls that need the Db itself (its size
   // on disk, an integrity check). Hold it only for the call.
@@ -73,7 +78,9 @@ class GraphHandle {
   //   * inside BEGIN ... COMMIT, the graph as of the transaction's first
   //     read, kept until the transaction ends or until SQLite's own snapshot
   //     of the database moves on (PRAGMA data_version changes: another
-  //     connection committed and this one began a new transaction).
+  //     connection committed and this one began a new transaction). Busy
+  //     when the graph holds a commit made through SQL that SQLite's
+  //     snapshot does not (like SQLITE_BUSY_SNAPSHOT: roll back, retry).
   Status StartStatement();
   // The view to read through: the open write transaction (read-your-
   // writes), else the pinned state, else the latest.
@@ -104,6 +111,8 @@ class GraphHandle {
   // undecided, from its commit log, when this process holds write access.
   // Others are left for their own database.
   Status SettleUndecidedIfWritable();
+  // Whether this connection's open transaction has written the graph.
+  bool HasPendingWrites() const { return txn_ && !txn_->empty(); }
   // xRollback: discards the open transaction, if any.
   void Rollback();
   // xSavepoint / xRollbackTo / xRelease with SQLite's savepoint numbers.
@@ -115,6 +124,10 @@ class GraphHandle {
   sqlite3* sqlite_;
   std::string schema_;
   Status SettleUndecided(Db& writable);
+  // Pins the graph's latest state for a transaction, refusing (Busy) a
+  // state that disagrees with SQLite's snapshot of the graph table's
+  // commit log (commit_log.h, RecordedCommit).
+  Status PinAgreeingWithSqlite();
 
   std::string name_;
   std::shared_ptr<SharedGraph> shared_;
@@ -180,6 +193,10 @@ class Connection {
   // The graph's `samverkan` table is disconnected or dropped: let go of the
   // graph (it closes once no statement uses it).
   void Forget(std::string_view schema, std::string_view name);
+  // The graph's `samverkan` table is renamed (ALTER TABLE ... RENAME).
+  void Rename(std::string_view schema, std::string_view name, std::string_view new_name);
+  // Whether this connection's open transaction has written graph `name`.
+  bool HasPendingWrites(std::string_view schema, std::string_view name);
 
   void Retain() { ++refs_; }
   static void Release(void* connection);

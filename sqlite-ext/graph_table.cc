@@ -135,6 +135,7 @@ int DeclareGraph(const char* module, Connection* conn, const char* schema, const
   table->schema = schema;
   table->graph_name = args.graph;
   table->table_name = table_name;
+  table->args = args.raw;
   return SQLITE_OK;
 }
 
@@ -149,6 +150,24 @@ GraphHandle* TableGraph(GraphTable* table, int* rc) {
     table->graph = std::move(*opened);
   }
   return table->graph.get();
+}
+
+int RefuseDropWhileWriting(GraphTable* t, const char* module) {
+  if (!t->conn->HasPendingWrites(t->schema, t->graph_name)) return SQLITE_OK;
+  SetError(&t->base,
+           "%s: cannot drop graph table %s: it has uncommitted writes in this transaction; "
+           "COMMIT or ROLLBACK first",
+           module, t->table_name.c_str());
+  return SQLITE_LOCKED;
+}
+
+int GraphTableRenameSibling(sqlite3_vtab* vtab, const char* new_name) {
+  auto* t = AsTable(vtab);
+  SetError(vtab,
+           "cannot rename %s to %s on its own: it is a table of graph table %s, which finds it "
+           "by name; ALTER TABLE %s RENAME TO ... renames all of the graph's tables",
+           t->table_name.c_str(), new_name, t->graph_name.c_str(), t->graph_name.c_str());
+  return SQLITE_ERROR;
 }
 
 // Nothing to do at xBegin: the engine transaction begins at the first write

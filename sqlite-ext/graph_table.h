@@ -15,10 +15,26 @@
 #include <string>
 #include <vector>
 
+#include "commit_log.h"
 #include "graph_registry.h"
 #include "vtab_base.h"
 
 namespace samverkan::sql {
+
+// The tables CREATE VIRTUAL TABLE kg USING samverkan(...) makes beside kg,
+// each named kg<suffix>: the one list of them. CREATE refuses a graph name
+// any of whose sibling names is taken by anything else (a table, view,
+// index or trigger of the user's is never adopted, written or dropped);
+// ALTER TABLE kg RENAME moves them; DROP TABLE kg drops them.
+struct SiblingTable {
+  const char* suffix;  // "_nodes"
+  const char* module;  // "samverkan_nodes"; null for the commit log, a plain table
+};
+inline constexpr SiblingTable kSiblingTables[] = {
+    {"_nodes", "samverkan_nodes"},
+    {"_edges", "samverkan_edges"},
+    {kCommitLogSuffix, nullptr},  // commit_log.h
+};
 
 // The common part of the three table modules' sqlite3_vtab.
 struct GraphTable {
@@ -27,6 +43,7 @@ struct GraphTable {
   std::string schema;                   // "main", "temp", or an attached database
   std::string graph_name;               // the samverkan table, e.g. "kg"
   std::string table_name;               // e.g. "kg_nodes", for error messages
+  std::vector<std::string> args;        // as written in CREATE VIRTUAL TABLE
   std::shared_ptr<GraphHandle> graph;   // once opened; shared with sibling tables
 };
 
@@ -58,6 +75,25 @@ GraphHandle* TableGraph(GraphTable* table, int* rc);
 // the schema; see vtab_graph.cc) and declares the graph.
 int ConnectGraphTable(const char* module, const char* schema, sqlite3* db, void* aux, int argc,
                       const char* const* argv, sqlite3_vtab** out, char** err);
+
+// SQLITE_OK, or SQLITE_LOCKED ("database table is locked") when this
+// connection's transaction has written the graph of table `t`: dropping
+// one of its tables then would lose the graph's writes while SQLite
+// commits the rest (SQLite passes no message of xDestroy on, so its own
+// text for a table in use is what the user reads).
+int RefuseDropWhileWriting(GraphTable* t, const char* module);
+
+// xDestroy of kg_nodes and kg_edges: DROP TABLE kg_nodes drops the table
+// (its xDisconnect) and keeps the graph, unless RefuseDropWhileWriting.
+template <int (*Disconnect)(sqlite3_vtab*)>
+int GraphTableDestroy(sqlite3_vtab* vtab) {
+  int rc = RefuseDropWhileWriting(reinterpret_cast<GraphTable*>(vtab), "samverkan");
+  return rc == SQLITE_OK ? Disconnect(vtab) : rc;
+}
+
+// xRename of kg_nodes and kg_edges: refused, as the graph table finds its
+// siblings by name; ALTER TABLE kg RENAME renames all of them.
+int GraphTableRenameSibling(sqlite3_vtab* vtab, const char* new_name);
 
 // The transaction callbacks, identical for the three modules.
 int GraphTableBegin(sqlite3_vtab* vtab);

@@ -6,12 +6,13 @@
 //   CREATE VIRTUAL TABLE old USING samverkan(path='/data/old.kg', readonly=1);
 //
 // opens the graph in directory `path`, creating it if it does not exist, and
-// creates two more tables for it, kg_nodes and kg_edges (vtab_nodes.cc,
-// vtab_edges.cc), the way FTS5 creates its shadow tables from xCreate. All
-// three are stored in the database schema: reopening the .db file and
-// loading the extension brings the graph back. It refuses a name whose
-// _nodes or _edges table already exists, and the name of one of the
-// extension's functions.
+// creates its sibling tables (kSiblingTables, graph_table.h): kg_nodes and
+// kg_edges (vtab_nodes.cc, vtab_edges.cc) and the commit log kg_commits
+// (commit_log.h), the way FTS5 creates its shadow tables from xCreate. All
+// are stored in the database schema: reopening the .db file and loading the
+// extension brings the graph back. It refuses a name any of whose sibling
+// names is taken (by a table, view, index or trigger: a user's object is
+// never adopted), and the name of one of the extension's functions.
 //
 // Only CREATE VIRTUAL TABLE creates a graph. When the .db is opened again
 // and the directory is gone (moved, deleted, the .db copied elsewhere), using
@@ -30,8 +31,9 @@
 //              graph is opened as a read-only secondary unless this process
 //              already has it open).
 //
-// DROP TABLE kg drops kg_nodes and kg_edges too and closes the graph, but
-// never deletes the graph directory.
+// DROP TABLE kg drops its siblings too and closes the graph, but never
+// deletes the graph directory; ALTER TABLE kg RENAME TO kg2 renames them.
+// Both are refused while the transaction has written the graph.
 //
 // SCHEMA
 //
@@ -49,9 +51,12 @@
 #include <cctype>
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "commit_log.h"
 #include "graph_table.h"
 #include "modules.h"
+#include "sql_schema.h"
 
 namespace samverkan::sql {
 namespace {
@@ -72,44 +77,55 @@ struct GraphCursor {
 
 GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
 
-// The SQL that created `name` in `schema`, or nullopt when there is no such
-// object (table, view, index or trigger).
-std::optional<std::string> SchemaSql(sqlite3* db, const std::string& schema,
-                                     const std::string& name) {
-  std::string sql = "SELECT coalesce(sql, '') FROM " + QuoteIdentifier(schema) +
-                    ".sqlite_schema WHERE lower(name) = lower(?1)";
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return std::nullopt;
-  sqlite3_bind_text(stmt, 1, name.c_str(), -1, SQLITE_TRANSIENT);
-  std::optional<std::string> found;
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    found = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  return found;
-}
-
-// True when `sql` created the `samverkan_<suffix>` table of graph `graph`.
-bool IsSiblingOf(const std::string& sql, const std::string& suffix, const std::string& graph) {
-  std::string lower = sql;
+std::string Lowercase(std::string_view s) {
+  std::string lower(s);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find("using samverkan_" + suffix + "(") != std::string::npos &&
-         lower.find("graph=" + QuoteIdentifier(graph)) != std::string::npos;
+  return lower;
 }
 
-// CREATE VIRTUAL TABLE "<db>"."<name>_<suffix>" USING samverkan_<suffix>(graph=..., ...)
-int CreateSibling(sqlite3* db, const char* schema, const char* name, const char* suffix,
-                  const TableArgs& args, char** err) {
+// True when `object` is `sibling` of graph `graph`, made by CreateSibling.
+bool IsSiblingOf(const SchemaObject& object, const SiblingTable& sibling,
+                 const std::string& graph) {
+  if (object.type != "table") return false;
+  if (sibling.module == nullptr) return object.sql == CommitLogSql(graph);
+  std::string lower = Lowercase(object.sql);
+  return lower.find(std::string("using ") + sibling.module + "(") != std::string::npos &&
+         lower.find("graph=" + QuoteIdentifier(Lowercase(graph))) != std::string::npos;
+}
+
+// The latest commit `graph` holds of graph table `name` in `schema`, which
+// its new commit log starts from (CreateCommitLog); empty when the graph
+// cannot be read.
+std::string LatestCommitOf(GraphHandle* graph, sqlite3* db, const std::string& schema,
+                           const std::string& name) {
+  if (graph == nullptr) return "";
+  auto commits = graph->db()->GetSnapshot()->CommitsOf(Coordinator(db, schema, name));
+  return commits.ok() ? commits->last_committed : "";
+}
+
+// Makes `sibling` of graph `name` in `schema`: for a module,
+// CREATE VIRTUAL TABLE "<db>"."<name>_nodes" USING samverkan_nodes(graph=..., <args>);
+// for the commit log, the log holding `latest_commit`.
+int CreateSibling(sqlite3* db, const std::string& schema, const std::string& name,
+                  const SiblingTable& sibling, const std::vector<std::string>& args,
+                  const std::string& latest_commit, char** err) {
+  const std::string table = name + sibling.suffix;
+  if (sibling.module == nullptr) {
+    Status s = CreateCommitLog(db, schema, name, latest_commit);
+    if (s.ok()) return SQLITE_OK;
+    *err = FormatError("%s: cannot create %s: %s", kModule, table.c_str(), s.message().c_str());
+    return SqliteCode(s);
+  }
   std::string sql = "CREATE VIRTUAL TABLE " + QuoteIdentifier(schema) + "." +
-                    QuoteIdentifier(std::string(name) + "_" + suffix) + " USING samverkan_" +
-                    suffix + "(graph=" + QuoteIdentifier(name);
-  for (const auto& raw : args.raw) sql += ", " + raw;
+                    QuoteIdentifier(table) + " USING " + sibling.module +
+                    "(graph=" + QuoteIdentifier(name);
+  for (const auto& raw : args) sql += ", " + raw;
   sql += ")";
   char* inner = nullptr;
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &inner);
   if (rc != SQLITE_OK) {
-    *err = FormatError("%s: cannot create %s_%s: %s", kModule, name, suffix,
-                           inner ? inner : sqlite3_errstr(rc));
+    *err = FormatError("%s: cannot create %s: %s", kModule, table.c_str(),
+                       inner ? inner : sqlite3_errstr(rc));
   }
   sqlite3_free(inner);
   return rc;
@@ -117,20 +133,28 @@ int CreateSibling(sqlite3* db, const char* schema, const char* name, const char*
 
 // Names a graph table may not have: those of the extension's functions,
 // which a table of that name would hide (SELECT * FROM kg_pagerank('x')
-// would read the table), and names whose _nodes/_edges tables exist.
-int CheckNewGraphName(sqlite3* db, const char* schema, const std::string& name, char** err) {
-  std::string lower = name;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (IsFunctionName(lower)) {
+// would read the table), and names one of whose siblings is taken by
+// anything at all. `doing` says what is refused: "create graph 'kg'".
+int CheckGraphName(sqlite3* db, const std::string& schema, const std::string& name,
+                   const std::string& doing, char** err) {
+  if (IsFunctionName(Lowercase(name))) {
     *err = FormatError("%s: cannot name a graph '%s': the extension has a function of that "
-                           "name, which the table would hide", kModule, name.c_str());
+                       "name, which the table would hide", kModule, name.c_str());
     return SQLITE_ERROR;
   }
-  for (const char* suffix : {"_nodes", "_edges"}) {
-    if (SchemaSql(db, schema, name + suffix)) {
-      *err = FormatError("%s: cannot create graph '%s': '%s%s' already exists in %s, and "
-                             "the graph's own table of that name would replace it",
-                             kModule, name.c_str(), name.c_str(), suffix, schema);
+  for (const SiblingTable& sibling : kSiblingTables) {
+    const std::string table = name + sibling.suffix;
+    auto found = FindSchemaObject(db, schema, table);
+    if (!found.ok()) {
+      *err = FormatError("%s: cannot %s: %s", kModule, doing.c_str(),
+                         found.status().message().c_str());
+      return SqliteCode(found.status());
+    }
+    if (*found) {
+      *err = FormatError("%s: cannot %s: %s '%s' already exists in %s, and the graph needs "
+                         "that name for a table of its own; choose another name for the graph",
+                         kModule, doing.c_str(), (*found)->type.c_str(), (*found)->name.c_str(),
+                         schema.c_str());
       return SQLITE_ERROR;
     }
   }
@@ -144,7 +168,7 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
     int rc = ParseTableArgs(kModule, argc, argv, /*needs_graph=*/false, &args, err);
     if (rc != SQLITE_OK) return rc;
     if (create) {
-      rc = CheckNewGraphName(db, argv[1], argv[2], err);
+      rc = CheckGraphName(db, argv[1], argv[2], fmt::format("create graph '{}'", argv[2]), err);
       if (rc != SQLITE_OK) return rc;
     }
     std::string schema = "CREATE TABLE x(path TEXT, read_only INTEGER, nodes INTEGER, "
@@ -170,9 +194,11 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
                                                               : SqliteCode(opened.status());
       }
       table->graph = std::move(*opened);
-      rc = CreateSibling(db, argv[1], argv[2], "nodes", args, err);
-      if (rc == SQLITE_OK) rc = CreateSibling(db, argv[1], argv[2], "edges", args, err);
-      if (rc != SQLITE_OK) return rc;
+      const std::string latest = LatestCommitOf(table->graph.get(), db, argv[1], argv[2]);
+      for (const SiblingTable& sibling : kSiblingTables) {
+        rc = CreateSibling(db, argv[1], argv[2], sibling, args.raw, latest, err);
+        if (rc != SQLITE_OK) return rc;
+      }
     }
     *out = &table.release()->base;
     return SQLITE_OK;
@@ -199,36 +225,122 @@ int GraphDisconnect(sqlite3_vtab* vtab) {
   return SQLITE_OK;
 }
 
+// Refuses to rename graph `t` while this connection's transaction has
+// written it: the tables that would commit the writes are replaced.
+int RefuseRenameWhileWriting(GraphTable* t) {
+  if (!t->conn->HasPendingWrites(t->schema, t->graph_name)) return SQLITE_OK;
+  SetError(&t->base,
+           "%s: cannot rename graph table %s: it has uncommitted writes in this transaction; "
+           "COMMIT or ROLLBACK first",
+           kModule, t->table_name.c_str());
+  return SQLITE_ERROR;
+}
+
+// Runs a statement of the extension's own (on its own tables).
+int Run(GraphTable* t, const std::string& sql) {
+  char* inner = nullptr;
+  int rc = sqlite3_exec(t->conn->db(), sql.c_str(), nullptr, nullptr, &inner);
+  if (rc != SQLITE_OK) {
+    SetError(&t->base, "%s: %s: %s", kModule, sql.c_str(), inner ? inner : sqlite3_errstr(rc));
+  }
+  sqlite3_free(inner);
+  return rc;
+}
+
+// The siblings of `t` that are the graph's own, by name. A table of that
+// name that is not one (the user dropped kg_nodes and made a table of
+// their own) is left alone.
+Result<std::vector<std::pair<const SiblingTable*, std::string>>> OwnSiblings(GraphTable* t) {
+  std::vector<std::pair<const SiblingTable*, std::string>> own;
+  for (const SiblingTable& sibling : kSiblingTables) {
+    const std::string table = t->table_name + sibling.suffix;
+    SV_ASSIGN_OR_RETURN(auto found, FindSchemaObject(t->conn->db(), t->schema, table));
+    if (found && IsSiblingOf(*found, sibling, t->table_name)) own.emplace_back(&sibling, table);
+  }
+  return own;
+}
+
 // DROP TABLE kg: drop the sibling tables, close the graph, keep its files.
-// Only the graph's own tables are dropped: a table of that name that is not
-// one (the user dropped kg_nodes and made a table of their own) stays.
 int GraphDestroy(sqlite3_vtab* vtab) {
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
-    sqlite3* db = t->conn->db();
-    auto drop = [&](const std::string& table) {
-      std::string sql = "DROP TABLE " + QuoteIdentifier(t->schema) + "." + QuoteIdentifier(table);
-      char* inner = nullptr;
-      int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &inner);
-      if (rc != SQLITE_OK) {
-        SetError(vtab, "%s: cannot drop %s: %s", kModule, table.c_str(),
-                 inner ? inner : sqlite3_errstr(rc));
-      }
-      sqlite3_free(inner);
-      return rc;
-    };
-    for (const char* suffix : {"nodes", "edges"}) {
-      std::string sibling = t->table_name + "_" + suffix;
-      auto sql = SchemaSql(db, t->schema, sibling);
-      if (!sql || !IsSiblingOf(*sql, suffix, t->table_name)) continue;
-      if (int rc = drop(sibling); rc != SQLITE_OK) return rc;
-    }
-    const std::string log = CommitLogTable(t->table_name);
-    if (auto sql = SchemaSql(db, t->schema, log); sql && *sql == CommitLogSql(t->table_name)) {
-      if (int rc = drop(log); rc != SQLITE_OK) return rc;
+    if (int rc = RefuseDropWhileWriting(t, kModule); rc != SQLITE_OK) return rc;
+    auto own = OwnSiblings(t);
+    if (!own.ok()) return StatusError(vtab, t->table_name, own.status());
+    for (const auto& [sibling, table] : *own) {
+      int rc = Run(t, "DROP TABLE " + QuoteIdentifier(t->schema) + "." + QuoteIdentifier(table));
+      if (rc != SQLITE_OK) return rc;
     }
     t->conn->Forget(t->schema, t->graph_name);
     delete t;
+    return SQLITE_OK;
+  });
+}
+
+// ALTER TABLE kg RENAME TO kg2: the siblings follow (kg2_nodes, kg2_edges,
+// kg2_commits), under the same checks as CREATE. The graph's decisions are
+// recorded under the table's name (commit_log.h), so a transaction this
+// table left undecided is settled first, or the rename refused.
+int GraphRename(sqlite3_vtab* vtab, const char* new_name) {
+  return Guard(vtab, [&] {
+    auto* t = AsTable(vtab);
+    sqlite3* db = t->conn->db();
+    if (int rc = RefuseRenameWhileWriting(t); rc != SQLITE_OK) return rc;
+    char* err = nullptr;
+    int rc = CheckGraphName(db, t->schema, new_name,
+                            fmt::format("rename graph '{}' to '{}'", t->table_name, new_name),
+                            &err);
+    if (rc != SQLITE_OK) {
+      SetError(vtab, "%s", err);
+      sqlite3_free(err);
+      return rc;
+    }
+    // Opening the graph settles what this table left undecided, when it can
+    // (a graph that cannot be opened, moved say, has nothing to settle).
+    int open_rc = SQLITE_OK;
+    GraphHandle* graph = TableGraph(t, &open_rc);
+    if (graph == nullptr) {
+      sqlite3_free(vtab->zErrMsg);  // not this statement's error
+      vtab->zErrMsg = nullptr;
+    } else {
+      const std::string us = Coordinator(db, t->schema, t->table_name);
+      for (const PreparedTransaction& p : graph->db()->PreparedTransactions()) {
+        if (!us.empty() && p.coordinator == us) {
+          SetError(vtab,
+                   "%s: cannot rename graph table %s: transaction '%s' of it was left "
+                   "undecided by a crash; write to the graph once to settle it, then rename",
+                   kModule, t->table_name.c_str(), p.xid.c_str());
+          return SQLITE_ERROR;
+        }
+      }
+    }
+    auto own = OwnSiblings(t);
+    if (!own.ok()) return StatusError(vtab, t->table_name, own.status());
+    const std::string old_name = t->table_name;
+    const std::string schema = QuoteIdentifier(t->schema) + ".";
+    t->conn->Rename(t->schema, old_name, new_name);
+    t->graph_name = t->table_name = new_name;
+    for (const auto& [sibling, table] : *own) {
+      const std::string moved = std::string(new_name) + sibling->suffix;
+      if (sibling->module == nullptr) {
+        // The commit log is a plain table, which SQLite renames (its SQL
+        // is then the new name's, CommitLogSql); it cannot drop one while
+        // the ALTER TABLE statement runs. Its record is the old name's
+        // decision, which the new name's transactions replace.
+        rc = Run(t, "ALTER TABLE " + schema + QuoteIdentifier(table) + " RENAME TO " +
+                        QuoteIdentifier(moved));
+        if (rc != SQLITE_OK) return rc;
+        continue;
+      }
+      rc = CreateSibling(db, t->schema, new_name, *sibling, t->args, "", &err);
+      if (rc != SQLITE_OK) {
+        SetError(vtab, "%s", err);
+        sqlite3_free(err);
+        return rc;
+      }
+      rc = Run(t, "DROP TABLE " + schema + QuoteIdentifier(table));
+      if (rc != SQLITE_OK) return rc;
+    }
     return SQLITE_OK;
   });
 }
@@ -374,7 +486,7 @@ const sqlite3_module kGraphModule = {
     /* xCommit     */ GraphTableCommit,
     /* xRollback   */ GraphTableRollback,
     /* xFindMethod */ nullptr,
-    /* xRename     */ nullptr,
+    /* xRename     */ GraphRename,
     /* xSavepoint  */ GraphTableSavepoint,
     /* xRelease    */ GraphTableRelease,
     /* xRollbackTo */ GraphTableRollbackTo,

@@ -37,6 +37,26 @@ class SnapshotImpl final : public ViewOn<Snapshot> {
 
   uint64_t sequence() const override { return sequence_; }
 
+  Result<CoordinatedCommits> CommitsOf(std::string_view coordinator) const override {
+    CoordinatedCommits commits;
+    rocksdb::Status s =
+        reader_.Get(kMeta, meta::CommittedBy(coordinator), &commits.last_committed);
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, store_->path());
+    const std::string prefix(meta::kPreparedPrefix);
+    auto it = reader_.ScanPrefix(kMeta, prefix);
+    for (; it->Valid(); it->Next()) {
+      std::string_view xid = it->key().ToStringView().substr(prefix.size());
+      auto record = DecodePrepared(xid, it->value().ToStringView());
+      if (!record) {
+        return Status::Corruption(fmt::format("graph '{}': malformed prepared transaction '{}'",
+                                              store_->path(), xid));
+      }
+      if (record->about.coordinator == coordinator) commits.undecided.emplace_back(xid);
+    }
+    SV_RETURN_IF_ERROR(FromRocks(it->status(), store_->path()));
+    return commits;
+  }
+
  protected:
   const ViewCore& core() const override { return core_; }
 
@@ -179,6 +199,9 @@ Status DbImpl::SettlePrepared(std::string_view xid, bool commit) {
     batch = rocksdb::WriteBatch(std::move(record->writes));
   }
   s = batch.Delete(store_->cf(kMeta), meta::Prepared(xid));
+  if (s.ok() && commit && !record->about.coordinator.empty()) {
+    s = batch.Put(store_->cf(kMeta), meta::CommittedBy(record->about.coordinator), xid);
+  }
   if (s.ok()) {
     rocksdb::WriteOptions wo;
     wo.sync = true;

@@ -32,6 +32,12 @@ std::string Prepared(std::string_view xid) {
   return k;
 }
 
+std::string CommittedBy(std::string_view coordinator) {
+  std::string k(kCommittedByPrefix);
+  k.append(coordinator);
+  return k;
+}
+
 }  // namespace meta
 
 std::string NodeKey(NodeId id) {

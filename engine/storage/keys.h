@@ -49,11 +49,15 @@ inline constexpr std::string_view kBatchPrefix = "batch/";           // + id64
 // A transaction prepared for two-phase commit and not yet decided (see
 // transaction.h); the value is EncodePrepared's.
 inline constexpr std::string_view kPreparedPrefix = "prepared/";     // + xid
+// The xid of the latest prepared transaction of a coordinator that
+// committed, written in the batch that commits it.
+inline constexpr std::string_view kCommittedByPrefix = "committed_by/";  // + coordinator
 
 std::string SymbolByName(SymbolSpace space, std::string_view name);
 std::string SymbolById(SymbolSpace space, SymbolId id);
 std::string Batch(BatchId id);
 std::string Prepared(std::string_view xid);
+std::string CommittedBy(std::string_view coordinator);
 }  // namespace meta
 
 // --- node keys ---------------------------------------------------------------

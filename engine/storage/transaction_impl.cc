@@ -392,8 +392,12 @@ Status TransactionImpl::WriteSealed(rocksdb::WriteBatch* batch, bool sync) {
 Status TransactionImpl::Commit() {
   SV_RETURN_IF_ERROR(CheckOpen());
   if (prepared()) {
-    // The prepared writes, and the end of their record, in one batch.
+    // The prepared writes, the end of their record and the coordinator's
+    // latest commit (Snapshot::CommitsOf), in one batch.
     rocksdb::Status s = batch_.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_));
+    if (s.ok() && !coordinator_.empty()) {
+      s = batch_.Put(store().cf(kMeta), meta::CommittedBy(coordinator_), prepared_xid_);
+    }
     // Not synced: the prepared record is. A crash that loses this write
     // leaves the record, to be settled as committed by its coordinator; and
     // no later write can outlive it, as syncing a later write syncs the log
@@ -441,6 +445,7 @@ Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinat
     return FromRocks(s, fmt::format("cannot prepare a commit to graph '{}'", store().path()));
   }
   prepared_xid_ = std::string(xid);
+  coordinator_ = std::string(coordinator);
   return Status::OK();
 }
 

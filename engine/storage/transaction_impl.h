@@ -104,6 +104,7 @@ class TransactionImpl final : public ViewOn<Transaction> {
   std::unordered_map<std::string, NodeId> known_keys_;
   bool finished_ = false;
   std::string prepared_xid_;  // set by Prepare
+  std::string coordinator_;   // set by Prepare
   Counters sealed_;           // the counters to publish, once sealed
 };
 

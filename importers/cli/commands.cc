@@ -244,13 +244,19 @@ int RunCheck(const std::string& graph) {
   if (!db) return code;
   auto report = db->CheckIntegrity();
   if (!report.ok()) return Fail(report.status(), ExitFor(report.status()));
-  // Not a fault of the graph, but it takes no writes until they are settled.
-  for (const auto& p : db->PreparedTransactions()) {
-    std::printf("undecided: transaction '%s' (%s), prepared by %s, awaits its decision; "
-                "use the graph from there to settle it\n",
+  // Not a fault of the graph's data, but it takes no writes until they are
+  // settled: not "ok".
+  const auto undecided = db->PreparedTransactions();
+  for (const auto& p : undecided) {
+    std::printf("undecided: transaction '%s' (label '%s'), prepared by %s, awaits its "
+                "decision; the graph takes no writes until it is settled. Use the graph once "
+                "from that database to settle it from its commit log; if that database is "
+                "gone, decide yourself: samverkan settle %s --commit|--rollback %s\n",
                 p.xid.c_str(), p.label.c_str(),
-                p.coordinator.empty() ? "an unnamed coordinator" : p.coordinator.c_str());
+                p.coordinator.empty() ? "an unnamed coordinator" : p.coordinator.c_str(),
+                graph.c_str(), p.xid.c_str());
   }
+  if (report->ok() && !undecided.empty()) return kExitIntegrity;
   if (report->ok()) {
     std::printf("ok: %llu nodes and %llu edges checked\n",
                 static_cast<unsigned long long>(report->nodes_checked),
@@ -260,6 +266,55 @@ int RunCheck(const std::string& graph) {
   for (const auto& p : report->problems) std::printf("%s\n", p.c_str());
   if (report->truncated) std::printf("(more problems not listed)\n");
   return kExitIntegrity;
+}
+
+}  // namespace samverkan::cli
+
+namespace samverkan::cli {
+
+int RunSettle(const SettleArgs& args) {
+  if (args.commit == args.rollback) {
+    return Fail(Status::InvalidArgument("settle needs one of --commit and --rollback"),
+                kExitUsage);
+  }
+  int code = kExitOk;
+  std::vector<PreparedTransaction> undecided;
+  {
+    // Read-only first: a path that is not a graph is refused, not created.
+    auto db = OpenGraph(args.graph, /*write=*/false, &code);
+    if (!db) return code;
+    undecided = db->PreparedTransactions();
+  }
+  std::string listed;
+  for (const auto& p : undecided) listed += (listed.empty() ? "" : ", ") + ("'" + p.xid + "'");
+  if (undecided.empty()) {
+    std::printf("nothing to settle: graph '%s' has no undecided transaction\n",
+                args.graph.c_str());
+    return args.xid.empty() ? kExitOk : kExitBadInput;
+  }
+  std::string xid = args.xid;
+  if (xid.empty()) {
+    if (undecided.size() > 1) {
+      return Fail(Status::InvalidArgument("graph '" + args.graph + "' has " +
+                                          std::to_string(undecided.size()) +
+                                          " undecided transactions (" + listed +
+                                          "): name the one to settle"),
+                  kExitUsage);
+    }
+    xid = undecided.front().xid;
+  } else if (std::none_of(undecided.begin(), undecided.end(),
+                          [&](const PreparedTransaction& p) { return p.xid == xid; })) {
+    return Fail(Status::NotFound("graph '" + args.graph + "' has no undecided transaction '" +
+                                 xid + "' (it has " + listed + ")"),
+                kExitBadInput);
+  }
+  auto db = OpenGraph(args.graph, /*write=*/true, &code, args.wait_ms);
+  if (!db) return code;
+  Status s = db->SettlePrepared(xid, args.commit);
+  if (!s.ok()) return Fail(s, ExitFor(s));
+  std::printf("settled: transaction '%s' %s\n", xid.c_str(),
+              args.commit ? "committed" : "rolled back");
+  return kExitOk;
 }
 
 }  // namespace samverkan::cli

@@ -63,6 +63,16 @@ int RunPicture(const PictureArgs& args);
 int RunStats(const std::string& graph, bool json);
 int RunCheck(const std::string& graph);
 
+// settle: decides a transaction a crash left prepared (see RunCheck), for a
+// graph whose coordinator (the .db that prepared it) is gone.
+struct SettleArgs {
+  std::string graph;
+  std::string xid;  // empty: the graph's one undecided transaction
+  bool commit = false, rollback = false;
+  int wait_ms = 5000;  // as ImportArgs::wait_ms
+};
+int RunSettle(const SettleArgs& args);
+
 // The exit code for a failed Status.
 int ExitFor(const Status& status);
 

@@ -7,6 +7,7 @@
 //   samverkan report msi.kg report.html
 //   samverkan stats msi.kg
 //   samverkan check msi.kg
+//   samverkan settle msi.kg --rollback                   # after `check` says so
 //
 // Exit codes: commands.h (and docs/cli.md).
 #include <algorithm>
@@ -43,7 +44,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 ok; 1 the input has problems (nothing was imported); 2 bad command line;\n"
       "3 the graph cannot be opened (missing, locked by another process, not a graph);\n"
-      "4 a file cannot be read or written; 5 check found integrity problems; 6 other errors;\n"
+      "4 a file cannot be read or written; 5 check found integrity problems or an undecided\n"
+      "transaction; 6 other errors;\n"
       "130 stopped by Ctrl-C (nothing was written).");
 
   ImportArgs imp;
@@ -172,6 +174,21 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "verify the graph's integrity");
   check->add_option("graph", check_graph, "graph directory")->required();
 
+  SettleArgs settle_args;
+  auto* settle = app.add_subcommand(
+      "settle", "decide a transaction a crash left undecided, when the database that "
+                "prepared it is gone (see `check`)");
+  settle->add_option("graph", settle_args.graph, "graph directory")->required();
+  settle->add_option("xid", settle_args.xid,
+                     "the transaction, as `check` names it (default: the only one)");
+  auto* settle_commit = settle->add_flag("--commit", settle_args.commit, "apply its writes");
+  settle->add_flag("--rollback", settle_args.rollback, "discard its writes")
+      ->excludes(settle_commit);
+  settle->add_option("--wait", settle_args.wait_ms,
+                     "milliseconds to wait for another process to let go of the graph")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -196,6 +213,7 @@ int main(int argc, char** argv) {
     }
     if (*stats) return RunStats(stats_graph, stats_json);
     if (*check) return RunCheck(check_graph);
+    if (*settle) return RunSettle(settle_args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "samverkan: internal error: %s\n", e.what());
     return kExitOther;

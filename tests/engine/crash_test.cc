@@ -194,8 +194,14 @@ TEST_P(UndecidedTest, ADeadPreparersTransactionWaitsForItsDecision) {
       << refused.status().message();
   EXPECT_CODE(kLocked, (*db)->BeginBulkLoad().status());
 
+  EXPECT_EQ((*db)->GetSnapshot()->CommitsOf("the test")->undecided,
+            std::vector<std::string>{"xid-1"});
   ASSERT_OK((*db)->SettlePrepared("xid-1", commit));
   EXPECT_TRUE((*db)->PreparedTransactions().empty());
+  auto settled = (*db)->GetSnapshot()->CommitsOf("the test");
+  ASSERT_OK(settled.status());
+  EXPECT_EQ(settled->last_committed, commit ? "xid-1" : "");
+  EXPECT_TRUE(settled->undecided.empty());
   const std::vector<std::string> expected =
       commit ? std::vector<std::string>{"base", "new"} : std::vector<std::string>{"base"};
   EXPECT_EQ(NodeKeys(**db), expected);

@@ -402,6 +402,53 @@ TEST_F(TransactionTest, PrepareNeedsAnId) {
   EXPECT_TRUE(Begin());  // the failed prepare rolled back and let go
 }
 
+TEST_F(TransactionTest, ASnapshotTellsACoordinatorsLatestCommitAndItsUndecided) {
+  auto commits = db_->GetSnapshot()->CommitsOf("sql");
+  ASSERT_OK(commits.status());
+  EXPECT_EQ(commits->last_committed, "");
+  for (const char* xid : {"x1", "x2"}) {
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE(txn->PutNode(N(xid, "actor")).ok());
+    ASSERT_OK(txn->Prepare(xid, "sql"));
+    auto during = db_->GetSnapshot()->CommitsOf("sql");
+    ASSERT_OK(during.status());
+    EXPECT_EQ(during->undecided, V{xid});
+    ASSERT_OK(txn->Commit());
+  }
+  auto before = db_->GetSnapshot();
+  // Another coordinator's commit, a rolled-back one and a plain commit
+  // leave this coordinator's record as it is.
+  auto other = Begin();
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(other->PutNode(N("o", "actor")).ok());
+  ASSERT_OK(other->Prepare("o1", "other"));
+  ASSERT_OK(other->Commit());
+  auto undone = Begin();
+  ASSERT_TRUE(undone);
+  ASSERT_TRUE(undone->PutNode(N("u", "actor")).ok());
+  ASSERT_OK(undone->Prepare("x3", "sql"));
+  undone->Rollback();
+  auto plain = Begin();
+  ASSERT_TRUE(plain);
+  ASSERT_TRUE(plain->PutNode(N("p", "actor")).ok());
+  ASSERT_OK(plain->Commit());
+  for (const auto& [coordinator, latest] : {std::pair{"sql", "x2"}, std::pair{"other", "o1"}}) {
+    auto now = db_->GetSnapshot()->CommitsOf(coordinator);
+    ASSERT_OK(now.status());
+    EXPECT_EQ(now->last_committed, latest);
+    EXPECT_TRUE(now->undecided.empty());
+  }
+  // A snapshot keeps what it saw.
+  EXPECT_EQ(before->CommitsOf("other")->last_committed, "");
+  before.reset();
+  other.reset();
+  undone.reset();
+  plain.reset();
+  Reopen();
+  EXPECT_EQ(db_->GetSnapshot()->CommitsOf("sql")->last_committed, "x2");
+}
+
 TEST_F(TransactionTest, SettlingAnUnknownTransactionIsNotFound) {
   EXPECT_CODE(kNotFound, db_->SettlePrepared("nope", true));
 }

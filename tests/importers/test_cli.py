@@ -17,7 +17,7 @@ def write_case(tmp_path, name="case.json", case=CASE):
 def test_help_lists_subcommands_and_exit_codes(run):
     r = run("--help")
     assert r.returncode == 0
-    for word in ("import", "export", "stats", "check", "Exit codes"):
+    for word in ("import", "export", "stats", "check", "settle", "Exit codes"):
         assert word in r.stdout
 
 

@@ -147,3 +147,46 @@ def test_a_graph_changed_outside_sqlite_is_not_seen_until_the_transaction_ends(
     assert rows(db, COUNTS) == [(1, 2, 2)]
     db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('y', 'actor')")
     assert rows(db, COUNTS) == [(1, 3, 3)]
+
+
+def write_together(writer, i):
+    for sql in ("BEGIN", f"INSERT INTO plain VALUES ({i})",
+                f"INSERT INTO kg_nodes(key, kind) VALUES ('n{i}', 'actor')", "COMMIT"):
+        assert writer.run(sql) == {"rows": []}, sql
+
+
+@pytest.mark.parametrize("first_graph_read", [
+    "SELECT count(*) FROM kg_nodes",
+    "SELECT count(*) FROM kg_degree('kg')",
+    "SELECT kg_stats('kg')",
+])
+def test_wal_a_graph_newer_than_the_snapshot_is_refused_not_torn(connect, writer_factory,
+                                                                  first_graph_read):
+    # The reproduction: SQLite fixed the reader's snapshot at its
+    # read of the plain table; another connection then committed a row and
+    # a node in one transaction. The graph used to show the node while the
+    # plain table did not show the row.
+    reader = make_database(connect, "wal")
+    writer = writer_factory()
+    reader.execute("BEGIN")
+    assert rows(reader, "SELECT count(*) FROM plain") == [(1,)]
+    write_together(writer, 1)
+    with pytest.raises(sqlite3.OperationalError, match="roll back and try again") as refused:
+        reader.execute(first_graph_read).fetchall()
+    assert refused.value.sqlite_errorcode & 0xff == sqlite3.SQLITE_BUSY
+    assert rows(reader, "SELECT count(*) FROM plain") == [(1,)]
+    reader.execute("ROLLBACK")
+    reader.execute("BEGIN")
+    assert rows(reader, COUNTS) == [(2, 2, 2)]
+    reader.execute("COMMIT")
+
+
+def test_wal_a_graph_unchanged_since_the_snapshot_is_read(connect, writer_factory):
+    reader = make_database(connect, "wal")
+    writer = writer_factory()
+    reader.execute("BEGIN")
+    assert rows(reader, "SELECT count(*) FROM plain") == [(1,)]
+    assert writer.run("INSERT INTO plain VALUES (1)") == {"rows": []}  # plain only
+    assert rows(reader, COUNTS) == [(1, 1, 1)]
+    reader.execute("COMMIT")
+

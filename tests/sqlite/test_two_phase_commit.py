@@ -4,7 +4,9 @@ The graph prepares in xSync and commits in xCommit, after SQLite's commit
 (sqlite-ext/commit_log.h): a commit SQLite refuses leaves no graph writes,
 and kill -9 at any instant leaves both or neither.
 """
+import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -13,7 +15,7 @@ import time
 
 import pytest
 
-from conftest import rows
+from conftest import REPO, rows
 
 SETUP = """
 CREATE TABLE IF NOT EXISTS plain(i INTEGER PRIMARY KEY);
@@ -78,6 +80,7 @@ def test_the_commit_log_holds_one_record_and_goes_with_the_graph(connect):
     conn.execute("DROP TABLE kg")
     assert rows(conn, "SELECT name FROM sqlite_schema WHERE name LIKE 'kg\\_%' ESCAPE '\\'") == []
     # A table of the user's that happens to have the name is never dropped.
+    conn.execute("DROP TABLE kg2_commits")
     conn.execute("CREATE TABLE kg2_commits(note)")
     conn.execute("DROP TABLE kg2")
     assert rows(conn, "SELECT name FROM sqlite_schema WHERE name = 'kg2_commits'") == \
@@ -150,3 +153,105 @@ def test_kill_9_at_random_instants_leaves_both_or_neither(connect, ext, tmp_path
     conn = connect(db_path.name)
     assert rows(conn, "SELECT kg_integrity_check('kg'), kg_integrity_check('kg2')") == \
         [("ok", "ok")]
+
+
+@pytest.mark.parametrize("trigger", [
+    "BEFORE INSERT ON kg_commits BEGIN SELECT RAISE(IGNORE); END",
+    "AFTER INSERT ON kg_commits BEGIN DELETE FROM kg_commits; END",
+    "AFTER INSERT ON kg_commits BEGIN UPDATE kg_commits SET xid = 'other'; END",
+    "BEFORE DELETE ON kg_commits BEGIN SELECT RAISE(IGNORE); END",
+    "BEFORE UPDATE ON kg_commits BEGIN SELECT RAISE(IGNORE); END",
+])
+@pytest.mark.parametrize("temp", ["", "TEMP"])
+def test_no_trigger_can_change_the_commit_record(connect, trigger, temp):
+    conn = connect()
+    conn.executescript(SETUP)
+    conn.execute("INSERT INTO kg_nodes(key, kind) VALUES ('before', 'actor')")
+    conn.execute(f"CREATE {temp} TRIGGER meddle {trigger}")
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO plain VALUES (1)")
+    conn.execute("INSERT INTO kg_nodes(key, kind) VALUES ('n', 'actor')")
+    with pytest.raises(sqlite3.OperationalError, match="has a trigger \\('meddle'\\)"):
+        conn.execute("COMMIT")
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    assert rows(conn, "SELECT count(*) FROM plain") == [(0,)]
+    assert graph_keys(conn) == {"before"}
+    conn.execute("DROP TRIGGER meddle")
+    conn.execute("INSERT INTO kg_nodes(key, kind) VALUES ('after', 'actor')")
+    assert graph_keys(conn) == {"before", "after"}
+    assert len(rows(conn, "SELECT xid FROM kg_commits")) == 1
+
+
+# Leaves graph kg of the .db argv[1] with a transaction prepared and
+# undecided: SQLite refuses the COMMIT for a reader's lock after the graph
+# prepared in xSync (rollback-journal mode), and the process dies.
+UNDECIDED = textwrap.dedent("""
+    import os, signal, sqlite3, sys
+    def connect():
+        db = sqlite3.connect(sys.argv[1], isolation_level=None)
+        db.enable_load_extension(True)
+        db.load_extension(sys.argv[2])
+        return db
+    writer, reader = connect(), connect()
+    writer.executescript(sys.argv[3])
+    writer.execute("PRAGMA busy_timeout = 0")
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM plain").fetchall()
+    writer.execute("BEGIN")
+    writer.execute("INSERT INTO kg_nodes(key, kind) VALUES ('undecided', 'actor')")
+    try:
+        writer.execute("COMMIT")
+    except sqlite3.OperationalError as e:
+        assert "locked" in str(e), e
+    os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+def samverkan(*args):
+    cli = os.environ.get("SAMVERKAN_CLI") or str(REPO / "build" / "bin" / "samverkan")
+    if not os.path.exists(cli):
+        pytest.skip("the samverkan command-line tool is not built")
+    return subprocess.run([cli, *args], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("decision", ["--commit", "--rollback"])
+def test_an_undecided_transaction_whose_db_is_gone_is_reported_and_settled(
+        connect, ext, tmp_path, decision):
+    db_path = tmp_path / "gone.db"
+    child = subprocess.run(["/usr/bin/python3", "-c", UNDECIDED, str(db_path), ext, SETUP],
+                           timeout=60)
+    assert child.returncode == -signal.SIGKILL
+    for leftover in tmp_path.glob("gone.db*"):
+        leftover.unlink()
+    graph = str(tmp_path / "one.kg")
+
+    # Another database that uses the graph cannot settle it, nor write.
+    other = connect("other.db")
+    other.execute(f"CREATE VIRTUAL TABLE kg USING samverkan(path='{graph}')")
+    with pytest.raises(sqlite3.OperationalError, match="left undecided by a crash") as refused:
+        other.execute("INSERT INTO kg_nodes(key, kind) VALUES ('x', 'actor')")
+    assert f"samverkan check {graph}` names the transaction" in str(refused.value)
+    other.close()
+
+    checked = samverkan("check", graph)
+    assert checked.returncode == 5, checked.stdout + checked.stderr
+    found = re.search(r"undecided: transaction '([0-9a-f]{32})'", checked.stdout)
+    assert found, checked.stdout
+    xid = found.group(1)
+    assert f"SQLite database '{db_path}'" in checked.stdout
+    assert f"samverkan settle {graph} --commit|--rollback {xid}" in checked.stdout
+
+    assert samverkan("settle", graph, "--commit", "--rollback").returncode == 2
+    assert samverkan("settle", graph, "--rollback", "0" * 32).returncode == 1
+    settled = samverkan("settle", graph, decision)
+    assert (settled.returncode, settled.stderr) == (0, "")
+    assert f"settled: transaction '{xid}'" in settled.stdout
+    after = samverkan("check", graph)
+    assert after.returncode == 0 and after.stdout.startswith("ok:"), after.stdout
+
+    conn = connect("other.db")
+    assert graph_keys(conn) == ({"undecided"} if decision == "--commit" else set())
+    conn.execute("INSERT INTO kg_nodes(key, kind) VALUES ('x', 'actor')")
+    assert "x" in graph_keys(conn)
+    assert samverkan("settle", graph, "--rollback").returncode == 0  # nothing to settle

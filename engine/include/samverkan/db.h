@@ -44,11 +44,24 @@ struct Options {
   size_t block_cache_bytes = size_t{64} << 20;
 };
 
+// What a state of the graph holds of the transactions one coordinator
+// prepared (Transaction::Prepare), for a coordinator that checks its own
+// record of its decisions against the graph.
+struct CoordinatedCommits {
+  // The xid of the latest of them that committed (Commit after Prepare, or
+  // SettlePrepared); empty when none has since graphs began to record it.
+  std::string last_committed;
+  // The xids of those prepared and not (yet) committed or rolled back.
+  std::vector<std::string> undecided;
+};
+
 // A consistent, unchanging view of the graph as of its creation.
 class Snapshot : public GraphView {
  public:
   // The commit sequence this snapshot sees; equal numbers mean equal graphs.
   virtual uint64_t sequence() const = 0;
+  // The transactions of `coordinator` as of this snapshot.
+  virtual Result<CoordinatedCommits> CommitsOf(std::string_view coordinator) const = 0;
 };
 
 // What CheckIntegrity() found. ok() when nothing disagrees.
