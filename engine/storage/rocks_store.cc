@@ -20,6 +20,8 @@
 
 #include "samverkan/version.h"
 #include "storage/coding.h"
+#include "storage/graph_state.h"
+#include "storage/reader_dirs.h"
 
 namespace samverkan::storage {
 namespace fs = std::filesystem;
@@ -73,8 +75,9 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf which, const std::shared_ptr<rocksdb::
   return o;
 }
 
-rocksdb::DBOptions DbOptions() {
+rocksdb::DBOptions DbOptions(const Options& options) {
   rocksdb::DBOptions o;
+  if (options.test_env) o.env = options.test_env.get();
   o.max_background_jobs = 2;
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   o.keep_log_file_num = 2;
@@ -215,7 +218,7 @@ Status RocksStore::CreateNew(const Options& options) {
 }
 
 Status RocksStore::MakeGraphIn(const std::string& dir, const Options& options) {
-  rocksdb::DBOptions dbo = DbOptions();
+  rocksdb::DBOptions dbo = DbOptions(options);
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.error_if_exists = true;
@@ -274,22 +277,36 @@ Status RocksStore::OpenExisting(const Options& options) {
       slot.push_back(-1);
     }
   }
+  // The graph's own record of its state, read before RocksDB reads the
+  // MANIFEST: a writer may append to both meanwhile, the MANIFEST first.
+  SV_ASSIGN_OR_RETURN(std::optional<GraphState> recorded, ReadGraphState(path_));
+  if (recorded) SV_RETURN_IF_ERROR(CheckManifestAgainst(path_, *recorded));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DBOptions dbo = DbOptions();
+  rocksdb::DBOptions dbo = DbOptions(options);
   if (options.read_only) {
     // A secondary instance reads beside a writer and can catch up with it;
     // a plain read-only open has undefined behaviour while a writer runs.
-    char tmpl[] = "/tmp/samverkan-reader-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Status::IOError("cannot create a temporary directory");
-    secondary_dir_ = tmpl;
+    SV_ASSIGN_OR_RETURN(secondary_dir_, MakeReaderDirectory());
     dbo.max_open_files = -1;
     s = rocksdb::DB::OpenAsSecondary(dbo, path_, secondary_dir_, descs, &handles, &db_);
+    if (s.ok() && recorded) {
+      Status checked = CheckOpenAgainst(path_, db_, *recorded);
+      if (!checked.ok()) {
+        for (auto* h : handles) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+        return checked;  // the destructor closes db_
+      }
+    }
   } else {
     claim_ = WriteClaim::Claim(path_);
     if (!claim_) {
       return Status::Locked(
           fmt::format("graph '{}' is locked by another open in this process", path_));
     }
+    // A read-write open deletes the table files the MANIFEST does not list:
+    // it may happen only once the MANIFEST is known to list all the graph's.
+    if (recorded) SV_RETURN_IF_ERROR(CheckBeforeWriting(options, descs, *recorded));
+    recorder_ = std::make_shared<GraphStateRecorder>(recorded ? recorded->sequence : 0);
+    dbo.listeners.push_back(recorder_);
     s = rocksdb::DB::Open(dbo, path_, descs, &handles, &db_);
     if (!s.ok()) {
       if (auto holder = LockHolder(path_)) {
@@ -299,7 +316,12 @@ Status RocksStore::OpenExisting(const Options& options) {
     }
   }
   if (!s.ok()) return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
-  if (!options.read_only) RemoveStaleBulkLoads();
+  if (!options.read_only) {
+    RemoveStaleBulkLoads();
+    // A graph made before records were kept gets its first one here. Not
+    // being able to write it (a full disk) only leaves the old one behind.
+    (void)recorder_->Record(db_);
+  }
   for (size_t i = 0; i < handles.size(); ++i) {
     if (slot[i] >= 0) {
       handles_[slot[i]] = handles[i];
@@ -310,6 +332,23 @@ Status RocksStore::OpenExisting(const Options& options) {
     }
   }
   return CheckFormat();
+}
+
+Status RocksStore::CheckBeforeWriting(const Options& options,
+                                      const std::vector<rocksdb::ColumnFamilyDescriptor>& descs,
+                                      const GraphState& recorded) const {
+  rocksdb::DBOptions dbo = DbOptions(options);
+  // Table files are not opened: the check needs their names, not contents.
+  dbo.max_open_files = 32;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path_, descs, &handles, &db);
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
+  Status checked = CheckOpenAgainst(path_, db, recorded);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db->Close().PermitUncheckedError();
+  delete db;
+  return checked;
 }
 
 void RocksStore::RemoveStaleBulkLoads() const {
@@ -349,6 +388,14 @@ Status RocksStore::CheckFormat() {
     }
   }
   return Status::OK();
+}
+
+Status RebuildManifest(const std::string& dir, const Options& options) {
+  rocksdb::DBOptions dbo = DbOptions(options);
+  // A graph of a newer format may have families this build does not know:
+  // they are kept, with default options.
+  return FromRocks(rocksdb::RepairDB(dir, dbo, Descriptors(options), rocksdb::ColumnFamilyOptions()),
+                   fmt::format("cannot rebuild the MANIFEST of '{}'", dir));
 }
 
 Status RocksStore::CatchUp() {

@@ -15,6 +15,7 @@
 
 #include "samverkan/db.h"
 #include "samverkan/result.h"
+#include "storage/graph_state.h"
 #include "storage/keys.h"
 #include "storage/open_registry.h"
 
@@ -45,6 +46,11 @@ class RocksStore {
   // Makes a new graph's RocksDB database in `dir`, and closes it.
   Status MakeGraphIn(const std::string& dir, const Options& options);
   Status CheckFormat();
+  // Opens the graph read-only and compares it with its state record
+  // (graph_state.h): run before every read-write open of a recorded graph.
+  Status CheckBeforeWriting(const Options& options,
+                            const std::vector<rocksdb::ColumnFamilyDescriptor>& descs,
+                            const GraphState& recorded) const;
   // Removes what killed bulk loads left: no load can be running while this
   // process holds the write lock and is still opening.
   void RemoveStaleBulkLoads() const;
@@ -56,6 +62,8 @@ class RocksStore {
   // Read-write opens: this process's claim on the directory, released after
   // the destructor has closed RocksDB (members outlive the destructor's body).
   std::optional<WriteClaim> claim_;
+  // Read-write opens: keeps the state record current (graph_state.h).
+  std::shared_ptr<GraphStateRecorder> recorder_;
   rocksdb::DB* db_ = nullptr;
   std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
 };
@@ -68,6 +76,11 @@ inline constexpr std::string_view kBulkLoadDirPrefix = "bulk-load-";
 // True when `dir` holds a RocksDB database (a graph, or any other): the files
 // RocksDB keeps in every database directory are there.
 bool IsDatabaseDirectory(const std::string& dir);
+
+// Rebuilds the MANIFEST of the RocksDB database in `dir` from the table
+// files and logs it finds there (RocksDB's RepairDB). Only for a copy made
+// to salvage a damaged graph (Db::Salvage): it rewrites the directory.
+Status RebuildManifest(const std::string& dir, const Options& options);
 
 // Converts a RocksDB status, naming `what` (e.g. the graph path) in errors.
 Status FromRocks(const rocksdb::Status& s, std::string_view what);

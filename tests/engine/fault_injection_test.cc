@@ -1,0 +1,220 @@
+// Fault injection: every write, sync, rename and file creation of a fixed
+// workload fails in turn (FaultFs), as a full disk (that operation and every
+// later one, until space comes back) or a single I/O error. After each:
+// the error is reported, the Db still reads while the disk is full and
+// writes once it is not, everything acknowledged before is there, nothing of
+// the failed operation is half there, and the integrity check passes.
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "fault_fs.h"
+#include "test_util.h"
+
+namespace samverkan::test {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr int kTxnNodes = 50;    // the transaction: 50 nodes and 50 edges
+constexpr int kLoadNodes = 200;  // the bulk load: 200 nodes and 1,000 edges
+constexpr int kLoadEdges = 1000;
+
+std::string Key(std::string_view prefix, int i) { return std::string(prefix) + std::to_string(i); }
+
+// How many of the keys prefix0 .. prefix<n-1> the graph has.
+int Present(const GraphView& view, std::string_view prefix, int n) {
+  int found = 0;
+  for (int i = 0; i < n; ++i) {
+    if (view.FindKey(Key(prefix, i)).ok()) ++found;
+  }
+  return found;
+}
+
+struct Outcome {
+  bool opened = false;
+  bool written = false;  // the workload's write was acknowledged
+  bool after = false;    // the write after healing was acknowledged
+};
+
+// The transaction workload on a graph holding "base0".."base19": opens,
+// commits t0..t49 with an edge from each to base0, closes.
+Outcome RunTransaction(const std::string& path, FaultFs& fs, const Options& options) {
+  Outcome out;
+  auto db = Db::Open(path, options);
+  if (!db.ok()) {
+    EXPECT_NE(db.status().message().find(path), std::string::npos) << db.status().ToString();
+    fs.Heal();
+    db = Db::Open(path, options);
+    EXPECT_OK(db.status()) << "an open once the disk had space again";
+    return out;
+  }
+  out.opened = true;
+  Status committed = [&]() -> Status {
+    SV_ASSIGN_OR_RETURN(auto txn, (*db)->BeginTransaction("workload"));
+    for (int i = 0; i < kTxnNodes; ++i) {
+      SV_RETURN_IF_ERROR((*txn)->PutNode(N(Key("t", i), "actor")).status());
+      SV_RETURN_IF_ERROR((*txn)->PutEdge(E(Key("t", i), "knows", "base0")).status());
+    }
+    return (*txn)->Commit();
+  }();
+  out.written = committed.ok();
+  if (!committed.ok()) {
+    EXPECT_NE(committed.message().find(path), std::string::npos) << committed.ToString();
+    // Still full: the graph reads.
+    EXPECT_EQ(Present(**db, "base", 20), 20);
+    EXPECT_OK((*db)->Counts().status());
+  }
+  fs.Heal();
+  Status after = [&]() -> Status {
+    SV_ASSIGN_OR_RETURN(auto txn, (*db)->BeginTransaction("after"));
+    SV_RETURN_IF_ERROR((*txn)->PutNode(N("after", "actor")).status());
+    return (*txn)->Commit();
+  }();
+  EXPECT_OK(after) << "a write once the disk had space again";
+  out.after = after.ok();
+  return out;
+}
+
+// The bulk-load workload on an empty graph: 200 nodes, 1,000 edges.
+Outcome RunBulkLoad(const std::string& path, FaultFs& fs, const Options& options) {
+  Outcome out;
+  auto db = Db::Open(path, options);
+  if (!db.ok()) {
+    EXPECT_NE(db.status().message().find(path), std::string::npos) << db.status().ToString();
+    fs.Heal();
+    db = Db::Open(path, options);
+    EXPECT_OK(db.status()) << "an open once the disk had space again";
+    return out;
+  }
+  out.opened = true;
+  Status loaded = [&]() -> Status {
+    SV_ASSIGN_OR_RETURN(auto load, (*db)->BeginBulkLoad("workload"));
+    for (int i = 0; i < kLoadNodes; ++i) {
+      SV_RETURN_IF_ERROR(load->AddNode(N(Key("n", i), "actor")).status());
+    }
+    for (int i = 0; i < kLoadEdges; ++i) {
+      EdgeInput e = E(Key("n", i % kLoadNodes), "knows", Key("n", (i * 7 + 3) % kLoadNodes));
+      e.rank = static_cast<uint32_t>(i / kLoadNodes);
+      SV_RETURN_IF_ERROR(load->AddEdge(e));
+    }
+    return load->Finish();
+  }();
+  out.written = loaded.ok();
+  if (!loaded.ok()) {
+    EXPECT_FALSE(loaded.message().empty());
+    EXPECT_OK((*db)->Counts().status());
+  }
+  fs.Heal();
+  Status after = [&]() -> Status {
+    SV_ASSIGN_OR_RETURN(auto txn, (*db)->BeginTransaction("after"));
+    SV_RETURN_IF_ERROR((*txn)->PutNode(N("after", "actor")).status());
+    return (*txn)->Commit();
+  }();
+  EXPECT_OK(after) << "a write once the disk had space again";
+  out.after = after.ok();
+  return out;
+}
+
+void CheckGraph(const std::string& path) {
+  auto db = MustOpen(path);
+  ASSERT_NE(db, nullptr);
+  auto report = db->CheckIntegrity();
+  ASSERT_OK(report.status());
+  EXPECT_TRUE(report->ok()) << Join(report->problems);
+}
+
+class FaultInjectionTest : public ::testing::TestWithParam<FaultFs::Mode> {
+ protected:
+  FaultInjectionTest()
+      : fs_(std::make_shared<FaultFs>(rocksdb::FileSystem::Default())),
+        env_(rocksdb::NewCompositeEnv(fs_)) {
+    options_.create_if_missing = false;
+    options_.test_env = env_;
+  }
+
+  // Runs `workload` on a fresh copy of `base` failing at every operation
+  // in turn, then `verify` on the result.
+  template <typename Workload, typename Verify>
+  void Sweep(const std::string& base, Workload workload, Verify verify) {
+    fs_->Count();
+    {
+      const std::string path = dir_.Sub("count");
+      fs::copy(base, path);
+      Outcome clean = workload(path, *fs_, options_);
+      ASSERT_TRUE(clean.opened && clean.written && clean.after);
+    }
+    const uint64_t total = fs_->counted();
+    ASSERT_GT(total, 10u);
+    RecordProperty("operations", static_cast<int>(total));
+    for (uint64_t n = 1; n <= total; ++n) {
+      SCOPED_TRACE("failing operation " + std::to_string(n) + " of " + std::to_string(total));
+      const std::string path = dir_.Sub("n" + std::to_string(n));
+      fs::copy(base, path);
+      fs_->Arm(n, GetParam());
+      Outcome out = workload(path, *fs_, options_);
+      fs_->Heal();
+      verify(path, out);
+      fs::remove_all(path);
+      if (HasFatalFailure()) return;
+    }
+  }
+
+  TempDir dir_;
+  std::shared_ptr<FaultFs> fs_;
+  std::shared_ptr<rocksdb::Env> env_;
+  Options options_;
+};
+
+TEST_P(FaultInjectionTest, Transaction) {
+  const std::string base = dir_.Sub("base");
+  {
+    auto db = MustOpen(base);
+    ASSERT_NE(db, nullptr);
+    auto txn = db->BeginTransaction("base");
+    ASSERT_OK(txn.status());
+    for (int i = 0; i < 20; ++i) ASSERT_OK((*txn)->PutNode(N(Key("base", i), "actor")).status());
+    ASSERT_OK((*txn)->Commit());
+  }
+  Sweep(base, RunTransaction, [](const std::string& path, const Outcome& out) {
+    CheckGraph(path);
+    auto db = MustOpen(path);
+    ASSERT_NE(db, nullptr);
+    EXPECT_EQ(Present(*db, "base", 20), 20);
+    const int t = Present(*db, "t", kTxnNodes);
+    EXPECT_TRUE(t == 0 || t == kTxnNodes) << t << " of the transaction's nodes";
+    if (out.written) EXPECT_EQ(t, kTxnNodes);
+    if (out.after) EXPECT_TRUE(db->FindKey("after").ok());
+    if (t == kTxnNodes) {
+      auto base0 = db->FindKey("base0");
+      ASSERT_OK(base0.status());
+      EXPECT_EQ(db->GetDegree(*base0)->in, static_cast<uint64_t>(kTxnNodes));
+    }
+  });
+}
+
+TEST_P(FaultInjectionTest, BulkLoad) {
+  const std::string base = dir_.Sub("base");
+  { ASSERT_NE(MustOpen(base), nullptr); }
+  Sweep(base, RunBulkLoad, [](const std::string& path, const Outcome& out) {
+    CheckGraph(path);
+    auto db = MustOpen(path);
+    ASSERT_NE(db, nullptr);
+    auto counts = db->Counts();
+    ASSERT_OK(counts.status());
+    const uint64_t loaded = counts->nodes - (db->FindKey("after").ok() ? 1 : 0);
+    EXPECT_TRUE(loaded == 0 || loaded == kLoadNodes) << loaded << " nodes";
+    if (out.written) EXPECT_EQ(loaded, static_cast<uint64_t>(kLoadNodes));
+    EXPECT_EQ(counts->edges, loaded == 0 ? 0u : static_cast<uint64_t>(kLoadEdges));
+    if (out.after) EXPECT_TRUE(db->FindKey("after").ok());
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, FaultInjectionTest,
+                         ::testing::Values(FaultFs::Mode::kDiskFull, FaultFs::Mode::kOneIoError),
+                         [](const auto& info) {
+                           return info.param == FaultFs::Mode::kDiskFull ? "DiskFull" : "IoError";
+                         });
+
+}  // namespace
+}  // namespace samverkan::test
