@@ -19,12 +19,7 @@ namespace {
 
 constexpr std::string_view kMagic = "samverkan-graph-state 1";
 
-Status Damaged(const std::string& dir, std::string_view what) {
-  return Status::Corruption(fmt::format(
-      "graph '{}' is damaged: {}; nothing in the directory was changed "
-      "('samverkan check --repair OUT' salvages what is readable into a new graph)",
-      dir, what));
-}
+Status Damaged(const std::string& dir, std::string_view what) { return DamagedGraph(dir, what); }
 
 std::optional<uint64_t> ParseNumber(std::string_view s) {
   uint64_t n = 0;
@@ -59,6 +54,13 @@ Status SyncPath(const std::string& path, int flags) {
 }
 
 }  // namespace
+
+Status DamagedGraph(const std::string& dir, std::string_view what) {
+  return Status::Corruption(fmt::format(
+      "graph '{}' is damaged: {}; nothing in the directory was changed "
+      "('samverkan check --repair OUT' salvages what is readable into a new graph)",
+      dir, what));
+}
 
 Result<std::optional<GraphState>> ReadGraphState(const std::string& dir) {
   const std::string path = dir + "/" + std::string(kGraphStateFile);

@@ -44,6 +44,10 @@ struct GraphState {
   std::vector<uint64_t> tables;  // live table (.sst) file numbers, ascending
 };
 
+// The "damaged graph" error: a Corruption status naming `dir` and `what`,
+// saying that nothing was changed and how to salvage a copy.
+Status DamagedGraph(const std::string& dir, std::string_view what);
+
 // The record in `dir`; nullopt when there is none (a graph made before
 // records were kept). Corruption, naming the file, when it does not parse.
 Result<std::optional<GraphState>> ReadGraphState(const std::string& dir);

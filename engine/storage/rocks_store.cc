@@ -85,6 +85,13 @@ rocksdb::DBOptions DbOptions(const Options& options) {
   return o;
 }
 
+// A RocksDB log that writes nothing.
+class SilentLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char*, va_list) override {}
+};
+
 std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& options) {
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> d;
@@ -286,9 +293,20 @@ Status RocksStore::OpenExisting(const Options& options) {
   if (options.read_only) {
     // A secondary instance reads beside a writer and can catch up with it;
     // a plain read-only open has undefined behaviour while a writer runs.
-    SV_ASSIGN_OR_RETURN(secondary_dir_, MakeReaderDirectory());
+    // Its own log goes to a directory of its own; when none can be made
+    // (a full disk), the reader goes without a log rather than without the
+    // graph.
+    std::error_code ec;
+    auto dir = MakeReaderDirectory();
+    if (dir.ok()) {
+      secondary_dir_ = *dir;
+    } else {
+      dbo.info_log = std::make_shared<SilentLogger>();
+    }
     dbo.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(dbo, path_, secondary_dir_, descs, &handles, &db_);
+    s = rocksdb::DB::OpenAsSecondary(dbo, path_,
+                                     dir.ok() ? secondary_dir_ : fs::temp_directory_path(ec).string(),
+                                     descs, &handles, &db_);
     if (s.ok() && recorded) {
       Status checked = CheckOpenAgainst(path_, db_, *recorded);
       if (!checked.ok()) {
@@ -307,6 +325,8 @@ Status RocksStore::OpenExisting(const Options& options) {
     if (recorded) SV_RETURN_IF_ERROR(CheckBeforeWriting(options, descs, *recorded));
     recorder_ = std::make_shared<GraphStateRecorder>(recorded ? recorded->sequence : 0);
     dbo.listeners.push_back(recorder_);
+    write_errors_ = std::make_shared<WriteErrorWatch>();
+    dbo.listeners.push_back(write_errors_);
     s = rocksdb::DB::Open(dbo, path_, descs, &handles, &db_);
     if (!s.ok()) {
       if (auto holder = LockHolder(path_)) {
@@ -315,6 +335,9 @@ Status RocksStore::OpenExisting(const Options& options) {
       }
     }
   }
+  // RocksDB reports a MANIFEST that names missing files, or that does not
+  // decode, as corruption, before it deletes anything.
+  if (s.IsCorruption()) return DamagedGraph(path_, s.ToString());
   if (!s.ok()) return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
   if (!options.read_only) {
     RemoveStaleBulkLoads();
@@ -343,6 +366,7 @@ Status RocksStore::CheckBeforeWriting(const Options& options,
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path_, descs, &handles, &db);
+  if (s.IsCorruption()) return DamagedGraph(path_, s.ToString());
   if (!s.ok()) return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
   Status checked = CheckOpenAgainst(path_, db, recorded);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
@@ -370,6 +394,7 @@ Status RocksStore::CheckFormat() {
         fmt::format("'{}' is not a Samverkan graph: it has no format version", path_));
   }
   if (!s.ok()) return FromRocks(s, fmt::format("cannot read graph '{}'", path_));
+  format_value_ = v;
   uint32_t version = DecodeFixed32BE(v.data());
   if (version > kFormatVersion) {
     return Status::NotSupported(fmt::format(
@@ -394,8 +419,82 @@ Status RebuildManifest(const std::string& dir, const Options& options) {
   rocksdb::DBOptions dbo = DbOptions(options);
   // A graph of a newer format may have families this build does not know:
   // they are kept, with default options.
-  return FromRocks(rocksdb::RepairDB(dir, dbo, Descriptors(options), rocksdb::ColumnFamilyOptions()),
-                   fmt::format("cannot rebuild the MANIFEST of '{}'", dir));
+  rocksdb::Status s =
+      rocksdb::RepairDB(dir, dbo, Descriptors(options), rocksdb::ColumnFamilyOptions());
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot rebuild the MANIFEST of '{}'", dir));
+  // RepairDB makes only the families it found table files of: the others
+  // (empty ones) are made again here.
+  std::vector<std::string> found;
+  s = rocksdb::DB::ListColumnFamilies(dbo, dir, &found);
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot read the repaired '{}'", dir));
+  auto wanted = Descriptors(options);
+  for (const auto& name : found) {
+    if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& d) { return d.name == name; })) {
+      wanted.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+  }
+  dbo.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  s = rocksdb::DB::Open(dbo, dir, wanted, &handles, &db);
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot open the repaired '{}'", dir));
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  s = db->Close();
+  delete db;
+  return FromRocks(s, fmt::format("cannot close the repaired '{}'", dir));
+}
+
+namespace {
+
+uint64_t CurrentLogNumber(rocksdb::DB* db) {
+  std::unique_ptr<rocksdb::LogFile> log;
+  if (!db->GetCurrentWalFile(&log).ok() || log == nullptr) return 0;
+  return log->LogNumber();
+}
+
+}  // namespace
+
+rocksdb::Status RocksStore::Write(const rocksdb::WriteOptions& options,
+                                  rocksdb::WriteBatch* batch) const {
+  // RocksDB resumes after a failed write to its log by flushing every
+  // non-empty memtable, which also starts a new log. With every memtable
+  // empty (the failed batch never reached one) it keeps the failed log,
+  // whose writer then aborts the process at the next write (a RocksDB
+  // assertion, `sync_without_flush_called_`). So a memtable is made
+  // non-empty first, with the format key's own value and without the log:
+  // nothing changes, and a resume always starts a new log.
+  if (!format_value_.empty()) {
+    rocksdb::WriteOptions unlogged;
+    unlogged.disableWAL = true;
+    db_->Put(unlogged, handles_[kMeta], meta::kFormatVersion, format_value_)
+        .PermitUncheckedError();
+  }
+  rocksdb::Status s = db_->Write(options, batch);
+  if (!s.ok() && failed_log_ == 0) failed_log_ = CurrentLogNumber(db_);
+  return s;
+}
+
+Status RocksStore::ReadyToWrite() {
+  if (read_only_ || (!write_errors_->failed() && failed_log_ == 0)) return Status::OK();
+  rocksdb::Status s = db_->Resume();
+  if (!s.ok()) {
+    const bool full = s.subcode() == rocksdb::Status::kNoSpace ||
+                      s.subcode() == rocksdb::Status::kSpaceLimit;
+    return Status::IOError(fmt::format(
+        "graph '{}' takes no writes since one failed ({}); it can still be read, and takes "
+        "writes again {}",
+        path_, s.ToString(), full ? "once the disk has space" : "once it is opened again"));
+  }
+  // Never write to a log a write failed on (see Write).
+  if (failed_log_ != 0 && CurrentLogNumber(db_) == failed_log_) {
+    return Status::IOError(fmt::format(
+        "graph '{}' takes no writes since one failed, until it is opened again; it can "
+        "still be read",
+        path_));
+  }
+  write_errors_->Clear();
+  failed_log_ = 0;
+  return Status::OK();
 }
 
 Status RocksStore::CatchUp() {

@@ -7,11 +7,14 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
+#include <rocksdb/write_batch.h>
 
 #include "samverkan/db.h"
 #include "samverkan/result.h"
@@ -20,6 +23,25 @@
 #include "storage/open_registry.h"
 
 namespace samverkan::storage {
+
+// Notices the errors that stop RocksDB's writes (a failed write to the log,
+// flush, compaction or MANIFEST) and keeps RocksDB from resuming on its own:
+// RocksStore::ReadyToWrite resumes it, at the next write.
+class WriteErrorWatch : public rocksdb::EventListener {
+ public:
+  void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status*) override {
+    failed_ = true;
+  }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+  bool failed() const { return failed_; }
+  void Clear() { failed_ = false; }
+
+ private:
+  std::atomic<bool> failed_{false};
+};
 
 class RocksStore {
  public:
@@ -38,6 +60,15 @@ class RocksStore {
 
   // Secondary (read-only) instances: replay the writer's newer commits.
   Status CatchUp();
+
+  // Every write of a batch to the graph goes through here (see
+  // ReadyToWrite for what follows a failed one).
+  rocksdb::Status Write(const rocksdb::WriteOptions& options, rocksdb::WriteBatch* batch) const;
+
+  // Called before every write. After a write failed (a full disk, an I/O
+  // error), RocksDB takes no writes until it is resumed, and reads go on:
+  // this resumes it, or says why it cannot (the disk is still full).
+  Status ReadyToWrite();
 
  private:
   RocksStore() = default;
@@ -64,6 +95,11 @@ class RocksStore {
   std::optional<WriteClaim> claim_;
   // Read-write opens: keeps the state record current (graph_state.h).
   std::shared_ptr<GraphStateRecorder> recorder_;
+  // Read-write opens: notices RocksDB's background errors.
+  std::shared_ptr<WriteErrorWatch> write_errors_;
+  std::string format_value_;  // the format key's value, as read at open
+  // The write-ahead log a write failed on (0: none since the last resume).
+  mutable std::atomic<uint64_t> failed_log_{0};
   rocksdb::DB* db_ = nullptr;
   std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
 };

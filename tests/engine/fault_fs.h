@@ -10,7 +10,9 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
@@ -34,6 +36,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
     fail_at_ = n;
     failing_ = false;
     injected_ = 0;
+    std::lock_guard lock(mu_);
+    first_failure_.clear();
   }
   // Stops failing: the disk has space again.
   void Heal() {
@@ -43,13 +47,23 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   // Counts without failing (to learn how many operations a workload has).
   void Count() { Arm(0, Mode::kDiskFull); }
 
+  Mode mode() const { return mode_; }
   uint64_t counted() const { return counted_; }
   uint64_t injected() const { return injected_; }
+  // The operation that failed first, e.g. "sync of /tmp/g/000012.log".
+  std::string first_failure() const {
+    std::lock_guard lock(mu_);
+    return first_failure_;
+  }
 
   // One counted operation: its error, or OK.
-  rocksdb::IOStatus Hit() {
+  rocksdb::IOStatus Hit(std::string_view what, const std::string& file) {
     const uint64_t n = ++counted_;
-    if (fail_at_ != 0 && n == fail_at_) failing_ = true;
+    if (fail_at_ != 0 && n == fail_at_) {
+      failing_ = true;
+      std::lock_guard lock(mu_);
+      first_failure_ = std::string(what) + " of " + file;
+    }
     if (!failing_) return rocksdb::IOStatus::OK();
     ++injected_;
     if (mode_ == Mode::kOneIoError) {
@@ -62,43 +76,43 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
                                     rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = Hit();
+    rocksdb::IOStatus s = Hit("creation", name);
     if (!s.ok()) return s;
     s = target()->NewWritableFile(name, options, result, dbg);
-    if (s.ok()) result->reset(new File(std::move(*result), this));
+    if (s.ok()) result->reset(new File(std::move(*result), this, name));
     return s;
   }
   rocksdb::IOStatus ReopenWritableFile(const std::string& name,
                                        const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* result,
                                        rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = Hit();
+    rocksdb::IOStatus s = Hit("reopening", name);
     if (!s.ok()) return s;
     s = target()->ReopenWritableFile(name, options, result, dbg);
-    if (s.ok()) result->reset(new File(std::move(*result), this));
+    if (s.ok()) result->reset(new File(std::move(*result), this, name));
     return s;
   }
   rocksdb::IOStatus ReuseWritableFile(const std::string& name, const std::string& old,
                                       const rocksdb::FileOptions& options,
                                       std::unique_ptr<rocksdb::FSWritableFile>* result,
                                       rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = Hit();
+    rocksdb::IOStatus s = Hit("reuse", name);
     if (!s.ok()) return s;
     s = target()->ReuseWritableFile(name, old, options, result, dbg);
-    if (s.ok()) result->reset(new File(std::move(*result), this));
+    if (s.ok()) result->reset(new File(std::move(*result), this, name));
     return s;
   }
   rocksdb::IOStatus RenameFile(const std::string& from, const std::string& to,
                                const rocksdb::IOOptions& options,
                                rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = Hit();
+    rocksdb::IOStatus s = Hit("rename", to);
     if (!s.ok()) return s;
     return target()->RenameFile(from, to, options, dbg);
   }
   rocksdb::IOStatus LinkFile(const std::string& from, const std::string& to,
                              const rocksdb::IOOptions& options,
                              rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = Hit();
+    rocksdb::IOStatus s = Hit("link", to);
     if (!s.ok()) return s;
     return target()->LinkFile(from, to, options, dbg);
   }
@@ -106,69 +120,70 @@ class FaultFs : public rocksdb::FileSystemWrapper {
                                  std::unique_ptr<rocksdb::FSDirectory>* result,
                                  rocksdb::IODebugContext* dbg) override {
     rocksdb::IOStatus s = target()->NewDirectory(name, options, result, dbg);
-    if (s.ok()) result->reset(new Directory(std::move(*result), this));
+    if (s.ok()) result->reset(new Directory(std::move(*result), this, name));
     return s;
   }
 
  private:
   class File : public rocksdb::FSWritableFileOwnerWrapper {
    public:
-    File(std::unique_ptr<rocksdb::FSWritableFile> file, FaultFs* fs)
-        : rocksdb::FSWritableFileOwnerWrapper(std::move(file)), fs_(fs) {}
+    File(std::unique_ptr<rocksdb::FSWritableFile> file, FaultFs* fs, std::string name)
+        : rocksdb::FSWritableFileOwnerWrapper(std::move(file)), fs_(fs), name_(std::move(name)) {}
     rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
                              rocksdb::IODebugContext* dbg) override {
-      rocksdb::IOStatus s = fs_->Hit();
+      rocksdb::IOStatus s = fs_->Hit("write", name_);
       return s.ok() ? target()->Append(data, o, dbg) : s;
     }
     rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& o,
                              const rocksdb::DataVerificationInfo& info,
                              rocksdb::IODebugContext* dbg) override {
-      rocksdb::IOStatus s = fs_->Hit();
+      rocksdb::IOStatus s = fs_->Hit("write", name_);
       return s.ok() ? target()->Append(data, o, info, dbg) : s;
     }
     rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset,
                                        const rocksdb::IOOptions& o,
                                        rocksdb::IODebugContext* dbg) override {
-      rocksdb::IOStatus s = fs_->Hit();
+      rocksdb::IOStatus s = fs_->Hit("write", name_);
       return s.ok() ? target()->PositionedAppend(data, offset, o, dbg) : s;
     }
     rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset,
                                        const rocksdb::IOOptions& o,
                                        const rocksdb::DataVerificationInfo& info,
                                        rocksdb::IODebugContext* dbg) override {
-      rocksdb::IOStatus s = fs_->Hit();
+      rocksdb::IOStatus s = fs_->Hit("write", name_);
       return s.ok() ? target()->PositionedAppend(data, offset, o, info, dbg) : s;
     }
     rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
-      rocksdb::IOStatus s = fs_->Hit();
+      rocksdb::IOStatus s = fs_->Hit("sync", name_);
       return s.ok() ? target()->Sync(o, dbg) : s;
     }
     rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
-      rocksdb::IOStatus s = fs_->Hit();
+      rocksdb::IOStatus s = fs_->Hit("sync", name_);
       return s.ok() ? target()->Fsync(o, dbg) : s;
     }
     rocksdb::IOStatus RangeSync(uint64_t offset, uint64_t nbytes, const rocksdb::IOOptions& o,
                                 rocksdb::IODebugContext* dbg) override {
-      rocksdb::IOStatus s = fs_->Hit();
+      rocksdb::IOStatus s = fs_->Hit("sync", name_);
       return s.ok() ? target()->RangeSync(offset, nbytes, o, dbg) : s;
     }
 
    private:
     FaultFs* fs_;
+    std::string name_;
   };
 
   class Directory : public rocksdb::FSDirectory {
    public:
-    Directory(std::unique_ptr<rocksdb::FSDirectory> dir, FaultFs* fs)
-        : dir_(std::move(dir)), fs_(fs) {}
+    Directory(std::unique_ptr<rocksdb::FSDirectory> dir, FaultFs* fs, std::string name)
+        : dir_(std::move(dir)), fs_(fs), name_(std::move(name)) {}
     rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
-      rocksdb::IOStatus s = fs_->Hit();
+      rocksdb::IOStatus s = fs_->Hit("directory sync", name_);
       return s.ok() ? dir_->Fsync(o, dbg) : s;
     }
     rocksdb::IOStatus FsyncWithDirOptions(const rocksdb::IOOptions& o,
                                           rocksdb::IODebugContext* dbg,
                                           const rocksdb::DirFsyncOptions& d) override {
-      rocksdb::IOStatus s = fs_->Hit();
+      rocksdb::IOStatus s = fs_->Hit("directory sync", name_);
       return s.ok() ? dir_->FsyncWithDirOptions(o, dbg, d) : s;
     }
     rocksdb::IOStatus Close(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
@@ -181,6 +196,7 @@ class FaultFs : public rocksdb::FileSystemWrapper {
    private:
     std::unique_ptr<rocksdb::FSDirectory> dir_;
     FaultFs* fs_;
+    std::string name_;
   };
 
   std::atomic<uint64_t> counted_{0};
@@ -188,6 +204,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   std::atomic<bool> failing_{false};
   std::atomic<uint64_t> injected_{0};
   Mode mode_ = Mode::kDiskFull;
+  mutable std::mutex mu_;
+  std::string first_failure_;
 };
 
 }  // namespace samverkan::test

@@ -4,6 +4,8 @@
 // the error is reported, the Db still reads while the disk is full and
 // writes once it is not, everything acknowledged before is there, nothing of
 // the failed operation is half there, and the integrity check passes.
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 
@@ -31,6 +33,35 @@ int Present(const GraphView& view, std::string_view prefix, int n) {
   return found;
 }
 
+// Once the disk has space again, a write succeeds: through the same Db
+// after a full disk; after an I/O error RocksDB may refuse to resume (its
+// error is then fatal), and a reopened Db must take it.
+bool WriteAfterHealing(const std::string& path, FaultFs& fs, const Options& options,
+                       std::unique_ptr<Db> db) {
+  auto write = [](Db& db) -> Status {
+    SV_ASSIGN_OR_RETURN(auto txn, db.BeginTransaction("after"));
+    SV_RETURN_IF_ERROR(txn->PutNode(N("after", "actor")).status());
+    return txn->Commit();
+  };
+  Status after = write(*db);
+  if (after.ok()) return true;
+  EXPECT_NE(after.message().find(path), std::string::npos) << after.ToString();
+  EXPECT_EQ(fs.mode(), FaultFs::Mode::kOneIoError)
+      << "after a full disk, a write once there is space again: " << after.ToString();
+  db.reset();
+  auto reopened = Db::Open(path, options);
+  if (!reopened.ok()) {
+    // The damaged graph OpenResult describes is checked there.
+    if (reopened.status().code() != Status::Code::kCorruption) {
+      ADD_FAILURE() << "reopening after an I/O error: " << reopened.status().ToString();
+    }
+    return false;
+  }
+  after = write(**reopened);
+  EXPECT_TRUE(after.ok()) << "a write after reopening: " << after.ToString();
+  return after.ok();
+}
+
 struct Outcome {
   bool opened = false;
   bool written = false;  // the workload's write was acknowledged
@@ -46,17 +77,17 @@ Outcome RunTransaction(const std::string& path, FaultFs& fs, const Options& opti
     EXPECT_NE(db.status().message().find(path), std::string::npos) << db.status().ToString();
     fs.Heal();
     db = Db::Open(path, options);
-    EXPECT_OK(db.status()) << "an open once the disk had space again";
+    EXPECT_TRUE(db.ok()) << "an open once the disk had space again: " << db.status().ToString();
     return out;
   }
   out.opened = true;
   Status committed = [&]() -> Status {
     SV_ASSIGN_OR_RETURN(auto txn, (*db)->BeginTransaction("workload"));
     for (int i = 0; i < kTxnNodes; ++i) {
-      SV_RETURN_IF_ERROR((*txn)->PutNode(N(Key("t", i), "actor")).status());
-      SV_RETURN_IF_ERROR((*txn)->PutEdge(E(Key("t", i), "knows", "base0")).status());
+      SV_RETURN_IF_ERROR(txn->PutNode(N(Key("t", i), "actor")).status());
+      SV_RETURN_IF_ERROR(txn->PutEdge(E(Key("t", i), "knows", "base0")).status());
     }
-    return (*txn)->Commit();
+    return txn->Commit();
   }();
   out.written = committed.ok();
   if (!committed.ok()) {
@@ -66,13 +97,7 @@ Outcome RunTransaction(const std::string& path, FaultFs& fs, const Options& opti
     EXPECT_OK((*db)->Counts().status());
   }
   fs.Heal();
-  Status after = [&]() -> Status {
-    SV_ASSIGN_OR_RETURN(auto txn, (*db)->BeginTransaction("after"));
-    SV_RETURN_IF_ERROR((*txn)->PutNode(N("after", "actor")).status());
-    return (*txn)->Commit();
-  }();
-  EXPECT_OK(after) << "a write once the disk had space again";
-  out.after = after.ok();
+  out.after = WriteAfterHealing(path, fs, options, std::move(*db));
   return out;
 }
 
@@ -84,7 +109,7 @@ Outcome RunBulkLoad(const std::string& path, FaultFs& fs, const Options& options
     EXPECT_NE(db.status().message().find(path), std::string::npos) << db.status().ToString();
     fs.Heal();
     db = Db::Open(path, options);
-    EXPECT_OK(db.status()) << "an open once the disk had space again";
+    EXPECT_TRUE(db.ok()) << "an open once the disk had space again: " << db.status().ToString();
     return out;
   }
   out.opened = true;
@@ -106,22 +131,33 @@ Outcome RunBulkLoad(const std::string& path, FaultFs& fs, const Options& options
     EXPECT_OK((*db)->Counts().status());
   }
   fs.Heal();
-  Status after = [&]() -> Status {
-    SV_ASSIGN_OR_RETURN(auto txn, (*db)->BeginTransaction("after"));
-    SV_RETURN_IF_ERROR((*txn)->PutNode(N("after", "actor")).status());
-    return (*txn)->Commit();
-  }();
-  EXPECT_OK(after) << "a write once the disk had space again";
-  out.after = after.ok();
+  out.after = WriteAfterHealing(path, fs, options, std::move(*db));
   return out;
 }
 
-void CheckGraph(const std::string& path) {
-  auto db = MustOpen(path);
-  ASSERT_NE(db, nullptr);
-  auto report = db->CheckIntegrity();
-  ASSERT_OK(report.status());
-  EXPECT_TRUE(report->ok()) << Join(report->problems);
+// The graph the workload left, checked. One case cannot open: an I/O
+// error syncing the MANIFEST while RocksDB (7.8) ingests a bulk load's
+// files, after which RocksDB deletes the files although the unsynced
+// MANIFEST record naming them may have reached the disk. The graph is then
+// refused as damaged (nothing acknowledged is in those files: a bulk load
+// fills an empty graph), and a salvage recovers it.
+std::unique_ptr<Db> OpenResult(const std::string& path, FaultFs::Mode mode) {
+  auto db = Db::Open(path, {});
+  if (!db.ok() && mode == FaultFs::Mode::kOneIoError && db.status().code() == Status::Code::kCorruption) {
+    EXPECT_NE(db.status().message().find("graph '" + path + "' is damaged"), std::string::npos)
+        << db.status().ToString();
+    const std::string saved = path + ".saved";
+    EXPECT_OK(Db::Salvage(path, saved));
+    db = Db::Open(saved, {});
+  }
+  if (!db.ok()) {
+    ADD_FAILURE() << "opening the graph: " << db.status().ToString();
+    return nullptr;
+  }
+  auto report = (*db)->CheckIntegrity();
+  EXPECT_TRUE(report.ok() && report->ok())
+      << (report.ok() ? Join(report->problems) : report.status().ToString());
+  return std::move(*db);
 }
 
 class FaultInjectionTest : public ::testing::TestWithParam<FaultFs::Mode> {
@@ -153,14 +189,24 @@ class FaultInjectionTest : public ::testing::TestWithParam<FaultFs::Mode> {
       fs::copy(base, path);
       fs_->Arm(n, GetParam());
       Outcome out = workload(path, *fs_, options_);
+      SCOPED_TRACE("the first failure: " + fs_->first_failure());
       fs_->Heal();
       verify(path, out);
       fs::remove_all(path);
+      fs::remove_all(path + ".saved");
       if (HasFatalFailure()) return;
     }
   }
 
-  TempDir dir_;
+  // The sweep opens and closes a graph a few hundred times, each with
+  // several fsyncs: on a memory file system when there is one.
+  static std::string SweepDirectory() {
+    std::error_code ec;
+    if (fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0) return "/dev/shm";
+    return fs::temp_directory_path().string();
+  }
+
+  TempDir dir_{SweepDirectory()};
   std::shared_ptr<FaultFs> fs_;
   std::shared_ptr<rocksdb::Env> env_;
   Options options_;
@@ -176,9 +222,8 @@ TEST_P(FaultInjectionTest, Transaction) {
     for (int i = 0; i < 20; ++i) ASSERT_OK((*txn)->PutNode(N(Key("base", i), "actor")).status());
     ASSERT_OK((*txn)->Commit());
   }
-  Sweep(base, RunTransaction, [](const std::string& path, const Outcome& out) {
-    CheckGraph(path);
-    auto db = MustOpen(path);
+  Sweep(base, RunTransaction, [&](const std::string& path, const Outcome& out) {
+    auto db = OpenResult(path, GetParam());
     ASSERT_NE(db, nullptr);
     EXPECT_EQ(Present(*db, "base", 20), 20);
     const int t = Present(*db, "t", kTxnNodes);
@@ -196,9 +241,8 @@ TEST_P(FaultInjectionTest, Transaction) {
 TEST_P(FaultInjectionTest, BulkLoad) {
   const std::string base = dir_.Sub("base");
   { ASSERT_NE(MustOpen(base), nullptr); }
-  Sweep(base, RunBulkLoad, [](const std::string& path, const Outcome& out) {
-    CheckGraph(path);
-    auto db = MustOpen(path);
+  Sweep(base, RunBulkLoad, [&](const std::string& path, const Outcome& out) {
+    auto db = OpenResult(path, GetParam());
     ASSERT_NE(db, nullptr);
     auto counts = db->Counts();
     ASSERT_OK(counts.status());

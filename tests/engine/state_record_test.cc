@@ -41,8 +41,10 @@ void AddChain(Db& db, const std::string& prefix, int n) {
   ASSERT_OK(txn.status());
   for (int i = 0; i < n; ++i) {
     const std::string key = prefix + "-" + std::to_string(i);
-    ASSERT_OK((*txn)->PutNode(N(key, "actor")));
-    if (i > 0) ASSERT_OK((*txn)->PutEdge(E(prefix + "-" + std::to_string(i - 1), "knows", key)));
+    ASSERT_OK((*txn)->PutNode(N(key, "actor")).status());
+    if (i > 0) {
+      ASSERT_OK((*txn)->PutEdge(E(prefix + "-" + std::to_string(i - 1), "knows", key)).status());
+    }
   }
   ASSERT_OK((*txn)->Commit());
 }
@@ -295,6 +297,27 @@ TEST(ReaderDirectoryTest, UnderTmpdirAndStaleOnesRemoved) {
     ++left;
   }
   EXPECT_EQ(left, 2);  // the live process's and the old-style one
+}
+
+// Without a usable temporary directory (a full disk, a TMPDIR that does not
+// exist), a read-only open still reads the graph.
+TEST(ReaderDirectoryTest, ReadOnlyOpenWithoutTemporaryDirectory) {
+  TempDir graph_dir;
+  const std::string path = graph_dir.Sub("graph");
+  MakeGraphWithManyTables(path);
+  const char* saved = std::getenv("TMPDIR");
+  const std::string saved_value = saved ? saved : "";
+  setenv("TMPDIR", graph_dir.Sub("no-such-directory").c_str(), 1);
+  Options o;
+  o.read_only = true;
+  auto db = Db::Open(path, o);
+  if (saved) {
+    setenv("TMPDIR", saved_value.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  ASSERT_OK(db.status());
+  EXPECT_EQ(CountsString(**db), "nodes=300 edges=297");
 }
 
 }  // namespace
