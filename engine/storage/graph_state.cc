@@ -170,21 +170,26 @@ Result<GraphState> ObserveGraphState(rocksdb::DB* db, uint64_t floor) {
 }
 
 Status CheckManifestAgainst(const std::string& dir, const GraphState& recorded) {
-  std::ifstream current(dir + "/CURRENT");
-  std::string name;
-  if (!current || !std::getline(current, name)) {
-    return Damaged(dir, "its CURRENT file is missing or empty");
-  }
-  auto number = ManifestNumber(name);
-  if (!number) return Damaged(dir, fmt::format("its CURRENT file names '{}'", name));
-  if (*number < recorded.manifest_number) {
-    return Damaged(dir, fmt::format("CURRENT names {}, older than the {} the graph recorded",
-                                    name, ManifestName(recorded.manifest_number)));
-  }
-  if (*number == recorded.manifest_number) {
+  // A writer opening beside us may switch CURRENT to a new MANIFEST and
+  // delete the old one between our reading CURRENT and the MANIFEST: then
+  // CURRENT is read again.
+  for (int attempt = 0;; ++attempt) {
+    std::ifstream current(dir + "/CURRENT");
+    std::string name;
+    if (!current || !std::getline(current, name)) {
+      return Damaged(dir, "its CURRENT file is missing or empty");
+    }
+    auto number = ManifestNumber(name);
+    if (!number) return Damaged(dir, fmt::format("its CURRENT file names '{}'", name));
+    if (*number < recorded.manifest_number) {
+      return Damaged(dir, fmt::format("CURRENT names {}, older than the {} the graph recorded",
+                                      name, ManifestName(recorded.manifest_number)));
+    }
+    if (*number > recorded.manifest_number) return Status::OK();
     struct stat st;
     const std::string path = dir + "/" + name;
     if (::stat(path.c_str(), &st) != 0) {
+      if (attempt < 3) continue;
       return Damaged(dir, fmt::format("its {} is missing", name));
     }
     if (static_cast<uint64_t>(st.st_size) < recorded.manifest_size) {
@@ -192,18 +197,21 @@ Status CheckManifestAgainst(const std::string& dir, const GraphState& recorded) 
                                       "recorded: it lost its tail",
                                       name, st.st_size, recorded.manifest_size));
     }
+    return Status::OK();
   }
-  return Status::OK();
 }
 
-Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded) {
+Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded,
+                        bool tables_opened) {
   std::vector<rocksdb::LiveFileMetaData> tables;
   db->GetLiveFilesMetaData(&tables);
   std::set<uint64_t> listed;
   std::vector<std::string> missing;
   for (const auto& t : tables) {
     listed.insert(t.file_number);
-    if (!Exists(dir + "/" + TableName(t.file_number))) missing.push_back(TableName(t.file_number));
+    if (!tables_opened && !Exists(dir + "/" + TableName(t.file_number))) {
+      missing.push_back(TableName(t.file_number));
+    }
   }
   if (!missing.empty()) {
     return Damaged(dir, fmt::format("table files listed by its MANIFEST are missing: {}",

@@ -64,10 +64,13 @@ Result<GraphState> ObserveGraphState(rocksdb::DB* db, uint64_t floor);
 Status CheckManifestAgainst(const std::string& dir, const GraphState& recorded);
 
 // The checks on a database opened read-only: every table file it lists is
-// in the directory; no recorded table file is left out while still present
-// (unless the open state holds newer files, as after a compaction that
-// replaced it); its sequence reaches the recorded one.
-Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded);
+// in the directory (unless `tables_opened`: RocksDB opened them all, and a
+// writer beside it may have deleted some since); no recorded table file is
+// left out while still present (unless the open state holds newer files, as
+// after a compaction that replaced it); its sequence reaches the recorded
+// one.
+Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded,
+                        bool tables_opened);
 
 // Keeps the record current on a read-write open: rewrites it after every
 // flush, compaction and ingestion. Errors writing it are ignored (the old

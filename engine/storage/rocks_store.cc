@@ -308,7 +308,7 @@ Status RocksStore::OpenExisting(const Options& options) {
                                      dir.ok() ? secondary_dir_ : fs::temp_directory_path(ec).string(),
                                      descs, &handles, &db_);
     if (s.ok() && recorded) {
-      Status checked = CheckOpenAgainst(path_, db_, *recorded);
+      Status checked = CheckOpenAgainst(path_, db_, *recorded, /*tables_opened=*/true);
       if (!checked.ok()) {
         for (auto* h : handles) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
         return checked;  // the destructor closes db_
@@ -322,7 +322,15 @@ Status RocksStore::OpenExisting(const Options& options) {
     }
     // A read-write open deletes the table files the MANIFEST does not list:
     // it may happen only once the MANIFEST is known to list all the graph's.
-    if (recorded) SV_RETURN_IF_ERROR(CheckBeforeWriting(options, descs, *recorded));
+    // (Not while another process writes: the open would fail anyway, and
+    // callers that wait for a lock poll here.)
+    if (recorded) {
+      if (auto holder = LockHolder(path_)) {
+        return Status::Locked(
+            fmt::format("graph '{}' is locked by another process (pid {})", path_, *holder));
+      }
+      SV_RETURN_IF_ERROR(CheckBeforeWriting(options, descs, *recorded));
+    }
     recorder_ = std::make_shared<GraphStateRecorder>(recorded ? recorded->sequence : 0);
     dbo.listeners.push_back(recorder_);
     write_errors_ = std::make_shared<WriteErrorWatch>();
@@ -366,12 +374,26 @@ Status RocksStore::CheckBeforeWriting(const Options& options,
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path_, descs, &handles, &db);
-  if (s.IsCorruption()) return DamagedGraph(path_, s.ToString());
-  if (!s.ok()) return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
-  Status checked = CheckOpenAgainst(path_, db, recorded);
+  if (!s.ok()) {
+    if (auto holder = LockHolder(path_)) {
+      return Status::Locked(
+          fmt::format("graph '{}' is locked by another process (pid {})", path_, *holder));
+    }
+    if (s.IsCorruption()) return DamagedGraph(path_, s.ToString());
+    return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
+  }
+  Status checked = CheckOpenAgainst(path_, db, recorded, /*tables_opened=*/false);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db->Close().PermitUncheckedError();
   delete db;
+  // Another process writing the graph meanwhile (it compacts, and deletes
+  // files) makes this open fail anyway: say so, not "damaged".
+  if (!checked.ok()) {
+    if (auto holder = LockHolder(path_)) {
+      return Status::Locked(
+          fmt::format("graph '{}' is locked by another process (pid {})", path_, *holder));
+    }
+  }
   return checked;
 }
 

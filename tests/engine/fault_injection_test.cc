@@ -228,8 +228,12 @@ TEST_P(FaultInjectionTest, Transaction) {
     EXPECT_EQ(Present(*db, "base", 20), 20);
     const int t = Present(*db, "t", kTxnNodes);
     EXPECT_TRUE(t == 0 || t == kTxnNodes) << t << " of the transaction's nodes";
-    if (out.written) EXPECT_EQ(t, kTxnNodes);
-    if (out.after) EXPECT_TRUE(db->FindKey("after").ok());
+    if (out.written) {
+      EXPECT_EQ(t, kTxnNodes);
+    }
+    if (out.after) {
+      EXPECT_TRUE(db->FindKey("after").ok());
+    }
     if (t == kTxnNodes) {
       auto base0 = db->FindKey("base0");
       ASSERT_OK(base0.status());
@@ -248,9 +252,13 @@ TEST_P(FaultInjectionTest, BulkLoad) {
     ASSERT_OK(counts.status());
     const uint64_t loaded = counts->nodes - (db->FindKey("after").ok() ? 1 : 0);
     EXPECT_TRUE(loaded == 0 || loaded == kLoadNodes) << loaded << " nodes";
-    if (out.written) EXPECT_EQ(loaded, static_cast<uint64_t>(kLoadNodes));
+    if (out.written) {
+      EXPECT_EQ(loaded, static_cast<uint64_t>(kLoadNodes));
+    }
     EXPECT_EQ(counts->edges, loaded == 0 ? 0u : static_cast<uint64_t>(kLoadEdges));
-    if (out.after) EXPECT_TRUE(db->FindKey("after").ok());
+    if (out.after) {
+      EXPECT_TRUE(db->FindKey("after").ok());
+    }
   });
 }
 
