@@ -262,6 +262,53 @@ TEST_P(FaultInjectionTest, BulkLoad) {
   });
 }
 
+// A Db closed while the disk is still full (the user gives up): the close
+// neither aborts nor loses what was acknowledged, and the graph reopens.
+TEST_P(FaultInjectionTest, ClosedWhileFailing) {
+  const std::string base = dir_.Sub("base");
+  { ASSERT_NE(MustOpen(base), nullptr); }
+  auto commit = [](Db& db, const std::string& key) -> Status {
+    SV_ASSIGN_OR_RETURN(auto txn, db.BeginTransaction("k"));
+    SV_RETURN_IF_ERROR(txn->PutNode(N(key, "actor")).status());
+    return txn->Commit();
+  };
+  // The operations of one commit, counted after a first one.
+  uint64_t first = 0, last = 0;
+  {
+    const std::string path = dir_.Sub("count");
+    fs::copy(base, path);
+    auto db = Db::Open(path, options_);
+    ASSERT_OK(db.status());
+    ASSERT_OK(commit(**db, "before"));
+    fs_->Count();
+    ASSERT_OK(commit(**db, "failing"));
+    last = fs_->counted();
+    first = 1;
+  }
+  ASSERT_GE(last, 1u);
+  for (uint64_t n = first; n <= last; ++n) {
+    SCOPED_TRACE("failing operation " + std::to_string(n) + " of the commit");
+    const std::string path = dir_.Sub("n" + std::to_string(n));
+    fs::copy(base, path);
+    {
+      auto db = Db::Open(path, options_);
+      ASSERT_OK(db.status());
+      ASSERT_OK(commit(**db, "before"));
+      fs_->Arm(n, GetParam());
+      Status failing = commit(**db, "failing");
+      EXPECT_FALSE(failing.ok()) << "the commit survived its failing operation " << n;
+      EXPECT_TRUE((*db)->FindKey("before").ok());
+    }  // closed while still failing
+    fs_->Heal();
+    auto db = OpenResult(path, GetParam());
+    ASSERT_NE(db, nullptr);
+    EXPECT_TRUE(db->FindKey("before").ok());
+    ASSERT_OK(commit(*db, "after"));
+    db.reset();
+    fs::remove_all(path);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, FaultInjectionTest,
                          ::testing::Values(FaultFs::Mode::kDiskFull, FaultFs::Mode::kOneIoError),
                          [](const auto& info) {
