@@ -20,6 +20,7 @@
 
 #include "samverkan/version.h"
 #include "storage/coding.h"
+#include "storage/file_logger.h"
 #include "storage/graph_state.h"
 #include "storage/reader_dirs.h"
 
@@ -229,6 +230,7 @@ Status RocksStore::MakeGraphIn(const std::string& dir, const Options& options) {
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.error_if_exists = true;
+  dbo.info_log = OpenFileLogger(dir);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(dbo, dir, Descriptors(options), &handles, &db);
@@ -300,6 +302,7 @@ Status RocksStore::OpenExisting(const Options& options) {
     auto dir = MakeReaderDirectory();
     if (dir.ok()) {
       secondary_dir_ = *dir;
+      dbo.info_log = OpenFileLogger(secondary_dir_);
     } else {
       dbo.info_log = std::make_shared<SilentLogger>();
     }
@@ -335,6 +338,7 @@ Status RocksStore::OpenExisting(const Options& options) {
     dbo.listeners.push_back(recorder_);
     write_errors_ = std::make_shared<WriteErrorWatch>();
     dbo.listeners.push_back(write_errors_);
+    dbo.info_log = OpenFileLogger(path_);
     s = rocksdb::DB::Open(dbo, path_, descs, &handles, &db_);
     if (!s.ok()) {
       if (auto holder = LockHolder(path_)) {
@@ -371,6 +375,8 @@ Status RocksStore::CheckBeforeWriting(const Options& options,
   rocksdb::DBOptions dbo = DbOptions(options);
   // Table files are not opened: the check needs their names, not contents.
   dbo.max_open_files = 32;
+  // Nor does it write a log (RocksDB's would replace the graph's LOG).
+  dbo.info_log = std::make_shared<SilentLogger>();
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path_, descs, &handles, &db);
