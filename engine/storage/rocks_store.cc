@@ -86,6 +86,11 @@ rocksdb::DBOptions DbOptions(const Options& options) {
   return o;
 }
 
+Status LockedBy(const std::string& path, pid_t holder) {
+  return Status::Locked(
+      fmt::format("graph '{}' is locked by another process (pid {})", path, holder));
+}
+
 // A RocksDB log that writes nothing.
 class SilentLogger : public rocksdb::Logger {
  public:
@@ -323,17 +328,13 @@ Status RocksStore::OpenExisting(const Options& options) {
       return Status::Locked(
           fmt::format("graph '{}' is locked by another open in this process", path_));
     }
+    // Another process writing it: the open would fail, so fail before the
+    // check and before our log replaces its LOG (callers waiting for the
+    // lock poll here).
+    if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
     // A read-write open deletes the table files the MANIFEST does not list:
     // it may happen only once the MANIFEST is known to list all the graph's.
-    // (Not while another process writes: the open would fail anyway, and
-    // callers that wait for a lock poll here.)
-    if (recorded) {
-      if (auto holder = LockHolder(path_)) {
-        return Status::Locked(
-            fmt::format("graph '{}' is locked by another process (pid {})", path_, *holder));
-      }
-      SV_RETURN_IF_ERROR(CheckBeforeWriting(options, descs, *recorded));
-    }
+    if (recorded) SV_RETURN_IF_ERROR(CheckBeforeWriting(options, descs, *recorded));
     recorder_ = std::make_shared<GraphStateRecorder>(recorded ? recorded->sequence : 0);
     dbo.listeners.push_back(recorder_);
     write_errors_ = std::make_shared<WriteErrorWatch>();
@@ -341,10 +342,7 @@ Status RocksStore::OpenExisting(const Options& options) {
     dbo.info_log = OpenFileLogger(path_);
     s = rocksdb::DB::Open(dbo, path_, descs, &handles, &db_);
     if (!s.ok()) {
-      if (auto holder = LockHolder(path_)) {
-        return Status::Locked(
-            fmt::format("graph '{}' is locked by another process (pid {})", path_, *holder));
-      }
+      if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
     }
   }
   // RocksDB reports a MANIFEST that names missing files, or that does not
@@ -381,10 +379,7 @@ Status RocksStore::CheckBeforeWriting(const Options& options,
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path_, descs, &handles, &db);
   if (!s.ok()) {
-    if (auto holder = LockHolder(path_)) {
-      return Status::Locked(
-          fmt::format("graph '{}' is locked by another process (pid {})", path_, *holder));
-    }
+    if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
     if (s.IsCorruption()) return DamagedGraph(path_, s.ToString());
     return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
   }
@@ -395,10 +390,7 @@ Status RocksStore::CheckBeforeWriting(const Options& options,
   // Another process writing the graph meanwhile (it compacts, and deletes
   // files) makes this open fail anyway: say so, not "damaged".
   if (!checked.ok()) {
-    if (auto holder = LockHolder(path_)) {
-      return Status::Locked(
-          fmt::format("graph '{}' is locked by another process (pid {})", path_, *holder));
-    }
+    if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
   }
   return checked;
 }
