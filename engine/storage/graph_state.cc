@@ -201,22 +201,23 @@ Status CheckManifestAgainst(const std::string& dir, const GraphState& recorded) 
   }
 }
 
-Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded,
-                        bool tables_opened) {
+Status CheckTablesPresent(const std::string& dir, rocksdb::DB* db) {
+  std::vector<rocksdb::LiveFileMetaData> tables;
+  db->GetLiveFilesMetaData(&tables);
+  std::vector<std::string> missing;
+  for (const auto& t : tables) {
+    if (!Exists(dir + "/" + TableName(t.file_number))) missing.push_back(TableName(t.file_number));
+  }
+  if (missing.empty()) return Status::OK();
+  return Damaged(dir, fmt::format("table files listed by its MANIFEST are missing: {}",
+                                  fmt::join(missing, ", ")));
+}
+
+Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded) {
   std::vector<rocksdb::LiveFileMetaData> tables;
   db->GetLiveFilesMetaData(&tables);
   std::set<uint64_t> listed;
-  std::vector<std::string> missing;
-  for (const auto& t : tables) {
-    listed.insert(t.file_number);
-    if (!tables_opened && !Exists(dir + "/" + TableName(t.file_number))) {
-      missing.push_back(TableName(t.file_number));
-    }
-  }
-  if (!missing.empty()) {
-    return Damaged(dir, fmt::format("table files listed by its MANIFEST are missing: {}",
-                                    fmt::join(missing, ", ")));
-  }
+  for (const auto& t : tables) listed.insert(t.file_number);
   const uint64_t newest_listed = listed.empty() ? 0 : *listed.rbegin();
   std::vector<std::string> unlisted;
   for (uint64_t t : recorded.tables) {

@@ -63,14 +63,16 @@ Result<GraphState> ObserveGraphState(rocksdb::DB* db, uint64_t floor);
 // newer one, and the recorded MANIFEST has not become shorter.
 Status CheckManifestAgainst(const std::string& dir, const GraphState& recorded);
 
-// The checks on a database opened read-only: every table file it lists is
-// in the directory (unless `tables_opened`: RocksDB opened them all, and a
-// writer beside it may have deleted some since); no recorded table file is
-// left out while still present (unless the open state holds newer files, as
+// Every table file the MANIFEST of `db` (a plain read-only open) lists is in
+// the directory. Not for a secondary: it leaves the files it cannot find out
+// of its state, and a writer beside it deletes files as it compacts.
+Status CheckTablesPresent(const std::string& dir, rocksdb::DB* db);
+
+// The checks on a database opened read-only: no recorded table file is left
+// out while still present (unless the open state holds newer files, as
 // after a compaction that replaced it); its sequence reaches the recorded
 // one.
-Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded,
-                        bool tables_opened);
+Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded);
 
 // Keeps the record current on a read-write open: rewrites it after every
 // flush, compaction and ingestion. Errors writing it are ignored (the old

@@ -316,7 +316,9 @@ Status RocksStore::OpenExisting(const Options& options) {
                                      dir.ok() ? secondary_dir_ : fs::temp_directory_path(ec).string(),
                                      descs, &handles, &db_);
     if (s.ok() && recorded) {
-      Status checked = CheckOpenAgainst(path_, db_, *recorded, /*tables_opened=*/true);
+      // (A secondary drops the table files it cannot find from its state,
+      // so only the record's checks apply.)
+      Status checked = CheckOpenAgainst(path_, db_, *recorded);
       if (!checked.ok()) {
         for (auto* h : handles) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
         return checked;  // the destructor closes db_
@@ -383,7 +385,8 @@ Status RocksStore::CheckBeforeWriting(const Options& options,
     if (s.IsCorruption()) return DamagedGraph(path_, s.ToString());
     return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
   }
-  Status checked = CheckOpenAgainst(path_, db, recorded, /*tables_opened=*/false);
+  Status checked = CheckTablesPresent(path_, db);
+  if (checked.ok()) checked = CheckOpenAgainst(path_, db, recorded);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db->Close().PermitUncheckedError();
   delete db;

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "test_util.h"
@@ -124,6 +125,41 @@ TEST(StateRecordTest, RecordedTablesMissingFromManifestAreDamaged) {
   EXPECT_EQ(db.status().code(), Status::Code::kCorruption);
   EXPECT_NE(db.status().message().find("999999.sst"), std::string::npos) << db.status().ToString();
   EXPECT_TRUE(fs::exists(extra));
+}
+
+// A table file the MANIFEST lists and the directory lacks: a read-write
+// open names it and deletes nothing. (A read-only open, a RocksDB
+// secondary, leaves such files out of its state: that is item 13's.)
+TEST(StateRecordTest, MissingTableFileIsDamaged) {
+  TempDir dir;
+  const std::string path = dir.Sub("graph");
+  MakeGraphWithManyTables(path);
+  // A live one: the first the state record lists.
+  std::ifstream record(path + "/SAMVERKAN-STATE");
+  std::string line, gone;
+  while (std::getline(record, line)) {
+    if (line.starts_with("tables ")) {
+      std::istringstream words(line.substr(7));
+      uint64_t first = 0;
+      words >> first;
+      gone = fmt::format("{:06}.sst", first);
+    }
+  }
+  ASSERT_FALSE(gone.empty());
+  ASSERT_TRUE(fs::remove(path + "/" + gone));
+  const auto tables = TableFiles(path);
+  for (bool with_record : {true, false}) {
+    SCOPED_TRACE(with_record ? "with a record" : "without");
+    if (!with_record) fs::remove(path + "/SAMVERKAN-STATE");
+    auto db = Db::Open(path, {});
+    ASSERT_FALSE(db.ok()) << CountsString(**db);
+    EXPECT_EQ(db.status().code(), Status::Code::kCorruption) << db.status().ToString();
+    EXPECT_NE(db.status().message().find("is damaged"), std::string::npos)
+        << db.status().ToString();
+    EXPECT_NE(db.status().message().find(gone.substr(0, gone.size() - 4)), std::string::npos)
+        << db.status().ToString();
+    EXPECT_EQ(TableFiles(path), tables);
+  }
 }
 
 TEST(StateRecordTest, UnreferencedTableFileStillOpens) {
