@@ -128,7 +128,9 @@ Status DbImpl::ClaimWriterSlot() {
     return Status::Busy(fmt::format(
         "graph '{}' is being written by another transaction in this process", path()));
   }
-  return Status::OK();
+  Status ready = store_->ReadyToWrite();
+  if (!ready.ok()) writing_ = false;
+  return ready;
 }
 
 Status DbImpl::BeginWriting() {
@@ -205,7 +207,7 @@ Status DbImpl::SettlePrepared(std::string_view xid, bool commit) {
   if (s.ok()) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    s = store_->db()->Write(wo, &batch);
+    s = store_->Write(wo, &batch);
   }
   SV_RETURN_IF_ERROR(FromRocks(s, fmt::format("cannot settle a transaction of graph '{}'", path())));
   return LoadState();
@@ -341,6 +343,7 @@ uint64_t DbImpl::LatestSequence() const { return store_->db()->GetLatestSequence
 
 Status DbImpl::Compact() {
   if (read_only()) return Status::ReadOnly(fmt::format("graph '{}' is open read-only", path()));
+  SV_RETURN_IF_ERROR(store_->ReadyToWrite());
   rocksdb::CompactRangeOptions o;
   o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   for (int i = 0; i < kCfCount; ++i) {

@@ -20,6 +20,9 @@
 
 #include "samverkan/version.h"
 #include "storage/coding.h"
+#include "storage/file_logger.h"
+#include "storage/graph_state.h"
+#include "storage/reader_dirs.h"
 
 namespace samverkan::storage {
 namespace fs = std::filesystem;
@@ -73,14 +76,27 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf which, const std::shared_ptr<rocksdb::
   return o;
 }
 
-rocksdb::DBOptions DbOptions() {
+rocksdb::DBOptions DbOptions(const Options& options) {
   rocksdb::DBOptions o;
+  if (options.test_env) o.env = options.test_env.get();
   o.max_background_jobs = 2;
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   o.keep_log_file_num = 2;
   o.max_file_opening_threads = 2;
   return o;
 }
+
+Status LockedBy(const std::string& path, pid_t holder) {
+  return Status::Locked(
+      fmt::format("graph '{}' is locked by another process (pid {})", path, holder));
+}
+
+// A RocksDB log that writes nothing.
+class SilentLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char*, va_list) override {}
+};
 
 std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors(const Options& options) {
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -215,10 +231,11 @@ Status RocksStore::CreateNew(const Options& options) {
 }
 
 Status RocksStore::MakeGraphIn(const std::string& dir, const Options& options) {
-  rocksdb::DBOptions dbo = DbOptions();
+  rocksdb::DBOptions dbo = DbOptions(options);
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.error_if_exists = true;
+  dbo.info_log = OpenFileLogger(dir);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(dbo, dir, Descriptors(options), &handles, &db);
@@ -274,32 +291,72 @@ Status RocksStore::OpenExisting(const Options& options) {
       slot.push_back(-1);
     }
   }
+  // The graph's own record of its state, read before RocksDB reads the
+  // MANIFEST: a writer may append to both meanwhile, the MANIFEST first.
+  SV_ASSIGN_OR_RETURN(std::optional<GraphState> recorded, ReadGraphState(path_));
+  if (recorded) SV_RETURN_IF_ERROR(CheckManifestAgainst(path_, *recorded));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DBOptions dbo = DbOptions();
+  rocksdb::DBOptions dbo = DbOptions(options);
   if (options.read_only) {
     // A secondary instance reads beside a writer and can catch up with it;
     // a plain read-only open has undefined behaviour while a writer runs.
-    char tmpl[] = "/tmp/samverkan-reader-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Status::IOError("cannot create a temporary directory");
-    secondary_dir_ = tmpl;
+    // Its own log goes to a directory of its own; when none can be made
+    // (a full disk), the reader goes without a log rather than without the
+    // graph.
+    std::error_code ec;
+    auto dir = MakeReaderDirectory();
+    if (dir.ok()) {
+      secondary_dir_ = *dir;
+      dbo.info_log = OpenFileLogger(secondary_dir_);
+    } else {
+      dbo.info_log = std::make_shared<SilentLogger>();
+    }
     dbo.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(dbo, path_, secondary_dir_, descs, &handles, &db_);
+    s = rocksdb::DB::OpenAsSecondary(dbo, path_,
+                                     dir.ok() ? secondary_dir_ : fs::temp_directory_path(ec).string(),
+                                     descs, &handles, &db_);
+    if (s.ok() && recorded) {
+      // (A secondary drops the table files it cannot find from its state,
+      // so only the record's checks apply.)
+      Status checked = CheckOpenAgainst(path_, db_, *recorded);
+      if (!checked.ok()) {
+        for (auto* h : handles) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+        return checked;  // the destructor closes db_
+      }
+    }
   } else {
     claim_ = WriteClaim::Claim(path_);
     if (!claim_) {
       return Status::Locked(
           fmt::format("graph '{}' is locked by another open in this process", path_));
     }
+    // Another process writing it: the open would fail, so fail before the
+    // check and before our log replaces its LOG (callers waiting for the
+    // lock poll here).
+    if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
+    // A read-write open deletes the table files the MANIFEST does not list:
+    // it may happen only once the MANIFEST is known to list all the graph's.
+    if (recorded) SV_RETURN_IF_ERROR(CheckBeforeWriting(options, descs, *recorded));
+    recorder_ = std::make_shared<GraphStateRecorder>(recorded ? recorded->sequence : 0);
+    dbo.listeners.push_back(recorder_);
+    write_errors_ = std::make_shared<WriteErrorWatch>();
+    dbo.listeners.push_back(write_errors_);
+    dbo.info_log = OpenFileLogger(path_);
     s = rocksdb::DB::Open(dbo, path_, descs, &handles, &db_);
     if (!s.ok()) {
-      if (auto holder = LockHolder(path_)) {
-        return Status::Locked(
-            fmt::format("graph '{}' is locked by another process (pid {})", path_, *holder));
-      }
+      if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
     }
   }
+  // RocksDB reports a MANIFEST that names missing files, or that does not
+  // decode, as corruption, before it deletes anything.
+  if (s.IsCorruption()) return DamagedGraph(path_, s.ToString());
   if (!s.ok()) return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
-  if (!options.read_only) RemoveStaleBulkLoads();
+  if (!options.read_only) {
+    RemoveStaleBulkLoads();
+    // A graph made before records were kept gets its first one here. Not
+    // being able to write it (a full disk) only leaves the old one behind.
+    (void)recorder_->Record(db_);
+  }
   for (size_t i = 0; i < handles.size(); ++i) {
     if (slot[i] >= 0) {
       handles_[slot[i]] = handles[i];
@@ -310,6 +367,35 @@ Status RocksStore::OpenExisting(const Options& options) {
     }
   }
   return CheckFormat();
+}
+
+Status RocksStore::CheckBeforeWriting(const Options& options,
+                                      const std::vector<rocksdb::ColumnFamilyDescriptor>& descs,
+                                      const GraphState& recorded) const {
+  rocksdb::DBOptions dbo = DbOptions(options);
+  // Table files are not opened: the check needs their names, not contents.
+  dbo.max_open_files = 32;
+  // Nor does it write a log (RocksDB's would replace the graph's LOG).
+  dbo.info_log = std::make_shared<SilentLogger>();
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path_, descs, &handles, &db);
+  if (!s.ok()) {
+    if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
+    if (s.IsCorruption()) return DamagedGraph(path_, s.ToString());
+    return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
+  }
+  Status checked = CheckTablesPresent(path_, db);
+  if (checked.ok()) checked = CheckOpenAgainst(path_, db, recorded);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db->Close().PermitUncheckedError();
+  delete db;
+  // Another process writing the graph meanwhile (it compacts, and deletes
+  // files) makes this open fail anyway: say so, not "damaged".
+  if (!checked.ok()) {
+    if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
+  }
+  return checked;
 }
 
 void RocksStore::RemoveStaleBulkLoads() const {
@@ -331,6 +417,7 @@ Status RocksStore::CheckFormat() {
         fmt::format("'{}' is not a Samverkan graph: it has no format version", path_));
   }
   if (!s.ok()) return FromRocks(s, fmt::format("cannot read graph '{}'", path_));
+  format_value_ = v;
   uint32_t version = DecodeFixed32BE(v.data());
   if (version > kFormatVersion) {
     return Status::NotSupported(fmt::format(
@@ -348,6 +435,88 @@ Status RocksStore::CheckFormat() {
           fmt::format("graph '{}' lacks column family '{}'", path_, kCfNames[i]));
     }
   }
+  return Status::OK();
+}
+
+Status RebuildManifest(const std::string& dir, const Options& options) {
+  rocksdb::DBOptions dbo = DbOptions(options);
+  // A graph of a newer format may have families this build does not know:
+  // they are kept, with default options.
+  rocksdb::Status s =
+      rocksdb::RepairDB(dir, dbo, Descriptors(options), rocksdb::ColumnFamilyOptions());
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot rebuild the MANIFEST of '{}'", dir));
+  // RepairDB makes only the families it found table files of: the others
+  // (empty ones) are made again here.
+  std::vector<std::string> found;
+  s = rocksdb::DB::ListColumnFamilies(dbo, dir, &found);
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot read the repaired '{}'", dir));
+  auto wanted = Descriptors(options);
+  for (const auto& name : found) {
+    if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& d) { return d.name == name; })) {
+      wanted.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+  }
+  dbo.create_missing_column_families = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  s = rocksdb::DB::Open(dbo, dir, wanted, &handles, &db);
+  if (!s.ok()) return FromRocks(s, fmt::format("cannot open the repaired '{}'", dir));
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  s = db->Close();
+  delete db;
+  return FromRocks(s, fmt::format("cannot close the repaired '{}'", dir));
+}
+
+namespace {
+
+uint64_t CurrentLogNumber(rocksdb::DB* db) {
+  std::unique_ptr<rocksdb::LogFile> log;
+  if (!db->GetCurrentWalFile(&log).ok() || log == nullptr) return 0;
+  return log->LogNumber();
+}
+
+}  // namespace
+
+rocksdb::Status RocksStore::Write(const rocksdb::WriteOptions& options,
+                                  rocksdb::WriteBatch* batch) const {
+  // RocksDB resumes after a failed write to its log by flushing every
+  // non-empty memtable, which also starts a new log. With every memtable
+  // empty (the failed batch never reached one) it keeps the failed log,
+  // whose writer then aborts the process at the next write (a RocksDB
+  // assertion, `sync_without_flush_called_`). So a memtable is made
+  // non-empty first, with the format key's own value and without the log:
+  // nothing changes, and a resume always starts a new log.
+  if (!format_value_.empty()) {
+    rocksdb::WriteOptions unlogged;
+    unlogged.disableWAL = true;
+    db_->Put(unlogged, handles_[kMeta], meta::kFormatVersion, format_value_)
+        .PermitUncheckedError();
+  }
+  rocksdb::Status s = db_->Write(options, batch);
+  if (!s.ok() && failed_log_ == 0) failed_log_ = CurrentLogNumber(db_);
+  return s;
+}
+
+Status RocksStore::ReadyToWrite() {
+  if (read_only_ || (!write_errors_->failed() && failed_log_ == 0)) return Status::OK();
+  rocksdb::Status s = db_->Resume();
+  if (!s.ok()) {
+    const bool full = s.subcode() == rocksdb::Status::kNoSpace ||
+                      s.subcode() == rocksdb::Status::kSpaceLimit;
+    return Status::IOError(fmt::format(
+        "graph '{}' takes no writes since one failed ({}); it can still be read, and takes "
+        "writes again {}",
+        path_, s.ToString(), full ? "once the disk has space" : "once it is opened again"));
+  }
+  // Never write to a log a write failed on (see Write).
+  if (failed_log_ != 0 && CurrentLogNumber(db_) == failed_log_) {
+    return Status::IOError(fmt::format(
+        "graph '{}' takes no writes since one failed, until it is opened again; it can "
+        "still be read",
+        path_));
+  }
+  write_errors_->Clear();
+  failed_log_ = 0;
   return Status::OK();
 }
 

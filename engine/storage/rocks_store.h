@@ -7,18 +7,41 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
+#include <rocksdb/write_batch.h>
 
 #include "samverkan/db.h"
 #include "samverkan/result.h"
+#include "storage/graph_state.h"
 #include "storage/keys.h"
 #include "storage/open_registry.h"
 
 namespace samverkan::storage {
+
+// Notices the errors that stop RocksDB's writes (a failed write to the log,
+// flush, compaction or MANIFEST) and keeps RocksDB from resuming on its own:
+// RocksStore::ReadyToWrite resumes it, at the next write.
+class WriteErrorWatch : public rocksdb::EventListener {
+ public:
+  void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status*) override {
+    failed_ = true;
+  }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+  bool failed() const { return failed_; }
+  void Clear() { failed_ = false; }
+
+ private:
+  std::atomic<bool> failed_{false};
+};
 
 class RocksStore {
  public:
@@ -38,6 +61,15 @@ class RocksStore {
   // Secondary (read-only) instances: replay the writer's newer commits.
   Status CatchUp();
 
+  // Every write of a batch to the graph goes through here (see
+  // ReadyToWrite for what follows a failed one).
+  rocksdb::Status Write(const rocksdb::WriteOptions& options, rocksdb::WriteBatch* batch) const;
+
+  // Called before every write. After a write failed (a full disk, an I/O
+  // error), RocksDB takes no writes until it is resumed, and reads go on:
+  // this resumes it, or says why it cannot (the disk is still full).
+  Status ReadyToWrite();
+
  private:
   RocksStore() = default;
   Status OpenExisting(const Options& options);
@@ -45,6 +77,11 @@ class RocksStore {
   // Makes a new graph's RocksDB database in `dir`, and closes it.
   Status MakeGraphIn(const std::string& dir, const Options& options);
   Status CheckFormat();
+  // Opens the graph read-only and compares it with its state record
+  // (graph_state.h): run before every read-write open of a recorded graph.
+  Status CheckBeforeWriting(const Options& options,
+                            const std::vector<rocksdb::ColumnFamilyDescriptor>& descs,
+                            const GraphState& recorded) const;
   // Removes what killed bulk loads left: no load can be running while this
   // process holds the write lock and is still opening.
   void RemoveStaleBulkLoads() const;
@@ -56,6 +93,13 @@ class RocksStore {
   // Read-write opens: this process's claim on the directory, released after
   // the destructor has closed RocksDB (members outlive the destructor's body).
   std::optional<WriteClaim> claim_;
+  // Read-write opens: keeps the state record current (graph_state.h).
+  std::shared_ptr<GraphStateRecorder> recorder_;
+  // Read-write opens: notices RocksDB's background errors.
+  std::shared_ptr<WriteErrorWatch> write_errors_;
+  std::string format_value_;  // the format key's value, as read at open
+  // The write-ahead log a write failed on (0: none since the last resume).
+  mutable std::atomic<uint64_t> failed_log_{0};
   rocksdb::DB* db_ = nullptr;
   std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
 };
@@ -68,6 +112,11 @@ inline constexpr std::string_view kBulkLoadDirPrefix = "bulk-load-";
 // True when `dir` holds a RocksDB database (a graph, or any other): the files
 // RocksDB keeps in every database directory are there.
 bool IsDatabaseDirectory(const std::string& dir);
+
+// Rebuilds the MANIFEST of the RocksDB database in `dir` from the table
+// files and logs it finds there (RocksDB's RepairDB). Only for a copy made
+// to salvage a damaged graph (Db::Salvage): it rewrites the directory.
+Status RebuildManifest(const std::string& dir, const Options& options);
 
 // Converts a RocksDB status, naming `what` (e.g. the graph path) in errors.
 Status FromRocks(const rocksdb::Status& s, std::string_view what);

@@ -378,7 +378,7 @@ Status TransactionImpl::WriteSealed(rocksdb::WriteBatch* batch, bool sync) {
   symbols_.Publish();
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  rocksdb::Status s = store().db()->Write(wo, batch);
+  rocksdb::Status s = store().Write(wo, batch);
   if (!s.ok()) {
     symbols_.Unpublish();
     prepared_xid_.clear();  // a prepared record stays (see Commit)
@@ -438,7 +438,7 @@ Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinat
     // record its decision, and a decision about lost writes is no decision.
     rocksdb::WriteOptions wo;
     wo.sync = true;
-    s = store().db()->Write(wo, &batch);
+    s = store().Write(wo, &batch);
   }
   if (!s.ok()) {
     Rollback();
@@ -456,7 +456,7 @@ void TransactionImpl::Rollback() {
     // and the coordinator, which rolled back, says "roll back".
     rocksdb::WriteBatch batch;
     if (batch.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_)).ok()) {
-      store().db()->Write(rocksdb::WriteOptions(), &batch).PermitUncheckedError();
+      store().Write(rocksdb::WriteOptions(), &batch).PermitUncheckedError();
     }
   }
   batch_.Clear();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -238,9 +239,22 @@ int RunStats(const std::string& graph, bool json) {
   return kExitOk;
 }
 
-int RunCheck(const std::string& graph) {
+int RunCheck(const std::string& graph, const std::string& repair_to) {
   int code = kExitOk;
-  auto db = OpenGraph(graph, /*write=*/false, &code);
+  if (!repair_to.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::symlink_status(repair_to, ec))) {
+      return Fail(Status::InvalidArgument("'" + repair_to +
+                                          "' exists: --repair writes a new graph, never over a "
+                                          "path"),
+                  kExitIo);
+    }
+    Status salvaged = Db::Salvage(graph, repair_to);
+    if (!salvaged.ok()) return Fail(salvaged, ExitFor(salvaged));
+    std::printf("salvaged '%s' into '%s'\n", graph.c_str(), repair_to.c_str());
+  }
+  const std::string& checked = repair_to.empty() ? graph : repair_to;
+  auto db = OpenGraph(checked, /*write=*/false, &code);
   if (!db) return code;
   auto report = db->CheckIntegrity();
   if (!report.ok()) return Fail(report.status(), ExitFor(report.status()));
@@ -267,10 +281,6 @@ int RunCheck(const std::string& graph) {
   if (report->truncated) std::printf("(more problems not listed)\n");
   return kExitIntegrity;
 }
-
-}  // namespace samverkan::cli
-
-namespace samverkan::cli {
 
 int RunSettle(const SettleArgs& args) {
   if (args.commit == args.rollback) {

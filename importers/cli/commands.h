@@ -61,7 +61,9 @@ struct PictureArgs {
 int RunPicture(const PictureArgs& args);
 
 int RunStats(const std::string& graph, bool json);
-int RunCheck(const std::string& graph);
+// Checks `graph`; with `repair_to`, first salvages it into a new graph
+// there (Db::Salvage) and checks that one.
+int RunCheck(const std::string& graph, const std::string& repair_to);
 
 // settle: decides a transaction a crash left prepared (see RunCheck), for a
 // graph whose coordinator (the .db that prepared it) is gone.

@@ -173,6 +173,10 @@ int main(int argc, char** argv) {
   std::string check_graph;
   auto* check = app.add_subcommand("check", "verify the graph's integrity");
   check->add_option("graph", check_graph, "graph directory")->required();
+  std::string check_repair;
+  check->add_option("--repair", check_repair,
+                    "salvage what can be read of a damaged graph into a new graph at this path "
+                    "(which must not exist; the graph itself is left as it is), and check that");
 
   SettleArgs settle_args;
   auto* settle = app.add_subcommand(
@@ -212,7 +216,7 @@ int main(int argc, char** argv) {
       return RunPicture(report_args);
     }
     if (*stats) return RunStats(stats_graph, stats_json);
-    if (*check) return RunCheck(check_graph);
+    if (*check) return RunCheck(check_graph, check_repair);
     if (*settle) return RunSettle(settle_args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "samverkan: internal error: %s\n", e.what());

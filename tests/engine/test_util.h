@@ -25,8 +25,10 @@ namespace samverkan::test {
 // A fresh, empty directory under the system temp dir, removed on destruction.
 class TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sv-engine-test-XXXXXX").string();
+  TempDir() : TempDir(std::filesystem::temp_directory_path().string()) {}
+  // One under `parent` instead.
+  explicit TempDir(const std::string& parent) {
+    std::string tmpl = (std::filesystem::path(parent) / "sv-engine-test-XXXXXX").string();
     char* made = ::mkdtemp(tmpl.data());
     if (made == nullptr) {
       ADD_FAILURE() << "mkdtemp failed for " << tmpl;

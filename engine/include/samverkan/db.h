@@ -30,6 +30,10 @@
 #include "samverkan/result.h"
 #include "samverkan/transaction.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace samverkan {
 
 struct Options {
@@ -42,6 +46,10 @@ struct Options {
   bool sync_commits = true;
   // Shared block cache for reads.
   size_t block_cache_bytes = size_t{64} << 20;
+  // For tests only: the RocksDB environment all of the graph's files go
+  // through, e.g. one that injects write errors (tests/engine/fault_fs.h).
+  // Null: the real file system.
+  std::shared_ptr<rocksdb::Env> test_env;
 };
 
 // What a state of the graph holds of the transactions one coordinator
@@ -88,6 +96,12 @@ class Db : public GraphView {
   // Deletes a graph directory. Refuses a directory that is not a graph, and
   // a graph that is open for writing.
   static Status Destroy(const std::string& path);
+  // Copies what can still be read of the graph at `damaged` (one that Open
+  // refuses as damaged, say) into a new graph at `out`, which must not
+  // exist; `damaged` is only read. The copy's table of contents is rebuilt
+  // from the data files found, so records a compaction had replaced may
+  // come back: check the result with CheckIntegrity().
+  static Status Salvage(const std::string& damaged, const std::string& out);
   // The graph directory that `path` lies in (or is), if any: programs that
   // write files (exports) refuse such paths, whose files only the engine may
   // change. `path` need not exist; symbolic links in it are followed.
