@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "samverkan/text.h"
 #include "sql_interrupt.h"
 
 namespace samverkan::sql {
@@ -164,6 +165,10 @@ Result<cypher::Value> CypherValueOf(sqlite3_value* v) {
 Result<cypher::RunOptions::Adjacency> ParseCypherOptions(std::string_view json) {
   using A = cypher::RunOptions::Adjacency;
   if (json.empty()) return A::kAuto;
+  if (auto at = JsonNestingExceeds(json)) {
+    return Status::InvalidArgument("options nest deeper than " + std::to_string(kMaxJsonDepth) +
+                                   " levels (at byte " + std::to_string(*at) + ")");
+  }
   nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument("options must be a JSON object, as in '{\"adjacency\": \"csr\"}'");
