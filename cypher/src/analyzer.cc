@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "functions.h"
+#include "stack_guard.h"
 #include "value_ops.h"
 
 namespace samverkan::cypher {
@@ -643,6 +644,7 @@ class Analyzer {
 
   // --- expressions -----------------------------------------------------------------
   void AnalyzeExpr(Expr* e, const Scope& scope, ExprCtx& outer) {
+    CheckStack(e->pos);
     // Only operands of AND, OR, XOR and NOT in a predicate's position are
     // in one too; every other operand is a value.
     const bool predicate = outer.predicate;

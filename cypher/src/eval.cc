@@ -9,6 +9,7 @@
 #include "functions.h"
 #include "json_value.h"
 #include "planner.h"
+#include "stack_guard.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -513,6 +514,7 @@ Value PropertyOf(const Value& base, const std::string& key, ExecContext& ctx, si
 }
 
 Value Eval(const Expr& e, Row& row, ExecContext& ctx) {
+  CheckStack(e.pos);  // the nesting limit's guard (stack_guard.h)
   switch (e.kind) {
     case ExprKind::kLiteral: return e.literal;
     case ExprKind::kParameter: {
@@ -606,6 +608,7 @@ Value Eval(const Expr& e, Row& row, ExecContext& ctx) {
 }
 
 Tri EvalPredicate(const Expr& e, Row& row, ExecContext& ctx) {
+  CheckStack(e.pos);
   switch (e.kind) {
     case ExprKind::kPattern:
     case ExprKind::kExists: {

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "lexer.h"
 #include "samverkan/cypher.h"
+#include "stack_guard.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -105,6 +106,7 @@ class Parser {
    public:
     explicit Nested(Parser* p) : p_(p) {
       if (++p_->depth_ > kMaxNesting) TooDeep(p_->Peek().pos);
+      CheckStack(p_->Peek().pos);
     }
     ~Nested() { --p_->depth_; }
     Nested(const Nested&) = delete;
