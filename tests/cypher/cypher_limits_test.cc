@@ -75,6 +75,8 @@ const std::vector<Shape>& Shapes() {
       {"sum", [](int n) { return "RETURN 1" + Repeat(" + 1", n - 1) + " AS x"; }},
       {"and", [](int n) { return "RETURN true" + Repeat(" AND true", n - 1) + " AS x"; }},
       {"or", [](int n) { return "RETURN false" + Repeat(" OR false", n - 1) + " AS x"; }},
+      {"where",  // planned, not evaluated: the graph is empty
+       [](int n) { return "MATCH (a) WHERE a.x = 1" + Repeat(" AND a.x = 1", n - 3) + " RETURN a"; }},
       {"not", [](int n) { return "RETURN " + Repeat("NOT ", n - 1) + "true AS x"; }},
       {"minus", [](int n) { return "WITH 1 AS y RETURN " + Repeat("- ", n - 1) + "y AS x"; }},
       {"function", [](int n) { return "RETURN " + Repeat("abs(", n - 1) + "1" + Repeat(")", n - 1) + " AS x"; }},
