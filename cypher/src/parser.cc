@@ -1317,6 +1317,7 @@ PatternPart Parser::ClonePattern(const PatternPart& p) {
 }
 
 ExprPtr Parser::Clone(const Expr& e) {
+  CheckStack(e.pos);
   auto c = std::make_unique<Expr>(e.kind, e.pos);
   c->end = e.end;
   c->height = e.height;

@@ -86,6 +86,8 @@ const std::vector<Shape>& Shapes() {
        }},
       {"slice", [](int n) { return "WITH [1] AS l RETURN l" + Repeat("[0..1]", n - 1) + " AS x"; }},
       {"comparison", [](int n) { return "RETURN 1" + Repeat(" < 2", n - 1) + " AS x"; }},
+      {"compared sum",  // the middle operand is copied: 0 < s AND s < 2
+       [](int n) { return "RETURN 0 < 1" + Repeat(" + 1", n - 3) + " < 2 AS x"; }},
   };
   return shapes;
 }
