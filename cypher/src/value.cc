@@ -1,13 +1,52 @@
 // value.cc: the Value type itself. Comparisons are in value_ops.cc.
 #include <algorithm>
+#include <vector>
 
 #include "samverkan/cypher_value.h"
 
 namespace samverkan::cypher {
+namespace {
+
+// Lists and maps hold Values that may hold lists and maps, as deep as a
+// query builds them (reduce(acc = [], x IN range(1, 1000000) | [acc]) is a
+// million levels): freeing one would take as many nested destructor calls.
+// The outermost free on a thread drains a queue instead, and the frees
+// below it only add to the queue.
+struct PendingFree {
+  void (*free)(const void*);
+  const void* p;
+};
+thread_local std::vector<PendingFree>* pending_frees = nullptr;
+
+template <typename T>
+void FreeNow(const void* p) {
+  delete static_cast<const T*>(p);
+}
+
+template <typename T>
+struct FlatDelete {
+  void operator()(const T* p) const {
+    if (pending_frees != nullptr) {
+      pending_frees->push_back({&FreeNow<T>, p});
+      return;
+    }
+    std::vector<PendingFree> queue;
+    pending_frees = &queue;
+    FreeNow<T>(p);
+    while (!queue.empty()) {
+      PendingFree next = queue.back();
+      queue.pop_back();
+      next.free(next.p);
+    }
+    pending_frees = nullptr;
+  }
+};
+
+}  // namespace
 
 Value Value::MakeList(List items) {
   Value v;
-  v.v_ = std::make_shared<const List>(std::move(items));
+  v.v_ = std::shared_ptr<const List>(new List(std::move(items)), FlatDelete<List>{});
   return v;
 }
 
@@ -25,7 +64,7 @@ Value Value::MakeMap(Map entries) {
     }
   }
   Value v;
-  v.v_ = std::make_shared<const Map>(std::move(unique));
+  v.v_ = std::shared_ptr<const Map>(new Map(std::move(unique)), FlatDelete<Map>{});
   return v;
 }
 

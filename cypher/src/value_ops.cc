@@ -5,6 +5,8 @@
 #include <functional>
 #include <limits>
 
+#include "stack_guard.h"
+
 namespace samverkan::cypher {
 namespace {
 
@@ -76,6 +78,7 @@ int CompareIntFloat(int64_t i, double d) {
 }
 
 Tri Equal(const Value& a, const Value& b) {
+  CheckStack(kNoPosition);  // values a query built may nest deeply
   if (a.is_null() || b.is_null()) return std::nullopt;
   if (a.is_number() && b.is_number()) {
     if (IsNaN(a) || IsNaN(b)) return false;
@@ -136,6 +139,7 @@ Tri Equal(const Value& a, const Value& b) {
 }
 
 Order Compare(const Value& a, const Value& b) {
+  CheckStack(kNoPosition);  // values a query built may nest deeply
   if (a.is_null() || b.is_null()) return Order::kNone;
   auto from = [](int c) { return c < 0 ? Order::kLess : c > 0 ? Order::kGreater : Order::kEqual; };
   if (a.is_number() && b.is_number()) {
@@ -160,6 +164,7 @@ Order Compare(const Value& a, const Value& b) {
 }
 
 int OrderCompare(const Value& a, const Value& b) {
+  CheckStack(kNoPosition);  // values a query built may nest deeply
   int ra = TypeRank(a.type());
   int rb = TypeRank(b.type());
   if (ra != rb) return ra < rb ? -1 : 1;
