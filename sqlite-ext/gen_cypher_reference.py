@@ -182,7 +182,9 @@ the limit. No real query comes near it; it bounds the stack that checking, plann
 running and printing a query take: a query at the limit needs about 2 MiB of stack in a
 release build (threads have 8 MiB on Linux). On a thread with less, parsing, checking and
 evaluating stop with the same error when the stack is down to its last 256 KiB (or half
-of it, for a small one), so no text can crash the program that runs it. The JSON of `params` (and of
+of it, for a small one), so no text can crash the program that runs it. A value a query
+builds may nest deeper than its text (`reduce(acc = [], x IN range(1, 100000) | [acc])`):
+printing or comparing one too deep for the stack fails with the same error. The JSON of `params` (and of
 `options`) has the same limit of 1,000 levels, as the graph's properties do (the object
 itself is level 1). Parsing takes time linear in the text, and polls `sqlite3_interrupt`
 as running does.""", [
