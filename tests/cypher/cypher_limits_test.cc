@@ -198,9 +198,12 @@ TEST_F(CypherLimitsTest, ValuesBuiltDeeperThanTheTextAreFreedAndRefusedClearly) 
   const std::string deep = "reduce(acc = [], x IN range(1, 20000) | [acc])";
   OnSmallStack([&] {
     EXPECT_OK(Run("RETURN size(" + deep + ") AS n"));  // freed without recursion
-    for (const std::string& use : {"RETURN " + deep + " AS l",                   // printed
-                                   "RETURN " + deep + " = " + deep + " AS same",  // compared
-                                   "UNWIND [" + deep + ", " + deep + "] AS l RETURN l ORDER BY l"}) {
+    // Printed, compared, ordered, made distinct, grouped:
+    for (const std::string& use : {"RETURN " + deep + " AS l",
+                                   "RETURN " + deep + " = " + deep + " AS same",
+                                   "UNWIND [" + deep + ", " + deep + "] AS l RETURN l ORDER BY l",
+                                   "UNWIND [1, 2] AS y WITH DISTINCT " + deep + " AS l RETURN size(l)",
+                                   "UNWIND [1, 2] AS y WITH " + deep + " AS l, count(*) AS c RETURN c"}) {
       ExpectTooDeep(Run(use), use);
     }
   });
