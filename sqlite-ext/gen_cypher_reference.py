@@ -70,8 +70,9 @@ columns, in order of name; one named like a result column is called `param_<name
 may not write: a table in a `.db` file someone sent must not change the graph when it
 is read. It is `DIRECTONLY`, like the graph tables: views and triggers cannot use it.
 SQLite connects the table (and the query is parsed, to learn its columns) before it
-checks `DIRECTONLY`, even with `trusted_schema=OFF`: the nesting limit and linear-time
-parsing keep that bounded, so a hostile query text in a schema is an error, not a crash.""", [
+checks `DIRECTONLY`, even with `trusted_schema=OFF`: the nesting limit, linear-time
+parsing and a limit of 1 MiB on a stored query's text keep that bounded, so a hostile
+query text in a schema is an error, not a crash.""", [
         ("sql", "CREATE VIRTUAL TABLE partners USING samverkan_cypher(kg, 'MATCH (a:actor {sector: $s})-[:participates_in]->(p:project)<-[:participates_in]-(b:actor) RETURN a.name AS actor, b.name AS partner, b.sector AS sector, count(p) AS projects'); "
                 "SELECT * FROM partners('academia')"),
         ("sql", "SELECT actor, partner FROM partners WHERE s = 'nonprofit' AND projects > 0"),

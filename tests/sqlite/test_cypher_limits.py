@@ -114,3 +114,13 @@ def test_an_interrupt_stops_a_long_parse(db):
     # The connection goes on, and without the interrupt the text is parsed.
     with pytest.raises(sqlite3.OperationalError, match="UnexpectedSyntax"):
         db.execute("SELECT * FROM kg_cypher('kg', ?)", (query,)).fetchall()
+
+
+def test_a_stored_query_has_at_most_a_mebibyte_of_text(db):
+    big = "RETURN 1 AS x" + " " * (1 << 20)
+    with pytest.raises(sqlite3.OperationalError,
+                       match=r"samverkan_cypher: the query is 1048589 bytes; "
+                             r"a stored query has at most 1048576"):
+        db.execute("CREATE VIRTUAL TABLE q USING samverkan_cypher(kg, ?)".replace("?", quote(big)))
+    db.execute("CREATE VIRTUAL TABLE q USING samverkan_cypher(kg, 'RETURN 1 AS x')")
+    assert rows(db, "SELECT x FROM q") == [(1,)]
