@@ -160,6 +160,10 @@ Result<cypher::RunOptions> ParseCypherOptions(std::string_view json, Connection&
       "raise it with kg_cypher's options ('{\"memory_limit\": <bytes>}') or for the "
       "connection with SELECT kg_set('cypher_memory_limit', <bytes>)";
   if (json.empty()) return options;
+  if (auto at = JsonNestingExceeds(json)) {
+    return Status::InvalidArgument("options nest deeper than " + std::to_string(kMaxJsonDepth) +
+                                   " levels (at byte " + std::to_string(*at) + ")");
+  }
   nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument("options must be a JSON object, as in '{\"adjacency\": \"csr\"}'");

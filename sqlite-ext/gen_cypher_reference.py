@@ -69,7 +69,11 @@ query='...'`). The query is checked when the table is created (errors point at i
 `kg_cypher`'s do) and planned anew at every `SELECT`. Its parameters become hidden
 columns, in order of name; one named like a result column is called `param_<name>`. It
 may not write: a table in a `.db` file someone sent must not change the graph when it
-is read. It is `DIRECTONLY`, like the graph tables: views and triggers cannot use it.""", [
+is read. It is `DIRECTONLY`, like the graph tables: views and triggers cannot use it.
+SQLite connects the table (and the query is parsed, to learn its columns) before it
+checks `DIRECTONLY`, even with `trusted_schema=OFF`: the nesting limit, linear-time
+parsing and a limit of 1 MiB on a stored query's text keep that bounded, so a hostile
+query text in a schema is an error, not a crash.""", [
         ("sql", "CREATE VIRTUAL TABLE partners USING samverkan_cypher(kg, 'MATCH (a:actor {sector: $s})-[:participates_in]->(p:project)<-[:participates_in]-(b:actor) RETURN a.name AS actor, b.name AS partner, b.sector AS sector, count(p) AS projects'); "
                 "SELECT * FROM partners('academia')"),
         ("sql", "SELECT actor, partner FROM partners WHERE s = 'nonprofit' AND projects > 0"),
@@ -194,7 +198,23 @@ the stored adjacency, and warnings about labels, types and sectors the graph has
 seen (which match nothing, as Cypher says).
 
 Errors name openCypher's error class and code (as the TCK does), and for a place in the
-query the line and column, with the line and a caret under it.""", [
+query the line and column, with the line and a caret under it.
+
+**Nesting limit.** A query's expressions may nest at most **1,000 levels** deep. Each
+parenthesis, list, map, function call, `CASE`, `NOT`, sign (`-x`), subscript and property
+access is a level, and so is each operator of a chain: `a + b + c` is two levels, a sum
+of 1,000 terms or 1,000 `AND`s is too deep. Deeper text is refused when the query is
+prepared, with `SyntaxError (NestingTooDeep)` at the line and column of the level past
+the limit. No real query comes near it; it bounds the stack that checking, planning,
+running and printing a query take: a query at the limit needs about 2 MiB of stack in a
+release build (threads have 8 MiB on Linux). On a thread with less, parsing, checking and
+evaluating stop with the same error when the stack is down to its last 256 KiB (or half
+of it, for a small one), so no text can crash the program that runs it. A value a query
+builds may nest deeper than its text (`reduce(acc = [], x IN range(1, 100000) | [acc])`):
+printing or comparing one too deep for the stack fails with the same error. The JSON of `params` (and of
+`options`) has the same limit of 1,000 levels, as the graph's properties do (the object
+itself is level 1). Parsing takes time linear in the text, and polls `sqlite3_interrupt`
+as running does.""", [
         "EXPLAIN MATCH (a:actor {sector: 'nonprofit'})-[:participates_in]->(p:project)<-[:participates_in]-(b:actor) WHERE b <> a RETURN b.name AS partner, count(*) AS shared ORDER BY shared DESC LIMIT 5",
         "EXPLAIN MATCH (o:organisation)-[:employs]->(p) RETURN p",
         "MATCH (a:actor)\nRETURN a.nmae, b",

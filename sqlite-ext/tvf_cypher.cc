@@ -36,6 +36,7 @@
 
 #include "cypher_sql.h"
 #include "modules.h"
+#include "sql_interrupt.h"
 
 namespace samverkan::sql {
 namespace {
@@ -163,7 +164,8 @@ int Filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3
     if (!found.ok()) return StatusError(vtab, kName, found.status());
     std::shared_ptr<GraphHandle> graph = std::move(*found);
     if (Status s = graph->StartStatement(); !s.ok()) return StatusError(vtab, kName, s);
-    auto query = cypher::PreparedQuery::Prepare(ValueText(c->args[1]));
+    const Interrupt interrupt(InterruptPredicate(t->db));
+    auto query = cypher::PreparedQuery::Prepare(ValueText(c->args[1]), interrupt);
     if (!query.ok()) return StatusError(vtab, kName, query.status());
     cypher::Parameters params;
     if (has(2)) {

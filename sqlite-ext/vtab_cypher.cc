@@ -21,6 +21,11 @@
 // must not change the graph when it is read. Stored in the schema, it
 // comes back with the .db file; it is DIRECTONLY, like the graph tables.
 //
+// SQLite connects the table (parsing the query, for its columns) before it
+// checks DIRECTONLY, even with trusted_schema=OFF, whenever a statement
+// names it or a view over it. That work is bounded: the text at most
+// kMaxQueryBytes, parsed in linear time within Cypher's nesting limit.
+//
 // SCHEMA (for the example)
 //
 //   CREATE TABLE x(academic, partner, projects, s HIDDEN)
@@ -34,6 +39,10 @@ namespace samverkan::sql {
 namespace {
 
 constexpr const char* kModule = "samverkan_cypher";
+// Stored queries are a screenful; this keeps what a hostile schema can make
+// a connection do at connect time (a few dozen bytes of memory per byte of
+// text while it is parsed) small.
+constexpr size_t kMaxQueryBytes = 1 << 20;
 
 struct StoredQueryTable {
   sqlite3_vtab base;                                    // Base class - must be first
@@ -126,6 +135,11 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
     std::string graph, text;
     int rc = ParseArgs(argc, argv, &graph, &text, err);
     if (rc != SQLITE_OK) return rc;
+    if (text.size() > kMaxQueryBytes) {
+      *err = FormatError("%s: the query is %lld bytes; a stored query has at most %lld", kModule,
+                         static_cast<long long>(text.size()), static_cast<long long>(kMaxQueryBytes));
+      return SQLITE_ERROR;
+    }
     auto query = cypher::PreparedQuery::Prepare(text);
     if (!query.ok()) {
       *err = FormatError("%s: %s", kModule, query.status().message().c_str());

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "functions.h"
+#include "stack_guard.h"
 #include "value_ops.h"
 
 namespace samverkan::cypher {
@@ -48,6 +49,7 @@ struct ExprCtx {
 // Whether an expression calls an aggregation, from the text alone (before
 // the analyzer has marked it).
 bool CallsAggregation(const Expr& e) {
+  CheckStack(e.pos);
   if (e.kind == ExprKind::kCountStar) return true;
   if (e.kind == ExprKind::kFunction) {
     const FunctionInfo* f = FindFunction(e.name);
@@ -60,6 +62,7 @@ bool CallsAggregation(const Expr& e) {
 }
 
 bool CallsRand(const Expr& e) {
+  CheckStack(e.pos);
   if (e.kind == ExprKind::kFunction && strcasecmp(e.name.c_str(), "rand") == 0) return true;
   for (const auto& a : e.args) {
     if (a && CallsRand(*a)) return true;
@@ -73,6 +76,7 @@ bool IsUpdating(ClauseKind k) {
 }
 
 bool ContainsVariable(const Expr& e) {
+  CheckStack(e.pos);
   if (e.kind == ExprKind::kVariable || e.kind == ExprKind::kPattern ||
       e.kind == ExprKind::kPatternComprehension || e.kind == ExprKind::kExists) {
     return true;
@@ -90,6 +94,7 @@ enum class SType : uint8_t {
 };
 
 SType StaticType(const Expr& e, const Scope* scope = nullptr) {
+  CheckStack(e.pos);
   switch (e.kind) {
     case ExprKind::kVariable: {
       if (scope == nullptr) return SType::kUnknown;
@@ -643,6 +648,7 @@ class Analyzer {
 
   // --- expressions -----------------------------------------------------------------
   void AnalyzeExpr(Expr* e, const Scope& scope, ExprCtx& outer) {
+    CheckStack(e->pos);
     // Only operands of AND, OR, XOR and NOT in a predicate's position are
     // in one too; every other operand is a value.
     const bool predicate = outer.predicate;
@@ -865,6 +871,7 @@ bool SamePattern(const PatternPart& a, const PatternPart& b) {
 }  // namespace
 
 bool SameExpr(const Expr& a, const Expr& b) {
+  CheckStack(a.pos);
   if (a.kind != b.kind || a.op != b.op || a.distinct != b.distinct ||
       a.quantifier != b.quantifier || a.keys != b.keys || a.args.size() != b.args.size()) {
     return false;

@@ -3,6 +3,10 @@
 //
 // Every node keeps the byte offset where it starts, so that errors found
 // after parsing can still point at the text.
+//
+// The parser keeps expressions within kMaxNesting levels (samverkan/cypher.h),
+// so that the recursive walks of later stages (analyzer, planner, evaluator,
+// printer) have a bound on their stack. Each Expr records its height.
 #pragma once
 
 #include <cstddef>
@@ -86,8 +90,15 @@ struct Expr {
   int acc_slot = -1;        // kReduce: the accumulator
   bool aggregate = false;   // this expression contains an aggregation
   int agg_index = -1;       // an aggregation call: its index in its projection
+  // Levels of the tree this node heads (a leaf is 1), counting the
+  // expressions inside a pattern's properties. Set by the parser.
+  int height = 1;
 
   Expr(ExprKind k, size_t p) : kind(k), pos(p) {}
+  // Frees the subtree with a loop, not a recursion (below).
+  ~Expr();
+  Expr(const Expr&) = delete;
+  Expr& operator=(const Expr&) = delete;
 };
 
 struct NodePattern {
@@ -193,5 +204,38 @@ struct Query {
   std::vector<std::string> columns;
   bool writes = false;
 };
+
+// Moves the direct subexpressions of `e` (its arguments, ELSE branch, map
+// projection values, the properties of its pattern) onto `out`.
+inline void TakeSubexpressions(Expr* e, std::vector<ExprPtr>* out) {
+  for (auto& a : e->args) {
+    if (a) out->push_back(std::move(a));
+  }
+  if (e->else_expr) out->push_back(std::move(e->else_expr));
+  for (auto& item : e->map_items) {
+    if (item.value) out->push_back(std::move(item.value));
+  }
+  if (e->pattern) {
+    for (auto& n : e->pattern->nodes) {
+      if (n.props) out->push_back(std::move(n.props));
+    }
+    for (auto& r : e->pattern->rels) {
+      if (r.props) out->push_back(std::move(r.props));
+    }
+  }
+}
+
+// A tree a few thousand levels deep (the parser may be building one when it
+// stops at the limit) would take as many nested destructor calls: take the
+// subexpressions apart first, so that each is freed with none below it.
+inline Expr::~Expr() {
+  std::vector<ExprPtr> pending;
+  TakeSubexpressions(this, &pending);
+  while (!pending.empty()) {
+    ExprPtr e = std::move(pending.back());
+    pending.pop_back();
+    TakeSubexpressions(e.get(), &pending);
+  }
+}
 
 }  // namespace samverkan::cypher

@@ -9,6 +9,7 @@
 #include "json_value.h"
 #include "planner.h"
 #include "regex.h"
+#include "stack_guard.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -473,7 +474,7 @@ Value Quantify(const Expr& e, Row& row, ExecContext& ctx) {
 // query builds deeper values than its text, and comparing, hashing or
 // printing a value recurses once per level. The same bound as the text's
 // (the parser's nesting limit).
-constexpr size_t kMaxValueNesting = 1000;
+constexpr size_t kMaxValueNesting = kMaxNesting;
 
 Value Reduce(const Expr& e, Row& row, ExecContext& ctx) {
   Value acc = Eval(*e.args[0], row, ctx);
@@ -562,6 +563,7 @@ Value PropertyOf(const Value& base, const std::string& key, ExecContext& ctx, si
 }
 
 Value Eval(const Expr& e, Row& row, ExecContext& ctx) {
+  CheckStack(e.pos);  // the nesting limit's guard (stack_guard.h)
   switch (e.kind) {
     case ExprKind::kLiteral: return e.literal;
     case ExprKind::kParameter: {
@@ -655,6 +657,7 @@ Value Eval(const Expr& e, Row& row, ExecContext& ctx) {
 }
 
 Tri EvalPredicate(const Expr& e, Row& row, ExecContext& ctx) {
+  CheckStack(e.pos);
   switch (e.kind) {
     case ExprKind::kPattern:
     case ExprKind::kExists: {

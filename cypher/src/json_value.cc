@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "error.h"
+#include "stack_guard.h"
 
 namespace samverkan::cypher {
 
@@ -97,6 +98,7 @@ std::string FormatFloat(double d) {
 
 void AppendJson(const Value& v, std::string* out,
                 const std::function<void(const Value&, std::string*)>& entity) {
+  CheckStack(kNoPosition);  // a value a query built may nest deeper than its text
   switch (v.type()) {
     case Value::Type::kNull: out->append("null"); return;
     case Value::Type::kBool: out->append(v.boolean() ? "true" : "false"); return;

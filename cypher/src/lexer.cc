@@ -31,11 +31,13 @@ void AppendUtf8(std::string* out, uint32_t cp) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view text) : s_(text) {}
+  Lexer(std::string_view text, const Interrupt& interrupt) : s_(text), interrupt_(interrupt) {}
 
   std::vector<Token> Run() {
     std::vector<Token> out;
     for (;;) {
+      // A token takes a few nanoseconds: ask every so many.
+      if (out.size() % 4096 == 4095 && interrupt_.Requested()) throw EngineError(Interrupt::Stopped());
       SkipSpaceAndComments();
       Token t;
       t.pos = i_;
@@ -237,11 +239,14 @@ class Lexer {
   }
 
   std::string_view s_;
+  const Interrupt& interrupt_;
   size_t i_ = 0;
 };
 
 }  // namespace
 
-std::vector<Token> Tokenize(std::string_view text) { return Lexer(text).Run(); }
+std::vector<Token> Tokenize(std::string_view text, const Interrupt& interrupt) {
+  return Lexer(text, interrupt).Run();
+}
 
 }  // namespace samverkan::cypher

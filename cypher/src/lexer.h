@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "samverkan/interrupt.h"
+
 namespace samverkan::cypher {
 
 enum class TokenKind : uint8_t {
@@ -33,7 +35,8 @@ struct Token {
 };
 
 // Tokenizes the whole text; throws CypherError (SyntaxError) on a bad
-// string escape, an unterminated string or comment, or a stray character.
-std::vector<Token> Tokenize(std::string_view text);
+// string escape, an unterminated string or comment, or a stray character;
+// throws EngineError(Interrupt::Stopped()) when `interrupt` fires.
+std::vector<Token> Tokenize(std::string_view text, const Interrupt& interrupt = Interrupt::Never());
 
 }  // namespace samverkan::cypher

@@ -1,13 +1,17 @@
 // parser.cc: see parser.h.
 #include "parser.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <strings.h>
+#include <unordered_map>
 
 #include "error.h"
 #include "lexer.h"
+#include "samverkan/cypher.h"
+#include "stack_guard.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -23,10 +27,22 @@ std::string Describe(const Token& t) {
   }
 }
 
+constexpr size_t kNone = static_cast<size_t>(-1);
+
+[[noreturn]] void TooDeep(size_t pos) {
+  SyntaxError("NestingTooDeep",
+              "the query nests deeper than " + std::to_string(kMaxNesting) +
+                  " levels (each parenthesis, list, map, NOT, sign and each operator of a "
+                  "chain such as a + b + c is a level)",
+              pos);
+}
+
 class Parser {
  public:
-  Parser(std::string_view text, std::vector<Token> tokens)
-      : text_(text), t_(std::move(tokens)) {}
+  Parser(std::string_view text, std::vector<Token> tokens, const Interrupt& interrupt)
+      : text_(text), t_(std::move(tokens)), interrupt_(interrupt) {
+    IndexBrackets();
+  }
 
   Query ParseQuery() {
     Query q;
@@ -56,18 +72,49 @@ class Parser {
     size_t i = i_ + ahead;
     return i < t_.size() ? t_[i] : t_.back();
   }
-  const Token& Advance() { return t_[i_ < t_.size() - 1 ? i_++ : i_]; }
+  const Token& Advance() {
+    // A token takes well under a microsecond: ask every so many.
+    if ((++advanced_ & 4095) == 0 && interrupt_.Requested()) throw EngineError(Interrupt::Stopped());
+    return t_[i_ < t_.size() - 1 ? i_++ : i_];
+  }
   size_t LastEnd() const { return i_ == 0 ? 0 : t_[i_ - 1].end; }
 
-  bool Symbol(std::string_view s, size_t ahead = 0) const {
-    const Token& t = Peek(ahead);
+  // Tokens by index (the last, kEnd, past the end).
+  const Token& At(size_t k) const { return k < t_.size() ? t_[k] : t_.back(); }
+  bool SymbolAt(size_t k, std::string_view s) const {
+    const Token& t = At(k);
     return t.kind == TokenKind::kSymbol && t.text == s;
   }
-  bool Keyword(std::string_view k, size_t ahead = 0) const {
-    const Token& t = Peek(ahead);
-    return t.kind == TokenKind::kIdentifier && !t.escaped && t.text.size() == k.size() &&
-           strncasecmp(t.text.data(), k.data(), k.size()) == 0;
+  bool KeywordAt(size_t k, std::string_view w) const {
+    const Token& t = At(k);
+    return t.kind == TokenKind::kIdentifier && !t.escaped && t.text.size() == w.size() &&
+           strncasecmp(t.text.data(), w.data(), w.size()) == 0;
   }
+  bool IdentifierAt(size_t k) const { return At(k).kind == TokenKind::kIdentifier; }
+  // An identifier Variable() takes.
+  bool VariableAt(size_t k) const {
+    return IdentifierAt(k) && (At(k).escaped || !IsReserved(At(k).text));
+  }
+  bool Symbol(std::string_view s, size_t ahead = 0) const { return SymbolAt(i_ + ahead, s); }
+  bool Keyword(std::string_view k, size_t ahead = 0) const { return KeywordAt(i_ + ahead, k); }
+
+  // --- nesting --------------------------------------------------------------
+  // Counts the parser's own recursion (an expression within an expression,
+  // NOT NOT, - -, a parenthesized pattern): it throws before the stack
+  // holds more than kMaxNesting levels of it.
+  class Nested {
+   public:
+    explicit Nested(Parser* p) : p_(p) {
+      if (++p_->depth_ > kMaxNesting) TooDeep(p_->Peek().pos);
+      CheckStack(p_->Peek().pos);
+    }
+    ~Nested() { --p_->depth_; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+
+   private:
+    Parser* p_;
+  };
   [[noreturn]] void Unexpected(const std::string& expected) const {
     SyntaxError("UnexpectedSyntax",
                 "expected " + expected + ", found " + Describe(Peek()), Peek().pos);
@@ -346,6 +393,7 @@ class Parser {
 
   void ParsePatternElement(PatternPart* part) {
     if (Symbol("(") && Symbol("(", 1)) {
+      Nested nested(this);
       Advance();
       ParsePatternElement(part);
       ExpectSymbol(")");
@@ -445,8 +493,23 @@ class Parser {
 
   // --- expressions ------------------------------------------------------------
   ExprPtr Make(ExprKind k, size_t pos) { return std::make_unique<Expr>(k, pos); }
+  // Sets where `e` ends and its height; throws past kMaxNesting levels
+  // (a left-deep chain such as a + b + c grows here, not in the recursion).
   ExprPtr Finish(ExprPtr e) {
     e->end = LastEnd();
+    int below = 0;
+    auto under = [&below](const ExprPtr& sub) {
+      if (sub) below = std::max(below, sub->height);
+    };
+    for (const auto& a : e->args) under(a);
+    under(e->else_expr);
+    for (const auto& item : e->map_items) under(item.value);
+    if (e->pattern) {
+      for (const auto& n : e->pattern->nodes) under(n.props);
+      for (const auto& r : e->pattern->rels) under(r.props);
+    }
+    e->height = below + 1;
+    if (e->height > kMaxNesting) TooDeep(i_ == 0 ? 0 : t_[i_ - 1].pos);
     return e;
   }
   ExprPtr Binary(Op op, ExprPtr a, ExprPtr b) {
@@ -458,7 +521,10 @@ class Parser {
   }
 
  public:
-  ExprPtr ParseExpr() { return ParseOr(); }
+  ExprPtr ParseExpr() {
+    Nested nested(this);
+    return ParseOr();
+  }
 
  private:
   ExprPtr ParseOr() {
@@ -487,6 +553,7 @@ class Parser {
   }
   ExprPtr ParseNot() {
     if (Keyword("NOT")) {
+      Nested nested(this);
       size_t pos = Advance().pos;
       auto e = Make(ExprKind::kUnary, pos);
       e->op = Op::kNot;
@@ -605,6 +672,7 @@ class Parser {
         e = Finish(std::move(e));
         return ParsePostfixOps(std::move(e), true);
       }
+      Nested nested(this);
       auto e = Make(ExprKind::kUnary, sign.pos);
       e->op = minus ? Op::kNeg : Op::kPos;
       e->args.push_back(ParseUnary());
@@ -925,24 +993,20 @@ class Parser {
     return Finish(std::move(e));
   }
 
-  // '(' starts a parenthesized expression or a pattern used as a predicate:
-  // try the pattern first, and go back if it is not one.
+  // '(' starts a parenthesized expression or a pattern used as a predicate
+  // (one with a relationship): the recognizer below decides which.
   ExprPtr ParseParenthesized() {
     size_t pos = Peek().pos;
-    size_t save = i_;
     if (LooksLikePattern()) {
-      try {
+      Shape shape = PatternElementAt(i_);
+      if (shape.end != kNone && shape.rels > 0) {
         PatternPart part;
         part.pos = pos;
         ParsePatternElement(&part);
-        if (!part.rels.empty()) {
-          auto e = Make(ExprKind::kPattern, pos);
-          e->pattern = std::make_unique<PatternPart>(std::move(part));
-          return Finish(std::move(e));
-        }
-      } catch (const CypherError&) {
+        auto e = Make(ExprKind::kPattern, pos);
+        e->pattern = std::make_unique<PatternPart>(std::move(part));
+        return Finish(std::move(e));
       }
-      i_ = save;
     }
     Advance();
     ExprPtr inner = ParseExpr();
@@ -988,27 +1052,20 @@ class Parser {
       return Finish(std::move(e));
     }
     // [p = (a)-->(b) WHERE ... | expr] or [(a)-->(b) | expr]
-    if ((Peek(1).kind == TokenKind::kIdentifier && Symbol("=", 2)) || Symbol("(", 1)) {
-      size_t save = i_;
-      try {
+    if (IsPatternComprehensionAt(i_)) {
+      Advance();
+      PatternPart part = ParsePatternPart();
+      auto e = Make(ExprKind::kPatternComprehension, pos);
+      e->pattern = std::make_unique<PatternPart>(std::move(part));
+      e->args.push_back(nullptr);
+      if (Keyword("WHERE")) {
         Advance();
-        PatternPart part = ParsePatternPart();
-        if (!part.rels.empty() && (Keyword("WHERE") || Symbol("|"))) {
-          auto e = Make(ExprKind::kPatternComprehension, pos);
-          e->pattern = std::make_unique<PatternPart>(std::move(part));
-          e->args.push_back(nullptr);
-          if (Keyword("WHERE")) {
-            Advance();
-            e->args[0] = ParseExpr();
-          }
-          ExpectSymbol("|");
-          e->args.push_back(ParseExpr());
-          ExpectSymbol("]");
-          return Finish(std::move(e));
-        }
-      } catch (const CypherError&) {
+        e->args[0] = ParseExpr();
       }
-      i_ = save;
+      ExpectSymbol("|");
+      e->args.push_back(ParseExpr());
+      ExpectSymbol("]");
+      return Finish(std::move(e));
     }
     auto e = Make(ExprKind::kList, pos);
     Advance();
@@ -1020,12 +1077,215 @@ class Parser {
     return Finish(std::move(e));
   }
 
+  // --- recognizing patterns in expressions -----------------------------------
+  // Mirrors ParsePatternElement and ParsePatternPart over the tokens without
+  // building anything: an expression inside a property map is skipped
+  // through its brackets, and its items only checked to be `key: ...` (a map
+  // projection `n {.a}` is an expression, not a pattern). Each chain is
+  // scanned once (chains_), so that deciding at every '(' of `((((...` or
+  // `(a)--(b)--(c)...` costs constant time after the first.
+
+  // Where a recognized element ends (kNone: not one) and how many
+  // relationships it has.
+  struct Shape {
+    size_t end = kNone;
+    size_t rels = 0;
+  };
+
+  // Matching brackets, and runs of '(' and ')', by token index.
+  void IndexBrackets() {
+    const size_t n = t_.size();
+    match_.assign(n, kNone);
+    open_run_.assign(n + 1, 0);
+    close_run_.assign(n + 1, 0);
+    std::vector<size_t> open;
+    for (size_t k = 0; k < n; ++k) {
+      if (t_[k].kind != TokenKind::kSymbol || t_[k].text.size() != 1) continue;
+      char c = t_[k].text[0];
+      if (c == '(' || c == '[' || c == '{') {
+        open.push_back(k);
+      } else if (c == ')' || c == ']' || c == '}') {
+        char want = c == ')' ? '(' : c == ']' ? '[' : '{';
+        if (!open.empty() && t_[open.back()].text[0] == want) {
+          match_[open.back()] = k;
+          match_[k] = open.back();
+          open.pop_back();
+        } else {
+          open.clear();  // unbalanced: nothing before is skipped over
+        }
+      }
+    }
+    for (size_t k = n; k-- > 0;) {
+      open_run_[k] = SymbolAt(k, "(") ? open_run_[k + 1] + 1 : 0;
+      close_run_[k] = SymbolAt(k, ")") ? close_run_[k + 1] + 1 : 0;
+    }
+  }
+
+  // `{key: ..., key: ...}` at k: the index past its '}', or kNone.
+  size_t SkipMapLiteral(size_t k) const {
+    size_t close = match_[k];
+    if (close == kNone) return kNone;
+    size_t j = k + 1;
+    while (j < close) {
+      if (!IdentifierAt(j) || !SymbolAt(j + 1, ":")) return kNone;
+      j += 2;
+      size_t start = j;
+      while (j < close && !SymbolAt(j, ",")) {
+        size_t m = match_[j];
+        j = (m != kNone && m > j) ? m + 1 : j + 1;
+      }
+      if (j == start) return kNone;  // no value
+      if (j < close && ++j == close) return kNone;  // a trailing comma
+    }
+    return close + 1;
+  }
+
+  // Properties of a node or relationship pattern at k, when there are.
+  size_t SkipProperties(size_t k) const {
+    if (SymbolAt(k, "{")) return SkipMapLiteral(k);
+    if (At(k).kind == TokenKind::kParameter) return k + 1;
+    return k;
+  }
+
+  // ParseNodePattern.
+  size_t SkipNodePattern(size_t k) const {
+    if (!SymbolAt(k, "(")) return kNone;
+    ++k;
+    if (IdentifierAt(k)) {
+      if (!VariableAt(k)) return kNone;
+      ++k;
+    }
+    while (SymbolAt(k, ":")) {
+      if (!IdentifierAt(k + 1)) return kNone;
+      k += 2;
+    }
+    k = SkipProperties(k);
+    if (k == kNone || !SymbolAt(k, ")")) return kNone;
+    return k + 1;
+  }
+
+  // ParseRelPattern.
+  size_t SkipRelPattern(size_t k) const {
+    if (SymbolAt(k, "<")) ++k;
+    if (!SymbolAt(k, "-")) return kNone;
+    ++k;
+    if (SymbolAt(k, "[")) {
+      ++k;
+      if (IdentifierAt(k)) {
+        if (!VariableAt(k)) return kNone;
+        ++k;
+      }
+      if (SymbolAt(k, ":")) {
+        if (!IdentifierAt(k + 1)) return kNone;
+        k += 2;
+        while (SymbolAt(k, "|")) {
+          ++k;
+          if (SymbolAt(k, ":")) ++k;
+          if (!IdentifierAt(k)) return kNone;
+          ++k;
+        }
+      }
+      if (SymbolAt(k, "*")) {
+        ++k;
+        if (At(k).kind == TokenKind::kInteger) ++k;
+        if (SymbolAt(k, "..")) {
+          ++k;
+          if (At(k).kind == TokenKind::kInteger) ++k;
+        }
+      }
+      k = SkipProperties(k);
+      if (k == kNone || !SymbolAt(k, "]")) return kNone;
+      ++k;
+    }
+    if (!SymbolAt(k, "-")) return kNone;
+    ++k;
+    if (SymbolAt(k, ">")) ++k;
+    return k;
+  }
+
+  bool RelationshipFollows(size_t k) const {
+    return SymbolAt(k, "-") || (SymbolAt(k, "<") && SymbolAt(k + 1, "-"));
+  }
+
+  // A node, then relationships and nodes, from k: the loop of
+  // ParsePatternElement. A chain that reaches a node another chain passed
+  // through ends as that one does, so every node start is remembered.
+  Shape ChainAt(size_t k) {
+    if (auto it = chains_.find(k); it != chains_.end()) return it->second;
+    std::vector<std::pair<size_t, size_t>> nodes;  // node start, relationships before it
+    Shape shape;
+    size_t rels = 0;
+    size_t j = k;
+    for (;;) {
+      if (auto it = chains_.find(j); it != chains_.end()) {
+        // Known from here on.
+        shape = it->second;
+        if (shape.end != kNone) shape.rels += rels;
+        break;
+      }
+      nodes.emplace_back(j, rels);
+      j = SkipNodePattern(j);
+      if (j == kNone) break;
+      if (!RelationshipFollows(j)) {
+        shape = Shape{j, rels};
+        break;
+      }
+      j = SkipRelPattern(j);
+      if (j == kNone) break;
+      ++rels;
+    }
+    for (const auto& [start, before] : nodes) {
+      chains_[start] = shape.end == kNone ? Shape{} : Shape{shape.end, shape.rels - before};
+    }
+    return chains_[k];
+  }
+
+  // ParsePatternElement at k: '(' '(' opens a parenthesized element.
+  Shape PatternElementAt(size_t k) {
+    size_t wraps = open_run_[std::min(k, open_run_.size() - 1)];
+    wraps = wraps >= 2 ? wraps - 1 : 0;
+    Shape chain = ChainAt(k + wraps);
+    if (chain.end == kNone || close_run_[std::min(chain.end, close_run_.size() - 1)] < wraps) {
+      return Shape{};
+    }
+    return Shape{chain.end + wraps, chain.rels};
+  }
+
+  // '[' at k opens a pattern comprehension: [p = (a)-->(b) WHERE ... | ...]
+  // (ParsePatternPart, with a relationship, then WHERE or '|').
+  bool IsPatternComprehensionAt(size_t k) {
+    size_t j = k + 1;
+    if (IdentifierAt(j) && SymbolAt(j + 1, "=")) {
+      if (!VariableAt(j)) return false;
+      j += 2;
+    } else if (!SymbolAt(j, "(")) {
+      return false;
+    }
+    Shape part;
+    if ((KeywordAt(j, "shortestPath") || KeywordAt(j, "allShortestPaths")) &&
+        SymbolAt(j + 1, "(")) {
+      part = PatternElementAt(j + 2);
+      if (part.end == kNone || !SymbolAt(part.end, ")")) return false;
+      ++part.end;
+    } else {
+      part = PatternElementAt(j);
+    }
+    return part.end != kNone && part.rels > 0 &&
+           (KeywordAt(part.end, "WHERE") || SymbolAt(part.end, "|"));
+  }
+
   static ExprPtr Clone(const Expr& e);
   static PatternPart ClonePattern(const PatternPart& p);
 
   std::string_view text_;
   std::vector<Token> t_;
+  const Interrupt& interrupt_;
   size_t i_ = 0;
+  size_t advanced_ = 0;
+  int depth_ = 0;
+  std::vector<size_t> match_;
+  std::vector<uint32_t> open_run_, close_run_;
+  std::unordered_map<size_t, Shape> chains_;
 };
 
 PatternPart Parser::ClonePattern(const PatternPart& p) {
@@ -1057,8 +1317,10 @@ PatternPart Parser::ClonePattern(const PatternPart& p) {
 }
 
 ExprPtr Parser::Clone(const Expr& e) {
+  CheckStack(e.pos);
   auto c = std::make_unique<Expr>(e.kind, e.pos);
   c->end = e.end;
+  c->height = e.height;
   c->op = e.op;
   c->quantifier = e.quantifier;
   c->distinct = e.distinct;
@@ -1080,8 +1342,8 @@ ExprPtr Parser::Clone(const Expr& e) {
 
 }  // namespace
 
-Query Parse(std::string_view text) {
-  Parser p(text, Tokenize(text));
+Query Parse(std::string_view text, const Interrupt& interrupt) {
+  Parser p(text, Tokenize(text, interrupt), interrupt);
   return p.ParseQuery();
 }
 

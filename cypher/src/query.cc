@@ -367,6 +367,10 @@ Result<Parameters> ParseParameters(std::string_view json) {
   std::string_view t = json;
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
   if (t.empty() || t == "null") return params;
+  if (auto at = JsonNestingExceeds(json)) {
+    return Status::InvalidArgument("parameters nest deeper than " + std::to_string(kMaxJsonDepth) +
+                                   " levels (at byte " + std::to_string(*at) + ")");
+  }
   nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument("parameters must be a JSON object, as in '{\"name\": \"x\"}'");
@@ -381,7 +385,8 @@ Result<Parameters> ParseParameters(std::string_view json) {
 
 PreparedQuery::~PreparedQuery() = default;
 
-Result<std::shared_ptr<const PreparedQuery>> PreparedQuery::Prepare(std::string_view text) {
+Result<std::shared_ptr<const PreparedQuery>> PreparedQuery::Prepare(std::string_view text,
+                                                                     const Interrupt& interrupt) {
   std::string owned(text);
   return Guarded(owned, [&]() -> Result<std::shared_ptr<const PreparedQuery>> {
     if (!IsValidText(owned)) {
@@ -389,7 +394,7 @@ Result<std::shared_ptr<const PreparedQuery>> PreparedQuery::Prepare(std::string_
     }
     std::shared_ptr<PreparedQuery> q(new PreparedQuery());
     q->text_ = owned;
-    q->ast_ = std::make_unique<Query>(Parse(q->text_));
+    q->ast_ = std::make_unique<Query>(Parse(q->text_, interrupt));
     Analysis analysis = Analyze(q->ast_.get());
     q->parameters_.assign(analysis.parameters.begin(), analysis.parameters.end());
     if (q->ast_->explain) q->ast_->columns = {"plan"};

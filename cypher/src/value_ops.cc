@@ -5,6 +5,8 @@
 #include <functional>
 #include <limits>
 
+#include "stack_guard.h"
+
 namespace samverkan::cypher {
 namespace {
 
@@ -76,6 +78,7 @@ int CompareIntFloat(int64_t i, double d) {
 }
 
 Tri Equal(const Value& a, const Value& b) {
+  CheckStack(kNoPosition);  // values a query built may nest deeply
   if (a.is_null() || b.is_null()) return std::nullopt;
   if (a.is_number() && b.is_number()) {
     if (IsNaN(a) || IsNaN(b)) return false;
@@ -136,6 +139,7 @@ Tri Equal(const Value& a, const Value& b) {
 }
 
 Order Compare(const Value& a, const Value& b) {
+  CheckStack(kNoPosition);  // values a query built may nest deeply
   if (a.is_null() || b.is_null()) return Order::kNone;
   auto from = [](int c) { return c < 0 ? Order::kLess : c > 0 ? Order::kGreater : Order::kEqual; };
   if (a.is_number() && b.is_number()) {
@@ -160,6 +164,7 @@ Order Compare(const Value& a, const Value& b) {
 }
 
 int OrderCompare(const Value& a, const Value& b) {
+  CheckStack(kNoPosition);  // values a query built may nest deeply
   int ra = TypeRank(a.type());
   int rb = TypeRank(b.type());
   if (ra != rb) return ra < rb ? -1 : 1;
@@ -218,6 +223,7 @@ int OrderCompare(const Value& a, const Value& b) {
 }
 
 bool Equivalent(const Value& a, const Value& b) {
+  CheckStack(kNoPosition);
   if (a.is_null() || b.is_null()) return a.is_null() && b.is_null();
   if (a.is_number() && b.is_number()) {
     bool na = IsNaN(a), nb = IsNaN(b);
@@ -248,7 +254,14 @@ bool Equivalent(const Value& a, const Value& b) {
   }
 }
 
-size_t Hash(const Value& v) {
+namespace {
+
+// Lists and maps are hashed this many levels down, no deeper: values equal
+// in those levels share a hash (Equivalent tells them apart), and hashing a
+// value a query built a million levels deep takes no more stack than this.
+constexpr int kHashDepth = 32;
+
+size_t HashTo(const Value& v, int levels) {
   switch (v.type()) {
     case Type::kNull: return 0x51ed27;
     case Type::kBool: return v.boolean() ? 0x7a1 : 0x7a0;
@@ -273,12 +286,16 @@ size_t Hash(const Value& v) {
     }
     case Type::kList: {
       size_t h = 0x1157;
-      for (const Value& x : v.list()) h = Mix(h, Hash(x));
+      if (levels == 0) return h;
+      for (const Value& x : v.list()) h = Mix(h, HashTo(x, levels - 1));
       return h;
     }
     case Type::kMap: {
       size_t h = 0x3a9;
-      for (const auto& [k, x] : v.map()) h = Mix(Mix(h, std::hash<std::string>()(k)), Hash(x));
+      if (levels == 0) return h;
+      for (const auto& [k, x] : v.map()) {
+        h = Mix(Mix(h, std::hash<std::string>()(k)), HashTo(x, levels - 1));
+      }
       return h;
     }
     case Type::kPath: {
@@ -289,6 +306,10 @@ size_t Hash(const Value& v) {
   }
   return 0;
 }
+
+}  // namespace
+
+size_t Hash(const Value& v) { return HashTo(v, kHashDepth); }
 
 size_t HashAll(const Value* values, size_t n) {
   size_t h = 0x5eed;

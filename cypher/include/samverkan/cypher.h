@@ -44,18 +44,30 @@ namespace samverkan::cypher {
 
 struct Query;  // the syntax tree (cypher/src/ast.h)
 
+// How deeply a query's expressions may nest: each parenthesis, list, map,
+// function call, CASE, NOT, sign, subscript, property access and each
+// operator of a chain (`a + b + c`, `x AND y AND z`: left-deep trees) is a
+// level. Deeper text is refused with a SyntaxError (NestingTooDeep) that
+// says where. It bounds the stack every later stage needs; parameters'
+// JSON has the same limit (kMaxJsonDepth). See docs/cypher.md.
+inline constexpr int kMaxNesting = 1000;
+
 // Parameter values by name ($name in the query, without the '$').
 using Parameters = std::map<std::string, Value, std::less<>>;
 
 // Parameters from a JSON object: {"s": "academia", "n": 3}. An empty text
-// or "null" is no parameters. InvalidArgument for anything else.
+// or "null" is no parameters. InvalidArgument for anything else, including
+// JSON nested deeper than kMaxJsonDepth.
 Result<Parameters> ParseParameters(std::string_view json);
 
 class PreparedQuery {
  public:
   // InvalidArgument with the error described above for a query that is
-  // not valid Cypher, or uses what this implementation lacks.
-  static Result<std::shared_ptr<const PreparedQuery>> Prepare(std::string_view text);
+  // not valid Cypher, nests deeper than kMaxNesting, or uses what this
+  // implementation lacks. Takes time linear in the text; `interrupt` stops
+  // it (Interrupt::Stopped()).
+  static Result<std::shared_ptr<const PreparedQuery>> Prepare(
+      std::string_view text, const Interrupt& interrupt = Interrupt::Never());
   ~PreparedQuery();
 
   const std::string& text() const { return text_; }
