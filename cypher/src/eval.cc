@@ -9,6 +9,7 @@
 #include "json_value.h"
 #include "planner.h"
 #include "regex.h"
+#include "samverkan/cypher.h"
 #include "stack_guard.h"
 
 namespace samverkan::cypher {
