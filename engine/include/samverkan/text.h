@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ std::string_view TextDefect(std::string_view text);
 // client as text (Python's sqlite3 would raise UnicodeDecodeError on invalid
 // bytes) and is not cut short at a NUL.
 std::string EscapeForMessage(std::string_view text);
+
+// Appends the UTF-8 encoding of the code point `cp` (at most U+10FFFF; the
+// caller has checked it, as a JSON or Cypher \u escape is checked) to `out`.
+void AppendUtf8(uint32_t cp, std::string* out);
 
 // How deeply JSON may nest: arrays and objects within a property object (the
 // object itself is level 1), and within a JSON document an importer reads.
