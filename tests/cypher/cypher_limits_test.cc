@@ -194,17 +194,30 @@ TEST_F(CypherLimitsTest, ParametersNestedAtAndPastTheLimit) {
 }
 
 TEST_F(CypherLimitsTest, ValuesBuiltDeeperThanTheTextAreFreedAndRefusedClearly) {
-  // A list nested 20,000 deep, built by the query rather than written in it.
-  const std::string deep = "reduce(acc = [], x IN range(1, 20000) | [acc])";
+  // reduce() is the one way a query builds values deeper than its text: it
+  // stops past the nesting limit, and what it had built is freed without
+  // recursion. At the limit, every use of the value either works or, on a
+  // stack too small for it, stops with the same error.
+  auto built = [](int levels) {
+    return "reduce(acc = [], x IN range(1, " + std::to_string(levels) + ") | [acc])";
+  };
+  auto uses = [](const std::string& v) {
+    return std::vector<std::string>{
+        "RETURN size(" + v + ") AS n", "RETURN " + v + " AS l", "RETURN " + v + " = " + v + " AS same",
+        "UNWIND [" + v + ", " + v + "] AS l RETURN l ORDER BY l",
+        "UNWIND [1, 2] AS y WITH DISTINCT " + v + " AS l RETURN size(l)",
+        "UNWIND [1, 2] AS y WITH " + v + " AS l, count(*) AS c RETURN c"};
+  };
   OnSmallStack([&] {
-    EXPECT_OK(Run("RETURN size(" + deep + ") AS n"));  // freed without recursion
-    // Printed, compared, ordered, made distinct, grouped:
-    for (const std::string& use : {"RETURN " + deep + " AS l",
-                                   "RETURN " + deep + " = " + deep + " AS same",
-                                   "UNWIND [" + deep + ", " + deep + "] AS l RETURN l ORDER BY l",
-                                   "UNWIND [1, 2] AS y WITH DISTINCT " + deep + " AS l RETURN size(l)",
-                                   "UNWIND [1, 2] AS y WITH " + deep + " AS l, count(*) AS c RETURN c"}) {
-      ExpectTooDeep(Run(use), use);
+    for (const std::string& use : uses(built(20000))) {
+      Status s = Run(use);
+      EXPECT_FALSE(s.ok()) << use;
+      EXPECT_NE(s.message().find("(NestingTooDeep)"), std::string::npos)
+          << use << ": " << s.message().substr(0, 300);
+    }
+    for (const std::string& use : uses(built(cypher::kMaxNesting - 1))) {
+      Status s = Run(use);
+      if (!s.ok()) ExpectTooDeep(s, use);
     }
   });
 }
