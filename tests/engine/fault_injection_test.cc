@@ -68,21 +68,27 @@ struct Outcome {
   bool after = false;    // the write after healing was acknowledged
 };
 
+// Opens the graph for a workload. An open that fails must name the graph,
+// and once the disk heals the graph must open again: then null.
+std::unique_ptr<Db> OpenForWorkload(const std::string& path, FaultFs& fs, const Options& options) {
+  auto db = Db::Open(path, options);
+  if (db.ok()) return std::move(*db);
+  EXPECT_NE(db.status().message().find(path), std::string::npos) << db.status().ToString();
+  fs.Heal();
+  auto again = Db::Open(path, options);
+  EXPECT_TRUE(again.ok()) << "an open once the disk had space again: " << again.status().ToString();
+  return nullptr;
+}
+
 // The transaction workload on a graph holding "base0".."base19": opens,
 // commits t0..t49 with an edge from each to base0, closes.
 Outcome RunTransaction(const std::string& path, FaultFs& fs, const Options& options) {
   Outcome out;
-  auto db = Db::Open(path, options);
-  if (!db.ok()) {
-    EXPECT_NE(db.status().message().find(path), std::string::npos) << db.status().ToString();
-    fs.Heal();
-    db = Db::Open(path, options);
-    EXPECT_TRUE(db.ok()) << "an open once the disk had space again: " << db.status().ToString();
-    return out;
-  }
+  std::unique_ptr<Db> db = OpenForWorkload(path, fs, options);
+  if (!db) return out;
   out.opened = true;
   Status committed = [&]() -> Status {
-    SV_ASSIGN_OR_RETURN(auto txn, (*db)->BeginTransaction("workload"));
+    SV_ASSIGN_OR_RETURN(auto txn, db->BeginTransaction("workload"));
     for (int i = 0; i < kTxnNodes; ++i) {
       SV_RETURN_IF_ERROR(txn->PutNode(N(Key("t", i), "actor")).status());
       SV_RETURN_IF_ERROR(txn->PutEdge(E(Key("t", i), "knows", "base0")).status());
@@ -93,28 +99,22 @@ Outcome RunTransaction(const std::string& path, FaultFs& fs, const Options& opti
   if (!committed.ok()) {
     EXPECT_NE(committed.message().find(path), std::string::npos) << committed.ToString();
     // Still full: the graph reads.
-    EXPECT_EQ(Present(**db, "base", 20), 20);
-    EXPECT_OK((*db)->Counts().status());
+    EXPECT_EQ(Present(*db, "base", 20), 20);
+    EXPECT_OK(db->Counts().status());
   }
   fs.Heal();
-  out.after = WriteAfterHealing(path, fs, options, std::move(*db));
+  out.after = WriteAfterHealing(path, fs, options, std::move(db));
   return out;
 }
 
 // The bulk-load workload on an empty graph: 200 nodes, 1,000 edges.
 Outcome RunBulkLoad(const std::string& path, FaultFs& fs, const Options& options) {
   Outcome out;
-  auto db = Db::Open(path, options);
-  if (!db.ok()) {
-    EXPECT_NE(db.status().message().find(path), std::string::npos) << db.status().ToString();
-    fs.Heal();
-    db = Db::Open(path, options);
-    EXPECT_TRUE(db.ok()) << "an open once the disk had space again: " << db.status().ToString();
-    return out;
-  }
+  std::unique_ptr<Db> db = OpenForWorkload(path, fs, options);
+  if (!db) return out;
   out.opened = true;
   Status loaded = [&]() -> Status {
-    SV_ASSIGN_OR_RETURN(auto load, (*db)->BeginBulkLoad("workload"));
+    SV_ASSIGN_OR_RETURN(auto load, db->BeginBulkLoad("workload"));
     for (int i = 0; i < kLoadNodes; ++i) {
       SV_RETURN_IF_ERROR(load->AddNode(N(Key("n", i), "actor")).status());
     }
@@ -128,10 +128,10 @@ Outcome RunBulkLoad(const std::string& path, FaultFs& fs, const Options& options
   out.written = loaded.ok();
   if (!loaded.ok()) {
     EXPECT_FALSE(loaded.message().empty());
-    EXPECT_OK((*db)->Counts().status());
+    EXPECT_OK(db->Counts().status());
   }
   fs.Heal();
-  out.after = WriteAfterHealing(path, fs, options, std::move(*db));
+  out.after = WriteAfterHealing(path, fs, options, std::move(db));
   return out;
 }
 

@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <set>
+#include <string>
 #include <thread>
 
 #include <fmt/format.h>
@@ -288,6 +290,27 @@ TEST(StateRecordChild, Compactor) {
   }
 }
 
+// Sets $TMPDIR for as long as it lives, then restores it.
+class ScopedTmpdir {
+ public:
+  explicit ScopedTmpdir(const std::string& dir) {
+    if (const char* saved = std::getenv("TMPDIR")) saved_ = saved;
+    setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~ScopedTmpdir() {
+    if (saved_) {
+      setenv("TMPDIR", saved_->c_str(), 1);
+    } else {
+      unsetenv("TMPDIR");
+    }
+  }
+  ScopedTmpdir(const ScopedTmpdir&) = delete;
+  ScopedTmpdir& operator=(const ScopedTmpdir&) = delete;
+
+ private:
+  std::optional<std::string> saved_;
+};
+
 // Reader directories go under $TMPDIR; those of dead processes are removed
 // at the next read-only open, those of live ones are kept.
 TEST(ReaderDirectoryTest, UnderTmpdirAndStaleOnesRemoved) {
@@ -304,18 +327,13 @@ TEST(ReaderDirectoryTest, UnderTmpdirAndStaleOnesRemoved) {
   const std::string old_style = temp.Sub("samverkan-reader-abcdef");
   for (const auto& d : {stale, live, old_style}) fs::create_directory(d);
 
-  const char* saved = std::getenv("TMPDIR");
-  const std::string saved_value = saved ? saved : "";
-  setenv("TMPDIR", temp.path().c_str(), 1);
   {
     Options o;
     o.read_only = true;
-    auto db = Db::Open(path, o);
-    if (saved) {
-      setenv("TMPDIR", saved_value.c_str(), 1);
-    } else {
-      unsetenv("TMPDIR");
-    }
+    auto db = [&] {
+      ScopedTmpdir tmpdir(temp.path());
+      return Db::Open(path, o);
+    }();
     ASSERT_OK(db.status());
     EXPECT_FALSE(fs::exists(stale));
     EXPECT_TRUE(fs::exists(live));
@@ -341,17 +359,12 @@ TEST(ReaderDirectoryTest, ReadOnlyOpenWithoutTemporaryDirectory) {
   TempDir graph_dir;
   const std::string path = graph_dir.Sub("graph");
   MakeGraphWithManyTables(path);
-  const char* saved = std::getenv("TMPDIR");
-  const std::string saved_value = saved ? saved : "";
-  setenv("TMPDIR", graph_dir.Sub("no-such-directory").c_str(), 1);
   Options o;
   o.read_only = true;
-  auto db = Db::Open(path, o);
-  if (saved) {
-    setenv("TMPDIR", saved_value.c_str(), 1);
-  } else {
-    unsetenv("TMPDIR");
-  }
+  auto db = [&] {
+    ScopedTmpdir tmpdir(graph_dir.Sub("no-such-directory"));
+    return Db::Open(path, o);
+  }();
   ASSERT_OK(db.status());
   EXPECT_EQ(CountsString(**db), "nodes=300 edges=297");
 }
