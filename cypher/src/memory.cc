@@ -40,15 +40,15 @@ uint64_t MemoryBudget::SizeOf(const Value& top) {
     default: return bytes;
   }
   // Iterative: a list can nest as deep as a query builds it.
-  std::vector<const Value*>& todo = todo_;
-  todo.assign(1, &top);
+  std::vector<const Value*>& to_visit = to_visit_;
+  to_visit.assign(1, &top);
   // Whether the container at `p`, of `n` entries, was counted already.
   auto seen = [&](const void* p, size_t n, bool nests) {
     return (n >= kSharedEntries || nests) && !counted_.insert(p).second;
   };
-  while (!todo.empty()) {
-    const Value& v = *todo.back();
-    todo.pop_back();
+  while (!to_visit.empty()) {
+    const Value& v = *to_visit.back();
+    to_visit.pop_back();
     switch (v.type()) {
       case T::kString: bytes += StringHeap(v.string()); break;
       case T::kList: {
@@ -58,7 +58,7 @@ uint64_t MemoryBudget::SizeOf(const Value& top) {
         for (const Value& x : l) {
           if (x.type() == T::kString || x.type() == T::kList || x.type() == T::kMap ||
               x.type() == T::kPath) {
-            todo.push_back(&x);
+            to_visit.push_back(&x);
           }
         }
         break;
@@ -71,7 +71,7 @@ uint64_t MemoryBudget::SizeOf(const Value& top) {
         bytes += kBlock + m.capacity() * sizeof(Map::value_type);
         for (const auto& [key, x] : m) {
           bytes += StringHeap(key);
-          todo.push_back(&x);
+          to_visit.push_back(&x);
         }
         break;
       }

@@ -69,7 +69,7 @@ class MemoryBudget {
   std::string hint_;
   uint64_t used_ = 0;
   absl::flat_hash_set<const void*> counted_;  // large or nesting containers seen
-  std::vector<const Value*> todo_;            // SizeOf's work list, kept for its capacity
+  std::vector<const Value*> to_visit_;            // SizeOf's work list, kept for its capacity
 };
 
 // What one operator has charged, given back when it starts over (Reset)
