@@ -126,6 +126,8 @@ int ResultCypherValue(sqlite3_vtab* vtab, const char* who, sqlite3_context* ctx,
     case T::kInt: sqlite3_result_int64(ctx, v.integer()); return SQLITE_OK;
     case T::kFloat: sqlite3_result_double(ctx, v.floating()); return SQLITE_OK;
     case T::kString: ResultText(ctx, v.string()); return SQLITE_OK;
+    case T::kDate: ResultText(ctx, cypher::DateText(v.date())); return SQLITE_OK;
+    case T::kDuration: ResultText(ctx, cypher::DurationText(v.duration())); return SQLITE_OK;
     default: {
       auto json = run->cursor->Json(v);
       if (!json.ok()) return StatusError(vtab, who, json.status());

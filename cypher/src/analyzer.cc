@@ -8,6 +8,7 @@
 #include "error.h"
 #include "functions.h"
 #include "stack_guard.h"
+#include "temporal.h"
 #include "value_ops.h"
 
 namespace samverkan::cypher {
@@ -91,6 +92,7 @@ bool ContainsVariable(const Expr& e) {
 // what is built from them), else kNull standing for "unknown".
 enum class SType : uint8_t {
   kUnknown, kNull, kBool, kInt, kFloat, kNumber, kString, kList, kMap, kNode, kRel, kPath,
+  kDate, kDuration,
 };
 
 SType StaticType(const Expr& e, const Scope* scope = nullptr) {
@@ -129,6 +131,23 @@ SType StaticType(const Expr& e, const Scope* scope = nullptr) {
     case ExprKind::kExists:
     case ExprKind::kQuantifier: return SType::kBool;
     case ExprKind::kCountStar: return SType::kInt;
+    case ExprKind::kFunction:
+      // date(), date.truncate(), ... and duration(), duration.between(), ...
+      if (strncasecmp(e.name.c_str(), "date", 4) == 0 && (e.name.size() == 4 || e.name[4] == '.')) {
+        return SType::kDate;
+      }
+      if (strncasecmp(e.name.c_str(), "duration", 8) == 0 &&
+          (e.name.size() == 8 || e.name[8] == '.')) {
+        return SType::kDuration;
+      }
+      return SType::kUnknown;
+    case ExprKind::kProperty:
+      // A relationship's validity dates.
+      if ((e.name == "valid_from" || e.name == "valid_to") &&
+          StaticType(*e.args[0], scope) == SType::kRel) {
+        return SType::kDate;
+      }
+      return SType::kUnknown;
     case ExprKind::kUnary:
       if (e.op == Op::kNot) return SType::kBool;
       return StaticType(*e.args[0], scope);
@@ -141,6 +160,9 @@ SType StaticType(const Expr& e, const Scope* scope = nullptr) {
         case Op::kMod: {
           SType a = StaticType(*e.args[0], scope), b = StaticType(*e.args[1], scope);
           if (a == SType::kNull || b == SType::kNull) return SType::kNull;
+          if ((e.op == Op::kAdd || e.op == Op::kSub) && a == SType::kDate && b == SType::kDuration) {
+            return SType::kDate;
+          }
           if (e.op == Op::kAdd && (a == SType::kList || b == SType::kList)) return SType::kList;
           if (e.op == Op::kAdd && (a == SType::kString || b == SType::kString)) return SType::kString;
           if (a == SType::kInt && b == SType::kInt) return SType::kInt;
@@ -808,6 +830,11 @@ class Analyzer {
         }
       }
     }
+    if (e->kind == ExprKind::kBinary &&
+        (e->op == Op::kEq || e->op == Op::kNe || e->op == Op::kLt || e->op == Op::kGt ||
+         e->op == Op::kLe || e->op == Op::kGe)) {
+      CheckNotDateAgainstString(*e, scope);
+    }
     if (e->kind == ExprKind::kBinary && e->op == Op::kIn) {
       SType t = StaticType(*e->args[1], &scope);
       if (t != SType::kUnknown && t != SType::kNull && t != SType::kList) {
@@ -821,6 +848,24 @@ class Analyzer {
       AnalyzeExpr(e->else_expr.get(), scope, ctx);
       e->aggregate = e->aggregate || e->else_expr->aggregate;
     }
+  }
+
+  // A DATE compared with a STRING is null in openCypher, which would
+  // silently empty a query written when validity dates were text
+  // (r.valid_from >= '2021-01-01'): refused where the text shows both
+  // types, naming the fix. eval.cc refuses the cases only a run can see.
+  static void CheckNotDateAgainstString(const Expr& e, const Scope& scope) {
+    const SType a = StaticType(*e.args[0], &scope), b = StaticType(*e.args[1], &scope);
+    const Expr* text = a == SType::kString && b == SType::kDate   ? e.args[0].get()
+                       : a == SType::kDate && b == SType::kString ? e.args[1].get()
+                                                                  : nullptr;
+    if (text == nullptr) return;
+    std::string fix = "date('2021-01-01')";
+    if (text->kind == ExprKind::kLiteral && ParseIsoDate(text->literal.string())) {
+      fix = "date('" + text->literal.string() + "')";
+    }
+    SyntaxError("InvalidArgumentType", "cannot compare a DATE with a STRING (it would be null, "
+                "never true); write the date as " + fix, text->pos);
   }
 
   void MarkAggregate(Expr* e, ExprCtx& ctx) {

@@ -11,6 +11,7 @@
 #include "regex.h"
 #include "samverkan/cypher.h"
 #include "stack_guard.h"
+#include "temporal.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -55,6 +56,10 @@ std::string NumberText(const Value& v) {
 
 Value Arithmetic(Op op, const Value& a, const Value& b, const Expr& e) {
   if (a.is_null() || b.is_null()) return Value();
+  if (op == Op::kAdd || op == Op::kSub || op == Op::kMul || op == Op::kDiv) {
+    const char symbol = op == Op::kAdd ? '+' : op == Op::kSub ? '-' : op == Op::kMul ? '*' : '/';
+    if (auto t = TemporalArithmetic(symbol, a, b, e.pos)) return *t;
+  }
   if (op == Op::kAdd) {
     if (a.type() == T::kList || b.type() == T::kList) {
       List out;
@@ -115,6 +120,21 @@ Value Arithmetic(Op op, const Value& a, const Value& b, const Expr& e) {
     case Op::kPow: return Value::Float(std::pow(a.number(), b.number()));
     default: return Value();
   }
+}
+
+// openCypher makes a DATE compared with a STRING null (or false for `=`),
+// which would silently empty a query written when dates were text
+// (r.valid_from >= '2021-01-01'): refused instead, naming the fix. The
+// analyser refuses the cases it can see in the text; this catches the rest.
+void CheckNotDateAgainstString(const Value& a, const Value& b, size_t pos) {
+  const Value* text = a.type() == T::kString && b.type() == T::kDate   ? &a
+                      : a.type() == T::kDate && b.type() == T::kString ? &b
+                                                                        : nullptr;
+  if (text == nullptr) return;
+  std::string fix = "date('" + text->string() + "')";
+  if (!ParseIsoDate(text->string())) fix = "date('2021-01-01')";
+  TypeError("InvalidArgumentType", "cannot compare a DATE with a STRING (it would be null, "
+            "never true); write the date as " + fix, pos);
 }
 
 Tri In(const Value& x, const Value& list, const Expr& e) {
@@ -213,6 +233,10 @@ Value Binary(const Expr& e, Row& row, ExecContext& ctx) {
   }
   Value a = Eval(*e.args[0], row, ctx);
   Value b = Eval(*e.args[1], row, ctx);
+  if (op == Op::kEq || op == Op::kNe || op == Op::kLt || op == Op::kGt || op == Op::kLe ||
+      op == Op::kGe) {
+    CheckNotDateAgainstString(a, b, e.pos);
+  }
   switch (op) {
     case Op::kEq: return FromTri(Equal(a, b));
     case Op::kNe: {
@@ -557,6 +581,8 @@ Value PropertyOf(const Value& base, const std::string& key, ExecContext& ctx, si
       const Value* v = base.Find(key);
       return v ? *v : Value();
     }
+    case T::kDate:
+    case T::kDuration: return TemporalComponent(base, key, pos);
     default:
       TypeError("InvalidArgumentType", "cannot read property `" + key + "` of a " +
                 std::string(TypeName(base.type())), pos);
@@ -604,6 +630,7 @@ Value Eval(const Expr& e, Row& row, ExecContext& ctx) {
         return Value::Int(-v.integer());
       }
       if (v.type() == T::kFloat) return e.op == Op::kPos ? v : Value::Float(-v.floating());
+      if (v.type() == T::kDuration) return e.op == Op::kPos ? v : NegateDuration(v.duration(), e.pos);
       WrongType(e, "unary minus", v);
     }
     case ExprKind::kBinary: return Binary(e, row, ctx);
@@ -685,8 +712,10 @@ Tri EvalPredicate(const Expr& e, Row& row, ExecContext& ctx) {
       if ((e.op == Op::kEq || e.op == Op::kNe) && e.args[0]->kind == ExprKind::kVariable &&
           e.args[1]->kind == ExprKind::kVariable) {
         // a <> b over two variables: no copies.
-        Tri t = Equal(row[static_cast<size_t>(e.args[0]->slot)],
-                      row[static_cast<size_t>(e.args[1]->slot)]);
+        const Value& a = row[static_cast<size_t>(e.args[0]->slot)];
+        const Value& b = row[static_cast<size_t>(e.args[1]->slot)];
+        CheckNotDateAgainstString(a, b, e.pos);
+        Tri t = Equal(a, b);
         if (!t) return std::nullopt;
         return e.op == Op::kEq ? *t : !*t;
       }

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "json_value.h"
 #include "samverkan/types.h"
+#include "temporal.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -240,6 +241,8 @@ std::string ToText(const Value& v) {
     case T::kFloat: return FormatFloat(v.floating());
     case T::kBool: return v.boolean() ? "true" : "false";
     case T::kString: return v.string();
+    case T::kDate: return DateText(v.date());
+    case T::kDuration: return DurationText(v.duration());
     default: return "";
   }
 }
@@ -251,7 +254,9 @@ Value FnToString(const Args& a, size_t pos) {
     case T::kInt:
     case T::kFloat:
     case T::kBool:
-    case T::kString: return Value::String(ToText(v));
+    case T::kString:
+    case T::kDate:
+    case T::kDuration: return Value::String(ToText(v));
     default: BadArgument("toString", v, pos);
   }
 }
@@ -437,16 +442,6 @@ Value FnIsEmpty(const Args& a, size_t pos) {
   BadArgument("isEmpty", v, pos);
 }
 
-// Dates are ISO 8601 text ("2018-01-01"), as the graph stores them.
-Value FnDate(const Args& a, size_t pos) {
-  if (a.empty()) {
-    ArgumentError("InvalidArgumentValue", "date() needs a date: date('2021-06-30')", pos);
-  }
-  if (a[0].is_null()) return Value();
-  auto d = Date::Parse(Str("date", a[0], pos));
-  if (!d.ok()) ArgumentError("InvalidArgumentValue", "date(): " + d.status().message(), pos);
-  return Value::String(d->ToString());
-}
 
 const std::vector<FunctionInfo> kFunctions = {
     // Aggregations.
@@ -517,8 +512,17 @@ const std::vector<FunctionInfo> kFunctions = {
     {"tail", 1, 1, false, FnTail},
     {"coalesce", 1, -1, false, FnCoalesce},
     {"isEmpty", 1, 1, false, FnIsEmpty},
-    // Dates.
-    {"date", 0, 1, false, FnDate},
+    // Dates and durations (temporal.h).
+    {"date", 0, 1, false, DateFunction},
+    {"date.truncate", 2, 3, false, DateTruncateFunction},
+    {"date.statement", 0, 1, false, DateNowFunction},
+    {"date.transaction", 0, 1, false, DateNowFunction},
+    {"date.realtime", 0, 1, false, DateNowFunction},
+    {"duration", 1, 1, false, DurationFunction},
+    {"duration.between", 2, 2, false, DurationBetweenFunction},
+    {"duration.inMonths", 2, 2, false, DurationInMonthsFunction},
+    {"duration.inDays", 2, 2, false, DurationInDaysFunction},
+    {"duration.inSeconds", 2, 2, false, DurationInSecondsFunction},
 };
 
 }  // namespace

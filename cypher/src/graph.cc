@@ -437,10 +437,8 @@ Value QueryGraph::RelProperty(const Relationship& r, std::string_view key) {
   auto c = LoadEdge(r);
   const Edge& e = c->edge;
   if (key == "weight") return e.weight ? Value::Float(*e.weight) : Value();
-  if (key == "valid_from") {
-    return e.validity.from ? Value::String(e.validity.from->ToString()) : Value();
-  }
-  if (key == "valid_to") return e.validity.to ? Value::String(e.validity.to->ToString()) : Value();
+  if (key == "valid_from") return e.validity.from ? Value::MakeDate(*e.validity.from) : Value();
+  if (key == "valid_to") return e.validity.to ? Value::MakeDate(*e.validity.to) : Value();
   if (key == "rank") return e.rank ? Value::Int(e.rank) : Value();
   if (!c->props) c->props = PropsMap(e.props);
   const Value* v = c->props->Find(key);
@@ -629,7 +627,9 @@ void QueryGraph::ApplyRelProperty(Edge* e, const std::string& key, const Value& 
     }
   } else if (key == "valid_from" || key == "valid_to") {
     std::optional<Date> d;
-    if (!value.is_null()) {
+    if (value.type() == Value::Type::kDate) {
+      d = value.date();
+    } else if (!value.is_null()) {
       auto parsed = Date::Parse(RequireString(value, key));
       if (!parsed.ok()) {
         ArgumentError("InvalidArgumentValue", key + ": " + parsed.status().message());

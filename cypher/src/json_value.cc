@@ -6,8 +6,32 @@
 
 #include "error.h"
 #include "stack_guard.h"
+#include "temporal.h"
 
 namespace samverkan::cypher {
+
+namespace {
+
+// Dates and durations in JSON (stored properties, parameters) are objects
+// of one member: {"$date": "2021-01-01"} (as MongoDB's extended JSON writes
+// dates) and {"$duration": "P1Y2M"}.
+constexpr const char* kDateKey = "$date";
+constexpr const char* kDurationKey = "$duration";
+
+std::optional<Value> TemporalFromJson(const nlohmann::json& j) {
+  if (j.size() != 1) return std::nullopt;
+  auto it = j.begin();
+  if (!it.value().is_string()) return std::nullopt;
+  const std::string& text = it.value().get_ref<const std::string&>();
+  if (it.key() == kDateKey) {
+    if (auto d = ParseIsoDate(text)) return Value::MakeDate(*d);
+  } else if (it.key() == kDurationKey) {
+    if (auto d = ParseIsoDuration(text)) return Value::MakeDuration(*d);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Value FromJson(const nlohmann::json& j) {
   switch (j.type()) {
@@ -28,6 +52,7 @@ Value FromJson(const nlohmann::json& j) {
       return Value::MakeList(std::move(items));
     }
     case nlohmann::json::value_t::object: {
+      if (auto temporal = TemporalFromJson(j)) return *temporal;
       Map entries;
       entries.reserve(j.size());
       for (auto it = j.begin(); it != j.end(); ++it) entries.emplace_back(it.key(), FromJson(it.value()));
@@ -44,6 +69,8 @@ nlohmann::json PropertyToJson(const Value& v, std::string_view key) {
     case Value::Type::kInt: return v.integer();
     case Value::Type::kFloat: return v.floating();
     case Value::Type::kString: return v.string();
+    case Value::Type::kDate: return {{kDateKey, DateText(v.date())}};
+    case Value::Type::kDuration: return {{kDurationKey, DurationText(v.duration())}};
     case Value::Type::kList: {
       nlohmann::json a = nlohmann::json::array();
       for (const Value& x : v.list()) {
@@ -115,6 +142,8 @@ void AppendJson(const Value& v, std::string* out,
       return;
     }
     case Value::Type::kString: AppendJsonString(v.string(), out); return;
+    case Value::Type::kDate: AppendJsonString(DateText(v.date()), out); return;
+    case Value::Type::kDuration: AppendJsonString(DurationText(v.duration()), out); return;
     case Value::Type::kList: {
       out->push_back('[');
       bool first = true;

@@ -2,7 +2,10 @@
 //
 // Properties are stored as JSON objects; parameters arrive as a JSON object;
 // rows leave as JSON. JSON integers become INTEGER (or FLOAT beyond int64),
-// other numbers FLOAT, objects maps, arrays lists.
+// other numbers FLOAT, objects maps, arrays lists; the objects
+// {"$date": "2021-01-01"} and {"$duration": "P1M"} are a DATE and a
+// DURATION (how properties store them). In rows a date or a duration is
+// its ISO text.
 #pragma once
 
 #include <functional>
@@ -17,8 +20,8 @@ namespace samverkan::cypher {
 
 Value FromJson(const nlohmann::json& j);
 
-// A property value as stored: null, booleans, numbers, strings and lists of
-// them. Throws TypeError (InvalidPropertyType) for maps, nodes,
+// A property value as stored: null, booleans, numbers, strings, dates,
+// durations and lists of them. Throws TypeError (InvalidPropertyType) for maps, nodes,
 // relationships and paths.
 nlohmann::json PropertyToJson(const Value& v, std::string_view key);
 

@@ -107,6 +107,8 @@ std::string_view TypeName(Value::Type type) {
     case Value::Type::kNode: return "NODE";
     case Value::Type::kRelationship: return "RELATIONSHIP";
     case Value::Type::kPath: return "PATH";
+    case Value::Type::kDate: return "DATE";
+    case Value::Type::kDuration: return "DURATION";
   }
   return "?";
 }

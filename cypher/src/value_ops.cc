@@ -33,7 +33,8 @@ int CompareRels(const Relationship& a, const Relationship& b) {
   return Sign(a.slot, b.slot);
 }
 
-// Orderability's ranking of the types (ascending).
+// Orderability's ranking of the types (ascending); the temporal types come
+// between paths and strings, dates before durations, as in openCypher.
 int TypeRank(Type t) {
   switch (t) {
     case Type::kMap: return 0;
@@ -41,13 +42,29 @@ int TypeRank(Type t) {
     case Type::kRelationship: return 2;
     case Type::kList: return 3;
     case Type::kPath: return 4;
-    case Type::kString: return 5;
-    case Type::kBool: return 6;
+    case Type::kDate: return 5;
+    case Type::kDuration: return 6;
+    case Type::kString: return 7;
+    case Type::kBool: return 8;
     case Type::kInt:
-    case Type::kFloat: return 7;
-    case Type::kNull: return 8;
+    case Type::kFloat: return 9;
+    case Type::kNull: return 10;
   }
-  return 9;
+  return 11;
+}
+
+// Durations have no order for `<` (is P1M more than P30D?), but ORDER BY
+// needs one: by their length with a month of 30.436875 days (the Gregorian
+// average, 2,629,746 s) and a day of 86,400 s, then by their parts.
+int CompareDurations(const Duration& a, const Duration& b) {
+  auto length = [](const Duration& d) {
+    return static_cast<__int128>(d.months) * 2629746 + static_cast<__int128>(d.days) * 86400 +
+           d.seconds;
+  };
+  if (int c = Sign(length(a), length(b))) return c;
+  if (int c = Sign(a.nanos, b.nanos)) return c;
+  if (int c = Sign(a.months, b.months)) return c;
+  return Sign(a.days, b.days);
 }
 
 // A 64-bit finalizer (MurmurHash3's): open-addressing tables such as
@@ -90,6 +107,8 @@ Tri Equal(const Value& a, const Value& b) {
     case Type::kString: return a.string() == b.string();
     case Type::kNode: return a.node() == b.node();
     case Type::kRelationship: return a.rel().SameAs(b.rel());
+    case Type::kDate: return a.date() == b.date();
+    case Type::kDuration: return a.duration() == b.duration();
     case Type::kList: {
       const List& x = a.list();
       const List& y = b.list();
@@ -150,6 +169,7 @@ Order Compare(const Value& a, const Value& b) {
   switch (a.type()) {
     case Type::kBool: return from(Sign(a.boolean(), b.boolean()));
     case Type::kString: return from(a.string().compare(b.string()));
+    case Type::kDate: return from(Sign(a.date().days, b.date().days));
     case Type::kList: {
       const List& x = a.list();
       const List& y = b.list();
@@ -186,6 +206,8 @@ int OrderCompare(const Value& a, const Value& b) {
     }
     case Type::kNode: return Sign(a.node(), b.node());
     case Type::kRelationship: return CompareRels(a.rel(), b.rel());
+    case Type::kDate: return Sign(a.date().days, b.date().days);
+    case Type::kDuration: return CompareDurations(a.duration(), b.duration());
     case Type::kList: {
       const List& x = a.list();
       const List& y = b.list();
@@ -297,6 +319,12 @@ size_t HashTo(const Value& v, int levels) {
         h = Mix(Mix(h, std::hash<std::string>()(k)), HashTo(x, levels - 1));
       }
       return h;
+    }
+    case Type::kDate: return Mix(0xda7e, static_cast<size_t>(v.date().days));
+    case Type::kDuration: {
+      const Duration& d = v.duration();
+      size_t h = Mix(Mix(0xd0, static_cast<size_t>(d.months)), static_cast<size_t>(d.days));
+      return Mix(Mix(h, static_cast<size_t>(d.seconds)), static_cast<size_t>(d.nanos));
     }
     case Type::kPath: {
       size_t h = 0x9a7;

@@ -3,10 +3,11 @@
 //   Equal       `=` and `<>`: ternary; null when either side is null (or a
 //               list holds a null that decides), false across types.
 //   Compare     `<`, `<=`, ...: ternary; null across types and for maps,
-//               nodes, relationships and paths, which have no order.
+//               nodes, relationships, paths and durations, which have no
+//               order. Dates compare by day.
 //   Orderable   ORDER BY: a total order over every value, by type first
-//               (map, node, relationship, list, path, string, boolean,
-//               number, null), NaN after every other number.
+//               (map, node, relationship, list, path, date, duration,
+//               string, boolean, number, null), NaN after every other number.
 //   Equivalent  DISTINCT, grouping and IN over sets: like Equal, but null is
 //               equivalent to null and NaN to NaN. Hash agrees with it.
 //

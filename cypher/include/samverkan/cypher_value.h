@@ -2,7 +2,9 @@
 //
 // Cypher's types map onto the graph as follows: a node is its NodeId, a
 // relationship is the identity of a stored edge (src, type, dst and rank),
-// a path alternates the two. Properties are read when a query asks for
+// a path alternates the two; a date is a samverkan::Date (days since
+// 1970-01-01) and a duration is months, days, seconds and nanoseconds, as
+// openCypher's temporal values. Properties are read when a query asks for
 // them, so a Value never holds a copy of a node's record.
 //
 //   Value v = Value::List({Value::Int(1), Value::String("a")});
@@ -54,6 +56,18 @@ struct Path {
   std::vector<Relationship> relationships;
 };
 
+// openCypher's DURATION: months, days and seconds are kept apart (a month
+// has no fixed number of days, nor a day of seconds), so P1M and P30D are
+// different durations. nanos is in [0, 1e9); the sign is in seconds.
+struct Duration {
+  int64_t months = 0;
+  int64_t days = 0;
+  int64_t seconds = 0;
+  int32_t nanos = 0;
+
+  bool operator==(const Duration&) const = default;
+};
+
 class Value {
  public:
   enum class Type : uint8_t {
@@ -67,6 +81,8 @@ class Value {
     kNode,
     kRelationship,
     kPath,
+    kDate,
+    kDuration,
   };
 
   Value() = default;  // null
@@ -80,6 +96,8 @@ class Value {
   static Value Node(NodeId id) { return Value(NodeRef{id}); }
   static Value Rel(const Relationship& r) { return Value(r); }
   static Value MakePath(Path p);
+  static Value MakeDate(Date d) { return Value(d); }
+  static Value MakeDuration(const Duration& d) { return Value(d); }
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_null() const { return v_.index() == 0; }
@@ -97,6 +115,8 @@ class Value {
   NodeId node() const { return std::get<NodeRef>(v_).id; }
   const Relationship& rel() const { return std::get<Relationship>(v_); }
   const Path& path() const { return *std::get<PathPtr>(v_); }
+  Date date() const { return std::get<Date>(v_); }
+  const Duration& duration() const { return std::get<Duration>(v_); }
 
   // The entry of a map with this key, or null when absent. REQUIRES: kMap.
   const Value* Find(std::string_view key) const;
@@ -115,15 +135,23 @@ class Value {
   explicit Value(std::string s) : v_(std::move(s)) {}
   explicit Value(NodeRef n) : v_(n) {}
   explicit Value(const Relationship& r) : v_(r) {}
+  explicit Value(Date d) : v_(d) {}
+  explicit Value(const Duration& d) : v_(d) {}
 
   // The order of the alternatives is the order of Type.
   std::variant<std::monostate, bool, int64_t, double, std::string, ListPtr, MapPtr, NodeRef,
-               Relationship, PathPtr>
+               Relationship, PathPtr, Date, Duration>
       v_;
 };
 
 // "NULL", "BOOLEAN", "INTEGER", "FLOAT", "STRING", "LIST", "MAP", "NODE",
-// "RELATIONSHIP", "PATH": as Cypher's type errors name them.
+// "RELATIONSHIP", "PATH", "DATE", "DURATION": as Cypher's type errors name
+// them.
 std::string_view TypeName(Value::Type type);
+
+// ISO 8601 text, as toString() and JSON rows show them: "2021-01-01",
+// "P1Y2M3DT4H5M6.5S" (a zero duration is "PT0S").
+std::string DateText(Date d);
+std::string DurationText(const Duration& d);
 
 }  // namespace samverkan::cypher
