@@ -96,8 +96,10 @@ std::optional<int64_t> IntField(const Value& map, const char* key, const char* f
   return v->integer();
 }
 
-int64_t InRange(int64_t v, int64_t lo, int64_t hi, const char* what, size_t pos) {
-  if (v < lo || v > hi) Bad(fmt::format("{} {} is out of range ({} to {})", what, v, lo, hi), pos);
+int64_t InRange(int64_t v, int64_t lo, int64_t hi, const char* what, const char* fn, size_t pos) {
+  if (v < lo || v > hi) {
+    Bad(fmt::format("{}(): {} {} is out of range ({} to {})", fn, what, v, lo, hi), pos);
+  }
   return v;
 }
 
@@ -125,7 +127,7 @@ Date DateFromMap(const Value& map, std::optional<Date> base, const char* fn, siz
   const auto ordinal = field("ordinalDay");
   const auto quarter = field("quarter"), day_of_quarter = field("dayOfQuarter");
   auto need_year = [&](int base_year) -> int {
-    if (year) return static_cast<int>(InRange(*year, kMinYear, kMaxYear, "year", pos));
+    if (year) return static_cast<int>(InRange(*year, kMinYear, kMaxYear, "year", fn, pos));
     if (!base) Bad(fmt::format("{}(): a DATE from a map needs a `year`", fn), pos);
     return base_year;
   };
@@ -138,9 +140,9 @@ Date DateFromMap(const Value& map, std::optional<Date> base, const char* fn, siz
     const IsoWeek bw = base ? WeekOf(*base) : IsoWeek{0, 1};
     const int y = need_year(bw.year);
     if (!week && !base) Bad(fmt::format("{}(): `dayOfWeek` needs a `week`", fn), pos);
-    const int64_t w = InRange(week.value_or(bw.week), 1, WeeksIn(y), "week", pos);
+    const int64_t w = InRange(week.value_or(bw.week), 1, WeeksIn(y), "week", fn, pos);
     const int64_t dow = InRange(day_of_week.value_or(base ? DayOfWeek(*base) : 1), 1, 7,
-                                "dayOfWeek", pos);
+                                "dayOfWeek", fn, pos);
     return MakeDate(WeekOneMonday(y) + chr::days{(w - 1) * 7 + dow - 1}, pos);
   }
   if (ordinal) {
@@ -150,7 +152,7 @@ Date DateFromMap(const Value& map, std::optional<Date> base, const char* fn, siz
     }
     const int y = need_year(base ? YearOf(*base) : 0);
     const int64_t days_in_year = chr::year{y}.is_leap() ? 366 : 365;
-    const int64_t o = InRange(*ordinal, 1, days_in_year, "ordinalDay", pos);
+    const int64_t o = InRange(*ordinal, 1, days_in_year, "ordinalDay", fn, pos);
     return MakeDate(NewYear(y) + chr::days{o - 1}, pos);
   }
   if (quarter || day_of_quarter) {
@@ -158,19 +160,19 @@ Date DateFromMap(const Value& map, std::optional<Date> base, const char* fn, siz
       Bad(fmt::format("{}(): `quarter` and `dayOfQuarter` do not go with month or day", fn), pos);
     }
     const int y = need_year(base ? YearOf(*base) : 0);
-    const int64_t q = InRange(quarter.value_or(base ? QuarterOf(*base) : 1), 1, 4, "quarter", pos);
+    const int64_t q = InRange(quarter.value_or(base ? QuarterOf(*base) : 1), 1, 4, "quarter", fn, pos);
     const chr::sys_days start = QuarterStart(y, static_cast<unsigned>(q));
     const int64_t length = (QuarterStart(y + q / 4, static_cast<unsigned>(q % 4 + 1)) - start).count();
     const int64_t dq = InRange(day_of_quarter.value_or(base ? DayOfQuarter(*base) : 1), 1,
-                               length, "dayOfQuarter", pos);
+                               length, "dayOfQuarter", fn, pos);
     return MakeDate(start + chr::days{dq - 1}, pos);
   }
   const int y = need_year(base ? YearOf(*base) : 0);
   if (day && !month && !base) Bad(fmt::format("{}(): `day` needs a `month`", fn), pos);
-  const int64_t m = InRange(month.value_or(base ? MonthOf(*base) : 1), 1, 12, "month", pos);
+  const int64_t m = InRange(month.value_or(base ? MonthOf(*base) : 1), 1, 12, "month", fn, pos);
   const chr::year_month ym = chr::year{y} / chr::month{static_cast<unsigned>(m)};
   const int64_t last = static_cast<unsigned>((ym / chr::last).day());
-  const int64_t d = InRange(day.value_or(base ? DayOf(*base) : 1), 1, last, "day", pos);
+  const int64_t d = InRange(day.value_or(base ? DayOf(*base) : 1), 1, last, "day", fn, pos);
   return MakeDate(ym / chr::day{static_cast<unsigned>(d)}, pos);
 }
 
