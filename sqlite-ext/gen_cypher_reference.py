@@ -88,11 +88,12 @@ The graph reads in Cypher as it is:
 - A node's **properties** are `key`, `name`, `sector` (when set), `aliases` and `sources`
   (as keys; when not empty), and the fields of its `props`.
 - A **relationship**'s type is the edge type; its properties are `weight`, `valid_from`
-  and `valid_to` (ISO dates, as text), `rank` (when not 0) and the fields of its `props`.
+  and `valid_to` (`DATE` values, shown as ISO text), `rank` (when not 0) and the fields of
+  its `props`.
   Between two nodes, edges of one type differ by `rank`: `CREATE` gives a new one the next
   free rank, so that it does not replace one that is there.
-- **Dates** are ISO text, as the graph stores them: `date('2018-01-01')` checks and returns
-  `'2018-01-01'`, and dates compare as text does, which is in time order.
+- **Dates** are values of their own type, `DATE`, not text: compare them with dates,
+  `e.valid_from >= date('2021-01-01')` (see [Dates and durations](#dates-and-durations)).
 - **`CREATE` of a node without a key** gives it a *blank* key `_:<n>` (the next free
   number): the key is the node's identity (`elementId(n)`, and its `key` in `kg_nodes`),
   not a property, and its name, which the graph sets to the key, reads as no name until
@@ -142,12 +143,65 @@ Functions: `count`, `sum`, `avg`, `min`, `max`, `collect`, `stDev`, `stDevP`,
 `replace`, `split`, `reverse`, `size`, `toString`; `toInteger`, `toFloat`, `toBoolean`,
 `abs`, `ceil`, `floor`, `round`, `sign`, `sqrt`, `exp`, `log`, `log10`, `sin`, `cos`,
 `tan`, `asin`, `acos`, `atan`, `atan2`, `pi`, `e`, `rand`; `range`, `head`, `last`,
-`tail`, `coalesce`, `isEmpty`; `date`. Strings count characters, not bytes.""", [
+`tail`, `coalesce`, `isEmpty`; `date`, `date.truncate`, `duration`, `duration.between`,
+`duration.inMonths`, `duration.inDays`, `duration.inSeconds` (see
+[Dates and durations](#dates-and-durations)). Strings count characters, not bytes.""", [
         "RETURN 7 / 2 AS int_div, 7 / 2.0 AS div, 2 ^ 10 AS pow, 'ab' + 1 AS s, [1, 2] + 3 AS l, null = null AS nulls, 1 < 2 < 3 AS chained",
         "MATCH (a:actor) RETURN toUpper(a.name) AS name, size(a.name) AS chars, CASE a.sector WHEN 'public' THEN 'public body' ELSE 'other' END AS kind ORDER BY name",
         "MATCH (p:project) RETURN p.name AS project, [(a)-[:participates_in]->(p) | a.name] AS members, size([(a)-[:funds]->(p) | a]) AS funders",
         "MATCH (a:actor) WHERE a.name =~ '(?i)m.*' OR any(x IN coalesce(a.aliases, []) WHERE x CONTAINS 'Sport') RETURN a {.key, .name} AS actor",
         "MATCH (a:actor)-[e:participates_in]->() RETURN collect(a.name) AS names, avg(e.weight) AS avg_weight, max(e.valid_to) AS last_end",
+    ]),
+    ("Dates and durations", """\
+Cypher has two temporal types here, openCypher's `DATE` and `DURATION`. A relationship's
+`valid_from` and `valid_to` are dates; in JSON rows and in a stored query's columns a date
+is its ISO text (`2021-01-01`), a duration its ISO 8601 period (`P1Y2M3DT4H`).
+
+- **Making them**: `date('2019-05-01')`, also `'20190501'`, week dates `'2019-W18-3'`,
+  ordinal dates `'2019-121'`, `'2019-05'` and `'2019'`; `date({year, month, day})`,
+  `date({year, week, dayOfWeek})`, `date({year, ordinalDay})`,
+  `date({year, quarter, dayOfQuarter})`, each also over a date, `date({date: d, day: 1})`;
+  `date()` is today (UTC; so are `date.statement()`, `date.transaction()` and
+  `date.realtime()`). `duration('P1Y2M10DT2H')` (or `'P2.5W'`, `'P2019-05-01T12:00:00'`) and
+  `duration({years, quarters, months, weeks, days, hours, minutes, seconds, milliseconds,
+  microseconds, nanoseconds})`; fractions carry down (a month as 30.436875 days, a day as
+  86,400 s). Dates run from 0001-01-01 to 9999-12-31; outside that is an `ArgumentError`.
+- **Reading them**: `d.year`, `d.quarter`, `d.month`, `d.week`, `d.weekYear`, `d.day`,
+  `d.ordinalDay`, `d.dayOfWeek` (`d.weekDay`; Monday is 1), `d.dayOfQuarter`; a duration's
+  `years`, `quarters`, `months`, `weeks`, `days`, `hours`, `minutes`, `seconds`,
+  `milliseconds`, `microseconds`, `nanoseconds` and `monthsOfYear`, `monthsOfQuarter`,
+  `quartersOfYear`, `daysOfWeek`, `minutesOfHour`, `secondsOfMinute`,
+  `millisecondsOfSecond`, `microsecondsOfSecond`, `nanosecondsOfSecond`. `toString(d)`
+  gives the ISO text.
+- **Computing**: `date ± duration` (months first, keeping the day or taking the month's
+  last: `2020-01-31` plus a month is `2020-02-29`; then days; then the whole days of the
+  seconds), `duration ± duration`, `duration * number`, `duration / number`, `-duration`;
+  `duration.between(a, b)` (years, months and days from `a` to `b`), `duration.inMonths`,
+  `duration.inDays`, `duration.inSeconds`; `date.truncate(unit, d [, map])` to the
+  `millennium`, `century`, `decade`, `year`, `weekYear`, `quarter`, `month`, `week` or
+  `day`. The difference of two dates is `duration.between`, not `-`.
+- **Comparing**: dates compare in time order, equal dates are one value in `DISTINCT`,
+  grouping and `IN`. Durations are equal part by part (`P1D` is not `PT24H`: a day is not
+  always 24 hours) and have no `<` (it is null); `ORDER BY` orders them by length. In
+  `ORDER BY` over mixed types, dates and then durations come after paths and before
+  strings.
+- **A date compared with a string is an error**, not null: openCypher makes
+  `e.valid_from >= '2021-01-01'` null, which would silently empty the result of a query
+  written when dates were text. It is refused, naming the fix, when the query is prepared
+  where the text shows both types (a `date(...)` or a relationship's `valid_from`/`valid_to`
+  against a string literal), and when it runs otherwise (a string from a parameter or a
+  property).
+- **Stored**: a date or duration set as a property (`SET n.since = date('2019-05-01')`)
+  keeps its type: the property's JSON is `{"$date": "2019-05-01"}` (MongoDB's extended
+  JSON) or `{"$duration": "P1M"}`, and a parameter written so is a date or duration too.
+- **Not supported**: openCypher's `time`, `localtime`, `datetime` and `localdatetime` and
+  time zones; of the TCK's temporal scenarios, the ones that use only dates and durations
+  are run, the others are left out.""", [
+        "MATCH (a:actor)-[e]->(p:project) WHERE e.valid_from >= date('2020-06-01') OR e.valid_to < date('2023-01-01') RETURN a.name AS actor, e.valid_from AS from, e.valid_to AS to, e.valid_from.year AS year, duration.between(e.valid_from, e.valid_to) AS span ORDER BY from",
+        "MATCH (a:actor)-[e]->(p:project) WHERE e.valid_from >= '2021-01-01' RETURN a.name",
+        "WITH date('2019-05-01') AS d RETURN d + duration('P1M') AS next_month, date.truncate('quarter', d) AS quarter, date({year: 2019, week: 18, dayOfWeek: 3}) AS week_date, d.week AS week, d.dayOfWeek AS weekday, duration.inDays(d, date('2020-05-01')) AS days",
+        "RETURN date('2020-01-31') + duration({months: 1}) AS clamped, duration({days: 1.5}) AS fraction, duration('PT90M') * 2 AS twice, duration('P1D') = duration('PT24H') AS same",
+        ("sql", "BEGIN; SELECT row FROM kg_cypher('kg', 'MATCH (n {key: ''org:msi''}) SET n.since = date(''2019-05-01'') RETURN n.since.year AS year'); SELECT props FROM kg_nodes WHERE key = 'org:msi'; ROLLBACK"),
     ]),
     ("Regular expressions", """\
 `s =~ pattern` is true when the pattern matches **all** of `s` (as Java's

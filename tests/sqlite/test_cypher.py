@@ -64,9 +64,40 @@ def test_the_data_model_as_properties(db):
                    "e.rank": None}
 
 
-def test_dates_compare_as_iso_text(db):
+def test_validity_dates_are_dates(db):
     got = cy(db, "MATCH (a)-[e]->(p:project) WHERE e.valid_from >= date('2021-01-01') "
                  "RETURN a.key")
+    assert got == [{"a.key": "org:vinnova"}]
+    # Dates and durations leave as ISO text: in JSON rows ...
+    [row] = cy(db, "MATCH ()-[e:participates_in {role: 'lead'}]->() "
+                   "RETURN e.valid_from AS f, e.valid_to.year AS y, "
+                   "duration.between(e.valid_from, e.valid_to) AS span, "
+                   "e.valid_from + duration({months: 18}) AS later")
+    assert row == {"f": "2020-01-01", "y": 2022, "span": "P2Y11M30D", "later": "2021-07-01"}
+    # ... and in a stored query's columns, as text (not JSON strings).
+    db.execute("CREATE VIRTUAL TABLE spans USING samverkan_cypher(kg, '"
+               "MATCH (a)-[e:participates_in]->() WHERE e.valid_to IS NOT NULL "
+               "RETURN a.key AS actor, e.valid_from AS from_, duration.inDays(e.valid_from, "
+               "e.valid_to) AS days ORDER BY actor')")
+    assert rows(db, "SELECT actor, from_, typeof(from_), days FROM spans") == [
+        ("org:msi", "2020-01-01", "text", "P1095D")]
+
+
+def test_a_date_compared_with_a_string_is_an_error_that_names_the_fix(db):
+    # openCypher makes the comparison null: the query would silently answer
+    # nothing. Refused before it runs when the text shows both types ...
+    with pytest.raises(sqlite3.OperationalError,
+                       match=r"SyntaxError \(InvalidArgumentType\).*cannot compare a DATE with "
+                             r"a STRING.*write the date as date\('2021-01-01'\)"):
+        cy(db, "MATCH (a)-[e]->(p:project) WHERE e.valid_from >= '2021-01-01' RETURN a.key")
+    # ... and when it runs otherwise.
+    with pytest.raises(sqlite3.OperationalError,
+                       match=r"TypeError \(InvalidArgumentType\).*date\('2021-06-30'\)"):
+        cy(db, "MATCH (a)-[e]->(p:project) WHERE e.valid_to < $day RETURN a.key",
+           {"day": "2021-06-30"})
+    # A date parameter is written as {"$date": ...}, as properties store it.
+    got = cy(db, "MATCH (a)-[e]->(p:project) WHERE e.valid_from >= $day RETURN a.key",
+             {"day": {"$date": "2021-01-01"}})
     assert got == [{"a.key": "org:vinnova"}]
 
 
