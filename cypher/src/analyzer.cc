@@ -160,9 +160,8 @@ SType StaticType(const Expr& e, const Scope* scope = nullptr) {
         case Op::kMod: {
           SType a = StaticType(*e.args[0], scope), b = StaticType(*e.args[1], scope);
           if (a == SType::kNull || b == SType::kNull) return SType::kNull;
-          if ((e.op == Op::kAdd || e.op == Op::kSub) && a == SType::kDate && b == SType::kDuration) {
-            return SType::kDate;
-          }
+          const bool plus_minus = e.op == Op::kAdd || e.op == Op::kSub;
+          if (plus_minus && a == SType::kDate && b == SType::kDuration) return SType::kDate;
           if (e.op == Op::kAdd && (a == SType::kList || b == SType::kList)) return SType::kList;
           if (e.op == Op::kAdd && (a == SType::kString || b == SType::kString)) return SType::kString;
           if (a == SType::kInt && b == SType::kInt) return SType::kInt;
@@ -297,7 +296,7 @@ class Analyzer {
   void AnalyzeMatch(Clause* c, Scope* scope) {
     std::vector<std::string> rels_here;
     for (auto& part : c->patterns) AnalyzePattern(&part, scope, PatternMode::kMatch, &rels_here);
-    for (auto& part : c->patterns) AnalyzePatternProps(&part, *scope);
+    for (auto& part : c->patterns) AnalyzePatternProps(&part, *scope, /*compares=*/true);
     if (c->where) AnalyzeWhere(c->where.get(), *scope);
   }
 
@@ -431,7 +430,9 @@ class Analyzer {
       part->path_slot = NewSlot();
       (*scope)[part->path_var] = VarInfo{part->path_slot, VarType::kPath};
     }
-    if (mode != PatternMode::kMatch) AnalyzePatternProps(part, *scope);
+    if (mode != PatternMode::kMatch) {
+      AnalyzePatternProps(part, *scope, /*compares=*/mode != PatternMode::kCreate);
+    }
   }
 
   // True unless `var` was declared by an earlier element of this same part
@@ -443,12 +444,24 @@ class Analyzer {
     return true;
   }
 
-  void AnalyzePatternProps(PatternPart* part, const Scope& scope) {
+  // `compares`: the pattern matches (MATCH, MERGE, a predicate), so its
+  // property maps are comparisons; CREATE's only write.
+  void AnalyzePatternProps(PatternPart* part, const Scope& scope, bool compares) {
     for (auto& n : part->nodes) {
       if (n.props) AnalyzeProps(n.props.get(), scope);
     }
     for (auto& r : part->rels) {
-      if (r.props) AnalyzeProps(r.props.get(), scope);
+      if (!r.props) continue;
+      AnalyzeProps(r.props.get(), scope);
+      if (!compares || r.props->kind != ExprKind::kMap) continue;
+      // [e {valid_from: '2021-01-01'}] compares a DATE with a STRING (and a
+      // MERGE would never match and so create a duplicate).
+      for (size_t i = 0; i < r.props->keys.size(); ++i) {
+        const std::string& key = r.props->keys[i];
+        if (key == "valid_from" || key == "valid_to") {
+          RefuseDateAgainstString(SType::kDate, *r.props->args[i], scope);
+        }
+      }
     }
   }
 
@@ -855,11 +868,17 @@ class Analyzer {
   // (r.valid_from >= '2021-01-01'): refused where the text shows both
   // types, naming the fix. eval.cc refuses the cases only a run can see.
   static void CheckNotDateAgainstString(const Expr& e, const Scope& scope) {
-    const SType a = StaticType(*e.args[0], &scope), b = StaticType(*e.args[1], &scope);
-    const Expr* text = a == SType::kString && b == SType::kDate   ? e.args[0].get()
-                       : a == SType::kDate && b == SType::kString ? e.args[1].get()
-                                                                  : nullptr;
-    if (text == nullptr) return;
+    const Expr& a = *e.args[0];
+    const Expr& b = *e.args[1];
+    RefuseDateAgainstString(StaticType(a, &scope), b, scope);
+    RefuseDateAgainstString(StaticType(b, &scope), a, scope);
+  }
+
+  // Refuses `other` compared with a value of static type `type` when that
+  // is a DATE and `other` a STRING; the error points at the string.
+  static void RefuseDateAgainstString(SType type, const Expr& other, const Scope& scope) {
+    if (type != SType::kDate || StaticType(other, &scope) != SType::kString) return;
+    const Expr* text = &other;
     std::string fix = "date('2021-01-01')";
     if (text->kind == ExprKind::kLiteral && ParseIsoDate(text->literal.string())) {
       fix = "date('" + text->literal.string() + "')";

@@ -122,20 +122,7 @@ Value Arithmetic(Op op, const Value& a, const Value& b, const Expr& e) {
   }
 }
 
-// openCypher makes a DATE compared with a STRING null (or false for `=`),
-// which would silently empty a query written when dates were text
-// (r.valid_from >= '2021-01-01'): refused instead, naming the fix. The
-// analyser refuses the cases it can see in the text; this catches the rest.
-void CheckNotDateAgainstString(const Value& a, const Value& b, size_t pos) {
-  const Value* text = a.type() == T::kString && b.type() == T::kDate   ? &a
-                      : a.type() == T::kDate && b.type() == T::kString ? &b
-                                                                        : nullptr;
-  if (text == nullptr) return;
-  std::string fix = "date('" + text->string() + "')";
-  if (!ParseIsoDate(text->string())) fix = "date('2021-01-01')";
-  TypeError("InvalidArgumentType", "cannot compare a DATE with a STRING (it would be null, "
-            "never true); write the date as " + fix, pos);
-}
+
 
 Tri In(const Value& x, const Value& list, const Expr& e) {
   if (list.is_null()) return std::nullopt;
@@ -572,6 +559,17 @@ Value MapProjection(const Expr& e, Row& row, ExecContext& ctx) {
 
 }  // namespace
 
+void CheckNotDateAgainstString(const Value& a, const Value& b, size_t pos) {
+  const Value* text = a.type() == T::kString && b.type() == T::kDate   ? &a
+                      : a.type() == T::kDate && b.type() == T::kString ? &b
+                                                                        : nullptr;
+  if (text == nullptr) return;
+  std::string fix = "date('" + text->string() + "')";
+  if (!ParseIsoDate(text->string())) fix = "date('2021-01-01')";
+  TypeError("InvalidArgumentType", "cannot compare a DATE with a STRING (it would be null, "
+            "never true); write the date as " + fix, pos);
+}
+
 Value PropertyOf(const Value& base, const std::string& key, ExecContext& ctx, size_t pos) {
   switch (base.type()) {
     case T::kNull: return Value();
@@ -630,7 +628,9 @@ Value Eval(const Expr& e, Row& row, ExecContext& ctx) {
         return Value::Int(-v.integer());
       }
       if (v.type() == T::kFloat) return e.op == Op::kPos ? v : Value::Float(-v.floating());
-      if (v.type() == T::kDuration) return e.op == Op::kPos ? v : NegateDuration(v.duration(), e.pos);
+      if (v.type() == T::kDuration) {
+        return e.op == Op::kPos ? v : NegateDuration(v.duration(), e.pos);
+      }
       WrongType(e, "unary minus", v);
     }
     case ExprKind::kBinary: return Binary(e, row, ctx);

@@ -41,7 +41,9 @@ bool Predicate::Holds(Row& row, ExecContext& ctx) const {
     return v.type() == T::kNode && check->Passes(ctx.graph, v.node());
   }
   Value have = PropertyOf(row[static_cast<size_t>(slot)], key, ctx, value->pos);
-  return Equal(have, Eval(*value, row, ctx)).value_or(false);
+  Value want = Eval(*value, row, ctx);
+  CheckNotDateAgainstString(have, want, value->pos);
+  return Equal(have, want).value_or(false);
 }
 
 std::string Predicate::Text(const std::string& query) const {
@@ -361,7 +363,9 @@ bool VarExpandOp::RelAllowed(ExecContext& ctx, const Row& row, const Relationshi
   }
   if (unique_.Clashes(row, r)) return false;
   for (const auto& [key, value] : rel_values_) {
-    if (!Equal(ctx.graph.RelProperty(r, key), value).value_or(false)) return false;
+    Value have = ctx.graph.RelProperty(r, key);
+    CheckNotDateAgainstString(have, value, kNoPosition);
+    if (!Equal(have, value).value_or(false)) return false;
   }
   return true;
 }

@@ -160,9 +160,11 @@ Date DateFromMap(const Value& map, std::optional<Date> base, const char* fn, siz
       Bad(fmt::format("{}(): `quarter` and `dayOfQuarter` do not go with month or day", fn), pos);
     }
     const int y = need_year(base ? YearOf(*base) : 0);
-    const int64_t q = InRange(quarter.value_or(base ? QuarterOf(*base) : 1), 1, 4, "quarter", fn, pos);
+    const int64_t q =
+        InRange(quarter.value_or(base ? QuarterOf(*base) : 1), 1, 4, "quarter", fn, pos);
     const chr::sys_days start = QuarterStart(y, static_cast<unsigned>(q));
-    const int64_t length = (QuarterStart(y + q / 4, static_cast<unsigned>(q % 4 + 1)) - start).count();
+    const chr::sys_days next = QuarterStart(y + q / 4, static_cast<unsigned>(q % 4 + 1));
+    const int64_t length = (next - start).count();
     const int64_t dq = InRange(day_of_quarter.value_or(base ? DayOfQuarter(*base) : 1), 1,
                                length, "dayOfQuarter", fn, pos);
     return MakeDate(start + chr::days{dq - 1}, pos);
@@ -220,7 +222,8 @@ class DurationBuilder {
     const long double whole_carried = std::trunc(carried);
     __int128 days = days_ + static_cast<__int128>(whole_carried) / kSecondsPerDay;
     __int128 seconds = seconds_ + static_cast<__int128>(whole_carried) % kSecondsPerDay;
-    __int128 nanos = nanos_ + static_cast<__int128>(std::llround((carried - whole_carried) * kNanosPerSecond));
+    __int128 nanos =
+        nanos_ + static_cast<__int128>(std::llround((carried - whole_carried) * kNanosPerSecond));
     seconds += nanos / kNanosPerSecond;
     nanos %= kNanosPerSecond;
     if (nanos < 0) {
@@ -307,7 +310,8 @@ std::optional<Value> IsoNumber(std::string_view s) {
   }
   size_t i = t[0] == '-' || t[0] == '+' ? 1 : 0;
   size_t dot = t.find('.');
-  std::string_view whole = std::string_view(t).substr(i, dot == std::string::npos ? t.npos : dot - i);
+  std::string_view whole =
+      std::string_view(t).substr(i, dot == std::string::npos ? t.npos : dot - i);
   if (!AllDigits(whole)) return std::nullopt;
   if (dot == std::string::npos) {
     if (whole.size() > 18) return std::nullopt;
@@ -696,7 +700,8 @@ Value DurationBetweenFunction(const Args& a, size_t pos) {
 
 Value DurationInMonthsFunction(const Args& a, size_t pos) {
   if (a[0].is_null() || a[1].is_null()) return Value();
-  const Date x = DateArg(a[0], "duration.inMonths", pos), y = DateArg(a[1], "duration.inMonths", pos);
+  const Date x = DateArg(a[0], "duration.inMonths", pos);
+  const Date y = DateArg(a[1], "duration.inMonths", pos);
   return Value::MakeDuration(Duration{MonthsBetween(x, y), 0, 0, 0});
 }
 
@@ -794,7 +799,9 @@ std::optional<Value> TemporalArithmetic(char op, const Value& a, const Value& b,
     return Value::MakeDuration(Scale(a.duration(), b, true, pos));
   }
   std::string hint;
-  if (x == T::kDate && y == T::kDate && op == '-') hint = "; for the time between two dates use duration.between(a, b)";
+  if (x == T::kDate && y == T::kDate && op == '-') {
+    hint = "; for the time between two dates use duration.between(a, b)";
+  }
   TypeError("InvalidArgumentType", fmt::format("cannot compute {} {} {}{}", TypeName(x), op,
                                                TypeName(y), hint), pos);
 }

@@ -250,9 +250,28 @@ TEST_F(TemporalTest, ADateComparedWithAStringIsRefusedNamingTheFix) {
   e = Error("WITH date('2021-01-01') AS d, '2021-01-01' AS s WHERE d <> s RETURN d", &at_prepare);
   EXPECT_FALSE(at_prepare) << e;
   EXPECT_NE(e.find("cannot compare a DATE with a STRING"), std::string::npos) << e;
+  // In a pattern's property map too, where a MERGE would otherwise never
+  // match and create a second relationship; CREATE only writes, and takes
+  // ISO text as before.
+  e = Error("MATCH ()-[e:funds {valid_from: '2021-03-01'}]->() RETURN e", &at_prepare);
+  EXPECT_TRUE(at_prepare) << e;
+  EXPECT_NE(e.find("write the date as date('2021-03-01')"), std::string::npos) << e;
+  e = Error("MATCH (a {key: 'a'}), (p {key: 'p'}) "
+            "MERGE (a)-[:funds {valid_from: '2021-03-01'}]->(p)", &at_prepare);
+  EXPECT_TRUE(at_prepare) << e;
+  e = Error("WITH '2021-03-01' AS s MATCH ()-[e:funds {valid_from: s}]->() RETURN e", &at_prepare);
+  EXPECT_FALSE(at_prepare) << e;
+  EXPECT_NE(e.find("cannot compare a DATE with a STRING"), std::string::npos) << e;
+  e = Error("WITH '2021-03-01' AS s MATCH ()-[:funds*1..2 {valid_from: s}]->() RETURN 1",
+            &at_prepare);
+  EXPECT_NE(e.find("cannot compare a DATE with a STRING"), std::string::npos) << e;
   // The fix works.
   EXPECT_EQ(Rows("MATCH ()-[e:funds]->() WHERE e.valid_from >= date('2021-01-01') RETURN 1 AS x"),
             std::vector<std::string>{R"({"x":1})"});
+  Rows("MATCH (a {key: 'a'}), (p {key: 'p'}) "
+       "MERGE (a)-[:funds {valid_from: date('2021-03-01')}]->(p)");
+  EXPECT_EQ(Rows("MATCH ()-[e:funds {valid_from: date('2021-03-01')}]->() RETURN count(*) AS n"),
+            std::vector<std::string>{R"({"n":1})"});
 }
 
 }  // namespace
