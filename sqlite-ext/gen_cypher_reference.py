@@ -187,10 +187,12 @@ is its ISO text (`2021-01-01`), a duration its ISO 8601 period (`P1Y2M3DT4H`).
   strings.
 - **A date compared with a string is an error**, not null: openCypher makes
   `e.valid_from >= '2021-01-01'` null, which would silently empty the result of a query
-  written when dates were text. It is refused, naming the fix, when the query is prepared
-  where the text shows both types (a `date(...)` or a relationship's `valid_from`/`valid_to`
-  against a string literal), and when it runs otherwise (a string from a parameter or a
-  property).
+  written when dates were text. Every comparison of the two (`=`, `<>`, `<`, ..., `IN`, and
+  a pattern's `[e {valid_from: ...}]` in `MATCH` and `MERGE`) is refused, naming the fix:
+  when the query is prepared where the text shows both types (a `date(...)` or a
+  relationship's `valid_from`/`valid_to` against a string literal), and when it runs
+  otherwise (a string from a parameter or a property). `CREATE` and `SET` still take ISO
+  text for `valid_from` and `valid_to`.
 - **Stored**: a date or duration set as a property (`SET n.since = date('2019-05-01')`)
   keeps its type: the property's JSON is `{"$date": "2019-05-01"}` (MongoDB's extended
   JSON) or `{"$duration": "P1M"}`, and a parameter written so is a date or duration too.

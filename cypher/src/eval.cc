@@ -129,6 +129,7 @@ Tri In(const Value& x, const Value& list, const Expr& e) {
   if (list.type() != T::kList) WrongType(e, "IN", list);
   bool unknown = false;
   for (const Value& y : list.list()) {
+    CheckNotDateAgainstString(x, y, e.pos);  // e.valid_from IN ['2021-01-01']
     Tri eq = Equal(x, y);
     if (!eq) {
       unknown = true;

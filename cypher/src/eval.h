@@ -22,7 +22,7 @@ Value PropertyOf(const Value& base, const std::string& key, ExecContext& ctx, si
 // openCypher makes a DATE compared with a STRING null (or false for `=`),
 // which would silently empty a query written when dates were text
 // (r.valid_from >= '2021-01-01'): every comparison of the two, in an
-// expression or a pattern's property map, is refused instead with a
+// expression, IN or a pattern's property map, is refused instead with a
 // TypeError naming the fix. (The analyser refuses the cases the text
 // shows, before the query runs.)
 void CheckNotDateAgainstString(const Value& a, const Value& b, size_t pos);

@@ -250,6 +250,8 @@ TEST_F(TemporalTest, ADateComparedWithAStringIsRefusedNamingTheFix) {
   e = Error("WITH date('2021-01-01') AS d, '2021-01-01' AS s WHERE d <> s RETURN d", &at_prepare);
   EXPECT_FALSE(at_prepare) << e;
   EXPECT_NE(e.find("cannot compare a DATE with a STRING"), std::string::npos) << e;
+  e = Error("MATCH ()-[e:funds]->() WHERE e.valid_from IN ['2021-03-01'] RETURN e");
+  EXPECT_NE(e.find("write the date as date('2021-03-01')"), std::string::npos) << e;
   // In a pattern's property map too, where a MERGE would otherwise never
   // match and create a second relationship; CREATE only writes, and takes
   // ISO text as before.
