@@ -3,6 +3,7 @@
 // duration carry down, and ISO 8601 text.
 #include "temporal.h"
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -34,12 +35,13 @@ constexpr int64_t kSecondsPerMonth = 2'629'746;
 
 chr::sys_days SysDays(Date d) { return chr::sys_days{chr::days{d.days}}; }
 
+// The range is checked on the day number, before <chrono> turns it into a
+// year (which holds only years up to 32767).
 Date MakeDate(chr::sys_days s, size_t pos) {
-  chr::year_month_day ymd{s};
-  const int y = static_cast<int>(ymd.year());
-  if (y < kMinYear || y > kMaxYear) {
-    Bad(fmt::format("a DATE runs from 0001-01-01 to 9999-12-31; this one is in year {}", y), pos);
-  }
+  constexpr chr::sys_days kFirst = chr::year{kMinYear} / chr::January / 1;
+  constexpr chr::sys_days kLast = chr::year{kMaxYear} / chr::December / 31;
+  if (s < kFirst) Bad("a DATE runs from 0001-01-01 to 9999-12-31; this one is before", pos);
+  if (s > kLast) Bad("a DATE runs from 0001-01-01 to 9999-12-31; this one is after", pos);
   return Date{static_cast<int32_t>(s.time_since_epoch().count())};
 }
 
@@ -452,11 +454,12 @@ Duration Combine(const Duration& a, const Duration& b, int sign, size_t pos) {
 
 Date AddToDate(Date date, const Duration& d, int sign, size_t pos) {
   // Months first (the day kept, or the month's last when it has fewer),
-  // then days, then the whole days in the seconds.
-  const int64_t years_bound = 2 * (kMaxYear + 1);
+  // then days, then the whole days in the seconds. A part longer than the
+  // range of dates cannot land in it (and past it <chrono>'s years end).
+  const int64_t years_bound = kMaxYear + 1;
   if (std::llabs(d.months) / 12 > years_bound || std::llabs(d.days) / 366 > years_bound ||
       std::llabs(d.seconds) / kSecondsPerDay / 366 > years_bound) {
-    Bad("the DATE plus the DURATION is past 9999-12-31 or before 0001-01-01", pos);
+    Bad("a DATE runs from 0001-01-01 to 9999-12-31; the DURATION takes this one outside", pos);
   }
   const chr::year_month_day ymd = Ymd(date);
   chr::year_month ym = ymd.year() / ymd.month();

@@ -113,6 +113,15 @@ TEST_F(TemporalTest, TheFirstAndLastDaysRoundTrip) {
   EXPECT_NE(Error("RETURN date('0001-01-01') - duration('P1D')").find("0001-01-01"),
             std::string::npos);
   EXPECT_NE(Error("RETURN date('0000-12-31')").find("not a date"), std::string::npos);
+  // Far past either end too, where the parts together pass <chrono>'s years.
+  for (const char* far : {"date('5000-01-01') + duration({years: 9000, days: 3600000, "
+                          "seconds: 315000000000})",
+                          "date('0001-01-01') - duration({days: 100000000})",
+                          "date('9999-12-01') + duration({months: 1})"}) {
+    EXPECT_NE(Error(std::string("RETURN ") + far).find("a DATE runs from 0001-01-01 to "
+                                                       "9999-12-31"),
+              std::string::npos) << far;
+  }
 }
 
 TEST_F(TemporalTest, TheFormsOfADate) {
