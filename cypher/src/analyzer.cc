@@ -301,10 +301,12 @@ class Analyzer {
                     part->pos);
       }
     }
-    if (mode == PatternMode::kCreate && part->rels.empty() && !part->nodes[0].var.empty() &&
+    if (creating && part->rels.empty() && !part->nodes[0].var.empty() &&
         scope->count(part->nodes[0].var)) {
-      SyntaxError("VariableAlreadyBound", "node `" + part->nodes[0].var + "` exists already: "
-                  "CREATE would make nothing", part->nodes[0].pos);
+      SyntaxError("VariableAlreadyBound", "node `" + part->nodes[0].var + "` exists already: " +
+                  (mode == PatternMode::kCreate ? "CREATE would make nothing"
+                                                : "MERGE would neither match nor create anything"),
+                  part->nodes[0].pos);
     }
     if (part->kind != PathKind::kPattern) {
       if (creating) SyntaxError("UnexpectedSyntax", "shortestPath cannot be created", part->pos);
@@ -416,7 +418,7 @@ class Analyzer {
   // (CREATE (a:L)-[:R]->(a) gives `a` its label once).
   bool IsBoundOutside(const std::string& var, const PatternPart* part) const {
     for (const auto& n : part->nodes) {
-      if (n.var == var && n.slot >= 0) return false;
+      if (n.var == var && n.slot >= 0 && !n.was_bound) return false;  // declared in this part
     }
     return true;
   }

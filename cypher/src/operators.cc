@@ -115,7 +115,9 @@ void NodeScanOp::Reset() {
 }
 
 void NodeScanOp::Candidates(ExecContext& ctx, Row& row) {
-  if (constant_ && have_ids_) return;
+  // In a query that writes, a scan run again (a MERGE's match, per row)
+  // must see what the query created since.
+  if (constant_ && have_ids_ && ctx.graph.txn() == nullptr) return;
   QueryGraph& g = ctx.graph;
   ids_.clear();
   switch (source_) {

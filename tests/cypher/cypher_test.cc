@@ -201,6 +201,54 @@ TEST_F(CypherTest, WritesGoThroughTheTransaction) {
   EXPECT_CODE(kReadOnly, cypher::Execute(w, Target{.view = db_.get()}, {}).status());
 }
 
+// MERGE, and any clause after a write, sees what the query created before
+// it: a label or relationship type the graph did not have when the query
+// was planned, and nodes created by the same MERGE for an earlier row.
+TEST_F(CypherTest, MergeSeesTheQuerysOwnWrites) {
+  BuildSmall();
+  auto write = [&](const std::string& query) {
+    auto txn = Begin();
+    auto q = PreparedQuery::Prepare(query);
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    auto cursor = cypher::Execute(*q, Target{.txn = txn.get()}, {});
+    EXPECT_TRUE(cursor.ok()) << cursor.status().ToString();
+    for (;;) {
+      auto more = (*cursor)->Next();
+      EXPECT_TRUE(more.ok()) << query << ": " << more.status().ToString();
+      if (!more.ok() || !*more) break;
+    }
+    EXPECT_OK(txn->Commit());
+  };
+  auto count = [&](const std::string& pattern) {
+    return Rows("MATCH " + pattern + " RETURN count(*) AS n");
+  };
+  using Rows_ = std::vector<std::string>;
+  // A label new to the graph, merged once per row: created once.
+  write("UNWIND [1, 1, 1] AS i MERGE (t:tag {name: 'same'})");
+  EXPECT_EQ(count("(t:tag)"), Rows_{R"({"n":1})"});
+  // Created by earlier clauses of the query: matched, nothing created.
+  write("CREATE (:mark) CREATE (:mark) MERGE (m:mark)");
+  EXPECT_EQ(count("(m:mark)"), Rows_{R"({"n":2})"});
+  // A kind the graph has (a scan by kind, and one by name).
+  write("UNWIND ['x', 'x', 'y'] AS c MERGE (p:project {code: c})");
+  EXPECT_EQ(count("(p:project) WHERE p.code IS NOT NULL"), Rows_{R"({"n":2})"});
+  write("UNWIND [1, 2] AS i MERGE (a:actor {name: 'Delta'})");
+  EXPECT_EQ(count("(a:actor {name: 'Delta'})"), Rows_{R"({"n":1})"});
+  // A relationship type new to the graph, merged twice between one pair.
+  write("MATCH (a {key: 'a'}), (b {key: 'b'}) UNWIND [1, 2] AS i "
+                  "MERGE (a)-[:knows]->(b)");
+  EXPECT_EQ(count("()-[:knows]->()"), Rows_{R"({"n":1})"});
+  // MATCH after CREATE sees a label and a type created in the query.
+  auto txn = Begin();
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
+      "CREATE (:fresh)-[:newly]->(:fresh) WITH 1 AS one "
+      "MATCH (a:fresh)-[r:newly]->(b) RETURN count(r) AS n"));
+  ASSERT_OK_AND_ASSIGN(auto cursor, cypher::Execute(q, Target{.txn = txn.get()}, {}));
+  ASSERT_OK_AND_ASSIGN(bool more, cursor->Next());
+  ASSERT_TRUE(more);
+  EXPECT_EQ(cursor->row()[0].integer(), 1);
+}
+
 TEST_F(CypherTest, ExplainShowsThePlanAndWarns) {
   BuildSmall();
   ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
