@@ -30,9 +30,18 @@ const char* VarTypeName(VarType t) {
   return "a value";
 }
 
+// The type of an expression when the text alone decides it (literals and
+// what is built from them), else kNull standing for "unknown".
+enum class SType : uint8_t {
+  kUnknown, kNull, kBool, kInt, kFloat, kNumber, kString, kList, kMap, kNode, kRel, kPath,
+};
+
 struct VarInfo {
   int slot;
   VarType type;
+  // What a value variable is known to hold: the elements of a literal list
+  // a quantifier or comprehension iterates over (all of one type).
+  SType value_type = SType::kUnknown;
 };
 using Scope = std::map<std::string, VarInfo>;
 
@@ -87,11 +96,6 @@ bool ContainsVariable(const Expr& e) {
   return e.else_expr && ContainsVariable(*e.else_expr);
 }
 
-// The type of an expression when the text alone decides it (literals and
-// what is built from them), else kNull standing for "unknown".
-enum class SType : uint8_t {
-  kUnknown, kNull, kBool, kInt, kFloat, kNumber, kString, kList, kMap, kNode, kRel, kPath,
-};
 
 SType StaticType(const Expr& e, const Scope* scope = nullptr) {
   CheckStack(e.pos);
@@ -106,7 +110,7 @@ SType StaticType(const Expr& e, const Scope* scope = nullptr) {
         case VarType::kPath: return SType::kPath;
         case VarType::kRelList:
         case VarType::kList: return SType::kList;
-        default: return SType::kUnknown;
+        default: return it->second.value_type;
       }
     }
     case ExprKind::kLiteral:
@@ -153,6 +157,41 @@ SType StaticType(const Expr& e, const Scope* scope = nullptr) {
       }
     }
     default: return SType::kUnknown;
+  }
+}
+
+// The type all elements of a literal list share, when the text decides it.
+SType ElementType(const Expr& list, const Scope& scope) {
+  if (list.kind != ExprKind::kList || list.args.empty()) return SType::kUnknown;
+  SType t = StaticType(*list.args[0], &scope);
+  for (const auto& a : list.args) {
+    if (StaticType(*a, &scope) != t) return SType::kUnknown;
+  }
+  return t == SType::kNull ? SType::kUnknown : t;
+}
+
+bool IsArithmetic(Op op) {
+  return op == Op::kAdd || op == Op::kSub || op == Op::kMul || op == Op::kDiv || op == Op::kMod;
+}
+
+bool IsNumeric(SType t) { return t == SType::kInt || t == SType::kFloat || t == SType::kNumber; }
+
+// Arithmetic that fails whatever the values (as Eval would at run time): a
+// boolean with a number or a boolean, a string with anything but `+`.
+bool ArithmeticMismatch(Op op, SType a, SType b) {
+  if (a == SType::kBool) return IsNumeric(b) || b == SType::kBool || (b == SType::kString && op != Op::kAdd);
+  if (a == SType::kString) return op != Op::kAdd && (IsNumeric(b) || b == SType::kString);
+  return false;
+}
+
+const char* STypeName(SType t) {
+  switch (t) {
+    case SType::kBool: return "BOOLEAN";
+    case SType::kInt: return "INTEGER";
+    case SType::kFloat: return "FLOAT";
+    case SType::kNumber: return "NUMBER";
+    case SType::kString: return "STRING";
+    default: return "a value";
   }
 }
 
@@ -493,9 +532,13 @@ class Analyzer {
     for (auto& item : c->items) {
       item.slot = NewSlot();
       VarType type = VarType::kAny;
+      SType value_type = SType::kUnknown;
       if (item.expr->kind == ExprKind::kVariable) {
         auto it = scope.find(item.expr->name);
-        if (it != scope.end()) type = it->second.type;
+        if (it != scope.end()) {
+          type = it->second.type;
+          value_type = it->second.value_type;
+        }
       } else if (SType t = StaticType(*item.expr, &scope); t != SType::kUnknown && t != SType::kNull) {
         // (A list may hold relationships, for a var-length pattern.)
         type = t == SType::kList   ? VarType::kList
@@ -503,8 +546,9 @@ class Analyzer {
                : t == SType::kRel  ? VarType::kRel
                : t == SType::kPath ? VarType::kPath
                                    : VarType::kValue;
+        if (type == VarType::kValue) value_type = t;
       }
-      out[item.alias] = VarInfo{item.slot, type};
+      out[item.alias] = VarInfo{item.slot, type, value_type};
     }
     // ORDER BY sees the projected names and, unless the projection
     // aggregates or is DISTINCT, the variables before it too.
@@ -723,7 +767,7 @@ class Analyzer {
         AnalyzeExpr(e->args[0].get(), scope, ctx);
         Scope local = scope;
         e->slot = NewSlot();
-        local[e->name] = VarInfo{e->slot, VarType::kAny};
+        local[e->name] = VarInfo{e->slot, VarType::kAny, ElementType(*e->args[0], scope)};
         ExprCtx inner = ctx;
         inner.allow_agg = false;
         for (size_t i = 1; i < e->args.size(); ++i) {
@@ -810,14 +854,30 @@ class Analyzer {
         }
       }
     }
+    if (e->kind == ExprKind::kBinary && IsArithmetic(e->op)) {
+      SType a = StaticType(*e->args[0], &scope), b = StaticType(*e->args[1], &scope);
+      if (ArithmeticMismatch(e->op, a, b) || ArithmeticMismatch(e->op, b, a)) {
+        SyntaxError("InvalidArgumentType", "arithmetic on " + std::string(STypeName(a)) +
+                    " and " + STypeName(b), e->pos);
+      }
+    }
     if (e->kind == ExprKind::kBinary && e->op == Op::kIn) {
       SType t = StaticType(*e->args[1], &scope);
       if (t != SType::kUnknown && t != SType::kNull && t != SType::kList) {
         SyntaxError("InvalidArgumentType", "IN takes a list on its right", e->args[1]->pos);
       }
     }
-    if (e->kind == ExprKind::kProperty && StaticType(*e->args[0], &scope) == SType::kPath) {
-      SyntaxError("InvalidArgumentType", "a path has no properties", e->args[0]->pos);
+    if (e->kind == ExprKind::kProperty) {
+      SType t = StaticType(*e->args[0], &scope);
+      if (t == SType::kPath) {
+        SyntaxError("InvalidArgumentType", "a path has no properties", e->args[0]->pos);
+      }
+      if (t != SType::kUnknown && t != SType::kNull && t != SType::kMap && t != SType::kNode &&
+          t != SType::kRel) {
+        TypeError("InvalidArgumentType", "cannot read property `" + e->name + "` of " +
+                  (t == SType::kList ? std::string("a list") : "a " + std::string(STypeName(t))),
+                  e->pos);
+      }
     }
     if (e->else_expr) {
       AnalyzeExpr(e->else_expr.get(), scope, ctx);

@@ -147,6 +147,29 @@ TEST_F(CypherTest, SyntaxErrorsShowTheLineAndACaret) {
   EXPECT_CODE(kInvalidArgument, cypher::ParseParameters("{oops").status());
 }
 
+// What fails whatever the values is refused before running: arithmetic on
+// literals, or on a quantifier's variable over a literal list of one type,
+// and a property of a value that is not a map, node or relationship.
+TEST_F(CypherTest, WrongTypesAreRefusedBeforeRunning) {
+  for (auto [text, error] : std::vector<std::pair<const char*, const char*>>{
+           {"RETURN none(x IN ['Clara'] WHERE x % 2 = 0) AS r", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN any(x IN [false, true] WHERE x * 2 = 0) AS r", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN [x IN ['a', 'b'] | x - 1] AS r", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN true + 1 AS r", "SyntaxError (InvalidArgumentType)"},
+           {"WITH 'x' AS s RETURN s.num", "TypeError (InvalidArgumentType)"},
+           {"WITH [1, true] AS l WITH l AS m RETURN m.num", "TypeError (InvalidArgumentType)"}}) {
+    auto q = PreparedQuery::Prepare(text);
+    ASSERT_FALSE(q.ok()) << text;
+    EXPECT_NE(q.status().message().find(error), std::string::npos) << q.status().message();
+  }
+  // What may succeed prepares: + joins strings; mixed lists are checked per value.
+  for (const char* text : {"RETURN 'a' + true AS r", "RETURN none(x IN [1, 'a'] WHERE x % 2 = 0) AS r",
+                           "RETURN all(x IN [1, 2] WHERE x % 2 = 0) AS r",
+                           "WITH {num: 1} AS m RETURN m.num"}) {
+    EXPECT_TRUE(PreparedQuery::Prepare(text).ok()) << text;
+  }
+}
+
 TEST_F(CypherTest, ReadsAgreeOverTheSnapshotAndTheStore) {
   BuildSmall();
   EXPECT_EQ(BothWays("MATCH (a:actor)-[:participates_in]->(p)<-[:participates_in]-(b:actor) "
