@@ -42,7 +42,9 @@ a fixed set of generic columns (`c0`, `c1`, ...: positional, untyped and unnamed
 function per column count, and creating a table per query on the fly (DDL inside a
 SELECT, and a schema that fills with tables nobody named). A JSON row is complete and
 needs no set-up; a stored query gives real columns, types and `WHERE` on them for the
-queries people keep.
+queries people keep. From Python, `samverkan.cypher(conn, query, params, graph='kg')`
+returns the rows as a list of dicts and `samverkan.cypher_df(...)` as a pandas
+`DataFrame` ([python/README.md](../python/README.md)).
 
 Every example below runs on the graph of the [SQL reference](sql-reference.md):
 
