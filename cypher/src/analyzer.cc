@@ -287,7 +287,8 @@ class Analyzer {
             ExprCtx ctx{.where = "in DELETE"};
             AnalyzeExpr(e.get(), scope, ctx);
             if (e->kind == ExprKind::kLiteral || e->kind == ExprKind::kBinary) {
-              SyntaxError("InvalidDelete", "DELETE takes nodes, relationships or paths", e->pos);
+              SyntaxError("InvalidArgumentType", "DELETE takes nodes, relationships or paths",
+                          e->pos);
             }
           }
           break;
@@ -760,6 +761,7 @@ class Analyzer {
           SyntaxError("InvalidArgumentType", "size() takes a list or a string; the length of "
                       "a path is length(p)", e->args[0]->pos);
         }
+        if (e->args.size() == 1) CheckGraphFunctionArgument(*e, StaticType(*e->args[0], &scope));
         break;
       }
       case ExprKind::kListComprehension:
@@ -882,6 +884,27 @@ class Analyzer {
     if (e->else_expr) {
       AnalyzeExpr(e->else_expr.get(), scope, ctx);
       e->aggregate = e->aggregate || e->else_expr->aggregate;
+    }
+  }
+
+  // type(), length() and properties() of a value that the text shows is of
+  // the wrong kind fail whatever the data.
+  static void CheckGraphFunctionArgument(const Expr& e, SType t) {
+    if (t == SType::kUnknown || t == SType::kNull) return;
+    const std::string& f = e.name;
+    const bool wrong = (f == "type" && t != SType::kRel) ||
+                       (f == "length" && (t == SType::kNode || t == SType::kRel)) ||
+                       (f == "properties" && t != SType::kNode && t != SType::kRel &&
+                        t != SType::kMap);
+    if (wrong) {
+      SyntaxError("InvalidArgumentType", f + "() cannot take " +
+                  (t == SType::kNode ? std::string("a node")
+                   : t == SType::kRel ? std::string("a relationship")
+                   : t == SType::kPath ? std::string("a path")
+                   : t == SType::kList ? std::string("a list")
+                   : t == SType::kMap  ? std::string("a map")
+                                       : "a " + std::string(STypeName(t))),
+                  e.args[0]->pos);
     }
   }
 

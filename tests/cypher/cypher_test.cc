@@ -157,7 +157,12 @@ TEST_F(CypherTest, WrongTypesAreRefusedBeforeRunning) {
            {"RETURN [x IN ['a', 'b'] | x - 1] AS r", "SyntaxError (InvalidArgumentType)"},
            {"RETURN true + 1 AS r", "SyntaxError (InvalidArgumentType)"},
            {"WITH 'x' AS s RETURN s.num", "TypeError (InvalidArgumentType)"},
-           {"WITH [1, true] AS l WITH l AS m RETURN m.num", "TypeError (InvalidArgumentType)"}}) {
+           {"WITH [1, true] AS l WITH l AS m RETURN m.num", "TypeError (InvalidArgumentType)"},
+           {"MATCH (r) RETURN type(r)", "SyntaxError (InvalidArgumentType)"},
+           {"MATCH ()-[r]->() RETURN length(r)", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN properties('Cypher')", "SyntaxError (InvalidArgumentType)"},
+           {"MATCH () DELETE 1 + 1", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN 42 — 41", "SyntaxError (InvalidUnicodeCharacter)"}}) {
     auto q = PreparedQuery::Prepare(text);
     ASSERT_FALSE(q.ok()) << text;
     EXPECT_NE(q.status().message().find(error), std::string::npos) << q.status().message();
@@ -165,9 +170,17 @@ TEST_F(CypherTest, WrongTypesAreRefusedBeforeRunning) {
   // What may succeed prepares: + joins strings; mixed lists are checked per value.
   for (const char* text : {"RETURN 'a' + true AS r", "RETURN none(x IN [1, 'a'] WHERE x % 2 = 0) AS r",
                            "RETURN all(x IN [1, 2] WHERE x % 2 = 0) AS r",
-                           "WITH {num: 1} AS m RETURN m.num"}) {
+                           "WITH {num: 1} AS m RETURN m.num", "RETURN properties({a: 1}) AS p",
+                           "RETURN 'Ölänning' AS år"}) {
     EXPECT_TRUE(PreparedQuery::Prepare(text).ok()) << text;
   }
+}
+
+// A label test on a relationship tests its type (its one label).
+TEST_F(CypherTest, ALabelTestOnARelationshipTestsItsType) {
+  BuildSmall();
+  EXPECT_EQ(BothWays("MATCH ()-[r]->() RETURN r:funds AS f, count(*) AS n"),
+            (std::vector<std::string>{R"({"f":false,"n":6})", R"({"f":true,"n":1})"}));
 }
 
 TEST_F(CypherTest, ReadsAgreeOverTheSnapshotAndTheStore) {
