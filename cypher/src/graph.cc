@@ -540,6 +540,7 @@ void QueryGraph::WriteNode(const Node& n) {
   for (NodeId s : n.sources) in.sources.emplace_back(s);
   Check(txn_->PutNode(in).status());
   nodes_.erase(n.id);
+  ++node_writes_;
 }
 
 NodeId QueryGraph::CreateNode(const std::string& label, const Map& props) {
@@ -571,6 +572,7 @@ NodeId QueryGraph::CreateNode(const std::string& label, const Map& props) {
   in.aliases = n.aliases;
   in.props = n.props;
   for (NodeId s : n.sources) in.sources.emplace_back(s);
+  ++node_writes_;
   return Unwrap(txn_->PutNode(in));
 }
 

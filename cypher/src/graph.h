@@ -180,6 +180,10 @@ class QueryGraph {
   bool IsDeleted(const Relationship& r) const;
   // Ends the writes of a query: the deferred node deletions.
   void Finish();
+  // How many times this query has created or changed a node: a scan whose
+  // candidates were listed before then lists them again (a MERGE's match,
+  // run per row, must see what it created for the rows before).
+  uint64_t node_writes() const { return node_writes_; }
 
  private:
   struct RelKey {
@@ -229,6 +233,7 @@ class QueryGraph {
   std::unordered_set<EdgeId> deleted_edge_ids_;  // by DELETE; a new edge may reuse the key
   std::vector<NodeId> deferred_deletes_;
   uint64_t next_blank_ = 0;
+  uint64_t node_writes_ = 0;
   std::shared_ptr<CachedNode> last_node_;  // what GetNode() returned
   std::shared_ptr<CachedEdge> last_edge_;  // what GetEdge() returned
 };

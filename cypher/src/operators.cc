@@ -115,9 +115,10 @@ void NodeScanOp::Reset() {
 }
 
 void NodeScanOp::Candidates(ExecContext& ctx, Row& row) {
-  // In a query that writes, a scan run again (a MERGE's match, per row)
-  // must see what the query created since.
-  if (constant_ && have_ids_ && ctx.graph.txn() == nullptr) return;
+  // A scan run again (a MERGE's match, per row) must see the nodes the
+  // query created or changed since it listed them.
+  if (constant_ && have_ids_ && ids_node_writes_ == ctx.graph.node_writes()) return;
+  ids_node_writes_ = ctx.graph.node_writes();
   QueryGraph& g = ctx.graph;
   ids_.clear();
   switch (source_) {
