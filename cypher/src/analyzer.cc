@@ -503,12 +503,14 @@ class Analyzer {
       }
     }
     std::vector<Expr*> aggs;
+    // An unnamed expression in WITH is refused after ORDER BY is checked: an
+    // ORDER BY that mixes it with an aggregation is the graver error.
+    const Expr* unnamed = nullptr;
     for (auto& item : c->items) {
       ExprCtx ctx{.allow_agg = true, .aggs = &aggs, .where = "here"};
       AnalyzeExpr(item.expr.get(), scope, ctx);
-      if (is_with && !item.aliased && item.expr->kind != ExprKind::kVariable) {
-        SyntaxError("NoExpressionAlias", "an expression in WITH needs a name: WITH expr AS name",
-                    item.expr->pos);
+      if (is_with && !item.aliased && item.expr->kind != ExprKind::kVariable && !unnamed) {
+        unnamed = item.expr.get();
       }
       if (item.expr->aggregate) c->has_aggregation = true;
     }
@@ -567,6 +569,10 @@ class Analyzer {
         ctx.allow_agg = false;
       }
       AnalyzeExpr(s.expr.get(), order_scope, ctx);
+    }
+    if (unnamed) {
+      SyntaxError("NoExpressionAlias", "an expression in WITH needs a name: WITH expr AS name",
+                  unnamed->pos);
     }
     CheckSkipLimit(c->skip.get(), "SKIP");
     CheckSkipLimit(c->limit.get(), "LIMIT");
