@@ -176,6 +176,26 @@ TEST_F(CypherTest, WrongTypesAreRefusedBeforeRunning) {
   }
 }
 
+// EXISTS { MATCH ... RETURN ... }: the RETURN is checked but does not change
+// whether a row exists; one that aggregates (always a row) and writes inside
+// are refused.
+TEST_F(CypherTest, AnExistsSubqueryMayEndWithReturn) {
+  BuildSmall();
+  EXPECT_EQ(BothWays("MATCH (a:actor) WHERE EXISTS { MATCH (a)-[:funds]->(p) RETURN p.name AS n } "
+                     "RETURN a.name AS name"),
+            std::vector<std::string>{R"({"name":"Alpha"})"});
+  for (auto [text, error] : std::vector<std::pair<const char*, const char*>>{
+           {"MATCH (a) WHERE EXISTS { MATCH (a)-->() RETURN count(*) } RETURN a",
+            "(InvalidAggregation)"},
+           {"MATCH (a) WHERE EXISTS { MATCH (a)-->() RETURN nope } RETURN a", "(UndefinedVariable)"},
+           {"MATCH (a) WHERE EXISTS { MATCH (a)-->(b) SET b.x = 1 } RETURN a",
+            "(InvalidClauseComposition)"}}) {
+    auto q = PreparedQuery::Prepare(text);
+    ASSERT_FALSE(q.ok()) << text;
+    EXPECT_NE(q.status().message().find(error), std::string::npos) << q.status().message();
+  }
+}
+
 // A label test on a relationship tests its type (its one label).
 TEST_F(CypherTest, ALabelTestOnARelationshipTestsItsType) {
   BuildSmall();
