@@ -30,9 +30,14 @@ uint32_t CodePointAt(std::string_view s, size_t i, size_t* len) {
 }
 
 // Non-ASCII punctuation, spaces and symbols, which can be no part of a name:
-// most often a typographic dash or quote pasted for - or '.
+// most often a typographic dash or quote pasted for - or '. (The few of
+// these blocks that Unicode lets continue a name are let through.)
 bool IsUnicodePunctuation(uint32_t cp) {
-  return (cp >= 0x80 && cp <= 0xBF && cp != 0xAA && cp != 0xB5 && cp != 0xBA) || cp == 0xD7 ||
+  if (cp == 0xAA || cp == 0xB5 || cp == 0xB7 || cp == 0xBA || cp == 0x200C || cp == 0x200D ||
+      cp == 0x203F || cp == 0x2040 || cp == 0x2054) {
+    return false;
+  }
+  return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 ||
          cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x2190 && cp <= 0x23FF) ||
          (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE50 && cp <= 0xFE6F) ||
          (cp >= 0xFF01 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20);
