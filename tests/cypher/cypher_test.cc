@@ -171,7 +171,7 @@ TEST_F(CypherTest, WrongTypesAreRefusedBeforeRunning) {
   for (const char* text : {"RETURN 'a' + true AS r", "RETURN none(x IN [1, 'a'] WHERE x % 2 = 0) AS r",
                            "RETURN all(x IN [1, 2] WHERE x % 2 = 0) AS r",
                            "WITH {num: 1} AS m RETURN m.num", "RETURN properties({a: 1}) AS p",
-                           "RETURN 'Ölänning' AS år"}) {
+                           "RETURN 'Ölänning' AS år", "RETURN 1 AS l·l"}) {
     EXPECT_TRUE(PreparedQuery::Prepare(text).ok()) << text;
   }
 }
