@@ -11,7 +11,7 @@ packages=(
   libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  python3 python3-pytest python3-networkx python3-numpy python3-scipy python3-igraph
+  python3 python3-pytest python3-networkx python3-numpy python3-scipy python3-igraph python3-pandas
   python3-venv python3-pip python3-setuptools python3-wheel
   chromium fonts-dejavu-core
   rocksdb-tools

@@ -27,6 +27,7 @@ MODULES = {
     "numpy": "python3-numpy",
     "scipy": "python3-scipy",
     "igraph": "python3-igraph",
+    "pandas": "python3-pandas",  # samverkan.cypher_df (tests/python/test_cypher_api.py)
 }
 # Program -> Debian package.
 PROGRAMS = {
@@ -54,9 +55,11 @@ def imported_modules(path):
 
 def main():
     problems = []
-    # Modules of the repository: the tests' own, and bench/'s (the layout
-    # quality measure is shared by tests/sqlite/test_pictures.py).
-    local = {p.stem for p in TESTS.rglob("*.py")} | {p.stem for p in (REPO / "bench").glob("*.py")}
+    # Modules of the repository: the tests' own, bench/'s (the layout
+    # quality measure is shared by tests/sqlite/test_pictures.py) and the
+    # Python package (python/samverkan, tested from its source).
+    local = ({p.stem for p in TESTS.rglob("*.py")} | {p.stem for p in (REPO / "bench").glob("*.py")}
+             | {p.parent.name for p in (REPO / "python").glob("*/__init__.py")})
     for path in sorted(TESTS.rglob("*.py")):
         for module, line in imported_modules(path):
             if module in sys.stdlib_module_names or module in local or module in MODULES:

@@ -31,9 +31,19 @@ const char* VarTypeName(VarType t) {
   return "a value";
 }
 
+// The type of an expression when the text alone decides it (literals and
+// what is built from them), else kNull standing for "unknown".
+enum class SType : uint8_t {
+  kUnknown, kNull, kBool, kInt, kFloat, kNumber, kString, kList, kMap, kNode, kRel, kPath,
+  kDate, kDuration,
+};
+
 struct VarInfo {
   int slot;
   VarType type;
+  // What a value variable is known to hold: the elements of a literal list
+  // a quantifier or comprehension iterates over (all of one type).
+  SType value_type = SType::kUnknown;
 };
 using Scope = std::map<std::string, VarInfo>;
 
@@ -88,12 +98,6 @@ bool ContainsVariable(const Expr& e) {
   return e.else_expr && ContainsVariable(*e.else_expr);
 }
 
-// The type of an expression when the text alone decides it (literals and
-// what is built from them), else kNull standing for "unknown".
-enum class SType : uint8_t {
-  kUnknown, kNull, kBool, kInt, kFloat, kNumber, kString, kList, kMap, kNode, kRel, kPath,
-  kDate, kDuration,
-};
 
 SType StaticType(const Expr& e, const Scope* scope = nullptr) {
   CheckStack(e.pos);
@@ -108,7 +112,7 @@ SType StaticType(const Expr& e, const Scope* scope = nullptr) {
         case VarType::kPath: return SType::kPath;
         case VarType::kRelList:
         case VarType::kList: return SType::kList;
-        default: return SType::kUnknown;
+        default: return it->second.value_type;
       }
     }
     case ExprKind::kLiteral:
@@ -174,6 +178,43 @@ SType StaticType(const Expr& e, const Scope* scope = nullptr) {
       }
     }
     default: return SType::kUnknown;
+  }
+}
+
+// The type all elements of a literal list share, when the text decides it.
+SType ElementType(const Expr& list, const Scope& scope) {
+  if (list.kind != ExprKind::kList || list.args.empty()) return SType::kUnknown;
+  SType t = StaticType(*list.args[0], &scope);
+  for (const auto& a : list.args) {
+    if (StaticType(*a, &scope) != t) return SType::kUnknown;
+  }
+  return t == SType::kNull ? SType::kUnknown : t;
+}
+
+bool IsArithmetic(Op op) {
+  return op == Op::kAdd || op == Op::kSub || op == Op::kMul || op == Op::kDiv || op == Op::kMod;
+}
+
+bool IsNumeric(SType t) { return t == SType::kInt || t == SType::kFloat || t == SType::kNumber; }
+
+// Arithmetic that fails whatever the values (as Eval would at run time): a
+// boolean with a number or a boolean, a string with anything but `+`.
+bool ArithmeticMismatch(Op op, SType a, SType b) {
+  if (a == SType::kBool) return IsNumeric(b) || b == SType::kBool || (b == SType::kString && op != Op::kAdd);
+  if (a == SType::kString) return op != Op::kAdd && (IsNumeric(b) || b == SType::kString);
+  return false;
+}
+
+const char* STypeName(SType t) {
+  switch (t) {
+    case SType::kBool: return "BOOLEAN";
+    case SType::kInt: return "INTEGER";
+    case SType::kFloat: return "FLOAT";
+    case SType::kNumber: return "NUMBER";
+    case SType::kString: return "STRING";
+    case SType::kDate: return "DATE";
+    case SType::kDuration: return "DURATION";
+    default: return "a value";
   }
 }
 
@@ -269,7 +310,8 @@ class Analyzer {
             ExprCtx ctx{.where = "in DELETE"};
             AnalyzeExpr(e.get(), scope, ctx);
             if (e->kind == ExprKind::kLiteral || e->kind == ExprKind::kBinary) {
-              SyntaxError("InvalidDelete", "DELETE takes nodes, relationships or paths", e->pos);
+              SyntaxError("InvalidArgumentType", "DELETE takes nodes, relationships or paths",
+                          e->pos);
             }
           }
           break;
@@ -322,10 +364,12 @@ class Analyzer {
                     part->pos);
       }
     }
-    if (mode == PatternMode::kCreate && part->rels.empty() && !part->nodes[0].var.empty() &&
+    if (creating && part->rels.empty() && !part->nodes[0].var.empty() &&
         scope->count(part->nodes[0].var)) {
-      SyntaxError("VariableAlreadyBound", "node `" + part->nodes[0].var + "` exists already: "
-                  "CREATE would make nothing", part->nodes[0].pos);
+      SyntaxError("VariableAlreadyBound", "node `" + part->nodes[0].var + "` exists already: " +
+                  (mode == PatternMode::kCreate ? "CREATE would make nothing"
+                                                : "MERGE would neither match nor create anything"),
+                  part->nodes[0].pos);
     }
     if (part->kind != PathKind::kPattern) {
       if (creating) SyntaxError("UnexpectedSyntax", "shortestPath cannot be created", part->pos);
@@ -439,7 +483,7 @@ class Analyzer {
   // (CREATE (a:L)-[:R]->(a) gives `a` its label once).
   bool IsBoundOutside(const std::string& var, const PatternPart* part) const {
     for (const auto& n : part->nodes) {
-      if (n.var == var && n.slot >= 0) return false;
+      if (n.var == var && n.slot >= 0 && !n.was_bound) return false;  // declared in this part
     }
     return true;
   }
@@ -496,12 +540,14 @@ class Analyzer {
       }
     }
     std::vector<Expr*> aggs;
+    // An unnamed expression in WITH is refused after ORDER BY is checked: an
+    // ORDER BY that mixes it with an aggregation is the graver error.
+    const Expr* unnamed = nullptr;
     for (auto& item : c->items) {
       ExprCtx ctx{.allow_agg = true, .aggs = &aggs, .where = "here"};
       AnalyzeExpr(item.expr.get(), scope, ctx);
-      if (is_with && !item.aliased && item.expr->kind != ExprKind::kVariable) {
-        SyntaxError("NoExpressionAlias", "an expression in WITH needs a name: WITH expr AS name",
-                    item.expr->pos);
+      if (is_with && !item.aliased && item.expr->kind != ExprKind::kVariable && !unnamed) {
+        unnamed = item.expr.get();
       }
       if (item.expr->aggregate) c->has_aggregation = true;
     }
@@ -526,9 +572,13 @@ class Analyzer {
     for (auto& item : c->items) {
       item.slot = NewSlot();
       VarType type = VarType::kAny;
+      SType value_type = SType::kUnknown;
       if (item.expr->kind == ExprKind::kVariable) {
         auto it = scope.find(item.expr->name);
-        if (it != scope.end()) type = it->second.type;
+        if (it != scope.end()) {
+          type = it->second.type;
+          value_type = it->second.value_type;
+        }
       } else if (SType t = StaticType(*item.expr, &scope); t != SType::kUnknown && t != SType::kNull) {
         // (A list may hold relationships, for a var-length pattern.)
         type = t == SType::kList   ? VarType::kList
@@ -536,8 +586,9 @@ class Analyzer {
                : t == SType::kRel  ? VarType::kRel
                : t == SType::kPath ? VarType::kPath
                                    : VarType::kValue;
+        if (type == VarType::kValue) value_type = t;
       }
-      out[item.alias] = VarInfo{item.slot, type};
+      out[item.alias] = VarInfo{item.slot, type, value_type};
     }
     // ORDER BY sees the projected names and, unless the projection
     // aggregates or is DISTINCT, the variables before it too.
@@ -555,6 +606,10 @@ class Analyzer {
         ctx.allow_agg = false;
       }
       AnalyzeExpr(s.expr.get(), order_scope, ctx);
+    }
+    if (unnamed) {
+      SyntaxError("NoExpressionAlias", "an expression in WITH needs a name: WITH expr AS name",
+                  unnamed->pos);
     }
     CheckSkipLimit(c->skip.get(), "SKIP");
     CheckSkipLimit(c->limit.get(), "LIMIT");
@@ -749,6 +804,7 @@ class Analyzer {
           SyntaxError("InvalidArgumentType", "size() takes a list or a string; the length of "
                       "a path is length(p)", e->args[0]->pos);
         }
+        if (e->args.size() == 1) CheckGraphFunctionArgument(*e, StaticType(*e->args[0], &scope));
         break;
       }
       case ExprKind::kListComprehension:
@@ -756,7 +812,7 @@ class Analyzer {
         AnalyzeExpr(e->args[0].get(), scope, ctx);
         Scope local = scope;
         e->slot = NewSlot();
-        local[e->name] = VarInfo{e->slot, VarType::kAny};
+        local[e->name] = VarInfo{e->slot, VarType::kAny, ElementType(*e->args[0], scope)};
         ExprCtx inner = ctx;
         inner.allow_agg = false;
         for (size_t i = 1; i < e->args.size(); ++i) {
@@ -848,14 +904,30 @@ class Analyzer {
          e->op == Op::kLe || e->op == Op::kGe)) {
       CheckNotDateAgainstString(*e, scope);
     }
+    if (e->kind == ExprKind::kBinary && IsArithmetic(e->op)) {
+      SType a = StaticType(*e->args[0], &scope), b = StaticType(*e->args[1], &scope);
+      if (ArithmeticMismatch(e->op, a, b) || ArithmeticMismatch(e->op, b, a)) {
+        SyntaxError("InvalidArgumentType", "arithmetic on " + std::string(STypeName(a)) +
+                    " and " + STypeName(b), e->pos);
+      }
+    }
     if (e->kind == ExprKind::kBinary && e->op == Op::kIn) {
       SType t = StaticType(*e->args[1], &scope);
       if (t != SType::kUnknown && t != SType::kNull && t != SType::kList) {
         SyntaxError("InvalidArgumentType", "IN takes a list on its right", e->args[1]->pos);
       }
     }
-    if (e->kind == ExprKind::kProperty && StaticType(*e->args[0], &scope) == SType::kPath) {
-      SyntaxError("InvalidArgumentType", "a path has no properties", e->args[0]->pos);
+    if (e->kind == ExprKind::kProperty) {
+      SType t = StaticType(*e->args[0], &scope);
+      if (t == SType::kPath) {
+        SyntaxError("InvalidArgumentType", "a path has no properties", e->args[0]->pos);
+      }
+      if (t != SType::kUnknown && t != SType::kNull && t != SType::kMap && t != SType::kNode &&
+          t != SType::kRel && t != SType::kDate && t != SType::kDuration) {
+        TypeError("InvalidArgumentType", "cannot read property `" + e->name + "` of " +
+                  (t == SType::kList ? std::string("a list") : "a " + std::string(STypeName(t))),
+                  e->pos);
+      }
     }
     if (e->else_expr) {
       AnalyzeExpr(e->else_expr.get(), scope, ctx);
@@ -885,6 +957,27 @@ class Analyzer {
     }
     SyntaxError("InvalidArgumentType", "cannot compare a DATE with a STRING (it would be null, "
                 "never true); write the date as " + fix, text->pos);
+  }
+
+  // type(), length() and properties() of a value that the text shows is of
+  // the wrong kind fail whatever the data.
+  static void CheckGraphFunctionArgument(const Expr& e, SType t) {
+    if (t == SType::kUnknown || t == SType::kNull) return;
+    const std::string& f = e.name;
+    const bool wrong = (f == "type" && t != SType::kRel) ||
+                       (f == "length" && (t == SType::kNode || t == SType::kRel)) ||
+                       (f == "properties" && t != SType::kNode && t != SType::kRel &&
+                        t != SType::kMap);
+    if (wrong) {
+      SyntaxError("InvalidArgumentType", f + "() cannot take " +
+                  (t == SType::kNode ? std::string("a node")
+                   : t == SType::kRel ? std::string("a relationship")
+                   : t == SType::kPath ? std::string("a path")
+                   : t == SType::kList ? std::string("a list")
+                   : t == SType::kMap  ? std::string("a map")
+                                       : "a " + std::string(STypeName(t))),
+                  e.args[0]->pos);
+    }
   }
 
   void MarkAggregate(Expr* e, ExprCtx& ctx) {

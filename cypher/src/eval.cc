@@ -349,7 +349,10 @@ Value GraphFunction(const Expr& e, std::vector<Value>& args, ExecContext& ctx) {
     return g.NodeLabels(x.node());
   }
   if (f == "type") {
-    if (x.type() != T::kRelationship) WrongType(e, "type()", x);
+    if (x.type() != T::kRelationship) {
+      TypeError("InvalidArgumentValue", "type() cannot take a " + std::string(TypeName(x.type())),
+                e.pos);
+    }
     return Value::String(std::string(g.TypeName(x.rel().type)));
   }
   if (f == "keys" || f == "properties") {
@@ -640,8 +643,11 @@ Value Eval(const Expr& e, Row& row, ExecContext& ctx) {
     case ExprKind::kHasLabels: {
       Value v = Eval(*e.args[0], row, ctx);
       if (v.is_null()) return Value();
-      if (v.type() != T::kNode) WrongType(e, "a label test", v);
-      const std::string& kind = ctx.graph.GetNode(v.node()).kind;
+      // A relationship's type is its one label.
+      if (v.type() != T::kNode && v.type() != T::kRelationship) WrongType(e, "a label test", v);
+      const std::string kind = v.type() == T::kNode
+                                   ? ctx.graph.GetNode(v.node()).kind
+                                   : std::string(ctx.graph.TypeName(v.rel().type));
       for (const auto& l : e.keys) {
         if (l != kind) return Value::Bool(false);
       }

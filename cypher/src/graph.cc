@@ -328,6 +328,10 @@ std::vector<NodeId> QueryGraph::NodesOfSector(SymbolId sector, SymbolId kind) {
 
 bool NodeCheck::Passes(QueryGraph& g, NodeId id) const {
   if (impossible) return false;
+  if (!pending_kind.empty()) {
+    auto k = g.schema().Find(SymbolSpace::kKind, pending_kind);
+    if (!k || g.KindOf(id) != *k) return false;
+  }
   if (const CsrGraph* csr = g.csr()) {
     auto v = csr->index_of(id);
     return v && PassesDense(*csr, *v);
@@ -339,7 +343,7 @@ bool NodeCheck::Passes(QueryGraph& g, NodeId id) const {
 
 void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
                         std::vector<Hop>* out, const NodeCheck* check) {
-  if (!types.all && types.types.empty()) return;
+  if (types.MatchesNothing()) return;
   if (check && check->Trivial()) check = nullptr;
   if (check && check->impossible) return;
   if (csr_) {
@@ -388,11 +392,14 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
     scan(std::nullopt);
   } else {
     for (SymbolId t : types.types) scan(t);
+    for (const auto& name : types.pending) {
+      if (auto t = schema().EdgeType(name)) scan(*t);
+    }
   }
 }
 
 std::shared_ptr<QueryGraph::CachedEdge> QueryGraph::LoadEdge(const Relationship& r) {
-  if (deleted_rels_.count(KeyOf(r))) {
+  if (IsDeleted(r)) {
     EntityNotFound("DeletedEntityAccess", "the relationship was deleted by this query");
   }
   auto it = edges_.find(KeyOf(r));
@@ -478,7 +485,9 @@ std::vector<Hop> QueryGraph::AllRelationships() {
   return hops;
 }
 
-bool QueryGraph::IsDeleted(const Relationship& r) const { return deleted_rels_.count(KeyOf(r)) > 0; }
+bool QueryGraph::IsDeleted(const Relationship& r) const {
+  return deleted_rels_.count(KeyOf(r)) > 0 || (r.id != 0 && deleted_edge_ids_.count(r.id) > 0);
+}
 
 // --- writes ------------------------------------------------------------------------
 
@@ -529,6 +538,7 @@ void QueryGraph::WriteNode(const Node& n) {
   for (NodeId s : n.sources) in.sources.emplace_back(s);
   Check(txn_->PutNode(in).status());
   nodes_.erase(n.id);
+  ++node_writes_;
 }
 
 NodeId QueryGraph::CreateNode(const std::string& label, const Map& props) {
@@ -560,6 +570,7 @@ NodeId QueryGraph::CreateNode(const std::string& label, const Map& props) {
   in.aliases = n.aliases;
   in.props = n.props;
   for (NodeId s : n.sources) in.sources.emplace_back(s);
+  ++node_writes_;
   return Unwrap(txn_->PutNode(in));
 }
 
@@ -613,7 +624,12 @@ Relationship QueryGraph::CreateRelationship(NodeId src, NodeId dst, const std::s
   in.validity = e.validity;
   in.props = e.props;
   EdgeId id = Unwrap(txn_->PutEdge(in));
-  return Relationship{src, dst, schema().EdgeType(type).value_or(0), e.rank, false, id};
+  Relationship created{src, dst, schema().EdgeType(type).value_or(0), e.rank, false, id};
+  // The rank of a relationship this query deleted may be taken again: its
+  // key names the new one now; the deleted one stays deleted by its id.
+  deleted_rels_.erase(KeyOf(created));
+  edges_.erase(KeyOf(created));
+  return created;
 }
 
 void QueryGraph::ApplyRelProperty(Edge* e, const std::string& key, const Value& value) {
@@ -730,6 +746,7 @@ void QueryGraph::DeleteRelationship(const Relationship& r) {
   Status s = txn_->DeleteEdge(id);
   if (!s.ok() && !s.IsNotFound()) Check(s);
   deleted_rels_.insert(KeyOf(r));
+  deleted_edge_ids_.insert(id);
   edges_.erase(KeyOf(r));
 }
 

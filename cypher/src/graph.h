@@ -53,15 +53,26 @@ struct Hop {
 // Which relationship types an expansion follows.
 struct TypeFilter {
   bool all = true;               // no [:TYPE] given
-  std::vector<SymbolId> types;   // when !all; empty: none exist, nothing matches
+  std::vector<SymbolId> types;   // when !all; empty (and no pending): nothing matches
+  // Types that did not exist when the query was planned but that the query
+  // itself creates (CREATE/MERGE): matched by name, through `schema`, so
+  // that a clause sees the relationships an earlier one created.
+  std::vector<std::string> pending;
+  const Schema* schema = nullptr;  // set with `pending`
 
   bool Allows(SymbolId t) const {
     if (all) return true;
     for (SymbolId x : types) {
       if (x == t) return true;
     }
+    if (pending.empty()) return false;
+    const std::string_view name = schema->EdgeTypeName(t);
+    for (const auto& p : pending) {
+      if (p == name) return true;
+    }
     return false;
   }
+  bool MatchesNothing() const { return !all && types.empty() && pending.empty(); }
 };
 
 class QueryGraph;
@@ -71,13 +82,18 @@ struct NodeCheck {
   bool impossible = false;          // an unknown label or sector: nothing matches
   std::optional<SymbolId> kind;
   std::optional<SymbolId> sector;
+  // A label that did not exist when the query was planned but that the
+  // query itself creates: looked up when tested.
+  std::string pending_kind;
   std::string text;                 // for EXPLAIN, e.g. ":actor {sector: academia}"
 
-  bool Trivial() const { return !impossible && !kind && !sector; }
+  bool Trivial() const { return !impossible && !kind && !sector && pending_kind.empty(); }
   bool Passes(QueryGraph& g, NodeId id) const;
-  // The same test on a CSR snapshot's dense index: no lookup of the id.
+  // The same test on a CSR snapshot's dense index: no lookup of the id. A
+  // snapshot is only read by queries that do not write, so a pending label
+  // has no nodes in it.
   bool PassesDense(const CsrGraph& csr, uint32_t v) const {
-    if (impossible) return false;
+    if (impossible || !pending_kind.empty()) return false;
     if (kind && csr.kind(v) != *kind) return false;
     if (sector && csr.sector(v) != *sector) return false;
     return true;
@@ -164,6 +180,10 @@ class QueryGraph {
   bool IsDeleted(const Relationship& r) const;
   // Ends the writes of a query: the deferred node deletions.
   void Finish();
+  // How many times this query has created or changed a node: a scan whose
+  // candidates were listed before then lists them again (a MERGE's match,
+  // run per row, must see what it created for the rows before).
+  uint64_t node_writes() const { return node_writes_; }
 
  private:
   struct RelKey {
@@ -210,8 +230,10 @@ class QueryGraph {
   absl::flat_hash_map<RelKey, std::shared_ptr<CachedEdge>, RelKeyHash> edges_;
   std::unordered_set<NodeId> deleted_nodes_;
   std::unordered_set<RelKey, RelKeyHash> deleted_rels_;
+  std::unordered_set<EdgeId> deleted_edge_ids_;  // by DELETE; a new edge may reuse the key
   std::vector<NodeId> deferred_deletes_;
   uint64_t next_blank_ = 0;
+  uint64_t node_writes_ = 0;
   std::shared_ptr<CachedNode> last_node_;  // what GetNode() returned
   std::shared_ptr<CachedEdge> last_edge_;  // what GetEdge() returned
 };

@@ -2,6 +2,7 @@
 #include "lexer.h"
 
 #include <cctype>
+#include <cstdio>
 
 #include "error.h"
 #include "samverkan/text.h"
@@ -11,6 +12,36 @@ namespace {
 
 bool IsIdentStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool IsIdentPart(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+// The code point of the (valid) UTF-8 sequence at s[i], and its length.
+uint32_t CodePointAt(std::string_view s, size_t i, size_t* len) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(i + k < s.size() ? s[i + k] : 0); };
+  const unsigned char c = b(0);
+  if (c < 0xE0) {
+    *len = 2;
+    return ((c & 0x1Fu) << 6) | (b(1) & 0x3Fu);
+  }
+  if (c < 0xF0) {
+    *len = 3;
+    return ((c & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
+  }
+  *len = 4;
+  return ((c & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
+}
+
+// Non-ASCII punctuation, spaces and symbols, which can be no part of a name:
+// most often a typographic dash or quote pasted for - or '. (The few of
+// these blocks that Unicode lets continue a name are let through.)
+bool IsUnicodePunctuation(uint32_t cp) {
+  if (cp == 0xAA || cp == 0xB5 || cp == 0xB7 || cp == 0xBA || cp == 0x200C || cp == 0x200D ||
+      cp == 0x203F || cp == 0x2040 || cp == 0x2054) {
+    return false;
+  }
+  return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 ||
+         cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x2190 && cp <= 0x23FF) ||
+         (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE50 && cp <= 0xFE6F) ||
+         (cp >= 0xFF01 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20);
+}
 
 class Lexer {
  public:
@@ -33,7 +64,23 @@ class Lexer {
       unsigned char c = s_[i_];
       if (IsIdentStart(c)) {
         size_t start = i_;
-        while (i_ < s_.size() && IsIdentPart(s_[i_])) ++i_;
+        while (i_ < s_.size() && IsIdentPart(s_[i_])) {
+          if (static_cast<unsigned char>(s_[i_]) < 0x80) {
+            ++i_;
+            continue;
+          }
+          size_t len = 1;
+          const uint32_t cp = CodePointAt(s_, i_, &len);
+          if (IsUnicodePunctuation(cp)) {
+            std::string shown;
+            AppendUtf8(cp, &shown);
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(cp));
+            SyntaxError("InvalidUnicodeCharacter", "'" + shown + "' (" + hex +
+                        ") cannot appear here (a typographic dash or quote for - or '?)", i_);
+          }
+          i_ += len;
+        }
         t.kind = TokenKind::kIdentifier;
         t.text = std::string(s_.substr(start, i_ - start));
       } else if (c == '`') {

@@ -117,7 +117,10 @@ void NodeScanOp::Reset() {
 }
 
 void NodeScanOp::Candidates(ExecContext& ctx, Row& row) {
-  if (constant_ && have_ids_) return;
+  // A scan run again (a MERGE's match, per row) must see the nodes the
+  // query created or changed since it listed them.
+  if (constant_ && have_ids_ && ids_node_writes_ == ctx.graph.node_writes()) return;
+  ids_node_writes_ = ctx.graph.node_writes();
   QueryGraph& g = ctx.graph;
   ids_.clear();
   switch (source_) {

@@ -89,6 +89,7 @@ class NodeScanOp final : public Operator {
   std::string describe_;
   std::vector<NodeId> ids_;
   bool have_ids_ = false;
+  uint64_t ids_node_writes_ = 0;  // QueryGraph::node_writes() when ids_ was listed
   size_t pos_ = 0;
   bool active_ = false;
 };

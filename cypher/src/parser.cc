@@ -930,6 +930,33 @@ class Parser {
           Advance();
           e->args.push_back(ParseExpr());
         }
+        for (const char* w : {"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE"}) {
+          if (Keyword(w)) {
+            SyntaxError("InvalidClauseComposition", "an EXISTS subquery only reads; " +
+                        std::string(w) + " cannot be part of it", Peek().pos);
+          }
+        }
+        // RETURN does not change whether a row exists: its items are only
+        // checked (args[1...], after the WHERE, `true` when there is none).
+        // An aggregation there, which would always make a row, is refused.
+        if (Keyword("RETURN")) {
+          const size_t at = Peek().pos;
+          Advance();
+          if (Keyword("DISTINCT")) Advance();
+          if (e->args.empty()) {
+            auto t = Make(ExprKind::kLiteral, at);
+            t->literal = Value::Bool(true);
+            e->args.push_back(Finish(std::move(t)));
+          }
+          do {
+            if (e->args.size() > 1) Advance();  // the comma
+            e->args.push_back(ParseExpr());
+            if (Keyword("AS")) {
+              Advance();
+              Variable();
+            }
+          } while (Symbol(","));
+        }
         ExpectSymbol("}");
         return Finish(std::move(e));
       }

@@ -94,7 +94,27 @@ struct Planner::MatchState {
 
 Planner::Planner(const Query& query, const std::string& text, QueryGraph& graph,
                  const Params& params, GraphStats stats)
-    : query_(query), text_(text), graph_(graph), params_(params), stats_(std::move(stats)) {}
+    : query_(query), text_(text), graph_(graph), params_(params), stats_(std::move(stats)) {
+  // The labels and types this query may create: a clause after the write
+  // must match them although the schema does not know them yet.
+  for (const SingleQuery& part : query_.parts) {
+    for (const Clause& c : part.clauses) {
+      if (c.kind == ClauseKind::kCreate || c.kind == ClauseKind::kMerge) {
+        for (const PatternPart& pp : c.patterns) {
+          for (const NodePattern& n : pp.nodes) written_labels_.insert(n.labels.begin(), n.labels.end());
+          for (const RelPattern& r : pp.rels) written_types_.insert(r.types.begin(), r.types.end());
+        }
+      }
+      for (const auto* items : {&c.set_items, &c.on_create, &c.on_match}) {
+        for (const SetItem& i : *items) {
+          if (c.kind != ClauseKind::kRemove && i.kind == SetItem::kLabels) {
+            written_labels_.insert(i.labels.begin(), i.labels.end());
+          }
+        }
+      }
+    }
+  }
+}
 
 void Planner::Warn(const std::string& w) {
   if (std::find(warnings_.begin(), warnings_.end(), w) == warnings_.end()) warnings_.push_back(w);
@@ -123,6 +143,9 @@ TypeFilter Planner::TypesOf(const std::vector<std::string>& names) {
   for (const auto& n : names) {
     if (auto t = graph_.schema().EdgeType(n)) {
       if (std::find(f.types.begin(), f.types.end(), *t) == f.types.end()) f.types.push_back(*t);
+    } else if (written_types_.count(n)) {
+      f.pending.push_back(n);
+      f.schema = &graph_.schema();
     } else {
       Warn("relationship type `" + n + "` does not occur in the graph: nothing matches it");
     }
@@ -210,7 +233,10 @@ NodeCheck Planner::CheckFor(MatchState& m, int slot) {
   for (const auto& l : n.labels) {
     text += ":" + l;
     auto k = graph_.schema().Find(SymbolSpace::kKind, l);
-    if (!k) {
+    if (!k && written_labels_.count(l)) {
+      if (!c.pending_kind.empty() && c.pending_kind != l) c.impossible = true;
+      c.pending_kind = l;
+    } else if (!k) {
       Warn("label `" + l + "` does not occur in the graph: nothing matches it");
       c.impossible = true;
     } else if (c.kind && *c.kind != *k) {
@@ -219,6 +245,7 @@ NodeCheck Planner::CheckFor(MatchState& m, int slot) {
       c.kind = *k;
     }
   }
+  if (c.kind && !c.pending_kind.empty()) c.impossible = true;  // one label per node
   // A sector equal to a constant is tested on the snapshot too; the
   // predicate it came from is then taken as done.
   for (auto& p : m.preds) {

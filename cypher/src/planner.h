@@ -86,6 +86,8 @@ class Planner {
   std::set<int> entity_slots_;  // slots patterns bind to a node or a relationship
   std::set<int> node_slots_;    // slots patterns bind to a node
   std::set<int> unique_slots_;  // slots whose values the last MATCH's rows never repeat
+  // Labels and relationship types the query's CREATE, MERGE and SET write.
+  std::set<std::string> written_labels_, written_types_;
 };
 
 }  // namespace samverkan::cypher

@@ -112,18 +112,21 @@ bool MergeOp::Next(ExecContext& ctx, Row* row) {
     if (!child_->Next(ctx, &input_)) return false;
     // MERGE (n {p: null}) could never match, and would create a node
     // without the property it asks for.
-    for (const auto& n : create_.nodes) {
-      if (n.bound || !n.props) continue;
-      Value props = Eval(*n.props, input_, ctx);
-      if (props.type() == T::kMap) {
-        for (const auto& [k, v] : props.map()) {
-          if (v.is_null()) {
-            SemanticError("MergeReadOwnWrites", "MERGE cannot match or create property `" + k +
-                          "` with a null value", n.pos);
-          }
+    auto refuse_nulls = [&](const Expr* props_expr, size_t pos) {
+      if (!props_expr) return;
+      Value props = Eval(*props_expr, input_, ctx);
+      if (props.type() != T::kMap) return;
+      for (const auto& [k, v] : props.map()) {
+        if (v.is_null()) {
+          SemanticError("MergeReadOwnWrites", "MERGE cannot match or create property `" + k +
+                        "` with a null value", pos);
         }
       }
+    };
+    for (const auto& n : create_.nodes) {
+      if (!n.bound) refuse_nulls(n.props, n.pos);
     }
+    for (const auto& r : create_.rels) refuse_nulls(r.props, r.pos);
     // Read every match before writing anything (ON MATCH SET writes).
     match_->argument = &input_;
     match_->root->Reset();

@@ -147,6 +147,62 @@ TEST_F(CypherTest, SyntaxErrorsShowTheLineAndACaret) {
   EXPECT_CODE(kInvalidArgument, cypher::ParseParameters("{oops").status());
 }
 
+// What fails whatever the values is refused before running: arithmetic on
+// literals, or on a quantifier's variable over a literal list of one type,
+// and a property of a value that is not a map, node or relationship.
+TEST_F(CypherTest, WrongTypesAreRefusedBeforeRunning) {
+  for (auto [text, error] : std::vector<std::pair<const char*, const char*>>{
+           {"RETURN none(x IN ['Clara'] WHERE x % 2 = 0) AS r", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN any(x IN [false, true] WHERE x * 2 = 0) AS r", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN [x IN ['a', 'b'] | x - 1] AS r", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN true + 1 AS r", "SyntaxError (InvalidArgumentType)"},
+           {"WITH 'x' AS s RETURN s.num", "TypeError (InvalidArgumentType)"},
+           {"WITH [1, true] AS l WITH l AS m RETURN m.num", "TypeError (InvalidArgumentType)"},
+           {"MATCH (r) RETURN type(r)", "SyntaxError (InvalidArgumentType)"},
+           {"MATCH ()-[r]->() RETURN length(r)", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN properties('Cypher')", "SyntaxError (InvalidArgumentType)"},
+           {"MATCH () DELETE 1 + 1", "SyntaxError (InvalidArgumentType)"},
+           {"RETURN 42 — 41", "SyntaxError (InvalidUnicodeCharacter)"}}) {
+    auto q = PreparedQuery::Prepare(text);
+    ASSERT_FALSE(q.ok()) << text;
+    EXPECT_NE(q.status().message().find(error), std::string::npos) << q.status().message();
+  }
+  // What may succeed prepares: + joins strings; mixed lists are checked per value.
+  for (const char* text : {"RETURN 'a' + true AS r", "RETURN none(x IN [1, 'a'] WHERE x % 2 = 0) AS r",
+                           "RETURN all(x IN [1, 2] WHERE x % 2 = 0) AS r",
+                           "WITH {num: 1} AS m RETURN m.num", "RETURN properties({a: 1}) AS p",
+                           "RETURN 'Ölänning' AS år", "RETURN 1 AS l·l"}) {
+    EXPECT_TRUE(PreparedQuery::Prepare(text).ok()) << text;
+  }
+}
+
+// EXISTS { MATCH ... RETURN ... }: the RETURN is checked but does not change
+// whether a row exists; one that aggregates (always a row) and writes inside
+// are refused.
+TEST_F(CypherTest, AnExistsSubqueryMayEndWithReturn) {
+  BuildSmall();
+  EXPECT_EQ(BothWays("MATCH (a:actor) WHERE EXISTS { MATCH (a)-[:funds]->(p) RETURN p.name AS n } "
+                     "RETURN a.name AS name"),
+            std::vector<std::string>{R"({"name":"Alpha"})"});
+  for (auto [text, error] : std::vector<std::pair<const char*, const char*>>{
+           {"MATCH (a) WHERE EXISTS { MATCH (a)-->() RETURN count(*) } RETURN a",
+            "(InvalidAggregation)"},
+           {"MATCH (a) WHERE EXISTS { MATCH (a)-->() RETURN nope } RETURN a", "(UndefinedVariable)"},
+           {"MATCH (a) WHERE EXISTS { MATCH (a)-->(b) SET b.x = 1 } RETURN a",
+            "(InvalidClauseComposition)"}}) {
+    auto q = PreparedQuery::Prepare(text);
+    ASSERT_FALSE(q.ok()) << text;
+    EXPECT_NE(q.status().message().find(error), std::string::npos) << q.status().message();
+  }
+}
+
+// A label test on a relationship tests its type (its one label).
+TEST_F(CypherTest, ALabelTestOnARelationshipTestsItsType) {
+  BuildSmall();
+  EXPECT_EQ(BothWays("MATCH ()-[r]->() RETURN r:funds AS f, count(*) AS n"),
+            (std::vector<std::string>{R"({"f":false,"n":6})", R"({"f":true,"n":1})"}));
+}
+
 TEST_F(CypherTest, ReadsAgreeOverTheSnapshotAndTheStore) {
   BuildSmall();
   EXPECT_EQ(BothWays("MATCH (a:actor)-[:participates_in]->(p)<-[:participates_in]-(b:actor) "
@@ -199,6 +255,54 @@ TEST_F(CypherTest, WritesGoThroughTheTransaction) {
   // Without a transaction a query that writes is refused.
   ASSERT_OK_AND_ASSIGN(auto w, PreparedQuery::Prepare("CREATE (:x)"));
   EXPECT_CODE(kReadOnly, cypher::Execute(w, Target{.view = db_.get()}, {}).status());
+}
+
+// MERGE, and any clause after a write, sees what the query created before
+// it: a label or relationship type the graph did not have when the query
+// was planned, and nodes created by the same MERGE for an earlier row.
+TEST_F(CypherTest, MergeSeesTheQuerysOwnWrites) {
+  BuildSmall();
+  auto write = [&](const std::string& query) {
+    auto txn = Begin();
+    auto q = PreparedQuery::Prepare(query);
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    auto cursor = cypher::Execute(*q, Target{.txn = txn.get()}, {});
+    EXPECT_TRUE(cursor.ok()) << cursor.status().ToString();
+    for (;;) {
+      auto more = (*cursor)->Next();
+      EXPECT_TRUE(more.ok()) << query << ": " << more.status().ToString();
+      if (!more.ok() || !*more) break;
+    }
+    EXPECT_OK(txn->Commit());
+  };
+  auto count = [&](const std::string& pattern) {
+    return Rows("MATCH " + pattern + " RETURN count(*) AS n");
+  };
+  using Rows_ = std::vector<std::string>;
+  // A label new to the graph, merged once per row: created once.
+  write("UNWIND [1, 1, 1] AS i MERGE (t:tag {name: 'same'})");
+  EXPECT_EQ(count("(t:tag)"), Rows_{R"({"n":1})"});
+  // Created by earlier clauses of the query: matched, nothing created.
+  write("CREATE (:mark) CREATE (:mark) MERGE (m:mark)");
+  EXPECT_EQ(count("(m:mark)"), Rows_{R"({"n":2})"});
+  // A kind the graph has (a scan by kind, and one by name).
+  write("UNWIND ['x', 'x', 'y'] AS c MERGE (p:project {code: c})");
+  EXPECT_EQ(count("(p:project) WHERE p.code IS NOT NULL"), Rows_{R"({"n":2})"});
+  write("UNWIND [1, 2] AS i MERGE (a:actor {name: 'Delta'})");
+  EXPECT_EQ(count("(a:actor {name: 'Delta'})"), Rows_{R"({"n":1})"});
+  // A relationship type new to the graph, merged twice between one pair.
+  write("MATCH (a {key: 'a'}), (b {key: 'b'}) UNWIND [1, 2] AS i "
+                  "MERGE (a)-[:knows]->(b)");
+  EXPECT_EQ(count("()-[:knows]->()"), Rows_{R"({"n":1})"});
+  // MATCH after CREATE sees a label and a type created in the query.
+  auto txn = Begin();
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
+      "CREATE (:fresh)-[:newly]->(:fresh) WITH 1 AS one "
+      "MATCH (a:fresh)-[r:newly]->(b) RETURN count(r) AS n"));
+  ASSERT_OK_AND_ASSIGN(auto cursor, cypher::Execute(q, Target{.txn = txn.get()}, {}));
+  ASSERT_OK_AND_ASSIGN(bool more, cursor->Next());
+  ASSERT_TRUE(more);
+  EXPECT_EQ(cursor->row()[0].integer(), 1);
 }
 
 TEST_F(CypherTest, ExplainShowsThePlanAndWarns) {

@@ -52,3 +52,26 @@ def test_the_package_says_which_sqlite3_cannot_load(venv):
     script = "import samverkan\ntry:\n    samverkan.load(object())\nexcept RuntimeError as e:\n    print(e)"
     p = subprocess.run([str(py), "-c", script], capture_output=True, text=True, check=True)
     assert "cannot load extensions" in p.stdout
+
+
+def test_cypher_rows_and_the_dataframe_without_pandas(venv):
+    # The venv has no pandas: cypher() works, cypher_df() says what to install.
+    py, tmp = venv
+    script = """
+import sqlite3, samverkan
+conn = sqlite3.connect("c.db")
+conn.enable_load_extension(True)
+samverkan.load(conn)
+conn.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='c.kg')")
+conn.execute("INSERT INTO kg_nodes(key, kind, name) VALUES ('a', 'actor', 'Alpha')")
+print(samverkan.cypher(conn, "MATCH (a:actor) RETURN a.name AS name, $x AS x", {"x": [1]}))
+try:
+    samverkan.cypher_df(conn, "RETURN 1 AS one")
+except ImportError as e:
+    print(e)
+"""
+    p = subprocess.run([str(py), "-c", script], cwd=tmp, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0] == "[{'name': 'Alpha', 'x': [1]}]"
+    assert lines[1].startswith("samverkan.cypher_df needs pandas (Debian: apt install python3-pandas")

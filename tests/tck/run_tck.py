@@ -18,10 +18,27 @@ With --commit, the set-up is committed instead and the query runs on the
 committed graph with every read from the CSR snapshot ("adjacency": "csr");
 the graph is emptied afterwards.
 
-Scenarios listed in excluded.txt (one line each: id | reason) are not
-counted as failures. The run fails (exit 1) when a scenario that is not
-excluded fails, or when fewer than --min-pass of all scenarios pass.
-It prints pass, fail and excluded per feature file, and the total.
+Two lists, one line each (`<feature file> [<n>]` or `... [<n>] #<example>`,
+then ` | ` and the reason):
+
+  excluded.txt  scenarios that assume what the data model leaves out on
+                purpose (several labels on a node, the identity of parallel
+                relationships, time types other than Date and Duration). They
+                are not counted in the pass rate; the count per reason is
+                printed.
+  failing.txt   every other scenario that does not pass today. They count as
+                failures in the pass rate; the list only keeps the run green.
+                `--update-failing` rewrites it from the run.
+
+The run fails (exit 1) when a scenario in neither list fails, or when fewer
+than --min-pass of the scenarios outside excluded.txt pass; a listed
+scenario that passes is reported, so that it can be taken off its list. It
+prints pass, fail and excluded per feature file, the pass rate outside
+excluded.txt and the raw rate out of all scenarios.
+
+Scenarios whose set-up gives a node an empty name (String8-11) run with the
+property `name` renamed (see EMPTY_NAME_STANDIN): a node's name cannot be
+empty here, and the string predicates they test do not depend on the key.
 
 Uses only the standard library (Gherkin is parsed here).
 """
@@ -67,7 +84,9 @@ def split_row(line):
     while i < len(line):
         c = line[i]
         if c == "\\" and i + 1 < len(line):
-            cur += line[i:i + 2] if line[i + 1] not in "|" else "|"
+            # Gherkin's escapes in a table cell: \| and \\ (\n is left to
+            # the value's own string escapes).
+            cur += line[i + 1] if line[i + 1] in "|\\" else line[i:i + 2]
             i += 2
             continue
         if c == "|":
@@ -299,7 +318,7 @@ class LiteralParser:
             self.i = m.end()
             text = m.group(0)
             if "." in text or "e" in text.lower():
-                return ("float", repr(float(text)))
+                return canon_float(float(text))
             return ("int", int(text))
         raise ValueError(f"cannot read value at {self.i} in {s!r}")
 
@@ -318,6 +337,8 @@ def canon_map(d):
 
 
 def canon_float(f):
+    if f == 0:
+        return ("float", "0.0")  # -0.0 = 0.0, as Cypher compares them
     if isinstance(f, float) and math.isnan(f):
         return ("float", "nan")
     if isinstance(f, float) and math.isinf(f):
@@ -391,7 +412,10 @@ class Failure(Exception):
 
 class Runner:
     def __init__(self, ext, commit):
-        self.tmp = tempfile.TemporaryDirectory(prefix="tck-")
+        # In memory where there is a tmpfs: the --commit run commits thousands
+        # of times, and an fsync to disk costs more than the scenario.
+        shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+        self.tmp = tempfile.TemporaryDirectory(prefix="tck-", dir=shm)
         self.db = sqlite3.connect(os.path.join(self.tmp.name, "tck.db"), isolation_level=None)
         self.db.enable_load_extension(True)
         self.db.load_extension(ext)
@@ -540,22 +564,76 @@ class Runner:
             raise Failure(f"side effects {dict(actual)}, expected {dict(+expected)}")
 
 
-def load_exclusions(path):
-    excluded = {}
+# --------------------------------------------------------------------------
+# Scenario lists and the empty-name stand-in.
+# --------------------------------------------------------------------------
+
+# The key the property `name` is renamed to in scenarios whose set-up gives a
+# node an empty name: a node's name cannot be empty here (the name reads as
+# the key when it is absent), and STARTS WITH / ENDS WITH / CONTAINS do not
+# depend on which property holds the string.
+EMPTY_NAME_STANDIN = "title"
+
+
+def needs_name_standin(sc):
+    return any("name: ''" in (s.doc or "") + s.text for s in sc.steps)
+
+
+def rename_name_property(sc):
+    def sub(text):
+        if text is None:
+            return None
+        text = re.sub(r"\bname\b(?=\s*:)", EMPTY_NAME_STANDIN, text)
+        return re.sub(r"\.name\b", "." + EMPTY_NAME_STANDIN, text)
+    sc.steps = [Step(s.keyword, sub(s.text), sub(s.doc),
+                     [[sub(c) for c in r] for r in s.table] if s.table else None)
+                for s in sc.steps]
+
+
+def load_list(path):
+    """{id: reason} from excluded.txt or failing.txt; {} when absent."""
+    entries = {}
+    if not path.exists():
+        return entries
     for line in path.read_text(encoding="utf-8").split("\n"):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         sid, _, reason = line.partition("|")
-        excluded[sid.strip()] = reason.strip()
-    return excluded
+        entries[sid.strip()] = reason.strip()
+    return entries
 
 
-def is_excluded(sc, excluded):
-    if sc.id in excluded:
-        return excluded[sc.id]
-    base = f"{sc.feature} [{sc.number}]"
-    return excluded.get(base)
+def listed(sc, entries):
+    """The reason `sc` is listed with (by its id, or for an outline's example
+    by the whole outline), or None."""
+    if sc.id in entries:
+        return entries[sc.id]
+    return entries.get(f"{sc.feature} [{sc.number}]")
+
+
+FAILING_HEADER = """\
+# openCypher TCK scenarios that do not pass today and are not model
+# exclusions (those are in excluded.txt): one per line, `<id> | what went
+# wrong`. They count as failures in the pass rate; this list only keeps the
+# ctest run green while they are worked on. Written by
+#   /usr/bin/python3 tests/tck/run_tck.py --ext build/samverkan --update-failing
+# (the transaction run; a scenario that fails only with --commit is added by
+# running that too with --update-failing, which keeps what is listed).
+"""
+
+
+def write_failing(path, failures, keep):
+    lines = {sid: reason for sid, reason in keep.items()}
+    for sc, detail in failures:
+        lines[sc.id] = detail.splitlines()[0][:160]
+
+    def order(sid):
+        feature, _, rest = sid.partition(" [")
+        number, _, example = rest.partition("]")
+        return (feature, int(number), int(example.strip(" #") or 0))
+    body = "".join(f"{sid} | {lines[sid]}\n" for sid in sorted(lines, key=order))
+    path.write_text(FAILING_HEADER + body, encoding="utf-8")
 
 
 def main():
@@ -563,46 +641,61 @@ def main():
     ap.add_argument("--ext", required=True, help="the extension, without .so")
     ap.add_argument("--features", default=str(HERE / "features"))
     ap.add_argument("--excluded", default=str(HERE / "excluded.txt"))
-    ap.add_argument("--only", help="run only features whose path contains this")
+    ap.add_argument("--failing", default=str(HERE / "failing.txt"))
+    ap.add_argument("--only", help="run only features whose path contains this "
+                                   "(or one of several, separated by commas)")
     ap.add_argument("--commit", action="store_true",
                     help="commit the set-up and read through the CSR snapshot")
-    ap.add_argument("--min-pass", type=float, default=0.70)
+    ap.add_argument("--min-pass", type=float, default=0.90,
+                    help="the least share of scenarios outside excluded.txt that must pass")
+    ap.add_argument("--update-failing", action="store_true",
+                    help="rewrite failing.txt: this run's failures outside excluded.txt "
+                         "(with --commit or --only: added to what is listed)")
     ap.add_argument("--verbose", action="store_true", help="print every failure")
-    ap.add_argument("--list-failures", action="store_true",
-                    help="print failing ids in excluded.txt's format")
     args = ap.parse_args()
 
     root = pathlib.Path(args.features)
-    excluded = load_exclusions(pathlib.Path(args.excluded)) if os.path.exists(args.excluded) else {}
+    excluded = load_list(pathlib.Path(args.excluded))
+    failing_path = pathlib.Path(args.failing)
+    failing = load_list(failing_path)
     scenarios = []
     for path in sorted(root.rglob("*.feature")):
         rel = str(path.relative_to(root))
-        if args.only and args.only not in rel:
+        if args.only and not any(part in rel for part in args.only.split(",")):
             continue
         scenarios.extend(parse_feature(path, rel))
+    for sc in scenarios:
+        if needs_name_standin(sc):
+            rename_name_property(sc)
 
     runner = Runner(os.path.abspath(args.ext), args.commit)
     stats = defaultdict(Counter)
-    failures = []
-    now_passing = []
+    per_reason = Counter()
+    failures = []       # (scenario, detail) outside excluded.txt
+    new_failures = []   # of those, the ones not in failing.txt
+    now_passing = []    # (list name, id)
     start = time.time()
     for sc in scenarios:
-        reason = is_excluded(sc, excluded)
         try:
             runner.run(sc)
-            outcome = "pass"
-            detail = None
+            outcome, detail = "pass", None
         except (Failure, Unsupported, ValueError, sqlite3.Error) as e:
-            outcome = "fail"
-            detail = f"{type(e).__name__}: {e}"
+            outcome, detail = "fail", f"{type(e).__name__}: {e}"
+        reason = listed(sc, excluded)
         if reason is not None:
             stats[sc.feature]["excluded"] += 1
+            per_reason[reason] += 1
             if outcome == "pass":
-                now_passing.append(sc.id)
+                stats[sc.feature]["excluded_pass"] += 1
+                now_passing.append(("excluded.txt", sc.id))
             continue
         stats[sc.feature][outcome] += 1
         if outcome == "fail":
             failures.append((sc, detail))
+            if listed(sc, failing) is None:
+                new_failures.append((sc, detail))
+        elif listed(sc, failing) is not None:
+            now_passing.append(("failing.txt", sc.id))
     elapsed = time.time() - start
 
     total = Counter()
@@ -612,25 +705,42 @@ def main():
         c = stats[feature]
         total.update(c)
         print(f"{feature:<{width}}  {c['pass']:4}  {c['fail']:4}  {c['excluded']:8}")
-    n = sum(total.values())
-    share = total["pass"] / n if n else 0
     print(f"{'total':<{width}}  {total['pass']:4}  {total['fail']:4}  {total['excluded']:8}")
-    print(f"{total['pass']} of {n} scenarios pass ({100 * share:.1f}%), "
-          f"{total['excluded']} excluded, {total['fail']} fail; {elapsed:.1f} s")
+    print("\nexcluded (not counted), per reason:")
+    for reason, n in per_reason.most_common():
+        print(f"  {n:5}  {reason}")
+    in_scope = total["pass"] + total["fail"]
+    everything = in_scope + total["excluded"]
+    share = total["pass"] / in_scope if in_scope else 0
+    raw_pass = total["pass"] + total["excluded_pass"]
+    print(f"\n{total['pass']} of {in_scope} scenarios outside excluded.txt pass "
+          f"({100 * share:.1f}%); {total['fail']} fail, {len(failures) - len(new_failures)} "
+          f"of them listed in failing.txt")
+    print(f"raw: {raw_pass} of {everything} scenarios pass "
+          f"({100 * raw_pass / everything if everything else 0:.1f}%); {elapsed:.1f} s")
     if now_passing:
-        print(f"{len(now_passing)} excluded scenarios pass now; take them out of excluded.txt:")
-        for sid in now_passing:
-            print(f"  {sid}")
-    for sc, detail in failures:
+        print(f"\n{len(now_passing)} listed scenarios pass now; take them off their list:")
+        for name, sid in now_passing:
+            print(f"  {name}: {sid}")
+    shown = failures if args.verbose else new_failures
+    if shown:
+        print(f"\n{len(new_failures)} failing scenarios not in failing.txt or excluded.txt:")
+    for sc, detail in shown:
         if args.verbose:
             print(f"\nFAIL {sc.id} {sc.name}\n  {detail}")
-        elif args.list_failures:
-            print(f"{sc.id} | {detail.splitlines()[0][:150]}")
         else:
             print(f"FAIL {sc.id}: {detail.splitlines()[0][:200]}")
-    ok = not failures and share >= args.min_pass
+    if args.update_failing:
+        # A --commit run adds to the list; an --only run replaces the
+        # entries of the features it ran.
+        ran = {sc.id for sc in scenarios} | {f"{sc.feature} [{sc.number}]" for sc in scenarios}
+        keep = failing if args.commit else {k: v for k, v in failing.items() if k not in ran}
+        write_failing(failing_path, failures, keep)
+        print(f"\nwrote {failing_path}")
+        new_failures = []
+    ok = not new_failures and share >= args.min_pass
     if share < args.min_pass:
-        print(f"fewer than {100 * args.min_pass:.0f}% of the scenarios pass")
+        print(f"fewer than {100 * args.min_pass:.0f}% of the scenarios outside excluded.txt pass")
     sys.exit(0 if ok else 1)
 
 
