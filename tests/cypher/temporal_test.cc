@@ -252,11 +252,11 @@ TEST_F(TemporalTest, ADateComparedWithAStringIsRefusedNamingTheFix) {
   e = Error("RETURN date('2021-01-01') = '2021-01-01'", &at_prepare);
   EXPECT_TRUE(at_prepare) << e;
   // Where only the values show it: when it runs.
-  e = Error("WITH '2020-06-30' AS s MATCH ()-[e:funds]->() WHERE s < e.valid_from RETURN e",
+  e = Error("WITH toString('2020-06-30') AS s MATCH ()-[e:funds]->() WHERE s < e.valid_from RETURN e",
             &at_prepare);
   EXPECT_FALSE(at_prepare) << e;
   EXPECT_NE(e.find("write the date as date('2020-06-30')"), std::string::npos) << e;
-  e = Error("WITH date('2021-01-01') AS d, '2021-01-01' AS s WHERE d <> s RETURN d", &at_prepare);
+  e = Error("WITH date('2021-01-01') AS d, toString('2021-01-01') AS s WHERE d <> s RETURN d", &at_prepare);
   EXPECT_FALSE(at_prepare) << e;
   EXPECT_NE(e.find("cannot compare a DATE with a STRING"), std::string::npos) << e;
   e = Error("MATCH ()-[e:funds]->() WHERE e.valid_from IN ['2021-03-01'] RETURN e");
@@ -270,10 +270,10 @@ TEST_F(TemporalTest, ADateComparedWithAStringIsRefusedNamingTheFix) {
   e = Error("MATCH (a {key: 'a'}), (p {key: 'p'}) "
             "MERGE (a)-[:funds {valid_from: '2021-03-01'}]->(p)", &at_prepare);
   EXPECT_TRUE(at_prepare) << e;
-  e = Error("WITH '2021-03-01' AS s MATCH ()-[e:funds {valid_from: s}]->() RETURN e", &at_prepare);
+  e = Error("WITH toString('2021-03-01') AS s MATCH ()-[e:funds {valid_from: s}]->() RETURN e", &at_prepare);
   EXPECT_FALSE(at_prepare) << e;
   EXPECT_NE(e.find("cannot compare a DATE with a STRING"), std::string::npos) << e;
-  e = Error("WITH '2021-03-01' AS s MATCH ()-[:funds*1..2 {valid_from: s}]->() RETURN 1",
+  e = Error("WITH toString('2021-03-01') AS s MATCH ()-[:funds*1..2 {valid_from: s}]->() RETURN 1",
             &at_prepare);
   EXPECT_NE(e.find("cannot compare a DATE with a STRING"), std::string::npos) << e;
   // The fix works.
