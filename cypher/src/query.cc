@@ -161,6 +161,7 @@ class Run final : public Cursor {
       ctx_ = std::make_unique<ExecContext>(
           *graph_, params_, planner_.get(),
           MemoryBudget(options_.memory_limit, options_.memory_limit_hint));
+      if (!writing) ctx_->db = target_.db;
       for (const auto& part : ast.parts) {
         std::vector<int> slots;
         roots_.push_back(planner_->PlanSingle(part, &slots));
