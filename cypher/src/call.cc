@@ -121,11 +121,12 @@ std::vector<std::vector<Value>> PropertyKeys(ExecContext& ctx) {
 }
 
 std::vector<std::vector<Value>> ListProcedures(ExecContext&) {
-  std::vector<std::vector<Value>> columns(3);
+  std::vector<std::vector<Value>> columns(4);
   for (const auto& p : CallableProcedures()) {
     columns[0].push_back(Value::String(p.name));
     columns[1].push_back(Value::String(p.signature));
     columns[2].push_back(Value::String(p.description));
+    columns[3].push_back(Value::String(p.options));
   }
   return columns;
 }
@@ -173,6 +174,11 @@ const std::vector<CallableProcedure>& CallableProcedures() {
       }
       c.signature += ")";
       c.description = p->summary;
+      for (const ProcArg& a : p->args) {
+        c.options += std::string(c.options.empty() ? "" : ", ") + a.name + " (" +
+                     ProcArgTypeName(a.type) + ", " +
+                     (std::string_view(a.fallback) == "NULL" ? "null" : a.fallback) + ")";
+      }
       all->push_back(std::move(c));
     }
     all->push_back(Fixed("db.labels", {"label"}, Labels, "every label (kind) that has nodes"));
@@ -180,7 +186,8 @@ const std::vector<CallableProcedure>& CallableProcedures() {
                          "every relationship type the graph knows"));
     all->push_back(Fixed("db.propertyKeys", {"propertyKey"}, PropertyKeys,
                          "every property key of a node or relationship (reads the whole graph)"));
-    all->push_back(Fixed("dbms.procedures", {"name", "signature", "description"}, ListProcedures,
+    all->push_back(Fixed("dbms.procedures", {"name", "signature", "description", "options"},
+                         ListProcedures,
                          "the procedures CALL can call"));
     std::sort(all->begin(), all->end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });

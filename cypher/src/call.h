@@ -8,7 +8,7 @@
 //   db.labels()         label: every kind that has nodes (docs/cypher.md)
 //   db.relationshipTypes()  relationshipType: every type the graph knows
 //   db.propertyKeys()   propertyKey: every property key in use
-//   dbms.procedures()   name, signature, description: this list
+//   dbms.procedures()   name, signature, description, options: this list
 //
 // A procedure runs once per input row, with the arguments evaluated on that
 // row, over the graph the query sees (a query's own writes included: the
@@ -35,6 +35,7 @@ struct CallableProcedure {
   std::vector<std::vector<Value>> (*rows)(ExecContext& ctx) = nullptr;
   std::string signature;    // "samverkan.pagerank(options :: MAP?) :: (node :: NODE, rank :: FLOAT)"
   std::string description;  // one line
+  std::string options;      // samverkan.*: "damping (number, 0.85), ..."
 };
 
 // Every procedure, sorted by name.

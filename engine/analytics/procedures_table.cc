@@ -164,7 +164,7 @@ const Procedure kBetweenness = {
     "betweenness",
     "betweenness centrality of every node",
     {{"node", ProcColumnType::kNode}, {"betweenness", ProcColumnType::kNumber}},
-    Args({{"normalized", ProcArgType::kBool, "1", "0: raw pair counts"},
+    Args({{"normalized", ProcArgType::kBool, "true", "false: raw pair counts"},
           {"samples", ProcArgType::kCount, "0", "0: exact; k: estimate from k random sources"},
           kSeedArg},
          {.direction = true, .weight = true}),
@@ -184,7 +184,7 @@ const Procedure kCloseness = {
     "closeness",
     "closeness centrality of every node",
     {{"node", ProcColumnType::kNode}, {"closeness", ProcColumnType::kNumber}},
-    Args({{"wf_improved", ProcArgType::kBool, "1", "0: no scaling for disconnected graphs"}},
+    Args({{"wf_improved", ProcArgType::kBool, "true", "false: no scaling for disconnected graphs"}},
          {.direction = true, .weight = true}),
     ComputeCloseness,
 };
