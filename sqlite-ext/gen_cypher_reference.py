@@ -199,13 +199,16 @@ argument names (none, `{}` or `null` for the defaults); a list of names is a Cyp
 keys to shares. A column that is a node's key in SQL (`key`, `actor_a`, ...) is a node in
 Cypher (SQL's `key` is called `node`), usable in a later `MATCH` as any node is.
 
-`YIELD` picks columns (`YIELD rank AS r`, `YIELD *`), optionally with `WHERE`; a query
-that goes on after `CALL` must say which columns it takes. A query that is only a `CALL`
-(with or without `YIELD`) returns all the procedure's columns, or those it yields;
-`CALL name` without parentheses is allowed there. Besides the analytics, as in Neo4j:
+`YIELD` picks columns (`YIELD rank AS r`), optionally with `WHERE`; a query that goes on
+after `CALL` must say which columns it takes. A query that is only a `CALL` returns all
+the procedure's columns (also with `YIELD *`), or those it yields; `CALL name` without
+parentheses is allowed there. Besides the analytics, as in Neo4j:
 `db.labels()` (the kinds that have nodes), `db.relationshipTypes()` (every edge type the
 graph knows), `db.propertyKeys()` (every property key of a node or relationship; reads
-the whole graph) and `dbms.procedures()`, which lists them all.
+the whole graph) and `dbms.procedures()`, which lists them all. A connection may declare
+*table procedures* of its own, whose rows are given as a table (as the openCypher TCK
+declares its test procedures): `kg_set('cypher_procedure', ...)`
+([sql-reference.md](sql-reference.md#scalar-functions)).
 
 A procedure runs once per incoming row, over the graph as the query sees it. After
 `CREATE`, `MERGE`, `SET`, `REMOVE` or `DELETE`, a `CALL` needs a `WITH` between (as a

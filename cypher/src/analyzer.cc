@@ -163,7 +163,8 @@ bool NotBoolean(SType t) {
 
 class Analyzer {
  public:
-  explicit Analyzer(Query* q) : q_(*q) {}
+  Analyzer(Query* q, const std::vector<CallableProcedure>* procedures)
+      : q_(*q), procedures_(procedures) {}
 
   Analysis Run() {
     std::vector<std::string> first_columns;
@@ -277,7 +278,7 @@ class Analyzer {
 
   // CALL proc(args) YIELD ...: the procedure, its arguments, its columns.
   void AnalyzeCall(Clause* c, Scope* scope, bool standalone) {
-    const CallableProcedure* proc = FindCallable(c->procedure);
+    const CallableProcedure* proc = FindCallable(c->procedure, procedures_);
     if (proc == nullptr) {
       throw CypherError("ProcedureError", "ProcedureNotFound",
                         "there is no procedure `" + c->procedure +
@@ -290,8 +291,9 @@ class Analyzer {
                   "a CALL inside a query needs its argument list: CALL " + proc->name + "()",
                   c->pos);
     }
-    const size_t max_args = proc->analytics ? 1 : 0;
-    if (c->exprs.size() > max_args) {
+    if (proc->table != nullptr) {
+      AnalyzeTableCall(c, *proc);
+    } else if (const size_t max_args = proc->analytics ? 1 : 0; c->exprs.size() > max_args) {
       SyntaxError("InvalidNumberOfArguments",
                   proc->name + (proc->analytics ? " takes one argument, a map of options"
                                                 : " takes no arguments"),
@@ -314,6 +316,12 @@ class Analyzer {
         }
       }
     }
+    if (c->yield_star && !standalone) {
+      SyntaxError("UnexpectedSyntax",
+                  "YIELD * is only for a query that is a CALL alone; name the columns: YIELD " +
+                      (proc->columns.empty() ? std::string("...") : proc->columns[0]),
+                  c->pos);
+    }
     if (c->yield_star || (standalone && c->yields.empty())) {
       c->yields.clear();
       for (const auto& column : proc->columns) {
@@ -323,8 +331,10 @@ class Analyzer {
         c->yields.push_back(std::move(item));
       }
     } else if (c->yields.empty() && !proc->columns.empty()) {
-      SyntaxError("MissingYield", "a CALL inside a query needs YIELD: CALL " + proc->name +
-                                      "() YIELD " + proc->columns[0],
+      // Its columns are not variables until YIELD names them.
+      SyntaxError("UndefinedVariable",
+                  "a CALL inside a query needs YIELD to name the columns it uses: CALL " +
+                      proc->name + "() YIELD " + proc->columns[0],
                   c->pos);
     }
     std::string columns;
@@ -344,6 +354,30 @@ class Analyzer {
       Declare(scope, y.var, node ? VarType::kNode : VarType::kAny, y.pos, &y.slot);
     }
     if (c->where) AnalyzeWhere(c->where.get(), *scope);
+  }
+
+  // The arguments of a table procedure: as many as its inputs, of their
+  // types; without an argument list, the parameters named as the inputs.
+  void AnalyzeTableCall(Clause* c, const CallableProcedure& proc) {
+    const auto& inputs = proc.table->inputs;
+    if (!c->has_arg_list) {
+      for (const auto& in : inputs) analysis_.parameters.insert(in.name);
+      return;
+    }
+    if (c->exprs.size() != inputs.size()) {
+      SyntaxError("InvalidNumberOfArguments",
+                  proc.name + " takes " + std::to_string(inputs.size()) + " arguments, not " +
+                      std::to_string(c->exprs.size()),
+                  c->pos);
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const Expr& e = *c->exprs[i];
+      if (e.kind == ExprKind::kLiteral && !Assignable(inputs[i].type, e.literal)) {
+        SyntaxError("InvalidArgumentType", proc.name + ": argument `" + inputs[i].name +
+                                               "` takes " + inputs[i].type,
+                    e.pos);
+      }
+    }
   }
 
   void Declare(Scope* scope, const std::string& name, VarType type, size_t pos, int* slot) {
@@ -927,6 +961,7 @@ class Analyzer {
   }
 
   Query& q_;
+  const std::vector<CallableProcedure>* procedures_;
   int next_slot_ = 0;
   Analysis analysis_;
   std::vector<std::string> declared_here_;
@@ -978,6 +1013,8 @@ bool SameExpr(const Expr& a, const Expr& b) {
   return a.map_items.empty() && b.map_items.empty();
 }
 
-Analysis Analyze(Query* query) { return Analyzer(query).Run(); }
+Analysis Analyze(Query* query, const std::vector<CallableProcedure>* procedures) {
+  return Analyzer(query, procedures).Run();
+}
 
 }  // namespace samverkan::cypher

@@ -6,8 +6,12 @@
 #include <cmath>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "error.h"
 #include "eval.h"
+#include "json_value.h"
+#include "samverkan/text.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -196,22 +200,60 @@ const std::vector<CallableProcedure>& CallableProcedures() {
   return *kAll;
 }
 
-const CallableProcedure* FindCallable(std::string_view name) {
+const CallableProcedure* FindCallable(std::string_view name,
+                                      const std::vector<CallableProcedure>* extra) {
   for (const auto& p : CallableProcedures()) {
     if (p.name == name) return &p;
+  }
+  if (extra != nullptr) {
+    for (const auto& p : *extra) {
+      if (p.name == name) return &p;
+    }
   }
   return nullptr;
 }
 
+std::vector<CallableProcedure> TableCallables(const TableProcedures& procedures) {
+  std::vector<CallableProcedure> out;
+  for (const auto& t : procedures) {
+    CallableProcedure c;
+    c.name = t->name;
+    c.table = t;
+    for (const auto& o : t->outputs) c.columns.push_back(o.name);
+    c.description = "a table procedure";
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+bool Assignable(const std::string& type, const Value& v) {
+  std::string t = type;
+  if (!t.empty() && t.back() == '?') t.pop_back();
+  switch (v.type()) {
+    case T::kNull: return true;
+    case T::kInt: return t == "INTEGER" || t == "FLOAT" || t == "NUMBER" || t == "ANY";
+    case T::kFloat: return t == "FLOAT" || t == "NUMBER" || t == "ANY";
+    case T::kString: return t == "STRING" || t == "ANY";
+    case T::kBool: return t == "BOOLEAN" || t == "ANY";
+    case T::kList: return t.rfind("LIST", 0) == 0 || t == "ANY";
+    case T::kMap: return t == "MAP" || t == "ANY";
+    case T::kNode: return t == "NODE" || t == "ANY";
+    case T::kRelationship: return t == "RELATIONSHIP" || t == "ANY";
+    case T::kPath: return t == "PATH" || t == "ANY";
+  }
+  return false;
+}
+
 ProcedureCallOp::ProcedureCallOp(OpPtr child, const CallableProcedure& proc,
                                  std::vector<const Expr*> args, std::vector<YieldItem> yields,
-                                 const Expr* where, size_t pos)
+                                 const Expr* where, size_t pos, bool standalone)
     : Operator(std::move(child)),
       proc_(proc),
       args_(std::move(args)),
       yields_(std::move(yields)),
       where_(where),
-      pos_(pos) {}
+      pos_(pos),
+      standalone_(standalone) {}
 
 std::string ProcedureCallOp::Describe() const {
   std::string out = "ProcedureCall " + proc_.name + " YIELD ";
@@ -237,6 +279,36 @@ void ProcedureCallOp::Call(ExecContext& ctx, Row& row) {
   if (proc_.rows != nullptr) {
     values_ = proc_.rows(ctx);
     rows_ = values_.empty() ? 0 : values_[0].size();
+    for (const auto& column : values_) charge_.AddValues(ctx.memory, column);
+    return;
+  }
+  if (proc_.table != nullptr) {
+    const TableProcedure& t = *proc_.table;
+    std::vector<Value> args;
+    for (size_t i = 0; i < t.inputs.size(); ++i) {
+      // CALL p without an argument list passes the parameters named as the inputs.
+      Value v = args_.empty() ? ctx.params.at(t.inputs[i].name) : Eval(*args_[i], row, ctx);
+      if (!Assignable(t.inputs[i].type, v)) {
+        ArgumentError("InvalidArgumentType", proc_.name + ": argument `" + t.inputs[i].name +
+                                                 "` takes " + t.inputs[i].type + ", not " +
+                                                 ValueTypeName(v),
+                      args_.empty() ? pos_ : args_[i]->pos);
+      }
+      args.push_back(std::move(v));
+    }
+    values_.assign(t.outputs.size(), {});
+    rows_ = 0;
+    for (const auto& r : t.rows) {
+      bool match = true;
+      for (size_t i = 0; i < args.size() && match; ++i) {
+        match = r[i].is_null() ? args[i].is_null() : Equal(r[i], args[i]).value_or(false);
+      }
+      if (!match) continue;
+      for (size_t o = 0; o < t.outputs.size(); ++o) values_[o].push_back(r[t.inputs.size() + o]);
+      ++rows_;
+    }
+    // A procedure without outputs passes its input row on once.
+    if (t.outputs.empty()) rows_ = standalone_ ? 0 : 1;
     for (const auto& column : values_) charge_.AddValues(ctx.memory, column);
     return;
   }
@@ -286,7 +358,7 @@ void ProcedureCallOp::Call(ExecContext& ctx, Row& row) {
 }
 
 Value ProcedureCallOp::Cell(size_t column, size_t row) const {
-  if (proc_.rows != nullptr) return values_[column][row];
+  if (proc_.rows != nullptr || proc_.table != nullptr) return values_[column][row];
   const ProcColumnValues& c = result_.columns[column];
   if (const auto* n = std::get_if<std::vector<uint32_t>>(&c)) {
     return Value::Node(result_.csr->node_id((*n)[row]));
@@ -320,6 +392,74 @@ bool ProcedureCallOp::Next(ExecContext& ctx, Row* row) {
     next_ = 0;
     active_ = true;
   }
+}
+
+}  // namespace samverkan::cypher
+
+namespace samverkan::cypher {
+namespace {
+
+std::string_view TrimText(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// "a :: STRING?, b :: INTEGER?" (the text inside the parentheses).
+Result<std::vector<TableProcedure::Param>> ParseParams(std::string_view text) {
+  std::vector<TableProcedure::Param> params;
+  text = TrimText(text);
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    std::string_view one = TrimText(text.substr(0, comma));
+    const size_t colons = one.find("::");
+    if (colons == std::string_view::npos) {
+      return Status::InvalidArgument("a procedure parameter is `name :: TYPE`, not '" +
+                                     std::string(one) + "'");
+    }
+    params.push_back({std::string(TrimText(one.substr(0, colons))),
+                      std::string(TrimText(one.substr(colons + 2)))});
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return params;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const TableProcedure>> MakeTableProcedure(std::string_view signature,
+                                                                 std::string_view rows_json) {
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("procedure signature '" + std::string(signature) + "': " + why);
+  };
+  auto t = std::make_shared<TableProcedure>();
+  const size_t open = signature.find('(');
+  const size_t close = signature.find(')', open);
+  const size_t colons = signature.find("::", close);
+  const size_t open2 = signature.find('(', colons);
+  const size_t close2 = signature.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos ||
+      colons == std::string_view::npos || open2 == std::string_view::npos || close2 <= open2) {
+    return bad("expected name(inputs) :: (outputs)");
+  }
+  t->name = std::string(TrimText(signature.substr(0, open)));
+  if (t->name.empty()) return bad("no name");
+  SV_ASSIGN_OR_RETURN(t->inputs, ParseParams(signature.substr(open + 1, close - open - 1)));
+  SV_ASSIGN_OR_RETURN(t->outputs, ParseParams(signature.substr(open2 + 1, close2 - open2 - 1)));
+  if (JsonNestingExceeds(rows_json)) return Status::InvalidArgument("procedure rows nest too deep");
+  nlohmann::json rows = nlohmann::json::parse(rows_json, nullptr, /*allow_exceptions=*/false);
+  if (!rows.is_array()) return Status::InvalidArgument("procedure rows must be a JSON array of arrays");
+  const size_t width = t->inputs.size() + t->outputs.size();
+  for (const auto& r : rows) {
+    if (!r.is_array() || r.size() != width) {
+      return Status::InvalidArgument("each procedure row is an array of " + std::to_string(width) +
+                                     " values (inputs, then outputs)");
+    }
+    std::vector<Value> row;
+    for (const auto& v : r) row.push_back(FromJson(v));
+    t->rows.push_back(std::move(row));
+  }
+  return std::shared_ptr<const TableProcedure>(std::move(t));
 }
 
 }  // namespace samverkan::cypher

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "exec.h"
+#include "samverkan/cypher.h"
 #include "samverkan/procedures.h"
 
 namespace samverkan::cypher {
@@ -36,20 +37,31 @@ struct CallableProcedure {
   std::string signature;    // "samverkan.pagerank(options :: MAP?) :: (node :: NODE, rank :: FLOAT)"
   std::string description;  // one line
   std::string options;      // samverkan.*: "damping (number, 0.85), ..."
+  std::shared_ptr<const TableProcedure> table;  // a table procedure (cypher.h)
 };
+
+// The callable form of table procedures.
+std::vector<CallableProcedure> TableCallables(const TableProcedures& procedures);
+// Whether a value of static type `type` (TableProcedure::Param::type) may be
+// passed: null always; INTEGER an integer; FLOAT and NUMBER a number; ...
+bool Assignable(const std::string& type, const Value& v);
 
 // Every procedure, sorted by name.
 const std::vector<CallableProcedure>& CallableProcedures();
 // The procedure named `name` (case-sensitive, as in Neo4j), or null.
-const CallableProcedure* FindCallable(std::string_view name);
+// Then among `extra`.
+const CallableProcedure* FindCallable(std::string_view name,
+                                      const std::vector<CallableProcedure>* extra = nullptr);
 
 // Calls `proc` for each input row, with `args` evaluated on it, and gives
 // one row per result row that passes `where`, with yields[i].slot set to
-// the value of column yields[i].column_index.
+// the value of column yields[i].column_index. A procedure without outputs
+// passes each input row on once, unless the query is the CALL alone (then
+// it returns nothing).
 class ProcedureCallOp final : public Operator {
  public:
   ProcedureCallOp(OpPtr child, const CallableProcedure& proc, std::vector<const Expr*> args,
-                  std::vector<YieldItem> yields, const Expr* where, size_t pos);
+                  std::vector<YieldItem> yields, const Expr* where, size_t pos, bool standalone);
   bool Next(ExecContext& ctx, Row* row) override;
   void Reset() override;
   std::string Describe() const override;
@@ -63,6 +75,7 @@ class ProcedureCallOp final : public Operator {
   std::vector<YieldItem> yields_;
   const Expr* where_;
   size_t pos_;
+  bool standalone_;  // the query is this CALL alone
   // The current call's rows.
   ProcResult result_;                        // analytics
   std::vector<std::vector<Value>> values_;  // the others

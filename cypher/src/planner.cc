@@ -1075,7 +1075,8 @@ OpPtr Planner::PlanSingle(const SingleQuery& q, std::vector<int>* columns) {
         std::vector<const Expr*> args;
         for (const auto& e : c.exprs) args.push_back(e.get());
         op = std::make_unique<ProcedureCallOp>(std::move(op), *c.callable, std::move(args),
-                                               c.yields, c.where.get(), c.pos);
+                                               c.yields, c.where.get(), c.pos,
+                                               clauses.size() == 1);
         rows *= c.callable->analytics ? std::max<double>(1, static_cast<double>(stats_.nodes)) : 10;
         op->estimated_rows = rows;
         for (const auto& y : c.yields) bound.insert(y.slot);

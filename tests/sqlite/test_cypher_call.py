@@ -157,7 +157,8 @@ def test_db_procedures(sample_db):  # noqa: F811
      r"SyntaxError \(UndefinedVariable\) at line 1, column 33: samverkan.pagerank has no column "
      r"`score`; its columns are node, rank"),
     ("CALL samverkan.pagerank() RETURN 1",
-     r"SyntaxError \(MissingYield\) .*needs YIELD: CALL samverkan.pagerank\(\) YIELD node"),
+     r"SyntaxError \(UndefinedVariable\) .*needs YIELD to name the columns it uses: "
+     r"CALL samverkan.pagerank\(\) YIELD node"),
     ("CALL samverkan.pagerank(0.85) YIELD node RETURN node",
      r"samverkan.pagerank takes a map of options, not a float"),
     ("CALL db.labels(1)", r"db.labels takes no arguments"),
@@ -234,3 +235,45 @@ def test_views_cannot_call_procedures(small):
     for view in ("v1", "v2"):
         with pytest.raises(sqlite3.OperationalError, match="unsafe use of virtual table"):
             small.execute(f"SELECT * FROM {view}").fetchall()
+
+
+def declare(db, signature, rows):
+    return rows_of(db, "SELECT kg_set('cypher_procedure', ?)",
+                   (json.dumps({"signature": signature, "rows": rows}),))
+
+
+def rows_of(db, sql, params=()):
+    return db.execute(sql, params).fetchall()
+
+
+def test_table_procedures_declared_through_kg_set(small):
+    sig = "test.city(name :: STRING?, id :: INTEGER?) :: (city :: STRING?, code :: INTEGER?)"
+    table = [["Stefan", 1, "Berlin", 49], ["Stefan", 2, "München", 49], ["Petra", 1, "London", 44]]
+    assert declare(small, sig, table) == [(1,)]
+    assert cypher_rows(small, "CALL test.city('Stefan', 1)") == [("Berlin", 49)]
+    # Without an argument list, the parameters named as the inputs.
+    assert cypher_rows(small, "CALL test.city", {"name": "Petra", "id": 1}) == [("London", 44)]
+    assert cypher_rows(small, "UNWIND [1, 2] AS i CALL test.city('Stefan', i) YIELD city "
+                              "RETURN i, city") == [(1, "Berlin"), (2, "München")]
+    # A procedure without outputs passes rows on.
+    assert declare(small, "test.nothing() :: ()", []) == [(2,)]
+    assert cypher_rows(small, "UNWIND [1, 2] AS i CALL test.nothing() RETURN i") == [(1,), (2,)]
+    assert cypher_rows(small, "CALL test.nothing()") == []
+    for query, message in [
+        ("CALL test.city('Stefan')", r"SyntaxError \(InvalidNumberOfArguments\)"),
+        ("CALL test.city('Stefan', true)",
+         r"SyntaxError \(InvalidArgumentType\) .*argument `id` takes INTEGER\?"),
+        ("CALL test.city('Stefan', 1) YIELD * RETURN city",
+         r"SyntaxError \(UnexpectedSyntax\) .*YIELD \* is only for a query that is a CALL alone"),
+    ]:
+        with pytest.raises(sqlite3.OperationalError, match=message):
+            small.execute("SELECT * FROM kg_cypher('kg', ?)", (query,)).fetchall()
+    with pytest.raises(sqlite3.OperationalError, match=r"kg_set: procedure signature 'x': "):
+        declare(small, "x", [])
+    with pytest.raises(sqlite3.OperationalError,
+                       match=r"each procedure row is an array of 4 values"):
+        declare(small, sig, [["Stefan", 1]])
+    # NULL removes them all; built-in names are not shadowed.
+    assert rows_of(small, "SELECT kg_set('cypher_procedure', NULL)") == [(0,)]
+    with pytest.raises(sqlite3.OperationalError, match="ProcedureNotFound"):
+        small.execute("SELECT * FROM kg_cypher('kg', 'CALL test.city(''a'', 1)')").fetchall()
