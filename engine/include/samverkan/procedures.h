@@ -7,7 +7,7 @@
 //
 //   const Procedure* pr = FindProcedure("pagerank");
 //   std::vector<ProcValue> args(pr->args.size());   // all absent: defaults
-//   args[pr->ArgIndex("damping")] = 0.9;
+//   args[*pr->ArgIndex("damping")] = 0.9;
 //   SV_ASSIGN_OR_RETURN(ProcResult r, RunProcedure(*pr, args, view, db, interrupt));
 //   // r.columns[0] holds dense node indexes (r.csr->node_id(v)), r.columns[1] ranks
 //
