@@ -24,6 +24,17 @@ Operations (seconds, median of --repeat runs; the load once):
   10 shortest paths                 unweighted path length for params.json's pairs
 
 The answers of all contenders are compared; a disagreement exits 1.
+
+Graph algorithms through CALL (a second table; --algorithms none skips it):
+Samverkan's CALL samverkan.pagerank / components / communities beside Kùzu's
+CALL page_rank / weakly_connected_components / louvain (on a projected graph
+of all its node and relationship tables), each run through its Cypher and
+its rows read back, and checked against igraph: PageRank's L1 distance from
+igraph's PRPACK (Samverkan's must be within 1e-6), components identical to
+igraph's, Louvain's modularity (computed by igraph for each partition)
+within 0.01 of igraph's community_multilevel. Kùzu's PageRank is directed
+(relationships as stored) and igraph's reference is given for each reading:
+undirected for Samverkan's default, directed for Kùzu's.
 """
 from __future__ import annotations
 
@@ -244,6 +255,153 @@ def run_kuzu(graph: Path, ops: list[dict], args, work: Path) -> dict | str:
 
 
 # --------------------------------------------------------------------------
+# Graph algorithms through CALL, checked against igraph.
+# --------------------------------------------------------------------------
+
+PAGERANK_L1 = 1e-6       # Samverkan's PageRank from igraph's PRPACK
+MODULARITY_SLACK = 0.01  # Louvain's modularity below igraph's
+
+ALGORITHMS = [
+    # name, Samverkan's CALL, Kùzu's CALL (both give rows of (id, value))
+    # Both stop when the ranks change by less than 1e-7 (as analytics_bench.py's
+    # solvers do), which leaves ours within 1e-6 of PRPACK.
+    ("PageRank",
+     "CALL samverkan.pagerank({tolerance: 1e-7}) YIELD node, rank RETURN node.key AS id, rank",
+     "CALL page_rank('G', maxIterations := 1000, tolerance := 0.0000001) "
+     "RETURN node.id AS id, rank"),
+    ("weakly connected components",
+     "CALL samverkan.components() YIELD node, component RETURN node.key AS id, component",
+     "CALL weakly_connected_components('G') RETURN node.id AS id, group_id"),
+    ("Louvain",
+     "CALL samverkan.communities() YIELD node, community RETURN node.key AS id, community",
+     "CALL louvain('G') RETURN node.id AS id, louvain_id"),
+]
+KUZU_PROJECT = ("CALL project_graph('G', ['actor', 'project', 'region'], "
+                "['located_in', 'participates_in'])")
+
+
+def as_vector(n: int, rows) -> list:
+    out = [None] * n
+    for node, value in rows:
+        out[int(node)] = value
+    return out
+
+
+def same_partition(a: list, b: list) -> bool:
+    """Whether two labelings group the nodes alike."""
+    ab, ba = {}, {}
+    return all(ab.setdefault(x, y) == y and ba.setdefault(y, x) == x for x, y in zip(a, b))
+
+
+def run_algorithms(graph: Path, args, work: Path) -> dict:
+    import igraph
+    n = json.loads((graph / "params.json").read_text())["nodes"]
+    with open(graph / "edges.csv", newline="") as f:
+        rows = csv.reader(f)
+        next(rows)
+        edges = [(int(a), int(b)) for a, b, _t, _w in rows]
+    out: dict = {"samverkan": {}, "kuzu": {}}
+    # Samverkan, on its own copy of the graph.
+    ext = str(Path(args.extension).resolve().with_suffix(""))
+    csvdir = with_headers(graph, work / "csv", ":ID,:LABEL,name,sector,props.region",
+                          ":START_ID,:END_ID,:TYPE,weight:double")
+    db = sqlite3.connect(str(work / "a.db"), isolation_level=None)
+    db.enable_load_extension(True)
+    db.load_extension(ext)
+    db.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='a.kg')")
+    db.execute("SELECT kg_import('kg', ?, 'csv')", (str(csvdir),)).fetchall()
+    db.execute("SELECT count(*) FROM kg_degree('kg')").fetchall()  # the snapshot
+    for name, ours, _ in ALGORITHMS:
+        times = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            got = [list(json.loads(r[0]).values()) for r in
+                   db.execute("SELECT row FROM kg_cypher('kg', ?)", (ours,)).fetchall()]
+            times.append(time.perf_counter() - t)
+        out["samverkan"][name] = {"times": times, "vector": as_vector(n, got)}
+        log(f"  samverkan CALL {name:30s} {statistics.median(times):.4f} s")
+    db.close()
+    # Kùzu.
+    if (BENCH_DIR / "node_modules" / "kuzu").exists() and "kuzu" in args.contenders:
+        tables = work / "kuzu-tables"
+        kuzu_tables(graph, tables)
+        queries = [{"name": "project", "cypher": KUZU_PROJECT, "params": {}, "once": True}]
+        queries += [{"name": name, "cypher": q, "params": {}} for name, _, q in ALGORITHMS]
+        qfile = work / "kuzu-algorithms.json"
+        qfile.write_text(json.dumps(queries))
+        proc = subprocess.run(["node", str(BENCH_DIR / "kuzu_cypher.js"), str(tables), str(qfile),
+                               str(args.repeat), str(args.timeout)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            out["kuzu"] = f"failed: {proc.stderr.strip()[-300:]}"
+        else:
+            raw = json.loads(proc.stdout)
+            for name, _, _ in ALGORITHMS:
+                r = raw["queries"][name]
+                if r.get("timeout") or r.get("error"):
+                    out["kuzu"][name] = {"note": "timeout" if r.get("timeout") else r["error"]}
+                    continue
+                out["kuzu"][name] = {"times": r["times"], "vector": as_vector(
+                    n, [list(row.values()) for row in r["rows"]])}
+                log(f"  kuzu      CALL {name:30s} {statistics.median(r['times']):.4f} s")
+    else:
+        out["kuzu"] = "not run (npm install --prefix bench; --contenders kuzu)"
+    # igraph's answers.
+    undirected = igraph.Graph(n=n, edges=edges)
+    directed = igraph.Graph(n=n, edges=edges, directed=True)
+    reference = {
+        "pagerank": undirected.pagerank(damping=0.85, implementation="prpack"),
+        "pagerank_directed": directed.pagerank(damping=0.85, implementation="prpack"),
+        "components": undirected.connected_components(mode="weak").membership,
+        "modularity": undirected.community_multilevel().modularity,
+    }
+    out["igraph"] = {"version": f"igraph {igraph.__version__}", "reference": reference}
+
+    def accuracy(name, vector, directed_rank=False):
+        if vector is None or any(v is None for v in vector):
+            return "missing nodes", False
+        if name == "PageRank":
+            ref = reference["pagerank_directed" if directed_rank else "pagerank"]
+            l1 = sum(abs(a - b) for a, b in zip(vector, ref))
+            return f"L1 {l1:.1e} from PRPACK{' (directed)' if directed_rank else ''}", l1 <= PAGERANK_L1
+        if name == "weakly connected components":
+            same = same_partition(vector, reference["components"])
+            return ("identical to igraph's" if same else "differs from igraph's"), same
+        q = undirected.modularity(vector)
+        return (f"modularity {q:.4f} (igraph {reference['modularity']:.4f})",
+                q >= reference["modularity"] - MODULARITY_SLACK)
+
+    for who in ("samverkan", "kuzu"):
+        if not isinstance(out[who], dict):
+            continue
+        for name, entry in out[who].items():
+            if "vector" in entry:
+                entry["accuracy"], entry["ok"] = accuracy(name, entry["vector"],
+                                                          directed_rank=who == "kuzu")
+                del entry["vector"]
+    return out
+
+
+def print_algorithms(res: dict) -> list[str]:
+    """The second table; returns the problems (Samverkan outside its stated accuracy)."""
+    sv, kz = res["samverkan"], res["kuzu"] if isinstance(res["kuzu"], dict) else {}
+    print("\n| algorithm (CALL) | Samverkan | Kùzu | Kùzu ÷ Samverkan | Samverkan's accuracy "
+          "| Kùzu's accuracy |")
+    print("|---|---:|---:|---:|---|---|")
+    problems = []
+    for name, _, _ in ALGORITHMS:
+        s, k = sv.get(name, {}), kz.get(name, {})
+        print(f"| {name} | {fmt(median(s))} | {fmt(median(k)) if 'times' in k else k.get('note', '—')} "
+              f"| {ratio(median(k), median(s))} | {s.get('accuracy', '—')} | {k.get('accuracy', '—')} |")
+        if not s.get("ok"):
+            problems.append(f"CALL {name}: Samverkan's answer is outside its stated accuracy "
+                            f"({s.get('accuracy')})")
+    if not isinstance(res["kuzu"], dict):
+        print(f"\n- kuzu: {res['kuzu']}")
+    print(f"- {res['igraph']['version']} (PRPACK, weak components, community_multilevel)")
+    return problems
+
+
+# --------------------------------------------------------------------------
 # Report.
 # --------------------------------------------------------------------------
 
@@ -279,6 +437,9 @@ def main() -> int:
     ap.add_argument("--generator", default=None,
                     help="graph generator (default: ../shared/bench/gen_collab_graph.py)")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--algorithms", default="call", choices=("call", "none", "only"),
+                    help="the CALL graph-algorithm table: run it too (call), not (none), "
+                         "or only it (only)")
     args = ap.parse_args()
     args.contenders = set(args.contenders.split(","))
 
@@ -288,6 +449,19 @@ def main() -> int:
     results: dict[str, dict | str] = {}
     with tempfile.TemporaryDirectory(dir=args.workdir, prefix=".cypher-bench-") as tmp:
         work = Path(tmp)
+        if args.algorithms != "none":
+            (work / "algorithms").mkdir()
+            log("graph algorithms through CALL ...")
+            results["algorithms"] = run_algorithms(graph, args, work / "algorithms")
+        if args.algorithms == "only":
+            print(f"graph: {graph} ({params['nodes']:,} nodes, {params['edges']:,} edges), "
+                  f"median of {args.repeat}, seconds")
+            problems = print_algorithms(results["algorithms"])
+            for p in problems:
+                print(f"- DISAGREEMENT: {p}")
+            if args.json:
+                Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+            return 1 if problems else 0
         if args.contenders & {"cypher", "sql"}:
             (work / "samverkan").mkdir()
             log("samverkan: loading ...")
@@ -318,6 +492,8 @@ def main() -> int:
                    if e and e.get("answer") is not None}
         if len({json.dumps(a) for a in answers.values()}) > 1:
             problems.append(f"{op['name']}: answers differ: {answers}")
+    if "algorithms" in results:
+        problems += print_algorithms(results.pop("algorithms"))
     print()
     for name, r in results.items():
         print(f"- {name}: {r['version'] if isinstance(r, dict) else r}")

@@ -12,7 +12,8 @@
 //              kg_pagerank, kg_components, kg_betweenness, kg_closeness,
 //              kg_degree, kg_kcore, kg_clustering, kg_communities,
 //              kg_projection, kg_sector_mixing, kg_ei_index,
-//              kg_assortativity, kg_brokerage, kg_conductance   (analytics)
+//              kg_assortativity, kg_brokerage, kg_conductance   (analytics:
+//              kg_<name> for each procedure of samverkan/procedures.h)
 //   functions  kg_version(), kg_debug(), kg_stats(graph),
 //              kg_integrity_check(graph), kg_set(name, value)
 //              kg_import(graph, file, format [, options]),
@@ -30,7 +31,9 @@ SQLITE_EXTENSION_INIT1
 
 #include "graph_registry.h"
 #include "modules.h"
+#include "samverkan/procedures.h"
 #include "samverkan_ext.h"
+#include "tvf_analytics.h"
 
 namespace samverkan::sql {
 namespace {
@@ -76,20 +79,6 @@ const ModuleEntry kModules[] = {
     {"kg_find", &kFindModule},
     {"kg_cypher", &kCypherModule},
     {"samverkan_cypher", &kStoredCypherModule},
-    {"kg_pagerank", &kPageRankModule},
-    {"kg_components", &kComponentsModule},
-    {"kg_betweenness", &kBetweennessModule},
-    {"kg_closeness", &kClosenessModule},
-    {"kg_degree", &kDegreeModule},
-    {"kg_kcore", &kKCoreModule},
-    {"kg_clustering", &kClusteringModule},
-    {"kg_communities", &kCommunitiesModule},
-    {"kg_projection", &kProjectionModule},
-    {"kg_sector_mixing", &kSectorMixingModule},
-    {"kg_ei_index", &kEiIndexModule},
-    {"kg_assortativity", &kAssortativityModule},
-    {"kg_brokerage", &kBrokerageModule},
-    {"kg_conductance", &kConductanceModule},
 };
 
 }  // namespace
@@ -100,6 +89,9 @@ bool IsFunctionName(std::string_view name) {
   }
   for (const auto& m : kModules) {
     if (name == m.name && !name.starts_with("samverkan")) return true;
+  }
+  for (const Procedure* p : Procedures()) {
+    if (name == AnalyticsFunctionName(p->name)) return true;
   }
   return false;
 }
@@ -117,6 +109,15 @@ int Register(sqlite3* db, char** err) {
     if (rc != SQLITE_OK) {
       *err = FormatError("error creating module %s: %s", m.name, sqlite3_errmsg(db));
       break;
+    }
+  }
+  for (const Procedure* p : Procedures()) {
+    if (rc != SQLITE_OK) break;
+    const std::string name = AnalyticsFunctionName(p->name);
+    conn->Retain();
+    rc = sqlite3_create_module_v2(db, name.c_str(), &kAnalyticsModule, conn, Connection::Release);
+    if (rc != SQLITE_OK) {
+      *err = FormatError("error creating module %s: %s", name.c_str(), sqlite3_errmsg(db));
     }
   }
   for (const auto& f : kFunctions) {

@@ -8,6 +8,12 @@
 //   kg_set('cypher_memory_limit', 104857600)
 //                             a setting of this connection; returns the
 //                             value now in force (NULL: back to the default)
+//   kg_set('cypher_procedure', '{"signature": "test.my.proc(in :: INTEGER?) ::
+//          (out :: STRING?)", "rows": [[1, "a"]]}')
+//                             declares a table procedure kg_cypher's queries
+//                             may CALL (the openCypher TCK's test procedures;
+//                             one of the same name is replaced); NULL removes
+//                             them all. Returns how many are declared.
 //
 // kg_stats counts what this connection sees (its own uncommitted writes
 // included); kg_integrity_check checks the committed graph.
@@ -17,6 +23,7 @@
 
 #include "graph_registry.h"
 #include "modules.h"
+#include "samverkan/text.h"
 #include "samverkan/version.h"
 
 namespace samverkan::sql {
@@ -123,13 +130,40 @@ void KgIntegrityCheck(sqlite3_context* ctx, int, sqlite3_value** argv) {
   });
 }
 
+namespace {
+
+void SetProcedure(sqlite3_context* ctx, Connection* conn, sqlite3_value* value) {
+  cypher::TableProcedures& procs = conn->settings().cypher_procedures;
+  if (IsNull(value)) {
+    procs.clear();
+    return sqlite3_result_int64(ctx, 0);
+  }
+  const std::string text(ValueText(value));
+  nlohmann::json j = JsonNestingExceeds(text)
+                         ? nlohmann::json()
+                         : nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("signature") || !j["signature"].is_string() ||
+      !j.contains("rows")) {
+    return ResultError(ctx, "kg_set: cypher_procedure takes a JSON object "
+                            "{\"signature\": \"name(in :: TYPE) :: (out :: TYPE)\", \"rows\": [...]}");
+  }
+  auto proc = cypher::MakeTableProcedure(j["signature"].get<std::string>(), j["rows"].dump());
+  if (!proc.ok()) return ResultError(ctx, "kg_set: " + proc.status().message());
+  std::erase_if(procs, [&](const auto& p) { return p->name == (*proc)->name; });
+  procs.push_back(std::move(*proc));
+  sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(procs.size()));
+}
+
+}  // namespace
+
 void KgSet(sqlite3_context* ctx, int, sqlite3_value** argv) {
   GuardFunction(ctx, [&] {
     auto* conn = static_cast<Connection*>(sqlite3_user_data(ctx));
     const std::string name(ValueText(argv[0]));
+    if (name == "cypher_procedure") return SetProcedure(ctx, conn, argv[1]);
     if (name != "cypher_memory_limit") {
       return ResultError(ctx, "kg_set: unknown setting '" + name +
-                                  "' (known: cypher_memory_limit)");
+                                  "' (known: cypher_memory_limit, cypher_procedure)");
     }
     uint64_t& limit = conn->settings().cypher_memory_limit;
     if (IsNull(argv[1])) {

@@ -414,16 +414,23 @@ SQLite versions), `kg_stats(graph)` (JSON: nodes, edges, disk_bytes, path, read_
 counts include this connection's uncommitted writes), `kg_integrity_check(graph)`
 (`'ok'` or the problems found in the committed graph, one per line) and
 `kg_set(name, value)`, which changes a setting of this connection and returns the value now
-in force (`NULL` restores the default). The one setting is `cypher_memory_limit`: the
+in force (`NULL` restores the default). `cypher_memory_limit` is the
 working memory, in bytes, each Cypher query of the connection may hold (default 2 GiB;
 `kg_cypher`'s `memory_limit` option overrides it for one query; [cypher.md](cypher.md#working-memory)).
-Past it a query fails with an error naming the limit. `DIRECTONLY`.""", [],
+Past it a query fails with an error naming the limit. `cypher_procedure` declares a
+*table procedure* that `kg_cypher`'s queries may `CALL`, as the openCypher TCK declares
+its test procedures: `{"signature": "name(in :: TYPE, ...) :: (out :: TYPE, ...)", "rows":
+[[inputs..., outputs...], ...]}`; a call returns the outputs of the rows whose inputs
+equal its arguments. One of the same name is replaced; `NULL` removes them all; it returns
+how many are declared. `DIRECTONLY`.""", [],
      ["SELECT kg_version()",
       "SELECT substr(kg_debug(), 1, instr(kg_debug(), char(10)) - 1)",
       "SELECT json_remove(kg_stats('kg'), '$.disk_bytes')",
       "SELECT kg_integrity_check('kg')",
       "SELECT kg_set('cypher_memory_limit', 512 * 1024 * 1024)",
       "SELECT kg_set('cypher_memory_limit', NULL)",
+      "SELECT kg_set('cypher_procedure', '{\"signature\": \"my.capital(country :: STRING?) :: (city :: STRING?)\", \"rows\": [[\"SE\", \"Stockholm\"], [\"NO\", \"Oslo\"]]}'); "
+      "SELECT row FROM kg_cypher('kg', 'CALL my.capital(''SE'')')",
       "SELECT kg_stats('nope')"]),
     ("kg_import, kg_export", """\
 `kg_import(graph, file, format)` imports a file with the same code as `samverkan import`

@@ -206,6 +206,9 @@ class Connection {
     // RunOptions::memory_limit of its Cypher queries, unless kg_cypher's
     // options say otherwise.
     uint64_t cypher_memory_limit = cypher::kDefaultMemoryLimit;
+    // Table procedures kg_cypher's queries may CALL besides the built-in
+    // ones (kg_set('cypher_procedure', ...)), by name.
+    cypher::TableProcedures cypher_procedures;
   };
   Settings& settings() { return settings_; }
 

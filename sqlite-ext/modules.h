@@ -17,21 +17,7 @@ extern const sqlite3_module kAllShortestPathsModule;  // tvf_shortest_path.cc
 extern const sqlite3_module kFindModule;          // tvf_find.cc: kg_find
 extern const sqlite3_module kCypherModule;        // tvf_cypher.cc: kg_cypher
 extern const sqlite3_module kStoredCypherModule;  // vtab_cypher.cc: samverkan_cypher
-// Analytics (tvf_analytics.h), one function per file: tvf_<name>.cc.
-extern const sqlite3_module kPageRankModule;       // kg_pagerank
-extern const sqlite3_module kComponentsModule;     // kg_components
-extern const sqlite3_module kBetweennessModule;    // kg_betweenness
-extern const sqlite3_module kClosenessModule;      // kg_closeness
-extern const sqlite3_module kDegreeModule;         // kg_degree
-extern const sqlite3_module kKCoreModule;          // kg_kcore
-extern const sqlite3_module kClusteringModule;     // kg_clustering
-extern const sqlite3_module kCommunitiesModule;    // kg_communities
-extern const sqlite3_module kProjectionModule;     // kg_projection
-extern const sqlite3_module kSectorMixingModule;   // kg_sector_mixing
-extern const sqlite3_module kEiIndexModule;        // kg_ei_index
-extern const sqlite3_module kAssortativityModule;  // kg_assortativity
-extern const sqlite3_module kBrokerageModule;      // kg_brokerage
-extern const sqlite3_module kConductanceModule;    // kg_conductance
+// Analytics: tvf_analytics.h (kAnalyticsModule, one per engine procedure).
 
 // extension.cc: true for the (lowercase) name of one of the extension's
 // functions or table-valued functions.

@@ -1,135 +1,414 @@
-// tvf_analytics.cc: the arguments, calls and rows the analytics functions
-// share. See tvf_analytics.h.
+// tvf_analytics.cc: the analytics functions, kg_<name> for each procedure
+// of samverkan/procedures.h. See tvf_analytics.h. What follows is each
+// function's usage from SQL.
+//
+// tvf_pagerank.cc: kg_pagerank, PageRank of every node (also personalised).
+//
+// USAGE
+//
+//   SELECT * FROM kg_pagerank('kg') ORDER BY rank DESC LIMIT 10;
+//   SELECT key, rank FROM kg_pagerank('kg', 0.85, 100)
+//     JOIN kg_nodes USING (key) WHERE kind = 'actor';
+//   SELECT * FROM kg_pagerank WHERE graph = 'kg' AND personalization = 'org:msi';
+//
+// nx.pagerank on the subgraph: power iteration from 1/N until the ranks
+// change by less than `tolerance` in sum (by default 1e-10, which leaves
+// them within about 1e-9 of the exact solution igraph's PRPACK finds), at
+// most `iterations` rounds, else an error; dangling nodes spread their rank
+// like the teleport. Parallel edges each count (as on a MultiDiGraph); see
+// samverkan/analytics.h. convergence = 'networkx' stops as nx.pagerank does
+// instead: when the change is less than N * tolerance (default 1e-6), which
+// on large graphs stops far from the answer.
+//
+// ARGUMENTS
+//
+//   graph            required  a samverkan table of this connection
+//   damping          0.85      the probability of following an edge
+//   iterations       1000      at most this many rounds
+//   tolerance        1e-10     the summed change at which to stop; 0 runs
+//                              exactly `iterations` rounds
+//   personalization  NULL      teleport to these nodes only: 'a,b' (equal
+//                              shares) or a JSON object {"a": 2, "b": 1}
+//   direction        'both'    'out' follows edges as stored, 'in' reversed,
+//                              'both' reads them as undirected ties
+//   weight           NULL      'weight': an edge passes rank in proportion to
+//                              its weight (1 when it has none)
+//   kinds, types     NULL      only nodes of these kinds / edges of these types
+//   valid_on         NULL      only edges valid on this ISO date
+//   year             NULL      only edges valid at some time in this year
+//   convergence      'sum'     'networkx': tolerance is per node (nx's tol,
+//                              default 1e-6)
+//
+// tvf_components.cc: kg_components, the connected components.
+//
+// USAGE
+//
+//   SELECT * FROM kg_components('kg');                      -- weak
+//   SELECT component, size FROM kg_components('kg', 'strong') GROUP BY component;
+//   SELECT key FROM kg_components('kg') WHERE size = 1;     -- isolated nodes
+//
+// Weakly connected components ignore edge direction (nx.connected_components
+// of the undirected graph); strongly connected ones follow edges as stored
+// (nx.strongly_connected_components). Components are numbered 0, 1, ... in
+// the order of their first node by internal id.
+//
+// ARGUMENTS
+//
+//   graph         required  a samverkan table of this connection
+//   mode          'weak'    'weak' or 'strong'
+//   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// tvf_communities.cc: kg_communities, Louvain communities and their
+// modularity.
+//
+// USAGE
+//
+//   SELECT * FROM kg_communities('kg');
+//   SELECT community, count(*) FROM kg_communities('kg') GROUP BY community;
+//   SELECT c.community, n.sector, count(*) FROM kg_communities('kg') c
+//     JOIN kg_nodes n USING (key) GROUP BY 1, 2;      -- sector make-up
+//
+// Louvain (Blondel et al. 2008) on the undirected graph, as
+// nx.community.louvain_communities: modularity is maximised greedily, level
+// by level. `modularity` (the same on every row) is Newman's modularity of
+// the partition found, nx.community.modularity. The result is deterministic
+// for a given seed.
+//
+// ARGUMENTS
+//
+//   graph       required  a samverkan table of this connection
+//   resolution  1         > 1 favours smaller communities, < 1 larger ones
+//   seed        42        the random visiting order; 0 visits in id order
+//   weight      NULL      'weight': ties count by their edges' weights
+//   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// tvf_betweenness.cc: kg_betweenness, betweenness centrality of every node.
+//
+// USAGE
+//
+//   SELECT * FROM kg_betweenness('kg') ORDER BY betweenness DESC LIMIT 10;
+//   SELECT * FROM kg_betweenness('kg', 1, 500);   -- estimate from 500 sources
+//
+// nx.betweenness_centrality (Brandes): the share of shortest paths between
+// other pairs that pass through the node. Normalised by (n-1)(n-2) unless
+// normalized = 0 (then an undirected graph counts each pair once). With
+// samples = k, k random sources stand for all (scaled by n/k): an estimate
+// for graphs too large for the exact O(nm).
+//
+// ARGUMENTS
+//
+//   graph       required  a samverkan table of this connection
+//   normalized  1         0: raw pair counts
+//   samples     0         0: exact; k: estimate from k random sources
+//   seed        42        the sources' random seed
+//   direction   'both'    'out'/'in': directed paths along/against edges
+//   weight      NULL      'weight': edge weights are lengths (Dijkstra)
+//   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// tvf_closeness.cc: kg_closeness, closeness centrality of every node.
+//
+// USAGE
+//
+//   SELECT * FROM kg_closeness('kg') ORDER BY closeness DESC LIMIT 10;
+//
+// nx.closeness_centrality: (r-1) / (sum of distances to the r-1 nodes the
+// node reaches), scaled by (r-1)/(n-1) (Wasserman-Faust; wf_improved = 0
+// turns that off). Distances follow `direction` from the node: 'out' along
+// edges; NetworkX's directed closeness uses distances *to* the node, which
+// is 'in' here.
+//
+// ARGUMENTS
+//
+//   graph        required  a samverkan table of this connection
+//   wf_improved  1         0: no scaling for disconnected graphs
+//   direction    'both'    'out', 'in' or 'both'
+//   weight       NULL      'weight': edge weights are lengths (Dijkstra)
+//   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// tvf_degree.cc: kg_degree, the degrees of every node.
+//
+// USAGE
+//
+//   SELECT * FROM kg_degree('kg') ORDER BY degree DESC LIMIT 10;
+//   SELECT key, degree FROM kg_degree('kg', NULL, 'participates_in');
+//
+// out_degree and in_degree count edges as stored (parallel edges each);
+// degree is their sum; neighbors counts distinct neighbours either way, and
+// centrality is neighbors / (n-1), nx.degree_centrality of the simple
+// undirected graph.
+//
+// ARGUMENTS
+//
+//   graph         required  a samverkan table of this connection
+//   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// tvf_kcore.cc: kg_kcore, the core number of every node.
+//
+// USAGE
+//
+//   SELECT * FROM kg_kcore('kg') ORDER BY core DESC;
+//   SELECT key FROM kg_kcore('kg') WHERE core >= 3;   -- the 3-core
+//
+// nx.core_number of the simple undirected graph: the largest k such that
+// the node is in a subgraph where every node has at least k neighbours.
+//
+// ARGUMENTS
+//
+//   graph         required  a samverkan table of this connection
+//   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// tvf_clustering.cc: kg_clustering, local clustering coefficients.
+//
+// USAGE
+//
+//   SELECT * FROM kg_clustering('kg') WHERE triangles > 0;
+//   SELECT avg(clustering) FROM kg_clustering('kg');  -- nx.average_clustering
+//
+// nx.clustering and nx.triangles of the simple undirected graph: the share
+// of a node's neighbour pairs that are themselves tied (0 below two
+// neighbours).
+//
+// ARGUMENTS
+//
+//   graph         required  a samverkan table of this connection
+//   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// tvf_projection.cc: kg_projection, the bipartite projection of a two-mode
+// graph (actors and projects) onto one mode (actor-actor ties).
+//
+// USAGE
+//
+//   SELECT * FROM kg_projection('kg') ORDER BY weight DESC;
+//   SELECT * FROM kg_projection('kg', 'actor', 'project', 'participates_in', NULL, 2021);
+//
+// Two `keep` nodes are tied when they share at least one `via` neighbour
+// (edges in either direction), weighted by how many they share:
+// nx.bipartite.weighted_projected_graph. One row per tie, actor_a < actor_b
+// by internal id. With `year`, only edges valid in that year take part: the
+// collaboration network of that year.
+//
+// ARGUMENTS
+//
+//   graph     required   a samverkan table of this connection
+//   keep      'actor'    the kind of node kept
+//   via       'project'  the kind of node that ties them
+//   types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// tvf_sector_mixing.cc: kg_sector_mixing, the mixing matrix by sector (or
+// by kind, region or any property).
+//
+// USAGE
+//
+//   SELECT * FROM kg_sector_mixing('kg', 'sector', 'project');
+//   SELECT group_a, group_b, ties FROM kg_sector_mixing('kg', 'region', 'project')
+//    WHERE group_a <= group_b;
+//   WITH RECURSIVE y(year) AS (SELECT 2018 UNION ALL SELECT year + 1 FROM y WHERE year < 2022)
+//   SELECT y.year, m.* FROM y,
+//     kg_sector_mixing('kg', 'sector', 'project', NULL, NULL, NULL, NULL, y.year) m;
+//
+// Counts the ties between members of each pair of groups. Ties are the
+// subgraph's edges read as undirected, or, with `via` = 'project', the
+// projection through projects (two actors are tied when they share one).
+// One row per ordered pair of groups that has ties, so the matrix is
+// symmetric; `fraction` is nx.attribute_mixing_matrix(normalized=True)
+// (an off-diagonal tie counts half in each of its two cells).
+//
+// ARGUMENTS
+//
+//   graph      required  a samverkan table of this connection
+//   attribute  'sector'  'sector', 'kind', 'region' (the node located_in)
+//                        or 'props.<name>'; nodes without it are left out
+//   via        NULL      a node kind: tie nodes that share one (e.g. 'project')
+//   weight     NULL      'weight': weigh ties by their edges' weights (with
+//                        `via`: by the number of shared `via` nodes)
+//
+// COLUMNS
+//
+//   group_a, group_b  the two groups
+//   ties              ties between them (inside the group when equal)
+//   tie_weight        the sum of those ties' weights (= ties unweighted)
+//   fraction          the normalised mixing-matrix entry, from tie_weight
+//   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
+//
+// tvf_ei_index.cc: kg_ei_index, Krackhardt and Stern's E-I index by sector
+// (or kind, region, property).
+//
+// USAGE
+//
+//   SELECT * FROM kg_ei_index('kg', 'sector', 'project');
+//   SELECT ei_index FROM kg_ei_index('kg') WHERE group_name IS NULL;  -- whole graph
+//
+// For each group, (E - I) / (E + I) with I its ties inside the group and E
+// its ties to other groups: -1 when a group only works within itself, +1
+// when it only works across. The row with group_name NULL is the whole
+// graph's index (each tie counted once). Ties as for kg_sector_mixing.
+//
+// ARGUMENTS
+//
+//   graph, attribute, via, weight, kinds, types, valid_on, year
+//       as for kg_sector_mixing
+//
+// tvf_assortativity.cc: kg_assortativity, Newman's attribute assortativity
+// by sector (or kind, region, property).
+//
+// USAGE
+//
+//   SELECT * FROM kg_assortativity('kg', 'sector', 'project');
+//   WITH RECURSIVE y(year) AS (SELECT 2018 UNION ALL SELECT year + 1 FROM y WHERE year < 2022)
+//   SELECT y.year, a.assortativity FROM y,
+//     kg_assortativity('kg', 'sector', 'project', NULL, NULL, NULL, NULL, y.year) a;
+//
+// r = (sum_i e_ii - sum_i a_i^2) / (1 - sum_i a_i^2) over the normalised
+// mixing matrix e (a_i its row sums): 1 when ties stay within groups, 0 as
+// for random mixing, negative when they prefer other groups.
+// nx.attribute_assortativity_coefficient. NULL when undefined (e.g. one
+// group). Ties as for kg_sector_mixing. One row.
+//
+// ARGUMENTS
+//
+//   graph, attribute, via, weight, kinds, types, valid_on, year
+//       as for kg_sector_mixing
+//
+// tvf_conductance.cc: kg_conductance, how much of each sector's (kind's,
+// region's, property value's) tie weight leaves it.
+//
+// USAGE
+//
+//   SELECT * FROM kg_conductance('kg', 'sector', 'project');
+//   SELECT * FROM kg_conductance('kg', 'region') ORDER BY conductance;
+//
+// For each group S: cut(S) / min(vol(S), vol(rest)), vol the sum of degrees
+// and `rest` every other node (grouped or not): nx.conductance(G, S). 0 for
+// a group closed on itself, near 1 for one that mostly works outside. NULL
+// when a volume is 0. Ties as for kg_sector_mixing.
+//
+// ARGUMENTS
+//
+//   graph, attribute, via, weight, kinds, types, valid_on, year
+//       as for kg_sector_mixing
+//
+// tvf_brokerage.cc: kg_brokerage, Gould-Fernandez brokerage roles between
+// sectors (or kinds, regions, property values).
+//
+// USAGE
+//
+//   SELECT * FROM kg_brokerage('kg', 'sector', 'project');
+//   SELECT key, sum(count) FROM kg_brokerage('kg', 'sector', 'project')
+//    WHERE role IN ('liaison', 'itinerant') GROUP BY key ORDER BY 2 DESC;
+//
+// For each node b, the open two-paths a -> b -> c (a and c not tied) it is
+// the middle of, by role: coordinator (a, b, c in one group), itinerant (a
+// and c in one group, b in another), representative (b in a's group, c
+// not), gatekeeper (b in c's group, a not), liaison (three groups). With
+// direction 'both' (the default) a tie is two arcs, so each open path counts
+// once each way and representative = gatekeeper. One row per node and role
+// with a non-zero count. Ties as for kg_sector_mixing.
+//
+// ARGUMENTS
+//
+//   graph, attribute, via, kinds, types, valid_on, year
+//       as for kg_sector_mixing
+//   direction  'both'   'out': follow edges as stored ('in': reversed);
+//                       ignored with `via` (projected ties are undirected)
+
 #include "tvf_analytics.h"
 
 #include <cmath>
-#include <limits>
 
-#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include "samverkan/procedures.h"
+#include "samverkan/text.h"
 #include "sql_interrupt.h"
 
 namespace samverkan::sql {
 namespace {
 
-// Where a function keeps the shared arguments; SIZE_MAX when it lacks one.
-struct SharedIndexes {
-  size_t direction = SIZE_MAX;
-  size_t weight = SIZE_MAX;
-  size_t kinds = SIZE_MAX;
-  size_t types = SIZE_MAX;
-  size_t valid_on = SIZE_MAX;
-  size_t year = SIZE_MAX;
-  size_t late = SIZE_MAX;  // the first of the late arguments
-};
-
-SharedIndexes IndexesOf(const AnalyticsSpec& spec) {
-  SharedIndexes at;
-  size_t next = 1 + spec.own_args.size();
-  if (spec.shared.direction) at.direction = next++;
-  if (spec.shared.weight) at.weight = next++;
-  if (spec.shared.kinds) at.kinds = next++;
-  at.types = next++;
-  at.valid_on = next++;
-  at.year = next++;
-  at.late = next;
-  return at;
+// `key` in SQL for a node column named `node`; others keep their names.
+const char* SqlColumnName(const ProcColumn& c) {
+  return c.type == ProcColumnType::kNode && std::string_view(c.name) == "node" ? "key" : c.name;
 }
 
-// TvfArgs::Has for an index that may be SIZE_MAX (a function without it).
-bool Given(const TvfArgs& args, size_t arg) { return arg != SIZE_MAX && args.Has(arg); }
-
-// InvalidArgument names the argument: "direction must be 'out', 'in' or
-// 'both', not 'up'", "weight must be NULL or 'weight', not 'x'", "year must
-// be an integer year, not 'x'", "valid_on: invalid date ...".
-Result<AnalyticsInput> SharedArguments(const TvfArgs& args, const SharedIndexes& at) {
-  AnalyticsInput in;
-  if (Given(args, at.direction)) {
-    std::string text = args.Text(at.direction);
-    auto parsed = ParseDirection(text);
-    if (!parsed.ok()) {
-      return Status::InvalidArgument("direction must be 'out', 'in' or 'both', not '" + text +
-                                     "'");
+// Node keys with shares, from 'a,b' (equal shares) or {"a": 2, "b": 1}.
+Result<ProcValue> SharesArgument(const std::string& name, const std::string& text) {
+  if (text.empty() || text.front() != '{') {
+    SV_ASSIGN_OR_RETURN(ProcNames keys, ParseNameList(text, name));
+    return ProcValue(std::move(keys));
+  }
+  auto json = JsonNestingExceeds(text, 1)
+                  ? nlohmann::json()
+                  : nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return Status::InvalidArgument(name + " is not a JSON object");
+  if (auto duplicate = FindDuplicateJsonKey(text)) {
+    return Status::InvalidArgument(name + ": " + DuplicateJsonKeyMessage(*duplicate));
+  }
+  ProcShares shares;
+  for (const auto& [key, value] : json.items()) {
+    if (!value.is_number() || value.get<double>() < 0) {
+      return Status::InvalidArgument(name + ": the share of '" + key +
+                                     "' must be a non-negative number");
     }
-    in.direction = *parsed;
+    shares.emplace_back(key, value.get<double>());
   }
-  if (Given(args, at.types)) {
-    SV_ASSIGN_OR_RETURN(in.spec.edge_types, ParseNameList(args.Text(at.types), "types"));
-  }
-  if (Given(args, at.valid_on)) {
-    auto date = Date::Parse(args.Text(at.valid_on));
-    if (!date.ok()) return date.status().WithContext("valid_on");
-    in.spec.valid_on = *date;
-  }
-  if (Given(args, at.kinds)) {
-    SV_ASSIGN_OR_RETURN(in.spec.node_kinds, ParseNameList(args.Text(at.kinds), "kinds"));
-  }
-  if (Given(args, at.year)) {
-    sqlite3_value* v = args.Value(at.year);
-    const int64_t year = sqlite3_value_int64(v);
-    if (sqlite3_value_numeric_type(v) != SQLITE_INTEGER || year < 1 || year > 9999) {
-      return Status::InvalidArgument("year must be an integer year, not '" +
-                                     std::string(ValueText(v)) + "'");
-    }
-    in.spec.year = static_cast<int>(year);
-  }
-  if (Given(args, at.weight)) {
-    std::string w = args.Text(at.weight);
-    if (w != "weight") {
-      return Status::InvalidArgument("weight must be NULL or 'weight', not '" + w + "'");
-    }
-    in.weighted = true;
-    in.spec.with_weights = true;
-  }
-  return in;
+  return ProcValue(std::move(shares));
 }
 
-Result<std::unique_ptr<TvfRows>> Run(const AnalyticsSpec& spec, Connection* conn,
-                                     const TvfArgs& args) {
-  AnalyticsContext ctx;
-  const SharedIndexes at = IndexesOf(spec);
-  SV_ASSIGN_OR_RETURN(ctx.input, SharedArguments(args, at));
-  SV_ASSIGN_OR_RETURN(ctx.graph, GraphArgument(conn, args, 0));
-  ctx.read = ctx.graph->View();
-  const Schema& schema = ctx.read.view->schema();
-  SV_RETURN_IF_ERROR(CheckEdgeTypes(schema, ctx.input.spec.edge_types, "types"));
-  SV_RETURN_IF_ERROR(CheckKinds(schema, ctx.input.spec.node_kinds, "kinds"));
-  SV_ASSIGN_OR_RETURN(ctx.csr, AnalyticsCsr(ctx.read, ctx.input.spec));
-  Interrupt interrupt(InterruptPredicate(conn->db()));
-  AnalyticsCall call{args, std::move(ctx), interrupt, at.late};
-  return spec.compute(call);
+// An SQL argument as the procedure's argument `arg` takes it.
+Result<ProcValue> ArgumentValue(const ProcArg& arg, sqlite3_value* v) {
+  if (v == nullptr || IsNull(v)) return ProcValue();
+  switch (arg.type) {
+    case ProcArgType::kNumber:
+    case ProcArgType::kCount:
+    case ProcArgType::kYear:
+    case ProcArgType::kBool: {
+      // Numeric text counts as the number, as SQLite's affinity would make it.
+      const int type = sqlite3_value_numeric_type(v);
+      if (type == SQLITE_INTEGER) return ProcValue(int64_t{sqlite3_value_int64(v)});
+      if (type == SQLITE_FLOAT && arg.type != ProcArgType::kBool) {
+        return ProcValue(sqlite3_value_double(v));
+      }
+      return ProcValue(std::string(ValueText(v)));
+    }
+    case ProcArgType::kNames: {
+      SV_ASSIGN_OR_RETURN(ProcNames names, ParseNameList(ValueText(v), arg.name));
+      return ProcValue(std::move(names));
+    }
+    case ProcArgType::kShares:
+      return SharesArgument(arg.name, std::string(ValueText(v)));
+    case ProcArgType::kText:
+    case ProcArgType::kDate:
+    case ProcArgType::kKind:
+      return ProcValue(std::string(ValueText(v)));
+  }
+  return ProcValue();
 }
 
-// Rows whose first `keys_per_row` columns are node keys, looked up only when
-// SQLite asks for them, and the rest come from result columns.
-class KeyedColumnRows final : public TvfRows {
+// A procedure's rows; node keys are looked up only when SQLite asks for them.
+class ProcedureRows final : public TvfRows {
  public:
-  KeyedColumnRows(const AnalyticsCall& call, std::vector<uint32_t> nodes, int keys_per_row,
-                  std::vector<ResultColumn> columns)
-      : read_(call.ctx.read),
-        csr_(call.ctx.csr),
-        nodes_(std::move(nodes)),
-        keys_per_row_(keys_per_row),
-        columns_(std::move(columns)),
-        last_(static_cast<size_t>(keys_per_row), {UINT32_MAX, std::string()}) {}
+  ProcedureRows(ReadView read, ProcResult result)
+      : read_(std::move(read)),
+        result_(std::move(result)),
+        last_(result_.columns.size(), {UINT32_MAX, std::string()}) {}
 
-  size_t size() const override { return nodes_.size() / static_cast<size_t>(keys_per_row_); }
+  size_t size() const override { return result_.rows; }
 
   Result<SqlValue> Column(size_t row, int col) const override {
-    if (col >= keys_per_row_) {
-      const ResultColumn& c = columns_[static_cast<size_t>(col - keys_per_row_)];
-      if (const auto* d = std::get_if<std::vector<double>>(&c)) {
-        return NumberValue((*d)[row]);
-      }
-      if (const auto* i = std::get_if<std::vector<int64_t>>(&c)) return SqlValue((*i)[row]);
-      return SqlValue(std::get<std::vector<std::string>>(c)[row]);
+    const ProcColumnValues& c = result_.columns[static_cast<size_t>(col)];
+    if (const auto* d = std::get_if<std::vector<double>>(&c)) {
+      const double x = (*d)[row];
+      return std::isnan(x) ? SqlValue() : SqlValue(x);
     }
-    const uint32_t v = nodes_[row * static_cast<size_t>(keys_per_row_) + static_cast<size_t>(col)];
+    if (const auto* i = std::get_if<std::vector<int64_t>>(&c)) return SqlValue((*i)[row]);
+    if (const auto* s = std::get_if<std::vector<std::optional<std::string>>>(&c)) {
+      return (*s)[row] ? SqlValue(*(*s)[row]) : SqlValue();
+    }
+    const uint32_t v = std::get<std::vector<uint32_t>>(c)[row];
     // SQLite reads a row's columns one after another and consecutive rows
-    // often share a node: keep the last key of each key column.
+    // often share a node: keep the last key of each node column.
     auto& [cached, key] = last_[static_cast<size_t>(col)];
     if (cached != v) {
-      SV_ASSIGN_OR_RETURN(Node node, read_.view->GetNode(csr_->node_id(v)));
+      SV_ASSIGN_OR_RETURN(Node node, read_.view->GetNode(result_.csr->node_id(v)));
       cached = v;
       key = std::move(node.key);
     }
@@ -138,108 +417,80 @@ class KeyedColumnRows final : public TvfRows {
 
  private:
   ReadView read_;
-  std::shared_ptr<const CsrGraph> csr_;
-  std::vector<uint32_t> nodes_;
-  int keys_per_row_;
-  std::vector<ResultColumn> columns_;
+  ProcResult result_;
   mutable std::vector<std::pair<uint32_t, std::string>> last_;
 };
 
-}  // namespace
+Result<std::unique_ptr<TvfRows>> Run(const Procedure& proc, Connection* conn,
+                                     const TvfArgs& args) {
+  std::vector<ProcValue> values(proc.args.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    SV_ASSIGN_OR_RETURN(values[i], ArgumentValue(proc.args[i], args.Value(1 + i)));
+  }
+  SV_ASSIGN_OR_RETURN(auto graph, GraphArgument(conn, args, 0));
+  ReadView read = graph->View();
+  Interrupt interrupt(InterruptPredicate(conn->db()));
+  SV_ASSIGN_OR_RETURN(ProcResult result,
+                      RunProcedure(proc, values, *read.view, read.latest, interrupt));
+  return std::unique_ptr<TvfRows>(std::make_unique<ProcedureRows>(std::move(read), std::move(result)));
+}
 
-TvfSpec AnalyticsTvf(const AnalyticsSpec& spec) {
+TvfSpec MakeTvf(const Procedure& proc, const std::string& name) {
   TvfSpec tvf;
-  tvf.name = spec.name;
+  tvf.name = name.c_str();
   std::string schema = "CREATE TABLE x(";
-  for (const char* c : spec.columns) schema += std::string(c) + ", ";
-  tvf.n_outputs = static_cast<int>(spec.columns.size());
+  for (const ProcColumn& c : proc.columns) schema += std::string(SqlColumnName(c)) + ", ";
+  tvf.n_outputs = static_cast<int>(proc.columns.size());
   tvf.args.push_back({"graph", true});
-  for (const auto& a : spec.own_args) tvf.args.push_back(a);
-  if (spec.shared.direction) tvf.args.push_back({"direction", false});
-  if (spec.shared.weight) tvf.args.push_back({"weight", false});
-  if (spec.shared.kinds) tvf.args.push_back({"kinds", false});
-  for (const char* a : {"types", "valid_on", "year"}) tvf.args.push_back({a, false});
-  for (const auto& a : spec.late_args) tvf.args.push_back(a);
+  for (const ProcArg& a : proc.args) tvf.args.push_back({a.name, false});
   for (size_t i = 0; i < tvf.args.size(); ++i) {
     schema += std::string(i ? ", " : "") + tvf.args[i].name + " HIDDEN";
   }
   tvf.schema = schema + ")";
-  tvf.run = [&spec](Connection* conn, const TvfArgs& args) { return Run(spec, conn, args); };
+  tvf.run = [&proc](Connection* conn, const TvfArgs& args) { return Run(proc, conn, args); };
   return tvf;
 }
 
-Result<std::shared_ptr<const CsrGraph>> AnalyticsCsr(const ReadView& read, const CsrSpec& spec) {
-  if (read.latest != nullptr) return read.latest->Csr(spec);
-  return CsrGraph::Build(*read.view, spec);
-}
-
-Result<double> NumberArgument(const TvfArgs& args, size_t arg, const char* name, double fallback,
-                              double min, double max) {
-  if (!args.Has(arg)) return fallback;
-  sqlite3_value* v = args.Value(arg);
-  const int type = sqlite3_value_numeric_type(v);
-  const double x = sqlite3_value_double(v);
-  if ((type != SQLITE_INTEGER && type != SQLITE_FLOAT) || !(x >= min && x <= max)) {
-    return Status::InvalidArgument(fmt::format("{} must be a number between {} and {}, not '{}'",
-                                               name, min, max, ValueText(v)));
+// Built on first use (not at load: the procedures' table is another
+// file's static data).
+const TvfSpec* FindTvf(std::string_view module) {
+  struct Entry {
+    std::string name;
+    TvfSpec tvf;
+  };
+  static const std::vector<std::unique_ptr<Entry>>* const kTvfs = [] {
+    auto* tvfs = new std::vector<std::unique_ptr<Entry>>();
+    for (const Procedure* p : Procedures()) {
+      auto e = std::make_unique<Entry>();
+      e->name = AnalyticsFunctionName(p->name);
+      e->tvf = MakeTvf(*p, e->name);
+      tvfs->push_back(std::move(e));
+    }
+    return tvfs;
+  }();
+  for (const auto& e : *kTvfs) {
+    if (e->name == module) return &e->tvf;
   }
-  return x;
+  return nullptr;
 }
 
-Result<std::string> KindArgument(const AnalyticsCall& call, size_t arg, const char* name,
-                                 std::string_view fallback) {
-  std::string kind = call.args.Text(arg, fallback);
-  SV_RETURN_IF_ERROR(CheckKinds(call.view().schema(), {kind}, name));
-  return kind;
-}
-
-SqlValue NumberValue(double x) { return std::isnan(x) ? SqlValue() : SqlValue(x); }
-
-std::vector<int64_t> Ints(const std::vector<uint32_t>& values) {
-  return std::vector<int64_t>(values.begin(), values.end());
-}
-
-std::vector<int64_t> Ints(const std::vector<uint64_t>& values) {
-  return std::vector<int64_t>(values.begin(), values.end());
-}
-
-std::unique_ptr<TvfRows> PerNodeRows(const AnalyticsCall& call, std::vector<ResultColumn> columns) {
-  std::vector<uint32_t> nodes(call.csr().num_nodes());
-  for (uint32_t v = 0; v < nodes.size(); ++v) nodes[v] = v;
-  return KeyedRows(call, std::move(nodes), std::move(columns));
-}
-
-std::unique_ptr<TvfRows> PerPairRows(const AnalyticsCall& call, std::vector<uint32_t> nodes,
-                                     std::vector<ResultColumn> columns) {
-  return std::make_unique<KeyedColumnRows>(call, std::move(nodes), 2, std::move(columns));
-}
-
-std::unique_ptr<TvfRows> KeyedRows(const AnalyticsCall& call, std::vector<uint32_t> nodes,
-                                   std::vector<ResultColumn> columns) {
-  return std::make_unique<KeyedColumnRows>(call, std::move(nodes), 1, std::move(columns));
-}
-
-Result<SimpleGraph> TieGraph(const AnalyticsCall& call, size_t via_arg, Direction direction) {
-  if (call.args.Has(via_arg)) {
-    SV_ASSIGN_OR_RETURN(std::string via, KindArgument(call, via_arg, "via", ""));
-    SV_ASSIGN_OR_RETURN(SimpleGraph g,
-                        Project(call.csr(), call.view().schema(), "", via, call.interrupt));
-    if (!call.ctx.input.weighted) g.weights.clear();
-    return g;
+int Connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out,
+            char** err) {
+  const TvfSpec* tvf = argc > 0 ? FindTvf(argv[0]) : nullptr;
+  if (tvf == nullptr) {
+    *err = FormatError("%sno analytics function %s", kInternalErrorPrefix,
+                       argc > 0 ? argv[0] : "?");
+    return SQLITE_ERROR;
   }
-  return MakeSimpleGraph(call.csr(), direction, call.ctx.input.weighted);
+  return TvfConnect(tvf, db, aux, out, err);
 }
 
-const std::vector<TvfArg>& GroupArgs() {
-  static const std::vector<TvfArg> kArgs = {{"attribute", false}, {"via", false}};
-  return kArgs;
+}  // namespace
+
+std::string AnalyticsFunctionName(std::string_view procedure) {
+  return "kg_" + std::string(procedure);
 }
 
-Result<GroupedTies> OpenGroupedTies(const AnalyticsCall& call) {
-  SV_ASSIGN_OR_RETURN(NodeGroups groups, GroupNodes(call.view(), call.csr(),
-                                                    call.args.Text(kGroupAttribute, "sector")));
-  SV_ASSIGN_OR_RETURN(SimpleGraph ties, TieGraph(call, kGroupVia, Direction::kBoth));
-  return GroupedTies{std::move(groups), std::move(ties)};
-}
+const sqlite3_module kAnalyticsModule = SAMVERKAN_TVF_MODULE(Connect);
 
 }  // namespace samverkan::sql

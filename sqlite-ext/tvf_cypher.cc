@@ -165,7 +165,8 @@ int Filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3
     std::shared_ptr<GraphHandle> graph = std::move(*found);
     if (Status s = graph->StartStatement(); !s.ok()) return StatusError(vtab, kName, s);
     const Interrupt interrupt(InterruptPredicate(t->db));
-    auto query = cypher::PreparedQuery::Prepare(ValueText(c->args[1]), interrupt);
+    auto query = cypher::PreparedQuery::Prepare(ValueText(c->args[1]), interrupt,
+                                                t->conn->settings().cypher_procedures);
     if (!query.ok()) return StatusError(vtab, kName, query.status());
     cypher::Parameters params;
     if (has(2)) {

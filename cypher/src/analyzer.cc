@@ -5,6 +5,7 @@
 #include <map>
 #include <strings.h>
 
+#include "call.h"
 #include "error.h"
 #include "functions.h"
 #include "stack_guard.h"
@@ -224,7 +225,8 @@ bool NotBoolean(SType t) {
 
 class Analyzer {
  public:
-  explicit Analyzer(Query* q) : q_(*q) {}
+  Analyzer(Query* q, const std::vector<CallableProcedure>* procedures)
+      : q_(*q), procedures_(procedures) {}
 
   Analysis Run() {
     std::vector<std::string> first_columns;
@@ -264,7 +266,9 @@ class Analyzer {
       if (c.kind == ClauseKind::kReturn && !last) {
         SyntaxError("UnexpectedSyntax", "RETURN must be the last clause", clauses[i + 1].pos);
       }
-      if ((c.kind == ClauseKind::kMatch || c.kind == ClauseKind::kUnwind) && updated_since_with) {
+      if ((c.kind == ClauseKind::kMatch || c.kind == ClauseKind::kUnwind ||
+           c.kind == ClauseKind::kCall) &&
+          updated_since_with) {
         SyntaxError("InvalidClauseComposition",
                     "a WITH is needed between an updating clause and a reading clause", c.pos);
       }
@@ -315,9 +319,17 @@ class Analyzer {
             }
           }
           break;
-        case ClauseKind::kCall: break;
+        case ClauseKind::kCall: {
+          const bool standalone = clauses.size() == 1;
+          AnalyzeCall(&c, &scope, standalone);
+          if (standalone) {
+            for (const auto& y : c.yields) columns.push_back(y.var);
+          }
+          break;
+        }
       }
-      if (last && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn) {
+      const bool standalone_call = c.kind == ClauseKind::kCall && clauses.size() == 1;
+      if (last && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn && !standalone_call) {
         SyntaxError("InvalidClauseComposition",
                     "a query ends with RETURN or an updating clause (CREATE, MERGE, SET, "
                     "REMOVE, DELETE)",
@@ -325,6 +337,110 @@ class Analyzer {
       }
     }
     return columns;
+  }
+
+  // CALL proc(args) YIELD ...: the procedure, its arguments, its columns.
+  void AnalyzeCall(Clause* c, Scope* scope, bool standalone) {
+    const CallableProcedure* proc = FindCallable(c->procedure, procedures_);
+    if (proc == nullptr) {
+      throw CypherError("ProcedureError", "ProcedureNotFound",
+                        "there is no procedure `" + c->procedure +
+                            "`; CALL dbms.procedures() lists them",
+                        c->pos);
+    }
+    c->callable = proc;
+    if (!standalone && !c->has_arg_list) {
+      SyntaxError("InvalidArgumentPassingMode",
+                  "a CALL inside a query needs its argument list: CALL " + proc->name + "()",
+                  c->pos);
+    }
+    if (proc->table != nullptr) {
+      AnalyzeTableCall(c, *proc);
+    } else if (const size_t max_args = proc->analytics ? 1 : 0; c->exprs.size() > max_args) {
+      SyntaxError("InvalidNumberOfArguments",
+                  proc->name + (proc->analytics ? " takes one argument, a map of options"
+                                                : " takes no arguments"),
+                  c->exprs[max_args]->pos);
+    }
+    for (auto& e : c->exprs) {
+      ExprCtx ctx{.where = "in CALL"};
+      AnalyzeExpr(e.get(), *scope, ctx);
+      if (proc->analytics && e->kind == ExprKind::kMap) {
+        for (const auto& key : e->keys) {
+          if (!proc->analytics->ArgIndex(key)) {
+            std::string names;
+            for (const auto& a : proc->analytics->args) {
+              names += std::string(names.empty() ? "" : ", ") + a.name;
+            }
+            ArgumentError("InvalidArgumentValue", proc->name + " has no option `" + key +
+                                                      "`; its options are " + names,
+                          e->pos);
+          }
+        }
+      }
+    }
+    if (c->yield_star && !standalone) {
+      SyntaxError("UnexpectedSyntax",
+                  "YIELD * is only for a query that is a CALL alone; name the columns: YIELD " +
+                      (proc->columns.empty() ? std::string("...") : proc->columns[0]),
+                  c->pos);
+    }
+    if (c->yield_star || (standalone && c->yields.empty())) {
+      c->yields.clear();
+      for (const auto& column : proc->columns) {
+        YieldItem item;
+        item.pos = c->pos;
+        item.column = item.var = column;
+        c->yields.push_back(std::move(item));
+      }
+    } else if (c->yields.empty() && !proc->columns.empty()) {
+      // Its columns are not variables until YIELD names them.
+      SyntaxError("UndefinedVariable",
+                  "a CALL inside a query needs YIELD to name the columns it uses: CALL " +
+                      proc->name + "() YIELD " + proc->columns[0],
+                  c->pos);
+    }
+    std::string columns;
+    for (const auto& column : proc->columns) {
+      columns += std::string(columns.empty() ? "" : ", ") + column;
+    }
+    for (auto& y : c->yields) {
+      auto it = std::find(proc->columns.begin(), proc->columns.end(), y.column);
+      if (it == proc->columns.end()) {
+        SyntaxError("UndefinedVariable", proc->name + " has no column `" + y.column +
+                                             "`; its columns are " + columns,
+                    y.pos);
+      }
+      y.column_index = static_cast<size_t>(it - proc->columns.begin());
+      const bool node = proc->analytics != nullptr &&
+                        proc->analytics->columns[y.column_index].type == ProcColumnType::kNode;
+      Declare(scope, y.var, node ? VarType::kNode : VarType::kAny, y.pos, &y.slot);
+    }
+    if (c->where) AnalyzeWhere(c->where.get(), *scope);
+  }
+
+  // The arguments of a table procedure: as many as its inputs, of their
+  // types; without an argument list, the parameters named as the inputs.
+  void AnalyzeTableCall(Clause* c, const CallableProcedure& proc) {
+    const auto& inputs = proc.table->inputs;
+    if (!c->has_arg_list) {
+      for (const auto& in : inputs) analysis_.parameters.insert(in.name);
+      return;
+    }
+    if (c->exprs.size() != inputs.size()) {
+      SyntaxError("InvalidNumberOfArguments",
+                  proc.name + " takes " + std::to_string(inputs.size()) + " arguments, not " +
+                      std::to_string(c->exprs.size()),
+                  c->pos);
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const Expr& e = *c->exprs[i];
+      if (e.kind == ExprKind::kLiteral && !Assignable(inputs[i].type, e.literal)) {
+        SyntaxError("InvalidArgumentType", proc.name + ": argument `" + inputs[i].name +
+                                               "` takes " + inputs[i].type,
+                    e.pos);
+      }
+    }
   }
 
   void Declare(Scope* scope, const std::string& name, VarType type, size_t pos, int* slot) {
@@ -1002,6 +1118,7 @@ class Analyzer {
   }
 
   Query& q_;
+  const std::vector<CallableProcedure>* procedures_;
   int next_slot_ = 0;
   Analysis analysis_;
   std::vector<std::string> declared_here_;
@@ -1053,6 +1170,8 @@ bool SameExpr(const Expr& a, const Expr& b) {
   return a.map_items.empty() && b.map_items.empty();
 }
 
-Analysis Analyze(Query* query) { return Analyzer(query).Run(); }
+Analysis Analyze(Query* query, const std::vector<CallableProcedure>* procedures) {
+  return Analyzer(query, procedures).Run();
+}
 
 }  // namespace samverkan::cypher

@@ -12,6 +12,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "ast.h"
 
@@ -21,7 +22,9 @@ struct Analysis {
   std::set<std::string> parameters;  // the $names the query uses
 };
 
-Analysis Analyze(Query* query);
+struct CallableProcedure;
+// `procedures`: table procedures CALL may name besides the built-in ones.
+Analysis Analyze(Query* query, const std::vector<CallableProcedure>* procedures = nullptr);
 
 // Structural equality of two expressions (the same text up to spacing and
 // case of keywords), as the aggregation rules compare them.

@@ -157,6 +157,17 @@ struct SetItem {
   std::vector<std::string> labels;  // kLabels
 };
 
+// One column of CALL ... YIELD: `column AS var` (var is column when not renamed).
+struct YieldItem {
+  size_t pos = 0;
+  std::string column;
+  std::string var;
+  int slot = -1;          // set by the analyzer
+  size_t column_index = 0;  // set by the analyzer: the procedure's column
+};
+
+struct CallableProcedure;  // call.h
+
 struct Clause {
   ClauseKind kind;
   size_t pos = 0;
@@ -180,7 +191,13 @@ struct Clause {
   std::vector<SetItem> set_items;
   // DELETE
   bool detach = false;
-  std::vector<ExprPtr> exprs;
+  std::vector<ExprPtr> exprs;  // DELETE; CALL: the arguments
+  // CALL name(args) YIELD items WHERE where
+  std::string procedure;
+  bool has_arg_list = false;  // CALL p() rather than CALL p
+  bool yield_star = false;
+  std::vector<YieldItem> yields;  // the analyzer fills them in for a standalone CALL
+  const CallableProcedure* callable = nullptr;  // set by the analyzer
   // Set by the analyzer for WITH/RETURN: the slots visible after it.
   bool has_aggregation = false;
   std::vector<Expr*> aggregates;     // the aggregation calls, by agg_index

@@ -18,6 +18,7 @@
 #include "ast.h"
 #include "graph.h"
 #include "memory.h"
+#include "samverkan/db.h"
 
 namespace samverkan::cypher {
 
@@ -42,6 +43,9 @@ struct ExecContext {
   QueryGraph& graph;
   const Params& params;
   Planner* planner;
+  // The Db whose committed state the run reads (Target::db), or null: CALL
+  // then reads its cached snapshots.
+  const Db* db = nullptr;
   // What the run's operators hold (memory.h).
   MemoryBudget memory;
   // While an aggregation computes its output: the aggregates' values, by

@@ -265,8 +265,50 @@ class Parser {
       return c;
     }
     if (Keyword("CALL")) {
-      throw CypherError("ProcedureError", "ProcedureNotFound",
-                        "CALL: this graph has no procedures", pos);
+      Advance();
+      Clause c(ClauseKind::kCall, pos);
+      c.procedure = Name("a procedure name");
+      while (Symbol(".")) {
+        Advance();
+        c.procedure += "." + Name("a procedure name");
+      }
+      if (Symbol("(")) {
+        Advance();
+        c.has_arg_list = true;
+        if (!Symbol(")")) {
+          c.exprs.push_back(ParseExpr());
+          while (Symbol(",")) {
+            Advance();
+            c.exprs.push_back(ParseExpr());
+          }
+        }
+        ExpectSymbol(")");
+      }
+      if (Keyword("YIELD")) {
+        Advance();
+        if (Symbol("*")) {
+          Advance();
+          c.yield_star = true;
+        } else {
+          do {
+            if (!c.yields.empty()) Advance();  // the comma
+            YieldItem item;
+            item.pos = Peek().pos;
+            item.column = Name("a column of the procedure");
+            item.var = item.column;
+            if (Keyword("AS")) {
+              Advance();
+              item.var = Variable();
+            }
+            c.yields.push_back(std::move(item));
+          } while (Symbol(","));
+        }
+        if (Keyword("WHERE")) {
+          Advance();
+          c.where = ParseExpr();
+        }
+      }
+      return c;
     }
     Unexpected("a clause");
   }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "call.h"
 #include "error.h"
 #include "eval.h"
 #include "writes.h"
@@ -1097,7 +1098,20 @@ OpPtr Planner::PlanSingle(const SingleQuery& q, std::vector<int>* columns) {
         op->estimated_rows = rows;
         break;
       }
-      case ClauseKind::kCall: break;
+      case ClauseKind::kCall: {
+        std::vector<const Expr*> args;
+        for (const auto& e : c.exprs) args.push_back(e.get());
+        op = std::make_unique<ProcedureCallOp>(std::move(op), *c.callable, std::move(args),
+                                               c.yields, c.where.get(), c.pos,
+                                               clauses.size() == 1);
+        rows *= c.callable->analytics ? std::max<double>(1, static_cast<double>(stats_.nodes)) : 10;
+        op->estimated_rows = rows;
+        for (const auto& y : c.yields) bound.insert(y.slot);
+        if (clauses.size() == 1) {
+          for (const auto& y : c.yields) columns->push_back(y.slot);
+        }
+        break;
+      }
     }
     // In a query that writes, each clause runs to the end before the next
     // starts: reads never see a later clause's writes half done.

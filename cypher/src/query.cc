@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer.h"
+#include "call.h"
 #include "ast.h"
 #include "error.h"
 #include "exec.h"
@@ -161,6 +162,7 @@ class Run final : public Cursor {
       ctx_ = std::make_unique<ExecContext>(
           *graph_, params_, planner_.get(),
           MemoryBudget(options_.memory_limit, options_.memory_limit_hint));
+      if (!writing) ctx_->db = target_.db;
       for (const auto& part : ast.parts) {
         std::vector<int> slots;
         roots_.push_back(planner_->PlanSingle(part, &slots));
@@ -385,8 +387,8 @@ Result<Parameters> ParseParameters(std::string_view json) {
 
 PreparedQuery::~PreparedQuery() = default;
 
-Result<std::shared_ptr<const PreparedQuery>> PreparedQuery::Prepare(std::string_view text,
-                                                                     const Interrupt& interrupt) {
+Result<std::shared_ptr<const PreparedQuery>> PreparedQuery::Prepare(
+    std::string_view text, const Interrupt& interrupt, const TableProcedures& procedures) {
   std::string owned(text);
   return Guarded(owned, [&]() -> Result<std::shared_ptr<const PreparedQuery>> {
     if (!IsValidText(owned)) {
@@ -395,7 +397,10 @@ Result<std::shared_ptr<const PreparedQuery>> PreparedQuery::Prepare(std::string_
     std::shared_ptr<PreparedQuery> q(new PreparedQuery());
     q->text_ = owned;
     q->ast_ = std::make_unique<Query>(Parse(q->text_, interrupt));
-    Analysis analysis = Analyze(q->ast_.get());
+    auto callables = std::make_shared<const std::vector<CallableProcedure>>(
+        TableCallables(procedures));
+    q->procedures_ = callables;
+    Analysis analysis = Analyze(q->ast_.get(), callables.get());
     q->parameters_.assign(analysis.parameters.begin(), analysis.parameters.end());
     if (q->ast_->explain) q->ast_->columns = {"plan"};
     return std::shared_ptr<const PreparedQuery>(std::move(q));

@@ -439,7 +439,17 @@ class Runner:
         labels = {r["l"] for r in self.cypher("MATCH (n) UNWIND labels(n) AS l RETURN DISTINCT l")}
         return nodes, rels, props, labels
 
+    def declare_procedure(self, text, table):
+        """'there exists a procedure <signature>:' with its table (a header
+        of its inputs, then its outputs), declared as a table procedure."""
+        signature = text[len("there exists a procedure "):].rstrip(":").strip()
+        rows = [[to_json_param(parse_literal(c)) for c in row]
+                for row in (table or [])[1:] if any(c.strip() for c in row)]
+        self.db.execute("SELECT kg_set('cypher_procedure', ?)",
+                        (json.dumps({"signature": signature, "rows": rows}),))
+
     def run(self, sc):
+        self.db.execute("SELECT kg_set('cypher_procedure', NULL)")
         if not self.commit:
             self.db.execute("BEGIN")
         try:
@@ -472,7 +482,8 @@ class Runner:
                 params = {row[0]: to_json_param(parse_literal(row[1])) for row in step.table}
                 continue
             if t.startswith("there exists a procedure"):
-                raise Unsupported("procedures")
+                self.declare_procedure(t, step.table)
+                continue
             if t.startswith("executing query") or t.startswith("executing control query"):
                 query = step.doc if step.doc is not None else t.split(":", 1)[1].strip()
                 before = self.state()

@@ -60,14 +60,38 @@ using Parameters = std::map<std::string, Value, std::less<>>;
 // JSON nested deeper than kMaxJsonDepth.
 Result<Parameters> ParseParameters(std::string_view json);
 
+// A procedure whose rows are given as a table, as the openCypher TCK declares
+// its test procedures: CALL name(args) returns the rows whose inputs equal
+// the arguments (outputs only). Besides the built-in procedures (docs/cypher.md).
+struct TableProcedure {
+  struct Param {
+    std::string name;
+    std::string type;  // INTEGER, FLOAT, NUMBER, STRING, BOOLEAN, ANY, ... (nullable)
+  };
+  std::string name;  // "test.my.proc"
+  std::vector<Param> inputs, outputs;
+  std::vector<std::vector<Value>> rows;  // each: the inputs' values, then the outputs'
+};
+using TableProcedures = std::vector<std::shared_ptr<const TableProcedure>>;
+
+// A table procedure from its signature, "test.my.proc(name :: STRING?, in ::
+// INTEGER?) :: (out :: INTEGER?)" (`:: ()` for one without outputs), and its
+// rows as a JSON array of arrays, inputs then outputs. InvalidArgument says
+// what is wrong.
+Result<std::shared_ptr<const TableProcedure>> MakeTableProcedure(std::string_view signature,
+                                                                 std::string_view rows_json);
+
 class PreparedQuery {
  public:
   // InvalidArgument with the error described above for a query that is
   // not valid Cypher, nests deeper than kMaxNesting, or uses what this
   // implementation lacks. Takes time linear in the text; `interrupt` stops
   // it (Interrupt::Stopped()).
+  // `procedures` adds table procedures to the built-in ones (a built-in
+  // wins over one of the same name).
   static Result<std::shared_ptr<const PreparedQuery>> Prepare(
-      std::string_view text, const Interrupt& interrupt = Interrupt::Never());
+      std::string_view text, const Interrupt& interrupt = Interrupt::Never(),
+      const TableProcedures& procedures = {});
   ~PreparedQuery();
 
   const std::string& text() const { return text_; }
@@ -88,6 +112,8 @@ class PreparedQuery {
   std::string text_;
   std::unique_ptr<Query> ast_;
   std::vector<std::string> parameters_;
+  // The table procedures the query may call (the syntax tree points into it).
+  std::shared_ptr<const void> procedures_;
 };
 
 // Where a query runs.
