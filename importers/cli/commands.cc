@@ -101,9 +101,24 @@ int ExitFor(const Status& s) {
   }
 }
 
+// The CSV dialect of the flags, checked. Errors name the flag.
+Result<CsvDialect> DialectOf(const ImportArgs& args) {
+  CsvDialect d;
+  SV_ASSIGN_OR_RETURN(d.delim, ParseCsvCharacter(args.delim, "--delim"));
+  SV_ASSIGN_OR_RETURN(d.quote, ParseCsvCharacter(args.quote, "--quote"));
+  SV_ASSIGN_OR_RETURN(d.decimal_separator,
+                      ParseCsvCharacter(args.decimal_separator, "--decimal-separator"));
+  d.encoding = args.encoding;
+  d.dateformat = args.dateformat;
+  if (Status s = CheckCsvDialect(d); !s.ok()) return Status::InvalidArgument("--" + s.message());
+  return d;
+}
+
 int RunImport(const ImportArgs& args) {
   auto format = ParseImportFormat(args.format);
   if (!format.ok()) return Fail(format.status(), kExitUsage);
+  auto dialect = DialectOf(args);
+  if (!dialect.ok()) return Fail(dialect.status(), kExitUsage);
   if (args.bulk && args.no_bulk) {
     return Fail(Status::InvalidArgument("--bulk and --no-bulk exclude each other"), kExitUsage);
   }
@@ -118,6 +133,7 @@ int RunImport(const ImportArgs& args) {
   options.default_kind = args.default_kind;
   options.add_sectors = args.add_sectors;
   options.null_values = args.null_values;
+  options.csv = *dialect;
   options.source_key = args.source;
   options.source_title = args.source_title;
   ProgressBar bar(stderr, !args.quiet);

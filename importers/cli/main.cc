@@ -70,6 +70,19 @@ int main(int argc, char** argv) {
                      "CSV: an unquoted cell with this text is a missing value, like an empty "
                      "one (repeat for more; e.g. --null NA)")
       ->allow_extra_args(false);
+  import->add_option("--delim,--delimiter", imp.delim,
+                     "CSV: the field separator, one character (e.g. ';'; 'tab' for a tab)")
+      ->capture_default_str();
+  import->add_option("--quote", imp.quote, "CSV: the quote character")->capture_default_str();
+  import->add_option("--encoding", imp.encoding,
+                     "CSV: utf-8 (with or without a BOM), cp1252 or latin-1; converted to UTF-8")
+      ->capture_default_str();
+  import->add_option("--decimal-separator", imp.decimal_separator,
+                     "CSV: '.' or ',' in double/float cells and :weight")
+      ->capture_default_str();
+  import->add_option("--dateformat,--date-format", imp.dateformat,
+                     "CSV: how dates are written, e.g. '%d.%m.%Y %H:%M' (%Y %m %d %H %M %S; a "
+                     "time of day is dropped); default ISO YYYY-MM-DD");
   import->add_option("--max-errors", imp.max_errors, "stop after this many problems")
       ->capture_default_str();
   import->add_option("--default-kind", imp.default_kind, "kind of nodes whose input names none")

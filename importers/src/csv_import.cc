@@ -14,12 +14,16 @@ namespace samverkan::importers {
 
 std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-CsvImport::CsvImport(ReadContext& ctx) : ctx_(ctx), reader_(ctx.data) {}
+CsvImport::CsvImport(ReadContext& ctx)
+    : ctx_(ctx), reader_(ctx.data, {ctx.csv.delim, ctx.csv.quote}) {}
 
 void CsvImport::Run() {
   if (size_t bad = FindInvalidUtf8(ctx_.data); bad != std::string_view::npos) {
     Report(LocateOffset(ctx_.file, ctx_.data, bad),
-           ctx_.data[bad] == '\0' ? "a NUL byte, which CSV text cannot hold" : "invalid UTF-8");
+           ctx_.data[bad] == '\0'
+               ? "a NUL byte, which CSV text cannot hold"
+               : "invalid UTF-8 (a file written by Excel or an older system may be cp1252 or "
+                 "latin-1: say which with --encoding, or kg_import's \"encoding\" option)");
     return;
   }
   if (!ReadHeader()) return;
@@ -32,7 +36,8 @@ void CsvImport::Run() {
   if (!edges_ && threads > 1 && ctx_.data.size() - begin >= kPartBytes) {
     return ReadNodesAhead(begin);
   }
-  Part whole(ctx_.data, begin, ctx_.data.size(), reader_.line(), ctx_.problems->limit());
+  Part whole(ctx_.data, begin, ctx_.data.size(), reader_.line(), ctx_.problems->limit(),
+             syntax());
   uint64_t records = 0;
   ReadPart(whole, [&](size_t bytes) {
     if (++records % kProgressEvery == 0 && ctx_.progress) ctx_.progress(bytes, records);
@@ -126,8 +131,8 @@ bool CsvImport::ReadHeader() {
   return ok;
 }
 
-CsvFileKind PeekCsvKind(std::string_view data) {
-  CsvReader reader(data);
+CsvFileKind PeekCsvKind(std::string_view data, const CsvDialect& dialect) {
+  CsvReader reader(data, {dialect.delim, dialect.quote});
   std::vector<CsvField> header;
   if (!reader.Next(header)) return CsvFileKind::kUnknown;
   for (const auto& f : header) {
