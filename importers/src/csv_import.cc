@@ -115,9 +115,21 @@ bool CsvImport::ReadHeader() {
     if (col->role == CsvRole::kProp) has_props_ = true;
     columns_.push_back(std::move(*col));
   }
+  // A header read as one column that holds another likely separator: the
+  // file's separator was not given.
+  std::string hint;
+  if (fields_.size() == 1) {
+    for (char c : {';', '\t', '|', ','}) {
+      if (c != ctx_.csv.delim && fields_[0].text.find(c) != std::string_view::npos) {
+        hint = " (the header is one column: is the file separated by " + DelimName(c) +
+               "? say so with --delim, or kg_import's \"delim\" option)";
+        break;
+      }
+    }
+  }
   auto require = [&](CsvRole role, const char* name) {
     if (!seen[static_cast<int>(role)]) {
-      Report({ctx_.file, 1, 1}, std::string("expected a ") + name + " column in the header");
+      Report({ctx_.file, 1, 1}, std::string("expected a ") + name + " column in the header" + hint);
       ok = false;
     }
   };

@@ -81,7 +81,7 @@ Status ConvertCsv(OpenInput& in, TextEncoding encoding) {
   const uint64_t column = line_start == std::string_view::npos || bad == 0
                               ? bad + 1
                               : bad - line_start;
-  Problems problems(1);
+  Problems problems(/*limit=*/2);  // one, and not "stopped at the limit"
   problems.Add({in.path, line, column}, utf8.status().message());
   return problems.ToStatus();
 }
