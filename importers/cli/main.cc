@@ -12,6 +12,7 @@
 // Exit codes: commands.h (and docs/cli.md).
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <optional>
 #include <string_view>
 
@@ -141,7 +142,9 @@ int main(int argc, char** argv) {
     text("--size", &f->size, "degree (default) or pagerank");
     integer("--labels", &f->labels, "label at most this many central nodes (default 25)");
     text("--title", &f->title, "the title");
-    text("--layout", &f->layout, "stress (default), forceatlas2 or fruchterman-reingold");
+    text("--layout", &f->layout,
+         "auto (default: stress up to 50000 nodes in the largest component, else "
+         "forceatlas2), stress, forceatlas2 or fruchterman-reingold");
     integer("--seed", &f->seed, "the layout's seed (default 42)");
     integer("--iterations", &f->iterations, "the layout's iterations (default: by size)");
     if (a->report) {
@@ -206,6 +209,21 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
 
+  // A first word that is no subcommand nor a flag: say so, and list them
+  // (CLI11 would say only "A subcommand is required").
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      known |= sub->check_name(argv[1]);
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "samverkan: unknown command '%s'; commands are: %s (samverkan --help)\n",
+                   argv[1], names.c_str());
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -91,4 +91,28 @@ Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
   return ExportSummary{g.nodes.size(), g.edges.size()};
 }
 
+Result<ExportSummary> ExportGraphToStream(const GraphView& view, ExportFormat format,
+                                          std::ostream& out, const ExportOptions& options,
+                                          const Interrupt& interrupt) {
+  if (IsPictureFormat(format)) {
+    return ExportPictureToStream(view, format, out, DrawingOptions{}, options, interrupt);
+  }
+  Writer writer = nullptr;
+  switch (format) {
+    case ExportFormat::kGraphml: writer = importers::WriteGraphml; break;
+    case ExportFormat::kGexf: writer = importers::WriteGexf; break;
+    case ExportFormat::kDot: writer = importers::WriteDot; break;
+    case ExportFormat::kJsonl: writer = importers::WriteJsonl; break;
+    default:
+      return Status::InvalidArgument(
+          "csv is a directory of two files, which cannot go to one stream; give a directory "
+          "(or use jsonl)");
+  }
+  SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view, interrupt));
+  SV_RETURN_IF_ERROR(writer(g, out));
+  out.flush();
+  if (!out) return Status::IOError("cannot write the export: the stream failed");
+  return ExportSummary{g.nodes.size(), g.edges.size()};
+}
+
 }  // namespace samverkan
