@@ -378,9 +378,13 @@ subgraph's edges (undirected) or, with `via` (e.g. `'project'`), the projection 
 nodes of that kind. One row per ordered pair with ties: the matrix is symmetric.""",
      [("attribute", "what groups nodes; `via`: the kind that ties them; other arguments as above"),
       ("group_a, group_b", "the two groups"),
-      ("ties, tie_weight", "ties between them (inside the group when equal); their weight"),
-      ("fraction", "nx.attribute_mixing_matrix(normalized=True) entry")],
+      ("ties", "ties between them (inside the group when equal), each counted once"),
+      ("tie_weight", "the ties weighed: with `weight` = `'weight'` the sum of their edges' "
+                     "weights (with `via`: of the numbers of shared `via` nodes); without it "
+                     "each tie weighs 1, so `tie_weight` equals `ties`"),
+      ("fraction", "nx.attribute_mixing_matrix(normalized=True) entry, from `tie_weight`")],
      ["SELECT group_a, group_b, ties, round(fraction, 4) AS fraction FROM kg_sector_mixing('kg', 'sector', 'project')",
+      "SELECT group_a, group_b, ties, tie_weight FROM kg_sector_mixing('kg', 'sector', 'project', 'weight')",
       "SELECT * FROM kg_sector_mixing('kg', 'colour')"]),
     ("kg_ei_index", """\
 `kg_ei_index(graph, attribute, via, weight, kinds, types, valid_on, year)`: Krackhardt and
