@@ -110,7 +110,12 @@ Result<CsvDialect> DialectOf(const ImportArgs& args) {
                       ParseCsvCharacter(args.decimal_separator, "--decimal-separator"));
   d.encoding = args.encoding;
   d.dateformat = args.dateformat;
-  if (Status s = CheckCsvDialect(d); !s.ok()) return Status::InvalidArgument("--" + s.message());
+  if (Status s = CheckCsvDialect(d); !s.ok()) {
+    // "decimal_separator: ..." names the flag --decimal-separator.
+    std::string message = s.message();
+    std::replace(message.begin(), message.begin() + message.find_first_of(": "), '_', '-');
+    return Status::InvalidArgument("--" + message);
+  }
   return d;
 }
 

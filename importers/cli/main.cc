@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
                      "CSV: utf-8 (with or without a BOM), cp1252 or latin-1; converted to UTF-8")
       ->capture_default_str();
   import->add_option("--decimal-separator", imp.decimal_separator,
-                     "CSV: '.' or ',' in double/float cells and :weight")
+                     "CSV: '.' or ',' in double/float cells and weight")
       ->capture_default_str();
   import->add_option("--dateformat,--date-format", imp.dateformat,
                      "CSV: how dates are written, e.g. '%d.%m.%Y %H:%M' (%Y %m %d %H %M %S; a "

@@ -88,7 +88,7 @@ def test_bad_dialect_flags_are_usage_errors(run, tmp_path):
             (["--delim", ";;"], "--delim: expected one character, found ';;'"),
             (["--encoding", "utf-16"], "--encoding: unknown encoding 'utf-16'"),
             (["--dateformat", "%d.%m.%y"], "--dateformat: '%d.%m.%y': %y is not one of"),
-            (["--decimal-separator", ";"], "--decimal_separator: expected '.' or ','")]:
+            (["--decimal-separator", ";"], "--decimal-separator: expected '.' or ','")]:
         r = run("import", "g.kg", "nodes.csv", *flags)
         assert r.returncode == 2, (flags, r.stderr)
         assert message in r.stderr, r.stderr
