@@ -90,7 +90,8 @@ def test_gexf_has_the_drawing_and_the_validity_for_gephi(run, graph):
         assert abs(viz["size"] - float(r)) < 0.06, key
         assert (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"]) == \
             tuple(int(fill[i:i + 2], 16) for i in (0, 2, 4)), key
-    # The structure GEXF 1.2draft's schema asks for (no XSD is vendored: see formats.md).
+    # The structure GEXF 1.2draft's schema asks for (the XSD is not in the repository, and
+    # puts the viz elements in another namespace than Gephi and NetworkX: formats.md).
     import xml.etree.ElementTree as ET
     ns = "{http://www.gexf.net/1.2draft}"
     viz = "{http://www.gexf.net/1.2draft/viz}"
