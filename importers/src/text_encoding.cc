@@ -27,8 +27,11 @@ Result<std::string> SingleByteToUtf8(std::string_view data, TextEncoding encodin
     return Status::IOError(std::string("cannot convert from ") + from +
                            " (glibc's iconv lacks it: is its gconv directory installed?)");
   }
-  // Every byte is at most three bytes of UTF-8 (the euro sign is E2 82 AC).
-  std::string out(data.size() * 3, '\0');
+  // ASCII stays one byte; the rest take two bytes of UTF-8, or three for
+  // what cp1252 puts at 0x80-0x9F (the euro sign is E2 82 AC).
+  size_t room = data.size();
+  for (unsigned char c : data) room += (c >= 0x80) + (c >= 0x80 && c < 0xA0);
+  std::string out(room, '\0');
   char* in = const_cast<char*>(data.data());
   size_t in_left = data.size();
   char* to = out.data();

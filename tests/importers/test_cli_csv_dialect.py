@@ -93,3 +93,14 @@ def test_bad_dialect_flags_are_usage_errors(run, tmp_path):
         assert r.returncode == 2, (flags, r.stderr)
         assert message in r.stderr, r.stderr
     assert not (tmp_path / "g.kg").exists()
+
+
+def test_every_character_of_cp1252_and_latin_1_arrives_as_python_decodes_it(run, tmp_path):
+    for encoding, codec in [("cp1252", "cp1252"), ("latin-1", "latin-1")]:
+        high = bytes(b for b in range(0x80, 0x100)
+                     if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) or codec == "latin-1")
+        (tmp_path / "n.csv").write_bytes(b":ID,name\nk," + high + b"\n")
+        r = run("import", f"{encoding}.kg", "n.csv", "--encoding", encoding)
+        assert r.returncode == 0, r.stderr
+        r = run("export", f"{encoding}.kg", "-", "-f", "jsonl")
+        assert json.loads(r.stdout.split("\n")[0])["name"] == high.decode(codec)
