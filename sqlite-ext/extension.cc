@@ -17,6 +17,7 @@
 //   functions  kg_version(), kg_debug(), kg_stats(graph),
 //              kg_integrity_check(graph), kg_set(name, value)
 //              kg_import(graph, file, format [, options]),
+//              kg_add_sector(graph, sector [, sector ...]),
 //              kg_export(graph, format, file [, options])      (files)
 //
 // Each connection that loads the extension gets one Connection object
@@ -67,6 +68,8 @@ const FunctionEntry kFunctions[] = {
     {"kg_import", 4, GRAPH_FLAGS, KgImport},  // options (fn_import_export.cc)
     {"kg_export", 3, GRAPH_FLAGS, KgExport},
     {"kg_export", 4, GRAPH_FLAGS, KgExport},  // pictures' options (fn_import_export.cc)
+    // Writes the graph's vocabulary, in a transaction of its own.
+    {"kg_add_sector", -1, GRAPH_FLAGS, KgAddSector},
 };
 
 const ModuleEntry kModules[] = {

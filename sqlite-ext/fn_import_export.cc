@@ -5,6 +5,13 @@
 //   SELECT kg_import('kg', 'orgs.csv', 'csv', '{"null": "NA", "source": "cordis"}');
 //   SELECT kg_export('kg', 'graphml', 'msi.graphml');   -> '{"nodes":48,"edges":69}'
 //   SELECT kg_export('kg', 'html', 'msi.html', '{"color":"community"}');
+//   SELECT kg_add_sector('kg', 'research_institute');
+//     -> '["academia","business","public","nonprofit","research_institute"]'
+//
+// kg_add_sector extends the graph's list of sectors (a controlled
+// vocabulary: a node may name only a sector on it), for nodes written with
+// INSERT INTO kg_nodes or Cypher afterwards; kg_import's add_sectors option
+// does the same as part of an import.
 //
 // kg_import takes an optional fourth argument, its options as a JSON object
 // (samverkan/import.h ParseImportOptions; docs/formats.md).
@@ -27,10 +34,12 @@
 // refuses links, FIFOs and devices, paths inside a graph directory, and
 // this connection's own database files.
 //
-// kg_import commits in a transaction of its own (all of the files or none),
-// independent of any SQL transaction; it refuses to run while this
-// connection has uncommitted writes to the graph. kg_export reads the
+// kg_import and kg_add_sector commit in a transaction of their own (all of
+// the files or none), independent of any SQL transaction; they refuse to
+// run while this connection has uncommitted writes to the graph. kg_export reads the
 // committed graph from a snapshot.
+#include <nlohmann/json.hpp>
+
 #include "graph_registry.h"
 #include "modules.h"
 #include "samverkan/drawing.h"
@@ -60,6 +69,12 @@ std::shared_ptr<GraphHandle> Graph(sqlite3_context* ctx, const char* fn, sqlite3
     return nullptr;
   }
   return graph;
+}
+
+// The message for a graph that has a write transaction open.
+std::string OpenTransactionMessage(const GraphHandle& graph) {
+  return "graph '" + graph.name() + "' has an open write transaction (uncommitted "
+         "writes in this or another connection); COMMIT first";
 }
 
 // Every file of every database of this connection (main, temp, attached),
@@ -114,8 +129,7 @@ void KgImport(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       const Status& s = summary.status();
       std::string msg = s.message();
       if (s.code() == Status::Code::kBusy) {
-        msg = "graph '" + graph->name() + "' has an open write transaction (uncommitted "
-              "writes in this or another connection); COMMIT first";
+        msg = OpenTransactionMessage(*graph);
       } else if (s.code() == Status::Code::kIOError) {
         msg = "file: " + msg;
       }
@@ -164,6 +178,45 @@ void KgExport(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
       return;
     }
     ResultText(ctx, summary->ToJson());
+  });
+}
+
+void KgAddSector(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  GuardFunction(ctx, [&] {
+    auto graph = Graph(ctx, "kg_add_sector", argv[0]);
+    if (!graph) return;
+    if (argc < 2) return Error(ctx, "kg_add_sector", "expected a graph and one or more sectors");
+    std::vector<std::string> sectors;
+    for (int i = 1; i < argc; ++i) {
+      if (IsNull(argv[i]) || ValueText(argv[i]).empty()) {
+        return Error(ctx, "kg_add_sector", "sector " + std::to_string(i) + ": expected a name");
+      }
+      sectors.emplace_back(ValueText(argv[i]));
+    }
+    if (graph->read_only()) {
+      return Error(ctx, "kg_add_sector", "graph '" + graph->path() + "' is open read-only");
+    }
+    sqlite3* sqlite = sqlite3_context_db_handle(ctx);
+    auto writable = graph->BeginWriting(sqlite);
+    if (!writable.ok()) {
+      ResultError(ctx, "kg_add_sector: " + writable.status().message());
+      sqlite3_result_error_code(ctx, SqliteCode(writable.status()));
+      return;
+    }
+    Db& db = **writable;
+    Status s = [&]() -> Status {
+      SV_ASSIGN_OR_RETURN(auto txn, db.BeginTransaction("kg_add_sector"));
+      for (const auto& name : sectors) {
+        SV_RETURN_IF_ERROR(txn->AddSector(name).WithContext("sector '" + name + "'"));
+      }
+      return txn->Commit();
+    }();
+    graph->EndWriting();
+    if (!s.ok()) {
+      return Error(ctx, "kg_add_sector",
+                   s.code() == Status::Code::kBusy ? OpenTransactionMessage(*graph) : s.message());
+    }
+    ResultText(ctx, nlohmann::json(db.schema().Names(SymbolSpace::kSector)).dump());
   });
 }
 

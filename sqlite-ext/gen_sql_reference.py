@@ -378,9 +378,13 @@ subgraph's edges (undirected) or, with `via` (e.g. `'project'`), the projection 
 nodes of that kind. One row per ordered pair with ties: the matrix is symmetric.""",
      [("attribute", "what groups nodes; `via`: the kind that ties them; other arguments as above"),
       ("group_a, group_b", "the two groups"),
-      ("ties, tie_weight", "ties between them (inside the group when equal); their weight"),
-      ("fraction", "nx.attribute_mixing_matrix(normalized=True) entry")],
+      ("ties", "ties between them (inside the group when equal), each counted once"),
+      ("tie_weight", "the ties weighed: with `weight` = `'weight'` the sum of their edges' "
+                     "weights (with `via`: of the numbers of shared `via` nodes); without it "
+                     "each tie weighs 1, so `tie_weight` equals `ties`"),
+      ("fraction", "nx.attribute_mixing_matrix(normalized=True) entry, from `tie_weight`")],
      ["SELECT group_a, group_b, ties, round(fraction, 4) AS fraction FROM kg_sector_mixing('kg', 'sector', 'project')",
+      "SELECT group_a, group_b, ties, tie_weight FROM kg_sector_mixing('kg', 'sector', 'project', 'weight')",
       "SELECT * FROM kg_sector_mixing('kg', 'colour')"]),
     ("kg_ei_index", """\
 `kg_ei_index(graph, attribute, via, weight, kinds, types, valid_on, year)`: Krackhardt and
@@ -432,7 +436,7 @@ how many are declared. `DIRECTONLY`.""", [],
       "SELECT kg_set('cypher_procedure', '{\"signature\": \"my.capital(country :: STRING?) :: (city :: STRING?)\", \"rows\": [[\"SE\", \"Stockholm\"], [\"NO\", \"Oslo\"]]}'); "
       "SELECT row FROM kg_cypher('kg', 'CALL my.capital(''SE'')')",
       "SELECT kg_stats('nope')"]),
-    ("kg_import, kg_export", """\
+    ("kg_import, kg_export, kg_add_sector", """\
 `kg_import(graph, file, format)` imports a file with the same code as `samverkan import`
 (docs/formats.md): `case` (docs/case-format.md), `csv` (a file, or a directory holding
 `nodes.csv` and `edges.csv`), `jsonl` or `graphml`; NULL or `'auto'` picks the format from
@@ -442,10 +446,15 @@ written and the error lists every problem found (up to 20) as `file:line:column:
 It commits on its own, independent of the SQL transaction, and refuses to run while this
 connection has uncommitted writes to the graph. Into an empty graph, CSV and JSON Lines go
 through the bulk loader. Returns a JSON summary. An optional fourth argument holds the
-import's options as a JSON object, the same as `samverkan import`'s flags: `null` (a text or
-a list: unquoted CSV cells that mean a missing value, e.g. `"NA"`), `mode` (`auto`, `bulk`,
-`transaction`), `max_problems`, `default_kind`, `default_edge_type`, `add_sectors`, `source`,
-`source_title`. An unknown member is an error.
+import's options as a JSON object, the same as `samverkan import`'s flags: `null` (or
+`nullstr`; a text or a list: unquoted CSV cells that mean a missing value, e.g. `"NA"`),
+the CSV dialect with DuckDB `read_csv`'s names: `delim` (or `sep`; one character, `"\\t"`
+for a tab), `quote`, `encoding` (`utf-8` with or without a BOM, `cp1252`, `latin-1`),
+`decimal_separator` (`.` or `,`), `dateformat` (e.g. `"%d.%m.%Y %H:%M"`; a time of day is
+dropped; docs/formats.md); `mode` (`auto`, `bulk`, `transaction`), `max_problems`,
+`default_kind`, `default_edge_type`, `add_sectors`, `source`, `source_title`. An unknown
+member is an error. A sector the graph lacks is reported once, with the number of records
+naming it.
 
 `kg_export(graph, format, file [, options])` writes the committed graph as `graphml`,
 `gexf`, `csv` (a directory), `jsonl` or `dot`, or draws it: `svg` (a drawing), `html` (an
@@ -462,7 +471,14 @@ The pictures take a fourth argument, their options as a JSON object (docs/pictur
 is an error that names it; the other formats refuse options. A long layout stops at
 `sqlite3_interrupt`. Relative file names are resolved against the working directory; an
 export replaces only a regular file, and only once it is complete. Both functions are
-`DIRECTONLY`: a view or trigger cannot read or write files on the user's behalf.""",
+`DIRECTONLY`: a view or trigger cannot read or write files on the user's behalf.
+
+`kg_add_sector(graph, sector [, sector ...])` adds sectors to the graph's list (a controlled
+vocabulary: a node may only name a sector on it; a new graph has `academia`, `business`,
+`public` and `nonprofit`), for nodes written afterwards with `INSERT INTO kg_nodes`, Cypher
+or `kg_import` (whose `add_sectors` option does the same within the import). A sector
+already there is left as it is. It commits on its own, like `kg_import`, and returns the
+graph's sectors as a JSON array.""",
      [("graph", "the name of a `samverkan` table of this connection"),
       ("file", "the file to read or write"),
       ("format", "as above; NULL or 'auto' to decide from the file name"),
@@ -476,7 +492,9 @@ export replaces only a regular file, and only once it is complete. Both function
       "SELECT kg_import('kg', 'msi-csv', 'csv')",
       "SELECT kg_import('kg', 'msi-csv', 'csv', '{\"null\": [\"NA\", \"-\"]}')",
       "SELECT kg_import('kg', 'msi-csv', 'csv', '{\"nul\": \"NA\"}')",
-      "SELECT kg_import('kg', 'missing.json', NULL)"]),
+      "SELECT kg_import('kg', 'missing.json', NULL)",
+      "SELECT kg_import('kg', 'msi-csv', 'csv', '{\"delim\": \";;\"}')",
+      "SELECT kg_add_sector('kg', 'research_institute')"]),
     ("Errors", """\
 User errors start with the table or function name and name the argument:
 `kg_neighbors: unknown node 'org:x'`, `kg_edges: valid_from: invalid date ...`,

@@ -33,5 +33,6 @@ void KgSet(sqlite3_context* ctx, int argc, sqlite3_value** argv);
 // fn_import_export.cc
 void KgImport(sqlite3_context* ctx, int argc, sqlite3_value** argv);
 void KgExport(sqlite3_context* ctx, int argc, sqlite3_value** argv);
+void KgAddSector(sqlite3_context* ctx, int argc, sqlite3_value** argv);
 
 }  // namespace samverkan::sql

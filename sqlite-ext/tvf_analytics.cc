@@ -226,7 +226,8 @@
 //
 //   group_a, group_b  the two groups
 //   ties              ties between them (inside the group when equal)
-//   tie_weight        the sum of those ties' weights (= ties unweighted)
+//   tie_weight        the sum of those ties' weights with weight = 'weight';
+//                     without it every tie weighs 1 and tie_weight = ties
 //   fraction          the normalised mixing-matrix entry, from tie_weight
 //   kinds, types, valid_on, year   the subgraph, as for kg_pagerank
 //

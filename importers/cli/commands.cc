@@ -101,9 +101,29 @@ int ExitFor(const Status& s) {
   }
 }
 
+// The CSV dialect of the flags, checked. Errors name the flag.
+Result<CsvDialect> DialectOf(const ImportArgs& args) {
+  CsvDialect d;
+  SV_ASSIGN_OR_RETURN(d.delim, ParseCsvCharacter(args.delim, "--delim"));
+  SV_ASSIGN_OR_RETURN(d.quote, ParseCsvCharacter(args.quote, "--quote"));
+  SV_ASSIGN_OR_RETURN(d.decimal_separator,
+                      ParseCsvCharacter(args.decimal_separator, "--decimal-separator"));
+  d.encoding = args.encoding;
+  d.dateformat = args.dateformat;
+  if (Status s = CheckCsvDialect(d); !s.ok()) {
+    // "decimal_separator: ..." names the flag --decimal-separator.
+    std::string message = s.message();
+    std::replace(message.begin(), message.begin() + message.find_first_of(": "), '_', '-');
+    return Status::InvalidArgument("--" + message);
+  }
+  return d;
+}
+
 int RunImport(const ImportArgs& args) {
   auto format = ParseImportFormat(args.format);
   if (!format.ok()) return Fail(format.status(), kExitUsage);
+  auto dialect = DialectOf(args);
+  if (!dialect.ok()) return Fail(dialect.status(), kExitUsage);
   if (args.bulk && args.no_bulk) {
     return Fail(Status::InvalidArgument("--bulk and --no-bulk exclude each other"), kExitUsage);
   }
@@ -118,6 +138,7 @@ int RunImport(const ImportArgs& args) {
   options.default_kind = args.default_kind;
   options.add_sectors = args.add_sectors;
   options.null_values = args.null_values;
+  options.csv = *dialect;
   options.source_key = args.source;
   options.source_title = args.source_title;
   ProgressBar bar(stderr, !args.quiet);
@@ -147,21 +168,35 @@ int RunImport(const ImportArgs& args) {
 }
 
 int RunExport(const ExportArgs& args) {
-  auto format = args.format.empty() ? ExportFormatFromPath(args.output)
-                                    : ParseExportFormat(args.format);
+  // "-" is standard output; the summary then goes to stderr.
+  const bool to_stdout = args.output == "-";
+  Result<ExportFormat> format =
+      !args.format.empty() ? ParseExportFormat(args.format)
+      : to_stdout ? Status::InvalidArgument("export to standard output ('-') needs --format "
+                                            "(graphml, gexf, jsonl, dot, svg, html or report)")
+                  : ExportFormatFromPath(args.output);
   if (!format.ok()) return Fail(format.status(), kExitUsage);
+  if (to_stdout && *format == ExportFormat::kCsv) {
+    return Fail(Status::InvalidArgument("csv is a directory of two files and cannot go to "
+                                        "standard output; give a directory, or use jsonl"),
+                kExitUsage);
+  }
   int code = kExitOk;
   auto db = OpenGraph(args.graph, /*write=*/false, &code);
   if (!db) return code;
   auto snapshot = db->GetSnapshot();
-  auto summary = ExportGraph(*snapshot, *format, args.output, {}, SigintInterrupt());
+  auto summary = to_stdout ? ExportGraphToStream(*snapshot, *format, std::cout, {},
+                                                 SigintInterrupt())
+                           : ExportGraph(*snapshot, *format, args.output, {}, SigintInterrupt());
   if (!summary.ok()) return Fail(summary.status(), ExitFor(summary.status()));
+  std::FILE* said = to_stdout ? stderr : stdout;
   if (args.json) {
-    std::printf("%s\n", summary->ToJson().c_str());
+    std::fprintf(said, "%s\n", summary->ToJson().c_str());
   } else {
-    std::printf("exported %llu nodes and %llu edges to %s\n",
-                static_cast<unsigned long long>(summary->nodes),
-                static_cast<unsigned long long>(summary->edges), args.output.c_str());
+    std::fprintf(said, "exported %llu nodes and %llu edges to %s\n",
+                 static_cast<unsigned long long>(summary->nodes),
+                 static_cast<unsigned long long>(summary->edges),
+                 to_stdout ? "standard output" : args.output.c_str());
   }
   return kExitOk;
 }
@@ -187,7 +222,18 @@ int RunPicture(const PictureArgs& args) {
   auto db = OpenGraph(args.graph, /*write=*/false, &code);
   if (!db) return code;
   auto snapshot = db->GetSnapshot();
-  auto summary = ExportPicture(*snapshot, *format, args.output, *options, {}, SigintInterrupt());
+  // What the drawing is doing, and for how long, on a terminal: the stages
+  // come from ExportPicture, the clock ticks as the work polls for Ctrl-C.
+  StageProgress progress(stderr, args.report ? "report" : "draw");
+  ExportOptions export_options;
+  export_options.stage = [&](std::string_view stage) { progress.Stage(stage); };
+  const Interrupt interrupt([&] {
+    progress.Tick();
+    return SigintInterrupt().Requested();
+  });
+  auto summary = ExportPicture(*snapshot, *format, args.output, *options, export_options,
+                               interrupt);
+  progress.Finish();
   if (!summary.ok()) return Fail(summary.status(), ExitFor(summary.status()));
   if (args.json) {
     std::printf("%s\n", summary->ToJson().c_str());

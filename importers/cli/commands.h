@@ -30,6 +30,10 @@ struct ImportArgs {
   std::string source, source_title;
   std::vector<std::string> add_sectors;
   std::vector<std::string> null_values;
+  // CSV dialect (CsvDialect), as given: one character each for delim, quote
+  // and decimal_separator ("tab" or "\t" for a tab).
+  std::string delim = ",", quote = "\"", decimal_separator = ".";
+  std::string encoding = "utf-8", dateformat;
   size_t max_errors = 20;
   std::string default_kind = "node";
   bool quiet = false;

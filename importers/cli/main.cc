@@ -12,6 +12,7 @@
 // Exit codes: commands.h (and docs/cli.md).
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <optional>
 #include <string_view>
 
@@ -70,6 +71,19 @@ int main(int argc, char** argv) {
                      "CSV: an unquoted cell with this text is a missing value, like an empty "
                      "one (repeat for more; e.g. --null NA)")
       ->allow_extra_args(false);
+  import->add_option("--delim,--delimiter", imp.delim,
+                     "CSV: the field separator, one character (e.g. ';'; 'tab' for a tab)")
+      ->capture_default_str();
+  import->add_option("--quote", imp.quote, "CSV: the quote character")->capture_default_str();
+  import->add_option("--encoding", imp.encoding,
+                     "CSV: utf-8 (with or without a BOM), cp1252 or latin-1; converted to UTF-8")
+      ->capture_default_str();
+  import->add_option("--decimal-separator", imp.decimal_separator,
+                     "CSV: '.' or ',' in double/float cells and weight")
+      ->capture_default_str();
+  import->add_option("--dateformat,--date-format", imp.dateformat,
+                     "CSV: how dates are written, e.g. '%d.%m.%Y %H:%M' (%Y %m %d %H %M %S; a "
+                     "time of day is dropped); default ISO YYYY-MM-DD");
   import->add_option("--max-errors", imp.max_errors, "stop after this many problems")
       ->capture_default_str();
   import->add_option("--default-kind", imp.default_kind, "kind of nodes whose input names none")
@@ -128,7 +142,9 @@ int main(int argc, char** argv) {
     text("--size", &f->size, "degree (default) or pagerank");
     integer("--labels", &f->labels, "label at most this many central nodes (default 25)");
     text("--title", &f->title, "the title");
-    text("--layout", &f->layout, "stress (default), forceatlas2 or fruchterman-reingold");
+    text("--layout", &f->layout,
+         "auto (default: stress up to 50000 nodes in the largest component, else "
+         "forceatlas2), stress, forceatlas2 or fruchterman-reingold");
     integer("--seed", &f->seed, "the layout's seed (default 42)");
     integer("--iterations", &f->iterations, "the layout's iterations (default: by size)");
     if (a->report) {
@@ -193,6 +209,21 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
 
+  // A first word that is no subcommand nor a flag: say so, and list them
+  // (CLI11 would say only "A subcommand is required").
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      known |= sub->check_name(argv[1]);
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "samverkan: unknown command '%s'; commands are: %s (samverkan --help)\n",
+                   argv[1], names.c_str());
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

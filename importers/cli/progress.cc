@@ -42,4 +42,37 @@ void ProgressBar::Finish() {
   drawn_ = false;
 }
 
+StageProgress::StageProgress(std::FILE* out, std::string_view task)
+    : out_(out), active_(::isatty(::fileno(out))), task_(task), start_(Clock::now()) {}
+
+StageProgress::~StageProgress() { Finish(); }
+
+void StageProgress::Stage(std::string_view stage) {
+  stage_ = stage;
+  Draw();
+}
+
+void StageProgress::Tick() {
+  if (active_ && Clock::now() - last_ >= std::chrono::milliseconds(100)) Draw();
+}
+
+void StageProgress::Draw() {
+  if (!active_) return;
+  last_ = Clock::now();
+  const int secs = static_cast<int>(std::chrono::duration<double>(last_ - start_).count());
+  std::string line = task_ + ": " + stage_;
+  if (line.size() > 66) line.resize(66);
+  std::fprintf(out_, "\r%-66s %3d:%02d ", line.c_str(), secs / 60, secs % 60);
+  std::fflush(out_);
+  drawn_ = true;
+}
+
+void StageProgress::Finish() {
+  if (active_ && drawn_) {
+    std::fprintf(out_, "\r%80s\r", "");
+    std::fflush(out_);
+  }
+  drawn_ = false;
+}
+
 }  // namespace samverkan::cli

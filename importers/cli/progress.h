@@ -1,11 +1,14 @@
-// A one-line progress bar with rate and ETA, drawn on a terminal's stderr
-// and redrawn at most ten times a second. On anything but a terminal it
-// draws nothing, so logs and pipes stay clean.
+// Progress on a terminal's stderr, one line redrawn at most ten times a
+// second: a bar with rate and ETA for imports (ProgressBar), the stage and
+// the time taken for drawings and reports (StageProgress). On anything but
+// a terminal they draw nothing, so logs and pipes stay clean.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 namespace samverkan::cli {
 
@@ -23,6 +26,29 @@ class ProgressBar {
   std::FILE* out_;
   bool active_;
   bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+// "draw: selecting and laying out  12 s": work whose size is not known in
+// advance. Stage() draws at once; Tick() redraws the seconds.
+class StageProgress {
+ public:
+  // `task` names the whole ("draw", "report").
+  StageProgress(std::FILE* out, std::string_view task);
+  ~StageProgress();
+
+  void Stage(std::string_view stage);
+  void Tick();
+  // Erases the line.
+  void Finish();
+
+ private:
+  void Draw();
+
+  std::FILE* out_;
+  bool active_;
+  bool drawn_ = false;
+  std::string task_, stage_;
   std::chrono::steady_clock::time_point start_, last_;
 };
 

@@ -312,7 +312,9 @@ class CaseImport {
     if (s.ok()) return true;
     rejected_.insert(node.key);
     bool about_sector = !node.sector.empty() && s.message().find("sector") != std::string::npos;
-    Report(At(about_sector ? path + "/sector" : path), s.message());
+    AddNodeProblem(*ctx_.problems,
+                   LocateOffset(ctx_.file, ctx_.data, At(about_sector ? path + "/sector" : path)),
+                   node.sector, s);
     return false;
   }
 

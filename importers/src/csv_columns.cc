@@ -1,5 +1,6 @@
 #include "csv_columns.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -43,7 +44,8 @@ std::optional<CsvRole> ReservedRole(std::string_view name, bool edges) {
   return std::nullopt;
 }
 
-Result<nlohmann::json> ParseScalar(std::string_view text, CsvType type) {
+Result<nlohmann::json> ParseScalar(std::string_view text, CsvType type,
+                                   const CsvCellFormat& format) {
   switch (type) {
     case CsvType::kString:
       return nlohmann::json(std::string(text));
@@ -56,11 +58,7 @@ Result<nlohmann::json> ParseScalar(std::string_view text, CsvType type) {
       return nlohmann::json(v);
     }
     case CsvType::kFloat: {
-      double v = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v)) {
-        return Status::InvalidArgument("expected a number, found '" + std::string(text) + "'");
-      }
+      SV_ASSIGN_OR_RETURN(double v, ParseCsvNumber(text, format.decimal_separator));
       return nlohmann::json(v);
     }
     case CsvType::kBoolean: {
@@ -70,6 +68,10 @@ Result<nlohmann::json> ParseScalar(std::string_view text, CsvType type) {
       return Status::InvalidArgument("expected true or false, found '" + std::string(text) + "'");
     }
     case CsvType::kDate: {
+      if (format.date != nullptr) {
+        SV_ASSIGN_OR_RETURN(Date d, format.date->Read(text));
+        return nlohmann::json(d.ToString());
+      }
       auto d = Date::Parse(text);
       if (!d.ok()) {
         return Status::InvalidArgument("expected a date (YYYY-MM-DD), found '" +
@@ -228,18 +230,38 @@ Result<CsvColumn> ParseCsvColumn(std::string_view cell, bool edges) {
   return col;
 }
 
+Result<double> ParseCsvNumber(std::string_view text, char decimal_separator) {
+  const std::string_view written = text;
+  std::string swapped;
+  bool ok = true;
+  if (decimal_separator != '.') {
+    ok = text.find('.') == std::string_view::npos;
+    swapped = std::string(text);
+    std::replace(swapped.begin(), swapped.end(), decimal_separator, '.');
+    text = swapped;
+  }
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ok && ec == std::errc() && end == text.data() + text.size() && std::isfinite(v)) return v;
+  return Status::InvalidArgument(
+      std::string(decimal_separator == ',' ? "expected a number with a decimal comma"
+                                           : "expected a number") +
+      ", found '" + std::string(written) + "'");
+}
+
 Result<std::optional<nlohmann::json>> ParseCsvValue(std::string_view text, bool quoted,
-                                                    const CsvColumn& column) {
+                                                    const CsvColumn& column,
+                                                    const CsvCellFormat& format) {
   if (text.empty() && !(quoted && column.type == CsvType::kString && !column.array)) {
     return std::optional<nlohmann::json>();
   }
   if (!column.array) {
-    SV_ASSIGN_OR_RETURN(nlohmann::json v, ParseScalar(text, column.type));
+    SV_ASSIGN_OR_RETURN(nlohmann::json v, ParseScalar(text, column.type, format));
     return std::optional<nlohmann::json>(std::move(v));
   }
   nlohmann::json arr = nlohmann::json::array();
   for (std::string_view item : SplitArray(text)) {
-    SV_ASSIGN_OR_RETURN(nlohmann::json v, ParseScalar(item, column.type));
+    SV_ASSIGN_OR_RETURN(nlohmann::json v, ParseScalar(item, column.type, format));
     arr.push_back(std::move(v));
   }
   return std::optional<nlohmann::json>(std::move(arr));

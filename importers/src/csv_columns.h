@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "date_format.h"
 #include "samverkan/result.h"
 
 namespace samverkan::importers {
@@ -41,11 +42,24 @@ struct CsvColumn {
 // InvalidArgument says what was expected.
 Result<CsvColumn> ParseCsvColumn(std::string_view cell, bool edges);
 
+// How a file writes numbers and dates (CsvDialect).
+struct CsvCellFormat {
+  char decimal_separator = '.';
+  const DateFormat* date = nullptr;  // null: ISO
+};
+
 // The cell of a typed value, as JSON: a string, number, boolean, array or
 // (kJson) any JSON value. `quoted` cells keep an empty string. nullopt for
-// an empty unquoted cell (no value). InvalidArgument says what was expected.
+// an empty unquoted cell (no value). A date is kept as ISO text
+// (YYYY-MM-DD; as written, when the file's dates are ISO). InvalidArgument
+// says what was expected.
 Result<std::optional<nlohmann::json>> ParseCsvValue(std::string_view text, bool quoted,
-                                                    const CsvColumn& column);
+                                                    const CsvColumn& column,
+                                                    const CsvCellFormat& format = {});
+
+// A finite number written with `decimal_separator` ('.' or ','; with ',' a
+// '.' is refused rather than misread as a thousands separator).
+Result<double> ParseCsvNumber(std::string_view text, char decimal_separator);
 
 // "long", "double", "boolean", "string", "date", "json" (for writers).
 std::string_view CsvTypeName(CsvType type);

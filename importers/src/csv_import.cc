@@ -14,12 +14,16 @@ namespace samverkan::importers {
 
 std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-CsvImport::CsvImport(ReadContext& ctx) : ctx_(ctx), reader_(ctx.data) {}
+CsvImport::CsvImport(ReadContext& ctx)
+    : ctx_(ctx), reader_(ctx.data, {ctx.csv.delim, ctx.csv.quote}) {}
 
 void CsvImport::Run() {
   if (size_t bad = FindInvalidUtf8(ctx_.data); bad != std::string_view::npos) {
     Report(LocateOffset(ctx_.file, ctx_.data, bad),
-           ctx_.data[bad] == '\0' ? "a NUL byte, which CSV text cannot hold" : "invalid UTF-8");
+           ctx_.data[bad] == '\0'
+               ? "a NUL byte, which CSV text cannot hold"
+               : "invalid UTF-8 (a file written by Excel or an older system may be cp1252 or "
+                 "latin-1: say which with --encoding, or kg_import's \"encoding\" option)");
     return;
   }
   if (!ReadHeader()) return;
@@ -32,7 +36,8 @@ void CsvImport::Run() {
   if (!edges_ && threads > 1 && ctx_.data.size() - begin >= kPartBytes) {
     return ReadNodesAhead(begin);
   }
-  Part whole(ctx_.data, begin, ctx_.data.size(), reader_.line(), ctx_.problems->limit());
+  Part whole(ctx_.data, begin, ctx_.data.size(), reader_.line(), ctx_.problems->limit(),
+             syntax());
   uint64_t records = 0;
   ReadPart(whole, [&](size_t bytes) {
     if (++records % kProgressEvery == 0 && ctx_.progress) ctx_.progress(bytes, records);
@@ -110,9 +115,21 @@ bool CsvImport::ReadHeader() {
     if (col->role == CsvRole::kProp) has_props_ = true;
     columns_.push_back(std::move(*col));
   }
+  // A header read as one column that holds another likely separator: the
+  // file's separator was not given.
+  std::string hint;
+  if (fields_.size() == 1) {
+    for (char c : {';', '\t', '|', ','}) {
+      if (c != ctx_.csv.delim && fields_[0].text.find(c) != std::string_view::npos) {
+        hint = " (the header is one column: is the file separated by " + DelimName(c) +
+               "? say so with --delim, or kg_import's \"delim\" option)";
+        break;
+      }
+    }
+  }
   auto require = [&](CsvRole role, const char* name) {
     if (!seen[static_cast<int>(role)]) {
-      Report({ctx_.file, 1, 1}, std::string("expected a ") + name + " column in the header");
+      Report({ctx_.file, 1, 1}, std::string("expected a ") + name + " column in the header" + hint);
       ok = false;
     }
   };
@@ -126,8 +143,8 @@ bool CsvImport::ReadHeader() {
   return ok;
 }
 
-CsvFileKind PeekCsvKind(std::string_view data) {
-  CsvReader reader(data);
+CsvFileKind PeekCsvKind(std::string_view data, const CsvDialect& dialect) {
+  CsvReader reader(data, {dialect.delim, dialect.quote});
   std::vector<CsvField> header;
   if (!reader.Next(header)) return CsvFileKind::kUnknown;
   for (const auto& f : header) {

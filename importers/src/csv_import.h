@@ -32,8 +32,9 @@ inline constexpr size_t kPartBytes = size_t{1} << 20;
 
 // One stretch of the file being read, and where its records go.
 struct Part {
-  Part(std::string_view data, size_t begin, size_t end, uint64_t line, size_t max_problems)
-      : reader(data, begin, line), problems(max_problems), end(end) {}
+  Part(std::string_view data, size_t begin, size_t end, uint64_t line, size_t max_problems,
+       CsvSyntax syntax)
+      : reader(data, begin, line, syntax), problems(max_problems), end(end) {}
   CsvReader reader;
   Problems problems;
   size_t end;
@@ -85,6 +86,7 @@ class CsvImport {
   bool SourcesOrProp(Part& p, size_t i, std::vector<std::string>* sources,
                      nlohmann::json& props);
 
+  CsvSyntax syntax() const { return {ctx_.csv.delim, ctx_.csv.quote}; }
   Location At(const Part& p, size_t offset) const { return p.reader.Locate(ctx_.file, offset); }
   Location At(size_t offset) const { return reader_.Locate(ctx_.file, offset); }
   void Report(const Location& where, std::string_view message) {

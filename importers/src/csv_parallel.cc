@@ -37,7 +37,8 @@ void CsvImport::ReadInParts(size_t begin, std::vector<std::unique_ptr<EdgeLane>>
   auto read = [&](size_t k) {
     // Lines are counted as the reader counts them: every '\n' is one.
     uint64_t line = first_line + std::count(data.begin() + begin, data.begin() + cut[k], '\n');
-    parts[k] = std::make_unique<Part>(data, cut[k], cut[k + 1], line, ctx_.problems->limit());
+    parts[k] = std::make_unique<Part>(data, cut[k], cut[k + 1], line, ctx_.problems->limit(),
+                                      syntax());
     parts[k]->lane = lanes[k].get();
     done[k] = cut[k];
     uint64_t records = 0;
@@ -71,7 +72,7 @@ void CsvImport::ReadInParts(size_t begin, std::vector<std::unique_ptr<EdgeLane>>
   const Part& last = *parts[kept - 1];
   if (kept < n && !last.problems.full() && !ctx_.problems->full()) {
     Part rest(data, last.reader.position(), data.size(), last.reader.line(),
-              ctx_.problems->limit() - ctx_.problems->count());
+              ctx_.problems->limit() - ctx_.problems->count(), syntax());
     ReadPart(rest, [](size_t) {});
     ctx_.problems->Merge(rest.problems);
   }
@@ -99,7 +100,7 @@ void CsvImport::ReadNodesAhead(size_t begin) {
   TaskGroup reading(1);
   reading.Run([&] {
     absl::Cleanup signal_done = [&] { finish(&done); };
-    Part p(ctx_.data, begin, ctx_.data.size(), reader_.line(), /*max_problems=*/0);
+    Part p(ctx_.data, begin, ctx_.data.size(), reader_.line(), /*max_problems=*/0, syntax());
     std::vector<NodeAhead> batch;
     auto hand_over = [&] {
       std::unique_lock lock(mu);
@@ -143,7 +144,8 @@ void CsvImport::ReadNodesAhead(size_t begin) {
     for (NodeAhead& r : batch) {
       if (ctx_.stop()) break;
       if (r.bad) {
-        Part again(ctx_.data, r.offset, r.offset + 1, r.line, problems.limit() - problems.count());
+        Part again(ctx_.data, r.offset, r.offset + 1, r.line, problems.limit() - problems.count(),
+                   syntax());
         ReadPart(again, [](size_t) {});
         problems.Merge(again.problems);
       } else {

@@ -4,12 +4,16 @@
 
 namespace samverkan::importers {
 
-CsvReader::CsvReader(std::string_view data) : data_(data) {
+std::string DelimName(char delim) {
+  return delim == '\t' ? std::string("a tab") : "'" + std::string(1, delim) + "'";
+}
+
+CsvReader::CsvReader(std::string_view data, CsvSyntax syntax) : data_(data), syntax_(syntax) {
   if (data_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
 }
 
-CsvReader::CsvReader(std::string_view data, size_t begin, uint64_t line)
-    : data_(data), pos_(begin), line_(line), record_line_(line),
+CsvReader::CsvReader(std::string_view data, size_t begin, uint64_t line, CsvSyntax syntax)
+    : data_(data), syntax_(syntax), pos_(begin), line_(line), record_line_(line),
       record_offset_(begin) {}
 
 size_t CsvReader::LineStart(size_t offset) const {
@@ -43,24 +47,28 @@ bool CsvReader::Next(std::vector<CsvField>& fields) {
   record_offset_ = pos_;
   const char* const base = data_.data();
   const size_t n = data_.size();
+  const char delim = syntax_.delim;
+  const char quote = syntax_.quote;
   size_t p = pos_;
   while (true) {
     CsvField field;
     field.offset = p;
-    if (p < n && base[p] == '"') {
+    if (p < n && base[p] == quote) {
       // Quoted: find the closing quote, unescaping "" if there are any.
       field.quoted = true;
       size_t start = ++p;
       std::string* copy = nullptr;
       while (true) {
-        const void* q = std::memchr(base + p, '"', n - p);
+        const void* q = std::memchr(base + p, quote, n - p);
         if (q == nullptr) {
           pos_ = p;
-          return Fail("unterminated quoted field (expected a closing '\"')", field.offset);
+          return Fail(std::string("unterminated quoted field (expected a closing '") + quote +
+                          "')",
+                      field.offset);
         }
         size_t qp = static_cast<const char*>(q) - base;
         for (size_t i = p; i < qp; ++i) line_ += base[i] == '\n';
-        if (qp + 1 < n && base[qp + 1] == '"') {  // "" is one quote
+        if (qp + 1 < n && base[qp + 1] == quote) {  // "" is one quote
           if (copy == nullptr) copy = &unescaped_.emplace_back();
           copy->append(base + p, qp + 1 - p);
           p = qp + 2;
@@ -75,20 +83,24 @@ bool CsvReader::Next(std::vector<CsvField>& fields) {
         p = qp + 1;
         break;
       }
-      if (p < n && base[p] != ',' && base[p] != '\n' &&
+      if (p < n && base[p] != delim && base[p] != '\n' &&
           !(base[p] == '\r' && (p + 1 == n || base[p + 1] == '\n'))) {
         pos_ = p;
-        return Fail("expected ',' or the end of the line after a closing quote", p);
+        return Fail(std::string("expected ") + DelimName(delim) +
+                        " or the end of the line after a closing quote",
+                    p);
       }
     } else {
       size_t start = p;
       while (p < n) {
         char c = base[p];
-        if (c == ',' || c == '\n') break;
+        if (c == delim || c == '\n') break;
         if (c == '\r' && (p + 1 == n || base[p + 1] == '\n')) break;
-        if (c == '"') {
+        if (c == quote) {
           pos_ = p;
-          return Fail("unexpected '\"' in an unquoted field (quote the whole field)", p);
+          return Fail(std::string("unexpected '") + quote +
+                          "' in an unquoted field (quote the whole field)",
+                      p);
         }
         ++p;
       }
@@ -96,7 +108,7 @@ bool CsvReader::Next(std::vector<CsvField>& fields) {
     }
     fields.push_back(field);
     if (p >= n) break;
-    if (base[p] == ',') {
+    if (base[p] == delim) {
       ++p;
       continue;
     }

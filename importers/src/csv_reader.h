@@ -2,7 +2,8 @@
 //
 // Fields are separated by ',' and records by LF or CRLF. A field may be
 // quoted with '"'; inside quotes, '""' is one quote and commas and line
-// breaks are data. A UTF-8 byte order mark at the start is skipped. What
+// breaks are data. Another separator and quote may be chosen (CsvSyntax:
+// ';' and '"' as many European exports write). A UTF-8 byte order mark at the start is skipped. What
 // RFC 4180 forbids is an error with its line and column: a quote inside an
 // unquoted field, anything but a separator after a closing quote, and a
 // quoted field that never ends. (Why not a library: docs/dependencies.md.)
@@ -18,17 +19,25 @@
 
 namespace samverkan::importers {
 
+struct CsvSyntax {
+  char delim = ',';
+  char quote = '"';
+};
+
 struct CsvField {
   std::string_view text;  // unescaped; valid until the next Next()
   bool quoted = false;    // written in quotes: "" is an empty string, not a missing value
   size_t offset = 0;      // byte offset of the field's first character in the buffer
 };
 
+// "a tab" or "';'", for messages.
+std::string DelimName(char delim);
+
 class CsvReader {
  public:
-  explicit CsvReader(std::string_view data);
+  explicit CsvReader(std::string_view data, CsvSyntax syntax = {});
   // Reads from `begin`, which starts a record on line `line`.
-  CsvReader(std::string_view data, size_t begin, uint64_t line);
+  CsvReader(std::string_view data, size_t begin, uint64_t line, CsvSyntax syntax = {});
 
   // Reads the next record into `fields`. Returns false at the end of the
   // data, or on a syntax error (then error() is non-empty and the reader
@@ -58,6 +67,7 @@ class CsvReader {
   bool Fail(std::string message, size_t offset);
 
   std::string_view data_;
+  CsvSyntax syntax_;
   size_t pos_ = 0;
   uint64_t line_ = 1;  // line at pos_
   uint64_t record_line_ = 1;

@@ -9,7 +9,8 @@ namespace samverkan::importers {
 
 // The typed value of cell i; reports and returns false on a bad one.
 bool CsvImport::Value(Part& p, size_t i, std::optional<nlohmann::json>* out) {
-  auto v = ParseCsvValue(p.fields[i].text, p.fields[i].quoted, columns_[i]);
+  auto v = ParseCsvValue(p.fields[i].text, p.fields[i].quoted, columns_[i],
+                         {ctx_.csv.decimal_separator, ctx_.date_format});
   if (!v.ok()) {
     Report(p, At(p, p.fields[i].offset), ColumnName(i) + ": " + v.status().message());
     return false;
@@ -63,6 +64,15 @@ bool CsvImport::Date(Part& p, size_t i, std::optional<samverkan::Date>* out,
                      samverkan::Date::Partial partial) {
   std::string_view t = p.fields[i].text;
   if (t.empty()) return true;
+  if (ctx_.date_format != nullptr) {
+    auto d = ctx_.date_format->Read(t, partial);
+    if (!d.ok()) {
+      Report(p, At(p, p.fields[i].offset), ColumnName(i) + ": " + d.status().message());
+      return false;
+    }
+    *out = *d;
+    return true;
+  }
   auto d = Date::Parse(t, partial);
   if (!d.ok()) {
     Report(p, At(p, p.fields[i].offset),
@@ -141,7 +151,7 @@ void CsvImport::AddNode(Problems& problems, NodeInput& node, size_t offset, uint
   Status s = ctx_.sink->AddNode(node);
   if (s.ok()) return;
   const size_t at = s.message().find("sector") != std::string::npos ? sector_at : offset;
-  problems.Add(LocateOffset(ctx_.file, ctx_.data, at, offset, line), s.message());
+  AddNodeProblem(problems, LocateOffset(ctx_.file, ctx_.data, at, offset, line), node.sector, s);
 }
 
 void CsvImport::EdgeRow(Part& p) {
@@ -173,13 +183,12 @@ void CsvImport::EdgeRow(Part& p) {
         break;
       case CsvRole::kWeight:
         if (!t.empty()) {
-          double w = 0;
-          auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), w);
-          if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(w)) {
-            Report(p, At(p, p.fields[i].offset), "weight: expected a number, found " + Quoted(t));
+          auto w = ParseCsvNumber(t, ctx_.csv.decimal_separator);
+          if (!w.ok()) {
+            Report(p, At(p, p.fields[i].offset), "weight: " + w.status().message());
             ok = false;
           } else {
-            edge.weight = w;
+            edge.weight = *w;
           }
         }
         break;

@@ -1,5 +1,6 @@
 // ExportGraph: loads the graph once and hands it to the writer of a format.
 #include <filesystem>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -46,7 +47,24 @@ std::string ExportSummary::ToJson() const {
 
 namespace {
 
-using Writer = Status (*)(const GraphData&, std::ostream&);
+using Writer = std::function<Status(const GraphData&, std::ostream&)>;
+
+// GEXF carries the default drawing's looks; the other formats need nothing
+// but the graph.
+Result<Writer> WriterFor(ExportFormat format, const GraphView& view, const Interrupt& interrupt) {
+  switch (format) {
+    case ExportFormat::kGraphml: return Writer(importers::WriteGraphml);
+    case ExportFormat::kDot: return Writer(importers::WriteDot);
+    case ExportFormat::kJsonl: return Writer(importers::WriteJsonl);
+    case ExportFormat::kGexf: {
+      SV_ASSIGN_OR_RETURN(importers::NodeLooks looks, importers::DefaultLooks(view, interrupt));
+      return Writer([looks = std::move(looks)](const GraphData& g, std::ostream& out) {
+        return importers::WriteGexf(g, looks, out);
+      });
+    }
+    default: return Status::Internal("no one-file writer for this format");
+  }
+}
 
 }  // namespace
 
@@ -66,10 +84,15 @@ Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
     return Status::OK();
   };
   switch (format) {
-    case ExportFormat::kGraphml: SV_RETURN_IF_ERROR(add(path, importers::WriteGraphml)); break;
-    case ExportFormat::kGexf: SV_RETURN_IF_ERROR(add(path, importers::WriteGexf)); break;
-    case ExportFormat::kDot: SV_RETURN_IF_ERROR(add(path, importers::WriteDot)); break;
-    case ExportFormat::kJsonl: SV_RETURN_IF_ERROR(add(path, importers::WriteJsonl)); break;
+    case ExportFormat::kGraphml:
+    case ExportFormat::kGexf:
+    case ExportFormat::kDot:
+    case ExportFormat::kJsonl: {
+      // The target is checked before the work (a GEXF's layout) is done.
+      SV_RETURN_IF_ERROR(add(path, nullptr));
+      SV_ASSIGN_OR_RETURN(files.back().second, WriterFor(format, view, interrupt));
+      break;
+    }
     case ExportFormat::kCsv: {
       namespace fs = std::filesystem;
       SV_RETURN_IF_ERROR(importers::CreateExportDirectory(path));
@@ -88,6 +111,25 @@ Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
     SV_RETURN_IF_ERROR(writer(g, file->out()));
   }
   for (auto& [file, writer] : files) SV_RETURN_IF_ERROR(file->Commit());
+  return ExportSummary{g.nodes.size(), g.edges.size()};
+}
+
+Result<ExportSummary> ExportGraphToStream(const GraphView& view, ExportFormat format,
+                                          std::ostream& out, const ExportOptions& options,
+                                          const Interrupt& interrupt) {
+  if (IsPictureFormat(format)) {
+    return ExportPictureToStream(view, format, out, DrawingOptions{}, options, interrupt);
+  }
+  if (format == ExportFormat::kCsv) {
+    return Status::InvalidArgument(
+        "csv is a directory of two files, which cannot go to one stream; give a directory "
+        "(or use jsonl)");
+  }
+  SV_ASSIGN_OR_RETURN(Writer writer, WriterFor(format, view, interrupt));
+  SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view, interrupt));
+  SV_RETURN_IF_ERROR(writer(g, out));
+  out.flush();
+  if (!out) return Status::IOError("cannot write the export: the stream failed");
   return ExportSummary{g.nodes.size(), g.edges.size()};
 }
 

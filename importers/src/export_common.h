@@ -59,7 +59,18 @@ std::string XmlEscape(std::string_view text);
 
 // The writers, one per file.
 Status WriteGraphml(const GraphData& g, std::ostream& out);
-Status WriteGexf(const GraphData& g, std::ostream& out);
+// How a node looks in Samverkan's default drawing: its place (y up, as
+// Gephi has it), radius and colour (its sector's), for GEXF's viz elements.
+struct NodeLook {
+  double x = 0, y = 0, size = 0;
+  int r = 0, g = 0, b = 0;
+};
+using NodeLooks = std::unordered_map<std::string, NodeLook>;  // by node key
+// The looks of the nodes the default drawing (DrawingOptions{}) draws.
+Result<NodeLooks> DefaultLooks(const GraphView& view, const Interrupt& interrupt);
+// GEXF 1.2draft, dynamic: an edge's validity is its start and end. Nodes
+// with a look get viz:position, viz:color and viz:size.
+Status WriteGexf(const GraphData& g, const NodeLooks& looks, std::ostream& out);
 Status WriteDot(const GraphData& g, std::ostream& out);
 Status WriteJsonl(const GraphData& g, std::ostream& out);
 Status WriteCsvNodes(const GraphData& g, std::ostream& out);

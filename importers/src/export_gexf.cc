@@ -1,5 +1,11 @@
-// GEXF 1.2 export (the version Gephi, NetworkX and igraph all read), for Gephi: node label = name, edge label = type, the
-// other fields and the properties as typed <attribute>s.
+// GEXF 1.2draft export (the version Gephi and NetworkX read), for Gephi:
+// node label = name, edge label = type, the other fields and the properties
+// as typed <attribute>s; the default drawing's layout, sizes and sector
+// colours as viz elements; validity as each edge's start and end (a
+// dynamic graph, for Gephi's timeline).
+#include <charconv>
+
+#include "drawing_model.h"
 #include "export_common.h"
 
 namespace samverkan::importers {
@@ -25,13 +31,36 @@ void Value(std::ostream& out, int id, std::string_view value) {
   out << "          <attvalue for=\"" << id << "\" value=\"" << XmlEscape(value) << "\"/>\n";
 }
 
+void Viz(std::ostream& out, const NodeLook& look) {
+  out << "        <viz:position x=\"" << Num(look.x, 2) << "\" y=\"" << Num(look.y, 2)
+      << "\" z=\"0\"/>\n        <viz:color r=\"" << look.r << "\" g=\"" << look.g << "\" b=\""
+      << look.b << "\"/>\n        <viz:size value=\"" << Num(look.size, 2) << "\"/>\n";
+}
+
 }  // namespace
 
-Status WriteGexf(const GraphData& g, std::ostream& out) {
+Result<NodeLooks> DefaultLooks(const GraphView& view, const Interrupt& interrupt) {
+  SV_ASSIGN_OR_RETURN(Drawing d, MakeDrawing(view, DrawingOptions{}, interrupt));
+  NodeLooks looks;
+  looks.reserve(d.nodes.size());
+  for (const DrawnNode& n : d.nodes) {
+    NodeLook look{n.x, -n.y, n.r};  // the canvas's y grows downwards, Gephi's upwards
+    const std::string& color = d.legend[n.group].color;  // "#rrggbb"
+    int* channel[] = {&look.r, &look.g, &look.b};
+    for (size_t c = 0; c < 3 && color.size() == 7; ++c) {
+      std::from_chars(color.data() + 1 + 2 * c, color.data() + 3 + 2 * c, *channel[c], 16);
+    }
+    looks.emplace(n.key, look);
+  }
+  return looks;
+}
+
+Status WriteGexf(const GraphData& g, const NodeLooks& looks, std::ostream& out) {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<gexf xmlns=\"http://www.gexf.net/1.2draft\" version=\"1.2\">\n"
+         "<gexf xmlns=\"http://www.gexf.net/1.2draft\" "
+         "xmlns:viz=\"http://www.gexf.net/1.2draft/viz\" version=\"1.2\">\n"
          "  <meta><creator>samverkan</creator></meta>\n"
-         "  <graph defaultedgetype=\"directed\" mode=\"static\">\n";
+         "  <graph defaultedgetype=\"directed\" mode=\"dynamic\" timeformat=\"date\">\n";
   // Node attributes: 0 kind, 1 sector, 2 aliases, 3 sources, then properties.
   auto ncols = InferColumns(g.node_props, {"kind", "label", "sector", "aliases", "sources"});
   out << "    <attributes class=\"node\">\n";
@@ -67,7 +96,9 @@ Status WriteGexf(const GraphData& g, std::ostream& out) {
       auto it = g.node_props[i].find(ncols[c].prop);
       if (it != g.node_props[i].end()) Value(out, static_cast<int>(4 + c), ValueText(*it));
     }
-    out << "        </attvalues>\n      </node>\n";
+    out << "        </attvalues>\n";
+    if (auto look = looks.find(n.key); look != looks.end()) Viz(out, look->second);
+    out << "      </node>\n";
   }
   out << "    </nodes>\n    <edges>\n";
   for (size_t i = 0; i < g.edges.size(); ++i) {
@@ -76,6 +107,8 @@ Status WriteGexf(const GraphData& g, std::ostream& out) {
         << "\" target=\"" << XmlEscape(g.Key(e.dst)) << "\" label=\"" << XmlEscape(e.type)
         << "\"";
     if (e.weight) out << " weight=\"" << json(*e.weight).dump() << "\"";
+    if (e.validity.from) out << " start=\"" << e.validity.from->ToString() << "\"";
+    if (e.validity.to) out << " end=\"" << e.validity.to->ToString() << "\"";
     out << ">\n        <attvalues>\n";
     Value(out, 0, e.type);
     Value(out, 1, std::to_string(e.rank));

@@ -90,6 +90,35 @@ bool IsPictureFormat(ExportFormat format) {
          format == ExportFormat::kReport;
 }
 
+Result<ExportSummary> ExportPictureToStream(const GraphView& view, ExportFormat format,
+                                            std::ostream& out, const DrawingOptions& options,
+                                            const ExportOptions& export_options,
+                                            const Interrupt& interrupt) {
+  if (!IsPictureFormat(format)) return Status::InvalidArgument("not a picture format");
+  auto stage = [&](std::string_view what) {
+    if (export_options.stage) export_options.stage(what);
+  };
+  stage("selecting and laying out");
+  SV_ASSIGN_OR_RETURN(importers::Drawing d, importers::MakeDrawing(view, options, interrupt));
+  const std::string size = fmt::format("{} nodes, {} ties", d.nodes.size(), d.ties.num_ties());
+  switch (format) {
+    case ExportFormat::kSvg:
+      stage("writing the SVG (" + size + ")");
+      SV_RETURN_IF_ERROR(importers::WriteSvg(d, out));
+      break;
+    case ExportFormat::kHtml:
+      stage("writing the HTML (" + size + ")");
+      SV_RETURN_IF_ERROR(importers::WriteHtml(d, out));
+      break;
+    default:
+      stage("computing the report's measures (" + size + ")");
+      SV_RETURN_IF_ERROR(importers::WriteReport(view, d, interrupt, out));
+      break;
+  }
+  SV_RETURN_IF_ERROR(interrupt.Check());
+  return ExportSummary{d.nodes.size(), d.ties.num_ties()};
+}
+
 Result<ExportSummary> ExportPicture(const GraphView& view, ExportFormat format,
                                     const std::string& path, const DrawingOptions& options,
                                     const ExportOptions& export_options,
@@ -97,15 +126,11 @@ Result<ExportSummary> ExportPicture(const GraphView& view, ExportFormat format,
   if (!IsPictureFormat(format)) return Status::InvalidArgument("not a picture format");
   SV_ASSIGN_OR_RETURN(auto file,
                       importers::OutputFile::Create(path, export_options.protected_files));
-  SV_ASSIGN_OR_RETURN(importers::Drawing d, importers::MakeDrawing(view, options, interrupt));
-  switch (format) {
-    case ExportFormat::kSvg: SV_RETURN_IF_ERROR(importers::WriteSvg(d, file->out())); break;
-    case ExportFormat::kHtml: SV_RETURN_IF_ERROR(importers::WriteHtml(d, file->out())); break;
-    default: SV_RETURN_IF_ERROR(importers::WriteReport(view, d, interrupt, file->out())); break;
-  }
-  SV_RETURN_IF_ERROR(interrupt.Check());
+  SV_ASSIGN_OR_RETURN(ExportSummary summary,
+                      ExportPictureToStream(view, format, file->out(), options, export_options,
+                                            interrupt));
   SV_RETURN_IF_ERROR(file->Commit());
-  return ExportSummary{d.nodes.size(), d.ties.num_ties()};
+  return summary;
 }
 
 }  // namespace samverkan

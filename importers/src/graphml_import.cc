@@ -367,7 +367,13 @@ class GraphmlImport {
     for (auto& s : sources) node.sources.emplace_back(std::move(s));
     json props = PropsFromRest();
     if (!props.empty()) node.props = props.dump();
-    if (Status s = ctx_.sink->AddNode(node); !s.ok()) Report(l, c, s.message());
+    if (Status s = ctx_.sink->AddNode(node); !s.ok()) {
+      AddNodeProblem(*ctx_.problems, Location{ctx_.file, l, c}, node.sector, s);
+      if (ctx_.problems->full() && !stopped_) {
+        stopped_ = true;
+        XML_StopParser(parser_, XML_FALSE);
+      }
+    }
   }
 
   void EdgeFields() {

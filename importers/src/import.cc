@@ -5,9 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "date_format.h"
 #include "mapped_file.h"
 #include "readers.h"
 #include "samverkan/import.h"
+#include "text_encoding.h"
 
 namespace samverkan {
 
@@ -16,6 +18,7 @@ using importers::MappedFile;
 using importers::Problems;
 using importers::ReadContext;
 using importers::RecordSink;
+using importers::TextEncoding;
 
 Result<ImportFormat> ParseImportFormat(std::string_view name) {
   if (name.empty() || name == "auto") return ImportFormat::kAuto;
@@ -55,8 +58,33 @@ struct OpenInput {
   std::string path;
   ImportFormat format;
   std::unique_ptr<MappedFile> file;
+  std::optional<std::string> utf8;  // the file converted, when it is in another encoding
   bool csv_edges = false;
+
+  std::string_view data() const { return utf8 ? std::string_view(*utf8) : file->data(); }
 };
+
+// A CSV file in a single-byte encoding, as UTF-8; a byte the encoding does
+// not define is a problem at its line and column (one byte, one column).
+Status ConvertCsv(OpenInput& in, TextEncoding encoding) {
+  if (encoding == TextEncoding::kUtf8) return Status::OK();
+  const std::string_view raw = in.file->data();
+  size_t bad = 0;
+  auto utf8 = importers::SingleByteToUtf8(raw, encoding, &bad);
+  if (utf8.ok()) {
+    in.utf8 = std::move(*utf8);
+    return Status::OK();
+  }
+  if (!utf8.status().IsInvalidArgument()) return utf8.status();
+  const size_t line_start = raw.rfind('\n', bad == 0 ? 0 : bad - 1);
+  const uint64_t line = 1 + std::count(raw.begin(), raw.begin() + bad, '\n');
+  const uint64_t column = line_start == std::string_view::npos || bad == 0
+                              ? bad + 1
+                              : bad - line_start;
+  Problems problems(/*limit=*/2);  // one, and not "stopped at the limit"
+  problems.Add({in.path, line, column}, utf8.status().message());
+  return problems.ToStatus();
+}
 
 Result<ImportFormat> FormatFromPath(const std::string& path) {
   std::error_code ec;
@@ -72,7 +100,9 @@ Result<ImportFormat> FormatFromPath(const std::string& path) {
 }
 
 // Opens every file; a CSV directory stands for its nodes.csv and edges.csv.
-Result<std::vector<OpenInput>> OpenInputs(const std::vector<ImportInput>& inputs) {
+Result<std::vector<OpenInput>> OpenInputs(const std::vector<ImportInput>& inputs,
+                                          const CsvDialect& dialect) {
+  SV_ASSIGN_OR_RETURN(TextEncoding encoding, importers::ParseTextEncoding(dialect.encoding));
   std::vector<OpenInput> out;
   for (const auto& in : inputs) {
     ImportFormat format = in.format;
@@ -94,8 +124,9 @@ Result<std::vector<OpenInput>> OpenInputs(const std::vector<ImportInput>& inputs
     for (auto& p : paths) {
       SV_ASSIGN_OR_RETURN(auto file, MappedFile::Open(p));
       OpenInput o{p, format, std::move(file)};
+      if (format == ImportFormat::kCsv) SV_RETURN_IF_ERROR(ConvertCsv(o, encoding));
       o.csv_edges = format == ImportFormat::kCsv &&
-                    importers::PeekCsvKind(o.file->data()) == CsvFileKind::kEdges;
+                    importers::PeekCsvKind(o.data(), dialect) == CsvFileKind::kEdges;
       out.push_back(std::move(o));
     }
   }
@@ -113,7 +144,7 @@ bool SectorsPresent(const Db& db, const std::vector<std::string>& sectors) {
 
 // Runs every reader into `sink`. OK, or the problems found.
 Status ReadAll(std::vector<OpenInput>& inputs, RecordSink& target, const ImportOptions& options,
-               const Interrupt& interrupt) {
+               const importers::DateFormat* date_format, const Interrupt& interrupt) {
   Problems problems(options.max_problems);
   RecordSink* sink = &target;
   std::unique_ptr<RecordSink> citing;
@@ -129,15 +160,17 @@ Status ReadAll(std::vector<OpenInput>& inputs, RecordSink& target, const ImportO
     sink = citing.get();
   }
   uint64_t total = 0, before = 0, records_before = 0;
-  for (const auto& in : inputs) total += in.file->data().size();
+  for (const auto& in : inputs) total += in.data().size();
   for (auto& in : inputs) {
     ReadContext ctx;
     ctx.file = in.path;
-    ctx.data = in.file->data();
+    ctx.data = in.data();
     ctx.sink = sink;
     ctx.problems = &problems;
     ctx.default_edge_type = options.default_edge_type;
     ctx.null_values = options.null_values;
+    ctx.csv = options.csv;
+    ctx.date_format = date_format;
     ctx.interrupt = &interrupt;
     uint64_t last_records = 0;
     if (options.progress) {
@@ -166,7 +199,13 @@ Status ReadAll(std::vector<OpenInput>& inputs, RecordSink& target, const ImportO
 Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs,
                                   const ImportOptions& options, const Interrupt& interrupt) {
   if (inputs.empty()) return Status::InvalidArgument("no files to import");
-  SV_ASSIGN_OR_RETURN(std::vector<OpenInput> open, OpenInputs(inputs));
+  SV_RETURN_IF_ERROR(CheckCsvDialect(options.csv));
+  std::optional<importers::DateFormat> date_format;
+  if (!options.csv.dateformat.empty()) {
+    SV_ASSIGN_OR_RETURN(date_format, importers::DateFormat::Parse(options.csv.dateformat));
+  }
+  const importers::DateFormat* dates = date_format ? &*date_format : nullptr;
+  SV_ASSIGN_OR_RETURN(std::vector<OpenInput> open, OpenInputs(inputs, options.csv));
   std::string label = options.label.empty() ? "import " + inputs.front().path : options.label;
 
   SV_ASSIGN_OR_RETURN(GraphCounts counts, db.Counts());
@@ -196,7 +235,7 @@ Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs
     }
     SV_ASSIGN_OR_RETURN(auto sink,
                         importers::NewBulkSink(db, label, options.default_kind, interrupt));
-    SV_RETURN_IF_ERROR(ReadAll(open, *sink, options, interrupt));
+    SV_RETURN_IF_ERROR(ReadAll(open, *sink, options, dates, interrupt));
     if (!sink->needs_fallback()) {
       SV_RETURN_IF_ERROR(sink->Commit());
       summary.bulk = true;
@@ -207,7 +246,7 @@ Result<ImportSummary> ImportFiles(Db& db, const std::vector<ImportInput>& inputs
   if (!summary.bulk) {
     SV_ASSIGN_OR_RETURN(auto sink, importers::NewTransactionSink(db, label, options.default_kind,
                                                                  options.add_sectors));
-    SV_RETURN_IF_ERROR(ReadAll(open, *sink, options, interrupt));
+    SV_RETURN_IF_ERROR(ReadAll(open, *sink, options, dates, interrupt));
     SV_RETURN_IF_ERROR(sink->Commit());
     summary.nodes = sink->nodes();
     summary.edges = sink->edges();

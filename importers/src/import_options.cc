@@ -1,18 +1,63 @@
-// ParseImportOptions: kg_import's options object.
+// ParseImportOptions: kg_import's options object; CheckCsvDialect.
 #include <nlohmann/json.hpp>
 
+#include "date_format.h"
 #include "json_options.h"
 #include "samverkan/import.h"
+#include "text_encoding.h"
 
 namespace samverkan {
+
+Result<char> ParseCsvCharacter(const std::string& text, const std::string& option) {
+  if (text == "\\t" || text == "tab") return '\t';
+  if (text.size() != 1) {
+    return Status::InvalidArgument(option + ": expected one character, found '" + text + "'");
+  }
+  return text[0];
+}
+
+Status CheckCsvDialect(const CsvDialect& d) {
+  for (auto [c, name] : {std::pair{d.delim, "delim"}, std::pair{d.quote, "quote"}}) {
+    if (c == '\n' || c == '\r' || c == '\0') {
+      return Status::InvalidArgument(std::string(name) + ": cannot be a line break or NUL");
+    }
+  }
+  if (d.delim == d.quote) {
+    return Status::InvalidArgument("delim and quote cannot be the same character");
+  }
+  if (d.decimal_separator != '.' && d.decimal_separator != ',') {
+    return Status::InvalidArgument(std::string("decimal_separator: expected '.' or ',', found '") +
+                                   d.decimal_separator + "'");
+  }
+  if (auto e = importers::ParseTextEncoding(d.encoding); !e.ok()) {
+    return Status::InvalidArgument("encoding: " + e.status().message());
+  }
+  if (!d.dateformat.empty()) {
+    if (auto f = importers::DateFormat::Parse(d.dateformat); !f.ok()) {
+      return Status::InvalidArgument("dateformat: " + f.status().message());
+    }
+  }
+  return Status::OK();
+}
 
 Result<ImportOptions> ParseImportOptions(std::string_view text) {
   using options::Bad;
   ImportOptions o;
   SV_ASSIGN_OR_RETURN(nlohmann::json j, options::Object(text));
   for (const auto& [name, v] : j.items()) {
-    if (name == "null") {
+    if (name == "null" || name == "nullstr") {
       SV_ASSIGN_OR_RETURN(o.null_values, options::Strings(v, name));
+    } else if (name == "delim" || name == "sep" || name == "quote" ||
+               name == "decimal_separator") {
+      SV_ASSIGN_OR_RETURN(std::string text, options::Text(v, name));
+      auto c = ParseCsvCharacter(text, name);
+      if (!c.ok()) return Bad(c.status().message());
+      (name == "quote" ? o.csv.quote : name == "decimal_separator" ? o.csv.decimal_separator
+                                                                   : o.csv.delim) = *c;
+    } else if (name == "encoding") {
+      SV_ASSIGN_OR_RETURN(o.csv.encoding, options::Text(v, name));
+    } else if (name == "dateformat" || name == "date_format") {
+      SV_ASSIGN_OR_RETURN(o.csv.dateformat, options::Text(v, name));
     } else if (name == "mode") {
       SV_ASSIGN_OR_RETURN(std::string mode, options::Text(v, name));
       if (mode == "auto") {
@@ -41,6 +86,7 @@ Result<ImportOptions> ParseImportOptions(std::string_view text) {
       return Bad("unknown member '" + name + "'");
     }
   }
+  if (Status s = CheckCsvDialect(o.csv); !s.ok()) return Bad(s.message());
   return o;
 }
 

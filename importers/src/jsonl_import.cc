@@ -107,7 +107,9 @@ class JsonlImport {
     ok &= OptionalStringList(obj, "sources", &sources, report);
     for (auto& s : sources) node.sources.emplace_back(std::move(s));
     if (!ok) return;
-    if (Status s = ctx_.sink->AddNode(node); !s.ok()) ctx_.problems->Add(At(0), s);
+    if (Status s = ctx_.sink->AddNode(node); !s.ok()) {
+      AddNodeProblem(*ctx_.problems, At(0), node.sector, s);
+    }
   }
 
   void Edge(const json& obj, const FieldReport& report) {

@@ -11,14 +11,36 @@ std::string Location::ToString() const {
 
 void Problems::Add(const Location& where, std::string_view message) {
   ++count_;
-  if (lines_.size() < limit_) lines_.push_back(where.ToString() + ": " + std::string(message));
+  if (lines_.size() < limit_) lines_.push_back({where.ToString() + ": " + std::string(message)});
+}
+
+void Problems::AddRepeated(std::string_view key, const Location& where, std::string_view message,
+                           std::string_view detail) {
+  Append({where.ToString() + ": " + std::string(message), std::string(key), std::string(detail)});
+}
+
+void Problems::Append(Line line) {
+  if (!line.key.empty()) {
+    for (Line& seen : lines_) {
+      if (seen.key == line.key) {
+        seen.times += line.times;
+        return;
+      }
+    }
+  }
+  ++count_;
+  if (lines_.size() < limit_) lines_.push_back(std::move(line));
 }
 
 void Problems::Merge(const Problems& later) {
-  count_ += later.count_;
+  size_t listed = 0;
   for (const auto& line : later.lines_) {
-    if (lines_.size() < limit_) lines_.push_back(line);
+    if (line.key.empty()) ++listed;
+    Append(line);
   }
+  // Those `later` counted but could not list.
+  size_t repeated = later.lines_.size() - listed;
+  count_ += later.count_ - listed - repeated;
 }
 
 Status Problems::ToStatus() const {
@@ -33,8 +55,29 @@ Status Problems::ToStatus() const {
                 " problems shown" + stopped
           : std::to_string(count_) + " problems, and perhaps more" + stopped;
   msg += "; nothing was imported";
-  for (const auto& l : lines_) msg += "\n" + l;
+  for (const auto& l : lines_) {
+    msg += "\n" + l.text;
+    if (l.times > 1) {
+      msg += " and " + std::to_string(l.times - 1) + (l.times == 2 ? " more record" : " more records");
+    }
+    if (!l.detail.empty()) msg += "; " + l.detail;
+  }
   return Status::InvalidArgument(msg);
+}
+
+void AddNodeProblem(Problems& problems, const Location& where, std::string_view sector,
+                    const Status& status) {
+  // The engine's words (sink.h): "unknown sector 'x' for node 'k'; ...".
+  const std::string unknown = "unknown sector '" + std::string(sector) + "'";
+  if (sector.empty() || !status.message().starts_with(unknown)) {
+    return problems.Add(where, status);
+  }
+  const std::string& message = status.message();
+  const size_t end = message.find("; ");  // of "unknown sector 'x' for node 'k'"
+  std::string detail = end == std::string::npos ? "" : message.substr(end + 2) + "; ";
+  detail += "to add it: --add-sector " + std::string(sector) +
+            " (kg_import: the add_sectors option; SQL: kg_add_sector)";
+  problems.AddRepeated("sector\n" + std::string(sector), where, message.substr(0, end), detail);
 }
 
 Location LocateOffset(std::string_view file, std::string_view text, size_t offset, size_t from,

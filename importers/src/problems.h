@@ -33,6 +33,12 @@ class Problems {
   void Add(const Location& where, std::string_view message);
   // A Status from the engine, e.g. "unknown node 'x'", at `where`.
   void Add(const Location& where, const Status& status) { Add(where, status.message()); }
+  // A problem that every record naming the same thing repeats (an unknown
+  // sector): listed once, at its first place, and counted as one problem,
+  // as "where: message and N more records; detail" once more records than
+  // the first have it. `key` tells such problems apart.
+  void AddRepeated(std::string_view key, const Location& where, std::string_view message,
+                   std::string_view detail);
 
   // Adds the problems of `later`, found further on in the input.
   void Merge(const Problems& later);
@@ -48,10 +54,24 @@ class Problems {
   Status ToStatus() const;
 
  private:
+  struct Line {
+    std::string text;
+    std::string key;     // of a repeated problem; empty for others
+    std::string detail;  // of a repeated problem, after the count
+    uint64_t times = 1;  // records with a repeated problem
+  };
+  void Append(Line line);
+
   size_t limit_;
   size_t count_ = 0;
-  std::vector<std::string> lines_;
+  std::vector<Line> lines_;
 };
+
+// A problem the sink found with a node: an unknown sector is listed once
+// (Problems::AddRepeated) with how to add it, since every record naming it
+// would repeat it; anything else as it is.
+void AddNodeProblem(Problems& problems, const Location& where, std::string_view sector,
+                    const Status& status);
 
 // The 1-based line and character column of byte `offset` in `text`, counted
 // from byte `from` which is at (line, 1). For error messages only: linear.

@@ -10,7 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "date_format.h"
 #include "problems.h"
+#include "samverkan/import.h"
 #include "samverkan/interrupt.h"
 #include "sink.h"
 
@@ -27,6 +29,10 @@ struct ReadContext {
   std::string default_edge_type = "related_to";  // GraphML
   // CSV: unquoted cells that stand for a missing value, as an empty one does.
   std::vector<std::string> null_values;
+  // CSV: how the file is written (its encoding is dealt with before: `data`
+  // is UTF-8), and its date format, parsed (null: ISO dates).
+  CsvDialect csv;
+  const DateFormat* date_format = nullptr;
   // Polled as records are read (thread-safe: CSV parts read on threads).
   const Interrupt* interrupt = &Interrupt::Never();
 
@@ -37,7 +43,7 @@ struct ReadContext {
 
 // What a CSV file holds, from its header line.
 enum class CsvFileKind { kNodes, kEdges, kUnknown };
-CsvFileKind PeekCsvKind(std::string_view data);
+CsvFileKind PeekCsvKind(std::string_view data, const CsvDialect& dialect);
 
 void ReadCsv(ReadContext& ctx);
 void ReadJsonl(ReadContext& ctx);

@@ -154,7 +154,9 @@ TEST(Bulk, ProblemsInABigNodesFileComeInFileOrder) {
             "3 problems; nothing was imported\n" +
                 file + ":" + line_of("bad1") + ":23: size: expected an integer, found 'big'\n" +
                 file + ":" + line_of("bad2") + ":14: unknown sector 'no-such-sector' for node 'bad2'; "
-                "the graph's sectors are: academia, business, public, nonprofit\n" +
+                "the graph's sectors are: academia, business, public, nonprofit; to add it: "
+                "--add-sector no-such-sector (kg_import: the add_sectors option; SQL: "
+                "kg_add_sector)\n" +
                 file + ":" + line_of("bad3") + ":15: expected ',' or the end of the line after a closing quote");
   EXPECT_EQ(db->Counts()->nodes, 0u);
   // Without the bad lines it all goes in, in order.

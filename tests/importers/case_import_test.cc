@@ -112,7 +112,8 @@ TEST(CaseImport, ProblemsWithLineAndColumn) {
                 ":8:3: unknown field 'extra' (expected one of: format, source, sources, actors, "
                 "projects, regions, people, events, nodes, relations)\n" + f +
                 ":4:22: unknown sector 'church' for node 'org:a'; the graph's sectors are: "
-                "academia, business, public, nonprofit\n" + f +
+                "academia, business, public, nonprofit; to add it: --add-sector church (kg_import: "
+                "the add_sectors option; SQL: kg_add_sector)\n" + f +
                 ":5:22: unknown field 'secter' (expected one of: key, name, aliases, props, "
                 "sources, sector, form, region)\n" + f +
                 ":7:17: edge org:a -funds-> org:nowhere: unknown node 'org:nowhere' (not defined in "

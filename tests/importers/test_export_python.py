@@ -71,6 +71,45 @@ def test_gexf_in_networkx(run, graph):
     assert g.nodes["org:a"]["founded"] == 1977
 
 
+def test_gexf_has_the_drawing_and_the_validity_for_gephi(run, graph):
+    """viz: the default drawing's place, radius and sector colour of each node (as the SVG
+    draws it; y up, as Gephi has it); an edge's validity as its start and end, in a dynamic
+    graph (Gephi's timeline)."""
+    import re
+    assert run("export", "g.kg", "g.gexf").returncode == 0
+    assert run("draw", "g.kg", "g.svg").returncode == 0
+    g = nx.read_gexf(graph / "g.gexf")
+    assert g.graph["mode"] == "dynamic"
+    circles = re.findall(r'<circle cx="([^"]*)" cy="([^"]*)" r="([^"]*)" fill="#(\w{6})" '
+                         r'data-key="([^"]*)"', (graph / "g.svg").read_text(encoding="utf-8"))
+    assert len(circles) == 4
+    for cx, cy, r, fill, key in circles:
+        viz = g.nodes[key]["viz"]
+        assert abs(viz["position"]["x"] - float(cx)) < 0.06, key
+        assert abs(viz["position"]["y"] + float(cy)) < 0.06, key
+        assert abs(viz["size"] - float(r)) < 0.06, key
+        assert (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"]) == \
+            tuple(int(fill[i:i + 2], 16) for i in (0, 2, 4)), key
+    # The structure GEXF 1.2draft's schema asks for (the XSD is not in the repository, and
+    # puts the viz elements in another namespace than Gephi and NetworkX: formats.md).
+    import xml.etree.ElementTree as ET
+    ns = "{http://www.gexf.net/1.2draft}"
+    viz = "{http://www.gexf.net/1.2draft/viz}"
+    root = ET.parse(graph / "g.gexf").getroot()
+    assert root.tag == ns + "gexf" and root.get("version") == "1.2"
+    graph_element = root.find(ns + "graph")
+    assert (graph_element.get("mode"), graph_element.get("timeformat")) == ("dynamic", "date")
+    for node in graph_element.iter(ns + "node"):
+        assert [c.tag for c in node] == [ns + "attvalues", viz + "position", viz + "color",
+                                         viz + "size"]
+    for edge in graph_element.iter(ns + "edge"):
+        for end in ("start", "end"):
+            assert edge.get(end) is None or re.fullmatch(r"\d{4}-\d\d-\d\d", edge.get(end))
+    lead = [d for _, _, d in g.edges(data=True) if d.get("role") == "lead"]
+    assert lead[0]["start"] == "2020-01-01" and "end" not in lead[0]
+    assert all("start" not in d for _, _, d in g.edges(data=True) if d.get("role") != "lead")
+
+
 def test_networkx_graphml_imports(run, tmp_path):
     g = nx.MultiDiGraph()
     g.add_node("x", name="X", sector="public", kind="actor", size=3)

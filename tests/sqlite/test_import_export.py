@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from conftest import rows
+from conftest import rows, snapshot
 
 CASE = {"format": "samverkan-case/1",
         "source": {"key": "src:t", "title": "T"},
@@ -234,3 +234,72 @@ def test_a_nul_in_a_name_is_called_a_nul(db, tmp_path):
     with pytest.raises(sqlite3.OperationalError) as e:
         db.execute("SELECT kg_import('kg', ?, NULL, ?)", (f, '{"add_sectors": ["a\\u0000b"]}'))
     assert "sector name 'a\\x00b' contains a NUL character (U+0000)" in str(e.value), str(e.value)
+
+
+AGENCY_NODES = (":ID;:LABEL;name;sector;budget:double\n"
+                "no:sintef;actor;Sintef;research_institute;1,5\n"
+                "no:norce;actor;Norce Tromsø;research_institute;-\n")
+AGENCY_EDGES = (":START_ID;:END_ID;:TYPE;valid_from;valid_to;weight\n"
+                "no:sintef;no:norce;collaborates_with;01.01.2019 00:00;31.12.2020 23:59;2,5\n")
+AGENCY_OPTIONS = {"delim": ";", "encoding": "cp1252", "decimal_separator": ",",
+                  "dateformat": "%d.%m.%Y %H:%M", "nullstr": "-"}
+
+
+def write_agency(tmp_path):
+    for name, text in [("nodes.csv", AGENCY_NODES), ("edges.csv", AGENCY_EDGES)]:
+        (tmp_path / "agency").mkdir(exist_ok=True)
+        (tmp_path / "agency" / name).write_bytes(text.encode("cp1252"))
+    return str(tmp_path / "agency")
+
+
+def test_an_agency_csv_imports_with_options_and_a_sector_added_in_sql(db, tmp_path):
+    d = write_agency(tmp_path)
+    before = snapshot(db)
+    with pytest.raises(sqlite3.OperationalError) as e:
+        db.execute("SELECT kg_import('kg', ?, 'csv', ?)", (d, json.dumps(AGENCY_OPTIONS)))
+    msg = str(e.value)
+    assert "nodes.csv:2:24: unknown sector 'research_institute' for node 'no:sintef' and 1 " \
+           "more record;" in msg, msg
+    assert msg.count("unknown sector") == 1 and "kg_add_sector" in msg
+    assert snapshot(db) == before
+    added = db.execute("SELECT kg_add_sector('kg', 'research_institute', 'public')").fetchone()[0]
+    assert json.loads(added) == ["academia", "business", "public", "nonprofit",
+                                 "research_institute"]
+    db.execute("SELECT kg_import('kg', ?, 'csv', ?)", (d, json.dumps(AGENCY_OPTIONS)))
+    assert rows(db, "SELECT key, name, sector, props FROM kg_nodes WHERE key LIKE 'no:%' "
+                    "ORDER BY key") == [
+        ("no:norce", "Norce Tromsø", "research_institute", "{}"),
+        ("no:sintef", "Sintef", "research_institute", '{"budget":1.5}')]
+    assert rows(db, "SELECT weight, valid_from, valid_to FROM kg_edges "
+                    "WHERE type = 'collaborates_with'") == [(2.5, "2019-01-01", "2020-12-31")]
+
+
+def test_kg_add_sector_then_insert_and_its_errors(db):
+    with pytest.raises(sqlite3.OperationalError, match="unknown sector 'church'"):
+        db.execute("INSERT INTO kg_nodes(key, kind, sector) VALUES ('c', 'actor', 'church')")
+    db.execute("SELECT kg_add_sector('kg', 'church')")
+    db.execute("INSERT INTO kg_nodes(key, kind, sector) VALUES ('c', 'actor', 'church')")
+    assert rows(db, "SELECT sector FROM kg_nodes WHERE key = 'c'") == [("church",)]
+    for sql, message in [
+            ("SELECT kg_add_sector('kg')", "kg_add_sector: expected a graph and one or more"),
+            ("SELECT kg_add_sector('kg', NULL)", "kg_add_sector: sector 1: expected a name"),
+            ("SELECT kg_add_sector('nope', 'x')", "kg_add_sector: graph: no graph named"),
+            ("SELECT kg_add_sector('kg', 'a' || char(0) || 'b')", "contains a NUL")]:
+        with pytest.raises(sqlite3.OperationalError) as e:
+            db.execute(sql)
+        assert message in str(e.value), (sql, str(e.value))
+    db.execute("BEGIN")
+    db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('d', 'actor')")
+    with pytest.raises(sqlite3.OperationalError, match="COMMIT first"):
+        db.execute("SELECT kg_add_sector('kg', 'other')")
+    db.execute("ROLLBACK")
+
+
+def test_kg_import_names_a_bad_dialect_option(db, tmp_path):
+    d = write_agency(tmp_path)
+    for options, message in [({"delim": ";;"}, "options: delim: expected one character"),
+                             ({"dateformat": "%d.%b"}, "options: dateformat: '%d.%b': %b is not"),
+                             ({"encoding": "utf-16"}, "options: encoding: unknown encoding")]:
+        with pytest.raises(sqlite3.OperationalError) as e:
+            db.execute("SELECT kg_import('kg', ?, 'csv', ?)", (d, json.dumps(options)))
+        assert message in str(e.value), str(e.value)

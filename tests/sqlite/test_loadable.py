@@ -4,8 +4,8 @@ import subprocess
 
 from conftest import rows
 
-FUNCTIONS = ["kg_debug", "kg_export", "kg_import", "kg_integrity_check", "kg_set", "kg_stats",
-             "kg_version"]
+FUNCTIONS = ["kg_add_sector", "kg_debug", "kg_export", "kg_import", "kg_integrity_check",
+             "kg_set", "kg_stats", "kg_version"]
 MODULES = ["kg_all_shortest_paths", "kg_assortativity", "kg_betweenness", "kg_brokerage",
            "kg_closeness", "kg_clustering", "kg_communities", "kg_components",
            "kg_conductance", "kg_cypher", "kg_degree", "kg_ei_index", "kg_find", "kg_kcore",

@@ -71,5 +71,10 @@ Result<ExportSummary> ExportPicture(const GraphView& view, ExportFormat format,
                                     const std::string& path, const DrawingOptions& options,
                                     const ExportOptions& export_options = {},
                                     const Interrupt& interrupt = Interrupt::Never());
+// The same, written to `out` (not atomic: see ExportGraphToStream).
+Result<ExportSummary> ExportPictureToStream(const GraphView& view, ExportFormat format,
+                                            std::ostream& out, const DrawingOptions& options,
+                                            const ExportOptions& export_options = {},
+                                            const Interrupt& interrupt = Interrupt::Never());
 
 }  // namespace samverkan

@@ -17,6 +17,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +59,9 @@ struct ExportOptions {
   // the caller's own (an SQLite connection's database, journal and WAL
   // files). Compared after resolving symbolic links and relative parts.
   std::vector<std::string> protected_files;
+  // Pictures: told what the work has come to ("laying out", "writing"), for
+  // a progress display. May be empty.
+  std::function<void(std::string_view stage)> stage;
 };
 
 // Writes everything `view` holds (use a Snapshot for a consistent export of
@@ -67,5 +72,13 @@ struct ExportOptions {
 Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
                                   const std::string& path, const ExportOptions& options = {},
                                   const Interrupt& interrupt = Interrupt::Never());
+
+// The same, written to `out` as it is made (`samverkan export g.kg - -f
+// jsonl | jq ...`): every format that is one file (all but csv, a
+// directory, which is InvalidArgument). Not atomic: on an error or an
+// interrupt, what was written stays written.
+Result<ExportSummary> ExportGraphToStream(const GraphView& view, ExportFormat format,
+                                          std::ostream& out, const ExportOptions& options = {},
+                                          const Interrupt& interrupt = Interrupt::Never());
 
 }  // namespace samverkan

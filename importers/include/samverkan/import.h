@@ -61,6 +61,32 @@ struct ImportInput {
 using ImportProgress = std::function<void(uint64_t bytes_done, uint64_t bytes_total,
                                           uint64_t records)>;
 
+// How a CSV file is written, for files that are not RFC 4180 with ISO dates
+// (as funding agencies publish them). The names are DuckDB read_csv's, and
+// kg_import's options object uses them (docs/formats.md).
+struct CsvDialect {
+  char delim = ',';  // the field separator: ',', ';', '\t', '|', ...
+  char quote = '"';  // quotes a field; doubled inside it
+  // "utf-8" (with or without a byte order mark), "cp1252" (Windows-1252,
+  // which Excel writes in western Europe) or "latin-1" (ISO-8859-1). Other
+  // encodings are converted to UTF-8 as the file is read; a byte the
+  // encoding does not define is an error at its line and column.
+  std::string encoding = "utf-8";
+  char decimal_separator = '.';  // of double/float cells and :weight: '.' or ','
+  // The dates of valid_from/valid_to and date cells, strftime-style: %Y, %m,
+  // %d, %H, %M, %S and %% (e.g. "%d.%m.%Y %H:%M"). Empty: ISO (YYYY-MM-DD,
+  // YYYY-MM, YYYY). The time of day is read, checked and dropped: a graph's
+  // dates are days. A format without %d (or %m) reads a month (or a year),
+  // which stands for its first day as valid_from and its last as valid_to.
+  std::string dateformat;
+};
+
+// InvalidArgument naming the option that is wrong ("delim: ...").
+Status CheckCsvDialect(const CsvDialect& dialect);
+// The character a delim, quote or decimal_separator option gives: one
+// character, or "\t" or "tab" for a tab. InvalidArgument names `option`.
+Result<char> ParseCsvCharacter(const std::string& text, const std::string& option);
+
 struct ImportOptions {
   ImportMode mode = ImportMode::kAuto;
   // Stop after this many problems (each is reported; the rest are counted).
@@ -69,6 +95,7 @@ struct ImportOptions {
   // empty cell (e.g. "NA", "NULL", "-", as written by R and many exports;
   // DuckDB's nullstr). A quoted "NA" is the text NA.
   std::vector<std::string> null_values;
+  CsvDialect csv;
   // Kind of a new node whose input names none (CSV without :LABEL, GraphML).
   std::string default_kind = "node";
   // Type of a GraphML edge without a "type" attribute.
@@ -88,7 +115,9 @@ struct ImportOptions {
 };
 
 // Options from a JSON object, as kg_import takes them (docs/formats.md):
-//   {"null": "NA" | ["NA", "-"], "mode": "auto" | "bulk" | "transaction",
+//   {"null" (or "nullstr"): "NA" | ["NA", "-"], "delim" (or "sep"): ";",
+//    "quote": "'", "encoding": "cp1252", "decimal_separator": ",",
+//    "dateformat": "%d.%m.%Y", "mode": "auto" | "bulk" | "transaction",
 //    "max_problems": 20, "default_kind": "node", "default_edge_type": "...",
 //    "add_sectors": ["..."] or "a,b", "source": "key", "source_title": "..."}
 // Members not given keep their defaults; an unknown member or a wrong type is

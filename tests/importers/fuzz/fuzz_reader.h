@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -49,7 +50,9 @@ class CheckingSink : public RecordSink {
   uint64_t nodes_ = 0, edges_ = 0;
 };
 
-inline int FuzzOne(const uint8_t* data, size_t size, void (*read)(ReadContext&)) {
+// `options`, if given, sets the reader's options (a CSV dialect, say).
+inline int FuzzOne(const uint8_t* data, size_t size, void (*read)(ReadContext&),
+                   const std::function<void(ReadContext&)>& options = {}) {
   CheckingSink sink;
   Problems problems(20);
   ReadContext ctx;
@@ -57,6 +60,7 @@ inline int FuzzOne(const uint8_t* data, size_t size, void (*read)(ReadContext&))
   ctx.data = std::string_view(reinterpret_cast<const char*>(data), size);
   ctx.sink = &sink;
   ctx.problems = &problems;
+  if (options) options(ctx);
   read(ctx);
   (void)problems.ToStatus();
   return 0;
