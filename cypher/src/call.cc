@@ -30,6 +30,8 @@ const char* ValueTypeName(const Value& v) {
     case T::kNode: return "a node";
     case T::kRelationship: return "a relationship";
     case T::kPath: return "a path";
+    case T::kDate: return "a date";
+    case T::kDuration: return "a duration";
   }
   return "a value";
 }
@@ -52,6 +54,10 @@ ProcValue ToProcValue(const std::string& proc, const ProcArg& arg, const Value& 
         return ProcValue(ProcNames{v.string()});
       }
       return ProcValue(v.string());
+    case T::kDate:
+      // valid_on: the engine reads ISO text, as from SQL.
+      if (arg.type != ProcArgType::kDate) return wrong(ProcArgTypeName(arg.type));
+      return ProcValue(DateText(v.date()));
     case T::kList: {
       if (arg.type != ProcArgType::kNames && arg.type != ProcArgType::kShares) {
         return wrong(ProcArgTypeName(arg.type));
@@ -240,6 +246,8 @@ bool Assignable(const std::string& type, const Value& v) {
     case T::kNode: return t == "NODE" || t == "ANY";
     case T::kRelationship: return t == "RELATIONSHIP" || t == "ANY";
     case T::kPath: return t == "PATH" || t == "ANY";
+    case T::kDate: return t == "DATE" || t == "ANY";
+    case T::kDuration: return t == "DURATION" || t == "ANY";
   }
   return false;
 }

@@ -277,3 +277,13 @@ def test_table_procedures_declared_through_kg_set(small):
     assert rows_of(small, "SELECT kg_set('cypher_procedure', NULL)") == [(0,)]
     with pytest.raises(sqlite3.OperationalError, match="ProcedureNotFound"):
         small.execute("SELECT * FROM kg_cypher('kg', 'CALL test.city(''a'', 1)')").fetchall()
+
+
+def test_a_date_value_is_a_valid_on_option(sample_db):  # noqa: F811
+    names, want = sql_rows(sample_db, "clustering", {"valid_on": "2021-06-01"})
+    got = cypher_rows(sample_db, "CALL samverkan.clustering({valid_on: date('2021-06-01')})",
+                      names=names)
+    same(got, want)
+    with pytest.raises(sqlite3.Error, match="option `year` takes integer year, not a date"):
+        sample_db.execute("SELECT * FROM kg_cypher('kg', "
+                          "'CALL samverkan.clustering({year: date(''2021-06-01'')})')").fetchall()
