@@ -153,7 +153,7 @@ def biggest_region(graph: Path) -> int:
     with open(graph / "edges.csv", newline="") as f:
         rows = csv.reader(f)
         next(rows)
-        for _src, dst, etype, _w in rows:
+        for _src, dst, etype, *_rest in rows:
             if etype == "located_in":
                 counts[int(dst)] = counts.get(int(dst), 0) + 1
     return max(counts, key=lambda r: (counts[r], -r))
