@@ -431,7 +431,7 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
         NodeId other = csr_->node_id(targets[i]);
         const uint32_t pos = csr_->out_edge(v, i);
         out->push_back(
-            Hop{Relationship{node, other, tys[i], run, true, csr_->edge_id(pos), pos}, other});
+            Hop{Relationship{node, other, tys[i], run, true, 0, pos}, other});
       }
     }
     if (dir != Direction::kOut) {
@@ -446,7 +446,7 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
         NodeId other = csr_->node_id(sources[i]);
         const uint32_t pos = csr_->in_edge(v, i);
         out->push_back(
-            Hop{Relationship{other, node, tys[i], run, true, csr_->edge_id(pos), pos}, other});
+            Hop{Relationship{other, node, tys[i], run, true, 0, pos}, other});
       }
     }
     return;
@@ -475,9 +475,8 @@ std::shared_ptr<QueryGraph::CachedEdge> QueryGraph::LoadEdge(const Relationship&
   auto it = edges_.find(KeyOf(r));
   if (it != edges_.end()) return it->second;
   auto c = std::make_shared<CachedEdge>();
-  if (r.id != 0) {
-    // Every relationship a query finds carries its id (the CSR keeps them).
-    c->edge = Unwrap(view_.GetEdge(r.id));
+  if (EdgeId id = KnownId(r)) {
+    c->edge = Unwrap(view_.GetEdge(id));
   } else {
     // One the engine's CSR path search reported (it keeps no ids): the
     // slot-th edge of this type from src to dst.
@@ -507,8 +506,16 @@ const Edge& QueryGraph::GetEdge(const Relationship& r) {
   return last_edge_->edge;
 }
 
-EdgeId QueryGraph::EdgeIdOf(const Relationship& r) {
+EdgeId QueryGraph::KnownId(const Relationship& r) const {
   if (r.id != 0) return r.id;
+  // From the snapshot: its position names the edge (read only when needed,
+  // so that expanding costs no lookup in the snapshot's id array).
+  if (csr_ && r.position != kNoEdgePosition) return csr_->edge_id(r.position);
+  return 0;
+}
+
+EdgeId QueryGraph::EdgeIdOf(const Relationship& r) {
+  if (EdgeId id = KnownId(r)) return id;
   return LoadEdge(r)->edge.id;
 }
 

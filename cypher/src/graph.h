@@ -200,6 +200,8 @@ class QueryGraph {
   const PropertyColumn& Column(bool edge, int field, std::string_view key);
   std::shared_ptr<CachedNode> LoadNode(NodeId id);
   std::shared_ptr<CachedEdge> LoadEdge(const Relationship& r);
+  // The stored id of `r` when known without a search (0 otherwise).
+  EdgeId KnownId(const Relationship& r) const;
   Value PropsMap(const std::string& json) const;
   void WriteNode(const Node& n);  // PutNode of a whole node, replacing it
   void WriteEdge(const Edge& e);  // PutEdge of a whole edge, replacing it

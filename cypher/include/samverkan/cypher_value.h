@@ -32,11 +32,10 @@ using Map = std::vector<std::pair<std::string, Value>>;
 // when src, dst, type and slot agree. Within one query all relationships
 // come from one adjacency: over the stored adjacency `slot` is the edge's
 // rank; over a CSR snapshot it is the edge's position among the parallel
-// edges of its type between src and dst. `id` is the stored edge's id, which
-// both adjacencies know; it is 0 only for a path the engine's CSR path
-// search reported, until the query needs it. `position` is the edge's
-// position in the query's CSR snapshot (CsrGraph::out_edge), when it came
-// from one: its properties are then read from the snapshot's columns.
+// edges of its type between src and dst. `id` is the stored edge's id, or 0
+// when not read yet. `position` is the edge's position in the query's CSR
+// snapshot (CsrGraph::out_edge), when it came from one: the snapshot then
+// gives its id with one lookup, and its properties from its columns.
 inline constexpr uint32_t kNoEdgePosition = UINT32_MAX;
 struct Relationship {
   NodeId src = kNoNode;
