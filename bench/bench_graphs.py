@@ -30,11 +30,13 @@ def find_generator(explicit: str | Path | None = None) -> Path:
     return path
 
 
-def resolve_graph(spec: str, workdir: Path, generator: str | Path | None = None) -> Path:
+def resolve_graph(spec: str, workdir: Path, generator: str | Path | None = None,
+                  props: bool = False) -> Path:
     """The directory holding nodes.csv, edges.csv and params.json for `spec`.
 
     `spec` is a directory that already holds them, one of SIZES, or
-    N_NODES:N_EDGES. A size is generated once into workdir/<size> (seed 42):
+    N_NODES:N_EDGES. A size is generated once into workdir/<size> (seed 42;
+    with `props`, into workdir/<size>-props by the generator's --props):
     into a temporary directory that is then renamed, so an interrupted run
     never leaves half a graph in the cache.
     """
@@ -44,7 +46,7 @@ def resolve_graph(spec: str, workdir: Path, generator: str | Path | None = None)
     if spec not in SIZES and ":" not in spec:
         sys.exit(f"{spec!r} is neither a graph directory nor one of {', '.join(SIZES)} "
                  "(or N_NODES:N_EDGES)")
-    target = workdir / spec.replace(":", "_")
+    target = workdir / (spec.replace(":", "_") + ("-props" if props else ""))
     if (target / "params.json").exists():
         return target
     gen = find_generator(generator)
@@ -52,8 +54,8 @@ def resolve_graph(spec: str, workdir: Path, generator: str | Path | None = None)
     tmp = Path(tempfile.mkdtemp(prefix=f".gen-{target.name}-", dir=workdir))
     print(f"generating the {spec} graph into {target} ...", file=sys.stderr, flush=True)
     try:
-        subprocess.run([sys.executable, str(gen), spec, str(tmp), "--seed", "42"], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, str(gen), spec, str(tmp), "--seed", "42",
+                        *(["--props"] if props else [])], check=True, stdout=subprocess.DEVNULL)
         tmp.chmod(0o755)  # mkdtemp makes it private; the cache is not
         tmp.rename(target)
     finally:

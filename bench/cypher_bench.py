@@ -23,6 +23,15 @@ Operations (seconds, median of --repeat runs; the load once):
   actors of the biggest region      its 10 actors with most projects
   10 shortest paths                 unweighted path length for params.json's pairs
 
+With --group properties (or all, the default), the property-heavy questions of
+issue 19 run too (bench/cypher_property_queries.py lists them): counts, sums,
+averages and group-bys over the participations' role, contribution and dates
+and the actors' sector, country and name, across the whole graph. They need a
+graph made with `gen_collab_graph.py --props` (cached as bench/data/SIZE-props;
+the graph is the same as without, so the traversal figures stay comparable).
+--sv-timeout interrupts a Samverkan query that runs longer (it is then
+reported as "> T s" and its ratio is a lower bound).
+
 The answers of all contenders are compared; a disagreement exits 1.
 
 Graph algorithms through CALL (a second table; --algorithms none skips it):
@@ -46,6 +55,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -54,13 +64,14 @@ REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 from bench_graphs import SIZES, resolve_graph, with_headers  # noqa: E402
 from traversal_bench import log, machine_info  # noqa: E402
+from cypher_property_queries import property_operations  # noqa: E402
 
 
 def operations(params: dict, region: int) -> list[dict]:
     """Each operation: its Cypher for us and for Kùzu, the kg_* SQL, and how
     to reduce an answer to something comparable."""
     hub, median = params["hub"], params["median"]
-    ops = []
+    ops: list[dict] = []
     for k in (2, 3):
         for name, node in (("hub", hub), ("median", median)):
             ops.append({
@@ -129,8 +140,20 @@ def operations(params: dict, region: int) -> list[dict]:
     return ops
 
 
+def comparable(v: object) -> object:
+    """A cell as both systems agree on it: numbers to 8 significant digits
+    (sums of doubles depend on the order of addition), node keys as text."""
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, (int, float)):
+        return f"{float(v):.8g}"
+    return v
+
+
 def reduce_answer(kind: str, rows: list[list]) -> object:
     """One query's rows to a comparable answer."""
+    if kind == "rows":
+        return [[comparable(v) for v in r] for r in rows]
     if kind == "first":
         return rows[0][0] if rows else None
     return [r[1] for r in rows]
@@ -141,7 +164,7 @@ def biggest_region(graph: Path) -> int:
     with open(graph / "edges.csv", newline="") as f:
         rows = csv.reader(f)
         next(rows)
-        for _src, dst, etype, _w in rows:
+        for _src, dst, etype, *_rest in rows:
             if etype == "located_in":
                 counts[int(dst)] = counts.get(int(dst), 0) + 1
     return max(counts, key=lambda r: (counts[r], -r))
@@ -151,11 +174,23 @@ def biggest_region(graph: Path) -> int:
 # Samverkan: Cypher and kg_* in one process, on one bulk-loaded graph.
 # --------------------------------------------------------------------------
 
+def has_props(graph: Path) -> bool:
+    """Whether the graph was generated with --props."""
+    with open(graph / "nodes.csv") as f:
+        return f.readline().strip().endswith(",country")
+
+
 def run_samverkan(graph: Path, ops: list[dict], args, work: Path) -> dict:
     ext = str(Path(args.extension).resolve().with_suffix(""))
     # kg_import reads Neo4j-style headers: the same rows under new headers.
-    csvdir = with_headers(graph, work / "csv", ":ID,:LABEL,name,sector,props.region",
-                          ":START_ID,:END_ID,:TYPE,weight:double")
+    if has_props(graph):
+        csvdir = with_headers(graph, work / "csv",
+                              ":ID,:LABEL,name,sector,props.region,props.country",
+                              ":START_ID,:END_ID,:TYPE,weight:double,props.role,"
+                              "props.contribution:double,valid_from:date,valid_to:date")
+    else:
+        csvdir = with_headers(graph, work / "csv", ":ID,:LABEL,name,sector,props.region",
+                              ":START_ID,:END_ID,:TYPE,weight:double")
     db = sqlite3.connect(str(work / "b.db"), isolation_level=None)
     db.enable_load_extension(True)
     db.load_extension(ext)
@@ -170,7 +205,20 @@ def run_samverkan(graph: Path, ops: list[dict], args, work: Path) -> dict:
     out["snapshot"] = time.perf_counter() - t
 
     def cypher(q, params):
-        rows = db.execute("SELECT row FROM kg_cypher('kg', ?, ?)", (q, json.dumps(params))).fetchall()
+        # A query past --sv-timeout is interrupted (sqlite3_interrupt, as Ctrl-C).
+        timer = threading.Timer(args.sv_timeout, db.interrupt) if args.sv_timeout else None
+        if timer:
+            timer.start()
+        try:
+            rows = db.execute("SELECT row FROM kg_cypher('kg', ?, ?)",
+                              (q, json.dumps(params))).fetchall()
+        except sqlite3.OperationalError as e:
+            if "interrupt" in str(e):
+                raise TimeoutError from None
+            raise
+        finally:
+            if timer:
+                timer.cancel()
         return [list(json.loads(r[0]).values()) for r in rows]
 
     def sql(q, params):
@@ -181,11 +229,19 @@ def run_samverkan(graph: Path, ops: list[dict], args, work: Path) -> dict:
             continue
         res = {}
         for op in ops:
+            if not op[contender]:
+                continue
             times, answer = [], None
-            for _ in range(args.repeat):
-                t = time.perf_counter()
-                answer = [reduce_answer(op["answer"], run(q, p)) for q, p in op[contender]]
-                times.append(time.perf_counter() - t)
+            try:
+                for _ in range(args.repeat):
+                    t = time.perf_counter()
+                    answer = [reduce_answer(op["answer"], run(q, p)) for q, p in op[contender]]
+                    times.append(time.perf_counter() - t)
+            except TimeoutError:
+                res[op["name"]] = {"times": None, "answer": None, "note": "timeout",
+                                   "over": args.sv_timeout}
+                log(f"  samverkan {contender:6s} {op['name']:30s} > {args.sv_timeout:g} s")
+                continue
             res[op["name"]] = {"times": times, "answer": answer}
             log(f"  samverkan {contender:6s} {op['name']:30s} {statistics.median(times):.4f} s")
         out[contender] = res
@@ -198,27 +254,43 @@ def run_samverkan(graph: Path, ops: list[dict], args, work: Path) -> dict:
 # --------------------------------------------------------------------------
 
 def kuzu_tables(graph: Path, out: Path) -> None:
+    """Per-table CSV files and ddl.json, the schema kuzu_cypher.js creates."""
     out.mkdir()
+    props = has_props(graph)
     files = {t: open(out / f"{t}.csv", "w", newline="")
              for t in ("actor", "project", "region", "located_in", "participates_in")}
     w = {t: csv.writer(f) for t, f in files.items()}
-    w["actor"].writerow(["id", "name", "sector"])
+    w["actor"].writerow(["id", "name", "sector"] + (["country"] if props else []))
     for t in ("project", "region"):
         w[t].writerow(["id", "name"])
-    for t in ("located_in", "participates_in"):
-        w[t].writerow(["from", "to"])
+    w["located_in"].writerow(["from", "to"])
+    w["participates_in"].writerow(["from", "to"] + (
+        ["weight", "role", "contribution", "valid_from", "valid_to"] if props else []))
     with open(graph / "nodes.csv", newline="") as f:
         rows = csv.reader(f)
         next(rows)
-        for node, label, name, sector, _region in rows:
-            w[label].writerow([node, name, sector] if label == "actor" else [node, name])
+        for node, label, name, sector, _region, *country in rows:
+            w[label].writerow([node, name, sector, *country] if label == "actor" else [node, name])
     with open(graph / "edges.csv", newline="") as f:
         rows = csv.reader(f)
         next(rows)
-        for src, dst, etype, _w in rows:
-            w[etype].writerow([src, dst])
+        for src, dst, etype, weight, *rest in rows:
+            w[etype].writerow([src, dst, weight, *rest] if etype == "participates_in" and props
+                              else [src, dst])
     for f in files.values():
         f.close()
+    # Dates as STRING: the same ISO-text comparisons as Samverkan's Cypher.
+    ddl = [
+        "CREATE NODE TABLE actor(id INT64, name STRING, sector STRING"
+        + (", country STRING" if props else "") + ", PRIMARY KEY (id))",
+        "CREATE NODE TABLE project(id INT64, name STRING, PRIMARY KEY (id))",
+        "CREATE NODE TABLE region(id INT64, name STRING, PRIMARY KEY (id))",
+        "CREATE REL TABLE located_in(FROM actor TO region)",
+        "CREATE REL TABLE participates_in(FROM actor TO project"
+        + (", weight DOUBLE, role STRING, contribution DOUBLE, valid_from STRING, "
+           "valid_to STRING" if props else "") + ")",
+    ]
+    (out / "ddl.json").write_text(json.dumps(ddl))
 
 
 def run_kuzu(graph: Path, ops: list[dict], args, work: Path) -> dict | str:
@@ -433,6 +505,10 @@ def main() -> int:
                     help="cypher (kg_cypher), kuzu, sql (kg_* functions and tables)")
     ap.add_argument("--extension", default=str(REPO_ROOT / "build" / "samverkan.so"))
     ap.add_argument("--timeout", type=float, default=120, help="seconds, per Kùzu query")
+    ap.add_argument("--sv-timeout", type=float, default=None,
+                    help="seconds: interrupt a Samverkan Cypher query that runs longer")
+    ap.add_argument("--group", choices=("all", "traversal", "properties"), default="all",
+                    help="traversal (issue 12's questions), properties (issue 19's) or both")
     ap.add_argument("--workdir", default=str(BENCH_DIR / "data"))
     ap.add_argument("--generator", default=None,
                     help="graph generator (default: ../shared/bench/gen_collab_graph.py)")
@@ -443,9 +519,14 @@ def main() -> int:
     args = ap.parse_args()
     args.contenders = set(args.contenders.split(","))
 
-    graph = resolve_graph(args.graph, Path(args.workdir), args.generator)
+    props = args.group != "traversal"
+    graph = resolve_graph(args.graph, Path(args.workdir), args.generator, props=props)
+    if props and not has_props(graph):
+        sys.exit(f"{graph} has no properties: generate it with gen_collab_graph.py --props")
     params = json.loads((graph / "params.json").read_text())
-    ops = operations(params, biggest_region(graph))
+    ops = [] if args.group == "properties" else operations(params, biggest_region(graph))
+    if props:
+        ops += property_operations()
     results: dict[str, dict | str] = {}
     with tempfile.TemporaryDirectory(dir=args.workdir, prefix=".cypher-bench-") as tmp:
         work = Path(tmp)
@@ -478,6 +559,8 @@ def main() -> int:
           f"median of {args.repeat}, seconds\n")
     print("| operation | Samverkan Cypher | Kùzu | Samverkan kg_* | Kùzu ÷ Cypher | kg_* ÷ Cypher |")
     print("|---|---:|---:|---:|---:|---:|")
+    # Per group: Samverkan's time over Kùzu's (a timeout counts as its limit).
+    slow: dict[str, list[tuple[float, str]]] = {}
     print(f"| load | {fmt(sv.get('load'))} | {fmt(kz.get('load'))} | (same load) | "
           f"{ratio(kz.get('load'), sv.get('load'))} | |")
     print(f"| snapshot (first query) | {fmt(sv.get('snapshot'))} | — | (same) | | |")
@@ -486,8 +569,12 @@ def main() -> int:
         c = sv.get("cypher", {}).get(op["name"])
         k = kz.get("cypher", {}).get(op["name"])
         s = sv.get("sql", {}).get(op["name"])
-        print(f"| {op['name']} | {fmt(median(c))} | {fmt(median(k)) if k and not k.get('note') else (k or {}).get('note', '—')} "
-              f"| {fmt(median(s))} | {ratio(median(k), median(c))} | {ratio(median(s), median(c))} |")
+        ours = median(c) if c and not c.get("note") else (c or {}).get("over")
+        ours_text = fmt(ours) if c and not c.get("note") else (f"> {ours:g}" if ours else "—")
+        print(f"| {op['name']} | {ours_text} | {fmt(median(k)) if k and not k.get('note') else (k or {}).get('note', '—')} "
+              f"| {fmt(median(s))} | {ratio(median(k), ours)} | {ratio(median(s), ours)} |")
+        if ours and median(k):
+            slow.setdefault(op.get("group", "traversal"), []).append((ours / median(k), op["name"]))
         answers = {n: e["answer"] for n, e in (("cypher", c), ("kuzu", k), ("kg_*", s))
                    if e and e.get("answer") is not None}
         if len({json.dumps(a) for a in answers.values()}) > 1:
@@ -495,6 +582,11 @@ def main() -> int:
     if "algorithms" in results:
         problems += print_algorithms(results.pop("algorithms"))
     print()
+    for group, rs in slow.items():
+        rs.sort(reverse=True)
+        worst = ", ".join(f"{n} {r:.3g}×" for r, n in rs[:3])
+        print(f"- {group}: Samverkan ÷ Kùzu median {statistics.median(r for r, _ in rs):.3g}×, "
+              f"worst {rs[0][0]:.3g}× ({len(rs)} queries; slowest: {worst})")
     for name, r in results.items():
         print(f"- {name}: {r['version'] if isinstance(r, dict) else r}")
     print(f"- machine: {machine_info()}")

@@ -3,7 +3,7 @@
 //   node bench/kuzu_cypher.js <tables dir> <queries.json> <repeat> [timeout s]
 //
 // Loads the per-table CSV files cypher_bench.py wrote (actor, project,
-// region; located_in, participates_in) into a fresh on-disk Kùzu database
+// region; located_in, participates_in; their schema in ddl.json) into a fresh on-disk Kùzu database
 // with COPY FROM, then runs each query `repeat` times and prints one JSON
 // object: {"version", "load": seconds, "queries": {name: {"times": [...],
 // "rows": [...]}}}. queries.json is [{"name", "cypher", "params", "once"}]; a
@@ -30,13 +30,8 @@ async function main() {
     return conn.query(q);
   };
   const t0 = process.hrtime.bigint();
-  for (const ddl of [
-    "CREATE NODE TABLE actor(id INT64, name STRING, sector STRING, PRIMARY KEY (id))",
-    "CREATE NODE TABLE project(id INT64, name STRING, PRIMARY KEY (id))",
-    "CREATE NODE TABLE region(id INT64, name STRING, PRIMARY KEY (id))",
-    "CREATE REL TABLE located_in(FROM actor TO region)",
-    "CREATE REL TABLE participates_in(FROM actor TO project)",
-  ]) {
+  // The schema comes with the tables (cypher_bench.py writes ddl.json).
+  for (const ddl of JSON.parse(fs.readFileSync(path.join(tables, "ddl.json"), "utf8"))) {
     await run(ddl);
   }
   for (const t of ["actor", "project", "region", "located_in", "participates_in"]) {

@@ -155,7 +155,79 @@ Value QueryGraph::PropsMap(const std::string& json) const {
   return FromJson(ParseObject(json));
 }
 
+// --- properties from the snapshot's columns ---------------------------------------------
+
+namespace {
+
+Value ColumnValue(const PropertyColumn& c, uint32_t row) {
+  if (c.type() == ColumnType::kNull || c.is_null(row)) return Value();
+  switch (c.type()) {
+    case ColumnType::kInt: return Value::Int(c.integer(row));
+    case ColumnType::kDouble: return Value::Float(c.number(row));
+    case ColumnType::kBool: return Value::Bool(c.boolean(row));
+    case ColumnType::kString: return Value::String(std::string(c.text(row)));
+    case ColumnType::kDate: return Value::String(c.date(row).ToString());
+    case ColumnType::kJson: return FromJson(nlohmann::json::parse(c.json(row)));
+    case ColumnType::kNull: break;
+  }
+  return Value();
+}
+
+}  // namespace
+
+const PropertyColumn& QueryGraph::Column(bool edge, int field, std::string_view key) {
+  auto& cache = edge ? edge_columns_ : node_columns_;
+  std::string name = std::to_string(field) + ":" + std::string(key);
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    auto column = edge ? csr_->EdgeColumn(view_, static_cast<EdgeField>(field), key, interrupt_)
+                       : csr_->NodeColumn(view_, static_cast<NodeField>(field), key, interrupt_);
+    it = cache.emplace(std::move(name), Unwrap(std::move(column))).first;
+  }
+  return *it->second;
+}
+
+std::optional<Value> QueryGraph::NodePropertyFromColumns(NodeId id, std::string_view key) {
+  if (!csr_ || !deleted_nodes_.empty() || key == "aliases" || key == "sources") {
+    return std::nullopt;
+  }
+  auto at = csr_->index_of(id);
+  if (!at) return std::nullopt;
+  const uint32_t v = *at;
+  if (key == "sector") {
+    SymbolId s = csr_->sector(v);
+    return s == 0 ? Value() : Value::String(std::string(schema().Name(SymbolSpace::kSector, s)));
+  }
+  const PropertyColumn& keys = Column(false, static_cast<int>(NodeField::kKey), {});
+  if (keys.is_null(v)) return std::nullopt;
+  const bool blank = keys.text(v).starts_with(kBlankKeyPrefix);
+  if (key == "key") return blank ? Value() : Value::String(std::string(keys.text(v)));
+  if (key == "name") {
+    const PropertyColumn& names = Column(false, static_cast<int>(NodeField::kName), {});
+    if (blank && names.text(v) == keys.text(v)) return Value();
+    return Value::String(std::string(names.text(v)));
+  }
+  return ColumnValue(Column(false, static_cast<int>(NodeField::kProps), key), v);
+}
+
+std::optional<Value> QueryGraph::RelPropertyFromColumns(const Relationship& r,
+                                                        std::string_view key) {
+  if (!csr_ || r.position == kNoEdgePosition || !deleted_rels_.empty()) return std::nullopt;
+  EdgeField field = EdgeField::kProps;
+  if (key == "weight") field = EdgeField::kWeight;
+  if (key == "valid_from") field = EdgeField::kValidFrom;
+  if (key == "valid_to") field = EdgeField::kValidTo;
+  if (key == "rank") field = EdgeField::kRank;
+  const PropertyColumn& c =
+      Column(true, static_cast<int>(field), field == EdgeField::kProps ? key : std::string_view());
+  if (field == EdgeField::kRank && !c.is_null(r.position) && c.integer(r.position) == 0) {
+    return Value();  // rank 0 reads as no rank
+  }
+  return ColumnValue(c, r.position);
+}
+
 Value QueryGraph::NodeProperty(NodeId id, std::string_view key) {
+  if (auto v = NodePropertyFromColumns(id, key)) return std::move(*v);
   auto c = LoadNode(id);
   const Node& n = c->node;
   if (key == "key") return IsBlank(n) ? Value() : Value::String(n.key);
@@ -361,7 +433,9 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
         if (!types.Allows(tys[i])) continue;
         if (check && !check->PassesDense(*csr_, targets[i])) continue;
         NodeId other = csr_->node_id(targets[i]);
-        out->push_back(Hop{Relationship{node, other, tys[i], run, true, 0}, other});
+        const uint32_t pos = csr_->out_edge(v, i);
+        out->push_back(
+            Hop{Relationship{node, other, tys[i], run, true, 0, pos}, other});
       }
     }
     if (dir != Direction::kOut) {
@@ -374,7 +448,9 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
         if (dir == Direction::kBoth && sources[i] == v) continue;  // a self-loop, seen above
         if (check && !check->PassesDense(*csr_, sources[i])) continue;
         NodeId other = csr_->node_id(sources[i]);
-        out->push_back(Hop{Relationship{other, node, tys[i], run, true, 0}, other});
+        const uint32_t pos = csr_->in_edge(v, i);
+        out->push_back(
+            Hop{Relationship{other, node, tys[i], run, true, 0, pos}, other});
       }
     }
     return;
@@ -384,7 +460,8 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
     for (; it->Valid(); it->Next()) {
       const EdgeRef& e = it->edge();
       if (check && !check->Passes(*this, e.Other(node))) continue;
-      out->push_back(Hop{Relationship{e.src, e.dst, e.type, e.rank, false, e.id}, e.Other(node)});
+      out->push_back(Hop{Relationship{e.src, e.dst, e.type, e.rank, false, e.id, kNoEdgePosition},
+                         e.Other(node)});
     }
     Check(it->status());
   };
@@ -405,10 +482,11 @@ std::shared_ptr<QueryGraph::CachedEdge> QueryGraph::LoadEdge(const Relationship&
   auto it = edges_.find(KeyOf(r));
   if (it != edges_.end()) return it->second;
   auto c = std::make_shared<CachedEdge>();
-  if (r.id != 0) {
-    c->edge = Unwrap(view_.GetEdge(r.id));
+  if (EdgeId id = KnownId(r)) {
+    c->edge = Unwrap(view_.GetEdge(id));
   } else {
-    // From a CSR: the slot-th edge of this type from src to dst.
+    // One the engine's CSR path search reported (it keeps no ids): the
+    // slot-th edge of this type from src to dst.
     auto cursor = view_.Edges(r.src, Direction::kOut, r.type);
     uint32_t seen = 0;
     bool found = false;
@@ -435,12 +513,21 @@ const Edge& QueryGraph::GetEdge(const Relationship& r) {
   return last_edge_->edge;
 }
 
-EdgeId QueryGraph::EdgeIdOf(const Relationship& r) {
+EdgeId QueryGraph::KnownId(const Relationship& r) const {
   if (r.id != 0) return r.id;
+  // From the snapshot: its position names the edge (read only when needed,
+  // so that expanding costs no lookup in the snapshot's id array).
+  if (csr_ && r.position != kNoEdgePosition) return csr_->edge_id(r.position);
+  return 0;
+}
+
+EdgeId QueryGraph::EdgeIdOf(const Relationship& r) {
+  if (EdgeId id = KnownId(r)) return id;
   return LoadEdge(r)->edge.id;
 }
 
 Value QueryGraph::RelProperty(const Relationship& r, std::string_view key) {
+  if (auto v = RelPropertyFromColumns(r, key)) return std::move(*v);
   auto c = LoadEdge(r);
   const Edge& e = c->edge;
   if (key == "weight") return e.weight ? Value::Float(*e.weight) : Value();
@@ -479,7 +566,8 @@ std::vector<Hop> QueryGraph::AllRelationships() {
   auto it = view_.AllEdges();
   for (; it->Valid(); it->Next()) {
     const EdgeRef& e = it->edge();
-    hops.push_back(Hop{Relationship{e.src, e.dst, e.type, e.rank, false, e.id}, e.dst});
+    hops.push_back(
+        Hop{Relationship{e.src, e.dst, e.type, e.rank, false, e.id, kNoEdgePosition}, e.dst});
   }
   Check(it->status());
   return hops;
@@ -624,7 +712,8 @@ Relationship QueryGraph::CreateRelationship(NodeId src, NodeId dst, const std::s
   in.validity = e.validity;
   in.props = e.props;
   EdgeId id = Unwrap(txn_->PutEdge(in));
-  Relationship created{src, dst, schema().EdgeType(type).value_or(0), e.rank, false, id};
+  Relationship created{src, dst, schema().EdgeType(type).value_or(0), e.rank, false, id,
+                       kNoEdgePosition};
   // The rank of a relationship this query deleted may be taken again: its
   // key names the new one now; the deleted one stays deleted by its id.
   deleted_rels_.erase(KeyOf(created));

@@ -212,8 +212,16 @@ class QueryGraph {
     std::optional<Value> props;
   };
 
+  // Over a CSR snapshot (and with nothing deleted by this query), a
+  // property from the snapshot's columns; nullopt when they cannot answer.
+  std::optional<Value> NodePropertyFromColumns(NodeId id, std::string_view key);
+  std::optional<Value> RelPropertyFromColumns(const Relationship& r, std::string_view key);
+  // The snapshot's column (NodeField or EdgeField `field`), kept per query.
+  const PropertyColumn& Column(bool edge, int field, std::string_view key);
   std::shared_ptr<CachedNode> LoadNode(NodeId id);
   std::shared_ptr<CachedEdge> LoadEdge(const Relationship& r);
+  // The stored id of `r` when known without a search (0 otherwise).
+  EdgeId KnownId(const Relationship& r) const;
   Value PropsMap(const std::string& json) const;
   void WriteNode(const Node& n);  // PutNode of a whole node, replacing it
   void WriteEdge(const Edge& e);  // PutEdge of a whole edge, replacing it
@@ -227,6 +235,8 @@ class QueryGraph {
   Transaction* txn_;
   const Interrupt& interrupt_;
   absl::flat_hash_map<NodeId, std::shared_ptr<CachedNode>> nodes_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const PropertyColumn>> node_columns_,
+      edge_columns_;
   absl::flat_hash_map<RelKey, std::shared_ptr<CachedEdge>, RelKeyHash> edges_;
   std::unordered_set<NodeId> deleted_nodes_;
   std::unordered_set<RelKey, RelKeyHash> deleted_rels_;

@@ -698,7 +698,8 @@ bool ShortestPathOp::Next(ExecContext& ctx, Row* row) {
       for (const EdgeRef& e : p.edges) {
         bool csr_edge = e.id == 0;
         out.relationships.push_back(
-            Relationship{e.src, e.dst, e.type, csr_edge ? 0 : e.rank, csr_edge, e.id});
+            Relationship{e.src, e.dst, e.type, csr_edge ? 0 : e.rank, csr_edge, e.id,
+                         kNoEdgePosition});
       }
       paths_.push_back(Value::MakePath(std::move(out)));
       charge_.AddValue(ctx.memory, paths_.back());

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "column_build.h"
+
 namespace samverkan {
 namespace {
 
@@ -22,20 +24,25 @@ bool Allowed(const std::vector<SymbolId>& allowed, bool all, SymbolId id) {
 }
 
 // Counting sort of (from, to, type[, weight]) into offsets/targets/types
-// (and weights, when `weight` is not empty).
+// (and weights, when `weight` is not empty). The sort is stable, so edges
+// between one pair keep their input (rank) order. slot_of[i] receives the
+// slot input edge i lands in.
 void Fill(uint32_t n, const std::vector<uint32_t>& from, const std::vector<uint32_t>& to,
           const std::vector<uint16_t>& type, const std::vector<double>& weight,
           std::vector<uint64_t>* offsets, std::vector<uint32_t>* targets,
-          std::vector<uint16_t>* types, std::vector<double>* weights) {
+          std::vector<uint16_t>* types, std::vector<double>* weights,
+          std::vector<uint32_t>* slot_of) {
   offsets->assign(static_cast<size_t>(n) + 1, 0);
   for (uint32_t f : from) ++(*offsets)[f + 1];
   for (uint32_t v = 0; v < n; ++v) (*offsets)[v + 1] += (*offsets)[v];
   targets->resize(from.size());
   types->resize(from.size());
   weights->resize(weight.size());
+  slot_of->resize(from.size());
   std::vector<uint64_t> cursor(offsets->begin(), offsets->end() - 1);
   for (size_t i = 0; i < from.size(); ++i) {
     uint64_t at = cursor[from[i]]++;
+    (*slot_of)[i] = static_cast<uint32_t>(at);
     (*targets)[at] = to[i];
     (*types)[at] = type[i];
     if (!weight.empty()) (*weights)[at] = weight[i];
@@ -82,6 +89,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
   std::vector<uint32_t> src, dst;
   std::vector<uint16_t> type;
   std::vector<double> weight;
+  std::vector<EdgeId> id;
   std::optional<Validity> year;
   if (spec.year) {
     year = Validity{Date::FromYmd(*spec.year, 1, 1), Date::FromYmd(*spec.year, 12, 31)};
@@ -102,17 +110,29 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
     if (e.type > UINT16_MAX) {
       return Status::NotSupported("graph has too many edge types for a CSR snapshot");
     }
+    if (src.size() == UINT32_MAX) {
+      return Status::NotSupported("graph has too many edges for a CSR snapshot");
+    }
     src.push_back(*s);
     dst.push_back(*d);
     type.push_back(static_cast<uint16_t>(e.type));
     if (spec.with_weights) weight.push_back(e.weight.value_or(1.0));
+    id.push_back(e.id);
   }
   SV_RETURN_IF_ERROR(edges->status());
 
+  // An edge's position is its out slot; the in side maps its slots there.
+  std::vector<uint32_t> out_slot, in_slot;
   Fill(g->num_nodes(), src, dst, type, weight, &g->out_offsets_, &g->out_targets_,
-       &g->out_types_, &g->out_weights_);
+       &g->out_types_, &g->out_weights_, &out_slot);
   Fill(g->num_nodes(), dst, src, type, weight, &g->in_offsets_, &g->in_sources_, &g->in_types_,
-       &g->in_weights_);
+       &g->in_weights_, &in_slot);
+  g->edge_ids_.resize(id.size());
+  g->in_positions_.resize(id.size());
+  for (size_t i = 0; i < id.size(); ++i) {
+    g->edge_ids_[out_slot[i]] = id[i];
+    g->in_positions_[in_slot[i]] = out_slot[i];
+  }
   return std::shared_ptr<const CsrGraph>(std::move(g));
 }
 
@@ -121,11 +141,46 @@ std::optional<uint32_t> CsrGraph::index_of(NodeId id) const {
   return index_by_id_[id] - 1;
 }
 
+Result<std::shared_ptr<const PropertyColumn>> CsrGraph::NodeColumn(
+    const GraphView& view, NodeField field, std::string_view key,
+    const Interrupt& interrupt) const {
+  auto id = std::make_tuple(false, static_cast<int>(field), std::string(key));
+  {
+    std::lock_guard lock(columns_mu_);
+    if (auto it = columns_.find(id); it != columns_.end()) return it->second;
+  }
+  // Built outside the lock: two threads may both build it; both agree.
+  SV_ASSIGN_OR_RETURN(auto column,
+                      BuildNodeColumn(view, *this, field, std::get<2>(id), interrupt));
+  std::lock_guard lock(columns_mu_);
+  return columns_.try_emplace(std::move(id), std::move(column)).first->second;
+}
+
+Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(
+    const GraphView& view, EdgeField field, std::string_view key,
+    const Interrupt& interrupt) const {
+  auto id = std::make_tuple(true, static_cast<int>(field), std::string(key));
+  {
+    std::lock_guard lock(columns_mu_);
+    if (auto it = columns_.find(id); it != columns_.end()) return it->second;
+  }
+  SV_ASSIGN_OR_RETURN(auto column,
+                      BuildEdgeColumn(view, *this, field, std::get<2>(id), interrupt));
+  std::lock_guard lock(columns_mu_);
+  return columns_.try_emplace(std::move(id), std::move(column)).first->second;
+}
+
 uint64_t CsrGraph::memory_bytes() const {
   auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  uint64_t columns = 0;
+  {
+    std::lock_guard lock(columns_mu_);
+    for (const auto& [id, c] : columns_) columns += c->memory_bytes();
+  }
   return bytes(ids_) + bytes(index_by_id_) + bytes(kinds_) + bytes(sectors_) +
          bytes(out_offsets_) + bytes(in_offsets_) + bytes(out_targets_) + bytes(in_sources_) +
-         bytes(out_types_) + bytes(in_types_) + bytes(out_weights_) + bytes(in_weights_);
+         bytes(out_types_) + bytes(in_types_) + bytes(out_weights_) + bytes(in_weights_) +
+         bytes(in_positions_) + bytes(edge_ids_) + columns;
 }
 
 Result<EdgeRef> FindEdgeBetween(const GraphView& view, NodeId from, NodeId to, SymbolId type,

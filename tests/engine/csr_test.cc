@@ -117,6 +117,44 @@ TEST_F(CsrTest, CsrIfCachedNeverBuilds) {
   EXPECT_EQ(db_->CsrIfCached({}), nullptr);  // a commit makes it stale
 }
 
+// Every slot, out and in, in the full snapshot and in filtered ones, names
+// the stored edge it stands for: its id loads an edge with the slot's
+// endpoints and type, parallel edges in rank order, each edge at one
+// position seen once from each side.
+TEST_F(CsrTest, SlotsCarryTheirEdgesPositionAndId) {
+  BuildRandom(7, 40, 400);
+  for (const CsrSpec& spec : {CsrSpec{}, CsrSpec{.edge_types = {"funds", "located_in"}},
+                              CsrSpec{.node_kinds = {"actor", "project"}},
+                              CsrSpec{.valid_on = D(2013, 1, 1)}}) {
+    ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr(spec));
+    auto snap = db_->GetSnapshot();
+    std::vector<int> seen_out(csr->num_edges()), seen_in(csr->num_edges());
+    for (uint32_t v = 0; v < csr->num_nodes(); ++v) {
+      for (int side = 0; side < 2; ++side) {
+        auto others = side == 0 ? csr->out_neighbors(v) : csr->in_neighbors(v);
+        auto types = side == 0 ? csr->out_types(v) : csr->in_types(v);
+        for (size_t i = 0; i < others.size(); ++i) {
+          uint32_t pos = side == 0 ? csr->out_edge(v, i) : csr->in_edge(v, i);
+          ASSERT_LT(pos, csr->num_edges());
+          ++(side == 0 ? seen_out : seen_in)[pos];
+          ASSERT_OK_AND_ASSIGN(Edge e, snap->GetEdge(csr->edge_id(pos)));
+          NodeId here = csr->node_id(v), there = csr->node_id(others[i]);
+          EXPECT_EQ(side == 0 ? e.src : e.dst, here);
+          EXPECT_EQ(side == 0 ? e.dst : e.src, there);
+          EXPECT_EQ(e.type, snap->schema().EdgeTypeName(types[i]));
+          if (i > 0 && others[i - 1] == others[i] && types[i - 1] == types[i]) {
+            uint32_t prev = side == 0 ? csr->out_edge(v, i - 1) : csr->in_edge(v, i - 1);
+            ASSERT_OK_AND_ASSIGN(Edge p, snap->GetEdge(csr->edge_id(prev)));
+            EXPECT_LT(p.rank, e.rank);
+          }
+        }
+      }
+    }
+    EXPECT_EQ(seen_out, std::vector<int>(csr->num_edges(), 1));
+    EXPECT_EQ(seen_in, std::vector<int>(csr->num_edges(), 1));
+  }
+}
+
 TEST_F(CsrTest, SpecFilters) {
   auto txn = Begin();
   for (auto [k, kind] : {std::pair{"a", "actor"}, {"b", "actor"}, {"p", "project"}, {"r", "region"}}) {
@@ -136,8 +174,9 @@ TEST_F(CsrTest, SpecFilters) {
   EXPECT_EQ(all->num_edges(), 4u);
   EXPECT_FALSE(all->has_weights());
   EXPECT_TRUE(all->out_weights(0).empty());
-  // 12 bytes per edge, 16 per node for offsets, plus the per-node arrays.
-  EXPECT_LE(all->memory_bytes(), 12 * all->num_edges() + 40 * all->num_nodes() + 64);
+  // 12 bytes per edge for adjacency, 12 for positions and ids, 16 per node
+  // for offsets, plus the per-node arrays.
+  EXPECT_LE(all->memory_bytes(), 24 * all->num_edges() + 40 * all->num_nodes() + 64);
 
   ASSERT_OK_AND_ASSIGN(auto kinds, db_->Csr(CsrSpec{.node_kinds = {"actor", "project"}}));
   EXPECT_EQ(kinds->num_nodes(), 3u);

@@ -33,9 +33,12 @@ using Map = std::vector<std::pair<std::string, Value>>;
 // A stored edge as a Cypher relationship. Two relationships are the same
 // when src, dst, type and slot agree. Within one query all relationships
 // come from one adjacency: over the stored adjacency `slot` is the edge's
-// rank and `id` is known; over a CSR snapshot (which keeps no ids) it is the
-// edge's position among the parallel edges of its type between src and dst,
-// and `id` is 0 until the query needs it.
+// rank; over a CSR snapshot it is the edge's position among the parallel
+// edges of its type between src and dst. `id` is the stored edge's id, or 0
+// when not read yet. `position` is the edge's position in the query's CSR
+// snapshot (CsrGraph::out_edge), when it came from one: the snapshot then
+// gives its id with one lookup, and its properties from its columns.
+inline constexpr uint32_t kNoEdgePosition = UINT32_MAX;
 struct Relationship {
   NodeId src = kNoNode;
   NodeId dst = kNoNode;
@@ -43,6 +46,7 @@ struct Relationship {
   uint32_t slot = 0;
   bool slot_is_ordinal = false;
   EdgeId id = 0;
+  uint32_t position = kNoEdgePosition;
 
   bool SameAs(const Relationship& o) const {
     return src == o.src && dst == o.dst && type == o.type && slot == o.slot;

@@ -7,25 +7,35 @@
 // both directions: 4 bytes for the neighbour and 2 for the edge type on each
 // side, 12 bytes per edge in all (plus 16 bytes per node for offsets).
 //
-// Parallel edges stay parallel; self-loops appear once on each side. Edge
-// ids, ranks and properties are not kept: traversals over a CSR report edges
-// by (src, dst, type), and FindEdgeBetween() fetches the rest. Weights are
-// kept only when CsrSpec::with_weights asks for them (8 more bytes per edge
-// on each side, for weighted analytics); the default stays at 12 bytes.
+// Each edge also has a dense position 0..num_edges()-1 (its slot on the out
+// side): out_edge(v, i) and in_edge(v, i) give it for either side's slot,
+// edge_id(position) the stored edge's id, so a caller reaches an edge's
+// record with one lookup, and arrays indexed by position (property
+// columns) hold one value per edge. That costs 12 more bytes per edge (4
+// for the in side's position, 8 for the id).
+//
+// Parallel edges stay parallel, in rank order; self-loops appear once on
+// each side. Ranks and properties are not kept. Weights are kept only when
+// CsrSpec::with_weights asks for them (8 more bytes per edge on each side,
+// for weighted analytics).
 //
 //   SV_ASSIGN_OR_RETURN(auto csr, db->Csr({}));  // cached until the next commit
 //   for (uint32_t v : csr->out_neighbors(*csr->index_of(id))) ...
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "samverkan/graph_view.h"
 #include "samverkan/interrupt.h"
+#include "samverkan/property_column.h"
 #include "samverkan/result.h"
 #include "samverkan/types.h"
 
@@ -49,7 +59,7 @@ struct CsrSpec {
 class CsrGraph {
  public:
   // Reads `view` once. NotSupported if the graph has more than 2^32-1 nodes
-  // or 65535 edge types; Interrupted when `interrupt` fires.
+  // or edges, or 65535 edge types; Interrupted when `interrupt` fires.
   static Result<std::shared_ptr<const CsrGraph>> Build(
       const GraphView& view, const CsrSpec& spec, const Interrupt& interrupt = Interrupt::Never());
 
@@ -70,6 +80,13 @@ class CsrGraph {
     return Slice(in_sources_, in_offsets_, v);
   }
   std::span<const uint16_t> in_types(uint32_t v) const { return Slice(in_types_, in_offsets_, v); }
+  // The position of the edge in slot i of out_neighbors(v) / in_neighbors(v).
+  uint32_t out_edge(uint32_t v, size_t i) const {
+    return static_cast<uint32_t>(out_offsets_[v] + i);
+  }
+  uint32_t in_edge(uint32_t v, size_t i) const { return in_positions_[in_offsets_[v] + i]; }
+  // The stored id of the edge at `position`.
+  EdgeId edge_id(uint32_t position) const { return edge_ids_[position]; }
   uint64_t out_degree(uint32_t v) const { return out_offsets_[v + 1] - out_offsets_[v]; }
   uint64_t in_degree(uint32_t v) const { return in_offsets_[v + 1] - in_offsets_[v]; }
 
@@ -83,8 +100,20 @@ class CsrGraph {
     return has_weights() ? Slice(in_weights_, in_offsets_, v) : std::span<const double>();
   }
 
+  // A property of every node (by dense index) or every edge (by position)
+  // as a typed column; `key` names the props key for kProps. Built from
+  // `view` on first use (one scan of all nodes or edges) and kept with the
+  // snapshot; later calls, from any thread, share it. REQUIRES: `view` is
+  // the state this snapshot was built from (not a transaction with writes).
+  Result<std::shared_ptr<const PropertyColumn>> NodeColumn(
+      const GraphView& view, NodeField field, std::string_view key = {},
+      const Interrupt& interrupt = Interrupt::Never()) const;
+  Result<std::shared_ptr<const PropertyColumn>> EdgeColumn(
+      const GraphView& view, EdgeField field, std::string_view key = {},
+      const Interrupt& interrupt = Interrupt::Never()) const;
+
   const CsrSpec& spec() const { return spec_; }
-  // Bytes of memory the arrays take.
+  // Bytes of memory the arrays take (and the columns built so far).
   uint64_t memory_bytes() const;
 
  private:
@@ -102,6 +131,14 @@ class CsrGraph {
   std::vector<uint64_t> out_offsets_, in_offsets_;
   std::vector<uint32_t> out_targets_, in_sources_;
   std::vector<uint16_t> out_types_, in_types_;
+  std::vector<uint32_t> in_positions_;  // in slot -> edge position (= its out slot)
+  std::vector<EdgeId> edge_ids_;        // edge position -> EdgeId
+
+  // Columns built so far, by (node or edge, field, key).
+  mutable std::mutex columns_mu_;
+  mutable std::map<std::tuple<bool, int, std::string>, std::shared_ptr<const PropertyColumn>,
+                   std::less<>>
+      columns_;
   std::vector<double> out_weights_, in_weights_;  // empty unless spec_.with_weights
 };
 

@@ -1,0 +1,230 @@
+// PropertyColumn and the scans that fill one for a CSR snapshot.
+#include "samverkan/property_column.h"
+
+#include <algorithm>
+
+#include <absl/container/flat_hash_map.h>
+#include <nlohmann/json.hpp>
+
+#include "column_build.h"
+
+namespace samverkan {
+
+std::optional<uint32_t> PropertyColumn::CodeOf(std::string_view text) const {
+  auto it = std::lower_bound(dictionary_.begin(), dictionary_.end(), text);
+  if (it == dictionary_.end() || *it != text) return std::nullopt;
+  return static_cast<uint32_t>(it - dictionary_.begin());
+}
+
+uint64_t PropertyColumn::memory_bytes() const {
+  uint64_t n = present_.capacity() * 8 + ints_.capacity() * 8 + doubles_.capacity() * 8;
+  for (const auto& s : dictionary_) n += sizeof s + s.capacity();
+  for (const auto& s : json_) n += sizeof s + s.capacity();
+  return n;
+}
+
+// Takes the values of one column row by row. The first value fixes the
+// type; a value of another type turns the column into JSON text, the
+// values so far included.
+class ColumnBuilder {
+ public:
+  explicit ColumnBuilder(size_t rows) {
+    c_.rows_ = rows;
+    c_.present_.assign((rows + 63) / 64, 0);
+  }
+
+  void SetInt(uint32_t row, int64_t v) { SetScalar(row, ColumnType::kInt, v); }
+  void SetBool(uint32_t row, bool v) { SetScalar(row, ColumnType::kBool, v ? 1 : 0); }
+  void SetDate(uint32_t row, Date d) { SetScalar(row, ColumnType::kDate, d.days); }
+  void SetDouble(uint32_t row, double v) {
+    if (!Typed(ColumnType::kDouble)) return SetJson(row, nlohmann::json(v).dump());
+    c_.doubles_[row] = v;
+    Mark(row);
+  }
+  void SetString(uint32_t row, std::string_view v) {
+    if (!Typed(ColumnType::kString)) return SetJson(row, nlohmann::json(v).dump());
+    auto [it, added] = codes_.try_emplace(std::string(v), static_cast<uint32_t>(strings_.size()));
+    if (added) strings_.emplace_back(v);
+    c_.ints_[row] = it->second;
+    Mark(row);
+  }
+  // A JSON value as props hold it.
+  void SetJsonValue(uint32_t row, const nlohmann::json& v) {
+    if (v.is_null()) return;
+    if (v.is_boolean()) return SetBool(row, v.get<bool>());
+    if (v.is_number_integer() && !v.is_number_unsigned()) return SetInt(row, v.get<int64_t>());
+    if (v.is_number_unsigned() && v.get<uint64_t>() <= INT64_MAX) {
+      return SetInt(row, static_cast<int64_t>(v.get<uint64_t>()));
+    }
+    if (v.is_number_float()) return SetDouble(row, v.get<double>());
+    if (v.is_string()) return SetString(row, v.get_ref<const std::string&>());
+    SetJson(row, v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+
+  std::shared_ptr<const PropertyColumn> Finish() {
+    if (c_.type_ == ColumnType::kString) {
+      // Sorted dictionary: codes then compare as the strings do.
+      std::vector<uint32_t> order(strings_.size());
+      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(),
+                [&](uint32_t a, uint32_t b) { return strings_[a] < strings_[b]; });
+      std::vector<int64_t> recode(order.size());
+      c_.dictionary_.resize(order.size());
+      for (uint32_t i = 0; i < order.size(); ++i) {
+        recode[order[i]] = i;
+        c_.dictionary_[i] = std::move(strings_[order[i]]);
+      }
+      for (uint32_t row = 0; row < c_.rows_; ++row) {
+        if (!c_.is_null(row)) c_.ints_[row] = recode[static_cast<size_t>(c_.ints_[row])];
+      }
+    }
+    return std::make_shared<const PropertyColumn>(std::move(c_));
+  }
+
+ private:
+  void Mark(uint32_t row) { c_.present_[row >> 6] |= uint64_t{1} << (row & 63); }
+
+  // Whether the column is (now) of `type`; false once it is JSON or of
+  // another type, which then turns it into JSON.
+  bool Typed(ColumnType type) {
+    if (c_.type_ == type) return true;
+    if (c_.type_ == ColumnType::kNull) {
+      c_.type_ = type;
+      if (type == ColumnType::kDouble) {
+        c_.doubles_.assign(c_.rows_, 0);
+      } else {
+        c_.ints_.assign(c_.rows_, 0);
+      }
+      return true;
+    }
+    ToJson();
+    return false;
+  }
+
+  void SetScalar(uint32_t row, ColumnType type, int64_t v) {
+    if (!Typed(type)) {
+      nlohmann::json j = type == ColumnType::kBool ? nlohmann::json(v != 0)
+                         : type == ColumnType::kDate ? nlohmann::json(Date{static_cast<int32_t>(v)}.ToString())
+                                                     : nlohmann::json(v);
+      return SetJson(row, j.dump());
+    }
+    c_.ints_[row] = v;
+    Mark(row);
+  }
+
+  void SetJson(uint32_t row, std::string text) {
+    if (c_.type_ != ColumnType::kJson) ToJson();
+    c_.json_[row] = std::move(text);
+    Mark(row);
+  }
+
+  // Rewrites the values so far as JSON text.
+  void ToJson() {
+    if (c_.type_ == ColumnType::kJson) return;
+    c_.json_.assign(c_.rows_, std::string());
+    for (uint32_t row = 0; row < c_.rows_; ++row) {
+      if (c_.is_null(row)) continue;
+      nlohmann::json j;
+      switch (c_.type_) {
+        case ColumnType::kInt: j = c_.ints_[row]; break;
+        case ColumnType::kBool: j = c_.ints_[row] != 0; break;
+        case ColumnType::kDate: j = Date{static_cast<int32_t>(c_.ints_[row])}.ToString(); break;
+        case ColumnType::kDouble: j = c_.doubles_[row]; break;
+        case ColumnType::kString: j = strings_[static_cast<size_t>(c_.ints_[row])]; break;
+        default: break;
+      }
+      c_.json_[row] = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    c_.type_ = ColumnType::kJson;
+    c_.ints_ = {};
+    c_.doubles_ = {};
+    strings_ = {};
+    codes_ = {};
+  }
+
+  PropertyColumn c_;
+  std::vector<std::string> strings_;  // kString, in order of appearance
+  absl::flat_hash_map<std::string, uint32_t> codes_;
+};
+
+namespace {
+
+// The member `key` of a props object, or null.
+nlohmann::json Member(const std::string& props, const std::string& key) {
+  if (props.size() <= 2) return nullptr;  // "{}"
+  nlohmann::json j = nlohmann::json::parse(props, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it == j.end() ? nlohmann::json(nullptr) : std::move(*it);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const PropertyColumn>> BuildNodeColumn(const GraphView& view,
+                                                              const CsrGraph& csr,
+                                                              NodeField field,
+                                                              const std::string& key,
+                                                              const Interrupt& interrupt) {
+  ColumnBuilder b(csr.num_nodes());
+  uint32_t n = 0;
+  auto nodes = view.Nodes();
+  for (; nodes->Valid(); nodes->Next()) {
+    if (++n % 4096 == 0 && interrupt.Requested()) return Interrupt::Stopped();
+    const Node& node = nodes->node();
+    auto v = csr.index_of(node.id);
+    if (!v) continue;  // of a kind the snapshot leaves out
+    switch (field) {
+      case NodeField::kKey: b.SetString(*v, node.key); break;
+      case NodeField::kName: b.SetString(*v, node.name); break;
+      case NodeField::kProps: b.SetJsonValue(*v, Member(node.props, key)); break;
+    }
+  }
+  SV_RETURN_IF_ERROR(nodes->status());
+  return b.Finish();
+}
+
+Result<std::shared_ptr<const PropertyColumn>> BuildEdgeColumn(const GraphView& view,
+                                                              const CsrGraph& csr,
+                                                              EdgeField field,
+                                                              const std::string& key,
+                                                              const Interrupt& interrupt) {
+  ColumnBuilder b(csr.num_edges());
+  // AllEdges comes in (src, type, dst, rank) order, the order of the
+  // snapshot's positions: a scanned edge is at the next position when the
+  // ids agree, else the snapshot left it out (a filtered snapshot).
+  uint32_t next = 0;
+  uint32_t n = 0;
+  auto edges = view.AllEdges();
+  for (; edges->Valid() && next < csr.num_edges(); edges->Next()) {
+    if (++n % 4096 == 0 && interrupt.Requested()) return Interrupt::Stopped();
+    const EdgeRef& e = edges->edge();
+    if (e.id != csr.edge_id(next)) continue;
+    const uint32_t row = next++;
+    switch (field) {
+      case EdgeField::kWeight:
+        if (e.weight) b.SetDouble(row, *e.weight);
+        break;
+      case EdgeField::kValidFrom:
+        if (e.validity.from) b.SetDate(row, *e.validity.from);
+        break;
+      case EdgeField::kValidTo:
+        if (e.validity.to) b.SetDate(row, *e.validity.to);
+        break;
+      case EdgeField::kRank:
+        b.SetInt(row, e.rank);
+        break;
+      case EdgeField::kProps: {
+        SV_ASSIGN_OR_RETURN(Edge full, edges->Load());
+        b.SetJsonValue(row, Member(full.props, key));
+        break;
+      }
+    }
+  }
+  SV_RETURN_IF_ERROR(edges->status());
+  if (next != csr.num_edges()) {
+    return Status::Internal("the graph does not hold the snapshot's edges in their order");
+  }
+  return b.Finish();
+}
+
+}  // namespace samverkan

@@ -1,0 +1,72 @@
+// PropertyColumn: one property of every node or every edge of a CSR
+// snapshot, as a typed array indexed like the snapshot (a node's dense
+// index, an edge's position: CsrGraph::out_edge / in_edge).
+//
+// A column holds the values of one key that all have one type: integers,
+// doubles, booleans, strings (dictionary-encoded: each row holds a code into
+// a sorted dictionary, so codes compare as the strings do), or dates (day
+// numbers). A key whose values have several types (1 and 1.5, "a" and 2), or
+// lists and objects, keeps each value as JSON text. Rows without the key
+// (or with null) are null, kept in a bitmap; a key no row has makes a column
+// of type kNull.
+//
+// Columns are built by CsrGraph::NodeColumn / EdgeColumn on first use and
+// cached with the snapshot, so a commit (which makes a new snapshot) drops
+// them with it.
+//
+//   SV_ASSIGN_OR_RETURN(auto role, csr->EdgeColumn(view, EdgeField::kProps, "role"));
+//   if (role->type() == ColumnType::kString && !role->is_null(pos)) use(role->text(pos));
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "samverkan/types.h"
+
+namespace samverkan {
+
+enum class ColumnType : uint8_t { kNull, kInt, kDouble, kBool, kString, kDate, kJson };
+
+// Which property of a node a column holds. kProps: a key of its props.
+enum class NodeField : uint8_t { kKey, kName, kProps };
+// Which property of an edge a column holds. Rank is an integer, the
+// validity ends are dates; kProps: a key of its props.
+enum class EdgeField : uint8_t { kWeight, kValidFrom, kValidTo, kRank, kProps };
+
+class PropertyColumn {
+ public:
+  ColumnType type() const { return type_; }
+  size_t size() const { return rows_; }
+  bool is_null(uint32_t row) const { return !((present_[row >> 6] >> (row & 63)) & 1); }
+
+  // The value of a non-null row; each for its own type only.
+  int64_t integer(uint32_t row) const { return ints_[row]; }      // kInt
+  bool boolean(uint32_t row) const { return ints_[row] != 0; }    // kBool
+  Date date(uint32_t row) const { return Date{static_cast<int32_t>(ints_[row])}; }  // kDate
+  double number(uint32_t row) const { return doubles_[row]; }     // kDouble
+  uint32_t code(uint32_t row) const { return static_cast<uint32_t>(ints_[row]); }  // kString
+  std::string_view text(uint32_t row) const { return dictionary_[code(row)]; }     // kString
+  std::string_view json(uint32_t row) const { return json_[row]; }                 // kJson
+
+  // kString: the distinct values, sorted (byte order), and a value's code.
+  const std::vector<std::string>& dictionary() const { return dictionary_; }
+  std::optional<uint32_t> CodeOf(std::string_view text) const;
+
+  uint64_t memory_bytes() const;
+
+ private:
+  friend class ColumnBuilder;
+
+  ColumnType type_ = ColumnType::kNull;
+  size_t rows_ = 0;
+  std::vector<uint64_t> present_;     // one bit per row
+  std::vector<int64_t> ints_;         // kInt, kBool, kDate (days), kString (codes)
+  std::vector<double> doubles_;       // kDouble
+  std::vector<std::string> dictionary_;
+  std::vector<std::string> json_;     // kJson
+};
+
+}  // namespace samverkan
