@@ -127,15 +127,16 @@ Result<YearlyTies> TiesPerYear(const GraphView& view, const CsrGraph& csr,
   if (groups.group.size() != csr.num_nodes()) {
     return Status::InvalidArgument("groups: not made for this CSR snapshot");
   }
+  if (options.max_years < 1) {
+    return Status::InvalidArgument(
+        fmt::format("max_years must be at least 1, not {}", options.max_years));
+  }
   SV_ASSIGN_OR_RETURN(std::vector<Span> edges, ReadEdges(view, csr, interrupt));
   YearlyTies out;
   std::tie(out.first_year, out.last_year) = YearRange(edges, csr.spec(), options);
   if (out.first_year > out.last_year) return out;
-  const int64_t years = int64_t{out.last_year} - out.first_year + 1;
-  if (years > YearlyTiesOptions::kMaxYears) {
-    return Status::InvalidArgument(fmt::format("years: at most {} at a time, not {} ({} to {})",
-                                               YearlyTiesOptions::kMaxYears, years,
-                                               out.first_year, out.last_year));
+  if (int64_t{out.last_year} - out.first_year >= options.max_years) {
+    out.first_year = out.last_year - options.max_years + 1;
   }
   SV_ASSIGN_OR_RETURN(std::vector<Span> ties,
                       Ties(edges, csr, view.schema(), groups.group, options, interrupt));

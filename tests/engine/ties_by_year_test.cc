@@ -173,8 +173,13 @@ TEST_F(TiesPerYearTest, NoDatesNoYearsUnlessAsked) {
   auto csr = db_->Csr({});
   ASSERT_OK(csr.status());
   ASSERT_OK_AND_ASSIGN(NodeGroups groups, GroupNodes(*db_, **csr, "sector"));
-  auto many = TiesPerYear(*db_, **csr, groups, {.first_year = 1, .last_year = 5000});
-  EXPECT_CODE(kInvalidArgument, many.status());
+  // A long range is cut to its latest years.
+  ASSERT_OK_AND_ASSIGN(YearlyTies many,
+                       TiesPerYear(*db_, **csr, groups,
+                                   {.first_year = 1, .last_year = 5000, .max_years = 3}));
+  EXPECT_EQ(std::make_pair(many.first_year, many.last_year), std::make_pair(4998, 5000));
+  EXPECT_EQ(many.rows.size(), 3u);
+  EXPECT_CODE(kInvalidArgument, TiesPerYear(*db_, **csr, groups, {.max_years = 0}).status());
 }
 
 }  // namespace

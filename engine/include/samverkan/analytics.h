@@ -362,9 +362,9 @@ struct YearlyTiesOptions {
   std::string keep_kind;     // with through_kind: as Project's (empty: all but through_kind)
   std::string through_kind;  // empty: the edges themselves are the ties
   // The years counted; each defaults to the earliest / latest year of a date
-  // on the edges. At most kMaxYears of them.
+  // on the edges. A longer range is cut to its latest `max_years`.
   std::optional<int> first_year, last_year;
-  static constexpr int kMaxYears = 1000;
+  int max_years = 1000;
 };
 struct YearlyTie {
   int year;
@@ -378,7 +378,7 @@ struct YearlyTies {
   // By year, then a, then b; pairs without ties in a year are left out.
   std::vector<YearlyTie> rows;
 };
-// InvalidArgument when the years asked for are more than kMaxYears.
+// InvalidArgument when max_years is not positive.
 Result<YearlyTies> TiesPerYear(const GraphView& view, const CsrGraph& csr,
                                const NodeGroups& groups, const YearlyTiesOptions& options,
                                const Interrupt& interrupt = Interrupt::Never());
