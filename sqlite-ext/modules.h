@@ -32,6 +32,7 @@ extern const sqlite3_module kEiIndexModule;        // kg_ei_index
 extern const sqlite3_module kAssortativityModule;  // kg_assortativity
 extern const sqlite3_module kBrokerageModule;      // kg_brokerage
 extern const sqlite3_module kConductanceModule;    // kg_conductance
+extern const sqlite3_module kSectorTiesByYearModule;  // kg_sector_ties_by_year
 
 // extension.cc: true for the (lowercase) name of one of the extension's
 // functions or table-valued functions.
