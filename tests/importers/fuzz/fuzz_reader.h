@@ -16,6 +16,7 @@
 #include "readers.h"
 #include "sink.h"
 #include "storage/json_props.h"
+#include "samverkan/ignore_error.h"
 
 namespace samverkan::importers {
 
@@ -58,7 +59,7 @@ inline int FuzzOne(const uint8_t* data, size_t size, void (*read)(ReadContext&))
   ctx.sink = &sink;
   ctx.problems = &problems;
   read(ctx);
-  (void)problems.ToStatus();
+  IgnoreError(problems.ToStatus());
   return 0;
 }
 
