@@ -77,8 +77,7 @@ Status GraphHandle::PinAgreeingWithSqlite() {
     SV_ASSIGN_OR_RETURN(recorded, RecordedCommit(sqlite_, schema_, name_));
   }
   CoordinatedCommits graph;
-  ConnectionWait wait(sqlite_, path());
-  Status pinned = wait->WhileBusy([&]() -> Status {
+  auto pin = [&]() -> Status {
     pin_.reset();
     SV_ASSIGN_OR_RETURN(pin_, shared_->PinnedView());
     if (us.empty()) return Status::OK();  // in-memory: no other connection sees it
@@ -93,7 +92,13 @@ Status GraphHandle::PinAgreeingWithSqlite() {
           path(), recorded));
     }
     return Status::OK();
-  });
+  };
+  Status pinned = pin();
+  if (pinned.code() == Status::Code::kBusy) {
+    // Rare: only then is the busy timeout looked up (a PRAGMA).
+    ConnectionWait wait(sqlite_, path());
+    pinned = wait->WhileBusy(pin);
+  }
   if (!pinned.ok()) {
     pin_.reset();
     return pinned;
