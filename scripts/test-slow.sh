@@ -6,21 +6,22 @@
 #   1. large pictures (ctest label `slow`: tests/pictures/test_large_pictures.py,
 #      a 96,000-node network drawn as SVG and HTML, reported on, the pages
 #      opened in chromium)                                   about 2.5 min
-#   2. the engine's full fault-injection sweep under ASan + UBSan (every
+#   2. under ASan + UBSan, the engine's full fault-injection sweep (every
 #      write, sync, rename and creation failed in turn; the quick tier
-#      fails every 4th there, and every one in the -Werror build)
-#                                                            about 4 min
+#      fails every 4th there, and every one in the -Werror build) and all
+#      100 kill -9 trials of the two-phase commit (the quick tier: 25 there,
+#      100 in the -Werror build)                             about 8 min
 #   3. long fuzzing: each of the six parsers (CSV, JSON Lines, case JSON,
 #      GraphML, properties, Cypher) for SAMVERKAN_SLOW_FUZZ_SECONDS
 #      (default 300; the quick tier gives each 5 s)         about 31 min
 #                                                            ----------
-#                                                      about 38 minutes
+#                                                      about 42 minutes
 # on a 2-core machine once scripts/test.sh has built build/ and build-asan/
 # (building them here instead adds what the quick tier spends on it).
 # Figures from the parts run one by one on a shared 2-core machine, not
-# from a run of the whole: (1) took 2 min 16 s; the sweep took 47 s in the
-# -Werror build, and the sanitizers cost 3-10 times that; (3) is 6 x 300 s
-# of fuzzing plus about a minute of building with clang.
+# from a run of the whole: (1) took 2 min 16 s; in the -Werror build the
+# sweep took 47 s and the kill -9 trials 77 s, and the sanitizers cost 3-10
+# times that; (3) is 6 x 300 s of fuzzing plus a minute of building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-2}
@@ -45,6 +46,11 @@ ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 SAMVERKAN_FAULT_STRIDE=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" --tests-regex 'FaultInjection'
+echo "== all kill -9 trials of the two-phase commit under ASan + UBSan"
+# ctest gives Python the sanitizer runtime (LD_PRELOAD) and the 100 trials.
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure --tests-regex '^sqlite_kill_trials$'
 
 echo "== fuzzing each parser for ${seconds}s"
 if ! command -v clang++ >/dev/null; then
