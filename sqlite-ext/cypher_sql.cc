@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "samverkan/text.h"
+#include "samverkan/ignore_error.h"
 #include "sql_interrupt.h"
 
 namespace samverkan::sql {
@@ -67,9 +68,9 @@ std::unique_ptr<CypherRun> StartCypher(sqlite3* db, sqlite3_vtab* vtab, const ch
       if (!rendered.ok()) cursor = rendered;
     }
     if (!cursor.ok()) {
-      (void)txn->RollbackToSavepoint();
+      IgnoreError(txn->RollbackToSavepoint());
     }
-    (void)txn->ReleaseSavepoint();
+    IgnoreError(txn->ReleaseSavepoint());
     if (cursor.ok() && autocommit && (*rc = Enlist(db, vtab, who, *graph)) != SQLITE_OK) {
       return nullptr;
     }

@@ -12,7 +12,8 @@
 //              kg_pagerank, kg_components, kg_betweenness, kg_closeness,
 //              kg_degree, kg_kcore, kg_clustering, kg_communities,
 //              kg_projection, kg_sector_mixing, kg_ei_index,
-//              kg_assortativity, kg_brokerage, kg_conductance   (analytics:
+//              kg_assortativity, kg_brokerage, kg_conductance,
+//              kg_sector_ties_by_year                 (analytics:
 //              kg_<name> for each procedure of samverkan/procedures.h)
 //   functions  kg_version(), kg_debug(), kg_stats(graph),
 //              kg_integrity_check(graph), kg_set(name, value)

@@ -412,6 +412,19 @@ groups). Undirected ties count each path both ways. One row per node and role.""
 cut(S) / min(vol(S), vol(rest)) as nx.conductance: 0 for a group closed on itself.""",
      [("group_name, nodes, volume, cut, conductance", "the group and its measures")],
      ["SELECT * FROM kg_conductance('kg', 'sector', 'project')"]),
+    ("kg_sector_ties_by_year", """\
+`kg_sector_ties_by_year(graph, attribute, via, first_year, last_year, kinds, types, valid_on,
+year)`: ties per year between groups, as `kg_sector_mixing` counts them in the graph of the
+edges valid in that year (an edge without dates is valid in every year; several edges
+between two nodes are one tie). With `via`, two nodes are tied in a year when they share a
+`via` node by edges both valid then. Years run from `first_year` to `last_year`, by
+default as far as the edges' dates reach (at most the latest 1000); `year` counts one
+year. One row per year and unordered pair with ties, `group_a <= group_b`.""",
+     [("attribute, via", "as for kg_sector_mixing"),
+      ("first_year, last_year", "the years counted; default: the earliest and latest dates'"),
+      ("calendar_year", "the year (`year` is the subgraph argument)"),
+      ("group_a, group_b, ties", "the two groups and their ties that year")],
+     ["SELECT * FROM kg_sector_ties_by_year('kg', 'sector', 'project')"]),
     ("Scalar functions", """\
 `kg_version()`, `kg_debug()` (build information: version, format, compiler, RocksDB and
 SQLite versions), `kg_stats(graph)` (JSON: nodes, edges, disk_bytes, path, read_only;

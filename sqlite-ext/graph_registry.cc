@@ -77,7 +77,7 @@ Status GraphHandle::PinAgreeingWithSqlite() {
     SV_ASSIGN_OR_RETURN(recorded, RecordedCommit(sqlite_, schema_, name_));
   }
   CoordinatedCommits graph;
-  Status pinned = RetryWhileBusy(sqlite_, [&]() -> Status {
+  auto pin = [&]() -> Status {
     pin_.reset();
     SV_ASSIGN_OR_RETURN(pin_, shared_->PinnedView());
     if (us.empty()) return Status::OK();  // in-memory: no other connection sees it
@@ -92,7 +92,13 @@ Status GraphHandle::PinAgreeingWithSqlite() {
           path(), recorded));
     }
     return Status::OK();
-  });
+  };
+  Status pinned = pin();
+  if (pinned.code() == Status::Code::kBusy) {
+    // Rare: only then is the busy timeout looked up (a PRAGMA).
+    ConnectionWait wait(sqlite_, path());
+    pinned = wait->WhileBusy(pin);
+  }
   if (!pinned.ok()) {
     pin_.reset();
     return pinned;
@@ -132,7 +138,8 @@ ReadView GraphHandle::View() const {
 }
 
 Result<std::shared_ptr<Db>> GraphHandle::BeginWriting(sqlite3* db) {
-  return shared_->BeginWriting(db);
+  ConnectionWait wait(db, path());
+  return shared_->BeginWriting(*wait);
 }
 
 void GraphHandle::EndWriting() {
@@ -151,7 +158,9 @@ Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_vi
     *rc = SQLITE_READONLY;
     return nullptr;
   }
-  auto writable = shared_->BeginWriting(db);
+  // One wait, and one deadline, for write access and then the transaction.
+  ConnectionWait wait(db, path());
+  auto writable = shared_->BeginWriting(*wait);
   if (!writable.ok()) {
     *rc = StatusError(vtab, who, writable.status());
     return nullptr;
@@ -169,7 +178,7 @@ Transaction* GraphHandle::Writer(sqlite3_vtab* vtab, sqlite3* db, std::string_vi
     return nullptr;
   }
   Result<std::unique_ptr<Transaction>> begun = Status::Busy("not begun");
-  Status waited = RetryWhileBusy(db, [&] {
+  Status waited = wait->WhileBusy([&] {
     begun = graph->BeginTransaction("sqlite");
     if (begun.status().IsLocked() && !graph->PreparedTransactions().empty()) {
       // A transaction undecided since a crash; ours to settle if this
@@ -258,7 +267,8 @@ Status GraphHandle::SettleUndecidedIfWritable() {
   if (read_only() || !shared_->writable()) return Status::OK();
   std::shared_ptr<Db> graph = shared_->Current();
   if (graph->PreparedTransactions().empty()) return Status::OK();
-  auto writable = shared_->BeginWriting(sqlite_);
+  ConnectionWait wait(sqlite_, path());
+  auto writable = shared_->BeginWriting(*wait);
   if (!writable.ok()) return Status::OK();  // the next writer settles
   Status settled = SettleUndecided(**writable);
   shared_->EndWriting();

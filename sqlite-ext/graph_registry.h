@@ -73,7 +73,8 @@ class GraphHandle {
   bool read_only() const { return access_ != WriteAccess::kAllowed; }
 
   // At the start of each statement's use of the graph: fixes what the
-  // statement reads (isolation, see docs/sql.md "Transactions"):
+  // statement reads (isolation, see docs/sql-reference.md "Transactions" and
+  // docs/architecture.md "Isolation"):
   //   * in autocommit mode, the latest commits (a secondary catches up);
   //   * inside BEGIN ... COMMIT, the graph as of the transaction's first
   //     read, kept until the transaction ends or until SQLite's own snapshot

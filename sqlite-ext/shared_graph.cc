@@ -1,18 +1,8 @@
 // shared_graph.cc: see shared_graph.h.
 #include "shared_graph.h"
 
-#include <unistd.h>
-
-#include <chrono>
 #include <filesystem>
 #include <map>
-#include <thread>
-
-#include <fmt/format.h>
-
-#include "samverkan/interrupt.h"
-#include "sql_busy.h"
-#include "sql_interrupt.h"
 
 namespace samverkan::sql {
 namespace {
@@ -28,16 +18,6 @@ Result<std::unique_ptr<Db>> OpenDb(const std::string& path, bool read_only, bool
   options.create_if_missing = create;
   return Db::Open(path, options);
 }
-
-// How often a waiting writer looks whether the graph is free, and asks its
-// holder again (in case the holder was busy and the request fell between
-// its checks).
-constexpr auto kPoll = std::chrono::milliseconds(1);
-constexpr auto kAskAgain = std::chrono::milliseconds(200);
-// How long a writer waits for a holder that is not writing to let go,
-// whatever its busy timeout: that is a hand-over, not a lock held (SQLite
-// would let it write at once), and takes some 20 ms.
-constexpr auto kHandOverGrace = std::chrono::milliseconds(1000);
 
 }  // namespace
 
@@ -124,57 +104,25 @@ Status SharedGraph::AdoptWritableLocked(std::shared_ptr<Db> db) {
   return Status::OK();
 }
 
-Result<std::shared_ptr<Db>> SharedGraph::BeginWriting(sqlite3* sqlite) {
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  const auto deadline = start + std::chrono::milliseconds(BusyTimeoutMs(sqlite));
-  const auto grace = start + kHandOverGrace;
-  auto interrupted = InterruptPredicate(sqlite);
-  auto last_ask = start - kAskAgain;
-  for (;;) {
-    std::optional<long> holder;
-    {
-      std::lock_guard lock(mu_);
-      if (!writable_) {
-        if (auto ours = handed_over_.lock()) {
-          // Let go, but still open here (a reader holds it): take it back.
-          SV_RETURN_IF_ERROR(AdoptWritableLocked(std::move(ours)));
-        }
-      }
-      if (writable_) {
-        MarkWritingLocked();
-        return writable_;
-      }
-      holder = WriteAccessHolder(path_);
-      if (!holder) {
+Result<std::shared_ptr<Db>> SharedGraph::BeginWriting(WriteAccessWait& wait) {
+  std::shared_ptr<Db> taken;
+  SV_RETURN_IF_ERROR(wait.Take([&]() -> Status {
+    std::lock_guard lock(mu_);
+    if (!writable_) {
+      if (auto ours = handed_over_.lock()) {
+        // Let go, but still open here (a reader holds it): take it back.
+        SV_RETURN_IF_ERROR(AdoptWritableLocked(std::move(ours)));
+      } else {
         auto opened = OpenDb(path_, /*read_only=*/false, /*create=*/false);
-        if (opened.ok()) {
-          SV_RETURN_IF_ERROR(AdoptWritableLocked(std::shared_ptr<Db>(std::move(*opened))));
-          MarkWritingLocked();
-          return writable_;
-        }
-        if (!opened.status().IsLocked()) return opened.status();
-        // Another process took it between our look and our open.
+        if (!opened.ok()) return opened.status();
+        SV_RETURN_IF_ERROR(AdoptWritableLocked(std::shared_ptr<Db>(std::move(*opened))));
       }
     }
-    const auto now = Clock::now();
-    // Held by another process, or (rarely) by a writable Db of ours that a
-    // statement still reads after we let it go.
-    const bool other = holder && *holder != static_cast<long>(getpid());
-    if (other && now - last_ask >= kAskAgain) {
-      SV_RETURN_IF_ERROR(RequestWriteAccess(path_));
-      last_ask = now;
-    }
-    if (now >= deadline && (now >= grace || !other || AnotherProcessIsWriting(path_))) {
-      return Status::Busy(
-          other ? fmt::format("graph '{}' is being written by another process (pid {})", path_,
-                              *holder)
-                : fmt::format("graph '{}' is still being read through its writable open in "
-                              "this process", path_));
-    }
-    if (interrupted()) return Interrupt::Stopped();
-    std::this_thread::sleep_for(kPoll);
-  }
+    MarkWritingLocked();
+    taken = writable_;
+    return Status::OK();
+  }));
+  return taken;
 }
 
 void SharedGraph::MarkWritingLocked() {

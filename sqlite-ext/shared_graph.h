@@ -55,10 +55,10 @@ class SharedGraph : public std::enable_shared_from_this<SharedGraph> {
   Result<std::shared_ptr<const Snapshot>> PinnedView();
 
   // Write access, for one write transaction, import, compaction or
-  // settlement: the writable Db, taken from another process if need be,
-  // waiting up to the busy timeout of `sqlite` (then Busy, naming the
-  // process). Until the matching EndWriting(), this process keeps it.
-  Result<std::shared_ptr<Db>> BeginWriting(sqlite3* sqlite);
+  // settlement: the writable Db, taken from another process if need be as
+  // `wait` waits (write_handoff.h; Busy, naming the process, at its
+  // deadline). Until the matching EndWriting(), this process keeps it.
+  Result<std::shared_ptr<Db>> BeginWriting(WriteAccessWait& wait);
   void EndWriting();
 
  private:

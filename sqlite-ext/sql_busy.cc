@@ -3,9 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 
-#include "samverkan/interrupt.h"
 #include "sql_interrupt.h"
 
 namespace samverkan::sql {
@@ -22,24 +20,8 @@ int BusyTimeoutMs(sqlite3* db) {
   return std::max(ms, 0);
 }
 
-Status RetryWhileBusy(sqlite3* db, const std::function<Status()>& attempt) {
-  using Clock = std::chrono::steady_clock;
-  Status s = attempt();
-  if (s.code() != Status::Code::kBusy) return s;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(BusyTimeoutMs(db));
-  auto interrupted = InterruptPredicate(db);
-  // SQLite's own busy handler pauses 1, 2, 5, 10, ... up to 100 ms; a graph
-  // writer's transactions are as short, so the same shape serves.
-  auto pause = std::chrono::milliseconds(1);
-  while (s.code() == Status::Code::kBusy) {
-    const auto now = Clock::now();
-    if (now >= deadline) return s;
-    if (interrupted()) return Interrupt::Stopped();
-    std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline - now));
-    pause = std::min(pause * 2, std::chrono::milliseconds(100));
-    s = attempt();
-  }
-  return s;
-}
+ConnectionWait::ConnectionWait(sqlite3* db, const std::string& path)
+    : interrupt_(InterruptPredicate(db)),
+      wait_(path, std::chrono::milliseconds(BusyTimeoutMs(db)), interrupt_) {}
 
 }  // namespace samverkan::sql

@@ -124,11 +124,6 @@ int TvfRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid);
         /* xShadowName */ nullptr                                                  \
   }
 
-}  // namespace samverkan::sql
-
-#include "samverkan/traversal.h"
-
-namespace samverkan::sql {
 
 // The edge filter of a traversal from its direction, types and valid_on
 // arguments (any index may be SIZE_MAX when the function lacks it).

@@ -57,16 +57,10 @@
 namespace samverkan::sql {
 namespace {
 
-#define EDGES_COL_SRC 0
-#define EDGES_COL_TYPE 1
-#define EDGES_COL_DST 2
-#define EDGES_COL_RANK 3
-#define EDGES_COL_WEIGHT 4
-#define EDGES_COL_VALID_FROM 5
-#define EDGES_COL_VALID_TO 6
-#define EDGES_COL_PROPS 7
-#define EDGES_COL_SOURCES 8
-#define EDGES_COL_BATCH 9
+// The table's columns, in the order of its declaration.
+enum Column : int {
+  kSrc, kType, kDst, kRank, kWeight, kValidFrom, kValidTo, kProps, kSources, kBatch
+};
 
 constexpr const char* kModule = "samverkan_edges";
 
@@ -127,9 +121,9 @@ int EdgesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
       const auto& c = info->aConstraint[i];
       if (!c.usable || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
       int bit = c.iColumn == -1              ? 0
-                : c.iColumn == EDGES_COL_SRC  ? 1
-                : c.iColumn == EDGES_COL_DST  ? 2
-                : c.iColumn == EDGES_COL_TYPE ? 3
+                : c.iColumn == kSrc  ? 1
+                : c.iColumn == kDst  ? 2
+                : c.iColumn == kType ? 3
                                               : -1;
       if (bit >= 0 && found[bit] < 0) found[bit] = i;
     }
@@ -348,32 +342,32 @@ int EdgesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
       return StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, s);
     };
     switch (col) {
-      case EDGES_COL_SRC:
-      case EDGES_COL_DST: {
-        auto key = NodeKey(c, col == EDGES_COL_SRC ? e.src : e.dst);
+      case kSrc:
+      case kDst: {
+        auto key = NodeKey(c, col == kSrc ? e.src : e.dst);
         if (!key.ok()) return fail(key.status());
         ResultText(ctx, *key);
         break;
       }
-      case EDGES_COL_TYPE: ResultText(ctx, c->view.view->schema().EdgeTypeName(e.type)); break;
-      case EDGES_COL_RANK: sqlite3_result_int64(ctx, e.rank); break;
-      case EDGES_COL_WEIGHT:
+      case kType: ResultText(ctx, c->view.view->schema().EdgeTypeName(e.type)); break;
+      case kRank: sqlite3_result_int64(ctx, e.rank); break;
+      case kWeight:
         if (e.weight) {
           sqlite3_result_double(ctx, *e.weight);
         } else {
           sqlite3_result_null(ctx);
         }
         break;
-      case EDGES_COL_VALID_FROM: ResultDate(ctx, e.validity.from); break;
-      case EDGES_COL_VALID_TO: ResultDate(ctx, e.validity.to); break;
-      case EDGES_COL_PROPS:
-      case EDGES_COL_SOURCES:
-      case EDGES_COL_BATCH: {
+      case kValidFrom: ResultDate(ctx, e.validity.from); break;
+      case kValidTo: ResultDate(ctx, e.validity.to); break;
+      case kProps:
+      case kSources:
+      case kBatch: {
         auto edge = LoadedEdge(c);
         if (!edge.ok()) return fail(edge.status());
-        if (col == EDGES_COL_PROPS) {
+        if (col == kProps) {
           ResultText(ctx, PropsText((*edge)->props));
-        } else if (col == EDGES_COL_BATCH) {
+        } else if (col == kBatch) {
           sqlite3_result_int64(ctx, static_cast<sqlite3_int64>((*edge)->batch));
         } else {
           auto keys = SourceKeysJson(*c->view.view, (*edge)->sources);
@@ -397,41 +391,41 @@ int EdgesRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
 // endpoints are reported here, by key, before the engine sees them.
 Result<EdgeInput> EdgeFromValues(const GraphView& view, sqlite3_value** values) {
   EdgeInput in;
-  for (int col : {EDGES_COL_SRC, EDGES_COL_TYPE, EDGES_COL_DST}) {
+  for (int col : {kSrc, kType, kDst}) {
     if (IsNull(values[col])) {
       static const char* kNames[] = {"src", "type", "dst"};
       return Status::InvalidArgument(std::string(kNames[col]) + " is required");
     }
   }
-  for (int col : {EDGES_COL_SRC, EDGES_COL_DST}) {
+  for (int col : {kSrc, kDst}) {
     auto id = view.FindKey(ValueText(values[col]));
     if (!id.ok()) return id.status();
   }
-  in.src = NodeRef(ValueText(values[EDGES_COL_SRC]));
-  in.type = ValueText(values[EDGES_COL_TYPE]);
-  in.dst = NodeRef(ValueText(values[EDGES_COL_DST]));
-  if (!IsNull(values[EDGES_COL_RANK])) {
-    sqlite3_value* rank = values[EDGES_COL_RANK];
+  in.src = NodeRef(ValueText(values[kSrc]));
+  in.type = ValueText(values[kType]);
+  in.dst = NodeRef(ValueText(values[kDst]));
+  if (!IsNull(values[kRank])) {
+    sqlite3_value* rank = values[kRank];
     if (sqlite3_value_numeric_type(rank) != SQLITE_INTEGER || sqlite3_value_int64(rank) < 0 ||
         sqlite3_value_int64(rank) > UINT32_MAX) {
       return Status::InvalidArgument("rank must be an integer from 0 to 4294967295");
     }
     in.rank = static_cast<uint32_t>(sqlite3_value_int64(rank));
   }
-  if (!IsNull(values[EDGES_COL_WEIGHT])) {
-    int type = sqlite3_value_numeric_type(values[EDGES_COL_WEIGHT]);
+  if (!IsNull(values[kWeight])) {
+    int type = sqlite3_value_numeric_type(values[kWeight]);
     if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) {
       return Status::InvalidArgument("weight must be a number");
     }
-    in.weight = sqlite3_value_double(values[EDGES_COL_WEIGHT]);
+    in.weight = sqlite3_value_double(values[kWeight]);
   }
-  auto from = ParseOptionalDate(values[EDGES_COL_VALID_FROM], "valid_from", Date::Partial::kFirstDay);
+  auto from = ParseOptionalDate(values[kValidFrom], "valid_from", Date::Partial::kFirstDay);
   if (!from.ok()) return from.status();
-  auto to = ParseOptionalDate(values[EDGES_COL_VALID_TO], "valid_to", Date::Partial::kLastDay);
+  auto to = ParseOptionalDate(values[kValidTo], "valid_to", Date::Partial::kLastDay);
   if (!to.ok()) return to.status();
   in.validity = Validity{*from, *to};
-  in.props = ValueText(values[EDGES_COL_PROPS]);
-  auto sources = ParseStringArray(values[EDGES_COL_SOURCES], "sources");
+  in.props = ValueText(values[kProps]);
+  auto sources = ParseStringArray(values[kSources], "sources");
   if (!sources.ok()) return sources.status();
   for (auto& key : *sources) in.sources.emplace_back(std::move(key));
   return in;
@@ -493,7 +487,7 @@ int EdgesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     if (!input.ok()) return StatusError(vtab, who, input.status());
     const bool replace = ReplacesOnConflict(t->conn->db());
     if (is_insert) {
-      Status s = CheckBatchUnchanged(argv[2 + EDGES_COL_BATCH], std::nullopt);
+      Status s = CheckBatchUnchanged(argv[2 + kBatch], std::nullopt);
       if (!s.ok()) return StatusError(vtab, who, s);
       auto existing = ExistingEdge(*txn, *input);
       if (!existing.ok()) return StatusError(vtab, who, existing.status());
@@ -502,7 +496,7 @@ int EdgesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
       const EdgeId old_id = static_cast<EdgeId>(sqlite3_value_int64(argv[0]));
       auto old = txn->GetEdge(old_id);
       if (!old.ok()) return StatusError(vtab, who, old.status());
-      Status batch = CheckBatchUnchanged(argv[2 + EDGES_COL_BATCH], old->batch);
+      Status batch = CheckBatchUnchanged(argv[2 + kBatch], old->batch);
       if (!batch.ok()) return StatusError(vtab, who, batch);
       auto same = SameIdentity(*txn, *old, *input);
       if (!same.ok()) return StatusError(vtab, who, same.status());

@@ -61,11 +61,8 @@
 namespace samverkan::sql {
 namespace {
 
-#define GRAPH_COL_PATH 0
-#define GRAPH_COL_READ_ONLY 1
-#define GRAPH_COL_NODES 2
-#define GRAPH_COL_EDGES 3
-#define GRAPH_COL_COMMAND 4
+// The table's columns, in the order of its declaration.
+enum Column : int { kPath, kReadOnly, kNodes, kEdges, kCommand };
 
 constexpr const char* kModule = "samverkan";
 
@@ -392,10 +389,10 @@ int GraphColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
   auto* c = reinterpret_cast<GraphCursor*>(cur);
   auto* t = AsTable(cur->pVtab);
   switch (col) {
-    case GRAPH_COL_PATH: ResultText(ctx, t->graph->path()); break;
-    case GRAPH_COL_READ_ONLY: sqlite3_result_int(ctx, t->graph->read_only()); break;
-    case GRAPH_COL_NODES: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(c->counts.nodes)); break;
-    case GRAPH_COL_EDGES: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(c->counts.edges)); break;
+    case kPath: ResultText(ctx, t->graph->path()); break;
+    case kReadOnly: sqlite3_result_int(ctx, t->graph->read_only()); break;
+    case kNodes: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(c->counts.nodes)); break;
+    case kEdges: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(c->counts.edges)); break;
     default: sqlite3_result_null(ctx); break;
   }
   return SQLITE_OK;
@@ -455,12 +452,12 @@ int GraphUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     int rc = SQLITE_OK;
     if (TableGraph(t, &rc) == nullptr) return rc;
     bool is_insert = argc > 1 && IsNull(argv[0]);
-    if (!is_insert || IsNull(argv[2 + GRAPH_COL_COMMAND])) {
+    if (!is_insert || IsNull(argv[2 + kCommand])) {
       SetError(vtab, "%s: only INSERT INTO %s(%s) VALUES('<command>') changes this table",
                t->table_name.c_str(), t->table_name.c_str(), t->table_name.c_str());
       return SQLITE_ERROR;
     }
-    return RunCommand(t, ValueText(argv[2 + GRAPH_COL_COMMAND]));
+    return RunCommand(t, ValueText(argv[2 + kCommand]));
   });
 }
 

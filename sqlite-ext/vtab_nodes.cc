@@ -62,14 +62,8 @@
 namespace samverkan::sql {
 namespace {
 
-#define NODES_COL_KEY 0
-#define NODES_COL_KIND 1
-#define NODES_COL_NAME 2
-#define NODES_COL_SECTOR 3
-#define NODES_COL_ALIASES 4
-#define NODES_COL_PROPS 5
-#define NODES_COL_SOURCES 6
-#define NODES_COL_BATCH 7
+// The table's columns, in the order of its declaration.
+enum Column : int { kKey, kKind, kName, kSector, kAliases, kProps, kSources, kBatch };
 
 constexpr const char* kModule = "samverkan_nodes";
 
@@ -130,10 +124,10 @@ int NodesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
       const auto& c = info->aConstraint[i];
       if (!c.usable || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
       int bit = c.iColumn == -1               ? 0
-                : c.iColumn == NODES_COL_KEY    ? 1
-                : c.iColumn == NODES_COL_NAME   ? 2
-                : c.iColumn == NODES_COL_KIND   ? 3
-                : c.iColumn == NODES_COL_SECTOR ? 4
+                : c.iColumn == kKey    ? 1
+                : c.iColumn == kName   ? 2
+                : c.iColumn == kKind   ? 3
+                : c.iColumn == kSector ? 4
                                                 : -1;
       if (bit >= 0 && found[bit] < 0) found[bit] = i;
     }
@@ -329,19 +323,19 @@ int NodesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
   return Guard(cur->pVtab, [&] {
     const Node& n = AsCursor(cur)->row;
     switch (col) {
-      case NODES_COL_KEY: ResultText(ctx, n.key); break;
-      case NODES_COL_KIND: ResultText(ctx, n.kind); break;
-      case NODES_COL_NAME: ResultText(ctx, n.name); break;
-      case NODES_COL_SECTOR:
+      case kKey: ResultText(ctx, n.key); break;
+      case kKind: ResultText(ctx, n.kind); break;
+      case kName: ResultText(ctx, n.name); break;
+      case kSector:
         if (n.sector.empty()) {
           sqlite3_result_null(ctx);
         } else {
           ResultText(ctx, n.sector);
         }
         break;
-      case NODES_COL_ALIASES: ResultText(ctx, JsonStringArray(n.aliases)); break;
-      case NODES_COL_PROPS: ResultText(ctx, PropsText(n.props)); break;
-      case NODES_COL_SOURCES: {
+      case kAliases: ResultText(ctx, JsonStringArray(n.aliases)); break;
+      case kProps: ResultText(ctx, PropsText(n.props)); break;
+      case kSources: {
         auto keys = SourceKeysJson(*AsCursor(cur)->view.view, n.sources);
         if (!keys.ok()) {
           return StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, keys.status());
@@ -349,7 +343,7 @@ int NodesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
         ResultText(ctx, *keys);
         break;
       }
-      case NODES_COL_BATCH: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(n.batch)); break;
+      case kBatch: sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(n.batch)); break;
       default: sqlite3_result_null(ctx); break;
     }
     return SQLITE_OK;
@@ -364,16 +358,16 @@ int NodesRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
 // The node a row of values (argv[2..] of xUpdate) describes.
 Result<NodeInput> NodeFromValues(sqlite3_value** values) {
   NodeInput in;
-  if (IsNull(values[NODES_COL_KEY])) return Status::InvalidArgument("key is required");
-  in.key = ValueText(values[NODES_COL_KEY]);
-  in.kind = ValueText(values[NODES_COL_KIND]);
-  in.name = ValueText(values[NODES_COL_NAME]);
-  in.sector = ValueText(values[NODES_COL_SECTOR]);
-  auto aliases = ParseStringArray(values[NODES_COL_ALIASES], "aliases");
+  if (IsNull(values[kKey])) return Status::InvalidArgument("key is required");
+  in.key = ValueText(values[kKey]);
+  in.kind = ValueText(values[kKind]);
+  in.name = ValueText(values[kName]);
+  in.sector = ValueText(values[kSector]);
+  auto aliases = ParseStringArray(values[kAliases], "aliases");
   if (!aliases.ok()) return aliases.status();
   in.aliases = std::move(*aliases);
-  in.props = ValueText(values[NODES_COL_PROPS]);
-  auto sources = ParseStringArray(values[NODES_COL_SOURCES], "sources");
+  in.props = ValueText(values[kProps]);
+  auto sources = ParseStringArray(values[kSources], "sources");
   if (!sources.ok()) return sources.status();
   for (auto& key : *sources) in.sources.emplace_back(std::move(key));
   return in;
@@ -407,7 +401,7 @@ int NodesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     auto input = NodeFromValues(argv + 2);
     if (!input.ok()) return StatusError(vtab, who, input.status());
     if (is_insert) {
-      Status s = CheckBatchUnchanged(argv[2 + NODES_COL_BATCH], std::nullopt);
+      Status s = CheckBatchUnchanged(argv[2 + kBatch], std::nullopt);
       if (!s.ok()) return StatusError(vtab, who, s);
       auto existing = txn->FindKey(input->key);
       if (existing.ok() && !ReplacesOnConflict(t->conn->db())) {
@@ -419,7 +413,7 @@ int NodesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
     } else {
       auto old = txn->GetNode(static_cast<NodeId>(sqlite3_value_int64(argv[0])));
       if (!old.ok()) return StatusError(vtab, who, old.status());
-      Status s = CheckBatchUnchanged(argv[2 + NODES_COL_BATCH], old->batch);
+      Status s = CheckBatchUnchanged(argv[2 + kBatch], old->batch);
       if (!s.ok()) return StatusError(vtab, who, s);
       if (input->kind.empty()) {
         SetError(vtab, "%s: kind of node '%s' cannot be NULL or empty; every node has a kind",

@@ -445,10 +445,53 @@ const Procedure kBrokerage = {
     ComputeBrokerage,
 };
 
+// Ties per year by group pair (analytics.h's TiesPerYear): how the mixing
+// matrix moves over the years. The output column is calendar_year because
+// `year` is the shared subgraph argument.
+Result<ProcResult> ComputeSectorTiesByYear(const ProcCall& call) {
+  SV_ASSIGN_OR_RETURN(NodeGroups groups,
+                      GroupNodes(call.view(), call.csr(), call.Text("attribute", "sector")));
+  YearlyTiesOptions options;
+  options.through_kind = call.Text("via", "");
+  for (auto [name, year] : {std::pair{"first_year", &options.first_year},
+                            std::pair{"last_year", &options.last_year}}) {
+    if (call.Has(name)) *year = static_cast<int>(call.Number(name, 0));
+  }
+  SV_ASSIGN_OR_RETURN(YearlyTies t,
+                      TiesPerYear(call.view(), call.csr(), groups, options, call.interrupt()));
+  std::vector<int64_t> years, ties;
+  std::vector<std::optional<std::string>> group_a, group_b;
+  for (const YearlyTie& r : t.rows) {
+    years.push_back(r.year);
+    group_a.emplace_back(groups.names[r.a]);
+    group_b.emplace_back(groups.names[r.b]);
+    ties.push_back(static_cast<int64_t>(r.ties));
+  }
+  const size_t rows = years.size();
+  return call.Plain(rows, {std::move(years), std::move(group_a), std::move(group_b),
+                           std::move(ties)});
+}
+
+const Procedure kSectorTiesByYear = {
+    "sector_ties_by_year",
+    "ties per year by sector pair (or kind, region, property): the mixing matrix over time",
+    {{"calendar_year", ProcColumnType::kInteger},
+     {"group_a", ProcColumnType::kText},
+     {"group_b", ProcColumnType::kText},
+     {"ties", ProcColumnType::kInteger}},
+    Args({GroupArgs()[0], GroupArgs()[1],
+          {"first_year", ProcArgType::kYear, "NULL",
+           "the first year counted (default: the earliest date's)"},
+          {"last_year", ProcArgType::kYear, "NULL",
+           "the last year counted (default: the latest date's); at most 1000 years, the latest"}},
+         {}),
+    ComputeSectorTiesByYear,
+};
+
 const Procedure* const kAll[] = {
     &kPageRank,  &kComponents,    &kCommunities,    &kBetweenness, &kCloseness,
     &kDegree,    &kKCore,         &kClustering,     &kProjection,  &kSectorMixing,
-    &kEiIndex,   &kAssortativity, &kConductance,    &kBrokerage,
+    &kEiIndex,   &kAssortativity, &kConductance,    &kBrokerage,  &kSectorTiesByYear,
 };
 
 }  // namespace

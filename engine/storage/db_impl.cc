@@ -11,6 +11,7 @@
 #include "storage/prepared.h"
 #include "storage/bulk_loader.h"
 #include "storage/transaction_impl.h"
+#include "samverkan/ignore_error.h"
 
 namespace samverkan::storage {
 namespace {
@@ -166,7 +167,7 @@ Status DbImpl::LoadPrepared() {
   return Status::OK();
 }
 
-void DbImpl::ReloadPrepared() { (void)LoadPrepared(); }
+void DbImpl::ReloadPrepared() { IgnoreError(LoadPrepared()); }
 
 std::vector<PreparedTransaction> DbImpl::PreparedTransactions() const {
   std::lock_guard lock(mu_);
@@ -335,7 +336,7 @@ void DbImpl::WarmLoop() const {
       spec = warm_wanted_.back();
       warm_wanted_.pop_back();
     }
-    if (!CsrIfCached(spec)) (void)Csr(spec);  // a failure shows when it is asked for
+    if (!CsrIfCached(spec)) IgnoreError(Csr(spec));  // a failure shows when it is asked for
   }
 }
 

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include "samverkan/ignore_error.h"
 
 namespace samverkan::storage {
 namespace {
@@ -250,18 +251,20 @@ Status GraphStateRecorder::Record(rocksdb::DB* db) {
   return Status::OK();
 }
 
+// The listeners record what they can: a record that cannot be written (a
+// full disk) leaves the previous one, which the next event or open renews.
 void GraphStateRecorder::OnFlushCompleted(rocksdb::DB* db, const rocksdb::FlushJobInfo&) {
-  (void)Record(db);
+  IgnoreError(Record(db));
 }
 
 void GraphStateRecorder::OnCompactionCompleted(rocksdb::DB* db,
                                                const rocksdb::CompactionJobInfo&) {
-  (void)Record(db);
+  IgnoreError(Record(db));
 }
 
 void GraphStateRecorder::OnExternalFileIngested(rocksdb::DB* db,
                                                 const rocksdb::ExternalFileIngestionInfo&) {
-  (void)Record(db);
+  IgnoreError(Record(db));
 }
 
 }  // namespace samverkan::storage

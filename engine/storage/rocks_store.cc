@@ -19,6 +19,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "samverkan/version.h"
+#include "samverkan/ignore_error.h"
 #include "storage/coding.h"
 #include "storage/file_logger.h"
 #include "storage/graph_state.h"
@@ -355,7 +356,7 @@ Status RocksStore::OpenExisting(const Options& options) {
     RemoveStaleBulkLoads();
     // A graph made before records were kept gets its first one here. Not
     // being able to write it (a full disk) only leaves the old one behind.
-    (void)recorder_->Record(db_);
+    IgnoreError(recorder_->Record(db_));
   }
   for (size_t i = 0; i < handles.size(); ++i) {
     if (slot[i] >= 0) {

@@ -11,6 +11,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -166,6 +167,67 @@ Result<std::unique_ptr<WriteRequestWatcher>> WriteRequestWatcher::Start(
   }
   return std::unique_ptr<WriteRequestWatcher>(std::make_unique<InotifyWatcher>(
       std::make_shared<WatchState>(inotify, stop, std::move(asked))));
+}
+
+WriteAccessWait::WriteAccessWait(std::string path, std::chrono::milliseconds timeout,
+                                 const Interrupt& interrupt)
+    : path_(std::move(path)),
+      start_(std::chrono::steady_clock::now()),
+      deadline_(start_ + std::max(timeout, std::chrono::milliseconds(0))),
+      interrupt_(interrupt) {}
+
+Status WriteAccessWait::Take(const std::function<Status()>& take) {
+  using Clock = std::chrono::steady_clock;
+  const long self = static_cast<long>(getpid());
+  auto last_ask = start_ - kAskAgain;
+  for (;;) {
+    // The holder is looked up first, without opening anything: an open
+    // that fails on the LOCK costs far more than a look every millisecond.
+    const std::optional<long> holder = WriteAccessHolder(path_);
+    const bool other = holder && *holder != self;
+    Status taken = Status::Locked(fmt::format("graph '{}' is locked", path_));
+    if (!other) {
+      taken = take();
+      if (!taken.IsLocked()) return taken;
+      // Another process took it between our look and our open, or a
+      // writable open of ours is still closing.
+    }
+    const auto now = Clock::now();
+    if (other && now - last_ask >= kAskAgain) {
+      SV_RETURN_IF_ERROR(RequestWriteAccess(path_));
+      last_ask = now;
+    }
+    if (now >= deadline_ &&
+        (now >= start_ + kHandOverGrace || !other || AnotherProcessIsWriting(path_))) {
+      if (other) {
+        return Status::Busy(fmt::format("graph '{}' is being written by another process (pid {})",
+                                        path_, *holder));
+      }
+      if (holder) {
+        return Status::Busy(fmt::format(
+            "graph '{}' is still being read through its writable open in this process", path_));
+      }
+      return taken;
+    }
+    SV_RETURN_IF_ERROR(interrupt_.Check());
+    std::this_thread::sleep_for(kPoll);
+  }
+}
+
+Status WriteAccessWait::WhileBusy(const std::function<Status()>& attempt) {
+  using Clock = std::chrono::steady_clock;
+  // SQLite's own busy handler pauses 1, 2, 5, 10, ... up to 100 ms; a graph
+  // writer's transactions are as short, so the same shape serves.
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    Status s = attempt();
+    if (s.code() != Status::Code::kBusy) return s;
+    const auto now = Clock::now();
+    if (now >= deadline_) return s;
+    SV_RETURN_IF_ERROR(interrupt_.Check());
+    std::this_thread::sleep_for(std::min<Clock::duration>(pause, deadline_ - now));
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
+  }
 }
 
 }  // namespace samverkan

@@ -8,7 +8,6 @@
 #include <map>
 #include <set>
 #include <string_view>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -29,29 +28,43 @@ int Fail(const Status& s, int code) {
 }
 
 // Opens a graph; prints the error and sets *code when it cannot.
-std::unique_ptr<Db> OpenGraph(const std::string& path, bool write, int* code, int wait_ms = 0) {
+std::unique_ptr<Db> OpenGraph(const std::string& path, bool write, int* code) {
   Options options;
   options.create_if_missing = write;
   options.read_only = !write;
   auto db = Db::Open(path, options);
-  // Another process holds it for writing: ask it to let go, and wait as
-  // SQLite waits for a lock (write_handoff.h).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
-  auto last_ask = std::chrono::steady_clock::time_point();
-  while (!db.ok() && db.status().IsLocked() && std::chrono::steady_clock::now() < deadline &&
-         !SigintInterrupt().Requested()) {
-    if (std::chrono::steady_clock::now() - last_ask > std::chrono::milliseconds(200)) {
-      (void)RequestWriteAccess(path);
-      last_ask = std::chrono::steady_clock::now();
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    db = Db::Open(path, options);
-  }
   if (!db.ok()) {
     *code = Fail(db.status().WithContext("cannot open graph '" + path + "'"), kExitCannotOpen);
     return nullptr;
   }
   return std::move(*db);
+}
+
+// Opens a graph for writing, and marks it as being written (*mark) until
+// the caller lets go of both, the Db first. Another process holding it is
+// asked to let go, and waited for up to `wait_ms` as SQLite waits for a
+// lock: the same wait as the SQL extension's (write_handoff.h).
+std::unique_ptr<Db> OpenForWriting(const std::string& path, int wait_ms,
+                                   std::unique_ptr<WritingMark>* mark, int* code) {
+  Options options;
+  options.create_if_missing = true;
+  std::unique_ptr<Db> db;
+  WriteAccessWait wait(path, std::chrono::milliseconds(wait_ms), SigintInterrupt());
+  Status opened = wait.Take([&]() -> Status {
+    auto attempt = Db::Open(path, options);
+    if (!attempt.ok()) return attempt.status();
+    db = std::move(*attempt);
+    return Status::OK();
+  });
+  if (opened.ok()) {
+    // Advice to askers (write_handoff.h): the import goes on without it.
+    auto taken = WritingMark::Take(path);
+    if (taken.ok()) *mark = std::move(*taken);
+    return db;
+  }
+  *code = Fail(opened.WithContext("cannot open graph '" + path + "'"),
+               opened.IsInterrupted() ? kExitInterrupted : kExitCannotOpen);
+  return nullptr;
 }
 
 // ParseDrawingOptions' message about the options object, told in flags:
@@ -128,7 +141,8 @@ int RunImport(const ImportArgs& args) {
     return Fail(Status::InvalidArgument("--bulk and --no-bulk exclude each other"), kExitUsage);
   }
   int code = kExitOk;
-  auto db = OpenGraph(args.graph, /*write=*/true, &code, args.wait_ms);
+  std::unique_ptr<WritingMark> writing;
+  auto db = OpenForWriting(args.graph, args.wait_ms, &writing, &code);
   if (!db) return code;
 
   ImportOptions options;
@@ -364,7 +378,8 @@ int RunSettle(const SettleArgs& args) {
                                  xid + "' (it has " + listed + ")"),
                 kExitBadInput);
   }
-  auto db = OpenGraph(args.graph, /*write=*/true, &code, args.wait_ms);
+  std::unique_ptr<WritingMark> writing;
+  auto db = OpenForWriting(args.graph, args.wait_ms, &writing, &code);
   if (!db) return code;
   Status s = db->SettlePrepared(xid, args.commit);
   if (!s.ok()) return Fail(s, ExitFor(s));

@@ -129,93 +129,72 @@ void PlaceLabels(Drawing* d) {
   }
 }
 
-}  // namespace
+// The ties the drawing may show, and the nodes that may be drawn: the
+// projection's kept nodes, or every node of the snapshot.
+struct Candidates {
+  SimpleGraph ties;
+  std::vector<uint32_t> nodes;
+};
 
-std::string GroupColor(const std::string& name, size_t i) {
-  static const std::map<std::string, std::string> kSectors = {
-      {"academia", "#4e79a7"},  {"business", "#f28e2b"},           {"public", "#59a14f"},
-      {"nonprofit", "#e15759"}, {"research_institute", "#b07aa1"}, {"(none)", kOther},
-      {"other", kOther}};
-  auto it = kSectors.find(name);
-  if (it != kSectors.end()) return it->second;
-  return kPalette[(i + 5) % std::size(kPalette)];
-}
-
-std::string Num(double x, int digits) {
-  std::string s = fmt::format("{:.{}f}", x, digits);
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s == "-0" ? "0" : s;
-}
-
-Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
-                            const Interrupt& interrupt) {
-  Drawing d;
-  d.options = o;
-  // Names the graph has never seen are errors, as in the analytics functions.
-  SV_RETURN_IF_ERROR(CheckEdgeTypes(view.schema(), o.types, "types"));
-  SV_RETURN_IF_ERROR(CheckKinds(view.schema(), o.kinds, "kinds"));
-  if (!o.via.empty()) SV_RETURN_IF_ERROR(CheckKinds(view.schema(), {o.via}, "via"));
-  CsrSpec spec{.node_kinds = o.kinds, .edge_types = o.types, .valid_on = o.valid_on,
-               .year = o.year};
-  SV_ASSIGN_OR_RETURN(d.csr, CsrGraph::Build(view, spec));
-  const CsrGraph& csr = *d.csr;
-  const Schema& schema = view.schema();
-  SV_RETURN_IF_ERROR(interrupt.Check());
-
-  // The ties, and which nodes may be drawn.
-  SimpleGraph all;
-  std::vector<uint32_t> candidates;
+Result<Candidates> SelectCandidates(const CsrGraph& csr, const Schema& schema,
+                                    const DrawingOptions& o, const Interrupt& interrupt) {
+  Candidates c;
   if (!o.via.empty()) {
-    SV_ASSIGN_OR_RETURN(all, Project(csr, schema, o.keep, o.via, interrupt));
+    SV_ASSIGN_OR_RETURN(c.ties, Project(csr, schema, o.keep, o.via, interrupt));
     // An unknown kind matches no node.
     const SymbolId keep = schema.Find(SymbolSpace::kKind, o.keep).value_or(UINT32_MAX);
     const SymbolId via = schema.Find(SymbolSpace::kKind, o.via).value_or(UINT32_MAX);
     for (uint32_t v = 0; v < csr.num_nodes(); ++v) {
-      if (o.keep.empty() ? csr.kind(v) != via : csr.kind(v) == keep) candidates.push_back(v);
+      if (o.keep.empty() ? csr.kind(v) != via : csr.kind(v) == keep) c.nodes.push_back(v);
     }
   } else {
-    SV_ASSIGN_OR_RETURN(all, MakeSimpleGraph(csr, Direction::kBoth, false));
-    candidates.resize(csr.num_nodes());
-    std::iota(candidates.begin(), candidates.end(), 0u);
+    SV_ASSIGN_OR_RETURN(c.ties, MakeSimpleGraph(csr, Direction::kBoth, false));
+    c.nodes.resize(csr.num_nodes());
+    std::iota(c.nodes.begin(), c.nodes.end(), 0u);
   }
+  return c;
+}
 
-  // The ego network: breadth-first over the ties from the start.
+// The ego network: breadth-first over the ties from the start, among the
+// candidates; all of them without a start. Sorted.
+Result<std::vector<uint32_t>> SelectNodes(const GraphView& view, const CsrGraph& csr,
+                                          const Candidates& c, const DrawingOptions& o) {
+  if (o.start.empty()) return c.nodes;
+  auto id = view.FindKey(o.start);
+  if (!id.ok()) return Status::NotFound("start: unknown node '" + o.start + "'");
+  auto at = csr.index_of(*id);
+  std::vector<char> candidate(csr.num_nodes(), 0);
+  for (uint32_t v : c.nodes) candidate[v] = 1;
+  if (!at || !candidate[*at]) {
+    return Status::InvalidArgument("start: node '" + o.start +
+                                   "' is not among the nodes selected to be drawn");
+  }
   std::vector<uint32_t> selected;
-  if (!o.start.empty()) {
-    auto id = view.FindKey(o.start);
-    if (!id.ok()) return Status::NotFound("start: unknown node '" + o.start + "'");
-    auto at = csr.index_of(*id);
-    std::vector<char> candidate(csr.num_nodes(), 0);
-    for (uint32_t v : candidates) candidate[v] = 1;
-    if (!at || !candidate[*at]) {
-      return Status::InvalidArgument("start: node '" + o.start +
-                                     "' is not among the nodes selected to be drawn");
-    }
-    std::vector<uint32_t> depth(csr.num_nodes(), UINT32_MAX);
-    depth[*at] = 0;
-    selected.push_back(*at);
-    for (size_t head = 0; head < selected.size(); ++head) {
-      const uint32_t v = selected[head];
-      if (depth[v] >= o.depth) continue;
-      for (uint32_t u : all.neighbors(v)) {
-        if (depth[u] == UINT32_MAX && candidate[u]) {
-          depth[u] = depth[v] + 1;
-          selected.push_back(u);
-        }
+  std::vector<uint32_t> depth(csr.num_nodes(), UINT32_MAX);
+  depth[*at] = 0;
+  selected.push_back(*at);
+  for (size_t head = 0; head < selected.size(); ++head) {
+    const uint32_t v = selected[head];
+    if (depth[v] >= o.depth) continue;
+    for (uint32_t u : c.ties.neighbors(v)) {
+      if (depth[u] == UINT32_MAX && candidate[u]) {
+        depth[u] = depth[v] + 1;
+        selected.push_back(u);
       }
     }
-    std::sort(selected.begin(), selected.end());
-  } else {
-    selected = candidates;
   }
-  d.ties = Induced(all, selected);
-  const uint32_t n = d.ties.num_nodes;
+  std::sort(selected.begin(), selected.end());
+  return selected;
+}
 
-  // Names and the measure that sizes the nodes.
-  d.nodes.resize(n);
+// Names and the measure that sizes the nodes: one DrawnNode per selected
+// node, in d->ties' order.
+Status DescribeNodes(const GraphView& view, const std::vector<uint32_t>& selected,
+                     const Interrupt& interrupt, Drawing* d) {
+  const DrawingOptions& o = d->options;
+  const CsrGraph& csr = *d->csr;
+  const uint32_t n = d->ties.num_nodes;
+  d->nodes.resize(n);
   std::vector<double> rank;
   if (o.size != "degree" && o.size != "pagerank") {
     return Status::InvalidArgument("size must be 'degree' or 'pagerank', not '" + o.size + "'");
@@ -227,7 +206,7 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   std::map<NodeId, std::string> source_names;
   for (uint32_t i = 0; i < n; ++i) {
     if (i % 1024 == 0) SV_RETURN_IF_ERROR(interrupt.Check());
-    DrawnNode& dn = d.nodes[i];
+    DrawnNode& dn = d->nodes[i];
     dn.csr = selected[i];
     SV_ASSIGN_OR_RETURN(Node node, view.GetNode(csr.node_id(dn.csr)));
     dn.key = std::move(node.key);
@@ -244,35 +223,46 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
       }
       if (!it->second.empty()) dn.sources.push_back(it->second);
     }
-    dn.degree = d.ties.degree(i);
+    dn.degree = d->ties.degree(i);
     dn.value = rank.empty() ? static_cast<double>(dn.degree) : rank[dn.csr];
   }
+  return Status::OK();
+}
 
-  // Colours: one legend entry per group, the largest first.
+// The group each node is coloured by: its community, sector or kind.
+Result<std::vector<std::string>> GroupNames(const Interrupt& interrupt, Drawing* d) {
+  const DrawingOptions& o = d->options;
+  const auto n = static_cast<uint32_t>(d->nodes.size());
   std::vector<std::string> group_name(n);
   if (o.color == "community") {
-    SV_ASSIGN_OR_RETURN(d.communities, Louvain(d.ties, {}, interrupt));
-    std::vector<uint64_t> size(d.communities.count, 0);
-    for (uint32_t c : d.communities.community) ++size[c];
-    std::vector<uint32_t> by_size(d.communities.count);
+    SV_ASSIGN_OR_RETURN(d->communities, Louvain(d->ties, {}, interrupt));
+    std::vector<uint64_t> size(d->communities.count, 0);
+    for (uint32_t c : d->communities.community) ++size[c];
+    std::vector<uint32_t> by_size(d->communities.count);
     std::iota(by_size.begin(), by_size.end(), 0u);
     std::stable_sort(by_size.begin(), by_size.end(),
                      [&](uint32_t a, uint32_t b) { return size[a] > size[b]; });
-    std::vector<uint32_t> rank_of(d.communities.count);
+    std::vector<uint32_t> rank_of(d->communities.count);
     for (uint32_t r = 0; r < by_size.size(); ++r) rank_of[by_size[r]] = r;
     for (uint32_t i = 0; i < n; ++i) {
-      const uint32_t r = rank_of[d.communities.community[i]];
+      const uint32_t r = rank_of[d->communities.community[i]];
       group_name[i] = r + 1 < kMaxGroups ? fmt::format("community {}", r + 1) : "other";
     }
   } else if (o.color == "sector" || o.color == "kind") {
     for (uint32_t i = 0; i < n; ++i) {
-      const std::string& g = o.color == "sector" ? d.nodes[i].sector : d.nodes[i].kind;
+      const std::string& g = o.color == "sector" ? d->nodes[i].sector : d->nodes[i].kind;
       group_name[i] = g.empty() ? "(none)" : g;
     }
   } else {
     return Status::InvalidArgument("color must be 'sector', 'kind' or 'community', not '" +
                                    o.color + "'");
   }
+  return group_name;
+}
+
+// Colours: one legend entry per group, the largest first, at most
+// kMaxGroups (the smallest folded into "other").
+void ColourGroups(std::vector<std::string> group_name, Drawing* d) {
   std::map<std::string, uint64_t> counts;
   for (const auto& g : group_name) ++counts[g];
   std::vector<std::pair<std::string, uint64_t>> groups(counts.begin(), counts.end());
@@ -301,12 +291,15 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   std::map<std::string, uint32_t> group_index;
   for (size_t i = 0; i < groups.size(); ++i) {
     group_index[groups[i].first] = static_cast<uint32_t>(i);
-    d.legend.push_back({groups[i].first, GroupColor(groups[i].first, i), groups[i].second});
+    d->legend.push_back({groups[i].first, GroupColor(groups[i].first, i), groups[i].second});
   }
-  for (uint32_t i = 0; i < n; ++i) d.nodes[i].group = group_index[group_name[i]];
+  for (size_t i = 0; i < d->nodes.size(); ++i) d->nodes[i].group = group_index[group_name[i]];
+}
 
-  // Layout, fitted to the canvas (y grows downwards, as in SVG).
-  SV_ASSIGN_OR_RETURN(Layout at, LayOut(d.ties, o.layout, interrupt));
+// The layout fitted to the canvas (y grows downwards, as in SVG), and each
+// node's circle sized by its value.
+void FitToCanvas(const Layout& at, Drawing* d) {
+  const auto n = static_cast<uint32_t>(d->nodes.size());
   double lo_x = 0, hi_x = 0, lo_y = 0, hi_y = 0;
   if (n > 0) {
     lo_x = *std::min_element(at.x.begin(), at.x.end());
@@ -316,32 +309,34 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   }
   const double span = std::max({hi_x - lo_x, hi_y - lo_y, 1e-9});
   const double scale = (kCanvas - 2 * kMargin) / span;
-  d.width = std::max(300.0, (hi_x - lo_x) * scale + 2 * kMargin);
-  d.height = std::max(200.0, (hi_y - lo_y) * scale + 2 * kMargin);
-  const double off_x = (d.width - (hi_x - lo_x) * scale) / 2;
-  const double off_y = (d.height - (hi_y - lo_y) * scale) / 2;
+  d->width = std::max(300.0, (hi_x - lo_x) * scale + 2 * kMargin);
+  d->height = std::max(200.0, (hi_y - lo_y) * scale + 2 * kMargin);
+  const double off_x = (d->width - (hi_x - lo_x) * scale) / 2;
+  const double off_y = (d->height - (hi_y - lo_y) * scale) / 2;
   double max_value = 0;
-  for (const auto& dn : d.nodes) max_value = std::max(max_value, dn.value);
+  for (const auto& dn : d->nodes) max_value = std::max(max_value, dn.value);
   // Smaller circles in crowded drawings.
   const double max_r = std::clamp(kCanvas / (2 * std::sqrt(static_cast<double>(n) + 1)),
                                   kMinRadius + 1, kMaxRadius);
   for (uint32_t i = 0; i < n; ++i) {
-    DrawnNode& dn = d.nodes[i];
+    DrawnNode& dn = d->nodes[i];
     dn.x = off_x + (at.x[i] - lo_x) * scale;
     dn.y = off_y + (at.y[i] - lo_y) * scale;
     // Area grows with the value.
     const double f = max_value > 0 ? std::sqrt(dn.value / max_value) : 0;
     dn.r = kMinRadius + (max_r - kMinRadius) * f;
   }
-  PlaceLabels(&d);
+}
 
-  // Title and what was drawn.
-  d.title = !o.title.empty() ? o.title
-            : !o.start.empty() ? fmt::format("Ego network of {}", o.start)
-            : !o.via.empty()   ? fmt::format("{} ties through shared {}", o.keep, o.via)
-                               : "Collaboration network";
+// The title, and the subtitle: what was selected and how it is drawn.
+void Describe(LayoutAlgorithm algorithm, Drawing* d) {
+  const DrawingOptions& o = d->options;
+  d->title = !o.title.empty() ? o.title
+             : !o.start.empty() ? fmt::format("Ego network of {}", o.start)
+             : !o.via.empty()   ? fmt::format("{} ties through shared {}", o.keep, o.via)
+                                : "Collaboration network";
   std::vector<std::string> parts;
-  parts.push_back(fmt::format("{} nodes, {} ties", n, d.ties.num_ties()));
+  parts.push_back(fmt::format("{} nodes, {} ties", d->nodes.size(), d->ties.num_ties()));
   if (!o.start.empty()) parts.push_back(fmt::format("within {} of {}", o.depth, o.start));
   if (!o.kinds.empty()) parts.push_back("kinds " + Join(o.kinds));
   if (!o.types.empty()) parts.push_back("edge types " + Join(o.types));
@@ -350,9 +345,72 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   if (!o.via.empty()) parts.push_back(fmt::format("{} tied through shared {}", o.keep, o.via));
   parts.push_back("colour: " + o.color);
   parts.push_back("size: " + o.size);
-  parts.push_back(fmt::format("layout: {} (seed {})", LayoutAlgorithmName(at.algorithm),
+  parts.push_back(fmt::format("layout: {} (seed {})", LayoutAlgorithmName(algorithm),
                               o.layout.seed));
-  d.subtitle = Join(parts);
+  d->subtitle = Join(parts);
+}
+
+}  // namespace
+
+std::string PaletteColor(size_t i) { return kPalette[i % std::size(kPalette)]; }
+
+std::string GroupColor(const std::string& name, size_t i) {
+  static const std::map<std::string, std::string> kSectors = {
+      {"academia", "#4e79a7"},  {"business", "#f28e2b"},           {"public", "#59a14f"},
+      {"nonprofit", "#e15759"}, {"research_institute", "#b07aa1"}, {"(none)", kOther},
+      {"other", kOther}};
+  auto it = kSectors.find(name);
+  if (it != kSectors.end()) return it->second;
+  return PaletteColor(i + 5);
+}
+
+NodeGroups DrawnSectors(const Drawing& d) {
+  NodeGroups g;
+  std::map<std::string, int32_t> index;
+  for (const auto& n : d.nodes) {
+    if (!n.sector.empty()) index.emplace(n.sector, 0);
+  }
+  for (auto& [name, i] : index) {
+    i = static_cast<int32_t>(g.names.size());
+    g.names.push_back(name);
+  }
+  for (const auto& n : d.nodes) g.group.push_back(n.sector.empty() ? -1 : index[n.sector]);
+  return g;
+}
+
+std::string Num(double x, int digits) {
+  std::string s = fmt::format("{:.{}f}", x, digits);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s == "-0" ? "0" : s;
+}
+
+Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
+                            const Interrupt& interrupt) {
+  Drawing d;
+  d.options = o;
+  // Names the graph has never seen are errors, as in the analytics functions.
+  SV_RETURN_IF_ERROR(CheckEdgeTypes(view.schema(), o.types, "types"));
+  SV_RETURN_IF_ERROR(CheckKinds(view.schema(), o.kinds, "kinds"));
+  if (!o.via.empty()) SV_RETURN_IF_ERROR(CheckKinds(view.schema(), {o.via}, "via"));
+  CsrSpec spec{.node_kinds = o.kinds, .edge_types = o.types, .valid_on = o.valid_on,
+               .year = o.year};
+  SV_ASSIGN_OR_RETURN(d.csr, CsrGraph::Build(view, spec));
+  SV_RETURN_IF_ERROR(interrupt.Check());
+
+  SV_ASSIGN_OR_RETURN(Candidates candidates,
+                      SelectCandidates(*d.csr, view.schema(), o, interrupt));
+  SV_ASSIGN_OR_RETURN(std::vector<uint32_t> selected, SelectNodes(view, *d.csr, candidates, o));
+  d.ties = Induced(candidates.ties, selected);
+  SV_RETURN_IF_ERROR(DescribeNodes(view, selected, interrupt, &d));
+  SV_ASSIGN_OR_RETURN(std::vector<std::string> group_name, GroupNames(interrupt, &d));
+  ColourGroups(std::move(group_name), &d);
+  SV_ASSIGN_OR_RETURN(Layout at, LayOut(d.ties, o.layout, interrupt));
+  FitToCanvas(at, &d);
+  PlaceLabels(&d);
+  Describe(at.algorithm, &d);
   return d;
 }
 

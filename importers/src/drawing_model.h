@@ -52,8 +52,15 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& options
                             const Interrupt& interrupt);
 
 // The colour of sector or kind `name` ("#rrggbb"); the known sectors have
-// fixed colours, other names one of a palette by their position `i`.
+// fixed colours, other names one of the palette by their position `i`.
 std::string GroupColor(const std::string& name, size_t i);
+// The palette's colour `i` (it repeats after twelve): Tableau's 10 and two
+// more, distinct and readable on white.
+std::string PaletteColor(size_t i);
+
+// The sector of each drawn node (by index in Drawing::nodes) as a group,
+// the groups sorted by name; nodes without a sector are in none (-1).
+NodeGroups DrawnSectors(const Drawing& d);
 
 
 // A number with at most `digits` decimals and no trailing zeros.

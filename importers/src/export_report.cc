@@ -8,7 +8,6 @@
 #include <cmath>
 #include <map>
 #include <numeric>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -19,21 +18,6 @@
 
 namespace samverkan::importers {
 namespace {
-
-// The sector of each drawn node as a group (nodes without one: none).
-NodeGroups SectorGroups(const Drawing& d) {
-  NodeGroups g;
-  std::map<std::string, int32_t> index;
-  for (const auto& n : d.nodes) {
-    if (!n.sector.empty()) index.emplace(n.sector, 0);
-  }
-  for (auto& [name, i] : index) {
-    i = static_cast<int32_t>(g.names.size());
-    g.names.push_back(name);
-  }
-  for (const auto& n : d.nodes) g.group.push_back(n.sector.empty() ? -1 : index[n.sector]);
-  return g;
-}
 
 std::string SectorColor(const std::string& sector, size_t i) { return GroupColor(sector, i); }
 
@@ -110,109 +94,49 @@ Result<std::string> MixingSection(const Drawing& d, const NodeGroups& groups) {
   return s + "</section>\n";
 }
 
-// Ties per year by sector pair: the drawing's selection rebuilt for each
-// year (edges valid in it), its ties between drawn nodes counted by the
-// sectors of their ends.
-Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
-                                 const Interrupt& interrupt) {
-  std::string s = Section("years", "Ties per year by sector pair");
-  // The years the edges are valid in.
-  int lo = 10000, hi = 0;
-  uint64_t seen = 0;
-  auto edges = view.AllEdges();
-  for (; edges->Valid(); edges->Next()) {
-    if (++seen % 4096 == 0) SV_RETURN_IF_ERROR(interrupt.Check());
-    const Validity& v = edges->edge().validity;
-    if (v.from) lo = std::min(lo, v.from->Year()), hi = std::max(hi, v.from->Year());
-    if (v.to) lo = std::min(lo, v.to->Year()), hi = std::max(hi, v.to->Year());
+// The most years the chart shows (the latest).
+constexpr int kChartYears = 40;
+// The pairs the chart shows (those with the most ties).
+constexpr size_t kChartPairs = 8;
+
+// Ties per year between the drawn nodes by sector pair (TiesPerYear), with
+// the drawing's selection but every year's edges.
+Result<YearlyTies> CountTiesPerYear(const GraphView& view, const Drawing& d,
+                                    const NodeGroups& sectors, const Interrupt& interrupt) {
+  std::shared_ptr<const CsrGraph> csr = d.csr;
+  if (csr->spec().year) {
+    // A drawing of one year: the chart still shows the others. Nodes do
+    // not depend on the year, so the drawn nodes keep their indexes.
+    CsrSpec every_year = csr->spec();
+    every_year.year.reset();
+    SV_ASSIGN_OR_RETURN(csr, CsrGraph::Build(view, every_year, interrupt));
   }
-  SV_RETURN_IF_ERROR(edges->status());
-  if (d.options.from_year) lo = *d.options.from_year;
-  if (d.options.to_year) hi = *d.options.to_year;
-  if (lo > hi) {
-    return s + "<p>No edge has validity dates, so ties cannot be placed in years.</p>\n</section>\n";
-  }
-  lo = std::max(lo, hi - 39);
-  // The drawn nodes' sectors as small integers, so that a tie is counted
-  // by index (sector a x sector b x year), not by name.
-  std::map<std::string, int32_t> sector_index;
-  for (const auto& n : d.nodes) {
-    if (!n.sector.empty()) sector_index.emplace(n.sector, 0);
-  }
-  std::vector<std::string> sector_names;
-  for (auto& [name, i] : sector_index) {
-    i = static_cast<int32_t>(sector_names.size());
-    sector_names.push_back(name);
-  }
-  std::unordered_map<NodeId, int32_t> sector_of;
-  for (const auto& n : d.nodes) {
-    if (!n.sector.empty()) sector_of[d.csr->node_id(n.csr)] = sector_index[n.sector];
-  }
-  const size_t k = sector_names.size();
-  const int years = hi - lo + 1;
-  const auto span = static_cast<size_t>(years);
-  std::vector<double> counts(k * k * span, 0.0);  // [a][b][year], a <= b
-  std::vector<int32_t> sector;                     // per node of a year's graph
-  for (int y = lo; y <= hi; ++y) {
-    SV_RETURN_IF_ERROR(interrupt.Check());
-    CsrSpec spec{.node_kinds = d.options.kinds, .edge_types = d.options.types,
-                 .valid_on = d.options.valid_on, .year = y};
-    SV_ASSIGN_OR_RETURN(auto csr, CsrGraph::Build(view, spec));
-    SimpleGraph g;
-    if (!d.options.via.empty()) {
-      SV_ASSIGN_OR_RETURN(g, Project(*csr, view.schema(), d.options.keep, d.options.via, interrupt));
-    } else {
-      SV_ASSIGN_OR_RETURN(g, MakeSimpleGraph(*csr, Direction::kBoth, false));
-    }
-    sector.assign(g.num_nodes, -1);
-    for (uint32_t v = 0; v < g.num_nodes; ++v) {
-      auto it = sector_of.find(csr->node_id(v));
-      if (it != sector_of.end()) sector[v] = it->second;
-    }
-    for (uint32_t v = 0; v < g.num_nodes; ++v) {
-      if (v % 4096 == 0) SV_RETURN_IF_ERROR(interrupt.Check());
-      if (sector[v] < 0) continue;
-      for (uint32_t u : g.neighbors(v)) {
-        if (u <= v || sector[u] < 0) continue;
-        const auto a = static_cast<size_t>(std::min(sector[v], sector[u]));
-        const auto b = static_cast<size_t>(std::max(sector[v], sector[u]));
-        counts[(a * k + b) * span + static_cast<size_t>(y - lo)] += 1;
-      }
-    }
-  }
-  std::map<std::string, std::vector<double>> pairs;  // "a – b" -> ties per year
-  for (size_t a = 0; a < k; ++a) {
-    for (size_t b = a; b < k; ++b) {
-      const auto first = counts.begin() + static_cast<ptrdiff_t>((a * k + b) * span);
-      std::vector<double> series(first, first + static_cast<ptrdiff_t>(span));
-      if (std::any_of(series.begin(), series.end(), [](double c) { return c > 0; })) {
-        pairs[sector_names[a] + " – " + sector_names[b]] = std::move(series);
-      }
-    }
-  }
-  if (pairs.empty()) {
-    return s + "<p>No ties between nodes with a sector in these years.</p>\n</section>\n";
-  }
-  // The eight pairs with the most ties.
-  std::vector<std::pair<std::string, std::vector<double>>> top(pairs.begin(), pairs.end());
-  std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
-    return std::accumulate(a.second.begin(), a.second.end(), 0.0) >
-           std::accumulate(b.second.begin(), b.second.end(), 0.0);
-  });
-  if (top.size() > 8) top.resize(8);
+  NodeGroups by_index{std::vector<int32_t>(csr->num_nodes(), -1), sectors.names};
+  for (size_t i = 0; i < d.nodes.size(); ++i) by_index.group[d.nodes[i].csr] = sectors.group[i];
+  const DrawingOptions& o = d.options;
+  YearlyTiesOptions options{.keep_kind = o.via.empty() ? "" : o.keep, .through_kind = o.via,
+                            .first_year = o.from_year, .last_year = o.to_year,
+                            .max_years = kChartYears};
+  return TiesPerYear(view, *csr, by_index, options, interrupt);
+}
+
+// A line chart of ties per year: one line per series, `first` the year of
+// each series' first value.
+std::string LineChart(const std::vector<std::pair<std::string, std::vector<double>>>& series,
+                      int first) {
+  const int years = static_cast<int>(series.front().second.size());
   double max_y = 1;
-  for (const auto& [name, series] : top) {
-    max_y = std::max(max_y, *std::max_element(series.begin(), series.end()));
+  for (const auto& [name, values] : series) {
+    max_y = std::max(max_y, *std::max_element(values.begin(), values.end()));
   }
   const double w = 640, h = 260, left = 48, bottom = 28, top_pad = 10;
   const double plot_w = w - left - 10, plot_h = h - bottom - top_pad;
   auto px = [&](int i) { return left + (years == 1 ? plot_w / 2 : plot_w * i / (years - 1)); };
   auto py = [&](double v) { return top_pad + plot_h * (1 - v / max_y); };
-  s += "<p>Ties valid in each year (an edge without dates counts in every year), for the eight "
-       "sector pairs with the most ties.</p>\n";
-  s += fmt::format("<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
-                   "font-size=\"11\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n",
-                   w, h, w, h);
+  std::string s = fmt::format(
+      "<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
+      "font-size=\"11\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n",
+      w, h, w, h);
   for (int t = 0; t <= 4; ++t) {
     const double v = max_y * t / 4;
     s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#e0e0e0\"/>"
@@ -222,24 +146,49 @@ Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
   const int step = std::max(1, years / 10);
   for (int i = 0; i < years; i += step) {
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#666\">{}</text>\n",
-                     Num(px(i)), h - 8, lo + i);
+                     Num(px(i)), h - 8, first + i);
   }
-  static const char* kLines[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759",
-                                 "#b07aa1", "#76b7b2", "#edc948", "#9c755f"};
   std::string legend = "<ul class=\"chart-legend\">";
-  for (size_t p = 0; p < top.size(); ++p) {
+  for (size_t p = 0; p < series.size(); ++p) {
     std::string points;
     for (int i = 0; i < years; ++i) {
-      points += fmt::format("{},{} ", Num(px(i)), Num(py(top[p].second[static_cast<size_t>(i)])));
+      points += fmt::format("{},{} ", Num(px(i)), Num(py(series[p].second[static_cast<size_t>(i)])));
     }
     s += fmt::format("<polyline class=\"series\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
                      "points=\"{}\"><title>{}</title></polyline>\n",
-                     kLines[p], points, XmlEscape(top[p].first));
+                     PaletteColor(p), points, XmlEscape(series[p].first));
     legend += fmt::format("<li><span class=\"swatch\" style=\"background:{}\"></span>{}</li>",
-                          kLines[p], XmlEscape(top[p].first));
+                          PaletteColor(p), XmlEscape(series[p].first));
   }
-  s += "</svg>\n" + legend + "</ul>\n</section>\n";
-  return s;
+  return s + "</svg>\n" + legend + "</ul>\n";
+}
+
+Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
+                                 const NodeGroups& sectors, const Interrupt& interrupt) {
+  std::string s = Section("years", "Ties per year by sector pair");
+  SV_ASSIGN_OR_RETURN(YearlyTies t, CountTiesPerYear(view, d, sectors, interrupt));
+  if (t.first_year > t.last_year) {
+    return s + "<p>No edge has validity dates, so ties cannot be placed in years.</p>\n</section>\n";
+  }
+  const auto span = static_cast<size_t>(t.last_year - t.first_year + 1);
+  std::map<std::string, std::vector<double>> pairs;  // "a – b" -> ties per year
+  for (const YearlyTie& r : t.rows) {
+    auto& series = pairs[sectors.names[r.a] + " – " + sectors.names[r.b]];
+    series.resize(span, 0.0);
+    series[static_cast<size_t>(r.year - t.first_year)] = static_cast<double>(r.ties);
+  }
+  if (pairs.empty()) {
+    return s + "<p>No ties between nodes with a sector in these years.</p>\n</section>\n";
+  }
+  std::vector<std::pair<std::string, std::vector<double>>> top(pairs.begin(), pairs.end());
+  std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+    return std::accumulate(a.second.begin(), a.second.end(), 0.0) >
+           std::accumulate(b.second.begin(), b.second.end(), 0.0);
+  });
+  if (top.size() > kChartPairs) top.resize(kChartPairs);
+  s += "<p>Ties valid in each year (an edge without dates counts in every year), for the eight "
+       "sector pairs with the most ties.</p>\n";
+  return s + LineChart(top, t.first_year) + "</section>\n";
 }
 
 Result<std::string> CentralSection(const Drawing& d, const Interrupt& interrupt) {
@@ -350,7 +299,7 @@ Result<std::string> CommunitySection(const Drawing& d, const Interrupt& interrup
 
 Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& interrupt,
                    std::ostream& out) {
-  const NodeGroups groups = SectorGroups(d);
+  const NodeGroups groups = DrawnSectors(d);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<meta name=\"generator\" content=\"samverkan\">\n"
@@ -364,7 +313,7 @@ Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& int
   out << Counts(d);
   SV_ASSIGN_OR_RETURN(std::string mixing, MixingSection(d, groups));
   out << mixing;
-  SV_ASSIGN_OR_RETURN(std::string years, YearsSection(view, d, interrupt));
+  SV_ASSIGN_OR_RETURN(std::string years, YearsSection(view, d, groups, interrupt));
   out << years;
   SV_ASSIGN_OR_RETURN(std::string central, CentralSection(d, interrupt));
   out << central;

@@ -9,7 +9,8 @@ FUNCTIONS = ["kg_add_sector", "kg_debug", "kg_export", "kg_import", "kg_integrit
 MODULES = ["kg_all_shortest_paths", "kg_assortativity", "kg_betweenness", "kg_brokerage",
            "kg_closeness", "kg_clustering", "kg_communities", "kg_components",
            "kg_conductance", "kg_cypher", "kg_degree", "kg_ei_index", "kg_find", "kg_kcore",
-           "kg_neighbors", "kg_pagerank", "kg_projection", "kg_sector_mixing", "kg_shortest_path",
+           "kg_neighbors", "kg_pagerank", "kg_projection", "kg_sector_mixing",
+           "kg_sector_ties_by_year", "kg_shortest_path",
            "samverkan", "samverkan_cypher", "samverkan_edges", "samverkan_nodes"]
 
 

@@ -127,7 +127,9 @@ WRITER = textwrap.dedent("""
         i += 1
 """)
 
-TRIALS = 100
+# SAMVERKAN_KILL_TRIALS: fewer in the quick tier's sanitizer run
+# (scripts/test.sh), all of them in the -Werror run and the slow tier.
+TRIALS = int(os.environ.get("SAMVERKAN_KILL_TRIALS", "100"))
 
 
 def test_kill_9_at_random_instants_leaves_both_or_neither(connect, ext, tmp_path):

@@ -345,4 +345,42 @@ struct Conductance {
 };
 Result<Conductance> ConductanceOf(const SimpleGraph& g, const NodeGroups& groups);
 
+// Ties per year by group: how the mixing matrix moves over the years. For
+// each year, the graph of the edges valid in it (whose validity overlaps the
+// year; an edge without dates is valid in every year) is taken as
+// undirected ties, as MakeSimpleGraph(kBoth) does: nodes tied by several
+// edges are one tie, self-loops none. With `through_kind`, as Project: two
+// nodes are tied in a year when they share a `through_kind` neighbour by
+// edges both valid in that year. A tie counts once, by the groups of its two
+// ends, when both have one.
+//
+// The edges are those `csr` holds (its spec's edge types and valid_on,
+// between its nodes); they are read once from `view`, which must be the
+// state `csr` was built from, since the CSR keeps no dates: no snapshot is
+// built per year. A spec with a `year` counts that year only.
+struct YearlyTiesOptions {
+  std::string keep_kind;     // with through_kind: as Project's (empty: all but through_kind)
+  std::string through_kind;  // empty: the edges themselves are the ties
+  // The years counted; each defaults to the earliest / latest year of a date
+  // on the edges. A longer range is cut to its latest `max_years`.
+  std::optional<int> first_year, last_year;
+  int max_years = 1000;
+};
+struct YearlyTie {
+  int year;
+  uint32_t a, b;  // groups, a <= b
+  uint64_t ties;  // > 0
+};
+struct YearlyTies {
+  // The years counted, first to last; none (last < first) when no edge has
+  // a date and no year was asked for.
+  int first_year = 0, last_year = -1;
+  // By year, then a, then b; pairs without ties in a year are left out.
+  std::vector<YearlyTie> rows;
+};
+// InvalidArgument when max_years is not positive.
+Result<YearlyTies> TiesPerYear(const GraphView& view, const CsrGraph& csr,
+                               const NodeGroups& groups, const YearlyTiesOptions& options,
+                               const Interrupt& interrupt = Interrupt::Never());
+
 }  // namespace samverkan

@@ -17,11 +17,13 @@
 // lock, and the next open succeeds.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "samverkan/interrupt.h"
 #include "samverkan/result.h"
 
 namespace samverkan {
@@ -64,6 +66,55 @@ class WriteRequestWatcher {
 
  protected:
   WriteRequestWatcher() = default;
+};
+
+// One would-be writer's wait for the graph at `path`, as SQLite waits for
+// a lock; the SQL extension and the command-line tool both wait this way.
+// The wait has one deadline, `timeout` (the busy timeout) after it was made,
+// for all its steps: taking write access from another process (Take), then
+// waiting out this process's own writers (WhileBusy).
+//
+//   WriteAccessWait wait(path, std::chrono::milliseconds(busy_timeout), interrupt);
+//   SV_RETURN_IF_ERROR(wait.Take([&] { return OpenForWriting(); }));
+//   SV_RETURN_IF_ERROR(wait.WhileBusy([&] { return BeginTransaction(); }));
+//
+// Interrupted as soon as `interrupt` fires (it must outlive the wait).
+class WriteAccessWait {
+ public:
+  // How often the wait looks whether the graph is free, and asks its holder
+  // again (in case the holder was busy and the request fell between its
+  // checks).
+  static constexpr std::chrono::milliseconds kPoll{1};
+  static constexpr std::chrono::milliseconds kAskAgain{200};
+  // How long the wait gives a holder that is not writing (holds no
+  // WritingMark) to let go, whatever the timeout: that is a hand-over, not
+  // a lock held (SQLite would let the writer in at once), and takes some
+  // 20 ms.
+  static constexpr std::chrono::milliseconds kHandOverGrace{1000};
+
+  WriteAccessWait(std::string path, std::chrono::milliseconds timeout,
+                  const Interrupt& interrupt = Interrupt::Never());
+
+  // Write access from whichever process holds it. Calls `take` (which opens
+  // the graph for writing, or finds it open in this process) whenever no
+  // other process holds the graph, until it returns anything but Locked, and
+  // returns that. Meanwhile asks the holder to let go; Busy, naming the
+  // holder, once the deadline has passed while it writes, or the grace too
+  // while it is idle.
+  Status Take(const std::function<Status()>& take);
+
+  // Calls `attempt` until it returns anything but Busy (another writer in
+  // this process), pausing as SQLite's busy handler does (1, 2, 4, ... up to
+  // 100 ms), until the deadline; then returns the last Busy.
+  Status WhileBusy(const std::function<Status()>& attempt);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  const std::string path_;
+  const std::chrono::steady_clock::time_point start_;
+  const std::chrono::steady_clock::time_point deadline_;
+  const Interrupt& interrupt_;
 };
 
 }  // namespace samverkan

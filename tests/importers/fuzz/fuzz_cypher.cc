@@ -19,6 +19,7 @@
 #include "samverkan/cypher.h"
 #include "samverkan/db.h"
 #include "samverkan/transaction.h"
+#include "samverkan/ignore_error.h"
 
 namespace {
 
@@ -114,7 +115,7 @@ void Run(std::string_view text, std::string_view params_json) {
     for (int rows = 0; rows < kMaxRows; ++rows) {
       auto more = (*cursor)->Next();
       if (!more.ok() || !*more) break;
-      (void)(*cursor)->RowJson();
+      IgnoreError((*cursor)->RowJson());
     }
   }
   if (Clock::now() - start > kRunFor + kStopWithin) {

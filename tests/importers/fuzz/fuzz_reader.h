@@ -17,6 +17,7 @@
 #include "readers.h"
 #include "sink.h"
 #include "storage/json_props.h"
+#include "samverkan/ignore_error.h"
 
 namespace samverkan::importers {
 
@@ -62,7 +63,7 @@ inline int FuzzOne(const uint8_t* data, size_t size, void (*read)(ReadContext&),
   ctx.problems = &problems;
   if (options) options(ctx);
   read(ctx);
-  (void)problems.ToStatus();
+  IgnoreError(problems.ToStatus());
   return 0;
 }
 
