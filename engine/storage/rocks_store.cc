@@ -23,6 +23,7 @@
 #include "storage/file_logger.h"
 #include "storage/graph_state.h"
 #include "storage/reader_dirs.h"
+#include "storage/test_hooks.h"
 
 namespace samverkan::storage {
 namespace fs = std::filesystem;
@@ -76,9 +77,9 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf which, const std::shared_ptr<rocksdb::
   return o;
 }
 
-rocksdb::DBOptions DbOptions(const Options& options) {
+rocksdb::DBOptions DbOptions(const Options&) {
   rocksdb::DBOptions o;
-  if (options.test_env) o.env = options.test_env.get();
+  if (auto env = TestEnv()) o.env = env.get();
   o.max_background_jobs = 2;
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   o.keep_log_file_num = 2;
@@ -137,6 +138,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   if (path.empty()) return Status::InvalidArgument("graph path is empty");
   std::unique_ptr<RocksStore> store(new RocksStore());
   store->path_ = path;
+  store->test_env_ = TestEnv();
   store->read_only_ = options.read_only;
   store->sync_commits_ = options.sync_commits;
 

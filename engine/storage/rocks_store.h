@@ -91,6 +91,9 @@ class RocksStore {
   void RemoveStaleBulkLoads() const;
 
   std::string path_;
+  // Tests: the environment the graph was opened with (test_hooks.h), kept
+  // while RocksDB uses it.
+  std::shared_ptr<rocksdb::Env> test_env_;
   Options options_;                                   // as opened
   std::vector<rocksdb::ColumnFamilyDescriptor> descs_;  // every family, as opened
   std::string secondary_dir_;  // read-only opens: where RocksDB keeps its own log
