@@ -259,10 +259,12 @@ Status GraphHandle::RollForward(const std::string& xid) {
 }
 
 Status GraphHandle::ApplyDecided() {
+  const std::vector<PreparedTransaction> prepared = shared_->Current()->PreparedTransactions();
+  if (prepared.empty()) return Status::OK();  // nearly always: no other work per read
   const std::string us = Coordinator(sqlite_, schema_, name_);
   if (us.empty()) return Status::OK();  // in-memory: its commits are never undecided
   std::vector<std::string> ours;
-  for (const PreparedTransaction& p : shared_->Current()->PreparedTransactions()) {
+  for (const PreparedTransaction& p : prepared) {
     if (p.coordinator == us) ours.push_back(p.xid);
   }
   for (const std::string& xid : ours) {
