@@ -334,10 +334,12 @@ as running does.""", [
     ("Working memory", """\
 What a query holds while it runs grows with the data, not with its text: the rows an
 `ORDER BY` sorts, the groups of an aggregation and the lists `collect()` builds, what
-`DISTINCT` and `UNION` remember, the rows of a query that writes, the trails a
+`DISTINCT` and `UNION` remember, the rows of a query that writes, the matches `MERGE`
+reads before it writes, the paths `allShortestPaths` finds, the trails a
 variable-length pattern follows, and the lists and strings its expressions build
 (`range()`, comprehensions, `+`; a `reduce()` accumulator, or a value returned, counts
-every part it repeats, as comparing or printing it would walk them). Each query may hold at most **2 GiB** of such working
+every part it repeats, as printing it would walk them; comparing, ordering or hashing
+such a value walks each shared part once). Each query may hold at most **2 GiB** of such working
 memory, counted approximately (a large list shared by many rows counts once; the graph's
 memory-mapped snapshot does not count). Past it the query stops with an error that names
 the limit and how to raise it; the connection, its transaction and the graph are as they

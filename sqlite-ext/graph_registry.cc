@@ -57,11 +57,13 @@ Status GraphHandle::StartStatement() {
   if (txn_) return Status::OK();
   if (sqlite3_get_autocommit(sqlite_)) {
     pin_.reset();
-    return shared_->Refresh();
+    SV_RETURN_IF_ERROR(shared_->Refresh());
+    return ApplyDecided();
   }
   const int64_t version = DataVersion(sqlite_, schema_);
   if (pin_ && version == pin_version_) return Status::OK();
   pin_.reset();
+  SV_RETURN_IF_ERROR(ApplyDecided());
   SV_RETURN_IF_ERROR(PinAgreeingWithSqlite());
   pin_version_ = version;
   return Status::OK();
@@ -232,6 +234,7 @@ Status GraphHandle::Prepare() {
     Rollback();
     return recorded;
   }
+  prepared_xid_ = xid;
   Status prepared = txn_->Prepare(xid, Coordinator(sqlite_, schema_, name_));
   if (!prepared.ok()) {
     txn_.reset();  // Prepare rolled it back
@@ -245,7 +248,51 @@ Status GraphHandle::Commit() {
   std::shared_ptr<Transaction> txn = std::move(txn_);
   levels_.clear();
   pin_.reset();
-  return txn->Commit();
+  const bool prepared = txn->prepared();
+  Status committed = txn->Commit();
+  if (committed.ok() || !prepared) return committed;
+  // SQLite has decided: the graph keeps the prepared writes, and they are
+  // applied once more now (a failed write may have been passing), with
+  // write access given back and taken again.
+  txn.reset();
+  return RollForward(prepared_xid_);
+}
+
+Status GraphHandle::RollForward(const std::string& xid) {
+  auto writable = shared_->BeginWriting(sqlite_);
+  if (!writable.ok()) return writable.status();
+  Status settled = (*writable)->SettlePrepared(xid, /*commit=*/true);
+  shared_->EndWriting();
+  if (settled.IsNotFound()) return Status::OK();  // applied meanwhile
+  return settled;
+}
+
+Status GraphHandle::ApplyDecided() {
+  const std::vector<PreparedTransaction> prepared = shared_->Current()->PreparedTransactions();
+  if (prepared.empty()) return Status::OK();  // nearly always: no other work per read
+  const std::string us = Coordinator(sqlite_, schema_, name_);
+  if (us.empty()) return Status::OK();  // in-memory: its commits are never undecided
+  std::vector<std::string> ours;
+  for (const PreparedTransaction& p : prepared) {
+    if (p.coordinator == us) ours.push_back(p.xid);
+  }
+  for (const std::string& xid : ours) {
+    SV_ASSIGN_OR_RETURN(bool committed, WasCommitted(sqlite_, schema_, name_, xid));
+    // Not committed: on its way (the graph without it is what SQLite's
+    // snapshot shows too), or to be rolled back.
+    if (!committed) continue;
+    // Busy while another connection of this process still commits it.
+    Status applied = RetryWhileBusy(sqlite_, [&] { return RollForward(xid); });
+    if (!applied.ok()) {
+      return Status::IOError(fmt::format(
+          "graph '{}' has not applied transaction '{}', which SQLite committed, and cannot "
+          "apply it now ({}); no read answers without it. The next read applies it once the "
+          "cause is gone, or run `samverkan settle {} --commit {}`",
+          path(), xid, applied.message(), path(), xid));
+    }
+    SV_RETURN_IF_ERROR(shared_->Refresh());
+  }
+  return Status::OK();
 }
 
 Status GraphHandle::SettleUndecided(Db& graph) {

@@ -106,7 +106,10 @@ class GraphHandle {
   // graph's tables to be synced prepares; the others find nothing to do.
   Status Prepare();
   // xCommit: commits the open transaction, prepared or not (SQLite skips
-  // xSync when nothing but virtual tables was written in some modes).
+  // xSync when nothing but virtual tables was written in some modes). A
+  // prepared one that fails to apply (a full disk) is tried once more; if
+  // it still fails, the next read of the graph applies it or fails
+  // (ApplyDecided): SQLite has decided, and COMMIT reports success.
   Status Commit();
   // Settles the transactions this database prepared and a crash left
   // undecided, from its commit log, when this process holds write access.
@@ -125,6 +128,13 @@ class GraphHandle {
   sqlite3* sqlite_;
   std::string schema_;
   Status SettleUndecided(Db& writable);
+  // Applies the prepared transaction `xid`, which SQLite committed.
+  Status RollForward(const std::string& xid);
+  // Before a read: a transaction of this graph table that SQLite committed
+  // and the graph holds prepared but not applied (its xCommit failed) is
+  // applied now, or the read fails with an error naming `samverkan settle`.
+  // After a COMMIT reported success, no read may answer without it.
+  Status ApplyDecided();
   // Pins the graph's latest state for a transaction, refusing (Busy) a
   // state that disagrees with SQLite's snapshot of the graph table's
   // commit log (commit_log.h, RecordedCommit).
@@ -136,6 +146,7 @@ class GraphHandle {
   // The open write transaction, or null. It keeps its Db open, and holds
   // the process's write access (SharedGraph::BeginWriting) until it ends.
   std::shared_ptr<Transaction> txn_;
+  std::string prepared_xid_;  // the id txn_ was prepared under
   // Inside BEGIN ... COMMIT, the state the transaction reads, and the
   // PRAGMA data_version it was pinned at.
   std::shared_ptr<const Snapshot> pin_;

@@ -691,6 +691,14 @@ bool ShortestPathOp::Next(ExecContext& ctx, Row* row) {
         found.push_back(std::move(*p));
       }
     }
+    // The engine's paths (up to PathSpec::max_paths) count while they are
+    // turned into values, which count in turn.
+    uint64_t found_bytes = MemoryBudget::kVectorBytes;
+    for (const auto& p : found) {
+      found_bytes += 2 * MemoryBudget::kVectorBytes + p.nodes.size() * sizeof(NodeId) +
+                     p.edges.size() * sizeof(EdgeRef);
+    }
+    charge_.Add(ctx.memory, found_bytes);
     for (const auto& p : found) {
       if (static_cast<int64_t>(p.edges.size()) < min_) continue;
       Path out;
@@ -704,6 +712,7 @@ bool ShortestPathOp::Next(ExecContext& ctx, Row* row) {
       paths_.push_back(Value::MakePath(std::move(out)));
       charge_.AddValue(ctx.memory, paths_.back());
     }
+    charge_.Remove(found_bytes);
   }
 }
 

@@ -4,6 +4,10 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <memory>
+#include <utility>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "stack_guard.h"
 
@@ -80,6 +84,66 @@ size_t Scramble(uint64_t h) {
 
 size_t Mix(size_t seed, size_t h) { return Scramble(seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2))); }
 
+// Lists and maps share their parts: WITH [v, v] AS v, repeated, holds one
+// list per line of the query but one value doubled at each line. Walked
+// naively, comparing or hashing it takes time exponential in the query's
+// text. So each call of the functions below remembers, per pair of
+// containers (or per container, for a hash), what it found: every pair is
+// walked once, and the work is bounded by the containers the values hold
+// (which the memory budget bounds), not by how often they are shared.
+// Values are immutable while they are compared, so identity is enough.
+template <typename Result>
+class PairMemo {
+ public:
+  using Key = std::pair<const void*, uintptr_t>;
+  // The remembered result for `key`, if any.
+  const Result* Find(Key key) const {
+    if (map_ == nullptr) return nullptr;
+    auto it = map_->find(key);
+    return it == map_->end() ? nullptr : &it->second;
+  }
+  Result Remember(Key key, Result r) {
+    if (map_ == nullptr) map_ = std::make_unique<Map>();  // only for nested containers
+    map_->emplace(key, r);
+    return r;
+  }
+  // True for the first (outermost) container of a call, which is visited
+  // once anyway: flat lists cost no memo.
+  bool Outermost() { return std::exchange(outermost_, false); }
+
+ private:
+  bool outermost_ = true;
+  using Map = absl::flat_hash_map<Key, Result>;
+  std::unique_ptr<Map> map_;
+};
+
+// The identity of a list or map.
+const void* ContainerId(const Value& v) {
+  return v.type() == Type::kList ? static_cast<const void*>(&v.list())
+                                 : static_cast<const void*>(&v.map());
+}
+
+// A pair of containers, compared.
+template <typename Result>
+typename PairMemo<Result>::Key PairKey(const Value& a, const Value& b) {
+  return {ContainerId(a), reinterpret_cast<uintptr_t>(ContainerId(b))};
+}
+
+Tri EqualIn(const Value& a, const Value& b, PairMemo<Tri>& memo);
+Order CompareIn(const Value& a, const Value& b, PairMemo<Order>& memo);
+int OrderCompareIn(const Value& a, const Value& b, PairMemo<int>& memo);
+bool EquivalentIn(const Value& a, const Value& b, PairMemo<bool>& memo);
+
+// The element-wise comparison of two containers through `memo`: `walk`
+// runs once per pair of containers.
+template <typename Result, typename Walk>
+Result Memoized(const Value& a, const Value& b, PairMemo<Result>& memo, Walk walk) {
+  if (memo.Outermost()) return walk();
+  const auto key = PairKey<Result>(a, b);
+  if (const Result* known = memo.Find(key)) return *known;
+  return memo.Remember(key, walk());
+}
+
 }  // namespace
 
 int CompareIntFloat(int64_t i, double d) {
@@ -95,6 +159,13 @@ int CompareIntFloat(int64_t i, double d) {
 }
 
 Tri Equal(const Value& a, const Value& b) {
+  PairMemo<Tri> memo;
+  return EqualIn(a, b, memo);
+}
+
+namespace {
+
+Tri EqualIn(const Value& a, const Value& b, PairMemo<Tri>& memo) {
   CheckStack(kNoPosition);  // values a query built may nest deeply
   if (a.is_null() || b.is_null()) return std::nullopt;
   if (a.is_number() && b.is_number()) {
@@ -109,13 +180,13 @@ Tri Equal(const Value& a, const Value& b) {
     case Type::kRelationship: return a.rel().SameAs(b.rel());
     case Type::kDate: return a.date() == b.date();
     case Type::kDuration: return a.duration() == b.duration();
-    case Type::kList: {
+    case Type::kList: return Memoized(a, b, memo, [&]() -> Tri {
       const List& x = a.list();
       const List& y = b.list();
       if (x.size() != y.size()) return false;
       bool unknown = false;
       for (size_t i = 0; i < x.size(); ++i) {
-        Tri e = Equal(x[i], y[i]);
+        Tri e = EqualIn(x[i], y[i], memo);
         if (!e) {
           unknown = true;
         } else if (!*e) {
@@ -124,8 +195,8 @@ Tri Equal(const Value& a, const Value& b) {
       }
       if (unknown) return std::nullopt;
       return true;
-    }
-    case Type::kMap: {
+    });
+    case Type::kMap: return Memoized(a, b, memo, [&]() -> Tri {
       const Map& x = a.map();
       const Map& y = b.map();
       if (x.size() != y.size()) return false;
@@ -134,7 +205,7 @@ Tri Equal(const Value& a, const Value& b) {
         if (x[i].first != y[i].first) return false;
       }
       for (size_t i = 0; i < x.size(); ++i) {
-        Tri e = Equal(x[i].second, y[i].second);
+        Tri e = EqualIn(x[i].second, y[i].second, memo);
         if (!e) {
           unknown = true;
         } else if (!*e) {
@@ -143,7 +214,7 @@ Tri Equal(const Value& a, const Value& b) {
       }
       if (unknown) return std::nullopt;
       return true;
-    }
+    });
     case Type::kPath: {
       const Path& x = a.path();
       const Path& y = b.path();
@@ -157,7 +228,16 @@ Tri Equal(const Value& a, const Value& b) {
   }
 }
 
+}  // namespace
+
 Order Compare(const Value& a, const Value& b) {
+  PairMemo<Order> memo;
+  return CompareIn(a, b, memo);
+}
+
+namespace {
+
+Order CompareIn(const Value& a, const Value& b, PairMemo<Order>& memo) {
   CheckStack(kNoPosition);  // values a query built may nest deeply
   if (a.is_null() || b.is_null()) return Order::kNone;
   auto from = [](int c) { return c < 0 ? Order::kLess : c > 0 ? Order::kGreater : Order::kEqual; };
@@ -170,20 +250,29 @@ Order Compare(const Value& a, const Value& b) {
     case Type::kBool: return from(Sign(a.boolean(), b.boolean()));
     case Type::kString: return from(a.string().compare(b.string()));
     case Type::kDate: return from(Sign(a.date().days, b.date().days));
-    case Type::kList: {
+    case Type::kList: return Memoized(a, b, memo, [&] {
       const List& x = a.list();
       const List& y = b.list();
       for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
-        Order o = Compare(x[i], y[i]);
+        Order o = CompareIn(x[i], y[i], memo);
         if (o != Order::kEqual) return o;
       }
       return from(Sign(x.size(), y.size()));
-    }
+    });
     default: return Order::kNone;
   }
 }
 
+}  // namespace
+
 int OrderCompare(const Value& a, const Value& b) {
+  PairMemo<int> memo;
+  return OrderCompareIn(a, b, memo);
+}
+
+namespace {
+
+int OrderCompareIn(const Value& a, const Value& b, PairMemo<int>& memo) {
   CheckStack(kNoPosition);  // values a query built may nest deeply
   int ra = TypeRank(a.type());
   int rb = TypeRank(b.type());
@@ -208,26 +297,26 @@ int OrderCompare(const Value& a, const Value& b) {
     case Type::kRelationship: return CompareRels(a.rel(), b.rel());
     case Type::kDate: return Sign(a.date().days, b.date().days);
     case Type::kDuration: return CompareDurations(a.duration(), b.duration());
-    case Type::kList: {
+    case Type::kList: return Memoized(a, b, memo, [&] {
       const List& x = a.list();
       const List& y = b.list();
       for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
-        int c = OrderCompare(x[i], y[i]);
+        int c = OrderCompareIn(x[i], y[i], memo);
         if (c != 0) return c;
       }
       return Sign(x.size(), y.size());
-    }
-    case Type::kMap: {
+    });
+    case Type::kMap: return Memoized(a, b, memo, [&] {
       const Map& x = a.map();
       const Map& y = b.map();
       for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
         int c = x[i].first.compare(y[i].first);
         if (c != 0) return c < 0 ? -1 : 1;
-        c = OrderCompare(x[i].second, y[i].second);
+        c = OrderCompareIn(x[i].second, y[i].second, memo);
         if (c != 0) return c;
       }
       return Sign(x.size(), y.size());
-    }
+    });
     case Type::kPath: {
       const Path& x = a.path();
       const Path& y = b.path();
@@ -244,7 +333,16 @@ int OrderCompare(const Value& a, const Value& b) {
   return 0;
 }
 
+}  // namespace
+
 bool Equivalent(const Value& a, const Value& b) {
+  PairMemo<bool> memo;
+  return EquivalentIn(a, b, memo);
+}
+
+namespace {
+
+bool EquivalentIn(const Value& a, const Value& b, PairMemo<bool>& memo) {
   CheckStack(kNoPosition);
   if (a.is_null() || b.is_null()) return a.is_null() && b.is_null();
   if (a.is_number() && b.is_number()) {
@@ -254,36 +352,38 @@ bool Equivalent(const Value& a, const Value& b) {
   }
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case Type::kList: {
+    case Type::kList: return Memoized(a, b, memo, [&] {
       const List& x = a.list();
       const List& y = b.list();
       if (x.size() != y.size()) return false;
       for (size_t i = 0; i < x.size(); ++i) {
-        if (!Equivalent(x[i], y[i])) return false;
+        if (!EquivalentIn(x[i], y[i], memo)) return false;
       }
       return true;
-    }
-    case Type::kMap: {
+    });
+    case Type::kMap: return Memoized(a, b, memo, [&] {
       const Map& x = a.map();
       const Map& y = b.map();
       if (x.size() != y.size()) return false;
       for (size_t i = 0; i < x.size(); ++i) {
-        if (x[i].first != y[i].first || !Equivalent(x[i].second, y[i].second)) return false;
+        if (x[i].first != y[i].first || !EquivalentIn(x[i].second, y[i].second, memo)) {
+          return false;
+        }
       }
       return true;
-    }
+    });
     default: return Equal(a, b).value_or(false);
   }
 }
-
-namespace {
 
 // Lists and maps are hashed this many levels down, no deeper: values equal
 // in those levels share a hash (Equivalent tells them apart), and hashing a
 // value a query built a million levels deep takes no more stack than this.
 constexpr int kHashDepth = 32;
 
-size_t HashTo(const Value& v, int levels) {
+// Hashes per container and depth, each once per call (see PairMemo).
+using HashMemo = PairMemo<size_t>;
+size_t HashTo(const Value& v, int levels, HashMemo& memo) {
   switch (v.type()) {
     case Type::kNull: return 0x51ed27;
     case Type::kBool: return v.boolean() ? 0x7a1 : 0x7a0;
@@ -309,16 +409,27 @@ size_t HashTo(const Value& v, int levels) {
     case Type::kList: {
       size_t h = 0x1157;
       if (levels == 0) return h;
-      for (const Value& x : v.list()) h = Mix(h, HashTo(x, levels - 1));
-      return h;
+      if (memo.Outermost()) {
+        for (const Value& x : v.list()) h = Mix(h, HashTo(x, levels - 1, memo));
+        return h;
+      }
+      const HashMemo::Key key{ContainerId(v), static_cast<uintptr_t>(levels)};
+      if (const size_t* known = memo.Find(key)) return *known;
+      for (const Value& x : v.list()) h = Mix(h, HashTo(x, levels - 1, memo));
+      return memo.Remember(key, h);
     }
     case Type::kMap: {
       size_t h = 0x3a9;
       if (levels == 0) return h;
-      for (const auto& [k, x] : v.map()) {
-        h = Mix(Mix(h, std::hash<std::string>()(k)), HashTo(x, levels - 1));
+      const bool outermost = memo.Outermost();
+      const HashMemo::Key key{ContainerId(v), static_cast<uintptr_t>(levels)};
+      if (!outermost) {
+        if (const size_t* known = memo.Find(key)) return *known;
       }
-      return h;
+      for (const auto& [k, x] : v.map()) {
+        h = Mix(Mix(h, std::hash<std::string>()(k)), HashTo(x, levels - 1, memo));
+      }
+      return outermost ? h : memo.Remember(key, h);
     }
     case Type::kDate: return Mix(0xda7e, static_cast<size_t>(v.date().days));
     case Type::kDuration: {
@@ -337,7 +448,10 @@ size_t HashTo(const Value& v, int levels) {
 
 }  // namespace
 
-size_t Hash(const Value& v) { return HashTo(v, kHashDepth); }
+size_t Hash(const Value& v) {
+  HashMemo memo;
+  return HashTo(v, kHashDepth, memo);
+}
 
 size_t HashAll(const Value* values, size_t n) {
   size_t h = 0x5eed;

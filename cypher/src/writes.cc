@@ -97,6 +97,7 @@ MergeOp::MergeOp(OpPtr child, std::unique_ptr<SubPlan> match, CreatePlan create,
 void MergeOp::Reset() {
   Operator::Reset();
   out_.clear();
+  charge_.Clear();
   pos_ = 0;
 }
 
@@ -107,6 +108,7 @@ bool MergeOp::Next(ExecContext& ctx, Row* row) {
       return true;
     }
     out_.clear();
+    charge_.Clear();
     pos_ = 0;
     input_.resize(row->size());
     if (!child_->Next(ctx, &input_)) return false;
@@ -131,7 +133,10 @@ bool MergeOp::Next(ExecContext& ctx, Row* row) {
     match_->argument = &input_;
     match_->root->Reset();
     Row m(input_.size());
-    while (match_->root->Next(ctx, &m)) out_.push_back(m);
+    while (match_->root->Next(ctx, &m)) {
+      charge_.AddValues(ctx.memory, m);
+      out_.push_back(m);
+    }
     if (out_.empty()) {
       Row created = input_;
       CreateParts({create_}, created, ctx);
@@ -140,6 +145,9 @@ bool MergeOp::Next(ExecContext& ctx, Row* row) {
     } else {
       for (Row& r : out_) ApplySetItems(on_match_, false, r, ctx);
     }
+    // From here the rows move on, one by one, to operators that charge
+    // what they keep (the Eager behind every writing clause).
+    charge_.Clear();
   }
 }
 

@@ -67,7 +67,8 @@ class MergeOp final : public Operator {
   std::vector<const SetItem*> on_create_, on_match_;
   std::string describe_;
   Row input_;
-  std::vector<Row> out_;
+  std::vector<Row> out_;  // every match of one input row, read before writing
+  MemoryCharge charge_;   // out_, while the matches are read
   size_t pos_ = 0;
 };
 

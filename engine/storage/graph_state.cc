@@ -205,13 +205,34 @@ Status CheckManifestAgainst(const std::string& dir, const GraphState& recorded) 
 Status CheckTablesPresent(const std::string& dir, rocksdb::DB* db) {
   std::vector<rocksdb::LiveFileMetaData> tables;
   db->GetLiveFilesMetaData(&tables);
-  std::vector<std::string> missing;
+  std::vector<std::string> missing, resized;
   for (const auto& t : tables) {
-    if (!Exists(dir + "/" + TableName(t.file_number))) missing.push_back(TableName(t.file_number));
+    struct stat st;
+    const std::string name = TableName(t.file_number);
+    if (::stat((dir + "/" + name).c_str(), &st) != 0) {
+      missing.push_back(name);
+    } else if (static_cast<uint64_t>(st.st_size) != t.size) {
+      resized.push_back(fmt::format("{} has {} bytes, not {}", name, st.st_size, t.size));
+    }
   }
-  if (missing.empty()) return Status::OK();
-  return Damaged(dir, fmt::format("table files listed by its MANIFEST are missing: {}",
-                                  fmt::join(missing, ", ")));
+  if (!missing.empty()) {
+    return Damaged(dir, fmt::format("table files listed by its MANIFEST are missing: {}",
+                                    fmt::join(missing, ", ")));
+  }
+  if (!resized.empty()) {
+    return Damaged(dir, fmt::format("table files listed by its MANIFEST changed size: {}",
+                                    fmt::join(resized, "; ")));
+  }
+  return Status::OK();
+}
+
+bool SecondaryMayBeBehind(rocksdb::DB* db, const GraphState& recorded) {
+  std::vector<rocksdb::LiveFileMetaData> tables;
+  db->GetLiveFilesMetaData(&tables);
+  uint64_t newest_listed = 0;
+  for (const auto& t : tables) newest_listed = std::max<uint64_t>(newest_listed, t.file_number);
+  return (!recorded.tables.empty() && recorded.tables.back() > newest_listed) ||
+         db->GetLatestSequenceNumber() < recorded.sequence;
 }
 
 Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded) {

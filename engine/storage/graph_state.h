@@ -64,8 +64,8 @@ Result<GraphState> ObserveGraphState(rocksdb::DB* db, uint64_t floor);
 Status CheckManifestAgainst(const std::string& dir, const GraphState& recorded);
 
 // Every table file the MANIFEST of `db` (a plain read-only open) lists is in
-// the directory. Not for a secondary: it leaves the files it cannot find out
-// of its state, and a writer beside it deletes files as it compacts.
+// the directory, with the size the MANIFEST gives it. Not for a secondary:
+// it leaves the files it cannot find out of its state.
 Status CheckTablesPresent(const std::string& dir, rocksdb::DB* db);
 
 // The checks on a database opened read-only: no recorded table file is left
@@ -73,6 +73,14 @@ Status CheckTablesPresent(const std::string& dir, rocksdb::DB* db);
 // after a compaction that replaced it); its sequence reaches the recorded
 // one.
 Status CheckOpenAgainst(const std::string& dir, rocksdb::DB* db, const GraphState& recorded);
+
+// Whether the state a secondary holds may have left out table files it
+// could not find: it is older than the record (a recorded table file newer
+// than every one it lists, or a lower sequence). A secondary assembles the
+// newest state whose files it finds, so a missing file shows only this way;
+// the MANIFEST itself then tells (CheckTablesPresent). A compaction whose
+// output is empty also makes a secondary look behind: hence "may".
+bool SecondaryMayBeBehind(rocksdb::DB* db, const GraphState& recorded);
 
 // Keeps the record current on a read-write open: rewrites it after every
 // flush, compaction and ingestion. Errors writing it are ignored (the old

@@ -24,6 +24,7 @@
 #include "storage/file_logger.h"
 #include "storage/graph_state.h"
 #include "storage/reader_dirs.h"
+#include "storage/test_hooks.h"
 
 namespace samverkan::storage {
 namespace fs = std::filesystem;
@@ -77,9 +78,9 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf which, const std::shared_ptr<rocksdb::
   return o;
 }
 
-rocksdb::DBOptions DbOptions(const Options& options) {
+rocksdb::DBOptions DbOptions(const Options&) {
   rocksdb::DBOptions o;
-  if (options.test_env) o.env = options.test_env.get();
+  if (auto env = TestEnv()) o.env = env.get();
   o.max_background_jobs = 2;
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   o.keep_log_file_num = 2;
@@ -119,6 +120,12 @@ bool IsDatabaseDirectory(const std::string& dir) {
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::OK();
   std::string msg = fmt::format("{}: {}", what, s.ToString());
+  // A file of the graph that is gone: the graph is damaged, whatever read
+  // met it (never an empty answer).
+  if (s.IsPathNotFound()) {
+    return Status::Corruption(fmt::format("{}: a file of the graph is missing ({})", what,
+                                          s.ToString()));
+  }
   if (s.IsNotFound()) return Status::NotFound(msg);
   if (s.IsCorruption()) return Status::Corruption(msg);
   if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
@@ -132,6 +139,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   if (path.empty()) return Status::InvalidArgument("graph path is empty");
   std::unique_ptr<RocksStore> store(new RocksStore());
   store->path_ = path;
+  store->test_env_ = TestEnv();
   store->read_only_ = options.read_only;
   store->sync_commits_ = options.sync_commits;
 
@@ -294,6 +302,8 @@ Status RocksStore::OpenExisting(const Options& options) {
   }
   // The graph's own record of its state, read before RocksDB reads the
   // MANIFEST: a writer may append to both meanwhile, the MANIFEST first.
+  options_ = options;
+  descs_ = descs;
   SV_ASSIGN_OR_RETURN(std::optional<GraphState> recorded, ReadGraphState(path_));
   if (recorded) SV_RETURN_IF_ERROR(CheckManifestAgainst(path_, *recorded));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -304,6 +314,10 @@ Status RocksStore::OpenExisting(const Options& options) {
     // Its own log goes to a directory of its own; when none can be made
     // (a full disk), the reader goes without a log rather than without the
     // graph.
+    // A secondary assembles the newest state whose table files it finds
+    // and says nothing of the others: point lookups would answer from an
+    // older state. So the MANIFEST is checked first, as for a writer.
+    SV_RETURN_IF_ERROR(CheckTableFiles(recorded ? &*recorded : nullptr));
     std::error_code ec;
     auto dir = MakeReaderDirectory();
     if (dir.ok()) {
@@ -337,7 +351,15 @@ Status RocksStore::OpenExisting(const Options& options) {
     if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
     // A read-write open deletes the table files the MANIFEST does not list:
     // it may happen only once the MANIFEST is known to list all the graph's.
-    if (recorded) SV_RETURN_IF_ERROR(CheckBeforeWriting(options, descs, *recorded));
+    if (recorded) {
+      Status checked = CheckTableFiles(&*recorded);
+      // Another process writing the graph meanwhile (it compacts, and
+      // deletes files) makes this open fail anyway: say so, not "damaged".
+      if (!checked.ok()) {
+        if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
+      }
+      SV_RETURN_IF_ERROR(checked);
+    }
     recorder_ = std::make_shared<GraphStateRecorder>(recorded ? recorded->sequence : 0);
     dbo.listeners.push_back(recorder_);
     write_errors_ = std::make_shared<WriteErrorWatch>();
@@ -370,32 +392,36 @@ Status RocksStore::OpenExisting(const Options& options) {
   return CheckFormat();
 }
 
-Status RocksStore::CheckBeforeWriting(const Options& options,
-                                      const std::vector<rocksdb::ColumnFamilyDescriptor>& descs,
-                                      const GraphState& recorded) const {
-  rocksdb::DBOptions dbo = DbOptions(options);
+Status RocksStore::CheckTableFiles(const GraphState* recorded) const {
+  Status checked;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    checked = CheckTableFilesOnce(recorded);
+    if (checked.ok() || checked.code() != Status::Code::kCorruption) break;
+  }
+  return checked;
+}
+
+Status RocksStore::CheckTableFilesOnce(const GraphState* recorded) const {
+  rocksdb::DBOptions dbo = DbOptions(options_);
   // Table files are not opened: the check needs their names, not contents.
   dbo.max_open_files = 32;
   // Nor does it write a log (RocksDB's would replace the graph's LOG).
   dbo.info_log = std::make_shared<SilentLogger>();
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path_, descs, &handles, &db);
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path_, descs_, &handles, &db);
   if (!s.ok()) {
-    if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
+    if (!read_only_) {
+      if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
+    }
     if (s.IsCorruption()) return DamagedGraph(path_, s.ToString());
     return FromRocks(s, fmt::format("cannot open graph '{}'", path_));
   }
   Status checked = CheckTablesPresent(path_, db);
-  if (checked.ok()) checked = CheckOpenAgainst(path_, db, recorded);
+  if (checked.ok() && recorded) checked = CheckOpenAgainst(path_, db, *recorded);
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db->Close().PermitUncheckedError();
   delete db;
-  // Another process writing the graph meanwhile (it compacts, and deletes
-  // files) makes this open fail anyway: say so, not "damaged".
-  if (!checked.ok()) {
-    if (auto holder = LockHolder(path_)) return LockedBy(path_, *holder);
-  }
   return checked;
 }
 
@@ -523,7 +549,16 @@ Status RocksStore::ReadyToWrite() {
 
 Status RocksStore::CatchUp() {
   if (!read_only_) return Status::OK();
-  return FromRocks(db_->TryCatchUpWithPrimary(), fmt::format("cannot refresh graph '{}'", path_));
+  // The record is read first: it never runs ahead of the MANIFEST, so the
+  // state caught up with reaches it unless a table file was missing.
+  SV_ASSIGN_OR_RETURN(std::optional<GraphState> recorded, ReadGraphState(path_));
+  SV_RETURN_IF_ERROR(
+      FromRocks(db_->TryCatchUpWithPrimary(), fmt::format("cannot refresh graph '{}'", path_)));
+  if (recorded && SecondaryMayBeBehind(db_, *recorded)) {
+    SV_RETURN_IF_ERROR(CheckManifestAgainst(path_, *recorded));
+    SV_RETURN_IF_ERROR(CheckTableFiles(nullptr));
+  }
+  return Status::OK();
 }
 
 RocksStore::~RocksStore() {

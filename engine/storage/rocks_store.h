@@ -77,16 +77,25 @@ class RocksStore {
   // Makes a new graph's RocksDB database in `dir`, and closes it.
   Status MakeGraphIn(const std::string& dir, const Options& options);
   Status CheckFormat();
-  // Opens the graph read-only and compares it with its state record
-  // (graph_state.h): run before every read-write open of a recorded graph.
-  Status CheckBeforeWriting(const Options& options,
-                            const std::vector<rocksdb::ColumnFamilyDescriptor>& descs,
-                            const GraphState& recorded) const;
+  // Reads the graph's MANIFEST through a plain read-only open (which reads
+  // no table file) and checks that every table file it lists is there, with
+  // its size, and that it agrees with the state record when there is one
+  // (graph_state.h). Run before every read-write open, before every
+  // read-only one, and when a read-only open that caught up looks older than
+  // the record. A writer beside us may delete files it compacted between
+  // our reading the MANIFEST and the files: a failure is checked again.
+  Status CheckTableFiles(const GraphState* recorded) const;
+  Status CheckTableFilesOnce(const GraphState* recorded) const;
   // Removes what killed bulk loads left: no load can be running while this
   // process holds the write lock and is still opening.
   void RemoveStaleBulkLoads() const;
 
   std::string path_;
+  // Tests: the environment the graph was opened with (test_hooks.h), kept
+  // while RocksDB uses it.
+  std::shared_ptr<rocksdb::Env> test_env_;
+  Options options_;                                   // as opened
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs_;  // every family, as opened
   std::string secondary_dir_;  // read-only opens: where RocksDB keeps its own log
   bool read_only_ = false;
   bool sync_commits_ = true;

@@ -4,8 +4,8 @@
 // a file, writing, syncing, renaming) and, once armed, fails the Nth one
 // from then on with ENOSPC ("disk full": that one and every later one, until
 // Heal()) or EIO (that one only). Tests sweep N over a workload, as RocksDB's
-// and SQLite's own fault-injection tests do. Test-only: graphs use it through
-// Options::test_env.
+// and SQLite's own fault-injection tests do. Test-only: graphs use it while a
+// storage::TestEnvScope (engine/storage/test_hooks.h) holds it.
 #pragma once
 
 #include <atomic>

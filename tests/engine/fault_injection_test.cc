@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "fault_fs.h"
+#include "storage/test_hooks.h"
 #include "test_util.h"
 
 namespace samverkan::test {
@@ -166,9 +167,9 @@ class FaultInjectionTest : public ::testing::TestWithParam<FaultFs::Mode> {
  protected:
   FaultInjectionTest()
       : fs_(std::make_shared<FaultFs>(rocksdb::FileSystem::Default())),
-        env_(rocksdb::NewCompositeEnv(fs_)) {
+        env_(rocksdb::NewCompositeEnv(fs_)),
+        through_fs_(env_) {
     options_.create_if_missing = false;
-    options_.test_env = env_;
   }
 
   // Runs `workload` on a fresh copy of `base` failing at every operation
@@ -223,6 +224,8 @@ class FaultInjectionTest : public ::testing::TestWithParam<FaultFs::Mode> {
   TempDir dir_{SweepDirectory()};
   std::shared_ptr<FaultFs> fs_;
   std::shared_ptr<rocksdb::Env> env_;
+  // Every graph the test opens goes through fs_ (not armed: it only counts).
+  storage::TestEnvScope through_fs_;
   Options options_;
 };
 

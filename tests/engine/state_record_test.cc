@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <optional>
 #include <random>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -162,6 +163,99 @@ TEST(StateRecordTest, MissingTableFileIsDamaged) {
         << db.status().ToString();
     EXPECT_EQ(TableFiles(path), tables);
   }
+}
+
+// The first table file the state record lists.
+std::string FirstRecordedTable(const std::string& path) {
+  std::ifstream record(path + "/SAMVERKAN-STATE");
+  std::string line;
+  while (std::getline(record, line)) {
+    if (line.starts_with("tables ")) {
+      std::istringstream words(line.substr(7));
+      uint64_t first = 0;
+      words >> first;
+      return fmt::format("{:06}.sst", first);
+    }
+  }
+  return {};
+}
+
+std::map<std::string, uintmax_t> TableSizes(const std::string& dir) {
+  std::map<std::string, uintmax_t> out;
+  for (const auto& t : TableFiles(dir)) out[t] = fs::file_size(dir + "/" + t);
+  return out;
+}
+
+// A live table file that is missing, cut short or grown: every kind of open
+// refuses the graph, the read-only one (a RocksDB secondary, which would
+// otherwise answer point lookups from the older state it can assemble) as
+// well as the read-write one, and nothing in the directory changes.
+TEST(StateRecordTest, MissingOrResizedTableIsDamagedForEveryOpen) {
+  TempDir dir;
+  const std::string original = dir.Sub("original");
+  MakeGraphWithManyTables(original);
+  const std::string table = FirstRecordedTable(original);
+  ASSERT_FALSE(table.empty());
+  for (std::string damage : {"missing", "cut short", "grown"}) {
+    for (bool read_only : {true, false}) {
+      SCOPED_TRACE(damage + (read_only ? ", read-only" : ", read-write"));
+      const std::string path = dir.Sub(fmt::format("{}-{}", damage.substr(0, 3), read_only));
+      fs::copy(original, path);
+      const std::string file = path + "/" + table;
+      if (damage == "missing") {
+        ASSERT_TRUE(fs::remove(file));
+      } else {
+        const auto size = fs::file_size(file);
+        fs::resize_file(file, damage == "grown" ? size + 100 : size - 100);
+      }
+      const auto before = TableSizes(path);
+      Options o;
+      o.read_only = read_only;
+      o.create_if_missing = false;
+      auto db = Db::Open(path, o);
+      ASSERT_FALSE(db.ok()) << "opened; node r0-5: "
+                            << (*db)->GetNodeByKey("r0-5").status().ToString();
+      EXPECT_EQ(db.status().code(), Status::Code::kCorruption) << db.status().ToString();
+      EXPECT_NE(db.status().message().find("graph '" + path + "' is damaged"), std::string::npos)
+          << db.status().ToString();
+      EXPECT_NE(db.status().message().find(table.substr(0, table.size() - 4)), std::string::npos)
+          << db.status().ToString();
+      EXPECT_EQ(TableSizes(path), before);
+    }
+  }
+}
+
+// A reader that catches up with a writer whose new table file is gone does
+// not stay at the older state it can still assemble: its refresh fails.
+TEST(StateRecordTest, ReaderCatchingUpWithMissingTableIsDamaged) {
+  TempDir dir;
+  const std::string path = dir.Sub("graph");
+  MakeGraphWithManyTables(path);
+  Options ro;
+  ro.read_only = true;
+  auto reader = MustOpen(path, ro);
+  ASSERT_NE(reader, nullptr);
+  const auto old_tables = TableFiles(path);
+  {
+    auto writer = MustOpen(path);
+    ASSERT_NE(writer, nullptr);
+    AddChain(*writer, "late", 20);
+  }  // closing flushes: a new table file, recorded
+  std::vector<std::string> added;
+  for (const auto& t : TableFiles(path)) {
+    if (!old_tables.count(t)) added.push_back(t);
+  }
+  ASSERT_FALSE(added.empty());
+  for (const auto& t : added) ASSERT_TRUE(fs::remove(path + "/" + t));
+
+  Status refreshed = reader->Refresh();
+  ASSERT_FALSE(refreshed.ok()) << "caught up with " << CountsString(*reader);
+  EXPECT_EQ(refreshed.code(), Status::Code::kCorruption) << refreshed.ToString();
+  EXPECT_NE(refreshed.message().find("is damaged"), std::string::npos) << refreshed.ToString();
+  EXPECT_NE(refreshed.message().find(added[0].substr(0, added[0].size() - 4)), std::string::npos)
+      << refreshed.ToString();
+  // Asked again, it still refuses rather than answer from the older state.
+  EXPECT_FALSE(reader->Refresh().ok());
 }
 
 TEST(StateRecordTest, UnreferencedTableFileStillOpens) {

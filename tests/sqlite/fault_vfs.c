@@ -5,11 +5,18 @@
  * wraps the default one and passes everything through, except that it can
  * be told to fail one write (xWrite, xTruncate), sync (xSync) or deletion
  * (xDelete: the journal's, which is the commit in DELETE mode) with
- * SQLITE_FULL or SQLITE_IOERR (always SQLITE_IOERR_DELETE for a deletion). Loading it also adds two SQL functions to
+ * SQLITE_FULL or SQLITE_IOERR (always SQLITE_IOERR_DELETE for a deletion). Loading it also adds three SQL functions to
  * the connection:
  *
  *   fault_vfs_arm(n, 'full'|'ioerr')  the n-th write, sync or deletion
  *                                     from now fails (n = 0: none, count)
+ *   fault_vfs_arm(n, 'full-after')    the n-th succeeds, and from then on
+ *                                     every write of the process to any
+ *                                     file fails (EFBIG: RLIMIT_FSIZE is
+ *                                     lowered to 0), as on a disk that
+ *                                     filled up: the graph's files too.
+ *                                     Only in a process of its own.
+ *   fault_vfs_heal()                  writes work again
  *   fault_vfs_count()                 writes, syncs and deletions since the
  *                                     last arm
  *
@@ -17,7 +24,9 @@
  * counter is process-wide: SQLite calls a connection's VFS from that
  * connection's thread, and the tests drive one connection at a time.
  */
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
@@ -26,6 +35,17 @@ static sqlite3_vfs *real_vfs;
 static long long operations; /* writes, syncs, deletions since the last arm */
 static long long fail_at;    /* fail this one (1-based); 0: none */
 static int fail_code = SQLITE_FULL;
+static int fill_disk;        /* 'full-after': the armed one fills the disk */
+static struct rlimit saved_fsize;
+
+/* Every later write of the process fails, with EFBIG (SIGXFSZ ignored). */
+static void fill_the_disk(void) {
+  struct rlimit none = {0, 0};
+  signal(SIGXFSZ, SIG_IGN);
+  getrlimit(RLIMIT_FSIZE, &saved_fsize);
+  none.rlim_max = saved_fsize.rlim_max;
+  setrlimit(RLIMIT_FSIZE, &none);
+}
 
 typedef struct FaultFile {
   sqlite3_file base; /* must be first */
@@ -37,7 +57,10 @@ typedef struct FaultFile {
 /* Counts one write, sync or deletion; nonzero when it is the one to fail. */
 static int fails_now(void) {
   ++operations;
-  return fail_at != 0 && operations == fail_at;
+  if (fail_at == 0 || operations != fail_at) return 0;
+  if (!fill_disk) return 1;
+  fill_the_disk();
+  return 0;
 }
 
 static int f_close(sqlite3_file *f) {
@@ -178,13 +201,22 @@ static sqlite3_vfs fault_vfs = {
 static void fn_arm(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *kind = (const char *)sqlite3_value_text(argv[1]);
   (void)argc;
-  if (kind == 0 || (strcmp(kind, "full") != 0 && strcmp(kind, "ioerr") != 0)) {
-    sqlite3_result_error(ctx, "fault_vfs_arm: the kind is 'full' or 'ioerr'", -1);
+  if (kind == 0 || (strcmp(kind, "full") != 0 && strcmp(kind, "ioerr") != 0 &&
+                    strcmp(kind, "full-after") != 0)) {
+    sqlite3_result_error(ctx, "fault_vfs_arm: the kind is 'full', 'ioerr' or 'full-after'", -1);
     return;
   }
+  fill_disk = strcmp(kind, "full-after") == 0;
   fail_code = strcmp(kind, "full") == 0 ? SQLITE_FULL : SQLITE_IOERR;
   fail_at = sqlite3_value_int64(argv[0]);
   operations = 0;
+  sqlite3_result_null(ctx);
+}
+
+static void fn_heal(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc, (void)argv;
+  if (saved_fsize.rlim_max != 0) setrlimit(RLIMIT_FSIZE, &saved_fsize);
+  fail_at = 0;
   sqlite3_result_null(ctx);
 }
 
@@ -212,6 +244,10 @@ int sqlite3_faultvfs_init(sqlite3 *db, char **err, const sqlite3_api_routines *a
   if (rc == SQLITE_OK) {
     rc = sqlite3_create_function(db, "fault_vfs_count", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0,
                                  fn_count, 0, 0);
+  }
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_create_function(db, "fault_vfs_heal", 0, SQLITE_UTF8 | SQLITE_DIRECTONLY, 0,
+                                 fn_heal, 0, 0);
   }
   /* The VFS outlives the connection that loaded it. */
   return rc == SQLITE_OK ? SQLITE_OK_LOAD_PERMANENTLY : rc;

@@ -107,3 +107,15 @@ def test_bad_settings_are_refused(ring, call, message):
 def test_bad_options_are_refused(ring, limit):
     with pytest.raises(sqlite3.OperationalError, match="memory_limit must be a positive integer"):
         cy(ring, "RETURN 1", {"memory_limit": limit})
+
+
+def test_values_sharing_their_parts_compare_at_once_in_kg_cypher_and_stored_queries(ring):
+    """WITH [v, v] AS v, 40 times: 2^40 leaves in 40 lists. Comparing,
+    grouping and ordering such values walks each shared list once (it took
+    hours, without polling the interrupt)."""
+    built = "WITH [1] AS v, [1] AS w " + "WITH [v, v] AS v, [w, w] AS w " * 40
+    query = (built + "UNWIND [v, w] AS x WITH v, w, x ORDER BY x "
+             "RETURN v = w AS same, count(DISTINCT x) AS n")
+    assert cy(ring, query, {"memory_limit": LIMIT}) == [('{"same":true,"n":1}',)]
+    ring.execute(f"CREATE VIRTUAL TABLE shared USING samverkan_cypher(kg, '{query}')")
+    assert rows(ring, "SELECT same, n FROM shared") == [(1, 1)]

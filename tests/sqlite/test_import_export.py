@@ -204,6 +204,39 @@ def test_kg_export_of_a_graph_missing_a_data_file_fails(connect, tmp_path):
     assert refused >= 2, ssts
 
 
+def test_a_reader_of_a_graph_missing_a_data_file_answers_no_point_lookup(connect, tmp_path):
+    """A read-only open (the SQL readers' kind) of a graph that lost any one
+    of its SST files is refused: point lookups, which no counter checks,
+    must not answer from the older state RocksDB can still assemble."""
+    db = connect()
+    db.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='g.kg')")
+    for part in range(3):  # each close flushes: several SST files
+        db.executemany("INSERT INTO kg_nodes(key, kind) VALUES (?, 'actor')",
+                       [(f"p{part}-{i}",) for i in range(20)])
+        db.executemany("INSERT INTO kg_edges(src, type, dst) VALUES (?, 'knows', ?)",
+                       [(f"p{part}-{i}", f"p{part}-{i + 1}") for i in range(19)])
+        db.execute("DROP TABLE kg")  # keeps the graph directory
+        db.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='g.kg')")
+    db.execute("DROP TABLE kg")
+    ssts = sorted(p.name for p in (tmp_path / "g.kg").iterdir() if p.suffix == ".sst")
+    assert len(ssts) >= 3, ssts
+    for i, sst in enumerate(ssts):
+        damaged = tmp_path / f"damaged{i}.kg"
+        shutil.copytree(tmp_path / "g.kg", damaged)
+        (damaged / sst).unlink()
+        before = sorted(p.name for p in damaged.iterdir())
+        reader = connect(f"reader{i}.db")
+        for lookup in ("SELECT key FROM kg_neighbors('d', 'p0-5')",
+                       "SELECT name FROM d_nodes WHERE key = 'p2-5'"):
+            with pytest.raises(sqlite3.DatabaseError) as e:
+                reader.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS d USING samverkan("
+                               f"path='{damaged}', readonly=1)")
+                reader.execute(lookup).fetchall()
+            assert f"graph '{damaged}' is damaged" in str(e.value), (sst, str(e.value))
+            assert sst[:-4] in str(e.value), (sst, str(e.value))
+        assert sorted(p.name for p in damaged.iterdir()) == before
+
+
 def test_csv_round_trips_names_and_values_a_csv_file_cannot_hold(db, tmp_path, connect):
     # A NUL cannot be in a CSV file: names with one (or empty) are written as
     # props."<JSON string>", string values with one as json.

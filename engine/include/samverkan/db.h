@@ -30,10 +30,6 @@
 #include "samverkan/result.h"
 #include "samverkan/transaction.h"
 
-namespace rocksdb {
-class Env;
-}  // namespace rocksdb
-
 namespace samverkan {
 
 struct Options {
@@ -46,10 +42,6 @@ struct Options {
   bool sync_commits = true;
   // Shared block cache for reads.
   size_t block_cache_bytes = size_t{64} << 20;
-  // For tests only: the RocksDB environment all of the graph's files go
-  // through, e.g. one that injects write errors (tests/engine/fault_fs.h).
-  // Null: the real file system.
-  std::shared_ptr<rocksdb::Env> test_env;
 };
 
 // What a state of the graph holds of the transactions one coordinator

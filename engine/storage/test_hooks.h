@@ -1,0 +1,29 @@
+// Test hooks of the storage layer: not part of the engine's public API.
+//
+// Tests (tests/engine) reach this header through the engine's source
+// directory, which their build adds to the include path; nothing else
+// includes it.
+#pragma once
+
+#include <memory>
+
+#include <rocksdb/env.h>
+
+namespace samverkan::storage {
+
+// While one lives, every graph this process opens (creates, checks,
+// salvages) does all its file operations through `env`: one that fails on
+// purpose (tests/engine/fault_fs.h), say. A graph keeps the environment it
+// was opened with until it is closed. Scopes do not nest.
+class TestEnvScope {
+ public:
+  explicit TestEnvScope(std::shared_ptr<rocksdb::Env> env);
+  ~TestEnvScope();
+  TestEnvScope(const TestEnvScope&) = delete;
+  TestEnvScope& operator=(const TestEnvScope&) = delete;
+};
+
+// The environment of a TestEnvScope alive now; null: the real file system.
+std::shared_ptr<rocksdb::Env> TestEnv();
+
+}  // namespace samverkan::storage
