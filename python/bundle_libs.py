@@ -26,9 +26,11 @@ import subprocess
 import sys
 
 # What a manylinux wheel may take from the system (PEP 600: glibc and the
-# GCC runtime). Everything else is bundled.
+# GCC runtime). Everything else is bundled. The sanitizer runtimes of an
+# ASan/UBSan build (the test suite's second run) stay too: there must be
+# one copy of them, the one preloaded; such a wheel is for the tests only.
 SYSTEM = re.compile(r"^(linux-vdso|ld-linux[-.\w]*|libc|libm|libpthread|libdl|librt|"
-                    r"libutil|libresolv|libstdc\+\+|libgcc_s)\.so")
+                    r"libutil|libresolv|libstdc\+\+|libgcc_s|libasan|libubsan)\.so")
 
 
 def ldd(path):
