@@ -22,11 +22,11 @@ import json
 import os
 import re
 import sqlite3
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
 
-if TYPE_CHECKING:  # imported only by the functions that use them
-    import igraph
-    import networkx
+from .structures import to_dataframe, to_igraph, to_networkx
+
+if TYPE_CHECKING:  # imported only by the function that uses it
     import pandas
 
 __version__ = "0.1.0"
@@ -42,7 +42,6 @@ __all__ = ["load", "loadable_path", "cypher", "cypher_df", "to_dataframe", "to_n
 MIN_SQLITE_VERSION: Tuple[int, int, int] = (3, 40, 0)
 
 Params = Optional[Mapping[str, Any]]
-Names = Union[str, Sequence[str], None]
 
 
 def loadable_path() -> str:
@@ -138,5 +137,3 @@ def _columns(conn: sqlite3.Connection, query: str, params: Params,
     finally:
         conn.execute(f"DROP TABLE {name}")
 
-
-from .structures import to_dataframe, to_igraph, to_networkx  # noqa: E402
