@@ -12,7 +12,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   python3 python3-pytest python3-networkx python3-numpy python3-scipy python3-igraph python3-pandas
-  python3-venv python3-pip python3-setuptools python3-wheel
+  python3-venv python3-pip python3-setuptools python3-wheel patchelf
+  debootstrap
   chromium fonts-dejavu-core
   rocksdb-tools
 )

@@ -27,7 +27,7 @@ MODULES = {
     "numpy": "python3-numpy",
     "scipy": "python3-scipy",
     "igraph": "python3-igraph",
-    "pandas": "python3-pandas",  # samverkan.cypher_df (tests/python/test_cypher_api.py)
+    "pandas": "python3-pandas",  # samverkan.cypher_df, to_dataframe (tests/python)
 }
 # Program -> Debian package.
 PROGRAMS = {
@@ -37,6 +37,8 @@ PROGRAMS = {
     "cmake": "cmake",
     "ninja": "ninja-build",
     "chromium": "chromium",    # the browser tests of the pictures (tests/pictures)
+    "patchelf": "patchelf",    # python/build_wheel.sh bundles the wheel's libraries
+                               # (tests/python/test_package.py)
 }
 
 

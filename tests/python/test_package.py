@@ -1,5 +1,6 @@
 """The Python package (python/): built as a wheel around the built
 extension, installed offline into a fresh venv, imported and used there."""
+import os
 import pathlib
 import subprocess
 import sys
@@ -17,7 +18,9 @@ def venv(request, tmp_path_factory):
     out = subprocess.run([str(REPO / "python" / "build_wheel.sh"), str(ext), str(tmp / "dist")],
                          check=True, capture_output=True, text=True).stdout.split()
     wheel = out[-1]
-    assert "-linux_" in wheel, wheel  # tagged for the platform: it holds a .so
+    # Tagged for the glibc it was built against; py3-none: the .so is a SQLite
+    # extension, not a CPython module.
+    assert wheel.endswith("-py3-none-manylinux_2_36_x86_64.whl"), wheel
     subprocess.run(["/usr/bin/python3", "-m", "venv", str(tmp / "venv")], check=True)
     py = tmp / "venv" / "bin" / "python"
     subprocess.run([str(py), "-m", "pip", "install", "--no-index", "--no-deps", "-q", wheel],
@@ -75,3 +78,26 @@ except ImportError as e:
     lines = p.stdout.splitlines()
     assert lines[0] == "[{'name': 'Alpha', 'x': [1]}]"
     assert lines[1].startswith("samverkan.cypher_df needs pandas (Debian: apt install python3-pandas")
+
+
+def test_the_extension_takes_only_glibc_and_the_gcc_runtime_from_the_system(venv):
+    py, tmp = venv
+    pkg = next((tmp / "venv" / "lib").glob("python3*/site-packages/samverkan"))
+    assert (pkg / "py.typed").exists()
+    env = {"PATH": "/usr/bin:/bin"}  # no LD_LIBRARY_PATH
+    out = subprocess.run(["ldd", str(pkg / "samverkan.so")], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    assert "not found" not in out, out
+    system = set()
+    for line in out.splitlines():
+        name, _, where = line.strip().partition(" => ")
+        if where and not where.startswith(str(pkg / "libs") + "/"):
+            system.add(name.split(".so")[0])
+    # (libasan and libubsan only in the sanitizer build, whose runtime is preloaded.)
+    allowed = {"libc", "libm", "libpthread", "libdl", "librt", "libstdc++", "libgcc_s"}
+    if "LD_PRELOAD" in os.environ:
+        allowed |= {"libasan", "libubsan"}
+    assert system <= allowed, out
+    bundled = {p.name.split("-")[0] for p in (pkg / "libs").iterdir()}
+    assert {"librocksdb", "libsnappy", "liblz4", "libzstd", "libbz2", "libz", "libfmt",
+            "libutf8proc", "libexpat", "libre2", "libabsl_hash"} <= bundled, bundled
