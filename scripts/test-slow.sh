@@ -14,8 +14,11 @@
 #   3. long fuzzing: each of the six parsers (CSV, JSON Lines, case JSON,
 #      GraphML, properties, Cypher) for SAMVERKAN_SLOW_FUZZ_SECONDS
 #      (default 300; the quick tier gives each 5 s)         about 31 min
+#   4. the Python wheel installed and loaded in a clean Debian 12 root with
+#      only python3 (tests/python/test_wheel_clean_root.sh; needs root, and
+#      the Debian mirror the first time)                     about 2 min
 #                                                            ----------
-#                                                      about 42 minutes
+#                                                      about 44 minutes
 # on a 2-core machine once scripts/test.sh has built build/ and build-asan/
 # (building them here instead adds what the quick tier spends on it).
 # Figures from the parts run one by one on a shared 2-core machine, not
@@ -59,5 +62,8 @@ if ! command -v clang++ >/dev/null; then
 fi
 tests/importers/fuzz/build_and_run.sh build/fuzz "$seconds" \
   "$PWD/build/engine/libsamverkan_engine.a"
+
+echo "== the wheel in a clean Debian 12 root"
+tests/python/test_wheel_clean_root.sh build/samverkan.so
 
 echo "== the slow tier passed"
