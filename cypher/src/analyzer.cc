@@ -90,7 +90,8 @@ bool IsUpdating(ClauseKind k) {
 bool ContainsVariable(const Expr& e) {
   CheckStack(e.pos);
   if (e.kind == ExprKind::kVariable || e.kind == ExprKind::kPattern ||
-      e.kind == ExprKind::kPatternComprehension || e.kind == ExprKind::kExists) {
+      e.kind == ExprKind::kPatternComprehension || e.kind == ExprKind::kExists ||
+      e.kind == ExprKind::kCountSubquery) {
     return true;
   }
   for (const auto& a : e.args) {
@@ -135,7 +136,8 @@ SType StaticType(const Expr& e, const Scope* scope = nullptr) {
     case ExprKind::kHasLabels:
     case ExprKind::kExists:
     case ExprKind::kQuantifier: return SType::kBool;
-    case ExprKind::kCountStar: return SType::kInt;
+    case ExprKind::kCountStar:
+    case ExprKind::kCountSubquery: return SType::kInt;
     case ExprKind::kFunction:
       // date(), date.truncate(), ... and duration(), duration.between(), ...
       if (strncasecmp(e.name.c_str(), "date", 4) == 0 && (e.name.size() == 4 || e.name[4] == '.')) {
@@ -255,8 +257,11 @@ class Analyzer {
  private:
   int NewSlot() { return next_slot_++; }
 
-  std::vector<std::string> AnalyzeSingle(SingleQuery* sq) {
-    Scope scope;
+  // `scope`: the variables the query starts with (a subquery's outer ones);
+  // `subquery`: its name (EXISTS, COUNT) when it is one, which only reads and
+  // need not end with RETURN.
+  std::vector<std::string> AnalyzeSingle(SingleQuery* sq, Scope scope = {},
+                                         const char* subquery = nullptr) {
     bool updated_since_with = false;
     std::vector<std::string> columns;
     auto& clauses = sq->clauses;
@@ -271,6 +276,10 @@ class Analyzer {
           updated_since_with) {
         SyntaxError("InvalidClauseComposition",
                     "a WITH is needed between an updating clause and a reading clause", c.pos);
+      }
+      if (subquery != nullptr && IsUpdating(c.kind)) {
+        SyntaxError("InvalidClauseComposition", std::string("a ") + subquery +
+                    " subquery only reads; it cannot create, merge, set, remove or delete", c.pos);
       }
       if (IsUpdating(c.kind)) {
         updated_since_with = true;
@@ -320,7 +329,7 @@ class Analyzer {
           }
           break;
         case ClauseKind::kCall: {
-          const bool standalone = clauses.size() == 1;
+          const bool standalone = clauses.size() == 1 && subquery == nullptr;
           AnalyzeCall(&c, &scope, standalone);
           if (standalone) {
             for (const auto& y : c.yields) columns.push_back(y.var);
@@ -329,7 +338,7 @@ class Analyzer {
         }
       }
       const bool standalone_call = c.kind == ClauseKind::kCall && clauses.size() == 1;
-      if (last && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn && !standalone_call) {
+      if (last && subquery == nullptr && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn && !standalone_call) {
         SyntaxError("InvalidClauseComposition",
                     "a query ends with RETURN or an updating clause (CREATE, MERGE, SET, "
                     "REMOVE, DELETE)",
@@ -337,6 +346,25 @@ class Analyzer {
       }
     }
     return columns;
+  }
+
+  // EXISTS { MATCH ... } and COUNT { MATCH ... }: a query of their own that
+  // starts with the outer variables bound. An EXISTS whose RETURN aggregates
+  // always finds a row, so it is refused as the mistake it must be.
+  void AnalyzeSubquery(Expr* e, const Scope& scope) {
+    const char* what = e->kind == ExprKind::kExists ? "EXISTS" : "COUNT";
+    for (const auto& [name, info] : scope) e->imports.push_back(info.slot);
+    AnalyzeSingle(e->subquery.get(), scope, what);
+    const Clause& last = e->subquery->clauses.back();
+    if (e->kind == ExprKind::kExists && last.kind == ClauseKind::kReturn && last.has_aggregation) {
+      bool grouped = false;
+      for (const auto& item : last.items) grouped = grouped || !item.expr->aggregate;
+      if (!grouped) {
+        SyntaxError("InvalidAggregation",
+                    "an EXISTS subquery whose RETURN only aggregates always finds a row",
+                    last.pos);
+      }
+    }
   }
 
   // CALL proc(args) YIELD ...: the procedure, its arguments, its columns.
@@ -967,8 +995,14 @@ class Analyzer {
                        nullptr);
         return;
       }
-      case ExprKind::kPatternComprehension:
-      case ExprKind::kExists: {
+      case ExprKind::kExists:
+      case ExprKind::kCountSubquery:
+        if (e->subquery) {
+          AnalyzeSubquery(e, scope);
+          return;
+        }
+        [[fallthrough]];
+      case ExprKind::kPatternComprehension: {
         Scope local = scope;
         AnalyzePattern(e->pattern.get(), &local, PatternMode::kLocal, nullptr);
         ExprCtx inner = ctx;

@@ -17,6 +17,7 @@ bool IsConstant(const Expr* e) {
   if (e == nullptr) return true;
   if (e->kind == ExprKind::kVariable || e->kind == ExprKind::kPattern ||
       e->kind == ExprKind::kPatternComprehension || e->kind == ExprKind::kExists ||
+      e->kind == ExprKind::kCountSubquery ||
       e->kind == ExprKind::kMapProjection) {
     return false;
   }
