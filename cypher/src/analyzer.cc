@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <cstring>
 #include <strings.h>
 
 #include "call.h"
@@ -260,8 +261,10 @@ class Analyzer {
   // `scope`: the variables the query starts with (a subquery's outer ones);
   // `subquery`: its name (EXISTS, COUNT) when it is one, which only reads and
   // need not end with RETURN.
+  // `final_scope`, when given, receives the variables in scope at the end.
   std::vector<std::string> AnalyzeSingle(SingleQuery* sq, Scope scope = {},
-                                         const char* subquery = nullptr) {
+                                         const char* subquery = nullptr,
+                                         Scope* final_scope = nullptr) {
     bool updated_since_with = false;
     std::vector<std::string> columns;
     auto& clauses = sq->clauses;
@@ -272,12 +275,12 @@ class Analyzer {
         SyntaxError("UnexpectedSyntax", "RETURN must be the last clause", clauses[i + 1].pos);
       }
       if ((c.kind == ClauseKind::kMatch || c.kind == ClauseKind::kUnwind ||
-           c.kind == ClauseKind::kCall) &&
+           c.kind == ClauseKind::kCall || c.kind == ClauseKind::kCallSubquery) &&
           updated_since_with) {
         SyntaxError("InvalidClauseComposition",
                     "a WITH is needed between an updating clause and a reading clause", c.pos);
       }
-      if (subquery != nullptr && IsUpdating(c.kind)) {
+      if (subquery != nullptr && strcmp(subquery, "CALL") != 0 && IsUpdating(c.kind)) {
         SyntaxError("InvalidClauseComposition", std::string("a ") + subquery +
                     " subquery only reads; it cannot create, merge, set, remove or delete", c.pos);
       }
@@ -328,6 +331,7 @@ class Analyzer {
             }
           }
           break;
+        case ClauseKind::kCallSubquery: AnalyzeCallSubquery(&c, &scope); break;
         case ClauseKind::kCall: {
           const bool standalone = clauses.size() == 1 && subquery == nullptr;
           AnalyzeCall(&c, &scope, standalone);
@@ -338,14 +342,43 @@ class Analyzer {
         }
       }
       const bool standalone_call = c.kind == ClauseKind::kCall && clauses.size() == 1;
-      if (last && subquery == nullptr && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn && !standalone_call) {
+      const bool may_end_anyhow = subquery != nullptr && strcmp(subquery, "CALL") != 0;
+      if (last && !may_end_anyhow && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn && !standalone_call) {
         SyntaxError("InvalidClauseComposition",
                     "a query ends with RETURN or an updating clause (CREATE, MERGE, SET, "
                     "REMOVE, DELETE)",
                     c.pos);
       }
     }
+    if (final_scope != nullptr) *final_scope = std::move(scope);
     return columns;
+  }
+
+  // CALL { body }. Outer variables are visible inside only through a leading
+  // importing WITH (plain variables, WITH *); the body's RETURN columns are
+  // added to the outer scope and may not shadow it. A body without RETURN
+  // (ending with a write) is a unit subquery: rows pass on unchanged.
+  void AnalyzeCallSubquery(Clause* c, Scope* scope) {
+    const Clause& first = c->body->clauses.front();
+    bool importing = first.kind == ClauseKind::kWith && !first.distinct && first.order.empty() &&
+                     !first.skip && !first.limit && !first.where;
+    for (const auto& item : first.items) {
+      importing = importing && item.expr->kind == ExprKind::kVariable &&
+                  (!item.aliased || item.alias == item.expr->name);
+    }
+    Scope start;
+    if (importing) start = *scope;
+    for (const auto& [name, info] : start) c->imports.push_back(info.slot);
+    Scope end;
+    std::vector<std::string> columns = AnalyzeSingle(c->body.get(), start, "CALL", &end);
+    for (const auto& name : columns) {
+      if (scope->count(name)) {
+        SyntaxError("VariableAlreadyBound", "variable `" + name + "`, returned by CALL { }, "
+                    "is already defined outside it", c->body->clauses.back().pos);
+      }
+      (*scope)[name] = end.at(name);
+      c->returned.push_back(end.at(name).slot);
+    }
   }
 
   // EXISTS { MATCH ... } and COUNT { MATCH ... }: a query of their own that

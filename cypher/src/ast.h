@@ -155,6 +155,7 @@ struct SortItem {
 
 enum class ClauseKind : uint8_t {
   kMatch, kUnwind, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete, kCall,
+  kCallSubquery,  // CALL { body }
 };
 
 struct SetItem {
@@ -206,6 +207,11 @@ struct Clause {
   bool yield_star = false;
   std::vector<YieldItem> yields;  // the analyzer fills them in for a standalone CALL
   const CallableProcedure* callable = nullptr;  // set by the analyzer
+  // CALL { body }: run once per row. Set by the analyzer: the outer slots a
+  // leading importing WITH brings in, and the slots of the body's RETURN
+  // columns, which extend each row (none: a unit subquery, rows unchanged).
+  std::unique_ptr<SingleQuery> body;
+  std::vector<int> imports, returned;
   // Set by the analyzer for WITH/RETURN: the slots visible after it.
   bool has_aggregation = false;
   std::vector<Expr*> aggregates;     // the aggregation calls, by agg_index

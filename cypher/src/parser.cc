@@ -264,6 +264,14 @@ class Parser {
       }
       return c;
     }
+    if (Keyword("CALL") && Symbol("{", 1)) {
+      Advance();
+      Advance();
+      Clause c(ClauseKind::kCallSubquery, pos);
+      c.body = std::make_unique<SingleQuery>(ParseSingleQuery());
+      ExpectSymbol("}");
+      return c;
+    }
     if (Keyword("CALL")) {
       Advance();
       Clause c(ClauseKind::kCall, pos);

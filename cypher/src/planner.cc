@@ -1104,6 +1104,20 @@ OpPtr Planner::PlanClauses(OpPtr op, std::set<int> bound, const SingleQuery& q,
         op->estimated_rows = rows;
         break;
       }
+      case ClauseKind::kCallSubquery: {
+        auto sub = std::make_unique<SubPlan>();
+        OpPtr arg = std::make_unique<ArgumentOp>(sub.get());
+        arg->estimated_rows = 1;
+        std::vector<int> body_columns;
+        double in_rows = rows;
+        sub->root = PlanClauses(std::move(arg), std::set<int>(c.imports.begin(), c.imports.end()),
+                                *c.body, &body_columns, eager);
+        rows = in_rows * std::max(1.0, sub->root->estimated_rows);
+        op = std::make_unique<CallSubqueryOp>(std::move(op), std::move(sub), c.returned);
+        op->estimated_rows = rows;
+        for (int s : c.returned) bound.insert(s);
+        break;
+      }
       case ClauseKind::kCall: {
         std::vector<const Expr*> args;
         for (const auto& e : c.exprs) args.push_back(e.get());

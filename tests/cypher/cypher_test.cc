@@ -258,6 +258,47 @@ TEST_F(CypherTest, ExistsSubqueriesAndPatternPredicates) {
                                       R"({"a":"Gamma","p":"One"})", R"({"a":"Gamma","p":"Two"})"}));
 }
 
+// CALL { } runs its body once per row: a leading WITH imports outer
+// variables (nothing else of the outer row is visible), its RETURN columns
+// extend the row, one row out per row it returns; without RETURN (a unit
+// subquery that writes) rows pass on unchanged.
+TEST_F(CypherTest, CallSubqueriesRunOncePerRow) {
+  BuildSmall();
+  EXPECT_EQ(BothWays("MATCH (p:project) CALL { WITH p MATCH (p)<--(a:actor) RETURN count(a) AS n } "
+                     "RETURN p.name AS name, n"),
+            (std::vector<std::string>{R"({"name":"One","n":3})", R"({"name":"Two","n":2})"}));
+  EXPECT_EQ(BothWays("MATCH (p:project) WHERE p.name = 'Two' "
+                     "CALL { WITH p MATCH (p)<--(a) RETURN a.name AS who } RETURN p.name AS p, who"),
+            (std::vector<std::string>{R"({"p":"Two","who":"Alpha"})", R"({"p":"Two","who":"Gamma"})"}));
+  // Not imported, `p` inside is a variable of its own: every relationship.
+  EXPECT_EQ(BothWays("MATCH (p:project) CALL { MATCH (p)<--(a) RETURN count(*) AS n } "
+                     "RETURN p.name AS name, n"),
+            (std::vector<std::string>{R"({"name":"One","n":7})", R"({"name":"Two","n":7})"}));
+  EXPECT_EQ(Rows("UNWIND [2, 1] AS i CALL { WITH i UNWIND range(1, i) AS j RETURN j } RETURN i, j"),
+            (std::vector<std::string>{R"({"i":2,"j":1})", R"({"i":2,"j":2})", R"({"i":1,"j":1})"}));
+  for (auto [text, error] : std::vector<std::pair<const char*, const char*>>{
+           {"MATCH (p) CALL { WITH p RETURN p } RETURN p", "(VariableAlreadyBound)"},
+           {"MATCH (p) CALL { WITH p MATCH (p)-->(q) } RETURN p", "(InvalidClauseComposition)"},
+           {"MATCH (p) CALL { RETURN p.name AS n } RETURN n", "(UndefinedVariable)"}}) {
+    auto q = PreparedQuery::Prepare(text);
+    ASSERT_FALSE(q.ok()) << text;
+    EXPECT_NE(q.status().message().find(error), std::string::npos) << q.status().message();
+  }
+  // A unit subquery writes once per row and leaves the rows as they were.
+  auto txn = Begin();
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
+      "MATCH (a:actor) CALL { WITH a CREATE (a)-[:tagged]->(:tag {name: a.name}) } "
+      "RETURN count(a) AS n"));
+  ASSERT_OK_AND_ASSIGN(auto cursor, cypher::Execute(q, Target{.txn = txn.get()}, {}));
+  ASSERT_OK_AND_ASSIGN(bool more, cursor->Next());
+  ASSERT_TRUE(more);
+  EXPECT_EQ(cursor->row()[0].integer(), 3);
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(BothWays("MATCH (a:actor)-[:tagged]->(t:tag) RETURN a.name AS a, t.name AS t"),
+            (std::vector<std::string>{R"({"a":"Alpha","t":"Alpha"})", R"({"a":"Beta","t":"Beta"})",
+                                      R"({"a":"Gamma","t":"Gamma"})"}));
+}
+
 // A label test on a relationship tests its type (its one label).
 TEST_F(CypherTest, ALabelTestOnARelationshipTestsItsType) {
   BuildSmall();
