@@ -2,8 +2,8 @@
 #include "analyzer.h"
 
 #include <algorithm>
-#include <map>
 #include <cstring>
+#include <map>
 #include <strings.h>
 
 #include "call.h"
@@ -259,12 +259,13 @@ class Analyzer {
   int NewSlot() { return next_slot_++; }
 
   // `scope`: the variables the query starts with (a subquery's outer ones);
-  // `subquery`: its name (EXISTS, COUNT) when it is one, which only reads and
-  // need not end with RETURN.
-  // `final_scope`, when given, receives the variables in scope at the end.
+  // `subquery`: its keyword when it is one (EXISTS, COUNT, CALL). EXISTS and
+  // COUNT only read and may end with any clause; a CALL body ends as a query
+  // does. `final_scope`, when given, receives the variables in scope at the end.
   std::vector<std::string> AnalyzeSingle(SingleQuery* sq, Scope scope = {},
                                          const char* subquery = nullptr,
                                          Scope* final_scope = nullptr) {
+    const bool reads_only = subquery != nullptr && strcmp(subquery, "CALL") != 0;
     bool updated_since_with = false;
     std::vector<std::string> columns;
     auto& clauses = sq->clauses;
@@ -280,7 +281,7 @@ class Analyzer {
         SyntaxError("InvalidClauseComposition",
                     "a WITH is needed between an updating clause and a reading clause", c.pos);
       }
-      if (subquery != nullptr && strcmp(subquery, "CALL") != 0 && IsUpdating(c.kind)) {
+      if (reads_only && IsUpdating(c.kind)) {
         SyntaxError("InvalidClauseComposition", std::string("a ") + subquery +
                     " subquery only reads; it cannot create, merge, set, remove or delete", c.pos);
       }
@@ -342,8 +343,8 @@ class Analyzer {
         }
       }
       const bool standalone_call = c.kind == ClauseKind::kCall && clauses.size() == 1;
-      const bool may_end_anyhow = subquery != nullptr && strcmp(subquery, "CALL") != 0;
-      if (last && !may_end_anyhow && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn && !standalone_call) {
+      if (last && !reads_only && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn &&
+          !standalone_call) {
         SyntaxError("InvalidClauseComposition",
                     "a query ends with RETURN or an updating clause (CREATE, MERGE, SET, "
                     "REMOVE, DELETE)",
