@@ -2,6 +2,7 @@
 #include "analyzer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <strings.h>
 
@@ -90,7 +91,8 @@ bool IsUpdating(ClauseKind k) {
 bool ContainsVariable(const Expr& e) {
   CheckStack(e.pos);
   if (e.kind == ExprKind::kVariable || e.kind == ExprKind::kPattern ||
-      e.kind == ExprKind::kPatternComprehension || e.kind == ExprKind::kExists) {
+      e.kind == ExprKind::kPatternComprehension || e.kind == ExprKind::kExists ||
+      e.kind == ExprKind::kCountSubquery) {
     return true;
   }
   for (const auto& a : e.args) {
@@ -135,7 +137,8 @@ SType StaticType(const Expr& e, const Scope* scope = nullptr) {
     case ExprKind::kHasLabels:
     case ExprKind::kExists:
     case ExprKind::kQuantifier: return SType::kBool;
-    case ExprKind::kCountStar: return SType::kInt;
+    case ExprKind::kCountStar:
+    case ExprKind::kCountSubquery: return SType::kInt;
     case ExprKind::kFunction:
       // date(), date.truncate(), ... and duration(), duration.between(), ...
       if (strncasecmp(e.name.c_str(), "date", 4) == 0 && (e.name.size() == 4 || e.name[4] == '.')) {
@@ -255,8 +258,14 @@ class Analyzer {
  private:
   int NewSlot() { return next_slot_++; }
 
-  std::vector<std::string> AnalyzeSingle(SingleQuery* sq) {
-    Scope scope;
+  // `scope`: the variables the query starts with (a subquery's outer ones);
+  // `subquery`: its keyword when it is one (EXISTS, COUNT, CALL). EXISTS and
+  // COUNT only read and may end with any clause; a CALL body ends as a query
+  // does. `final_scope`, when given, receives the variables in scope at the end.
+  std::vector<std::string> AnalyzeSingle(SingleQuery* sq, Scope scope = {},
+                                         const char* subquery = nullptr,
+                                         Scope* final_scope = nullptr) {
+    const bool reads_only = subquery != nullptr && strcmp(subquery, "CALL") != 0;
     bool updated_since_with = false;
     std::vector<std::string> columns;
     auto& clauses = sq->clauses;
@@ -267,10 +276,14 @@ class Analyzer {
         SyntaxError("UnexpectedSyntax", "RETURN must be the last clause", clauses[i + 1].pos);
       }
       if ((c.kind == ClauseKind::kMatch || c.kind == ClauseKind::kUnwind ||
-           c.kind == ClauseKind::kCall) &&
+           c.kind == ClauseKind::kCall || c.kind == ClauseKind::kCallSubquery) &&
           updated_since_with) {
         SyntaxError("InvalidClauseComposition",
                     "a WITH is needed between an updating clause and a reading clause", c.pos);
+      }
+      if (reads_only && IsUpdating(c.kind)) {
+        SyntaxError("InvalidClauseComposition", std::string("a ") + subquery +
+                    " subquery only reads; it cannot create, merge, set, remove or delete", c.pos);
       }
       if (IsUpdating(c.kind)) {
         updated_since_with = true;
@@ -319,8 +332,9 @@ class Analyzer {
             }
           }
           break;
+        case ClauseKind::kCallSubquery: AnalyzeCallSubquery(&c, &scope); break;
         case ClauseKind::kCall: {
-          const bool standalone = clauses.size() == 1;
+          const bool standalone = clauses.size() == 1 && subquery == nullptr;
           AnalyzeCall(&c, &scope, standalone);
           if (standalone) {
             for (const auto& y : c.yields) columns.push_back(y.var);
@@ -329,14 +343,62 @@ class Analyzer {
         }
       }
       const bool standalone_call = c.kind == ClauseKind::kCall && clauses.size() == 1;
-      if (last && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn && !standalone_call) {
+      if (last && !reads_only && !IsUpdating(c.kind) && c.kind != ClauseKind::kReturn &&
+          !standalone_call) {
         SyntaxError("InvalidClauseComposition",
                     "a query ends with RETURN or an updating clause (CREATE, MERGE, SET, "
                     "REMOVE, DELETE)",
                     c.pos);
       }
     }
+    if (final_scope != nullptr) *final_scope = std::move(scope);
     return columns;
+  }
+
+  // CALL { body }. Outer variables are visible inside only through a leading
+  // importing WITH (plain variables, WITH *); the body's RETURN columns are
+  // added to the outer scope and may not shadow it. A body without RETURN
+  // (ending with a write) is a unit subquery: rows pass on unchanged.
+  void AnalyzeCallSubquery(Clause* c, Scope* scope) {
+    const Clause& first = c->body->clauses.front();
+    bool importing = first.kind == ClauseKind::kWith && !first.distinct && first.order.empty() &&
+                     !first.skip && !first.limit && !first.where;
+    for (const auto& item : first.items) {
+      importing = importing && item.expr->kind == ExprKind::kVariable &&
+                  (!item.aliased || item.alias == item.expr->name);
+    }
+    Scope start;
+    if (importing) start = *scope;
+    for (const auto& [name, info] : start) c->imports.push_back(info.slot);
+    Scope end;
+    std::vector<std::string> columns = AnalyzeSingle(c->body.get(), start, "CALL", &end);
+    for (const auto& name : columns) {
+      if (scope->count(name)) {
+        SyntaxError("VariableAlreadyBound", "variable `" + name + "`, returned by CALL { }, "
+                    "is already defined outside it", c->body->clauses.back().pos);
+      }
+      (*scope)[name] = end.at(name);
+      c->returned.push_back(end.at(name).slot);
+    }
+  }
+
+  // EXISTS { MATCH ... } and COUNT { MATCH ... }: a query of their own that
+  // starts with the outer variables bound. An EXISTS whose RETURN aggregates
+  // always finds a row, so it is refused as the mistake it must be.
+  void AnalyzeSubquery(Expr* e, const Scope& scope) {
+    const char* what = e->kind == ExprKind::kExists ? "EXISTS" : "COUNT";
+    for (const auto& [name, info] : scope) e->imports.push_back(info.slot);
+    AnalyzeSingle(e->subquery.get(), scope, what);
+    const Clause& last = e->subquery->clauses.back();
+    if (e->kind == ExprKind::kExists && last.kind == ClauseKind::kReturn && last.has_aggregation) {
+      bool grouped = false;
+      for (const auto& item : last.items) grouped = grouped || !item.expr->aggregate;
+      if (!grouped) {
+        SyntaxError("InvalidAggregation",
+                    "an EXISTS subquery whose RETURN only aggregates always finds a row",
+                    last.pos);
+      }
+    }
   }
 
   // CALL proc(args) YIELD ...: the procedure, its arguments, its columns.
@@ -967,8 +1029,14 @@ class Analyzer {
                        nullptr);
         return;
       }
-      case ExprKind::kPatternComprehension:
-      case ExprKind::kExists: {
+      case ExprKind::kExists:
+      case ExprKind::kCountSubquery:
+        if (e->subquery) {
+          AnalyzeSubquery(e, scope);
+          return;
+        }
+        [[fallthrough]];
+      case ExprKind::kPatternComprehension: {
         Scope local = scope;
         AnalyzePattern(e->pattern.get(), &local, PatternMode::kLocal, nullptr);
         ExprCtx inner = ctx;

@@ -24,6 +24,7 @@ namespace samverkan::cypher {
 struct Expr;
 struct PatternPart;
 struct Query;
+struct SingleQuery;
 using ExprPtr = std::unique_ptr<Expr>;
 
 enum class ExprKind : uint8_t {
@@ -48,7 +49,8 @@ enum class ExprKind : uint8_t {
   kReduce,         // reduce(keys[0] = args[0], name IN args[1] | args[2])
   kPattern,        // a pattern used as an expression: a predicate, or a list of paths
   kPatternComprehension,  // [pattern WHERE args[0] | args[1]]
-  kExists,         // EXISTS { pattern [WHERE args[0]] }
+  kExists,         // EXISTS { pattern [WHERE args[0]] }, or EXISTS { subquery }
+  kCountSubquery,  // COUNT { pattern [WHERE args[0]] }, or COUNT { subquery }: its rows
   kMapProjection,  // args[0] {.a, b: expr, .*}: see map_items
 };
 
@@ -85,6 +87,9 @@ struct Expr {
   ExprPtr else_expr;        // kCase
   std::unique_ptr<PatternPart> pattern;  // kPattern, kPatternComprehension, kExists
   std::vector<MapItem> map_items;        // kMapProjection
+  // kExists, kCountSubquery written with clauses (MATCH ... WITH ... RETURN);
+  // pattern is then null.
+  std::unique_ptr<SingleQuery> subquery;
   // Set by the analyzer.
   int slot = -1;            // kVariable, comprehension/quantifier variable
   int acc_slot = -1;        // kReduce: the accumulator
@@ -93,6 +98,9 @@ struct Expr {
   // Levels of the tree this node heads (a leaf is 1), counting the
   // expressions inside a pattern's properties. Set by the parser.
   int height = 1;
+  // Set by the analyzer for a subquery: the outer variables' slots, which its
+  // plan finds bound in the argument row.
+  std::vector<int> imports;
 
   Expr(ExprKind k, size_t p) : kind(k), pos(p) {}
   // Frees the subtree with a loop, not a recursion (below).
@@ -147,6 +155,7 @@ struct SortItem {
 
 enum class ClauseKind : uint8_t {
   kMatch, kUnwind, kWith, kReturn, kCreate, kMerge, kSet, kRemove, kDelete, kCall,
+  kCallSubquery,  // CALL { body }
 };
 
 struct SetItem {
@@ -198,6 +207,11 @@ struct Clause {
   bool yield_star = false;
   std::vector<YieldItem> yields;  // the analyzer fills them in for a standalone CALL
   const CallableProcedure* callable = nullptr;  // set by the analyzer
+  // CALL { body }: run once per row. Set by the analyzer: the outer slots a
+  // leading importing WITH brings in, and the slots of the body's RETURN
+  // columns, which extend each row (none: a unit subquery, rows unchanged).
+  std::unique_ptr<SingleQuery> body;
+  std::vector<int> imports, returned;
   // Set by the analyzer for WITH/RETURN: the slots visible after it.
   bool has_aggregation = false;
   std::vector<Expr*> aggregates;     // the aggregation calls, by agg_index

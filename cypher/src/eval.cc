@@ -533,9 +533,13 @@ void Matches(const Expr& e, Row& row, ExecContext& ctx, Each each) {
   sub.argument = &row;
   sub.root->Reset();
   Row out(row.size());
+  // A subquery may aggregate within an outer aggregation's output.
+  const std::vector<Value>* agg_values = ctx.agg_values;
   while (sub.root->Next(ctx, &out)) {
+    ctx.agg_values = agg_values;
     if (!each(out)) break;
   }
+  ctx.agg_values = agg_values;
 }
 
 Value MapProjection(const Expr& e, Row& row, ExecContext& ctx) {
@@ -686,6 +690,17 @@ Value Eval(const Expr& e, Row& row, ExecContext& ctx) {
       return out.Make();
     }
     case ExprKind::kExists: return FromTri(EvalPredicate(e, row, ctx));
+    case ExprKind::kCountSubquery: {
+      int64_t n = 0;
+      Matches(e, row, ctx, [&](Row& r) {
+        if (!e.subquery && !e.args.empty() && !EvalPredicate(*e.args[0], r, ctx).value_or(false)) {
+          return true;
+        }
+        ++n;
+        return true;
+      });
+      return Value::Int(n);
+    }
     case ExprKind::kMapProjection: return MapProjection(e, row, ctx);
   }
   return Value();
@@ -699,7 +714,7 @@ Tri EvalPredicate(const Expr& e, Row& row, ExecContext& ctx) {
       if (e.kind == ExprKind::kPattern && e.pattern->kind != PathKind::kPattern) break;
       bool found = false;
       Matches(e, row, ctx, [&](Row& r) {
-        if (e.kind == ExprKind::kExists && !e.args.empty() &&
+        if (e.kind == ExprKind::kExists && !e.subquery && !e.args.empty() &&
             !EvalPredicate(*e.args[0], r, ctx).value_or(false)) {
           return true;
         }

@@ -17,6 +17,7 @@ bool IsConstant(const Expr* e) {
   if (e == nullptr) return true;
   if (e->kind == ExprKind::kVariable || e->kind == ExprKind::kPattern ||
       e->kind == ExprKind::kPatternComprehension || e->kind == ExprKind::kExists ||
+      e->kind == ExprKind::kCountSubquery ||
       e->kind == ExprKind::kMapProjection) {
     return false;
   }
@@ -904,6 +905,42 @@ bool OptionalOp::Next(ExecContext& ctx, Row* row) {
     plan_->argument = &input_;
     plan_->root->Reset();
     matched_ = false;
+    active_ = true;
+  }
+}
+
+// --- CallSubquery -------------------------------------------------------------------------
+
+CallSubqueryOp::CallSubqueryOp(OpPtr child, std::unique_ptr<SubPlan> plan, std::vector<int> slots)
+    : Operator(std::move(child)), plan_(std::move(plan)), slots_(std::move(slots)) {}
+
+void CallSubqueryOp::Reset() {
+  Operator::Reset();
+  active_ = false;
+}
+
+bool CallSubqueryOp::Next(ExecContext& ctx, Row* row) {
+  for (;;) {
+    if (active_) {
+      if (slots_.empty()) {
+        while (plan_->root->Next(ctx, &output_)) {
+        }
+        active_ = false;
+        *row = input_;
+        return true;
+      }
+      if (plan_->root->Next(ctx, &output_)) {
+        *row = input_;
+        for (int s : slots_) (*row)[static_cast<size_t>(s)] = output_[static_cast<size_t>(s)];
+        return true;
+      }
+      active_ = false;
+    }
+    input_.resize(row->size());
+    if (!child_->Next(ctx, &input_)) return false;
+    output_.resize(input_.size());
+    plan_->argument = &input_;
+    plan_->root->Reset();
     active_ = true;
   }
 }

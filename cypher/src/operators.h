@@ -328,6 +328,27 @@ class OptionalOp final : public Operator {
   bool matched_ = false;
 };
 
+// CALL { body }: runs the body's plan once per input row, with that row as
+// its argument; each row it returns extends the input with `slots` (its
+// RETURN columns). With no slots (a unit subquery) the body runs to its end
+// and the input row passes on once.
+class CallSubqueryOp final : public Operator {
+ public:
+  CallSubqueryOp(OpPtr child, std::unique_ptr<SubPlan> plan, std::vector<int> slots);
+  bool Next(ExecContext& ctx, Row* row) override;
+  void Reset() override;
+  std::string Describe() const override {
+    return slots_.empty() ? "CallSubquery (unit)" : "CallSubquery";
+  }
+  std::vector<const Operator*> Nested() const override { return {plan_->root.get()}; }
+
+ private:
+  std::unique_ptr<SubPlan> plan_;
+  std::vector<int> slots_;
+  Row input_, output_;
+  bool active_ = false;
+};
+
 struct ProjectItem {
   const Expr* expr;
   int slot;

@@ -264,6 +264,14 @@ class Parser {
       }
       return c;
     }
+    if (Keyword("CALL") && Symbol("{", 1)) {
+      Advance();
+      Advance();
+      Clause c(ClauseKind::kCallSubquery, pos);
+      c.body = std::make_unique<SingleQuery>(ParseSingleQuery());
+      ExpectSymbol("}");
+      return c;
+    }
     if (Keyword("CALL")) {
       Advance();
       Clause c(ClauseKind::kCall, pos);
@@ -552,6 +560,24 @@ class Parser {
     }
     e->height = below + 1;
     if (e->height > kMaxNesting) TooDeep(i_ == 0 ? 0 : t_[i_ - 1].pos);
+    max_height_ = std::max(max_height_, e->height);
+    return e;
+  }
+  // EXISTS { MATCH ... } / COUNT { MATCH ... }, after the '{': the body is a
+  // query of its own, read by the analyzer with the outer variables in scope.
+  // Its height is that of its deepest expression, so that the later stages'
+  // bound on their recursion still holds.
+  ExprPtr ParseSubqueryBody(ExprPtr e) {
+    const int outer_max = max_height_;
+    max_height_ = 0;
+    e->subquery = std::make_unique<SingleQuery>(ParseSingleQuery());
+    ExpectSymbol("}");
+    const int below = max_height_;
+    max_height_ = std::max(outer_max, below);
+    e = Finish(std::move(e));
+    e->height = std::max(e->height, below + 1);
+    if (e->height > kMaxNesting) TooDeep(e->pos);
+    max_height_ = std::max(max_height_, e->height);
     return e;
   }
   ExprPtr Binary(Op op, ExprPtr a, ExprPtr b) {
@@ -962,15 +988,20 @@ class Parser {
         ExpectSymbol(")");
         return Finish(std::move(e));
       }
-      if (Keyword("EXISTS") && Symbol("{", 1)) {
-        auto e = Make(ExprKind::kExists, pos);
+      if ((Keyword("EXISTS") || Keyword("COUNT")) && Symbol("{", 1)) {
+        const bool exists = Keyword("EXISTS");
+        auto e = Make(exists ? ExprKind::kExists : ExprKind::kCountSubquery, pos);
         Advance();
         Advance();
-        if (Keyword("MATCH")) Advance();
+        if (IsClauseStart(*this)) return ParseSubqueryBody(std::move(e));
         e->pattern = std::make_unique<PatternPart>(ParsePatternPart());
         if (Keyword("WHERE")) {
           Advance();
           e->args.push_back(ParseExpr());
+        }
+        if (!exists) {
+          ExpectSymbol("}");
+          return Finish(std::move(e));
         }
         for (const char* w : {"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE"}) {
           if (Keyword(w)) {
@@ -1352,6 +1383,7 @@ class Parser {
   size_t i_ = 0;
   size_t advanced_ = 0;
   int depth_ = 0;
+  int max_height_ = 0;  // the highest expression finished so far (ParseSubqueryBody)
   std::vector<size_t> match_;
   std::vector<uint32_t> open_run_, close_run_;
   std::unordered_map<size_t, Shape> chains_;

@@ -38,6 +38,8 @@ void CollectPatternSlots(const PatternPart& p, std::set<int>* out) {
 void CollectSlots(const Expr* e, std::set<int>* out) {
   if (e == nullptr) return;
   if (e->kind == ExprKind::kVariable) out->insert(e->slot);
+  // A subquery may read any outer variable (its imports).
+  out->insert(e->imports.begin(), e->imports.end());
   for (const auto& item : e->map_items) {
     if (item.kind == MapItem::kVariable) out->insert(item.slot);
     CollectSlots(item.value.get(), out);
@@ -1002,8 +1004,12 @@ OpPtr Planner::PlanMerge(OpPtr op, const Clause& c, std::set<int>* bound) {
 OpPtr Planner::PlanSingle(const SingleQuery& q, std::vector<int>* columns) {
   OpPtr op = std::make_unique<OnceOp>();
   op->estimated_rows = 1;
-  double rows = 1;
-  std::set<int> bound;
+  return PlanClauses(std::move(op), {}, q, columns, query_.writes);
+}
+
+OpPtr Planner::PlanClauses(OpPtr op, std::set<int> bound, const SingleQuery& q,
+                           std::vector<int>* columns, bool eager) {
+  double rows = std::max(1.0, op->estimated_rows);
   std::set<int> counted;  // slots an ExpandCountOp counts, for the next projection
   const auto& clauses = q.clauses;
   for (size_t i = 0; i < clauses.size(); ++i) {
@@ -1098,6 +1104,20 @@ OpPtr Planner::PlanSingle(const SingleQuery& q, std::vector<int>* columns) {
         op->estimated_rows = rows;
         break;
       }
+      case ClauseKind::kCallSubquery: {
+        auto sub = std::make_unique<SubPlan>();
+        OpPtr arg = std::make_unique<ArgumentOp>(sub.get());
+        arg->estimated_rows = 1;
+        std::vector<int> body_columns;
+        double in_rows = rows;
+        sub->root = PlanClauses(std::move(arg), std::set<int>(c.imports.begin(), c.imports.end()),
+                                *c.body, &body_columns, eager);
+        rows = in_rows * std::max(1.0, sub->root->estimated_rows);
+        op = std::make_unique<CallSubqueryOp>(std::move(op), std::move(sub), c.returned);
+        op->estimated_rows = rows;
+        for (int s : c.returned) bound.insert(s);
+        break;
+      }
       case ClauseKind::kCall: {
         std::vector<const Expr*> args;
         for (const auto& e : c.exprs) args.push_back(e.get());
@@ -1115,7 +1135,7 @@ OpPtr Planner::PlanSingle(const SingleQuery& q, std::vector<int>* columns) {
     }
     // In a query that writes, each clause runs to the end before the next
     // starts: reads never see a later clause's writes half done.
-    if (query_.writes) {
+    if (eager) {
       double est = op->estimated_rows;
       op = std::make_unique<EagerOp>(std::move(op));
       op->estimated_rows = est;
@@ -1126,6 +1146,16 @@ OpPtr Planner::PlanSingle(const SingleQuery& q, std::vector<int>* columns) {
 
 std::unique_ptr<SubPlan> Planner::PlanPatternExpression(const Expr& e) {
   auto sub = std::make_unique<SubPlan>();
+  if (e.subquery) {
+    // A subquery only reads (the analyzer saw to it): no Eager between its
+    // clauses, whatever the outer query does.
+    OpPtr arg = std::make_unique<ArgumentOp>(sub.get());
+    arg->estimated_rows = 1;
+    std::vector<int> columns;
+    sub->root = PlanClauses(std::move(arg), std::set<int>(e.imports.begin(), e.imports.end()),
+                            *e.subquery, &columns, false);
+    return sub;
+  }
   std::set<int> bound;
   const PatternPart& part = *e.pattern;
   for (const auto& n : part.nodes) {

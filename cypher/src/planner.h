@@ -43,7 +43,8 @@ class Planner {
   // The plan of one part of the query (one side of a UNION). `columns`
   // receives the slots of its RETURN columns, in order.
   OpPtr PlanSingle(const SingleQuery& q, std::vector<int>* columns);
-  // The plan of a pattern used in an expression, for ExecContext::subplans.
+  // The plan of a pattern or subquery used in an expression, for
+  // ExecContext::subplans.
   std::unique_ptr<SubPlan> PlanPatternExpression(const Expr& e);
 
   // Relationships the plan is expected to read (for choosing a CSR).
@@ -55,6 +56,10 @@ class Planner {
   struct PRel;
   struct MatchState;
 
+  // The clauses of `q` on top of `op`, which binds the slots `bound`;
+  // `eager`: an Eager after each clause (a query that writes).
+  OpPtr PlanClauses(OpPtr op, std::set<int> bound, const SingleQuery& q,
+                    std::vector<int>* columns, bool eager);
   OpPtr PlanMatch(OpPtr input, const std::vector<const PatternPart*>& parts, const Expr* where,
                   std::set<int>* bound, bool distinct_ok, double* rows);
   // `counted`: slots an ExpandCountOp left unbound, whose count(x) is count(*).

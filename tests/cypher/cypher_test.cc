@@ -196,6 +196,109 @@ TEST_F(CypherTest, AnExistsSubqueryMayEndWithReturn) {
   }
 }
 
+// COUNT { } counts a pattern's matches, or a subquery's rows, per row; it
+// stands wherever an integer may (WHERE, RETURN, WITH, ORDER BY, inside an
+// aggregation).
+TEST_F(CypherTest, CountSubqueriesCountRowsPerRow) {
+  BuildSmall();
+  EXPECT_EQ(BothWays("MATCH (a:actor) RETURN a.name AS name, COUNT { (a)-->() } AS n"),
+            (std::vector<std::string>{R"({"name":"Alpha","n":3})", R"({"name":"Beta","n":2})",
+                                      R"({"name":"Gamma","n":2})"}));
+  EXPECT_EQ(BothWays("MATCH (a:actor) WHERE COUNT { (a)-[:participates_in]->(p) "
+                     "WHERE p.name = 'Two' } = 1 RETURN a.name AS name"),
+            std::vector<std::string>{R"({"name":"Gamma"})"});
+  EXPECT_EQ(Rows("MATCH (p:project) RETURN p.name AS name ORDER BY COUNT { (p)<--() } DESC"),
+            (std::vector<std::string>{R"({"name":"One"})", R"({"name":"Two"})"}));
+  EXPECT_EQ(BothWays("MATCH (a:actor) WITH a, COUNT { MATCH (a)-->(x) RETURN x } AS n "
+                     "WHERE n > 2 RETURN a.name AS name"),
+            std::vector<std::string>{R"({"name":"Alpha"})"});
+  // RETURN DISTINCT inside counts distinct rows.
+  EXPECT_EQ(BothWays("MATCH (p:project) RETURN p.name AS name, "
+                     "COUNT { MATCH (p)<--(a)-[:located_in]->(r) RETURN DISTINCT r } AS d, "
+                     "COUNT { MATCH (p)<--(a)-[:located_in]->(r) RETURN r } AS n"),
+            (std::vector<std::string>{R"({"name":"One","d":1,"n":2})",
+                                      R"({"name":"Two","d":1,"n":1})"}));
+  // Nested, and inside an outer aggregation.
+  EXPECT_EQ(BothWays("MATCH (p:project) RETURN p.name AS name, "
+                     "COUNT { MATCH (p)<--(a) WHERE EXISTS { (a)-[:funds]->() } } AS n"),
+            (std::vector<std::string>{R"({"name":"One","n":1})", R"({"name":"Two","n":1})"}));
+  EXPECT_EQ(BothWays("MATCH (a:actor) RETURN sum(COUNT { (a)-->() }) AS total, count(*) AS n"),
+            std::vector<std::string>{R"({"total":7,"n":3})"});
+  for (auto [text, error] : std::vector<std::pair<const char*, const char*>>{
+           {"MATCH (a) RETURN COUNT { MATCH (a)-->(b) CREATE (b)-[:x]->() } AS n",
+            "(InvalidClauseComposition)"},
+           {"MATCH (a) RETURN COUNT { MATCH (a)-->() RETURN nope } AS n", "(UndefinedVariable)"},
+           {"MATCH (a) RETURN COUNT { MATCH (a)-->() WITH 1 AS one RETURN a } AS n",
+            "(UndefinedVariable)"}}) {
+    auto q = PreparedQuery::Prepare(text);
+    ASSERT_FALSE(q.ok()) << text;
+    EXPECT_NE(q.status().message().find(error), std::string::npos) << q.status().message();
+  }
+}
+
+// EXISTS { } over a whole subquery: a WITH inside may aggregate, and only
+// what it passes on is in scope after it. Pattern predicates stand in WHERE.
+TEST_F(CypherTest, ExistsSubqueriesAndPatternPredicates) {
+  BuildSmall();
+  EXPECT_EQ(BothWays("MATCH (a:actor) WHERE EXISTS { MATCH (a)-->(x) WITH a, count(*) AS k "
+                     "WHERE k = 2 RETURN true } RETURN a.name AS name"),
+            (std::vector<std::string>{R"({"name":"Beta"})", R"({"name":"Gamma"})"}));
+  EXPECT_EQ(BothWays("MATCH (a:actor) WHERE EXISTS { MATCH (a)-->(p:project) "
+                     "OPTIONAL MATCH (p)<-[:funds]-(f) WITH p, f WHERE f IS NULL } "
+                     "RETURN a.name AS name"),
+            (std::vector<std::string>{R"({"name":"Alpha"})", R"({"name":"Beta"})",
+                                      R"({"name":"Gamma"})"}));
+  EXPECT_EQ(BothWays("MATCH (a:actor) WHERE (a)-[:funds]->() RETURN a.name AS name"),
+            std::vector<std::string>{R"({"name":"Alpha"})"});
+  EXPECT_EQ(BothWays("MATCH (a:actor) WHERE NOT (a)-[:located_in]->(:region) RETURN a.name AS name"),
+            std::vector<std::string>{R"({"name":"Gamma"})"});
+  EXPECT_EQ(BothWays("MATCH (a:actor), (p:project) WHERE (a)-->(p) AND NOT (a)-[:funds]->(p) "
+                     "RETURN a.name AS a, p.name AS p"),
+            (std::vector<std::string>{R"({"a":"Alpha","p":"One"})", R"({"a":"Beta","p":"One"})",
+                                      R"({"a":"Gamma","p":"One"})", R"({"a":"Gamma","p":"Two"})"}));
+}
+
+// CALL { } runs its body once per row: a leading WITH imports outer
+// variables (nothing else of the outer row is visible), its RETURN columns
+// extend the row, one row out per row it returns; without RETURN (a unit
+// subquery that writes) rows pass on unchanged.
+TEST_F(CypherTest, CallSubqueriesRunOncePerRow) {
+  BuildSmall();
+  EXPECT_EQ(BothWays("MATCH (p:project) CALL { WITH p MATCH (p)<--(a:actor) RETURN count(a) AS n } "
+                     "RETURN p.name AS name, n"),
+            (std::vector<std::string>{R"({"name":"One","n":3})", R"({"name":"Two","n":2})"}));
+  EXPECT_EQ(BothWays("MATCH (p:project) WHERE p.name = 'Two' "
+                     "CALL { WITH p MATCH (p)<--(a) RETURN a.name AS who } RETURN p.name AS p, who"),
+            (std::vector<std::string>{R"({"p":"Two","who":"Alpha"})", R"({"p":"Two","who":"Gamma"})"}));
+  // Not imported, `p` inside is a variable of its own: every relationship.
+  EXPECT_EQ(BothWays("MATCH (p:project) CALL { MATCH (p)<--(a) RETURN count(*) AS n } "
+                     "RETURN p.name AS name, n"),
+            (std::vector<std::string>{R"({"name":"One","n":7})", R"({"name":"Two","n":7})"}));
+  EXPECT_EQ(Rows("UNWIND [2, 1] AS i CALL { WITH i UNWIND range(1, i) AS j RETURN j } RETURN i, j"),
+            (std::vector<std::string>{R"({"i":2,"j":1})", R"({"i":2,"j":2})", R"({"i":1,"j":1})"}));
+  for (auto [text, error] : std::vector<std::pair<const char*, const char*>>{
+           {"MATCH (p) CALL { WITH p RETURN p } RETURN p", "(VariableAlreadyBound)"},
+           {"MATCH (p) CALL { WITH p MATCH (p)-->(q) } RETURN p", "(InvalidClauseComposition)"},
+           {"MATCH (p) CALL { RETURN p.name AS n } RETURN n", "(UndefinedVariable)"}}) {
+    auto q = PreparedQuery::Prepare(text);
+    ASSERT_FALSE(q.ok()) << text;
+    EXPECT_NE(q.status().message().find(error), std::string::npos) << q.status().message();
+  }
+  // A unit subquery writes once per row and leaves the rows as they were.
+  auto txn = Begin();
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
+      "MATCH (a:actor) CALL { WITH a CREATE (a)-[:tagged]->(:tag {name: a.name}) } "
+      "RETURN count(a) AS n"));
+  ASSERT_OK_AND_ASSIGN(auto cursor, cypher::Execute(q, Target{.txn = txn.get()}, {}));
+  ASSERT_OK_AND_ASSIGN(bool more, cursor->Next());
+  ASSERT_TRUE(more);
+  EXPECT_EQ(cursor->row()[0].integer(), 3);
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(BothWays("MATCH (a:actor)-[:tagged]->(t:tag) RETURN a.name AS a, t.name AS t"),
+            (std::vector<std::string>{R"({"a":"Alpha","t":"Alpha"})", R"({"a":"Beta","t":"Beta"})",
+                                      R"({"a":"Gamma","t":"Gamma"})"}));
+}
+
 // A label test on a relationship tests its type (its one label).
 TEST_F(CypherTest, ALabelTestOnARelationshipTestsItsType) {
   BuildSmall();
