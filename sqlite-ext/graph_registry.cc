@@ -255,11 +255,12 @@ Status GraphHandle::Commit() {
   // applied once more now (a failed write may have been passing), with
   // write access given back and taken again.
   txn.reset();
-  return RollForward(prepared_xid_);
+  ConnectionWait wait(sqlite_, path());
+  return RollForward(prepared_xid_, *wait);
 }
 
-Status GraphHandle::RollForward(const std::string& xid) {
-  auto writable = shared_->BeginWriting(sqlite_);
+Status GraphHandle::RollForward(const std::string& xid, WriteAccessWait& wait) {
+  auto writable = shared_->BeginWriting(wait);
   if (!writable.ok()) return writable.status();
   Status settled = (*writable)->SettlePrepared(xid, /*commit=*/true);
   shared_->EndWriting();
@@ -282,7 +283,8 @@ Status GraphHandle::ApplyDecided() {
     // snapshot shows too), or to be rolled back.
     if (!committed) continue;
     // Busy while another connection of this process still commits it.
-    Status applied = RetryWhileBusy(sqlite_, [&] { return RollForward(xid); });
+    ConnectionWait wait(sqlite_, path());
+    Status applied = wait->WhileBusy([&] { return RollForward(xid, *wait); });
     if (!applied.ok()) {
       return Status::IOError(fmt::format(
           "graph '{}' has not applied transaction '{}', which SQLite committed, and cannot "

@@ -129,7 +129,7 @@ class GraphHandle {
   std::string schema_;
   Status SettleUndecided(Db& writable);
   // Applies the prepared transaction `xid`, which SQLite committed.
-  Status RollForward(const std::string& xid);
+  Status RollForward(const std::string& xid, WriteAccessWait& wait);
   // Before a read: a transaction of this graph table that SQLite committed
   // and the graph holds prepared but not applied (its xCommit failed) is
   // applied now, or the read fails with an error naming `samverkan settle`.
