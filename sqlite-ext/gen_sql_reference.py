@@ -371,12 +371,18 @@ One row per tie; `year` gives the collaboration network of one year.""",
      ["SELECT * FROM kg_projection('kg')",
       "SELECT * FROM kg_projection('kg', 'actor', 'project', NULL, NULL, 2020)"]),
     ("kg_sector_mixing", """\
-`kg_sector_mixing(graph, attribute, via, weight, kinds, types, valid_on, year)`: ties
+`kg_sector_mixing(graph, attribute, via, weight, kinds, types, valid_on, year, level)`: ties
 between groups of nodes. `attribute` is `sector` (default), `kind`, `region` (the node's
 `located_in` target) or `props.<name>`; nodes without it are left out. Ties are the
 subgraph's edges (undirected) or, with `via` (e.g. `'project'`), the projection through
-nodes of that kind. One row per ordered pair with ties: the matrix is symmetric.""",
-     [("attribute", "what groups nodes; `via`: the kind that ties them; other arguments as above"),
+nodes of that kind. One row per ordered pair with ties: the matrix is symmetric.
+`level` (with `attribute = 'region'`, in every group function) rolls regions up their
+`part_of` edges to that level, named by the regions' `level` property or else their kind:
+municipalities to `'county'`. A region with several parents at the level counts in each;
+one with none stays itself, flagged as `'<key> (no <level>)'`; a cycle in `part_of` is an
+error naming it ([analytics.md](analytics.md#cross-sector-measures)).""",
+     [("attribute", "what groups nodes; `via`: the kind that ties them; `level`: a region "
+                    "level; other arguments as above"),
       ("group_a, group_b", "the two groups"),
       ("ties", "ties between them (inside the group when equal), each counted once"),
       ("tie_weight", "the ties weighed: with `weight` = `'weight'` the sum of their edges' "
@@ -385,22 +391,28 @@ nodes of that kind. One row per ordered pair with ties: the matrix is symmetric.
       ("fraction", "nx.attribute_mixing_matrix(normalized=True) entry, from `tie_weight`")],
      ["SELECT group_a, group_b, ties, round(fraction, 4) AS fraction FROM kg_sector_mixing('kg', 'sector', 'project')",
       "SELECT group_a, group_b, ties, tie_weight FROM kg_sector_mixing('kg', 'sector', 'project', 'weight')",
+      "BEGIN; INSERT INTO kg_nodes(key, kind, props) VALUES ('reg:dalarna', 'region', '{\"level\":\"county\"}'), "
+      "('reg:orebro', 'region', '{\"level\":\"municipality\"}'); "
+      "INSERT INTO kg_edges(src, type, dst) VALUES ('reg:mora', 'part_of', 'reg:dalarna'), "
+      "('org:oru', 'located_in', 'reg:orebro'); "
+      "SELECT group_a, group_b, ties FROM kg_sector_mixing WHERE graph = 'kg' AND attribute = 'region' "
+      "AND level = 'county' AND via = 'project'; ROLLBACK",
       "SELECT * FROM kg_sector_mixing('kg', 'colour')"]),
     ("kg_ei_index", """\
-`kg_ei_index(graph, attribute, via, weight, kinds, types, valid_on, year)`: Krackhardt and
+`kg_ei_index(graph, attribute, via, weight, kinds, types, valid_on, year, level)`: Krackhardt and
 Stern's E-I index, (E - I) / (E + I), per group and (row with `group_name` NULL) for the
 whole graph: -1 when ties stay inside groups, +1 when they all cross.""",
      [("group_name, internal, external, ei_index", "the group (NULL: all), its I and E, the index")],
      ["SELECT * FROM kg_ei_index('kg', 'sector', 'project')"]),
     ("kg_assortativity", """\
-`kg_assortativity(graph, attribute, via, weight, kinds, types, valid_on, year)`:
+`kg_assortativity(graph, attribute, via, weight, kinds, types, valid_on, year, level)`:
 nx.attribute_assortativity_coefficient over the mixing matrix; one row, NULL when
 undefined.""",
      [("assortativity, groups, ties", "the coefficient, the number of groups, the ties counted")],
      ["SELECT round(assortativity, 4) AS assortativity, groups, ties FROM kg_assortativity('kg', 'sector', 'project')"]),
     ("kg_brokerage", """\
-`kg_brokerage(graph, attribute, via, direction, kinds, types, valid_on, year)`: Gould and
-Fernandez brokerage roles. For each open two-path a -> b -> c (a, c not tied), b is a
+`kg_brokerage(graph, attribute, via, direction, kinds, types, valid_on, year, level)`:
+Gould and Fernandez brokerage roles. For each open two-path a -> b -> c (a, c not tied), b is a
 `coordinator` (all in one group), `itinerant` (a, c in one group, b in another),
 `representative` (b in a's group), `gatekeeper` (b in c's group) or `liaison` (three
 groups). Undirected ties count each path both ways. One row per node and role.""",
@@ -408,7 +420,7 @@ groups). Undirected ties count each path both ways. One row per node and role.""
      ["SELECT * FROM kg_brokerage('kg', 'sector', 'project')",
       "SELECT * FROM kg_brokerage('kg', 'kind')"]),
     ("kg_conductance", """\
-`kg_conductance(graph, attribute, via, weight, kinds, types, valid_on, year)`: per group S,
+`kg_conductance(graph, attribute, via, weight, kinds, types, valid_on, year, level)`: per group S,
 cut(S) / min(vol(S), vol(rest)) as nx.conductance: 0 for a group closed on itself.""",
      [("group_name, nodes, volume, cut, conductance", "the group and its measures")],
      ["SELECT * FROM kg_conductance('kg', 'sector', 'project')"]),

@@ -2,6 +2,7 @@
 // and Stern's E-I index and Newman's attribute assortativity.
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include "samverkan/analytics.h"
 
@@ -20,6 +21,20 @@ Result<Mixing> MixingOf(const SimpleGraph& g, const NodeGroups& groups) {
   const size_t k = m.num_groups;
   m.ties.assign(k * k, 0);
   m.weight.assign(k * k, 0.0);
+  auto count = [&](size_t a, size_t b, double x) {
+    m.ties[a * k + b] += 1;
+    m.weight[a * k + b] += x;
+    if (a != b) {
+      m.ties[b * k + a] += 1;
+      m.weight[b * k + a] += x;
+    }
+    m.total_weight += x;
+  };
+  // A node's groups beyond the first (several parents at a region level).
+  auto more = [&](uint32_t v) -> std::span<const int32_t> {
+    if (groups.more.empty()) return {};
+    return groups.more[v];
+  };
   for (uint32_t v = 0; v < g.num_nodes; ++v) {
     const int32_t a = groups.group[v];
     if (a < 0) continue;
@@ -28,13 +43,13 @@ Result<Mixing> MixingOf(const SimpleGraph& g, const NodeGroups& groups) {
       const int32_t b = groups.group[w];
       if (b < 0 || w < v) continue;  // each tie once, from its smaller end
       const double x = g.weight(i);
-      m.ties[a * k + b] += 1;
-      m.weight[a * k + b] += x;
-      if (a != b) {
-        m.ties[b * k + a] += 1;
-        m.weight[b * k + a] += x;
+      count(a, b, x);
+      if (groups.more.empty()) continue;
+      for (int32_t b2 : more(w)) count(a, b2, x);
+      for (int32_t a2 : more(v)) {
+        count(a2, b, x);
+        for (int32_t b2 : more(w)) count(a2, b2, x);
       }
-      m.total_weight += x;
     }
   }
   return m;

@@ -296,6 +296,13 @@ std::vector<ProcArg> GroupArgs() {
           {"via", ProcArgType::kKind, "NULL", "a node kind: tie nodes that share one"}};
 }
 
+// Late: after the shared arguments, so positional SQL calls keep working.
+std::vector<ProcArg> LevelArg() {
+  return {{"level", ProcArgType::kText, "NULL",
+           "with attribute 'region': roll regions up part_of to this level ('county'), "
+           "named by the regions' level property or kind"}};
+}
+
 struct GroupedTies {
   NodeGroups groups;
   SimpleGraph ties;
@@ -303,7 +310,8 @@ struct GroupedTies {
 
 Result<GroupedTies> OpenGroupedTies(const ProcCall& call, Direction direction) {
   SV_ASSIGN_OR_RETURN(NodeGroups groups,
-                      GroupNodes(call.view(), call.csr(), call.Text("attribute", "sector")));
+                      GroupNodes(call.view(), call.csr(), call.Text("attribute", "sector"),
+                                 call.Text("level", "")));
   SV_ASSIGN_OR_RETURN(SimpleGraph ties, TieGraph(call, direction));
   return GroupedTies{std::move(groups), std::move(ties)};
 }
@@ -338,7 +346,7 @@ const Procedure kSectorMixing = {
      {"ties", ProcColumnType::kInteger},
      {"tie_weight", ProcColumnType::kNumber},
      {"fraction", ProcColumnType::kNumber}},
-    Args(GroupArgs(), {.weight = true}),
+    Args(GroupArgs(), {.weight = true}, LevelArg()),
     ComputeMixing,
 };
 
@@ -367,7 +375,7 @@ const Procedure kEiIndex = {
      {"internal", ProcColumnType::kNumber},
      {"external", ProcColumnType::kNumber},
      {"ei_index", ProcColumnType::kNumber}},
-    Args(GroupArgs(), {.weight = true}),
+    Args(GroupArgs(), {.weight = true}, LevelArg()),
     ComputeEiIndex,
 };
 
@@ -391,7 +399,7 @@ const Procedure kAssortativity = {
     {{"assortativity", ProcColumnType::kNumber},
      {"groups", ProcColumnType::kInteger},
      {"ties", ProcColumnType::kInteger}},
-    Args(GroupArgs(), {.weight = true}),
+    Args(GroupArgs(), {.weight = true}, LevelArg()),
     ComputeAssortativity,
 };
 
@@ -412,7 +420,7 @@ const Procedure kConductance = {
      {"volume", ProcColumnType::kNumber},
      {"cut", ProcColumnType::kNumber},
      {"conductance", ProcColumnType::kNumber}},
-    Args(GroupArgs(), {.weight = true}),
+    Args(GroupArgs(), {.weight = true}, LevelArg()),
     ComputeConductance,
 };
 
@@ -441,7 +449,7 @@ const Procedure kBrokerage = {
     {{"node", ProcColumnType::kNode},
      {"role", ProcColumnType::kText},
      {"count", ProcColumnType::kInteger}},
-    Args(GroupArgs(), {.direction = true}),
+    Args(GroupArgs(), {.direction = true}, LevelArg()),
     ComputeBrokerage,
 };
 

@@ -34,6 +34,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "samverkan/csr.h"
@@ -265,6 +266,37 @@ Result<SimpleGraph> Project(const CsrGraph& csr, const Schema& schema,
 // Cross-sector measures
 // ---------------------------------------------------------------------------
 
+// The levels of the region hierarchy: which regions a region rolls up to
+// at a level ("county") along its part_of out-edges. A region's level is its
+// `level` property (text), else its kind's name. The walk goes up from the
+// region until it meets regions at the level (a region at the level is its
+// own ancestor; what lies above a region at the level is not walked):
+//   RegionLevels counties(view, "county");
+//   SV_ASSIGN_OR_RETURN(std::vector<NodeId> up, counties.AncestorsAt(malmo));
+// Several parents: every ancestor at the level that any path reaches, once
+// each, in the order met. None: an empty list (the caller decides; grouping
+// keeps the region as itself, see GroupNodes). A cycle met on the way up is
+// InvalidArgument naming it: "part_of has a cycle: reg:a -> reg:b -> reg:a".
+// Walks are remembered, so asking for many regions reads each node once.
+class RegionLevels {
+ public:
+  RegionLevels(const GraphView& view, std::string level);
+  Result<std::vector<NodeId>> AncestorsAt(NodeId region);
+  // The region's level: its `level` property, else its kind.
+  Result<std::string> LevelOf(NodeId region);
+  Result<std::string> KeyOf(NodeId region);
+  const std::string& level() const { return level_; }
+
+ private:
+  Status Walk(NodeId region, std::vector<NodeId>& path, std::vector<NodeId>& found);
+
+  const GraphView& view_;
+  std::string level_;
+  std::optional<SymbolId> part_of_;
+  std::unordered_map<NodeId, std::string> levels_, keys_;
+  std::unordered_map<NodeId, std::vector<NodeId>> ancestors_;
+};
+
 // Which group each node belongs to, by an attribute:
 //   "sector"        the actor's sector
 //   "kind"          the node's kind
@@ -274,17 +306,30 @@ Result<SimpleGraph> Project(const CsrGraph& csr, const Schema& schema,
 //                   as JSON text)
 // Nodes without the attribute are in no group (-1) and are left out of every
 // measure below.
+//
+// With `level` (attribute "region" only), a node's region is rolled up to
+// its ancestors at that level (RegionLevels): kommune to fylke. A region
+// with several ancestors at the level puts the node in each of them (the
+// first by name in `group`, the others in `more`); a region with none is
+// kept as itself and flagged in its group's name, "<key> (no <level>)".
 struct NodeGroups {
   std::vector<int32_t> group;      // per dense index; -1: none
   std::vector<std::string> names;  // group id -> name, sorted by name
+  // Empty, or per dense index the node's further groups (several parents
+  // at a level). MixingOf counts a tie in every pair of its ends' groups;
+  // brokerage and conductance use `group` alone.
+  std::vector<std::vector<int32_t>> more;
 };
 // InvalidArgument for an unknown attribute: "attribute must be 'sector',
-// 'kind', 'region' or 'props.<name>', not 'x'".
+// 'kind', 'region' or 'props.<name>', not 'x'"; for a level with another
+// attribute; for a cycle in part_of (see RegionLevels).
 Result<NodeGroups> GroupNodes(const GraphView& view, const CsrGraph& csr,
-                              std::string_view attribute);
+                              std::string_view attribute, std::string_view level = {});
 
 // The mixing matrix of an undirected graph by group (ties whose two ends
-// both have a group).
+// both have a group). A node in several groups (NodeGroups::more) counts a
+// tie once for each pair (a group of one end, a group of the other), so the
+// matrix may then hold more ties than the graph.
 struct Mixing {
   uint32_t num_groups = 0;
   // ties[a*k+b] = ties[b*k+a]: ties between a member of a and one of b
