@@ -36,6 +36,8 @@ CASES = [
     ("assortativity", {"attribute": "kind"}),
     ("conductance", {"attribute": "kind", "weight": "weight"}),
     ("brokerage", {"attribute": "kind"}),
+    ("sector_ties_by_year", {}),
+    ("sector_ties_by_year", {"attribute": "kind", "first_year": 2019, "last_year": 2021}),
 ]
 
 

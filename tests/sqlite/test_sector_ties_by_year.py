@@ -86,7 +86,7 @@ def test_agrees_with_a_count_in_python(connect, seed):
 
 
 def test_arguments_are_checked(db):
-    with pytest.raises(Exception, match="first_year must be a whole year"):
+    with pytest.raises(Exception, match="first_year must be an integer year"):
         rows(db, "SELECT * FROM kg_sector_ties_by_year('kg', 'sector', NULL, 2020.5)")
     with pytest.raises(Exception, match="via"):
         rows(db, "SELECT * FROM kg_sector_ties_by_year('kg', 'sector', 'nosuchkind')")
