@@ -1,5 +1,5 @@
 // Files the picture writers put into the pages they write, compiled in from
-// importers/assets/ (embed.cmake) so that the tool and the extension need
+// pictures/assets/ (embed.cmake) so that the tool and the extension need
 // nothing beside them at run time.
 #pragma once
 
