@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-namespace samverkan::importers::assets {
+namespace samverkan::pictures::assets {
 
 extern const std::string_view kGraphologyJs;  // vendor/: graphology 0.26.0 (MIT)
 extern const std::string_view kSigmaJs;       // vendor/: sigma 3.0.2 (MIT)
@@ -13,4 +13,4 @@ extern const std::string_view kViewerJs;      // the HTML drawing's behaviour
 extern const std::string_view kViewerCss;     // and look
 extern const std::string_view kReportCss;     // the report's look, on screen and printed
 
-}  // namespace samverkan::importers::assets
+}  // namespace samverkan::pictures::assets

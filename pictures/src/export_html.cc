@@ -8,7 +8,8 @@
 #include "drawing_model.h"
 #include "export_common.h"
 
-namespace samverkan::importers {
+namespace samverkan::pictures {
+using exporters::XmlEscape;
 namespace {
 
 // JSON inside <script>: "</" must not appear (it could close the element).
@@ -82,4 +83,4 @@ Status WriteHtml(const Drawing& d, std::ostream& out) {
   return Status::OK();
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::pictures
