@@ -259,7 +259,10 @@ Status GraphHandle::Commit() {
 }
 
 Status GraphHandle::RollForward(const std::string& xid) {
-  auto writable = shared_->BeginWriting(sqlite_);
+  // The one wait for write access (busy_timeout's deadline) covers another
+  // connection of this process that still commits the transaction.
+  ConnectionWait wait(sqlite_, path());
+  auto writable = shared_->BeginWriting(*wait);
   if (!writable.ok()) return writable.status();
   Status settled = (*writable)->SettlePrepared(xid, /*commit=*/true);
   shared_->EndWriting();
@@ -281,8 +284,7 @@ Status GraphHandle::ApplyDecided() {
     // Not committed: on its way (the graph without it is what SQLite's
     // snapshot shows too), or to be rolled back.
     if (!committed) continue;
-    // Busy while another connection of this process still commits it.
-    Status applied = RetryWhileBusy(sqlite_, [&] { return RollForward(xid); });
+    Status applied = RollForward(xid);
     if (!applied.ok()) {
       return Status::IOError(fmt::format(
           "graph '{}' has not applied transaction '{}', which SQLite committed, and cannot "
