@@ -20,8 +20,8 @@
 // (docs/pictures.md); the other formats take none. A long drawing or report
 // stops when the statement is interrupted.
 //
-// Both call the importers' public API (samverkan/import.h, export.h), the
-// same code as the `samverkan` command-line tool. The format may be NULL
+// Both call the file libraries' public APIs (samverkan/import.h, export.h,
+// drawing.h), the same code as the `samverkan` command-line tool. The format may be NULL
 // or 'auto' (from the file name). Relative file names are resolved against
 // the process's working directory, as SQLite's own file functions do.
 //

@@ -8,7 +8,11 @@
 #include "drawing_model.h"
 #include "export_common.h"
 
-namespace samverkan::importers {
+namespace samverkan::exporters {
+using pictures::Drawing;
+using pictures::DrawnNode;
+using pictures::MakeDrawing;
+using pictures::Num;
 namespace {
 
 using nlohmann::json;
@@ -125,4 +129,4 @@ Status WriteGexf(const GraphData& g, const NodeLooks& looks, std::ostream& out) 
   return Status::OK();
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::exporters

@@ -6,7 +6,8 @@
 #include "drawing_model.h"
 #include "export_common.h"
 
-namespace samverkan::importers {
+namespace samverkan::pictures {
+using exporters::XmlEscape;
 namespace {
 
 constexpr double kHeader = 56;   // title and subtitle above the drawing
@@ -79,4 +80,4 @@ Status WriteSvg(const Drawing& d, std::ostream& out) {
   return Status::OK();
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::pictures

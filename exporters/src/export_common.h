@@ -16,7 +16,7 @@
 #include "samverkan/interrupt.h"
 #include "samverkan/result.h"
 
-namespace samverkan::importers {
+namespace samverkan::exporters {
 
 struct GraphData {
   std::vector<Node> nodes;
@@ -76,4 +76,4 @@ Status WriteJsonl(const GraphData& g, std::ostream& out);
 Status WriteCsvNodes(const GraphData& g, std::ostream& out);
 Status WriteCsvEdges(const GraphData& g, std::ostream& out);
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::exporters

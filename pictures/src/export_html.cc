@@ -1,5 +1,5 @@
 // The interactive HTML drawing: one file with the graph as JSON, graphology
-// and sigma.js (vendored, importers/assets/vendor/) and our viewer. Errors
+// and sigma.js (vendored, pictures/assets/vendor/) and our viewer. Errors
 // on the page are collected into #errors by a handler installed before any
 // other script, so that a test (or a user) can see them without a console.
 #include <nlohmann/json.hpp>
@@ -8,7 +8,8 @@
 #include "drawing_model.h"
 #include "export_common.h"
 
-namespace samverkan::importers {
+namespace samverkan::pictures {
+using exporters::XmlEscape;
 namespace {
 
 // JSON inside <script>: "</" must not appear (it could close the element).
@@ -82,4 +83,4 @@ Status WriteHtml(const Drawing& d, std::ostream& out) {
   return Status::OK();
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::pictures

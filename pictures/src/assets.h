@@ -1,11 +1,11 @@
 // Files the picture writers put into the pages they write, compiled in from
-// importers/assets/ (embed.cmake) so that the tool and the extension need
+// pictures/assets/ (embed.cmake) so that the tool and the extension need
 // nothing beside them at run time.
 #pragma once
 
 #include <string_view>
 
-namespace samverkan::importers::assets {
+namespace samverkan::pictures::assets {
 
 extern const std::string_view kGraphologyJs;  // vendor/: graphology 0.26.0 (MIT)
 extern const std::string_view kSigmaJs;       // vendor/: sigma 3.0.2 (MIT)
@@ -13,4 +13,4 @@ extern const std::string_view kViewerJs;      // the HTML drawing's behaviour
 extern const std::string_view kViewerCss;     // and look
 extern const std::string_view kReportCss;     // the report's look, on screen and printed
 
-}  // namespace samverkan::importers::assets
+}  // namespace samverkan::pictures::assets

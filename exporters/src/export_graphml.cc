@@ -3,7 +3,7 @@
 // (tests/importers/test_export_python.py checks both).
 #include "export_common.h"
 
-namespace samverkan::importers {
+namespace samverkan::exporters {
 namespace {
 
 using nlohmann::json;
@@ -109,4 +109,4 @@ Status WriteGraphml(const GraphData& g, std::ostream& out) {
   return Status::OK();
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::exporters

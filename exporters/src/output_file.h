@@ -27,7 +27,7 @@
 
 #include "samverkan/result.h"
 
-namespace samverkan::importers {
+namespace samverkan::exporters {
 
 // Refuses paths an export may not create or replace (see above).
 Status CheckExportTarget(const std::string& path,
@@ -82,4 +82,4 @@ class OutputFile {
   bool committed_ = false;
 };
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::exporters

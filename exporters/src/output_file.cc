@@ -14,7 +14,8 @@
 #include "file_kind.h"
 #include "samverkan/db.h"
 
-namespace samverkan::importers {
+namespace samverkan::exporters {
+using importers::FileKind;
 namespace fs = std::filesystem;
 namespace {
 
@@ -184,4 +185,4 @@ std::streamsize OutputFile::FdBuf::xsputn(const char* s, std::streamsize n) {
 
 int OutputFile::FdBuf::sync() { return error_ == 0 && Drain() ? 0 : -1; }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::exporters

@@ -5,7 +5,7 @@
 #include "csv_columns.h"
 #include "export_common.h"
 
-namespace samverkan::importers {
+namespace samverkan::exporters {
 namespace {
 
 using nlohmann::json;
@@ -138,4 +138,4 @@ Status WriteCsvEdges(const GraphData& g, std::ostream& out) {
   return Status::OK();
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::exporters

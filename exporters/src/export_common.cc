@@ -3,7 +3,7 @@
 #include <set>
 #include <string>
 
-namespace samverkan::importers {
+namespace samverkan::exporters {
 
 using nlohmann::json;
 
@@ -106,4 +106,4 @@ std::string XmlEscape(std::string_view text) {
   return out;
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::exporters

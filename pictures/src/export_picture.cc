@@ -99,20 +99,20 @@ Result<ExportSummary> ExportPictureToStream(const GraphView& view, ExportFormat 
     if (export_options.stage) export_options.stage(what);
   };
   stage("selecting and laying out");
-  SV_ASSIGN_OR_RETURN(importers::Drawing d, importers::MakeDrawing(view, options, interrupt));
+  SV_ASSIGN_OR_RETURN(pictures::Drawing d, pictures::MakeDrawing(view, options, interrupt));
   const std::string size = fmt::format("{} nodes, {} ties", d.nodes.size(), d.ties.num_ties());
   switch (format) {
     case ExportFormat::kSvg:
       stage("writing the SVG (" + size + ")");
-      SV_RETURN_IF_ERROR(importers::WriteSvg(d, out));
+      SV_RETURN_IF_ERROR(pictures::WriteSvg(d, out));
       break;
     case ExportFormat::kHtml:
       stage("writing the HTML (" + size + ")");
-      SV_RETURN_IF_ERROR(importers::WriteHtml(d, out));
+      SV_RETURN_IF_ERROR(pictures::WriteHtml(d, out));
       break;
     default:
       stage("computing the report's measures (" + size + ")");
-      SV_RETURN_IF_ERROR(importers::WriteReport(view, d, interrupt, out));
+      SV_RETURN_IF_ERROR(pictures::WriteReport(view, d, interrupt, out));
       break;
   }
   SV_RETURN_IF_ERROR(interrupt.Check());
@@ -125,7 +125,7 @@ Result<ExportSummary> ExportPicture(const GraphView& view, ExportFormat format,
                                     const Interrupt& interrupt) {
   if (!IsPictureFormat(format)) return Status::InvalidArgument("not a picture format");
   SV_ASSIGN_OR_RETURN(auto file,
-                      importers::OutputFile::Create(path, export_options.protected_files));
+                      exporters::OutputFile::Create(path, export_options.protected_files));
   SV_ASSIGN_OR_RETURN(ExportSummary summary,
                       ExportPictureToStream(view, format, file->out(), options, export_options,
                                             interrupt));

@@ -16,7 +16,8 @@
 #include "export_common.h"
 #include "samverkan/version.h"
 
-namespace samverkan::importers {
+namespace samverkan::pictures {
+using exporters::XmlEscape;
 namespace {
 
 std::string SectorColor(const std::string& sector, size_t i) { return GroupColor(sector, i); }
@@ -329,4 +330,4 @@ Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& int
   return Status::OK();
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::pictures

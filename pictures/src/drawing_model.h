@@ -12,7 +12,7 @@
 #include "samverkan/csr.h"
 #include "samverkan/drawing.h"
 
-namespace samverkan::importers {
+namespace samverkan::pictures {
 
 struct DrawnNode {
   uint32_t csr = 0;  // index in Drawing::csr
@@ -73,4 +73,4 @@ Status WriteHtml(const Drawing& d, std::ostream& out);
 Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& interrupt,
                    std::ostream& out);
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::pictures

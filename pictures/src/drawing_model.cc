@@ -11,7 +11,7 @@
 #include "samverkan/text.h"
 #include "samverkan/traversal.h"
 
-namespace samverkan::importers {
+namespace samverkan::pictures {
 namespace {
 
 // Canvas: the longer side of the layout's bounding box is this wide, with
@@ -414,4 +414,4 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   return d;
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::pictures

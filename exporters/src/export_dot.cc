@@ -2,7 +2,7 @@
 // sector, weight and the properties as quoted attributes.
 #include "export_common.h"
 
-namespace samverkan::importers {
+namespace samverkan::exporters {
 namespace {
 
 std::string Quote(std::string_view s) {
@@ -57,4 +57,4 @@ Status WriteDot(const GraphData& g, std::ostream& out) {
   return Status::OK();
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::exporters

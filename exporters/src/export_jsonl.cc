@@ -2,7 +2,7 @@
 // reader takes (so an export imports back to the same graph).
 #include "export_common.h"
 
-namespace samverkan::importers {
+namespace samverkan::exporters {
 
 using nlohmann::ordered_json;
 
@@ -30,4 +30,4 @@ Status WriteJsonl(const GraphData& g, std::ostream& out) {
   return Status::OK();
 }
 
-}  // namespace samverkan::importers
+}  // namespace samverkan::exporters

@@ -14,8 +14,8 @@
 
 namespace samverkan {
 
-using importers::GraphData;
-using importers::OutputFile;
+using exporters::GraphData;
+using exporters::OutputFile;
 
 Result<ExportFormat> ParseExportFormat(std::string_view name) {
   if (name == "graphml") return ExportFormat::kGraphml;
@@ -53,13 +53,13 @@ using Writer = std::function<Status(const GraphData&, std::ostream&)>;
 // but the graph.
 Result<Writer> WriterFor(ExportFormat format, const GraphView& view, const Interrupt& interrupt) {
   switch (format) {
-    case ExportFormat::kGraphml: return Writer(importers::WriteGraphml);
-    case ExportFormat::kDot: return Writer(importers::WriteDot);
-    case ExportFormat::kJsonl: return Writer(importers::WriteJsonl);
+    case ExportFormat::kGraphml: return Writer(exporters::WriteGraphml);
+    case ExportFormat::kDot: return Writer(exporters::WriteDot);
+    case ExportFormat::kJsonl: return Writer(exporters::WriteJsonl);
     case ExportFormat::kGexf: {
-      SV_ASSIGN_OR_RETURN(importers::NodeLooks looks, importers::DefaultLooks(view, interrupt));
+      SV_ASSIGN_OR_RETURN(exporters::NodeLooks looks, exporters::DefaultLooks(view, interrupt));
       return Writer([looks = std::move(looks)](const GraphData& g, std::ostream& out) {
-        return importers::WriteGexf(g, looks, out);
+        return exporters::WriteGexf(g, looks, out);
       });
     }
     default: return Status::Internal("no one-file writer for this format");
@@ -95,9 +95,9 @@ Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
     }
     case ExportFormat::kCsv: {
       namespace fs = std::filesystem;
-      SV_RETURN_IF_ERROR(importers::CreateExportDirectory(path));
-      SV_RETURN_IF_ERROR(add((fs::path(path) / "nodes.csv").string(), importers::WriteCsvNodes));
-      SV_RETURN_IF_ERROR(add((fs::path(path) / "edges.csv").string(), importers::WriteCsvEdges));
+      SV_RETURN_IF_ERROR(exporters::CreateExportDirectory(path));
+      SV_RETURN_IF_ERROR(add((fs::path(path) / "nodes.csv").string(), exporters::WriteCsvNodes));
+      SV_RETURN_IF_ERROR(add((fs::path(path) / "edges.csv").string(), exporters::WriteCsvEdges));
       break;
     }
     case ExportFormat::kSvg:
@@ -105,7 +105,7 @@ Result<ExportSummary> ExportGraph(const GraphView& view, ExportFormat format,
     case ExportFormat::kReport:
       break;  // ExportPicture, above
   }
-  SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view, interrupt));
+  SV_ASSIGN_OR_RETURN(GraphData g, exporters::LoadGraph(view, interrupt));
   for (auto& [file, writer] : files) {
     SV_RETURN_IF_ERROR(interrupt.Check());
     SV_RETURN_IF_ERROR(writer(g, file->out()));
@@ -126,7 +126,7 @@ Result<ExportSummary> ExportGraphToStream(const GraphView& view, ExportFormat fo
         "(or use jsonl)");
   }
   SV_ASSIGN_OR_RETURN(Writer writer, WriterFor(format, view, interrupt));
-  SV_ASSIGN_OR_RETURN(GraphData g, importers::LoadGraph(view, interrupt));
+  SV_ASSIGN_OR_RETURN(GraphData g, exporters::LoadGraph(view, interrupt));
   SV_RETURN_IF_ERROR(writer(g, out));
   out.flush();
   if (!out) return Status::IOError("cannot write the export: the stream failed");
