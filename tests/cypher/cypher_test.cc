@@ -369,7 +369,7 @@ TEST_F(CypherTest, PropertiesFromColumnsAgreeWithTheRecords) {
   EXPECT_NE(rows[3].find(R"("x":"b","name":"b","sector":null,"c":"CY","n":4,"m":"one",)"),
             std::string::npos) << rows[3];
   EXPECT_EQ(BothWays("MATCH (x:actor {country: 'MT'})-[r:participates_in]->() "
-                     "WHERE r.valid_from >= '2015-01-01' RETURN count(*) AS n, "
+                     "WHERE r.valid_from >= date('2015-01-01') RETURN count(*) AS n, "
                      "sum(r.contribution) AS total"),
             std::vector<std::string>{R"({"n":1,"total":1200.5})"});
 
