@@ -166,7 +166,7 @@ Value ColumnValue(const PropertyColumn& c, uint32_t row) {
     case ColumnType::kDouble: return Value::Float(c.number(row));
     case ColumnType::kBool: return Value::Bool(c.boolean(row));
     case ColumnType::kString: return Value::String(std::string(c.text(row)));
-    case ColumnType::kDate: return Value::String(c.date(row).ToString());
+    case ColumnType::kDate: return Value::MakeDate(c.date(row));
     case ColumnType::kJson: return FromJson(nlohmann::json::parse(c.json(row)));
     case ColumnType::kNull: break;
   }
