@@ -20,7 +20,7 @@ struct DrawnNode {
   std::string folded;                // FoldName(name): what search compares
   std::vector<std::string> sources;  // the names of the sources it cites
   uint64_t degree = 0;               // ties in the drawing
-  double value = 0;                  // what its size shows: degree or PageRank
+  double value = 0;                  // what its size shows: degree or PageRank, both in the drawing
   double x = 0, y = 0, r = 0;        // centre and radius on the canvas
   uint32_t group = 0;                // index into Drawing::legend
   // Labelled nodes: 1 for the most central, 2 for the next...; 0 for none.
@@ -50,6 +50,13 @@ struct Drawing {
 // Selects, measures, lays out and labels.
 Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& options,
                             const Interrupt& interrupt);
+
+// PageRank of each drawn node (by index in Drawing::nodes) over the drawn
+// ties alone, each tie once: what `size: pagerank` and the report's most
+// central actors show. Nodes and ties outside the drawing (beyond an ego
+// network's depth, the `via` nodes of a projection) take no part, so the
+// ranks are those of the graph a reader sees.
+Result<std::vector<double>> DrawnPageRank(const Drawing& d, const Interrupt& interrupt);
 
 // The colour of sector or kind `name` ("#rrggbb"); the known sectors have
 // fixed colours, other names one of the palette by their position `i`.
