@@ -61,8 +61,9 @@ Result<std::vector<double>> DrawnPageRank(const Drawing& d, const Interrupt& int
 // The colour of sector or kind `name` ("#rrggbb"); the known sectors have
 // fixed colours, other names one of the palette by their position `i`.
 std::string GroupColor(const std::string& name, size_t i);
-// The palette's colour `i` (it repeats after twelve): Tableau's 10 and two
-// more, distinct and readable on white.
+// The palette's colour `i` (it repeats after eight): Paul Tol's muted
+// scheme, distinct for colour-blind readers and readable on white. Eight
+// consecutive `i` give eight different colours.
 std::string PaletteColor(size_t i);
 
 // The sector of each drawn node (by index in Drawing::nodes) as a group,

@@ -123,3 +123,24 @@ def test_year_chart_shows_the_last_year_and_round_ticks(connect, tmp_path):
     assert ticks[0] == 0 and ticks[-1] >= 7
     assert all(b - a == step for a, b in zip(ticks, ticks[1:]))
     assert step == int(step) and str(int(step)).rstrip("0") in ("1", "2", "5")
+
+
+def test_eight_largest_groups_have_their_own_colours_the_rest_grey(connect, tmp_path):
+    # Ten cliques, of 3 to 12 nodes: ten Louvain communities.
+    nodes, edges = [], []
+    for c in range(10):
+        members = [f"c{c}n{i}" for i in range(3 + c)]
+        nodes += [(m, "actor", None) for m in members]
+        edges += [(a, "tie", b) for i, a in enumerate(members) for b in members[i + 1:]]
+    db = graph(connect, nodes, edges)
+    out = tmp_path / "c.svg"
+    export(db, "svg", out, {"color": "community", "labels": 0})
+    root = ET.parse(out).getroot()
+    legend = [(g.find(SVG + "text").text, g.find(SVG + "circle").get("fill"))
+              for g in root.iter(SVG + "g") if g.get("class") == "legend-entry"]
+    assert [name for name, _ in legend] == [f"community {i} ({13 - i})" for i in range(1, 9)] + \
+        ["other (7)"]
+    colours = [fill for _, fill in legend]
+    assert len(set(colours[:8])) == 8 and colours[8] == "#c0c0c0" not in colours[:8]
+    fills = {c.get("fill") for c in root.iter(SVG + "circle") if c.get("data-key")}
+    assert fills == set(colours)
