@@ -65,8 +65,16 @@ def test_ego_is_largest_and_most_central_in_its_own_network(connect, tmp_path):
     export(db, "report", report, {"start": "ego"})
     central = section(report.read_text(encoding="utf-8"), "central")
     assert "drawn network alone" in central
-    names = re.findall(r'<tr><td class="num">\d+</td><td>([^<]*)</td>', central)
-    assert names[0] == "ego" and sorted(names) == ["a", "b", "ego"]
+    ranked = re.findall(r'<tr><td class="num">\d+</td><td>([^<]*)</td>.*?([0-9.]+)</td></tr>',
+                        central)
+    assert [name for name, _ in ranked][0] == "ego" and len(ranked) == 3
+    # PageRank of the drawn path a - ego - b alone (damping 0.85): the ego's
+    # x = 0.05 + 0.85 * 2 * (0.05 + 0.85 * x / 2), so x = 0.135 / 0.2775 and
+    # each end 0.05 + 0.425 x. On the whole graph the ego has less than its
+    # neighbours.
+    ego = 0.135 / 0.2775
+    assert {name: float(r) for name, r in ranked} == {
+        "ego": round(ego, 4), "a": round(0.05 + 0.425 * ego, 4), "b": round(0.05 + 0.425 * ego, 4)}
 
 
 def test_ties_and_tie_weight_add_up_under_their_own_words(connect, tmp_path):
