@@ -21,13 +21,14 @@ constexpr double kMinRadius = 3, kMaxRadius = 18;
 constexpr double kFontSize = 12;
 // Longer names are cut in labels (the hover card and title show them whole).
 constexpr size_t kLabelChars = 40;
+// Paul Tol's "muted" scheme (eight of its nine colours), made to stay
+// distinct for colour-blind readers and readable on white: the largest
+// groups get one each, in order, and the rest are grey "other". Tableau's
+// 10 had two browns and two blues that readers confused.
+constexpr const char* kPalette[] = {"#332288", "#ddcc77", "#117733", "#cc6677",
+                                    "#aa4499", "#88ccee", "#44aa99", "#882255"};
 // At most this many groups get a colour of their own; the rest are "other".
-constexpr size_t kMaxGroups = 12;
-
-// Tableau's 10 colours and two more: distinct, and readable on white.
-constexpr const char* kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
-                                    "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac",
-                                    "#1f77b4", "#8c564b"};
+constexpr size_t kColoured = std::size(kPalette);
 constexpr const char* kOther = "#c0c0c0";
 
 // The ties among `keep` (a subset of g's nodes, in order), renumbered.
@@ -200,8 +201,7 @@ Status DescribeNodes(const GraphView& view, const std::vector<uint32_t>& selecte
     return Status::InvalidArgument("size must be 'degree' or 'pagerank', not '" + o.size + "'");
   }
   if (o.size == "pagerank") {
-    SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(csr, {}, interrupt));
-    rank = std::move(pr.rank);
+    SV_ASSIGN_OR_RETURN(rank, DrawnPageRank(*d, interrupt));
   }
   std::map<NodeId, std::string> source_names;
   for (uint32_t i = 0; i < n; ++i) {
@@ -224,7 +224,7 @@ Status DescribeNodes(const GraphView& view, const std::vector<uint32_t>& selecte
       if (!it->second.empty()) dn.sources.push_back(it->second);
     }
     dn.degree = d->ties.degree(i);
-    dn.value = rank.empty() ? static_cast<double>(dn.degree) : rank[dn.csr];
+    dn.value = rank.empty() ? static_cast<double>(dn.degree) : rank[i];
   }
   return Status::OK();
 }
@@ -246,7 +246,7 @@ Result<std::vector<std::string>> GroupNames(const Interrupt& interrupt, Drawing*
     for (uint32_t r = 0; r < by_size.size(); ++r) rank_of[by_size[r]] = r;
     for (uint32_t i = 0; i < n; ++i) {
       const uint32_t r = rank_of[d->communities.community[i]];
-      group_name[i] = r + 1 < kMaxGroups ? fmt::format("community {}", r + 1) : "other";
+      group_name[i] = r < kColoured ? fmt::format("community {}", r + 1) : "other";
     }
   } else if (o.color == "sector" || o.color == "kind") {
     for (uint32_t i = 0; i < n; ++i) {
@@ -260,29 +260,31 @@ Result<std::vector<std::string>> GroupNames(const Interrupt& interrupt, Drawing*
   return group_name;
 }
 
-// Colours: one legend entry per group, the largest first, at most
-// kMaxGroups (the smallest folded into "other").
+// Colours: one legend entry per group, the largest first; the largest
+// kColoured have a colour each and the rest are folded into grey "other"
+// (as are nodes without a sector, "(none)").
 void ColourGroups(std::vector<std::string> group_name, Drawing* d) {
+  auto grey = [](const std::string& g) { return g == "other" || g == "(none)"; };
   std::map<std::string, uint64_t> counts;
   for (const auto& g : group_name) ++counts[g];
   std::vector<std::pair<std::string, uint64_t>> groups(counts.begin(), counts.end());
-  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
-    if ((a.first == "other" || a.first == "(none)") != (b.first == "other" || b.first == "(none)")) {
-      return b.first == "other" || b.first == "(none)";  // those last
-    }
+  std::stable_sort(groups.begin(), groups.end(), [&](const auto& a, const auto& b) {
+    if (grey(a.first) != grey(b.first)) return grey(b.first);  // those last
     if (a.first.starts_with("community ") && b.first.starts_with("community ")) {
       return std::stoul(a.first.substr(10)) < std::stoul(b.first.substr(10));
     }
     return a.second > b.second;
   });
-  if (groups.size() > kMaxGroups) {  // fold the smallest into "other"
+  const auto coloured = static_cast<size_t>(
+      std::count_if(groups.begin(), groups.end(), [&](const auto& g) { return !grey(g.first); }));
+  if (coloured > kColoured) {  // fold the smallest, and "(none)", into "other"
     uint64_t rest = 0;
     std::map<std::string, bool> folded;
-    for (size_t i = kMaxGroups - 1; i < groups.size(); ++i) {
+    for (size_t i = kColoured; i < groups.size(); ++i) {
       rest += groups[i].second;
       folded[groups[i].first] = true;
     }
-    groups.resize(kMaxGroups - 1);
+    groups.resize(kColoured);
     groups.push_back({"other", rest});
     for (auto& g : group_name) {
       if (folded.count(g)) g = "other";
@@ -352,12 +354,42 @@ void Describe(LayoutAlgorithm algorithm, Drawing* d) {
 
 }  // namespace
 
+Result<std::vector<double>> DrawnPageRank(const Drawing& d, const Interrupt& interrupt) {
+  // nx.pagerank on the undirected drawn graph, unweighted, with the engine's
+  // PageRank's defaults (damping 0.85, stop when the ranks change by less
+  // than 1e-10 in sum). The engine's PageRank runs on a CSR snapshot, and the
+  // drawn ties (an ego network's induced ties, a projection) are not one.
+  constexpr double kDamping = 0.85, kTolerance = 1e-10;
+  constexpr int kMaxIterations = 1000;
+  const SimpleGraph& g = d.ties;
+  const uint32_t n = g.num_nodes;
+  std::vector<double> x(n, n > 0 ? 1.0 / n : 0.0), next(n);
+  for (int it = 0; it < kMaxIterations && n > 0; ++it) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
+    double dangling = 0;  // the rank of untied nodes, spread evenly
+    for (uint32_t v = 0; v < n; ++v) {
+      if (g.degree(v) == 0) dangling += x[v];
+    }
+    const double base = (1 - kDamping + kDamping * dangling) / n;
+    double change = 0;
+    for (uint32_t v = 0; v < n; ++v) {
+      double pulled = 0;
+      for (uint32_t u : g.neighbors(v)) pulled += x[u] / static_cast<double>(g.degree(u));
+      next[v] = base + kDamping * pulled;
+      change += std::fabs(next[v] - x[v]);
+    }
+    x.swap(next);
+    if (change < kTolerance) break;
+  }
+  return x;
+}
+
 std::string PaletteColor(size_t i) { return kPalette[i % std::size(kPalette)]; }
 
 std::string GroupColor(const std::string& name, size_t i) {
   static const std::map<std::string, std::string> kSectors = {
-      {"academia", "#4e79a7"},  {"business", "#f28e2b"},           {"public", "#59a14f"},
-      {"nonprofit", "#e15759"}, {"research_institute", "#b07aa1"}, {"(none)", kOther},
+      {"academia", kPalette[0]},  {"business", kPalette[1]},           {"public", kPalette[2]},
+      {"nonprofit", kPalette[3]}, {"research_institute", kPalette[4]}, {"(none)", kOther},
       {"other", kOther}};
   auto it = kSectors.find(name);
   if (it != kSectors.end()) return it->second;

@@ -20,7 +20,7 @@ struct DrawnNode {
   std::string folded;                // FoldName(name): what search compares
   std::vector<std::string> sources;  // the names of the sources it cites
   uint64_t degree = 0;               // ties in the drawing
-  double value = 0;                  // what its size shows: degree or PageRank
+  double value = 0;                  // what its size shows: degree or PageRank, both in the drawing
   double x = 0, y = 0, r = 0;        // centre and radius on the canvas
   uint32_t group = 0;                // index into Drawing::legend
   // Labelled nodes: 1 for the most central, 2 for the next...; 0 for none.
@@ -51,11 +51,19 @@ struct Drawing {
 Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& options,
                             const Interrupt& interrupt);
 
+// PageRank of each drawn node (by index in Drawing::nodes) over the drawn
+// ties alone, each tie once: what `size: pagerank` and the report's most
+// central actors show. Nodes and ties outside the drawing (beyond an ego
+// network's depth, the `via` nodes of a projection) take no part, so the
+// ranks are those of the graph a reader sees.
+Result<std::vector<double>> DrawnPageRank(const Drawing& d, const Interrupt& interrupt);
+
 // The colour of sector or kind `name` ("#rrggbb"); the known sectors have
 // fixed colours, other names one of the palette by their position `i`.
 std::string GroupColor(const std::string& name, size_t i);
-// The palette's colour `i` (it repeats after twelve): Tableau's 10 and two
-// more, distinct and readable on white.
+// The palette's colour `i` (it repeats after eight): Paul Tol's muted
+// scheme, distinct for colour-blind readers and readable on white. Eight
+// consecutive `i` give eight different colours.
 std::string PaletteColor(size_t i);
 
 // The sector of each drawn node (by index in Drawing::nodes) as a group,

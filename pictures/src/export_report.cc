@@ -33,6 +33,22 @@ std::string Section(const std::string& id, const std::string& title) {
   return "<section id=\"" + id + "\">\n<h2>" + XmlEscape(title) + "</h2>\n";
 }
 
+// The report's two words for how much links nodes: "ties" are pairs of
+// drawn nodes that are tied, each pair once, whatever its weight; the "tie
+// weight" sums the ties' weights: in a projection (`via`), the number of
+// `via` nodes each pair shares. Drawings without `via` have no weights, and
+// there the two are the same, so only ties are named.
+std::string TieWeightMeaning(const Drawing& d) {
+  return fmt::format("the number of {} nodes the two ends share, summed over the ties",
+                     XmlEscape(d.options.via));
+}
+
+double TieWeight(const SimpleGraph& g) {
+  double total = 0;
+  for (double w : g.weights) total += w;
+  return g.directed ? total : total / 2;
+}
+
 std::string Counts(const Drawing& d) {
   std::map<std::string, uint64_t> kinds, sectors;
   for (const auto& n : d.nodes) {
@@ -40,8 +56,13 @@ std::string Counts(const Drawing& d) {
     ++sectors[n.sector.empty() ? "(none)" : n.sector];
   }
   std::string s = Section("counts", "The network in numbers");
-  s += fmt::format("<p>{} nodes and {} ties are drawn below.</p>\n<div class=\"columns\">\n",
-                   d.nodes.size(), d.ties.num_ties());
+  s += fmt::format("<p>{} nodes and {} ties are drawn below", d.nodes.size(),
+                   d.ties.num_ties());
+  if (d.ties.weighted()) {
+    s += fmt::format("; their tie weight, {}, is {}",
+                     TieWeightMeaning(d), Num(TieWeight(d.ties), 1));
+  }
+  s += ". A tie is a pair of nodes, counted once.</p>\n<div class=\"columns\">\n";
   s += "<table class=\"counts\"><thead><tr><th>kind</th><th>nodes</th></tr></thead><tbody>\n";
   for (const auto& [k, c] : kinds) {
     s += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n", XmlEscape(k), c);
@@ -59,39 +80,55 @@ std::string Counts(const Drawing& d) {
   return s;
 }
 
+std::string EiText(double x) { return std::isnan(x) ? std::string("—") : Num(x, 2); }
+
+// The matrix counts ties (each pair once, as the header does), so its cells
+// on and above the diagonal add up to the ties between nodes with a sector;
+// with weights, the same measures by tie weight follow in one sentence.
 Result<std::string> MixingSection(const Drawing& d, const NodeGroups& groups) {
-  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(d.ties, groups));
+  SimpleGraph unweighted = d.ties;
+  unweighted.weights.clear();
+  SV_ASSIGN_OR_RETURN(Mixing m, MixingOf(unweighted, groups));
   EiIndex ei = EiIndexOf(m);
   const uint32_t k = m.num_groups;
   std::string s = Section("mixing", "Who works with whom: sector mixing");
   if (k == 0 || m.total_weight == 0) {
     return s + "<p>No ties between nodes with a sector.</p>\n</section>\n";
   }
-  double max_ties = 0;
-  for (double w : m.weight) max_ties = std::max(max_ties, w);
-  s += "<p>Ties between the sectors of their two ends (each tie once). Darker cells hold more "
-       "ties. The E-I index is (external - internal) / (external + internal): -1 when a "
-       "sector's ties stay inside it, +1 when they all cross to other sectors.</p>\n";
+  uint64_t max_ties = 0;
+  for (uint64_t t : m.ties) max_ties = std::max(max_ties, t);
+  s += "<p>Ties between the sectors of their two ends, each tie once: a cell on or above the "
+       "diagonal counts every tie between its two sectors, and those cells add up to the ties "
+       "between nodes with a sector. Darker cells hold more ties. The E-I index is (external - "
+       "internal) / (external + internal) ties: -1 when a sector's ties stay inside it, +1 when "
+       "they all cross to other sectors.</p>\n";
   s += "<table class=\"heatmap\"><thead><tr><th></th>";
   for (const auto& name : groups.names) s += "<th>" + XmlEscape(name) + "</th>";
   s += "<th>E-I index</th></tr></thead><tbody>\n";
   for (uint32_t a = 0; a < k; ++a) {
     s += "<tr><th>" + XmlEscape(groups.names[a]) + "</th>";
     for (uint32_t b = 0; b < k; ++b) {
-      const double w = m.weight[a * k + b];
-      const double share = max_ties > 0 ? w / max_ties : 0;
+      const uint64_t t = m.ties[a * k + b];
+      const double share = max_ties > 0 ? static_cast<double>(t) / max_ties : 0;
       s += fmt::format("<td class=\"num\" style=\"background:{};color:{}\">{}</td>",
-                       HeatColor(share), share > 0.55 ? "#fff" : "#222", Num(w, 1));
+                       HeatColor(share), share > 0.55 ? "#fff" : "#222", t);
     }
-    s += "<td class=\"num\">" + (std::isnan(ei.index[a]) ? std::string("—") : Num(ei.index[a], 2)) +
-         "</td></tr>\n";
+    s += "<td class=\"num\">" + EiText(ei.index[a]) + "</td></tr>\n";
   }
   s += "</tbody></table>\n";
   s += fmt::format("<p>The whole network's E-I index: <strong>{}</strong> ({} ties inside a "
-                   "sector, {} across sectors); assortativity by sector {}.</p>\n",
-                   std::isnan(ei.index_total) ? "—" : Num(ei.index_total, 2),
-                   Num(ei.internal_total, 1), Num(ei.external_total, 1),
-                   std::isnan(Assortativity(m)) ? "—" : Num(Assortativity(m), 2));
+                   "sector, {} ties across sectors); assortativity by sector {}.</p>\n",
+                   EiText(ei.index_total), Num(ei.internal_total, 0), Num(ei.external_total, 0),
+                   EiText(Assortativity(m)));
+  if (d.ties.weighted()) {
+    SV_ASSIGN_OR_RETURN(Mixing w, MixingOf(d.ties, groups));
+    EiIndex wei = EiIndexOf(w);
+    s += fmt::format("<p>By tie weight ({}): {} inside a sector, {} across sectors; E-I "
+                     "index {}, assortativity {}.</p>\n",
+                     TieWeightMeaning(d), Num(wei.internal_total, 1),
+                     Num(wei.external_total, 1), EiText(wei.index_total),
+                     EiText(Assortativity(w)));
+  }
   return s + "</section>\n";
 }
 
@@ -121,33 +158,60 @@ Result<YearlyTies> CountTiesPerYear(const GraphView& view, const Drawing& d,
   return TiesPerYear(view, *csr, by_index, options, interrupt);
 }
 
+// A round step for about `parts` ticks up to `max`: 1, 2 or 5 times a power
+// of ten, never below 1 (the chart counts ties).
+double TickStep(double max, int parts) {
+  const double raw = std::max(1.0, max / parts);
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0}) {
+    if (m * power >= raw) return m * power;
+  }
+  return 10 * power;
+}
+
 // A line chart of ties per year: one line per series, `first` the year of
-// each series' first value.
+// each series' first value. The value axis ends at a round number and is
+// ticked at round numbers; the year axis labels the first and the last
+// year, and evenly spaced years between, each whole inside the chart.
 std::string LineChart(const std::vector<std::pair<std::string, std::vector<double>>>& series,
                       int first) {
   const int years = static_cast<int>(series.front().second.size());
-  double max_y = 1;
+  double max_value = 1;
   for (const auto& [name, values] : series) {
-    max_y = std::max(max_y, *std::max_element(values.begin(), values.end()));
+    max_value = std::max(max_value, *std::max_element(values.begin(), values.end()));
   }
-  const double w = 640, h = 260, left = 48, bottom = 28, top_pad = 10;
-  const double plot_w = w - left - 10, plot_h = h - bottom - top_pad;
+  const double tick = TickStep(max_value, 4);
+  const double max_y = std::ceil(max_value / tick) * tick;
+  // Room on the left for the longest value label (11px digits about 7px
+  // wide), on the right for half a year label.
+  const double w = 640, h = 260, bottom = 28, top_pad = 10, right = 24;
+  const double left = 16 + 7.0 * static_cast<double>(Num(max_y, 0).size());
+  const double plot_w = w - left - right, plot_h = h - bottom - top_pad;
   auto px = [&](int i) { return left + (years == 1 ? plot_w / 2 : plot_w * i / (years - 1)); };
   auto py = [&](double v) { return top_pad + plot_h * (1 - v / max_y); };
   std::string s = fmt::format(
       "<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
       "font-size=\"11\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n",
       w, h, w, h);
-  for (int t = 0; t <= 4; ++t) {
-    const double v = max_y * t / 4;
+  for (double v = 0; v <= max_y + tick / 2; v += tick) {
     s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#e0e0e0\"/>"
-                     "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#666\">{}</text>\n",
-                     left, w - 10, Num(py(v)), Num(py(v)), left - 4, Num(py(v) + 4), Num(v, 0));
+                     "<text class=\"tick-y\" x=\"{}\" y=\"{}\" text-anchor=\"end\" "
+                     "fill=\"#666\">{}</text>\n",
+                     Num(left), w - right, Num(py(v)), Num(py(v)), Num(left - 4), Num(py(v) + 4),
+                     Num(v, 0));
   }
-  const int step = std::max(1, years / 10);
+  const int step = std::max(1, (years + 9) / 10);
   for (int i = 0; i < years; i += step) {
-    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#666\">{}</text>\n",
+    // The last year is always labelled; a label too close before it gives way.
+    if (i != years - 1 && years - 1 - i < (step + 1) / 2) continue;
+    s += fmt::format("<text class=\"tick-x\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" "
+                     "fill=\"#666\">{}</text>\n",
                      Num(px(i)), h - 8, first + i);
+  }
+  if ((years - 1) % step != 0) {
+    s += fmt::format("<text class=\"tick-x\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" "
+                     "fill=\"#666\">{}</text>\n",
+                     Num(px(years - 1)), h - 8, first + years - 1);
   }
   std::string legend = "<ul class=\"chart-legend\">";
   for (size_t p = 0; p < series.size(); ++p) {
@@ -193,14 +257,14 @@ Result<std::string> YearsSection(const GraphView& view, const Drawing& d,
 }
 
 Result<std::string> CentralSection(const Drawing& d, const Interrupt& interrupt) {
-  SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(*d.csr, {}, interrupt));
+  SV_ASSIGN_OR_RETURN(std::vector<double> rank, DrawnPageRank(d, interrupt));
   std::vector<uint32_t> order(d.nodes.size());
   std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return pr.rank[d.nodes[a].csr] > pr.rank[d.nodes[b].csr];
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return rank[a] > rank[b]; });
   std::string s = Section("central", "The most central actors");
-  s += "<p>By PageRank over the selected graph (as <code>kg_pagerank</code> computes it), with "
+  s += "<p>By PageRank over the drawn network alone: the nodes and ties drawn below, each tie "
+       "once (as <code>kg_pagerank</code> would rank them in a graph holding only these), with "
        "each node's ties in the drawing.</p>\n";
   s += "<table><thead><tr><th>#</th><th>name</th><th>kind</th><th>sector</th><th>ties</th>"
        "<th>PageRank</th></tr></thead><tbody>\n";
@@ -211,7 +275,7 @@ Result<std::string> CentralSection(const Drawing& d, const Interrupt& interrupt)
     s += fmt::format("<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td "
                      "class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
                      ++shown, XmlEscape(n.name), XmlEscape(n.kind), XmlEscape(n.sector),
-                     n.degree, fmt::format("{:.4f}", pr.rank[n.csr]));
+                     n.degree, fmt::format("{:.4f}", rank[i]));
   }
   return s + "</tbody></table>\n</section>\n";
 }
