@@ -166,4 +166,64 @@ Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& o,
   return result;
 }
 
+Result<PageRankResult> PageRank(const SimpleGraph& g, const PageRankOptions& o,
+                                const Interrupt& interrupt) {
+  if (g.directed) return Status::InvalidArgument("PageRank of a simple graph reads it undirected");
+  if (!o.personalization.empty()) {
+    return Status::InvalidArgument("PageRank of a simple graph takes no personalization");
+  }
+  if (!(o.damping >= 0 && o.damping <= 1)) {
+    return Status::InvalidArgument("damping must be between 0 and 1");
+  }
+  if (o.weighted && !g.weighted()) {
+    return Status::InvalidArgument("weighted PageRank needs a graph with weights");
+  }
+  const uint32_t n = g.num_nodes;
+  PageRankResult result;
+  if (n == 0) {
+    result.converged = true;
+    return result;
+  }
+  // A tie's share is its weight over its end's total (1 over the degree).
+  std::vector<double> inv_out(n);
+  for (uint32_t v = 0; v < n; ++v) {
+    double total = static_cast<double>(g.degree(v));
+    if (o.weighted) {
+      total = 0;
+      for (uint64_t i = g.offsets[v]; i < g.offsets[v + 1]; ++i) total += g.weight(i);
+    }
+    inv_out[v] = total > 0 ? 1.0 / total : 0.0;
+  }
+  const double threshold = o.tolerance_per_node ? n * o.tolerance : o.tolerance;
+  std::vector<double> x(n, 1.0 / n), next(n);
+  for (uint32_t it = 0; it < o.max_iterations; ++it) {
+    SV_RETURN_IF_ERROR(interrupt.Check());
+    double dangling = 0;  // the rank of untied nodes, spread evenly
+    for (uint32_t v = 0; v < n; ++v) {
+      if (inv_out[v] == 0) dangling += x[v];
+    }
+    const double base = (1 - o.damping + o.damping * dangling) / n;
+    double change = 0;
+    for (uint32_t v = 0; v < n; ++v) {
+      double pulled = 0;
+      for (uint64_t i = g.offsets[v]; i < g.offsets[v + 1]; ++i) {
+        const uint32_t u = g.targets[i];
+        pulled += x[u] * inv_out[u] * (o.weighted ? g.weight(i) : 1.0);
+      }
+      next[v] = base + o.damping * pulled;
+      change += std::fabs(next[v] - x[v]);
+    }
+    x.swap(next);
+    result.iterations = it + 1;
+    result.last_change = change;
+    if (o.tolerance > 0 && change < threshold) {
+      result.converged = true;
+      break;
+    }
+  }
+  if (o.tolerance == 0) result.converged = true;
+  result.rank = std::move(x);
+  return result;
+}
+
 }  // namespace samverkan

@@ -355,33 +355,10 @@ void Describe(LayoutAlgorithm algorithm, Drawing* d) {
 }  // namespace
 
 Result<std::vector<double>> DrawnPageRank(const Drawing& d, const Interrupt& interrupt) {
-  // nx.pagerank on the undirected drawn graph, unweighted, with the engine's
-  // PageRank's defaults (damping 0.85, stop when the ranks change by less
-  // than 1e-10 in sum). The engine's PageRank runs on a CSR snapshot, and the
-  // drawn ties (an ego network's induced ties, a projection) are not one.
-  constexpr double kDamping = 0.85, kTolerance = 1e-10;
-  constexpr int kMaxIterations = 1000;
-  const SimpleGraph& g = d.ties;
-  const uint32_t n = g.num_nodes;
-  std::vector<double> x(n, n > 0 ? 1.0 / n : 0.0), next(n);
-  for (int it = 0; it < kMaxIterations && n > 0; ++it) {
-    SV_RETURN_IF_ERROR(interrupt.Check());
-    double dangling = 0;  // the rank of untied nodes, spread evenly
-    for (uint32_t v = 0; v < n; ++v) {
-      if (g.degree(v) == 0) dangling += x[v];
-    }
-    const double base = (1 - kDamping + kDamping * dangling) / n;
-    double change = 0;
-    for (uint32_t v = 0; v < n; ++v) {
-      double pulled = 0;
-      for (uint32_t u : g.neighbors(v)) pulled += x[u] / static_cast<double>(g.degree(u));
-      next[v] = base + kDamping * pulled;
-      change += std::fabs(next[v] - x[v]);
-    }
-    x.swap(next);
-    if (change < kTolerance) break;
-  }
-  return x;
+  // Unweighted, with the engine's defaults (damping 0.85, stop when the ranks
+  // change by less than 1e-10 in sum): nx.pagerank on the drawn graph.
+  SV_ASSIGN_OR_RETURN(PageRankResult pr, PageRank(d.ties, PageRankOptions{}, interrupt));
+  return std::move(pr.rank);
 }
 
 std::string PaletteColor(size_t i) { return kPalette[i % std::size(kPalette)]; }

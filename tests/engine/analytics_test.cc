@@ -119,6 +119,20 @@ TEST_F(AnalyticsTest, PageRank) {
   EXPECT_CODE(kInvalidArgument, PageRank(*csr, {.damping = 1.5}).status());
 }
 
+TEST_F(AnalyticsTest, PageRankOfASimpleGraphIsTheCsrsReadUndirected) {
+  // A triangle with a tail and a lone node: no parallel edges, so the CSR
+  // read both ways is the simple graph.
+  Build({"a:x", "b:x", "c:x", "d:x", "e:x"}, {"a>b", "b>c", "c>a", "c>d"});
+  auto csr = Csr();
+  ASSERT_OK_AND_ASSIGN(PageRankResult want, PageRank(*csr, {.tolerance = 1e-12}));
+  ASSERT_OK_AND_ASSIGN(PageRankResult got, PageRank(Simple(*csr), {.tolerance = 1e-12}));
+  EXPECT_TRUE(got.converged);
+  ASSERT_EQ(got.rank.size(), want.rank.size());
+  for (size_t v = 0; v < got.rank.size(); ++v) EXPECT_NEAR(got.rank[v], want.rank[v], 1e-10);
+  EXPECT_CODE(kInvalidArgument, PageRank(Simple(*csr, Direction::kOut), {}).status());
+  EXPECT_CODE(kInvalidArgument, PageRank(Simple(*csr), {.weighted = true}).status());
+}
+
 TEST_F(AnalyticsTest, BetweennessAndClosenessOnAPath) {
   Build({"a:x", "b:x", "c:x", "d:x"}, {"a>b", "b>c", "c>d"});
   auto csr = Csr();

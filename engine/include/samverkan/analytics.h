@@ -146,6 +146,14 @@ struct PageRankResult {
 Result<PageRankResult> PageRank(const CsrGraph& csr, const PageRankOptions& options,
                                 const Interrupt& interrupt = Interrupt::Never());
 
+// The same on an undirected simple graph (a projection, a drawing's ties):
+// each tie is an arc both ways, weighted by its weight when `weighted` (the
+// graph must have weights then). `direction`, `threads` and
+// `personalization` do not apply: a directed graph or a personalization is
+// InvalidArgument.
+Result<PageRankResult> PageRank(const SimpleGraph& g, const PageRankOptions& options,
+                                const Interrupt& interrupt = Interrupt::Never());
+
 // ---------------------------------------------------------------------------
 // Shortest-path centralities
 // ---------------------------------------------------------------------------
