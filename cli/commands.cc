@@ -227,6 +227,7 @@ int RunPicture(const PictureArgs& args) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [member, value] : args.text) j[member] = value;
   for (const auto& [member, value] : args.integers) j[member] = value;
+  if (args.isolates) j["isolates"] = true;
   auto options = ParseDrawingOptions(j.dump());
   if (!options.ok()) {
     std::fprintf(stderr, "samverkan: %s\n", InFlags(options.status().message(), args).c_str());

@@ -60,6 +60,7 @@ struct PictureArgs {
   bool report = false;  // report; else draw (format from the output's extension)
   std::vector<std::pair<std::string, std::string>> text;     // member, value
   std::vector<std::pair<std::string, int64_t>> integers;     // member, value
+  bool isolates = false;  // --isolates: "isolates": true in the options
   bool json = false;
 };
 int RunPicture(const PictureArgs& args);

@@ -141,6 +141,8 @@ int main(int argc, char** argv) {
     text("--color", &f->color, "sector (default), kind or community");
     text("--size", &f->size, "degree (default) or pagerank");
     integer("--labels", &f->labels, "label at most this many central nodes (default 25)");
+    cmd->add_flag("--isolates", a->isolates,
+                  "also draw nodes with no drawn tie, packed in a margin (default: left out)");
     text("--title", &f->title, "the title");
     text("--layout", &f->layout,
          "auto (default: stress up to 50000 nodes in the largest component, else "

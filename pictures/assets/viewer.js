@@ -3,7 +3,8 @@
 //
 // The page's data is the JSON in <script id="graph-data">:
 //   nodes  [key, name, kind, sector, x, y, radius, group, degree, label rank, folded name,
-//           [sources]]  (label rank: 1 for the most central labelled node, 0 for no label)
+//           [sources], ego]  (label rank: 1 for the most central labelled node, 0 for no
+//           label; ego: 1 for the start of an ego drawing, else 0)
 //   ties   [a0, b0, a1, b1, ...] indexes into nodes; tie k is edge "k" of the graph
 //   legend [{name, color, nodes}]
 // Opening the page with #search=TEXT runs that search once drawn (the
@@ -27,7 +28,7 @@
   const data = JSON.parse(document.getElementById("graph-data").textContent);
   lap("parse");
   const N = { key: 0, name: 1, kind: 2, sector: 3, x: 4, y: 5, r: 6, group: 7, degree: 8,
-              rank: 9, folded: 10, sources: 11 };
+              rank: 9, folded: 10, sources: 11, ego: 12 };
   const kLarge = 50000;
 
   // Folds text as kg_find does (case, diacritics, runs of spaces and
@@ -45,6 +46,8 @@
       color: data.legend[n[N.group]].color,
       label: n[N.name],
       forceLabel: n[N.rank] > 0,
+      // The ego is marked as sigma marks a highlighted node (its label boxed).
+      highlighted: n[N.ego] === 1,
     });
   });
   // Ties are distinct pairs (the writer merges parallel edges): no

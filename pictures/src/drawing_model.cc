@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -82,7 +83,10 @@ void PlaceLabels(Drawing* d) {
   if (d->options.labels == 0) return;
   std::vector<uint32_t> order(d->nodes.size());
   std::iota(order.begin(), order.end(), 0u);
+  // The ego first; nodes with no drawn tie (kept isolates) get none.
+  std::erase_if(order, [&](uint32_t v) { return d->nodes[v].degree == 0 && !d->nodes[v].ego; });
   std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (d->nodes[a].ego != d->nodes[b].ego) return d->nodes[a].ego;
     return d->nodes[a].value > d->nodes[b].value;
   });
   struct Box {
@@ -188,6 +192,30 @@ Result<std::vector<uint32_t>> SelectNodes(const GraphView& view, const CsrGraph&
   return selected;
 }
 
+// Leaves out the selected nodes with no drawn tie (but never the ego),
+// counting them in d->isolates_left_out: on real data they are often most
+// of the nodes, and drawn they would bury the network.
+Status LeaveOutIsolates(const GraphView& view, std::vector<uint32_t>* selected, Drawing* d) {
+  std::optional<uint32_t> ego;
+  if (!d->options.start.empty()) {
+    SV_ASSIGN_OR_RETURN(NodeId id, view.FindKey(d->options.start));
+    ego = d->csr->index_of(id);
+  }
+  std::vector<uint32_t> tied, kept;
+  for (uint32_t i = 0; i < selected->size(); ++i) {
+    if (d->ties.degree(i) > 0 || (*selected)[i] == ego) {
+      tied.push_back(i);
+      kept.push_back((*selected)[i]);
+    }
+  }
+  d->isolates_left_out = selected->size() - kept.size();
+  if (d->isolates_left_out > 0) {
+    d->ties = Induced(d->ties, tied);
+    *selected = std::move(kept);
+  }
+  return Status::OK();
+}
+
 // Names and the measure that sizes the nodes: one DrawnNode per selected
 // node, in d->ties' order.
 Status DescribeNodes(const GraphView& view, const std::vector<uint32_t>& selected,
@@ -224,6 +252,7 @@ Status DescribeNodes(const GraphView& view, const std::vector<uint32_t>& selecte
       if (!it->second.empty()) dn.sources.push_back(it->second);
     }
     dn.degree = d->ties.degree(i);
+    dn.ego = !o.start.empty() && dn.key == o.start;
     dn.value = rank.empty() ? static_cast<double>(dn.degree) : rank[i];
   }
   return Status::OK();
@@ -298,35 +327,113 @@ void ColourGroups(std::vector<std::string> group_name, Drawing* d) {
   for (size_t i = 0; i < d->nodes.size(); ++i) d->nodes[i].group = group_index[group_name[i]];
 }
 
-// The layout fitted to the canvas (y grows downwards, as in SVG), and each
-// node's circle sized by its value.
-void FitToCanvas(const Layout& at, Drawing* d) {
-  const auto n = static_cast<uint32_t>(d->nodes.size());
-  double lo_x = 0, hi_x = 0, lo_y = 0, hi_y = 0;
-  if (n > 0) {
-    lo_x = *std::min_element(at.x.begin(), at.x.end());
-    hi_x = *std::max_element(at.x.begin(), at.x.end());
-    lo_y = *std::min_element(at.y.begin(), at.y.end());
-    hi_y = *std::max_element(at.y.begin(), at.y.end());
+// Each node's connected component in `g`, numbered by size: 0 is the
+// largest (the first found among equals).
+std::vector<uint32_t> ComponentsBySize(const SimpleGraph& g) {
+  std::vector<uint32_t> comp(g.num_nodes, UINT32_MAX), queue;
+  std::vector<uint64_t> size;
+  for (uint32_t s = 0; s < g.num_nodes; ++s) {
+    if (comp[s] != UINT32_MAX) continue;
+    const auto c = static_cast<uint32_t>(size.size());
+    comp[s] = c;
+    queue.assign(1, s);
+    for (size_t head = 0; head < queue.size(); ++head) {
+      for (uint32_t u : g.neighbors(queue[head])) {
+        if (comp[u] == UINT32_MAX) {
+          comp[u] = c;
+          queue.push_back(u);
+        }
+      }
+    }
+    size.push_back(queue.size());
   }
-  const double span = std::max({hi_x - lo_x, hi_y - lo_y, 1e-9});
-  const double scale = (kCanvas - 2 * kMargin) / span;
-  d->width = std::max(300.0, (hi_x - lo_x) * scale + 2 * kMargin);
-  d->height = std::max(200.0, (hi_y - lo_y) * scale + 2 * kMargin);
-  const double off_x = (d->width - (hi_x - lo_x) * scale) / 2;
-  const double off_y = (d->height - (hi_y - lo_y) * scale) / 2;
+  std::vector<uint32_t> by_size(size.size());
+  std::iota(by_size.begin(), by_size.end(), 0u);
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [&](uint32_t a, uint32_t b) { return size[a] > size[b]; });
+  std::vector<uint32_t> rank(size.size());
+  for (uint32_t r = 0; r < by_size.size(); ++r) rank[by_size[r]] = r;
+  for (uint32_t& c : comp) c = rank[c];
+  return comp;
+}
+
+// The layout fitted to the canvas (y grows downwards, as in SVG), and each
+// node's circle sized by its value. The view is fitted to the main (largest)
+// component alone, so that a few small components the layout pushed far out
+// cannot shrink it to a blob; the other components keep their own shape,
+// each at most kPiece wide, and are packed in shelves in a strip along the
+// main component's longer side (below it, or to its right), the largest
+// first and single nodes last.
+void FitToCanvas(const Layout& at, Drawing* d) {
+  constexpr double kPiece = 120, kGap = 10;
+  const auto n = static_cast<uint32_t>(d->nodes.size());
   double max_value = 0;
   for (const auto& dn : d->nodes) max_value = std::max(max_value, dn.value);
   // Smaller circles in crowded drawings.
   const double max_r = std::clamp(kCanvas / (2 * std::sqrt(static_cast<double>(n) + 1)),
                                   kMinRadius + 1, kMaxRadius);
-  for (uint32_t i = 0; i < n; ++i) {
-    DrawnNode& dn = d->nodes[i];
-    dn.x = off_x + (at.x[i] - lo_x) * scale;
-    dn.y = off_y + (at.y[i] - lo_y) * scale;
-    // Area grows with the value.
-    const double f = max_value > 0 ? std::sqrt(dn.value / max_value) : 0;
+  for (DrawnNode& dn : d->nodes) {
+    // Area grows with the value; the ego is drawn as the largest.
+    const double f = dn.ego ? 1 : max_value > 0 ? std::sqrt(dn.value / max_value) : 0;
     dn.r = kMinRadius + (max_r - kMinRadius) * f;
+  }
+  if (n == 0) {
+    d->width = 300, d->height = 200;
+    return;
+  }
+  const std::vector<uint32_t> comp = ComponentsBySize(d->ties);
+  const uint32_t count = *std::max_element(comp.begin(), comp.end()) + 1;
+  struct Box {
+    double lo_x = HUGE_VAL, lo_y = HUGE_VAL, hi_x = -HUGE_VAL, hi_y = -HUGE_VAL, r = 0;
+    double scale = 0, x = 0, y = 0;  // its scale and top-left corner on the canvas
+  };
+  std::vector<Box> box(count);
+  for (uint32_t i = 0; i < n; ++i) {
+    Box& b = box[comp[i]];
+    b.lo_x = std::min(b.lo_x, at.x[i]), b.hi_x = std::max(b.hi_x, at.x[i]);
+    b.lo_y = std::min(b.lo_y, at.y[i]), b.hi_y = std::max(b.hi_y, at.y[i]);
+    b.r = std::max(b.r, d->nodes[i].r);
+  }
+  const double main_span = std::max({box[0].hi_x - box[0].lo_x, box[0].hi_y - box[0].lo_y, 1e-9});
+  const double scale = (kCanvas - 2 * kMargin) / main_span;
+  const double main_w = (box[0].hi_x - box[0].lo_x) * scale;
+  const double main_h = (box[0].hi_y - box[0].lo_y) * scale;
+  box[0].scale = scale;
+  // The strip: `along` its length, shelves stacked `across` it.
+  const bool below = main_w >= main_h;
+  const double length = std::max(below ? main_w : main_h, 300.0 - 2 * kMargin);
+  double along = 0, across = 0, shelf = 0;
+  for (uint32_t c = 1; c < count; ++c) {
+    Box& b = box[c];
+    const double span = std::max(b.hi_x - b.lo_x, b.hi_y - b.lo_y);
+    b.scale = span > 0 ? std::min(scale, kPiece / span) : 0;
+    const double w = (b.hi_x - b.lo_x) * b.scale + 2 * b.r;
+    const double h = (b.hi_y - b.lo_y) * b.scale + 2 * b.r;
+    const double len = below ? w : h, depth = below ? h : w;
+    if (along > 0 && along + len > length) {
+      across += shelf + kGap;
+      along = shelf = 0;
+    }
+    (below ? b.x : b.y) = along;
+    (below ? b.y : b.x) = across;
+    along += len + kGap;
+    shelf = std::max(shelf, depth);
+  }
+  const double strip = count > 1 ? across + shelf + kMargin : 0;
+  d->width = std::max(300.0, main_w + 2 * kMargin + (below ? 0 : strip));
+  d->height = std::max(200.0, main_h + 2 * kMargin + (below ? strip : 0));
+  // The main component is centred in its part of the canvas.
+  box[0].x = ((below ? d->width : main_w + 2 * kMargin) - main_w) / 2;
+  box[0].y = ((below ? main_h + 2 * kMargin : d->height) - main_h) / 2;
+  for (uint32_t c = 1; c < count; ++c) {
+    (below ? box[c].y : box[c].x) += (below ? main_h : main_w) + 2 * kMargin;
+    (below ? box[c].x : box[c].y) += kMargin;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    const Box& b = box[comp[i]];
+    const double pad = comp[i] == 0 ? 0 : b.r;
+    d->nodes[i].x = b.x + pad + (at.x[i] - b.lo_x) * b.scale;
+    d->nodes[i].y = b.y + pad + (at.y[i] - b.lo_y) * b.scale;
   }
 }
 
@@ -339,6 +446,10 @@ void Describe(LayoutAlgorithm algorithm, Drawing* d) {
                                 : "Collaboration network";
   std::vector<std::string> parts;
   parts.push_back(fmt::format("{} nodes, {} ties", d->nodes.size(), d->ties.num_ties()));
+  if (d->isolates_left_out > 0) {
+    parts.push_back(fmt::format("{} isolated node{} not drawn", d->isolates_left_out,
+                                d->isolates_left_out == 1 ? "" : "s"));
+  }
   if (!o.start.empty()) parts.push_back(fmt::format("within {} of {}", o.depth, o.start));
   if (!o.kinds.empty()) parts.push_back("kinds " + Join(o.kinds));
   if (!o.types.empty()) parts.push_back("edge types " + Join(o.types));
@@ -413,6 +524,7 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
                       SelectCandidates(*d.csr, view.schema(), o, interrupt));
   SV_ASSIGN_OR_RETURN(std::vector<uint32_t> selected, SelectNodes(view, *d.csr, candidates, o));
   d.ties = Induced(candidates.ties, selected);
+  if (!o.isolates) SV_RETURN_IF_ERROR(LeaveOutIsolates(view, &selected, &d));
   SV_RETURN_IF_ERROR(DescribeNodes(view, selected, interrupt, &d));
   SV_ASSIGN_OR_RETURN(std::vector<std::string> group_name, GroupNames(interrupt, &d));
   ColourGroups(std::move(group_name), &d);

@@ -22,6 +22,7 @@ struct DrawnNode {
   uint64_t degree = 0;               // ties in the drawing
   double value = 0;                  // what its size shows: degree or PageRank, both in the drawing
   double x = 0, y = 0, r = 0;        // centre and radius on the canvas
+  bool ego = false;                  // the start of an ego drawing: marked, labelled, largest
   uint32_t group = 0;                // index into Drawing::legend
   // Labelled nodes: 1 for the most central, 2 for the next...; 0 for none.
   // The label reads label_text, centred at label_x under the circle.
@@ -43,6 +44,7 @@ struct Drawing {
   std::vector<LegendEntry> legend;
   std::string title, subtitle;  // subtitle: what was selected and how it is drawn
   double width = 0, height = 0;  // the canvas
+  uint64_t isolates_left_out = 0;  // selected nodes with no drawn tie, not drawn
   DrawingOptions options;
   Communities communities;  // when coloured by community
 };

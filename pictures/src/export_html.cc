@@ -34,7 +34,7 @@ Status WriteHtml(const Drawing& d, std::ostream& out) {
   for (const DrawnNode& n : d.nodes) {
     nodes.push_back({n.key, n.name, n.kind, n.sector, std::round(n.x * 10) / 10,
                      std::round(n.y * 10) / 10, std::round(n.r * 10) / 10, n.group, n.degree,
-                     n.label_rank, n.folded, n.sources});
+                     n.label_rank, n.folded, n.sources, n.ego ? 1 : 0});
   }
   std::vector<uint32_t> ties;
   ties.reserve(d.ties.targets.size());

@@ -56,6 +56,8 @@ Result<DrawingOptions> ParseDrawingOptions(std::string_view text) {
     } else if (name == "labels") {
       SV_ASSIGN_OR_RETURN(int64_t n, Integer(v, name, 0, 100000));
       o.labels = static_cast<uint32_t>(n);
+    } else if (name == "isolates") {
+      SV_ASSIGN_OR_RETURN(o.isolates, options::Boolean(v, name));
     } else if (name == "title") {
       SV_ASSIGN_OR_RETURN(o.title, Text(v, name));
     } else if (name == "layout") {

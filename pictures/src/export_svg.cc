@@ -33,7 +33,11 @@ std::string SvgText(const Drawing& d, bool standalone) {
        XmlEscape(d.title) + "</text>\n";
   s += "<text x=\"16\" y=\"46\" font-size=\"11\" fill=\"#666\">" + XmlEscape(d.subtitle) +
        "</text>\n";
-  s += fmt::format("<g transform=\"translate(0 {})\">\n", Num(kHeader));
+  // The canvas's size is on its group, so that readers (and tests) can
+  // tell the drawing from the title and legend around it.
+  s += fmt::format("<g class=\"canvas\" transform=\"translate(0 {})\" data-width=\"{}\" "
+                   "data-height=\"{}\">\n",
+                   Num(kHeader), Num(d.width), Num(d.height));
   s += "<g class=\"ties\" stroke=\"#999999\" stroke-opacity=\"0.45\" stroke-width=\"0.7\">\n";
   for (uint32_t v = 0; v < d.ties.num_nodes; ++v) {
     for (uint32_t u : d.ties.neighbors(v)) {
@@ -46,10 +50,10 @@ std::string SvgText(const Drawing& d, bool standalone) {
   s += "</g>\n<g class=\"nodes\" stroke=\"#ffffff\" stroke-width=\"0.8\">\n";
   for (const DrawnNode& n : d.nodes) {
     s += fmt::format(
-        "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" data-key=\"{}\"><title>{} ({}{}{}, "
+        "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" data-key=\"{}\"{}><title>{} ({}{}{}, "
         "degree {})</title></circle>\n",
         Num(n.x), Num(n.y), Num(n.r), d.legend[n.group].color, XmlEscape(n.key),
-        XmlEscape(n.name), XmlEscape(n.kind), n.sector.empty() ? "" : ", ",
+        n.ego ? " class=\"ego\" stroke=\"#222222\" stroke-width=\"3\"" : "", XmlEscape(n.name), XmlEscape(n.kind), n.sector.empty() ? "" : ", ",
         XmlEscape(n.sector), n.degree);
   }
   s += "</g>\n<g class=\"labels\" font-size=\"12\" fill=\"#222\" text-anchor=\"middle\" "

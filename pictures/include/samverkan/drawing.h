@@ -40,6 +40,9 @@ struct DrawingOptions {
   std::string color = "sector";  // "sector", "kind" or "community" (Louvain)
   std::string size = "degree";   // "degree" or "pagerank"
   uint32_t labels = 25;          // label the most central this many nodes (fewer if they overlap)
+  // Nodes with no drawn tie are left out (the subtitle counts them); true
+  // draws them too, packed in a margin beside the network.
+  bool isolates = false;
   std::string title;             // default: made from the selection
   LayoutOptions layout;
 
@@ -51,7 +54,8 @@ struct DrawingOptions {
 // Options as a JSON object, the last argument of kg_export:
 //   {"start": "org:msi", "depth": 2, "kinds": "actor,project", "types": ["funds"],
 //    "valid_on": "2021-06-01", "year": 2021, "via": "project", "keep": "actor",
-//    "color": "community", "size": "pagerank", "labels": 40, "title": "...",
+//    "color": "community", "size": "pagerank", "labels": 40, "isolates": true,
+//    "title": "...",
 //    "layout": "stress", "seed": 7, "iterations": 50, "from_year": 2014,
 //    "to_year": 2020}
 // InvalidArgument names the member: "options: depth must be an integer
