@@ -44,7 +44,11 @@ void Viz(std::ostream& out, const NodeLook& look) {
 }  // namespace
 
 Result<NodeLooks> DefaultLooks(const GraphView& view, const Interrupt& interrupt) {
-  SV_ASSIGN_OR_RETURN(Drawing d, MakeDrawing(view, DrawingOptions{}, interrupt));
+  // Every node of the file needs a place, the untied ones too: the drawing
+  // of `draw --isolates`, which packs them beside the network.
+  DrawingOptions options;
+  options.isolates = true;
+  SV_ASSIGN_OR_RETURN(Drawing d, MakeDrawing(view, options, interrupt));
   NodeLooks looks;
   looks.reserve(d.nodes.size());
   for (const DrawnNode& n : d.nodes) {

@@ -62,7 +62,14 @@ std::string Counts(const Drawing& d) {
     s += fmt::format("; their tie weight, {}, is {}",
                      TieWeightMeaning(d), Num(TieWeight(d.ties), 1));
   }
-  s += ". A tie is a pair of nodes, counted once.</p>\n<div class=\"columns\">\n";
+  s += ". A tie is a pair of nodes, counted once.";
+  if (d.isolates_left_out > 0) {
+    s += fmt::format(" {} selected node{} with no tie {} left out of the drawing and of "
+                     "these counts (option <code>isolates</code> keeps them).",
+                     d.isolates_left_out, d.isolates_left_out == 1 ? "" : "s",
+                     d.isolates_left_out == 1 ? "is" : "are");
+  }
+  s += "</p>\n<div class=\"columns\">\n";
   s += "<table class=\"counts\"><thead><tr><th>kind</th><th>nodes</th></tr></thead><tbody>\n";
   for (const auto& [k, c] : kinds) {
     s += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n", XmlEscape(k), c);

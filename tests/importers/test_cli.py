@@ -190,7 +190,12 @@ def test_draw_svg_html_and_report(run, tmp_path):
     assert run("import", "g.kg", "case.json").returncode == 0
     r = run("draw", "g.kg", "all.svg")
     assert r.returncode == 0, r.stderr
-    assert r.stdout == "drew 6 nodes and 3 ties to all.svg\n"  # the source is a node too
+    # The source is a node too, but with no tie: left out unless --isolates.
+    assert r.stdout == "drew 5 nodes and 3 ties to all.svg\n"
+    assert drawn_keys(tmp_path / "all.svg") == {"org:a", "org:b", "org:c", "reg:r", "reg:s"}
+    r = run("draw", "g.kg", "all.svg", "--isolates")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "drew 6 nodes and 3 ties to all.svg\n"
     assert drawn_keys(tmp_path / "all.svg") == {"org:a", "org:b", "org:c", "reg:r", "reg:s",
                                                 "src:t"}
     r = run("draw", "g.kg", "ego.svg", "--start", "reg:r", "--depth", "1", "--json")
@@ -208,8 +213,10 @@ def test_draw_svg_html_and_report(run, tmp_path):
     assert "layout: forceatlas2 (seed 0)" in html
     r = run("report", "g.kg", "report.html", "--from-year", "2014", "--to-year", "2020")
     assert r.returncode == 0, r.stderr
-    assert r.stdout == "reported on 6 nodes and 3 ties to report.html\n"
-    assert '<section id="mixing">' in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert r.stdout == "reported on 5 nodes and 3 ties to report.html\n"
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert '<section id="mixing">' in report
+    assert "1 selected node with no tie is left out of the drawing" in report
 
 
 def test_draw_bad_options_are_usage_errors_naming_the_flag(run, tmp_path):

@@ -72,12 +72,12 @@ def test_gexf_in_networkx(run, graph):
 
 
 def test_gexf_has_the_drawing_and_the_validity_for_gephi(run, graph):
-    """viz: the default drawing's place, radius and sector colour of each node (as the SVG
-    draws it; y up, as Gephi has it); an edge's validity as its start and end, in a dynamic
-    graph (Gephi's timeline)."""
+    """viz: the place, radius and sector colour of each node (as the SVG draws it with
+    --isolates, so that untied nodes have a place too; y up, as Gephi has it); an edge's
+    validity as its start and end, in a dynamic graph (Gephi's timeline)."""
     import re
     assert run("export", "g.kg", "g.gexf").returncode == 0
-    assert run("draw", "g.kg", "g.svg").returncode == 0
+    assert run("draw", "g.kg", "g.svg", "--isolates").returncode == 0
     g = nx.read_gexf(graph / "g.gexf")
     assert g.graph["mode"] == "dynamic"
     circles = re.findall(r'<circle cx="([^"]*)" cy="([^"]*)" r="([^"]*)" fill="#(\w{6})" '

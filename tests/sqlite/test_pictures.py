@@ -67,8 +67,11 @@ def test_ego_network_kinds_and_projection(db, tmp_path):
     # Actors tied through the project they share: a triangle.
     assert export(db, "svg", out, {"via": "project"}) == {"nodes": 3, "edges": 3}
     assert drawn(out)[0] == {"org:msi", "org:oru", "org:vinnova"}
-    # Vinnova's funding starts in 2021: not in 2020's network.
-    assert export(db, "svg", out, {"via": "project", "year": 2020}) == {"nodes": 3, "edges": 1}
+    # Vinnova's funding starts in 2021: not in 2020's network, where it has
+    # no tie and is left out unless isolates are asked for.
+    assert export(db, "svg", out, {"via": "project", "year": 2020}) == {"nodes": 2, "edges": 1}
+    assert export(db, "svg", out, {"via": "project", "year": 2020, "isolates": True}) == {
+        "nodes": 3, "edges": 1}
     assert export(db, "svg", out, {"types": ["participates_in"]})["edges"] == 2
 
 
