@@ -151,3 +151,17 @@ def test_cli_isolates_flag(network, tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert f"{ISOLATES} isolated nodes not drawn" in read(out)[4]
+
+
+def test_html_marks_the_ego_in_its_data(network, tmp_path):
+    """The page's node rows end with the ego flag (viewer.js highlights that
+    node); the ego is the first label."""
+    import re
+    page = tmp_path / "ego.html"
+    network.execute("SELECT kg_export('kg', 'html', ?, ?)",
+                    (str(page), json.dumps({"start": "m1199", "depth": 2}))).fetchone()
+    text = page.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script id="graph-data" type="application/json">(.*?)</script>',
+                                text, re.S).group(1).replace("<\\/", "</"))
+    flagged = [n for n in data["nodes"] if n[-1] == 1]
+    assert [n[0] for n in flagged] == ["m1199"] and flagged[0][9] == 1
