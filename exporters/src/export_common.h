@@ -66,7 +66,8 @@ struct NodeLook {
   int r = 0, g = 0, b = 0;
 };
 using NodeLooks = std::unordered_map<std::string, NodeLook>;  // by node key
-// The looks of the nodes the default drawing (DrawingOptions{}) draws.
+// The looks of every node: the default drawing with isolates kept
+// (DrawingOptions::isolates), so that untied nodes have a place too.
 Result<NodeLooks> DefaultLooks(const GraphView& view, const Interrupt& interrupt);
 // GEXF 1.2draft, dynamic: an edge's validity is its start and end. Nodes
 // with a look get viz:position, viz:color and viz:size.
