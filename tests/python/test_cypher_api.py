@@ -13,11 +13,8 @@ import samverkan  # noqa: E402  (the source tree's package)
 
 
 @pytest.fixture()
-def conn(request, tmp_path):
-    c = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
-    c.enable_load_extension(True)
-    c.load_extension(request.config.getoption("--ext"))
-    c.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='t.kg')")
+def conn(graph_conn):
+    c = graph_conn
     c.execute("CREATE VIRTUAL TABLE other USING samverkan(path='o.kg')")
     c.execute("INSERT INTO kg_nodes(key, kind, name, sector) VALUES "
               "('a', 'actor', 'Alpha', 'academia'), ('b', 'actor', 'Beta', 'public'), "

@@ -21,11 +21,8 @@ PROJECTS = [f"p{j}" for j in range(8)]
 
 
 @pytest.fixture()
-def conn(request, tmp_path):
-    c = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
-    c.enable_load_extension(True)
-    c.load_extension(request.config.getoption("--ext"))
-    c.execute("CREATE VIRTUAL TABLE kg USING samverkan(path='t.kg')")
+def conn(graph_conn):
+    c = graph_conn
     c.execute("BEGIN")
     c.executemany("INSERT INTO kg_nodes(key, kind, name, sector) VALUES (?, 'actor', ?, ?)",
                   [(k, k.upper(), s) for k, s in ACTORS])
