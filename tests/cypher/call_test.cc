@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../engine/test_util.h"
+#include "cursor_rows.h"
 #include "samverkan/cypher.h"
 #include "samverkan/procedures.h"
 
@@ -38,14 +39,7 @@ class CallTest : public test::DbTest {
     auto cursor = cypher::Execute(*q, target, {});
     EXPECT_TRUE(cursor.ok()) << cursor.status().ToString();
     if (!cursor.ok()) return {};
-    std::vector<std::string> rows;
-    for (;;) {
-      auto more = (*cursor)->Next();
-      EXPECT_TRUE(more.ok()) << more.status().ToString();
-      if (!more.ok() || !*more) break;
-      rows.push_back(*(*cursor)->RowJson());
-    }
-    return rows;
+    return test::CursorRows(**cursor);
   }
 };
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../engine/test_util.h"
+#include "cursor_rows.h"
 #include "samverkan/cypher.h"
 
 namespace samverkan {
@@ -37,16 +38,7 @@ class CypherTest : public test::DbTest {
     auto cursor = cypher::Execute(*q, Target{.view = db_.get(), .db = db_.get()}, *p, options);
     EXPECT_TRUE(cursor.ok()) << cursor.status().ToString();
     if (!cursor.ok()) return {};
-    std::vector<std::string> rows;
-    for (;;) {
-      auto more = (*cursor)->Next();
-      EXPECT_TRUE(more.ok()) << more.status().ToString();
-      if (!more.ok() || !*more) break;
-      auto json = (*cursor)->RowJson();
-      EXPECT_TRUE(json.ok()) << json.status().ToString();
-      rows.push_back(json.ok() ? *json : "");
-    }
-    return rows;
+    return test::CursorRows(**cursor);
   }
 
   // Rows over the CSR snapshot and over the stored adjacency, which must be
