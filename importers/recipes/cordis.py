@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Import recipe for CORDIS participation data (cordis-plus-2014.csv).
+"""Import recipe for CORDIS participation data: cordis-plus-2014.csv (Swiss
+involvement, with names) or h2020-participations.csv.gz (every Horizon 2020
+participation, without names; tests/data/cordis-h2020/SOURCE.md). The layout
+is told from the header; a .gz file is read through gzip.
 
 Transforms the CSV into Samverkan's CSV convention (docs/formats.md) and,
 with --graph, imports it with the `samverkan` tool:
@@ -11,8 +14,11 @@ What becomes what (docs/importing-cordis.md explains the judgments):
 
   organisation (pic)   node org:pic:<pic>, kind actor, sector from the CORDIS
                        activity type: HES academia, REC research_institute,
-                       PRC business, PUB public, OTH nonprofit; NA: no sector
+                       PRC business, PUB public, OTH nonprofit; NA: no sector;
+                       named "PIC <pic>" where the file has no name
   project (project_id) node proj:cordis:<id>, kind project
+  project (rcn)        node proj:cordis-rcn:<rcn> (CORDIS's record number, which
+                       the names-free layout gives instead of the project id)
   country              node reg:country:<code>, kind region (level country)
   participation (row)  edge org -participates_in-> project, props role and
                        eu_contribution; valid from the project's start to end
@@ -22,6 +28,7 @@ Rows without a PIC are skipped (and counted). Only the standard library.
 """
 import argparse
 import csv
+import gzip
 import json
 import os
 import subprocess
@@ -29,12 +36,50 @@ import sys
 
 SECTORS = {"HES": "academia", "REC": "research_institute", "PRC": "business",
            "PUB": "public", "OTH": "nonprofit"}
-SOURCE_KEY = "src:cordis-ch-2014"
-SOURCE_TITLE = "CORDIS H2020/FP7 participations with Swiss involvement (2014)"
+# The two layouts: which column holds what (None: the file has no such
+# column), the project key's prefix and the source node.
+LAYOUTS = {
+    "cordis-plus": {
+        "pic": "pic", "project": "project_id", "role": "partner_role",
+        "type": "legal_entity_type", "country": "country_code",
+        "contribution": "ec_contribution", "start": "start_date", "end": "end_date",
+        "name": "legal_name", "short": "legal_short_name", "url": "legal_url",
+        "country_name": "country", "acronym": "project_acronym",
+        "framework": "framework_programme", "topic": "topic_code",
+        "topic_description": "topic_description", "funding_scheme": "funding_scheme",
+        "project_prefix": "proj:cordis:", "source": "src:cordis-ch-2014",
+        "title": "CORDIS H2020/FP7 participations with Swiss involvement (2014)"},
+    "h2020": {
+        "pic": "pic", "project": "rcn", "role": "role", "type": "type",
+        "country": "country", "contribution": "contribution", "start": "start_date",
+        "end": "end_date", "name": None, "short": None, "url": None,
+        "country_name": None, "acronym": None, "framework": None, "topic": None,
+        "topic_description": None, "funding_scheme": None,
+        "project_prefix": "proj:cordis-rcn:", "source": "src:cordis-h2020",
+        "title": "CORDIS Horizon 2020 participations (2014-2020)"},
+}
+
+
+def layout_of(header):
+    for name, cols in LAYOUTS.items():
+        needed = [c for k, c in cols.items() if c and k not in ("project_prefix", "source",
+                                                                  "title")]
+        if all(c in header for c in needed):
+            return name
+    raise SystemExit(f"not a CORDIS participation file: header {header}")
+
+
+def open_text(path):
+    if path.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
 
 
 def value(row, column):
-    """The cell, or None for CORDIS's missing value NA (and empty cells)."""
+    """The cell, or None for CORDIS's missing value NA (and empty cells, and
+    a column the layout does not have)."""
+    if column is None:
+        return None
     v = row.get(column, "").strip()
     return None if v in ("", "NA") else v
 
@@ -50,13 +95,17 @@ def number(text):
 
 
 def transform(src, out_dir):
-    """Writes out_dir/nodes.csv and out_dir/edges.csv; returns counts."""
+    """Writes out_dir/nodes.csv and out_dir/edges.csv; returns counts and
+    the layout's name."""
     orgs, projects, countries = {}, {}, {}
     participations, located = [], set()
     skipped = 0
-    with open(src, encoding="utf-8-sig", newline="") as f:
-        for row in csv.DictReader(f):
-            pic, pid = value(row, "pic"), value(row, "project_id")
+    with open_text(src) as f:
+        reader = csv.DictReader(f)
+        layout = layout_of(reader.fieldnames or [])
+        col = LAYOUTS[layout]
+        for row in reader:
+            pic, pid = value(row, col["pic"]), value(row, col["project"])
             if pic is None or pid is None:
                 skipped += 1
                 continue
@@ -64,24 +113,19 @@ def transform(src, out_dir):
                                         "url": None, "country": None})
             # The first non-missing value wins: the same PIC is spelt
             # differently across rows, and the file is ordered by project.
-            for field, column in (("name", "legal_name"), ("short", "legal_short_name"),
-                                  ("type", "legal_entity_type"), ("url", "legal_url"),
-                                  ("country", "country_code")):
+            for field in ("name", "short", "type", "url", "country"):
                 if org[field] is None:
-                    org[field] = value(row, column)
+                    org[field] = value(row, col[field])
             projects.setdefault(pid, {
-                "acronym": value(row, "project_acronym"),
-                "framework": value(row, "framework_programme"),
-                "topic": value(row, "topic_code"),
-                "topic_description": value(row, "topic_description"),
-                "funding_scheme": value(row, "funding_scheme"),
-                "start": value(row, "start_date"), "end": value(row, "end_date")})
-            cc = value(row, "country_code")
+                field: value(row, col[field])
+                for field in ("acronym", "framework", "topic", "topic_description",
+                              "funding_scheme", "start", "end")})
+            cc = value(row, col["country"])
             if cc is not None:
-                countries.setdefault(cc, value(row, "country") or cc)
+                countries.setdefault(cc, value(row, col["country_name"]) or cc)
                 located.add((pic, cc))
-            participations.append((pic, pid, (value(row, "partner_role") or "").lower(),
-                                   number(value(row, "ec_contribution"))))
+            participations.append((pic, pid, (value(row, col["role"]) or "").lower(),
+                                   number(value(row, col["contribution"]))))
 
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "nodes.csv"), "w", encoding="utf-8", newline="") as f:
@@ -99,7 +143,7 @@ def transform(src, out_dir):
                         alias.replace(";", ","), pic, o["type"] or "", o["url"] or "", "", "",
                         "", "", "", "", "", ""])
         for pid, p in projects.items():
-            w.writerow([f"proj:cordis:{pid}", "project", p["acronym"] or pid, "", "", "", "", "",
+            w.writerow([f"{col['project_prefix']}{pid}", "project", p["acronym"] or pid, "", "", "", "", "",
                         "", "", p["framework"] or "", p["topic"] or "",
                         p["topic_description"] or "", p["funding_scheme"] or "",
                         p["start"] or "", p["end"] or ""])
@@ -114,19 +158,19 @@ def transform(src, out_dir):
             rank = ranks.get((pic, pid), 0)
             ranks[(pic, pid)] = rank + 1
             p = projects[pid]
-            w.writerow([f"org:pic:{pic}", f"proj:cordis:{pid}", "participates_in", rank,
+            w.writerow([f"org:pic:{pic}", f"{col['project_prefix']}{pid}", "participates_in", rank,
                         p["start"] or "", p["end"] or "", role,
                         "" if contribution is None else float(contribution)])
         for pic, cc in sorted(located):
             w.writerow([f"org:pic:{pic}", f"reg:country:{cc}", "located_in", 0, "", "", "", ""])
     return {"organisations": len(orgs), "projects": len(projects), "countries": len(countries),
             "participations": len(participations), "located_in": len(located),
-            "skipped_rows": skipped}
+            "skipped_rows": skipped, "layout": layout}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("src", help="cordis-plus-2014.csv")
+    ap.add_argument("src", help="cordis-plus-2014.csv or h2020-participations.csv.gz")
     ap.add_argument("out_dir", help="where nodes.csv and edges.csv are written")
     ap.add_argument("--graph", help="import into this graph directory")
     ap.add_argument("--cli", default="build/bin/samverkan", help="the samverkan binary")
@@ -134,8 +178,9 @@ def main():
     counts = transform(a.src, a.out_dir)
     print(json.dumps(counts))
     if a.graph:
+        layout = LAYOUTS[counts["layout"]]
         cmd = [a.cli, "import", a.graph, a.out_dir, "--add-sector", "research_institute",
-               "--source", SOURCE_KEY, "--source-title", SOURCE_TITLE, "--json"]
+               "--source", layout["source"], "--source-title", layout["title"], "--json"]
         sys.exit(subprocess.run(cmd).returncode)
 
 
