@@ -15,6 +15,7 @@ packages=(
   python3-venv python3-pip python3-setuptools python3-wheel patchelf
   debootstrap
   chromium fonts-dejavu-core
+  libxml2-utils
   rocksdb-tools
 )
 # Every package the tests need is also listed, with what needs it, in

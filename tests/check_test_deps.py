@@ -37,6 +37,8 @@ PROGRAMS = {
     "cmake": "cmake",
     "ninja": "ninja-build",
     "chromium": "chromium",    # the browser tests of the pictures (tests/pictures)
+    "xmllint": "libxml2-utils",  # the GEXF export against GEXF's XSD
+                                 # (tests/importers/test_gexf_schema.py)
     "patchelf": "patchelf",    # python/build_wheel.sh bundles the wheel's libraries
                                # (tests/python/test_package.py)
 }

@@ -2,7 +2,8 @@
 // node label = name, edge label = type, the other fields and the properties
 // as typed <attribute>s; the default drawing's layout, sizes and sector
 // colours as viz elements; validity as each edge's start and end (a
-// dynamic graph, for Gephi's timeline).
+// dynamic graph, for Gephi's timeline, when any edge is dated; else static).
+#include <algorithm>
 #include <charconv>
 
 #include "drawing_model.h"
@@ -64,11 +65,17 @@ Result<NodeLooks> DefaultLooks(const GraphView& view, const Interrupt& interrupt
 }
 
 Status WriteGexf(const GraphData& g, const NodeLooks& looks, std::ostream& out) {
+  // Dynamic (Gephi's timeline) only when some edge is dated: a static graph
+  // opened in Gephi has no timeline to offer.
+  const bool dated = std::any_of(g.edges.begin(), g.edges.end(), [](const Edge& e) {
+    return e.validity.from.has_value() || e.validity.to.has_value();
+  });
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<gexf xmlns=\"http://www.gexf.net/1.2draft\" "
          "xmlns:viz=\"http://www.gexf.net/1.2draft/viz\" version=\"1.2\">\n"
          "  <meta><creator>samverkan</creator></meta>\n"
-         "  <graph defaultedgetype=\"directed\" mode=\"dynamic\" timeformat=\"date\">\n";
+      << (dated ? "  <graph defaultedgetype=\"directed\" mode=\"dynamic\" timeformat=\"date\">\n"
+                : "  <graph defaultedgetype=\"directed\" mode=\"static\">\n");
   // Node attributes: 0 kind, 1 sector, 2 aliases, 3 sources, then properties.
   auto ncols = InferColumns(g.node_props, {"kind", "label", "sector", "aliases", "sources"});
   out << "    <attributes class=\"node\">\n";
