@@ -6,8 +6,8 @@
 #   1. large pictures (ctest label `slow`: tests/pictures/test_large_pictures.py,
 #      a 96,000-node network drawn as SVG and HTML, reported on, the pages
 #      opened in chromium; test_real_network.py on all of Horizon 2020,
-#      67,491 nodes, about 80 s, skipped while its data file is not
-#      vendored)                                             about 4 min
+#      67,491 nodes, about 2 min, skipped while its data file is not
+#      vendored)                                             about 4.5 min
 #   2. under ASan + UBSan, the engine's full fault-injection sweep (every
 #      write, sync, rename and creation failed in turn; the quick tier
 #      fails every 4th there, and every one in the -Werror build) and all
