@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Import recipe for CORDIS participation data: cordis-plus-2014.csv (Swiss
-involvement, with names) or h2020-participations.csv.gz (every Horizon 2020
+involvement, with names) or h2020.csv.gz (every Horizon 2020
 participation, without names; tests/data/cordis-h2020/SOURCE.md). The layout
 is told from the header; a .gz file is read through gzip.
 
@@ -170,7 +170,7 @@ def transform(src, out_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("src", help="cordis-plus-2014.csv or h2020-participations.csv.gz")
+    ap.add_argument("src", help="cordis-plus-2014.csv or h2020.csv.gz")
     ap.add_argument("out_dir", help="where nodes.csv and edges.csv are written")
     ap.add_argument("--graph", help="import into this graph directory")
     ap.add_argument("--cli", default="build/bin/samverkan", help="the samverkan binary")

@@ -70,7 +70,7 @@ def test_cordis_h2020_layout(cli, tmp_path):
             "221856,984516342,partner,REC,NA,ES,2019-05-01,2022-04-30",
             "194830,999841275,coordinator,HES,183454.8,UK,NA,NA",
             "194831,NA,coordinator,HES,1,UK,NA,NA"]
-    src = tmp_path / "h2020-participations.csv.gz"
+    src = tmp_path / "h2020.csv.gz"
     with gzip.open(src, "wt", encoding="utf-8") as f:
         f.write("\n".join(rows) + "\n")
     r = subprocess.run(["/usr/bin/python3", str(REPO / "importers" / "recipes" / "cordis.py"),

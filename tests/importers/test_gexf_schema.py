@@ -11,9 +11,10 @@ namespace first: their attributes are then checked against the XSD's own
 viz types (x, y, z floats; r, g, b 0-255; size >= 0), and everything else
 as it is.
 
-The XSD files are not in the repository until they are vendored: the tests
-skip, saying so, while tests/data/gexf-schema/gexf.xsd is absent
-(SAMVERKAN_TEST_DATA names another directory holding gexf-schema/)."""
+The XSD files came from another repository, so they are kept in the steering
+repository's shared/data/gexf-schema/ beside the checkout, not here: the
+tests skip, saying so, while gexf.xsd is absent (tests/data/gexf-schema/SOURCE.md;
+SAMVERKAN_TEST_DATA names another directory holding gexf-schema/)."""
 import json
 import os
 import pathlib
@@ -25,8 +26,10 @@ import pytest
 
 from conftest import DATA, REPO
 
-SCHEMA = pathlib.Path(os.environ.get("SAMVERKAN_TEST_DATA", REPO / "tests" / "data")) / \
-    "gexf-schema" / "gexf.xsd"
+SCHEMA = next((d / "gexf-schema" / "gexf.xsd" for d in [
+    *([pathlib.Path(os.environ["SAMVERKAN_TEST_DATA"])] if os.environ.get("SAMVERKAN_TEST_DATA") else []),
+    REPO.parent / "shared" / "data", REPO / "tests" / "data"]
+    if (d / "gexf-schema" / "gexf.xsd").exists()), REPO.parent / "shared" / "data" / "gexf-schema" / "gexf.xsd")
 VIZ = re.compile(r"<(/?)viz:(position|color|size)\b")
 
 ACTORS = [

@@ -15,10 +15,11 @@ CSV (Python's csv module, union-find), not against what the picture says:
   highlighted node), the largest circle, and labelled.
 
 Two networks: data/cordis-ch-2014 (9,172 nodes; the normal tier) and
-tests/data/cordis-h2020 (all of Horizon 2020: 67,491 nodes, 180,589 edges;
-the slow tier, ctest pictures_real_large), whose data file is not in the
-repository until it is vendored (tests/data/cordis-h2020/SOURCE.md): the
-tests on it skip, saying so, when it is absent. SAMVERKAN_TEST_DATA
+cordis-h2020 (all of Horizon 2020: 67,491 nodes, 180,589 edges; the slow
+tier, ctest pictures_real_large). Its data file, like the GEXF XSD, came
+from another repository, so it is kept in the steering repository's
+shared/data/ beside the checkout, not here (tests/data/cordis-h2020/SOURCE.md):
+the tests on it skip, saying so, when it is absent. SAMVERKAN_TEST_DATA
 points at another directory holding cordis-h2020/ and gexf-schema/.
 
 The real network's GEXF export is also checked here (normal build only: it
@@ -42,14 +43,26 @@ import pytest
 from conftest import REPO
 from test_browser import no_errors
 
-TEST_DATA = pathlib.Path(os.environ.get("SAMVERKAN_TEST_DATA", REPO / "tests" / "data"))
+# Data fetched from other repositories is kept in the steering repository's
+# shared/data/, which sits beside every checkout (CI's too); SAMVERKAN_TEST_DATA
+# names another directory holding the same folders.
+TEST_DATA_DIRS = [pathlib.Path(d) for d in [os.environ.get("SAMVERKAN_TEST_DATA")] if d] + [
+    REPO.parent / "shared" / "data", REPO / "tests" / "data"]
+
+
+def fetched_data(relative):
+    """The first copy of `relative` found in TEST_DATA_DIRS (else where it belongs)."""
+    return next((d / relative for d in TEST_DATA_DIRS if (d / relative).exists()),
+                TEST_DATA_DIRS[0] / relative)
+
+
 DATASETS = {
     "cordis-ch-2014": (REPO / "data" / "cordis-ch-2014" / "cordis-plus-2014.csv",
                        "project_id"),
-    "cordis-h2020": (TEST_DATA / "cordis-h2020" / "h2020-participations.csv.gz", "rcn"),
+    "cordis-h2020": (fetched_data("cordis-h2020/h2020.csv.gz"), "rcn"),
 }
 MIN_SPAN = 0.8
-GEXF_SCHEMA = TEST_DATA / "gexf-schema" / "gexf.xsd"
+GEXF_SCHEMA = fetched_data("gexf-schema/gexf.xsd")
 
 # Reads the page's view once sigma has drawn it: each node's place on
 # screen (sigma's own graph-to-viewport transform) and the highlighted one.
