@@ -498,6 +498,26 @@ TEST_F(CypherTest, ExplainShowsThePlanAndWarns) {
       << plan;
 }
 
+// A relationship bound before, matched again as a self-loop: its one end
+// is bound once, so its labels are tested once, and only loops match.
+TEST_F(CypherTest, ABoundSelfLoopTestsItsNodeOnce) {
+  BuildSmall();
+  {
+    auto txn = Begin();
+    ASSERT_OK(txn->PutEdge(E("b", "funds", "b")).status());
+    ASSERT_OK(txn->PutEdge(E("p2", "funds", "p2")).status());
+    ASSERT_OK(txn->Commit());
+  }
+  const std::string query = "MATCH ()-[r:funds]->() WITH r MATCH (a:actor)-[r]->(a) RETURN a.key AS k";
+  EXPECT_EQ(BothWays(query), std::vector<std::string>{R"({"k":"b"})"});
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(query));
+  ASSERT_OK_AND_ASSIGN(auto lines, cypher::Explain(q, Target{.view = db_.get(), .db = db_.get()}, {}));
+  std::string plan;
+  for (const auto& l : lines) plan += l + "\n";
+  EXPECT_NE(plan.find("BindRelationship (a:actor)-[r]->(a:actor)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Filter (a:actor)  ("), std::string::npos) << plan;
+}
+
 TEST_F(CypherTest, AnInterruptStopsALongQuery) {
   BuildRandom(3, 60, 200);
   int calls = 0;
