@@ -430,6 +430,43 @@ TEST_F(CypherTest, WritesGoThroughTheTransaction) {
   EXPECT_CODE(kReadOnly, cypher::Execute(w, Target{.view = db_.get()}, {}).status());
 }
 
+// CREATE writes every field it names, and SET, which writes the whole
+// record again, keeps those it does not: a node's sector, aliases and
+// sources; a relationship's rank, weight, dates and sources.
+TEST_F(CypherTest, WritesKeepTheFieldsTheyDoNotName) {
+  BuildSmall();
+  EdgeInput funds = E("a", "funds", "p1", 2);
+  funds.weight = 0.5;
+  funds.validity.from = test::D(2020, 1, 1);
+  funds.sources = {NodeRef("r")};
+  EdgeId funds_id = 0;
+  {
+    auto txn = Begin();
+    ASSERT_OK_AND_ASSIGN(funds_id, txn->PutEdge(funds));
+    ASSERT_OK(txn->Commit());
+  }
+  auto txn = Begin();
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
+      "CREATE (n:actor {key: 'x', sector: 'public', aliases: ['X'], sources: ['r']}) "
+      "WITH n MATCH (:actor {key: 'a'})-[f:funds]->(:project {key: 'p1'}) "
+      "SET n.city = 'Mora', f.note = 'kept'"));
+  ASSERT_OK_AND_ASSIGN(auto cursor, cypher::Execute(q, Target{.txn = txn.get()}, {}));
+  test::CursorRows(*cursor);
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK_AND_ASSIGN(NodeId r, db_->FindKey("r"));
+  ASSERT_OK_AND_ASSIGN(Node x, db_->GetNodeByKey("x"));
+  EXPECT_EQ(x.sector, "public");
+  EXPECT_EQ(x.aliases, std::vector<std::string>{"X"});
+  EXPECT_EQ(x.sources, std::vector<NodeId>{r});
+  EXPECT_EQ(x.props, R"({"city":"Mora"})");
+  ASSERT_OK_AND_ASSIGN(Edge f, db_->GetEdge(funds_id));
+  EXPECT_EQ(f.rank, 2u);
+  EXPECT_EQ(f.weight, 0.5);
+  EXPECT_EQ(f.validity.from, funds.validity.from);
+  EXPECT_EQ(f.sources, std::vector<NodeId>{r});
+  EXPECT_EQ(f.props, R"({"note":"kept"})");
+}
+
 // MERGE, and any clause after a write, sees what the query created before
 // it: a label or relationship type the graph did not have when the query
 // was planned, and nodes created by the same MERGE for an earlier row.
