@@ -75,6 +75,32 @@ void SetPropsMember(std::string* props, const std::string& key, const Value& val
   *props = DumpObject(object);
 }
 
+// What a transaction writes for a node or relationship as the query holds it.
+NodeInput InputOf(const Node& n) {
+  NodeInput in;
+  in.key = n.key;
+  in.kind = n.kind;
+  in.name = n.name;
+  in.sector = n.sector;
+  in.aliases = n.aliases;
+  in.props = n.props;
+  for (NodeId s : n.sources) in.sources.emplace_back(s);
+  return in;
+}
+
+EdgeInput InputOf(const Edge& e) {
+  EdgeInput in;
+  in.src = e.src;
+  in.type = e.type;
+  in.dst = e.dst;
+  in.rank = e.rank;
+  in.weight = e.weight;
+  in.validity = e.validity;
+  in.props = e.props;
+  for (NodeId s : e.sources) in.sources.emplace_back(s);
+  return in;
+}
+
 }  // namespace
 
 QueryGraph::QueryGraph(const GraphView& view, std::shared_ptr<const CsrGraph> csr,
@@ -616,15 +642,7 @@ void QueryGraph::ApplyNodeProperty(Node* n, const std::string& key, const Value&
 }
 
 void QueryGraph::WriteNode(const Node& n) {
-  NodeInput in;
-  in.key = n.key;
-  in.kind = n.kind;
-  in.name = n.name;
-  in.sector = n.sector;
-  in.aliases = n.aliases;
-  in.props = n.props;
-  for (NodeId s : n.sources) in.sources.emplace_back(s);
-  Check(txn_->PutNode(in).status());
+  Check(txn_->PutNode(InputOf(n)).status());
   nodes_.erase(n.id);
   ++node_writes_;
 }
@@ -650,16 +668,8 @@ NodeId QueryGraph::CreateNode(const std::string& label, const Map& props) {
   for (const auto& [k, v] : props) {
     if (k != "key" && !v.is_null()) ApplyNodeProperty(&n, k, v);
   }
-  NodeInput in;
-  in.key = n.key;
-  in.kind = n.kind;
-  in.name = n.name;
-  in.sector = n.sector;
-  in.aliases = n.aliases;
-  in.props = n.props;
-  for (NodeId s : n.sources) in.sources.emplace_back(s);
   ++node_writes_;
-  return Unwrap(txn_->PutNode(in));
+  return Unwrap(txn_->PutNode(InputOf(n)));
 }
 
 Relationship QueryGraph::CreateRelationship(NodeId src, NodeId dst, const std::string& type,
@@ -703,15 +713,7 @@ Relationship QueryGraph::CreateRelationship(NodeId src, NodeId dst, const std::s
     ConstraintError("RelationshipExists", "a relationship with this type and rank exists already");
   }
   if (!rank_given) e.rank = next_rank;
-  EdgeInput in;
-  in.src = src;
-  in.type = type;
-  in.dst = dst;
-  in.rank = e.rank;
-  in.weight = e.weight;
-  in.validity = e.validity;
-  in.props = e.props;
-  EdgeId id = Unwrap(txn_->PutEdge(in));
+  EdgeId id = Unwrap(txn_->PutEdge(InputOf(e)));
   Relationship created{src, dst, schema().EdgeType(type).value_or(0), e.rank, false, id,
                        kNoEdgePosition};
   // The rank of a relationship this query deleted may be taken again: its
@@ -753,16 +755,7 @@ void QueryGraph::ApplyRelProperty(Edge* e, const std::string& key, const Value& 
 }
 
 void QueryGraph::WriteEdge(const Edge& e) {
-  EdgeInput in;
-  in.src = e.src;
-  in.type = e.type;
-  in.dst = e.dst;
-  in.rank = e.rank;
-  in.weight = e.weight;
-  in.validity = e.validity;
-  in.props = e.props;
-  for (NodeId s : e.sources) in.sources.emplace_back(s);
-  Check(txn_->PutEdge(in).status());
+  Check(txn_->PutEdge(InputOf(e)).status());
 }
 
 void QueryGraph::SetNodeProperty(NodeId id, const std::string& key, const Value& value) {

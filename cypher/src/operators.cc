@@ -859,7 +859,7 @@ bool BuildPathOp::Next(ExecContext& ctx, Row* row) {
   return true;
 }
 
-// --- Filter, Optional --------------------------------------------------------------------------
+// --- Filter, Apply, Optional ---------------------------------------------------------------------
 
 FilterOp::FilterOp(OpPtr child, std::vector<Predicate> predicates, std::string describe)
     : Operator(std::move(child)), predicates_(std::move(predicates)), describe_(std::move(describe)) {}
@@ -878,12 +878,21 @@ bool FilterOp::Next(ExecContext& ctx, Row* row) {
   return false;
 }
 
-OptionalOp::OptionalOp(OpPtr child, std::unique_ptr<SubPlan> plan, std::vector<int> slots)
+ApplyOp::ApplyOp(OpPtr child, std::unique_ptr<SubPlan> plan, std::vector<int> slots)
     : Operator(std::move(child)), plan_(std::move(plan)), slots_(std::move(slots)) {}
 
-void OptionalOp::Reset() {
+void ApplyOp::Reset() {
   Operator::Reset();
   active_ = false;
+}
+
+bool ApplyOp::StartNextRow(ExecContext& ctx, const Row& row) {
+  input_.resize(row.size());
+  if (!child_->Next(ctx, &input_)) return false;
+  plan_->argument = &input_;
+  plan_->root->Reset();
+  active_ = true;
+  return true;
 }
 
 bool OptionalOp::Next(ExecContext& ctx, Row* row) {
@@ -900,24 +909,12 @@ bool OptionalOp::Next(ExecContext& ctx, Row* row) {
         return true;
       }
     }
-    input_.resize(row->size());
-    if (!child_->Next(ctx, &input_)) return false;
-    plan_->argument = &input_;
-    plan_->root->Reset();
+    if (!StartNextRow(ctx, *row)) return false;
     matched_ = false;
-    active_ = true;
   }
 }
 
 // --- CallSubquery -------------------------------------------------------------------------
-
-CallSubqueryOp::CallSubqueryOp(OpPtr child, std::unique_ptr<SubPlan> plan, std::vector<int> slots)
-    : Operator(std::move(child)), plan_(std::move(plan)), slots_(std::move(slots)) {}
-
-void CallSubqueryOp::Reset() {
-  Operator::Reset();
-  active_ = false;
-}
 
 bool CallSubqueryOp::Next(ExecContext& ctx, Row* row) {
   for (;;) {
@@ -936,12 +933,8 @@ bool CallSubqueryOp::Next(ExecContext& ctx, Row* row) {
       }
       active_ = false;
     }
-    input_.resize(row->size());
-    if (!child_->Next(ctx, &input_)) return false;
+    if (!StartNextRow(ctx, *row)) return false;
     output_.resize(input_.size());
-    plan_->argument = &input_;
-    plan_->root->Reset();
-    active_ = true;
   }
 }
 

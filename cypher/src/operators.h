@@ -310,21 +310,35 @@ class FilterOp final : public Operator {
   std::string describe_;
 };
 
-// OPTIONAL MATCH: each input row with the matches of `plan`, or, when there
-// are none, once with `slots` set to null.
-class OptionalOp final : public Operator {
+// Runs `plan` once per input row, with that row as its argument: the
+// machinery OPTIONAL MATCH and CALL subqueries share. `slots`: the slots
+// the plan binds that the output row takes from it.
+class ApplyOp : public Operator {
  public:
-  OptionalOp(OpPtr child, std::unique_ptr<SubPlan> plan, std::vector<int> slots);
-  bool Next(ExecContext& ctx, Row* row) override;
+  ApplyOp(OpPtr child, std::unique_ptr<SubPlan> plan, std::vector<int> slots);
   void Reset() override;
-  std::string Describe() const override { return "Optional"; }
   std::vector<const Operator*> Nested() const override { return {plan_->root.get()}; }
 
- private:
+ protected:
+  // Reads the next input row (as wide as `row`) into input_ and starts the
+  // plan on it; false when the input has no more rows.
+  bool StartNextRow(ExecContext& ctx, const Row& row);
+
   std::unique_ptr<SubPlan> plan_;
   std::vector<int> slots_;
   Row input_;
-  bool active_ = false;
+  bool active_ = false;  // the plan runs on input_
+};
+
+// OPTIONAL MATCH: each input row with the matches of `plan`, or, when there
+// are none, once with `slots` set to null.
+class OptionalOp final : public ApplyOp {
+ public:
+  using ApplyOp::ApplyOp;
+  bool Next(ExecContext& ctx, Row* row) override;
+  std::string Describe() const override { return "Optional"; }
+
+ private:
   bool matched_ = false;
 };
 
@@ -332,21 +346,16 @@ class OptionalOp final : public Operator {
 // its argument; each row it returns extends the input with `slots` (its
 // RETURN columns). With no slots (a unit subquery) the body runs to its end
 // and the input row passes on once.
-class CallSubqueryOp final : public Operator {
+class CallSubqueryOp final : public ApplyOp {
  public:
-  CallSubqueryOp(OpPtr child, std::unique_ptr<SubPlan> plan, std::vector<int> slots);
+  using ApplyOp::ApplyOp;
   bool Next(ExecContext& ctx, Row* row) override;
-  void Reset() override;
   std::string Describe() const override {
     return slots_.empty() ? "CallSubquery (unit)" : "CallSubquery";
   }
-  std::vector<const Operator*> Nested() const override { return {plan_->root.get()}; }
 
  private:
-  std::unique_ptr<SubPlan> plan_;
-  std::vector<int> slots_;
-  Row input_, output_;
-  bool active_ = false;
+  Row output_;
 };
 
 struct ProjectItem {

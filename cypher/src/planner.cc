@@ -56,6 +56,14 @@ void CollectSlots(const Expr* e, std::set<int>* out) {
 std::string DirArrowLeft(Direction d) { return d == Direction::kIn ? "<-" : "-"; }
 std::string DirArrowRight(Direction d) { return d == Direction::kOut ? "->" : "-"; }
 
+// A predicate: the node in `slot` passes `check`.
+Predicate CheckPredicate(int slot, NodeCheck check) {
+  Predicate p;
+  p.slot = slot;
+  p.check = std::move(check);
+  return p;
+}
+
 Direction Flip(Direction d) {
   return d == Direction::kOut ? Direction::kIn : d == Direction::kIn ? Direction::kOut : d;
 }
@@ -93,6 +101,13 @@ struct Planner::MatchState {
   std::map<int, NodeId> known;               // nodes found by a key lookup at planning
   bool distinct_ok = false;
   bool single = false;  // at most one row so far (a lookup by a constant key)
+};
+
+// The next relationship PlanMatch takes (see ChooseStep).
+struct Planner::Step {
+  int rel = -1;          // index into MatchState::rels; -1 for none
+  bool forward = true;   // expand from its left end
+  bool bind = false;     // bound before this MATCH: bind its ends from it
 };
 
 Planner::Planner(const Query& query, const std::string& text, QueryGraph& graph,
@@ -529,16 +544,10 @@ OpPtr Planner::ExpandRel(OpPtr op, MatchState& m, size_t index, bool forward, do
   return op;
 }
 
-OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts, const Expr* where,
-                         std::set<int>* bound, bool distinct_ok, double* rows) {
-  MatchState m;
-  m.parts = parts;
-  m.bound = bound;
-  m.distinct_ok = distinct_ok;
-  m.single = dynamic_cast<const OnceOp*>(op.get()) != nullptr;
-  unique_slots_.clear();
-  // The pattern graph.
-  for (const PatternPart* part : parts) {
+// The pattern graph: the MATCH's node and relationship variables, each node
+// with the labels all its mentions give it.
+void Planner::GatherPattern(MatchState& m) {
+  for (const PatternPart* part : m.parts) {
     for (const auto& n : part->nodes) {
       entity_slots_.insert(n.slot);
       node_slots_.insert(n.slot);
@@ -560,12 +569,17 @@ OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts,
       const RelPattern& rp = part->rels[i];
       m.slots.insert(rp.slot);
       PRel r{&rp, part, rp.slot, part->nodes[i].slot, part->nodes[i + 1].slot};
-      r.bound_before = bound->count(rp.slot) > 0;
+      r.bound_before = m.bound->count(rp.slot) > 0;
       m.rels.push_back(r);
       if (r.bound_before) m.bound_rels.push_back(rp.slot);
     }
     if (part->path_slot >= 0) m.slots.insert(part->path_slot);
   }
+}
+
+// Predicates: property maps, then WHERE's conjuncts, then the checks on
+// nodes bound before this MATCH.
+void Planner::GatherPredicates(MatchState& m, const Expr* where) {
   auto deps_of = [&](const Expr* e, std::vector<int>* deps) {
     std::set<int> s;
     CollectSlots(e, &s);
@@ -573,20 +587,19 @@ OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts,
       if (m.slots.count(d)) deps->push_back(d);
     }
   };
-  // Predicates: property maps, then WHERE's conjuncts.
-  for (const PatternPart* part : parts) {
-    auto add_props = [&](int slot, const Expr* props) {
-      if (!props) return;
-      for (size_t i = 0; i < props->keys.size(); ++i) {
-        Predicate p;
-        p.slot = slot;
-        p.key = props->keys[i];
-        p.value = props->args[i].get();
-        p.deps.push_back(slot);
-        deps_of(p.value, &p.deps);
-        m.preds.push_back(std::move(p));
-      }
-    };
+  auto add_props = [&](int slot, const Expr* props) {
+    if (!props) return;
+    for (size_t i = 0; i < props->keys.size(); ++i) {
+      Predicate p;
+      p.slot = slot;
+      p.key = props->keys[i];
+      p.value = props->args[i].get();
+      p.deps.push_back(slot);
+      deps_of(p.value, &p.deps);
+      m.preds.push_back(std::move(p));
+    }
+  };
+  for (const PatternPart* part : m.parts) {
     for (const auto& n : part->nodes) add_props(n.slot, n.props.get());
     for (const auto& r : part->rels) {
       if (!r.var_length) add_props(r.slot, r.props.get());
@@ -600,135 +613,132 @@ OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts,
     deps_of(c, &p.deps);
     m.preds.push_back(std::move(p));
   }
-  // Nodes bound before this MATCH still have to be nodes, with its labels.
+  // Nodes bound before this MATCH still have to be nodes, with its labels
+  // (so the check is kept even when it tests nothing else).
   for (int slot : m.node_order) {
-    if (!bound->count(slot)) continue;
+    if (!m.bound->count(slot)) continue;
     m.nodes.at(slot).bound = true;
-    Predicate p;
-    p.slot = slot;
-    p.check = CheckFor(m, slot);
-    m.preds.push_back(std::move(p));
+    m.preds.push_back(CheckPredicate(slot, CheckFor(m, slot)));
   }
+}
 
-  op = Attach(std::move(op), m, rows);
-  for (;;) {
-    // Expand along a relationship from what is bound; prefer one that
-    // closes a cycle, then fixed-length ones, then the most selective.
-    int best = -1;
-    bool best_forward = true;
-    double best_score = std::numeric_limits<double>::infinity();
-    bool bind_rel = false;
-    for (size_t i = 0; i < m.rels.size(); ++i) {
-      const PRel& r = m.rels[i];
-      if (r.done) continue;
-      const bool lb = bound->count(r.left) > 0, rb = bound->count(r.right) > 0;
-      if (r.part->kind != PathKind::kPattern) {
-        if (lb && rb && best_score > 0) {
-          best = static_cast<int>(i);
-          best_forward = true;
-          best_score = 0;
-          bind_rel = false;
-        }
-        continue;
-      }
-      if (r.bound_before && r.pat->var_length) {
-        // A list of relationships bound before: follow it.
-        if (best_score > 0.25) {
-          best = static_cast<int>(i);
-          best_score = 0.25;
-          bind_rel = true;
-        }
-        continue;
-      }
-      if (!lb && !rb) {
-        if (r.bound_before && best_score > 1) {
-          best = static_cast<int>(i);
-          best_score = 1;
-          bind_rel = true;
-        }
-        continue;
-      }
-      double score;
-      if (lb && rb) {
-        score = 0.5;
-      } else {
-        int to = lb ? r.right : r.left;
-        NodeCheck c = CheckFor(m, to);
-        const double n = static_cast<double>(std::max<uint64_t>(stats_.nodes, 1));
-        double sel = 1;
-        if (c.impossible) sel = 0;
-        if (c.kind) sel *= static_cast<double>(stats_.count(SymbolSpace::kKind, *c.kind)) / n;
-        if (c.sector) sel *= static_cast<double>(stats_.count(SymbolSpace::kSector, *c.sector)) / n;
-        score = 2 + (r.pat->var_length ? 2 : 0) + sel;
-      }
-      if (score < best_score) {
-        best = static_cast<int>(i);
-        best_forward = lb;
-        best_score = score;
-        bind_rel = false;
-      }
-    }
-    if (best >= 0) {
-      PRel& r = m.rels[static_cast<size_t>(best)];
-      if (bind_rel) m.single = false;
-      if (bind_rel && r.pat->var_length) {
-        op = std::make_unique<FollowListOp>(std::move(op), r.left, r.slot, r.right, r.pat->dir,
-                                            TypesOf(r.pat->types), r.pat->min_hops.value_or(1),
-                                            r.pat->max_hops.value_or(kUnbounded),
-                                            "FollowList " + RelText(m, r, true));
-        op->estimated_rows = *rows;
-        r.done = true;
-        m.bound_lists.push_back(r.slot);
-        for (int s : {r.left, r.right}) {
-          if (!bound->count(s)) {
-            NodeCheck c = CheckFor(m, s);
-            if (!c.Trivial()) {
-              Predicate p;
-              p.slot = s;
-              p.check = c;
-              m.preds.push_back(std::move(p));
-            }
-          }
-          bound->insert(s);
-          m.nodes.at(s).bound = true;
-        }
-      } else if (bind_rel) {
-        op = std::make_unique<BindRelationshipOp>(std::move(op), r.slot, r.left, r.right, r.pat->dir,
-                                                  TypesOf(r.pat->types), "BindRelationship " + RelText(m, r, true));
-        op->estimated_rows = *rows;
-        r.done = true;
-        for (int s : {r.left, r.right}) {
-          bound->insert(s);
-          m.nodes.at(s).bound = true;
-          NodeCheck c = CheckFor(m, s);
-          if (!c.Trivial()) {
-            Predicate p;
-            p.slot = s;
-            p.check = c;
-            m.preds.push_back(std::move(p));
-          }
-        }
-      } else {
-        op = ExpandRel(std::move(op), m, static_cast<size_t>(best), best_forward, rows);
-      }
-      op = Attach(std::move(op), m, rows);
+// Which relationship to take next from what is bound: one that closes a
+// cycle, then fixed-length ones, then the most selective; relationships
+// bound before this MATCH are followed or bound when nothing reaches them.
+// `rel` is -1 when no relationship can be taken.
+Planner::Step Planner::ChooseStep(MatchState& m) {
+  Step best;
+  double best_score = std::numeric_limits<double>::infinity();
+  auto take = [&](size_t i, double score, bool forward, bool bind) {
+    best = Step{static_cast<int>(i), forward, bind};
+    best_score = score;
+  };
+  for (size_t i = 0; i < m.rels.size(); ++i) {
+    const PRel& r = m.rels[i];
+    if (r.done) continue;
+    const bool lb = m.bound->count(r.left) > 0, rb = m.bound->count(r.right) > 0;
+    if (r.part->kind != PathKind::kPattern) {
+      if (lb && rb && best_score > 0) take(i, 0, true, false);
       continue;
     }
-    // Nothing to expand: start a new component at its cheapest node.
-    int start = -1;
-    double start_est = std::numeric_limits<double>::infinity();
-    for (int slot : m.node_order) {
-      if (bound->count(slot)) continue;
-      int source;
-      const Expr* value;
-      double est = Estimate(m, slot, &source, &value);
-      if (est < start_est) {
-        start = slot;
-        start_est = est;
-      }
+    if (r.bound_before && r.pat->var_length) {
+      // A list of relationships bound before: follow it.
+      if (best_score > 0.25) take(i, 0.25, best.forward, true);
+      continue;
     }
-    if (start < 0) break;
-    op = ScanNode(std::move(op), m, start, rows);
+    if (!lb && !rb) {
+      if (r.bound_before && best_score > 1) take(i, 1, best.forward, true);
+      continue;
+    }
+    double score;
+    if (lb && rb) {
+      score = 0.5;
+    } else {
+      NodeCheck c = CheckFor(m, lb ? r.right : r.left);
+      const double n = static_cast<double>(std::max<uint64_t>(stats_.nodes, 1));
+      double sel = 1;
+      if (c.impossible) sel = 0;
+      if (c.kind) sel *= static_cast<double>(stats_.count(SymbolSpace::kKind, *c.kind)) / n;
+      if (c.sector) sel *= static_cast<double>(stats_.count(SymbolSpace::kSector, *c.sector)) / n;
+      score = 2 + (r.pat->var_length ? 2 : 0) + sel;
+    }
+    if (score < best_score) take(i, score, lb, false);
+  }
+  return best;
+}
+
+// A relationship, or a list of them, bound before this MATCH: binds its
+// ends from it.
+OpPtr Planner::BindRel(OpPtr op, MatchState& m, PRel& r, double* rows) {
+  m.single = false;
+  if (r.pat->var_length) {
+    op = std::make_unique<FollowListOp>(std::move(op), r.left, r.slot, r.right, r.pat->dir,
+                                        TypesOf(r.pat->types), r.pat->min_hops.value_or(1),
+                                        r.pat->max_hops.value_or(kUnbounded),
+                                        "FollowList " + RelText(m, r, true));
+    m.bound_lists.push_back(r.slot);
+  } else {
+    op = std::make_unique<BindRelationshipOp>(std::move(op), r.slot, r.left, r.right, r.pat->dir,
+                                              TypesOf(r.pat->types), "BindRelationship " + RelText(m, r, true));
+  }
+  op->estimated_rows = *rows;
+  r.done = true;
+  for (int s : {r.left, r.right}) BindEnd(m, s);
+  return op;
+}
+
+// Binds `slot`, an end of a relationship bound before: a node not bound
+// yet has its labels and sector tested by a Filter (once, also when both
+// ends are the same node).
+void Planner::BindEnd(MatchState& m, int slot) {
+  if (!m.bound->count(slot)) {
+    NodeCheck c = CheckFor(m, slot);
+    if (!c.Trivial()) m.preds.push_back(CheckPredicate(slot, std::move(c)));
+  }
+  m.bound->insert(slot);
+  m.nodes.at(slot).bound = true;
+}
+
+// The node to start a new component at: the cheapest one not bound, or -1.
+int Planner::CheapestStart(MatchState& m) {
+  int start = -1;
+  double start_est = std::numeric_limits<double>::infinity();
+  for (int slot : m.node_order) {
+    if (m.bound->count(slot)) continue;
+    int source;
+    const Expr* value;
+    double est = Estimate(m, slot, &source, &value);
+    if (est < start_est) {
+      start = slot;
+      start_est = est;
+    }
+  }
+  return start;
+}
+
+OpPtr Planner::PlanMatch(OpPtr op, const std::vector<const PatternPart*>& parts, const Expr* where,
+                         std::set<int>* bound, bool distinct_ok, double* rows) {
+  MatchState m;
+  m.parts = parts;
+  m.bound = bound;
+  m.distinct_ok = distinct_ok;
+  m.single = dynamic_cast<const OnceOp*>(op.get()) != nullptr;
+  unique_slots_.clear();
+  GatherPattern(m);
+  GatherPredicates(m, where);
+  op = Attach(std::move(op), m, rows);
+  for (;;) {
+    const Step step = ChooseStep(m);
+    if (step.rel >= 0) {
+      const auto index = static_cast<size_t>(step.rel);
+      op = step.bind ? BindRel(std::move(op), m, m.rels[index], rows)
+                     : ExpandRel(std::move(op), m, index, step.forward, rows);
+    } else {
+      // Nothing to expand: start a new component at its cheapest node.
+      const int start = CheapestStart(m);
+      if (start < 0) break;
+      op = ScanNode(std::move(op), m, start, rows);
+    }
     op = Attach(std::move(op), m, rows);
   }
   op = Attach(std::move(op), m, rows);

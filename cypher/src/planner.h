@@ -55,6 +55,7 @@ class Planner {
   struct PNode;
   struct PRel;
   struct MatchState;
+  struct Step;
 
   // The clauses of `q` on top of `op`, which binds the slots `bound`;
   // `eager`: an Eager after each clause (a query that writes).
@@ -68,7 +69,13 @@ class Planner {
   OpPtr PlanCreate(OpPtr input, const Clause& c, std::set<int>* bound);
   OpPtr PlanMerge(OpPtr input, const Clause& c, std::set<int>* bound);
 
-  // Helpers of PlanMatch.
+  // Helpers of PlanMatch, in the order it uses them.
+  void GatherPattern(MatchState& m);
+  void GatherPredicates(MatchState& m, const Expr* where);
+  Step ChooseStep(MatchState& m);
+  OpPtr BindRel(OpPtr op, MatchState& m, PRel& r, double* rows);
+  void BindEnd(MatchState& m, int slot);
+  int CheapestStart(MatchState& m);
   OpPtr Attach(OpPtr op, MatchState& m, double* rows);
   OpPtr ScanNode(OpPtr op, MatchState& m, int slot, double* rows);
   OpPtr ExpandRel(OpPtr op, MatchState& m, size_t rel, bool forward, double* rows);

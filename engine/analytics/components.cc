@@ -1,4 +1,4 @@
-// Weakly connected components (union-find on the CSR) and strongly
+// Weakly connected components (union-find on the CSR or a SimpleGraph) and strongly
 // connected components (Boost.Graph's strong_components, Tarjan's algorithm,
 // on a boost::compressed_sparse_row_graph copy of the out-edges).
 //
@@ -24,14 +24,13 @@ uint32_t FindRoot(std::vector<uint32_t>& parent, uint32_t v) {
   return v;
 }
 
-}  // namespace
-
-Components WeakComponents(const CsrGraph& csr) {
-  const uint32_t n = csr.num_nodes();
+// The weak components of the n nodes whose arcs `neighbors(v)` lists.
+template <typename Neighbors>
+Components UnionFind(uint32_t n, Neighbors neighbors) {
   std::vector<uint32_t> parent(n);
   std::iota(parent.begin(), parent.end(), 0u);
   for (uint32_t v = 0; v < n; ++v) {
-    for (uint32_t w : csr.out_neighbors(v)) {
+    for (uint32_t w : neighbors(v)) {
       uint32_t a = FindRoot(parent, v), b = FindRoot(parent, w);
       // Link the larger root under the smaller, so roots are minimal indexes.
       if (a < b) {
@@ -46,6 +45,16 @@ Components WeakComponents(const CsrGraph& csr) {
   for (uint32_t v = 0; v < n; ++v) c.component[v] = FindRoot(parent, v);
   c.size = analytics::Renumber(&c.component);
   return c;
+}
+
+}  // namespace
+
+Components WeakComponents(const CsrGraph& csr) {
+  return UnionFind(csr.num_nodes(), [&](uint32_t v) { return csr.out_neighbors(v); });
+}
+
+Components WeakComponents(const SimpleGraph& g) {
+  return UnionFind(g.num_nodes, [&](uint32_t v) { return g.neighbors(v); });
 }
 
 Components StrongComponents(const CsrGraph& csr) {

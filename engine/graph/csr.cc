@@ -49,6 +49,22 @@ void Fill(uint32_t n, const std::vector<uint32_t>& from, const std::vector<uint3
   }
 }
 
+// The column under `id` (node or edge, field, props key) in `columns`,
+// made by `build(key)` on first use. Built outside the lock: two threads
+// may both build it; both agree.
+template <typename Columns, typename Build>
+Result<std::shared_ptr<const PropertyColumn>> CachedColumn(std::mutex& mu, Columns& columns,
+                                                           typename Columns::key_type id,
+                                                           Build build) {
+  {
+    std::lock_guard lock(mu);
+    if (auto it = columns.find(id); it != columns.end()) return it->second;
+  }
+  SV_ASSIGN_OR_RETURN(auto column, build(std::get<2>(id)));
+  std::lock_guard lock(mu);
+  return columns.try_emplace(std::move(id), std::move(column)).first->second;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
@@ -144,30 +160,19 @@ std::optional<uint32_t> CsrGraph::index_of(NodeId id) const {
 Result<std::shared_ptr<const PropertyColumn>> CsrGraph::NodeColumn(
     const GraphView& view, NodeField field, std::string_view key,
     const Interrupt& interrupt) const {
-  auto id = std::make_tuple(false, static_cast<int>(field), std::string(key));
-  {
-    std::lock_guard lock(columns_mu_);
-    if (auto it = columns_.find(id); it != columns_.end()) return it->second;
-  }
-  // Built outside the lock: two threads may both build it; both agree.
-  SV_ASSIGN_OR_RETURN(auto column,
-                      BuildNodeColumn(view, *this, field, std::get<2>(id), interrupt));
-  std::lock_guard lock(columns_mu_);
-  return columns_.try_emplace(std::move(id), std::move(column)).first->second;
+  return CachedColumn(columns_mu_, columns_, {false, static_cast<int>(field), std::string(key)},
+                      [&](const std::string& k) {
+                        return BuildNodeColumn(view, *this, field, k, interrupt);
+                      });
 }
 
 Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(
     const GraphView& view, EdgeField field, std::string_view key,
     const Interrupt& interrupt) const {
-  auto id = std::make_tuple(true, static_cast<int>(field), std::string(key));
-  {
-    std::lock_guard lock(columns_mu_);
-    if (auto it = columns_.find(id); it != columns_.end()) return it->second;
-  }
-  SV_ASSIGN_OR_RETURN(auto column,
-                      BuildEdgeColumn(view, *this, field, std::get<2>(id), interrupt));
-  std::lock_guard lock(columns_mu_);
-  return columns_.try_emplace(std::move(id), std::move(column)).first->second;
+  return CachedColumn(columns_mu_, columns_, {true, static_cast<int>(field), std::string(key)},
+                      [&](const std::string& k) {
+                        return BuildEdgeColumn(view, *this, field, k, interrupt);
+                      });
 }
 
 uint64_t CsrGraph::memory_bytes() const {

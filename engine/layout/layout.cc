@@ -1,7 +1,6 @@
 // LayOut(): checks the options and runs the chosen algorithm.
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "layout/layout_impl.h"
 
@@ -61,23 +60,10 @@ std::string_view LayoutAlgorithmName(LayoutAlgorithm algorithm) {
 LayoutAlgorithm ResolveLayoutAlgorithm(const SimpleGraph& g, LayoutAlgorithm algorithm) {
   if (algorithm != LayoutAlgorithm::kAuto) return algorithm;
   if (g.num_nodes <= kAutoStressLimit) return LayoutAlgorithm::kStress;
-  // The size of the largest component, by union-find over the arcs (a
-  // directed graph's arcs join their ends as ties do).
-  std::vector<uint32_t> parent(g.num_nodes);
-  std::iota(parent.begin(), parent.end(), 0u);
-  auto root = [&](uint32_t v) {
-    while (parent[v] != v) v = parent[v] = parent[parent[v]];
-    return v;
-  };
-  for (uint32_t v = 0; v < g.num_nodes; ++v) {
-    for (uint32_t u : g.neighbors(v)) {
-      const uint32_t a = root(v), b = root(u);
-      if (a != b) parent[std::max(a, b)] = std::min(a, b);
-    }
-  }
-  std::vector<uint32_t> size(g.num_nodes, 0);
-  uint32_t largest = 0;
-  for (uint32_t v = 0; v < g.num_nodes; ++v) largest = std::max(largest, ++size[root(v)]);
+  // The size of the largest component (a directed graph's arcs join their
+  // ends as ties do).
+  const std::vector<uint32_t> sizes = WeakComponents(g).size;
+  const uint32_t largest = *std::max_element(sizes.begin(), sizes.end());
   return largest <= kAutoStressLimit ? LayoutAlgorithm::kStress : LayoutAlgorithm::kForceAtlas2;
 }
 

@@ -51,33 +51,20 @@ struct Part {
 
 // The components of `g`, largest first (ties by smallest node).
 std::vector<Part> SplitComponents(const SimpleGraph& g) {
-  const uint32_t n = g.num_nodes;
-  std::vector<uint32_t> comp(n, kUnreached), local(n);
-  std::vector<Part> parts;
-  std::vector<uint32_t> queue;
-  for (uint32_t s = 0; s < n; ++s) {
-    if (comp[s] != kUnreached) continue;
-    Part p;
-    const auto id = static_cast<uint32_t>(parts.size());
-    comp[s] = id;
-    queue.assign(1, s);
-    for (size_t head = 0; head < queue.size(); ++head) {
-      for (uint32_t u : g.neighbors(queue[head])) {
-        if (comp[u] == kUnreached) {
-          comp[u] = id;
-          queue.push_back(u);
-        }
-      }
-    }
-    std::sort(queue.begin(), queue.end());
-    p.nodes = queue;
-    for (uint32_t i = 0; i < p.size(); ++i) local[p.nodes[i]] = i;
+  const Components c = WeakComponents(g);
+  std::vector<Part> parts(c.size.size());
+  std::vector<uint32_t> local(g.num_nodes);
+  for (uint32_t v = 0; v < g.num_nodes; ++v) {
+    Part& p = parts[c.component[v]];
+    local[v] = p.size();
+    p.nodes.push_back(v);
+  }
+  for (Part& p : parts) {
     p.offsets.push_back(0);
     for (uint32_t v : p.nodes) {
       for (uint32_t u : g.neighbors(v)) p.targets.push_back(local[u]);
       p.offsets.push_back(p.targets.size());
     }
-    parts.push_back(std::move(p));
   }
   std::stable_sort(parts.begin(), parts.end(),
                    [](const Part& a, const Part& b) { return a.size() > b.size(); });

@@ -184,23 +184,11 @@ class CaseImport {
     if (s == "actors") {
       ok &= OptionalString(entry, "sector", &node.sector, report);
       ok &= PropString(entry, "form", &props, report);
-      std::string region;
-      ok &= OptionalString(entry, "region", &region, report);
-      if (!region.empty()) {
-        implied_edges_.push_back({EdgeInput{.src = node.key, .type = "located_in", .dst = region,
-                                            .sources = sources},
-                                  path + "/region"});
-      }
+      ok &= ImpliedEdge(entry, "region", "located_in", node.key, sources, path, report);
     } else if (s == "regions") {
       ok &= PropString(entry, "level", &props, report);
       ok &= PropString(entry, "code", &props, report);
-      std::string parent;
-      ok &= OptionalString(entry, "part_of", &parent, report);
-      if (!parent.empty()) {
-        implied_edges_.push_back({EdgeInput{.src = node.key, .type = "part_of", .dst = parent,
-                                            .sources = sources},
-                                  path + "/part_of"});
-      }
+      ok &= ImpliedEdge(entry, "part_of", "part_of", node.key, sources, path, report);
     } else if (s == "people") {
       ok &= Roles(entry, node.key, sources, path);
     } else if (s == "events") {
@@ -224,6 +212,21 @@ class CaseImport {
     std::string value;
     if (!OptionalString(entry, name, &value, report)) return false;
     if (entry.contains(name)) (*props)[name] = value;
+    return true;
+  }
+
+  // The edge a field of an entry implies (an actor's `region`, a region's
+  // `part_of`): from the entry's node `from` to the key the field names,
+  // written once every node is.
+  bool ImpliedEdge(const json& entry, const char* field, const char* type, const std::string& from,
+                   const std::vector<NodeRef>& sources, const std::string& path,
+                   const FieldReport& report) {
+    std::string to;
+    if (!OptionalString(entry, field, &to, report)) return false;
+    if (!to.empty()) {
+      implied_edges_.push_back({EdgeInput{.src = from, .type = type, .dst = to, .sources = sources},
+                                path + "/" + field});
+    }
     return true;
   }
 

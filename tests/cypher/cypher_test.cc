@@ -430,6 +430,43 @@ TEST_F(CypherTest, WritesGoThroughTheTransaction) {
   EXPECT_CODE(kReadOnly, cypher::Execute(w, Target{.view = db_.get()}, {}).status());
 }
 
+// CREATE writes every field it names, and SET, which writes the whole
+// record again, keeps those it does not: a node's sector, aliases and
+// sources; a relationship's rank, weight, dates and sources.
+TEST_F(CypherTest, WritesKeepTheFieldsTheyDoNotName) {
+  BuildSmall();
+  EdgeInput funds = E("a", "funds", "p1", 2);
+  funds.weight = 0.5;
+  funds.validity.from = test::D(2020, 1, 1);
+  funds.sources = {NodeRef("r")};
+  EdgeId funds_id = 0;
+  {
+    auto txn = Begin();
+    ASSERT_OK_AND_ASSIGN(funds_id, txn->PutEdge(funds));
+    ASSERT_OK(txn->Commit());
+  }
+  auto txn = Begin();
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(
+      "CREATE (n:actor {key: 'x', sector: 'public', aliases: ['X'], sources: ['r']}) "
+      "WITH n MATCH (:actor {key: 'a'})-[f:funds]->(:project {key: 'p1'}) "
+      "SET n.city = 'Mora', f.note = 'kept'"));
+  ASSERT_OK_AND_ASSIGN(auto cursor, cypher::Execute(q, Target{.txn = txn.get()}, {}));
+  test::CursorRows(*cursor);
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK_AND_ASSIGN(NodeId r, db_->FindKey("r"));
+  ASSERT_OK_AND_ASSIGN(Node x, db_->GetNodeByKey("x"));
+  EXPECT_EQ(x.sector, "public");
+  EXPECT_EQ(x.aliases, std::vector<std::string>{"X"});
+  EXPECT_EQ(x.sources, std::vector<NodeId>{r});
+  EXPECT_EQ(x.props, R"({"city":"Mora"})");
+  ASSERT_OK_AND_ASSIGN(Edge f, db_->GetEdge(funds_id));
+  EXPECT_EQ(f.rank, 2u);
+  EXPECT_EQ(f.weight, 0.5);
+  EXPECT_EQ(f.validity.from, funds.validity.from);
+  EXPECT_EQ(f.sources, std::vector<NodeId>{r});
+  EXPECT_EQ(f.props, R"({"note":"kept"})");
+}
+
 // MERGE, and any clause after a write, sees what the query created before
 // it: a label or relationship type the graph did not have when the query
 // was planned, and nodes created by the same MERGE for an earlier row.
@@ -496,6 +533,26 @@ TEST_F(CypherTest, ExplainShowsThePlanAndWarns) {
   for (const auto& l : lines) plan += l + "\n";
   EXPECT_NE(plan.find("warning: label `nosuch` does not occur in the graph"), std::string::npos)
       << plan;
+}
+
+// A relationship bound before, matched again as a self-loop: its one end
+// is bound once, so its labels are tested once, and only loops match.
+TEST_F(CypherTest, ABoundSelfLoopTestsItsNodeOnce) {
+  BuildSmall();
+  {
+    auto txn = Begin();
+    ASSERT_OK(txn->PutEdge(E("b", "funds", "b")).status());
+    ASSERT_OK(txn->PutEdge(E("p2", "funds", "p2")).status());
+    ASSERT_OK(txn->Commit());
+  }
+  const std::string query = "MATCH ()-[r:funds]->() WITH r MATCH (a:actor)-[r]->(a) RETURN a.key AS k";
+  EXPECT_EQ(BothWays(query), std::vector<std::string>{R"({"k":"b"})"});
+  ASSERT_OK_AND_ASSIGN(auto q, PreparedQuery::Prepare(query));
+  ASSERT_OK_AND_ASSIGN(auto lines, cypher::Explain(q, Target{.view = db_.get(), .db = db_.get()}, {}));
+  std::string plan;
+  for (const auto& l : lines) plan += l + "\n";
+  EXPECT_NE(plan.find("BindRelationship (a:actor)-[r]->(a:actor)"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Filter (a:actor)  ("), std::string::npos) << plan;
 }
 
 TEST_F(CypherTest, AnInterruptStopsALongQuery) {

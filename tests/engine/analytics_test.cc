@@ -93,6 +93,12 @@ TEST_F(AnalyticsTest, Components) {
   Components weak = WeakComponents(*csr);
   EXPECT_EQ(PerNode(*csr, weak.component), "a=0 b=0 c=0 d=1 e=1");
   EXPECT_EQ(weak.size, (std::vector<uint32_t>{3, 2}));
+  // Over the simple graph, read either way: the same components.
+  for (Direction d : {Direction::kBoth, Direction::kOut, Direction::kIn}) {
+    Components simple = WeakComponents(Simple(*csr, d, false));
+    EXPECT_EQ(simple.component, weak.component);
+    EXPECT_EQ(simple.size, weak.size);
+  }
   Components strong = StrongComponents(*csr);
   EXPECT_EQ(PerNode(*csr, strong.component), "a=0 b=0 c=1 d=2 e=3");
 }

@@ -121,6 +121,29 @@ TEST(CaseImport, ProblemsWithLineAndColumn) {
   EXPECT_EQ(db->Counts()->nodes, 0u);
 }
 
+// The edges an actor's region and a region's part_of imply: a problem
+// with one points at that field.
+TEST(CaseImport, ImpliedEdgesPointAtTheirField) {
+  TempDir dir;
+  auto db = OpenDb(dir.Sub("g.kg"));
+  std::string f = dir.File("implied.json", R"({
+  "format": "samverkan-case/1",
+  "actors": [{"key": "org:a", "region": 7},
+             {"key": "org:b", "region": "reg:nowhere"}],
+  "regions": [{"key": "reg:r", "part_of": "reg:gone"}]
+})");
+  auto s = Import(*db, {f});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(),
+            "3 problems; nothing was imported\n" + f +
+                ":3:31: region: expected a string, found a number\n" + f +
+                ":4:31: edge org:b -located_in-> reg:nowhere: unknown node 'reg:nowhere' (not "
+                "defined in this file nor in the graph)\n" + f +
+                ":5:32: edge reg:r -part_of-> reg:gone: unknown node 'reg:gone' (not defined in "
+                "this file nor in the graph)");
+  EXPECT_EQ(db->Counts()->nodes, 0u);
+}
+
 TEST(CaseImport, FormatIsRequired) {
   TempDir dir;
   auto db = OpenDb(dir.Sub("g.kg"));

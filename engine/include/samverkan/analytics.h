@@ -95,6 +95,9 @@ struct Components {
 // nx.weakly_connected_components / nx.connected_components. Union-find over
 // the CSR's edges.
 Components WeakComponents(const CsrGraph& csr);
+// The same over a simple graph (its ties or arcs, direction ignored): the
+// connected components of an undirected one.
+Components WeakComponents(const SimpleGraph& g);
 
 // Strongly connected components following edges as stored: the node sets of
 // nx.strongly_connected_components. Boost.Graph's strong_components (Tarjan).
