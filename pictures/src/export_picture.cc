@@ -108,10 +108,13 @@ Result<ExportSummary> ExportPictureToStream(const GraphView& view, ExportFormat 
       stage("writing the SVG (" + size + ")");
       SV_RETURN_IF_ERROR(pictures::WriteSvg(d, out));
       break;
-    case ExportFormat::kHtml:
+    case ExportFormat::kHtml: {
+      stage("reading the ties' years (" + size + ")");
+      SV_ASSIGN_OR_RETURN(pictures::DrawnTieYears years, pictures::TieYearsOf(view, d, interrupt));
       stage("writing the HTML (" + size + ")");
-      SV_RETURN_IF_ERROR(pictures::WriteHtml(d, out));
+      SV_RETURN_IF_ERROR(pictures::WriteHtml(d, years, out));
       break;
+    }
     default:
       stage("computing the report's measures (" + size + ")");
       SV_RETURN_IF_ERROR(pictures::WriteReport(view, d, interrupt, out));
