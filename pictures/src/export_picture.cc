@@ -100,8 +100,8 @@ Result<ExportSummary> ExportPictureToStream(const GraphView& view, ExportFormat 
   auto stage = [&](std::string_view what) {
     if (export_options.stage) export_options.stage(what);
   };
-  stage("selecting and laying out");
-  SV_ASSIGN_OR_RETURN(pictures::Drawing d, pictures::MakeDrawing(view, options, interrupt));
+  SV_ASSIGN_OR_RETURN(pictures::Drawing d,
+                      pictures::MakeDrawing(view, options, interrupt, export_options.stage));
   const std::string size = fmt::format("{} nodes, {} ties", d.nodes.size(), d.ties.num_ties());
   switch (format) {
     case ExportFormat::kSvg:
