@@ -145,7 +145,11 @@ uint32_t LayoutIterations(LayoutAlgorithm algorithm, uint64_t nodes, uint64_t ti
   }
   if (algorithm == LayoutAlgorithm::kStress) return 30;
   const double work = static_cast<double>(nodes) * 8 + static_cast<double>(ties);
-  const double budget = 1e8;
+  // Above kAutoStressLimit nodes, where kAuto runs ForceAtlas2, half the
+  // budget: there the stress stops improving long before (the H2020-sized
+  // graph: 0.178 after 50, 70 and 140 iterations; the medium one: 0.212
+  // after 55 and after 100).
+  const double budget = nodes > kAutoStressLimit ? 5e7 : 1e8;
   return static_cast<uint32_t>(std::clamp(budget / std::max(work, 1.0), 50.0, 1000.0));
 }
 

@@ -265,8 +265,11 @@ TEST(LayoutTest, DefaultIterationsShrinkWithTheGraph) {
   EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kStress, 1000000, 1000000), 30u);
   EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 10, 10), 1000u);
   EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 1000000, 10000000), 50u);
-  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 100000, 1000000), 55u);
-  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kAuto, 100000, 1000000), 55u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 100000, 1000000), 50u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kAuto, 100000, 1000000), 50u);
+  // Half the budget above 50,000 nodes (H2020's size).
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 50000, 181000), 172u);
+  EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kForceAtlas2, 66720, 181000), 69u);
   EXPECT_EQ(LayoutIterations(LayoutAlgorithm::kAuto, 10000, 50000), 30u);
 }
 

@@ -98,8 +98,10 @@ LayoutAlgorithm ResolveLayoutAlgorithm(const SimpleGraph& g, LayoutAlgorithm alg
 // kStress up to kAutoStressLimit nodes, else as kForceAtlas2). Stress: 30
 // epochs. The force models: many for small graphs, where they are cheap
 // and the layout settles slowly from a random start, fewer as the graph
-// grows (a budget of about 10^8 node and tie visits, 50 to 1000: on the
-// medium benchmark graph 55 iterations reach the stress of 100, 0.212).
+// grows (a budget of about 10^8 node and tie visits, half that above
+// kAutoStressLimit nodes, 50 to 1000: on the medium benchmark graph 55
+// iterations reach the stress of 100, 0.212, and on the H2020-sized one 50
+// that of 140, 0.178).
 uint32_t LayoutIterations(LayoutAlgorithm algorithm, uint64_t nodes, uint64_t ties);
 
 // Lays out `g`. Polls `interrupt` once per iteration. InvalidArgument for
