@@ -119,6 +119,32 @@ Result<std::vector<Span>> Ties(const std::vector<Span>& edges, const CsrGraph& c
   return ties;
 }
 
+// Each pair's spans merged (sorted by pair, then from), so that a pair tied
+// twice in a year holds the year once; `visit(u, v, from, to)` sees each
+// maximal run of years of each pair, in pair order.
+template <typename Visit>
+Status MergeSpans(std::vector<Span> ties, const Interrupt& interrupt, Visit visit) {
+  std::sort(ties.begin(), ties.end(), [](const Span& a, const Span& b) {
+    return std::tie(a.u, a.v, a.from) < std::tie(b.u, b.v, b.from);
+  });
+  uint64_t runs = 0;
+  for (size_t i = 0; i < ties.size();) {
+    if (++runs % 4096 == 0) SV_RETURN_IF_ERROR(interrupt.Check());
+    Span run = ties[i++];
+    while (i < ties.size() && ties[i].u == run.u && ties[i].v == run.v) {
+      const Span& next = ties[i++];
+      if (run.to != INT_MAX && next.from > run.to + 1) {
+        visit(run.u, run.v, run.from, run.to);
+        run = next;
+      } else {
+        run.to = std::max(run.to, next.to);
+      }
+    }
+    visit(run.u, run.v, run.from, run.to);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<YearlyTies> TiesPerYear(const GraphView& view, const CsrGraph& csr,
@@ -141,34 +167,16 @@ Result<YearlyTies> TiesPerYear(const GraphView& view, const CsrGraph& csr,
   SV_ASSIGN_OR_RETURN(std::vector<Span> ties,
                       Ties(edges, csr, view.schema(), groups.group, options, interrupt));
   edges = {};
-  // Each pair's intervals merged, so that a pair tied twice in a year
-  // counts once; then each of its years counts for its two groups.
-  std::sort(ties.begin(), ties.end(), [](const Span& a, const Span& b) {
-    return std::tie(a.u, a.v, a.from) < std::tie(b.u, b.v, b.from);
-  });
+  // Each of a pair's years counts once, for its two groups.
   absl::flat_hash_map<std::tuple<int, uint32_t, uint32_t>, uint64_t> counts;
-  auto count = [&](uint32_t u, uint32_t v, int from, int to) {
+  SV_RETURN_IF_ERROR(MergeSpans(std::move(ties), interrupt,
+                                [&](uint32_t u, uint32_t v, int from, int to) {
     const auto ga = static_cast<uint32_t>(groups.group[u]);
     const auto gb = static_cast<uint32_t>(groups.group[v]);
     from = std::max(from, out.first_year);
     to = std::min(to, out.last_year);
     for (int y = from; y <= to; ++y) ++counts[{y, std::min(ga, gb), std::max(ga, gb)}];
-  };
-  uint64_t runs = 0;
-  for (size_t i = 0; i < ties.size();) {
-    if (++runs % 4096 == 0) SV_RETURN_IF_ERROR(interrupt.Check());
-    Span run = ties[i++];
-    while (i < ties.size() && ties[i].u == run.u && ties[i].v == run.v) {
-      const Span& next = ties[i++];
-      if (run.to != INT_MAX && next.from > run.to + 1) {
-        count(run.u, run.v, run.from, run.to);
-        run = next;
-      } else {
-        run.to = std::max(run.to, next.to);
-      }
-    }
-    count(run.u, run.v, run.from, run.to);
-  }
+  }));
   out.rows.reserve(counts.size());
   for (const auto& [key, ties_in_year] : counts) {
     const auto& [year, a, b] = key;
@@ -177,6 +185,30 @@ Result<YearlyTies> TiesPerYear(const GraphView& view, const CsrGraph& csr,
   std::sort(out.rows.begin(), out.rows.end(), [](const YearlyTie& x, const YearlyTie& y) {
     return std::tie(x.year, x.a, x.b) < std::tie(y.year, y.a, y.b);
   });
+  return out;
+}
+
+Result<std::vector<TieSpan>> TieSpans(const GraphView& view, const CsrGraph& csr,
+                                      const NodeGroups& groups, const YearlyTiesOptions& options,
+                                      const Interrupt& interrupt) {
+  if (groups.group.size() != csr.num_nodes()) {
+    return Status::InvalidArgument("groups: not made for this CSR snapshot");
+  }
+  SV_ASSIGN_OR_RETURN(std::vector<Span> edges, ReadEdges(view, csr, interrupt));
+  SV_ASSIGN_OR_RETURN(std::vector<Span> ties,
+                      Ties(edges, csr, view.schema(), groups.group, options, interrupt));
+  edges = {};
+  std::vector<TieSpan> out;
+  const CsrSpec& spec = csr.spec();
+  SV_RETURN_IF_ERROR(MergeSpans(std::move(ties), interrupt,
+                                [&](uint32_t u, uint32_t v, int from, int to) {
+    if (spec.year) {  // the snapshot's year only
+      from = std::max(from, *spec.year);
+      to = std::min(to, *spec.year);
+      if (from > to) return;
+    }
+    out.push_back({u, v, from, to});
+  }));
   return out;
 }
 

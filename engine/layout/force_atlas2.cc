@@ -15,6 +15,7 @@
 // Every node's force is computed from the positions of the previous
 // iteration, reading only shared data: the nodes are split between threads
 // and the result does not depend on how.
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -23,6 +24,42 @@
 #include "samverkan/parallel.h"
 
 namespace samverkan::layout {
+namespace {
+
+// Spreads the low 16 bits of v to the even bits of the result.
+uint32_t Spread(uint32_t v) {
+  v &= 0xFFFF;
+  v = (v | (v << 8)) & 0x00FF00FF;
+  v = (v | (v << 4)) & 0x0F0F0F0F;
+  v = (v | (v << 2)) & 0x33333333;
+  v = (v | (v << 1)) & 0x55555555;
+  return v;
+}
+
+// The nodes in Z-order of their positions (the order of the quadtree's
+// quarters), so that consecutive nodes are near each other: inserted and
+// walked in this order, the tree's cells a thread touches stay in its
+// cache. Each node's force does not depend on the order; the sums of the
+// tree's cells do, but only on the positions, never on the threads.
+void ZOrder(const std::vector<double>& x, const std::vector<double>& y,
+            std::vector<uint32_t>* order, std::vector<uint64_t>* keys) {
+  const auto n = static_cast<uint32_t>(x.size());
+  const auto [lo_x, hi_x] = std::minmax_element(x.begin(), x.end());
+  const auto [lo_y, hi_y] = std::minmax_element(y.begin(), y.end());
+  const double span = std::max({*hi_x - *lo_x, *hi_y - *lo_y, 1e-9});
+  const double to_cell = 65535.0 / span;
+  keys->resize(n);
+  for (uint32_t v = 0; v < n; ++v) {
+    const auto cx = static_cast<uint32_t>((x[v] - *lo_x) * to_cell);
+    const auto cy = static_cast<uint32_t>((y[v] - *lo_y) * to_cell);
+    (*keys)[v] = uint64_t{Spread(cx) | Spread(cy) << 1} << 32 | v;
+  }
+  std::sort(keys->begin(), keys->end());
+  order->resize(n);
+  for (uint32_t k = 0; k < n; ++k) (*order)[k] = static_cast<uint32_t>((*keys)[k]);
+}
+
+}  // namespace
 
 Result<Layout> ForceAtlas2(const SimpleGraph& g, const LayoutOptions& o, uint32_t iterations,
                            const Interrupt& interrupt) {
@@ -62,11 +99,15 @@ Result<Layout> ForceAtlas2(const SimpleGraph& g, const LayoutOptions& o, uint32_
   std::vector<double> node_swing(n), node_traction(n);
   double speed = 1.0, speed_efficiency = 1.0;
 
+  std::vector<uint32_t> order;
+  std::vector<uint64_t> keys;
   for (uint32_t it = 0; it < iterations; ++it) {
     SV_RETURN_IF_ERROR(interrupt.Check());
-    tree.Build(x, y, mass);
+    ZOrder(x, y, &order, &keys);
+    tree.Build(x, y, mass, order);
     ParallelFor(n, threads, [&](uint32_t b, uint32_t e, unsigned) {
-      for (uint32_t v = b; v < e; ++v) {
+      for (uint32_t k = b; k < e; ++k) {
+        const uint32_t v = order[k];
         const double xv = x[v], yv = y[v], mv = mass[v];
         double sx = 0, sy = 0;
         // Repulsion: F = scaling * m_v * M / d along (dx, dy) / d.

@@ -15,7 +15,7 @@ int32_t QuadTree::NewCell(double x0, double y0, double size) {
 }
 
 void QuadTree::Build(std::span<const double> x, std::span<const double> y,
-                     std::span<const double> m) {
+                     std::span<const double> m, std::span<const uint32_t> order) {
   cells_.clear();
   x_ = x;
   y_ = y;
@@ -32,8 +32,9 @@ void QuadTree::Build(std::span<const double> x, std::span<const double> y,
   const double size = std::max({hi_x - lo_x, hi_y - lo_y, 1e-9}) * (1 + 1e-9);
   cells_.reserve(2 * x.size());
   NewCell(lo_x, lo_y, size);
-  for (size_t i = 0; i < x.size(); ++i) {
-    Insert(0, static_cast<uint32_t>(i), x[i], y[i], m[i], 0);
+  for (size_t k = 0; k < x.size(); ++k) {
+    const uint32_t i = order.empty() ? static_cast<uint32_t>(k) : order[k];
+    Insert(0, i, x[i], y[i], m[i], 0);
   }
 }
 

@@ -14,8 +14,11 @@ namespace samverkan::layout {
 
 class QuadTree {
  public:
-  // Rebuilds the tree over the points (x[i], y[i]) with masses m[i].
-  void Build(std::span<const double> x, std::span<const double> y, std::span<const double> m);
+  // Rebuilds the tree over the points (x[i], y[i]) with masses m[i],
+  // inserted in `order` (a permutation of the points; empty: 0, 1, ...).
+  // The cells' centres of mass are summed in that order.
+  void Build(std::span<const double> x, std::span<const double> y, std::span<const double> m,
+             std::span<const uint32_t> order = {});
 
   // Calls body(dx, dy, mass) for each body that acts on point i (the
   // point itself excluded): dx, dy point from the body to point i.

@@ -41,36 +41,6 @@ constexpr uint64_t kPivotSprings = 2'500'000;
 constexpr uint32_t kMinPivots = 50, kMaxPivots = 500, kMdsPivots = 50;
 constexpr uint32_t kUnreached = UINT32_MAX;
 
-// One component, with its own dense indexes.
-struct Part {
-  std::vector<uint32_t> nodes;  // local index -> node of the whole graph
-  std::vector<uint64_t> offsets;
-  std::vector<uint32_t> targets;
-  uint32_t size() const { return static_cast<uint32_t>(nodes.size()); }
-};
-
-// The components of `g`, largest first (ties by smallest node).
-std::vector<Part> SplitComponents(const SimpleGraph& g) {
-  const Components c = WeakComponents(g);
-  std::vector<Part> parts(c.size.size());
-  std::vector<uint32_t> local(g.num_nodes);
-  for (uint32_t v = 0; v < g.num_nodes; ++v) {
-    Part& p = parts[c.component[v]];
-    local[v] = p.size();
-    p.nodes.push_back(v);
-  }
-  for (Part& p : parts) {
-    p.offsets.push_back(0);
-    for (uint32_t v : p.nodes) {
-      for (uint32_t u : g.neighbors(v)) p.targets.push_back(local[u]);
-      p.offsets.push_back(p.targets.size());
-    }
-  }
-  std::stable_sort(parts.begin(), parts.end(),
-                   [](const Part& a, const Part& b) { return a.size() > b.size(); });
-  return parts;
-}
-
 // Hop distances from `source` within `p` into dist (kUnreached: none).
 void Bfs(const Part& p, uint32_t source, std::vector<uint32_t>* dist,
          std::vector<uint32_t>* queue) {
@@ -325,12 +295,8 @@ Result<Layout> StressLayout(const SimpleGraph& g, const LayoutOptions& o, uint32
   out.iterations = epochs;
   std::mt19937_64 rng(o.seed);
 
-  // Shelf packing: rows of components, largest first, a row at most about
-  // as wide as the whole drawing is tall.
   std::vector<Part> parts = SplitComponents(g);
-  double total_area = 0;
   std::vector<std::vector<double>> px(parts.size()), py(parts.size());
-  std::vector<double> x0(parts.size()), y0(parts.size()), w(parts.size()), h(parts.size());
   for (size_t c = 0; c < parts.size(); ++c) {
     const Part& p = parts[c];
     const uint32_t s = p.size();
@@ -353,30 +319,8 @@ Result<Layout> StressLayout(const SimpleGraph& g, const LayoutOptions& o, uint32
       }
       SV_RETURN_IF_ERROR(Relax(&springs, epochs, &rng, interrupt, &x, &y));
     }
-    const auto [lo_x, hi_x] = std::minmax_element(x.begin(), x.end());
-    const auto [lo_y, hi_y] = std::minmax_element(y.begin(), y.end());
-    x0[c] = *lo_x;
-    y0[c] = *lo_y;
-    w[c] = *hi_x - *lo_x + 1;  // a margin of one hop around each
-    h[c] = *hi_y - *lo_y + 1;
-    total_area += w[c] * h[c];
   }
-  const double row_width = std::max(parts.empty() ? 0 : w[0], 1.2 * std::sqrt(total_area));
-  double cx = 0, cy = 0, row_h = 0;
-  for (size_t c = 0; c < parts.size(); ++c) {
-    if (cx > 0 && cx + w[c] > row_width) {
-      cx = 0;
-      cy += row_h;
-      row_h = 0;
-    }
-    const Part& p = parts[c];
-    for (uint32_t i = 0; i < p.size(); ++i) {
-      out.x[p.nodes[i]] = cx + px[c][i] - x0[c];
-      out.y[p.nodes[i]] = cy + py[c][i] - y0[c];
-    }
-    cx += w[c];
-    row_h = std::max(row_h, h[c]);
-  }
+  PackParts(parts, std::move(px), std::move(py), &out);
   return out;
 }
 

@@ -7,8 +7,17 @@
 //           label; ego: 1 for the start of an ego drawing, else 0)
 //   ties   [a0, b0, a1, b1, ...] indexes into nodes; tie k is edge "k" of the graph
 //   legend [{name, color, nodes}]
-// Opening the page with #search=TEXT runs that search once drawn (the
-// browser tests use it).
+//   years  {first, last, ties: per tie [from, to, from, to, ...]}: the runs of
+//          years each tie is valid in (null: an open end), or null when no
+//          tie has a date (the year slider is then hidden)
+// Opening the page with #search=TEXT runs that search once drawn; #years=2016
+// or #years=2014-2018 sets the year slider; #list=1 writes the keys of the
+// nodes and ties sigma shows into <pre id="drawn"> (the browser tests use
+// them).
+//
+// The year slider shows only the ties valid in a year of the chosen range
+// (as the report's ties-per-year chart counts them) and hides the nodes left
+// with no such tie (the ego stays).
 //
 // Large drawings (more than kLarge ties) stay responsive by never making
 // sigma reprocess every tie for a small change: hovering draws on sigma's
@@ -59,6 +68,11 @@
   lap("graph");
 
   const hiddenGroups = new Set();
+  // The year filter: null for all years, else [from, to]; per tie whether
+  // it is valid in one of those years, and per node how many such ties it has.
+  let years = null;
+  const tieInYears = new Uint8Array(graph.size);
+  const nodeTiesInYears = new Uint32Array(graph.order);
   let selected = null;            // the clicked node
   let neighbours = new Set();
 
@@ -108,18 +122,20 @@
       }
     },
     nodeReducer(node, attrs) {
-      if (selected === null && hiddenGroups.size === 0) return attrs;
+      if (selected === null && hiddenGroups.size === 0 && years === null) return attrs;
       const n = data.nodes[+node];
-      if (hiddenGroups.has(n[N.group])) return { ...attrs, hidden: true };
+      if (hiddenGroups.has(n[N.group]) || yearHidesNode(+node)) return { ...attrs, hidden: true };
+      if (selected === null) return attrs;
       if (node !== selected && !neighbours.has(node)) {
         return { ...attrs, color: "#e4e4e4", label: "", forceLabel: false, zIndex: 0 };
       }
       return { ...attrs, forceLabel: true, zIndex: 1 };
     },
     edgeReducer(edge, attrs) {
-      if (selected === null && hiddenGroups.size === 0) return attrs;
+      if (selected === null && hiddenGroups.size === 0 && years === null) return attrs;
       const a = data.ties[2 * +edge], b = data.ties[2 * +edge + 1];
-      if (hiddenGroups.has(data.nodes[a][N.group]) || hiddenGroups.has(data.nodes[b][N.group])) {
+      if (hiddenGroups.has(data.nodes[a][N.group]) || hiddenGroups.has(data.nodes[b][N.group]) ||
+          (years !== null && !tieInYears[+edge])) {
         return { ...attrs, hidden: true };
       }
       if (selected !== null) {
@@ -131,6 +147,9 @@
       return attrs;
     },
   });
+  function yearHidesNode(i) {
+    return years !== null && nodeTiesInYears[i] === 0 && data.nodes[i][N.ego] !== 1;
+  }
   renderer.on("afterRender", placeLabels);
   // After a drag sigma reprocesses every node and tie when ties were hidden
   // while moving (seconds for a million ties), though only a redraw is
@@ -179,7 +198,7 @@
     neighbours = new Set(node === null ? [] : graph.neighbors(node));
     selection.textContent = node === null ? "" :
       data.nodes[+node][N.name] + ": " + neighbours.size + " neighbours";
-    if (!large || hiddenGroups.size > 0) {
+    if (!large || hiddenGroups.size > 0 || years !== null) {
       renderer.refresh();
       return;
     }
@@ -242,6 +261,7 @@
     box.addEventListener("change", () => {
       if (box.checked) hiddenGroups.delete(i); else hiddenGroups.add(i);
       renderer.refresh();
+      showCounts();
     });
     const swatch = document.createElement("span");
     swatch.className = "swatch";
@@ -260,29 +280,127 @@
   function shown() {
     let nodes = 0, edges = 0;
     graph.forEachNode((node) => {
-      if (!hiddenGroups.has(data.nodes[+node][N.group])) nodes++;
+      if (!hiddenGroups.has(data.nodes[+node][N.group]) && !yearHidesNode(+node)) nodes++;
     });
     graph.forEachEdge((edge, attrs, a, b) => {
-      if (!hiddenGroups.has(data.nodes[+a][N.group]) && !hiddenGroups.has(data.nodes[+b][N.group])) edges++;
+      if (!hiddenGroups.has(data.nodes[+a][N.group]) && !hiddenGroups.has(data.nodes[+b][N.group]) &&
+          (years === null || tieInYears[+edge])) edges++;
     });
     return { nodes, edges };
   }
-  window.samverkan = { graph, renderer, search, select, fold, shown, timings,
-                       hideGroup(i) { hiddenGroups.add(i); renderer.refresh(); } };
+  const shownText = document.getElementById("shown");
+  function showCounts() {
+    const s = shown();
+    const plural = (n, word) => n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s");
+    shownText.textContent = plural(s.edges, "tie") + " and " + plural(s.nodes, "node") + " shown" +
+      (years === null ? "" : years[0] === years[1] ? " (" + years[0] + ")"
+                                                   : " (" + years[0] + "\u2013" + years[1] + ")");
+    document.body.dataset.nodes = s.nodes;
+    document.body.dataset.edges = s.edges;
+    return s;
+  }
 
-  const query = new URLSearchParams(location.hash.slice(1)).get("search");
+  // The year slider: two ranges, from and to (equal for one year); "all
+  // years" shows every tie, also those without a year in common.
+  const allYears = document.getElementById("all-years");
+  const yearFrom = document.getElementById("year-from"), yearTo = document.getElementById("year-to");
+  function setYears(range) {
+    years = range;
+    if (range !== null) {
+      const [lo, hi] = range;
+      nodeTiesInYears.fill(0);
+      for (let k = 0; k < tieInYears.length; k++) {
+        const spans = data.years.ties[k];
+        let valid = 0;
+        for (let i = 0; i < spans.length && !valid; i += 2) {
+          if ((spans[i] === null || spans[i] <= hi) && (spans[i + 1] === null || spans[i + 1] >= lo)) {
+            valid = 1;
+          }
+        }
+        tieInYears[k] = valid;
+        if (valid) {
+          nodeTiesInYears[data.ties[2 * k]]++;
+          nodeTiesInYears[data.ties[2 * k + 1]]++;
+        }
+      }
+    }
+    allYears.checked = range === null;
+    document.getElementById("year-from-value").value = yearFrom.value;
+    document.getElementById("year-to-value").value = yearTo.value;
+    renderer.refresh();
+    showCounts();
+  }
+  // Moving a slider past the other takes the other along. Large drawings
+  // are redrawn when the slider is let go, not at every step.
+  function yearsMoved(moved) {
+    if (+yearFrom.value > +yearTo.value) (moved === yearFrom ? yearTo : yearFrom).value = moved.value;
+    document.getElementById("year-from-value").value = yearFrom.value;
+    document.getElementById("year-to-value").value = yearTo.value;
+  }
+  if (data.years === null) {
+    document.getElementById("years").hidden = true;
+  } else {
+    for (const input of [yearFrom, yearTo]) {
+      input.min = data.years.first;
+      input.max = data.years.last;
+      input.step = 1;
+      input.addEventListener("input", () => {
+        yearsMoved(input);
+        if (!large) setYears([+yearFrom.value, +yearTo.value]);
+      });
+      input.addEventListener("change", () => setYears([+yearFrom.value, +yearTo.value]));
+    }
+    yearFrom.value = data.years.first;
+    yearTo.value = data.years.last;
+    yearsMoved(yearFrom);
+    allYears.addEventListener("change", () => {
+      setYears(allYears.checked ? null : [+yearFrom.value, +yearTo.value]);
+    });
+  }
+
+  // The keys of the nodes and ties sigma shows, one per line ("key" and
+  // "key key"), for the browser tests.
+  function listDrawn() {
+    const lines = [];
+    graph.forEachNode((node) => {
+      if (!renderer.getNodeDisplayData(node).hidden) lines.push(data.nodes[+node][N.key]);
+    });
+    graph.forEachEdge((edge, attrs, a, b) => {
+      if (!renderer.getEdgeDisplayData(edge).hidden) {
+        lines.push(data.nodes[+a][N.key] + " " + data.nodes[+b][N.key]);
+      }
+    });
+    return lines;
+  }
+  window.samverkan = { graph, renderer, search, select, fold, shown, timings, setYears, listDrawn,
+                       hideGroup(i) { hiddenGroups.add(i); renderer.refresh(); showCounts(); } };
+
+  const params = new URLSearchParams(location.hash.slice(1));
+  const query = params.get("search");
   if (query !== null) {
     input.value = query;
     search(query);
+  }
+  const asked = /^(\d+)(?:-(\d+))?$/.exec(params.get("years") || "");
+  if (asked && data.years !== null) {
+    yearFrom.value = asked[1];
+    yearTo.value = asked[2] || asked[1];
+    yearsMoved(yearTo);
+    yearFrom.dispatchEvent(new Event("change"));
   }
   // Sigma drew the graph when it was made; the next frame shows the page
   // as the controls above left it.
   renderer.once("afterRender", () => {
     lap("first render");
     timings["page to first frame"] = Math.round(performance.now());
-    const s = shown();
-    document.body.dataset.nodes = s.nodes;
-    document.body.dataset.edges = s.edges;
+    showCounts();
+    if (params.get("list")) {
+      const pre = document.createElement("pre");
+      pre.id = "drawn";
+      pre.hidden = true;
+      pre.textContent = listDrawn().join("\n");
+      document.body.append(pre);
+    }
     document.body.dataset.ready = "1";
   });
   renderer.scheduleRender();

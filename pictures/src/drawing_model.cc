@@ -50,6 +50,21 @@ SimpleGraph Induced(const SimpleGraph& g, const std::vector<uint32_t>& keep) {
   return out;
 }
 
+// 66720 as "66,720".
+std::string Thousands(uint64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// "1 tie", "181,000 ties".
+std::string Counted(uint64_t n, const std::string& noun) {
+  return Thousands(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string Join(const std::vector<std::string>& names) {
   std::string s;
   for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
@@ -508,7 +523,11 @@ std::string Num(double x, int digits) {
 }
 
 Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
-                            const Interrupt& interrupt) {
+                            const Interrupt& interrupt,
+                            const std::function<void(std::string_view)>& stage) {
+  auto say = [&](const std::string& what) {
+    if (stage) stage(what);
+  };
   Drawing d;
   d.options = o;
   // Names the graph has never seen are errors, as in the analytics functions.
@@ -517,6 +536,7 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   if (!o.via.empty()) SV_RETURN_IF_ERROR(CheckKinds(view.schema(), {o.via}, "via"));
   CsrSpec spec{.node_kinds = o.kinds, .edge_types = o.types, .valid_on = o.valid_on,
                .year = o.year};
+  say("selecting");
   SV_ASSIGN_OR_RETURN(d.csr, CsrGraph::Build(view, spec));
   SV_RETURN_IF_ERROR(interrupt.Check());
 
@@ -525,10 +545,16 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& o,
   SV_ASSIGN_OR_RETURN(std::vector<uint32_t> selected, SelectNodes(view, *d.csr, candidates, o));
   d.ties = Induced(candidates.ties, selected);
   if (!o.isolates) SV_RETURN_IF_ERROR(LeaveOutIsolates(view, &selected, &d));
+  const std::string size = Counted(d.ties.num_nodes, "node") + " and " +
+                           Counted(d.ties.num_ties(), "tie");
+  say("measuring " + size);
   SV_RETURN_IF_ERROR(DescribeNodes(view, selected, interrupt, &d));
   SV_ASSIGN_OR_RETURN(std::vector<std::string> group_name, GroupNames(interrupt, &d));
   ColourGroups(std::move(group_name), &d);
+  say(fmt::format("laying out {} ({})", size,
+                  LayoutAlgorithmName(ResolveLayoutAlgorithm(d.ties, o.layout.algorithm))));
   SV_ASSIGN_OR_RETURN(Layout at, LayOut(d.ties, o.layout, interrupt));
+  say("placing labels");
   FitToCanvas(at, &d);
   PlaceLabels(&d);
   Describe(at.algorithm, &d);

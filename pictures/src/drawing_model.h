@@ -4,8 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "samverkan/analytics.h"
@@ -49,9 +53,11 @@ struct Drawing {
   Communities communities;  // when coloured by community
 };
 
-// Selects, measures, lays out and labels.
+// Selects, measures, lays out and labels; `stage`, when set, hears each
+// step begin ("laying out 66,720 nodes and 181,000 ties (forceatlas2)").
 Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& options,
-                            const Interrupt& interrupt);
+                            const Interrupt& interrupt,
+                            const std::function<void(std::string_view)>& stage = {});
 
 // PageRank of each drawn node (by index in Drawing::nodes) over the drawn
 // ties alone, each tie once: what `size: pagerank` and the report's most
@@ -59,6 +65,23 @@ Result<Drawing> MakeDrawing(const GraphView& view, const DrawingOptions& options
 // network's depth, the `via` nodes of a projection) take no part, so the
 // ranks are those of the graph a reader sees.
 Result<std::vector<double>> DrawnPageRank(const Drawing& d, const Interrupt& interrupt);
+
+// The years each drawn tie is valid in, for the HTML drawing's year slider:
+// TieSpans (the rule of TiesPerYear and the report's per-year chart: the
+// union of the tie's edges' validities, or through `via`, the overlaps of
+// the two participations in a shared node) over the drawn nodes.
+struct DrawnTieYears {
+  // The finite years the ties' validities reach; none when last < first
+  // (no drawn tie has a date).
+  int first_year = 0, last_year = -1;
+  // Key: drawn node indexes a < b as a << 32 | b. Runs of years [from, to],
+  // INT_MIN/INT_MAX for an open end; a tie of a projection whose two
+  // participations were never valid together has none.
+  std::unordered_map<uint64_t, std::vector<std::pair<int, int>>> spans;
+  const std::vector<std::pair<int, int>>& of(uint32_t a, uint32_t b) const;
+};
+Result<DrawnTieYears> TieYearsOf(const GraphView& view, const Drawing& d,
+                                 const Interrupt& interrupt);
 
 // The colour of sector or kind `name` ("#rrggbb"); the known sectors have
 // fixed colours, other names one of the palette by their position `i`.
@@ -79,7 +102,7 @@ std::string Num(double x, int digits = 1);
 // The writers.
 std::string SvgText(const Drawing& d, bool standalone);  // standalone: with the XML prolog
 Status WriteSvg(const Drawing& d, std::ostream& out);
-Status WriteHtml(const Drawing& d, std::ostream& out);
+Status WriteHtml(const Drawing& d, const DrawnTieYears& years, std::ostream& out);
 Status WriteReport(const GraphView& view, const Drawing& d, const Interrupt& interrupt,
                    std::ostream& out);
 

@@ -2,6 +2,8 @@
 // and sigma.js (vendored, pictures/assets/vendor/) and our viewer. Errors
 // on the page are collected into #errors by a handler installed before any
 // other script, so that a test (or a user) can see them without a console.
+#include <climits>
+
 #include <nlohmann/json.hpp>
 
 #include "assets.h"
@@ -27,9 +29,29 @@ std::string ScriptSafe(std::string json) {
   return out;
 }
 
+// The years each tie is valid in, for the year slider: {"first", "last",
+// "ties": per tie [from, to, from, to...]} (null for an open end), or null
+// when no drawn tie has a date.
+nlohmann::json YearsJson(const Drawing& d, const DrawnTieYears& years) {
+  if (years.last_year < years.first_year) return nullptr;
+  nlohmann::json ties = nlohmann::json::array();
+  for (uint32_t v = 0; v < d.ties.num_nodes; ++v) {
+    for (uint32_t u : d.ties.neighbors(v)) {
+      if (u <= v) continue;
+      nlohmann::json spans = nlohmann::json::array();
+      for (const auto& [from, to] : years.of(v, u)) {
+        spans.push_back(from == INT_MIN ? nlohmann::json(nullptr) : nlohmann::json(from));
+        spans.push_back(to == INT_MAX ? nlohmann::json(nullptr) : nlohmann::json(to));
+      }
+      ties.push_back(std::move(spans));
+    }
+  }
+  return {{"first", years.first_year}, {"last", years.last_year}, {"ties", std::move(ties)}};
+}
+
 }  // namespace
 
-Status WriteHtml(const Drawing& d, std::ostream& out) {
+Status WriteHtml(const Drawing& d, const DrawnTieYears& years, std::ostream& out) {
   nlohmann::json nodes = nlohmann::json::array();
   for (const DrawnNode& n : d.nodes) {
     nodes.push_back({n.key, n.name, n.kind, n.sector, std::round(n.x * 10) / 10,
@@ -49,7 +71,7 @@ Status WriteHtml(const Drawing& d, std::ostream& out) {
   nlohmann::json legend = nlohmann::json::array();
   for (const auto& g : d.legend) legend.push_back({{"name", g.name}, {"color", g.color}, {"nodes", g.nodes}});
   nlohmann::json data = {{"nodes", std::move(nodes)}, {"ties", std::move(ties)},
-                         {"legend", std::move(legend)}};
+                         {"legend", std::move(legend)}, {"years", YearsJson(d, years)}};
 
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -70,6 +92,13 @@ Status WriteHtml(const Drawing& d, std::ostream& out) {
       << "<input id=\"search\" type=\"search\" placeholder=\"name (case and å/ä/ö ignored)\" "
          "autocomplete=\"off\">\n<ul id=\"results\"></ul>\n"
       << "<h2>" << XmlEscape(d.options.color) << "</h2>\n<ul id=\"legend\"></ul>\n"
+      << "<h2>Years</h2>\n<div id=\"years\">\n"
+      << "<label><input type=\"checkbox\" id=\"all-years\" checked> all years</label>\n"
+      << "<label class=\"year\"><span>from</span> <input type=\"range\" id=\"year-from\"> "
+         "<output id=\"year-from-value\"></output></label>\n"
+      << "<label class=\"year\"><span>to</span> <input type=\"range\" id=\"year-to\"> "
+         "<output id=\"year-to-value\"></output></label>\n"
+      << "</div>\n<p id=\"shown\"></p>\n"
       << "<h2>Selection</h2>\n<p id=\"selection\"></p>\n"
       << "<p class=\"hint\">Scroll to zoom, drag to pan. Hover a node for its card; click it to "
          "highlight its neighbours, click the background to clear.</p>\n"

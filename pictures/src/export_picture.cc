@@ -100,18 +100,21 @@ Result<ExportSummary> ExportPictureToStream(const GraphView& view, ExportFormat 
   auto stage = [&](std::string_view what) {
     if (export_options.stage) export_options.stage(what);
   };
-  stage("selecting and laying out");
-  SV_ASSIGN_OR_RETURN(pictures::Drawing d, pictures::MakeDrawing(view, options, interrupt));
+  SV_ASSIGN_OR_RETURN(pictures::Drawing d,
+                      pictures::MakeDrawing(view, options, interrupt, export_options.stage));
   const std::string size = fmt::format("{} nodes, {} ties", d.nodes.size(), d.ties.num_ties());
   switch (format) {
     case ExportFormat::kSvg:
       stage("writing the SVG (" + size + ")");
       SV_RETURN_IF_ERROR(pictures::WriteSvg(d, out));
       break;
-    case ExportFormat::kHtml:
+    case ExportFormat::kHtml: {
+      stage("reading the ties' years (" + size + ")");
+      SV_ASSIGN_OR_RETURN(pictures::DrawnTieYears years, pictures::TieYearsOf(view, d, interrupt));
       stage("writing the HTML (" + size + ")");
-      SV_RETURN_IF_ERROR(pictures::WriteHtml(d, out));
+      SV_RETURN_IF_ERROR(pictures::WriteHtml(d, years, out));
       break;
+    }
     default:
       stage("computing the report's measures (" + size + ")");
       SV_RETURN_IF_ERROR(pictures::WriteReport(view, d, interrupt, out));

@@ -3,7 +3,9 @@
 // a kind) counted by the groups of their ends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <random>
 #include <string>
 #include <tuple>
@@ -180,6 +182,55 @@ TEST_F(TiesPerYearTest, NoDatesNoYearsUnlessAsked) {
   EXPECT_EQ(std::make_pair(many.first_year, many.last_year), std::make_pair(4998, 5000));
   EXPECT_EQ(many.rows.size(), 3u);
   EXPECT_CODE(kInvalidArgument, TiesPerYear(*db_, **csr, groups, {.max_years = 0}).status());
+}
+
+}  // namespace
+}  // namespace samverkan
+
+namespace samverkan {
+namespace {
+
+using PairsByYear = std::map<int, std::set<std::pair<NodeId, NodeId>>>;
+
+// TieSpans against one snapshot per year: in each year, the pairs whose
+// spans hold it are the pairs tied in that year's snapshot.
+TEST_F(TiesPerYearTest, TieSpansHoldTheYearsEachTieIsTiedIn) {
+  BuildRandom(7);
+  for (const std::string via : {"", "project"}) {
+    SCOPED_TRACE(via);
+    auto csr = CsrGraph::Build(*db_, {});
+    ASSERT_TRUE(csr.ok());
+    const NodeGroups everyone{std::vector<int32_t>((*csr)->num_nodes(), 0), {"all"}};
+    auto spans = TieSpans(*db_, **csr, everyone, {.through_kind = via});
+    ASSERT_TRUE(spans.ok()) << spans.status().ToString();
+    PairsByYear from_spans, from_snapshots;
+    for (const TieSpan& s : *spans) {
+      ASSERT_LT(s.a, s.b);
+      ASSERT_LE(s.from, s.to);
+      const NodeId a = (*csr)->node_id(s.a), b = (*csr)->node_id(s.b);
+      for (int y = std::max(s.from, 2000); y <= std::min(s.to, 2020); ++y) {
+        EXPECT_TRUE(from_spans[y].insert({std::min(a, b), std::max(a, b)}).second)
+            << "a pair's spans overlap in " << y;
+      }
+    }
+    for (int y = 2000; y <= 2020; ++y) {
+      auto year = CsrGraph::Build(*db_, {.year = y});
+      ASSERT_TRUE(year.ok());
+      auto g = via.empty() ? MakeSimpleGraph(**year, Direction::kBoth, false)
+                           : Project(**year, db_->schema(), "", via);
+      ASSERT_TRUE(g.ok());
+      for (uint32_t v = 0; v < g->num_nodes; ++v) {
+        for (uint32_t u : g->neighbors(v)) {
+          if (u <= v) continue;
+          const NodeId a = (*year)->node_id(v), b = (*year)->node_id(u);
+          from_snapshots[y].insert({std::min(a, b), std::max(a, b)});
+        }
+      }
+    }
+    std::erase_if(from_snapshots, [](const auto& kv) { return kv.second.empty(); });
+    EXPECT_FALSE(from_snapshots.empty());
+    EXPECT_EQ(from_spans, from_snapshots);
+  }
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ def test_draw_and_report_show_their_stage_on_a_terminal_only(cli, run, tmp_path)
     assert run("import", "g.kg", "case.json").returncode == 0
     p, shown = on_a_terminal(cli, tmp_path, "draw", "g.kg", "g.svg")
     assert p.returncode == 0
-    assert "draw: selecting and laying out" in shown
+    assert "draw: selecting" in shown
+    assert "draw: laying out 2 nodes and 1 tie (stress)" in shown
     assert "draw: writing the SVG (2 nodes, " in shown  # the isolated third left out
     assert shown.endswith("\r" + " " * 80 + "\r")  # the line is erased at the end
     p, shown = on_a_terminal(cli, tmp_path, "report", "g.kg", "r.html")

@@ -439,4 +439,19 @@ Result<YearlyTies> TiesPerYear(const GraphView& view, const CsrGraph& csr,
                                const NodeGroups& groups, const YearlyTiesOptions& options,
                                const Interrupt& interrupt = Interrupt::Never());
 
+// The years each tie between grouped nodes exists in, by TiesPerYear's rule
+// (the same edges, projection through `options.through_kind` and merging;
+// its year options are not used): one TieSpan per pair and maximal run of
+// years, by pair (a < b, dense indexes) then year. A pair tied only through
+// edges never valid together has none. `from`/`to` are INT_MIN/INT_MAX for
+// an open end (an edge without dates is valid in every year); a spec with a
+// `year` keeps that year only. What the HTML drawing's year slider filters by.
+struct TieSpan {
+  uint32_t a, b;
+  int from, to;
+};
+Result<std::vector<TieSpan>> TieSpans(const GraphView& view, const CsrGraph& csr,
+                                      const NodeGroups& groups, const YearlyTiesOptions& options,
+                                      const Interrupt& interrupt = Interrupt::Never());
+
 }  // namespace samverkan
