@@ -464,11 +464,16 @@ Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinat
   }
   const BatchId base_batch = counters_.next_batch_id;
   SV_ASSIGN_OR_RETURN(sealed_, Seal());
-  PreparedRecord record{{std::string(xid), std::string(coordinator), label_}, base_batch,
-                        sealed_batch_.Data()};
-  rocksdb::WriteBatch batch;
-  rocksdb::Status s =
-      batch.Put(store().cf(kMeta), meta::Prepared(xid), EncodePrepared(record));
+  // The record is EncodePrepared's, put together from its header and the
+  // sealed batch without copying the batch into it first.
+  PreparedRecord record{{std::string(xid), std::string(coordinator), label_}, base_batch, {}};
+  const std::string key = meta::Prepared(xid);
+  const std::string header = EncodePreparedHeader(record);
+  const rocksdb::Slice key_part(key);
+  const rocksdb::Slice value_parts[2] = {header, sealed_batch_.Data()};
+  rocksdb::WriteBatch batch(key.size() + header.size() + sealed_batch_.GetDataSize() + 64);
+  rocksdb::Status s = batch.Put(store().cf(kMeta), rocksdb::SliceParts(&key_part, 1),
+                                rocksdb::SliceParts(value_parts, 2));
   if (s.ok()) {
     // Synced whatever sync_commits says: the coordinator is about to
     // record its decision, and a decision about lost writes is no decision.

@@ -88,8 +88,7 @@ void WriteBuffer::RollbackTo(Mark mark) {
 }
 
 void WriteBuffer::Clear() {
-  log_.clear();
-  log_.shrink_to_fit();
+  log_ = {};
   for (Family& f : families_) f = Family();
   arena_.Clear();
 }

@@ -33,6 +33,7 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/write_batch.h>
 
+#include "storage/chunked_array.h"
 #include "storage/keys.h"
 
 namespace samverkan::storage {
@@ -105,7 +106,7 @@ class WriteBuffer {
   void SortNewKeys(Family& family);
 
   Arena arena_;
-  std::vector<Write> log_;
+  ChunkedArray<Write, 14> log_;  // appending never moves what is there
   std::array<Family, kCfCount> families_;
 };
 
