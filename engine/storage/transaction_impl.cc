@@ -343,8 +343,8 @@ Result<std::vector<Degree>> TransactionImpl::CommittedDegrees(std::vector<NodeId
       }
       degrees[begin + i] = {DecodeFixed64BE(values[i].data()),
                             DecodeFixed64BE(values[i].data() + 8)};
-      values[i].Reset();
     }
+    for (auto& v : values) v.Reset();  // unpins the blocks before the next chunk
   }
   return degrees;
 }
