@@ -24,6 +24,10 @@ class ChunkedArray {
     (*this)[size_++] = item;
   }
 
+  T& back() { return (*this)[size_ - 1]; }
+  // Drops the last item (its chunk stays allocated for the next push_back).
+  void pop_back() { --size_; }
+
   // Moves all of `other` onto the end of this one.
   void Append(ChunkedArray&& other) {
     if ((size_ & kMask) == 0) {

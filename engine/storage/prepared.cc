@@ -7,17 +7,20 @@
 namespace samverkan::storage {
 
 // A fixed32 length, the JSON header of that length, then the write batch.
-std::string EncodePrepared(const PreparedRecord& record) {
+std::string EncodePreparedHeader(const PreparedRecord& record) {
   const nlohmann::json header = {{"coordinator", record.about.coordinator},
                                  {"label", record.about.label},
                                  {"batch", record.batch}};
   const std::string text = header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string out;
-  out.reserve(4 + text.size() + record.writes.size());
+  out.reserve(4 + text.size());
   PutFixed32BE(&out, static_cast<uint32_t>(text.size()));
   out += text;
-  out += record.writes;
   return out;
+}
+
+std::string EncodePrepared(const PreparedRecord& record) {
+  return EncodePreparedHeader(record) + record.writes;
 }
 
 std::optional<PreparedRecord> DecodePrepared(std::string_view xid, std::string_view value) {

@@ -22,6 +22,10 @@ struct PreparedRecord {
 };
 
 std::string EncodePrepared(const PreparedRecord& record);
+// What EncodePrepared puts before the writes: a record is this header
+// followed by `record.writes` (which is not read here), so that a caller
+// holding the writes elsewhere need not copy them into the record.
+std::string EncodePreparedHeader(const PreparedRecord& record);
 // nullopt when malformed.
 std::optional<PreparedRecord> DecodePrepared(std::string_view xid, std::string_view value);
 

@@ -76,14 +76,29 @@ rocksdb::Iterator* DbReader::NewIterator(Cf cf, rocksdb::ReadOptions* options) c
 }
 
 rocksdb::Status BatchReader::Get(Cf cf, std::string_view key, std::string* value) const {
-  return batch_->GetFromBatchAndDB(store_->db(), rocksdb::ReadOptions(), store_->cf(cf), key,
-                                   value);
+  std::string_view buffered;
+  switch (buffer_->Get(cf, key, &buffered)) {
+    case WriteBuffer::Found::kValue:
+      value->assign(buffered);
+      return rocksdb::Status::OK();
+    case WriteBuffer::Found::kDeleted:
+      return rocksdb::Status::NotFound();
+    case WriteBuffer::Found::kNothing:
+      break;
+  }
+  const bool keyed_by_node = cf == kNodes || cf == kDegree || cf == kOut || cf == kIn;
+  if (keyed_by_node && key.size() >= kNodeIdSize &&
+      DecodeNodeKey(key.substr(0, kNodeIdSize)) >= first_new_node_) {
+    return rocksdb::Status::NotFound();
+  }
+  return store_->db()->Get(rocksdb::ReadOptions(), store_->cf(cf), key, value);
 }
 
 rocksdb::Iterator* BatchReader::NewIterator(Cf cf, rocksdb::ReadOptions* options) const {
   options->auto_prefix_mode = true;
   rocksdb::Iterator* base = store_->db()->NewIterator(*options, store_->cf(cf));
-  return batch_->NewIteratorWithBase(store_->cf(cf), base, options);
+  return buffer_->NewIterator(cf, base, options->iterate_lower_bound,
+                              options->iterate_upper_bound);
 }
 
 Status ReadMetaCounter(const Reader& r, std::string_view key, uint64_t* value) {

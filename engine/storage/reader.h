@@ -1,8 +1,8 @@
 // Reader: where a view's bytes come from.
 //
 // A DbReader reads committed data, either the latest or as of a RocksDB
-// snapshot. A BatchReader reads a transaction's uncommitted write batch over
-// the committed data (read-your-writes). Everything above this layer reads
+// snapshot. A BatchReader reads a transaction's uncommitted writes (its
+// WriteBuffer) over the committed data (read-your-writes). Everything above this layer reads
 // through one of them and does not care which.
 #pragma once
 
@@ -12,11 +12,11 @@
 #include <string_view>
 
 #include <rocksdb/db.h>
-#include <rocksdb/utilities/write_batch_with_index.h>
 
 #include "samverkan/status.h"
 #include "storage/keys.h"
 #include "storage/rocks_store.h"
+#include "storage/write_buffer.h"
 
 namespace samverkan::storage {
 
@@ -67,8 +67,13 @@ class DbReader final : public Reader {
 
 class BatchReader final : public Reader {
  public:
-  BatchReader(const RocksStore* store, rocksdb::WriteBatchWithIndex* batch)
-      : Reader(store), batch_(batch) {}
+  // `first_new_node`: the graph's next node id when the transaction began.
+  // Nodes from there on are the transaction's own, and the graph holds no
+  // key that starts with their ids (their records, degrees, adjacency):
+  // such keys are read from the buffer alone, which spares a bulk insert a
+  // read of the graph per row.
+  BatchReader(const RocksStore* store, WriteBuffer* buffer, NodeId first_new_node)
+      : Reader(store), buffer_(buffer), first_new_node_(first_new_node) {}
   rocksdb::Status Get(Cf cf, std::string_view key, std::string* value) const override;
   bool commits_only() const override { return false; }
 
@@ -76,7 +81,8 @@ class BatchReader final : public Reader {
   rocksdb::Iterator* NewIterator(Cf cf, rocksdb::ReadOptions* options) const override;
 
  private:
-  rocksdb::WriteBatchWithIndex* batch_;
+  WriteBuffer* buffer_;  // a scan sorts the keys it holds: not const
+  NodeId first_new_node_;
 };
 
 // Reads a fixed64 meta value; 0 when absent.

@@ -19,9 +19,9 @@ namespace samverkan::storage {
 TransactionImpl::TransactionImpl(DbImpl* db, std::string label)
     : db_(db),
       label_(std::move(label)),
-      batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true),
       symbols_(&db->symbols()),
-      reader_(&db->store(), &batch_),
+      first_new_node_(db->counters().next_node_id),
+      reader_(&db->store(), &buffer_, first_new_node_),
       core_(&reader_, &symbols_),
       counters_(db->counters()) {}
 
@@ -45,22 +45,13 @@ Status TransactionImpl::CheckWritable() const {
 template <typename Op>
 auto TransactionImpl::Atomically(Op op) -> decltype(op()) {
   if (Status s = CheckWritable(); !s.ok()) return s;
-  batch_.SetSavePoint();
-  const uint32_t batch_count = batch_.GetWriteBatch()->Count();
+  const WriteBuffer::Mark writes = buffer_.mark();
   const size_t undo_size = undo_.size();
   const Counters counters = counters_;
   const PendingSymbols::Mark symbols = symbols_.mark();
   auto result = op();
-  // Rolling back rebuilds the batch's whole index, so an op that failed
-  // before writing (an unknown node, say) must not: a transaction meeting
-  // many such errors would take quadratic time.
-  const bool wrote = batch_.GetWriteBatch()->Count() != batch_count;
-  if (result.ok() || !wrote) {
-    batch_.PopSavePoint().PermitUncheckedError();
-  } else {
-    batch_.RollbackToSavePoint().PermitUncheckedError();
-  }
   if (!result.ok()) {
+    buffer_.RollbackTo(writes);
     ForgetResolved();
     UndoTo(undo_size);
     counters_ = counters;
@@ -132,25 +123,25 @@ Result<NodeId> TransactionImpl::WriteNode(const NodeInput& in, bool merge) {
   }
   SV_ASSIGN_OR_RETURN(std::set<std::string> new_names, FoldedNames(rec));
   for (const auto& f : old_names) {
-    if (!new_names.count(f)) batch_.Delete(store().cf(kNames), NameKey(f, id));
+    if (!new_names.count(f)) buffer_.Delete(kNames, NameKey(f, id));
   }
   for (const auto& f : new_names) {
-    if (!old_names.count(f)) batch_.Put(store().cf(kNames), NameKey(f, id), "");
+    if (!old_names.count(f)) buffer_.Put(kNames, NameKey(f, id), "");
   }
   // Kind and sector index.
   auto reindex = [&](SymbolSpace space, SymbolId before, SymbolId after) {
     if (before == after) return;
-    if (before != 0) batch_.Delete(store().cf(kNodeIndex), NodeIndexKey(space, before, id));
-    if (after != 0) batch_.Put(store().cf(kNodeIndex), NodeIndexKey(space, after, id), "");
+    if (before != 0) buffer_.Delete(kNodeIndex, NodeIndexKey(space, before, id));
+    if (after != 0) buffer_.Put(kNodeIndex, NodeIndexKey(space, after, id), "");
   };
   reindex(SymbolSpace::kKind, old ? old->kind : 0, rec.kind);
   reindex(SymbolSpace::kSector, old ? old->sector : 0, rec.sector);
 
   if (!existing) {
-    batch_.Put(store().cf(kDict), in.key, node_key);
+    buffer_.Put(kDict, in.key, node_key);
     Apply({kNoNode, +1, 0});
   }
-  batch_.Put(store().cf(kNodes), node_key, EncodeNode(rec));
+  buffer_.Put(kNodes, node_key, EncodeNode(rec));
   return id;
 }
 
@@ -173,13 +164,13 @@ Status TransactionImpl::DeleteNode(NodeId id) {
     for (const auto& [out_key, edge_id] : edges) SV_RETURN_IF_ERROR(RemoveEdge(out_key, edge_id));
 
     SV_ASSIGN_OR_RETURN(std::set<std::string> names, FoldedNames(*rec));
-    for (const auto& f : names) batch_.Delete(store().cf(kNames), NameKey(f, id));
-    batch_.Delete(store().cf(kNodeIndex), NodeIndexKey(SymbolSpace::kKind, rec->kind, id));
+    for (const auto& f : names) buffer_.Delete(kNames, NameKey(f, id));
+    buffer_.Delete(kNodeIndex, NodeIndexKey(SymbolSpace::kKind, rec->kind, id));
     if (rec->sector != 0) {
-      batch_.Delete(store().cf(kNodeIndex), NodeIndexKey(SymbolSpace::kSector, rec->sector, id));
+      buffer_.Delete(kNodeIndex, NodeIndexKey(SymbolSpace::kSector, rec->sector, id));
     }
-    batch_.Delete(store().cf(kDict), rec->key);
-    batch_.Delete(store().cf(kNodes), NodeKey(id));
+    buffer_.Delete(kDict, rec->key);
+    buffer_.Delete(kNodes, NodeKey(id));
     Apply({kNoNode, -1, 0});
     return Status::OK();
   });
@@ -216,25 +207,29 @@ Result<EdgeId> TransactionImpl::WriteEdge(const EdgeInput& in) {
     tail.batch = counters_.next_batch_id;
   } else if (s.IsNotFound()) {
     header.id = counters_.next_edge_id++;
-    batch_.Put(store().cf(kEdges), EdgeIdKey(header.id), out_key);
+    buffer_.Put(kEdges, EdgeIdKey(header.id), out_key);
     Apply({src, +1, 0});
     Apply({dst, 0, +1});
     Apply({kNoNode, 0, +1});
   } else {
     return FromRocks(s, DescribeEdge(in));
   }
-  batch_.Put(store().cf(kOut), out_key, EncodeOutValue(header, tail));
-  batch_.Put(store().cf(kIn), EncodeAdjKey({dst, type, src, in.rank}), EncodeInValue(header));
+  buffer_.Put(kOut, out_key, EncodeOutValue(header, tail));
+  buffer_.Put(kIn, EncodeAdjKey({dst, type, src, in.rank}), EncodeInValue(header));
   return header.id;
 }
 
+Result<NodeId> TransactionImpl::FindKey(std::string_view key) const {
+  // (Debian's Abseil has a string_view of its own.)
+  const absl::string_view k(key.data(), key.size());
+  if (auto it = known_keys_.find(k); it != known_keys_.end()) return it->second;
+  SV_ASSIGN_OR_RETURN(NodeId id, core_.FindKey(key));
+  known_keys_.emplace(key, id);
+  return id;
+}
+
 Result<NodeId> TransactionImpl::ResolveCached(const NodeRef& ref) {
-  if (!ref.key.empty()) {
-    if (auto it = known_keys_.find(ref.key); it != known_keys_.end()) return it->second;
-    SV_ASSIGN_OR_RETURN(NodeId id, FindKey(ref.key));
-    known_keys_.emplace(ref.key, id);
-    return id;
-  }
+  if (!ref.key.empty()) return FindKey(ref.key);
   if (known_ids_.count(ref.id)) return ref.id;
   SV_ASSIGN_OR_RETURN(std::optional<NodeRecord> rec, core_.ReadNodeRecord(ref.id));
   if (!rec) return Status::NotFound(fmt::format("unknown node id {}", ref.id));
@@ -249,9 +244,9 @@ void TransactionImpl::ForgetResolved() {
 
 Status TransactionImpl::RemoveEdge(const std::string& out_key, EdgeId id) {
   AdjKey a = DecodeAdjKey(out_key);
-  batch_.Delete(store().cf(kOut), out_key);
-  batch_.Delete(store().cf(kIn), EncodeAdjKey({a.other, a.type, a.node, a.rank}));
-  batch_.Delete(store().cf(kEdges), EdgeIdKey(id));
+  buffer_.Delete(kOut, out_key);
+  buffer_.Delete(kIn, EncodeAdjKey({a.other, a.type, a.node, a.rank}));
+  buffer_.Delete(kEdges, EdgeIdKey(id));
   Apply({a.node, -1, 0});
   Apply({a.other, 0, -1});
   Apply({kNoNode, 0, -1});
@@ -278,15 +273,14 @@ Status TransactionImpl::AddSector(std::string_view name) {
 }
 
 void TransactionImpl::SetSavepoint() {
-  batch_.SetSavePoint();
-  savepoints_.push_back({undo_.size(), counters_, symbols_.mark()});
+  savepoints_.push_back({buffer_.mark(), undo_.size(), counters_, symbols_.mark()});
 }
 
 Status TransactionImpl::RollbackToSavepoint() {
   SV_RETURN_IF_ERROR(CheckWritable());
   if (savepoints_.empty()) return Status::NotFound("no savepoint to roll back to");
-  batch_.RollbackToSavePoint().PermitUncheckedError();
-  batch_.SetSavePoint();  // SQL keeps the savepoint after ROLLBACK TO
+  // SQL keeps the savepoint after ROLLBACK TO.
+  buffer_.RollbackTo(savepoints_.back().writes);
   ForgetResolved();
   UndoTo(savepoints_.back().undo_size);
   counters_ = savepoints_.back().counters;
@@ -297,7 +291,6 @@ Status TransactionImpl::RollbackToSavepoint() {
 Status TransactionImpl::ReleaseSavepoint() {
   SV_RETURN_IF_ERROR(CheckOpen());
   if (savepoints_.empty()) return Status::NotFound("no savepoint to release");
-  batch_.PopSavePoint().PermitUncheckedError();
   savepoints_.pop_back();
   return Status::OK();
 }
@@ -319,35 +312,77 @@ Result<GraphCounts> TransactionImpl::Counts() const {
   return c;
 }
 
+Result<std::vector<Degree>> TransactionImpl::CommittedDegrees(std::vector<NodeId>* nodes) const {
+  std::sort(nodes->begin(), nodes->end());
+  std::vector<Degree> degrees(nodes->size());
+  // Nodes this transaction made have none; the others' are read in sorted
+  // batches, which RocksDB answers block by block rather than key by key.
+  const size_t old_nodes = static_cast<size_t>(
+      std::lower_bound(nodes->begin(), nodes->end(), first_new_node_) - nodes->begin());
+  constexpr size_t kChunk = 4096;
+  std::vector<std::string> keys;
+  std::vector<rocksdb::Slice> slices;
+  std::vector<rocksdb::PinnableSlice> values(kChunk);
+  std::vector<rocksdb::Status> statuses(kChunk);
+  for (size_t begin = 0; begin < old_nodes; begin += kChunk) {
+    const size_t n = std::min(kChunk, old_nodes - begin);
+    keys.clear();
+    slices.clear();
+    for (size_t i = 0; i < n; ++i) keys.push_back(NodeKey((*nodes)[begin + i]));
+    for (const auto& k : keys) slices.emplace_back(k);
+    store().db()->MultiGet(rocksdb::ReadOptions(), store().cf(kDegree), n, slices.data(),
+                           values.data(), statuses.data(), /*sorted_input=*/true);
+    for (size_t i = 0; i < n; ++i) {
+      const NodeId node = (*nodes)[begin + i];
+      if (statuses[i].IsNotFound()) continue;
+      if (!statuses[i].ok()) {
+        return FromRocks(statuses[i], fmt::format("cannot read degree of node {}", node));
+      }
+      if (values[i].size() != 16) {
+        return Status::Corruption(fmt::format("malformed degree of node {}", node));
+      }
+      degrees[begin + i] = {DecodeFixed64BE(values[i].data()),
+                            DecodeFixed64BE(values[i].data() + 8)};
+    }
+    for (auto& v : values) v.Reset();  // unpins the blocks before the next chunk
+  }
+  return degrees;
+}
+
 Result<Counters> TransactionImpl::Seal() {
-  auto cf = [this](Cf c) { return store().cf(c); };
   auto put64 = [&](Cf c, std::string_view key, uint64_t v) {
     std::string enc;
     PutFixed64BE(&enc, v);
-    batch_.Put(cf(c), key, enc);
+    buffer_.Put(c, key, enc);
   };
 
   // Degree counters: committed value plus this transaction's delta.
+  std::vector<NodeId> changed;
   for (const auto& [node, delta] : degree_delta_) {
-    if (delta.first == 0 && delta.second == 0) continue;
-    auto base = core_.GetDegree(node);
-    if (!base.ok()) {
-      Rollback();
-      return base.status();
-    }
-    int64_t out = static_cast<int64_t>(base->out) + delta.first;
-    int64_t in = static_cast<int64_t>(base->in) + delta.second;
+    if (delta.first != 0 || delta.second != 0) changed.push_back(node);
+  }
+  auto committed = CommittedDegrees(&changed);
+  if (!committed.ok()) {
+    Rollback();
+    return committed.status();
+  }
+  for (size_t i = 0; i < changed.size(); ++i) {
+    const NodeId node = changed[i];
+    const auto& delta = degree_delta_[node];
+    const Degree& base = (*committed)[i];
+    int64_t out = static_cast<int64_t>(base.out) + delta.first;
+    int64_t in = static_cast<int64_t>(base.in) + delta.second;
     if (out < 0 || in < 0) {
       Rollback();
       return Status::Internal(fmt::format("degree of node {} would become negative", node));
     }
     if (out == 0 && in == 0) {
-      batch_.Delete(cf(kDegree), NodeKey(node));
+      buffer_.Delete(kDegree, NodeKey(node));
     } else {
       std::string v;
       PutFixed64BE(&v, static_cast<uint64_t>(out));
       PutFixed64BE(&v, static_cast<uint64_t>(in));
-      batch_.Put(cf(kDegree), NodeKey(node), v);
+      buffer_.Put(kDegree, NodeKey(node), v);
     }
   }
   auto counts = Counts();
@@ -368,9 +403,10 @@ Result<Counters> TransactionImpl::Seal() {
       {"committed_at", std::chrono::duration_cast<std::chrono::seconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count()}};
-  batch_.Put(cf(kMeta), meta::Batch(batch_id),
-             record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  symbols_.WriteTo(&batch_, cf(kMeta));
+  buffer_.Put(kMeta, meta::Batch(batch_id),
+              record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  for (const auto& [key, value] : symbols_.Entries()) buffer_.Put(kMeta, key, value);
+  sealed_batch_ = buffer_.ToBatch(store());
   return next;
 }
 
@@ -394,15 +430,15 @@ Status TransactionImpl::Commit() {
   if (prepared()) {
     // The prepared writes, the end of their record and the coordinator's
     // latest commit (Snapshot::CommitsOf), in one batch.
-    rocksdb::Status s = batch_.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_));
+    rocksdb::Status s = sealed_batch_.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_));
     if (s.ok() && !coordinator_.empty()) {
-      s = batch_.Put(store().cf(kMeta), meta::CommittedBy(coordinator_), prepared_xid_);
+      s = sealed_batch_.Put(store().cf(kMeta), meta::CommittedBy(coordinator_), prepared_xid_);
     }
     // Not synced: the prepared record is. A crash that loses this write
     // leaves the record, to be settled as committed by its coordinator; and
     // no later write can outlive it, as syncing a later write syncs the log
     // up to it.
-    Status written = s.ok() ? WriteSealed(batch_.GetWriteBatch(), /*sync=*/false)
+    Status written = s.ok() ? WriteSealed(&sealed_batch_, /*sync=*/false)
                             : FromRocks(s, "cannot commit a prepared transaction");
     if (!written.ok()) {
       // The decision is "commit" and stands: the record stays, to be
@@ -416,7 +452,7 @@ Status TransactionImpl::Commit() {
     return Status::OK();
   }
   SV_ASSIGN_OR_RETURN(sealed_, Seal());
-  return WriteSealed(batch_.GetWriteBatch(), store().sync_commits());
+  return WriteSealed(&sealed_batch_, store().sync_commits());
 }
 
 Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinator) {
@@ -428,11 +464,16 @@ Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinat
   }
   const BatchId base_batch = counters_.next_batch_id;
   SV_ASSIGN_OR_RETURN(sealed_, Seal());
-  PreparedRecord record{{std::string(xid), std::string(coordinator), label_}, base_batch,
-                        batch_.GetWriteBatch()->Data()};
-  rocksdb::WriteBatch batch;
-  rocksdb::Status s =
-      batch.Put(store().cf(kMeta), meta::Prepared(xid), EncodePrepared(record));
+  // The record is EncodePrepared's, put together from its header and the
+  // sealed batch without copying the batch into it first.
+  PreparedRecord record{{std::string(xid), std::string(coordinator), label_}, base_batch, {}};
+  const std::string key = meta::Prepared(xid);
+  const std::string header = EncodePreparedHeader(record);
+  const rocksdb::Slice key_part(key);
+  const rocksdb::Slice value_parts[2] = {header, sealed_batch_.Data()};
+  rocksdb::WriteBatch batch(key.size() + header.size() + sealed_batch_.GetDataSize() + 64);
+  rocksdb::Status s = batch.Put(store().cf(kMeta), rocksdb::SliceParts(&key_part, 1),
+                                rocksdb::SliceParts(value_parts, 2));
   if (s.ok()) {
     // Synced whatever sync_commits says: the coordinator is about to
     // record its decision, and a decision about lost writes is no decision.
@@ -459,13 +500,14 @@ void TransactionImpl::Rollback() {
       store().Write(rocksdb::WriteOptions(), &batch).PermitUncheckedError();
     }
   }
-  batch_.Clear();
   symbols_.Clear();
   Finish(nullptr);
 }
 
 void TransactionImpl::Finish(const Counters* committed) {
   finished_ = true;
+  buffer_.Clear();
+  sealed_batch_.Clear();
   degree_delta_.clear();
   undo_.clear();
   savepoints_.clear();

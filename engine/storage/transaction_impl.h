@@ -1,5 +1,6 @@
-// TransactionImpl: writes go into a RocksDB WriteBatchWithIndex, which both
-// makes them atomic at commit and lets reads see them before.
+// TransactionImpl: writes go into a WriteBuffer of the transaction's own,
+// which lets reads see them before commit and becomes one RocksDB write
+// batch at commit (or prepare), so that they are atomic.
 //
 // Degree counters and graph counts are not written per edge: a transaction
 // keeps deltas in memory and writes each changed counter once at commit.
@@ -7,16 +8,18 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
-#include <rocksdb/utilities/write_batch_with_index.h>
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include <rocksdb/write_batch.h>
 
 #include "samverkan/transaction.h"
 #include "storage/db_impl.h"
 #include "storage/reader.h"
 #include "storage/view_core.h"
+#include "storage/write_buffer.h"
 
 namespace samverkan::storage {
 
@@ -39,9 +42,12 @@ class TransactionImpl final : public ViewOn<Transaction> {
   Status Prepare(std::string_view xid, std::string_view coordinator) override;
   bool prepared() const override { return !prepared_xid_.empty(); }
   bool empty() const override {
-    return batch_.GetWriteBatch()->Count() == 0 && symbols_.mark() == PendingSymbols::Mark{};
+    return buffer_.empty() && symbols_.mark() == PendingSymbols::Mark{};
   }
 
+  // Remembers answers (see known_keys_): a bulk insert names the same
+  // endpoints again and again, and the SQL tables look each up more than once.
+  Result<NodeId> FindKey(std::string_view key) const override;
   Result<Degree> GetDegree(NodeId id) const override;
   Result<GraphCounts> Counts() const override;
 
@@ -56,6 +62,7 @@ class TransactionImpl final : public ViewOn<Transaction> {
     int64_t b;  // in-degree, or edge count
   };
   struct Savepoint {
+    WriteBuffer::Mark writes;
     size_t undo_size;
     Counters counters;
     PendingSymbols::Mark symbols;
@@ -77,10 +84,13 @@ class TransactionImpl final : public ViewOn<Transaction> {
   auto Atomically(Op op) -> decltype(op());
   void UndoTo(size_t undo_size);
   // Adds what every commit writes besides the changes themselves (degree
-  // counters, counts, id counters, the batch record, new symbols) and
-  // returns the counters to publish. On failure the transaction is rolled
-  // back.
+  // counters, counts, id counters, the batch record, new symbols), turns
+  // the buffer into sealed_batch_ and returns the counters to publish. On
+  // failure the transaction is rolled back.
   Result<Counters> Seal();
+  // The committed degrees of `nodes` (sorted here), in their order. The
+  // transaction writes degrees only in Seal, so they are the graph's.
+  Result<std::vector<Degree>> CommittedDegrees(std::vector<NodeId>* nodes) const;
   // Writes `batch`, synced or not; publishes symbols and counters.
   Status WriteSealed(rocksdb::WriteBatch* batch, bool sync);
   void Finish(const Counters* committed);
@@ -88,20 +98,24 @@ class TransactionImpl final : public ViewOn<Transaction> {
 
   DbImpl* db_;
   std::string label_;
-  mutable rocksdb::WriteBatchWithIndex batch_;  // mutable: reads index it too
+  WriteBuffer buffer_;
+  rocksdb::WriteBatch sealed_batch_;  // what Seal() made of buffer_
   PendingSymbols symbols_;
+  // The graph's next node id when the transaction began: the nodes from
+  // there on are this transaction's, and the graph has nothing of them.
+  NodeId first_new_node_;
   BatchReader reader_;
   ViewCore core_;
   Counters counters_;
-  std::unordered_map<NodeId, std::pair<int64_t, int64_t>> degree_delta_;
+  absl::flat_hash_map<NodeId, std::pair<int64_t, int64_t>> degree_delta_;
   int64_t node_delta_ = 0;
   int64_t edge_delta_ = 0;
   std::vector<Delta> undo_;
   std::vector<Savepoint> savepoints_;
   // Nodes known to exist in this transaction, by id and by key. Cleared by
   // anything that can make a node vanish (delete, rollback).
-  std::unordered_set<NodeId> known_ids_;
-  std::unordered_map<std::string, NodeId> known_keys_;
+  absl::flat_hash_set<NodeId> known_ids_;
+  mutable absl::flat_hash_map<std::string, NodeId> known_keys_;  // mutable: FindKey fills it
   bool finished_ = false;
   std::string prepared_xid_;  // set by Prepare
   std::string coordinator_;   // set by Prepare

@@ -1,6 +1,7 @@
 // Transactions: read-your-writes, rollback, savepoints, Busy, snapshots.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -239,6 +240,105 @@ TEST_F(TransactionTest, SavepointRestoresUpdatedAndDeletedRecords) {
   EXPECT_TRUE(renamed->empty());
   ASSERT_OK(txn->Commit());
   EXPECT_EQ(NodeStringByKey(*db_, "a"), a_before);
+}
+
+// A transaction of thousands of writes reads them back through every kind
+// of read while it goes on: scans after writes sort the pending keys in runs
+// that are merged as they grow, and a key updated or deleted after it was
+// sorted must read as it is now.
+TEST_F(TransactionTest, BigTransactionReadsItsOwnWritesThroughout) {
+  CommitBase();
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  constexpr int kNodes = 3000;
+  V keys = {"a", "b"};
+  for (int i = 0; i < kNodes; ++i) {
+    const std::string key = "n" + std::to_string(100000 + i);
+    ASSERT_TRUE(txn->PutNode(N(key, i % 2 ? "actor" : "project")).ok());
+    keys.push_back(key);
+    // Each to the committed node b, and to the node made before.
+    ASSERT_TRUE(txn->PutEdge(E(key, "knows", "b")).ok());
+    if (i > 0) {
+      ASSERT_TRUE(txn->PutEdge(E(key, "follows", keys[keys.size() - 2])).ok());
+    }
+    if (i % 97 == 0) {
+      ASSERT_EQ(NodeKeys(*txn).size(), keys.size()) << i;
+      ASSERT_EQ(EdgeList(*txn, "b", Direction::kIn).size(), static_cast<size_t>(i + 2)) << i;
+    }
+  }
+  // Updates and deletions of keys the scans above have sorted.
+  ASSERT_TRUE(txn->PutNode(N("n100010", "actor", "Renamed")).ok());
+  ASSERT_OK(txn->DeleteNode(IdOf(*txn, "n100020")));
+  keys.erase(std::find(keys.begin(), keys.end(), "n100020"));
+
+  EXPECT_EQ(NodeKeys(*txn), keys);
+  // The odd ones, a, and n100010 now.
+  EXPECT_EQ(NodeKeys(*txn, test::KindFilter("actor")).size(), kNodes / 2 + 2u);
+  EXPECT_EQ(NodeStringByKey(*txn, "n100010").find("name=Renamed") != std::string::npos, true);
+  EXPECT_CODE(kNotFound, txn->FindKey("n100020").status());
+  // b: the base edge from a, and one from each new node but the deleted one.
+  EXPECT_EQ(DegreeString(*txn, "b"), "out=0 in=" + std::to_string(kNodes));
+  EXPECT_EQ(EdgeList(*txn, "n100021", Direction::kBoth), (V{"knows->b#0", "follows<-n100022#0"}));
+  const std::string counts = "nodes=" + std::to_string(kNodes + 1) +
+                             " edges=" + std::to_string(1 + kNodes - 1 + kNodes - 1 - 2);
+  EXPECT_EQ(CountsString(*txn), counts);
+  const size_t edges_seen = AllEdgeList(*txn).size();
+  EXPECT_EQ(edges_seen, static_cast<size_t>(1 + kNodes - 1 + kNodes - 1 - 2));
+
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(NodeKeys(*db_), keys);
+  EXPECT_EQ(CountsString(*db_), counts);
+  EXPECT_EQ(AllEdgeList(*db_).size(), edges_seen);
+  EXPECT_EQ(DegreeString(*db_, "b"), "out=0 in=" + std::to_string(kNodes));
+  auto report = db_->CheckIntegrity();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+}
+
+// A savepoint in the middle of a bulk insert: rolling back to it restores
+// exactly what was there, whether the reads in between had sorted the keys
+// or not, and the transaction goes on from there.
+TEST_F(TransactionTest, RollbackToASavepointInTheMiddleOfABulkInsert) {
+  CommitBase();
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  auto add = [&](int from, int to) {
+    for (int i = from; i < to; ++i) {
+      const std::string key = "n" + std::to_string(100000 + i);
+      ASSERT_TRUE(txn->PutNode(N(key, "actor")).ok());
+      ASSERT_TRUE(txn->PutEdge(E(key, "knows", "a")).ok());
+    }
+  };
+  add(0, 1000);
+  const V keys_before = NodeKeys(*txn);  // sorts the first thousand
+  const V edges_before = AllEdgeList(*txn);
+  const std::string counts_before = CountsString(*txn);
+  const std::string a_before = NodeStringByKey(*txn, "a");
+  txn->SetSavepoint();
+  add(1000, 2000);
+  EXPECT_EQ(NodeKeys(*txn).size(), 2002u);  // sorts the second
+  ASSERT_TRUE(txn->PutNode(N("a", "actor", "Changed")).ok());
+  ASSERT_OK(txn->DeleteNode(IdOf(*txn, "n100005")));
+  ASSERT_OK(txn->DeleteNode(IdOf(*txn, "b")));
+  add(2000, 2500);  // never read before the rollback
+
+  ASSERT_OK(txn->RollbackToSavepoint());
+  EXPECT_EQ(NodeKeys(*txn), keys_before);
+  EXPECT_EQ(AllEdgeList(*txn), edges_before);
+  EXPECT_EQ(CountsString(*txn), counts_before);
+  EXPECT_EQ(NodeStringByKey(*txn, "a"), a_before);
+  EXPECT_CODE(kNotFound, txn->FindKey("n101000").status());
+  EXPECT_EQ(DegreeString(*txn, "a"), "out=1 in=1000");
+
+  add(3000, 3100);
+  ASSERT_OK(txn->Commit());
+  EXPECT_EQ(NodeKeys(*db_).size(), keys_before.size() + 100);
+  EXPECT_EQ(NodeStringByKey(*db_, "a"), a_before);
+  EXPECT_EQ(DegreeString(*db_, "a"), "out=1 in=1100");
+  EXPECT_CODE(kNotFound, db_->FindKey("n101500").status());
+  auto report = db_->CheckIntegrity();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << test::Join(report->problems);
 }
 
 TEST_F(TransactionTest, NoSavepointIsNotFound) {

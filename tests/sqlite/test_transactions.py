@@ -1,4 +1,5 @@
 """BEGIN/COMMIT/ROLLBACK and savepoints map onto engine transactions."""
+import json
 import sqlite3
 import threading
 import time
@@ -185,3 +186,98 @@ def test_drop_inside_a_savepoint_is_refused_and_allowed_once_rolled_back(db):
     assert len(rows(db, "SELECT key FROM kg_nodes")) == 5
     db.execute(ADD.format("p:2"))
     assert keys(db) == ["p:2"]
+
+
+# --- bulk writes (the transaction's own write buffer) ---------------------------
+
+BULK = 1500
+NODE = "INSERT INTO kg_nodes(key, kind) VALUES (?, 'person')"
+EDGE = "INSERT INTO kg_edges(src, type, dst) VALUES (?, ?, ?)"
+
+
+def bulk_keys(start, stop):
+    return [f"p:{i:05d}" for i in range(start, stop)]
+
+
+def add_bulk(db, start, stop):
+    people = bulk_keys(start, stop)
+    db.executemany(NODE, [(k,) for k in people])
+    db.executemany(EDGE, [(k, "works_at", "org:msi") for k in people])
+
+
+def test_a_bulk_transaction_reads_its_own_writes_everywhere(db):
+    db.execute("BEGIN")
+    add_bulk(db, 0, BULK)
+    # Each person knows the one before, and reads come between the writes.
+    people = bulk_keys(0, BULK)
+    for i in range(1, BULK):
+        db.execute(EDGE, (people[i], "knows", people[i - 1]))
+        if i % 250 == 0:
+            assert rows(db, "SELECT count(*) FROM kg_edges WHERE type = 'knows'") == [(i,)]
+    db.execute("UPDATE kg_nodes SET name = 'Renamed' WHERE key = 'p:00010'")
+    db.execute("DELETE FROM kg_nodes WHERE key = 'p:00020'")
+
+    assert rows(db, "SELECT count(*) FROM kg_nodes WHERE kind = 'person'") == [(BULK - 1,)]
+    assert rows(db, "SELECT name FROM kg_nodes WHERE key = 'p:00010'") == [("Renamed",)]
+    assert rows(db, "SELECT dst FROM kg_edges WHERE src = 'p:00021'") == [("org:msi",)]
+    # Every person but the deleted p:00020 works at MSI.
+    assert rows(db, "SELECT count(*) FROM kg_neighbors('kg', 'org:msi', 1, 'in')") == \
+        [(BULK - 1,)]
+    two_hops = rows(db, "SELECT count(*) FROM kg_neighbors('kg', 'p:00100', 2)")[0][0]
+    assert two_hops > 0
+    got = db.execute("SELECT row FROM kg_cypher('kg', ?, NULL, NULL)",
+                     ("MATCH (a:person)-[:knows]->(b:person {name: 'Renamed'}) RETURN a.key AS k",)
+                     ).fetchall()
+    assert [json.loads(r[0]) for r in got] == [{"k": "p:00011"}]
+    in_txn = snapshot(db)
+    db.execute("COMMIT")
+    assert snapshot(db) == in_txn
+    assert rows(db, "SELECT kg_integrity_check('kg')") == [("ok",)]
+
+
+def test_rollback_to_a_savepoint_in_the_middle_of_a_bulk_insert(db):
+    db.execute("BEGIN")
+    add_bulk(db, 0, BULK)
+    at_savepoint = snapshot(db)  # reads sort what is written so far
+    db.execute("SAVEPOINT half")
+    add_bulk(db, BULK, 2 * BULK)
+    assert rows(db, "SELECT count(*) FROM kg_nodes WHERE kind = 'person'") == [(2 * BULK,)]
+    db.execute("UPDATE kg_nodes SET name = 'changed' WHERE key = 'org:msi'")
+    db.execute("DELETE FROM kg_nodes WHERE key = 'p:00005'")
+    add_bulk(db, 2 * BULK, 2 * BULK + 100)  # not read before the rollback
+    db.execute("ROLLBACK TO half")
+    assert snapshot(db) == at_savepoint
+    db.execute("RELEASE half")
+    add_bulk(db, 5000, 5010)
+    db.execute("COMMIT")
+    assert rows(db, "SELECT count(*) FROM kg_nodes WHERE kind = 'person'") == [(BULK + 10,)]
+    assert rows(db, "SELECT count(*) FROM kg_nodes WHERE key = 'p:01600'") == [(0,)]
+    assert rows(db, "SELECT name FROM kg_nodes WHERE key = 'org:msi'") == [("MSI",)]
+    assert rows(db, "SELECT kg_integrity_check('kg')") == [("ok",)]
+
+
+@pytest.mark.parametrize("bad_row, error", [
+    # An unknown endpoint, and a second edge with the same identity.
+    (("p:00700", "works_at", "org:nowhere"), "unknown node 'org:nowhere'"),
+    (("p:00002", "works_at", "org:msi"),
+     r"UNIQUE constraint failed: kg_edges.src, kg_edges.type, kg_edges.dst, kg_edges.rank "
+     r"\('p:00002', 'works_at', 'org:msi', 0\)"),
+])
+def test_an_error_on_row_n_leaves_nothing_of_the_statement(db, bad_row, error):
+    db.execute("BEGIN")
+    add_bulk(db, 0, BULK)
+    before = snapshot(db)
+    # One statement of many rows, the 1000th of which fails: it names the
+    # row, and none of the statement's rows stay (SQLite's statement
+    # savepoint); the transaction's earlier writes do.
+    people = bulk_keys(0, BULK)
+    values = [(people[i], "knows", people[i - 1]) for i in range(1, 1000)]
+    values.insert(999, bad_row)
+    sql = ("INSERT INTO kg_edges(src, type, dst) VALUES " + ", ".join(["(?, ?, ?)"] * len(values)))
+    with pytest.raises(sqlite3.DatabaseError, match=error):
+        db.execute(sql, [v for row in values for v in row])
+    assert snapshot(db) == before
+    db.execute("COMMIT")
+    assert snapshot(db) == before
+    assert rows(db, "SELECT count(*) FROM kg_edges WHERE type = 'knows'") == [(0,)]
+    assert rows(db, "SELECT kg_integrity_check('kg')") == [("ok",)]
