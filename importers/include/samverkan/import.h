@@ -28,6 +28,7 @@
 
 #include "samverkan/db.h"
 #include "samverkan/interrupt.h"
+#include "samverkan/options.h"
 #include "samverkan/result.h"
 
 namespace samverkan {
@@ -81,11 +82,14 @@ struct CsvDialect {
   std::string dateformat;
 };
 
-// InvalidArgument naming the option that is wrong ("delim: ...").
-Status CheckCsvDialect(const CsvDialect& dialect);
+// InvalidArgument naming the option that is wrong, in `in`'s words
+// ("delim: cannot be a line break or NUL").
+Status CheckCsvDialect(const CsvDialect& dialect,
+                       const options::Reader& in = options::Reader(options::Wording::Plain()));
 // The character a delim, quote or decimal_separator option gives: one
 // character, or "\t" or "tab" for a tab. InvalidArgument names `option`.
-Result<char> ParseCsvCharacter(const std::string& text, const std::string& option);
+Result<char> ParseCsvCharacter(const std::string& text, std::string_view option,
+                               const options::Reader& in);
 
 struct ImportOptions {
   ImportMode mode = ImportMode::kAuto;
