@@ -1,0 +1,83 @@
+"""Option errors name the option, whichever front end reads it.
+
+SQL functions' options objects, the arguments of table-valued functions and
+graph tables, and kg_cypher's options all go through one reader
+(samverkan/options.h); each says, for a value of the wrong type, an unknown
+option, a bad yes/no and a bad list of names, which option is wrong, in the
+words of the place it was given. (kg_cypher's options have no yes/no and no
+list of names; the command line's are in tests/importers/test_cli.py.)
+"""
+import json
+import sqlite3
+
+import pytest
+
+NAMES = "must be a list of names, as in 'a,b' or '[\"a\",\"b\"]'"
+
+
+@pytest.mark.parametrize("sql, message", [
+    # kg_import's and kg_export's options objects
+    ("SELECT kg_import('kg', 'x.csv', 'csv', '{\"max_problems\": \"many\"}')",
+     "kg_import: options: max_problems must be an integer between 1 and 1000000"),
+    ("SELECT kg_import('kg', 'x.csv', 'csv', '{\"shape\": 1}')",
+     "kg_import: options: unknown member 'shape'"),
+    ("SELECT kg_import('kg', 'x.csv', 'csv', '{\"add_sectors\": [\"a\", 1]}')",
+     f"kg_import: options: add_sectors {NAMES}"),
+    ("SELECT kg_import('kg', 'x.csv', 'csv', '{\"mode\": 3}')",
+     "kg_import: options: mode must be 'auto', 'bulk' or 'transaction', not '3'"),
+    ("SELECT kg_export('kg', 'svg', 'x.svg', '{\"isolates\": \"maybe\"}')",
+     "kg_export: options: isolates must be true or false"),
+    ("SELECT kg_export('kg', 'svg', 'x.svg', '{\"kinds\": {\"a\": 1}}')",
+     f"kg_export: options: kinds {NAMES}"),
+    # the arguments of table-valued functions
+    ("SELECT * FROM kg_neighbors('kg', 'org:msi', 'two')",
+     "kg_neighbors: depth must be a non-negative integer, not 'two'"),
+    ("SELECT * FROM kg_neighbors('kg', 'org:msi', 1, 'both', NULL, '[\"actor\", 2]')",
+     f"kg_neighbors: kinds {NAMES}"),
+    ("SELECT * FROM kg_neighbors('kg', 'org:msi', 1, 'both', NULL, NULL, NULL, 'maybe')",
+     "kg_neighbors: include_start must be 1 or 0 (true or false), not 'maybe'"),
+    ("SELECT * FROM kg_betweenness('kg', 'perhaps')",
+     "kg_betweenness: normalized must be 1 or 0 (true or false), not 'perhaps'"),
+    ("SELECT * FROM kg_degree('kg', '[\"actor\"')",
+     f"kg_degree: kinds {NAMES}"),
+    # kg_cypher's options
+    ("SELECT * FROM kg_cypher('kg', 'RETURN 1', NULL, '{\"memory_limit\": \"lots\"}')",
+     "kg_cypher: options: memory_limit must be a positive integer (bytes), "
+     "as in '{\"memory_limit\": 4294967296}'"),
+    ("SELECT * FROM kg_cypher('kg', 'RETURN 1', NULL, '{\"adjacancy\": \"csr\"}')",
+     "kg_cypher: options: unknown member 'adjacancy' (known: adjacency, memory_limit)"),
+    ("SELECT * FROM kg_cypher('kg', 'RETURN 1', NULL, '{\"adjacency\": 3}')",
+     "kg_cypher: options: adjacency must be 'auto', 'csr' or 'stored', not '3'"),
+    ("SELECT * FROM kg_cypher('kg', 'RETURN 1', NULL, '[\"csr\"]')",
+     "kg_cypher: options: expected a JSON object, as in '{\"adjacency\": \"csr\"}'"),
+])
+def test_an_option_error_names_the_option(db, sql, message):
+    with pytest.raises(sqlite3.OperationalError) as info:
+        db.execute(sql).fetchall()
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("args, message", [
+    ("path='a.kg', readonly=maybe",
+     "samverkan: argument 'readonly' must be 1 or 0 (true or false), not 'maybe'"),
+    ("path='a.kg', read_only=1", "samverkan: unknown argument 'read_only'"),
+])
+def test_a_graph_table_argument_error_names_the_argument(connect, args, message):
+    db = connect()
+    with pytest.raises(sqlite3.OperationalError) as info:
+        db.execute(f"CREATE VIRTUAL TABLE kg USING samverkan({args})")
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("YES", 1), ("on", 1), ("true", 1), (1, 1), ("1", 1),
+    ("No", 0), ("off", 0), ("FALSE", 0), (0, 0),
+])
+def test_every_yes_no_word_is_read_alike_by_functions_and_graph_tables(db, connect, value,
+                                                                      expected):
+    got = db.execute("SELECT count(*) FROM kg_neighbors('kg', 'org:msi', 0, 'both', NULL, NULL, "
+                     "NULL, ?)", (value,)).fetchone()[0]
+    assert got == expected  # with include_start, the start is the one row at depth 0
+    ro = connect("ro.db")
+    ro.execute(f"CREATE VIRTUAL TABLE kg USING samverkan(path='msi.kg', readonly={json.dumps(value)})")
+    assert ro.execute("SELECT read_only FROM kg").fetchone()[0] == expected
