@@ -15,6 +15,10 @@ Result<char> ParseCsvCharacter(const std::string& text, std::string_view option,
   return text[0];
 }
 
+Status CheckCsvDialect(const CsvDialect& d) {
+  return CheckCsvDialect(d, options::Reader(options::Wording::Plain()));
+}
+
 Status CheckCsvDialect(const CsvDialect& d, const options::Reader& in) {
   for (auto [c, name] : {std::pair{d.delim, "delim"}, std::pair{d.quote, "quote"}}) {
     if (c == '\n' || c == '\r' || c == '\0') return in.Refuse(name, ": cannot be a line break or NUL");

@@ -28,10 +28,13 @@
 
 #include "samverkan/db.h"
 #include "samverkan/interrupt.h"
-#include "samverkan/options.h"
 #include "samverkan/result.h"
 
 namespace samverkan {
+
+namespace options {
+class Reader;  // samverkan/options.h
+}  // namespace options
 
 enum class ImportFormat {
   kAuto,     // from the file name: .json -> case, .jsonl/.ndjson -> jsonl,
@@ -83,9 +86,10 @@ struct CsvDialect {
 };
 
 // InvalidArgument naming the option that is wrong, in `in`'s words
-// ("delim: cannot be a line break or NUL").
-Status CheckCsvDialect(const CsvDialect& dialect,
-                       const options::Reader& in = options::Reader(options::Wording::Plain()));
+// (samverkan/options.h; the first form: "delim: cannot be a line break or
+// NUL").
+Status CheckCsvDialect(const CsvDialect& dialect);
+Status CheckCsvDialect(const CsvDialect& dialect, const options::Reader& in);
 // The character a delim, quote or decimal_separator option gives: one
 // character, or "\t" or "tab" for a tab. InvalidArgument names `option`.
 Result<char> ParseCsvCharacter(const std::string& text, std::string_view option,
