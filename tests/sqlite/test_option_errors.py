@@ -5,7 +5,8 @@ graph tables, and kg_cypher's options all go through one reader
 (samverkan/options.h); each says, for a value of the wrong type, an unknown
 option, a bad yes/no and a bad list of names, which option is wrong, in the
 words of the place it was given. (kg_cypher's options have no yes/no and no
-list of names; the command line's are in tests/importers/test_cli.py.)
+list of names; a graph table's arguments are in test_persistence.py, the
+command line's in tests/importers/test_cli*.py.)
 """
 import json
 import sqlite3
@@ -54,18 +55,6 @@ NAMES = "must be a list of names, as in 'a,b' or '[\"a\",\"b\"]'"
 def test_an_option_error_names_the_option(db, sql, message):
     with pytest.raises(sqlite3.OperationalError) as info:
         db.execute(sql).fetchall()
-    assert str(info.value) == message
-
-
-@pytest.mark.parametrize("args, message", [
-    ("path='a.kg', readonly=maybe",
-     "samverkan: argument 'readonly' must be 1 or 0 (true or false), not 'maybe'"),
-    ("path='a.kg', read_only=1", "samverkan: unknown argument 'read_only'"),
-])
-def test_a_graph_table_argument_error_names_the_argument(connect, args, message):
-    db = connect()
-    with pytest.raises(sqlite3.OperationalError) as info:
-        db.execute(f"CREATE VIRTUAL TABLE kg USING samverkan({args})")
     assert str(info.value) == message
 
 
