@@ -15,8 +15,8 @@
 //   options::Reader in(options::Wording::JsonMembers());
 //   SV_ASSIGN_OR_RETURN(nlohmann::json j, in.Object(text));
 //   for (const auto& [name, v] : j.items()) {
-//     if (name == "depth") SV_ASSIGN_OR_RETURN(depth, in.Integer(v, name, 0, 1000));
-//     else return in.Unknown(name);
+//     if (name != "depth") return in.Unknown(name);
+//     SV_ASSIGN_OR_RETURN(depth, in.Integer(v, name, 0, 1000));
 //   }
 //
 // Every error is InvalidArgument. It lives in importers/, the lowest library
