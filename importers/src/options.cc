@@ -16,6 +16,13 @@ namespace {
 
 constexpr std::string_view kNameList = "must be a list of names, as in 'a,b' or '[\"a\",\"b\"]'";
 
+// A JSON value as a message shows it: 2, null, [1], {"a":1}, cut short.
+std::string Shown(const json& v) {
+  std::string text = v.dump();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return EscapeForMessage(text);
+}
+
 std::string Lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -47,7 +54,7 @@ Status Wording::Say(const Problem& p) const {
     return Status::InvalidArgument(message);
   }
   if (!p.option.empty()) {
-    message += name_(p.option);
+    message += name_(p.option) + p.path;
     if (!p.what.empty() && p.what.front() != ':') message += ' ';
   }
   message += p.what;
@@ -84,6 +91,12 @@ Status Reader::NotOneOf(std::string_view option, std::string_view given,
     ++i;
   }
   return Refuse(option, what + fmt::format(", not '{}'", EscapeForMessage(given)));
+}
+
+Status Reader::NotAString(std::string_view option, size_t index, const json& element,
+                          std::string_view wanted) const {
+  return wording_.Say({.option = std::string(option), .path = fmt::format("[{}]", index),
+                       .what = fmt::format("must be {}, not {}", wanted, Shown(element))});
 }
 
 Result<json> Reader::Object(std::string_view text, std::string_view example) const {
@@ -132,24 +145,22 @@ Result<std::vector<std::string>> Reader::Names(const json& v, std::string_view o
     return out;
   }
   if (!v.is_array()) return Refuse(option, std::string(kNameList));
-  for (const auto& e : v) {
-    if (!e.is_string()) return Refuse(option, std::string(kNameList));
-    add(e.get_ref<const std::string&>());
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string()) return NotAString(option, i, v[i], "a name (a string)");
+    add(v[i].get_ref<const std::string&>());
   }
   return out;
 }
 
 Result<std::vector<std::string>> Reader::Strings(const json& v, std::string_view option) const {
   if (v.is_string()) return std::vector<std::string>{v.get<std::string>()};
+  if (!v.is_array()) return Refuse(option, "must be a string or a list of strings");
   std::vector<std::string> out;
-  if (v.is_array()) {
-    for (const auto& e : v) {
-      if (!e.is_string()) break;
-      out.push_back(e.get<std::string>());
-    }
-    if (out.size() == v.size()) return out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string()) return NotAString(option, i, v[i], "a string");
+    out.push_back(v[i].get<std::string>());
   }
-  return Refuse(option, "must be a string or a list of strings");
+  return out;
 }
 
 Result<int64_t> Reader::Integer(const json& v, std::string_view option, int64_t lo,

@@ -72,10 +72,17 @@ TEST(OptionsReader, NameListsAsTextOrJson) {
   EXPECT_EQ(*in.Names(json("a, b"), "kinds"), (Names{"a", "b"}));
   EXPECT_EQ(*in.Names(json::array({"a", "b"}), "kinds"), (Names{"a", "b"}));
   const std::string bad = "types must be a list of names, as in 'a,b' or '[\"a\",\"b\"]'";
-  for (const char* text : {"[1]", "[\"a\"", "[[\"a\"]]"}) {
+  for (const char* text : {"[\"a\"", "[[\"a\"]]", "[1"}) {
     EXPECT_EQ(in.NameList(text, "types").status().message(), bad) << text;
   }
   EXPECT_EQ(in.Names(json(3), "types").status().message(), bad);
+  // An element that is not a name is named by its place in the list.
+  EXPECT_EQ(in.NameList("[\"a\", null]", "types").status().message(),
+            "types[1] must be a name (a string), not null");
+  EXPECT_EQ(in.Names(json::array({"a", "b", json::array({1})}), "kinds").status().message(),
+            "kinds[2] must be a name (a string), not [1]");
+  EXPECT_EQ(in.Strings(json::array({"NA", 0}), "null").status().message(),
+            "null[1] must be a string, not 0");
 }
 
 TEST(OptionsReader, ObjectsAreCheckedBeforeTheyAreRead) {

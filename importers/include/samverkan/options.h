@@ -40,6 +40,7 @@ namespace samverkan::options {
 // as a whole), the option's name kept as data.
 struct Problem {
   std::string option;  // "depth"; empty: the options as a whole
+  std::string path;    // where in the option's JSON value: "[2]"; empty: all of it
   // The words after the option's name: "must be an integer between 0 and
   // 1000" follows it after a space, ": invalid date '2020-13-01'" directly.
   std::string what;
@@ -105,9 +106,11 @@ class Reader {
   Result<std::string> OneOf(const nlohmann::json& v, std::string_view option,
                             std::initializer_list<std::string_view> choices) const;
   // A list of names: "a,b" or ["a", "b"] (white space around names dropped,
-  // empty names left out).
+  // empty names left out). An element that is not a string is named by its
+  // place: "kinds[1] must be a name (a string), not 2".
   Result<std::vector<std::string>> Names(const nlohmann::json& v, std::string_view option) const;
-  // A list of strings kept exactly: "x" or ["x", "y"].
+  // A list of strings kept exactly: "x" or ["x", "y"] (an element that is
+  // not a string named by its place, as for Names).
   Result<std::vector<std::string>> Strings(const nlohmann::json& v,
                                            std::string_view option) const;
   Result<int64_t> Integer(const nlohmann::json& v, std::string_view option, int64_t lo,
@@ -124,6 +127,10 @@ class Reader {
   Result<std::vector<std::string>> NameList(std::string_view text, std::string_view option) const;
 
  private:
+  // "<option>[<index>] must be <wanted>, not <element>".
+  Status NotAString(std::string_view option, size_t index, const nlohmann::json& element,
+                    std::string_view wanted) const;
+
   Wording wording_;
 };
 
