@@ -91,7 +91,8 @@ struct CsvDialect {
 Status CheckCsvDialect(const CsvDialect& dialect);
 Status CheckCsvDialect(const CsvDialect& dialect, const options::Reader& in);
 // The character a delim, quote or decimal_separator option gives: one
-// character, or "\t" or "tab" for a tab. InvalidArgument names `option`.
+// character, or "\t" or "tab" for a tab. InvalidArgument names `option`
+// in `in`'s words ("--delim: expected one character, found ';;'").
 Result<char> ParseCsvCharacter(const std::string& text, std::string_view option,
                                const options::Reader& in);
 
