@@ -5,8 +5,9 @@ graph tables, and kg_cypher's options all go through one reader
 (samverkan/options.h); each says, for a value of the wrong type, an unknown
 option, a bad yes/no and a bad list of names, which option is wrong, in the
 words of the place it was given. (kg_cypher's options have no yes/no and no
-list of names; a graph table's arguments are in test_persistence.py, the
-command line's in tests/importers/test_cli*.py.)
+list of names; the yes/no arguments of the functions are in
+test_functions.py::test_errors, a graph table's arguments in
+test_persistence.py, the command line's in tests/importers/test_cli*.py.)
 """
 import json
 import sqlite3
@@ -35,10 +36,6 @@ NAMES = "must be a list of names, as in 'a,b' or '[\"a\",\"b\"]'"
      "kg_neighbors: depth must be a non-negative integer, not 'two'"),
     ("SELECT * FROM kg_neighbors('kg', 'org:msi', 1, 'both', NULL, '[\"actor\", 2]')",
      "kg_neighbors: kinds[1] must be a name (a string), not 2"),
-    ("SELECT * FROM kg_neighbors('kg', 'org:msi', 1, 'both', NULL, NULL, NULL, 'maybe')",
-     "kg_neighbors: include_start must be 1 or 0 (true or false), not 'maybe'"),
-    ("SELECT * FROM kg_betweenness('kg', 'perhaps')",
-     "kg_betweenness: normalized must be 1 or 0 (true or false), not 'perhaps'"),
     ("SELECT * FROM kg_degree('kg', '[\"actor\"')",
      f"kg_degree: kinds {NAMES}"),
     # kg_cypher's options
