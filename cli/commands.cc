@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <set>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +16,7 @@
 #include "samverkan/drawing.h"
 #include "samverkan/export.h"
 #include "samverkan/import.h"
+#include "samverkan/options.h"
 #include "samverkan/write_handoff.h"
 
 namespace samverkan::cli {
@@ -67,35 +67,22 @@ std::unique_ptr<Db> OpenForWriting(const std::string& path, int wait_ms,
   return nullptr;
 }
 
-// ParseDrawingOptions' message about the options object, told in flags:
-// "options: depth must be ..." becomes "--depth must be ...". The members
-// given are renamed where they stand as words before the first quote; from
-// there on the message quotes names and the value as written, which stay.
-std::string InFlags(std::string_view message, const PictureArgs& args) {
-  std::set<std::string, std::less<>> given;
-  for (const auto& [member, value] : args.text) given.insert(member);
-  for (const auto& [member, value] : args.integers) given.insert(member);
-  if (message.starts_with("options: ")) message.remove_prefix(9);
-  const std::string_view quoted = message.substr(std::min(message.find('\''), message.size()));
-  message.remove_suffix(quoted.size());
-  auto word_char = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
-  std::string out;
-  for (size_t i = 0; i < message.size();) {
-    if (!word_char(message[i])) {
-      out += message[i++];
-      continue;
-    }
-    size_t end = i;
-    while (end < message.size() && word_char(message[end])) ++end;
-    std::string word(message.substr(i, end - i));
-    if (given.count(word)) {
-      std::replace(word.begin(), word.end(), '_', '-');
-      word = "--" + word;
-    }
-    out += word;
-    i = end;
-  }
-  return out.append(quoted);
+// Options as the command line names them: the member "valid_on" is the
+// flag --valid-on.
+options::Wording FlagWording() {
+  auto flag = [](std::string_view member) {
+    std::string flag = "--" + std::string(member);
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    return flag;
+  };
+  return options::Wording("", flag, [flag](std::string_view member) {
+    return "unknown option " + flag(member);
+  });
+}
+
+const options::Reader& FlagReader() {
+  static const options::Reader reader(FlagWording());
+  return reader;
 }
 
 }  // namespace
@@ -117,18 +104,13 @@ int ExitFor(const Status& s) {
 // The CSV dialect of the flags, checked. Errors name the flag.
 Result<CsvDialect> DialectOf(const ImportArgs& args) {
   CsvDialect d;
-  SV_ASSIGN_OR_RETURN(d.delim, ParseCsvCharacter(args.delim, "--delim"));
-  SV_ASSIGN_OR_RETURN(d.quote, ParseCsvCharacter(args.quote, "--quote"));
-  SV_ASSIGN_OR_RETURN(d.decimal_separator,
-                      ParseCsvCharacter(args.decimal_separator, "--decimal-separator"));
+  SV_ASSIGN_OR_RETURN(d.delim, ParseCsvCharacter(args.delim, "delim", FlagReader()));
+  SV_ASSIGN_OR_RETURN(d.quote, ParseCsvCharacter(args.quote, "quote", FlagReader()));
+  SV_ASSIGN_OR_RETURN(d.decimal_separator, ParseCsvCharacter(args.decimal_separator,
+                                                             "decimal_separator", FlagReader()));
   d.encoding = args.encoding;
   d.dateformat = args.dateformat;
-  if (Status s = CheckCsvDialect(d); !s.ok()) {
-    // "decimal_separator: ..." names the flag --decimal-separator.
-    std::string message = s.message();
-    std::replace(message.begin(), message.begin() + message.find_first_of(": "), '_', '-');
-    return Status::InvalidArgument("--" + message);
-  }
+  SV_RETURN_IF_ERROR(CheckCsvDialect(d, FlagReader()));
   return d;
 }
 
@@ -228,11 +210,8 @@ int RunPicture(const PictureArgs& args) {
   for (const auto& [member, value] : args.text) j[member] = value;
   for (const auto& [member, value] : args.integers) j[member] = value;
   if (args.isolates) j["isolates"] = true;
-  auto options = ParseDrawingOptions(j.dump());
-  if (!options.ok()) {
-    std::fprintf(stderr, "samverkan: %s\n", InFlags(options.status().message(), args).c_str());
-    return kExitUsage;
-  }
+  auto options = ParseDrawingOptions(j.dump(), FlagWording());
+  if (!options.ok()) return Fail(options.status(), kExitUsage);
   int code = kExitOk;
   auto db = OpenGraph(args.graph, /*write=*/false, &code);
   if (!db) return code;

@@ -35,6 +35,13 @@ Load the extension with `.load ./build/samverkan` in the `sqlite3` shell, or
 `conn.load_extension("build/samverkan")` in Python (Debian's `/usr/bin/python3`).
 The entry point is `sqlite3_samverkan_init`; it is the only exported symbol.
 
+Arguments and options are read alike everywhere (by one reader, shared with the
+`samverkan` tool): a yes/no is `1`/`0`, `true`/`false`, `yes`/`no` or `on`/`off` in any
+case; a list of names is `'a,b'` or `'["a","b"]'`; an options object is one JSON object
+with each key once. A wrong value is an error that names the argument or option, as
+`kg_neighbors: include_start must be 1 or 0 (true or false), not 'maybe'` or
+`kg_import: options: max_problems must be an integer between 1 and 1000000`.
+
 Every example below runs on this graph:""", [], []),
     ("samverkan (CREATE VIRTUAL TABLE)", """\
 `CREATE VIRTUAL TABLE kg USING samverkan(path='msi.kg')` opens the graph in directory
@@ -75,7 +82,7 @@ views.
 `SELECT * FROM kg` returns one row describing the graph. The hidden column named like the
 table takes maintenance commands, FTS5-style:""",
      [("path", "required: the graph directory"),
-      ("readonly", "optional, `1`: never write"),
+      ("readonly", "optional, a yes/no (`1`, `true`, ...): never write"),
       ("path (column)", "the canonical path of the graph directory"),
       ("read_only (column)", "1 when writes are refused (readonly=1)"),
       ("nodes, edges (columns)", "how many nodes and edges this connection sees"),

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "samverkan/options.h"
 #include "samverkan/text.h"
 #include "samverkan/ignore_error.h"
 #include "sql_interrupt.h"
@@ -163,40 +164,20 @@ Result<cypher::RunOptions> ParseCypherOptions(std::string_view json, Connection&
       "raise it with kg_cypher's options ('{\"memory_limit\": <bytes>}') or for the "
       "connection with SELECT kg_set('cypher_memory_limit', <bytes>)";
   if (json.empty()) return options;
-  if (auto at = JsonNestingExceeds(json)) {
-    return Status::InvalidArgument("options nest deeper than " + std::to_string(kMaxJsonDepth) +
-                                   " levels (at byte " + std::to_string(*at) + ")");
-  }
-  nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    return Status::InvalidArgument("options must be a JSON object, as in '{\"adjacency\": \"csr\"}'");
-  }
-  if (auto duplicate = FindDuplicateJsonKey(json)) {
-    return Status::InvalidArgument("options: " + DuplicateJsonKeyMessage(*duplicate));
-  }
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it.key() == "memory_limit") {
-      if (!it.value().is_number_unsigned() || it.value().get<uint64_t>() == 0) {
-        return Status::InvalidArgument(
-            "options: memory_limit must be a positive integer (bytes), as in "
-            "'{\"memory_limit\": 4294967296}'");
+  const options::Reader in(options::Wording::JsonMembers());
+  SV_ASSIGN_OR_RETURN(nlohmann::json j, in.Object(json, R"({"adjacency": "csr"})"));
+  for (const auto& [name, v] : j.items()) {
+    if (name == "memory_limit") {
+      if (!v.is_number_unsigned() || v.get<uint64_t>() == 0) {
+        return in.Refuse(name, "must be a positive integer (bytes), as in "
+                               "'{\"memory_limit\": 4294967296}'");
       }
-      options.memory_limit = it.value().get<uint64_t>();
-      continue;
-    }
-    if (it.key() != "adjacency") {
-      return Status::InvalidArgument("options: unknown option '" + it.key() +
-                                     "' (known: adjacency, memory_limit)");
-    }
-    std::string v = it.value().is_string() ? it.value().get<std::string>() : "";
-    if (v == "auto") {
-      options.adjacency = A::kAuto;
-    } else if (v == "csr") {
-      options.adjacency = A::kCsr;
-    } else if (v == "stored") {
-      options.adjacency = A::kStored;
+      options.memory_limit = v.get<uint64_t>();
+    } else if (name == "adjacency") {
+      SV_ASSIGN_OR_RETURN(std::string a, in.OneOf(v, name, {"auto", "csr", "stored"}));
+      options.adjacency = a == "csr" ? A::kCsr : a == "stored" ? A::kStored : A::kAuto;
     } else {
-      return Status::InvalidArgument("options: adjacency must be 'auto', 'csr' or 'stored'");
+      return in.Unknown(name, {"adjacency", "memory_limit"});
     }
   }
   return options;

@@ -75,7 +75,8 @@ cypher::RunOptions ConnectionRunOptions(Connection& conn);
 
 // kg_cypher's options over ConnectionRunOptions: '{"adjacency": "csr"}'
 // ("auto", "csr" or "stored"), '{"memory_limit": 104857600}' (bytes, a
-// positive integer). InvalidArgument for anything else.
+// positive integer). InvalidArgument for anything else, naming the option
+// (samverkan/options.h).
 Result<cypher::RunOptions> ParseCypherOptions(std::string_view json, Connection& conn);
 
 }  // namespace samverkan::sql

@@ -41,7 +41,7 @@ namespace samverkan::sql {
 namespace {
 
 // kg_version and kg_debug depend on nothing but the build.
-#define PURE_FLAGS (SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC)
+constexpr int kPureFlags = SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC;
 // The others open graphs, and read or write files: no schema may call them.
 // SQLITE_DIRECTONLY alone does not ensure that. SQLite (3.40 and later)
 // marks a function call in a CHECK constraint as coming from the schema only
@@ -52,25 +52,25 @@ namespace {
 // triggers and views already did. At the top level, deterministic only
 // allows SQLite to call one of them once per statement for the same
 // arguments, which is what a statement that names it once expects.
-#define GRAPH_FLAGS (SQLITE_UTF8 | SQLITE_DIRECTONLY | SQLITE_DETERMINISTIC)
+constexpr int kGraphFlags = SQLITE_UTF8 | SQLITE_DIRECTONLY | SQLITE_DETERMINISTIC;
 
 const FunctionEntry kFunctions[] = {
-    {"kg_version", 0, PURE_FLAGS, KgVersion},
-    {"kg_debug", 0, PURE_FLAGS, KgDebug},
+    {"kg_version", 0, kPureFlags, KgVersion},
+    {"kg_debug", 0, kPureFlags, KgDebug},
     // Read graphs of this connection; DIRECTONLY like the tables.
-    {"kg_stats", 1, GRAPH_FLAGS, KgStats},
-    {"kg_integrity_check", 1, GRAPH_FLAGS, KgIntegrityCheck},
+    {"kg_stats", 1, kGraphFlags, KgStats},
+    {"kg_integrity_check", 1, kGraphFlags, KgIntegrityCheck},
     // Changes this connection's settings: no schema may (a view raising
     // the memory limit of the user's queries).
-    {"kg_set", 2, GRAPH_FLAGS, KgSet},
+    {"kg_set", 2, kGraphFlags, KgSet},
     // Read and write files: DIRECTONLY so that no schema can grant it
     // (fn_import_export.cc).
-    {"kg_import", 3, GRAPH_FLAGS, KgImport},
-    {"kg_import", 4, GRAPH_FLAGS, KgImport},  // options (fn_import_export.cc)
-    {"kg_export", 3, GRAPH_FLAGS, KgExport},
-    {"kg_export", 4, GRAPH_FLAGS, KgExport},  // pictures' options (fn_import_export.cc)
+    {"kg_import", 3, kGraphFlags, KgImport},
+    {"kg_import", 4, kGraphFlags, KgImport},  // options (fn_import_export.cc)
+    {"kg_export", 3, kGraphFlags, KgExport},
+    {"kg_export", 4, kGraphFlags, KgExport},  // pictures' options (fn_import_export.cc)
     // Writes the graph's vocabulary, in a transaction of its own.
-    {"kg_add_sector", -1, GRAPH_FLAGS, KgAddSector},
+    {"kg_add_sector", -1, kGraphFlags, KgAddSector},
 };
 
 const ModuleEntry kModules[] = {

@@ -23,6 +23,7 @@
 
 #include "graph_registry.h"
 #include "modules.h"
+#include "samverkan/options.h"
 #include "samverkan/text.h"
 #include "samverkan/version.h"
 
@@ -160,17 +161,22 @@ void KgSet(sqlite3_context* ctx, int, sqlite3_value** argv) {
   GuardFunction(ctx, [&] {
     auto* conn = static_cast<Connection*>(sqlite3_user_data(ctx));
     const std::string name(ValueText(argv[0]));
+    // Settings are options of the connection, named as they are written.
+    static const options::Reader in(options::Wording(
+        "", [](std::string_view s) { return std::string(s); },
+        [](std::string_view s) { return "unknown setting '" + std::string(s) + "'"; }));
     if (name == "cypher_procedure") return SetProcedure(ctx, conn, argv[1]);
     if (name != "cypher_memory_limit") {
-      return ResultError(ctx, "kg_set: unknown setting '" + name +
-                                  "' (known: cypher_memory_limit, cypher_procedure)");
+      return ResultError(ctx, "kg_set: " + in.Unknown(name, {"cypher_memory_limit",
+                                                            "cypher_procedure"}).message());
     }
     uint64_t& limit = conn->settings().cypher_memory_limit;
     if (IsNull(argv[1])) {
       limit = cypher::kDefaultMemoryLimit;
     } else if (sqlite3_value_type(argv[1]) != SQLITE_INTEGER || sqlite3_value_int64(argv[1]) <= 0) {
-      return ResultError(ctx, "kg_set: cypher_memory_limit must be a positive integer (bytes), "
-                              "or NULL for the default (2 GiB)");
+      return ResultError(ctx, "kg_set: " + in.Refuse(name, "must be a positive integer (bytes), "
+                                                           "or NULL for the default (2 GiB)")
+                                              .message());
     } else {
       limit = static_cast<uint64_t>(sqlite3_value_int64(argv[1]));
     }

@@ -5,14 +5,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "samverkan/options.h"
+
 namespace samverkan::sql {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // 'msi.kg' -> msi.kg, "it""s" -> it"s; bare words stay as they are.
 std::string Unquote(std::string_view v) {
@@ -28,19 +24,13 @@ std::string Unquote(std::string_view v) {
   return std::string(v);
 }
 
-bool ParseBool(std::string_view v, bool* out) {
-  std::string lower(v);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") {
-    *out = true;
-    return true;
-  }
-  if (lower == "0" || lower == "false" || lower == "no" || lower == "off") {
-    *out = false;
-    return true;
-  }
-  return false;
+// The arguments of CREATE VIRTUAL TABLE, named as such: "argument
+// 'readonly' must be 1 or 0 (true or false), not 'maybe'".
+const options::Reader& TableArgumentReader() {
+  static const options::Reader reader(options::Wording(
+      "", [](std::string_view arg) { return "argument '" + std::string(arg) + "'"; },
+      [](std::string_view arg) { return "unknown argument '" + std::string(arg) + "'"; }));
+  return reader;
 }
 
 GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
@@ -54,10 +44,10 @@ int ParseTableArgs(const char* module, int argc, const char* const* argv, bool n
   bool have_path = false;
   std::vector<std::string> seen;
   for (int i = 3; i < argc; ++i) {
-    std::string_view arg = Trim(argv[i]);
+    std::string_view arg = options::Trim(argv[i]);
     args->raw.emplace_back(arg);
     size_t eq = arg.find('=');
-    std::string key(Trim(arg.substr(0, eq)));
+    std::string key(options::Trim(arg.substr(0, eq)));
     std::transform(key.begin(), key.end(), key.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (eq == std::string_view::npos) {
@@ -65,7 +55,7 @@ int ParseTableArgs(const char* module, int argc, const char* const* argv, bool n
                              key.c_str());
       return SQLITE_ERROR;
     }
-    std::string value = Unquote(Trim(arg.substr(eq + 1)));
+    std::string value = Unquote(options::Trim(arg.substr(eq + 1)));
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
       *err = FormatError("%s: argument '%s' is given twice", module, key.c_str());
       return SQLITE_ERROR;
@@ -79,15 +69,16 @@ int ParseTableArgs(const char* module, int argc, const char* const* argv, bool n
       args->options.path = value;
       have_path = true;
     } else if (key == "readonly") {
-      if (!ParseBool(value, &args->options.read_only)) {
-        *err = FormatError("%s: argument 'readonly' must be 0 or 1, not '%s'", module,
-                               value.c_str());
+      auto read_only = TableArgumentReader().YesNo(value, key);
+      if (!read_only.ok()) {
+        *err = FormatError("%s: %s", module, read_only.status().message().c_str());
         return SQLITE_ERROR;
       }
+      args->options.read_only = *read_only;
     } else if (key == "graph" && needs_graph) {
       args->graph = value;
     } else {
-      *err = FormatError("%s: unknown argument '%s'", module, key.c_str());
+      *err = FormatError("%s: %s", module, TableArgumentReader().Unknown(key).message().c_str());
       return SQLITE_ERROR;
     }
   }

@@ -318,6 +318,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "samverkan/options.h"
 #include "samverkan/procedures.h"
 #include "samverkan/text.h"
 #include "sql_interrupt.h"
@@ -333,7 +334,7 @@ const char* SqlColumnName(const ProcColumn& c) {
 // Node keys with shares, from 'a,b' (equal shares) or {"a": 2, "b": 1}.
 Result<ProcValue> SharesArgument(const std::string& name, const std::string& text) {
   if (text.empty() || text.front() != '{') {
-    SV_ASSIGN_OR_RETURN(ProcNames keys, ParseNameList(text, name));
+    SV_ASSIGN_OR_RETURN(ProcNames keys, ArgumentReader().NameList(text, name));
     return ProcValue(std::move(keys));
   }
   auto json = JsonNestingExceeds(text, 1)
@@ -358,20 +359,21 @@ Result<ProcValue> SharesArgument(const std::string& name, const std::string& tex
 Result<ProcValue> ArgumentValue(const ProcArg& arg, sqlite3_value* v) {
   if (v == nullptr || IsNull(v)) return ProcValue();
   switch (arg.type) {
+    case ProcArgType::kBool: {
+      SV_ASSIGN_OR_RETURN(bool yes, ArgumentReader().YesNo(ValueText(v), arg.name));
+      return ProcValue(yes);
+    }
     case ProcArgType::kNumber:
     case ProcArgType::kCount:
-    case ProcArgType::kYear:
-    case ProcArgType::kBool: {
+    case ProcArgType::kYear: {
       // Numeric text counts as the number, as SQLite's affinity would make it.
       const int type = sqlite3_value_numeric_type(v);
       if (type == SQLITE_INTEGER) return ProcValue(int64_t{sqlite3_value_int64(v)});
-      if (type == SQLITE_FLOAT && arg.type != ProcArgType::kBool) {
-        return ProcValue(sqlite3_value_double(v));
-      }
+      if (type == SQLITE_FLOAT) return ProcValue(sqlite3_value_double(v));
       return ProcValue(std::string(ValueText(v)));
     }
     case ProcArgType::kNames: {
-      SV_ASSIGN_OR_RETURN(ProcNames names, ParseNameList(ValueText(v), arg.name));
+      SV_ASSIGN_OR_RETURN(ProcNames names, ArgumentReader().NameList(ValueText(v), arg.name));
       return ProcValue(std::move(names));
     }
     case ProcArgType::kShares:

@@ -1,7 +1,7 @@
 // tvf_base.cc: the shared table-valued-function module. See tvf_base.h.
 #include "tvf_base.h"
 
-#include <cctype>
+#include "samverkan/options.h"
 
 namespace samverkan::sql {
 namespace {
@@ -210,10 +210,6 @@ Result<NodeId> NodeArgument(const GraphView& view, const TvfArgs& args, size_t a
   return view.FindKey(args.Text(arg));
 }
 
-}  // namespace samverkan::sql
-
-namespace samverkan::sql {
-
 Result<EdgeFilter> EdgeFilterArguments(const TvfArgs& args, size_t direction, size_t types,
                                        size_t valid_on) {
   EdgeFilter filter;
@@ -227,9 +223,7 @@ Result<EdgeFilter> EdgeFilterArguments(const TvfArgs& args, size_t direction, si
     filter.direction = *parsed;
   }
   if (args.Has(types)) {
-    auto names = ParseNameList(args.Text(types), "types");
-    if (!names.ok()) return names.status();
-    filter.types = std::move(*names);
+    SV_ASSIGN_OR_RETURN(filter.types, ArgumentReader().NameList(args.Text(types), "types"));
   }
   if (args.Has(valid_on)) {
     auto date = Date::Parse(args.Text(valid_on));
@@ -245,30 +239,15 @@ Result<uint32_t> CountArgument(const TvfArgs& args, size_t arg, const char* name
   sqlite3_value* v = args.Value(arg);
   if (sqlite3_value_numeric_type(v) != SQLITE_INTEGER || sqlite3_value_int64(v) < 0 ||
       sqlite3_value_int64(v) > UINT32_MAX) {
-    return Status::InvalidArgument(std::string(name) + " must be a non-negative integer, not '" +
-                                   std::string(ValueText(v)) + "'");
+    return ArgumentReader().Refuse(
+        name, "must be a non-negative integer, not '" + std::string(ValueText(v)) + "'");
   }
   return static_cast<uint32_t>(sqlite3_value_int64(v));
 }
 
-}  // namespace samverkan::sql
-
-namespace samverkan::sql {
-
 Result<bool> BoolArgument(const TvfArgs& args, size_t arg, const char* name, bool fallback) {
   if (!args.Has(arg)) return fallback;
-  sqlite3_value* v = args.Value(arg);
-  if (sqlite3_value_numeric_type(v) == SQLITE_INTEGER) {
-    const int64_t i = sqlite3_value_int64(v);
-    if (i == 0 || i == 1) return i == 1;
-  } else {
-    std::string text(ValueText(v));
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (text == "true" || text == "yes" || text == "on") return true;
-    if (text == "false" || text == "no" || text == "off") return false;
-  }
-  return Status::InvalidArgument(std::string(name) + " must be 1 or 0 (true or false), not '" +
-                                 std::string(ValueText(v)) + "'");
+  return ArgumentReader().YesNo(ValueText(args.Value(arg)), name);
 }
 
 }  // namespace samverkan::sql

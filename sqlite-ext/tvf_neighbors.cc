@@ -36,6 +36,7 @@
 //   valid_on       NULL      an ISO date: only follow edges valid on it
 //   include_start  0         1 returns the start node too, at hops 0
 #include "modules.h"
+#include "samverkan/options.h"
 #include "sql_interrupt.h"
 #include "tvf_base.h"
 
@@ -109,7 +110,7 @@ Result<std::unique_ptr<TvfRows>> RunNeighbors(Connection* conn, const TvfArgs& a
   SV_ASSIGN_OR_RETURN(spec.edges, EdgeFilterArguments(args, kDirection, kTypes, kValidOn));
   SV_ASSIGN_OR_RETURN(spec.max_depth, CountArgument(args, kDepth, "depth", 1));
   if (args.Has(kKinds)) {
-    SV_ASSIGN_OR_RETURN(spec.node_kinds, ParseNameList(args.Text(kKinds), "kinds"));
+    SV_ASSIGN_OR_RETURN(spec.node_kinds, ArgumentReader().NameList(args.Text(kKinds), "kinds"));
   }
   SV_ASSIGN_OR_RETURN(spec.include_start,
                       BoolArgument(args, kIncludeStart, "include_start", false));

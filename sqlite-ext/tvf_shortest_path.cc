@@ -139,9 +139,14 @@ Result<std::unique_ptr<TvfRows>> RunAllShortest(Connection* conn, const TvfArgs&
   return RunPaths(conn, args, /*all=*/true);
 }
 
-#define PATH_ARGS                                                                     \
-  {"graph", true}, {"source", true}, {"target", true}, {"direction", false},          \
-      {"types", false}, {"valid_on", false}, {"cost", false}, { "max_depth", false }
+// The arguments of both path functions, in this order, then `more`.
+std::vector<TvfArg> PathArgs(std::initializer_list<TvfArg> more = {}) {
+  std::vector<TvfArg> args = {{"graph", true},     {"source", true}, {"target", true},
+                              {"direction", false}, {"types", false}, {"valid_on", false},
+                              {"cost", false},      {"max_depth", false}};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
 
 const TvfSpec kShortestSpec = {
     "kg_shortest_path",
@@ -149,7 +154,7 @@ const TvfSpec kShortestSpec = {
     "source HIDDEN, target HIDDEN, direction HIDDEN, types HIDDEN, valid_on HIDDEN, "
     "cost HIDDEN, max_depth HIDDEN)",
     6,
-    {PATH_ARGS},
+    PathArgs(),
     RunShortest,
 };
 
@@ -159,7 +164,7 @@ const TvfSpec kAllShortestSpec = {
     "source HIDDEN, target HIDDEN, direction HIDDEN, types HIDDEN, valid_on HIDDEN, "
     "cost HIDDEN, max_depth HIDDEN, max_paths HIDDEN)",
     7,
-    {PATH_ARGS, {"max_paths", false}},
+    PathArgs({{"max_paths", false}}),
     RunAllShortest,
 };
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "samverkan/options.h"
 #include "samverkan/text.h"
 
 namespace samverkan::sql {
@@ -128,14 +129,6 @@ int UniqueConflict(sqlite3_vtab* vtab, sqlite3* db, std::string_view table,
   return SQLITE_CONSTRAINT_UNIQUE;
 }
 
-namespace {
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-}  // namespace
-
 Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text,
                                                       std::string_view what) {
   // Nested deeper than the array itself is wrong anyway; refusing it before
@@ -156,18 +149,9 @@ Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text,
   return items;
 }
 
-Result<std::vector<std::string>> ParseNameList(std::string_view text, std::string_view what) {
-  std::vector<std::string> names;
-  std::string_view trimmed = Trim(text);
-  if (!trimmed.empty() && trimmed.front() == '[') return ParseJsonStringArray(trimmed, what);
-  while (!trimmed.empty()) {
-    size_t comma = trimmed.find(',');
-    std::string_view part = Trim(trimmed.substr(0, comma));
-    if (!part.empty()) names.emplace_back(part);
-    if (comma == std::string_view::npos) break;
-    trimmed.remove_prefix(comma + 1);
-  }
-  return names;
+const options::Reader& ArgumentReader() {
+  static const options::Reader reader(options::Wording::Plain());
+  return reader;
 }
 
 }  // namespace samverkan::sql

@@ -31,6 +31,10 @@ SQLITE_EXTENSION_INIT3
 #include "samverkan/result.h"
 #include "samverkan/status.h"
 
+namespace samverkan::options {
+class Reader;  // samverkan/options.h
+}  // namespace samverkan::options
+
 namespace samverkan::sql {
 
 inline constexpr const char* kInternalErrorPrefix = "kg internal error: ";
@@ -133,9 +137,11 @@ int UniqueConflict(sqlite3_vtab* vtab, sqlite3* db, std::string_view table,
 Result<std::vector<std::string>> ParseJsonStringArray(std::string_view text,
                                                       std::string_view what);
 
-// Splits a "types"/"kinds" argument: a JSON array of strings, or a
-// comma-separated list ("funds, part_of"). InvalidArgument names `what`.
-Result<std::vector<std::string>> ParseNameList(std::string_view text, std::string_view what);
+// The options reader (samverkan/options.h) for the arguments of SQL
+// functions, which names them as they are written in SQL: "types must be a
+// list of names, ...", "include_start must be 1 or 0 (true or false), not
+// 'maybe'". The function's name goes in front (StatusError).
+const options::Reader& ArgumentReader();
 
 // One row of the registration tables in extension.cc.
 struct FunctionEntry {

@@ -65,10 +65,7 @@ enum Column : int {
 constexpr const char* kModule = "samverkan_edges";
 
 // idxNum bits; the xFilter arguments come in this order.
-#define EDGES_IDX_ROWID 0x01
-#define EDGES_IDX_SRC 0x02
-#define EDGES_IDX_DST 0x04
-#define EDGES_IDX_TYPE 0x08
+enum PlanBit : int { kPlanRowid = 0x01, kPlanSrc = 0x02, kPlanDst = 0x04, kPlanType = 0x08 };
 
 struct EdgesCursor {
   sqlite3_vtab_cursor base;             // Base class - must be first
@@ -129,7 +126,7 @@ int EdgesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
     }
     int plan = 0;
     if (found[0] >= 0) {
-      plan = EDGES_IDX_ROWID;
+      plan = kPlanRowid;
     } else {
       for (int bit = 1; bit < 4; ++bit) {
         if (found[bit] >= 0) plan |= 1 << bit;
@@ -150,21 +147,21 @@ int EdgesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
       info->idxStr = sqlite3_mprintf("%s", idx_str.c_str());
       info->needToFreeIdxStr = 1;
     }
-    const bool by_node = plan & (EDGES_IDX_SRC | EDGES_IDX_DST);
-    if (plan & EDGES_IDX_ROWID) {
+    const bool by_node = plan & (kPlanSrc | kPlanDst);
+    if (plan & kPlanRowid) {
       info->estimatedCost = 1;
       info->estimatedRows = 1;
       info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
-    } else if ((plan & EDGES_IDX_SRC) && (plan & EDGES_IDX_DST)) {
+    } else if ((plan & kPlanSrc) && (plan & kPlanDst)) {
       info->estimatedCost = 5;
       info->estimatedRows = 2;
-    } else if (by_node && (plan & EDGES_IDX_TYPE)) {
+    } else if (by_node && (plan & kPlanType)) {
       info->estimatedCost = 20;
       info->estimatedRows = 10;
     } else if (by_node) {
       info->estimatedCost = 50;
       info->estimatedRows = 25;
-    } else if (plan & EDGES_IDX_TYPE) {
+    } else if (plan & kPlanType) {
       info->estimatedCost = 200000;
       info->estimatedRows = 10000;
     } else {
@@ -229,7 +226,7 @@ Status StartScan(EdgesCursor* c, int plan, sqlite3_value** argv) {
   const GraphView& view = *c->view.view;
   c->eof = true;
   int arg = 0;
-  if (plan & EDGES_IDX_ROWID) {
+  if (plan & kPlanRowid) {
     sqlite3_value* rowid = argv[arg];
     if (sqlite3_value_numeric_type(rowid) != SQLITE_INTEGER || sqlite3_value_int64(rowid) <= 0) {
       return Status::OK();
@@ -244,9 +241,9 @@ Status StartScan(EdgesCursor* c, int plan, sqlite3_value** argv) {
     c->eof = false;
     return Status::OK();
   }
-  sqlite3_value* src = (plan & EDGES_IDX_SRC) ? argv[arg++] : nullptr;
-  sqlite3_value* dst = (plan & EDGES_IDX_DST) ? argv[arg++] : nullptr;
-  sqlite3_value* type = (plan & EDGES_IDX_TYPE) ? argv[arg++] : nullptr;
+  sqlite3_value* src = (plan & kPlanSrc) ? argv[arg++] : nullptr;
+  sqlite3_value* dst = (plan & kPlanDst) ? argv[arg++] : nullptr;
+  sqlite3_value* type = (plan & kPlanType) ? argv[arg++] : nullptr;
   NodeId id = kNoNode;
   if (src != nullptr) {
     auto ok = LookupNode(view, src, &id);

@@ -68,11 +68,13 @@ enum Column : int { kKey, kKind, kName, kSector, kAliases, kProps, kSources, kBa
 constexpr const char* kModule = "samverkan_nodes";
 
 // idxNum bits; the xFilter arguments come in this order.
-#define NODES_IDX_ROWID 0x01
-#define NODES_IDX_KEY 0x02
-#define NODES_IDX_NAME 0x04
-#define NODES_IDX_KIND 0x08
-#define NODES_IDX_SECTOR 0x10
+enum PlanBit : int {
+  kPlanRowid = 0x01,
+  kPlanKey = 0x02,
+  kPlanName = 0x04,
+  kPlanKind = 0x08,
+  kPlanSector = 0x10,
+};
 
 struct NodesCursor {
   sqlite3_vtab_cursor base;           // Base class - must be first
@@ -133,14 +135,14 @@ int NodesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
     }
     int plan = 0;
     if (found[0] >= 0) {
-      plan = NODES_IDX_ROWID;
+      plan = kPlanRowid;
     } else if (found[1] >= 0) {
-      plan = NODES_IDX_KEY;
+      plan = kPlanKey;
     } else if (found[2] < 0) {
-      if (found[3] >= 0) plan |= NODES_IDX_KIND;
-      if (found[4] >= 0) plan |= NODES_IDX_SECTOR;
+      if (found[3] >= 0) plan |= kPlanKind;
+      if (found[4] >= 0) plan |= kPlanSector;
     }
-    if (found[2] >= 0) plan |= NODES_IDX_NAME;
+    if (found[2] >= 0) plan |= kPlanName;
 
     static const char* kNames[5] = {"rowid=", "key=", "name=", "kind=", "sector="};
     std::string idx_str;
@@ -158,17 +160,17 @@ int NodesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
       info->needToFreeIdxStr = 1;
     }
 
-    if (plan & (NODES_IDX_ROWID | NODES_IDX_KEY)) {
+    if (plan & (kPlanRowid | kPlanKey)) {
       info->estimatedCost = 1;
       info->estimatedRows = 1;
       info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
-    } else if (plan & NODES_IDX_NAME) {
+    } else if (plan & kPlanName) {
       info->estimatedCost = 10;
       info->estimatedRows = 2;
-    } else if ((plan & NODES_IDX_KIND) && (plan & NODES_IDX_SECTOR)) {
+    } else if ((plan & kPlanKind) && (plan & kPlanSector)) {
       info->estimatedCost = 2000;
       info->estimatedRows = 500;
-    } else if (plan & (NODES_IDX_KIND | NODES_IDX_SECTOR)) {
+    } else if (plan & (kPlanKind | kPlanSector)) {
       info->estimatedCost = 5000;
       info->estimatedRows = 1000;
     } else {
@@ -255,11 +257,11 @@ Status ListNode(NodesCursor* c, NodeId id) {
 Status StartScan(NodesCursor* c, int plan, sqlite3_value** argv) {
   const GraphView& view = *c->view.view;
   int arg = 0;
-  sqlite3_value* rowid = (plan & NODES_IDX_ROWID) ? argv[arg++] : nullptr;
-  sqlite3_value* key = (plan & NODES_IDX_KEY) ? argv[arg++] : nullptr;
-  sqlite3_value* name = (plan & NODES_IDX_NAME) ? argv[arg++] : nullptr;
-  sqlite3_value* kind = (plan & NODES_IDX_KIND) ? argv[arg++] : nullptr;
-  sqlite3_value* sector = (plan & NODES_IDX_SECTOR) ? argv[arg++] : nullptr;
+  sqlite3_value* rowid = (plan & kPlanRowid) ? argv[arg++] : nullptr;
+  sqlite3_value* key = (plan & kPlanKey) ? argv[arg++] : nullptr;
+  sqlite3_value* name = (plan & kPlanName) ? argv[arg++] : nullptr;
+  sqlite3_value* kind = (plan & kPlanKind) ? argv[arg++] : nullptr;
+  sqlite3_value* sector = (plan & kPlanSector) ? argv[arg++] : nullptr;
   // x = NULL is never true.
   for (sqlite3_value* v : {rowid, key, name, kind, sector}) {
     if (v != nullptr && IsNull(v)) return Status::OK();

@@ -4,7 +4,6 @@
 
 #include "drawing_model.h"
 #include "export_common.h"
-#include "json_options.h"
 #include "output_file.h"
 #include "samverkan/drawing.h"
 
@@ -12,77 +11,70 @@ namespace samverkan {
 
 using nlohmann::json;
 
-using options::Bad;
-using options::Integer;
-using options::Names;
-using options::Number;
-using options::Text;
-
-Result<DrawingOptions> ParseDrawingOptions(std::string_view text) {
+Result<DrawingOptions> ParseDrawingOptions(std::string_view text,
+                                           const options::Wording& wording) {
+  const options::Reader in(wording);
   DrawingOptions o;
-  SV_ASSIGN_OR_RETURN(json j, options::Object(text));
+  SV_ASSIGN_OR_RETURN(json j, in.Object(text));
   for (const auto& [name, v] : j.items()) {
     if (name == "start") {
-      SV_ASSIGN_OR_RETURN(o.start, Text(v, name));
+      SV_ASSIGN_OR_RETURN(o.start, in.Text(v, name));
     } else if (name == "depth") {
-      SV_ASSIGN_OR_RETURN(int64_t d, Integer(v, name, 0, 1000));
+      SV_ASSIGN_OR_RETURN(int64_t d, in.Integer(v, name, 0, 1000));
       o.depth = static_cast<uint32_t>(d);
     } else if (name == "kinds") {
-      SV_ASSIGN_OR_RETURN(o.kinds, Names(v, name));
+      SV_ASSIGN_OR_RETURN(o.kinds, in.Names(v, name));
     } else if (name == "types") {
-      SV_ASSIGN_OR_RETURN(o.types, Names(v, name));
+      SV_ASSIGN_OR_RETURN(o.types, in.Names(v, name));
     } else if (name == "valid_on") {
-      SV_ASSIGN_OR_RETURN(std::string s, Text(v, name));
+      SV_ASSIGN_OR_RETURN(std::string s, in.Text(v, name));
       auto date = Date::Parse(s);
-      if (!date.ok()) return Bad("valid_on: " + date.status().message());
+      if (!date.ok()) return in.Refuse(name, ": " + date.status().message());
       o.valid_on = *date;
     } else if (name == "year" || name == "from_year" || name == "to_year") {
-      SV_ASSIGN_OR_RETURN(int64_t y, Integer(v, name, 1, 9999));
+      SV_ASSIGN_OR_RETURN(int64_t y, in.Integer(v, name, 1, 9999));
       (name == "year" ? o.year : name == "from_year" ? o.from_year : o.to_year) = static_cast<int>(y);
     } else if (name == "via") {
-      SV_ASSIGN_OR_RETURN(o.via, Text(v, name));
+      SV_ASSIGN_OR_RETURN(o.via, in.Text(v, name));
     } else if (name == "keep") {
-      SV_ASSIGN_OR_RETURN(o.keep, Text(v, name));
+      SV_ASSIGN_OR_RETURN(o.keep, in.Text(v, name));
     } else if (name == "color" || name == "colour") {
-      SV_ASSIGN_OR_RETURN(o.color, Text(v, name));
-      if (o.color != "sector" && o.color != "kind" && o.color != "community") {
-        return Bad(name + " must be 'sector', 'kind' or 'community', not '" + o.color + "'");
-      }
+      SV_ASSIGN_OR_RETURN(o.color, in.OneOf(v, name, {"sector", "kind", "community"}));
     } else if (name == "size") {
-      SV_ASSIGN_OR_RETURN(o.size, Text(v, name));
-      if (o.size != "degree" && o.size != "pagerank") {
-        return Bad("size must be 'degree' or 'pagerank', not '" + o.size + "'");
-      }
+      SV_ASSIGN_OR_RETURN(o.size, in.OneOf(v, name, {"degree", "pagerank"}));
     } else if (name == "labels") {
-      SV_ASSIGN_OR_RETURN(int64_t n, Integer(v, name, 0, 100000));
+      SV_ASSIGN_OR_RETURN(int64_t n, in.Integer(v, name, 0, 100000));
       o.labels = static_cast<uint32_t>(n);
     } else if (name == "isolates") {
-      SV_ASSIGN_OR_RETURN(o.isolates, options::Boolean(v, name));
+      SV_ASSIGN_OR_RETURN(o.isolates, in.Boolean(v, name));
     } else if (name == "title") {
-      SV_ASSIGN_OR_RETURN(o.title, Text(v, name));
+      SV_ASSIGN_OR_RETURN(o.title, in.Text(v, name));
     } else if (name == "layout") {
-      SV_ASSIGN_OR_RETURN(std::string s, Text(v, name));
+      SV_ASSIGN_OR_RETURN(std::string s, in.Text(v, name));
       auto a = ParseLayoutAlgorithm(s);
-      if (!a.ok()) return Bad(a.status().message());
+      // The short names ("fa2", "fr") are accepted but not offered.
+      if (!a.ok()) {
+        return in.NotOneOf(name, s, {"auto", "stress", "forceatlas2", "fruchterman-reingold"});
+      }
       o.layout.algorithm = *a;
     } else if (name == "seed") {
-      SV_ASSIGN_OR_RETURN(int64_t s, Integer(v, name, 0, INT64_MAX));
+      SV_ASSIGN_OR_RETURN(int64_t s, in.Integer(v, name, 0, INT64_MAX));
       o.layout.seed = static_cast<uint64_t>(s);
     } else if (name == "iterations") {
-      SV_ASSIGN_OR_RETURN(int64_t n, Integer(v, name, 0, 100000));
+      SV_ASSIGN_OR_RETURN(int64_t n, in.Integer(v, name, 0, 100000));
       o.layout.iterations = static_cast<uint32_t>(n);
     } else if (name == "gravity") {
-      SV_ASSIGN_OR_RETURN(o.layout.gravity, Number(v, name));
+      SV_ASSIGN_OR_RETURN(o.layout.gravity, in.Number(v, name));
     } else if (name == "scaling") {
-      SV_ASSIGN_OR_RETURN(o.layout.scaling, Number(v, name));
+      SV_ASSIGN_OR_RETURN(o.layout.scaling, in.Number(v, name));
     } else if (name == "lin_log") {
-      SV_ASSIGN_OR_RETURN(o.layout.lin_log, options::Boolean(v, name));
+      SV_ASSIGN_OR_RETURN(o.layout.lin_log, in.Boolean(v, name));
     } else {
-      return Bad("unknown member '" + name + "'");
+      return in.Unknown(name);
     }
   }
   if (o.from_year && o.to_year && *o.from_year > *o.to_year) {
-    return Bad("from_year must not be after to_year");
+    return in.Refuse("from_year", "must not be after", "to_year");
   }
   return o;
 }

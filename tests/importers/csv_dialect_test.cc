@@ -157,7 +157,7 @@ TEST(CsvDialect, OptionsAreCheckedBeforeAnythingIsRead) {
     return ImportFiles(*db, {{f}}, o).status().message();
   };
   EXPECT_EQ(with([](CsvDialect& d) { d.delim = '"'; }),
-            "delim and quote cannot be the same character");
+            "delim cannot be the same character as quote");
   EXPECT_EQ(with([](CsvDialect& d) { d.delim = '\n'; }), "delim: cannot be a line break or NUL");
   EXPECT_EQ(with([](CsvDialect& d) { d.decimal_separator = ';'; }),
             "decimal_separator: expected '.' or ',', found ';'");

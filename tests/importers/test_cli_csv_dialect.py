@@ -88,7 +88,12 @@ def test_bad_dialect_flags_are_usage_errors(run, tmp_path):
             (["--delim", ";;"], "--delim: expected one character, found ';;'"),
             (["--encoding", "utf-16"], "--encoding: unknown encoding 'utf-16'"),
             (["--dateformat", "%d.%m.%y"], "--dateformat: '%d.%m.%y': %y is not one of"),
-            (["--decimal-separator", ";"], "--decimal-separator: expected '.' or ','")]:
+            (["--decimal-separator", ";"], "--decimal-separator: expected '.' or ','"),
+            # Both options named as flags (the reader's Problem names the
+            # second one too; rewriting the message's first word did not).
+            (["--delim", '"'], "--delim cannot be the same character as --quote"),
+            (["--delim", ";", "--quote", ";"],
+             "--delim cannot be the same character as --quote")]:
         r = run("import", "g.kg", "nodes.csv", *flags)
         assert r.returncode == 2, (flags, r.stderr)
         assert message in r.stderr, r.stderr

@@ -57,7 +57,7 @@ def test_deep_parameters_are_a_clear_error(ext, tmp_path):
     assert out.returncode >= 0, f"the shell died ({out.returncode}): {out.stderr[-300:]}"
     assert "kg_cypher: params: parameters nest deeper than 1000 levels (at byte 1005)" \
         in out.stderr
-    assert "kg_cypher: options nest deeper than 1000 levels" in out.stderr
+    assert "kg_cypher: options: nested deeper than 1000 levels (at byte 1005)" in out.stderr
     assert out.stdout == "alive\n"
 
 

@@ -128,7 +128,7 @@ def test_import_options_null_spellings(connect, tmp_path, mode):
     ('[1]', "kg_import: options: expected a JSON object"),
     ('{"null": "NA", "null": "-"}', 'kg_import: options: the key "null" appears twice in one '
                                     'JSON object (keys must be unique)'),
-    ('[' * 5000 + ']' * 5000, "kg_import: options: nested deeper than 1000 levels"),
+    ('[' * 5000 + ']' * 5000, "kg_import: options: nested deeper than 1000 levels (at byte 1000)"),
 ])
 def test_import_options_errors_change_nothing(db, tmp_path, options, message):
     f = write(tmp_path, "nodes.csv", NA_NODES)

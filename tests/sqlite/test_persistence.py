@@ -72,7 +72,7 @@ def test_drop_keeps_the_directory(db, tmp_path):
     ("", "samverkan: missing required argument 'path'"),
     ("path=''", "samverkan: argument 'path' is empty"),
     ("path='a.kg', colour=1", "samverkan: unknown argument 'colour'"),
-    ("path='a.kg', readonly=maybe", "samverkan: argument 'readonly' must be 0 or 1, not 'maybe'"),
+    ("path='a.kg', readonly=maybe", "samverkan: argument 'readonly' must be 1 or 0 (true or false), not 'maybe'"),
     ("'a.kg'", "samverkan: argument ''a.kg'' needs a value, as in path='msi.kg'"),
 ])
 def test_create_errors(connect, args, message):

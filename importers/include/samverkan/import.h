@@ -32,6 +32,10 @@
 
 namespace samverkan {
 
+namespace options {
+class Reader;  // samverkan/options.h
+}  // namespace options
+
 enum class ImportFormat {
   kAuto,     // from the file name: .json -> case, .jsonl/.ndjson -> jsonl,
              // .csv or a directory -> csv, .graphml/.xml -> graphml
@@ -81,11 +85,16 @@ struct CsvDialect {
   std::string dateformat;
 };
 
-// InvalidArgument naming the option that is wrong ("delim: ...").
+// InvalidArgument naming the option that is wrong, in `in`'s words
+// (samverkan/options.h; the first form: "delim: cannot be a line break or
+// NUL").
 Status CheckCsvDialect(const CsvDialect& dialect);
+Status CheckCsvDialect(const CsvDialect& dialect, const options::Reader& in);
 // The character a delim, quote or decimal_separator option gives: one
-// character, or "\t" or "tab" for a tab. InvalidArgument names `option`.
-Result<char> ParseCsvCharacter(const std::string& text, const std::string& option);
+// character, or "\t" or "tab" for a tab. InvalidArgument names `option`
+// in `in`'s words ("--delim: expected one character, found ';;'").
+Result<char> ParseCsvCharacter(const std::string& text, std::string_view option,
+                               const options::Reader& in);
 
 struct ImportOptions {
   ImportMode mode = ImportMode::kAuto;

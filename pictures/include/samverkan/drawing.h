@@ -22,6 +22,7 @@
 #include "samverkan/export.h"
 #include "samverkan/interrupt.h"
 #include "samverkan/layout.h"
+#include "samverkan/options.h"
 #include "samverkan/types.h"
 
 namespace samverkan {
@@ -58,9 +59,11 @@ struct DrawingOptions {
 //    "title": "...",
 //    "layout": "stress", "seed": 7, "iterations": 50, "from_year": 2014,
 //    "to_year": 2020}
-// InvalidArgument names the member: "options: depth must be an integer
-// between 0 and 1000", "options: unknown member 'colour'".
-Result<DrawingOptions> ParseDrawingOptions(std::string_view json);
+// InvalidArgument names the member in `wording`'s words (the command line
+// names flags): "options: depth must be an integer between 0 and 1000",
+// "options: unknown member 'colour'".
+Result<DrawingOptions> ParseDrawingOptions(
+    std::string_view json, const options::Wording& wording = options::Wording::JsonMembers());
 
 // True for the picture formats (svg, html, report).
 bool IsPictureFormat(ExportFormat format);
