@@ -143,6 +143,36 @@ GraphHandle* TableGraph(GraphTable* table, int* rc) {
   return table->graph.get();
 }
 
+int StartTableStatement(sqlite3_vtab* vtab) {
+  auto* t = AsTable(vtab);
+  int rc = SQLITE_OK;
+  GraphHandle* graph = TableGraph(t, &rc);
+  if (graph == nullptr) return rc;
+  Status s = graph->StartStatement();
+  return s.ok() ? SQLITE_OK : StatusError(vtab, t->table_name, s);
+}
+
+int BeginTableUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, const char* what,
+                     Transaction** txn) {
+  auto* t = AsTable(vtab);
+  int rc = SQLITE_OK;
+  GraphHandle* graph = TableGraph(t, &rc);
+  if (graph == nullptr) return rc;
+  *txn = graph->Writer(vtab, t->conn->db(), t->table_name, &rc);
+  if (*txn == nullptr) return rc;
+  if (argc == 1) return SQLITE_OK;  // a DELETE
+  const char* who = t->table_name.c_str();
+  if (IsNull(argv[0]) && !IsNull(argv[1])) {
+    SetError(vtab, "%s: rowid is the %s id, which the graph assigns; leave it out", who, what);
+    return SQLITE_CONSTRAINT;
+  }
+  if (!IsNull(argv[0]) && sqlite3_value_int64(argv[0]) != sqlite3_value_int64(argv[1])) {
+    SetError(vtab, "%s: rowid is the %s id and cannot be changed", who, what);
+    return SQLITE_CONSTRAINT;
+  }
+  return SQLITE_OK;
+}
+
 int RefuseDropWhileWriting(GraphTable* t, const char* module) {
   if (!t->conn->HasPendingWrites(t->schema, t->graph_name)) return SQLITE_OK;
   SetError(&t->base,

@@ -76,6 +76,28 @@ GraphHandle* TableGraph(GraphTable* table, int* rc);
 int ConnectGraphTable(const char* module, const char* schema, sqlite3* db, void* aux, int argc,
                       const char* const* argv, sqlite3_vtab** out, char** err);
 
+// Opens the table's graph at its first use and starts a statement on it
+// (GraphHandle::StartStatement), so that what the statement reads and
+// writes is one view. SQLITE_OK, or an error set on `vtab`.
+int StartTableStatement(sqlite3_vtab* vtab);
+
+// xOpen of kg_nodes and kg_edges: a new `Cursor` once the statement started.
+template <typename Cursor>
+int GraphTableOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
+  return Guard(vtab, [&] {
+    const int rc = StartTableStatement(vtab);
+    if (rc == SQLITE_OK) *out = &(new Cursor)->base;
+    return rc;
+  });
+}
+
+// The start every xUpdate of kg_nodes and kg_edges shares: the table's
+// graph and this connection's writing transaction (*txn), and for an INSERT
+// or UPDATE the rowid rules: the graph assigns a `what`'s id (node, edge),
+// and an UPDATE cannot change it. SQLITE_OK, or an error set on `vtab`.
+int BeginTableUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, const char* what,
+                     Transaction** txn);
+
 // SQLITE_OK, or SQLITE_LOCKED ("database table is locked") when this
 // connection's transaction has written the graph of table `t`: dropping
 // one of its tables then would lose the graph's writes while SQLite

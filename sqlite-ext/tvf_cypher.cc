@@ -83,11 +83,6 @@ int Connect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out,
   return SQLITE_OK;
 }
 
-int Disconnect(sqlite3_vtab* vtab) {
-  delete AsTable(vtab);
-  return SQLITE_OK;
-}
-
 // idxNum: bit i when argument i has an equality constraint, in argument
 // order in argv; bit 30 when graph or query has none (refused in xFilter,
 // at a prohibitive cost so that the planner avoids such a plan).
@@ -122,18 +117,6 @@ int BestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
     info->estimatedRows = (plan & (1 << 30)) ? 2147483647 : 100;
     return SQLITE_OK;
   });
-}
-
-int Open(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
-  return Guard(vtab, [&] {
-    *out = &(new CypherCursor)->base;
-    return SQLITE_OK;
-  });
-}
-
-int Close(sqlite3_vtab_cursor* cur) {
-  delete AsCursor(cur);
-  return SQLITE_OK;
 }
 
 int Filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3_value** argv) {
@@ -217,10 +200,10 @@ const sqlite3_module kCypherModule = {
     /* xCreate     */ nullptr,  // eponymous only
     /* xConnect    */ Connect,
     /* xBestIndex  */ BestIndex,
-    /* xDisconnect */ Disconnect,
-    /* xDestroy    */ Disconnect,
-    /* xOpen       */ Open,
-    /* xClose      */ Close,
+    /* xDisconnect */ DeleteTable<CypherTable>,
+    /* xDestroy    */ DeleteTable<CypherTable>,
+    /* xOpen       */ OpenCursor<CypherCursor>,
+    /* xClose      */ CloseCursor<CypherCursor>,
     /* xFilter     */ Filter,
     /* xNext       */ Next,
     /* xEof        */ Eof,

@@ -93,6 +93,27 @@ int Guard(sqlite3_vtab* vtab, Body&& body) noexcept {
   }
 }
 
+// The sqlite3_module callbacks every table writes alike. `Table` and `Cursor`
+// are structs whose first member is SQLite's base struct, so the casts are
+// the ones SQLite's own examples make.
+template <typename Table>
+int DeleteTable(sqlite3_vtab* vtab) {  // xDisconnect/xDestroy with nothing else to do
+  delete reinterpret_cast<Table*>(vtab);
+  return SQLITE_OK;
+}
+template <typename Cursor>
+int OpenCursor(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
+  return Guard(vtab, [&] {
+    *out = &(new Cursor)->base;
+    return SQLITE_OK;
+  });
+}
+template <typename Cursor>
+int CloseCursor(sqlite3_vtab_cursor* cur) {
+  delete reinterpret_cast<Cursor*>(cur);
+  return SQLITE_OK;
+}
+
 // The same firewall for scalar functions: errors go to sqlite3_result_error.
 template <typename Body>
 void GuardFunction(sqlite3_context* ctx, Body&& body) noexcept {

@@ -189,11 +189,6 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
   }
 }
 
-int Disconnect(sqlite3_vtab* vtab) {
-  delete AsTable(vtab);
-  return SQLITE_OK;
-}
-
 // idxNum: bit i when parameter i has an equality constraint (in order in
 // argv). A parameter without one is reported at xFilter.
 int BestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
@@ -221,18 +216,6 @@ int BestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
     info->estimatedRows = 100;
     return SQLITE_OK;
   });
-}
-
-int Open(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
-  return Guard(vtab, [&] {
-    *out = &(new StoredQueryCursor)->base;
-    return SQLITE_OK;
-  });
-}
-
-int Close(sqlite3_vtab_cursor* cur) {
-  delete AsCursor(cur);
-  return SQLITE_OK;
 }
 
 int Filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3_value** argv) {
@@ -309,10 +292,10 @@ const sqlite3_module kStoredCypherModule = {
     /* xCreate     */ Construct,
     /* xConnect    */ Construct,
     /* xBestIndex  */ BestIndex,
-    /* xDisconnect */ Disconnect,
-    /* xDestroy    */ Disconnect,
-    /* xOpen       */ Open,
-    /* xClose      */ Close,
+    /* xDisconnect */ DeleteTable<StoredQueryTable>,
+    /* xDestroy    */ DeleteTable<StoredQueryTable>,
+    /* xOpen       */ OpenCursor<StoredQueryCursor>,
+    /* xClose      */ CloseCursor<StoredQueryCursor>,
     /* xFilter     */ Filter,
     /* xNext       */ Next,
     /* xEof        */ Eof,

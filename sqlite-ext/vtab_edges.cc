@@ -95,11 +95,6 @@ int EdgesConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqli
                           db, aux, argc, argv, out, err);
 }
 
-int EdgesDisconnect(sqlite3_vtab* vtab) {
-  delete AsTable(vtab);
-  return SQLITE_OK;
-}
-
 // idxNum is a bitmask of the equality constraints handed to xFilter, whose
 // arguments come in the order of the bits:
 //
@@ -170,24 +165,6 @@ int EdgesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
     }
     return SQLITE_OK;
   });
-}
-
-int EdgesOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
-  return Guard(vtab, [&] {
-    auto* t = AsTable(vtab);
-    int rc = SQLITE_OK;
-    GraphHandle* graph = TableGraph(t, &rc);
-    if (graph == nullptr) return rc;
-    Status s = graph->StartStatement();
-    if (!s.ok()) return StatusError(vtab, t->table_name, s);
-    *out = &(new EdgesCursor)->base;
-    return SQLITE_OK;
-  });
-}
-
-int EdgesClose(sqlite3_vtab_cursor* cur) {
-  delete AsCursor(cur);
-  return SQLITE_OK;
 }
 
 bool Wanted(const EdgesCursor& c, const EdgeRef& e) {
@@ -461,25 +438,14 @@ int EdgesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
     const char* who = t->table_name.c_str();
-    int rc = SQLITE_OK;
-    GraphHandle* graph = TableGraph(t, &rc);
-    if (graph == nullptr) return rc;
-    Transaction* txn = graph->Writer(vtab, t->conn->db(), t->table_name, &rc);
-    if (txn == nullptr) return rc;
-
+    Transaction* txn = nullptr;
+    const int rc = BeginTableUpdate(vtab, argc, argv, "edge", &txn);
+    if (rc != SQLITE_OK) return rc;
     if (argc == 1) {
       Status s = txn->DeleteEdge(static_cast<EdgeId>(sqlite3_value_int64(argv[0])));
       return s.ok() ? SQLITE_OK : StatusError(vtab, who, s);
     }
-    bool is_insert = IsNull(argv[0]);
-    if (is_insert && !IsNull(argv[1])) {
-      SetError(vtab, "%s: rowid is the edge id, which the graph assigns; leave it out", who);
-      return SQLITE_CONSTRAINT;
-    }
-    if (!is_insert && sqlite3_value_int64(argv[0]) != sqlite3_value_int64(argv[1])) {
-      SetError(vtab, "%s: rowid is the edge id and cannot be changed", who);
-      return SQLITE_CONSTRAINT;
-    }
+    const bool is_insert = IsNull(argv[0]);
     auto input = EdgeFromValues(*txn, argv + 2);
     if (!input.ok()) return StatusError(vtab, who, input.status());
     const bool replace = ReplacesOnConflict(t->conn->db());
@@ -521,10 +487,10 @@ const sqlite3_module kEdgesModule = {
     /* xCreate     */ EdgesConnect,
     /* xConnect    */ EdgesConnect,
     /* xBestIndex  */ EdgesBestIndex,
-    /* xDisconnect */ EdgesDisconnect,
-    /* xDestroy    */ GraphTableDestroy<EdgesDisconnect>,
-    /* xOpen       */ EdgesOpen,
-    /* xClose      */ EdgesClose,
+    /* xDisconnect */ DeleteTable<GraphTable>,
+    /* xDestroy    */ GraphTableDestroy<DeleteTable<GraphTable>>,
+    /* xOpen       */ GraphTableOpen<EdgesCursor>,
+    /* xClose      */ CloseCursor<EdgesCursor>,
     /* xFilter     */ EdgesFilter,
     /* xNext       */ EdgesNext,
     /* xEof        */ EdgesEof,

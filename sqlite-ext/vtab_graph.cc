@@ -348,18 +348,6 @@ int GraphBestIndex(sqlite3_vtab*, sqlite3_index_info* info) {
   return SQLITE_OK;
 }
 
-int GraphOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
-  return Guard(vtab, [&] {
-    *out = &(new GraphCursor)->base;
-    return SQLITE_OK;
-  });
-}
-
-int GraphClose(sqlite3_vtab_cursor* cur) {
-  delete reinterpret_cast<GraphCursor*>(cur);
-  return SQLITE_OK;
-}
-
 int GraphFilter(sqlite3_vtab_cursor* cur, int, const char*, int, sqlite3_value**) {
   sqlite3_vtab* vtab = cur->pVtab;
   return Guard(vtab, [&] {
@@ -470,8 +458,8 @@ const sqlite3_module kGraphModule = {
     /* xBestIndex  */ GraphBestIndex,
     /* xDisconnect */ GraphDisconnect,
     /* xDestroy    */ GraphDestroy,
-    /* xOpen       */ GraphOpen,
-    /* xClose      */ GraphClose,
+    /* xOpen       */ OpenCursor<GraphCursor>,
+    /* xClose      */ CloseCursor<GraphCursor>,
     /* xFilter     */ GraphFilter,
     /* xNext       */ GraphNext,
     /* xEof        */ GraphEof,

@@ -100,11 +100,6 @@ int NodesConnect(sqlite3* db, void* aux, int argc, const char* const* argv, sqli
                           db, aux, argc, argv, out, err);
 }
 
-int NodesDisconnect(sqlite3_vtab* vtab) {
-  delete AsTable(vtab);
-  return SQLITE_OK;
-}
-
 // idxNum is a bitmask of the equality constraints handed to xFilter, whose
 // arguments come in the order of the bits:
 //
@@ -183,24 +178,6 @@ int NodesBestIndex(sqlite3_vtab* vtab, sqlite3_index_info* info) {
     }
     return SQLITE_OK;
   });
-}
-
-int NodesOpen(sqlite3_vtab* vtab, sqlite3_vtab_cursor** out) {
-  return Guard(vtab, [&] {
-    auto* t = AsTable(vtab);
-    int rc = SQLITE_OK;
-    GraphHandle* graph = TableGraph(t, &rc);
-    if (graph == nullptr) return rc;
-    Status s = graph->StartStatement();
-    if (!s.ok()) return StatusError(vtab, t->table_name, s);
-    *out = &(new NodesCursor)->base;
-    return SQLITE_OK;
-  });
-}
-
-int NodesClose(sqlite3_vtab_cursor* cur) {
-  delete AsCursor(cur);
-  return SQLITE_OK;
 }
 
 // True when the folded name filter (if any) accepts `node`.
@@ -381,25 +358,14 @@ int NodesUpdate(sqlite3_vtab* vtab, int argc, sqlite3_value** argv, sqlite3_int6
   return Guard(vtab, [&] {
     auto* t = AsTable(vtab);
     const char* who = t->table_name.c_str();
-    int rc = SQLITE_OK;
-    GraphHandle* graph = TableGraph(t, &rc);
-    if (graph == nullptr) return rc;
-    Transaction* txn = graph->Writer(vtab, t->conn->db(), t->table_name, &rc);
-    if (txn == nullptr) return rc;
-
+    Transaction* txn = nullptr;
+    const int rc = BeginTableUpdate(vtab, argc, argv, "node", &txn);
+    if (rc != SQLITE_OK) return rc;
     if (argc == 1) {
       Status s = txn->DeleteNode(static_cast<NodeId>(sqlite3_value_int64(argv[0])));
       return s.ok() ? SQLITE_OK : StatusError(vtab, who, s);
     }
-    bool is_insert = IsNull(argv[0]);
-    if (is_insert && !IsNull(argv[1])) {
-      SetError(vtab, "%s: rowid is the node id, which the graph assigns; leave it out", who);
-      return SQLITE_CONSTRAINT;
-    }
-    if (!is_insert && sqlite3_value_int64(argv[0]) != sqlite3_value_int64(argv[1])) {
-      SetError(vtab, "%s: rowid is the node id and cannot be changed", who);
-      return SQLITE_CONSTRAINT;
-    }
+    const bool is_insert = IsNull(argv[0]);
     auto input = NodeFromValues(argv + 2);
     if (!input.ok()) return StatusError(vtab, who, input.status());
     if (is_insert) {
@@ -444,10 +410,10 @@ const sqlite3_module kNodesModule = {
     /* xCreate     */ NodesConnect,
     /* xConnect    */ NodesConnect,
     /* xBestIndex  */ NodesBestIndex,
-    /* xDisconnect */ NodesDisconnect,
-    /* xDestroy    */ GraphTableDestroy<NodesDisconnect>,
-    /* xOpen       */ NodesOpen,
-    /* xClose      */ NodesClose,
+    /* xDisconnect */ DeleteTable<GraphTable>,
+    /* xDestroy    */ GraphTableDestroy<DeleteTable<GraphTable>>,
+    /* xOpen       */ GraphTableOpen<NodesCursor>,
+    /* xClose      */ CloseCursor<NodesCursor>,
     /* xFilter     */ NodesFilter,
     /* xNext       */ NodesNext,
     /* xEof        */ NodesEof,
