@@ -68,10 +68,13 @@ class Chromium:
         console = [line for line in p.stderr.splitlines() if ":CONSOLE" in line]
         return p.stdout, console
 
-    def dom(self, url, budget_ms=5000):
+    # The budget is virtual time, which runs ahead while the page is idle, so
+    # a generous one costs little; 5 s once ran out before sigma's first
+    # frame on a loaded machine.
+    def dom(self, url, budget_ms=20000):
         return self.run(url, f"--virtual-time-budget={budget_ms}", "--dump-dom")
 
-    def screenshot(self, url, out, size="1400,900", budget_ms=5000):
+    def screenshot(self, url, out, size="1400,900", budget_ms=20000):
         return self.run(url, f"--virtual-time-budget={budget_ms}", f"--screenshot={out}",
                         f"--window-size={size}")
 
