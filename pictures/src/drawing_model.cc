@@ -377,8 +377,12 @@ std::vector<uint32_t> ComponentsBySize(const SimpleGraph& g) {
 // component alone, so that a few small components the layout pushed far out
 // cannot shrink it to a blob; the other components keep their own shape,
 // each at most kPiece wide, and are packed in shelves in a strip along the
-// main component's longer side (below it, or to its right), the largest
-// first and single nodes last.
+// main component's right side (or below it when it is wider than a screen),
+// the largest first and single nodes last. The strip takes the room a
+// screen-shaped view of the main component leaves (at least an eighth of its
+// depth): where many small components would make it deeper (all of Horizon
+// 2020 has over a thousand), they are drawn smaller, so that the main
+// component still fills the view.
 void FitToCanvas(const Layout& at, Drawing* d) {
   constexpr double kPiece = 120, kGap = 10;
   const auto n = static_cast<uint32_t>(d->nodes.size());
@@ -415,26 +419,45 @@ void FitToCanvas(const Layout& at, Drawing* d) {
   const double main_h = (box[0].hi_y - box[0].lo_y) * scale;
   box[0].scale = scale;
   // The strip: `along` its length, shelves stacked `across` it.
-  const bool below = main_w >= main_h;
+  // The strip takes the room a screen-shaped (kScreen wide to 1 tall) view
+  // of the main component leaves, or an eighth of its depth if that is more.
+  constexpr double kScreen = 1.4;
+  const double box_w = main_w + 2 * kMargin, box_h = main_h + 2 * kMargin;
+  const bool below = box_w >= kScreen * box_h;
   const double length = std::max(below ? main_w : main_h, 300.0 - 2 * kMargin);
-  double along = 0, across = 0, shelf = 0;
-  for (uint32_t c = 1; c < count; ++c) {
-    Box& b = box[c];
-    const double span = std::max(b.hi_x - b.lo_x, b.hi_y - b.lo_y);
-    b.scale = span > 0 ? std::min(scale, kPiece / span) : 0;
-    const double w = (b.hi_x - b.lo_x) * b.scale + 2 * b.r;
-    const double h = (b.hi_y - b.lo_y) * b.scale + 2 * b.r;
-    const double len = below ? w : h, depth = below ? h : w;
-    if (along > 0 && along + len > length) {
-      across += shelf + kGap;
-      along = shelf = 0;
+  const double spare = below ? box_w / kScreen - box_h : box_h * kScreen - box_w;
+  const double max_depth = std::max({spare, 0.125 * (below ? box_h : box_w), 30.0});
+  // Packs the strip with pieces at most `piece` wide; returns its depth.
+  const auto pack = [&](double piece, double gap) {
+    double along = 0, across = 0, shelf = 0;
+    for (uint32_t c = 1; c < count; ++c) {
+      Box& b = box[c];
+      const double span = std::max(b.hi_x - b.lo_x, b.hi_y - b.lo_y);
+      b.scale = span > 0 ? std::min(scale, piece / span) : 0;
+      const double w = (b.hi_x - b.lo_x) * b.scale + 2 * b.r;
+      const double h = (b.hi_y - b.lo_y) * b.scale + 2 * b.r;
+      const double len = below ? w : h, depth = below ? h : w;
+      if (along > 0 && along + len > length) {
+        across += shelf + gap;
+        along = shelf = 0;
+      }
+      (below ? b.x : b.y) = along;
+      (below ? b.y : b.x) = across;
+      along += len + gap;
+      shelf = std::max(shelf, depth);
     }
-    (below ? b.x : b.y) = along;
-    (below ? b.y : b.x) = across;
-    along += len + kGap;
-    shelf = std::max(shelf, depth);
+    return across + shelf;
+  };
+  double piece = kPiece, gap = kGap, depth = pack(piece, gap);
+  // The strip's area grows with piece², so each try shrinks it by the root
+  // of how much too deep it is; circles keep their size, so stop at 2 px.
+  for (int tries = 0; tries < 16 && depth > max_depth && piece > 2; ++tries) {
+    const double f = std::clamp(std::sqrt(max_depth / depth), 0.5, 0.95);
+    piece = std::max(2.0, piece * f);
+    gap = std::max(2.0, gap * f);
+    depth = pack(piece, gap);
   }
-  const double strip = count > 1 ? across + shelf + kMargin : 0;
+  const double strip = count > 1 ? depth + kMargin : 0;
   d->width = std::max(300.0, main_w + 2 * kMargin + (below ? 0 : strip));
   d->height = std::max(200.0, main_h + 2 * kMargin + (below ? strip : 0));
   // The main component is centred in its part of the canvas.

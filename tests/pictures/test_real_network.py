@@ -220,7 +220,6 @@ def test_html_draws_the_tied_actors_inside_the_view(real, html_view):
 # the view, so the main component spans 41% (cordis-ch-2014) and 18%
 # (cordis-h2020) of an 800x600 window's 500x359 graph area. Strict: the
 # marker must go when the layout is fixed.
-@pytest.mark.xfail(strict=True, reason="the page's view fits the packed small components too")
 def test_html_main_component_fills_the_view(real, html_view):
     name, _, net = real
     _, seen = html_view
