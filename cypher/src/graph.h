@@ -158,6 +158,11 @@ class QueryGraph {
   std::string_view TypeName(SymbolId type) const { return schema().EdgeTypeName(type); }
   std::vector<Hop> AllRelationships();
 
+  // REQUIRES: csr(). The snapshot's column of a node (NodeField `field`) or
+  // relationship (EdgeField `field`) property, `key` naming a props key;
+  // built on first use, kept per query.
+  const PropertyColumn& Column(bool edge, int field, std::string_view key);
+
   // --- writes (REQUIRES: txn()) ----------------------------------------------------
   // `props` is a map of Cypher properties; `label` empty for none.
   NodeId CreateNode(const std::string& label, const Map& props);
@@ -216,8 +221,6 @@ class QueryGraph {
   // property from the snapshot's columns; nullopt when they cannot answer.
   std::optional<Value> NodePropertyFromColumns(NodeId id, std::string_view key);
   std::optional<Value> RelPropertyFromColumns(const Relationship& r, std::string_view key);
-  // The snapshot's column (NodeField or EdgeField `field`), kept per query.
-  const PropertyColumn& Column(bool edge, int field, std::string_view key);
   std::shared_ptr<CachedNode> LoadNode(NodeId id);
   std::shared_ptr<CachedEdge> LoadEdge(const Relationship& r);
   // The stored id of `r` when known without a search (0 otherwise).
