@@ -84,6 +84,33 @@ struct Atom {
   Value constant;
   std::vector<uint8_t> pass;  // coded columns: whether each code passes
   bool pass_null = false;
+  // A comparison of a number or date column with a constant of its kind,
+  // tested on the column's array (C++'s comparisons of doubles treat NaN as
+  // Cypher's do: false, but for <>).
+  enum class Fast : uint8_t { kNone, kInt, kDouble } fast = Fast::kNone;
+  int64_t int_constant = 0;    // kInt (dates: days)
+  double double_constant = 0;  // kDouble
+
+  template <typename N>
+  static bool CompareNumbers(Op op, N a, N b) {
+    switch (op) {
+      case Op::kEq: return a == b;
+      case Op::kNe: return a != b;
+      case Op::kLt: return a < b;
+      case Op::kGt: return a > b;
+      case Op::kLe: return a <= b;
+      default: return a >= b;  // kGe
+    }
+  }
+  // REQUIRES: fast != kNone, the row not null.
+  bool TestFast(const PropertyColumn& c, uint32_t r) const {
+    if (fast == Fast::kInt) {
+      return col_left ? CompareNumbers(op, c.integer(r), int_constant)
+                    : CompareNumbers(op, int_constant, c.integer(r));
+    }
+    return col_left ? CompareNumbers(op, c.number(r), double_constant)
+                    : CompareNumbers(op, double_constant, c.number(r));
+  }
 
   // Whether the conjunct is true for the column's value `v`.
   bool Test(const Value& v) const {
@@ -209,19 +236,36 @@ class ColumnPlan {
 
   bool Compile(const std::vector<ProjectItem>& keys, const std::vector<const Expr*>& aggregates,
                const AggregateOptions& options) {
-    if (options.weight_slot >= 0 || !options.keep_slots.empty()) return false;
+    if (options.weight_slot >= 0) return false;
+    // The outputs may read the keys' slots (which the groups fill), no others.
+    for (int s : options.keep_slots) {
+      bool is_key = false;
+      for (const ProjectItem& k : keys) is_key = is_key || k.slot == s;
+      if (!is_key) return false;
+    }
     for (const Predicate* p : preds_) {
       if (!CompilePredicate(*p)) return false;
     }
     if (keys.size() > kMaxKeys) return false;
     for (const ProjectItem& k : keys) {
-      ColumnRef* c = k.expr ? Property(*k.expr) : nullptr;
-      if (!c) return false;
+      if (!k.expr) return false;
+      ColumnRef* c = Property(*k.expr);
+      Derived d;
+      if (!c) {
+        // An expression of one property (toString(e.valid_from.year)).
+        std::optional<std::pair<int, std::string>> read;
+        if (!OfOneProperty(*k.expr, &read) || !read) return false;
+        c = Column(read->first, read->second);
+        if (!c) return false;
+        d.expr = k.expr;
+        d.slot = read->first;
+      }
       const ColumnType t = c->type();
       if (!c->coded && t != ColumnType::kInt && t != ColumnType::kDate && t != ColumnType::kNull) {
         return false;
       }
       keys_.push_back(c);
+      derived_.push_back(std::move(d));
     }
     for (size_t i = 0; i < aggregates.size(); ++i) {
       const Expr& call = *aggregates[i];
@@ -294,7 +338,7 @@ class ColumnPlan {
     };
     if (keys_.empty()) new_group(At{});
     // One coded key: groups by code in an array; else hashed.
-    const bool by_code = keys_.size() == 1 && keys_[0]->coded;
+    const bool by_code = keys_.size() == 1 && keys_[0]->coded && !derived_[0].expr;
     std::vector<int32_t> code_groups;
     if (by_code) code_groups.assign(keys_[0]->code_values.size() + 1, -1);
     absl::flat_hash_map<std::array<int64_t, 2 * kMaxKeys>, uint32_t> hashed;
@@ -306,7 +350,9 @@ class ColumnPlan {
       }
       for (const Atom& a : atoms_) {
         const uint32_t r = at.of(a.col->where);
-        if (a.col->coded) {
+        if (a.fast != Atom::Fast::kNone) {
+          if (a.col->column->is_null(r) ? !a.pass_null : !a.TestFast(*a.col->column, r)) return;
+        } else if (a.col->coded) {
           if (reader_.IsNull(*a.col, r) ? !a.pass_null : !a.pass[reader_.Code(*a.col, r)]) return;
         } else if (!a.Test(reader_.ValueAt(*a.col, r))) {
           return;
@@ -324,6 +370,11 @@ class ColumnPlan {
         for (size_t i = 0; i < keys_.size(); ++i) {
           const ColumnRef& k = *keys_[i];
           const uint32_t r = at.of(k.where);
+          if (derived_[i].expr) {
+            key[2 * i] = 1;
+            key[2 * i + 1] = DerivedCode(derived_[i], k, at);
+            continue;
+          }
           if (reader_.IsNull(k, r)) continue;  // (0, 0)
           key[2 * i] = 1;
           key[2 * i + 1] = k.coded ? reader_.Code(k, r) : k.column->integer(r);  // kInt, kDate
@@ -386,8 +437,11 @@ class ColumnPlan {
     out.keys.reserve(n_groups * keys_.size());
     out.accs.resize(n_groups * n_aggs);
     for (size_t g = 0; g < n_groups; ++g) {
-      for (const ColumnRef* k : keys_) {
-        out.keys.push_back(reader_.ValueAt(*k, firsts[g].of(k->where)));
+      for (size_t i = 0; i < keys_.size(); ++i) {
+        const ColumnRef& k = *keys_[i];
+        out.keys.push_back(derived_[i].expr
+                               ? derived_[i].values[DerivedCode(derived_[i], k, firsts[g])]
+                               : reader_.ValueAt(k, firsts[g].of(k.where)));
       }
       for (size_t i = 0; i < n_aggs; ++i) {
         const Acc& a = accs[g * n_aggs + i];
@@ -408,6 +462,9 @@ class ColumnPlan {
   template <typename Visit>
   void Scan(Visit& visit) {
     const NodeCheck& near_check = scan_->check();
+    near_check.Bind(ctx_.graph);
+    if (expand_) expand_->to_check().Bind(ctx_.graph);
+    for (const auto& [w, check] : checks_) check->Bind(ctx_.graph);
     const uint32_t n = csr_.num_nodes();
     uint64_t rows = 0;
     for (uint32_t v = 0; v < n; ++v) {
@@ -450,6 +507,89 @@ class ColumnPlan {
         return a < b ? -1 : a > b ? 1 : 0;
       }
     }
+  }
+
+  // A key computed from one column: its value for each of the column's
+  // values, computed once (Eval over the row path's reads) and numbered.
+  struct Derived {
+    const Expr* expr = nullptr;
+    int slot = -1;
+    absl::flat_hash_map<int64_t, uint32_t> by_raw;  // the column's token → number
+    std::optional<uint32_t> of_null;
+    absl::flat_hash_map<Value, uint32_t, ValueHash, ValueEquivalent> numbers;
+    std::vector<Value> values;  // by number
+  };
+
+  uint32_t DerivedCode(Derived& d, const ColumnRef& c, const At& at) {
+    const uint32_t r = at.of(c.where);
+    const bool null = reader_.IsNull(c, r);
+    const int64_t raw = null ? 0 : c.coded ? reader_.Code(c, r) : c.column->integer(r);
+    if (null && d.of_null) return *d.of_null;
+    if (!null) {
+      if (auto it = d.by_raw.find(raw); it != d.by_raw.end()) return it->second;
+    }
+    // The variable as the row path binds it, to evaluate the key.
+    Row row(static_cast<size_t>(d.slot) + 1);
+    if (c.where == Where::kEdge) {
+      const bool out = expand_->direction() == Direction::kOut;
+      const uint32_t src = out ? at.near : at.far, dst = out ? at.far : at.near;
+      const SymbolId type = csr_.out_types(src)[at.pos - csr_.out_edge(src, 0)];
+      row[static_cast<size_t>(d.slot)] = Value::Rel(Relationship{
+          csr_.node_id(src), csr_.node_id(dst), type, 0, false, csr_.edge_id(at.pos), at.pos});
+    } else {
+      row[static_cast<size_t>(d.slot)] = Value::Node(csr_.node_id(r));
+    }
+    Value v = Eval(*d.expr, row, ctx_);
+    auto [it, added] = d.numbers.try_emplace(v, static_cast<uint32_t>(d.values.size()));
+    if (added) d.values.push_back(std::move(v));
+    if (null) {
+      d.of_null = it->second;
+    } else {
+      d.by_raw.emplace(raw, it->second);
+    }
+    return it->second;
+  }
+
+  // Whether `e` reads nothing but constants and at most one property of a
+  // pattern variable (*read), through deterministic functions.
+  bool OfOneProperty(const Expr& e, std::optional<std::pair<int, std::string>>* read) const {
+    static const char* const kFunctions[] = {
+        "tostring", "left", "right", "substring", "toupper", "tolower", "trim", "ltrim",
+        "rtrim", "tointeger", "tofloat", "toboolean", "size", "coalesce", "abs", "round",
+        "floor", "ceil", "replace", "split", "date"};
+    if (e.aggregate) return false;
+    switch (e.kind) {
+      case ExprKind::kLiteral:
+      case ExprKind::kParameter: return true;
+      case ExprKind::kProperty:
+        if (e.args[0]->kind == ExprKind::kVariable) {
+          if (!WhereOf(e.args[0]->slot)) return false;
+          std::pair<int, std::string> p{e.args[0]->slot, e.name};
+          if (*read && **read != p) return false;
+          *read = p;
+          return true;
+        }
+        return OfOneProperty(*e.args[0], read);  // (e.valid_from).year
+      case ExprKind::kFunction: {
+        bool known = false;
+        for (const char* f : kFunctions) known = known || strcasecmp(e.name.c_str(), f) == 0;
+        if (!known || e.distinct) return false;
+        break;
+      }
+      case ExprKind::kBinary:
+      case ExprKind::kUnary:
+      case ExprKind::kIndex:
+      case ExprKind::kSlice:
+      case ExprKind::kList:
+      case ExprKind::kIsNull:
+      case ExprKind::kIsNotNull:
+        break;
+      default: return false;
+    }
+    for (const auto& a : e.args) {
+      if (a && !OfOneProperty(*a, read)) return false;
+    }
+    return true;
   }
 
   std::optional<Where> WhereOf(int slot) const {
@@ -568,8 +708,26 @@ class ColumnPlan {
   bool Add(Atom a) {
     const ColumnType t = a.col->type();
     if (DateAgainstString(t, a.constant)) return false;
+    const bool comparison = a.kind == ExprKind::kBinary &&
+                            (a.op == Op::kEq || a.op == Op::kNe || a.op == Op::kLt ||
+                             a.op == Op::kGt || a.op == Op::kLe || a.op == Op::kGe);
+    const Value& k = a.constant;
+    if (comparison && t == ColumnType::kInt && k.type() == T::kInt) {
+      a.fast = Atom::Fast::kInt;
+      a.int_constant = k.integer();
+    } else if (comparison && t == ColumnType::kDate && k.type() == T::kDate) {
+      a.fast = Atom::Fast::kInt;
+      a.int_constant = k.date().days;
+    } else if (comparison && t == ColumnType::kDouble && k.type() == T::kFloat) {
+      a.fast = Atom::Fast::kDouble;
+      a.double_constant = k.floating();
+    } else if (comparison && t == ColumnType::kDouble && k.type() == T::kInt &&
+               std::abs(k.integer()) <= (int64_t{1} << 53)) {
+      a.fast = Atom::Fast::kDouble;  // exactly representable
+      a.double_constant = static_cast<double>(k.integer());
+    }
+    a.pass_null = a.Test(Value());
     if (a.col->coded) {
-      a.pass_null = a.Test(Value());
       a.pass.resize(a.col->code_values.size());
       for (size_t i = 0; i < a.pass.size(); ++i) a.pass[i] = a.Test(a.col->code_values[i]);
     }
@@ -587,6 +745,7 @@ class ColumnPlan {
   std::map<std::pair<Where, std::string>, std::unique_ptr<ColumnRef>> columns_;
   std::vector<Atom> atoms_;
   std::vector<ColumnRef*> keys_;
+  std::vector<Derived> derived_;  // by key
   std::vector<AggPlan> aggs_;
 };
 

@@ -550,6 +550,7 @@ void VarReachOp::Search(ExecContext& ctx, NodeId start) {
   if (const CsrGraph* csr = g.csr()) {
     auto s = csr->index_of(start);
     if (!s) return;
+    to_check_.Bind(g);
     if (stamp_.size() != csr->num_nodes()) epoch_ = 0;
     if (++epoch_ == 1) {
       stamp_.assign(csr->num_nodes(), 0);

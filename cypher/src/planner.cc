@@ -227,6 +227,24 @@ static bool IdEquality(const Expr* e, int slot, const std::set<int>& unbound, co
   return false;
 }
 
+// Is `e` `var.key = value` (either way round) for the variable in `slot`,
+// with `value` a literal or a parameter? Sets *key and *value.
+static bool PropsKeyEquality(const Expr* e, int slot, std::string* key, const Expr** value) {
+  if (e->kind != ExprKind::kBinary || e->op != Op::kEq) return false;
+  for (int side = 0; side < 2; ++side) {
+    const Expr* a = e->args[side].get();
+    const Expr* b = e->args[1 - side].get();
+    if (a->kind == ExprKind::kProperty && a->args[0]->kind == ExprKind::kVariable &&
+        a->args[0]->slot == slot &&
+        (b->kind == ExprKind::kLiteral || b->kind == ExprKind::kParameter)) {
+      *key = a->name;
+      *value = b;
+      return true;
+    }
+  }
+  return false;
+}
+
 NodeCheck Planner::CheckFor(MatchState& m, int slot) {
   auto cached = m.checks.find(slot);
   if (cached != m.checks.end()) return cached->second;
@@ -273,6 +291,27 @@ NodeCheck Planner::CheckFor(MatchState& m, int slot) {
       Warn("sector '" + v->string() + "' does not occur in the graph: nothing matches it");
       c.impossible = true;
     }
+    p.placed = true;
+  }
+  // So is a props key equal to a constant string ({country: 'MT'}): over a
+  // snapshot, by its column's dictionary code, before a row is made.
+  for (auto& p : m.preds) {
+    if (p.placed || c.impossible) continue;
+    std::string key;
+    const Expr* value = nullptr;
+    if (!p.expr && p.slot == slot) {
+      key = p.key;
+      value = p.value;
+    } else if (!p.expr || !PropsKeyEquality(p.expr, slot, &key, &value)) {
+      continue;
+    }
+    if (key == "key" || key == "name" || key == "sector" || key == "aliases" || key == "sources") {
+      continue;
+    }
+    auto v = ConstantValue(value);
+    if (!v || v->type() != Value::Type::kString) continue;
+    text += " {" + key + ": '" + v->string() + "'}";
+    c.props.push_back({key, v->string()});
     p.placed = true;
   }
   c.text = text;
@@ -416,7 +455,7 @@ OpPtr Planner::ScanNode(OpPtr op, MatchState& m, int slot, double* rows) {
     case NodeScanOp::Source::kId: what = "NodeById"; break;
     case NodeScanOp::Source::kNone: what = "NoNodes"; break;
   }
-  std::string describe = what + " " + NodeText(m, slot) + (check.sector ? check.text.substr(check.text.find('{') - 1) : "");
+  std::string describe = what + " " + NodeText(m, slot) + (check.text.find('{') != std::string::npos ? check.text.substr(check.text.find('{') - 1) : "");
   if (value) describe += std::string(src == NodeScanOp::Source::kId ? " id = " : src == NodeScanOp::Source::kKey ? " key = " : " name ~ ") + ExprText(value);
   const bool constant = value && (value->kind == ExprKind::kLiteral || value->kind == ExprKind::kParameter);
   m.single = m.single && constant &&
