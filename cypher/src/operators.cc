@@ -269,11 +269,11 @@ uint64_t ExpandCountOp::CountFrom(ExecContext& ctx, NodeId from) {
   auto v = csr ? csr->index_of(from) : std::nullopt;
   if (v && !to_check_.impossible) {
     // Straight from the snapshot's arrays: no Hop per relationship.
+    to_check_.Bind(g);
     auto count = [&](std::span<const uint32_t> ends, std::span<const uint16_t> tys, bool skip_self) {
       for (size_t i = 0; i < ends.size(); ++i) {
         if (!types_.Allows(tys[i]) || (skip_self && ends[i] == *v)) continue;
-        if (to_check_.kind && csr->kind(ends[i]) != *to_check_.kind) continue;
-        if (to_check_.sector && csr->sector(ends[i]) != *to_check_.sector) continue;
+        if (!to_check_.PassesDense(*csr, ends[i])) continue;
         ++n;
       }
     };
