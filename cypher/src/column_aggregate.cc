@@ -32,7 +32,18 @@ struct ColumnRef {
   // Strings (dictionary codes), booleans (0/1) and sectors (symbol ids)
   // are read as codes: each code's Value is made once.
   bool coded = false;
-  std::vector<Value> code_values;  // by code
+  size_t n_codes = 0;
+  // Each code's Value, made when first needed (a dictionary may hold a
+  // value per node, of which a query reads few).
+  const Value& CodeValue(uint32_t code) const {
+    if (code_values.empty()) code_values.resize(n_codes);
+    Value& v = code_values[code];
+    if (v.is_null() && column && column->type() == ColumnType::kString) {
+      v = Value::String(std::string(column->dictionary()[code]));
+    }
+    return v;
+  }
+  mutable std::vector<Value> code_values;  // by code; sectors and booleans: filled at once
 
   ColumnType type() const { return column ? column->type() : ColumnType::kString; }
 };
@@ -59,7 +70,7 @@ class Reader {
   }
   Value ValueAt(const ColumnRef& c, uint32_t r) const {
     if (IsNull(c, r)) return Value();
-    if (c.coded) return c.code_values[Code(c, r)];
+    if (c.coded) return c.CodeValue(Code(c, r));
     const PropertyColumn& col = *c.column;
     switch (col.type()) {
       case ColumnType::kInt: return Value::Int(col.integer(r));
@@ -82,7 +93,7 @@ struct Atom {
   Op op = Op::kEq;
   bool col_left = true;
   Value constant;
-  std::vector<uint8_t> pass;  // coded columns: whether each code passes
+  mutable std::vector<int8_t> pass;  // coded columns: whether each code passes (-1: not known yet)
   bool pass_null = false;
   // A comparison of a number or date column with a constant of its kind,
   // tested on the column's array (C++'s comparisons of doubles treat NaN as
@@ -110,6 +121,33 @@ struct Atom {
     }
     return col_left ? CompareNumbers(op, c.number(r), double_constant)
                     : CompareNumbers(op, double_constant, c.number(r));
+  }
+
+  // Test() for a string column's value, when the constant is a string (or
+  // a list of strings, for IN): no Value made.
+  bool text_constant = false;
+  bool TestText(std::string_view v) const {
+    if (op == Op::kIn) {
+      for (const Value& y : constant.list()) {
+        if (y.string() == v) return true;
+      }
+      return false;
+    }
+    const std::string_view c = constant.string();
+    const std::string_view a = col_left ? v : c;
+    const std::string_view b = col_left ? c : v;
+    switch (op) {
+      case Op::kEq: return a == b;
+      case Op::kNe: return a != b;
+      case Op::kLt: return a < b;
+      case Op::kGt: return a > b;
+      case Op::kLe: return a <= b;
+      case Op::kGe: return a >= b;
+      case Op::kStartsWith: return a.starts_with(b);
+      case Op::kEndsWith: return a.ends_with(b);
+      case Op::kContains: return a.find(b) != std::string_view::npos;
+      default: return false;
+    }
   }
 
   // Whether the conjunct is true for the column's value `v`.
@@ -340,7 +378,7 @@ class ColumnPlan {
     // One coded key: groups by code in an array; else hashed.
     const bool by_code = keys_.size() == 1 && keys_[0]->coded && !derived_[0].expr;
     std::vector<int32_t> code_groups;
-    if (by_code) code_groups.assign(keys_[0]->code_values.size() + 1, -1);
+    if (by_code) code_groups.assign(keys_[0]->n_codes + 1, -1);
     absl::flat_hash_map<std::array<int64_t, 2 * kMaxKeys>, uint32_t> hashed;
     bool overflow = false;
 
@@ -353,7 +391,18 @@ class ColumnPlan {
         if (a.fast != Atom::Fast::kNone) {
           if (a.col->column->is_null(r) ? !a.pass_null : !a.TestFast(*a.col->column, r)) return;
         } else if (a.col->coded) {
-          if (reader_.IsNull(*a.col, r) ? !a.pass_null : !a.pass[reader_.Code(*a.col, r)]) return;
+          if (reader_.IsNull(*a.col, r)) {
+            if (!a.pass_null) return;
+          } else {
+            const uint32_t code = reader_.Code(*a.col, r);
+            int8_t& pass = a.pass[code];
+            if (pass < 0) {
+              pass = (a.text_constant ? a.TestText(a.col->column->dictionary()[code])
+                                      : a.Test(a.col->CodeValue(code)))
+                         ? 1 : 0;
+            }
+            if (!pass) return;
+          }
         } else if (!a.Test(reader_.ValueAt(*a.col, r))) {
           return;
         }
@@ -625,6 +674,7 @@ class ColumnPlan {
       c->coded = true;
       SymbolId top = 0;
       for (uint32_t v = 0; v < csr_.num_nodes(); ++v) top = std::max(top, csr_.sector(v));
+      c->n_codes = top + 1;
       c->code_values.resize(top + 1);
       for (uint32_t v = 0; v < csr_.num_nodes(); ++v) {
         const SymbolId s = csr_.sector(v);
@@ -644,9 +694,10 @@ class ColumnPlan {
     }
     if (c->column && c->column->type() == ColumnType::kString) {
       c->coded = true;
-      for (const auto& s : c->column->dictionary()) c->code_values.push_back(Value::String(s));
+      c->n_codes = c->column->dictionary().size();
     } else if (c->column && c->column->type() == ColumnType::kBool) {
       c->coded = true;
+      c->n_codes = 2;
       c->code_values = {Value::Bool(false), Value::Bool(true)};
     }
     ColumnRef* raw = c.get();
@@ -727,9 +778,16 @@ class ColumnPlan {
       a.double_constant = static_cast<double>(k.integer());
     }
     a.pass_null = a.Test(Value());
+    if (a.kind == ExprKind::kBinary && a.col->column && t == ColumnType::kString) {
+      bool strings = k.type() == T::kString;
+      if (a.op == Op::kIn && k.type() == T::kList) {
+        strings = true;
+        for (const Value& y : k.list()) strings = strings && y.type() == T::kString;
+      }
+      a.text_constant = strings && (a.op != Op::kRegex);
+    }
     if (a.col->coded) {
-      a.pass.resize(a.col->code_values.size());
-      for (size_t i = 0; i < a.pass.size(); ++i) a.pass[i] = a.Test(a.col->code_values[i]);
+      a.pass.assign(a.col->n_codes, -1);  // tested as each code is first met
     }
     atoms_.push_back(std::move(a));
     return true;
