@@ -199,6 +199,16 @@ const PropertyColumn& QueryGraph::CachedColumn(bool edge, int field, std::string
   return *it->second;
 }
 
+bool QueryGraph::SnapshotHasBlankKeys() {
+  if (!snapshot_blank_keys_) {
+    // The dictionary is sorted: keys with the prefix follow its lower bound.
+    const auto& keys = Column(false, static_cast<int>(NodeField::kKey), {}).dictionary();
+    auto it = std::lower_bound(keys.begin(), keys.end(), kBlankKeyPrefix);
+    snapshot_blank_keys_ = it != keys.end() && it->starts_with(kBlankKeyPrefix);
+  }
+  return *snapshot_blank_keys_;
+}
+
 std::optional<Value> QueryGraph::NodePropertyFromColumns(NodeId id, std::string_view key) {
   if (!csr_ || !deleted_nodes_.empty() || key == "aliases" || key == "sources") {
     return std::nullopt;
@@ -209,6 +219,12 @@ std::optional<Value> QueryGraph::NodePropertyFromColumns(NodeId id, std::string_
   if (key == "sector") {
     SymbolId s = csr_->sector(v);
     return s == 0 ? Value() : Value::String(std::string(schema().Name(SymbolSpace::kSector, s)));
+  }
+  if (key == "name" && !SnapshotHasBlankKeys()) {
+    // No key to compare the name with (the common case): one column read.
+    const PropertyColumn& names = Column(false, static_cast<int>(NodeField::kName), {});
+    if (names.is_null(v)) return std::nullopt;
+    return Value::String(std::string(names.text(v)));
   }
   const PropertyColumn& keys = Column(false, static_cast<int>(NodeField::kKey), {});
   if (keys.is_null(v)) return std::nullopt;

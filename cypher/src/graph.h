@@ -242,6 +242,8 @@ class QueryGraph {
   std::optional<Value> NodePropertyFromColumns(NodeId id, std::string_view key);
   std::optional<Value> RelPropertyFromColumns(const Relationship& r, std::string_view key);
   const PropertyColumn& CachedColumn(bool edge, int field, std::string_view key);
+  // Whether a key of the snapshot's nodes is blank (REQUIRES: csr_).
+  bool SnapshotHasBlankKeys();
   std::shared_ptr<CachedNode> LoadNode(NodeId id);
   std::shared_ptr<CachedEdge> LoadEdge(const Relationship& r);
   // The stored id of `r` when known without a search (0 otherwise).
@@ -268,6 +270,7 @@ class QueryGraph {
     const PropertyColumn* column = nullptr;  // owned by node_columns_ / edge_columns_
   };
   std::array<RecentColumn, 4> recent_columns_;
+  std::optional<bool> snapshot_blank_keys_;
   size_t next_recent_ = 0;
   absl::flat_hash_map<RelKey, std::shared_ptr<CachedEdge>, RelKeyHash> edges_;
   std::unordered_set<NodeId> deleted_nodes_;
