@@ -150,10 +150,22 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::NodeColumn(
     if (auto it = columns_.find(id); it != columns_.end()) return it->second;
   }
   // Built outside the lock: two threads may both build it; both agree.
+  if (field == NodeField::kProps) return PropsColumn(view, false, std::get<2>(id), interrupt);
   SV_ASSIGN_OR_RETURN(auto column,
                       BuildNodeColumn(view, *this, field, std::get<2>(id), interrupt));
   std::lock_guard lock(columns_mu_);
   return columns_.try_emplace(std::move(id), std::move(column)).first->second;
+}
+
+Result<std::shared_ptr<const PropertyColumn>> CsrGraph::PropsColumn(
+    const GraphView& view, bool edges, const std::string& key, const Interrupt& interrupt) const {
+  // The other keys the scan met come along: the next query to read one of
+  // them finds it built.
+  SV_ASSIGN_OR_RETURN(auto built, BuildPropsColumns(view, *this, edges, key, interrupt));
+  const int field = edges ? static_cast<int>(EdgeField::kProps) : static_cast<int>(NodeField::kProps);
+  std::lock_guard lock(columns_mu_);
+  for (auto& [k, column] : built) columns_.try_emplace(std::make_tuple(edges, field, k), column);
+  return columns_.find(std::make_tuple(edges, field, key))->second;
 }
 
 Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(
@@ -164,6 +176,7 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(
     std::lock_guard lock(columns_mu_);
     if (auto it = columns_.find(id); it != columns_.end()) return it->second;
   }
+  if (field == EdgeField::kProps) return PropsColumn(view, true, std::get<2>(id), interrupt);
   SV_ASSIGN_OR_RETURN(auto column,
                       BuildEdgeColumn(view, *this, field, std::get<2>(id), interrupt));
   std::lock_guard lock(columns_mu_);
