@@ -274,6 +274,15 @@ class ColumnPlan {
 
   bool Compile(const std::vector<ProjectItem>& keys, const std::vector<const Expr*>& aggregates,
                const AggregateOptions& options) {
+    if (expand_) {
+      for (const auto& e : expand_->rel_check().props) {
+        Atom a;
+        a.col = Column(expand_->rel_slot(), e.key);
+        if (!a.col) return false;
+        a.constant = Value::String(e.value);
+        if (!Add(std::move(a))) return false;
+      }
+    }
     if (options.weight_slot >= 0) return false;
     // The outputs may read the keys' slots (which the groups fill), no others.
     for (int s : options.keep_slots) {

@@ -475,6 +475,49 @@ bool NodeCheck::PropsPassDense(uint32_t v) const {
   return true;
 }
 
+bool RelCheck::Passes(QueryGraph& g, const Relationship& r) const {
+  const CsrGraph* csr = g.csr();
+  if (!csr || r.position == kNoEdgePosition || g.IsDeleted(r)) {
+    for (const auto& p : props) {
+      Value have = g.RelProperty(r, p.key);
+      if (have.type() != Value::Type::kString || have.string() != p.value) return false;
+    }
+    return true;
+  }
+  if (bound_graph_ != &g || bound_to_ != csr) {
+    bound_.clear();
+    for (const auto& p : props) {
+      const PropertyColumn* c = &g.Column(true, static_cast<int>(EdgeField::kProps), p.key);
+      bound_.push_back({c, c->type() == ColumnType::kString ? c->CodeOf(p.value) : std::nullopt});
+    }
+    bound_graph_ = &g;
+    bound_to_ = csr;
+  }
+  for (size_t i = 0; i < props.size(); ++i) {
+    const PropertyColumn& c = *bound_[i].column;
+    const uint32_t row = r.position;
+    if (c.type() == ColumnType::kNull || c.is_null(row)) return false;
+    if (c.type() == ColumnType::kString) {
+      if (!bound_[i].code || c.code(row) != *bound_[i].code) return false;
+    } else if (c.type() == ColumnType::kJson) {
+      nlohmann::json j = nlohmann::json::parse(c.json(row), nullptr, false);
+      if (!j.is_string() || j.get_ref<const std::string&>() != props[i].value) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string RelCheck::Text() const {
+  if (props.empty()) return "";
+  std::string t = " {";
+  for (size_t i = 0; i < props.size(); ++i) {
+    t += (i ? ", " : "") + props[i].key + ": '" + props[i].value + "'";
+  }
+  return t + "}";
+}
+
 void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
                         std::vector<Hop>* out, const NodeCheck* check) {
   if (types.MatchesNothing()) return;

@@ -120,6 +120,30 @@ struct NodeCheck {
   mutable const CsrGraph* bound_to_ = nullptr;
 };
 
+// What a relationship must hold to match, tested as it is reached: props
+// keys equal to strings ([e {role: 'partner'}]). On a snapshot, by the
+// column's dictionary code at the relationship's position.
+struct RelCheck {
+  struct Equals {
+    std::string key;
+    std::string value;
+  };
+  std::vector<Equals> props;
+
+  bool empty() const { return props.empty(); }
+  bool Passes(QueryGraph& g, const Relationship& r) const;
+  std::string Text() const;  // for EXPLAIN: " {role: 'partner'}"
+
+ private:
+  struct Bound {
+    const PropertyColumn* column;
+    std::optional<uint32_t> code;
+  };
+  mutable std::vector<Bound> bound_;
+  mutable const QueryGraph* bound_graph_ = nullptr;
+  mutable const CsrGraph* bound_to_ = nullptr;
+};
+
 class QueryGraph {
  public:
   QueryGraph(const GraphView& view, std::shared_ptr<const CsrGraph> csr, Transaction* txn,

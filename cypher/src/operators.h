@@ -107,7 +107,8 @@ class NodeScanOp final : public Operator {
 class ExpandCountOp final : public Operator {
  public:
   ExpandCountOp(OpPtr child, int from, int weight, Direction dir, TypeFilter types,
-                NodeCheck to_check, Uniqueness unique, std::string describe);
+                NodeCheck to_check, Uniqueness unique, std::string describe,
+                RelCheck rel_check = {});
   bool Next(ExecContext& ctx, Row* row) override;
   std::string Describe() const override { return describe_; }
 
@@ -120,6 +121,7 @@ class ExpandCountOp final : public Operator {
   NodeCheck to_check_;
   Uniqueness unique_;
   std::string describe_;
+  RelCheck rel_check_;
   std::unordered_map<NodeId, uint64_t> counts_;
   std::vector<Hop> hops_;
 };
@@ -145,8 +147,13 @@ class ExpandOp final : public Operator {
   const NodeCheck& to_check() const { return to_check_; }
   OpPtr MakeCounting(int weight_slot) {
     return std::make_unique<ExpandCountOp>(std::move(child_), from_, weight_slot, dir_, types_,
-                                           to_check_, unique_, "ExpandCount " + describe_.substr(7));
+                                           to_check_, unique_, "ExpandCount " + describe_.substr(7),
+                                           rel_check_);
   }
+  // Properties the relationship must hold, tested before a row is made
+  // (the planner's, with the predicates they replace).
+  void set_rel_check(RelCheck check) { rel_check_ = std::move(check); }
+  const RelCheck& rel_check() const { return rel_check_; }
 
  private:
   int from_, rel_, to_;
@@ -156,6 +163,7 @@ class ExpandOp final : public Operator {
   bool to_bound_, rel_bound_;
   Uniqueness unique_;
   std::string describe_;
+  RelCheck rel_check_;
   std::vector<Hop> hops_;
   size_t pos_ = 0;
   bool active_ = false;

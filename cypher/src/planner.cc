@@ -319,6 +319,30 @@ NodeCheck Planner::CheckFor(MatchState& m, int slot) {
   return c;
 }
 
+// The predicates on relationship `slot` that an expansion tests as it
+// reaches each relationship: a props key equal to a constant string. The
+// predicates are then taken as done.
+RelCheck Planner::RelCheckFor(MatchState& m, int slot) {
+  RelCheck c;
+  for (auto& p : m.preds) {
+    if (p.placed) continue;
+    std::string key;
+    const Expr* value = nullptr;
+    if (!p.expr && !p.check && p.slot == slot) {
+      key = p.key;
+      value = p.value;
+    } else if (!p.expr || !PropsKeyEquality(p.expr, slot, &key, &value)) {
+      continue;
+    }
+    if (key == "weight" || key == "valid_from" || key == "valid_to" || key == "rank") continue;
+    auto v = ConstantValue(value);
+    if (!v || v->type() != Value::Type::kString) continue;
+    c.props.push_back({key, v->string()});
+    p.placed = true;
+  }
+  return c;
+}
+
 double Planner::Estimate(MatchState& m, int slot, int* source, const Expr** value) {
   const double n = static_cast<double>(std::max<uint64_t>(stats_.nodes, 1));
   std::set<int> unbound;
@@ -512,9 +536,12 @@ OpPtr Planner::ExpandRel(OpPtr op, MatchState& m, size_t index, bool forward, do
     m.paths_built.insert(r.part);
   } else if (!p.var_length) {
     reads_ += *rows * degree;
-    op = std::make_unique<ExpandOp>(std::move(op), from, r.slot, to, dir, TypesOf(p.types), check,
-                                    to_bound, r.bound_before, unique,
-                                    std::string(to_bound ? "ExpandInto " : "Expand ") + describe);
+    RelCheck rel_check = RelCheckFor(m, r.slot);
+    auto expand = std::make_unique<ExpandOp>(
+        std::move(op), from, r.slot, to, dir, TypesOf(p.types), check, to_bound, r.bound_before,
+        unique, std::string(to_bound ? "ExpandInto " : "Expand ") + describe + rel_check.Text());
+    expand->set_rel_check(std::move(rel_check));
+    op = std::move(expand);
     *rows *= degree * selectivity;
     op->estimated_rows = *rows;
     m.bound_rels.push_back(r.slot);

@@ -1,5 +1,6 @@
-// Aggregations and node checks over a CSR snapshot's property columns
-// (cypher/src/column_aggregate.h, NodeCheck::props): every query's answer
+// Aggregations, node checks and relationship checks over a CSR snapshot's
+// property columns (cypher/src/column_aggregate.h, NodeCheck::props,
+// RelCheck): every query's answer
 // over the snapshot equals its answer over the stored adjacency, which reads
 // the records row by row; string filters and groups inside a transaction
 // with its own writes see those writes; a commit gives the next query a
@@ -178,6 +179,26 @@ TEST_F(ColumnAggregateTest, PropertyEqualitiesAreTestedWhileExpanding) {
       "MATCH (a:actor)-[:participates_in]->(p:project)<-[:participates_in]-(b:actor) "
       "WITH a, b WHERE a.country + '' = 'MT' AND b.country + '' = 'CY' RETURN count(*) AS n");
   EXPECT_EQ(rows, brute);
+  // Relationship properties too: [e {role: 'partner'}] is tested as the
+  // relationship is reached, also when the last hop is counted.
+  const std::string roles =
+      "MATCH (a:actor)-[e1:participates_in {role: 'partner'}]->(p:project)"
+      "<-[e2:participates_in]-(b:actor) WHERE e2.role = 'coordinator' RETURN count(*) AS n";
+  const std::string role_plan = Plan(roles);
+  EXPECT_EQ(role_plan.find("Filter"), std::string::npos) << role_plan;
+  EXPECT_NE(role_plan.find("{role: 'partner'}"), std::string::npos) << role_plan;
+  EXPECT_EQ(BothWays(roles),
+            BothWays("MATCH (a:actor)-[e1:participates_in]->(p:project)<-[e2:participates_in]-"
+                     "(b:actor) WITH e1, e2 WHERE e1.role + '' = 'partner' AND "
+                     "e2.role + '' = 'coordinator' RETURN count(*) AS n"));
+  for (const std::string& q : std::vector<std::string>{
+           "MATCH (a:actor)-[e:participates_in {role: 'partner'}]-(p) RETURN a.name AS a, "
+           "p.name AS p, e.contribution AS c",
+           "MATCH (p:project)<-[e:participates_in {role: 'partner'}]-(a) "
+           "WHERE e.valid_from >= date('2015-01-01') RETURN p.name AS p, count(*) AS n",
+           "MATCH (a)-[e {role: 'nobody'}]->(b) RETURN count(*) AS n"}) {
+    BothWays(q);
+  }
   // A string never equals the number 7; a country no actor has matches nothing.
   EXPECT_EQ(BothWays("MATCH (a:actor {country: '7'}) RETURN count(*) AS n"),
             std::vector<std::string>{R"({"n":0})"});
