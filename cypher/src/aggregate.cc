@@ -5,6 +5,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include "column_aggregate.h"
 #include "error.h"
 #include "eval.h"
 #include "operators.h"
@@ -330,6 +331,10 @@ void AggregateOp::Consume(ExecContext& ctx) {
   if (const CsrGraph* csr = ctx.graph.csr(); csr && csr->num_nodes() > 0) {
     st.max_id = csr->node_id(csr->num_nodes() - 1);
   }
+  if (auto groups = AggregateOverColumns(*child_, keys_, aggregates_, options_, ctx)) {
+    Adopt(*groups, ctx);
+    return;
+  }
   // Without keys there is one group, which exists even without rows.
   const bool one_group = keys_.empty();
   if (one_group) st.Find(key, row, options_.keep_slots, n_aggs, count_only_, ctx.memory);
@@ -429,6 +434,35 @@ void AggregateOp::Consume(ExecContext& ctx) {
         if ((p & 1023) == 0) ctx.graph.CheckInterrupt();
         merge(p);
       }
+    }
+  }
+  st.consumed = true;
+}
+
+// The groups AggregateOverColumns computed, as Consume() would have made them.
+void AggregateOp::Adopt(ColumnGroups& groups, ExecContext& ctx) {
+  State& st = *state_;
+  const size_t n_aggs = aggregates_.size();
+  const size_t n_keys = keys_.size();
+  Row row(width_);
+  std::vector<Value> key;
+  for (size_t g = 0; g < groups.n_groups; ++g) {
+    if ((g & 1023) == 0) ctx.graph.CheckInterrupt();
+    key.assign(std::make_move_iterator(groups.keys.begin() + g * n_keys),
+               std::make_move_iterator(groups.keys.begin() + (g + 1) * n_keys));
+    const size_t at = st.Find(key, row, options_.keep_slots, n_aggs, count_only_, ctx.memory);
+    for (size_t i = 0; i < n_aggs; ++i) {
+      ColumnGroups::Accumulated& from = groups.accs[g * n_aggs + i];
+      if (count_only_) {
+        st.counts[at * n_aggs + i] = from.count;
+        continue;
+      }
+      Accumulator& a = st.accs[at * n_aggs + i];
+      a.count = from.count;
+      a.floating = from.floating;
+      a.isum = from.isum;
+      a.fsum = from.fsum;
+      a.best = std::move(from.best);
     }
   }
   st.consumed = true;

@@ -202,6 +202,18 @@ Value ColumnValue(const PropertyColumn& c, uint32_t row) {
 }  // namespace
 
 const PropertyColumn& QueryGraph::Column(bool edge, int field, std::string_view key) {
+  // A row reads the same few columns again and again: those are found
+  // without making the cache's key.
+  for (const RecentColumn& r : recent_columns_) {
+    if (r.column && r.edge == edge && r.field == field && r.key == key) return *r.column;
+  }
+  const PropertyColumn& found = CachedColumn(edge, field, key);
+  RecentColumn& slot = recent_columns_[next_recent_++ % recent_columns_.size()];
+  slot = {edge, field, std::string(key), &found};
+  return found;
+}
+
+const PropertyColumn& QueryGraph::CachedColumn(bool edge, int field, std::string_view key) {
   auto& cache = edge ? edge_columns_ : node_columns_;
   std::string name = std::to_string(field) + ":" + std::string(key);
   auto it = cache.find(name);
@@ -211,6 +223,16 @@ const PropertyColumn& QueryGraph::Column(bool edge, int field, std::string_view 
     it = cache.emplace(std::move(name), Unwrap(std::move(column))).first;
   }
   return *it->second;
+}
+
+bool QueryGraph::SnapshotHasBlankKeys() {
+  if (!snapshot_blank_keys_) {
+    // The dictionary is sorted: keys with the prefix follow its lower bound.
+    const auto& keys = Column(false, static_cast<int>(NodeField::kKey), {}).dictionary();
+    auto it = std::lower_bound(keys.begin(), keys.end(), kBlankKeyPrefix);
+    snapshot_blank_keys_ = it != keys.end() && it->starts_with(kBlankKeyPrefix);
+  }
+  return *snapshot_blank_keys_;
 }
 
 std::optional<Value> QueryGraph::NodePropertyFromColumns(NodeId id, std::string_view key) {
@@ -223,6 +245,12 @@ std::optional<Value> QueryGraph::NodePropertyFromColumns(NodeId id, std::string_
   if (key == "sector") {
     SymbolId s = csr_->sector(v);
     return s == 0 ? Value() : Value::String(std::string(schema().Name(SymbolSpace::kSector, s)));
+  }
+  if (key == "name" && !SnapshotHasBlankKeys()) {
+    // No key to compare the name with (the common case): one column read.
+    const PropertyColumn& names = Column(false, static_cast<int>(NodeField::kName), {});
+    if (names.is_null(v)) return std::nullopt;
+    return Value::String(std::string(names.text(v)));
   }
   const PropertyColumn& keys = Column(false, static_cast<int>(NodeField::kKey), {});
   if (keys.is_null(v)) return std::nullopt;
@@ -432,11 +460,88 @@ bool NodeCheck::Passes(QueryGraph& g, NodeId id) const {
   }
   if (const CsrGraph* csr = g.csr()) {
     auto v = csr->index_of(id);
-    return v && PassesDense(*csr, *v);
+    if (!v) return false;
+    Bind(g);
+    return PassesDense(*csr, *v);
   }
   if (kind && g.KindOf(id) != *kind) return false;
   if (sector && g.SectorOf(id) != *sector) return false;
+  for (const auto& p : props) {
+    Value have = g.NodeProperty(id, p.key);
+    if (have.type() != Value::Type::kString || have.string() != p.value) return false;
+  }
   return true;
+}
+
+void NodeCheck::Bind(QueryGraph& g) const {
+  if (props.empty() || (bound_graph_ == &g && bound_to_ == g.csr())) return;
+  bound_ = props;
+  for (auto& p : bound_) {
+    p.column = &g.Column(false, static_cast<int>(NodeField::kProps), p.key);
+    p.code = p.column->type() == ColumnType::kString ? p.column->CodeOf(p.value) : std::nullopt;
+  }
+  bound_graph_ = &g;
+  bound_to_ = g.csr();
+}
+
+bool NodeCheck::PropsPassDense(uint32_t v) const {
+  for (const auto& p : bound_) {
+    const PropertyColumn& c = *p.column;
+    if (c.type() == ColumnType::kNull || c.is_null(v)) return false;
+    if (c.type() == ColumnType::kString) {
+      if (!p.code || c.code(v) != *p.code) return false;
+    } else if (c.type() == ColumnType::kJson) {
+      // Mixed types: this row's value may still be the string.
+      nlohmann::json j = nlohmann::json::parse(c.json(v), nullptr, false);
+      if (!j.is_string() || j.get_ref<const std::string&>() != p.value) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool RelCheck::Passes(QueryGraph& g, const Relationship& r) const {
+  const CsrGraph* csr = g.csr();
+  if (!csr || r.position == kNoEdgePosition || g.IsDeleted(r)) {
+    for (const auto& p : props) {
+      Value have = g.RelProperty(r, p.key);
+      if (have.type() != Value::Type::kString || have.string() != p.value) return false;
+    }
+    return true;
+  }
+  if (bound_graph_ != &g || bound_to_ != csr) {
+    bound_.clear();
+    for (const auto& p : props) {
+      const PropertyColumn* c = &g.Column(true, static_cast<int>(EdgeField::kProps), p.key);
+      bound_.push_back({c, c->type() == ColumnType::kString ? c->CodeOf(p.value) : std::nullopt});
+    }
+    bound_graph_ = &g;
+    bound_to_ = csr;
+  }
+  for (size_t i = 0; i < props.size(); ++i) {
+    const PropertyColumn& c = *bound_[i].column;
+    const uint32_t row = r.position;
+    if (c.type() == ColumnType::kNull || c.is_null(row)) return false;
+    if (c.type() == ColumnType::kString) {
+      if (!bound_[i].code || c.code(row) != *bound_[i].code) return false;
+    } else if (c.type() == ColumnType::kJson) {
+      nlohmann::json j = nlohmann::json::parse(c.json(row), nullptr, false);
+      if (!j.is_string() || j.get_ref<const std::string&>() != props[i].value) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string RelCheck::Text() const {
+  if (props.empty()) return "";
+  std::string t = " {";
+  for (size_t i = 0; i < props.size(); ++i) {
+    t += (i ? ", " : "") + props[i].key + ": '" + props[i].value + "'";
+  }
+  return t + "}";
 }
 
 void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
@@ -445,6 +550,7 @@ void QueryGraph::Expand(NodeId node, Direction dir, const TypeFilter& types,
   if (check && check->Trivial()) check = nullptr;
   if (check && check->impossible) return;
   if (csr_) {
+    if (check) check->Bind(*this);
     auto at = csr_->index_of(node);
     if (!at) return;
     const uint32_t v = *at;

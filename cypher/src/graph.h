@@ -20,6 +20,7 @@
 // Not thread-safe; one per query.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -85,19 +86,62 @@ struct NodeCheck {
   // A label that did not exist when the query was planned but that the
   // query itself creates: looked up when tested.
   std::string pending_kind;
+  // Properties of props that must equal a string ({country: 'MT'}). On a
+  // snapshot they are tested on its column, by dictionary code.
+  struct PropertyEquals {
+    std::string key;
+    std::string value;
+    const PropertyColumn* column = nullptr;  // set by Bind()
+    std::optional<uint32_t> code;            // the value's code in a string column
+  };
+  std::vector<PropertyEquals> props;
   std::string text;                 // for EXPLAIN, e.g. ":actor {sector: academia}"
 
-  bool Trivial() const { return !impossible && !kind && !sector && pending_kind.empty(); }
+  bool Trivial() const {
+    return !impossible && !kind && !sector && pending_kind.empty() && props.empty();
+  }
   bool Passes(QueryGraph& g, NodeId id) const;
+  // Finds the columns of `props` in g's snapshot: before PassesDense.
+  void Bind(QueryGraph& g) const;
   // The same test on a CSR snapshot's dense index: no lookup of the id. A
   // snapshot is only read by queries that do not write, so a pending label
-  // has no nodes in it.
+  // has no nodes in it. REQUIRES: Bind() with that snapshot.
   bool PassesDense(const CsrGraph& csr, uint32_t v) const {
     if (impossible || !pending_kind.empty()) return false;
     if (kind && csr.kind(v) != *kind) return false;
     if (sector && csr.sector(v) != *sector) return false;
-    return true;
+    return props.empty() || PropsPassDense(v);
   }
+
+ private:
+  bool PropsPassDense(uint32_t v) const;
+  mutable std::vector<PropertyEquals> bound_;  // props, with their columns
+  mutable const QueryGraph* bound_graph_ = nullptr;
+  mutable const CsrGraph* bound_to_ = nullptr;
+};
+
+// What a relationship must hold to match, tested as it is reached: props
+// keys equal to strings ([e {role: 'partner'}]). On a snapshot, by the
+// column's dictionary code at the relationship's position.
+struct RelCheck {
+  struct Equals {
+    std::string key;
+    std::string value;
+  };
+  std::vector<Equals> props;
+
+  bool empty() const { return props.empty(); }
+  bool Passes(QueryGraph& g, const Relationship& r) const;
+  std::string Text() const;  // for EXPLAIN: " {role: 'partner'}"
+
+ private:
+  struct Bound {
+    const PropertyColumn* column;
+    std::optional<uint32_t> code;
+  };
+  mutable std::vector<Bound> bound_;
+  mutable const QueryGraph* bound_graph_ = nullptr;
+  mutable const CsrGraph* bound_to_ = nullptr;
 };
 
 class QueryGraph {
@@ -158,6 +202,11 @@ class QueryGraph {
   std::string_view TypeName(SymbolId type) const { return schema().EdgeTypeName(type); }
   std::vector<Hop> AllRelationships();
 
+  // REQUIRES: csr(). The snapshot's column of a node (NodeField `field`) or
+  // relationship (EdgeField `field`) property, `key` naming a props key;
+  // built on first use, kept per query.
+  const PropertyColumn& Column(bool edge, int field, std::string_view key);
+
   // --- writes (REQUIRES: txn()) ----------------------------------------------------
   // `props` is a map of Cypher properties; `label` empty for none.
   NodeId CreateNode(const std::string& label, const Map& props);
@@ -216,8 +265,9 @@ class QueryGraph {
   // property from the snapshot's columns; nullopt when they cannot answer.
   std::optional<Value> NodePropertyFromColumns(NodeId id, std::string_view key);
   std::optional<Value> RelPropertyFromColumns(const Relationship& r, std::string_view key);
-  // The snapshot's column (NodeField or EdgeField `field`), kept per query.
-  const PropertyColumn& Column(bool edge, int field, std::string_view key);
+  const PropertyColumn& CachedColumn(bool edge, int field, std::string_view key);
+  // Whether a key of the snapshot's nodes is blank (REQUIRES: csr_).
+  bool SnapshotHasBlankKeys();
   std::shared_ptr<CachedNode> LoadNode(NodeId id);
   std::shared_ptr<CachedEdge> LoadEdge(const Relationship& r);
   // The stored id of `r` when known without a search (0 otherwise).
@@ -237,6 +287,15 @@ class QueryGraph {
   absl::flat_hash_map<NodeId, std::shared_ptr<CachedNode>> nodes_;
   absl::flat_hash_map<std::string, std::shared_ptr<const PropertyColumn>> node_columns_,
       edge_columns_;
+  struct RecentColumn {
+    bool edge = false;
+    int field = 0;
+    std::string key;
+    const PropertyColumn* column = nullptr;  // owned by node_columns_ / edge_columns_
+  };
+  std::array<RecentColumn, 4> recent_columns_;
+  std::optional<bool> snapshot_blank_keys_;
+  size_t next_recent_ = 0;
   absl::flat_hash_map<RelKey, std::shared_ptr<CachedEdge>, RelKeyHash> edges_;
   std::unordered_set<NodeId> deleted_nodes_;
   std::unordered_set<RelKey, RelKeyHash> deleted_rels_;

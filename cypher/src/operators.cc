@@ -217,6 +217,7 @@ bool ExpandOp::Next(ExecContext& ctx, Row* row) {
         } else if (rel_bound_ && !to_check_.Trivial() && !to_check_.Passes(g, h.other)) {
           continue;  // (Expand checked the others)
         }
+        if (!rel_check_.empty() && !rel_check_.Passes(g, h.rel)) continue;
         if (unique_.Clashes(*row, h.rel)) continue;
         (*row)[static_cast<size_t>(rel_)] = Value::Rel(h.rel);
         if (!to_bound_) (*row)[static_cast<size_t>(to_)] = Value::Node(h.other);
@@ -250,7 +251,8 @@ bool ExpandOp::Next(ExecContext& ctx, Row* row) {
 // --- ExpandCount ------------------------------------------------------------------------
 
 ExpandCountOp::ExpandCountOp(OpPtr child, int from, int weight, Direction dir, TypeFilter types,
-                             NodeCheck to_check, Uniqueness unique, std::string describe)
+                             NodeCheck to_check, Uniqueness unique, std::string describe,
+                             RelCheck rel_check)
     : Operator(std::move(child)),
       from_(from),
       weight_(weight),
@@ -258,7 +260,8 @@ ExpandCountOp::ExpandCountOp(OpPtr child, int from, int weight, Direction dir, T
       types_(std::move(types)),
       to_check_(std::move(to_check)),
       unique_(std::move(unique)),
-      describe_(std::move(describe)) {}
+      describe_(std::move(describe)),
+      rel_check_(std::move(rel_check)) {}
 
 uint64_t ExpandCountOp::CountFrom(ExecContext& ctx, NodeId from) {
   auto it = counts_.find(from);
@@ -267,13 +270,13 @@ uint64_t ExpandCountOp::CountFrom(ExecContext& ctx, NodeId from) {
   uint64_t n = 0;
   const CsrGraph* csr = g.csr();
   auto v = csr ? csr->index_of(from) : std::nullopt;
-  if (v && !to_check_.impossible) {
+  if (v && !to_check_.impossible && rel_check_.empty()) {
     // Straight from the snapshot's arrays: no Hop per relationship.
+    to_check_.Bind(g);
     auto count = [&](std::span<const uint32_t> ends, std::span<const uint16_t> tys, bool skip_self) {
       for (size_t i = 0; i < ends.size(); ++i) {
         if (!types_.Allows(tys[i]) || (skip_self && ends[i] == *v)) continue;
-        if (to_check_.kind && csr->kind(ends[i]) != *to_check_.kind) continue;
-        if (to_check_.sector && csr->sector(ends[i]) != *to_check_.sector) continue;
+        if (!to_check_.PassesDense(*csr, ends[i])) continue;
         ++n;
       }
     };
@@ -281,10 +284,12 @@ uint64_t ExpandCountOp::CountFrom(ExecContext& ctx, NodeId from) {
     if (dir_ != Direction::kOut) {
       count(csr->in_neighbors(*v), csr->in_types(*v), dir_ == Direction::kBoth);
     }
-  } else if (!csr) {
+  } else if (!csr || !rel_check_.empty()) {
     hops_.clear();
-    g.Expand(from, dir_, types_, &hops_);
-    for (const Hop& h : hops_) n += to_check_.Passes(g, h.other);
+    g.Expand(from, dir_, types_, &hops_, csr ? &to_check_ : nullptr);
+    for (const Hop& h : hops_) {
+      n += (csr || to_check_.Passes(g, h.other)) && rel_check_.Passes(g, h.rel);
+    }
   }
   counts_.emplace(from, n);
   return n;
@@ -310,7 +315,7 @@ bool ExpandCountOp::Next(ExecContext& ctx, Row* row) {
       } else {
         return false;
       }
-      return to_check_.Passes(g, other);
+      return to_check_.Passes(g, other) && rel_check_.Passes(g, r);
     };
     for (int s : unique_.rel_slots) {
       const Value& v = (*row)[static_cast<size_t>(s)];
@@ -550,6 +555,7 @@ void VarReachOp::Search(ExecContext& ctx, NodeId start) {
   if (const CsrGraph* csr = g.csr()) {
     auto s = csr->index_of(start);
     if (!s) return;
+    to_check_.Bind(g);
     if (stamp_.size() != csr->num_nodes()) epoch_ = 0;
     if (++epoch_ == 1) {
       stamp_.assign(csr->num_nodes(), 0);

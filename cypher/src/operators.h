@@ -77,6 +77,11 @@ class NodeScanOp final : public Operator {
   void Reset() override;
   std::string Describe() const override { return describe_; }
 
+  // What it scans, for AggregateOverColumns (column_aggregate.h).
+  int slot() const { return slot_; }
+  Source source() const { return source_; }
+  const NodeCheck& check() const { return check_; }
+
  private:
   void Candidates(ExecContext& ctx, Row& row);
 
@@ -102,7 +107,8 @@ class NodeScanOp final : public Operator {
 class ExpandCountOp final : public Operator {
  public:
   ExpandCountOp(OpPtr child, int from, int weight, Direction dir, TypeFilter types,
-                NodeCheck to_check, Uniqueness unique, std::string describe);
+                NodeCheck to_check, Uniqueness unique, std::string describe,
+                RelCheck rel_check = {});
   bool Next(ExecContext& ctx, Row* row) override;
   std::string Describe() const override { return describe_; }
 
@@ -115,6 +121,7 @@ class ExpandCountOp final : public Operator {
   NodeCheck to_check_;
   Uniqueness unique_;
   std::string describe_;
+  RelCheck rel_check_;
   std::unordered_map<NodeId, uint64_t> counts_;
   std::vector<Hop> hops_;
 };
@@ -134,10 +141,19 @@ class ExpandOp final : public Operator {
   bool binds_new() const { return !to_bound_ && !rel_bound_; }
   int rel_slot() const { return rel_; }
   int to_slot() const { return to_; }
+  int from_slot() const { return from_; }
+  Direction direction() const { return dir_; }
+  const TypeFilter& types() const { return types_; }
+  const NodeCheck& to_check() const { return to_check_; }
   OpPtr MakeCounting(int weight_slot) {
     return std::make_unique<ExpandCountOp>(std::move(child_), from_, weight_slot, dir_, types_,
-                                           to_check_, unique_, "ExpandCount " + describe_.substr(7));
+                                           to_check_, unique_, "ExpandCount " + describe_.substr(7),
+                                           rel_check_);
   }
+  // Properties the relationship must hold, tested before a row is made
+  // (the planner's, with the predicates they replace).
+  void set_rel_check(RelCheck check) { rel_check_ = std::move(check); }
+  const RelCheck& rel_check() const { return rel_check_; }
 
  private:
   int from_, rel_, to_;
@@ -147,6 +163,7 @@ class ExpandOp final : public Operator {
   bool to_bound_, rel_bound_;
   Uniqueness unique_;
   std::string describe_;
+  RelCheck rel_check_;
   std::vector<Hop> hops_;
   size_t pos_ = 0;
   bool active_ = false;
@@ -304,6 +321,7 @@ class FilterOp final : public Operator {
   FilterOp(OpPtr child, std::vector<Predicate> predicates, std::string describe);
   bool Next(ExecContext& ctx, Row* row) override;
   std::string Describe() const override { return describe_; }
+  const std::vector<Predicate>& predicates() const { return predicates_; }
 
  private:
   std::vector<Predicate> predicates_;
@@ -374,6 +392,8 @@ class ProjectOp final : public Operator {
   std::string describe_;
 };
 
+struct ColumnGroups;  // column_aggregate.h
+
 // How an AggregateOp may take short cuts the planner found safe.
 struct AggregateOptions {
   // Slot with a row's multiplicity (an ExpandCountOp's count); -1: each row
@@ -416,6 +436,7 @@ class AggregateOp final : public Operator {
  private:
   struct State;
   void Consume(ExecContext& ctx);
+  void Adopt(ColumnGroups& groups, ExecContext& ctx);
   // `aggregate(p, a)`: pre-group p's value of aggregation a.
   std::vector<size_t> TopCandidates(ExecContext& ctx, size_t pre_groups,
                                     const std::function<Value(size_t, size_t)>& aggregate);

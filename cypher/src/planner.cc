@@ -242,6 +242,24 @@ static bool IdEquality(const Expr* e, int slot, const std::set<int>& unbound, co
   return false;
 }
 
+// Is `e` `var.key = value` (either way round) for the variable in `slot`,
+// with `value` a literal or a parameter? Sets *key and *value.
+static bool PropsKeyEquality(const Expr* e, int slot, std::string* key, const Expr** value) {
+  if (e->kind != ExprKind::kBinary || e->op != Op::kEq) return false;
+  for (int side = 0; side < 2; ++side) {
+    const Expr* a = e->args[side].get();
+    const Expr* b = e->args[1 - side].get();
+    if (a->kind == ExprKind::kProperty && a->args[0]->kind == ExprKind::kVariable &&
+        a->args[0]->slot == slot &&
+        (b->kind == ExprKind::kLiteral || b->kind == ExprKind::kParameter)) {
+      *key = a->name;
+      *value = b;
+      return true;
+    }
+  }
+  return false;
+}
+
 NodeCheck Planner::CheckFor(MatchState& m, int slot) {
   auto cached = m.checks.find(slot);
   if (cached != m.checks.end()) return cached->second;
@@ -290,8 +308,53 @@ NodeCheck Planner::CheckFor(MatchState& m, int slot) {
     }
     p.placed = true;
   }
+  // So is a props key equal to a constant string ({country: 'MT'}): over a
+  // snapshot, by its column's dictionary code, before a row is made.
+  for (auto& p : m.preds) {
+    if (p.placed || c.impossible) continue;
+    std::string key;
+    const Expr* value = nullptr;
+    if (!p.expr && p.slot == slot) {
+      key = p.key;
+      value = p.value;
+    } else if (!p.expr || !PropsKeyEquality(p.expr, slot, &key, &value)) {
+      continue;
+    }
+    if (key == "key" || key == "name" || key == "sector" || key == "aliases" || key == "sources") {
+      continue;
+    }
+    auto v = ConstantValue(value);
+    if (!v || v->type() != Value::Type::kString) continue;
+    text += " {" + key + ": '" + v->string() + "'}";
+    c.props.push_back({key, v->string()});
+    p.placed = true;
+  }
   c.text = text;
   m.checks[slot] = c;
+  return c;
+}
+
+// The predicates on relationship `slot` that an expansion tests as it
+// reaches each relationship: a props key equal to a constant string. The
+// predicates are then taken as done.
+RelCheck Planner::RelCheckFor(MatchState& m, int slot) {
+  RelCheck c;
+  for (auto& p : m.preds) {
+    if (p.placed) continue;
+    std::string key;
+    const Expr* value = nullptr;
+    if (!p.expr && !p.check && p.slot == slot) {
+      key = p.key;
+      value = p.value;
+    } else if (!p.expr || !PropsKeyEquality(p.expr, slot, &key, &value)) {
+      continue;
+    }
+    if (key == "weight" || key == "valid_from" || key == "valid_to" || key == "rank") continue;
+    auto v = ConstantValue(value);
+    if (!v || v->type() != Value::Type::kString) continue;
+    c.props.push_back({key, v->string()});
+    p.placed = true;
+  }
   return c;
 }
 
@@ -431,7 +494,7 @@ OpPtr Planner::ScanNode(OpPtr op, MatchState& m, int slot, double* rows) {
     case NodeScanOp::Source::kId: what = "NodeById"; break;
     case NodeScanOp::Source::kNone: what = "NoNodes"; break;
   }
-  std::string describe = what + " " + NodeText(m, slot) + (check.sector ? check.text.substr(check.text.find('{') - 1) : "");
+  std::string describe = what + " " + NodeText(m, slot) + (check.text.find('{') != std::string::npos ? check.text.substr(check.text.find('{') - 1) : "");
   if (value) describe += std::string(src == NodeScanOp::Source::kId ? " id = " : src == NodeScanOp::Source::kKey ? " key = " : " name ~ ") + ExprText(value);
   const bool constant = value && (value->kind == ExprKind::kLiteral || value->kind == ExprKind::kParameter);
   m.single = m.single && constant &&
@@ -488,9 +551,12 @@ OpPtr Planner::ExpandRel(OpPtr op, MatchState& m, size_t index, bool forward, do
     m.paths_built.insert(r.part);
   } else if (!p.var_length) {
     reads_ += *rows * degree;
-    op = std::make_unique<ExpandOp>(std::move(op), from, r.slot, to, dir, TypesOf(p.types), check,
-                                    to_bound, r.bound_before, unique,
-                                    std::string(to_bound ? "ExpandInto " : "Expand ") + describe);
+    RelCheck rel_check = RelCheckFor(m, r.slot);
+    auto expand = std::make_unique<ExpandOp>(
+        std::move(op), from, r.slot, to, dir, TypesOf(p.types), check, to_bound, r.bound_before,
+        unique, std::string(to_bound ? "ExpandInto " : "Expand ") + describe + rel_check.Text());
+    expand->set_rel_check(std::move(rel_check));
+    op = std::move(expand);
     *rows *= degree * selectivity;
     op->estimated_rows = *rows;
     m.bound_rels.push_back(r.slot);

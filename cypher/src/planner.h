@@ -80,6 +80,7 @@ class Planner {
   OpPtr ScanNode(OpPtr op, MatchState& m, int slot, double* rows);
   OpPtr ExpandRel(OpPtr op, MatchState& m, size_t rel, bool forward, double* rows);
   NodeCheck CheckFor(MatchState& m, int slot);
+  RelCheck RelCheckFor(MatchState& m, int slot);
   double Estimate(MatchState& m, int slot, int* source, const Expr** value);
   TypeFilter TypesOf(const std::vector<std::string>& names);
   std::string NodeText(MatchState& m, int slot) const;

@@ -3,6 +3,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "samverkan/csr.h"
 #include "samverkan/property_column.h"
@@ -20,5 +22,13 @@ Result<std::shared_ptr<const PropertyColumn>> BuildEdgeColumn(const GraphView& v
                                                               EdgeField field,
                                                               const std::string& key,
                                                               const Interrupt& interrupt);
+
+// The columns of `key` and of other props keys of the nodes (or the
+// edges) that the first rows hold, from one scan: one parse of each row's
+// JSON serves them all. How many are built at once shrinks as the graph
+// grows (PropsColumns in property_column.cc). `key` comes first.
+Result<std::vector<std::pair<std::string, std::shared_ptr<const PropertyColumn>>>>
+BuildPropsColumns(const GraphView& view, const CsrGraph& csr, bool edges, const std::string& key,
+                  const Interrupt& interrupt);
 
 }  // namespace samverkan

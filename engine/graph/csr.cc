@@ -162,8 +162,21 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::NodeColumn(
     const Interrupt& interrupt) const {
   return CachedColumn(columns_mu_, columns_, {false, static_cast<int>(field), std::string(key)},
                       [&](const std::string& k) {
-                        return BuildNodeColumn(view, *this, field, k, interrupt);
+                        return field == NodeField::kProps
+                                   ? PropsColumn(view, false, k, interrupt)
+                                   : BuildNodeColumn(view, *this, field, k, interrupt);
                       });
+}
+
+Result<std::shared_ptr<const PropertyColumn>> CsrGraph::PropsColumn(
+    const GraphView& view, bool edges, const std::string& key, const Interrupt& interrupt) const {
+  // The other keys the scan met come along: the next query to read one of
+  // them finds it built.
+  SV_ASSIGN_OR_RETURN(auto built, BuildPropsColumns(view, *this, edges, key, interrupt));
+  const int field = edges ? static_cast<int>(EdgeField::kProps) : static_cast<int>(NodeField::kProps);
+  std::lock_guard lock(columns_mu_);
+  for (auto& [k, column] : built) columns_.try_emplace(std::make_tuple(edges, field, k), column);
+  return columns_.find(std::make_tuple(edges, field, key))->second;
 }
 
 Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(
@@ -171,7 +184,9 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(
     const Interrupt& interrupt) const {
   return CachedColumn(columns_mu_, columns_, {true, static_cast<int>(field), std::string(key)},
                       [&](const std::string& k) {
-                        return BuildEdgeColumn(view, *this, field, k, interrupt);
+                        return field == EdgeField::kProps
+                                   ? PropsColumn(view, true, k, interrupt)
+                                   : BuildEdgeColumn(view, *this, field, k, interrupt);
                       });
 }
 

@@ -162,6 +162,34 @@ TEST_F(PropertyColumnTest, EdgeColumnsByPositionWithDatesAsDays) {
   EXPECT_TRUE(knows_role->is_null(0));
 }
 
+TEST_F(PropertyColumnTest, OneScanBuildsTheColumnsOfSeveralPropsKeys) {
+  ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+  auto snap = db_->GetSnapshot();
+  const uint64_t bare = csr->memory_bytes();
+  ASSERT_OK_AND_ASSIGN(auto role, csr->EdgeColumn(*snap, EdgeField::kProps, "role"));
+  const uint64_t with_role = csr->memory_bytes();
+  EXPECT_GT(with_role, bare);
+  // `contribution` came with `role`'s scan: asking for it builds nothing.
+  ASSERT_OK_AND_ASSIGN(auto money, csr->EdgeColumn(*snap, EdgeField::kProps, "contribution"));
+  EXPECT_EQ(csr->memory_bytes(), with_role);
+  ASSERT_EQ(money->type(), ColumnType::kJson);  // 1200.5 and 3
+  const uint32_t ac = Position(*csr, *snap, "a", "participates_in", "c");
+  const uint32_t bc = Position(*csr, *snap, "b", "participates_in", "c");
+  EXPECT_EQ(money->json(ac), "1200.5");
+  EXPECT_EQ(money->json(bc), "3");
+  EXPECT_EQ(role->text(ac), "partner");
+  // The same for nodes; a key no row holds is a column of nulls, built alone.
+  ASSERT_OK_AND_ASSIGN(auto n, csr->NodeColumn(*snap, NodeField::kProps, "n"));
+  const uint64_t with_n = csr->memory_bytes();
+  ASSERT_OK_AND_ASSIGN(auto s, csr->NodeColumn(*snap, NodeField::kProps, "s"));
+  ASSERT_OK_AND_ASSIGN(auto mixed, csr->NodeColumn(*snap, NodeField::kProps, "mixed"));
+  EXPECT_EQ(csr->memory_bytes(), with_n);
+  EXPECT_EQ(s->text(*csr->index_of(IdOf(*snap, "b"))), "alpha");
+  EXPECT_EQ(mixed->type(), ColumnType::kJson);
+  ASSERT_OK_AND_ASSIGN(auto none, csr->NodeColumn(*snap, NodeField::kProps, "absent"));
+  EXPECT_EQ(none->type(), ColumnType::kNull);
+}
+
 TEST_F(PropertyColumnTest, ASnapshotAfterACommitSeesTheNewValues) {
   ASSERT_OK_AND_ASSIGN(auto before, db_->Csr({}));
   auto old_snap = db_->GetSnapshot();

@@ -103,8 +103,11 @@ class CsrGraph {
   // A property of every node (by dense index) or every edge (by position)
   // as a typed column; `key` names the props key for kProps. Built from
   // `view` on first use (one scan of all nodes or edges) and kept with the
-  // snapshot; later calls, from any thread, share it. REQUIRES: `view` is
-  // the state this snapshot was built from (not a transaction with writes).
+  // snapshot; later calls, from any thread, share it. The scan for a props
+  // key also builds the columns of the other props keys the first rows
+  // hold (up to 16, fewer for big graphs), so reading several keys costs
+  // one parse of the rows' JSON. REQUIRES: `view` is the state this
+  // snapshot was built from (not a transaction with writes).
   Result<std::shared_ptr<const PropertyColumn>> NodeColumn(
       const GraphView& view, NodeField field, std::string_view key = {},
       const Interrupt& interrupt = Interrupt::Never()) const;
@@ -117,6 +120,10 @@ class CsrGraph {
   uint64_t memory_bytes() const;
 
  private:
+  Result<std::shared_ptr<const PropertyColumn>> PropsColumn(const GraphView& view, bool edges,
+                                                            const std::string& key,
+                                                            const Interrupt& interrupt) const;
+
   template <typename T>
   static std::span<const T> Slice(const std::vector<T>& data, const std::vector<uint64_t>& off,
                                   uint32_t v) {
