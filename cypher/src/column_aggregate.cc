@@ -102,8 +102,10 @@ struct Atom {
   int64_t int_constant = 0;    // kInt (dates: days)
   double double_constant = 0;  // kDouble
 
+  // Whether `a op b` holds for one of the six comparisons, over numbers or
+  // string views.
   template <typename N>
-  static bool CompareNumbers(Op op, N a, N b) {
+  static bool Holds(Op op, N a, N b) {
     switch (op) {
       case Op::kEq: return a == b;
       case Op::kNe: return a != b;
@@ -116,11 +118,11 @@ struct Atom {
   // REQUIRES: fast != kNone, the row not null.
   bool TestFast(const PropertyColumn& c, uint32_t r) const {
     if (fast == Fast::kInt) {
-      return col_left ? CompareNumbers(op, c.integer(r), int_constant)
-                    : CompareNumbers(op, int_constant, c.integer(r));
+      return col_left ? Holds(op, c.integer(r), int_constant)
+                    : Holds(op, int_constant, c.integer(r));
     }
-    return col_left ? CompareNumbers(op, c.number(r), double_constant)
-                    : CompareNumbers(op, double_constant, c.number(r));
+    return col_left ? Holds(op, c.number(r), double_constant)
+                    : Holds(op, double_constant, c.number(r));
   }
 
   // Test() for a string column's value, when the constant is a string (or
@@ -137,12 +139,8 @@ struct Atom {
     const std::string_view a = col_left ? v : c;
     const std::string_view b = col_left ? c : v;
     switch (op) {
-      case Op::kEq: return a == b;
-      case Op::kNe: return a != b;
-      case Op::kLt: return a < b;
-      case Op::kGt: return a > b;
-      case Op::kLe: return a <= b;
-      case Op::kGe: return a >= b;
+      case Op::kEq: case Op::kNe: case Op::kLt: case Op::kGt: case Op::kLe: case Op::kGe:
+        return Holds(op, a, b);
       case Op::kStartsWith: return a.starts_with(b);
       case Op::kEndsWith: return a.ends_with(b);
       case Op::kContains: return a.find(b) != std::string_view::npos;
