@@ -32,6 +32,18 @@ void Attribute(std::ostream& out, int id, std::string_view title, std::string_vi
       << type << "\"/>\n";
 }
 
+// The <attributes> of a class: the fixed ones (title, type), numbered from
+// 0, then one per property column.
+void Attributes(std::ostream& out, std::string_view cls,
+                std::initializer_list<std::pair<std::string_view, std::string_view>> fixed,
+                const std::vector<PropColumn>& columns) {
+  out << "    <attributes class=\"" << cls << "\">\n";
+  int id = 0;
+  for (const auto& [title, type] : fixed) Attribute(out, id++, title, type);
+  for (const PropColumn& c : columns) Attribute(out, id++, c.column, GexfType(c.type));
+  out << "    </attributes>\n";
+}
+
 void Value(std::ostream& out, int id, std::string_view value) {
   out << "          <attvalue for=\"" << id << "\" value=\"" << XmlEscape(value) << "\"/>\n";
 }
@@ -78,27 +90,17 @@ Status WriteGexf(const GraphData& g, const NodeLooks& looks, std::ostream& out) 
                 : "  <graph defaultedgetype=\"directed\" mode=\"static\">\n");
   // Node attributes: 0 kind, 1 sector, 2 aliases, 3 sources, then properties.
   auto ncols = InferColumns(g.node_props, {"kind", "label", "sector", "aliases", "sources"});
-  out << "    <attributes class=\"node\">\n";
-  Attribute(out, 0, "kind", "string");
-  Attribute(out, 1, "sector", "string");
-  Attribute(out, 2, "aliases", "string");
-  Attribute(out, 3, "sources", "string");
-  for (size_t c = 0; c < ncols.size(); ++c) {
-    Attribute(out, static_cast<int>(4 + c), ncols[c].column, GexfType(ncols[c].type));
-  }
-  out << "    </attributes>\n";
+  Attributes(out, "node",
+             {{"kind", "string"}, {"sector", "string"}, {"aliases", "string"},
+              {"sources", "string"}},
+             ncols);
   // Edge attributes: 0 type, 1 rank, 2 valid_from, 3 valid_to, 4 sources, then properties.
   auto ecols = InferColumns(g.edge_props, {"type", "rank", "valid_from", "valid_to", "sources"});
-  out << "    <attributes class=\"edge\">\n";
-  Attribute(out, 0, "type", "string");
-  Attribute(out, 1, "rank", "long");
-  Attribute(out, 2, "valid_from", "string");
-  Attribute(out, 3, "valid_to", "string");
-  Attribute(out, 4, "sources", "string");
-  for (size_t c = 0; c < ecols.size(); ++c) {
-    Attribute(out, static_cast<int>(5 + c), ecols[c].column, GexfType(ecols[c].type));
-  }
-  out << "    </attributes>\n    <nodes>\n";
+  Attributes(out, "edge",
+             {{"type", "string"}, {"rank", "long"}, {"valid_from", "string"},
+              {"valid_to", "string"}, {"sources", "string"}},
+             ecols);
+  out << "    <nodes>\n";
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
     out << "      <node id=\"" << XmlEscape(n.key) << "\" label=\"" << XmlEscape(n.name)
