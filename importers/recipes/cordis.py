@@ -176,7 +176,7 @@ def main():
     ap.add_argument("--cli", default="build/bin/samverkan", help="the samverkan binary")
     a = ap.parse_args()
     counts = transform(a.src, a.out_dir)
-    print(json.dumps(counts))
+    print(json.dumps(counts), flush=True)  # before the import's own summary
     if a.graph:
         layout = LAYOUTS[counts["layout"]]
         cmd = [a.cli, "import", a.graph, a.out_dir, "--add-sector", "research_institute",
