@@ -112,7 +112,8 @@ void KgStats(sqlite3_context* ctx, int, sqlite3_value** argv) {
                                     {"edges", counts->edges},
                                     {"disk_bytes", *disk},
                                     {"path", graph->path()},
-                                    {"read_only", graph->read_only()}};
+                                    {"read_only", graph->read_only()},
+                                    {"snapshot_reads", graph->snapshot_reads()}};
     ResultText(ctx, stats.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   });
 }

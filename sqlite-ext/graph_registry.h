@@ -87,6 +87,11 @@ class GraphHandle {
   // writes), else the pinned state, else the latest.
   ReadView View() const;
 
+  // Scans and lookups of kg_nodes / kg_edges this connection answered from
+  // the CSR snapshot's arrays and columns (snapshot_scan.h), for kg_stats.
+  void CountSnapshotRead() { ++snapshot_reads_; }
+  uint64_t snapshot_reads() const { return snapshot_reads_; }
+
   // Write access for something that writes the graph outside a SQL
   // transaction (kg_import, compaction): the writable Db, waiting up to the
   // busy timeout of `db` as Writer() does. EndWriting() when done.
@@ -155,6 +160,7 @@ class GraphHandle {
   // A base savepoint set at Begin (not listed) stands for every SQL
   // savepoint opened before the transaction began.
   std::vector<int> levels_;
+  uint64_t snapshot_reads_ = 0;
 };
 
 // Options of a `samverkan` table as written in CREATE VIRTUAL TABLE.

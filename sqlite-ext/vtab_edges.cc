@@ -52,6 +52,7 @@
 
 #include "graph_table.h"
 #include "modules.h"
+#include "snapshot_scan.h"
 #include "values.h"
 
 namespace samverkan::sql {
@@ -79,6 +80,18 @@ struct EdgesCursor {
   std::optional<Edge> loaded;           // the current row, loaded in full
   std::unordered_map<NodeId, std::string> keys;  // node id -> key, per scan
   bool eof = true;
+
+  // A scan of every edge (or of one type) over the snapshot
+  // (snapshot_scan.h): the current row is the edge at position `pos`,
+  // whose source has dense index `v`, its out-edges at [v_begin, v_end).
+  std::shared_ptr<const CsrGraph> csr;
+  uint32_t pos = 0, v = 0;
+  uint64_t v_begin = 0, v_end = 0;
+  // Columns, fetched as the statement first reads their field.
+  std::shared_ptr<const PropertyColumn> node_keys, rank, weight, valid_from, valid_to;
+  // Records in step with the positions, for props, sources and batch.
+  std::unique_ptr<EdgeCursor> records;
+  uint32_t records_pos = 0;
 };
 
 GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
@@ -186,6 +199,25 @@ Status SettleScan(EdgesCursor* c) {
   return c->scan->status();
 }
 
+// Over the snapshot: moves to the first position from c->pos on that
+// passes the type filter (src, dst and rowid never come here), or to eof.
+void SettleSnapshot(EdgesCursor* c) {
+  const CsrGraph& g = *c->csr;
+  c->loaded.reset();
+  for (const uint64_t n = g.num_edges(); c->pos < n; ++c->pos) {
+    while (c->pos >= c->v_end) {
+      ++c->v;
+      c->v_begin = g.out_edge(c->v, 0);
+      c->v_end = c->v_begin + g.out_degree(c->v);
+    }
+    if (!c->want_type || g.out_types(c->v)[c->pos - c->v_begin] == *c->want_type) {
+      c->eof = false;
+      return;
+    }
+  }
+  c->eof = true;
+}
+
 // Sets *id to the node with `key`, or returns false when there is none.
 Result<bool> LookupNode(const GraphView& view, sqlite3_value* key, NodeId* id) {
   if (IsNull(key)) return false;
@@ -243,6 +275,13 @@ Status StartScan(EdgesCursor* c, int plan, sqlite3_value** argv) {
     c->scan = view.Edges(*c->want_src, Direction::kOut, c->want_type);
   } else if (c->want_dst) {
     c->scan = view.Edges(*c->want_dst, Direction::kIn, c->want_type);
+  } else if ((c->csr = ScanSnapshot(c->view))) {
+    c->pos = 0;
+    c->v = 0;
+    c->v_begin = 0;
+    c->v_end = c->csr->num_nodes() == 0 ? 0 : c->csr->out_degree(0);
+    SettleSnapshot(c);
+    return Status::OK();
   } else {
     c->scan = view.AllEdges();
   }
@@ -262,7 +301,13 @@ int EdgesFilter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int, sqlite3
     c->want_dst.reset();
     c->want_type.reset();
     if (c->keys.size() > 4096) c->keys.clear();
+    c->csr.reset();
+    c->records.reset();
+    for (auto* col : {&c->node_keys, &c->rank, &c->weight, &c->valid_from, &c->valid_to}) {
+      col->reset();
+    }
     Status s = StartScan(c, idx_num, argv);
+    if (c->csr) t->graph->CountSnapshotRead();
     return s.ok() ? SQLITE_OK : StatusError(vtab, t->table_name, s);
   });
 }
@@ -270,6 +315,11 @@ int EdgesFilter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int, sqlite3
 int EdgesNext(sqlite3_vtab_cursor* cur) {
   return Guard(cur->pVtab, [&] {
     auto* c = AsCursor(cur);
+    if (c->csr) {
+      ++c->pos;
+      SettleSnapshot(c);
+      return SQLITE_OK;
+    }
     if (!c->scan) {
       c->eof = true;
       return SQLITE_OK;
@@ -291,7 +341,35 @@ Result<std::string> NodeKey(EdgesCursor* c, NodeId id) {
   return node->key;
 }
 
+// Over the snapshot: the record of the edge at c->pos, read by a record
+// scan that follows the positions (AllEdges comes in their order), or by
+// its id if the scan and the snapshot ever disagree.
+Status LoadSnapshotEdge(EdgesCursor* c) {
+  const EdgeId id = c->csr->edge_id(c->pos);
+  if (!c->records) {
+    c->records = c->view.view->AllEdges();
+    c->records_pos = 0;
+  }
+  while (c->records->Valid() && c->records_pos < c->pos) {
+    c->records->Next();
+    ++c->records_pos;
+  }
+  SV_RETURN_IF_ERROR(c->records->status());
+  if (c->records->Valid() && c->records_pos == c->pos && c->records->edge().id == id) {
+    SV_ASSIGN_OR_RETURN(Edge edge, c->records->Load());
+    c->loaded = std::move(edge);
+    return Status::OK();
+  }
+  SV_ASSIGN_OR_RETURN(Edge edge, c->view.view->GetEdge(id));
+  c->loaded = std::move(edge);
+  return Status::OK();
+}
+
 Result<const Edge*> LoadedEdge(EdgesCursor* c) {
+  if (!c->loaded && c->csr) {
+    Status s = LoadSnapshotEdge(c);
+    if (!s.ok()) return s;
+  }
   if (!c->loaded) {
     auto edge = c->scan->Load();
     if (!edge.ok()) return edge.status();
@@ -308,6 +386,72 @@ void ResultDate(sqlite3_context* ctx, const std::optional<Date>& date) {
   }
 }
 
+// The column `field` of the snapshot's edges in *slot, fetched (built on
+// first use) if need be; null when it has a type the row path's field
+// never has.
+Result<const PropertyColumn*> EdgeColumnOf(EdgesCursor* c, EdgeField field, ColumnType want,
+                                           std::shared_ptr<const PropertyColumn>* slot) {
+  if (!*slot) {
+    SV_ASSIGN_OR_RETURN(*slot, c->csr->EdgeColumn(*c->view.view, field));
+  }
+  return ColumnIs(**slot, want) ? slot->get() : nullptr;
+}
+
+// xColumn over the snapshot: the arrays and columns give every field but
+// props, sources and batch, which come from the record. SQLITE_OK, or
+// SQLITE_NOTFOUND for a column left to the record path.
+int SnapshotColumn(EdgesCursor* c, sqlite3_context* ctx, int col, Status* error) {
+  const CsrGraph& g = *c->csr;
+  const size_t slot = c->pos - c->v_begin;
+  auto column = [&](EdgeField field, ColumnType want,
+                    std::shared_ptr<const PropertyColumn>* cache) {
+    auto got = EdgeColumnOf(c, field, want, cache);
+    if (!got.ok()) {
+      *error = got.status();
+      return SQLITE_ERROR;
+    }
+    if (*got == nullptr || !ResultColumnValue(ctx, **got, c->pos)) return SQLITE_NOTFOUND;
+    return SQLITE_OK;
+  };
+  switch (col) {
+    case kSrc:
+    case kDst: {
+      if (!c->node_keys) {
+        auto keys = g.NodeColumn(*c->view.view, NodeField::kKey);
+        if (!keys.ok()) {
+          *error = keys.status();
+          return SQLITE_ERROR;
+        }
+        c->node_keys = std::move(*keys);
+      }
+      if (c->node_keys->type() != ColumnType::kString) return SQLITE_NOTFOUND;
+      const uint32_t v = col == kSrc ? c->v : g.out_neighbors(c->v)[slot];
+      if (c->node_keys->is_null(v)) return SQLITE_NOTFOUND;
+      ResultText(ctx, c->node_keys->text(v));
+      return SQLITE_OK;
+    }
+    case kType:
+      ResultText(ctx, c->view.view->schema().EdgeTypeName(g.out_types(c->v)[slot]));
+      return SQLITE_OK;
+    case kRank: return column(EdgeField::kRank, ColumnType::kInt, &c->rank);
+    case kWeight: return column(EdgeField::kWeight, ColumnType::kDouble, &c->weight);
+    case kValidFrom: return column(EdgeField::kValidFrom, ColumnType::kDate, &c->valid_from);
+    case kValidTo: return column(EdgeField::kValidTo, ColumnType::kDate, &c->valid_to);
+    default: return SQLITE_NOTFOUND;
+  }
+}
+
+// The current row's traversal fields from its record (over the snapshot,
+// for a column SnapshotColumn leaves to the record).
+Status RefFromRecord(EdgesCursor* c) {
+  auto edge = LoadedEdge(c);
+  if (!edge.ok()) return edge.status();
+  const Edge& e = **edge;
+  c->ref = EdgeRef{e.id, e.src, c->view.view->schema().EdgeType(e.type).value_or(0), e.dst,
+                   e.rank, e.weight, e.validity};
+  return Status::OK();
+}
+
 int EdgesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
   return Guard(cur->pVtab, [&] {
     auto* c = AsCursor(cur);
@@ -315,6 +459,16 @@ int EdgesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
     auto fail = [&](const Status& s) {
       return StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, s);
     };
+    if (c->csr) {
+      Status error;
+      const int rc = SnapshotColumn(c, ctx, col, &error);
+      if (rc == SQLITE_OK) return SQLITE_OK;
+      if (rc != SQLITE_NOTFOUND) return fail(error);
+      if (col != kProps && col != kSources && col != kBatch) {
+        Status s = RefFromRecord(c);
+        if (!s.ok()) return fail(s);
+      }
+    }
     switch (col) {
       case kSrc:
       case kDst: {
@@ -357,7 +511,8 @@ int EdgesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
 }
 
 int EdgesRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
-  *rowid = static_cast<sqlite3_int64>(AsCursor(cur)->ref.id);
+  const EdgesCursor* c = AsCursor(cur);
+  *rowid = static_cast<sqlite3_int64>(c->csr ? c->csr->edge_id(c->pos) : c->ref.id);
   return SQLITE_OK;
 }
 

@@ -57,6 +57,7 @@
 #include "graph_table.h"
 #include "modules.h"
 #include "samverkan/text.h"
+#include "snapshot_scan.h"
 #include "values.h"
 
 namespace samverkan::sql {
@@ -85,7 +86,26 @@ struct NodesCursor {
   std::optional<std::string> folded;  // name= as a filter: the folded name
   Node row;                           // the current row
   bool eof = true;
+
+  // Over the snapshot (snapshot_scan.h): the current row is the node of
+  // dense index `v`; `row` is loaded only when a column needs its record.
+  std::shared_ptr<const CsrGraph> csr;
+  uint32_t v = 0;
+  std::optional<SymbolId> want_kind, want_sector;  // kind= / sector= plans
+  bool single = false;                // a key= lookup: the one row, then eof
+  bool row_loaded = false;
+  std::shared_ptr<const CsrGraph> columns_of;  // the snapshot of these columns
+  std::shared_ptr<const PropertyColumn> names, key_column;
+  std::optional<NodeKeyIndex> keys;
+  // Records in step with the scan, for aliases, props, sources and batch.
+  std::unique_ptr<NodeCursor> records;
+  // key= lookups this cursor made (a join makes one per outer row): past
+  // kLookupsBeforeSnapshot they use the key column, whose one-off cost a
+  // single lookup would not repay.
+  uint64_t key_lookups = 0;
 };
+
+constexpr uint64_t kLookupsBeforeSnapshot = 64;
 
 GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
 NodesCursor* AsCursor(sqlite3_vtab_cursor* cur) { return reinterpret_cast<NodesCursor*>(cur); }
@@ -230,6 +250,61 @@ Status ListNode(NodesCursor* c, NodeId id) {
   return node.status().IsNotFound() ? Status::OK() : node.status();
 }
 
+// Over the snapshot: moves to the first node from c->v on that the kind
+// and sector filters accept, or to eof.
+void SettleSnapshot(NodesCursor* c) {
+  const CsrGraph& g = *c->csr;
+  c->row_loaded = false;
+  for (; c->v < g.num_nodes(); ++c->v) {
+    if ((!c->want_kind || g.kind(c->v) == *c->want_kind) &&
+        (!c->want_sector || g.sector(c->v) == *c->want_sector)) {
+      c->eof = false;
+      return;
+    }
+  }
+  c->eof = true;
+}
+
+// A scan or key= lookup over the snapshot (no rowid= or name=); `key`,
+// `kind` and `sector` are the plan's values or null, none of them NULL.
+Status StartSnapshotScan(NodesCursor* c, sqlite3_value* key, sqlite3_value* kind,
+                         sqlite3_value* sector) {
+  const GraphView& view = *c->view.view;
+  if (c->columns_of != c->csr) {  // a new snapshot has its own columns
+    c->names.reset();
+    c->key_column.reset();
+    c->keys.reset();
+    c->columns_of = c->csr;
+  }
+  c->v = 0;
+  c->single = false;
+  c->want_kind.reset();
+  c->want_sector.reset();
+  if (key != nullptr) {
+    if (!c->keys) {
+      SV_ASSIGN_OR_RETURN(auto column, c->csr->NodeColumn(view, NodeField::kKey));
+      c->keys = NodeKeyIndex::Of(std::move(column));
+      if (!c->keys) return Status::OK();  // no nodes: no key matches
+    }
+    auto v = c->keys ? c->keys->Find(ValueText(key)) : std::nullopt;
+    c->eof = !v;
+    c->v = v.value_or(0);
+    c->single = true;
+    c->row_loaded = false;
+    return Status::OK();
+  }
+  if (kind != nullptr) {
+    c->want_kind = view.schema().Find(SymbolSpace::kKind, ValueText(kind));
+    if (!c->want_kind) return Status::OK();  // a kind no node has
+  }
+  if (sector != nullptr) {
+    c->want_sector = view.schema().Find(SymbolSpace::kSector, ValueText(sector));
+    if (!c->want_sector) return Status::OK();
+  }
+  SettleSnapshot(c);
+  return Status::OK();
+}
+
 // See the idxNum table above NodesBestIndex.
 Status StartScan(NodesCursor* c, int plan, sqlite3_value** argv) {
   const GraphView& view = *c->view.view;
@@ -244,6 +319,13 @@ Status StartScan(NodesCursor* c, int plan, sqlite3_value** argv) {
     if (v != nullptr && IsNull(v)) return Status::OK();
   }
 
+  if (rowid == nullptr && name == nullptr) {
+    if (key != nullptr && ++c->key_lookups <= kLookupsBeforeSnapshot) {
+      // a lone lookup reads the record (below)
+    } else if ((c->csr = ScanSnapshot(c->view))) {
+      return StartSnapshotScan(c, key, kind, sector);
+    }
+  }
   if (rowid != nullptr) {
     if (sqlite3_value_numeric_type(rowid) != SQLITE_INTEGER) return Status::OK();
     sqlite3_int64 id = sqlite3_value_int64(rowid);
@@ -283,24 +365,109 @@ int NodesFilter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int, sqlite3
     c->scan.reset();
     c->folded.reset();
     c->eof = true;
+    c->csr.reset();
+    c->records.reset();
     Status s = StartScan(c, idx_num, argv);
-    if (s.ok()) s = Advance(c);
+    if (c->csr) {
+      t->graph->CountSnapshotRead();
+    } else if (s.ok()) {
+      s = Advance(c);
+    }
     return s.ok() ? SQLITE_OK : StatusError(vtab, t->table_name, s);
   });
 }
 
 int NodesNext(sqlite3_vtab_cursor* cur) {
   return Guard(cur->pVtab, [&] {
-    Status s = Advance(AsCursor(cur));
+    auto* c = AsCursor(cur);
+    if (c->csr) {
+      if (c->single) {
+        c->eof = true;
+      } else {
+        ++c->v;
+        SettleSnapshot(c);
+      }
+      return SQLITE_OK;
+    }
+    Status s = Advance(c);
     return s.ok() ? SQLITE_OK : StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, s);
   });
 }
 
 int NodesEof(sqlite3_vtab_cursor* cur) { return AsCursor(cur)->eof; }
 
+// Over the snapshot: c->row from the node's record, read by a record scan
+// that follows the scan (both in id order), or by id for a lookup.
+Status LoadSnapshotNode(NodesCursor* c) {
+  if (c->row_loaded) return Status::OK();
+  const NodeId id = c->csr->node_id(c->v);
+  if (!c->single) {
+    if (!c->records) c->records = c->view.view->Nodes();
+    while (c->records->Valid() && c->records->node().id < id) c->records->Next();
+    SV_RETURN_IF_ERROR(c->records->status());
+  }
+  if (!c->single && c->records->Valid() && c->records->node().id == id) {
+    c->row = c->records->node();
+  } else {
+    SV_ASSIGN_OR_RETURN(c->row, c->view.view->GetNode(id));
+  }
+  c->row_loaded = true;
+  return Status::OK();
+}
+
+// xColumn over the snapshot for key, kind, name and sector: SQLITE_OK, or
+// SQLITE_NOTFOUND to read the field from the record.
+int SnapshotColumn(NodesCursor* c, sqlite3_context* ctx, int col, Status* error) {
+  const CsrGraph& g = *c->csr;
+  const Schema& schema = c->view.view->schema();
+  auto text_column = [&](NodeField field, std::shared_ptr<const PropertyColumn>* slot) {
+    if (!*slot) {
+      auto got = g.NodeColumn(*c->view.view, field);
+      if (!got.ok()) {
+        *error = got.status();
+        return SQLITE_ERROR;
+      }
+      *slot = std::move(*got);
+    }
+    const PropertyColumn& column = **slot;
+    if (column.type() != ColumnType::kString || column.is_null(c->v)) return SQLITE_NOTFOUND;
+    ResultText(ctx, column.text(c->v));
+    return SQLITE_OK;
+  };
+  switch (col) {
+    case kKey:
+      if (c->keys) {
+        ResultText(ctx, c->keys->keys().text(c->v));
+        return SQLITE_OK;
+      }
+      return text_column(NodeField::kKey, &c->key_column);
+    case kName: return text_column(NodeField::kName, &c->names);
+    case kKind:
+      if (g.kind(c->v) == 0) return SQLITE_NOTFOUND;
+      ResultText(ctx, schema.Name(SymbolSpace::kKind, g.kind(c->v)));
+      return SQLITE_OK;
+    case kSector:
+      if (g.sector(c->v) == 0) {
+        sqlite3_result_null(ctx);
+      } else {
+        ResultText(ctx, schema.Name(SymbolSpace::kSector, g.sector(c->v)));
+      }
+      return SQLITE_OK;
+    default: return SQLITE_NOTFOUND;
+  }
+}
+
 int NodesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
   return Guard(cur->pVtab, [&] {
-    const Node& n = AsCursor(cur)->row;
+    auto* c = AsCursor(cur);
+    if (c->csr) {
+      Status error;
+      const int rc = SnapshotColumn(c, ctx, col, &error);
+      if (rc == SQLITE_OK) return SQLITE_OK;
+      if (rc == SQLITE_NOTFOUND) error = LoadSnapshotNode(c);
+      if (!error.ok()) return StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, error);
+    }
+    const Node& n = c->row;
     switch (col) {
       case kKey: ResultText(ctx, n.key); break;
       case kKind: ResultText(ctx, n.kind); break;
@@ -330,7 +497,8 @@ int NodesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
 }
 
 int NodesRowid(sqlite3_vtab_cursor* cur, sqlite3_int64* rowid) {
-  *rowid = static_cast<sqlite3_int64>(AsCursor(cur)->row.id);
+  const NodesCursor* c = AsCursor(cur);
+  *rowid = static_cast<sqlite3_int64>(c->csr ? c->csr->node_id(c->v) : c->row.id);
   return SQLITE_OK;
 }
 

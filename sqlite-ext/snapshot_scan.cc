@@ -1,0 +1,46 @@
+// snapshot_scan.cc: see snapshot_scan.h.
+#include "snapshot_scan.h"
+
+namespace samverkan::sql {
+
+std::shared_ptr<const CsrGraph> ScanSnapshot(const ReadView& read) {
+  if (read.latest == nullptr) return nullptr;
+  if (auto cached = read.latest->CsrIfCached({})) return cached;
+  // Building it now would make this scan slower than the records; the next
+  // scan finds it.
+  read.latest->WarmCsr({});
+  return nullptr;
+}
+
+std::optional<NodeKeyIndex> NodeKeyIndex::Of(std::shared_ptr<const PropertyColumn> keys) {
+  if (keys->type() != ColumnType::kString) return std::nullopt;
+  NodeKeyIndex index;
+  index.node_of_code_.assign(keys->dictionary().size(), UINT32_MAX);
+  for (uint32_t v = 0; v < keys->size(); ++v) {
+    if (!keys->is_null(v)) index.node_of_code_[keys->code(v)] = v;
+  }
+  index.keys_ = std::move(keys);
+  return index;
+}
+
+std::optional<uint32_t> NodeKeyIndex::Find(std::string_view key) const {
+  auto code = keys_->CodeOf(key);
+  if (!code || node_of_code_[*code] == UINT32_MAX) return std::nullopt;
+  return node_of_code_[*code];
+}
+
+bool ResultColumnValue(sqlite3_context* ctx, const PropertyColumn& column, uint32_t row) {
+  if (column.type() == ColumnType::kNull || column.is_null(row)) {
+    sqlite3_result_null(ctx);
+    return true;
+  }
+  switch (column.type()) {
+    case ColumnType::kString: ResultText(ctx, column.text(row)); return true;
+    case ColumnType::kInt: sqlite3_result_int64(ctx, column.integer(row)); return true;
+    case ColumnType::kDouble: sqlite3_result_double(ctx, column.number(row)); return true;
+    case ColumnType::kDate: ResultText(ctx, column.date(row).ToString()); return true;
+    default: return false;
+  }
+}
+
+}  // namespace samverkan::sql
