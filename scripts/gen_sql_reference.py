@@ -146,7 +146,13 @@ fields (keeping its rowid). **Changed:** `INSERT` used to replace an existing ed
 `UPDATE` that changes any of the four replaces the edge (new rowid); if another edge has
 the new identity, that is a conflict too (`UPDATE OR REPLACE` overwrites that edge).
 Constraints `src =`, `dst =` (each optionally with `type =`), `type =` and `rowid =` use
-the adjacency indexes.""",
+the adjacency indexes. A scan of every edge, or of one `type`, in a statement that reads
+the committed graph (no uncommitted writes of its own) reads the graph's CSR snapshot when
+one is built: keys, types, ranks, weights and dates come from its arrays and columns, and
+only `props`, `sources` and `batch` from the records. The same holds for `kg_nodes` scans
+(all nodes, a `kind`, a `sector`; `props`, `aliases`, `sources`, `batch` from the records)
+and for a join's repeated `key =` lookups. The rows, their values and their order are the
+same either way ([architecture.md](architecture.md#sql-scans-over-the-snapshot)).""",
      [("rowid", "the edge id"),
       ("src, dst", "the keys of the nodes joined, src -> dst; both must exist"),
       ("type", "the edge type, e.g. `participates_in`"),
@@ -447,7 +453,9 @@ year. One row per year and unordered pair with ties, `group_a <= group_b`.""",
     ("Scalar functions", """\
 `kg_version()`, `kg_debug()` (build information: version, format, compiler, RocksDB and
 SQLite versions), `kg_stats(graph)` (JSON: nodes, edges, disk_bytes, path, read_only;
-counts include this connection's uncommitted writes), `kg_integrity_check(graph)`
+counts include this connection's uncommitted writes; snapshot_reads: how many scans and
+lookups of `kg_nodes`/`kg_edges` this connection answered from the graph's CSR snapshot
+and its columns, see [architecture.md](architecture.md#sql-scans-over-the-snapshot)), `kg_integrity_check(graph)`
 (`'ok'` or the problems found in the committed graph, one per line) and
 `kg_set(name, value)`, which changes a setting of this connection and returns the value now
 in force (`NULL` restores the default). `cypher_memory_limit` is the

@@ -15,18 +15,18 @@ std::shared_ptr<const CsrGraph> ScanSnapshot(const ReadView& read) {
 std::optional<NodeKeyIndex> NodeKeyIndex::Of(std::shared_ptr<const PropertyColumn> keys) {
   if (keys->type() != ColumnType::kString) return std::nullopt;
   NodeKeyIndex index;
-  index.node_of_code_.assign(keys->dictionary().size(), UINT32_MAX);
+  index.node_of_.reserve(keys->size());
   for (uint32_t v = 0; v < keys->size(); ++v) {
-    if (!keys->is_null(v)) index.node_of_code_[keys->code(v)] = v;
+    if (!keys->is_null(v)) index.node_of_.emplace(keys->text(v), v);
   }
   index.keys_ = std::move(keys);
   return index;
 }
 
 std::optional<uint32_t> NodeKeyIndex::Find(std::string_view key) const {
-  auto code = keys_->CodeOf(key);
-  if (!code || node_of_code_[*code] == UINT32_MAX) return std::nullopt;
-  return node_of_code_[*code];
+  auto it = node_of_.find(key);
+  if (it == node_of_.end()) return std::nullopt;
+  return it->second;
 }
 
 bool ResultColumnValue(sqlite3_context* ctx, const PropertyColumn& column, uint32_t row) {

@@ -94,6 +94,7 @@ struct NodesCursor {
   std::optional<SymbolId> want_kind, want_sector;  // kind= / sector= plans
   bool single = false;                // a key= lookup: the one row, then eof
   bool row_loaded = false;
+  const Node* loaded = nullptr;       // once row_loaded: `row` or the record cursor's
   std::shared_ptr<const CsrGraph> columns_of;  // the snapshot of these columns
   std::shared_ptr<const PropertyColumn> names, key_column;
   std::optional<NodeKeyIndex> keys;
@@ -407,9 +408,10 @@ Status LoadSnapshotNode(NodesCursor* c) {
     SV_RETURN_IF_ERROR(c->records->status());
   }
   if (!c->single && c->records->Valid() && c->records->node().id == id) {
-    c->row = c->records->node();
+    c->loaded = &c->records->node();  // valid until the records move on
   } else {
     SV_ASSIGN_OR_RETURN(c->row, c->view.view->GetNode(id));
+    c->loaded = &c->row;
   }
   c->row_loaded = true;
   return Status::OK();
@@ -467,7 +469,7 @@ int NodesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
       if (rc == SQLITE_NOTFOUND) error = LoadSnapshotNode(c);
       if (!error.ok()) return StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, error);
     }
-    const Node& n = c->row;
+    const Node& n = c->csr ? *c->loaded : c->row;
     switch (col) {
       case kKey: ResultText(ctx, n.key); break;
       case kKind: ResultText(ctx, n.kind); break;
