@@ -29,7 +29,15 @@ std::optional<uint32_t> NodeKeyIndex::Find(std::string_view key) const {
   return it->second;
 }
 
-bool ResultColumnValue(sqlite3_context* ctx, const PropertyColumn& column, uint32_t row) {
+std::string_view DateTexts::Text(Date date) {
+  if (texts_.size() > 65536) texts_.clear();  // bounded: dates of a scan are few
+  auto [it, added] = texts_.try_emplace(date.days);
+  if (added) it->second = date.ToString();
+  return it->second;
+}
+
+bool ResultColumnValue(sqlite3_context* ctx, const PropertyColumn& column, uint32_t row,
+                       DateTexts& dates) {
   if (column.type() == ColumnType::kNull || column.is_null(row)) {
     sqlite3_result_null(ctx);
     return true;
@@ -38,7 +46,7 @@ bool ResultColumnValue(sqlite3_context* ctx, const PropertyColumn& column, uint3
     case ColumnType::kString: ResultText(ctx, column.text(row)); return true;
     case ColumnType::kInt: sqlite3_result_int64(ctx, column.integer(row)); return true;
     case ColumnType::kDouble: sqlite3_result_double(ctx, column.number(row)); return true;
-    case ColumnType::kDate: ResultText(ctx, column.date(row).ToString()); return true;
+    case ColumnType::kDate: ResultText(ctx, dates.Text(column.date(row))); return true;
     default: return false;
   }
 }

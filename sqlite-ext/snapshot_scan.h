@@ -52,10 +52,21 @@ class NodeKeyIndex {
   absl::flat_hash_map<std::string_view, uint32_t> node_of_;
 };
 
+// Dates as 'YYYY-MM-DD', each formatted once per scan: a scan meets few
+// distinct days, and formatting one took most of a date column's read.
+class DateTexts {
+ public:
+  std::string_view Text(Date date);
+
+ private:
+  absl::flat_hash_map<int32_t, std::string> texts_;
+};
+
 // A column read as the row path shows the field: kString as text, kInt,
 // kDouble as numbers, kDate as 'YYYY-MM-DD', nulls as NULL. False (nothing
 // set) for a type the field never has (kBool, kJson).
-bool ResultColumnValue(sqlite3_context* ctx, const PropertyColumn& column, uint32_t row);
+bool ResultColumnValue(sqlite3_context* ctx, const PropertyColumn& column, uint32_t row,
+                       DateTexts& dates);
 
 // Whether a column of a fixed field has a type the row path's values can
 // have: `want`, or kNull (no row has a value).

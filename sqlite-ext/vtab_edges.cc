@@ -92,6 +92,7 @@ struct EdgesCursor {
   // Records in step with the positions, for props, sources and batch.
   std::unique_ptr<EdgeCursor> records;
   uint32_t records_pos = 0;
+  DateTexts dates;
 };
 
 GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
@@ -410,7 +411,9 @@ int SnapshotColumn(EdgesCursor* c, sqlite3_context* ctx, int col, Status* error)
       *error = got.status();
       return SQLITE_ERROR;
     }
-    if (*got == nullptr || !ResultColumnValue(ctx, **got, c->pos)) return SQLITE_NOTFOUND;
+    if (*got == nullptr || !ResultColumnValue(ctx, **got, c->pos, c->dates)) {
+      return SQLITE_NOTFOUND;
+    }
     return SQLITE_OK;
   };
   switch (col) {
