@@ -98,6 +98,9 @@ struct NodesCursor {
   std::shared_ptr<const CsrGraph> columns_of;  // the snapshot of these columns
   std::shared_ptr<const PropertyColumn> names, key_column;
   std::optional<NodeKeyIndex> keys;
+  std::string last_key;                     // the last key= looked up in `keys`
+  std::optional<uint32_t> last_key_node;    // and what it found
+  bool last_key_valid = false;
   // Records in step with the scan, for aliases, props, sources and batch.
   std::unique_ptr<NodeCursor> records;
   // key= lookups this cursor made (a join makes one per outer row): past
@@ -275,6 +278,7 @@ Status StartSnapshotScan(NodesCursor* c, sqlite3_value* key, sqlite3_value* kind
     c->names.reset();
     c->key_column.reset();
     c->keys.reset();
+    c->last_key_valid = false;
     c->columns_of = c->csr;
   }
   c->v = 0;
@@ -287,7 +291,15 @@ Status StartSnapshotScan(NodesCursor* c, sqlite3_value* key, sqlite3_value* kind
       c->keys = NodeKeyIndex::Of(std::move(column));
       if (!c->keys) return Status::OK();  // no nodes: no key matches
     }
-    auto v = c->keys ? c->keys->Find(ValueText(key)) : std::nullopt;
+    // A join over edges in src order asks for one key several times in a row.
+    const std::string_view wanted = ValueText(key);
+    std::optional<uint32_t> v = c->last_key_node;
+    if (!c->last_key_valid || wanted != c->last_key) {
+      v = c->keys->Find(wanted);
+      c->last_key.assign(wanted);
+      c->last_key_node = v;
+      c->last_key_valid = true;
+    }
     c->eof = !v;
     c->v = v.value_or(0);
     c->single = true;
