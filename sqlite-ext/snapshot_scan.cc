@@ -3,13 +3,31 @@
 
 namespace samverkan::sql {
 
-std::shared_ptr<const CsrGraph> ScanSnapshot(const ReadView& read) {
-  if (read.latest == nullptr) return nullptr;
-  if (auto cached = read.latest->CsrIfCached({})) return cached;
-  // Building it now would make this scan slower than the records; the next
-  // scan finds it.
-  read.latest->WarmCsr({});
-  return nullptr;
+SnapshotRead ScanSnapshot(const ReadView& read, bool with_state) {
+  if (read.latest == nullptr) return {};
+  std::shared_ptr<const GraphView> state;
+  uint64_t sequence = 0;
+  if (with_state) {
+    if (const auto* pinned = dynamic_cast<const Snapshot*>(read.view)) {
+      sequence = pinned->sequence();
+      state = std::shared_ptr<const GraphView>(read.keepalive, read.view);
+    } else {
+      std::shared_ptr<const Snapshot> now = read.latest->GetSnapshot();
+      sequence = now->sequence();
+      state = std::move(now);
+    }
+  }
+  auto csr = read.latest->CsrIfCached({});
+  if (!csr) {
+    // Building it now would make this scan slower than the records; the
+    // next scan finds it.
+    read.latest->WarmCsr({});
+    return {};
+  }
+  // The cached snapshot is of the state that was latest when it was asked
+  // for; if no commit came since `state` was taken, it is that state.
+  if (with_state && read.latest->LatestSequence() != sequence) return {};
+  return {std::move(csr), std::move(state)};
 }
 
 std::optional<NodeKeyIndex> NodeKeyIndex::Of(std::shared_ptr<const PropertyColumn> keys) {

@@ -32,10 +32,20 @@
 
 namespace samverkan::sql {
 
-// The CSR snapshot of everything that `read` shows, if cached; else null
-// (and a build is started in the background when `read` is the latest
-// committed state).
-std::shared_ptr<const CsrGraph> ScanSnapshot(const ReadView& read);
+// A cached CSR snapshot of everything `read` shows, and (`with_state`)
+// that graph state itself, fixed: columns are built, and records read, from
+// `state`, so that a commit another connection of the process makes while
+// a scan runs is not half seen (a column built from a newer state would not
+// match the snapshot).
+struct SnapshotRead {
+  std::shared_ptr<const CsrGraph> csr;     // null: read the records
+  std::shared_ptr<const GraphView> state;  // with_state only
+};
+
+// The snapshot to read `read` through, if one is cached and shows the same
+// state; else csr is null (and a build is started in the background when
+// `read` is the latest committed state, as after a commit).
+SnapshotRead ScanSnapshot(const ReadView& read, bool with_state);
 
 // The `key` column of a snapshot's nodes as a lookup: key -> dense index,
 // hashed (a join makes one lookup per outer row; the dictionary's binary

@@ -85,6 +85,7 @@ struct EdgesCursor {
   // (snapshot_scan.h): the current row is the edge at position `pos`,
   // whose source has dense index `v`, its out-edges at [v_begin, v_end).
   std::shared_ptr<const CsrGraph> csr;
+  std::shared_ptr<const GraphView> state;  // the state of `csr` (SnapshotRead)
   uint32_t pos = 0, v = 0;
   uint64_t v_begin = 0, v_end = 0;
   // Columns, fetched as the statement first reads their field.
@@ -276,7 +277,9 @@ Status StartScan(EdgesCursor* c, int plan, sqlite3_value** argv) {
     c->scan = view.Edges(*c->want_src, Direction::kOut, c->want_type);
   } else if (c->want_dst) {
     c->scan = view.Edges(*c->want_dst, Direction::kIn, c->want_type);
-  } else if ((c->csr = ScanSnapshot(c->view))) {
+  } else if (SnapshotRead read = ScanSnapshot(c->view, /*with_state=*/true); read.csr) {
+    c->csr = std::move(read.csr);
+    c->state = std::move(read.state);
     c->pos = 0;
     c->v = 0;
     c->v_begin = 0;
@@ -303,6 +306,7 @@ int EdgesFilter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int, sqlite3
     c->want_type.reset();
     if (c->keys.size() > 4096) c->keys.clear();
     c->csr.reset();
+    c->state.reset();
     c->records.reset();
     for (auto* col : {&c->node_keys, &c->rank, &c->weight, &c->valid_from, &c->valid_to}) {
       col->reset();
@@ -336,7 +340,7 @@ int EdgesEof(sqlite3_vtab_cursor* cur) { return AsCursor(cur)->eof; }
 Result<std::string> NodeKey(EdgesCursor* c, NodeId id) {
   auto it = c->keys.find(id);
   if (it != c->keys.end()) return it->second;
-  auto node = c->view.view->GetNode(id);
+  auto node = (c->state ? *c->state : *c->view.view).GetNode(id);
   if (!node.ok()) return node.status();
   c->keys.emplace(id, node->key);
   return node->key;
@@ -348,7 +352,7 @@ Result<std::string> NodeKey(EdgesCursor* c, NodeId id) {
 Status LoadSnapshotEdge(EdgesCursor* c) {
   const EdgeId id = c->csr->edge_id(c->pos);
   if (!c->records) {
-    c->records = c->view.view->AllEdges();
+    c->records = c->state->AllEdges();
     c->records_pos = 0;
   }
   while (c->records->Valid() && c->records_pos < c->pos) {
@@ -361,7 +365,7 @@ Status LoadSnapshotEdge(EdgesCursor* c) {
     c->loaded = std::move(edge);
     return Status::OK();
   }
-  SV_ASSIGN_OR_RETURN(Edge edge, c->view.view->GetEdge(id));
+  SV_ASSIGN_OR_RETURN(Edge edge, c->state->GetEdge(id));
   c->loaded = std::move(edge);
   return Status::OK();
 }
@@ -393,7 +397,7 @@ void ResultDate(sqlite3_context* ctx, const std::optional<Date>& date) {
 Result<const PropertyColumn*> EdgeColumnOf(EdgesCursor* c, EdgeField field, ColumnType want,
                                            std::shared_ptr<const PropertyColumn>* slot) {
   if (!*slot) {
-    SV_ASSIGN_OR_RETURN(*slot, c->csr->EdgeColumn(*c->view.view, field));
+    SV_ASSIGN_OR_RETURN(*slot, c->csr->EdgeColumn(*c->state, field));
   }
   return ColumnIs(**slot, want) ? slot->get() : nullptr;
 }
@@ -420,7 +424,7 @@ int SnapshotColumn(EdgesCursor* c, sqlite3_context* ctx, int col, Status* error)
     case kSrc:
     case kDst: {
       if (!c->node_keys) {
-        auto keys = g.NodeColumn(*c->view.view, NodeField::kKey);
+        auto keys = g.NodeColumn(*c->state, NodeField::kKey);
         if (!keys.ok()) {
           *error = keys.status();
           return SQLITE_ERROR;
@@ -501,7 +505,7 @@ int EdgesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
         } else if (col == kBatch) {
           sqlite3_result_int64(ctx, static_cast<sqlite3_int64>((*edge)->batch));
         } else {
-          auto keys = SourceKeysJson(*c->view.view, (*edge)->sources);
+          auto keys = SourceKeysJson(c->state ? *c->state : *c->view.view, (*edge)->sources);
           if (!keys.ok()) return fail(keys.status());
           ResultText(ctx, *keys);
         }

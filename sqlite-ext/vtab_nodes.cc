@@ -96,6 +96,7 @@ struct NodesCursor {
   bool row_loaded = false;
   const Node* loaded = nullptr;       // once row_loaded: `row` or the record cursor's
   std::shared_ptr<const CsrGraph> columns_of;  // the snapshot of these columns
+  std::shared_ptr<const GraphView> state;       // and its state (SnapshotRead)
   std::shared_ptr<const PropertyColumn> names, key_column;
   std::optional<NodeKeyIndex> keys;
   std::string last_key;                     // the last key= looked up in `keys`
@@ -271,16 +272,19 @@ void SettleSnapshot(NodesCursor* c) {
 
 // A scan or key= lookup over the snapshot (no rowid= or name=); `key`,
 // `kind` and `sector` are the plan's values or null, none of them NULL.
-Status StartSnapshotScan(NodesCursor* c, sqlite3_value* key, sqlite3_value* kind,
-                         sqlite3_value* sector) {
-  const GraphView& view = *c->view.view;
+Status StartSnapshotScan(NodesCursor* c, std::shared_ptr<const GraphView> state,
+                         sqlite3_value* key, sqlite3_value* kind, sqlite3_value* sector) {
   if (c->columns_of != c->csr) {  // a new snapshot has its own columns
     c->names.reset();
     c->key_column.reset();
     c->keys.reset();
     c->last_key_valid = false;
     c->columns_of = c->csr;
+    c->state = state;  // ScanSnapshot gave it: the columns were not built
+  } else if (state) {
+    c->state = state;  // the same graph state, taken again
   }
+  const GraphView& view = *c->state;
   c->v = 0;
   c->single = false;
   c->want_kind.reset();
@@ -332,11 +336,16 @@ Status StartScan(NodesCursor* c, int plan, sqlite3_value** argv) {
     if (v != nullptr && IsNull(v)) return Status::OK();
   }
 
-  if (rowid == nullptr && name == nullptr) {
-    if (key != nullptr && ++c->key_lookups <= kLookupsBeforeSnapshot) {
-      // a lone lookup reads the record (below)
-    } else if ((c->csr = ScanSnapshot(c->view))) {
-      return StartSnapshotScan(c, key, kind, sector);
+  if (rowid == nullptr && name == nullptr &&
+      (key == nullptr || ++c->key_lookups > kLookupsBeforeSnapshot)) {
+    // A join's lookups take the graph state only to build their columns.
+    SnapshotRead read = ScanSnapshot(c->view, /*with_state=*/key == nullptr || !c->keys);
+    if (read.csr && !read.state && read.csr != c->columns_of) {
+      read = ScanSnapshot(c->view, /*with_state=*/true);
+    }
+    if (read.csr) {
+      c->csr = std::move(read.csr);
+      return StartSnapshotScan(c, std::move(read.state), key, kind, sector);
     }
   }
   if (rowid != nullptr) {
@@ -415,14 +424,14 @@ Status LoadSnapshotNode(NodesCursor* c) {
   if (c->row_loaded) return Status::OK();
   const NodeId id = c->csr->node_id(c->v);
   if (!c->single) {
-    if (!c->records) c->records = c->view.view->Nodes();
+    if (!c->records) c->records = c->state->Nodes();
     while (c->records->Valid() && c->records->node().id < id) c->records->Next();
     SV_RETURN_IF_ERROR(c->records->status());
   }
   if (!c->single && c->records->Valid() && c->records->node().id == id) {
     c->loaded = &c->records->node();  // valid until the records move on
   } else {
-    SV_ASSIGN_OR_RETURN(c->row, c->view.view->GetNode(id));
+    SV_ASSIGN_OR_RETURN(c->row, c->state->GetNode(id));
     c->loaded = &c->row;
   }
   c->row_loaded = true;
@@ -436,7 +445,7 @@ int SnapshotColumn(NodesCursor* c, sqlite3_context* ctx, int col, Status* error)
   const Schema& schema = c->view.view->schema();
   auto text_column = [&](NodeField field, std::shared_ptr<const PropertyColumn>* slot) {
     if (!*slot) {
-      auto got = g.NodeColumn(*c->view.view, field);
+      auto got = g.NodeColumn(*c->state, field);
       if (!got.ok()) {
         *error = got.status();
         return SQLITE_ERROR;

@@ -168,3 +168,22 @@ def test_a_commit_is_seen_by_the_next_scan(graph):
     assert rows(graph, "SELECT src, props->>'sek' FROM kg_edges WHERE type = 'funds'") == \
         [('org:oru', 7), ('org:ünï', 500000)]
     assert snapshot_reads(graph) == before + 3
+
+
+def test_a_read_transaction_reads_the_snapshot_of_its_state_only(graph, connect):
+    graph.execute("PRAGMA journal_mode = WAL")  # so that another connection writes meanwhile
+    warm_snapshot(graph)
+    graph.execute("BEGIN")
+    before = snapshot_reads(graph)
+    assert rows(graph, "SELECT count(*) FROM kg_edges WHERE type = 'funds'") == [(1,)]
+    assert snapshot_reads(graph) == before + 1  # nothing committed since: the same state
+    other = connect()
+    other.execute("INSERT INTO kg_edges(src, type, dst) VALUES ('org:oru', 'funds', 'proj:mora')")
+    warm_snapshot(other)  # the new state's snapshot is at hand, and must not be read here
+    assert rows(graph, "SELECT src FROM kg_edges WHERE type = 'funds'") == [('org:ünï',)]
+    assert rows(graph, "SELECT count(*) FROM kg_nodes WHERE kind = 'actor'") == [(3,)]
+    assert snapshot_reads(graph) == before + 1
+    graph.execute("COMMIT")
+    assert rows(graph, "SELECT src FROM kg_edges WHERE type = 'funds'") == \
+        [('org:oru',), ('org:ünï',)]
+    assert snapshot_reads(graph) == before + 2
