@@ -61,6 +61,7 @@ ACTOR_ALPHA = 1.6    # Pareto exponents of the shared generator
 PROJECT_ALPHA = 1.4
 REGION_ZIPF = 0.8
 NODE_CHUNK = 1 << 20
+LINE_CHUNK = 1 << 19
 
 
 def probabilities(w):
@@ -174,10 +175,12 @@ def generate(size, outdir, seed=42, props=False, block_edges=4_000_000, quiet=Fa
                                  int(quotas[b]), n_projects)
             xs += a0
             ps += p0
-            ws = rng.uniform(0.1, 1.0, size=len(xs)).tolist()
-            tail = edge_props(prng, len(xs)) if props else [""] * len(xs)
-            f.write("".join(f"{x},{p},participates_in,{w:.3f}{t}\n"
-                            for x, p, w, t in zip(xs.tolist(), ps.tolist(), ws, tail)))
+            ws = rng.uniform(0.1, 1.0, size=len(xs))
+            for lo in range(0, len(xs), LINE_CHUNK):  # the text of a few lines at a time
+                hi = lo + LINE_CHUNK
+                tail = edge_props(prng, len(xs[lo:hi])) if props else [""] * len(xs[lo:hi])
+                f.write("".join(f"{x},{p},participates_in,{w:.3f}{t}\n" for x, p, w, t in
+                                zip(xs[lo:hi].tolist(), ps[lo:hi].tolist(), ws[lo:hi].tolist(), tail)))
             deg += np.bincount(xs, minlength=n_nodes) + np.bincount(ps, minlength=n_nodes)
             if not quiet:
                 print(f"block {b + 1}/{len(bounds) - 1}: {len(xs):,} edges", file=sys.stderr,
