@@ -4,10 +4,11 @@
     bench/scaling_bench.py 1M 10M                  # Samverkan and Kùzu, graphs from gen_stream.py
     bench/scaling_bench.py 100M --contenders samverkan --json out.json
     bench/scaling_bench.py 10M --workdir /tmp/scale --keep
+    bench/scaling_bench.py 10M --contenders samverkan --analytics   # + analytics' peak memory
 
 Each size is a gen_stream.py graph (seed 42, --props): 1M = 100k nodes / 1M edges (the
-shape of `medium`), 10M = 1M / 10M (`large`), 100M = 10M / 100M. Every step runs in a
-child process of its own, so its peak memory is that process's maximum resident set
+shape of `medium`), 10M = 1M / 10M (`large`), 30M = 3M / 30M, 100M = 10M / 100M. Every
+step runs in a child process of its own, so its peak memory is that process's maximum resident set
 (`/usr/bin/time -f %M`), and each step starts from a closed graph with the page cache as
 the steps before left it (warm, not dropped):
 
@@ -39,7 +40,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-SIZES = {"50k": "small", "1M": "medium", "10M": "large", "100M": "huge"}
+SIZES = {"50k": "small", "1M": "medium", "10M": "large", "30M": "3000000:30000000", "100M": "huge"}
 NODES_HEADER = ":ID,:LABEL,name,sector,props.region,props.country"
 EDGES_HEADER = (":START_ID,:END_ID,:TYPE,weight:double,props.role,props.contribution:double,"
                 "valid_from:date,valid_to:date")
@@ -51,6 +52,14 @@ KUZU_PROJECT = ("CALL project_graph('G', ['actor', 'project', 'region'], "
 KUZU_PAGERANK = ("CALL page_rank('G', maxIterations := 1000, tolerance := 0.0000001) "
                  "RETURN node.id AS id, rank ORDER BY rank DESC LIMIT 1")
 WARM = 3
+ANALYTICS = [  # as bench/analytics_bench.py runs them
+    ("pagerank", f"SELECT count(*), max(rank) FROM {PAGERANK}"),
+    ("components", "SELECT count(DISTINCT component) FROM kg_components('kg')"),
+    ("louvain", "SELECT count(DISTINCT community), max(modularity) FROM kg_communities('kg')"),
+    ("kcore", "SELECT max(core) FROM kg_kcore('kg')"),
+    ("clustering", "SELECT avg(clustering) FROM kg_clustering('kg')"),
+    ("betweenness", "SELECT max(betweenness) FROM kg_betweenness('kg', 1, 100)"),
+]
 
 
 def log(msg: str) -> None:
@@ -102,7 +111,14 @@ def samverkan_step(step: str, store: Path, hub: str, ext: str) -> dict:
         "pagerank": (f"SELECT key FROM {PAGERANK} ORDER BY rank DESC LIMIT 1", ()),
         "aggregate": ("SELECT row FROM kg_cypher('kg', ?)", (AGGREGATE,)),
     }
-    if step in queries:
+    if step == "analytics":
+        # analytics_bench.py's set, on the stored graph: its peak memory is the analytics'
+        # (and the snapshot's), not the import's as in analytics_bench.py's own process.
+        times = {}
+        for name, sql in ANALYTICS:
+            times[name] = timed(sql)[0]
+        out["analytics"] = times
+    elif step in queries:
         sql, params = queries[step]
         first, rows = timed(sql, params)
         warm = [timed(sql, params)[0] for _ in range(WARM if step != "pagerank" else 1)]
@@ -126,13 +142,14 @@ def run_samverkan(graph: Path, work: Path, params: dict, args) -> dict:
     log(f"  samverkan load {res['load']['wall']:.1f} s, {res['load']['rss_mib']:.0f} MiB")
     res["disk_after_load"] = du(store)
     ext = str(Path(args.extension).resolve().with_suffix(""))
-    for step in ("open", "3hop", "pagerank", "aggregate"):
+    for step in ("open", "3hop", "pagerank", "aggregate") + (("analytics",) if args.analytics else ()):
         res[step] = measured([sys.executable, __file__, "--step", step, "--store", str(store),
                               "--hub", str(params["hub"]), "--extension", ext], args.timeout)
         c = res[step]["child"]
         log(f"  samverkan {step}: open {c['open']:.3f} s" +
             (f", first {c['first']:.3f} s, warm {c['warm']:.3f} s -> {c['answer']}"
-             if "first" in c else "") + f", {res[step]['rss_mib']:.0f} MiB")
+             if "first" in c else "") + (f", {c['analytics']}" if "analytics" in c else "")
+            + f", {res[step]['rss_mib']:.0f} MiB")
     res["disk"] = du(store)
     snap = store / "snapshot"
     res["disk_snapshot"] = du(snap) if snap.exists() else 0
@@ -213,13 +230,16 @@ def table(results: dict) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("sizes", nargs="*", default=["1M", "10M"], help="50k (a quick check), 1M, 10M, 100M")
+    ap.add_argument("sizes", nargs="*", default=["1M", "10M"], help="50k (a quick check), 1M, 10M, 30M, 100M")
     ap.add_argument("--contenders", default="samverkan,kuzu")
     ap.add_argument("--cli", default=str(REPO / "build" / "bin" / "samverkan"))
     ap.add_argument("--extension", default=str(REPO / "build" / "samverkan.so"))
     ap.add_argument("--workdir", type=Path, default=REPO / "bench" / "data" / "scaling",
                     help="where the graphs, stores and databases go (tens of GB at 100M)")
     ap.add_argument("--timeout", type=float, default=7200, help="seconds per step")
+    ap.add_argument("--analytics", action="store_true",
+                    help="also analytics_bench.py's algorithms on the stored graph (Samverkan), "
+                         "for their peak memory")
     ap.add_argument("--keep", action="store_true", help="keep stores and databases afterwards")
     ap.add_argument("--json", default=None)
     ap.add_argument("--step", help=argparse.SUPPRESS)
