@@ -71,16 +71,27 @@ def du(path: Path) -> int:
                               text=True).stdout.split()[0])
 
 
+def remove(path: Path) -> None:
+    """A store: a directory (Samverkan) or a file with its companions (Kùzu 0.11: db, db.wal)."""
+    shutil.rmtree(path, ignore_errors=True)
+    for p in path.parent.glob(path.name + "*"):
+        if p.is_file():
+            p.unlink()
+
+
 def measured(cmd: list[str], timeout: float, **kw) -> dict:
-    """Runs cmd under /usr/bin/time: wall seconds, peak RSS (MiB), its stdout's last line as JSON."""
+    """Runs cmd under /usr/bin/time: wall seconds, CPU seconds (user + system, all threads),
+    peak RSS (MiB), its stdout's last line as JSON. On a shared machine the CPU time is the
+    steadier figure: a process waiting for a core shows in the wall time only."""
     os.sync()  # the step before's dirty pages are not written back during this one
     t = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True,
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *cmd], capture_output=True, text=True,
                           timeout=timeout, **kw)
     wall = time.perf_counter() - t
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
-    out = {"wall": wall, "rss_mib": int(proc.stderr.strip().splitlines()[-1]) / 1024}
+    rss, user, system = proc.stderr.strip().splitlines()[-1].split()
+    out = {"wall": wall, "cpu": float(user) + float(system), "rss_mib": int(rss) / 1024}
     lines = proc.stdout.strip().splitlines()
     if lines and lines[-1].startswith("{"):
         out["child"] = json.loads(lines[-1])
@@ -136,10 +147,11 @@ def run_samverkan(graph: Path, work: Path, params: dict, args) -> dict:
         from bench_graphs import with_headers
         with_headers(graph, csv, NODES_HEADER, EDGES_HEADER)  # untimed
     store = work / "g.kg"
-    shutil.rmtree(store, ignore_errors=True)
+    remove(store)
     res = {"load": measured([args.cli, "import", "--bulk", "-q", str(store),
                              str(csv / "nodes.csv"), str(csv / "edges.csv")], args.timeout)}
-    log(f"  samverkan load {res['load']['wall']:.1f} s, {res['load']['rss_mib']:.0f} MiB")
+    log(f"  samverkan load {res['load']['wall']:.1f} s (CPU {res['load']['cpu']:.1f} s), "
+        f"{res['load']['rss_mib']:.0f} MiB")
     res["disk_after_load"] = du(store)
     ext = str(Path(args.extension).resolve().with_suffix(""))
     for step in ("open", "3hop", "pagerank", "aggregate") + (("analytics",) if args.analytics else ()):
@@ -149,7 +161,7 @@ def run_samverkan(graph: Path, work: Path, params: dict, args) -> dict:
         log(f"  samverkan {step}: open {c['open']:.3f} s" +
             (f", first {c['first']:.3f} s, warm {c['warm']:.3f} s -> {c['answer']}"
              if "first" in c else "") + (f", {c['analytics']}" if "analytics" in c else "")
-            + f", {res[step]['rss_mib']:.0f} MiB")
+            + f", step CPU {res[step]['cpu']:.1f} s, {res[step]['rss_mib']:.0f} MiB")
     res["disk"] = du(store)
     snap = store / "snapshot"
     res["disk_snapshot"] = du(snap) if snap.exists() else 0
@@ -169,12 +181,13 @@ def run_kuzu(graph: Path, work: Path, params: dict, args) -> dict | str:
         shutil.rmtree(tables, ignore_errors=True)
         kuzu_tables(graph, tables)  # untimed
     db = work / "kuzu-db"
-    shutil.rmtree(db, ignore_errors=True)
+    remove(db)
     runner = str(BENCH / "kuzu_steps.js")
     res = {"load": measured(["node", runner, "load", str(tables), str(db)], args.timeout)}
     res["version"] = res["load"]["child"]["version"]
-    log(f"  kuzu load {res['load']['wall']:.1f} s, {res['load']['rss_mib']:.0f} MiB")
-    res["disk_after_load"] = du(db)
+    log(f"  kuzu load {res['load']['wall']:.1f} s (CPU {res['load']['cpu']:.1f} s), "
+        f"{res['load']['rss_mib']:.0f} MiB")
+    res["disk_after_load"] = sum(du(p) for p in db.parent.glob(db.name + "*"))
     hop = {"name": "3hop", "cypher": KUZU_3HOP, "params": {"a": params["hub"]}}
     steps = {
         "open": [],
@@ -200,8 +213,8 @@ def run_kuzu(graph: Path, work: Path, params: dict, args) -> dict | str:
         res[step] = r
         log(f"  kuzu {step}: open {out['open']:.3f} s" +
             (f", first {out['first']:.3f} s, warm {out['warm']:.3f} s -> {out['answer']}"
-             if "first" in out else "") + f", {r['rss_mib']:.0f} MiB")
-    res["disk"] = du(db)
+             if "first" in out else "") + f", step CPU {r['cpu']:.1f} s, {r['rss_mib']:.0f} MiB")
+    res["disk"] = sum(du(p) for p in db.parent.glob(db.name + "*"))  # with its WAL, if any
     return res
 
 
@@ -280,7 +293,7 @@ def main() -> int:
         finally:
             if not a.keep:
                 for d in ("g.kg", "kuzu-db"):
-                    shutil.rmtree(work / d, ignore_errors=True)
+                    remove(work / d)
         s, k = r.get("samverkan"), r.get("kuzu")
         if isinstance(s, dict) and isinstance(k, dict):
             for step in ("3hop", "aggregate"):
