@@ -1,0 +1,226 @@
+// column_source.cc: see column_source.h.
+#include "column_source.h"
+
+#include <strings.h>
+
+#include <algorithm>
+
+#include "eval.h"
+
+namespace samverkan::cypher {
+
+using T = Value::Type;
+
+bool ColumnSource::Recognise(const Operator& input) {
+  std::vector<const Predicate*> preds;
+  const Operator* op = &input;
+  auto filters = [&] {
+    while (auto* f = dynamic_cast<const FilterOp*>(op)) {
+      for (const Predicate& p : f->predicates()) preds.push_back(&p);
+      op = op->child();
+    }
+  };
+  filters();
+  if (auto* e = dynamic_cast<const ExpandOp*>(op)) {
+    if (!e->binds_new() || e->direction() == Direction::kBoth) return false;
+    if (!e->types().pending.empty()) return false;
+    expand_ = e;
+    op = op->child();
+    filters();
+  }
+  scan_ = dynamic_cast<const NodeScanOp*>(op);
+  if (!scan_) return false;
+  using S = NodeScanOp::Source;
+  if (scan_->source() != S::kAll && scan_->source() != S::kKind && scan_->source() != S::kSector) {
+    return false;
+  }
+  if (!scan_->child() || !dynamic_cast<const OnceOp*>(scan_->child())) return false;
+  if (expand_ && expand_->from_slot() != scan_->slot()) return false;
+
+  if (expand_) {
+    for (const auto& e : expand_->rel_check().props) {
+      ColumnCondition c;
+      c.col = Column(expand_->rel_slot(), e.key);
+      if (!c.col) return false;
+      c.constant = Value::String(e.value);
+      if (!Add(std::move(c))) return false;
+    }
+  }
+  for (const Predicate* p : preds) {
+    if (!CompilePredicate(*p)) return false;
+  }
+  return true;
+}
+
+std::optional<Where> ColumnSource::WhereOf(int slot) const {
+  if (slot == scan_->slot()) return Where::kNear;
+  if (expand_ && slot == expand_->to_slot()) return Where::kFar;
+  if (expand_ && slot == expand_->rel_slot()) return Where::kEdge;
+  return std::nullopt;
+}
+
+ColumnRef* ColumnSource::Property(const Expr& e) {
+  if (e.kind != ExprKind::kProperty || e.args[0]->kind != ExprKind::kVariable) return nullptr;
+  return Column(e.args[0]->slot, e.name);
+}
+
+ColumnRef* ColumnSource::Column(int slot, const std::string& key) {
+  auto w = WhereOf(slot);
+  if (!w) return nullptr;
+  auto found = columns_.find({*w, key});
+  if (found != columns_.end()) return found->second.get();
+  auto c = std::make_unique<ColumnRef>();
+  c->where = *w;
+  QueryGraph& g = ctx_.graph;
+  if (*w == Where::kEdge) {
+    EdgeField field = EdgeField::kProps;
+    if (key == "weight") field = EdgeField::kWeight;
+    if (key == "valid_from") field = EdgeField::kValidFrom;
+    if (key == "valid_to") field = EdgeField::kValidTo;
+    if (key == "rank") return nullptr;  // rank 0 reads as null
+    c->column = &g.Column(true, static_cast<int>(field),
+                          field == EdgeField::kProps ? key : std::string_view());
+  } else if (key == "sector") {
+    c->coded = true;
+    SymbolId top = 0;
+    for (uint32_t v = 0; v < csr_.num_nodes(); ++v) top = std::max(top, csr_.sector(v));
+    c->n_codes = top + 1;
+    c->code_values.resize(top + 1);
+    for (uint32_t v = 0; v < csr_.num_nodes(); ++v) {
+      const SymbolId s = csr_.sector(v);
+      if (s != 0 && c->code_values[s].is_null()) {
+        c->code_values[s] = Value::String(std::string(g.schema().Name(SymbolSpace::kSector, s)));
+      }
+    }
+  } else if (key == "aliases" || key == "sources") {
+    return nullptr;
+  } else if (key == "key" || key == "name") {
+    // A blank node's key (and a name that is its key) reads as null.
+    if (g.HasBlankNodes()) return nullptr;
+    c->column = &g.Column(false, static_cast<int>(key == "key" ? NodeField::kKey : NodeField::kName),
+                          {});
+  } else {
+    c->column = &g.Column(false, static_cast<int>(NodeField::kProps), key);
+  }
+  if (c->column && c->column->type() == ColumnType::kString) {
+    c->coded = true;
+    c->n_codes = c->column->dictionary().size();
+  } else if (c->column && c->column->type() == ColumnType::kBool) {
+    c->coded = true;
+    c->n_codes = 2;
+    c->code_values = {Value::Bool(false), Value::Bool(true)};
+  }
+  ColumnRef* raw = c.get();
+  columns_.emplace(std::make_pair(*w, key), std::move(c));
+  return raw;
+}
+
+bool ColumnSource::OfOneProperty(const Expr& e,
+                                 std::optional<std::pair<int, std::string>>* read) const {
+  static const char* const kFunctions[] = {
+      "tostring", "left", "right", "substring", "toupper", "tolower", "trim", "ltrim",
+      "rtrim", "tointeger", "tofloat", "toboolean", "size", "coalesce", "abs", "round",
+      "floor", "ceil", "replace", "split", "date"};
+  if (e.aggregate) return false;
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+    case ExprKind::kParameter: return true;
+    case ExprKind::kProperty:
+      if (e.args[0]->kind == ExprKind::kVariable) {
+        if (!WhereOf(e.args[0]->slot)) return false;
+        std::pair<int, std::string> p{e.args[0]->slot, e.name};
+        if (*read && **read != p) return false;
+        *read = p;
+        return true;
+      }
+      return OfOneProperty(*e.args[0], read);  // (e.valid_from).year
+    case ExprKind::kFunction: {
+      bool known = false;
+      for (const char* f : kFunctions) known = known || strcasecmp(e.name.c_str(), f) == 0;
+      if (!known || e.distinct) return false;
+      break;
+    }
+    case ExprKind::kBinary:
+    case ExprKind::kUnary:
+    case ExprKind::kIndex:
+    case ExprKind::kSlice:
+    case ExprKind::kList:
+    case ExprKind::kIsNull:
+    case ExprKind::kIsNotNull:
+      break;
+    default: return false;
+  }
+  for (const auto& a : e.args) {
+    if (a && !OfOneProperty(*a, read)) return false;
+  }
+  return true;
+}
+
+Value ColumnSource::Variable(Where w, const At& at) const {
+  if (w != Where::kEdge) return Value::Node(csr_.node_id(at.of(w)));
+  const bool out = expand_->direction() == Direction::kOut;
+  const uint32_t src = out ? at.near : at.far, dst = out ? at.far : at.near;
+  const SymbolId type = csr_.out_types(src)[at.pos - csr_.out_edge(src, 0)];
+  return Value::Rel(Relationship{csr_.node_id(src), csr_.node_id(dst), type, 0, false,
+                                 csr_.edge_id(at.pos), at.pos});
+}
+
+bool ColumnSource::CompilePredicate(const Predicate& p) {
+  if (p.check) {
+    auto w = WhereOf(p.slot);
+    if (!w || *w == Where::kEdge) return false;
+    checks_.push_back({*w, &*p.check});
+    return true;
+  }
+  if (!p.expr) {
+    if (!IsConstant(*p.value)) return false;
+    ColumnRef* col = Column(p.slot, p.key);
+    if (!col) return false;
+    ColumnCondition c;
+    c.col = col;
+    c.op = Op::kEq;
+    c.constant = Constant(*p.value);
+    return Add(std::move(c));
+  }
+  const Expr& e = *p.expr;
+  ColumnCondition c;
+  c.kind = e.kind;
+  if (e.kind == ExprKind::kIsNull || e.kind == ExprKind::kIsNotNull) {
+    c.col = Property(*e.args[0]);
+    return c.col && Add(std::move(c));
+  }
+  if (e.kind != ExprKind::kBinary) return false;
+  switch (e.op) {
+    case Op::kEq: case Op::kNe: case Op::kLt: case Op::kGt: case Op::kLe: case Op::kGe:
+    case Op::kStartsWith: case Op::kEndsWith: case Op::kContains: case Op::kIn:
+      break;
+    default: return false;
+  }
+  c.op = e.op;
+  if (ColumnRef* col = Property(*e.args[0]); col && IsConstant(*e.args[1])) {
+    c.col = col;
+    c.constant = Constant(*e.args[1]);
+  } else if (ColumnRef* col2 = Property(*e.args[1]);
+             col2 && IsConstant(*e.args[0]) && e.op != Op::kIn) {
+    c.col = col2;
+    c.col_left = false;
+    c.constant = Constant(*e.args[0]);
+  } else {
+    return false;
+  }
+  if (c.op == Op::kIn && !c.constant.is_null() && c.constant.type() != T::kList) return false;
+  return Add(std::move(c));
+}
+
+Value ColumnSource::Constant(const Expr& e) {
+  Row row;
+  return Eval(e, row, ctx_);
+}
+
+bool ColumnSource::Add(ColumnCondition c) {
+  if (!c.Prepare()) return false;
+  conditions_.push_back(std::move(c));
+  return true;
+}
+
+}  // namespace samverkan::cypher
