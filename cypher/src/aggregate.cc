@@ -17,8 +17,7 @@ using T = Value::Type;
 
 using ValueSet = absl::flat_hash_set<Value, ValueHash, ValueEquivalent>;
 
-// What a hash table spends on an entry besides its value, roughly.
-constexpr uint64_t kSetEntryBytes = 16;
+constexpr uint64_t kSetEntryBytes = MemoryBudget::kSetEntryBytes;
 
 // The running state of one aggregation call in one group.
 struct Accumulator {

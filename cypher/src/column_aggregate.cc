@@ -69,6 +69,7 @@ class ColumnAggregate {
   }
 
   std::optional<ColumnGroups> Run();
+  void Release() { source_.Release(); }
 
  private:
   bool CompileKeys(const std::vector<ProjectItem>& keys);
@@ -174,10 +175,18 @@ std::optional<ColumnGroups> ColumnAggregate::Run() {
   if (any_distinct) sets.resize(groups.size() * n_aggs);
   bool overflow = false;
 
+  // A group's accumulators and sets; a DISTINCT value's entry in its set
+  // (as the row path's AggregateOp charges them).
+  const uint64_t group_bytes =
+      n_aggs * (sizeof(Acc) + (any_distinct ? sizeof(absl::flat_hash_set<int64_t>) : 0));
+  constexpr uint64_t kDistinctBytes = sizeof(int64_t) + MemoryBudget::kSetEntryBytes;
+  source_.Charge(groups.size() * group_bytes);
+
   source_.Scan([&](const At& at) {
     bool added = false;
     const uint32_t g = groups.Find(at, &added);
     if (added) {
+      source_.Charge(group_bytes);
       accs.resize(accs.size() + n_aggs);
       if (any_distinct) sets.resize(sets.size() + n_aggs);
     }
@@ -190,7 +199,10 @@ std::optional<ColumnGroups> ColumnAggregate::Run() {
         continue;
       }
       if (p.kind == AggPlan::kDistinctNodes) {
-        if (sets[g * n_aggs + i].insert(at.of(p.node)).second) ++a.count;
+        if (sets[g * n_aggs + i].insert(at.of(p.node)).second) {
+          source_.Charge(kDistinctBytes);
+          ++a.count;
+        }
         continue;
       }
       const ColumnRef& c = *p.col;
@@ -199,7 +211,10 @@ std::optional<ColumnGroups> ColumnAggregate::Run() {
       switch (p.kind) {
         case AggPlan::kCount: ++a.count; break;
         case AggPlan::kCountDistinct:
-          if (sets[g * n_aggs + i].insert(reader.Token(c, r)).second) ++a.count;
+          if (sets[g * n_aggs + i].insert(reader.Token(c, r)).second) {
+            source_.Charge(kDistinctBytes);
+            ++a.count;
+          }
           break;
         case AggPlan::kSum:
           ++a.count;
@@ -255,8 +270,11 @@ std::optional<ColumnGroups> AggregateOverColumns(const Operator& input,
   const CsrGraph* csr = ctx.graph.csr();
   if (!csr || csr->spec() != CsrSpec{}) return std::nullopt;
   ColumnAggregate aggregate(ctx, *csr);
-  if (!aggregate.Compile(input, keys, aggregates, options)) return std::nullopt;
-  return aggregate.Run();
+  std::optional<ColumnGroups> groups;
+  if (aggregate.Compile(input, keys, aggregates, options)) groups = aggregate.Run();
+  // What the loop kept goes with it; AggregateOp charges the groups it adopts.
+  aggregate.Release();
+  return groups;
 }
 
 }  // namespace samverkan::cypher

@@ -19,7 +19,12 @@ uint32_t DerivedKey::Number(ColumnSource& source, const ColumnRef& c, const At& 
   row[static_cast<size_t>(slot)] = source.Variable(c.where, at);
   Value v = Eval(*expr, row, source.ctx());
   auto [it, added] = numbers.try_emplace(v, static_cast<uint32_t>(values.size()));
-  if (added) values.push_back(std::move(v));
+  if (added) {
+    // The value twice (in `numbers` and `values`) and the entry for its token.
+    source.Charge(2 * (source.ctx().memory.SizeOf(v) + MemoryBudget::kSetEntryBytes) +
+                  sizeof(int64_t) + sizeof(uint32_t));
+    values.push_back(std::move(v));
+  }
   if (null) {
     of_null = it->second;
   } else {
@@ -31,7 +36,10 @@ uint32_t DerivedKey::Number(ColumnSource& source, const ColumnRef& c, const At& 
 ColumnGroupTable::ColumnGroupTable(ColumnSource& source, std::vector<GroupKey> keys)
     : source_(source), keys_(std::move(keys)) {
   by_code_ = keys_.size() == 1 && keys_[0].col->coded && !keys_[0].derived.expr;
-  if (by_code_) code_groups_.assign(keys_[0].col->n_codes + 1, -1);
+  if (by_code_) {
+    source_.Charge((keys_[0].col->n_codes + 1) * sizeof(int32_t));
+    code_groups_.assign(keys_[0].col->n_codes + 1, -1);
+  }
   if (keys_.empty()) firsts_.push_back(At{});
 }
 
@@ -44,6 +52,7 @@ uint32_t ColumnGroupTable::Find(const At& at, bool* added) {
     const uint32_t r = at.of(k.where);
     int32_t& slot = code_groups_[reader.IsNull(k, r) ? 0 : reader.Code(k, r) + 1];
     if (slot < 0) {
+      source_.Charge(sizeof(At));
       slot = static_cast<int32_t>(firsts_.size());
       firsts_.push_back(at);
       *added = true;
@@ -65,6 +74,7 @@ uint32_t ColumnGroupTable::Find(const At& at, bool* added) {
   }
   auto [it, made] = hashed_.try_emplace(key, static_cast<uint32_t>(firsts_.size()));
   if (made) {
+    source_.Charge(kHashedGroupBytes);
     firsts_.push_back(at);
     *added = true;
   }

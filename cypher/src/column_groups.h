@@ -8,7 +8,9 @@
 // numbered. One coded key finds its group in an array by code; more keys
 // (up to kMaxGroupKeys) in a hash table of their (null, token) pairs.
 // Groups are numbered in the order their first row was met, as the row
-// path's AggregateOp numbers them.
+// path's AggregateOp numbers them. What the table keeps (its arrays, each
+// group's entry, each derived key's values) is charged to the query's
+// working memory as it grows, through the ColumnSource.
 #pragma once
 
 #include <array>
@@ -47,6 +49,12 @@ struct GroupKey {
 
 class ColumnGroupTable {
  public:
+  // What a group costs the table: the row that made it and, when hashed,
+  // its entry.
+  static constexpr uint64_t kHashedGroupBytes =
+      sizeof(At) + 2 * kMaxGroupKeys * sizeof(int64_t) + sizeof(uint32_t) +
+      MemoryBudget::kSetEntryBytes;
+
   // Without keys, the one group exists before any row (as the row path's).
   ColumnGroupTable(ColumnSource& source, std::vector<GroupKey> keys);
 

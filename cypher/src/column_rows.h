@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_value.h"
+#include "memory.h"
 #include "samverkan/csr.h"
 #include "samverkan/cypher_value.h"
 #include "samverkan/property_column.h"
@@ -39,16 +40,24 @@ struct ColumnRef {
   bool coded = false;
   size_t n_codes = 0;
   // Each code's Value, made when first needed (a dictionary may hold a
-  // value per node, of which a query reads few).
+  // value per node, of which a query reads few), and charged to `memory`.
   const Value& CodeValue(uint32_t code) const {
-    if (code_values.empty()) code_values.resize(n_codes);
+    if (code_values.empty()) {
+      Charge(n_codes * sizeof(Value));
+      code_values.resize(n_codes);
+    }
     Value& v = code_values[code];
     if (v.is_null() && column && column->type() == ColumnType::kString) {
       v = Value::String(std::string(column->dictionary()[code]));
+      Charge(memory->SizeOf(v) - sizeof(Value));
     }
     return v;
   }
   mutable std::vector<Value> code_values;  // by code; sectors and booleans: filled at once
+  // The query's working memory, and what the scan has charged to it.
+  MemoryBudget* memory = nullptr;
+  MemoryCharge* charge = nullptr;
+  void Charge(uint64_t bytes) const { charge->Add(*memory, bytes); }
 
   ColumnType type() const { return column ? column->type() : ColumnType::kString; }
 };

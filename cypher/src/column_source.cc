@@ -71,6 +71,8 @@ ColumnRef* ColumnSource::Column(int slot, const std::string& key) {
   if (found != columns_.end()) return found->second.get();
   auto c = std::make_unique<ColumnRef>();
   c->where = *w;
+  c->memory = &ctx_.memory;
+  c->charge = &charge_;
   QueryGraph& g = ctx_.graph;
   if (*w == Where::kEdge) {
     EdgeField field = EdgeField::kProps;
@@ -85,6 +87,7 @@ ColumnRef* ColumnSource::Column(int slot, const std::string& key) {
     SymbolId top = 0;
     for (uint32_t v = 0; v < csr_.num_nodes(); ++v) top = std::max(top, csr_.sector(v));
     c->n_codes = top + 1;
+    c->Charge(c->n_codes * sizeof(Value));
     c->code_values.resize(top + 1);
     for (uint32_t v = 0; v < csr_.num_nodes(); ++v) {
       const SymbolId s = csr_.sector(v);
@@ -219,6 +222,7 @@ Value ColumnSource::Constant(const Expr& e) {
 
 bool ColumnSource::Add(ColumnCondition c) {
   if (!c.Prepare()) return false;
+  if (c.col->coded) Charge(c.col->n_codes);  // a byte a code: whether it passes
   conditions_.push_back(std::move(c));
   return true;
 }

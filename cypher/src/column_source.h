@@ -62,6 +62,12 @@ class ColumnSource {
   template <typename Visit>
   void Scan(Visit&& visit);
 
+  // Adds `bytes` the scan keeps to the query's working memory (throws past
+  // its limit, as the row path's operators do).
+  void Charge(uint64_t bytes) { charge_.Add(ctx_.memory, bytes); }
+  // Gives back all the scan charged: what it kept is gone.
+  void Release() { charge_.Clear(); }
+
   const Reader& reader() const { return reader_; }
   const CsrGraph& csr() const { return csr_; }
   ExecContext& ctx() const { return ctx_; }
@@ -81,6 +87,7 @@ class ColumnSource {
   std::vector<std::pair<Where, const NodeCheck*>> checks_;
   std::map<std::pair<Where, std::string>, std::unique_ptr<ColumnRef>> columns_;
   std::vector<ColumnCondition> conditions_;
+  MemoryCharge charge_;  // the columns' code values, the conditions' and the reader's tables
 };
 
 template <typename Visit>

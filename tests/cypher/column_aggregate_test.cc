@@ -238,5 +238,60 @@ TEST_F(ColumnAggregateTest, ATransactionWithItsOwnWritesFiltersAndGroupsOnThem) 
   EXPECT_EQ(BothWays(in_mt), std::vector<std::string>{R"({"n":3})"});
 }
 
+TEST_F(ColumnAggregateTest, DistinctSetsAndGroupsCountAgainstTheMemoryLimit) {
+  // 1,000 items, each with its own number and tag, and tied to one
+  // hub: each DISTINCT below keeps 1,000 values, over 8 KiB on either path.
+  {
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    ASSERT_OK(txn->PutNode(N("hub", "thing")).status());
+    for (int i = 0; i < 1000; ++i) {
+      NodeInput item = N("i" + std::to_string(i), "item");
+      item.props = R"({"n": )" + std::to_string(i) + R"(, "tag": "tag)" + std::to_string(i) +
+                   R"(", "day": )" + std::to_string(i % 7) + "}";
+      ASSERT_OK(txn->PutNode(item).status());
+      ASSERT_OK(txn->PutEdge(E("hub", "has", "i" + std::to_string(i))).status());
+    }
+    ASSERT_OK(txn->Commit());
+  }
+  auto run = [&](const std::string& query, RunOptions::Adjacency adjacency,
+                 uint64_t limit) -> Result<std::vector<std::string>> {
+    SV_ASSIGN_OR_RETURN(auto q, PreparedQuery::Prepare(query));
+    RunOptions options;
+    options.adjacency = adjacency;
+    options.memory_limit = limit;
+    options.memory_limit_hint = "raise it (test)";
+    SV_ASSIGN_OR_RETURN(auto cursor,
+                        cypher::Execute(q, Target{.view = db_.get(), .db = db_.get()}, {}, options));
+    std::vector<std::string> rows;
+    for (;;) {
+      SV_ASSIGN_OR_RETURN(bool more, cursor->Next());
+      if (!more) return rows;
+      SV_ASSIGN_OR_RETURN(std::string json, cursor->RowJson());
+      rows.push_back(std::move(json));
+    }
+  };
+  constexpr uint64_t kSmall = 8 << 10;
+  for (const std::string& q : std::vector<std::string>{
+           "MATCH (x:item) RETURN count(DISTINCT x.n) AS n",
+           "MATCH (x:item) RETURN count(DISTINCT x.tag) AS n",
+           "MATCH (x:item) RETURN x.day AS day, count(DISTINCT x.n) AS n",
+           "MATCH (h:thing)-[:has]->(x) RETURN count(DISTINCT x) AS n",
+       }) {
+    // Under the default limit both paths agree; under 8 KiB both stop
+    // with the limit's error.
+    auto rows = BothWays(q);
+    EXPECT_FALSE(rows.empty()) << q;
+    for (auto adjacency : {RunOptions::Adjacency::kCsr, RunOptions::Adjacency::kStored}) {
+      auto r = run(q, adjacency, kSmall);
+      ASSERT_FALSE(r.ok()) << q << (adjacency == RunOptions::Adjacency::kCsr ? " (csr)" : "");
+      EXPECT_EQ(r.status().message(),
+                "the Cypher statement used more than 8 KiB of working memory (memory_limit: "
+                "sorting, grouping, collect(), DISTINCT and the lists it builds); raise it (test)")
+          << q;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace samverkan
