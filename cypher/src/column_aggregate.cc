@@ -4,8 +4,6 @@
 // loop that accumulates them.
 #include "column_aggregate.h"
 
-#include <cmath>
-
 #include <absl/container/flat_hash_set.h>
 
 #include "column_groups.h"
@@ -29,26 +27,6 @@ struct Acc {
   double fsum = 0;
   int64_t best = -1;  // min/max: the row holding the best value so far
 };
-
-// As OrderCompare orders two values of one column (NaN after numbers).
-int CompareRows(const PropertyColumn& c, uint32_t x, uint32_t y) {
-  switch (c.type()) {
-    case ColumnType::kDouble: {
-      const double a = c.number(x), b = c.number(y);
-      const bool na = std::isnan(a), nb = std::isnan(b);
-      if (na || nb) return na == nb ? 0 : na ? 1 : -1;
-      return a < b ? -1 : a > b ? 1 : 0;
-    }
-    case ColumnType::kString: {
-      const uint32_t a = c.code(x), b = c.code(y);
-      return a < b ? -1 : a > b ? 1 : 0;
-    }
-    default: {  // kInt, kDate
-      const int64_t a = c.integer(x), b = c.integer(y);
-      return a < b ? -1 : a > b ? 1 : 0;
-    }
-  }
-}
 
 class ColumnAggregate {
  public:
@@ -231,7 +209,7 @@ std::optional<ColumnGroups> ColumnAggregate::Run() {
           if (a.best < 0) {
             a.best = r;
           } else {
-            const int cmp = CompareRows(*c.column, r, static_cast<uint32_t>(a.best));
+            const int cmp = reader.Order(c, r, static_cast<uint32_t>(a.best));
             if (p.kind == AggPlan::kMin ? cmp < 0 : cmp > 0) a.best = r;
           }
           break;

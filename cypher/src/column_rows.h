@@ -7,6 +7,7 @@
 // ColumnRef; Reader reads it at a row as a null test, a code or a Value.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 
 #include "json_value.h"
 #include "memory.h"
+#include "value_ops.h"
 #include "samverkan/csr.h"
 #include "samverkan/cypher_value.h"
 #include "samverkan/property_column.h"
@@ -82,6 +84,34 @@ class Reader {
   // REQUIRES: !IsNull; c coded or of type kInt or kDate.
   int64_t Token(const ColumnRef& c, uint32_t r) const {
     return c.coded ? Code(c, r) : c.column->integer(r);
+  }
+  // How ORDER BY orders the values of `c` at rows x and y (OrderCompare's
+  // -1, 0, 1): nulls after everything, NaN after the other numbers, strings
+  // by code (a dictionary is sorted), mixed types (JSON) as Values.
+  int Order(const ColumnRef& c, uint32_t x, uint32_t y) const {
+    const bool nx = IsNull(c, x), ny = IsNull(c, y);
+    if (nx || ny) return nx == ny ? 0 : nx ? 1 : -1;
+    if (!c.column) return OrderCompare(ValueAt(c, x), ValueAt(c, y));  // sectors: ids unordered
+    const PropertyColumn& col = *c.column;
+    switch (col.type()) {
+      case ColumnType::kDouble: {
+        const double a = col.number(x), b = col.number(y);
+        const bool na = std::isnan(a), nb = std::isnan(b);
+        if (na || nb) return na == nb ? 0 : na ? 1 : -1;
+        return a < b ? -1 : a > b ? 1 : 0;
+      }
+      case ColumnType::kString:
+      case ColumnType::kBool: {
+        const uint32_t a = Code(c, x), b = Code(c, y);
+        return a < b ? -1 : a > b ? 1 : 0;
+      }
+      case ColumnType::kInt:
+      case ColumnType::kDate: {
+        const int64_t a = col.integer(x), b = col.integer(y);
+        return a < b ? -1 : a > b ? 1 : 0;
+      }
+      default: return OrderCompare(ValueAt(c, x), ValueAt(c, y));
+    }
   }
   Value ValueAt(const ColumnRef& c, uint32_t r) const {
     if (IsNull(c, r)) return Value();

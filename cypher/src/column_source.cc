@@ -161,11 +161,30 @@ bool ColumnSource::OfOneProperty(const Expr& e,
 
 Value ColumnSource::Variable(Where w, const At& at) const {
   if (w != Where::kEdge) return Value::Node(csr_.node_id(at.of(w)));
+  // As QueryGraph::Expand makes it: the slot is the edge's ordinal in the
+  // run of parallel edges of its type, counted in the near node's list.
   const bool out = expand_->direction() == Direction::kOut;
-  const uint32_t src = out ? at.near : at.far, dst = out ? at.far : at.near;
-  const SymbolId type = csr_.out_types(src)[at.pos - csr_.out_edge(src, 0)];
-  return Value::Rel(Relationship{csr_.node_id(src), csr_.node_id(dst), type, 0, false,
-                                 csr_.edge_id(at.pos), at.pos});
+  const uint32_t v = at.near;
+  auto others = out ? csr_.out_neighbors(v) : csr_.in_neighbors(v);
+  auto tys = out ? csr_.out_types(v) : csr_.in_types(v);
+  size_t i = 0;
+  if (out) {
+    i = at.pos - csr_.out_edge(v, 0);
+  } else {
+    while (csr_.in_edge(v, i) != at.pos) ++i;
+  }
+  uint32_t run = 0;
+  for (size_t j = i; j > 0 && others[j - 1] == others[i] && tys[j - 1] == tys[i]; --j) ++run;
+  const NodeId near = csr_.node_id(v), far = csr_.node_id(at.far);
+  return Value::Rel(Relationship{out ? near : far, out ? far : near, tys[i], run, true, 0,
+                                 at.pos});
+}
+
+void ColumnSource::Bind(const At& at, Row* row) const {
+  (*row)[static_cast<size_t>(scan_->slot())] = Variable(Where::kNear, at);
+  if (!expand_) return;
+  (*row)[static_cast<size_t>(expand_->rel_slot())] = Variable(Where::kEdge, at);
+  (*row)[static_cast<size_t>(expand_->to_slot())] = Variable(Where::kFar, at);
 }
 
 bool ColumnSource::CompilePredicate(const Predicate& p) {

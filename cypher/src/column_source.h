@@ -52,9 +52,12 @@ class ColumnSource {
   // Whether `e` reads nothing but constants and at most one property of a
   // pattern variable (*read), through deterministic functions.
   bool OfOneProperty(const Expr& e, std::optional<std::pair<int, std::string>>* read) const;
-  // The value the row path binds to the pattern variable in `slot` (which
-  // is read at `w`) at the row `at`: a node or a relationship.
+  // The value the row path's Expand binds to the pattern variable read at
+  // `w`, at the row `at`: a node, or the relationship as it comes from the
+  // snapshot (its ordinal among parallel edges, its position).
   Value Variable(Where w, const At& at) const;
+  // Binds the chain's pattern variables in `row` as the row path would at `at`.
+  void Bind(const At& at, Row* row) const;
 
   // Calls visit(At) for each row that passes the filters, in the row
   // path's order: the scan's nodes in index order, each one's

@@ -386,6 +386,7 @@ class ProjectOp final : public Operator {
   ProjectOp(OpPtr child, std::vector<ProjectItem> items, std::string describe);
   bool Next(ExecContext& ctx, Row* row) override;
   std::string Describe() const override { return describe_; }
+  const std::vector<ProjectItem>& items() const { return items_; }
 
  private:
   std::vector<ProjectItem> items_;
