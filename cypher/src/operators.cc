@@ -1020,6 +1020,9 @@ void SortOp::Fill(ExecContext& ctx) {
     return a.first.back().integer() < b.first.back().integer();
   };
   if (keep != SIZE_MAX) {
+    if (auto* aggregate = dynamic_cast<AggregateOp*>(child_.get())) {
+      aggregate->ReadOnlyTop(keys_, keep);
+    }
     if (auto top = TopOverColumns(*child_, keys_, keep, width_, ctx)) {
       for (Row& r : *top) {
         charge_.Add(ctx.memory, ctx.memory.SizeOf(r));
