@@ -16,7 +16,7 @@ namespace {
 struct AggPlan {
   enum Kind : uint8_t { kRows, kCount, kCountDistinct, kDistinctNodes, kSum, kMin, kMax } kind;
   ColumnRef* col = nullptr;   // kCount, kCountDistinct, kSum, kMin, kMax
-  Where node = Where::kNear;  // kDistinctNodes
+  Where node = Where::kNear;  // kDistinctNodes (or relationships: their positions)
 };
 
 // The running state of one aggregation in one group.
@@ -99,8 +99,10 @@ bool ColumnAggregate::CompileAggregates(const std::vector<const Expr*>& aggregat
     if (arg.kind == ExprKind::kVariable) {
       auto w = source_.WhereOf(arg.slot);
       if (!w || f != "count") return false;
-      if (!call.distinct || *w == Where::kEdge || !source_.expands()) {
-        aggs_.push_back({AggPlan::kRows});  // bound by the pattern: never null, never repeated
+      // Bound by the pattern: never null; DISTINCT needs a set unless the
+      // variable never repeats.
+      if (!call.distinct || source_.unrepeated() == *w) {
+        aggs_.push_back({AggPlan::kRows});
       } else {
         aggs_.push_back({AggPlan::kDistinctNodes, nullptr, *w});
       }

@@ -2,8 +2,9 @@
 // property of a pattern variable is read at one of them.
 //
 // A scan over columns (column_source.h) makes no Row: a row is the scanned
-// node, the node at the far end of the one expansion and the relationship
-// between them, as three numbers (At). A property of one of those three is a
+// node, the node at the far end of the first expansion and the relationship
+// between them, and the node and relationship of a second expansion from
+// that far node, as five numbers (At). A property of one of those is a
 // ColumnRef; Reader reads it at a row as a null test, a code or a Value.
 #pragma once
 
@@ -24,14 +25,27 @@
 namespace samverkan::cypher {
 
 // Which row of a column a scanned row reads: the scanned node's (dense
-// index), the far node's, or the relationship's (edge position).
-enum class Where : uint8_t { kNear, kFar, kEdge };
+// index), the far node's, the relationship's (edge position), or those of
+// the second expansion.
+enum class Where : uint8_t { kNear, kFar, kEdge, kFar2, kEdge2 };
 
-// A scanned row: the near node, the far node and the edge's position.
+// A scanned row: the near node, the far node and the edge's position; the
+// second expansion's node and edge position.
 struct At {
-  uint32_t near = 0, far = 0, pos = 0;
-  uint32_t of(Where w) const { return w == Where::kNear ? near : w == Where::kFar ? far : pos; }
+  uint32_t near = 0, far = 0, pos = 0, far2 = 0, pos2 = 0;
+  uint32_t of(Where w) const {
+    switch (w) {
+      case Where::kNear: return near;
+      case Where::kFar: return far;
+      case Where::kEdge: return pos;
+      case Where::kFar2: return far2;
+      default: return pos2;  // kEdge2
+    }
+  }
 };
+
+// Whether `w` is a relationship's position (else a node's dense index).
+inline bool IsEdge(Where w) { return w == Where::kEdge || w == Where::kEdge2; }
 
 // One property of a pattern variable, as the scan reads it.
 struct ColumnRef {

@@ -21,13 +21,27 @@ bool ColumnSource::Recognise(const Operator& input) {
     }
   };
   filters();
-  if (auto* e = dynamic_cast<const ExpandOp*>(op)) {
+  // The expansions, last first.
+  std::vector<const ExpandOp*> expands;
+  while (auto* e = dynamic_cast<const ExpandOp*>(op)) {
+    if (expands.size() == 2) return false;
     if (!e->binds_new() || e->direction() == Direction::kBoth) return false;
-    if (!e->types().pending.empty()) return false;
-    expand_ = e;
+    if (!e->types().pending.empty() || !e->unique().list_slots.empty()) return false;
+    expands.push_back(e);
     op = op->child();
     filters();
   }
+  if (!expands.empty()) expand_ = expands.back();
+  if (expands.size() == 2) {
+    expand2_ = expands.front();
+    second_from_near_ = expand2_->from_slot() == expand_->from_slot();
+    if (!second_from_near_ && expand2_->from_slot() != expand_->to_slot()) return false;
+    for (int s : expand2_->unique().rel_slots) {
+      if (s != expand_->rel_slot()) return false;
+      distinct_edges_ = true;
+    }
+  }
+  if (expand_ && !expand_->unique().rel_slots.empty()) return false;
   scan_ = dynamic_cast<const NodeScanOp*>(op);
   if (!scan_) return false;
   using S = NodeScanOp::Source;
@@ -37,12 +51,13 @@ bool ColumnSource::Recognise(const Operator& input) {
   if (!scan_->child() || !dynamic_cast<const OnceOp*>(scan_->child())) return false;
   if (expand_ && expand_->from_slot() != scan_->slot()) return false;
 
-  if (expand_) {
-    for (const auto& e : expand_->rel_check().props) {
+  for (const ExpandOp* e : {expand_, expand2_}) {
+    if (!e) continue;
+    for (const auto& p : e->rel_check().props) {
       ColumnCondition c;
-      c.col = Column(expand_->rel_slot(), e.key);
+      c.col = Column(e->rel_slot(), p.key);
       if (!c.col) return false;
-      c.constant = Value::String(e.value);
+      c.constant = Value::String(p.value);
       if (!Add(std::move(c))) return false;
     }
   }
@@ -56,6 +71,8 @@ std::optional<Where> ColumnSource::WhereOf(int slot) const {
   if (slot == scan_->slot()) return Where::kNear;
   if (expand_ && slot == expand_->to_slot()) return Where::kFar;
   if (expand_ && slot == expand_->rel_slot()) return Where::kEdge;
+  if (expand2_ && slot == expand2_->to_slot()) return Where::kFar2;
+  if (expand2_ && slot == expand2_->rel_slot()) return Where::kEdge2;
   return std::nullopt;
 }
 
@@ -74,7 +91,7 @@ ColumnRef* ColumnSource::Column(int slot, const std::string& key) {
   c->memory = &ctx_.memory;
   c->charge = &charge_;
   QueryGraph& g = ctx_.graph;
-  if (*w == Where::kEdge) {
+  if (IsEdge(*w)) {
     EdgeField field = EdgeField::kProps;
     if (key == "weight") field = EdgeField::kWeight;
     if (key == "valid_from") field = EdgeField::kValidFrom;
@@ -160,24 +177,29 @@ bool ColumnSource::OfOneProperty(const Expr& e,
 }
 
 Value ColumnSource::Variable(Where w, const At& at) const {
-  if (w != Where::kEdge) return Value::Node(csr_.node_id(at.of(w)));
+  if (!IsEdge(w)) return Value::Node(csr_.node_id(at.of(w)));
   // As QueryGraph::Expand makes it: the slot is the edge's ordinal in the
-  // run of parallel edges of its type, counted in the near node's list.
-  const bool out = expand_->direction() == Direction::kOut;
-  const uint32_t v = at.near;
+  // run of parallel edges of its type, counted in the list of the node the
+  // expansion starts from.
+  const bool first = w == Where::kEdge;
+  const ExpandOp& e = first ? *expand_ : *expand2_;
+  const uint32_t v = first || second_from_near_ ? at.near : at.far;
+  const uint32_t to = first ? at.far : at.far2;
+  const uint32_t pos = at.of(w);
+  const bool out = e.direction() == Direction::kOut;
   auto others = out ? csr_.out_neighbors(v) : csr_.in_neighbors(v);
   auto tys = out ? csr_.out_types(v) : csr_.in_types(v);
   size_t i = 0;
   if (out) {
-    i = at.pos - csr_.out_edge(v, 0);
+    i = pos - csr_.out_edge(v, 0);
   } else {
-    while (csr_.in_edge(v, i) != at.pos) ++i;
+    while (csr_.in_edge(v, i) != pos) ++i;
   }
   uint32_t run = 0;
   for (size_t j = i; j > 0 && others[j - 1] == others[i] && tys[j - 1] == tys[i]; --j) ++run;
-  const NodeId near = csr_.node_id(v), far = csr_.node_id(at.far);
-  return Value::Rel(Relationship{out ? near : far, out ? far : near, tys[i], run, true, 0,
-                                 at.pos});
+  const NodeId from_id = csr_.node_id(v), to_id = csr_.node_id(to);
+  return Value::Rel(Relationship{out ? from_id : to_id, out ? to_id : from_id, tys[i], run, true,
+                                 0, pos});
 }
 
 void ColumnSource::Bind(const At& at, Row* row) const {
@@ -185,12 +207,15 @@ void ColumnSource::Bind(const At& at, Row* row) const {
   if (!expand_) return;
   (*row)[static_cast<size_t>(expand_->rel_slot())] = Variable(Where::kEdge, at);
   (*row)[static_cast<size_t>(expand_->to_slot())] = Variable(Where::kFar, at);
+  if (!expand2_) return;
+  (*row)[static_cast<size_t>(expand2_->rel_slot())] = Variable(Where::kEdge2, at);
+  (*row)[static_cast<size_t>(expand2_->to_slot())] = Variable(Where::kFar2, at);
 }
 
 bool ColumnSource::CompilePredicate(const Predicate& p) {
   if (p.check) {
     auto w = WhereOf(p.slot);
-    if (!w || *w == Where::kEdge) return false;
+    if (!w || IsEdge(*w)) return false;
     checks_.push_back({*w, &*p.check});
     return true;
   }

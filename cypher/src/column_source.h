@@ -7,11 +7,15 @@
 //
 // plans as NodeScan → Expand → Filter, which makes a Row per relationship
 // and reads each property through QueryGraph. ColumnSource recognises such
-// a chain (one node scan of all nodes, a kind or a sector; at most one
-// directed expansion that binds a new node; filters that compare a
+// a chain (one node scan of all nodes, a kind or a sector; at most two
+// directed expansions that bind new nodes, the second from the first's far
+// node, as in (r)<-[:located_in]-(a)-[e]->(p), or from the scanned node, as
+// (a)-->(p)<--(b) is planned from p; filters that compare a
 // property of a pattern variable with a constant, or the node checks the
 // planner pushed into them) and visits the same rows, in the same order,
-// as three numbers (At), testing the filters on column values. What reads
+// as five numbers (At), testing the filters on column values. Two
+// relationships of one MATCH are never the same edge, as Expand's
+// uniqueness check has it. What reads
 // the rows (an aggregation, a top-k) asks it for the columns of the
 // properties it needs.
 //
@@ -75,6 +79,14 @@ class ColumnSource {
   const CsrGraph& csr() const { return csr_; }
   ExecContext& ctx() const { return ctx_; }
   bool expands() const { return expand_ != nullptr; }
+  // The pattern variable that never repeats across rows, if one does: the
+  // scanned node without expansions, the relationship of one expansion.
+  // With two, each may (a project's e2 comes back for each of its e1).
+  std::optional<Where> unrepeated() const {
+    if (expand2_) return std::nullopt;
+    if (expand_) return Where::kEdge;
+    return Where::kNear;
+  }
 
  private:
   bool CompilePredicate(const Predicate& p);
@@ -87,6 +99,9 @@ class ColumnSource {
   Reader reader_;
   const NodeScanOp* scan_ = nullptr;
   const ExpandOp* expand_ = nullptr;
+  const ExpandOp* expand2_ = nullptr;  // from expand_'s far node, or the scanned one
+  bool second_from_near_ = false;      // expand2_ starts from the scanned node
+  bool distinct_edges_ = false;        // expand2_'s relationship is never expand_'s
   std::vector<std::pair<Where, const NodeCheck*>> checks_;
   std::map<std::pair<Where, std::string>, std::unique_ptr<ColumnRef>> columns_;
   std::vector<ColumnCondition> conditions_;
@@ -98,30 +113,46 @@ void ColumnSource::Scan(Visit&& visit) {
   const NodeCheck& near_check = scan_->check();
   near_check.Bind(ctx_.graph);
   if (expand_) expand_->to_check().Bind(ctx_.graph);
+  if (expand2_) expand2_->to_check().Bind(ctx_.graph);
   for (const auto& [w, check] : checks_) check->Bind(ctx_.graph);
   const uint32_t n = csr_.num_nodes();
   uint64_t rows = 0;
-  for (uint32_t v = 0; v < n; ++v) {
-    if ((v & 4095) == 0) ctx_.graph.CheckInterrupt();
-    if (!near_check.PassesDense(csr_, v)) continue;
-    if (!expand_) {
-      const At at{v, 0, 0};
-      if (Passes(at)) visit(at);
-      continue;
-    }
-    const TypeFilter& types = expand_->types();
-    const NodeCheck& far_check = expand_->to_check();
+  // Calls f(other, position) for v's relationships that `e` follows, in
+  // slot order (as QueryGraph::Expand lists them).
+  auto hops = [&](const ExpandOp& e, uint32_t v, auto&& f) {
+    const TypeFilter& types = e.types();
+    const NodeCheck& far_check = e.to_check();
     const bool check_far = !far_check.Trivial();
-    const bool out = expand_->direction() == Direction::kOut;
+    const bool out = e.direction() == Direction::kOut;
     auto others = out ? csr_.out_neighbors(v) : csr_.in_neighbors(v);
     auto tys = out ? csr_.out_types(v) : csr_.in_types(v);
     for (size_t i = 0; i < others.size(); ++i) {
       if (!types.Allows(tys[i])) continue;
       if (check_far && !far_check.PassesDense(csr_, others[i])) continue;
       if ((++rows & 65535) == 0) ctx_.graph.CheckInterrupt();
-      const At at{v, others[i], out ? csr_.out_edge(v, i) : csr_.in_edge(v, i)};
-      if (Passes(at)) visit(at);
+      f(others[i], out ? csr_.out_edge(v, i) : csr_.in_edge(v, i));
     }
+  };
+  for (uint32_t v = 0; v < n; ++v) {
+    if ((v & 4095) == 0) ctx_.graph.CheckInterrupt();
+    if (!near_check.PassesDense(csr_, v)) continue;
+    if (!expand_) {
+      const At at{v, 0, 0, 0, 0};
+      if (Passes(at)) visit(at);
+      continue;
+    }
+    hops(*expand_, v, [&](uint32_t far, uint32_t pos) {
+      if (!expand2_) {
+        const At at{v, far, pos, 0, 0};
+        if (Passes(at)) visit(at);
+        return;
+      }
+      hops(*expand2_, second_from_near_ ? v : far, [&](uint32_t far2, uint32_t pos2) {
+        if (distinct_edges_ && pos2 == pos) return;
+        const At at{v, far, pos, far2, pos2};
+        if (Passes(at)) visit(at);
+      });
+    });
   }
 }
 

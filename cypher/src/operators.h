@@ -145,6 +145,7 @@ class ExpandOp final : public Operator {
   Direction direction() const { return dir_; }
   const TypeFilter& types() const { return types_; }
   const NodeCheck& to_check() const { return to_check_; }
+  const Uniqueness& unique() const { return unique_; }
   OpPtr MakeCounting(int weight_slot) {
     return std::make_unique<ExpandCountOp>(std::move(child_), from_, weight_slot, dir_, types_,
                                            to_check_, unique_, "ExpandCount " + describe_.substr(7),

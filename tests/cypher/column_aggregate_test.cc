@@ -402,5 +402,51 @@ TEST_F(ColumnAggregateTest, OrderByLimitOverColumnGroupsKeepsOnlyTheGroupsItRetu
   EXPECT_EQ(*csr, expected);
 }
 
+TEST_F(ColumnAggregateTest, TwoExpansionsOverColumnsAgreeWithTheRows) {
+  const std::string pair =
+      "MATCH (a:actor)-[e1:participates_in]->(p:project)<-[e2:participates_in]-(b:actor) ";
+  for (const std::string& q : std::vector<std::string>{
+           // Co-participations: e2 is never e1 (one MATCH), DISTINCT of repeating variables.
+           pair + "RETURN a.country AS c, count(*) AS n, sum(e2.contribution) AS s, "
+                  "count(DISTINCT b) AS nb, count(DISTINCT e1) AS ne, count(e2) AS n2 ORDER BY c",
+           pair + "WHERE e1.role = 'partner' AND b.small RETURN p.name AS p, e2.role AS r, "
+                  "count(*) AS n, min(e2.valid_from) AS first, max(b.size) AS most",
+           pair + "WHERE a.country = 'MT' AND b.country = 'CY' RETURN sum(e1.weight) AS w, "
+                  "avg(e2.contribution) AS m",
+           "MATCH (p:project)<-[e1:participates_in]-(a:actor)-[e2:participates_in]->(q:project) "
+           "RETURN p.name AS p, q.name AS q, count(*) AS n, count(DISTINCT a) AS actors",
+           "MATCH (a:actor)-[:knows]->(b:actor)-[e:participates_in]->(p) "
+           "RETURN b.name AS b, sum(e.contribution) AS s, toString(e.valid_from.year) AS y",
+           // Two MATCH clauses: the same relationship may come back.
+           "MATCH (a:actor)-[e1:participates_in]->(p:project) MATCH (p)<-[e2:participates_in]-(b) "
+           "RETURN count(DISTINCT e2) AS n, sum(e1.contribution) AS s, count(*) AS rows",
+           // ORDER BY … LIMIT, of rows and of groups; relationships returned.
+           pair + "RETURN a.key AS a, b.key AS b, e2.contribution AS c ORDER BY c DESC, a LIMIT 5",
+           pair + "RETURN e1, e2 ORDER BY e2.contribution, e1.contribution DESC LIMIT 3",
+           pair + "RETURN b.name AS b, sum(e1.contribution) AS s ORDER BY s DESC LIMIT 3",
+       }) {
+    auto rows = BothWays(q);
+    EXPECT_FALSE(rows.empty()) << q;
+  }
+}
+
+TEST_F(ColumnAggregateTest, TwoExpansionsOverColumnsKeepOnlyTheGroupsTheyReturn) {
+  // As OrderByLimitOverColumnGroupsKeepsOnlyTheGroupsItReturns, through two
+  // expansions: over the snapshot the groups come from the columns, and only
+  // the three the LIMIT returns are kept.
+  AddItems();
+  const std::string q =
+      "MATCH (h:thing)-[e1:has]->(x:item) MATCH (x)<-[e2:has]-(g) RETURN x.n AS n, "
+      "count(*) AS c, sum(x.n) AS s, min(x.tag) AS lo, max(x.tag) AS hi ORDER BY c DESC, s LIMIT 3";
+  auto expected = BothWays(q);
+  ASSERT_EQ(expected.size(), 3u);
+  EXPECT_EQ(expected[0], R"({"n":900,"c":4,"s":3600,"lo":"tag900","hi":"tag900"})");
+  constexpr uint64_t kLimit = 320 << 10;
+  ASSERT_FALSE(RunUnder(q, RunOptions::Adjacency::kStored, kLimit).ok());
+  auto csr = RunUnder(q, RunOptions::Adjacency::kCsr, kLimit);
+  ASSERT_OK(csr.status());
+  EXPECT_EQ(*csr, expected);
+}
+
 }  // namespace
 }  // namespace samverkan
