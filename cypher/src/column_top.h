@@ -12,7 +12,7 @@
 // ColumnSource handles (column_source.h) and each ORDER BY item is a
 // property of a pattern variable (directly, or through a RETURN alias
 // of one), the first `keep` rows are chosen here instead, in one loop over
-// the snapshot: a heap of `keep` rows (as three numbers each) ordered by
+// the snapshot: a heap of `keep` rows (as five numbers each) ordered by
 // the columns' values (Reader::Order: numbers and dates on the arrays,
 // strings by dictionary code), and only those rows are then bound and
 // projected.
