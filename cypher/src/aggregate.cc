@@ -17,8 +17,7 @@ using T = Value::Type;
 
 using ValueSet = absl::flat_hash_set<Value, ValueHash, ValueEquivalent>;
 
-// What a hash table spends on an entry besides its value, roughly.
-constexpr uint64_t kSetEntryBytes = 16;
+constexpr uint64_t kSetEntryBytes = MemoryBudget::kSetEntryBytes;
 
 // The running state of one aggregation call in one group.
 struct Accumulator {
@@ -439,14 +438,79 @@ void AggregateOp::Consume(ExecContext& ctx) {
   st.consumed = true;
 }
 
-// The groups AggregateOverColumns computed, as Consume() would have made them.
+void AggregateOp::ReadOnlyTop(const std::vector<SortKey>& keys, size_t keep) {
+  top_.clear();
+  top_keep_ = SIZE_MAX;
+  for (const SortKey& k : keys) {
+    if (k.expr->kind != ExprKind::kVariable) return top_.clear();
+    const int slot = k.expr->slot;
+    bool found = false;
+    for (size_t i = 0; i < keys_.size() && !found; ++i) {
+      if (keys_[i].slot == slot) {
+        top_.push_back({false, i, k.descending});
+        found = true;
+      }
+    }
+    for (const ProjectItem& out : outputs_) {
+      const Expr& e = *out.expr;
+      if (found || out.slot != slot) continue;
+      if (e.agg_index < 0 || (e.kind != ExprKind::kFunction && e.kind != ExprKind::kCountStar)) {
+        break;
+      }
+      top_.push_back({true, static_cast<size_t>(e.agg_index), k.descending});
+      found = true;
+    }
+    if (!found) return top_.clear();
+  }
+  top_keep_ = keep;
+}
+
+// The groups AggregateOverColumns computed, as Consume() would have made them
+// (only those that can be among the first top_keep_, when told so).
 void AggregateOp::Adopt(ColumnGroups& groups, ExecContext& ctx) {
   State& st = *state_;
   const size_t n_aggs = aggregates_.size();
   const size_t n_keys = keys_.size();
   Row row(width_);
   std::vector<Value> key;
-  for (size_t g = 0; g < groups.n_groups; ++g) {
+  std::vector<size_t> chosen(groups.n_groups);
+  for (size_t g = 0; g < groups.n_groups; ++g) chosen[g] = g;
+  if (!top_.empty() && top_keep_ < groups.n_groups) {
+    // Each group's ORDER BY values, as Next() would make them.
+    const size_t m = top_.size();
+    std::vector<Value> values(groups.n_groups * m);
+    for (size_t g = 0; g < groups.n_groups; ++g) {
+      if ((g & 1023) == 0) ctx.graph.CheckInterrupt();
+      for (size_t j = 0; j < m; ++j) {
+        const TopItem& t = top_[j];
+        if (!t.aggregate) {
+          values[g * m + j] = groups.keys[g * n_keys + t.index];
+          continue;
+        }
+        const ColumnGroups::Accumulated& from = groups.accs[g * n_aggs + t.index];
+        Accumulator a;
+        a.count = from.count;
+        a.floating = from.floating;
+        a.isum = from.isum;
+        a.fsum = from.fsum;
+        a.best = from.best;
+        values[g * m + j] = Finish(a, *aggregates_[t.index], row, ctx);
+      }
+    }
+    // The Sort's order; its ties by input order, which is the groups'.
+    auto before = [&](size_t x, size_t y) {
+      for (size_t j = 0; j < m; ++j) {
+        const int c = OrderCompare(values[x * m + j], values[y * m + j]);
+        if (c != 0) return top_[j].descending ? c > 0 : c < 0;
+      }
+      return x < y;
+    };
+    const auto cut = chosen.begin() + static_cast<std::ptrdiff_t>(top_keep_);
+    std::nth_element(chosen.begin(), cut, chosen.end(), before);
+    chosen.erase(cut, chosen.end());
+    std::sort(chosen.begin(), chosen.end());
+  }
+  for (size_t g : chosen) {
     if ((g & 1023) == 0) ctx.graph.CheckInterrupt();
     key.assign(std::make_move_iterator(groups.keys.begin() + g * n_keys),
                std::make_move_iterator(groups.keys.begin() + (g + 1) * n_keys));

@@ -8,22 +8,22 @@
 //
 // plans as NodeScan → Expand → Filter → Aggregate, which makes a row per
 // relationship and reads each property through QueryGraph. When the input of
-// an aggregation is such a chain (one node scan of all nodes, a kind or a
-// sector; at most one directed expansion; filters that compare a property
-// of a pattern variable with a constant; keys that are properties of the
-// pattern's variables; count, sum, avg, min and max of such properties),
-// and the query runs over a CSR snapshot, the aggregation is computed here
-// instead: one loop over the snapshot's nodes or edge positions, the
-// filters tested on column values (a string column's filter once per
-// dictionary code, then by code), groups found by dictionary codes, not
-// strings, and the sums read from the column arrays.
+// an aggregation is a chain a ColumnSource handles (column_source.h: one
+// node scan, at most one directed expansion, filters on properties), its
+// keys are groupable properties of the pattern's variables or expressions
+// of one such property (column_groups.h), and its aggregations are count,
+// sum, avg, min and max of such properties (or count of a variable), and
+// the query runs over a CSR snapshot, the aggregation is computed here
+// instead: one loop over the snapshot's nodes or edge positions, groups
+// found by dictionary codes, not strings, and the sums read from the
+// column arrays.
 //
 // The answer is the row path's: the same rows in the same order (so sums of
 // floats add in the same order), the same nulls, the same types. Anything
 // it does not handle (other shapes, JSON columns under a comparison, a sum
 // over strings, an integer overflow, blank nodes under key/name) returns
-// nullopt before anything is read, and the caller pulls rows as usual. A
-// query with writes of its own never has a snapshot, so it never comes here.
+// nullopt, and the caller pulls rows as usual. A query with writes of its
+// own never has a snapshot, so it never comes here.
 #pragma once
 
 #include <optional>

@@ -29,6 +29,8 @@ class MemoryBudget {
  public:
   // A vector's header and its allocation's overhead, roughly.
   static constexpr uint64_t kVectorBytes = 40;
+  // What a hash table spends on an entry besides its value, roughly.
+  static constexpr uint64_t kSetEntryBytes = 16;
 
   MemoryBudget(uint64_t limit, std::string hint) : limit_(limit), hint_(std::move(hint)) {}
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <span>
 
+#include "column_top.h"
 #include "error.h"
 #include "eval.h"
 #include "samverkan/traversal.h"
@@ -1018,6 +1019,19 @@ void SortOp::Fill(ExecContext& ctx) {
     // Ties keep the input order: the index is the last key.
     return a.first.back().integer() < b.first.back().integer();
   };
+  if (keep != SIZE_MAX) {
+    if (auto* aggregate = dynamic_cast<AggregateOp*>(child_.get())) {
+      aggregate->ReadOnlyTop(keys_, keep);
+    }
+    if (auto top = TopOverColumns(*child_, keys_, keep, width_, ctx)) {
+      for (Row& r : *top) {
+        charge_.Add(ctx.memory, ctx.memory.SizeOf(r));
+        rows_.emplace_back(std::vector<Value>(), std::move(r));
+      }
+      filled_ = true;
+      return;
+    }
+  }
   int64_t index = 0;
   Row r(width_);
   // With a limit: after the first trim, the worst row kept; a row that

@@ -145,6 +145,7 @@ class ExpandOp final : public Operator {
   Direction direction() const { return dir_; }
   const TypeFilter& types() const { return types_; }
   const NodeCheck& to_check() const { return to_check_; }
+  const Uniqueness& unique() const { return unique_; }
   OpPtr MakeCounting(int weight_slot) {
     return std::make_unique<ExpandCountOp>(std::move(child_), from_, weight_slot, dir_, types_,
                                            to_check_, unique_, "ExpandCount " + describe_.substr(7),
@@ -386,6 +387,7 @@ class ProjectOp final : public Operator {
   ProjectOp(OpPtr child, std::vector<ProjectItem> items, std::string describe);
   bool Next(ExecContext& ctx, Row* row) override;
   std::string Describe() const override { return describe_; }
+  const std::vector<ProjectItem>& items() const { return items_; }
 
  private:
   std::vector<ProjectItem> items_;
@@ -393,6 +395,7 @@ class ProjectOp final : public Operator {
 };
 
 struct ColumnGroups;  // column_aggregate.h
+struct SortKey;
 
 // How an AggregateOp may take short cuts the planner found safe.
 struct AggregateOptions {
@@ -432,6 +435,12 @@ class AggregateOp final : public Operator {
   bool Next(ExecContext& ctx, Row* row) override;
   void Reset() override;
   std::string Describe() const override { return describe_; }
+  // Told by a SortOp with a LIMIT above it: only the first `keep` rows in
+  // the order of `keys` will be read. When each key is one of the grouping
+  // keys or an aggregation's value, the groups computed over columns that
+  // cannot be among those rows are left out before their rows are made
+  // (the others keep their order, which breaks the Sort's ties).
+  void ReadOnlyTop(const std::vector<SortKey>& keys, size_t keep);
 
  private:
   struct State;
@@ -454,6 +463,14 @@ class AggregateOp final : public Operator {
   AggregateOptions options_;
   std::string describe_;
   std::unique_ptr<State> state_;
+  // ReadOnlyTop(): by ORDER BY item, a grouping key's or an aggregation's index.
+  struct TopItem {
+    bool aggregate;
+    size_t index;
+    bool descending;
+  };
+  std::vector<TopItem> top_;
+  size_t top_keep_ = SIZE_MAX;
 };
 
 class DistinctOp final : public Operator {

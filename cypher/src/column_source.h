@@ -1,0 +1,169 @@
+// The rows an operator chain would make, found on a CSR snapshot's columns.
+//
+// A chain such as
+//
+//   MATCH (a:actor)-[e:participates_in]->(p:project)
+//   WHERE e.role = 'coordinator' AND e.contribution >= 50000
+//
+// plans as NodeScan → Expand → Filter, which makes a Row per relationship
+// and reads each property through QueryGraph. ColumnSource recognises such
+// a chain (one node scan of all nodes, a kind or a sector; at most two
+// directed expansions that bind new nodes, the second from the first's far
+// node, as in (r)<-[:located_in]-(a)-[e]->(p), or from the scanned node, as
+// (a)-->(p)<--(b) is planned from p; filters that compare a
+// property of a pattern variable with a constant, or the node checks the
+// planner pushed into them) and visits the same rows, in the same order,
+// as five numbers (At), testing the filters on column values. Two
+// relationships of one MATCH are never the same edge, as Expand's
+// uniqueness check has it. What reads
+// the rows (an aggregation, a top-k) asks it for the columns of the
+// properties it needs.
+//
+// Anything it does not handle (other shapes, a filter on something else, a
+// comparison the row path raises an error for) makes Recognise() false
+// before anything is read, and the caller pulls rows as usual.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "column_condition.h"
+#include "column_rows.h"
+#include "operators.h"
+
+namespace samverkan::cypher {
+
+class ColumnSource {
+ public:
+  ColumnSource(ExecContext& ctx, const CsrGraph& csr) : ctx_(ctx), csr_(csr), reader_(csr) {}
+
+  // Reads the chain `input` and compiles its filters; false when it is not
+  // one this handles.
+  bool Recognise(const Operator& input);
+
+  // Where the pattern variable in `slot` is read, if it is one of the chain's.
+  std::optional<Where> WhereOf(int slot) const;
+  // The column of `var.key` for a pattern variable; null when not one (or
+  // a property columns do not hold: aliases, sources, an edge's rank, key
+  // and name when the graph has blank nodes).
+  ColumnRef* Column(int slot, const std::string& key);
+  // The column of the property expression `e` (var.key); null when not one.
+  ColumnRef* Property(const Expr& e);
+  // Whether `e` reads nothing but constants and at most one property of a
+  // pattern variable (*read), through deterministic functions.
+  bool OfOneProperty(const Expr& e, std::optional<std::pair<int, std::string>>* read) const;
+  // The value the row path's Expand binds to the pattern variable read at
+  // `w`, at the row `at`: a node, or the relationship as it comes from the
+  // snapshot (its ordinal among parallel edges, its position).
+  Value Variable(Where w, const At& at) const;
+  // Binds the chain's pattern variables in `row` as the row path would at `at`.
+  void Bind(const At& at, Row* row) const;
+
+  // Calls visit(At) for each row that passes the filters, in the row
+  // path's order: the scan's nodes in index order, each one's
+  // relationships in slot order. Checks for interruption as it goes.
+  template <typename Visit>
+  void Scan(Visit&& visit);
+
+  // Adds `bytes` the scan keeps to the query's working memory (throws past
+  // its limit, as the row path's operators do).
+  void Charge(uint64_t bytes) { charge_.Add(ctx_.memory, bytes); }
+  // Gives back all the scan charged: what it kept is gone.
+  void Release() { charge_.Clear(); }
+
+  const Reader& reader() const { return reader_; }
+  const CsrGraph& csr() const { return csr_; }
+  ExecContext& ctx() const { return ctx_; }
+  bool expands() const { return expand_ != nullptr; }
+  // The pattern variable that never repeats across rows, if one does: the
+  // scanned node without expansions, the relationship of one expansion.
+  // With two, each may (a project's e2 comes back for each of its e1).
+  std::optional<Where> unrepeated() const {
+    if (expand2_) return std::nullopt;
+    if (expand_) return Where::kEdge;
+    return Where::kNear;
+  }
+
+ private:
+  bool CompilePredicate(const Predicate& p);
+  bool Add(ColumnCondition c);
+  Value Constant(const Expr& e);
+  bool Passes(const At& at) const;
+
+  ExecContext& ctx_;
+  const CsrGraph& csr_;
+  Reader reader_;
+  const NodeScanOp* scan_ = nullptr;
+  const ExpandOp* expand_ = nullptr;
+  const ExpandOp* expand2_ = nullptr;  // from expand_'s far node, or the scanned one
+  bool second_from_near_ = false;      // expand2_ starts from the scanned node
+  bool distinct_edges_ = false;        // expand2_'s relationship is never expand_'s
+  std::vector<std::pair<Where, const NodeCheck*>> checks_;
+  std::map<std::pair<Where, std::string>, std::unique_ptr<ColumnRef>> columns_;
+  std::vector<ColumnCondition> conditions_;
+  MemoryCharge charge_;  // the columns' code values, the conditions' and the reader's tables
+};
+
+template <typename Visit>
+void ColumnSource::Scan(Visit&& visit) {
+  const NodeCheck& near_check = scan_->check();
+  near_check.Bind(ctx_.graph);
+  if (expand_) expand_->to_check().Bind(ctx_.graph);
+  if (expand2_) expand2_->to_check().Bind(ctx_.graph);
+  for (const auto& [w, check] : checks_) check->Bind(ctx_.graph);
+  const uint32_t n = csr_.num_nodes();
+  uint64_t rows = 0;
+  // Calls f(other, position) for v's relationships that `e` follows, in
+  // slot order (as QueryGraph::Expand lists them).
+  auto hops = [&](const ExpandOp& e, uint32_t v, auto&& f) {
+    const TypeFilter& types = e.types();
+    const NodeCheck& far_check = e.to_check();
+    const bool check_far = !far_check.Trivial();
+    const bool out = e.direction() == Direction::kOut;
+    auto others = out ? csr_.out_neighbors(v) : csr_.in_neighbors(v);
+    auto tys = out ? csr_.out_types(v) : csr_.in_types(v);
+    for (size_t i = 0; i < others.size(); ++i) {
+      if (!types.Allows(tys[i])) continue;
+      if (check_far && !far_check.PassesDense(csr_, others[i])) continue;
+      if ((++rows & 65535) == 0) ctx_.graph.CheckInterrupt();
+      f(others[i], out ? csr_.out_edge(v, i) : csr_.in_edge(v, i));
+    }
+  };
+  for (uint32_t v = 0; v < n; ++v) {
+    if ((v & 4095) == 0) ctx_.graph.CheckInterrupt();
+    if (!near_check.PassesDense(csr_, v)) continue;
+    if (!expand_) {
+      const At at{v, 0, 0, 0, 0};
+      if (Passes(at)) visit(at);
+      continue;
+    }
+    hops(*expand_, v, [&](uint32_t far, uint32_t pos) {
+      if (!expand2_) {
+        const At at{v, far, pos, 0, 0};
+        if (Passes(at)) visit(at);
+        return;
+      }
+      hops(*expand2_, second_from_near_ ? v : far, [&](uint32_t far2, uint32_t pos2) {
+        if (distinct_edges_ && pos2 == pos) return;
+        const At at{v, far, pos, far2, pos2};
+        if (Passes(at)) visit(at);
+      });
+    });
+  }
+}
+
+inline bool ColumnSource::Passes(const At& at) const {
+  for (const auto& [w, check] : checks_) {
+    if (!check->PassesDense(csr_, at.of(w))) return false;
+  }
+  for (const ColumnCondition& c : conditions_) {
+    if (!c.Passes(reader_, at.of(c.col->where))) return false;
+  }
+  return true;
+}
+
+}  // namespace samverkan::cypher
