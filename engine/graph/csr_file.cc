@@ -272,6 +272,7 @@ class CsrFile {
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return Errno("create", temp);
     Status s = WriteFile(g, fd, temp, stamp, interrupt);
+    if (s.ok() && interrupt.Requested()) s = Interrupt::Stopped();
     if (s.ok() && ::fsync(fd) != 0) s = Errno("sync", temp);
     if (::close(fd) != 0 && s.ok()) s = Errno("close", temp);
     if (s.ok() && std::rename(temp.c_str(), path.c_str()) != 0) s = Errno("rename", temp);
@@ -383,6 +384,13 @@ class CsrFile {
         const uint64_t n = std::min(kChunk, bytes - done);
         b.crc = Crc32c(p + done, n, b.crc);
         s = WriteAll(fd, p + done, n, path);
+        // Start writing the chunk back now, without waiting for it, so that
+        // the fsync at the end (which no interrupt can cut short) has little
+        // left to do.
+        if (s.ok()) {
+          ::sync_file_range(fd, static_cast<off_t>(written + done), static_cast<off_t>(n),
+                            SYNC_FILE_RANGE_WRITE);
+        }
       }
       written += bytes;
       const uint64_t pad = Aligned(written) - written;

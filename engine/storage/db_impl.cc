@@ -320,7 +320,16 @@ void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   const uint64_t sequence = LatestSequence();
   auto csr = CsrIfCached(spec);
   auto stamp = StampOf(sequence);
-  if (!csr || !stamp || LatestSequence() != sequence) return;
+  if (!csr || !stamp || snapshot_files_.Holds(spec, *stamp)) return;
+  // Saving takes longer than building (a second or more for 10M edges) and
+  // a commit makes it stale: under a steady writer, save nothing. The next
+  // build after a commit tries again.
+  constexpr auto kStill = std::chrono::milliseconds(200);
+  for (auto waited = std::chrono::milliseconds(0); waited < kStill;
+       waited += std::chrono::milliseconds(10)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (stop_building_ || LatestSequence() != sequence) return;
+  }
   // The commits the file reflects must be on disk before it is: a file
   // ahead of the store is taken for damage (SnapshotFiles).
   if (!store_->db()->FlushWAL(/*sync=*/true).ok()) return;

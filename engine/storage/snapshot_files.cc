@@ -64,6 +64,11 @@ Status SnapshotFiles::CheckNotAhead(const Stamp& now) const {
   return Status::OK();
 }
 
+bool SnapshotFiles::Holds(const CsrSpec& spec, const Stamp& stamp) {
+  std::lock_guard lock(mu_);
+  return on_disk_[spec.with_weights] == stamp;
+}
+
 Status SnapshotFiles::Save(const CsrGraph& csr, const Stamp& stamp, const Interrupt& interrupt) {
   if (!CsrGraph::Saveable(csr.spec())) return Status::OK();
   const bool weighted = csr.spec().with_weights;

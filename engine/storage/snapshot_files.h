@@ -49,6 +49,9 @@ class SnapshotFiles {
   // commits the store does not hold. Reads only the headers.
   Status CheckNotAhead(const Stamp& now) const;
 
+  // Whether this process knows the file of `spec` to hold `stamp`.
+  bool Holds(const CsrSpec& spec, const Stamp& stamp);
+
   // Saves `csr` (taken at `stamp`) unless its file holds that stamp already.
   // Removes what writers killed mid-write left first. Only for the process
   // that holds write access.
