@@ -254,6 +254,21 @@ void BM_MapSnapshotFile(benchmark::State& state) {
 }
 BENCHMARK(BM_MapSnapshotFile)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
 
+// Saving it (what the writer does in the background): write, fsync, rename.
+void BM_SaveSnapshotFile(benchmark::State& state) {
+  if (!BenchGraph()) {
+    state.SkipWithError("set SV_BENCH_GRAPH");
+    return;
+  }
+  auto mapped = CsrGraph::Map(SnapshotDir() + "/csr.svcsr");
+  Check(mapped.status(), state);
+  if (!mapped.ok()) return;
+  const std::string copy = std::string(BenchGraph()) + ".bench-copy.svcsr";
+  for (auto _ : state) Check(mapped->second->Save(copy, mapped->first), state);
+  std::filesystem::remove(copy);
+}
+BENCHMARK(BM_SaveSnapshotFile)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
 // The same queries on the snapshot in memory.
 void BM_WarmQuery(benchmark::State& state) {
   if (!BenchGraph() || !std::getenv("SV_BENCH_HUB")) {
