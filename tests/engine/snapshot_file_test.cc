@@ -16,6 +16,7 @@
 
 #include "samverkan/samverkan.h"
 #include "test_util.h"
+#include "util/crc32c.h"
 
 namespace samverkan {
 namespace {
@@ -128,6 +129,19 @@ class SnapshotFileTest : public test::DbTest {
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
 };
+
+// The checksum is CRC-32C: RFC 3720's check value, and continuing a CRC
+// over a second part equals one CRC over both.
+TEST(Crc32cTest, IsCastagnoli) {
+  EXPECT_EQ(Crc32c("123456789", 9), 0xE3069283u);
+  EXPECT_EQ(Crc32c("", 0), 0u);
+  const std::string text(1000, 'x');
+  for (size_t cut : {0, 1, 7, 8, 9, 500, 999}) {
+    EXPECT_EQ(Crc32c(text.data() + cut, text.size() - cut, Crc32c(text.data(), cut)),
+              Crc32c(text.data(), text.size()))
+        << cut;
+  }
+}
 
 TEST_F(SnapshotFileTest, AMappedSnapshotAnswersAsTheBuiltOne) {
   for (bool weighted : {false, true}) {
@@ -307,7 +321,8 @@ TEST_F(SnapshotFileTest, ReadOnlyOpensNeverWrite) {
   weighted.with_weights = true;
   EXPECT_EQ(FromDb(), Built());
   EXPECT_EQ(FromDb(weighted), Built(weighted));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // no background save either
+  // No background save either (a writer's begins 220 ms after the build).
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
   EXPECT_FALSE(fs::exists(path() + "/snapshot"));
   // A stale file stays as it is.
   Reopen();
@@ -320,7 +335,7 @@ TEST_F(SnapshotFileTest, ReadOnlyOpensNeverWrite) {
   db_ = test::MustOpen(path(), ro);
   ASSERT_NE(db_, nullptr);
   EXPECT_EQ(FromDb(), Built());
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
   EXPECT_EQ(fs::last_write_time(FilePath()), before);
   EXPECT_EQ(header_before, "ok");
   // A read-only open maps the writer's current file.
