@@ -7,12 +7,26 @@
 // benchmark reuses the graph the edge benchmark built. Counters:
 //   edges/s, nodes/s, scans/s   throughput
 //   disk_bytes_per_edge         graph directory size / edges, after compaction
+//
+// With SV_BENCH_GRAPH=<graph> and SV_BENCH_HUB=<node key> (a graph imported
+// from ../shared/bench/gen_collab_graph.py, and its hub from params.json),
+// also the first deep query after opening (issue #19 item 4): a read-only
+// open, then a 3-hop from the hub (or PageRank), with the snapshot file
+// mapped (/1) or without one, built from the store (/0); with a warm page
+// cache (cold:0) or after dropping it (cold:1, needs root); and the same
+// queries warm (the snapshot in memory). Before these run, the graph is
+// opened for writing once and its snapshot file saved.
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <thread>
 #include <string>
 
 #include "samverkan/samverkan.h"
@@ -135,11 +149,157 @@ void BM_OutScan(benchmark::State& state) {
 }
 BENCHMARK(BM_OutScan)->Unit(benchmark::kMicrosecond);
 
+
+// --- The first deep query after opening (SV_BENCH_GRAPH, SV_BENCH_HUB) ---
+
+const char* BenchGraph() { return std::getenv("SV_BENCH_GRAPH"); }
+
+std::string SnapshotDir() { return std::string(BenchGraph()) + "/snapshot"; }
+
+// Opens the graph for writing, has its snapshot saved and waits for it.
+Status SaveSnapshotFile() {
+  SV_ASSIGN_OR_RETURN(auto db, Db::Open(BenchGraph(), Options{}));
+  SV_RETURN_IF_ERROR(db->Csr({}).status());
+  const std::string file = SnapshotDir() + "/csr.svcsr";
+  for (;;) {
+    auto header = CsrGraph::ReadFileHeader(file);
+    if (header.ok() && header->first.sequence == db->LatestSequence()) return Status::OK();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void DropPageCache() {
+  ::sync();
+  if (FILE* f = std::fopen("/proc/sys/vm/drop_caches", "w")) {
+    std::fputs("3\n", f);
+    std::fclose(f);
+  }
+}
+
+std::unique_ptr<Db> OpenReadOnly(benchmark::State& state) {
+  Options o;
+  o.read_only = true;
+  auto db = Db::Open(BenchGraph(), o);
+  if (!db.ok()) {
+    state.SkipWithError(db.status().ToString().c_str());
+    return nullptr;
+  }
+  return std::move(*db);
+}
+
+// The query: 3 hops from the hub, both directions (what traversal_bench.py
+// asks), or PageRank.
+Status Query(Db& db, const CsrGraph& csr, bool pagerank, benchmark::State& state) {
+  if (pagerank) {
+    SV_ASSIGN_OR_RETURN(auto pr, PageRank(csr, {}));
+    state.counters["iterations"] = pr.iterations;
+    return Status::OK();
+  }
+  SV_ASSIGN_OR_RETURN(NodeId hub, db.FindKey(std::getenv("SV_BENCH_HUB")));
+  TraversalSpec spec;
+  spec.max_depth = 3;
+  SV_ASSIGN_OR_RETURN(auto reached, Neighborhood(csr, db.schema(), hub, spec));
+  state.counters["reached"] = static_cast<double>(reached.size());
+  return Status::OK();
+}
+
+// Args: {mapped, cold, pagerank}.
+void BM_OpenThenQuery(benchmark::State& state) {
+  if (!BenchGraph() || !std::getenv("SV_BENCH_HUB")) {
+    state.SkipWithError("set SV_BENCH_GRAPH and SV_BENCH_HUB");
+    return;
+  }
+  const bool mapped = state.range(0) != 0, cold = state.range(1) != 0;
+  const bool pagerank = state.range(2) != 0;
+  const std::string aside = SnapshotDir() + ".aside";
+  for (auto _ : state) {
+    state.PauseTiming();
+    if (!mapped) std::filesystem::rename(SnapshotDir(), aside);
+    if (cold) DropPageCache();
+    state.ResumeTiming();
+    auto db = OpenReadOnly(state);
+    if (!db) break;
+    auto csr = db->Csr({});
+    Check(csr.status(), state);
+    if (csr.ok()) Check(Query(*db, **csr, pagerank, state), state);
+    state.PauseTiming();
+    csr = Status::NotFound("closed");
+    db.reset();
+    if (!mapped) std::filesystem::rename(aside, SnapshotDir());
+    state.ResumeTiming();
+  }
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(SnapshotDir() + "/csr.svcsr", ec);
+  state.counters["file_MB"] = static_cast<double>(bytes) / 1e6;
+}
+BENCHMARK(BM_OpenThenQuery)
+    ->ArgNames({"mapped", "cold", "pagerank"})
+    ->ArgsProduct({{0, 1}, {0, 1}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
+
+// Mapping the snapshot file and checking every block's checksum, alone
+// (warm page cache): what a mapped open adds to the query.
+void BM_MapSnapshotFile(benchmark::State& state) {
+  if (!BenchGraph()) {
+    state.SkipWithError("set SV_BENCH_GRAPH");
+    return;
+  }
+  const std::string file = SnapshotDir() + "/csr.svcsr";
+  for (auto _ : state) Check(CsrGraph::Map(file).status(), state);
+  state.counters["bytes/s"] = benchmark::Counter(
+      static_cast<double>(std::filesystem::file_size(file) * state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_MapSnapshotFile)->Unit(benchmark::kMillisecond)->Iterations(5)->UseRealTime();
+
+// Saving it (what the writer does in the background): write, fsync, rename.
+void BM_SaveSnapshotFile(benchmark::State& state) {
+  if (!BenchGraph()) {
+    state.SkipWithError("set SV_BENCH_GRAPH");
+    return;
+  }
+  auto mapped = CsrGraph::Map(SnapshotDir() + "/csr.svcsr");
+  Check(mapped.status(), state);
+  if (!mapped.ok()) return;
+  const std::string copy = std::string(BenchGraph()) + ".bench-copy.svcsr";
+  for (auto _ : state) Check(mapped->second->Save(copy, mapped->first), state);
+  std::filesystem::remove(copy);
+}
+BENCHMARK(BM_SaveSnapshotFile)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+
+// The same queries on the snapshot in memory.
+void BM_WarmQuery(benchmark::State& state) {
+  if (!BenchGraph() || !std::getenv("SV_BENCH_HUB")) {
+    state.SkipWithError("set SV_BENCH_GRAPH and SV_BENCH_HUB");
+    return;
+  }
+  auto db = OpenReadOnly(state);
+  if (!db) return;
+  auto csr = db->Csr({});
+  Check(csr.status(), state);
+  if (!csr.ok()) return;
+  state.counters["bytes_per_edge"] =
+      static_cast<double>(std::filesystem::file_size(SnapshotDir() + "/csr.svcsr")) /
+      static_cast<double>((*csr)->num_edges());
+  for (auto _ : state) Check(Query(*db, **csr, state.range(0) != 0, state), state);
+}
+BENCHMARK(BM_WarmQuery)->ArgName("pagerank")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)
+    ->Iterations(5)->UseRealTime();
+
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (BenchGraph()) {
+    Status saved = SaveSnapshotFile();
+    if (!saved.ok()) {
+      std::fprintf(stderr, "%s\n", saved.ToString().c_str());
+      return 1;
+    }
+  }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   // Close the graph before static destructors run: RocksDB's own statics

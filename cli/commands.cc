@@ -310,6 +310,7 @@ int RunCheck(const std::string& graph, const std::string& repair_to) {
                 p.coordinator.empty() ? "an unnamed coordinator" : p.coordinator.c_str(),
                 graph.c_str(), p.xid.c_str());
   }
+  for (const auto& n : report->notes) std::printf("note: %s\n", n.c_str());
   if (report->ok() && !undecided.empty()) return kExitIntegrity;
   if (report->ok()) {
     std::printf("ok: %llu nodes and %llu edges checked\n",

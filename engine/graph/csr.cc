@@ -84,23 +84,30 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
 
   // Nodes, in id order. Kinds and sectors come back as names; map them
   // to symbols once per distinct name.
+  std::vector<NodeId> ids;
+  std::vector<uint32_t> index_by_id;
+  std::vector<SymbolId> node_kinds, sectors;
   auto nodes = view.Nodes();
   for (; nodes->Valid(); nodes->Next()) {
     if (stop()) return Interrupt::Stopped();
     const Node& n = nodes->node();
     auto kind = view.schema().Find(SymbolSpace::kKind, n.kind).value_or(0);
     if (!Allowed(kinds, all_kinds, kind)) continue;
-    if (g->ids_.size() == UINT32_MAX) {
+    if (ids.size() == UINT32_MAX) {
       return Status::NotSupported("graph has too many nodes for a CSR snapshot");
     }
-    if (g->index_by_id_.size() <= n.id) g->index_by_id_.resize(n.id + 1, 0);
-    g->index_by_id_[n.id] = static_cast<uint32_t>(g->ids_.size() + 1);
-    g->ids_.push_back(n.id);
-    g->kinds_.push_back(kind);
-    g->sectors_.push_back(
+    if (index_by_id.size() <= n.id) index_by_id.resize(n.id + 1, 0);
+    index_by_id[n.id] = static_cast<uint32_t>(ids.size() + 1);
+    ids.push_back(n.id);
+    node_kinds.push_back(kind);
+    sectors.push_back(
         n.sector.empty() ? 0 : view.schema().Find(SymbolSpace::kSector, n.sector).value_or(0));
   }
   SV_RETURN_IF_ERROR(nodes->status());
+  g->ids_ = std::move(ids);
+  g->index_by_id_ = std::move(index_by_id);
+  g->kinds_ = std::move(node_kinds);
+  g->sectors_ = std::move(sectors);
 
   std::vector<uint32_t> src, dst;
   std::vector<uint16_t> type;
@@ -139,16 +146,30 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
 
   // An edge's position is its out slot; the in side maps its slots there.
   std::vector<uint32_t> out_slot, in_slot;
-  Fill(g->num_nodes(), src, dst, type, weight, &g->out_offsets_, &g->out_targets_,
-       &g->out_types_, &g->out_weights_, &out_slot);
-  Fill(g->num_nodes(), dst, src, type, weight, &g->in_offsets_, &g->in_sources_, &g->in_types_,
-       &g->in_weights_, &in_slot);
-  g->edge_ids_.resize(id.size());
-  g->in_positions_.resize(id.size());
+  std::vector<uint64_t> out_offsets, in_offsets;
+  std::vector<uint32_t> out_targets, in_sources;
+  std::vector<uint16_t> out_types, in_types;
+  std::vector<double> out_weights, in_weights;
+  Fill(g->num_nodes(), src, dst, type, weight, &out_offsets, &out_targets, &out_types,
+       &out_weights, &out_slot);
+  Fill(g->num_nodes(), dst, src, type, weight, &in_offsets, &in_sources, &in_types, &in_weights,
+       &in_slot);
+  std::vector<EdgeId> edge_ids(id.size());
+  std::vector<uint32_t> in_positions(id.size());
   for (size_t i = 0; i < id.size(); ++i) {
-    g->edge_ids_[out_slot[i]] = id[i];
-    g->in_positions_[in_slot[i]] = out_slot[i];
+    edge_ids[out_slot[i]] = id[i];
+    in_positions[in_slot[i]] = out_slot[i];
   }
+  g->out_offsets_ = std::move(out_offsets);
+  g->in_offsets_ = std::move(in_offsets);
+  g->out_targets_ = std::move(out_targets);
+  g->in_sources_ = std::move(in_sources);
+  g->out_types_ = std::move(out_types);
+  g->in_types_ = std::move(in_types);
+  g->out_weights_ = std::move(out_weights);
+  g->in_weights_ = std::move(in_weights);
+  g->edge_ids_ = std::move(edge_ids);
+  g->in_positions_ = std::move(in_positions);
   return std::shared_ptr<const CsrGraph>(std::move(g));
 }
 
@@ -191,7 +212,7 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(
 }
 
 uint64_t CsrGraph::memory_bytes() const {
-  auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  auto bytes = [](const auto& v) { return v.bytes(); };
   uint64_t columns = 0;
   {
     std::lock_guard lock(columns_mu_);

@@ -72,7 +72,10 @@ class SnapshotImpl final : public ViewOn<Snapshot> {
 }  // namespace
 
 DbImpl::DbImpl(std::unique_ptr<RocksStore> store)
-    : store_(std::move(store)), reader_(store_.get(), nullptr), core_(&reader_, &symbols_) {}
+    : store_(std::move(store)),
+      reader_(store_.get(), nullptr),
+      core_(&reader_, &symbols_),
+      snapshot_files_(store_->path()) {}
 
 DbImpl::~DbImpl() {
   {
@@ -89,6 +92,10 @@ Result<std::unique_ptr<DbImpl>> DbImpl::Open(const std::string& path, const Opti
   std::unique_ptr<DbImpl> db(new DbImpl(std::move(store)));
   SV_RETURN_IF_ERROR(db->LoadState());
   if (!db->read_only()) {
+    // A snapshot file of commits the store lacks: the store lost them.
+    if (auto now = db->StampOf(db->LatestSequence())) {
+      SV_RETURN_IF_ERROR(db->snapshot_files_.CheckNotAhead(*now));
+    }
     // A graph created by this build starts with the default sectors.
     if (db->symbols_.Names(SymbolSpace::kSector).empty()) {
       SV_ASSIGN_OR_RETURN(auto txn, db->BeginTransaction("create graph"));
@@ -283,13 +290,53 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
   std::lock_guard building(build_mu_);
   if (auto hit = cached()) return hit;  // built while we waited
   auto snapshot = GetSnapshot();
-  Interrupt interrupt([this] { return stop_building_.load(); });
-  SV_ASSIGN_OR_RETURN(std::shared_ptr<const CsrGraph> csr,
-                      CsrGraph::Build(*snapshot, spec, interrupt));
+  std::shared_ptr<const CsrGraph> csr;
+  if (auto stamp = StampOf(snapshot->sequence())) {
+    SV_ASSIGN_OR_RETURN(csr, snapshot_files_.Find(spec, *stamp, !read_only()));
+  }
+  if (!csr) {
+    Interrupt interrupt([this] { return stop_building_.load(); });
+    SV_ASSIGN_OR_RETURN(csr, CsrGraph::Build(*snapshot, spec, interrupt));
+    // The writer saves it in the background (SaveCsrFile).
+    if (!read_only() && CsrGraph::Saveable(spec)) WarmCsr(spec);
+  }
   std::lock_guard lock(csr_mu_);
   if (csr_cache_.size() >= kMaxCached) csr_cache_.erase(csr_cache_.begin());
   csr_cache_.push_back({snapshot->sequence(), csr});
   return csr;
+}
+
+std::optional<CsrGraph::FileStamp> DbImpl::StampOf(uint64_t sequence) const {
+  uint64_t next_batch = 0;
+  if (!ReadMetaCounter(reader_, meta::kNextBatchId, &next_batch).ok() || next_batch == 0 ||
+      LatestSequence() != sequence) {
+    return std::nullopt;
+  }
+  return CsrGraph::FileStamp{sequence, next_batch - 1};
+}
+
+void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
+  if (read_only() || !CsrGraph::Saveable(spec)) return;
+  const uint64_t sequence = LatestSequence();
+  auto csr = CsrIfCached(spec);
+  auto stamp = StampOf(sequence);
+  if (!csr || !stamp || snapshot_files_.Holds(spec, *stamp)) return;
+  // Saving takes longer than building (a second or more for 10M edges) and
+  // a commit makes it stale: under a steady writer, save nothing. The next
+  // build after a commit tries again.
+  constexpr auto kStill = std::chrono::milliseconds(200);
+  for (auto waited = std::chrono::milliseconds(0); waited < kStill;
+       waited += std::chrono::milliseconds(10)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (stop_building_ || LatestSequence() != sequence) return;
+  }
+  // The commits the file reflects must be on disk before it is: a file
+  // ahead of the store is taken for damage (SnapshotFiles).
+  if (!store_->db()->FlushWAL(/*sync=*/true).ok()) return;
+  Interrupt stale([this, sequence] { return stop_building_.load() || LatestSequence() != sequence; });
+  // A failure (a full disk) leaves the previous file, which is stale and
+  // ignored; the next build tries again.
+  IgnoreError(snapshot_files_.Save(*csr, *stamp, stale));
 }
 
 std::shared_ptr<const CsrGraph> DbImpl::CsrIfCached(const CsrSpec& spec) const {
@@ -337,6 +384,7 @@ void DbImpl::WarmLoop() const {
       warm_wanted_.pop_back();
     }
     if (!CsrIfCached(spec)) IgnoreError(Csr(spec));  // a failure shows when it is asked for
+    SaveCsrFile(spec);
   }
 }
 

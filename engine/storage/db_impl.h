@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "samverkan/db.h"
 #include "storage/reader.h"
 #include "storage/rocks_store.h"
+#include "storage/snapshot_files.h"
 #include "storage/symbol_table.h"
 #include "storage/view_core.h"
 
@@ -81,6 +83,13 @@ class DbImpl final : public ViewOn<Db> {
   };
   // Runs on warm_thread_: builds the wanted snapshots once commits pause.
   void WarmLoop() const;
+  // What the latest state is, if it is still `sequence` once its batch is
+  // read: the stamp of a snapshot file made from it.
+  std::optional<CsrGraph::FileStamp> StampOf(uint64_t sequence) const;
+  // The writer: saves the cached snapshot of `spec` for the latest commit
+  // to its file, if it has one and the file does not hold it yet. Stops
+  // (leaving no file) when the Db closes or a commit makes it stale.
+  void SaveCsrFile(const CsrSpec& spec) const;
 
   mutable std::mutex csr_mu_;  // guards csr_cache_ and recent_specs_
   mutable std::vector<CachedCsr> csr_cache_;  // most recently used last
@@ -94,6 +103,7 @@ class DbImpl final : public ViewOn<Db> {
   mutable bool warm_running_ = false;
   mutable bool closing_ = false;
   std::atomic<bool> stop_building_{false};  // set when closing
+  mutable SnapshotFiles snapshot_files_;
 };
 
 }  // namespace samverkan::storage

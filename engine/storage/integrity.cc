@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "samverkan/text.h"
+#include "samverkan/write_handoff.h"
 #include "storage/coding.h"
 #include "storage/inputs.h"
 #include "storage/db_impl.h"
@@ -308,7 +309,14 @@ class Checker {
 
 Result<IntegrityReport> DbImpl::CheckIntegrity(size_t max_problems) const {
   Checker checker(*store_, symbols_, max_problems);
-  return checker.Run();
+  SV_ASSIGN_OR_RETURN(IntegrityReport report, checker.Run());
+  // The snapshot files, every block of each. A read-only open is current
+  // unless another process holds write access (and may have committed).
+  if (auto now = StampOf(LatestSequence())) {
+    const bool current = !read_only() || !WriteAccessHolder(path());
+    snapshot_files_.Check(*now, current, &report.problems, &report.notes);
+  }
+  return report;
 }
 
 }  // namespace samverkan::storage

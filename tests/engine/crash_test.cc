@@ -7,7 +7,9 @@
 
 #include <cstdlib>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -167,6 +169,60 @@ TEST(CrashTest, KilledCreationLeavesNoGraphOrAWholeOne) {
   RecordProperty("whole_graphs", whole);
 }
 
+// A writer killed while it saves its snapshot file never leaves a file that
+// is read half-written: the file in place stays the previous, whole one (a
+// new one is written beside it and renamed), and the next open rebuilds.
+TEST(CrashTest, KilledSnapshotWriterLeavesNoHalfFile) {
+  for (int round = 0; round < 2; ++round) {
+    TempDir dir;
+    const std::string path = dir.Sub("graph");
+    const std::string file = path + "/snapshot/csr.svcsr";
+    int writing[2];
+    ASSERT_EQ(pipe(writing), 0);
+    pid_t child = SpawnChild("SnapshotWriter", path, writing[1]);
+    ASSERT_GE(child, 0);
+    close(writing[1]);
+    char c = 0;
+    if (read(writing[0], &c, 1) != 1) {
+      int status = 0;
+      waitpid(child, &status, 0);
+      FAIL() << "the writer died before it began its second file, status " << status;
+    }
+    close(writing[0]);
+    ASSERT_EQ(kill(child, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped by itself, status " << status;
+
+    // Killed inside the write: its temporary file is there, and the file in
+    // place is the first one, whole.
+    int temporary = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(path + "/snapshot")) {
+      if (entry.path().filename().string().find(".tmp-") != std::string::npos) ++temporary;
+    }
+    EXPECT_EQ(temporary, 1);
+    auto mapped = CsrGraph::Map(file);
+    ASSERT_OK(mapped.status());
+    auto db = MustOpen(path);
+    ASSERT_NE(db, nullptr);
+    EXPECT_LT(mapped->first.sequence, db->LatestSequence());
+    auto csr = db->Csr({});
+    ASSERT_OK(csr.status());
+    auto built = CsrGraph::Build(*db->GetSnapshot(), {});
+    ASSERT_OK(built.status());
+    ASSERT_EQ((*csr)->num_edges(), (*built)->num_edges());
+    for (uint32_t v = 0; v < (*built)->num_nodes(); ++v) {
+      auto a = (*csr)->out_neighbors(v);
+      auto b = (*built)->out_neighbors(v);
+      ASSERT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end())) << v;
+    }
+    auto report = db->CheckIntegrity();
+    ASSERT_OK(report.status());
+    EXPECT_TRUE(report->ok()) << Join(report->problems);
+    EXPECT_TRUE(report->notes.empty()) << Join(report->notes);
+  }
+}
+
 // A process that dies between Prepare and Commit leaves its transaction
 // undecided: invisible, blocking writers, until settled either way.
 class UndecidedTest : public ::testing::TestWithParam<bool> {};
@@ -249,6 +305,63 @@ TEST(CrashChild, Preparer) {
   }
   if (!(*txn)->Prepare("xid-1", "the test").ok()) _exit(5);
   _exit(0);
+}
+
+// Commits a graph, waits for the background thread to save its snapshot
+// file, commits one more edge and saves the new snapshot over the file
+// itself, as the background thread does; halfway through the write (its
+// interrupt is asked before each block) writes a byte to `writing_fd` and
+// waits to be killed.
+TEST(CrashChild, SnapshotWriter) {
+  const char* graph = std::getenv("SV_CRASH_GRAPH");
+  if (graph == nullptr) GTEST_SKIP() << "started by CrashTest.KilledSnapshotWriterLeavesNoHalfFile";
+  alarm(60);
+  const int writing_fd = std::atoi(std::getenv("SV_CRASH_FD"));
+  Options o;
+  o.sync_commits = false;
+  auto db = Db::Open(graph, o);
+  if (!db.ok()) _exit(2);
+  auto commit = [&](int from, int to) {
+    auto txn = (*db)->BeginTransaction("edges");
+    if (!txn.ok()) _exit(3);
+    std::mt19937 rng(from);
+    for (int i = 0; from == 0 && i < 2000; ++i) {
+      if (!(*txn)->PutNode(N("n" + std::to_string(i), "actor")).ok()) _exit(4);
+    }
+    for (int i = from; i < to; ++i) {
+      if (!(*txn)->PutEdge(E("n" + std::to_string(i % 2000), "knows",
+                             "n" + std::to_string(rng() % 2000), i))
+               .ok()) {
+        _exit(4);
+      }
+    }
+    if (!(*txn)->Commit().ok()) _exit(5);
+  };
+  commit(0, 20000);
+  const std::string file = std::string(graph) + "/snapshot/csr.svcsr";
+  if (!(*db)->Csr({}).ok()) _exit(6);
+  for (;;) {
+    auto header = CsrGraph::ReadFileHeader(file);
+    if (header.ok() && header->first.sequence == (*db)->LatestSequence()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  auto first = CsrGraph::ReadFileHeader(file);
+  commit(20000, 20001);
+  auto csr = (*db)->Csr({});
+  if (!csr.ok() || !first.ok()) _exit(7);
+  int asked = 0;
+  Interrupt halfway(
+      [&] {
+        if (++asked == 7) {
+          if (write(writing_fd, "w", 1) != 1) _exit(8);
+          for (;;) pause();
+        }
+        return false;
+      },
+      std::chrono::milliseconds(0));
+  CsrGraph::FileStamp next{(*db)->LatestSequence(), first->first.batch + 1};
+  (void)(*csr)->Save(file, next, halfway);
+  _exit(9);  // the write ended without reaching its seventh block
 }
 
 TEST(CrashChild, Create) {

@@ -129,6 +129,21 @@ def test_add_sector_takes_one_name_each(run, tmp_path):
     assert json.loads(run("stats", "g.kg", "--json").stdout)["sectors"] == {"church": 1, "guild": 1}
 
 
+def test_check_notes_a_damaged_snapshot_file_without_failing(run, tmp_path):
+    # A snapshot file is a cache beside the store: a bad one is a note, and
+    # the graph itself is ok (docs/on-disk-format.md, "Snapshot files").
+    write_case(tmp_path)
+    assert run("import", "g.kg", "case.json").returncode == 0
+    (tmp_path / "g.kg" / "snapshot").mkdir()
+    (tmp_path / "g.kg" / "snapshot" / "csr.svcsr").write_bytes(b"not a snapshot")
+    r = run("check", "g.kg")
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("note: snapshot file '") and "not a snapshot file" in lines[0]
+    assert "rebuilt" in lines[0]
+    assert lines[1].startswith("ok: 3 nodes")
+
+
 def test_dates_from_year_one_to_9999_round_trip(run, tmp_path):
     dates = [("0001-01-01", "9999-12-31"), ("1862-05-01", "1969-12-31"), ("1970-01-01", None)]
     lines = [json.dumps({"key": k, "kind": "actor"}) for k in ("a", "b", "c", "d")]

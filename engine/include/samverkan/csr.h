@@ -31,6 +31,7 @@
 #include <span>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "samverkan/graph_view.h"
@@ -40,6 +41,44 @@
 #include "samverkan/types.h"
 
 namespace samverkan {
+
+// One array of a CsrGraph: either its own vector (a snapshot built in
+// memory) or a view into a snapshot file the CsrGraph keeps mapped
+// (CsrGraph::Map). Read-only once made; neither copied nor moved, since a
+// view must not outlive its mapping.
+template <typename T>
+class CsrArray {
+ public:
+  CsrArray() = default;
+  CsrArray(const CsrArray&) = delete;
+  CsrArray& operator=(const CsrArray&) = delete;
+
+  // Takes `values` over.
+  CsrArray& operator=(std::vector<T>&& values) {
+    owned_ = std::move(values);
+    data_ = owned_.data();
+    size_ = owned_.size();
+    return *this;
+  }
+  // Points at `size` values kept alive by the owner of this array.
+  void View(const T* data, size_t size) {
+    owned_ = {};
+    data_ = data;
+    size_ = size;
+  }
+
+  const T& operator[](size_t i) const { return data_[i]; }
+  const T* data() const { return data_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // Bytes of memory it takes (mapped ones: the pages they may occupy).
+  uint64_t bytes() const { return (owned_.empty() ? size_ : owned_.capacity()) * sizeof(T); }
+
+ private:
+  std::vector<T> owned_;
+  const T* data_ = nullptr;
+  size_t size_ = 0;
+};
 
 // Which part of the graph a CsrGraph holds. Empty lists mean "all".
 struct CsrSpec {
@@ -119,34 +158,68 @@ class CsrGraph {
   // Bytes of memory the arrays take (and the columns built so far).
   uint64_t memory_bytes() const;
 
+  // --- Snapshot files (docs/on-disk-format.md, "Snapshot files";
+  // engine/graph/csr_file.cc). Only the specs a graph keeps on disk can be
+  // saved: all nodes and edges, with or without weights.
+
+  // What a snapshot file reflects: the store's sequence number and the
+  // last batch (commit) it holds. Opaque to the CSR; the store compares.
+  struct FileStamp {
+    uint64_t sequence = 0;
+    uint64_t batch = 0;
+    bool operator==(const FileStamp&) const = default;
+  };
+  static bool Saveable(const CsrSpec& spec) {
+    return spec.node_kinds.empty() && spec.edge_types.empty() && !spec.valid_on && !spec.year;
+  }
+  // Writes this snapshot to `path` atomically: a temporary file beside it,
+  // fsync, rename, fsync of the directory. Interrupted (and the temporary
+  // file removed) when `interrupt` fires; NotSupported for a spec that is
+  // not Saveable.
+  Status Save(const std::string& path, const FileStamp& stamp,
+              const Interrupt& interrupt = Interrupt::Never()) const;
+  // The stamp and spec a snapshot file's header names, its header checksum
+  // checked. NotFound without a file; NotSupported for another format
+  // version; Corruption, naming the file, for anything else amiss.
+  static Result<std::pair<FileStamp, CsrSpec>> ReadFileHeader(const std::string& path);
+  // Maps the snapshot file at `path`; the result's arrays are views into
+  // the mapping, which it keeps. Every block's checksum is checked first.
+  // Errors as ReadFileHeader's.
+  static Result<std::pair<FileStamp, std::shared_ptr<const CsrGraph>>> Map(
+      const std::string& path);
+
  private:
   Result<std::shared_ptr<const PropertyColumn>> PropsColumn(const GraphView& view, bool edges,
                                                             const std::string& key,
                                                             const Interrupt& interrupt) const;
 
+  friend class CsrFile;  // csr_file.cc: reads and fills the arrays
+
   template <typename T>
-  static std::span<const T> Slice(const std::vector<T>& data, const std::vector<uint64_t>& off,
+  static std::span<const T> Slice(const CsrArray<T>& data, const CsrArray<uint64_t>& off,
                                   uint32_t v) {
     return {data.data() + off[v], data.data() + off[v + 1]};
   }
 
   CsrSpec spec_;
-  std::vector<NodeId> ids_;             // dense index -> NodeId, ascending
-  std::vector<uint32_t> index_by_id_;   // NodeId -> dense index + 1; 0 = absent
-  std::vector<SymbolId> kinds_;
-  std::vector<SymbolId> sectors_;
-  std::vector<uint64_t> out_offsets_, in_offsets_;
-  std::vector<uint32_t> out_targets_, in_sources_;
-  std::vector<uint16_t> out_types_, in_types_;
-  std::vector<uint32_t> in_positions_;  // in slot -> edge position (= its out slot)
-  std::vector<EdgeId> edge_ids_;        // edge position -> EdgeId
+  CsrArray<NodeId> ids_;             // dense index -> NodeId, ascending
+  CsrArray<uint32_t> index_by_id_;   // NodeId -> dense index + 1; 0 = absent
+  CsrArray<SymbolId> kinds_;
+  CsrArray<SymbolId> sectors_;
+  CsrArray<uint64_t> out_offsets_, in_offsets_;
+  CsrArray<uint32_t> out_targets_, in_sources_;
+  CsrArray<uint16_t> out_types_, in_types_;
+  CsrArray<uint32_t> in_positions_;  // in slot -> edge position (= its out slot)
+  CsrArray<EdgeId> edge_ids_;        // edge position -> EdgeId
+  // A mapped snapshot file the arrays view (null when built in memory).
+  std::shared_ptr<const void> mapping_;
 
   // Columns built so far, by (node or edge, field, key).
   mutable std::mutex columns_mu_;
   mutable std::map<std::tuple<bool, int, std::string>, std::shared_ptr<const PropertyColumn>,
                    std::less<>>
       columns_;
-  std::vector<double> out_weights_, in_weights_;  // empty unless spec_.with_weights
+  CsrArray<double> out_weights_, in_weights_;  // empty unless spec_.with_weights
 };
 
 // The stored edge `from` -type-> `to` (or, for Direction::kIn, `to` -type->

@@ -70,6 +70,10 @@ struct IntegrityReport {
   uint64_t edges_checked = 0;
   std::vector<std::string> problems;  // one line each, e.g. "edge 12: no in-entry"
   bool truncated = false;             // more problems than were listed
+  // Findings that are not damage to the graph's data: a damaged snapshot
+  // file (a cache derived from the graph, rebuilt and replaced). ok() does
+  // not look at them.
+  std::vector<std::string> notes;
 
   bool ok() const { return problems.empty(); }
 };

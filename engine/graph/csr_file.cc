@@ -1,0 +1,424 @@
+// Snapshot files: a CsrGraph's arrays on disk, memory-mapped when read
+// (docs/on-disk-format.md, "Snapshot files").
+//
+// A header page — magic, format version, the stamp (store sequence and
+// batch), the spec, the counts and a table of blocks with a CRC-32C each,
+// itself under a CRC-32C — then one block per array, each starting on a
+// page boundary so that the arrays can be used in place. Integers and
+// doubles are the machine's little-endian bytes: a mapped file is read
+// without conversion.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "samverkan/csr.h"
+#include "samverkan/parallel.h"
+#include "util/crc32c.h"
+
+static_assert(std::endian::native == std::endian::little,
+              "snapshot files are little-endian and read in place");
+
+namespace samverkan {
+namespace {
+
+constexpr char kMagic[8] = {'S', 'V', 'C', 'S', 'R', '\r', '\n', '\x1a'};
+constexpr uint32_t kFormatVersion = 1;
+constexpr uint64_t kPage = 4096;
+constexpr size_t kFixedHeader = 64;
+constexpr size_t kBlockEntry = 32;
+constexpr uint32_t kWithWeights = 1;
+
+// The blocks, in file order. Their ids are part of the format.
+enum BlockId : uint32_t {
+  kIds = 1,
+  kIndexById,
+  kKinds,
+  kSectors,
+  kOutOffsets,
+  kInOffsets,
+  kOutTargets,
+  kInSources,
+  kOutTypes,
+  kInTypes,
+  kInPositions,
+  kEdgeIds,
+  kOutWeights,
+  kInWeights,
+};
+constexpr uint32_t kBlockCount = kInWeights;
+
+struct Block {
+  uint32_t id = 0;
+  uint32_t element_size = 0;
+  uint64_t offset = 0;
+  uint64_t count = 0;
+  uint32_t crc = 0;
+};
+
+template <typename T>
+void Put(std::string* out, T v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+template <typename T>
+T Get(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+Status Errno(std::string_view what, const std::string& path) {
+  return Status::IOError(fmt::format("cannot {} '{}': {}", what, path, std::strerror(errno)));
+}
+
+Status Damaged(const std::string& path, std::string_view what) {
+  return Status::Corruption(fmt::format("snapshot file '{}': {}", path, what));
+}
+
+uint64_t Aligned(uint64_t at) { return (at + kPage - 1) / kPage * kPage; }
+
+Status WriteAll(int fd, const char* p, size_t n, const std::string& path) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return Errno("write", path);
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return Status::OK();
+}
+
+Status SyncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Errno("open", dir);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Errno("sync", dir);
+  return Status::OK();
+}
+
+// The header with the file's blocks; fields as on disk.
+struct Header {
+  uint32_t version = 0;
+  CsrGraph::FileStamp stamp;
+  uint32_t flags = 0;
+  uint64_t num_nodes = 0, num_edges = 0, file_size = 0;
+  std::vector<Block> blocks;  // by id - 1
+};
+
+std::string EncodeHeader(const Header& h) {
+  std::string out(kMagic, sizeof kMagic);
+  Put<uint32_t>(&out, h.version);
+  Put<uint32_t>(&out, static_cast<uint32_t>(kFixedHeader + kBlockEntry * h.blocks.size()));
+  Put<uint64_t>(&out, h.stamp.sequence);
+  Put<uint64_t>(&out, h.stamp.batch);
+  Put<uint32_t>(&out, h.flags);
+  Put<uint32_t>(&out, static_cast<uint32_t>(h.blocks.size()));
+  Put<uint64_t>(&out, h.num_nodes);
+  Put<uint64_t>(&out, h.num_edges);
+  Put<uint64_t>(&out, h.file_size);
+  for (const Block& b : h.blocks) {
+    Put<uint32_t>(&out, b.id);
+    Put<uint32_t>(&out, b.element_size);
+    Put<uint64_t>(&out, b.offset);
+    Put<uint64_t>(&out, b.count);
+    Put<uint32_t>(&out, b.crc);
+    Put<uint32_t>(&out, 0);
+  }
+  Put<uint32_t>(&out, Crc32c(out.data(), out.size()));
+  return out;
+}
+
+// Checks and decodes the header page `p` of a file of `size` bytes.
+Result<Header> DecodeHeader(const char* p, uint64_t size, const std::string& path) {
+  if (size < kFixedHeader || std::memcmp(p, kMagic, sizeof kMagic) != 0) {
+    return Damaged(path, "not a snapshot file (no magic number)");
+  }
+  Header h;
+  h.version = Get<uint32_t>(p + 8);
+  if (h.version != kFormatVersion) {
+    return Status::NotSupported(fmt::format(
+        "snapshot file '{}' has format version {}; this build reads version {}", path,
+        h.version, kFormatVersion));
+  }
+  const uint32_t header_size = Get<uint32_t>(p + 12);
+  const uint32_t count = Get<uint32_t>(p + 36);
+  if (count != kBlockCount || header_size != kFixedHeader + kBlockEntry * count ||
+      header_size + 4 > kPage || size < header_size + 4) {
+    return Damaged(path, "header of a wrong size (truncated?)");
+  }
+  if (Crc32c(p, header_size) != Get<uint32_t>(p + header_size)) {
+    return Damaged(path, "header checksum mismatch");
+  }
+  h.stamp.sequence = Get<uint64_t>(p + 16);
+  h.stamp.batch = Get<uint64_t>(p + 24);
+  h.flags = Get<uint32_t>(p + 32);
+  h.num_nodes = Get<uint64_t>(p + 40);
+  h.num_edges = Get<uint64_t>(p + 48);
+  h.file_size = Get<uint64_t>(p + 56);
+  if (h.file_size != size) {
+    return Damaged(path, fmt::format("{} bytes, the header says {} (truncated?)", size,
+                                     h.file_size));
+  }
+  if ((h.flags & ~kWithWeights) != 0 || h.num_nodes > UINT32_MAX || h.num_edges > UINT32_MAX) {
+    return Damaged(path, "header fields out of range");
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    const char* e = p + kFixedHeader + kBlockEntry * i;
+    Block b{Get<uint32_t>(e), Get<uint32_t>(e + 4), Get<uint64_t>(e + 8), Get<uint64_t>(e + 16),
+            Get<uint32_t>(e + 24)};
+    if (b.id != i + 1 || b.offset % kPage != 0 || b.offset < kPage || b.element_size == 0 ||
+        b.element_size > 8 || b.count > size / b.element_size ||
+        b.offset > size - b.count * b.element_size) {
+      return Damaged(path, fmt::format("block {} lies outside the file", i + 1));
+    }
+    h.blocks.push_back(b);
+  }
+  return h;
+}
+
+// The element size and count each block must have.
+Status CheckShape(const Header& h, const std::string& path) {
+  const uint64_t n = h.num_nodes, m = h.num_edges;
+  const uint64_t w = (h.flags & kWithWeights) ? m : 0;
+  const std::pair<uint32_t, uint64_t> want[kBlockCount] = {
+      {8, n},     {4, h.blocks[kIndexById - 1].count},
+      {4, n},     {4, n},
+      {8, n + 1}, {8, n + 1},
+      {4, m},     {4, m},
+      {2, m},     {2, m},
+      {4, m},     {8, m},
+      {8, w},     {8, w}};
+  for (uint32_t i = 0; i < kBlockCount; ++i) {
+    if (h.blocks[i].element_size != want[i].first || h.blocks[i].count != want[i].second) {
+      return Damaged(path, fmt::format("block {} has the wrong shape", i + 1));
+    }
+  }
+  return Status::OK();
+}
+
+Status OpenError(const std::string& path) {
+  if (errno == ENOENT) return Status::NotFound(fmt::format("no snapshot file '{}'", path));
+  return Errno("open", path);
+}
+
+// Every block's checksum, the larger blocks first, on both cores.
+Status CheckBlocks(const Header& h, const char* base, const std::string& path) {
+  std::vector<const Block*> order;
+  for (const Block& b : h.blocks) order.push_back(&b);
+  std::sort(order.begin(), order.end(),
+            [](const Block* a, const Block* b) { return a->count * a->element_size > b->count * b->element_size; });
+  TaskGroup group(2);
+  for (const Block* b : order) {
+    group.Run([b, base, &path]() -> Status {
+      if (Crc32c(base + b->offset, b->count * b->element_size) != b->crc) {
+        return Damaged(path, fmt::format("block {} checksum mismatch", b->id));
+      }
+      return Status::OK();
+    });
+  }
+  return group.Wait();
+}
+
+struct Mapping {
+  void* base = MAP_FAILED;
+  size_t size = 0;
+  ~Mapping() {
+    if (base != MAP_FAILED) ::munmap(base, size);
+  }
+};
+
+}  // namespace
+
+// Reads and fills CsrGraph's arrays (a friend).
+class CsrFile {
+ public:
+  // Calls fn(id, array) for each array in file order; G is CsrGraph or
+  // const CsrGraph.
+  template <typename G, typename Fn>
+  static void ForEachArray(G& g, Fn&& fn) {
+    fn(kIds, g.ids_);
+    fn(kIndexById, g.index_by_id_);
+    fn(kKinds, g.kinds_);
+    fn(kSectors, g.sectors_);
+    fn(kOutOffsets, g.out_offsets_);
+    fn(kInOffsets, g.in_offsets_);
+    fn(kOutTargets, g.out_targets_);
+    fn(kInSources, g.in_sources_);
+    fn(kOutTypes, g.out_types_);
+    fn(kInTypes, g.in_types_);
+    fn(kInPositions, g.in_positions_);
+    fn(kEdgeIds, g.edge_ids_);
+    fn(kOutWeights, g.out_weights_);
+    fn(kInWeights, g.in_weights_);
+  }
+
+  static Status Save(const CsrGraph& g, const std::string& path, const CsrGraph::FileStamp& stamp,
+                     const Interrupt& interrupt) {
+    if (!CsrGraph::Saveable(g.spec())) {
+      return Status::NotSupported("only snapshots of the whole graph are kept on disk");
+    }
+    const std::string temp = fmt::format("{}.tmp-{}", path, ::getpid());
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return Errno("create", temp);
+    Status s = WriteFile(g, fd, temp, stamp, interrupt);
+    if (s.ok() && interrupt.Requested()) s = Interrupt::Stopped();
+    if (s.ok() && ::fsync(fd) != 0) s = Errno("sync", temp);
+    if (::close(fd) != 0 && s.ok()) s = Errno("close", temp);
+    if (s.ok() && std::rename(temp.c_str(), path.c_str()) != 0) s = Errno("rename", temp);
+    if (!s.ok()) {
+      ::unlink(temp.c_str());
+      return s;
+    }
+    return SyncDirectory(std::filesystem::path(path).parent_path().string());
+  }
+
+  static Result<std::pair<CsrGraph::FileStamp, std::shared_ptr<const CsrGraph>>> Map(
+      const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return OpenError(path);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      Status s = Errno("read", path);
+      ::close(fd);
+      return s;
+    }
+    const auto size = static_cast<uint64_t>(st.st_size);
+    if (size < kPage) {
+      char magic[sizeof kMagic] = {};
+      const bool ours = ::pread(fd, magic, sizeof magic, 0) == sizeof magic &&
+                        std::memcmp(magic, kMagic, sizeof kMagic) == 0;
+      ::close(fd);
+      if (!ours) return Damaged(path, "not a snapshot file (no magic number)");
+      return Damaged(path, fmt::format("{} bytes, shorter than its header (truncated?)", size));
+    }
+    auto mapping = std::make_shared<Mapping>();
+    mapping->base = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+    mapping->size = size;
+    ::close(fd);  // the mapping keeps the file
+    if (mapping->base == MAP_FAILED) return Errno("map", path);
+    // The checksums read every page once, front to back.
+    ::madvise(mapping->base, size, MADV_WILLNEED);
+    const char* base = static_cast<const char*>(mapping->base);
+    SV_ASSIGN_OR_RETURN(Header h, DecodeHeader(base, size, path));
+    SV_RETURN_IF_ERROR(CheckShape(h, path));
+    SV_RETURN_IF_ERROR(CheckBlocks(h, base, path));
+
+    auto g = std::make_shared<CsrGraph>();
+    g->spec_.with_weights = (h.flags & kWithWeights) != 0;
+    g->mapping_ = mapping;
+    ForEachArray(*g, [&](BlockId id, auto& a) {
+      using T = std::remove_cvref_t<decltype(*a.data())>;
+      const Block& b = h.blocks[id - 1];
+      a.View(reinterpret_cast<const T*>(base + b.offset), b.count);
+    });
+    // What every traversal relies on beyond the checksums: each side's
+    // offsets span the edges.
+    const uint32_t n = g->num_nodes();
+    for (const auto* off : {&g->out_offsets_, &g->in_offsets_}) {
+      if ((*off)[0] != 0 || (*off)[n] != h.num_edges) {
+        return Damaged(path, "offsets do not span the edges");
+      }
+    }
+    return std::make_pair(h.stamp, std::shared_ptr<const CsrGraph>(std::move(g)));
+  }
+
+  static Result<std::pair<CsrGraph::FileStamp, CsrSpec>> ReadHeader(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return OpenError(path);
+    struct stat st {};
+    char page[kPage] = {};
+    const ssize_t got = ::fstat(fd, &st) == 0 ? ::pread(fd, page, kPage, 0) : -1;
+    ::close(fd);
+    if (got < 0) return Errno("read", path);
+    SV_ASSIGN_OR_RETURN(Header h, DecodeHeader(page, static_cast<uint64_t>(st.st_size), path));
+    SV_RETURN_IF_ERROR(CheckShape(h, path));
+    CsrSpec spec;
+    spec.with_weights = (h.flags & kWithWeights) != 0;
+    return std::make_pair(h.stamp, spec);
+  }
+
+ private:
+  static Status WriteFile(const CsrGraph& g, int fd, const std::string& path,
+                          const CsrGraph::FileStamp& stamp, const Interrupt& interrupt) {
+    Header h;
+    h.version = kFormatVersion;
+    h.stamp = stamp;
+    h.flags = g.spec().with_weights ? kWithWeights : 0;
+    h.num_nodes = g.num_nodes();
+    h.num_edges = g.num_edges();
+    // Lay the blocks out first: the header page is written last, over the
+    // zeros it starts as, so that a file cut short has no valid header.
+    uint64_t at = kPage;
+    ForEachArray(g, [&](BlockId id, const auto& a) {
+      using T = std::remove_cvref_t<decltype(*a.data())>;
+      h.blocks.push_back(Block{id, sizeof(T), at, a.size(), 0});
+      at = Aligned(at + a.size() * sizeof(T));
+    });
+    h.file_size = at;
+    const std::string zeros(kPage, '\0');
+    SV_RETURN_IF_ERROR(WriteAll(fd, zeros.data(), kPage, path));
+    uint64_t written = kPage;
+    Status s;
+    ForEachArray(g, [&](BlockId id, const auto& a) {
+      if (!s.ok()) return;
+      Block& b = h.blocks[id - 1];
+      const char* p = reinterpret_cast<const char*>(a.data());
+      const uint64_t bytes = b.count * b.element_size;
+      constexpr uint64_t kChunk = 8 << 20;  // poll the interrupt every 8 MB
+      for (uint64_t done = 0; done < bytes && s.ok(); done += kChunk) {
+        if (interrupt.Requested()) {
+          s = Interrupt::Stopped();
+          return;
+        }
+        const uint64_t n = std::min(kChunk, bytes - done);
+        b.crc = Crc32c(p + done, n, b.crc);
+        s = WriteAll(fd, p + done, n, path);
+        // Start writing the chunk back now, without waiting for it, so that
+        // the fsync at the end (which no interrupt can cut short) has little
+        // left to do.
+        if (s.ok()) {
+          ::sync_file_range(fd, static_cast<off_t>(written + done), static_cast<off_t>(n),
+                            SYNC_FILE_RANGE_WRITE);
+        }
+      }
+      written += bytes;
+      const uint64_t pad = Aligned(written) - written;
+      if (s.ok() && pad > 0) s = WriteAll(fd, zeros.data(), pad, path);
+      written += pad;
+    });
+    SV_RETURN_IF_ERROR(s);
+    const std::string header = EncodeHeader(h);
+    if (::pwrite(fd, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
+      return Errno("write", path);
+    }
+    return Status::OK();
+  }
+};
+
+Result<std::pair<CsrGraph::FileStamp, CsrSpec>> CsrGraph::ReadFileHeader(
+    const std::string& path) {
+  return CsrFile::ReadHeader(path);
+}
+
+Result<std::pair<CsrGraph::FileStamp, std::shared_ptr<const CsrGraph>>> CsrGraph::Map(
+    const std::string& path) {
+  return CsrFile::Map(path);
+}
+
+Status CsrGraph::Save(const std::string& path, const FileStamp& stamp,
+                      const Interrupt& interrupt) const {
+  return CsrFile::Save(*this, path, stamp, interrupt);
+}
+
+}  // namespace samverkan

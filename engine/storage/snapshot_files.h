@@ -1,0 +1,77 @@
+// SnapshotFiles: the CSR snapshots a graph keeps on disk, in
+// "<graph>/snapshot/" (a directory RocksDB never claims files in), so that
+// opening a graph and running a deep traversal or an analysis maps a file
+// instead of rebuilding the snapshot from the store.
+//
+// They are a derived cache (docs/on-disk-format.md, "Snapshot files"):
+// deleting the directory loses nothing. A file is used only when it
+// reflects exactly the state read (its stamp: sequence number and last
+// batch); a missing, stale, unreadable, damaged or other-version file is
+// ignored, and the snapshot is built and, by the writer, saved over it.
+// One that reflects commits the store does not hold (a later batch) is
+// evidence that the store lost them: the writer refuses it as damage. A
+// read-only open cannot tell that from a writer that has moved on since it
+// last caught up, so it only ignores such a file.
+//
+// Only the process holding write access saves files; read-only opens never
+// write here.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samverkan/csr.h"
+#include "samverkan/result.h"
+
+namespace samverkan::storage {
+
+inline constexpr std::string_view kSnapshotDir = "snapshot";
+
+class SnapshotFiles {
+ public:
+  using Stamp = CsrGraph::FileStamp;
+
+  explicit SnapshotFiles(std::string graph_dir) : graph_dir_(std::move(graph_dir)) {}
+
+  // The file that holds snapshots of `spec` (CsrGraph::Saveable specs).
+  std::string PathFor(const CsrSpec& spec) const;
+
+  // The snapshot of `spec` at `now` from its file, or null when there is
+  // no usable file (to be built). `writable`: this process holds write
+  // access; a file ahead of `now` is then a damaged-graph error.
+  Result<std::shared_ptr<const CsrGraph>> Find(const CsrSpec& spec, const Stamp& now,
+                                               bool writable);
+
+  // At a read-write open: a damaged-graph error when a file reflects
+  // commits the store does not hold. Reads only the headers.
+  Status CheckNotAhead(const Stamp& now) const;
+
+  // Whether this process knows the file of `spec` to hold `stamp`.
+  bool Holds(const CsrSpec& spec, const Stamp& stamp);
+
+  // Saves `csr` (taken at `stamp`) unless its file holds that stamp already.
+  // Removes what writers killed mid-write left first. Only for the process
+  // that holds write access.
+  Status Save(const CsrGraph& csr, const Stamp& stamp, const Interrupt& interrupt);
+
+  // For the integrity check: every block of every file is read and checked.
+  // `problems` gets what shows damage to the graph (a file ahead of `now`,
+  // when `current`: no other process can have committed since `now`),
+  // `notes` a damaged or unreadable file, which is only rebuilt.
+  void Check(const Stamp& now, bool current, std::vector<std::string>* problems,
+             std::vector<std::string>* notes) const;
+
+ private:
+  std::string Dir() const;
+  Status Ahead(const std::string& path, const Stamp& file, const Stamp& now) const;
+
+  const std::string graph_dir_;
+  std::mutex mu_;
+  // What this process knows each file (by with_weights) to hold.
+  std::optional<Stamp> on_disk_[2];
+};
+
+}  // namespace samverkan::storage

@@ -1,0 +1,353 @@
+// Snapshot files (docs/on-disk-format.md, "Snapshot files"): a mapped
+// snapshot answers as the one built from the store; the writer saves it
+// and a later open maps it; every file that is not exactly the current
+// state is ignored and rebuilt, one ahead of the store is refused; read-only
+// opens never write.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "samverkan/samverkan.h"
+#include "test_util.h"
+#include "util/crc32c.h"
+
+namespace samverkan {
+namespace {
+
+namespace fs = std::filesystem;
+using test::D;
+using test::E;
+using test::N;
+
+// Everything a CsrGraph answers, as text, so that two can be compared.
+std::string Describe(const CsrGraph& g) {
+  std::string out = "n=" + std::to_string(g.num_nodes()) + " m=" + std::to_string(g.num_edges()) +
+                    " w=" + std::to_string(g.has_weights()) + "\n";
+  for (uint32_t v = 0; v < g.num_nodes(); ++v) {
+    out += std::to_string(g.node_id(v)) + " k" + std::to_string(g.kind(v)) + " s" +
+           std::to_string(g.sector(v)) + " idx" + std::to_string(*g.index_of(g.node_id(v))) +
+           " out:";
+    auto out_n = g.out_neighbors(v);
+    for (size_t i = 0; i < out_n.size(); ++i) {
+      out += " " + std::to_string(out_n[i]) + "/" + std::to_string(g.out_types(v)[i]) + "/p" +
+             std::to_string(g.out_edge(v, i)) + "/e" + std::to_string(g.edge_id(g.out_edge(v, i)));
+      if (g.has_weights()) out += "/w" + std::to_string(g.out_weights(v)[i]);
+    }
+    out += " in:";
+    auto in_n = g.in_neighbors(v);
+    for (size_t i = 0; i < in_n.size(); ++i) {
+      out += " " + std::to_string(in_n[i]) + "/" + std::to_string(g.in_types(v)[i]) + "/p" +
+             std::to_string(g.in_edge(v, i));
+      if (g.has_weights()) out += "/w" + std::to_string(g.in_weights(v)[i]);
+    }
+    out += "\n";
+  }
+  EXPECT_FALSE(g.index_of(0).has_value());
+  return out;
+}
+
+class SnapshotFileTest : public test::DbTest {
+ protected:
+  void SetUp() override {
+    test::DbTest::SetUp();
+    BuildRandom(7, 60, 300);
+  }
+
+  // A random graph with parallel edges, self-loops, weights, dates and
+  // properties, committed in one transaction.
+  void BuildRandom(uint32_t seed, int n, int m, const std::string& prefix = "") {
+    std::mt19937 rng(seed);
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    const char* kinds[] = {"actor", "project", "region"};
+    const char* sectors[] = {"", "academia", "business"};
+    for (int i = 0; i < n; ++i) {
+      NodeInput in = N(prefix + "n" + std::to_string(i), kinds[rng() % 3], "", sectors[rng() % 3]);
+      in.props = R"({"rank":)" + std::to_string(rng() % 50) + "}";
+      ASSERT_OK(txn->PutNode(in).status());
+    }
+    const char* types[] = {"participates_in", "funds", "located_in"};
+    for (int i = 0; i < m; ++i) {
+      EdgeInput e = E(prefix + "n" + std::to_string(rng() % n), types[rng() % 3],
+                      prefix + "n" + std::to_string(rng() % n), rng() % 2);
+      if (rng() % 3 == 0) e.validity = {D(2010 + rng() % 5, 1, 1), D(2014 + rng() % 5, 6, 30)};
+      e.weight = 0.5 + rng() % 4;
+      e.props = R"({"role":")" + std::string(rng() % 2 ? "partner" : "coordinator") + "\"}";
+      ASSERT_OK(txn->PutEdge(e).status());
+    }
+    ASSERT_OK(txn->Commit());
+  }
+
+  void AddNode(const std::string& key) {
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    ASSERT_OK(txn->PutNode(N(key, "actor")).status());
+    ASSERT_OK(txn->Commit());
+  }
+
+  std::string FilePath(bool weighted = false) const {
+    return path() + (weighted ? "/snapshot/csr-weighted.svcsr" : "/snapshot/csr.svcsr");
+  }
+
+  // Waits for the writer's background save of the snapshot of the latest
+  // commit (it begins once commits have paused for 20 ms).
+  CsrGraph::FileStamp WaitForFile(bool weighted = false) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto mapped = CsrGraph::Map(FilePath(weighted));
+      if (mapped.ok() && mapped->first.sequence == db_->LatestSequence()) return mapped->first;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ADD_FAILURE() << "no snapshot file of sequence " << db_->LatestSequence();
+    return {};
+  }
+
+  // The snapshot the store gives now, built afresh.
+  std::string Built(const CsrSpec& spec = {}) {
+    auto snap = db_->GetSnapshot();
+    auto csr = CsrGraph::Build(*snap, spec);
+    EXPECT_OK(csr.status());
+    return csr.ok() ? Describe(**csr) : "";
+  }
+
+  std::string FromDb(const CsrSpec& spec = {}) {
+    auto csr = db_->Csr(spec);
+    EXPECT_OK(csr.status());
+    return csr.ok() ? Describe(**csr) : "";
+  }
+
+  static void Patch(const std::string& file, uint64_t offset, std::string_view bytes) {
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+};
+
+// The checksum is CRC-32C: RFC 3720's check value, and continuing a CRC
+// over a second part equals one CRC over both.
+TEST(Crc32cTest, IsCastagnoli) {
+  EXPECT_EQ(Crc32c("123456789", 9), 0xE3069283u);
+  EXPECT_EQ(Crc32c("", 0), 0u);
+  const std::string text(1000, 'x');
+  for (size_t cut : {0, 1, 7, 8, 9, 500, 999}) {
+    EXPECT_EQ(Crc32c(text.data() + cut, text.size() - cut, Crc32c(text.data(), cut)),
+              Crc32c(text.data(), text.size()))
+        << cut;
+  }
+}
+
+TEST_F(SnapshotFileTest, AMappedSnapshotAnswersAsTheBuiltOne) {
+  for (bool weighted : {false, true}) {
+    CsrSpec spec;
+    spec.with_weights = weighted;
+    auto snap = db_->GetSnapshot();
+    ASSERT_OK_AND_ASSIGN(auto built, CsrGraph::Build(*snap, spec));
+    const std::string file = dir_.Sub(weighted ? "w.svcsr" : "u.svcsr");
+    ASSERT_OK(built->Save(file, {41, 42}));
+    ASSERT_OK_AND_ASSIGN(auto mapped, CsrGraph::Map(file));
+    EXPECT_EQ(mapped.first, (CsrGraph::FileStamp{41, 42}));
+    EXPECT_EQ(mapped.second->spec(), spec);
+    EXPECT_EQ(Describe(*mapped.second), Describe(*built));
+    EXPECT_FALSE(mapped.second->index_of(1000000).has_value());
+    // Columns built over the mapped arrays equal those over the built ones.
+    for (const auto* g : {built.get(), mapped.second.get()}) {
+      ASSERT_OK_AND_ASSIGN(auto role, g->EdgeColumn(*snap, EdgeField::kProps, "role"));
+      ASSERT_OK_AND_ASSIGN(auto weight, g->EdgeColumn(*snap, EdgeField::kWeight));
+      ASSERT_OK_AND_ASSIGN(auto rank, g->NodeColumn(*snap, NodeField::kProps, "rank"));
+      ASSERT_OK_AND_ASSIGN(auto key, g->NodeColumn(*snap, NodeField::kKey));
+      std::string cells;
+      for (uint32_t p = 0; p < g->num_edges(); ++p) {
+        cells += std::string(role->text(p)) + ":" + std::to_string(weight->number(p)) + " ";
+      }
+      for (uint32_t v = 0; v < g->num_nodes(); ++v) {
+        cells += std::string(key->text(v)) + "=" + std::to_string(rank->integer(v)) + " ";
+      }
+      RecordProperty(g == built.get() ? "built" : "mapped", static_cast<int>(cells.size()));
+      static std::string first;
+      if (g == built.get()) {
+        first = cells;
+      } else {
+        EXPECT_EQ(cells, first);
+      }
+    }
+    // PageRank reads the mapped arrays as it reads built ones.
+    ASSERT_OK_AND_ASSIGN(auto pr_built, PageRank(*built, {}));
+    ASSERT_OK_AND_ASSIGN(auto pr_mapped, PageRank(*mapped.second, {}));
+    EXPECT_EQ(pr_built.rank, pr_mapped.rank);
+  }
+}
+
+TEST_F(SnapshotFileTest, TheWriterSavesItAndTheNextOpenMapsIt) {
+  EXPECT_FALSE(fs::exists(FilePath()));
+  const std::string built = FromDb();
+  const CsrGraph::FileStamp stamp = WaitForFile();
+  EXPECT_EQ(stamp.sequence, db_->LatestSequence());
+  Reopen();
+  EXPECT_EQ(db_->LatestSequence(), stamp.sequence);
+  // Put a different graph's snapshot under the current stamp: what Csr()
+  // answers comes from the file, not from a rebuild.
+  {
+    test::TempDir other;
+    auto odb = test::MustOpen(other.Sub("g"), FastOptions());
+    ASSERT_NE(odb, nullptr);
+    auto txn = odb->BeginTransaction();
+    ASSERT_OK(txn.status());
+    ASSERT_OK((*txn)->PutNode(N("x", "actor")).status());
+    ASSERT_OK((*txn)->PutNode(N("y", "project")).status());
+    ASSERT_OK((*txn)->PutEdge(E("x", "funds", "y")).status());
+    ASSERT_OK((*txn)->Commit());
+    ASSERT_OK_AND_ASSIGN(auto foreign, odb->Csr({}));
+    ASSERT_OK(foreign->Save(FilePath(), stamp));
+  }
+  ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+  EXPECT_EQ(csr->num_nodes(), 2u);
+  EXPECT_EQ(csr->num_edges(), 1u);
+  // The real file again: the mapped snapshot answers as the built one.
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(auto rebuilt, CsrGraph::Build(*db_->GetSnapshot(), {}));
+  ASSERT_OK(rebuilt->Save(FilePath(), stamp));
+  EXPECT_EQ(FromDb(), built);
+  auto report = db_->CheckIntegrity();
+  ASSERT_OK(report.status());
+  EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+  EXPECT_TRUE(report->notes.empty()) << test::Join(report->notes);
+}
+
+TEST_F(SnapshotFileTest, TheWeightedSnapshotIsKeptToo) {
+  CsrSpec weighted;
+  weighted.with_weights = true;
+  const std::string built = FromDb(weighted);
+  WaitForFile(/*weighted=*/true);
+  Reopen();
+  EXPECT_EQ(FromDb(weighted), built);
+}
+
+TEST_F(SnapshotFileTest, AStaleFileIsRebuiltAndReplaced) {
+  FromDb();
+  const CsrGraph::FileStamp old = WaitForFile();
+  AddNode("newcomer");
+  Reopen();
+  // The file reflects the state before the commit: not used.
+  const std::string now = Built();
+  EXPECT_NE(now.find(std::to_string(test::IdOf(*db_, "newcomer"))), std::string::npos);
+  EXPECT_EQ(FromDb(), now);
+  const CsrGraph::FileStamp replaced = WaitForFile();
+  EXPECT_GT(replaced.sequence, old.sequence);
+  EXPECT_EQ(replaced.batch, old.batch + 1);
+}
+
+TEST_F(SnapshotFileTest, AFileAheadOfTheStoreIsRefusedAsDamage) {
+  FromDb();
+  CsrGraph::FileStamp stamp = WaitForFile();
+  ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+  ASSERT_OK(csr->Save(FilePath(), {stamp.sequence + 10, stamp.batch + 2}));
+  db_.reset();
+  auto refused = Db::Open(path(), FastOptions());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kCorruption) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("is damaged"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("csr.svcsr"), std::string::npos)
+      << refused.status().message();
+  // Read-only, with no writer: it answers from the store and the check
+  // reports the file.
+  Options ro = FastOptions();
+  ro.read_only = true;
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
+  EXPECT_EQ(FromDb(), Built());
+  auto report = db_->CheckIntegrity();
+  ASSERT_OK(report.status());
+  ASSERT_EQ(report->problems.size(), 1u) << test::Join(report->problems);
+  EXPECT_NE(report->problems[0].find("batch"), std::string::npos) << report->problems[0];
+}
+
+TEST_F(SnapshotFileTest, ADamagedFileIsRebuiltAndReplaced) {
+  FromDb();
+  const CsrGraph::FileStamp stamp = WaitForFile();
+  const auto size = fs::file_size(FilePath());
+  struct Damage {
+    const char* what;
+    std::function<void(const std::string&)> apply;
+    const char* note;  // what the integrity check says of it
+  };
+  const std::vector<Damage> damages = {
+      {"a block's byte", [](const std::string& f) { Patch(f, 4096 + 3, "\x7f"); }, "checksum"},
+      {"a header byte", [](const std::string& f) { Patch(f, 20, "\x01"); }, "header checksum"},
+      {"truncated", [size](const std::string& f) { fs::resize_file(f, size / 2); }, "(truncated?)"},
+      {"shorter than a page", [](const std::string& f) { fs::resize_file(f, 100); }, "truncated"},
+      {"unknown version", [](const std::string& f) { Patch(f, 8, std::string("\x09\0\0\0", 4)); },
+       "format version 9"},
+      {"not a snapshot", [](const std::string& f) { test::WriteFile(f, "hello"); },
+       "not a snapshot file"},
+  };
+  const std::string built = Built();
+  for (const Damage& d : damages) {
+    SCOPED_TRACE(d.what);
+    ASSERT_OK_AND_ASSIGN(auto good, db_->Csr({}));
+    db_.reset();
+    ASSERT_OK(good->Save(FilePath(), stamp));
+    good.reset();
+    d.apply(FilePath());
+    db_ = test::MustOpen(path(), FastOptions());
+    ASSERT_NE(db_, nullptr);
+    auto report = db_->CheckIntegrity();
+    ASSERT_OK(report.status());
+    EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+    ASSERT_EQ(report->notes.size(), 1u);
+    EXPECT_NE(report->notes[0].find(d.note), std::string::npos) << report->notes[0];
+    EXPECT_NE(report->notes[0].find("rebuilt"), std::string::npos) << report->notes[0];
+    EXPECT_EQ(FromDb(), built);
+    // The writer replaces it with a whole file.
+    EXPECT_EQ(WaitForFile(), stamp);
+    ASSERT_OK(CsrGraph::Map(FilePath()).status());
+  }
+}
+
+TEST_F(SnapshotFileTest, ReadOnlyOpensNeverWrite) {
+  db_.reset();
+  Options ro = FastOptions();
+  ro.read_only = true;
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
+  CsrSpec weighted;
+  weighted.with_weights = true;
+  EXPECT_EQ(FromDb(), Built());
+  EXPECT_EQ(FromDb(weighted), Built(weighted));
+  // No background save either (a writer's begins 220 ms after the build).
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_FALSE(fs::exists(path() + "/snapshot"));
+  // A stale file stays as it is.
+  Reopen();
+  FromDb();
+  WaitForFile();
+  AddNode("later");
+  db_.reset();
+  const auto before = fs::last_write_time(FilePath());
+  const std::string header_before = CsrGraph::ReadFileHeader(FilePath()).ok() ? "ok" : "bad";
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
+  EXPECT_EQ(FromDb(), Built());
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(fs::last_write_time(FilePath()), before);
+  EXPECT_EQ(header_before, "ok");
+  // A read-only open maps the writer's current file.
+  db_.reset();
+  Reopen();
+  FromDb();
+  WaitForFile();
+  db_.reset();
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
+  EXPECT_EQ(FromDb(), Built());
+}
+
+}  // namespace
+}  // namespace samverkan
