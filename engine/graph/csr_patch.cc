@@ -1,0 +1,411 @@
+// CsrGraph::Patched: the snapshot after a few small commits, derived from
+// the snapshot before them and what they changed (CsrChanges), instead of
+// being built again from the whole graph. docs/architecture.md ("Commits as
+// deltas") says when Db::Csr takes this path.
+//
+// The result must equal Build's array by array: nodes in id order, edges
+// at positions in (src, type, dst, rank) order, each node's in-slots in
+// position order (Build's counting sort is stable over edges read in
+// position order). The base holds no ranks, so where a changed edge lands
+// among parallel edges the base kept, their ranks are read from the view.
+#include <algorithm>
+#include <tuple>
+
+#include "column_build.h"
+#include "samverkan/csr.h"
+
+namespace samverkan {
+namespace {
+
+constexpr uint32_t kGone = UINT32_MAX;
+
+// Patched's answer when the changes cannot be applied: build instead.
+Result<std::shared_ptr<const CsrGraph>> NotPatchable() {
+  return std::shared_ptr<const CsrGraph>();
+}
+
+auto KeyOf(const EdgeRef& e) { return std::make_tuple(e.src, e.type, e.dst, e.rank); }
+
+// Merges two runs sorted by `key`, one entry per key, `later`'s winning.
+template <typename T, typename Key, typename Combine>
+std::vector<T> MergeLatest(const std::vector<T>& earlier, const std::vector<T>& later, Key key,
+                           Combine combine) {
+  std::vector<T> out;
+  out.reserve(earlier.size() + later.size());
+  size_t i = 0, j = 0;
+  while (i < earlier.size() || j < later.size()) {
+    if (j == later.size() || (i < earlier.size() && key(earlier[i]) < key(later[j]))) {
+      out.push_back(earlier[i++]);
+    } else if (i == earlier.size() || key(later[j]) < key(earlier[i])) {
+      out.push_back(later[j++]);
+    } else {
+      out.push_back(combine(earlier[i++], later[j++]));
+    }
+  }
+  return out;
+}
+
+// The spec's filters, resolved against the schema after the changes (a
+// kind or type the spec names may have been created by them).
+class SpecFilter {
+ public:
+  SpecFilter(const Schema& schema, const CsrSpec& spec) : spec_(spec) {
+    kinds_ = Resolve(schema, SymbolSpace::kKind, spec.node_kinds);
+    types_ = Resolve(schema, SymbolSpace::kEdgeType, spec.edge_types);
+    if (spec.year) {
+      year_ = Validity{Date::FromYmd(*spec.year, 1, 1), Date::FromYmd(*spec.year, 12, 31)};
+    }
+  }
+
+  bool KeepsKind(SymbolId kind) const {
+    return spec_.node_kinds.empty() || std::binary_search(kinds_.begin(), kinds_.end(), kind);
+  }
+  // As CsrGraph::Build filters an edge, but for its endpoints.
+  bool KeepsEdge(const EdgeRef& e) const {
+    if (!spec_.edge_types.empty() && !std::binary_search(types_.begin(), types_.end(), e.type)) {
+      return false;
+    }
+    if (spec_.valid_on && !e.validity.Contains(*spec_.valid_on)) return false;
+    if (year_ && ((e.validity.to && *e.validity.to < *year_->from) ||
+                  (e.validity.from && *year_->to < *e.validity.from))) {
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  static std::vector<SymbolId> Resolve(const Schema& schema, SymbolSpace space,
+                                       const std::vector<std::string>& names) {
+    std::vector<SymbolId> ids;
+    for (const auto& n : names) {
+      if (auto id = schema.Find(space, n)) ids.push_back(*id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
+  const CsrSpec& spec_;
+  std::vector<SymbolId> kinds_, types_;
+  std::optional<Validity> year_;
+};
+
+// One out-slot of a node being rewritten: a base slot kept, or an edge the
+// changes wrote.
+struct Slot {
+  SymbolId type;
+  uint32_t dst;      // new dense index
+  uint32_t rank;     // known for written edges; read for base ones when needed
+  bool has_rank;
+  EdgeId id;
+  double weight;
+  uint32_t old_pos;  // kGone for a written edge
+};
+
+}  // namespace
+
+void CsrChanges::Append(const CsrChanges& later) {
+  nodes = MergeLatest(
+      nodes, later.nodes, [](const NodeChange& n) { return n.id; },
+      [](const NodeChange& a, NodeChange b) {
+        b.created = b.created || a.created;
+        return b;
+      });
+  edges = MergeLatest(
+      edges, later.edges, [](const EdgeChange& e) { return KeyOf(e.edge); },
+      [](const EdgeChange&, const EdgeChange& b) { return b; });
+  std::vector<EdgeId> removed;
+  removed.reserve(removed_edge_ids.size() + later.removed_edge_ids.size());
+  std::set_union(removed_edge_ids.begin(), removed_edge_ids.end(),
+                 later.removed_edge_ids.begin(), later.removed_edge_ids.end(),
+                 std::back_inserter(removed));
+  removed_edge_ids = std::move(removed);
+}
+
+Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
+                                                          const CsrChanges& changes,
+                                                          const GraphView& view) {
+  const SpecFilter filter(view.schema(), base.spec_);
+  auto g = std::make_shared<CsrGraph>();
+  g->spec_ = base.spec_;
+  const bool weighted = base.spec_.with_weights;
+
+  // --- Nodes: the base's, less those removed or of a kind no longer kept,
+  // with the new ones merged in by id. written_nodes: new indexes whose
+  // records changed (their column rows are read again).
+  std::vector<NodeId> ids;
+  std::vector<SymbolId> kinds, sectors;
+  std::vector<uint32_t> new_of_old(base.num_nodes(), kGone);
+  std::vector<uint32_t> old_of_new;
+  std::vector<uint32_t> written_nodes;
+  ids.reserve(base.num_nodes() + changes.nodes.size());
+  kinds.reserve(ids.capacity());
+  sectors.reserve(ids.capacity());
+  old_of_new.reserve(ids.capacity());
+  auto push = [&](NodeId id, SymbolId kind, SymbolId sector, uint32_t old) {
+    ids.push_back(id);
+    kinds.push_back(kind);
+    sectors.push_back(sector);
+    old_of_new.push_back(old);
+  };
+  // A node the base does not hold. False: it existed and now joins the
+  // spec's kinds, bringing edges the changes do not list.
+  auto add_new = [&](const CsrChanges::NodeChange& c) {
+    if (c.removed || !filter.KeepsKind(c.kind)) return true;
+    if (!c.created) return false;
+    written_nodes.push_back(static_cast<uint32_t>(ids.size()));
+    push(c.id, c.kind, c.sector, kGone);
+    return true;
+  };
+  size_t next_change = 0;
+  for (uint32_t u = 0; u < base.num_nodes(); ++u) {
+    const NodeId id = base.ids_[u];
+    for (; next_change < changes.nodes.size() && changes.nodes[next_change].id < id;
+         ++next_change) {
+      if (!add_new(changes.nodes[next_change])) return NotPatchable();
+    }
+    if (next_change < changes.nodes.size() && changes.nodes[next_change].id == id) {
+      const CsrChanges::NodeChange& c = changes.nodes[next_change++];
+      if (c.removed || !filter.KeepsKind(c.kind)) continue;  // its edges go with it
+      new_of_old[u] = static_cast<uint32_t>(ids.size());
+      written_nodes.push_back(new_of_old[u]);
+      push(id, c.kind, c.sector, u);
+      continue;
+    }
+    new_of_old[u] = static_cast<uint32_t>(ids.size());
+    push(id, base.kinds_[u], base.sectors_[u], u);
+  }
+  for (; next_change < changes.nodes.size(); ++next_change) {
+    if (!add_new(changes.nodes[next_change])) return NotPatchable();
+  }
+  if (ids.size() >= UINT32_MAX) return NotPatchable();
+  const auto num_nodes = static_cast<uint32_t>(ids.size());
+  std::vector<uint32_t> index_by_id(ids.empty() ? 0 : ids.back() + 1, 0);
+  for (uint32_t v = 0; v < num_nodes; ++v) index_by_id[ids[v]] = v + 1;
+  auto new_index = [&](NodeId id) -> uint32_t {
+    return id < index_by_id.size() && index_by_id[id] != 0 ? index_by_id[id] - 1 : kGone;
+  };
+
+  // Edges the changes wrote (a key now holding an edge), by id: a base slot
+  // with such an id is replaced by its written state.
+  std::vector<EdgeId> written_ids;
+  for (const auto& c : changes.edges) {
+    if (!c.removed) written_ids.push_back(c.edge.id);
+  }
+  std::sort(written_ids.begin(), written_ids.end());
+  auto listed = [](const std::vector<EdgeId>& v, EdgeId id) {
+    return std::binary_search(v.begin(), v.end(), id);
+  };
+
+  // --- Out side. new_pos_of_old: base position -> position here (kGone:
+  // dropped or rewritten). added: (dst, position, src) of written edges.
+  std::vector<uint64_t> out_offsets(static_cast<size_t>(num_nodes) + 1, 0);
+  std::vector<uint32_t> out_targets;
+  std::vector<uint16_t> out_types;
+  std::vector<double> out_weights;
+  std::vector<EdgeId> edge_ids;
+  const size_t capacity = base.num_edges() + written_ids.size();
+  out_targets.reserve(capacity);
+  out_types.reserve(capacity);
+  edge_ids.reserve(capacity);
+  if (weighted) out_weights.reserve(capacity);
+  std::vector<uint32_t> new_pos_of_old(base.num_edges(), kGone);
+  struct Added {
+    uint32_t dst, pos, src;
+    bool operator<(const Added& o) const { return std::tie(dst, pos) < std::tie(o.dst, o.pos); }
+  };
+  std::vector<Added> added;
+  std::vector<Slot> slots;
+  size_t next_edge = 0;  // into changes.edges, which is in src order
+  for (uint32_t v = 0; v < num_nodes; ++v) {
+    out_offsets[v] = out_targets.size();
+    const uint32_t u = old_of_new[v];
+    const NodeId id = ids[v];
+    while (next_edge < changes.edges.size() && changes.edges[next_edge].edge.src < id) {
+      ++next_edge;  // from a node the snapshot leaves out
+    }
+    const size_t first_change = next_edge;
+    while (next_edge < changes.edges.size() && changes.edges[next_edge].edge.src == id) {
+      ++next_edge;
+    }
+    if (first_change == next_edge) {
+      if (u == kGone) continue;  // (a new node always has its edges listed)
+      // Untouched: the base's slots, less those to nodes that left.
+      for (uint64_t s = base.out_offsets_[u]; s < base.out_offsets_[u + 1]; ++s) {
+        const uint32_t t = new_of_old[base.out_targets_[s]];
+        if (t == kGone) continue;
+        new_pos_of_old[s] = static_cast<uint32_t>(out_targets.size());
+        out_targets.push_back(t);
+        out_types.push_back(base.out_types_[s]);
+        if (weighted) out_weights.push_back(base.out_weights_[s]);
+        edge_ids.push_back(base.edge_ids_[s]);
+      }
+      continue;
+    }
+    // Touched: the base's slots that stay, and the written edges the spec
+    // keeps, in (type, dst, rank) order.
+    slots.clear();
+    if (u != kGone) {
+      for (uint64_t s = base.out_offsets_[u]; s < base.out_offsets_[u + 1]; ++s) {
+        const uint32_t t = new_of_old[base.out_targets_[s]];
+        const EdgeId eid = base.edge_ids_[s];
+        if (t == kGone || listed(changes.removed_edge_ids, eid) || listed(written_ids, eid)) {
+          continue;
+        }
+        slots.push_back({base.out_types_[s], t, 0, false, eid,
+                         weighted ? base.out_weights_[s] : 0.0, static_cast<uint32_t>(s)});
+      }
+    }
+    for (size_t c = first_change; c < next_edge; ++c) {
+      const EdgeRef& e = changes.edges[c].edge;
+      if (changes.edges[c].removed || !filter.KeepsEdge(e)) continue;
+      const uint32_t t = new_index(e.dst);
+      if (t == kGone) continue;
+      if (e.type > UINT16_MAX) return NotPatchable();  // Build reports it
+      slots.push_back({e.type, t, e.rank, true, e.id, e.weight.value_or(1.0), kGone});
+    }
+    std::stable_sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) {
+      return std::tie(a.type, a.dst) < std::tie(b.type, b.dst);
+    });
+    // Within a run of parallel edges, order by rank; the base's ranks are
+    // read only where written edges join a run of base edges.
+    for (size_t begin = 0; begin < slots.size();) {
+      size_t end = begin + 1;
+      while (end < slots.size() && slots[end].type == slots[begin].type &&
+             slots[end].dst == slots[begin].dst) {
+        ++end;
+      }
+      if (end - begin > 1) {
+        bool mixed = false;
+        for (size_t i = begin; i < end; ++i) mixed = mixed || slots[i].has_rank != slots[begin].has_rank;
+        if (mixed || slots[begin].has_rank) {
+          for (size_t i = begin; i < end; ++i) {
+            if (slots[i].has_rank) continue;
+            SV_ASSIGN_OR_RETURN(Edge stored, view.GetEdge(slots[i].id));
+            slots[i].rank = stored.rank;
+          }
+          std::sort(slots.begin() + static_cast<ptrdiff_t>(begin),
+                    slots.begin() + static_cast<ptrdiff_t>(end),
+                    [](const Slot& a, const Slot& b) { return a.rank < b.rank; });
+        }
+      }
+      begin = end;
+    }
+    for (const Slot& s : slots) {
+      const auto pos = static_cast<uint32_t>(out_targets.size());
+      if (s.old_pos != kGone) {
+        new_pos_of_old[s.old_pos] = pos;
+      } else {
+        added.push_back({s.dst, pos, v});
+      }
+      out_targets.push_back(s.dst);
+      out_types.push_back(static_cast<uint16_t>(s.type));
+      if (weighted) out_weights.push_back(s.weight);
+      edge_ids.push_back(s.id);
+    }
+  }
+  out_offsets[num_nodes] = out_targets.size();
+  if (out_targets.size() >= UINT32_MAX) return NotPatchable();
+  const uint64_t num_edges = out_targets.size();
+
+  // --- In side: each node's in-slots in position order. The base's stay
+  // in order under the renumbering (it keeps the order of positions); the
+  // written edges are merged in.
+  std::sort(added.begin(), added.end());
+  std::vector<uint64_t> in_offsets(static_cast<size_t>(num_nodes) + 1, 0);
+  std::vector<uint32_t> in_sources, in_positions;
+  std::vector<uint16_t> in_types;
+  std::vector<double> in_weights;
+  in_sources.reserve(num_edges);
+  in_positions.reserve(num_edges);
+  in_types.reserve(num_edges);
+  if (weighted) in_weights.reserve(num_edges);
+  auto push_in = [&](uint32_t src, uint32_t pos) {
+    in_sources.push_back(src);
+    in_positions.push_back(pos);
+    in_types.push_back(out_types[pos]);
+    if (weighted) in_weights.push_back(out_weights[pos]);
+  };
+  size_t next_added = 0;
+  for (uint32_t w = 0; w < num_nodes; ++w) {
+    in_offsets[w] = in_sources.size();
+    const uint32_t u = old_of_new[w];
+    if (u != kGone) {
+      for (uint64_t s = base.in_offsets_[u]; s < base.in_offsets_[u + 1]; ++s) {
+        const uint32_t pos = new_pos_of_old[base.in_positions_[s]];
+        if (pos == kGone) continue;
+        for (; next_added < added.size() && added[next_added].dst == w &&
+               added[next_added].pos < pos;
+             ++next_added) {
+          push_in(added[next_added].src, added[next_added].pos);
+        }
+        push_in(new_of_old[base.in_sources_[s]], pos);
+      }
+    }
+    for (; next_added < added.size() && added[next_added].dst == w; ++next_added) {
+      push_in(added[next_added].src, added[next_added].pos);
+    }
+  }
+  in_offsets[num_nodes] = in_sources.size();
+
+  // --- Columns: each built one of the base, its rows moved, the written
+  // rows read from their records.
+  std::map<std::tuple<bool, int, std::string>, std::shared_ptr<const PropertyColumn>, std::less<>>
+      base_columns;
+  {
+    std::lock_guard lock(base.columns_mu_);
+    base_columns = base.columns_;
+  }
+  bool node_columns = false, edge_columns = false;
+  for (const auto& [id, column] : base_columns) (std::get<0>(id) ? edge_columns : node_columns) = true;
+  std::vector<std::pair<uint32_t, Node>> node_rows;
+  std::vector<uint32_t> node_old_rows;
+  if (node_columns) {
+    for (uint32_t v : written_nodes) {
+      SV_ASSIGN_OR_RETURN(Node n, view.GetNode(ids[v]));
+      node_rows.emplace_back(v, std::move(n));
+    }
+    node_old_rows = old_of_new;
+    for (uint32_t v : written_nodes) node_old_rows[v] = kGone;
+  }
+  std::vector<std::pair<uint32_t, Edge>> edge_rows;
+  std::vector<uint32_t> edge_old_rows;
+  if (edge_columns) {
+    edge_old_rows.assign(num_edges, kGone);
+    for (uint64_t s = 0; s < base.num_edges(); ++s) {
+      if (new_pos_of_old[s] != kGone) edge_old_rows[new_pos_of_old[s]] = static_cast<uint32_t>(s);
+    }
+    for (const Added& a : added) {
+      SV_ASSIGN_OR_RETURN(Edge e, view.GetEdge(edge_ids[a.pos]));
+      edge_rows.emplace_back(a.pos, std::move(e));
+    }
+    std::sort(edge_rows.begin(), edge_rows.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  for (const auto& [id, column] : base_columns) {
+    const auto& [edges, field, key] = id;
+    std::shared_ptr<const PropertyColumn> patched =
+        edges ? PatchEdgeColumn(*column, static_cast<EdgeField>(field), key, edge_old_rows,
+                                edge_rows)
+              : PatchNodeColumn(*column, static_cast<NodeField>(field), key, node_old_rows,
+                                node_rows);
+    if (patched) g->columns_.emplace(id, std::move(patched));
+  }
+
+  g->ids_ = std::move(ids);
+  g->index_by_id_ = std::move(index_by_id);
+  g->kinds_ = std::move(kinds);
+  g->sectors_ = std::move(sectors);
+  g->out_offsets_ = std::move(out_offsets);
+  g->in_offsets_ = std::move(in_offsets);
+  g->out_targets_ = std::move(out_targets);
+  g->in_sources_ = std::move(in_sources);
+  g->out_types_ = std::move(out_types);
+  g->in_types_ = std::move(in_types);
+  g->in_positions_ = std::move(in_positions);
+  g->edge_ids_ = std::move(edge_ids);
+  g->out_weights_ = std::move(out_weights);
+  g->in_weights_ = std::move(in_weights);
+  return std::shared_ptr<const CsrGraph>(std::move(g));
+}
+
+}  // namespace samverkan
