@@ -6,6 +6,8 @@ between two processes (section 3), on one generated collaboration graph:
 
   * commit, then 1-hop: a transaction adding one node and one edge to the
     hub, then the hub's neighbours counted (1 hop, then also 2 hops);
+    beside it the warm 2-hop with no commit before, which a small commit
+    should cost about as much as (issue #19: commits are deltas);
   * first traversal after opening: a new connection opens the database and
     counts the hub's neighbours;
   * bulk transaction: 20k nodes and 100k edges in one BEGIN ... COMMIT
@@ -175,6 +177,14 @@ def commit_then_hop(store, hub: int, depth: int, repeat: int, tag: str) -> float
     return median_ms(samples)
 
 
+def warm_hop(store, hub: int, depth: int, repeat: int) -> float:
+    conn = store.connect()
+    store.hop(conn, hub, depth)  # warm
+    samples = [timed(lambda: store.hop(conn, hub, depth)) for _ in range(repeat)]
+    conn.close()
+    return median_ms(samples)
+
+
 def first_traversal(store, hub: int, repeat: int) -> float:
     samples = []
     for _ in range(repeat):
@@ -274,6 +284,8 @@ def main() -> int:
                 lambda s, t: commit_then_hop(s, hub, 1, args.repeat, t),
             "commit one node + one edge, then 2-hop from the hub (ms)":
                 lambda s, t: commit_then_hop(s, hub, 2, args.repeat, t),
+            "warm 2-hop from the hub, no commit before (ms)":
+                lambda s, t: warm_hop(s, hub, 2, args.repeat),
             "first 1-hop from the hub after opening (ms)":
                 lambda s, t: first_traversal(s, hub, args.repeat),
             "20k nodes + 100k edges in one transaction (ms)":

@@ -101,6 +101,85 @@ struct Slot {
   uint32_t old_pos;  // kGone for a written edge
 };
 
+// Appends from[begin, end) to *to.
+template <typename T>
+void Append(std::vector<T>* to, const std::vector<T>& from, uint64_t begin, uint64_t end) {
+  to->insert(to->end(), from.begin() + static_cast<ptrdiff_t>(begin),
+             from.begin() + static_cast<ptrdiff_t>(end));
+}
+
+// Where each base position went (kGone: the edge left or was rewritten).
+// Dense, one entry per base edge; or, when nodes keep their indexes, as
+// blocks of positions that moved together (the few between two touched
+// nodes) and the single slots of touched nodes that moved, which costs no
+// array of the edges' size and no random reads of one.
+class PositionMap {
+ public:
+  PositionMap(bool blocks, uint64_t base_edges) : blocks_(blocks) {
+    if (!blocks) dense_.assign(base_edges, kGone);
+  }
+
+  // Base positions [old_begin, old_end) are at new_begin onwards. Added in
+  // ascending order, as are Move's.
+  void AddBlock(uint64_t old_begin, uint64_t old_end, uint64_t new_begin) {
+    if (old_begin == old_end) return;
+    if (!blocks_) {
+      for (uint64_t p = old_begin; p < old_end; ++p) Move(p, new_begin + (p - old_begin));
+      return;
+    }
+    block_starts_.push_back(old_begin);
+    block_ends_.push_back(old_end);
+    block_targets_.push_back(new_begin);
+  }
+  void Move(uint64_t old_pos, uint64_t new_pos) {
+    if (!blocks_) {
+      dense_[old_pos] = static_cast<uint32_t>(new_pos);
+    } else {
+      moved_.emplace_back(old_pos, new_pos);
+    }
+  }
+
+  uint32_t Lookup(uint64_t old_pos) const {
+    if (!blocks_) return dense_[old_pos];
+    auto b = std::upper_bound(block_starts_.begin(), block_starts_.end(), old_pos);
+    if (b != block_starts_.begin()) {
+      const size_t i = static_cast<size_t>(b - block_starts_.begin()) - 1;
+      if (old_pos < block_ends_[i]) {
+        return static_cast<uint32_t>(block_targets_[i] + (old_pos - block_starts_[i]));
+      }
+    }
+    auto m = std::lower_bound(moved_.begin(), moved_.end(), std::make_pair(old_pos, uint64_t{0}));
+    return m != moved_.end() && m->first == old_pos ? static_cast<uint32_t>(m->second) : kGone;
+  }
+  // Calls fn(old, new) for each base position kept.
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    if (!blocks_) {
+      for (uint64_t p = 0; p < dense_.size(); ++p) {
+        if (dense_[p] != kGone) fn(p, dense_[p]);
+      }
+      return;
+    }
+    for (size_t i = 0; i < block_starts_.size(); ++i) {
+      for (uint64_t p = block_starts_[i]; p < block_ends_[i]; ++p) {
+        fn(p, block_targets_[i] + (p - block_starts_[i]));
+      }
+    }
+    for (const auto& [from, to] : moved_) fn(from, to);
+  }
+  // Appends the new positions of old[begin, end) to *out; all must be kept.
+  void LookupAll(const std::vector<uint32_t>& old, uint64_t begin, uint64_t end,
+                 std::vector<uint32_t>* out) const {
+    for (uint64_t s = begin; s < end; ++s) out->push_back(Lookup(old[s]));
+  }
+
+ private:
+  bool blocks_;
+  std::vector<uint32_t> dense_;
+  std::vector<uint64_t> block_starts_, block_ends_, block_targets_;
+  std::vector<std::pair<uint64_t, uint64_t>> moved_;  // (old, new), by old
+};
+
 }  // namespace
 
 void CsrChanges::Append(const CsrChanges& later) {
@@ -196,8 +275,19 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
     return std::binary_search(v.begin(), v.end(), id);
   };
 
-  // --- Out side. new_pos_of_old: base position -> position here (kGone:
-  // dropped or rewritten). added: (dst, position, src) of written edges.
+  // When every base node stays at its index (none left; new ones come
+  // after the base's last id), the nodes between two touched ones keep
+  // their slots verbatim: their arrays are copied as blocks, and a base
+  // position maps through the block holding it (or, for a slot of a touched
+  // node, through `moved`). Otherwise each slot is renumbered on its own.
+  const bool same_indexes =
+      num_nodes >= base.num_nodes() &&
+      std::all_of(new_of_old.begin(), new_of_old.end(), [](uint32_t v) { return v != kGone; }) &&
+      (base.num_nodes() == 0 || num_nodes == base.num_nodes() ||
+       ids[base.num_nodes()] > base.ids_.back());
+  PositionMap positions(same_indexes, base.num_edges());
+
+  // --- Out side. added: (dst, position, src) of the written edges.
   std::vector<uint64_t> out_offsets(static_cast<size_t>(num_nodes) + 1, 0);
   std::vector<uint32_t> out_targets;
   std::vector<uint16_t> out_types;
@@ -208,41 +298,67 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
   out_types.reserve(capacity);
   edge_ids.reserve(capacity);
   if (weighted) out_weights.reserve(capacity);
-  std::vector<uint32_t> new_pos_of_old(base.num_edges(), kGone);
   struct Added {
     uint32_t dst, pos, src;
     bool operator<(const Added& o) const { return std::tie(dst, pos) < std::tie(o.dst, o.pos); }
   };
   std::vector<Added> added;
-  std::vector<Slot> slots;
-  size_t next_edge = 0;  // into changes.edges, which is in src order
-  for (uint32_t v = 0; v < num_nodes; ++v) {
-    out_offsets[v] = out_targets.size();
-    const uint32_t u = old_of_new[v];
-    const NodeId id = ids[v];
-    while (next_edge < changes.edges.size() && changes.edges[next_edge].edge.src < id) {
-      ++next_edge;  // from a node the snapshot leaves out
+  // The new indexes of the nodes the changes write edges from, ascending.
+  std::vector<uint32_t> sources;
+  for (const auto& c : changes.edges) {
+    const uint32_t v = new_index(c.edge.src);
+    if (v != kGone && (sources.empty() || sources.back() != v)) sources.push_back(v);
+  }
+  sources.push_back(num_nodes);  // sentinel
+  const uint32_t base_nodes = base.num_nodes();
+  // Nodes [from, to) of the new snapshot, none with written edges.
+  auto copy_untouched = [&](uint32_t from, uint32_t to) {
+    if (same_indexes) {
+      const uint64_t old_begin = base.out_offsets_[std::min(from, base_nodes)];
+      const uint64_t old_end = base.out_offsets_[std::min(to, base_nodes)];
+      const uint64_t new_begin = out_targets.size();
+      for (uint32_t v = from; v < to; ++v) {
+        out_offsets[v] = base.out_offsets_[std::min(v, base_nodes)] - old_begin + new_begin;
+      }
+      Append(&out_targets, base.out_targets_, old_begin, old_end);
+      Append(&out_types, base.out_types_, old_begin, old_end);
+      if (weighted) Append(&out_weights, base.out_weights_, old_begin, old_end);
+      Append(&edge_ids, base.edge_ids_, old_begin, old_end);
+      positions.AddBlock(old_begin, old_end, new_begin);
+      return;
     }
-    const size_t first_change = next_edge;
-    while (next_edge < changes.edges.size() && changes.edges[next_edge].edge.src == id) {
-      ++next_edge;
-    }
-    if (first_change == next_edge) {
-      if (u == kGone) continue;  // (a new node always has its edges listed)
-      // Untouched: the base's slots, less those to nodes that left.
+    for (uint32_t v = from; v < to; ++v) {
+      out_offsets[v] = out_targets.size();
+      const uint32_t u = old_of_new[v];
+      if (u == kGone) continue;  // a new node without edges
       for (uint64_t s = base.out_offsets_[u]; s < base.out_offsets_[u + 1]; ++s) {
         const uint32_t t = new_of_old[base.out_targets_[s]];
-        if (t == kGone) continue;
-        new_pos_of_old[s] = static_cast<uint32_t>(out_targets.size());
+        if (t == kGone) continue;  // to a node that left
+        positions.Move(s, out_targets.size());
         out_targets.push_back(t);
         out_types.push_back(base.out_types_[s]);
         if (weighted) out_weights.push_back(base.out_weights_[s]);
         edge_ids.push_back(base.edge_ids_[s]);
       }
-      continue;
     }
-    // Touched: the base's slots that stay, and the written edges the spec
-    // keeps, in (type, dst, rank) order.
+  };
+  std::vector<Slot> slots;
+  size_t next_edge = 0;  // into changes.edges, which is in src order
+  uint32_t next_node = 0;
+  for (const uint32_t v : sources) {
+    copy_untouched(next_node, v);
+    if (v == num_nodes) break;
+    next_node = v + 1;
+    out_offsets[v] = out_targets.size();
+    const uint32_t u = old_of_new[v];
+    const NodeId id = ids[v];
+    while (changes.edges[next_edge].edge.src < id) ++next_edge;  // from nodes left out
+    const size_t first_change = next_edge;
+    while (next_edge < changes.edges.size() && changes.edges[next_edge].edge.src == id) {
+      ++next_edge;
+    }
+    // The base's slots that stay, and the written edges the spec keeps,
+    // in (type, dst, rank) order.
     slots.clear();
     if (u != kGone) {
       for (uint64_t s = base.out_offsets_[u]; s < base.out_offsets_[u + 1]; ++s) {
@@ -275,9 +391,9 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
         ++end;
       }
       if (end - begin > 1) {
-        bool mixed = false;
-        for (size_t i = begin; i < end; ++i) mixed = mixed || slots[i].has_rank != slots[begin].has_rank;
-        if (mixed || slots[begin].has_rank) {
+        bool written = false;
+        for (size_t i = begin; i < end; ++i) written = written || slots[i].has_rank;
+        if (written) {
           for (size_t i = begin; i < end; ++i) {
             if (slots[i].has_rank) continue;
             SV_ASSIGN_OR_RETURN(Edge stored, view.GetEdge(slots[i].id));
@@ -293,7 +409,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
     for (const Slot& s : slots) {
       const auto pos = static_cast<uint32_t>(out_targets.size());
       if (s.old_pos != kGone) {
-        new_pos_of_old[s.old_pos] = pos;
+        positions.Move(s.old_pos, pos);
       } else {
         added.push_back({s.dst, pos, v});
       }
@@ -309,8 +425,17 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
 
   // --- In side: each node's in-slots in position order. The base's stay
   // in order under the renumbering (it keeps the order of positions); the
-  // written edges are merged in.
+  // written edges are merged in. A node no change writes an edge to keeps
+  // its in-slots, only their positions renumbered.
   std::sort(added.begin(), added.end());
+  std::vector<uint32_t> targets;  // new indexes of the written edges' ends, ascending
+  for (const auto& c : changes.edges) {
+    const uint32_t w = new_index(c.edge.dst);
+    if (w != kGone) targets.push_back(w);
+  }
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  targets.push_back(num_nodes);  // sentinel
   std::vector<uint64_t> in_offsets(static_cast<size_t>(num_nodes) + 1, 0);
   std::vector<uint32_t> in_sources, in_positions;
   std::vector<uint16_t> in_types;
@@ -326,12 +451,12 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
     if (weighted) in_weights.push_back(out_weights[pos]);
   };
   size_t next_added = 0;
-  for (uint32_t w = 0; w < num_nodes; ++w) {
+  auto rewrite_in = [&](uint32_t w) {
     in_offsets[w] = in_sources.size();
     const uint32_t u = old_of_new[w];
     if (u != kGone) {
       for (uint64_t s = base.in_offsets_[u]; s < base.in_offsets_[u + 1]; ++s) {
-        const uint32_t pos = new_pos_of_old[base.in_positions_[s]];
+        const uint32_t pos = positions.Lookup(base.in_positions_[s]);
         if (pos == kGone) continue;
         for (; next_added < added.size() && added[next_added].dst == w &&
                added[next_added].pos < pos;
@@ -344,6 +469,27 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
     for (; next_added < added.size() && added[next_added].dst == w; ++next_added) {
       push_in(added[next_added].src, added[next_added].pos);
     }
+  };
+  uint32_t next_in = 0;
+  for (const uint32_t t : targets) {
+    if (same_indexes) {
+      // Nodes [next_in, t): the base's in-slots as a block.
+      const uint64_t old_begin = base.in_offsets_[std::min(next_in, base_nodes)];
+      const uint64_t old_end = base.in_offsets_[std::min(t, base_nodes)];
+      const uint64_t new_begin = in_sources.size();
+      for (uint32_t w = next_in; w < t; ++w) {
+        in_offsets[w] = base.in_offsets_[std::min(w, base_nodes)] - old_begin + new_begin;
+      }
+      Append(&in_sources, base.in_sources_, old_begin, old_end);
+      Append(&in_types, base.in_types_, old_begin, old_end);
+      if (weighted) Append(&in_weights, base.in_weights_, old_begin, old_end);
+      positions.LookupAll(base.in_positions_, old_begin, old_end, &in_positions);
+    } else {
+      for (uint32_t w = next_in; w < t; ++w) rewrite_in(w);
+    }
+    if (t == num_nodes) break;
+    rewrite_in(t);
+    next_in = t + 1;
   }
   in_offsets[num_nodes] = in_sources.size();
 
@@ -371,9 +517,9 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
   std::vector<uint32_t> edge_old_rows;
   if (edge_columns) {
     edge_old_rows.assign(num_edges, kGone);
-    for (uint64_t s = 0; s < base.num_edges(); ++s) {
-      if (new_pos_of_old[s] != kGone) edge_old_rows[new_pos_of_old[s]] = static_cast<uint32_t>(s);
-    }
+    positions.ForEach([&](uint64_t old_pos, uint64_t new_pos) {
+      edge_old_rows[new_pos] = static_cast<uint32_t>(old_pos);
+    });
     for (const Added& a : added) {
       SV_ASSIGN_OR_RETURN(Edge e, view.GetEdge(edge_ids[a.pos]));
       edge_rows.emplace_back(a.pos, std::move(e));

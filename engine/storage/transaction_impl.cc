@@ -444,7 +444,9 @@ Status TransactionImpl::Commit() {
     // leaves the record, to be settled as committed by its coordinator; and
     // no later write can outlive it, as syncing a later write syncs the log
     // up to it.
-    Status written = s.ok() ? WriteSealed(&sealed_batch_, /*sync=*/false, nullptr)
+    Status written = s.ok() ? WriteSealed(&sealed_batch_, /*sync=*/false,
+                                          CollectCsrChanges(buffer_, first_new_node_,
+                                                            DbImpl::kMaxCsrChanges))
                             : FromRocks(s, "cannot commit a prepared transaction");
     if (!written.ok()) {
       // The decision is "commit" and stands: the record stays, to be
@@ -486,7 +488,10 @@ Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinat
     // record its decision, and a decision about lost writes is no decision.
     rocksdb::WriteOptions wo;
     wo.sync = true;
+    const uint64_t before = db_->LatestSequence();
     s = store().Write(wo, &batch);
+    // The record changes nothing a snapshot holds.
+    if (s.ok()) db_->RecordCommit(before, db_->LatestSequence(), std::make_shared<CsrChanges>());
   }
   if (!s.ok()) {
     Rollback();
@@ -504,7 +509,10 @@ void TransactionImpl::Rollback() {
     // and the coordinator, which rolled back, says "roll back".
     rocksdb::WriteBatch batch;
     if (batch.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_)).ok()) {
-      store().Write(rocksdb::WriteOptions(), &batch).PermitUncheckedError();
+      const uint64_t before = db_->LatestSequence();
+      if (store().Write(rocksdb::WriteOptions(), &batch).ok()) {
+        db_->RecordCommit(before, db_->LatestSequence(), std::make_shared<CsrChanges>());
+      }
     }
   }
   symbols_.Clear();

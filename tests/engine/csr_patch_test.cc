@@ -338,7 +338,7 @@ TEST_F(CsrPatchTest, SmallCommitPatchesBigCommitBuilds) {
   {
     auto txn = Begin();
     ASSERT_OK(txn->PutNode(N("new", "actor")).status());
-    ASSERT_OK(txn->PutEdge(E("new", "participates_in", "n1")).status());
+    ASSERT_OK(txn->PutEdge(E("new", "participates_in", keys_[1])).status());
     ASSERT_OK(txn->Commit());
   }
   ASSERT_OK_AND_ASSIGN(auto after, db_->Csr({}));
@@ -358,6 +358,31 @@ TEST_F(CsrPatchTest, SmallCommitPatchesBigCommitBuilds) {
   ASSERT_OK_AND_ASSIGN(auto big, db_->Csr({}));
   EXPECT_EQ(storage::CsrPatchCount(), patches);
   EXPECT_EQ(big->num_nodes(), after->num_nodes() + 1100);
+}
+
+TEST_F(CsrPatchTest, PreparedCommitPatches) {
+  // SQL commits a graph's transaction in two phases: the prepared record's
+  // write changes nothing a snapshot holds, and the commit is patched in.
+  Populate(40, 100);
+  ASSERT_OK_AND_ASSIGN(auto before, db_->Csr({}));
+  const uint64_t patches = storage::CsrPatchCount();
+  {
+    auto txn = Begin();
+    ASSERT_OK(txn->PutNode(N("new", "actor")).status());
+    ASSERT_OK(txn->PutEdge(E("new", "participates_in", keys_[1])).status());
+    ASSERT_OK(txn->Prepare("x1", "coordinator"));
+    ASSERT_OK(txn->Commit());
+  }
+  {
+    auto txn = Begin();  // a prepared transaction rolled back changes nothing
+    ASSERT_OK(txn->PutNode(N("gone", "actor")).status());
+    ASSERT_OK(txn->Prepare("x2", "coordinator"));
+    txn->Rollback();
+  }
+  ASSERT_OK_AND_ASSIGN(auto after, db_->Csr({}));
+  EXPECT_EQ(storage::CsrPatchCount(), patches + 1);
+  ExpectPatchedEqualsBuilt({}, "after a prepared commit");
+  EXPECT_EQ(after->num_edges(), before->num_edges() + 1);
 }
 
 }  // namespace
