@@ -140,13 +140,22 @@ class PositionMap {
   }
 
   uint32_t Lookup(uint64_t old_pos) const {
+    size_t hint = 0;
+    return Lookup(old_pos, &hint);
+  }
+  // *hint: the block the last lookup found; a node's in-slots are in
+  // position order, so the next one is often in it too.
+  uint32_t Lookup(uint64_t old_pos, size_t* hint) const {
     if (!blocks_) return dense_[old_pos];
-    auto b = std::upper_bound(block_starts_.begin(), block_starts_.end(), old_pos);
-    if (b != block_starts_.begin()) {
-      const size_t i = static_cast<size_t>(b - block_starts_.begin()) - 1;
-      if (old_pos < block_ends_[i]) {
-        return static_cast<uint32_t>(block_targets_[i] + (old_pos - block_starts_[i]));
-      }
+    size_t i = *hint;
+    if (i >= block_starts_.size() || old_pos < block_starts_[i] || old_pos >= block_ends_[i]) {
+      auto b = std::upper_bound(block_starts_.begin(), block_starts_.end(), old_pos);
+      i = b == block_starts_.begin() ? kNoBlock : static_cast<size_t>(b - block_starts_.begin()) - 1;
+      if (i != kNoBlock && old_pos >= block_ends_[i]) i = kNoBlock;
+    }
+    if (i != kNoBlock) {
+      *hint = i;
+      return static_cast<uint32_t>(block_targets_[i] + (old_pos - block_starts_[i]));
     }
     auto m = std::lower_bound(moved_.begin(), moved_.end(), std::make_pair(old_pos, uint64_t{0}));
     return m != moved_.end() && m->first == old_pos ? static_cast<uint32_t>(m->second) : kGone;
@@ -170,10 +179,16 @@ class PositionMap {
   // Appends the new positions of old[begin, end) to *out; all must be kept.
   void LookupAll(const std::vector<uint32_t>& old, uint64_t begin, uint64_t end,
                  std::vector<uint32_t>* out) const {
-    for (uint64_t s = begin; s < end; ++s) out->push_back(Lookup(old[s]));
+    const size_t at = out->size();
+    out->resize(at + (end - begin));
+    uint32_t* to = out->data() + at;
+    size_t hint = 0;
+    for (uint64_t s = begin; s < end; ++s) *to++ = Lookup(old[s], &hint);
   }
 
  private:
+  static constexpr size_t kNoBlock = SIZE_MAX;
+
   bool blocks_;
   std::vector<uint32_t> dense_;
   std::vector<uint64_t> block_starts_, block_ends_, block_targets_;
@@ -455,8 +470,9 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
     in_offsets[w] = in_sources.size();
     const uint32_t u = old_of_new[w];
     if (u != kGone) {
+      size_t hint = 0;
       for (uint64_t s = base.in_offsets_[u]; s < base.in_offsets_[u + 1]; ++s) {
-        const uint32_t pos = positions.Lookup(base.in_positions_[s]);
+        const uint32_t pos = positions.Lookup(base.in_positions_[s], &hint);
         if (pos == kGone) continue;
         for (; next_added < added.size() && added[next_added].dst == w &&
                added[next_added].pos < pos;
