@@ -182,8 +182,23 @@ class PositionMap {
     const size_t at = out->size();
     out->resize(at + (end - begin));
     uint32_t* to = out->data() + at;
+    // The block the last position was in, inline: most are in the one before.
+    uint64_t start = 0, length = 0, target = 0;
     size_t hint = 0;
-    for (uint64_t s = begin; s < end; ++s) *to++ = Lookup(old[s], &hint);
+    for (uint64_t s = begin; s < end; ++s) {
+      const uint64_t p = old[s];
+      if (p - start < length) {
+        *to++ = static_cast<uint32_t>(target + (p - start));
+        continue;
+      }
+      *to++ = Lookup(p, &hint);
+      if (blocks_ && hint < block_starts_.size() && p >= block_starts_[hint] &&
+          p < block_ends_[hint]) {
+        start = block_starts_[hint];
+        length = block_ends_[hint] - start;
+        target = block_targets_[hint];
+      }
+    }
   }
 
  private:
