@@ -314,7 +314,7 @@ void CsrPatchTest::RandomCommitsKeepSnapshotsExact(size_t first_spec, size_t spe
                           all.begin() + static_cast<ptrdiff_t>(first_spec + specs_taken));
   for (const auto& [name, spec] : specs) ExpectPatchedEqualsBuilt(spec, name + " before");
   const uint64_t patches_before = storage::CsrPatchCount();
-  constexpr int kCommits = 40;
+  constexpr int kCommits = 30;
   for (int step = 0; step < kCommits; ++step) {
     RandomCommit();
     for (const auto& [name, spec] : specs) {
