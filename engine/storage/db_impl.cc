@@ -343,10 +343,17 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
     Interrupt interrupt([this] { return stop_building_.load(); });
     SV_ASSIGN_OR_RETURN(csr, CsrGraph::Build(*snapshot, spec, interrupt));
   }
+  // The entry of an earlier sequence of this spec, if any, gives way. It
+  // is freed (hundreds of megabytes on a big graph) after the lock is let go.
+  std::vector<CachedCsr> dropped;
   std::lock_guard lock(csr_mu_);
-  // The entry of an earlier sequence of this spec, if any, gives way.
-  std::erase_if(csr_cache_, [&](const CachedCsr& c) { return c.csr->spec() == spec; });
-  if (csr_cache_.size() >= kMaxCached) csr_cache_.erase(csr_cache_.begin());
+  auto stale = std::find_if(csr_cache_.begin(), csr_cache_.end(),
+                            [&](const CachedCsr& c) { return c.csr->spec() == spec; });
+  if (stale == csr_cache_.end() && csr_cache_.size() >= kMaxCached) stale = csr_cache_.begin();
+  if (stale != csr_cache_.end()) {
+    dropped.push_back(std::move(*stale));
+    csr_cache_.erase(stale);
+  }
   csr_cache_.push_back({snapshot->sequence(), csr});
   return csr;
 }
