@@ -9,6 +9,7 @@
 // position order). The base holds no ranks, so where a changed edge lands
 // among parallel edges the base kept, their ranks are read from the view.
 #include <algorithm>
+#include <numeric>
 #include <tuple>
 
 #include "column_build.h"
@@ -265,8 +266,30 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
     push(c.id, c.kind, c.sector, kGone);
     return true;
   };
+  // Usually no node leaves and the new ones come after the base's: the
+  // base's nodes are then copied whole.
+  const bool appended = std::all_of(
+      changes.nodes.begin(), changes.nodes.end(), [&](const CsrChanges::NodeChange& c) {
+        if (base.index_of(c.id)) return !c.removed && filter.KeepsKind(c.kind);
+        return base.num_nodes() == 0 || c.id > base.ids_.back();
+      });
   size_t next_change = 0;
-  for (uint32_t u = 0; u < base.num_nodes(); ++u) {
+  if (appended) {
+    ids = base.ids_;
+    kinds = base.kinds_;
+    sectors = base.sectors_;
+    std::iota(new_of_old.begin(), new_of_old.end(), 0u);
+    old_of_new = new_of_old;
+    for (; next_change < changes.nodes.size(); ++next_change) {
+      const CsrChanges::NodeChange& c = changes.nodes[next_change];
+      const std::optional<uint32_t> u = base.index_of(c.id);
+      if (!u) break;  // the new ones, after
+      kinds[*u] = c.kind;
+      sectors[*u] = c.sector;
+      written_nodes.push_back(*u);
+    }
+  }
+  for (uint32_t u = appended ? base.num_nodes() : 0; u < base.num_nodes(); ++u) {
     const NodeId id = base.ids_[u];
     for (; next_change < changes.nodes.size() && changes.nodes[next_change].id < id;
          ++next_change) {
