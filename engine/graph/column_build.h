@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,5 +31,18 @@ Result<std::shared_ptr<const PropertyColumn>> BuildEdgeColumn(const GraphView& v
 Result<std::vector<std::pair<std::string, std::shared_ptr<const PropertyColumn>>>>
 BuildPropsColumns(const GraphView& view, const CsrGraph& csr, bool edges, const std::string& key,
                   const Interrupt& interrupt);
+
+// A column of the snapshot CsrGraph::Patched makes, from the base's
+// `column`: new row r holds old row old_row[r], or, where that is
+// UINT32_MAX, the value of the record listed for r in `written` (by row,
+// ascending). Equal to a column built afresh over the new snapshot, or null
+// when that would take more than moving rows (a value of another type, a
+// JSON column whose values changed): it is then built again on first use.
+std::shared_ptr<const PropertyColumn> PatchNodeColumn(
+    const PropertyColumn& column, NodeField field, const std::string& key,
+    std::span<const uint32_t> old_row, const std::vector<std::pair<uint32_t, Node>>& written);
+std::shared_ptr<const PropertyColumn> PatchEdgeColumn(
+    const PropertyColumn& column, EdgeField field, const std::string& key,
+    std::span<const uint32_t> old_row, const std::vector<std::pair<uint32_t, Edge>>& written);
 
 }  // namespace samverkan

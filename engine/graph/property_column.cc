@@ -2,6 +2,7 @@
 #include "samverkan/property_column.h"
 
 #include <algorithm>
+#include <bit>
 
 #include <absl/container/flat_hash_map.h>
 #include <nlohmann/json.hpp>
@@ -79,6 +80,87 @@ class ColumnBuilder {
       }
     }
     return std::make_shared<const PropertyColumn>(std::move(c_));
+  }
+
+  // `base` with its rows moved (new row r holds old row old_row[r]) and the
+  // rows set in `written` (where old_row[r] is kWritten) taken from there;
+  // null unless that equals a column built afresh over the same values. A
+  // build's column depends only on the set of (row, value): its type is
+  // the values' one type (or JSON), its dictionary their sorted strings.
+  static constexpr uint32_t kWritten = UINT32_MAX;
+  static std::shared_ptr<const PropertyColumn> Patch(const PropertyColumn& base,
+                                                     std::span<const uint32_t> old_row,
+                                                     ColumnBuilder written) {
+    std::shared_ptr<const PropertyColumn> fresh_column = written.Finish();
+    const PropertyColumn& fresh = *fresh_column;
+    const size_t rows = old_row.size();
+    uint64_t kept = 0;  // base values that stay
+    for (uint32_t o : old_row) kept += o != kWritten && !base.is_null(o);
+    if (kept == 0) return fresh_column;  // the written values are all there is
+    if (fresh.type_ == ColumnType::kNull) {
+      uint64_t values = 0;
+      for (uint64_t word : base.present_) values += static_cast<uint64_t>(std::popcount(word));
+      // Values of mixed types, some gone: the rest may share one type.
+      if (base.type_ == ColumnType::kJson && kept != values) return nullptr;
+    } else if (fresh.type_ != base.type_ || base.type_ == ColumnType::kJson) {
+      return nullptr;  // would turn into JSON (or stay JSON with new texts): build it
+    }
+    PropertyColumn c;
+    c.type_ = base.type_;
+    c.rows_ = rows;
+    c.present_.assign((rows + 63) / 64, 0);
+    if (c.type_ == ColumnType::kDouble) {
+      c.doubles_.assign(rows, 0);
+    } else if (c.type_ == ColumnType::kJson) {
+      c.json_.assign(rows, std::string());
+    } else {
+      c.ints_.assign(rows, 0);
+    }
+    // Strings: the dictionary of the values that stay and those written,
+    // sorted; both sides' codes renumbered into it.
+    std::vector<int64_t> base_code, fresh_code;
+    if (c.type_ == ColumnType::kString) {
+      const auto& bd = base.dictionary_;
+      const auto& fd = fresh.dictionary_;
+      std::vector<bool> used(bd.size(), false);
+      for (uint32_t o : old_row) {
+        if (o != kWritten && !base.is_null(o)) used[base.code(o)] = true;
+      }
+      base_code.assign(bd.size(), -1);
+      fresh_code.assign(fd.size(), -1);
+      size_t i = 0, j = 0;
+      while (i < bd.size() || j < fd.size()) {
+        if (i < bd.size() && !used[i]) {
+          ++i;
+          continue;
+        }
+        const bool take_i = i < bd.size() && (j == fd.size() || bd[i] <= fd[j]);
+        const bool take_j = j < fd.size() && (i == bd.size() || fd[j] <= bd[i]);
+        const auto code = static_cast<int64_t>(c.dictionary_.size());
+        c.dictionary_.push_back(take_i ? bd[i] : fd[j]);
+        if (take_i) base_code[i++] = code;
+        if (take_j) fresh_code[j++] = code;
+      }
+    }
+    auto copy = [&](const PropertyColumn& from, uint32_t o, const std::vector<int64_t>& recode,
+                    uint32_t r) {
+      switch (c.type_) {
+        case ColumnType::kDouble: c.doubles_[r] = from.doubles_[o]; break;
+        case ColumnType::kJson: c.json_[r] = from.json_[o]; break;
+        case ColumnType::kString: c.ints_[r] = recode[static_cast<size_t>(from.ints_[o])]; break;
+        default: c.ints_[r] = from.ints_[o]; break;
+      }
+      c.present_[r >> 6] |= uint64_t{1} << (r & 63);
+    };
+    for (uint32_t r = 0; r < rows; ++r) {
+      const uint32_t o = old_row[r];
+      if (o != kWritten) {
+        if (!base.is_null(o)) copy(base, o, base_code, r);
+      } else if (!fresh.is_null(r)) {
+        copy(fresh, r, fresh_code, r);
+      }
+    }
+    return std::make_shared<const PropertyColumn>(std::move(c));
   }
 
  private:
@@ -209,6 +291,58 @@ class PropsColumns {
 };
 
 }  // namespace
+
+namespace {
+
+// The value a build puts in a column's row for a node or an edge.
+void SetField(ColumnBuilder& b, uint32_t row, const Node& node, NodeField field,
+              const std::string& key) {
+  switch (field) {
+    case NodeField::kKey: b.SetString(row, node.key); break;
+    case NodeField::kName: b.SetString(row, node.name); break;
+    case NodeField::kProps: b.SetJsonValue(row, Member(node.props, key)); break;
+  }
+}
+
+void SetField(ColumnBuilder& b, uint32_t row, const Edge& e, EdgeField field,
+              const std::string& key) {
+  switch (field) {
+    case EdgeField::kWeight:
+      if (e.weight) b.SetDouble(row, *e.weight);
+      break;
+    case EdgeField::kValidFrom:
+      if (e.validity.from) b.SetDate(row, *e.validity.from);
+      break;
+    case EdgeField::kValidTo:
+      if (e.validity.to) b.SetDate(row, *e.validity.to);
+      break;
+    case EdgeField::kRank: b.SetInt(row, e.rank); break;
+    case EdgeField::kProps: b.SetJsonValue(row, Member(e.props, key)); break;
+  }
+}
+
+template <typename Record, typename Field>
+std::shared_ptr<const PropertyColumn> PatchColumn(
+    const PropertyColumn& column, Field field, const std::string& key,
+    std::span<const uint32_t> old_row, const std::vector<std::pair<uint32_t, Record>>& written) {
+  ColumnBuilder b(old_row.size());
+  for (const auto& [row, record] : written) SetField(b, row, record, field, key);
+  return ColumnBuilder::Patch(column, old_row, std::move(b));
+}
+
+}  // namespace
+
+std::shared_ptr<const PropertyColumn> PatchNodeColumn(
+    const PropertyColumn& column, NodeField field, const std::string& key,
+    std::span<const uint32_t> old_row, const std::vector<std::pair<uint32_t, Node>>& written) {
+  return PatchColumn(column, field, key, old_row, written);
+}
+
+std::shared_ptr<const PropertyColumn> PatchEdgeColumn(
+    const PropertyColumn& column, EdgeField field, const std::string& key,
+    std::span<const uint32_t> old_row, const std::vector<std::pair<uint32_t, Edge>>& written) {
+  return PatchColumn(column, field, key, old_row, written);
+}
 
 Result<std::vector<std::pair<std::string, std::shared_ptr<const PropertyColumn>>>>
 BuildPropsColumns(const GraphView& view, const CsrGraph& csr, bool edges, const std::string& key,

@@ -9,6 +9,7 @@
 
 #include "storage/keys.h"
 #include "storage/prepared.h"
+#include "storage/test_hooks.h"
 #include "storage/bulk_loader.h"
 #include "storage/transaction_impl.h"
 #include "samverkan/ignore_error.h"
@@ -265,19 +266,73 @@ std::unique_ptr<Snapshot> DbImpl::GetSnapshot() const {
 
 namespace {
 constexpr size_t kMaxCached = 4;
+// Commits remembered for patching snapshots: at most this many, and this
+// many changed nodes and edges in all.
+constexpr size_t kMaxCommitRecords = 64;
+constexpr size_t kMaxRecordedChanges = 2 * DbImpl::kMaxCsrChanges;
+// A snapshot is patched when the changes since are at most 1% of its
+// edges (or this many, on small graphs).
+constexpr size_t kMinPatchable = 1024;
 }  // namespace
+
+void DbImpl::RecordCommit(uint64_t before, uint64_t after,
+                          std::shared_ptr<const CsrChanges> changes) {
+  std::lock_guard lock(csr_mu_);
+  commits_.push_back({before, after, std::move(changes)});
+  size_t total = 0;
+  for (const auto& c : commits_) total += c.changes ? c.changes->size() : 0;
+  while (commits_.size() > kMaxCommitRecords || total > kMaxRecordedChanges) {
+    total -= commits_.front().changes ? commits_.front().changes->size() : 0;
+    commits_.pop_front();
+  }
+}
+
+std::shared_ptr<const CsrGraph> DbImpl::PatchCached(const CsrSpec& spec,
+                                                    const Snapshot& snapshot) const {
+  std::shared_ptr<const CsrGraph> base;
+  CsrChanges changes;
+  {
+    std::lock_guard lock(csr_mu_);
+    uint64_t at = 0;
+    for (const auto& c : csr_cache_) {
+      if (c.csr->spec() == spec) {
+        base = c.csr;
+        at = c.sequence;
+      }
+    }
+    if (!base || at >= snapshot.sequence()) return nullptr;
+    // The commits from the base's sequence to the snapshot's, each
+    // starting where the one before ended: a write of another process (or
+    // one that recorded nothing) breaks the chain.
+    for (const auto& c : commits_) {
+      if (c.after <= at) continue;
+      if (c.before != at || !c.changes || c.after > snapshot.sequence()) return nullptr;
+      changes.Append(*c.changes);
+      at = c.after;
+    }
+    if (at != snapshot.sequence()) return nullptr;
+  }
+  if (changes.size() > std::max<uint64_t>(kMinPatchable, base->num_edges() / 100)) return nullptr;
+  std::shared_ptr<const CsrGraph> patched = base;  // nothing the snapshot holds changed
+  if (changes.size() != 0) {
+    auto made = CsrGraph::Patched(*base, changes, snapshot);
+    // On a failure the build that follows reports it (or succeeds).
+    if (!made.ok() || !*made) return nullptr;
+    patched = *std::move(made);
+  }
+  NoteCsrPatch();
+  return patched;
+}
 
 Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
   auto cached = [&]() -> std::shared_ptr<const CsrGraph> {
     std::lock_guard lock(csr_mu_);
     const uint64_t latest = LatestSequence();
-    // Entries built before the latest commit can never be used again.
-    std::erase_if(csr_cache_, [&](const CachedCsr& c) { return c.sequence != latest; });
     std::erase(recent_specs_, spec);
     recent_specs_.push_back(spec);
     if (recent_specs_.size() > kMaxCached) recent_specs_.erase(recent_specs_.begin());
     for (auto it = csr_cache_.begin(); it != csr_cache_.end(); ++it) {
-      if (it->csr->spec() == spec) {
+      if (it->sequence == latest && it->csr->spec() == spec) {
         CachedCsr hit = *it;
         csr_cache_.erase(it);
         csr_cache_.push_back(hit);
@@ -290,9 +345,13 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
   std::lock_guard building(build_mu_);
   if (auto hit = cached()) return hit;  // built while we waited
   auto snapshot = GetSnapshot();
-  std::shared_ptr<const CsrGraph> csr;
-  if (auto stamp = StampOf(snapshot->sequence())) {
-    SV_ASSIGN_OR_RETURN(csr, snapshot_files_.Find(spec, *stamp, !read_only()));
+  // Cheapest first: patch the snapshot of an earlier commit, then map the
+  // snapshot file, and only then read the whole graph.
+  std::shared_ptr<const CsrGraph> csr = PatchCached(spec, *snapshot);
+  if (!csr) {
+    if (auto stamp = StampOf(snapshot->sequence())) {
+      SV_ASSIGN_OR_RETURN(csr, snapshot_files_.Find(spec, *stamp, !read_only()));
+    }
   }
   if (!csr) {
     Interrupt interrupt([this] { return stop_building_.load(); });
@@ -300,8 +359,17 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
     // The writer saves it in the background (SaveCsrFile).
     if (!read_only() && CsrGraph::Saveable(spec)) WarmCsr(spec);
   }
+  // The entry of an earlier sequence of this spec, if any, gives way. It
+  // is freed (hundreds of megabytes on a big graph) after the lock is let go.
+  std::vector<CachedCsr> dropped;
   std::lock_guard lock(csr_mu_);
-  if (csr_cache_.size() >= kMaxCached) csr_cache_.erase(csr_cache_.begin());
+  auto stale = std::find_if(csr_cache_.begin(), csr_cache_.end(),
+                            [&](const CachedCsr& c) { return c.csr->spec() == spec; });
+  if (stale == csr_cache_.end() && csr_cache_.size() >= kMaxCached) stale = csr_cache_.begin();
+  if (stale != csr_cache_.end()) {
+    dropped.push_back(std::move(*stale));
+    csr_cache_.erase(stale);
+  }
   csr_cache_.push_back({snapshot->sequence(), csr});
   return csr;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,6 +59,11 @@ class DbImpl final : public ViewOn<Db> {
   // Reads the prepared transactions' records again (after a commit of one
   // failed, leaving its record).
   void ReloadPrepared();
+  // A commit of this process took the store from sequence `before` to
+  // `after`, changing `changes` (null: too many to patch a snapshot with).
+  void RecordCommit(uint64_t before, uint64_t after, std::shared_ptr<const CsrChanges> changes);
+  // Commits writing more nodes and edges than this record no changes.
+  static constexpr size_t kMaxCsrChanges = size_t{1} << 16;
 
  protected:
   const ViewCore& core() const override { return core_; }
@@ -90,9 +96,21 @@ class DbImpl final : public ViewOn<Db> {
   // to its file, if it has one and the file does not hold it yet. Stops
   // (leaving no file) when the Db closes or a commit makes it stale.
   void SaveCsrFile(const CsrSpec& spec) const;
+  // The snapshot of `spec` at `snapshot`'s sequence, patched from the
+  // cached one of an earlier sequence with the commits recorded since;
+  // null if there is none, or a commit in between is unknown or too big.
+  std::shared_ptr<const CsrGraph> PatchCached(const CsrSpec& spec,
+                                              const Snapshot& snapshot) const;
+  struct CommitRecord {
+    uint64_t before, after;  // sequences
+    std::shared_ptr<const CsrChanges> changes;
+  };
 
-  mutable std::mutex csr_mu_;  // guards csr_cache_ and recent_specs_
-  mutable std::vector<CachedCsr> csr_cache_;  // most recently used last
+  mutable std::mutex csr_mu_;  // guards csr_cache_, recent_specs_ and commits_
+  // One per spec, most recently used last; an entry of an earlier
+  // sequence stays as the base to patch.
+  mutable std::vector<CachedCsr> csr_cache_;
+  std::deque<CommitRecord> commits_;  // this process's latest commits, oldest first
   // The specs asked for lately, rebuilt in the background after a commit.
   mutable std::vector<CsrSpec> recent_specs_;
   mutable std::mutex build_mu_;  // held while building, so that concurrent

@@ -1,5 +1,6 @@
 #include "storage/test_hooks.h"
 
+#include <atomic>
 #include <mutex>
 
 namespace samverkan::storage {
@@ -7,6 +8,7 @@ namespace {
 
 std::mutex mu;
 std::shared_ptr<rocksdb::Env> current;  // guarded by mu
+std::atomic<uint64_t> csr_patches{0};
 
 }  // namespace
 
@@ -24,5 +26,8 @@ std::shared_ptr<rocksdb::Env> TestEnv() {
   std::lock_guard lock(mu);
   return current;
 }
+
+uint64_t CsrPatchCount() { return csr_patches.load(); }
+void NoteCsrPatch() { csr_patches.fetch_add(1); }
 
 }  // namespace samverkan::storage

@@ -5,6 +5,7 @@
 // includes it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include <rocksdb/env.h>
@@ -25,5 +26,11 @@ class TestEnvScope {
 
 // The environment of a TestEnvScope alive now; null: the real file system.
 std::shared_ptr<rocksdb::Env> TestEnv();
+
+// How many CSR snapshots this process has derived from the one before a
+// commit (Db::Csr patching it) rather than built from the graph: tests
+// check with it that the patch path is taken. NoteCsrPatch counts one.
+uint64_t CsrPatchCount();
+void NoteCsrPatch();
 
 }  // namespace samverkan::storage

@@ -9,6 +9,7 @@
 
 #include "samverkan/text.h"
 #include "storage/coding.h"
+#include "storage/commit_changes.h"
 #include "storage/inputs.h"
 #include "storage/keys.h"
 #include "storage/prepared.h"
@@ -410,10 +411,14 @@ Result<Counters> TransactionImpl::Seal() {
   return next;
 }
 
-Status TransactionImpl::WriteSealed(rocksdb::WriteBatch* batch, bool sync) {
+Status TransactionImpl::WriteSealed(rocksdb::WriteBatch* batch, bool sync,
+                                    std::shared_ptr<const CsrChanges> changes) {
   symbols_.Publish();
   rocksdb::WriteOptions wo;
   wo.sync = sync;
+  // This process's writes go one at a time (the writer slot), so the
+  // sequence numbers between these two are this batch's.
+  const uint64_t before = db_->LatestSequence();
   rocksdb::Status s = store().Write(wo, batch);
   if (!s.ok()) {
     symbols_.Unpublish();
@@ -421,6 +426,7 @@ Status TransactionImpl::WriteSealed(rocksdb::WriteBatch* batch, bool sync) {
     Rollback();
     return FromRocks(s, fmt::format("cannot commit to graph '{}'", store().path()));
   }
+  db_->RecordCommit(before, db_->LatestSequence(), std::move(changes));
   Finish(&sealed_);
   return Status::OK();
 }
@@ -438,7 +444,9 @@ Status TransactionImpl::Commit() {
     // leaves the record, to be settled as committed by its coordinator; and
     // no later write can outlive it, as syncing a later write syncs the log
     // up to it.
-    Status written = s.ok() ? WriteSealed(&sealed_batch_, /*sync=*/false)
+    Status written = s.ok() ? WriteSealed(&sealed_batch_, /*sync=*/false,
+                                          CollectCsrChanges(buffer_, first_new_node_,
+                                                            DbImpl::kMaxCsrChanges))
                             : FromRocks(s, "cannot commit a prepared transaction");
     if (!written.ok()) {
       // The decision is "commit" and stands: the record stays, to be
@@ -452,7 +460,8 @@ Status TransactionImpl::Commit() {
     return Status::OK();
   }
   SV_ASSIGN_OR_RETURN(sealed_, Seal());
-  return WriteSealed(&sealed_batch_, store().sync_commits());
+  return WriteSealed(&sealed_batch_, store().sync_commits(),
+                     CollectCsrChanges(buffer_, first_new_node_, DbImpl::kMaxCsrChanges));
 }
 
 Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinator) {
@@ -479,7 +488,10 @@ Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinat
     // record its decision, and a decision about lost writes is no decision.
     rocksdb::WriteOptions wo;
     wo.sync = true;
+    const uint64_t before = db_->LatestSequence();
     s = store().Write(wo, &batch);
+    // The record changes nothing a snapshot holds.
+    if (s.ok()) db_->RecordCommit(before, db_->LatestSequence(), std::make_shared<CsrChanges>());
   }
   if (!s.ok()) {
     Rollback();
@@ -497,7 +509,10 @@ void TransactionImpl::Rollback() {
     // and the coordinator, which rolled back, says "roll back".
     rocksdb::WriteBatch batch;
     if (batch.Delete(store().cf(kMeta), meta::Prepared(prepared_xid_)).ok()) {
-      store().Write(rocksdb::WriteOptions(), &batch).PermitUncheckedError();
+      const uint64_t before = db_->LatestSequence();
+      if (store().Write(rocksdb::WriteOptions(), &batch).ok()) {
+        db_->RecordCommit(before, db_->LatestSequence(), std::make_shared<CsrChanges>());
+      }
     }
   }
   symbols_.Clear();

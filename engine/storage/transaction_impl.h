@@ -91,8 +91,10 @@ class TransactionImpl final : public ViewOn<Transaction> {
   // The committed degrees of `nodes` (sorted here), in their order. The
   // transaction writes degrees only in Seal, so they are the graph's.
   Result<std::vector<Degree>> CommittedDegrees(std::vector<NodeId>* nodes) const;
-  // Writes `batch`, synced or not; publishes symbols and counters.
-  Status WriteSealed(rocksdb::WriteBatch* batch, bool sync);
+  // Writes `batch`, synced or not; publishes symbols and counters, and
+  // `changes` (null: unknown) for the CSR snapshots to be patched with.
+  Status WriteSealed(rocksdb::WriteBatch* batch, bool sync,
+                     std::shared_ptr<const CsrChanges> changes);
   void Finish(const Counters* committed);
   RocksStore& store() const { return db_->store(); }
 

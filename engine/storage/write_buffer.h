@@ -65,6 +65,17 @@ class WriteBuffer {
   // The latest write of every key, ordered by family and key.
   rocksdb::WriteBatch ToBatch(const RocksStore& store) const;
 
+  // How many keys of `cf` the buffer writes, and each one's latest write,
+  // in no order: fn(key, value) with value null for a deletion.
+  size_t written_keys(Cf cf) const { return families_[cf].latest.size(); }
+  template <typename Fn>
+  void ForEachLatest(Cf cf, Fn fn) const {
+    for (const auto& [key, index] : families_[cf].latest) {
+      const Write& w = log_[index];
+      fn(key, w.deleted ? nullptr : &w.value);
+    }
+  }
+
   // An iterator over `base` (the graph's committed keys of `cf`, already
   // confined to [lower, upper)) with this buffer's writes laid over it:
   // written keys with their latest values, deleted keys gone. Forward only

@@ -69,6 +69,9 @@ class CsrArray {
 
   const T& operator[](size_t i) const { return data_[i]; }
   const T* data() const { return data_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  const T& back() const { return data_[size_ - 1]; }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   // Bytes of memory it takes (mapped ones: the pages they may occupy).
@@ -93,6 +96,33 @@ struct CsrSpec {
   bool with_weights = false;
 
   bool operator==(const CsrSpec&) const = default;
+};
+
+// What commits changed, as far as a CsrGraph cares: enough for
+// CsrGraph::Patched to derive the snapshot after them from the one before,
+// without reading the graph. Each node id and each edge key appears once,
+// in its latest state.
+struct CsrChanges {
+  struct NodeChange {
+    NodeId id = kNoNode;
+    bool removed = false;  // else its record was written (added or changed)
+    bool created = false;  // the node is new: it has no edges but these changes'
+    SymbolId kind = 0;
+    SymbolId sector = 0;
+  };
+  // An edge key (src, type, dst, rank) that was written: for a removed
+  // key, only those four hold; else the edge there (id, weight, validity).
+  struct EdgeChange {
+    EdgeRef edge;
+    bool removed = false;
+  };
+  std::vector<NodeChange> nodes;         // by id, ascending
+  std::vector<EdgeChange> edges;         // by (src, type, dst, rank)
+  std::vector<EdgeId> removed_edge_ids;  // ascending: edges that exist no more
+
+  size_t size() const { return nodes.size() + edges.size(); }
+  // These changes followed by `later` (the state after both).
+  void Append(const CsrChanges& later);
 };
 
 class CsrGraph {
@@ -147,6 +177,18 @@ class CsrGraph {
   // hold (up to 16, fewer for big graphs), so reading several keys costs
   // one parse of the rows' JSON. REQUIRES: `view` is the state this
   // snapshot was built from (not a transaction with writes).
+  // The snapshot `base` becomes after `changes`, for the same spec, equal
+  // array by array to Build(view) (positions included), where `view` is the
+  // state after the changes. Costs O(nodes + edges) copying plus a record
+  // read per changed row of a built column; reads no adjacency but that of
+  // parallel edges a change lands among. Carries over the base's property
+  // columns that can be patched exactly (the others are built again on
+  // first use). Null when the changes cannot be applied that way (a node
+  // that existed joins the spec's kinds), for the caller to Build instead.
+  static Result<std::shared_ptr<const CsrGraph>> Patched(const CsrGraph& base,
+                                                         const CsrChanges& changes,
+                                                         const GraphView& view);
+
   Result<std::shared_ptr<const PropertyColumn>> NodeColumn(
       const GraphView& view, NodeField field, std::string_view key = {},
       const Interrupt& interrupt = Interrupt::Never()) const;
