@@ -149,6 +149,15 @@ int RunImport(const ImportArgs& args) {
   bar.Finish();
   if (!summary.ok()) return Fail(summary.status(), ExitFor(summary.status()));
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // The snapshot file, so that the first query after the next open maps it
+  // instead of reading the whole graph. It is a cache: without it nothing
+  // is lost, so a failure is a note, not the import's failure.
+  if (Status saved = db->SaveSnapshotFile(SigintInterrupt()); !saved.ok()) {
+    std::fprintf(stderr,
+                 "samverkan: note: the snapshot file was not written (%s); the first query "
+                 "after opening builds the snapshot\n",
+                 saved.message().c_str());
+  }
   if (args.json) {
     std::printf("%s\n", summary->ToJson().c_str());
   } else if (!args.quiet) {

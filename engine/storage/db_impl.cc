@@ -407,6 +407,27 @@ void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   IgnoreError(snapshot_files_.Save(*csr, *stamp, stale));
 }
 
+Status DbImpl::SaveSnapshotFile(const Interrupt& interrupt) {
+  if (read_only()) return Status::ReadOnly(fmt::format("graph '{}' is open read-only", path()));
+  const CsrSpec whole;
+  const uint64_t sequence = LatestSequence();
+  SV_RETURN_IF_ERROR(Csr(whole).status());
+  auto csr = CsrIfCached(whole);
+  auto stamp = StampOf(sequence);
+  if (!csr || !stamp || snapshot_files_.Holds(whole, *stamp)) return Status::OK();
+  // As in SaveCsrFile: the commits the file reflects reach the disk first.
+  SV_RETURN_IF_ERROR(FromRocks(store_->db()->FlushWAL(/*sync=*/true),
+                               fmt::format("cannot sync graph '{}'", path())));
+  Interrupt stop([&] {
+    return interrupt.Requested() || stop_building_.load() || LatestSequence() != sequence;
+  });
+  Status saved = snapshot_files_.Save(*csr, *stamp, stop);
+  // A commit made the snapshot stale: not a failure, the writer saves the
+  // next one.
+  if (!saved.ok() && !interrupt.Requested() && LatestSequence() != sequence) return Status::OK();
+  return saved;
+}
+
 std::shared_ptr<const CsrGraph> DbImpl::CsrIfCached(const CsrSpec& spec) const {
   std::lock_guard lock(csr_mu_);
   const uint64_t latest = LatestSequence();

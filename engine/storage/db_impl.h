@@ -40,6 +40,7 @@ class DbImpl final : public ViewOn<Db> {
   void WarmCsr(const CsrSpec& spec) const override;
   Result<IntegrityReport> CheckIntegrity(size_t max_problems) const override;
   Status Compact() override;
+  Status SaveSnapshotFile(const Interrupt& interrupt) override;
   Status Refresh() override;
   bool read_only() const override { return store_->read_only(); }
   const std::string& path() const override { return store_->path(); }

@@ -311,6 +311,25 @@ TEST_F(SnapshotFileTest, ADamagedFileIsRebuiltAndReplaced) {
   }
 }
 
+// SaveSnapshotFile writes the file before it returns (an import's process
+// exits right after), and the next open maps it.
+TEST_F(SnapshotFileTest, SaveSnapshotFileWritesItNow) {
+  ASSERT_OK(db_->SaveSnapshotFile());
+  auto header = CsrGraph::ReadFileHeader(FilePath());
+  ASSERT_OK(header.status());
+  EXPECT_EQ(header->first.sequence, db_->LatestSequence());
+  ASSERT_OK(db_->SaveSnapshotFile());  // current already: nothing to do
+  const std::string built = Built();
+  Reopen();
+  EXPECT_EQ(FromDb(), built);
+  db_.reset();
+  Options ro = FastOptions();
+  ro.read_only = true;
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
+  EXPECT_EQ(db_->SaveSnapshotFile().code(), Status::Code::kReadOnly);
+}
+
 TEST_F(SnapshotFileTest, ReadOnlyOpensNeverWrite) {
   db_.reset();
   Options ro = FastOptions();

@@ -134,7 +134,7 @@ def test_check_notes_a_damaged_snapshot_file_without_failing(run, tmp_path):
     # the graph itself is ok (docs/on-disk-format.md, "Snapshot files").
     write_case(tmp_path)
     assert run("import", "g.kg", "case.json").returncode == 0
-    (tmp_path / "g.kg" / "snapshot").mkdir()
+    (tmp_path / "g.kg" / "snapshot").mkdir(exist_ok=True)
     (tmp_path / "g.kg" / "snapshot" / "csr.svcsr").write_bytes(b"not a snapshot")
     r = run("check", "g.kg")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -142,6 +142,23 @@ def test_check_notes_a_damaged_snapshot_file_without_failing(run, tmp_path):
     assert lines[0].startswith("note: snapshot file '") and "not a snapshot file" in lines[0]
     assert "rebuilt" in lines[0]
     assert lines[1].startswith("ok: 3 nodes")
+
+
+def test_import_writes_the_snapshot_file_of_what_it_committed(run, tmp_path):
+    # So that the first deep query after the next open maps the file instead
+    # of reading the whole graph (docs/cli.md).
+    write_case(tmp_path)
+    assert run("import", "g.kg", "case.json").returncode == 0
+    snapshot = tmp_path / "g.kg" / "snapshot" / "csr.svcsr"
+    assert snapshot.is_file()
+    first = snapshot.read_bytes()
+    r = run("check", "g.kg")
+    assert r.returncode == 0 and r.stdout.startswith("ok"), r.stdout  # whole and current: no note
+    (tmp_path / "more.csv").write_text(":ID,:LABEL\nz,actor\n")
+    r = run("import", "g.kg", "more.csv")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert snapshot.read_bytes() != first  # replaced by the snapshot of the second import
+    assert run("check", "g.kg").stdout.startswith("ok: 4 nodes")
 
 
 def test_dates_from_year_one_to_9999_round_trip(run, tmp_path):

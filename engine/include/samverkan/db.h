@@ -151,6 +151,16 @@ class Db : public GraphView {
   // Compacts all data (reclaims space after deletes).
   virtual Status Compact() = 0;
 
+  // Writes the snapshot file of the whole graph at the latest commit now
+  // (building the snapshot first if it is not cached), so that the next
+  // open maps it instead of reading every record (docs/on-disk-format.md,
+  // "Snapshot files"). The writer also saves it in the background once the
+  // graph has been still for a moment, but a process that writes and exits
+  // (an import) is gone by then. A no-op when the file is current or a
+  // commit lands meanwhile; ReadOnly on a read-only open; Interrupted when
+  // `interrupt` fires (the previous file, if any, is left as it was).
+  virtual Status SaveSnapshotFile(const Interrupt& interrupt = Interrupt::Never()) = 0;
+
   // Read-only opens: catch up with the writer's latest commits.
   // A read-write Db is always current; this is then a no-op.
   virtual Status Refresh() = 0;
