@@ -7,9 +7,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
 #include <rocksdb/convenience.h>
@@ -327,9 +329,18 @@ Status RocksStore::OpenExisting(const Options& options) {
       dbo.info_log = std::make_shared<SilentLogger>();
     }
     dbo.max_open_files = -1;
-    s = rocksdb::DB::OpenAsSecondary(dbo, path_,
-                                     dir.ok() ? secondary_dir_ : fs::temp_directory_path(ec).string(),
-                                     descs, &handles, &db_);
+    const std::string own_dir = dir.ok() ? secondary_dir_ : fs::temp_directory_path(ec).string();
+    s = rocksdb::DB::OpenAsSecondary(dbo, path_, own_dir, descs, &handles, &db_);
+    // A secondary opens every table file its MANIFEST names; a writer that
+    // compacted meanwhile has deleted some ("Can't access 000042.sst"), and
+    // the next read of the MANIFEST no longer names them. Damage, unlike a
+    // compaction, is still there the third time.
+    for (int attempt = 1; attempt < 3 && s.IsCorruption(); ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+      handles.clear();
+      SV_RETURN_IF_ERROR(CheckTableFiles(recorded ? &*recorded : nullptr));
+      s = rocksdb::DB::OpenAsSecondary(dbo, path_, own_dir, descs, &handles, &db_);
+    }
     if (s.ok() && recorded) {
       // (A secondary drops the table files it cannot find from its state,
       // so only the record's checks apply.)
@@ -393,10 +404,18 @@ Status RocksStore::OpenExisting(const Options& options) {
 }
 
 Status RocksStore::CheckTableFiles(const GraphState* recorded) const {
+  // A writer that compacts deletes table files its MANIFEST named a moment
+  // before: a missing file is damage only if it is still missing once the
+  // MANIFEST is read again. While another process holds the graph for
+  // writing, its compaction gets up to half a second to settle.
   Status checked;
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  for (int attempt = 0; attempt < 12; ++attempt) {
     checked = CheckTableFilesOnce(recorded);
     if (checked.ok() || checked.code() != Status::Code::kCorruption) break;
+    if (attempt >= 2) {
+      if (!LockHolder(path_)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   }
   return checked;
 }
@@ -552,8 +571,13 @@ Status RocksStore::CatchUp() {
   // The record is read first: it never runs ahead of the MANIFEST, so the
   // state caught up with reaches it unless a table file was missing.
   SV_ASSIGN_OR_RETURN(std::optional<GraphState> recorded, ReadGraphState(path_));
-  SV_RETURN_IF_ERROR(
-      FromRocks(db_->TryCatchUpWithPrimary(), fmt::format("cannot refresh graph '{}'", path_)));
+  rocksdb::Status s = db_->TryCatchUpWithPrimary();
+  // As at open: a table file compacted away while it was being opened.
+  for (int attempt = 1; attempt < 3 && s.IsCorruption(); ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+    s = db_->TryCatchUpWithPrimary();
+  }
+  SV_RETURN_IF_ERROR(FromRocks(s, fmt::format("cannot refresh graph '{}'", path_)));
   if (recorded && SecondaryMayBeBehind(db_, *recorded)) {
     SV_RETURN_IF_ERROR(CheckManifestAgainst(path_, *recorded));
     SV_RETURN_IF_ERROR(CheckTableFiles(nullptr));
