@@ -5,23 +5,10 @@
 #include <fmt/format.h>
 
 #include "column_build.h"
+#include "spec_filter.h"
 
 namespace samverkan {
 namespace {
-
-Result<std::vector<SymbolId>> ResolveAll(const Schema& schema, SymbolSpace space,
-                                         const std::vector<std::string>& names) {
-  std::vector<SymbolId> ids;
-  for (const auto& n : names) {
-    if (auto id = schema.Find(space, n)) ids.push_back(*id);
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
-bool Allowed(const std::vector<SymbolId>& allowed, bool all, SymbolId id) {
-  return all || std::binary_search(allowed.begin(), allowed.end(), id);
-}
 
 // Counting sort of (from, to, type[, weight]) into offsets/targets/types
 // (and weights, when `weight` is not empty). The sort is stable, so edges
@@ -75,12 +62,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
   auto stop = [&] { return ++until_poll % 4096 == 0 && interrupt.Requested(); };
   auto g = std::make_shared<CsrGraph>();
   g->spec_ = spec;
-  SV_ASSIGN_OR_RETURN(std::vector<SymbolId> kinds,
-                      ResolveAll(view.schema(), SymbolSpace::kKind, spec.node_kinds));
-  SV_ASSIGN_OR_RETURN(std::vector<SymbolId> types,
-                      ResolveAll(view.schema(), SymbolSpace::kEdgeType, spec.edge_types));
-  const bool all_kinds = spec.node_kinds.empty();
-  const bool all_types = spec.edge_types.empty();
+  const SpecFilter filter(view.schema(), spec);
 
   // Nodes, in id order. Kinds and sectors come back as names; map them
   // to symbols once per distinct name.
@@ -92,7 +74,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
     if (stop()) return Interrupt::Stopped();
     const Node& n = nodes->node();
     auto kind = view.schema().Find(SymbolSpace::kKind, n.kind).value_or(0);
-    if (!Allowed(kinds, all_kinds, kind)) continue;
+    if (!filter.KeepsKind(kind)) continue;
     if (ids.size() == UINT32_MAX) {
       return Status::NotSupported("graph has too many nodes for a CSR snapshot");
     }
@@ -113,20 +95,11 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
   std::vector<uint16_t> type;
   std::vector<double> weight;
   std::vector<EdgeId> id;
-  std::optional<Validity> year;
-  if (spec.year) {
-    year = Validity{Date::FromYmd(*spec.year, 1, 1), Date::FromYmd(*spec.year, 12, 31)};
-  }
   auto edges = view.AllEdges();
   for (; edges->Valid(); edges->Next()) {
     if (stop()) return Interrupt::Stopped();
     const EdgeRef& e = edges->edge();
-    if (!Allowed(types, all_types, e.type)) continue;
-    if (spec.valid_on && !e.validity.Contains(*spec.valid_on)) continue;
-    if (year && ((e.validity.to && *e.validity.to < *year->from) ||
-                 (e.validity.from && *year->to < *e.validity.from))) {
-      continue;  // the validity ends before the year starts or starts after it ends
-    }
+    if (!filter.KeepsEdge(e)) continue;
     auto s = g->index_of(e.src);
     auto d = g->index_of(e.dst);
     if (!s || !d) continue;  // an endpoint of a kind not included

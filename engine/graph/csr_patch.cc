@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "column_build.h"
+#include "spec_filter.h"
 #include "samverkan/csr.h"
 
 namespace samverkan {
@@ -45,50 +46,6 @@ std::vector<T> MergeLatest(const std::vector<T>& earlier, const std::vector<T>& 
   }
   return out;
 }
-
-// The spec's filters, resolved against the schema after the changes (a
-// kind or type the spec names may have been created by them).
-class SpecFilter {
- public:
-  SpecFilter(const Schema& schema, const CsrSpec& spec) : spec_(spec) {
-    kinds_ = Resolve(schema, SymbolSpace::kKind, spec.node_kinds);
-    types_ = Resolve(schema, SymbolSpace::kEdgeType, spec.edge_types);
-    if (spec.year) {
-      year_ = Validity{Date::FromYmd(*spec.year, 1, 1), Date::FromYmd(*spec.year, 12, 31)};
-    }
-  }
-
-  bool KeepsKind(SymbolId kind) const {
-    return spec_.node_kinds.empty() || std::binary_search(kinds_.begin(), kinds_.end(), kind);
-  }
-  // As CsrGraph::Build filters an edge, but for its endpoints.
-  bool KeepsEdge(const EdgeRef& e) const {
-    if (!spec_.edge_types.empty() && !std::binary_search(types_.begin(), types_.end(), e.type)) {
-      return false;
-    }
-    if (spec_.valid_on && !e.validity.Contains(*spec_.valid_on)) return false;
-    if (year_ && ((e.validity.to && *e.validity.to < *year_->from) ||
-                  (e.validity.from && *year_->to < *e.validity.from))) {
-      return false;
-    }
-    return true;
-  }
-
- private:
-  static std::vector<SymbolId> Resolve(const Schema& schema, SymbolSpace space,
-                                       const std::vector<std::string>& names) {
-    std::vector<SymbolId> ids;
-    for (const auto& n : names) {
-      if (auto id = schema.Find(space, n)) ids.push_back(*id);
-    }
-    std::sort(ids.begin(), ids.end());
-    return ids;
-  }
-
-  const CsrSpec& spec_;
-  std::vector<SymbolId> kinds_, types_;
-  std::optional<Validity> year_;
-};
 
 // One out-slot of a node being rewritten: a base slot kept, or an edge the
 // changes wrote.
@@ -233,6 +190,8 @@ void CsrChanges::Append(const CsrChanges& later) {
 Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
                                                           const CsrChanges& changes,
                                                           const GraphView& view) {
+  // Resolved against the schema after the changes: a kind or type the
+  // spec names may have been created by them.
   const SpecFilter filter(view.schema(), base.spec_);
   auto g = std::make_shared<CsrGraph>();
   g->spec_ = base.spec_;
