@@ -284,7 +284,7 @@ class CsrFile {
   }
 
   static Result<std::pair<CsrGraph::FileStamp, std::shared_ptr<const CsrGraph>>> Map(
-      const std::string& path) {
+      const std::string& path, const CsrSymbolLimits& limits) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return OpenError(path);
     struct stat st {};
@@ -322,14 +322,8 @@ class CsrFile {
       const Block& b = h.blocks[id - 1];
       a.View(reinterpret_cast<const T*>(base + b.offset), b.count);
     });
-    // What every traversal relies on beyond the checksums: each side's
-    // offsets span the edges.
-    const uint32_t n = g->num_nodes();
-    for (const auto* off : {&g->out_offsets_, &g->in_offsets_}) {
-      if ((*off)[0] != 0 || (*off)[n] != h.num_edges) {
-        return Damaged(path, "offsets do not span the edges");
-      }
-    }
+    // What every reader relies on beyond the checksums.
+    if (Status s = g->CheckArrays(limits); !s.ok()) return Damaged(path, s.message());
     return std::make_pair(h.stamp, std::shared_ptr<const CsrGraph>(std::move(g)));
   }
 
@@ -412,8 +406,8 @@ Result<std::pair<CsrGraph::FileStamp, CsrSpec>> CsrGraph::ReadFileHeader(
 }
 
 Result<std::pair<CsrGraph::FileStamp, std::shared_ptr<const CsrGraph>>> CsrGraph::Map(
-    const std::string& path) {
-  return CsrFile::Map(path);
+    const std::string& path, const CsrSymbolLimits& limits) {
+  return CsrFile::Map(path, limits);
 }
 
 Status CsrGraph::Save(const std::string& path, const FileStamp& stamp,

@@ -76,7 +76,7 @@ DbImpl::DbImpl(std::unique_ptr<RocksStore> store)
     : store_(std::move(store)),
       reader_(store_.get(), nullptr),
       core_(&reader_, &symbols_),
-      snapshot_files_(store_->path()) {}
+      snapshot_files_(store_->path(), symbols_) {}
 
 DbImpl::~DbImpl() {
   {

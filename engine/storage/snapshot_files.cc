@@ -21,6 +21,11 @@ CsrSpec SpecOf(bool with_weights) {
 
 }  // namespace
 
+CsrSymbolLimits SnapshotFiles::Limits() const {
+  auto size = [&](SymbolSpace space) { return static_cast<SymbolId>(symbols_.Size(space)); };
+  return {size(SymbolSpace::kKind), size(SymbolSpace::kSector), size(SymbolSpace::kEdgeType)};
+}
+
 std::string SnapshotFiles::Dir() const { return graph_dir_ + "/" + std::string(kSnapshotDir); }
 
 std::string SnapshotFiles::PathFor(const CsrSpec& spec) const {
@@ -48,7 +53,7 @@ Result<std::shared_ptr<const CsrGraph>> SnapshotFiles::Find(const CsrSpec& spec,
   if (header->first != now || header->second.with_weights != spec.with_weights) {
     return std::shared_ptr<const CsrGraph>();
   }
-  auto mapped = CsrGraph::Map(path);
+  auto mapped = CsrGraph::Map(path, Limits());
   if (!mapped.ok() || mapped->first != now) return std::shared_ptr<const CsrGraph>();
   std::lock_guard lock(mu_);
   on_disk_[spec.with_weights] = now;
@@ -98,7 +103,7 @@ void SnapshotFiles::Check(const Stamp& now, bool current, std::vector<std::strin
                           std::vector<std::string>* notes) const {
   for (bool weighted : {false, true}) {
     const std::string path = PathFor(SpecOf(weighted));
-    auto mapped = CsrGraph::Map(path);
+    auto mapped = CsrGraph::Map(path, Limits());
     if (mapped.ok()) {
       Status ahead = Ahead(path, mapped->first, now);
       if (!ahead.ok() && current) problems->push_back(ahead.message());

@@ -14,7 +14,8 @@
 // last caught up, so it only ignores such a file.
 //
 // Only the process holding write access saves files; read-only opens never
-// write here.
+// write here. A file is read only after its arrays pass CsrGraph::CheckArrays
+// against the graph's symbols: a graph directory may come from anyone.
 #pragma once
 
 #include <memory>
@@ -25,6 +26,7 @@
 
 #include "samverkan/csr.h"
 #include "samverkan/result.h"
+#include "storage/symbol_table.h"
 
 namespace samverkan::storage {
 
@@ -34,7 +36,10 @@ class SnapshotFiles {
  public:
   using Stamp = CsrGraph::FileStamp;
 
-  explicit SnapshotFiles(std::string graph_dir) : graph_dir_(std::move(graph_dir)) {}
+  // `symbols`: the graph's, which a file's kinds, sectors and edge types
+  // must lie within; it must outlive this.
+  SnapshotFiles(std::string graph_dir, const SymbolTable& symbols)
+      : graph_dir_(std::move(graph_dir)), symbols_(symbols) {}
 
   // The file that holds snapshots of `spec` (CsrGraph::Saveable specs).
   std::string PathFor(const CsrSpec& spec) const;
@@ -67,8 +72,10 @@ class SnapshotFiles {
  private:
   std::string Dir() const;
   Status Ahead(const std::string& path, const Stamp& file, const Stamp& now) const;
+  CsrSymbolLimits Limits() const;
 
   const std::string graph_dir_;
+  const SymbolTable& symbols_;
   std::mutex mu_;
   // What this process knows each file (by with_weights) to hold.
   std::optional<Stamp> on_disk_[2];

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
+#include <functional>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -308,6 +310,97 @@ TEST_F(SnapshotFileTest, ADamagedFileIsRebuiltAndReplaced) {
     // The writer replaces it with a whole file.
     EXPECT_EQ(WaitForFile(), stamp);
     ASSERT_OK(CsrGraph::Map(FilePath()).status());
+  }
+}
+
+// Sets element `index` of block `block` (1-based, the format's order) to
+// `value` and seals the file again: the block's checksum and the header's
+// are recomputed, as a forger would. Returns the element's old value.
+template <typename T>
+T Forge(const std::string& file, uint32_t block, uint64_t index, T value) {
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto get32 = [&](size_t at) { uint32_t v; std::memcpy(&v, &bytes[at], 4); return v; };
+  auto get64 = [&](size_t at) { uint64_t v; std::memcpy(&v, &bytes[at], 8); return v; };
+  auto put32 = [&](size_t at, uint32_t v) { std::memcpy(&bytes[at], &v, 4); };
+  const size_t entry = 64 + 32 * (block - 1);
+  EXPECT_EQ(get32(entry), block);
+  EXPECT_EQ(get32(entry + 4), sizeof(T));
+  const uint64_t offset = get64(entry + 8), count = get64(entry + 16);
+  EXPECT_LT(index, count);
+  T old;
+  std::memcpy(&old, &bytes[offset + index * sizeof(T)], sizeof(T));
+  std::memcpy(&bytes[offset + index * sizeof(T)], &value, sizeof(T));
+  put32(entry + 24, Crc32c(&bytes[offset], count * sizeof(T)));
+  const size_t header = get32(12);
+  put32(header, Crc32c(bytes.data(), header));
+  test::WriteFile(file, bytes);
+  return old;
+}
+
+// A file whose checksums hold but whose arrays lie (written by another
+// program, or by a buggy one) is never read: each value below would send a
+// traversal or a lookup outside the arrays. It is rebuilt like a damaged
+// file, and the check names what is wrong.
+TEST_F(SnapshotFileTest, AFileWhoseArraysLieIsRebuiltNotRead) {
+  const std::string built = FromDb();
+  const CsrGraph::FileStamp stamp = WaitForFile();
+  // Blocks: 1 ids, 2 index by id, 3 kinds, 4 sectors, 5/6 out/in offsets,
+  // 7 out targets, 8 in sources, 9/10 out/in types, 11 in positions.
+  struct Lie {
+    const char* what;
+    std::function<void(const std::string&)> apply;
+    const char* note;
+    bool needs_schema = false;  // only the graph's symbols show it
+  };
+  const std::vector<Lie> lies = {
+      {"a neighbour past the nodes",
+       [](const std::string& f) { Forge<uint32_t>(f, 7, 5, 0xFFFFFFF0u); }, "is not a node"},
+      {"an in-neighbour past the nodes",
+       [](const std::string& f) { Forge<uint32_t>(f, 8, 0, 1000000u); }, "is not a node"},
+      {"an in position past the edges",
+       [](const std::string& f) { Forge<uint32_t>(f, 11, 3, 0x7FFFFFFFu); }, "edge position"},
+      {"offsets that fall",
+       [](const std::string& f) { Forge<uint64_t>(f, 5, 10, uint64_t{1} << 40); }, "offsets fall"},
+      {"offsets that do not span the edges",
+       [](const std::string& f) { Forge<uint64_t>(f, 6, 60, 7); }, "do not span"},
+      {"a kind the graph never named",
+       [](const std::string& f) { Forge<uint32_t>(f, 3, 0, 4000000000u); }, "kind or sector", true},
+      {"a sector the graph never named",
+       [](const std::string& f) { Forge<uint32_t>(f, 4, 2, 77u); }, "kind or sector", true},
+      {"an edge type the graph never named",
+       [](const std::string& f) { Forge<uint16_t>(f, 10, 4, 60000); }, "edge type 60000", true},
+      {"node ids out of order",
+       [](const std::string& f) { Forge<uint64_t>(f, 1, 1, 1); }, "do not ascend"},
+      {"an index entry for a node that is not there",
+       [](const std::string& f) { Forge<uint32_t>(f, 2, 0, 3u); }, "node ids are indexed"},
+  };
+  for (const Lie& lie : lies) {
+    SCOPED_TRACE(lie.what);
+    ASSERT_OK_AND_ASSIGN(auto good, db_->Csr({}));
+    db_.reset();
+    ASSERT_OK(good->Save(FilePath(), stamp));
+    good.reset();
+    lie.apply(FilePath());
+    {
+      auto mapped = CsrGraph::Map(FilePath());
+      EXPECT_EQ(mapped.ok(), lie.needs_schema) << mapped.status().ToString();
+      if (!mapped.ok()) {
+        EXPECT_EQ(mapped.status().code(), Status::Code::kCorruption);
+      }
+    }
+    db_ = test::MustOpen(path(), FastOptions());
+    ASSERT_NE(db_, nullptr);
+    auto report = db_->CheckIntegrity();
+    ASSERT_OK(report.status());
+    EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+    ASSERT_EQ(report->notes.size(), 1u) << test::Join(report->notes);
+    EXPECT_NE(report->notes[0].find(lie.note), std::string::npos) << report->notes[0];
+    EXPECT_EQ(FromDb(), built);
+    EXPECT_EQ(WaitForFile(), stamp);
   }
 }
 

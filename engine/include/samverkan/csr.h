@@ -125,6 +125,15 @@ struct CsrChanges {
   void Append(const CsrChanges& later);
 };
 
+// The largest symbol id of each space a graph has named (its schema's
+// sizes), which a CsrGraph's kinds, sectors and edge types must not pass;
+// by default, no bound.
+struct CsrSymbolLimits {
+  SymbolId kinds = UINT32_MAX;
+  SymbolId sectors = UINT32_MAX;
+  SymbolId edge_types = UINT32_MAX;
+};
+
 class CsrGraph {
  public:
   // Reads `view` once. NotSupported if the graph has more than 2^32-1 nodes
@@ -225,10 +234,20 @@ class CsrGraph {
   // version; Corruption, naming the file, for anything else amiss.
   static Result<std::pair<FileStamp, CsrSpec>> ReadFileHeader(const std::string& path);
   // Maps the snapshot file at `path`; the result's arrays are views into
-  // the mapping, which it keeps. Every block's checksum is checked first.
-  // Errors as ReadFileHeader's.
+  // the mapping, which it keeps. Every block's checksum is checked first,
+  // then CheckArrays(limits). Errors as ReadFileHeader's.
   static Result<std::pair<FileStamp, std::shared_ptr<const CsrGraph>>> Map(
-      const std::string& path);
+      const std::string& path, const CsrSymbolLimits& limits = {});
+
+  // Whether the arrays hold only what every reader takes for granted and
+  // uses as indexes: each side's offsets rise from 0 to num_edges();
+  // neighbours and in positions are in range; node ids ascend and
+  // index_of() is exactly their inverse; no kind, sector or edge type lies
+  // above `limits`. A snapshot file's checksums say only that it is what
+  // some writer wrote, and a graph directory can come from anyone: Map()
+  // checks this before anything reads the arrays. Corruption naming the
+  // first fault otherwise (engine/graph/csr_check.cc).
+  Status CheckArrays(const CsrSymbolLimits& limits = {}) const;
 
  private:
   Result<std::shared_ptr<const PropertyColumn>> PropsColumn(const GraphView& view, bool edges,
