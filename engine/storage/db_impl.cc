@@ -80,6 +80,10 @@ DbImpl::DbImpl(std::unique_ptr<RocksStore> store)
 
 DbImpl::~DbImpl() {
   {
+    std::lock_guard lock(columns_saver_->mu);
+    columns_saver_->db = nullptr;  // snapshots outliving this Db save nothing
+  }
+  {
     std::lock_guard lock(warm_mu_);
     closing_ = true;
     warm_wanted_.clear();
@@ -349,15 +353,28 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
   // snapshot file, and only then read the whole graph.
   std::shared_ptr<const CsrGraph> csr = PatchCached(spec, *snapshot);
   if (!csr) {
-    if (auto stamp = StampOf(snapshot->sequence())) {
+    const auto stamp = StampOf(snapshot->sequence());
+    if (stamp) {
       SV_ASSIGN_OR_RETURN(csr, snapshot_files_.Find(spec, *stamp, !read_only()));
     }
+    if (!csr) {
+      Interrupt interrupt([this] { return stop_building_.load(); });
+      SV_ASSIGN_OR_RETURN(csr, CsrGraph::Build(*snapshot, spec, interrupt));
+      // The writer saves it in the background (SaveCsrFile).
+      if (!read_only() && CsrGraph::Saveable(spec)) WarmCsr(spec);
+    }
+    // Its property columns, mapped from their file if it holds this state.
+    if (stamp) SV_RETURN_IF_ERROR(snapshot_files_.FindColumns(*csr, *stamp, !read_only()));
   }
-  if (!csr) {
-    Interrupt interrupt([this] { return stop_building_.load(); });
-    SV_ASSIGN_OR_RETURN(csr, CsrGraph::Build(*snapshot, spec, interrupt));
-    // The writer saves it in the background (SaveCsrFile).
-    if (!read_only() && CsrGraph::Saveable(spec)) WarmCsr(spec);
+  if (!read_only() && CsrGraph::Saveable(spec)) {
+    // The writer saves the columns a query builds, in the background.
+    std::weak_ptr<ColumnsSaver> saver = columns_saver_;
+    csr->SetColumnsBuiltHook([saver, spec] {
+      if (auto s = saver.lock()) {
+        std::lock_guard lock(s->mu);
+        if (s->db) s->db->WarmCsr(spec);
+      }
+    });
   }
   // The entry of an earlier sequence of this spec, if any, gives way. It
   // is freed (hundreds of megabytes on a big graph) after the lock is let go.
@@ -388,7 +405,10 @@ void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   const uint64_t sequence = LatestSequence();
   auto csr = CsrIfCached(spec);
   auto stamp = StampOf(sequence);
-  if (!csr || !stamp || snapshot_files_.Holds(spec, *stamp)) return;
+  if (!csr || !stamp || (snapshot_files_.Holds(spec, *stamp) &&
+                         snapshot_files_.HoldsColumns(*csr, *stamp))) {
+    return;
+  }
   // Saving takes longer than building (a second or more for 10M edges) and
   // a commit makes it stale: under a steady writer, save nothing. The next
   // build after a commit tries again.
@@ -414,7 +434,20 @@ Status DbImpl::SaveSnapshotFile(const Interrupt& interrupt) {
   SV_RETURN_IF_ERROR(Csr(whole).status());
   auto csr = CsrIfCached(whole);
   auto stamp = StampOf(sequence);
-  if (!csr || !stamp || snapshot_files_.Holds(whole, *stamp)) return Status::OK();
+  if (!csr || !stamp) return Status::OK();
+  // Besides the columns built so far, the nodes' keys and names: nearly
+  // every query that returns or joins nodes reads them, and they cost one
+  // scan of the nodes. Edge columns are left to the first query that reads
+  // them (a scan of every edge record, as long as a good part of the import).
+  auto view = GetSnapshot();
+  if (view->sequence() == sequence) {
+    for (NodeField f : {NodeField::kKey, NodeField::kName}) {
+      SV_RETURN_IF_ERROR(csr->NodeColumn(*view, f, {}, interrupt).status());
+    }
+  }
+  if (snapshot_files_.Holds(whole, *stamp) && snapshot_files_.HoldsColumns(*csr, *stamp)) {
+    return Status::OK();
+  }
   // As in SaveCsrFile: the commits the file reflects reach the disk first.
   SV_RETURN_IF_ERROR(FromRocks(store_->db()->FlushWAL(/*sync=*/true),
                                fmt::format("cannot sync graph '{}'", path())));
