@@ -106,6 +106,10 @@ Result<std::shared_ptr<Mapping>> MapFile(
     ::close(fd);
     return damaged(fmt::format("{} bytes, shorter than its header (truncated?)", size));
   }
+  return MapOpenFile(fd, size, path);
+}
+
+Result<std::shared_ptr<Mapping>> MapOpenFile(int fd, uint64_t size, const std::string& path) {
   auto mapping = std::make_shared<Mapping>();
   mapping->base = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
   mapping->size = size;

@@ -43,6 +43,8 @@ struct Mapping {
     if (base != MAP_FAILED) ::munmap(base, size);
   }
 };
+// Maps `size` bytes of the open file `fd` (and closes it).
+Result<std::shared_ptr<Mapping>> MapOpenFile(int fd, uint64_t size, const std::string& path);
 // NotFound when there is no file; Corruption (via `damaged`) when it is
 // shorter than `min_size` bytes.
 Result<std::shared_ptr<Mapping>> MapFile(
