@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <rocksdb/convenience.h>
 
 #include "storage/keys.h"
@@ -427,6 +428,36 @@ void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   IgnoreError(snapshot_files_.Save(*csr, *stamp, stale));
 }
 
+namespace {
+
+// A props key of the first nodes (or edges) that have one. A props column
+// built for it also builds the other keys those first rows hold
+// (BuildPropsColumns), so this one key stands for them all.
+std::optional<std::string> FirstPropsKey(const GraphView& view, bool edges) {
+  constexpr int kLooked = 100000;  // records, a fraction of a second
+  auto key_of = [](const std::string& props) -> std::optional<std::string> {
+    if (props.size() <= 2) return std::nullopt;  // "{}"
+    auto j = nlohmann::json::parse(props, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || j.empty()) return std::nullopt;
+    return j.begin().key();
+  };
+  int looked = 0;
+  if (edges) {
+    for (auto it = view.AllEdges(); it->Valid() && looked++ < kLooked; it->Next()) {
+      auto edge = it->Load();
+      if (!edge.ok()) return std::nullopt;
+      if (auto key = key_of(edge->props)) return key;
+    }
+  } else {
+    for (auto it = view.Nodes(); it->Valid() && looked++ < kLooked; it->Next()) {
+      if (auto key = key_of(it->node().props)) return key;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Status DbImpl::SaveSnapshotFile(const Interrupt& interrupt) {
   if (read_only()) return Status::ReadOnly(fmt::format("graph '{}' is open read-only", path()));
   const CsrSpec whole;
@@ -435,14 +466,21 @@ Status DbImpl::SaveSnapshotFile(const Interrupt& interrupt) {
   auto csr = CsrIfCached(whole);
   auto stamp = StampOf(sequence);
   if (!csr || !stamp) return Status::OK();
-  // Besides the columns built so far, the nodes' keys and names: nearly
-  // every query that returns or joins nodes reads them, and they cost one
-  // scan of the nodes. Edge columns are left to the first query that reads
-  // them (a scan of every edge record, as long as a good part of the import).
+  // Besides the columns built so far, the nodes' keys and names and the
+  // props keys the first nodes and edges hold: the process that imported a
+  // graph is often the only one that ever writes it, and read-only opens
+  // never save columns, so without these every reader's first property
+  // query would read every record, on every open.
   auto view = GetSnapshot();
   if (view->sequence() == sequence) {
     for (NodeField f : {NodeField::kKey, NodeField::kName}) {
       SV_RETURN_IF_ERROR(csr->NodeColumn(*view, f, {}, interrupt).status());
+    }
+    if (auto key = FirstPropsKey(*view, /*edges=*/false)) {
+      SV_RETURN_IF_ERROR(csr->NodeColumn(*view, NodeField::kProps, *key, interrupt).status());
+    }
+    if (auto key = FirstPropsKey(*view, /*edges=*/true)) {
+      SV_RETURN_IF_ERROR(csr->EdgeColumn(*view, EdgeField::kProps, *key, interrupt).status());
     }
   }
   if (snapshot_files_.Holds(whole, *stamp) && snapshot_files_.HoldsColumns(*csr, *stamp)) {

@@ -374,15 +374,25 @@ TEST_F(ColumnsFileTest, ReadOnlyOpensNeverWrite) {
   EXPECT_EQ(*CsrGraph::ReadColumnsHeader(ColumnsPath()), stamp);
 }
 
-// An import's SaveSnapshotFile writes the columns built so far and the
-// nodes' keys and names.
+// An import's SaveSnapshotFile writes the columns built so far, the
+// nodes' keys and names, and the props keys of the first nodes and edges.
 TEST_F(ColumnsFileTest, SaveSnapshotFileSavesTheColumns) {
   ASSERT_OK(db_->SaveSnapshotFile());
   ASSERT_OK_AND_ASSIGN(auto stamp, CsrGraph::ReadColumnsHeader(ColumnsPath()));
   EXPECT_EQ(stamp.sequence, db_->LatestSequence());
-  Reopen();
+  db_.reset();
+  Options ro = FastOptions();
+  ro.read_only = true;
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
   ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
-  EXPECT_EQ(csr->column_count(), 2u);  // key and name
+  // key, name, the nodes' age, score, active, mixed, the edges' role, tags
+  const size_t mapped = csr->column_count();
+  EXPECT_GE(mapped, 8u);
+  auto snap = db_->GetSnapshot();
+  ASSERT_OK(csr->EdgeColumn(*snap, EdgeField::kProps, "role").status());
+  ASSERT_OK(csr->NodeColumn(*snap, NodeField::kProps, "score").status());
+  EXPECT_EQ(csr->column_count(), mapped);  // read from the file, not built
   csr.reset();
   EXPECT_EQ(FromDb(), Built());
 }
