@@ -42,12 +42,13 @@ void Fill(uint32_t n, const std::vector<uint32_t>& from, const std::vector<uint3
 template <typename Columns, typename Build>
 Result<std::shared_ptr<const PropertyColumn>> CachedColumn(std::mutex& mu, Columns& columns,
                                                            typename Columns::key_type id,
-                                                           Build build) {
+                                                           Build build, bool* built) {
   {
     std::lock_guard lock(mu);
     if (auto it = columns.find(id); it != columns.end()) return it->second;
   }
   SV_ASSIGN_OR_RETURN(auto column, build(std::get<2>(id)));
+  *built = true;
   std::lock_guard lock(mu);
   return columns.try_emplace(std::move(id), std::move(column)).first->second;
 }
@@ -154,12 +155,16 @@ std::optional<uint32_t> CsrGraph::index_of(NodeId id) const {
 Result<std::shared_ptr<const PropertyColumn>> CsrGraph::NodeColumn(
     const GraphView& view, NodeField field, std::string_view key,
     const Interrupt& interrupt) const {
-  return CachedColumn(columns_mu_, columns_, {false, static_cast<int>(field), std::string(key)},
-                      [&](const std::string& k) {
-                        return field == NodeField::kProps
-                                   ? PropsColumn(view, false, k, interrupt)
-                                   : BuildNodeColumn(view, *this, field, k, interrupt);
-                      });
+  bool built = false;
+  auto column = CachedColumn(
+      columns_mu_, columns_, {false, static_cast<int>(field), std::string(key)},
+      [&](const std::string& k) {
+        return field == NodeField::kProps ? PropsColumn(view, false, k, interrupt)
+                                          : BuildNodeColumn(view, *this, field, k, interrupt);
+      },
+      &built);
+  if (built) ColumnsBuilt();
+  return column;
 }
 
 Result<std::shared_ptr<const PropertyColumn>> CsrGraph::PropsColumn(
@@ -176,12 +181,30 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::PropsColumn(
 Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(
     const GraphView& view, EdgeField field, std::string_view key,
     const Interrupt& interrupt) const {
-  return CachedColumn(columns_mu_, columns_, {true, static_cast<int>(field), std::string(key)},
-                      [&](const std::string& k) {
-                        return field == EdgeField::kProps
-                                   ? PropsColumn(view, true, k, interrupt)
-                                   : BuildEdgeColumn(view, *this, field, k, interrupt);
-                      });
+  bool built = false;
+  auto column = CachedColumn(
+      columns_mu_, columns_, {true, static_cast<int>(field), std::string(key)},
+      [&](const std::string& k) {
+        return field == EdgeField::kProps ? PropsColumn(view, true, k, interrupt)
+                                          : BuildEdgeColumn(view, *this, field, k, interrupt);
+      },
+      &built);
+  if (built) ColumnsBuilt();
+  return column;
+}
+
+void CsrGraph::SetColumnsBuiltHook(std::function<void()> hook) const {
+  std::lock_guard lock(columns_mu_);
+  columns_built_ = std::move(hook);
+}
+
+void CsrGraph::ColumnsBuilt() const {
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(columns_mu_);
+    hook = columns_built_;
+  }
+  if (hook) hook();
 }
 
 uint64_t CsrGraph::memory_bytes() const {

@@ -21,7 +21,7 @@
 #include <fmt/format.h>
 
 #include "samverkan/csr.h"
-#include "samverkan/parallel.h"
+#include "snapshot_io.h"
 #include "util/crc32c.h"
 
 static_assert(std::endian::native == std::endian::little,
@@ -32,7 +32,9 @@ namespace {
 
 constexpr char kMagic[8] = {'S', 'V', 'C', 'S', 'R', '\r', '\n', '\x1a'};
 constexpr uint32_t kFormatVersion = 1;
-constexpr uint64_t kPage = 4096;
+using snapshot_io::Aligned;
+using snapshot_io::Errno;
+using snapshot_io::kPage;
 constexpr size_t kFixedHeader = 64;
 constexpr size_t kBlockEntry = 32;
 constexpr uint32_t kWithWeights = 1;
@@ -75,36 +77,8 @@ T Get(const char* p) {
   return v;
 }
 
-Status Errno(std::string_view what, const std::string& path) {
-  return Status::IOError(fmt::format("cannot {} '{}': {}", what, path, std::strerror(errno)));
-}
-
 Status Damaged(const std::string& path, std::string_view what) {
   return Status::Corruption(fmt::format("snapshot file '{}': {}", path, what));
-}
-
-uint64_t Aligned(uint64_t at) { return (at + kPage - 1) / kPage * kPage; }
-
-Status WriteAll(int fd, const char* p, size_t n, const std::string& path) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return Errno("write", path);
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return Status::OK();
-}
-
-Status SyncDirectory(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Errno("open", dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Errno("sync", dir);
-  return Status::OK();
 }
 
 // The header with the file's blocks; fields as on disk.
@@ -212,31 +186,13 @@ Status OpenError(const std::string& path) {
   return Errno("open", path);
 }
 
-// Every block's checksum, the larger blocks first, on both cores.
+// Every block's checksum.
 Status CheckBlocks(const Header& h, const char* base, const std::string& path) {
-  std::vector<const Block*> order;
-  for (const Block& b : h.blocks) order.push_back(&b);
-  std::sort(order.begin(), order.end(),
-            [](const Block* a, const Block* b) { return a->count * a->element_size > b->count * b->element_size; });
-  TaskGroup group(2);
-  for (const Block* b : order) {
-    group.Run([b, base, &path]() -> Status {
-      if (Crc32c(base + b->offset, b->count * b->element_size) != b->crc) {
-        return Damaged(path, fmt::format("block {} checksum mismatch", b->id));
-      }
-      return Status::OK();
-    });
-  }
-  return group.Wait();
+  std::vector<snapshot_io::BlockCheck> checks;
+  for (const Block& b : h.blocks) checks.push_back({b.id, b.offset, b.count * b.element_size, b.crc});
+  return snapshot_io::CheckBlocks(std::move(checks), base,
+                                  [&path](std::string_view what) { return Damaged(path, what); });
 }
-
-struct Mapping {
-  void* base = MAP_FAILED;
-  size_t size = 0;
-  ~Mapping() {
-    if (base != MAP_FAILED) ::munmap(base, size);
-  }
-};
 
 }  // namespace
 
@@ -268,19 +224,9 @@ class CsrFile {
     if (!CsrGraph::Saveable(g.spec())) {
       return Status::NotSupported("only snapshots of the whole graph are kept on disk");
     }
-    const std::string temp = fmt::format("{}.tmp-{}", path, ::getpid());
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return Errno("create", temp);
-    Status s = WriteFile(g, fd, temp, stamp, interrupt);
-    if (s.ok() && interrupt.Requested()) s = Interrupt::Stopped();
-    if (s.ok() && ::fsync(fd) != 0) s = Errno("sync", temp);
-    if (::close(fd) != 0 && s.ok()) s = Errno("close", temp);
-    if (s.ok() && std::rename(temp.c_str(), path.c_str()) != 0) s = Errno("rename", temp);
-    if (!s.ok()) {
-      ::unlink(temp.c_str());
-      return s;
-    }
-    return SyncDirectory(std::filesystem::path(path).parent_path().string());
+    return snapshot_io::WriteAtomically(path, interrupt, [&](int fd, const std::string& temp) {
+      return WriteFile(g, fd, temp, stamp, interrupt);
+    });
   }
 
   static Result<std::pair<CsrGraph::FileStamp, std::shared_ptr<const CsrGraph>>> Map(
@@ -302,14 +248,8 @@ class CsrFile {
       if (!ours) return Damaged(path, "not a snapshot file (no magic number)");
       return Damaged(path, fmt::format("{} bytes, shorter than its header (truncated?)", size));
     }
-    auto mapping = std::make_shared<Mapping>();
-    mapping->base = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-    mapping->size = size;
-    ::close(fd);  // the mapping keeps the file
-    if (mapping->base == MAP_FAILED) return Errno("map", path);
-    // The checksums read every page once, front to back.
-    ::madvise(mapping->base, size, MADV_WILLNEED);
-    const char* base = static_cast<const char*>(mapping->base);
+    SV_ASSIGN_OR_RETURN(auto mapping, snapshot_io::MapOpenFile(fd, size, path));
+    const char* base = mapping->data();
     SV_ASSIGN_OR_RETURN(Header h, DecodeHeader(base, size, path));
     SV_RETURN_IF_ERROR(CheckShape(h, path));
     SV_RETURN_IF_ERROR(CheckBlocks(h, base, path));
@@ -361,35 +301,14 @@ class CsrFile {
     });
     h.file_size = at;
     const std::string zeros(kPage, '\0');
-    SV_RETURN_IF_ERROR(WriteAll(fd, zeros.data(), kPage, path));
+    SV_RETURN_IF_ERROR(snapshot_io::WriteAll(fd, zeros.data(), kPage, path));
     uint64_t written = kPage;
     Status s;
     ForEachArray(g, [&](BlockId id, const auto& a) {
       if (!s.ok()) return;
       Block& b = h.blocks[id - 1];
-      const char* p = reinterpret_cast<const char*>(a.data());
-      const uint64_t bytes = b.count * b.element_size;
-      constexpr uint64_t kChunk = 8 << 20;  // poll the interrupt every 8 MB
-      for (uint64_t done = 0; done < bytes && s.ok(); done += kChunk) {
-        if (interrupt.Requested()) {
-          s = Interrupt::Stopped();
-          return;
-        }
-        const uint64_t n = std::min(kChunk, bytes - done);
-        b.crc = Crc32c(p + done, n, b.crc);
-        s = WriteAll(fd, p + done, n, path);
-        // Start writing the chunk back now, without waiting for it, so that
-        // the fsync at the end (which no interrupt can cut short) has little
-        // left to do.
-        if (s.ok()) {
-          ::sync_file_range(fd, static_cast<off_t>(written + done), static_cast<off_t>(n),
-                            SYNC_FILE_RANGE_WRITE);
-        }
-      }
-      written += bytes;
-      const uint64_t pad = Aligned(written) - written;
-      if (s.ok() && pad > 0) s = WriteAll(fd, zeros.data(), pad, path);
-      written += pad;
+      s = snapshot_io::WriteBlock(fd, reinterpret_cast<const char*>(a.data()),
+                                  b.count * b.element_size, &b.crc, &written, path, interrupt);
     });
     SV_RETURN_IF_ERROR(s);
     const std::string header = EncodeHeader(h);

@@ -18,10 +18,8 @@ std::optional<uint32_t> PropertyColumn::CodeOf(std::string_view text) const {
 }
 
 uint64_t PropertyColumn::memory_bytes() const {
-  uint64_t n = present_.capacity() * 8 + ints_.capacity() * 8 + doubles_.capacity() * 8;
-  for (const auto& s : dictionary_) n += sizeof s + s.capacity();
-  for (const auto& s : json_) n += sizeof s + s.capacity();
-  return n;
+  return present_.bytes() + ints_.bytes() + doubles_.bytes() + dictionary_.memory_bytes() +
+         json_.memory_bytes();
 }
 
 // Takes the values of one column row by row. The first value fixes the
@@ -29,24 +27,21 @@ uint64_t PropertyColumn::memory_bytes() const {
 // values so far included.
 class ColumnBuilder {
  public:
-  explicit ColumnBuilder(size_t rows) {
-    c_.rows_ = rows;
-    c_.present_.assign((rows + 63) / 64, 0);
-  }
+  explicit ColumnBuilder(size_t rows) : rows_(rows), present_((rows + 63) / 64, 0) {}
 
   void SetInt(uint32_t row, int64_t v) { SetScalar(row, ColumnType::kInt, v); }
   void SetBool(uint32_t row, bool v) { SetScalar(row, ColumnType::kBool, v ? 1 : 0); }
   void SetDate(uint32_t row, Date d) { SetScalar(row, ColumnType::kDate, d.days); }
   void SetDouble(uint32_t row, double v) {
     if (!Typed(ColumnType::kDouble)) return SetJson(row, nlohmann::json(v).dump());
-    c_.doubles_[row] = v;
+    doubles_[row] = v;
     Mark(row);
   }
   void SetString(uint32_t row, std::string_view v) {
     if (!Typed(ColumnType::kString)) return SetJson(row, nlohmann::json(v).dump());
     auto [it, added] = codes_.try_emplace(std::string(v), static_cast<uint32_t>(strings_.size()));
     if (added) strings_.emplace_back(v);
-    c_.ints_[row] = it->second;
+    ints_[row] = it->second;
     Mark(row);
   }
   // A JSON value as props hold it.
@@ -63,23 +58,25 @@ class ColumnBuilder {
   }
 
   std::shared_ptr<const PropertyColumn> Finish() {
-    if (c_.type_ == ColumnType::kString) {
+    std::vector<std::string> dictionary;
+    if (type_ == ColumnType::kString) {
       // Sorted dictionary: codes then compare as the strings do.
       std::vector<uint32_t> order(strings_.size());
       for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
       std::sort(order.begin(), order.end(),
                 [&](uint32_t a, uint32_t b) { return strings_[a] < strings_[b]; });
       std::vector<int64_t> recode(order.size());
-      c_.dictionary_.resize(order.size());
+      dictionary.resize(order.size());
       for (uint32_t i = 0; i < order.size(); ++i) {
         recode[order[i]] = i;
-        c_.dictionary_[i] = std::move(strings_[order[i]]);
+        dictionary[i] = std::move(strings_[order[i]]);
       }
-      for (uint32_t row = 0; row < c_.rows_; ++row) {
-        if (!c_.is_null(row)) c_.ints_[row] = recode[static_cast<size_t>(c_.ints_[row])];
+      for (uint32_t row = 0; row < rows_; ++row) {
+        if (!IsNull(present_, row)) ints_[row] = recode[static_cast<size_t>(ints_[row])];
       }
     }
-    return std::make_shared<const PropertyColumn>(std::move(c_));
+    return Make(type_, rows_, std::move(present_), std::move(ints_), std::move(doubles_),
+                dictionary, json_);
   }
 
   // `base` with its rows moved (new row r holds old row old_row[r]) and the
@@ -105,23 +102,24 @@ class ColumnBuilder {
     } else if (fresh.type_ != base.type_ || base.type_ == ColumnType::kJson) {
       return nullptr;  // would turn into JSON (or stay JSON with new texts): build it
     }
-    PropertyColumn c;
-    c.type_ = base.type_;
-    c.rows_ = rows;
-    c.present_.assign((rows + 63) / 64, 0);
-    if (c.type_ == ColumnType::kDouble) {
-      c.doubles_.assign(rows, 0);
-    } else if (c.type_ == ColumnType::kJson) {
-      c.json_.assign(rows, std::string());
+    const ColumnType type = base.type_;
+    std::vector<uint64_t> present((rows + 63) / 64, 0);
+    std::vector<int64_t> ints;
+    std::vector<double> doubles;
+    std::vector<std::string> dictionary, json;
+    if (type == ColumnType::kDouble) {
+      doubles.assign(rows, 0);
+    } else if (type == ColumnType::kJson) {
+      json.assign(rows, std::string());
     } else {
-      c.ints_.assign(rows, 0);
+      ints.assign(rows, 0);
     }
     // Strings: the dictionary of the values that stay and those written,
     // sorted; both sides' codes renumbered into it.
     std::vector<int64_t> base_code, fresh_code;
-    if (c.type_ == ColumnType::kString) {
-      const auto& bd = base.dictionary_;
-      const auto& fd = fresh.dictionary_;
+    if (type == ColumnType::kString) {
+      const StringList& bd = base.dictionary_;
+      const StringList& fd = fresh.dictionary_;
       std::vector<bool> used(bd.size(), false);
       for (uint32_t o : old_row) {
         if (o != kWritten && !base.is_null(o)) used[base.code(o)] = true;
@@ -136,21 +134,21 @@ class ColumnBuilder {
         }
         const bool take_i = i < bd.size() && (j == fd.size() || bd[i] <= fd[j]);
         const bool take_j = j < fd.size() && (i == bd.size() || fd[j] <= bd[i]);
-        const auto code = static_cast<int64_t>(c.dictionary_.size());
-        c.dictionary_.push_back(take_i ? bd[i] : fd[j]);
+        const auto code = static_cast<int64_t>(dictionary.size());
+        dictionary.emplace_back(take_i ? bd[i] : fd[j]);
         if (take_i) base_code[i++] = code;
         if (take_j) fresh_code[j++] = code;
       }
     }
     auto copy = [&](const PropertyColumn& from, uint32_t o, const std::vector<int64_t>& recode,
                     uint32_t r) {
-      switch (c.type_) {
-        case ColumnType::kDouble: c.doubles_[r] = from.doubles_[o]; break;
-        case ColumnType::kJson: c.json_[r] = from.json_[o]; break;
-        case ColumnType::kString: c.ints_[r] = recode[static_cast<size_t>(from.ints_[o])]; break;
-        default: c.ints_[r] = from.ints_[o]; break;
+      switch (type) {
+        case ColumnType::kDouble: doubles[r] = from.doubles_[o]; break;
+        case ColumnType::kJson: json[r] = std::string(from.json_[o]); break;
+        case ColumnType::kString: ints[r] = recode[static_cast<size_t>(from.ints_[o])]; break;
+        default: ints[r] = from.ints_[o]; break;
       }
-      c.present_[r >> 6] |= uint64_t{1} << (r & 63);
+      present[r >> 6] |= uint64_t{1} << (r & 63);
     };
     for (uint32_t r = 0; r < rows; ++r) {
       const uint32_t o = old_row[r];
@@ -160,22 +158,44 @@ class ColumnBuilder {
         copy(fresh, r, fresh_code, r);
       }
     }
-    return std::make_shared<const PropertyColumn>(std::move(c));
+    return Make(type, rows, std::move(present), std::move(ints), std::move(doubles), dictionary,
+                json);
   }
 
  private:
-  void Mark(uint32_t row) { c_.present_[row >> 6] |= uint64_t{1} << (row & 63); }
+  static bool IsNull(const std::vector<uint64_t>& present, uint32_t row) {
+    return !((present[row >> 6] >> (row & 63)) & 1);
+  }
+
+  static std::shared_ptr<const PropertyColumn> Make(ColumnType type, size_t rows,
+                                                    std::vector<uint64_t> present,
+                                                    std::vector<int64_t> ints,
+                                                    std::vector<double> doubles,
+                                                    const std::vector<std::string>& dictionary,
+                                                    const std::vector<std::string>& json) {
+    auto c = std::make_shared<PropertyColumn>();
+    c->type_ = type;
+    c->rows_ = rows;
+    c->present_ = std::move(present);
+    c->ints_ = std::move(ints);
+    c->doubles_ = std::move(doubles);
+    if (type == ColumnType::kString) c->dictionary_ = StringList(dictionary);
+    if (type == ColumnType::kJson) c->json_ = StringList(json);
+    return c;
+  }
+
+  void Mark(uint32_t row) { present_[row >> 6] |= uint64_t{1} << (row & 63); }
 
   // Whether the column is (now) of `type`; false once it is JSON or of
   // another type, which then turns it into JSON.
   bool Typed(ColumnType type) {
-    if (c_.type_ == type) return true;
-    if (c_.type_ == ColumnType::kNull) {
-      c_.type_ = type;
+    if (type_ == type) return true;
+    if (type_ == ColumnType::kNull) {
+      type_ = type;
       if (type == ColumnType::kDouble) {
-        c_.doubles_.assign(c_.rows_, 0);
+        doubles_.assign(rows_, 0);
       } else {
-        c_.ints_.assign(c_.rows_, 0);
+        ints_.assign(rows_, 0);
       }
       return true;
     }
@@ -190,41 +210,46 @@ class ColumnBuilder {
                                                      : nlohmann::json(v);
       return SetJson(row, j.dump());
     }
-    c_.ints_[row] = v;
+    ints_[row] = v;
     Mark(row);
   }
 
   void SetJson(uint32_t row, std::string text) {
-    if (c_.type_ != ColumnType::kJson) ToJson();
-    c_.json_[row] = std::move(text);
+    if (type_ != ColumnType::kJson) ToJson();
+    json_[row] = std::move(text);
     Mark(row);
   }
 
   // Rewrites the values so far as JSON text.
   void ToJson() {
-    if (c_.type_ == ColumnType::kJson) return;
-    c_.json_.assign(c_.rows_, std::string());
-    for (uint32_t row = 0; row < c_.rows_; ++row) {
-      if (c_.is_null(row)) continue;
+    if (type_ == ColumnType::kJson) return;
+    json_.assign(rows_, std::string());
+    for (uint32_t row = 0; row < rows_; ++row) {
+      if (IsNull(present_, row)) continue;
       nlohmann::json j;
-      switch (c_.type_) {
-        case ColumnType::kInt: j = c_.ints_[row]; break;
-        case ColumnType::kBool: j = c_.ints_[row] != 0; break;
-        case ColumnType::kDate: j = Date{static_cast<int32_t>(c_.ints_[row])}.ToString(); break;
-        case ColumnType::kDouble: j = c_.doubles_[row]; break;
-        case ColumnType::kString: j = strings_[static_cast<size_t>(c_.ints_[row])]; break;
+      switch (type_) {
+        case ColumnType::kInt: j = ints_[row]; break;
+        case ColumnType::kBool: j = ints_[row] != 0; break;
+        case ColumnType::kDate: j = Date{static_cast<int32_t>(ints_[row])}.ToString(); break;
+        case ColumnType::kDouble: j = doubles_[row]; break;
+        case ColumnType::kString: j = strings_[static_cast<size_t>(ints_[row])]; break;
         default: break;
       }
-      c_.json_[row] = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      json_[row] = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
-    c_.type_ = ColumnType::kJson;
-    c_.ints_ = {};
-    c_.doubles_ = {};
+    type_ = ColumnType::kJson;
+    ints_ = {};
+    doubles_ = {};
     strings_ = {};
     codes_ = {};
   }
 
-  PropertyColumn c_;
+  ColumnType type_ = ColumnType::kNull;
+  size_t rows_ = 0;
+  std::vector<uint64_t> present_;  // one bit per row
+  std::vector<int64_t> ints_;
+  std::vector<double> doubles_;
+  std::vector<std::string> json_;
   std::vector<std::string> strings_;  // kString, in order of appearance
   absl::flat_hash_map<std::string, uint32_t> codes_;
 };

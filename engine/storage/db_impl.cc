@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <rocksdb/convenience.h>
 
 #include "storage/keys.h"
@@ -79,6 +80,10 @@ DbImpl::DbImpl(std::unique_ptr<RocksStore> store)
       snapshot_files_(store_->path(), symbols_) {}
 
 DbImpl::~DbImpl() {
+  {
+    std::lock_guard lock(columns_saver_->mu);
+    columns_saver_->db = nullptr;  // snapshots outliving this Db save nothing
+  }
   {
     std::lock_guard lock(warm_mu_);
     closing_ = true;
@@ -349,15 +354,28 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
   // snapshot file, and only then read the whole graph.
   std::shared_ptr<const CsrGraph> csr = PatchCached(spec, *snapshot);
   if (!csr) {
-    if (auto stamp = StampOf(snapshot->sequence())) {
+    const auto stamp = StampOf(snapshot->sequence());
+    if (stamp) {
       SV_ASSIGN_OR_RETURN(csr, snapshot_files_.Find(spec, *stamp, !read_only()));
     }
+    if (!csr) {
+      Interrupt interrupt([this] { return stop_building_.load(); });
+      SV_ASSIGN_OR_RETURN(csr, CsrGraph::Build(*snapshot, spec, interrupt));
+      // The writer saves it in the background (SaveCsrFile).
+      if (!read_only() && CsrGraph::Saveable(spec)) WarmCsr(spec);
+    }
+    // Its property columns, mapped from their file if it holds this state.
+    if (stamp) SV_RETURN_IF_ERROR(snapshot_files_.FindColumns(*csr, *stamp, !read_only()));
   }
-  if (!csr) {
-    Interrupt interrupt([this] { return stop_building_.load(); });
-    SV_ASSIGN_OR_RETURN(csr, CsrGraph::Build(*snapshot, spec, interrupt));
-    // The writer saves it in the background (SaveCsrFile).
-    if (!read_only() && CsrGraph::Saveable(spec)) WarmCsr(spec);
+  if (!read_only() && CsrGraph::Saveable(spec)) {
+    // The writer saves the columns a query builds, in the background.
+    std::weak_ptr<ColumnsSaver> saver = columns_saver_;
+    csr->SetColumnsBuiltHook([saver, spec] {
+      if (auto s = saver.lock()) {
+        std::lock_guard lock(s->mu);
+        if (s->db) s->db->WarmCsr(spec);
+      }
+    });
   }
   // The entry of an earlier sequence of this spec, if any, gives way. It
   // is freed (hundreds of megabytes on a big graph) after the lock is let go.
@@ -388,7 +406,10 @@ void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   const uint64_t sequence = LatestSequence();
   auto csr = CsrIfCached(spec);
   auto stamp = StampOf(sequence);
-  if (!csr || !stamp || snapshot_files_.Holds(spec, *stamp)) return;
+  if (!csr || !stamp || (snapshot_files_.Holds(spec, *stamp) &&
+                         snapshot_files_.HoldsColumns(*csr, *stamp))) {
+    return;
+  }
   // Saving takes longer than building (a second or more for 10M edges) and
   // a commit makes it stale: under a steady writer, save nothing. The next
   // build after a commit tries again.
@@ -407,6 +428,36 @@ void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   IgnoreError(snapshot_files_.Save(*csr, *stamp, stale));
 }
 
+namespace {
+
+// A props key of the first nodes (or edges) that have one. A props column
+// built for it also builds the other keys those first rows hold
+// (BuildPropsColumns), so this one key stands for them all.
+std::optional<std::string> FirstPropsKey(const GraphView& view, bool edges) {
+  constexpr int kLooked = 100000;  // records, a fraction of a second
+  auto key_of = [](const std::string& props) -> std::optional<std::string> {
+    if (props.size() <= 2) return std::nullopt;  // "{}"
+    auto j = nlohmann::json::parse(props, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || j.empty()) return std::nullopt;
+    return j.begin().key();
+  };
+  int looked = 0;
+  if (edges) {
+    for (auto it = view.AllEdges(); it->Valid() && looked++ < kLooked; it->Next()) {
+      auto edge = it->Load();
+      if (!edge.ok()) return std::nullopt;
+      if (auto key = key_of(edge->props)) return key;
+    }
+  } else {
+    for (auto it = view.Nodes(); it->Valid() && looked++ < kLooked; it->Next()) {
+      if (auto key = key_of(it->node().props)) return key;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Status DbImpl::SaveSnapshotFile(const Interrupt& interrupt) {
   if (read_only()) return Status::ReadOnly(fmt::format("graph '{}' is open read-only", path()));
   const CsrSpec whole;
@@ -414,7 +465,27 @@ Status DbImpl::SaveSnapshotFile(const Interrupt& interrupt) {
   SV_RETURN_IF_ERROR(Csr(whole).status());
   auto csr = CsrIfCached(whole);
   auto stamp = StampOf(sequence);
-  if (!csr || !stamp || snapshot_files_.Holds(whole, *stamp)) return Status::OK();
+  if (!csr || !stamp) return Status::OK();
+  // Besides the columns built so far, the nodes' keys and names and the
+  // props keys the first nodes and edges hold: the process that imported a
+  // graph is often the only one that ever writes it, and read-only opens
+  // never save columns, so without these every reader's first property
+  // query would read every record, on every open.
+  auto view = GetSnapshot();
+  if (view->sequence() == sequence) {
+    for (NodeField f : {NodeField::kKey, NodeField::kName}) {
+      SV_RETURN_IF_ERROR(csr->NodeColumn(*view, f, {}, interrupt).status());
+    }
+    if (auto key = FirstPropsKey(*view, /*edges=*/false)) {
+      SV_RETURN_IF_ERROR(csr->NodeColumn(*view, NodeField::kProps, *key, interrupt).status());
+    }
+    if (auto key = FirstPropsKey(*view, /*edges=*/true)) {
+      SV_RETURN_IF_ERROR(csr->EdgeColumn(*view, EdgeField::kProps, *key, interrupt).status());
+    }
+  }
+  if (snapshot_files_.Holds(whole, *stamp) && snapshot_files_.HoldsColumns(*csr, *stamp)) {
+    return Status::OK();
+  }
   // As in SaveCsrFile: the commits the file reflects reach the disk first.
   SV_RETURN_IF_ERROR(FromRocks(store_->db()->FlushWAL(/*sync=*/true),
                                fmt::format("cannot sync graph '{}'", path())));

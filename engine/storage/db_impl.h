@@ -123,6 +123,14 @@ class DbImpl final : public ViewOn<Db> {
   mutable bool closing_ = false;
   std::atomic<bool> stop_building_{false};  // set when closing
   mutable SnapshotFiles snapshot_files_;
+  // What a snapshot's columns-built hook reaches this Db through; cleared
+  // when the Db closes, so that a snapshot outliving it saves nothing.
+  struct ColumnsSaver {
+    explicit ColumnsSaver(const DbImpl* d) : db(d) {}
+    std::mutex mu;
+    const DbImpl* db;
+  };
+  std::shared_ptr<ColumnsSaver> columns_saver_ = std::make_shared<ColumnsSaver>(this);
 };
 
 }  // namespace samverkan::storage

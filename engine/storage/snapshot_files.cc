@@ -32,6 +32,10 @@ std::string SnapshotFiles::PathFor(const CsrSpec& spec) const {
   return Dir() + (spec.with_weights ? "/csr-weighted.svcsr" : "/csr.svcsr");
 }
 
+std::string SnapshotFiles::ColumnsPathFor(const CsrSpec& spec) const {
+  return Dir() + (spec.with_weights ? "/columns-weighted.svcol" : "/columns.svcol");
+}
+
 Status SnapshotFiles::Ahead(const std::string& path, const Stamp& file, const Stamp& now) const {
   if (file.batch <= now.batch) return Status::OK();
   return DamagedGraph(
@@ -60,11 +64,28 @@ Result<std::shared_ptr<const CsrGraph>> SnapshotFiles::Find(const CsrSpec& spec,
   return mapped->second;
 }
 
+Status SnapshotFiles::FindColumns(const CsrGraph& csr, const Stamp& now, bool writable) {
+  if (!CsrGraph::Saveable(csr.spec())) return Status::OK();
+  const std::string path = ColumnsPathFor(csr.spec());
+  auto header = CsrGraph::ReadColumnsHeader(path);
+  if (!header.ok()) return Status::OK();  // none, or unreadable: build on first use
+  if (writable) SV_RETURN_IF_ERROR(Ahead(path, *header, now));
+  if (*header != now) return Status::OK();
+  auto mapped = csr.MapColumns(path, now);
+  if (!mapped.ok()) return Status::OK();
+  std::lock_guard lock(mu_);
+  columns_on_disk_[csr.spec().with_weights] = std::make_pair(now, *mapped);
+  return Status::OK();
+}
+
 Status SnapshotFiles::CheckNotAhead(const Stamp& now) const {
   for (bool weighted : {false, true}) {
     const std::string path = PathFor(SpecOf(weighted));
     auto header = CsrGraph::ReadFileHeader(path);
     if (header.ok()) SV_RETURN_IF_ERROR(Ahead(path, header->first, now));
+    const std::string columns = ColumnsPathFor(SpecOf(weighted));
+    auto columns_header = CsrGraph::ReadColumnsHeader(columns);
+    if (columns_header.ok()) SV_RETURN_IF_ERROR(Ahead(columns, *columns_header, now));
   }
   return Status::OK();
 }
@@ -74,13 +95,18 @@ bool SnapshotFiles::Holds(const CsrSpec& spec, const Stamp& stamp) {
   return on_disk_[spec.with_weights] == stamp;
 }
 
+bool SnapshotFiles::HoldsColumns(const CsrGraph& csr, const Stamp& stamp) {
+  std::lock_guard lock(mu_);
+  const auto& held = columns_on_disk_[csr.spec().with_weights];
+  return held && held->first == stamp && held->second >= csr.column_count();
+}
+
 Status SnapshotFiles::Save(const CsrGraph& csr, const Stamp& stamp, const Interrupt& interrupt) {
   if (!CsrGraph::Saveable(csr.spec())) return Status::OK();
+  std::lock_guard saving(save_mu_);
   const bool weighted = csr.spec().with_weights;
-  {
-    std::lock_guard lock(mu_);
-    if (on_disk_[weighted] == stamp) return Status::OK();
-  }
+  const bool csr_held = Holds(csr.spec(), stamp);
+  if (csr_held && HoldsColumns(csr, stamp)) return Status::OK();
   std::error_code ec;
   fs::create_directories(Dir(), ec);
   if (ec) {
@@ -93,9 +119,22 @@ Status SnapshotFiles::Save(const CsrGraph& csr, const Stamp& stamp, const Interr
       fs::remove(entry.path(), ec);
     }
   }
-  SV_RETURN_IF_ERROR(csr.Save(PathFor(csr.spec()), stamp, interrupt));
+  if (!csr_held) {
+    SV_RETURN_IF_ERROR(csr.Save(PathFor(csr.spec()), stamp, interrupt));
+    std::lock_guard lock(mu_);
+    on_disk_[weighted] = stamp;
+  }
+  const std::string columns_path = ColumnsPathFor(csr.spec());
+  if (csr.column_count() == 0) {
+    // None built yet: a columns file there is of an earlier state.
+    fs::remove(columns_path, ec);
+    std::lock_guard lock(mu_);
+    columns_on_disk_[weighted].reset();
+    return Status::OK();
+  }
+  SV_ASSIGN_OR_RETURN(const size_t saved, csr.SaveColumns(columns_path, stamp, interrupt));
   std::lock_guard lock(mu_);
-  on_disk_[weighted] = stamp;
+  columns_on_disk_[weighted] = std::make_pair(stamp, saved);
   return Status::OK();
 }
 
@@ -112,6 +151,17 @@ void SnapshotFiles::Check(const Stamp& now, bool current, std::vector<std::strin
           "{}; it is a cache derived from the graph, not part of its data, and is rebuilt "
           "(and replaced by the next process that writes the graph)",
           mapped.status().message()));
+    }
+    const std::string columns = ColumnsPathFor(SpecOf(weighted));
+    auto verified = CsrGraph::VerifyColumnsFile(columns);
+    if (verified.ok()) {
+      Status ahead = Ahead(columns, *verified, now);
+      if (!ahead.ok() && current) problems->push_back(ahead.message());
+    } else if (!verified.status().IsNotFound()) {
+      notes->push_back(fmt::format(
+          "{}; it is a cache derived from the graph, not part of its data: the columns are "
+          "built again (and the file replaced by the next process that writes the graph)",
+          verified.status().message()));
     }
   }
 }

@@ -13,6 +13,11 @@
 // read-only open cannot tell that from a writer that has moved on since it
 // last caught up, so it only ignores such a file.
 //
+// Beside each snapshot file, a columns file holds the property columns the
+// snapshot had built when it was saved (CsrGraph::SaveColumns), under the
+// same rules: used only when its stamp is the snapshot's, else the columns
+// are built again on first use.
+//
 // Only the process holding write access saves files; read-only opens never
 // write here. A file is read only after its arrays pass CsrGraph::CheckArrays
 // against the graph's symbols: a graph directory may come from anyone.
@@ -41,8 +46,10 @@ class SnapshotFiles {
   SnapshotFiles(std::string graph_dir, const SymbolTable& symbols)
       : graph_dir_(std::move(graph_dir)), symbols_(symbols) {}
 
-  // The file that holds snapshots of `spec` (CsrGraph::Saveable specs).
+  // The file that holds snapshots of `spec` (CsrGraph::Saveable specs),
+  // and the one that holds their columns.
   std::string PathFor(const CsrSpec& spec) const;
+  std::string ColumnsPathFor(const CsrSpec& spec) const;
 
   // The snapshot of `spec` at `now` from its file, or null when there is
   // no usable file (to be built). `writable`: this process holds write
@@ -50,16 +57,26 @@ class SnapshotFiles {
   Result<std::shared_ptr<const CsrGraph>> Find(const CsrSpec& spec, const Stamp& now,
                                                bool writable);
 
+  // Gives `csr` (of a Saveable spec, taken at `now`, mapped or built) the
+  // columns its columns file holds, if that holds `now`; a file that is
+  // missing, stale, damaged or of another version is ignored (the columns
+  // are built on first use). `writable`: as for Find.
+  Status FindColumns(const CsrGraph& csr, const Stamp& now, bool writable);
+
   // At a read-write open: a damaged-graph error when a file reflects
   // commits the store does not hold. Reads only the headers.
   Status CheckNotAhead(const Stamp& now) const;
 
-  // Whether this process knows the file of `spec` to hold `stamp`.
+  // Whether this process knows the file of `spec` to hold `stamp`, and
+  // the columns file all of `csr`'s columns at `stamp`.
   bool Holds(const CsrSpec& spec, const Stamp& stamp);
+  bool HoldsColumns(const CsrGraph& csr, const Stamp& stamp);
 
-  // Saves `csr` (taken at `stamp`) unless its file holds that stamp already.
-  // Removes what writers killed mid-write left first. Only for the process
-  // that holds write access.
+  // Saves `csr` (taken at `stamp`) unless its file holds that stamp already,
+  // then its columns unless its columns file holds them all at that stamp
+  // (a snapshot with no columns removes the stale columns file). Removes
+  // what writers killed mid-write left first. Only for the process that
+  // holds write access.
   Status Save(const CsrGraph& csr, const Stamp& stamp, const Interrupt& interrupt);
 
   // For the integrity check: every block of every file is read and checked.
@@ -76,9 +93,15 @@ class SnapshotFiles {
 
   const std::string graph_dir_;
   const SymbolTable& symbols_;
+  // Held while saving: the background saver and SaveSnapshotFile write the
+  // same temporary files (and each removes those it finds).
+  std::mutex save_mu_;
   std::mutex mu_;
   // What this process knows each file (by with_weights) to hold.
   std::optional<Stamp> on_disk_[2];
+  // What this process knows each columns file to hold: a stamp and how
+  // many columns.
+  std::optional<std::pair<Stamp, size_t>> columns_on_disk_[2];
 };
 
 }  // namespace samverkan::storage

@@ -223,6 +223,59 @@ TEST(CrashTest, KilledSnapshotWriterLeavesNoHalfFile) {
   }
 }
 
+// The same for the columns file: killed while it saves the columns of a
+// later state, the writer leaves the previous file whole (and stale), and
+// the next open builds the columns again rather than read either.
+TEST(CrashTest, KilledColumnsWriterLeavesNoHalfFile) {
+  TempDir dir;
+  const std::string path = dir.Sub("graph");
+  const std::string file = path + "/snapshot/columns.svcol";
+  int writing[2];
+  ASSERT_EQ(pipe(writing), 0);
+  pid_t child = SpawnChild("ColumnsWriter", path, writing[1]);
+  ASSERT_GE(child, 0);
+  close(writing[1]);
+  char c = 0;
+  if (read(writing[0], &c, 1) != 1) {
+    int status = 0;
+    waitpid(child, &status, 0);
+    FAIL() << "the writer died before it began its second file, status " << status;
+  }
+  close(writing[0]);
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped by itself, status " << status;
+
+  int temporary = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(path + "/snapshot")) {
+    if (entry.path().filename().string().find("columns.svcol.tmp-") != std::string::npos) {
+      ++temporary;
+    }
+  }
+  EXPECT_EQ(temporary, 1);
+  auto whole = CsrGraph::VerifyColumnsFile(file);
+  ASSERT_OK(whole.status());
+  auto db = MustOpen(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_LT(whole->sequence, db->LatestSequence());
+  auto csr = db->Csr({});
+  ASSERT_OK(csr.status());
+  EXPECT_EQ((*csr)->column_count(), 0u);  // the stale file is not mapped
+  auto snap = db->GetSnapshot();
+  auto built = CsrGraph::Build(*snap, {});
+  ASSERT_OK(built.status());
+  for (const auto* g : {csr->get(), built->get()}) {
+    auto role = g->EdgeColumn(*snap, EdgeField::kProps, "role");
+    ASSERT_OK(role.status());
+    EXPECT_EQ((*role)->text(static_cast<uint32_t>(g->num_edges() - 1)).substr(0, 1), "r");
+  }
+  auto report = db->CheckIntegrity();
+  ASSERT_OK(report.status());
+  EXPECT_TRUE(report->ok()) << Join(report->problems);
+  EXPECT_TRUE(report->notes.empty()) << Join(report->notes);
+}
+
 // A process that dies between Prepare and Commit leaves its transaction
 // undecided: invisible, blocking writers, until settled either way.
 class UndecidedTest : public ::testing::TestWithParam<bool> {};
@@ -362,6 +415,80 @@ TEST(CrashChild, SnapshotWriter) {
   CsrGraph::FileStamp next{(*db)->LatestSequence(), first->first.batch + 1};
   (void)(*csr)->Save(file, next, halfway);
   _exit(9);  // the write ended without reaching its seventh block
+}
+
+// As SnapshotWriter, for the columns file: commits a graph, builds some
+// columns, waits for the background save of its columns file, commits one
+// more edge and saves the columns of the new snapshot over the file itself;
+// in the middle of that write, signals `writing_fd` and waits to be killed.
+TEST(CrashChild, ColumnsWriter) {
+  const char* graph = std::getenv("SV_CRASH_GRAPH");
+  if (graph == nullptr) GTEST_SKIP() << "started by CrashTest.KilledColumnsWriterLeavesNoHalfFile";
+  alarm(60);
+  const int writing_fd = std::atoi(std::getenv("SV_CRASH_FD"));
+  Options o;
+  o.sync_commits = false;
+  auto db = Db::Open(graph, o);
+  if (!db.ok()) _exit(2);
+  auto commit = [&](int from, int to) {
+    auto txn = (*db)->BeginTransaction("edges");
+    if (!txn.ok()) _exit(3);
+    for (int i = 0; from == 0 && i < 2000; ++i) {
+      NodeInput n = N("n" + std::to_string(i), "actor", "name " + std::to_string(i));
+      if (!(*txn)->PutNode(n).ok()) _exit(4);
+    }
+    for (int i = from; i < to; ++i) {
+      EdgeInput e = E("n" + std::to_string(i % 2000), "knows", "n" + std::to_string(i * 7 % 2000), i);
+      e.props = "{\"role\":\"r" + std::to_string(i % 50) + "\"}";
+      if (!(*txn)->PutEdge(e).ok()) _exit(4);
+    }
+    if (!(*txn)->Commit().ok()) _exit(5);
+  };
+  auto columns = [&](const CsrGraph& g) {
+    auto snap = (*db)->GetSnapshot();
+    for (NodeField f : {NodeField::kKey, NodeField::kName}) {
+      if (!g.NodeColumn(*snap, f).ok()) _exit(6);
+    }
+    for (EdgeField f : {EdgeField::kRank, EdgeField::kValidFrom}) {
+      if (!g.EdgeColumn(*snap, f).ok()) _exit(6);
+    }
+    if (!g.EdgeColumn(*snap, EdgeField::kProps, "role").ok()) _exit(6);
+  };
+  commit(0, 20000);
+  const std::string file = std::string(graph) + "/snapshot/columns.svcol";
+  {
+    auto first_csr = (*db)->Csr({});
+    if (!first_csr.ok()) _exit(6);
+    columns(**first_csr);
+  }
+  for (;;) {
+    auto header = CsrGraph::ReadColumnsHeader(file);
+    if (header.ok() && header->sequence == (*db)->LatestSequence()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  auto first = CsrGraph::ReadColumnsHeader(file);
+  // Reopened, the Db keeps no snapshot up to date in the background: only
+  // this thread writes the file from here on.
+  db->reset();
+  db = Db::Open(graph, o);
+  if (!db.ok()) _exit(2);
+  commit(20000, 20001);
+  auto csr = CsrGraph::Build(*(*db)->GetSnapshot(), {});
+  if (!csr.ok() || !first.ok()) _exit(7);
+  columns(**csr);
+  int asked = 0;
+  Interrupt halfway(
+      [&] {
+        if (++asked == 3) {
+          if (write(writing_fd, "w", 1) != 1) _exit(8);
+          for (;;) pause();
+        }
+        return false;
+      },
+      std::chrono::milliseconds(0));
+  CsrGraph::FileStamp next{(*db)->LatestSequence(), first->batch + 1};
+  (void)(*csr)->SaveColumns(file, next, halfway);
+  _exit(9);  // the write ended without asking a third time
 }
 
 TEST(CrashChild, Create) {

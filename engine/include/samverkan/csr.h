@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "samverkan/csr_array.h"
 #include "samverkan/graph_view.h"
 #include "samverkan/interrupt.h"
 #include "samverkan/property_column.h"
@@ -41,47 +43,6 @@
 #include "samverkan/types.h"
 
 namespace samverkan {
-
-// One array of a CsrGraph: either its own vector (a snapshot built in
-// memory) or a view into a snapshot file the CsrGraph keeps mapped
-// (CsrGraph::Map). Read-only once made; neither copied nor moved, since a
-// view must not outlive its mapping.
-template <typename T>
-class CsrArray {
- public:
-  CsrArray() = default;
-  CsrArray(const CsrArray&) = delete;
-  CsrArray& operator=(const CsrArray&) = delete;
-
-  // Takes `values` over.
-  CsrArray& operator=(std::vector<T>&& values) {
-    owned_ = std::move(values);
-    data_ = owned_.data();
-    size_ = owned_.size();
-    return *this;
-  }
-  // Points at `size` values kept alive by the owner of this array.
-  void View(const T* data, size_t size) {
-    owned_ = {};
-    data_ = data;
-    size_ = size;
-  }
-
-  const T& operator[](size_t i) const { return data_[i]; }
-  const T* data() const { return data_; }
-  const T* begin() const { return data_; }
-  const T* end() const { return data_ + size_; }
-  const T& back() const { return data_[size_ - 1]; }
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  // Bytes of memory it takes (mapped ones: the pages they may occupy).
-  uint64_t bytes() const { return (owned_.empty() ? size_ : owned_.capacity()) * sizeof(T); }
-
- private:
-  std::vector<T> owned_;
-  const T* data_ = nullptr;
-  size_t size_ = 0;
-};
 
 // Which part of the graph a CsrGraph holds. Empty lists mean "all".
 struct CsrSpec {
@@ -249,12 +210,41 @@ class CsrGraph {
   // first fault otherwise (engine/graph/csr_check.cc).
   Status CheckArrays(const CsrSymbolLimits& limits = {}) const;
 
+  // --- Columns files (docs/on-disk-format.md, "Columns files";
+  // engine/graph/columns_file.cc): the property columns a snapshot has
+  // built, saved beside its snapshot file under the same rules.
+
+  // How many columns this snapshot holds (built or mapped; only ever more).
+  size_t column_count() const;
+  // Called (on the thread that built it) after a column is built: the
+  // writer's Db saves the columns then. Set once, before the snapshot is
+  // shared.
+  void SetColumnsBuiltHook(std::function<void()> hook) const;
+  // Writes the columns built so far to `path`, stamped `stamp`, as Save
+  // writes the snapshot; how many it wrote.
+  Result<size_t> SaveColumns(const std::string& path, const FileStamp& stamp,
+                             const Interrupt& interrupt = Interrupt::Never()) const;
+  // Adopts the columns of the file at `path` as views into its mapping
+  // (columns built already stay), after checking every block's checksum;
+  // how many it holds. InvalidArgument when the file holds another stamp
+  // than `stamp`; Corruption when its rows are not this snapshot's; else
+  // errors as ReadColumnsHeader's.
+  Result<size_t> MapColumns(const std::string& path, const FileStamp& stamp) const;
+  // The stamp a columns file's header names, its header checksum checked.
+  // NotFound without a file; NotSupported for another format version;
+  // Corruption, naming the file, for anything else amiss.
+  static Result<FileStamp> ReadColumnsHeader(const std::string& path);
+  // Reads every block of a columns file and checks it; its stamp.
+  static Result<FileStamp> VerifyColumnsFile(const std::string& path);
+
  private:
   Result<std::shared_ptr<const PropertyColumn>> PropsColumn(const GraphView& view, bool edges,
                                                             const std::string& key,
                                                             const Interrupt& interrupt) const;
 
-  friend class CsrFile;  // csr_file.cc: reads and fills the arrays
+  friend class CsrFile;      // csr_file.cc: reads and fills the arrays
+  friend class ColumnsFile;  // columns_file.cc: saves and maps the columns
+  void ColumnsBuilt() const;
 
   template <typename T>
   static std::span<const T> Slice(const CsrArray<T>& data, const CsrArray<uint64_t>& off,
@@ -280,6 +270,7 @@ class CsrGraph {
   mutable std::map<std::tuple<bool, int, std::string>, std::shared_ptr<const PropertyColumn>,
                    std::less<>>
       columns_;
+  mutable std::function<void()> columns_built_;  // guarded by columns_mu_
   CsrArray<double> out_weights_, in_weights_;  // empty unless spec_.with_weights
 };
 

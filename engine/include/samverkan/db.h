@@ -154,7 +154,9 @@ class Db : public GraphView {
   // Writes the snapshot file of the whole graph at the latest commit now
   // (building the snapshot first if it is not cached), so that the next
   // open maps it instead of reading every record (docs/on-disk-format.md,
-  // "Snapshot files"). The writer also saves it in the background once the
+  // "Snapshot files"), and its columns file: the property columns built so
+  // far, the nodes' keys and names, and the props keys the first nodes and
+  // edges hold (built first if need be). The writer also saves it in the background once the
   // graph has been still for a moment, but a process that writes and exits
   // (an import) is gone by then. A no-op when the file is current or a
   // commit lands meanwhile; ReadOnly on a read-only open; Interrupted when

@@ -12,18 +12,22 @@
 //
 // Columns are built by CsrGraph::NodeColumn / EdgeColumn on first use and
 // cached with the snapshot, so a commit (which makes a new snapshot) drops
-// them with it.
+// them with it. The writer saves them beside the snapshot's file; a mapped
+// snapshot gets them from there, as views into the mapping
+// (docs/on-disk-format.md, "Columns files").
 //
 //   SV_ASSIGN_OR_RETURN(auto role, csr->EdgeColumn(view, EdgeField::kProps, "role"));
 //   if (role->type() == ColumnType::kString && !role->is_null(pos)) use(role->text(pos));
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "samverkan/csr_array.h"
 #include "samverkan/types.h"
 
 namespace samverkan {
@@ -52,21 +56,24 @@ class PropertyColumn {
   std::string_view json(uint32_t row) const { return json_[row]; }                 // kJson
 
   // kString: the distinct values, sorted (byte order), and a value's code.
-  const std::vector<std::string>& dictionary() const { return dictionary_; }
+  const StringList& dictionary() const { return dictionary_; }
   std::optional<uint32_t> CodeOf(std::string_view text) const;
 
   uint64_t memory_bytes() const;
 
  private:
   friend class ColumnBuilder;
+  friend class ColumnsFile;  // columns_file.cc: saves and maps columns
 
   ColumnType type_ = ColumnType::kNull;
   size_t rows_ = 0;
-  std::vector<uint64_t> present_;     // one bit per row
-  std::vector<int64_t> ints_;         // kInt, kBool, kDate (days), kString (codes)
-  std::vector<double> doubles_;       // kDouble
-  std::vector<std::string> dictionary_;
-  std::vector<std::string> json_;     // kJson
+  CsrArray<uint64_t> present_;  // one bit per row
+  CsrArray<int64_t> ints_;      // kInt, kBool, kDate (days), kString (codes)
+  CsrArray<double> doubles_;    // kDouble
+  StringList dictionary_;       // kString
+  StringList json_;             // kJson
+  // The columns file the arrays view (null when built in memory).
+  std::shared_ptr<const void> mapping_;
 };
 
 }  // namespace samverkan

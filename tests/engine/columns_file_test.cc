@@ -1,0 +1,401 @@
+// Columns files (docs/on-disk-format.md, "Columns files"): the property
+// columns a snapshot has built, saved beside its snapshot file by the
+// writer and mapped with it at the next open. A mapped column answers as
+// the built one; a file that is not exactly the snapshot's state is ignored
+// (the columns are built again), one ahead of the store is refused;
+// read-only opens never write; a commit after mapping carries the mapped
+// columns over correctly.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "samverkan/samverkan.h"
+#include "test_util.h"
+
+namespace samverkan {
+namespace {
+
+namespace fs = std::filesystem;
+using test::D;
+using test::E;
+using test::N;
+
+// Every cell of a column, as text, so that two can be compared.
+std::string Cells(const PropertyColumn& c) {
+  std::string out = "type=" + std::to_string(static_cast<int>(c.type())) +
+                    " rows=" + std::to_string(c.size()) + " dict=[";
+  for (std::string_view s : c.dictionary()) out += std::string(s) + "|";
+  out += "]\n";
+  for (uint32_t r = 0; r < c.size(); ++r) {
+    if (c.is_null(r)) {
+      out += "null\n";
+      continue;
+    }
+    switch (c.type()) {
+      case ColumnType::kInt: out += "i" + std::to_string(c.integer(r)); break;
+      case ColumnType::kBool: out += c.boolean(r) ? "true" : "false"; break;
+      case ColumnType::kDate: out += "d" + std::to_string(c.date(r).days); break;
+      case ColumnType::kDouble: out += "f" + std::to_string(c.number(r)); break;
+      case ColumnType::kString:
+        out += "s" + std::to_string(c.code(r)) + ":" + std::string(c.text(r));
+        break;
+      case ColumnType::kJson: out += "j" + std::string(c.json(r)); break;
+      case ColumnType::kNull: out += "?"; break;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// The columns the tests read: one of every type, with nulls.
+struct Wanted {
+  bool edges;
+  int field;
+  std::string key;
+  ColumnType type;
+};
+const std::vector<Wanted>& AllColumns() {
+  static const std::vector<Wanted> kAll = {
+      {false, static_cast<int>(NodeField::kKey), "", ColumnType::kString},
+      {false, static_cast<int>(NodeField::kName), "", ColumnType::kString},
+      {false, static_cast<int>(NodeField::kProps), "age", ColumnType::kInt},
+      {false, static_cast<int>(NodeField::kProps), "score", ColumnType::kDouble},
+      {false, static_cast<int>(NodeField::kProps), "active", ColumnType::kBool},
+      {false, static_cast<int>(NodeField::kProps), "mixed", ColumnType::kJson},
+      {false, static_cast<int>(NodeField::kProps), "nowhere", ColumnType::kNull},
+      {true, static_cast<int>(EdgeField::kWeight), "", ColumnType::kDouble},
+      {true, static_cast<int>(EdgeField::kValidFrom), "", ColumnType::kDate},
+      {true, static_cast<int>(EdgeField::kValidTo), "", ColumnType::kDate},
+      {true, static_cast<int>(EdgeField::kRank), "", ColumnType::kInt},
+      {true, static_cast<int>(EdgeField::kProps), "role", ColumnType::kString},
+      {true, static_cast<int>(EdgeField::kProps), "tags", ColumnType::kJson},
+  };
+  return kAll;
+}
+
+Result<std::shared_ptr<const PropertyColumn>> ColumnOf(const CsrGraph& g, const GraphView& view,
+                                                       const Wanted& w) {
+  if (w.edges) return g.EdgeColumn(view, static_cast<EdgeField>(w.field), w.key);
+  return g.NodeColumn(view, static_cast<NodeField>(w.field), w.key);
+}
+
+// Fills `db` with nodes and edges whose properties make a column of every
+// type; `role` is the edges' role prefix (a foreign graph differs there).
+void Fill(Db& db, const std::string& role = "partner") {
+  auto txn = db.BeginTransaction("fill");
+  ASSERT_OK(txn.status());
+  const int n = 40;
+  for (int i = 0; i < n; ++i) {
+    NodeInput in = N("n" + std::to_string(i), i % 2 ? "actor" : "project",
+                     i % 3 ? "Nämn " + std::to_string(i) + " 日本" : "");
+    std::string props = "{";
+    if (i % 4) props += R"("age":)" + std::to_string(i * 3) + ",";
+    if (i % 5) props += R"("score":)" + std::to_string(i) + ".25,";
+    if (i % 3) props += std::string(R"("active":)") + (i % 2 ? "true" : "false") + ",";
+    props += i % 2 ? R"("mixed":1)" : R"("mixed":"ett")";
+    props += R"(,"nowhere":null})";
+    in.props = props;
+    ASSERT_OK((*txn)->PutNode(in).status());
+  }
+  for (int i = 0; i < 120; ++i) {
+    EdgeInput e = E("n" + std::to_string(i % n), "participates_in",
+                    "n" + std::to_string((i * 7 + 3) % n), static_cast<uint32_t>(i % 2));
+    if (i % 3 == 0) e.validity = {D(2010 + i % 5, 1, 1), D(2016 + i % 3, 6, 30)};
+    if (i % 4) e.weight = 0.5 + i % 4;
+    std::string props = "{";
+    if (i % 6) props += R"("role":")" + role + (i % 2 ? "-Ω" : "-å") + "\",";
+    props += i % 5 ? R"("tags":["a","ü"]})" : R"("tags":{"k":1}})";
+    e.props = props;
+    ASSERT_OK((*txn)->PutEdge(e).status());
+  }
+  ASSERT_OK((*txn)->Commit());
+}
+
+class ColumnsFileTest : public test::DbTest {
+ protected:
+  void SetUp() override {
+    test::DbTest::SetUp();
+    Fill(*db_);
+  }
+
+  std::string ColumnsPath() const { return path() + "/snapshot/columns.svcol"; }
+
+  // What the snapshot Db::Csr gives answers for every column.
+  std::string FromDb() {
+    auto csr = db_->Csr({});
+    EXPECT_OK(csr.status());
+    if (!csr.ok()) return "";
+    return Describe(**csr, *db_->GetSnapshot());
+  }
+
+  // The same, of a snapshot and columns built afresh from the store.
+  std::string Built() {
+    auto snap = db_->GetSnapshot();
+    auto csr = CsrGraph::Build(*snap, {});
+    EXPECT_OK(csr.status());
+    return csr.ok() ? Describe(**csr, *snap) : "";
+  }
+
+  static std::string Describe(const CsrGraph& g, const GraphView& view) {
+    std::string out;
+    for (const Wanted& w : AllColumns()) {
+      auto c = ColumnOf(g, view, w);
+      EXPECT_OK(c.status());
+      if (!c.ok()) continue;
+      EXPECT_EQ((*c)->type(), w.type) << w.key << " " << w.field;
+      out += (w.edges ? "edge " : "node ") + std::to_string(w.field) + " " + w.key + ": " +
+             Cells(**c);
+    }
+    return out;
+  }
+
+  // Waits for the writer's background save of the columns file of the
+  // latest commit holding at least `columns` columns.
+  CsrGraph::FileStamp WaitForColumns() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto header = CsrGraph::ReadColumnsHeader(ColumnsPath());
+      if (header.ok() && header->sequence == db_->LatestSequence()) {
+        auto csr = db_->Csr({});
+        auto mapped = CsrGraph::Build(*db_->GetSnapshot(), {});
+        if (csr.ok() && mapped.ok()) {
+          auto n = (*mapped)->MapColumns(ColumnsPath(), *header);
+          if (n.ok() && *n == (*csr)->column_count()) return *header;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ADD_FAILURE() << "no columns file of sequence " << db_->LatestSequence();
+    return {};
+  }
+
+  static void Patch(const std::string& file, uint64_t offset, std::string_view bytes) {
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+};
+
+TEST_F(ColumnsFileTest, MappedColumnsAnswerAsBuiltOnes) {
+  auto snap = db_->GetSnapshot();
+  ASSERT_OK_AND_ASSIGN(auto built, CsrGraph::Build(*snap, {}));
+  const std::string want = Describe(*built, *snap);
+  const std::string file = dir_.Sub("c.svcol");
+  ASSERT_OK_AND_ASSIGN(size_t saved, built->SaveColumns(file, {41, 42}));
+  EXPECT_EQ(saved, built->column_count());
+  EXPECT_GE(saved, AllColumns().size());
+  ASSERT_OK_AND_ASSIGN(auto stamp, CsrGraph::ReadColumnsHeader(file));
+  EXPECT_EQ(stamp, (CsrGraph::FileStamp{41, 42}));
+  ASSERT_OK_AND_ASSIGN(auto fresh, CsrGraph::Build(*snap, {}));
+  EXPECT_EQ(fresh->MapColumns(file, {41, 43}).status().code(), Status::Code::kInvalidArgument);
+  ASSERT_OK_AND_ASSIGN(size_t mapped, fresh->MapColumns(file, {41, 42}));
+  EXPECT_EQ(mapped, saved);
+  EXPECT_EQ(fresh->column_count(), saved);
+  // Every column comes from the file (none is built: an empty view would
+  // build them; a view whose records were all gone would fail).
+  EXPECT_EQ(Describe(*fresh, *snap), want);
+  EXPECT_EQ(fresh->column_count(), saved);
+  // A snapshot of other rows refuses it.
+  auto txn = Begin();
+  ASSERT_OK(txn->PutNode(N("extra", "actor")).status());
+  ASSERT_OK(txn->Commit());
+  ASSERT_OK_AND_ASSIGN(auto bigger, CsrGraph::Build(*db_->GetSnapshot(), {}));
+  EXPECT_EQ(bigger->MapColumns(file, {41, 42}).status().code(), Status::Code::kCorruption);
+  ASSERT_OK(CsrGraph::VerifyColumnsFile(file).status());
+}
+
+// The writer saves the columns a query built; the next open maps them: a
+// foreign graph's columns put under the current stamp are what it answers.
+TEST_F(ColumnsFileTest, TheWriterSavesThemAndTheNextOpenMapsThem) {
+  EXPECT_FALSE(fs::exists(ColumnsPath()));
+  const std::string built = FromDb();
+  EXPECT_EQ(built, Built());
+  const CsrGraph::FileStamp stamp = WaitForColumns();
+  Reopen();
+  EXPECT_EQ(FromDb(), built);
+  {
+    test::TempDir other;
+    auto odb = test::MustOpen(other.Sub("g"), FastOptions());
+    ASSERT_NE(odb, nullptr);
+    Fill(*odb, "foreign");
+    ASSERT_OK_AND_ASSIGN(auto foreign, odb->Csr({}));
+    ASSERT_OK(foreign->EdgeColumn(*odb->GetSnapshot(), EdgeField::kProps, "role").status());
+    ASSERT_OK(foreign->SaveColumns(ColumnsPath(), stamp).status());
+  }
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+  ASSERT_OK_AND_ASSIGN(auto role,
+                       csr->EdgeColumn(*db_->GetSnapshot(), EdgeField::kProps, "role"));
+  ASSERT_EQ(role->type(), ColumnType::kString);
+  ASSERT_FALSE(role->is_null(1));
+  EXPECT_TRUE(role->text(1).starts_with("foreign-")) << role->text(1);
+  auto report = db_->CheckIntegrity();
+  ASSERT_OK(report.status());
+  EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+  EXPECT_TRUE(report->notes.empty()) << test::Join(report->notes);
+}
+
+// A commit after the columns were mapped: the next snapshot is patched
+// from the mapped one, its columns carried over, and answers as a build.
+TEST_F(ColumnsFileTest, ACommitAfterMappingAnswersRight) {
+  FromDb();
+  WaitForColumns();
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(auto mapped, db_->Csr({}));
+  EXPECT_GE(mapped->column_count(), AllColumns().size());  // mapped, before any query
+  {
+    auto txn = Begin();
+    EdgeInput e = E("n1", "participates_in", "n2", 5);
+    e.props = R"({"role":"partner-Ω","tags":["a","ü"]})";
+    e.validity = {D(2012, 1, 1), D(2013, 1, 1)};
+    ASSERT_OK(txn->PutEdge(e).status());
+    NodeInput in = N("n3", "actor", "Ny Nämn");
+    in.props = R"({"age":7,"score":1.5,"active":true,"mixed":1})";
+    ASSERT_OK(txn->PutNode(in).status());
+    ASSERT_OK(txn->Commit());
+  }
+  mapped.reset();
+  EXPECT_EQ(FromDb(), Built());
+  ASSERT_OK_AND_ASSIGN(auto role, db_->Csr({}));
+  EXPECT_NE(Cells(**role->EdgeColumn(*db_->GetSnapshot(), EdgeField::kRank)).find("i5"),
+            std::string::npos);
+}
+
+TEST_F(ColumnsFileTest, AStaleFileIsIgnoredAndReplaced) {
+  FromDb();
+  const CsrGraph::FileStamp old = WaitForColumns();
+  auto txn = Begin();
+  EdgeInput e = E("n1", "participates_in", "n2", 9);
+  e.props = R"({"role":"newcomer"})";
+  ASSERT_OK(txn->PutEdge(e).status());
+  ASSERT_OK(txn->Commit());
+  Reopen();
+  const std::string now = Built();
+  EXPECT_NE(now.find("newcomer"), std::string::npos);
+  EXPECT_EQ(FromDb(), now);
+  const CsrGraph::FileStamp replaced = WaitForColumns();
+  EXPECT_EQ(replaced.batch, old.batch + 1);
+}
+
+TEST_F(ColumnsFileTest, AFileAheadOfTheStoreIsRefusedAsDamage) {
+  FromDb();
+  CsrGraph::FileStamp stamp = WaitForColumns();
+  ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+  ASSERT_OK(csr->SaveColumns(ColumnsPath(), {stamp.sequence + 10, stamp.batch + 2}).status());
+  csr.reset();
+  db_.reset();
+  auto refused = Db::Open(path(), FastOptions());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kCorruption) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("columns.svcol"), std::string::npos)
+      << refused.status().message();
+  Options ro = FastOptions();
+  ro.read_only = true;
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
+  EXPECT_EQ(FromDb(), Built());
+  auto report = db_->CheckIntegrity();
+  ASSERT_OK(report.status());
+  ASSERT_EQ(report->problems.size(), 1u) << test::Join(report->problems);
+  EXPECT_NE(report->problems[0].find("columns.svcol"), std::string::npos) << report->problems[0];
+}
+
+TEST_F(ColumnsFileTest, ADamagedFileIsIgnoredAndReplaced) {
+  FromDb();
+  const CsrGraph::FileStamp stamp = WaitForColumns();
+  const auto size = fs::file_size(ColumnsPath());
+  struct Damage {
+    const char* what;
+    std::function<void(const std::string&)> apply;
+    const char* note;
+  };
+  const std::vector<Damage> damages = {
+      {"a block's byte", [size](const std::string& f) { Patch(f, size - 4096 + 1, "\x7f"); },
+       "checksum"},
+      {"a block's byte", [](const std::string& f) { Patch(f, 4096 + 3, "\x7f"); }, "checksum"},
+      {"a header byte", [](const std::string& f) { Patch(f, 20, "\x01"); }, "header checksum"},
+      {"truncated", [size](const std::string& f) { fs::resize_file(f, size / 2); },
+       "(truncated?)"},
+      {"shorter than its header", [](const std::string& f) { fs::resize_file(f, 30); },
+       "truncated"},
+      {"unknown version", [](const std::string& f) { Patch(f, 8, std::string("\x09\0\0\0", 4)); },
+       "format version 9"},
+  };
+  const std::string built = Built();
+  for (const Damage& d : damages) {
+    SCOPED_TRACE(d.what);
+    ASSERT_OK_AND_ASSIGN(auto good, db_->Csr({}));
+    db_.reset();
+    ASSERT_OK(good->SaveColumns(ColumnsPath(), stamp).status());
+    good.reset();
+    d.apply(ColumnsPath());
+    db_ = test::MustOpen(path(), FastOptions());
+    ASSERT_NE(db_, nullptr);
+    auto report = db_->CheckIntegrity();
+    ASSERT_OK(report.status());
+    EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+    ASSERT_EQ(report->notes.size(), 1u) << test::Join(report->notes);
+    EXPECT_NE(report->notes[0].find(d.note), std::string::npos) << report->notes[0];
+    EXPECT_NE(report->notes[0].find("columns.svcol"), std::string::npos) << report->notes[0];
+    ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+    EXPECT_EQ(csr->column_count(), 0u);  // not trusted: nothing mapped
+    csr.reset();
+    EXPECT_EQ(FromDb(), built);
+    EXPECT_EQ(WaitForColumns(), stamp);  // the writer replaces it
+  }
+}
+
+TEST_F(ColumnsFileTest, ReadOnlyOpensNeverWrite) {
+  db_.reset();
+  Options ro = FastOptions();
+  ro.read_only = true;
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
+  EXPECT_EQ(FromDb(), Built());
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_FALSE(fs::exists(path() + "/snapshot"));
+  // It maps the writer's file.
+  Reopen();
+  FromDb();
+  const CsrGraph::FileStamp stamp = WaitForColumns();
+  db_.reset();
+  const auto before = fs::last_write_time(ColumnsPath());
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+  EXPECT_GE(csr->column_count(), AllColumns().size());
+  csr.reset();
+  EXPECT_EQ(FromDb(), Built());
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(fs::last_write_time(ColumnsPath()), before);
+  EXPECT_EQ(*CsrGraph::ReadColumnsHeader(ColumnsPath()), stamp);
+}
+
+// An import's SaveSnapshotFile writes the columns built so far, the
+// nodes' keys and names, and the props keys of the first nodes and edges.
+TEST_F(ColumnsFileTest, SaveSnapshotFileSavesTheColumns) {
+  ASSERT_OK(db_->SaveSnapshotFile());
+  ASSERT_OK_AND_ASSIGN(auto stamp, CsrGraph::ReadColumnsHeader(ColumnsPath()));
+  EXPECT_EQ(stamp.sequence, db_->LatestSequence());
+  db_.reset();
+  Options ro = FastOptions();
+  ro.read_only = true;
+  db_ = test::MustOpen(path(), ro);
+  ASSERT_NE(db_, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+  // key, name, the nodes' age, score, active, mixed, the edges' role, tags
+  const size_t mapped = csr->column_count();
+  EXPECT_GE(mapped, 8u);
+  auto snap = db_->GetSnapshot();
+  ASSERT_OK(csr->EdgeColumn(*snap, EdgeField::kProps, "role").status());
+  ASSERT_OK(csr->NodeColumn(*snap, NodeField::kProps, "score").status());
+  EXPECT_EQ(csr->column_count(), mapped);  // read from the file, not built
+  csr.reset();
+  EXPECT_EQ(FromDb(), Built());
+}
+
+}  // namespace
+}  // namespace samverkan
