@@ -35,7 +35,7 @@ def test_only_the_entry_point_is_exported(ext):
 
 def test_version(connect):
     db = connect(":memory:")
-    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 1)",)]
+    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 2)",)]
 
 
 def test_debug_names_the_build(connect):
@@ -51,4 +51,4 @@ def test_debug_names_the_build(connect):
 def test_loading_twice_is_harmless(connect, ext):
     db = connect(":memory:")
     db.load_extension(ext)
-    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 1)",)]
+    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 2)",)]
