@@ -42,7 +42,7 @@ def test_debug_names_the_build(connect):
     text = connect(":memory:").execute("SELECT kg_debug()").fetchone()[0]
     lines = dict(line.split(": ", 1) for line in text.splitlines())
     assert lines["version"] == "0.1.0"
-    assert lines["format"] == "1"
+    assert lines["format"] == "2"
     assert lines["rocksdb"].count(".") == 2
     assert lines["sqlite (running)"] == sqlite3.sqlite_version
     assert "compiler" in lines
