@@ -13,6 +13,7 @@
 #include <rocksdb/sst_file_writer.h>
 
 #include "storage/bucket_sort.h"
+#include "storage/change_log.h"
 #include "storage/coding.h"
 #include "storage/keys.h"
 #include "samverkan/parallel.h"
@@ -545,6 +546,8 @@ Status BulkLoaderImpl::WriteMeta(SstSink& meta_sink, const Counters& next) const
                            .count()}};
   entries.emplace_back(meta::Batch(counters_.next_batch_id),
                        record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // A load is no patch: a reader that sees it builds its snapshot again.
+  entries.emplace_back(meta::Changes(counters_.next_batch_id), EncodeChangeRecord(nullptr));
   for (auto& kv : symbols_.Entries()) entries.push_back(std::move(kv));
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });

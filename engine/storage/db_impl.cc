@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <rocksdb/convenience.h>
 
+#include "storage/change_log.h"
 #include "storage/keys.h"
 #include "storage/prepared.h"
 #include "storage/test_hooks.h"
@@ -39,6 +40,7 @@ class SnapshotImpl final : public ViewOn<Snapshot> {
   }
 
   uint64_t sequence() const override { return sequence_; }
+  const DbReader& reader() const { return reader_; }
 
   Result<CoordinatedCommits> CommitsOf(std::string_view coordinator) const override {
     CoordinatedCommits commits;
@@ -275,9 +277,6 @@ constexpr size_t kMaxCached = 4;
 // many changed nodes and edges in all.
 constexpr size_t kMaxCommitRecords = 64;
 constexpr size_t kMaxRecordedChanges = 2 * DbImpl::kMaxCsrChanges;
-// A snapshot is patched when the changes since are at most 1% of its
-// edges (or this many, on small graphs).
-constexpr size_t kMinPatchable = 1024;
 }  // namespace
 
 void DbImpl::RecordCommit(uint64_t before, uint64_t after,
@@ -292,32 +291,63 @@ void DbImpl::RecordCommit(uint64_t before, uint64_t after,
   }
 }
 
-std::shared_ptr<const CsrGraph> DbImpl::PatchCached(const CsrSpec& spec,
-                                                    const Snapshot& snapshot) const {
-  std::shared_ptr<const CsrGraph> base;
+std::optional<CsrChanges> DbImpl::RecordedBetween(uint64_t from, uint64_t to) const {
+  std::lock_guard lock(csr_mu_);
   CsrChanges changes;
-  {
-    std::lock_guard lock(csr_mu_);
-    uint64_t at = 0;
-    for (const auto& c : csr_cache_) {
-      if (c.csr->spec() == spec) {
-        base = c.csr;
-        at = c.sequence;
-      }
-    }
-    if (!base || at >= snapshot.sequence()) return nullptr;
-    // The commits from the base's sequence to the snapshot's, each
-    // starting where the one before ended: a write of another process (or
-    // one that recorded nothing) breaks the chain.
-    for (const auto& c : commits_) {
-      if (c.after <= at) continue;
-      if (c.before != at || !c.changes || c.after > snapshot.sequence()) return nullptr;
-      changes.Append(*c.changes);
-      at = c.after;
-    }
-    if (at != snapshot.sequence()) return nullptr;
+  uint64_t at = from;
+  // Each commit must start at the sequence the one before ended at: a write
+  // of another process (or one that recorded nothing) breaks the chain.
+  for (const auto& c : commits_) {
+    if (c.after <= at) continue;
+    if (c.before != at || !c.changes || c.after > to) return std::nullopt;
+    changes.Append(*c.changes);
+    at = c.after;
   }
-  if (changes.size() > std::max<uint64_t>(kMinPatchable, base->num_edges() / 100)) return nullptr;
+  if (at != to) return std::nullopt;
+  return changes;
+}
+
+namespace {
+
+// The last batch of the state `reader` reads; 0 when it cannot be read.
+uint64_t LastBatch(const Reader& reader) {
+  uint64_t next_batch = 0;
+  if (!ReadMetaCounter(reader, meta::kNextBatchId, &next_batch).ok() || next_batch == 0) return 0;
+  return next_batch - 1;
+}
+
+// The change log's records of batches `from` + 1 .. `to`, appended; nullopt
+// when one is missing (trimmed, or committed before the log existed),
+// unknown, or when they hold more than `limit` changes.
+std::optional<CsrChanges> LoggedBetween(const Reader& reader, uint64_t from, uint64_t to,
+                                        size_t limit) {
+  if (from == 0 || to < from || to - from > kChangeLogCommits) return std::nullopt;
+  CsrChanges changes;
+  std::string value;
+  for (uint64_t b = from + 1; b <= to; ++b) {
+    if (!reader.Get(kMeta, meta::Changes(b), &value).ok()) return std::nullopt;
+    auto record = DecodeChangeRecord(value);
+    if (!record || !record->known) return std::nullopt;
+    changes.Append(record->changes);
+    if (changes.size() > limit) return std::nullopt;
+  }
+  return changes;
+}
+
+// A snapshot is patched when the changes since are at most 1% of its
+// edges (or this many, on small graphs).
+constexpr size_t kMinPatchable = 1024;
+
+size_t PatchLimit(const CsrGraph& base) {
+  return std::max<size_t>(kMinPatchable, base.num_edges() / 100);
+}
+
+}  // namespace
+
+std::shared_ptr<const CsrGraph> DbImpl::Patch(std::shared_ptr<const CsrGraph> base,
+                                              const CsrChanges& changes,
+                                              const Snapshot& snapshot, bool from_log) {
+  if (changes.size() > PatchLimit(*base)) return nullptr;
   std::shared_ptr<const CsrGraph> patched = base;  // nothing the snapshot holds changed
   if (changes.size() != 0) {
     auto made = CsrGraph::Patched(*base, changes, snapshot);
@@ -325,8 +355,44 @@ std::shared_ptr<const CsrGraph> DbImpl::PatchCached(const CsrSpec& spec,
     if (!made.ok() || !*made) return nullptr;
     patched = *std::move(made);
   }
-  NoteCsrPatch();
+  NoteCsrPatch(from_log);
   return patched;
+}
+
+std::shared_ptr<const CsrGraph> DbImpl::PatchCached(const CsrSpec& spec, const Snapshot& snapshot,
+                                                    const Reader& reader, uint64_t batch) const {
+  std::shared_ptr<const CsrGraph> base;
+  uint64_t at = 0, base_batch = 0;
+  {
+    std::lock_guard lock(csr_mu_);
+    for (const auto& c : csr_cache_) {
+      if (c.csr->spec() == spec) {
+        base = c.csr;
+        at = c.sequence;
+        base_batch = c.batch;
+      }
+    }
+  }
+  if (!base || at >= snapshot.sequence()) return nullptr;
+  // This process's own commits first (nothing to read); else the store's
+  // change log, which holds every process's.
+  if (auto recorded = RecordedBetween(at, snapshot.sequence())) {
+    return Patch(base, *recorded, snapshot, /*from_log=*/false);
+  }
+  if (auto logged = LoggedBetween(reader, base_batch, batch, PatchLimit(*base))) {
+    return Patch(base, *logged, snapshot, /*from_log=*/true);
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const CsrGraph> DbImpl::PatchFile(const CsrSpec& spec, const Snapshot& snapshot,
+                                                  const Reader& reader, uint64_t batch) const {
+  if (batch == 0 || LatestSequence() != snapshot.sequence()) return nullptr;
+  auto file = snapshot_files_.FindOlder(spec, {snapshot.sequence(), batch});
+  if (!file) return nullptr;
+  auto logged = LoggedBetween(reader, file->first.batch, batch, PatchLimit(*file->second));
+  if (!logged) return nullptr;
+  return Patch(file->second, *logged, snapshot, /*from_log=*/true);
 }
 
 Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
@@ -349,20 +415,26 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
   if (auto hit = cached()) return hit;
   std::lock_guard building(build_mu_);
   if (auto hit = cached()) return hit;  // built while we waited
-  auto snapshot = GetSnapshot();
+  auto snapshot = std::make_unique<SnapshotImpl>(store_.get(), &symbols_);
+  const uint64_t batch = LastBatch(snapshot->reader());
   // Cheapest first: patch the snapshot of an earlier commit, then map the
-  // snapshot file, and only then read the whole graph.
-  std::shared_ptr<const CsrGraph> csr = PatchCached(spec, *snapshot);
+  // snapshot file (patched with the change log if a few commits behind),
+  // and only then read the whole graph.
+  std::shared_ptr<const CsrGraph> csr = PatchCached(spec, *snapshot, snapshot->reader(), batch);
+  bool unsaved = false;
   if (!csr) {
     const auto stamp = StampOf(snapshot->sequence());
     if (stamp) {
       SV_ASSIGN_OR_RETURN(csr, snapshot_files_.Find(spec, *stamp, !read_only()));
     }
     if (!csr) {
+      csr = PatchFile(spec, *snapshot, snapshot->reader(), batch);
+      unsaved = csr != nullptr;
+    }
+    if (!csr) {
       Interrupt interrupt([this] { return stop_building_.load(); });
       SV_ASSIGN_OR_RETURN(csr, CsrGraph::Build(*snapshot, spec, interrupt));
-      // The writer saves it in the background (SaveCsrFile).
-      if (!read_only() && CsrGraph::Saveable(spec)) WarmCsr(spec);
+      unsaved = true;
     }
     // Its property columns, mapped from their file if it holds this state.
     if (stamp) SV_RETURN_IF_ERROR(snapshot_files_.FindColumns(*csr, *stamp, !read_only()));
@@ -377,6 +449,8 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
       }
     });
   }
+  // The writer saves a snapshot its file lacks in the background (SaveCsrFile).
+  if (unsaved && !read_only() && CsrGraph::Saveable(spec)) WarmCsr(spec);
   // The entry of an earlier sequence of this spec, if any, gives way. It
   // is freed (hundreds of megabytes on a big graph) after the lock is let go.
   std::vector<CachedCsr> dropped;
@@ -388,7 +462,7 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
     dropped.push_back(std::move(*stale));
     csr_cache_.erase(stale);
   }
-  csr_cache_.push_back({snapshot->sequence(), csr});
+  csr_cache_.push_back({snapshot->sequence(), batch, csr});
   return csr;
 }
 

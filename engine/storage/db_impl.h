@@ -86,6 +86,7 @@ class DbImpl final : public ViewOn<Db> {
 
   struct CachedCsr {
     uint64_t sequence;
+    uint64_t batch;  // the last batch of that state; 0: not known
     std::shared_ptr<const CsrGraph> csr;
   };
   // Runs on warm_thread_: builds the wanted snapshots once commits pause.
@@ -97,11 +98,25 @@ class DbImpl final : public ViewOn<Db> {
   // to its file, if it has one and the file does not hold it yet. Stops
   // (leaving no file) when the Db closes or a commit makes it stale.
   void SaveCsrFile(const CsrSpec& spec) const;
-  // The snapshot of `spec` at `snapshot`'s sequence, patched from the
-  // cached one of an earlier sequence with the commits recorded since;
-  // null if there is none, or a commit in between is unknown or too big.
-  std::shared_ptr<const CsrGraph> PatchCached(const CsrSpec& spec,
-                                              const Snapshot& snapshot) const;
+  // The snapshot of `spec` at `snapshot`'s sequence (whose last batch is
+  // `batch`), patched from the cached one of an earlier sequence with the
+  // commits recorded since, in this process's memory or else in the
+  // store's change log; null if there is none, or a commit in between is
+  // unknown or too big.
+  std::shared_ptr<const CsrGraph> PatchCached(const CsrSpec& spec, const Snapshot& snapshot,
+                                              const Reader& reader, uint64_t batch) const;
+  // The same from the snapshot file of `spec` when it holds an earlier
+  // state (a graph opened after a few commits since the file was saved).
+  std::shared_ptr<const CsrGraph> PatchFile(const CsrSpec& spec, const Snapshot& snapshot,
+                                            const Reader& reader, uint64_t batch) const;
+  // The commits this process recorded from sequence `from` to `to`, each
+  // starting where the one before ended; nullopt when the chain breaks.
+  std::optional<CsrChanges> RecordedBetween(uint64_t from, uint64_t to) const;
+  // `base` brought up to `snapshot` with `changes`; null when they are too
+  // many or the patch fails.
+  static std::shared_ptr<const CsrGraph> Patch(std::shared_ptr<const CsrGraph> base,
+                                               const CsrChanges& changes, const Snapshot& snapshot,
+                                               bool from_log);
   struct CommitRecord {
     uint64_t before, after;  // sequences
     std::shared_ptr<const CsrChanges> changes;

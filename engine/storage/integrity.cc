@@ -8,6 +8,7 @@
 
 #include "samverkan/text.h"
 #include "samverkan/write_handoff.h"
+#include "storage/change_log.h"
 #include "storage/coding.h"
 #include "storage/inputs.h"
 #include "storage/db_impl.h"
@@ -38,6 +39,7 @@ class Checker {
     SV_RETURN_IF_ERROR(CheckOut());
     SV_RETURN_IF_ERROR(CheckIn());
     SV_RETURN_IF_ERROR(CheckEdgeIds());
+    SV_RETURN_IF_ERROR(CheckChangeLog());
     SV_RETURN_IF_ERROR(CheckDegrees());
     CheckCounts();
     return std::move(report_);
@@ -63,6 +65,7 @@ class Checker {
     SV_RETURN_IF_ERROR(ReadMetaCounter(reader_, meta::kNextEdgeId, &next_edge_));
     SV_RETURN_IF_ERROR(ReadMetaCounter(reader_, meta::kNodeCount, &node_count_));
     SV_RETURN_IF_ERROR(ReadMetaCounter(reader_, meta::kEdgeCount, &edge_count_));
+    SV_RETURN_IF_ERROR(ReadMetaCounter(reader_, meta::kNextBatchId, &next_batch_));
     edge_seen_.assign(next_edge_, false);
     return Status::OK();
   }
@@ -278,6 +281,84 @@ class Checker {
     return Scanned(*it, "degree counters");
   }
 
+  // The change log (storage/change_log.h): every record decodes, belongs to
+  // a committed batch, names ids the graph has given out, and the newest
+  // one, which no later commit can have overwritten, agrees with the graph.
+  Status CheckChangeLog() {
+    const std::string prefix(meta::kChangesPrefix);
+    auto it = reader_.ScanPrefix(kMeta, prefix);
+    uint64_t newest = 0;
+    std::optional<ChangeRecord> newest_record;
+    for (; it->Valid(); it->Next()) {
+      std::string_view key = it->key().ToStringView();
+      if (key.size() != prefix.size() + 8) {
+        Problem("change log: key of {} bytes", key.size());
+        continue;
+      }
+      const uint64_t batch = DecodeFixed64BE(key.data() + prefix.size());
+      auto record = DecodeChangeRecord(it->value().ToStringView());
+      if (!record) {
+        Problem("change log: the record of batch {} does not decode", batch);
+        continue;
+      }
+      std::string v;
+      if (batch == 0 || batch >= next_batch_) {
+        Problem("change log: a record of batch {}, which is not committed (next batch {})", batch,
+                next_batch_);
+        continue;
+      }
+      if (!reader_.Get(kMeta, meta::Batch(batch), &v).ok()) {
+        Problem("change log: a record of batch {}, which has no batch record", batch);
+      }
+      for (const auto& n : record->changes.nodes) {
+        if (n.id == 0 || n.id >= next_node_) {
+          Problem("change log: batch {} names node {}, not below next_node_id {}", batch, n.id,
+                  next_node_);
+        }
+      }
+      for (const auto& e : record->changes.edges) {
+        if (!e.removed && (e.edge.id == 0 || e.edge.id >= next_edge_)) {
+          Problem("change log: batch {} names edge {}, not below next_edge_id {}", batch,
+                  e.edge.id, next_edge_);
+        }
+      }
+      ++report_.change_records_checked;
+      if (batch > newest) {
+        newest = batch;
+        newest_record = std::move(record);
+      }
+    }
+    SV_RETURN_IF_ERROR(Scanned(*it, "the change log"));
+    if (newest_record && newest_record->known && newest == next_batch_ - 1) {
+      const size_t before = report_.problems.size();
+      CheckNewestChanges(newest, *newest_record);
+      report_.latest_change_record_agrees = report_.problems.size() == before;
+    }
+    return Status::OK();
+  }
+
+  void CheckNewestChanges(uint64_t batch, const ChangeRecord& record) {
+    std::string v;
+    for (const auto& n : record.changes.nodes) {
+      NodeRecord rec;
+      const bool found = reader_.Get(kNodes, NodeKey(n.id), &v).ok() && DecodeNode(v, &rec);
+      if (n.removed ? found : (!found || rec.kind != n.kind || rec.sector != n.sector)) {
+        Problem("change log: batch {} (the latest) says node {} was {}, the graph disagrees",
+                batch, n.id, n.removed ? "removed" : "written");
+      }
+    }
+    for (const auto& e : record.changes.edges) {
+      const AdjKey key{e.edge.src, e.edge.type, e.edge.dst, e.edge.rank};
+      EdgeHeader h;
+      const bool found = reader_.Get(kOut, EncodeAdjKey(key), &v).ok() && DecodeEdgeHeader(v, &h);
+      const EdgeHeader want{e.edge.id, e.edge.weight, e.edge.validity};
+      if (e.removed ? found : (!found || !(h == want))) {
+        Problem("change log: batch {} (the latest) says edge {} -> {} was {}, the graph disagrees",
+                batch, e.edge.src, e.edge.dst, e.removed ? "removed" : "written");
+      }
+    }
+  }
+
   void CheckCounts() {
     if (node_count_ != nodes_.size()) {
       Problem("graph counts {} nodes, records hold {}", node_count_, nodes_.size());
@@ -299,7 +380,8 @@ class Checker {
   DbReader reader_;
   size_t max_;
   IntegrityReport report_;
-  uint64_t next_node_ = 0, next_edge_ = 0, node_count_ = 0, edge_count_ = 0, out_entries_ = 0;
+  uint64_t next_node_ = 0, next_edge_ = 0, next_batch_ = 0, node_count_ = 0, edge_count_ = 0,
+           out_entries_ = 0;
   std::unordered_map<NodeId, NodeFacts> nodes_;
   std::unordered_map<NodeId, Degree> degrees_;
   std::vector<bool> edge_seen_;  // by edge id, below next_edge_id

@@ -26,6 +26,12 @@ std::string Batch(BatchId id) {
   return k;
 }
 
+std::string Changes(BatchId batch) {
+  std::string k(kChangesPrefix);
+  PutFixed64BE(&k, batch);
+  return k;
+}
+
 std::string Prepared(std::string_view xid) {
   std::string k(kPreparedPrefix);
   k.append(xid);

@@ -52,12 +52,16 @@ inline constexpr std::string_view kPreparedPrefix = "prepared/";     // + xid
 // The xid of the latest prepared transaction of a coordinator that
 // committed, written in the batch that commits it.
 inline constexpr std::string_view kCommittedByPrefix = "committed_by/";  // + coordinator
+// What a commit changed, for patching snapshots (storage/change_log.h);
+// format version 2 on.
+inline constexpr std::string_view kChangesPrefix = "changes/";  // + id64 (batch)
 
 std::string SymbolByName(SymbolSpace space, std::string_view name);
 std::string SymbolById(SymbolSpace space, SymbolId id);
 std::string Batch(BatchId id);
 std::string Prepared(std::string_view xid);
 std::string CommittedBy(std::string_view coordinator);
+std::string Changes(BatchId batch);
 }  // namespace meta
 
 // --- node keys ---------------------------------------------------------------

@@ -481,6 +481,24 @@ Status RocksStore::CheckFormat() {
           fmt::format("graph '{}' lacks column family '{}'", path_, kCfNames[i]));
     }
   }
+  if (version < kFormatVersion && !read_only_) return UpgradeFormat();
+  return Status::OK();
+}
+
+Status RocksStore::UpgradeFormat() {
+  // 1 → 2 adds the change log (meta "changes/<batch>"): the commits before
+  // have no records, which readers take as "rebuild". So an upgrade is the
+  // version alone; a read-only open of an older graph reads it as it is.
+  std::string v;
+  PutFixed32BE(&v, kFormatVersion);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = db_->Put(wo, handles_[kMeta], meta::kFormatVersion, v);
+  if (!s.ok()) {
+    return FromRocks(s, fmt::format("cannot upgrade graph '{}' to on-disk format {}", path_,
+                                    kFormatVersion));
+  }
+  format_value_ = v;
   return Status::OK();
 }
 

@@ -77,6 +77,8 @@ class RocksStore {
   // Makes a new graph's RocksDB database in `dir`, and closes it.
   Status MakeGraphIn(const std::string& dir, const Options& options);
   Status CheckFormat();
+  // Makes a graph of an older on-disk format this build's (a writer's open).
+  Status UpgradeFormat();
   // Reads the graph's MANIFEST through a plain read-only open (which reads
   // no table file) and checks that every table file it lists is there, with
   // its size, and that it agrees with the state record when there is one

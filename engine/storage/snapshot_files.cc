@@ -78,6 +78,22 @@ Status SnapshotFiles::FindColumns(const CsrGraph& csr, const Stamp& now, bool wr
   return Status::OK();
 }
 
+std::optional<std::pair<SnapshotFiles::Stamp, std::shared_ptr<const CsrGraph>>>
+SnapshotFiles::FindOlder(const CsrSpec& spec, const Stamp& now) {
+  if (!CsrGraph::Saveable(spec)) return std::nullopt;
+  const std::string path = PathFor(spec);
+  auto header = CsrGraph::ReadFileHeader(path);
+  if (!header.ok() || header->second.with_weights != spec.with_weights ||
+      header->first.batch >= now.batch || header->first.sequence >= now.sequence) {
+    return std::nullopt;
+  }
+  auto mapped = CsrGraph::Map(path, Limits());
+  if (!mapped.ok() || mapped->first != header->first) return std::nullopt;
+  std::lock_guard lock(mu_);
+  on_disk_[spec.with_weights] = mapped->first;
+  return *std::move(mapped);
+}
+
 Status SnapshotFiles::CheckNotAhead(const Stamp& now) const {
   for (bool weighted : {false, true}) {
     const std::string path = PathFor(SpecOf(weighted));

@@ -63,6 +63,12 @@ class SnapshotFiles {
   // are built on first use). `writable`: as for Find.
   Status FindColumns(const CsrGraph& csr, const Stamp& now, bool writable);
 
+  // The file of `spec` when it holds an earlier state than `now` (a batch
+  // before now's), mapped and checked, with its stamp: a base that the
+  // change log may bring up to `now`. nullopt when there is none.
+  std::optional<std::pair<Stamp, std::shared_ptr<const CsrGraph>>> FindOlder(const CsrSpec& spec,
+                                                                             const Stamp& now);
+
   // At a read-write open: a damaged-graph error when a file reflects
   // commits the store does not hold. Reads only the headers.
   Status CheckNotAhead(const Stamp& now) const;

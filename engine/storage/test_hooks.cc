@@ -9,6 +9,7 @@ namespace {
 std::mutex mu;
 std::shared_ptr<rocksdb::Env> current;  // guarded by mu
 std::atomic<uint64_t> csr_patches{0};
+std::atomic<uint64_t> csr_log_patches{0};
 
 }  // namespace
 
@@ -28,6 +29,10 @@ std::shared_ptr<rocksdb::Env> TestEnv() {
 }
 
 uint64_t CsrPatchCount() { return csr_patches.load(); }
-void NoteCsrPatch() { csr_patches.fetch_add(1); }
+uint64_t CsrLogPatchCount() { return csr_log_patches.load(); }
+void NoteCsrPatch(bool from_log) {
+  csr_patches.fetch_add(1);
+  if (from_log) csr_log_patches.fetch_add(1);
+}
 
 }  // namespace samverkan::storage

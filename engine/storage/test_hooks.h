@@ -31,6 +31,9 @@ std::shared_ptr<rocksdb::Env> TestEnv();
 // commit (Db::Csr patching it) rather than built from the graph: tests
 // check with it that the patch path is taken. NoteCsrPatch counts one.
 uint64_t CsrPatchCount();
-void NoteCsrPatch();
+// Of those, how many patched with the change log the store keeps (the
+// commits of another process, or of this one before it opened the graph).
+uint64_t CsrLogPatchCount();
+void NoteCsrPatch(bool from_log);
 
 }  // namespace samverkan::storage

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "samverkan/text.h"
+#include "storage/change_log.h"
 #include "storage/coding.h"
 #include "storage/commit_changes.h"
 #include "storage/inputs.h"
@@ -407,6 +408,10 @@ Result<Counters> TransactionImpl::Seal() {
   buffer_.Put(kMeta, meta::Batch(batch_id),
               record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   for (const auto& [key, value] : symbols_.Entries()) buffer_.Put(kMeta, key, value);
+  // What changed, read off the buffer before the record joins it, so that
+  // a process that did not commit it can patch its snapshot too.
+  sealed_changes_ = CollectCsrChanges(buffer_, first_new_node_, DbImpl::kMaxCsrChanges);
+  PutChangeRecord(&buffer_, batch_id, sealed_changes_.get());
   sealed_batch_ = buffer_.ToBatch(store());
   return next;
 }
@@ -444,9 +449,7 @@ Status TransactionImpl::Commit() {
     // leaves the record, to be settled as committed by its coordinator; and
     // no later write can outlive it, as syncing a later write syncs the log
     // up to it.
-    Status written = s.ok() ? WriteSealed(&sealed_batch_, /*sync=*/false,
-                                          CollectCsrChanges(buffer_, first_new_node_,
-                                                            DbImpl::kMaxCsrChanges))
+    Status written = s.ok() ? WriteSealed(&sealed_batch_, /*sync=*/false, sealed_changes_)
                             : FromRocks(s, "cannot commit a prepared transaction");
     if (!written.ok()) {
       // The decision is "commit" and stands: the record stays, to be
@@ -460,8 +463,7 @@ Status TransactionImpl::Commit() {
     return Status::OK();
   }
   SV_ASSIGN_OR_RETURN(sealed_, Seal());
-  return WriteSealed(&sealed_batch_, store().sync_commits(),
-                     CollectCsrChanges(buffer_, first_new_node_, DbImpl::kMaxCsrChanges));
+  return WriteSealed(&sealed_batch_, store().sync_commits(), sealed_changes_);
 }
 
 Status TransactionImpl::Prepare(std::string_view xid, std::string_view coordinator) {
@@ -523,6 +525,7 @@ void TransactionImpl::Finish(const Counters* committed) {
   finished_ = true;
   buffer_.Clear();
   sealed_batch_.Clear();
+  sealed_changes_.reset();
   degree_delta_.clear();
   undo_.clear();
   savepoints_.clear();

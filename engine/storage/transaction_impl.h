@@ -102,6 +102,9 @@ class TransactionImpl final : public ViewOn<Transaction> {
   std::string label_;
   WriteBuffer buffer_;
   rocksdb::WriteBatch sealed_batch_;  // what Seal() made of buffer_
+  // What the sealed writes change in a snapshot (null: too many to record),
+  // also written in them as the commit's change-log record.
+  std::shared_ptr<const CsrChanges> sealed_changes_;
   PendingSymbols symbols_;
   // The graph's next node id when the transaction began: the nodes from
   // there on are this transaction's, and the graph has nothing of them.

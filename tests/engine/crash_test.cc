@@ -104,6 +104,11 @@ TEST(CrashTest, KilledWriterLeavesWholeTransactionsOnly) {
     auto report = db->CheckIntegrity();
     ASSERT_OK(report.status());
     EXPECT_TRUE(report->ok()) << Join(report->problems);
+    // Each commit's change set was written with it: the latest commit has
+    // its record, and it says what the graph holds; no record is of a batch
+    // the store lacks (a problem above).
+    EXPECT_GE(report->change_records_checked, 2u);
+    EXPECT_TRUE(report->latest_change_record_agrees);
     // The hubs are hub-0 .. hub-<seen-1>, the newest with all its edges,
     // every other one without its first (deleted by the next transaction).
     auto hubs = db->Nodes(KindFilter("actor"));

@@ -7,6 +7,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "samverkan/samverkan.h"
+#include "storage/test_hooks.h"
 #include "test_util.h"
 
 namespace samverkan {
@@ -398,6 +400,96 @@ TEST(FormatTest, NewerFormatVersionIsNotSupported) {
   Options ro;
   ro.read_only = true;
   EXPECT_CODE(kNotSupported, Db::Open(path, ro).status());
+}
+
+// The change log (format 2): each commit's record, meta "changes/" + u64be
+// batch, checked against the batches and, for the latest, the graph.
+std::string ChangesKey(uint64_t batch) { return "changes/" + BE64(batch); }
+
+TEST_F(IntegrityTest, ChangeLogIsChecked) {
+  IntegrityReport r = Check();
+  EXPECT_TRUE(r.ok()) << Problems(r);
+  // The graph's creation and the two commits of SetUp.
+  EXPECT_EQ(r.change_records_checked, 3u);
+  EXPECT_TRUE(r.latest_change_record_agrees);
+}
+
+TEST_F(IntegrityTest, UndecodableChangeRecord) {
+  IntegrityReport r = CorruptAndCheck(
+      [](RawDb& raw) { raw.Put("default", ChangesKey(2), std::string("\x01\x00\x05", 3)); });
+  EXPECT_TRUE(HasProblem(r, {"change log", "batch 2", "does not decode"})) << Problems(r);
+}
+
+TEST_F(IntegrityTest, ChangeRecordWithoutItsCommit) {
+  IntegrityReport r = CorruptAndCheck(
+      [](RawDb& raw) { raw.Put("default", ChangesKey(50), std::string("\x01\x01", 2)); });
+  EXPECT_TRUE(HasProblem(r, {"change log", "batch 50", "not committed"})) << Problems(r);
+}
+
+TEST_F(IntegrityTest, LatestChangeRecordDisagreesWithTheGraph) {
+  // Batch 3 (the latest) rewritten to say that node 1 was removed.
+  IntegrityReport r = CorruptAndCheck([](RawDb& raw) {
+    raw.Put("default", ChangesKey(3), std::string("\x01\x00\x01\x01\x01\x00\x00", 7));
+  });
+  EXPECT_TRUE(HasProblem(r, {"batch 3", "node 1", "disagrees"})) << Problems(r);
+  EXPECT_FALSE(r.latest_change_record_agrees);
+}
+
+// tests/data/format-1-graph: a graph written by the build before the change
+// log (format 1; tests/data/format-1-graph.md says how it was made). A
+// read-only open reads it as it is; the first writable open upgrades it.
+TEST(FormatTest, UpgradesAFormat1Graph) {
+  test::TempDir dir;
+  const std::string path = dir.Sub("old");
+  std::filesystem::copy(SAMVERKAN_TEST_DATA_DIR "/format-1-graph", path,
+                        std::filesystem::copy_options::recursive);
+  {
+    Options ro;
+    ro.read_only = true;
+    auto reader = test::MustOpen(path, ro);
+    ASSERT_NE(reader, nullptr);
+    ASSERT_OK_AND_ASSIGN(auto counts, reader->Counts());
+    EXPECT_EQ(counts.nodes, 4u);
+    EXPECT_EQ(counts.edges, 3u);
+    ASSERT_OK_AND_ASSIGN(auto csr, reader->Csr({}));
+    EXPECT_EQ(csr->num_edges(), 3u);
+  }
+  {
+    RawDb raw(path);
+    ASSERT_TRUE(raw.ok());
+    EXPECT_EQ(raw.Get("default", "format_version"), BE32(1));
+  }
+  {
+    auto writer = test::MustOpen(path);
+    ASSERT_NE(writer, nullptr);
+    Options ro;
+    ro.read_only = true;
+    auto reader = test::MustOpen(path, ro);
+    ASSERT_NE(reader, nullptr);
+    ASSERT_OK_AND_ASSIGN(auto before, reader->Csr({}));
+    auto txn = writer->BeginTransaction("after the upgrade");
+    ASSERT_OK(txn.status());
+    ASSERT_OK((*txn)->PutNode(N("d", "actor", "Delta")).status());
+    ASSERT_OK((*txn)->PutEdge(E("d", "participates_in", "p")).status());
+    ASSERT_OK((*txn)->Commit());
+    auto report = writer->CheckIntegrity();
+    ASSERT_OK(report.status());
+    EXPECT_TRUE(report->ok()) << Problems(*report);
+    // The commits before the upgrade have no records; this one has.
+    EXPECT_EQ(report->change_records_checked, 1u);
+    EXPECT_TRUE(report->latest_change_record_agrees);
+    // A reader of the upgraded graph patches its snapshot with it.
+    ASSERT_OK(reader->Refresh());
+    const uint64_t log_patches = storage::CsrLogPatchCount();
+    ASSERT_OK_AND_ASSIGN(auto after, reader->Csr({}));
+    EXPECT_EQ(storage::CsrLogPatchCount(), log_patches + 1);
+    EXPECT_EQ(after->num_nodes(), before->num_nodes() + 1);
+    EXPECT_EQ(after->num_edges(), 4u);
+  }
+  RawDb raw(path);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw.Get("default", "format_version"), BE32(kFormatVersion));
+  EXPECT_EQ(kFormatVersion, 2u);
 }
 
 TEST(FormatTest, PlainRocksDbIsNotAGraph) {

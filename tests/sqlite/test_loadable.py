@@ -35,14 +35,14 @@ def test_only_the_entry_point_is_exported(ext):
 
 def test_version(connect):
     db = connect(":memory:")
-    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 1)",)]
+    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 2)",)]
 
 
 def test_debug_names_the_build(connect):
     text = connect(":memory:").execute("SELECT kg_debug()").fetchone()[0]
     lines = dict(line.split(": ", 1) for line in text.splitlines())
     assert lines["version"] == "0.1.0"
-    assert lines["format"] == "1"
+    assert lines["format"] == "2"
     assert lines["rocksdb"].count(".") == 2
     assert lines["sqlite (running)"] == sqlite3.sqlite_version
     assert "compiler" in lines
@@ -51,4 +51,4 @@ def test_debug_names_the_build(connect):
 def test_loading_twice_is_harmless(connect, ext):
     db = connect(":memory:")
     db.load_extension(ext)
-    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 1)",)]
+    assert rows(db, "SELECT kg_version()") == [("samverkan 0.1.0 (format 2)",)]

@@ -68,6 +68,11 @@ class Snapshot : public GraphView {
 struct IntegrityReport {
   uint64_t nodes_checked = 0;
   uint64_t edges_checked = 0;
+  // Records of the change log checked (format 2; the last commits' change
+  // sets), and whether the newest, the latest commit's, was compared with
+  // the graph and agreed.
+  uint64_t change_records_checked = 0;
+  bool latest_change_record_agrees = false;
   std::vector<std::string> problems;  // one line each, e.g. "edge 12: no in-entry"
   bool truncated = false;             // more problems than were listed
   // Findings that are not damage to the graph's data: a damaged snapshot

@@ -9,7 +9,9 @@ namespace samverkan {
 inline constexpr std::string_view kVersion = "0.1.0";
 
 // Bumped whenever the on-disk format changes incompatibly. A build refuses to
-// open a graph with a larger number. See docs/on-disk-format.md.
-inline constexpr uint32_t kFormatVersion = 1;
+// open a graph with a larger number; a graph with a smaller one is upgraded
+// at its first read-write open. See docs/on-disk-format.md.
+// 2: the change log (meta "changes/<batch>").
+inline constexpr uint32_t kFormatVersion = 2;
 
 }  // namespace samverkan
