@@ -294,13 +294,14 @@ std::shared_ptr<const CsrGraph> DbImpl::PatchCached(const CsrSpec& spec,
   {
     std::lock_guard lock(csr_mu_);
     uint64_t at = 0;
-    for (const auto& c : csr_cache_) {
-      if (c.csr->spec() == spec) {
-        base = c.csr;
-        at = c.sequence;
+    auto entry = csr_cache_.end();
+    for (auto it = csr_cache_.begin(); it != csr_cache_.end(); ++it) {
+      if (it->csr->spec() == spec) {
+        entry = it;
+        at = it->sequence;
       }
     }
-    if (!base || at >= snapshot.sequence()) return nullptr;
+    if (entry == csr_cache_.end() || at >= snapshot.sequence()) return nullptr;
     // The commits from the base's sequence to the snapshot's, each
     // starting where the one before ended: a write of another process (or
     // one that recorded nothing) breaks the chain.
@@ -311,11 +312,24 @@ std::shared_ptr<const CsrGraph> DbImpl::PatchCached(const CsrSpec& spec,
       at = c.after;
     }
     if (at != snapshot.sequence()) return nullptr;
+    if (changes.size() > std::max<uint64_t>(kMinPatchable, entry->csr->num_edges() / 100)) {
+      return nullptr;
+    }
+    // A base nobody holds but the cache is taken out of it, so that nobody
+    // can take it while Patched edits it in place (Csr() caches the result).
+    // One a caller still reads is copied instead.
+    if (entry->csr.use_count() == 1) {
+      base = std::move(entry->csr);
+      csr_cache_.erase(entry);
+    } else {
+      base = entry->csr;
+    }
   }
-  if (changes.size() > std::max<uint64_t>(kMinPatchable, base->num_edges() / 100)) return nullptr;
-  std::shared_ptr<const CsrGraph> patched = base;  // nothing the snapshot holds changed
-  if (changes.size() != 0) {
-    auto made = CsrGraph::Patched(*base, changes, snapshot);
+  std::shared_ptr<const CsrGraph> patched;
+  if (changes.size() == 0) {
+    patched = std::move(base);  // nothing the snapshot holds changed
+  } else {
+    auto made = CsrGraph::Patched(std::move(base), changes, snapshot);
     // On a failure the build that follows reports it (or succeeds).
     if (!made.ok() || !*made) return nullptr;
     patched = *std::move(made);

@@ -67,6 +67,19 @@ class CsrArray {
     size_ = size;
   }
 
+  // True when the values are this array's own vector, not a view.
+  bool owned() const { return data_ == owned_.data(); }
+  // Gives up the own vector, leaving the array empty; a patch edits it in
+  // place (CsrGraph::Patched) and hands it back with operator=.
+  // REQUIRES: owned().
+  std::vector<T> Take() {
+    std::vector<T> values = std::move(owned_);
+    owned_ = {};
+    data_ = nullptr;
+    size_ = 0;
+    return values;
+  }
+
   const T& operator[](size_t i) const { return data_[i]; }
   const T* data() const { return data_; }
   const T* begin() const { return data_; }
@@ -188,6 +201,19 @@ class CsrGraph {
   static Result<std::shared_ptr<const CsrGraph>> Patched(const CsrGraph& base,
                                                          const CsrChanges& changes,
                                                          const GraphView& view);
+  // The same snapshot, but `base` is given up and, when it can be, edited
+  // in place and returned: when `base` is the only reference to it, its
+  // arrays are its own (not a mapped file) and every node keeps its index
+  // (none leaves, new ones come after the last). Only the slots after the
+  // first node a change touches move (a memmove, no new memory), so a commit
+  // that adds nodes and their edges costs O(changes), one that adds an edge
+  // from an old node about a memmove of the arrays after it. Otherwise as
+  // Patched(*base, changes, view). The caller must make sure nobody can
+  // take a new reference to `base` meanwhile (Db::Csr: it is out of the
+  // cache). On an error or a null result, `base` is left unchanged.
+  static Result<std::shared_ptr<const CsrGraph>> Patched(std::shared_ptr<const CsrGraph> base,
+                                                         const CsrChanges& changes,
+                                                         const GraphView& view);
 
   Result<std::shared_ptr<const PropertyColumn>> NodeColumn(
       const GraphView& view, NodeField field, std::string_view key = {},
@@ -236,6 +262,10 @@ class CsrGraph {
                                                             const Interrupt& interrupt) const;
 
   friend class CsrFile;  // csr_file.cc: reads and fills the arrays
+
+  // Patched's in-place edit (csr_patch_in_place.cc): false, with `g`
+  // untouched, when it does not apply.
+  static Result<bool> PatchInPlace(CsrGraph& g, const CsrChanges& changes, const GraphView& view);
 
   template <typename T>
   static std::span<const T> Slice(const CsrArray<T>& data, const CsrArray<uint64_t>& off,
