@@ -119,6 +119,9 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
   auto g = std::make_shared<CsrGraph>();
   g->spec_ = base.spec_;
   const bool weighted = base.spec_.with_weights;
+  // Room for later patches, which edit this snapshot in place
+  // (csr_patch_in_place.cc) and would otherwise reallocate every array.
+  auto with_room = [](size_t n) { return n + n / 64 + 1024; };
 
   // --- Nodes: the base's, less those removed or of a kind no longer kept,
   // with the new ones merged in by id. written_nodes: new indexes whose
@@ -223,11 +226,12 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
 
   // --- Out side. added: (dst, position, src) of the written edges.
   std::vector<uint64_t> out_offsets(static_cast<size_t>(num_nodes) + 1, 0);
+  out_offsets.reserve(with_room(out_offsets.size()));
   std::vector<uint32_t> out_targets;
   std::vector<uint16_t> out_types;
   std::vector<double> out_weights;
   std::vector<EdgeId> edge_ids;
-  const size_t capacity = base.num_edges() + written_ids.size();
+  const size_t capacity = with_room(base.num_edges() + written_ids.size());
   out_targets.reserve(capacity);
   out_types.reserve(capacity);
   edge_ids.reserve(capacity);
@@ -345,13 +349,14 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
   targets.push_back(num_nodes);  // sentinel
   std::vector<uint64_t> in_offsets(static_cast<size_t>(num_nodes) + 1, 0);
+  in_offsets.reserve(with_room(in_offsets.size()));
   std::vector<uint32_t> in_sources, in_positions;
   std::vector<uint16_t> in_types;
   std::vector<double> in_weights;
-  in_sources.reserve(num_edges);
-  in_positions.reserve(num_edges);
-  in_types.reserve(num_edges);
-  if (weighted) in_weights.reserve(num_edges);
+  in_sources.reserve(with_room(num_edges));
+  in_positions.reserve(with_room(num_edges));
+  in_types.reserve(with_room(num_edges));
+  if (weighted) in_weights.reserve(with_room(num_edges));
   auto push_in = [&](uint32_t src, uint32_t pos) {
     in_sources.push_back(src);
     in_positions.push_back(pos);

@@ -289,6 +289,12 @@ void DbImpl::RecordCommit(uint64_t before, uint64_t after,
 
 std::shared_ptr<const CsrGraph> DbImpl::PatchCached(const CsrSpec& spec,
                                                     const Snapshot& snapshot) const {
+  // A save of the snapshot file in the background holds the base, which
+  // would make the patch copy it; the commit that brought us here makes the
+  // save stop at its next poll (every 8 MB), so wait for that, briefly.
+  for (int waited = 0; waited < 50 && saving_csr_.load(); ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   std::shared_ptr<const CsrGraph> base;
   CsrChanges changes;
   {
@@ -400,6 +406,12 @@ std::optional<CsrGraph::FileStamp> DbImpl::StampOf(uint64_t sequence) const {
 void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   if (read_only() || !CsrGraph::Saveable(spec)) return;
   const uint64_t sequence = LatestSequence();
+  // Declared before `csr`, so that it is cleared after `csr` lets go.
+  struct Saving {
+    std::atomic<bool>* flag;
+    ~Saving() { *flag = false; }
+  } saving{&saving_csr_};
+  saving_csr_ = true;
   auto csr = CsrIfCached(spec);
   auto stamp = StampOf(sequence);
   if (!csr || !stamp || snapshot_files_.Holds(spec, *stamp)) return;

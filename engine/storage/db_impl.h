@@ -122,6 +122,9 @@ class DbImpl final : public ViewOn<Db> {
   mutable bool warm_running_ = false;
   mutable bool closing_ = false;
   std::atomic<bool> stop_building_{false};  // set when closing
+  // SaveCsrFile holds a snapshot while it writes it (a second or more on a
+  // big graph): PatchCached waits briefly for it to let go.
+  mutable std::atomic<bool> saving_csr_{false};
   mutable SnapshotFiles snapshot_files_;
 };
 
