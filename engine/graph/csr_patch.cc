@@ -13,13 +13,16 @@
 #include <tuple>
 
 #include "column_build.h"
+#include "csr_patch_parts.h"
 #include "spec_filter.h"
 #include "samverkan/csr.h"
 
 namespace samverkan {
 namespace {
 
-constexpr uint32_t kGone = UINT32_MAX;
+using patch::kGone;
+using patch::PositionMap;
+using patch::Slot;
 
 // Patched's answer when the changes cannot be applied: build instead.
 Result<std::shared_ptr<const CsrGraph>> NotPatchable() {
@@ -47,127 +50,47 @@ std::vector<T> MergeLatest(const std::vector<T>& earlier, const std::vector<T>& 
   return out;
 }
 
-// One out-slot of a node being rewritten: a base slot kept, or an edge the
-// changes wrote.
-struct Slot {
-  SymbolId type;
-  uint32_t dst;      // new dense index
-  uint32_t rank;     // known for written edges; read for base ones when needed
-  bool has_rank;
-  EdgeId id;
-  double weight;
-  uint32_t old_pos;  // kGone for a written edge
-};
-
 // Appends from[begin, end) to *to.
 template <typename T>
 void Append(std::vector<T>* to, const CsrArray<T>& from, uint64_t begin, uint64_t end) {
   to->insert(to->end(), from.begin() + begin, from.begin() + end);
 }
 
-// Where each base position went (kGone: the edge left or was rewritten).
-// Dense, one entry per base edge; or, when nodes keep their indexes, as
-// blocks of positions that moved together (the few between two touched
-// nodes) and the single slots of touched nodes that moved, which costs no
-// array of the edges' size and no random reads of one.
-class PositionMap {
- public:
-  PositionMap(bool blocks, uint64_t base_edges) : blocks_(blocks) {
-    if (!blocks) dense_.assign(base_edges, kGone);
-  }
-
-  // Base positions [old_begin, old_end) are at new_begin onwards. Added in
-  // ascending order, as are Move's.
-  void AddBlock(uint64_t old_begin, uint64_t old_end, uint64_t new_begin) {
-    if (old_begin == old_end) return;
-    if (!blocks_) {
-      for (uint64_t p = old_begin; p < old_end; ++p) Move(p, new_begin + (p - old_begin));
-      return;
-    }
-    block_starts_.push_back(old_begin);
-    block_ends_.push_back(old_end);
-    block_targets_.push_back(new_begin);
-  }
-  void Move(uint64_t old_pos, uint64_t new_pos) {
-    if (!blocks_) {
-      dense_[old_pos] = static_cast<uint32_t>(new_pos);
-    } else {
-      moved_.emplace_back(old_pos, new_pos);
-    }
-  }
-
-  uint32_t Lookup(uint64_t old_pos) const {
-    size_t hint = 0;
-    return Lookup(old_pos, &hint);
-  }
-  // *hint: the block the last lookup found; a node's in-slots are in
-  // position order, so the next one is often in it too.
-  uint32_t Lookup(uint64_t old_pos, size_t* hint) const {
-    if (!blocks_) return dense_[old_pos];
-    size_t i = *hint;
-    if (i >= block_starts_.size() || old_pos < block_starts_[i] || old_pos >= block_ends_[i]) {
-      auto b = std::upper_bound(block_starts_.begin(), block_starts_.end(), old_pos);
-      i = b == block_starts_.begin() ? kNoBlock : static_cast<size_t>(b - block_starts_.begin()) - 1;
-      if (i != kNoBlock && old_pos >= block_ends_[i]) i = kNoBlock;
-    }
-    if (i != kNoBlock) {
-      *hint = i;
-      return static_cast<uint32_t>(block_targets_[i] + (old_pos - block_starts_[i]));
-    }
-    auto m = std::lower_bound(moved_.begin(), moved_.end(), std::make_pair(old_pos, uint64_t{0}));
-    return m != moved_.end() && m->first == old_pos ? static_cast<uint32_t>(m->second) : kGone;
-  }
-  // Calls fn(old, new) for each base position kept.
-  template <typename Fn>
-  void ForEach(Fn fn) const {
-    if (!blocks_) {
-      for (uint64_t p = 0; p < dense_.size(); ++p) {
-        if (dense_[p] != kGone) fn(p, dense_[p]);
-      }
-      return;
-    }
-    for (size_t i = 0; i < block_starts_.size(); ++i) {
-      for (uint64_t p = block_starts_[i]; p < block_ends_[i]; ++p) {
-        fn(p, block_targets_[i] + (p - block_starts_[i]));
-      }
-    }
-    for (const auto& [from, to] : moved_) fn(from, to);
-  }
-  // Appends the new positions of old[begin, end) to *out; all must be kept.
-  void LookupAll(const CsrArray<uint32_t>& old, uint64_t begin, uint64_t end,
-                 std::vector<uint32_t>* out) const {
-    const size_t at = out->size();
-    out->resize(at + (end - begin));
-    uint32_t* to = out->data() + at;
-    // The block the last position was in, inline: most are in the one before.
-    uint64_t start = 0, length = 0, target = 0;
-    size_t hint = 0;
-    for (uint64_t s = begin; s < end; ++s) {
-      const uint64_t p = old[s];
-      if (p - start < length) {
-        *to++ = static_cast<uint32_t>(target + (p - start));
-        continue;
-      }
-      *to++ = Lookup(p, &hint);
-      if (blocks_ && hint < block_starts_.size() && p >= block_starts_[hint] &&
-          p < block_ends_[hint]) {
-        start = block_starts_[hint];
-        length = block_ends_[hint] - start;
-        target = block_targets_[hint];
-      }
-    }
-  }
-
- private:
-  static constexpr size_t kNoBlock = SIZE_MAX;
-
-  bool blocks_;
-  std::vector<uint32_t> dense_;
-  std::vector<uint64_t> block_starts_, block_ends_, block_targets_;
-  std::vector<std::pair<uint64_t, uint64_t>> moved_;  // (old, new), by old
-};
-
 }  // namespace
+
+namespace patch {
+
+Status OrderSlots(std::vector<Slot>* slots_in, const GraphView& view) {
+  std::vector<Slot>& slots = *slots_in;
+  std::stable_sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) {
+    return std::tie(a.type, a.dst) < std::tie(b.type, b.dst);
+  });
+  for (size_t begin = 0; begin < slots.size();) {
+    size_t end = begin + 1;
+    while (end < slots.size() && slots[end].type == slots[begin].type &&
+           slots[end].dst == slots[begin].dst) {
+      ++end;
+    }
+    if (end - begin > 1) {
+      bool written = false;
+      for (size_t i = begin; i < end; ++i) written = written || slots[i].has_rank;
+      if (written) {
+        for (size_t i = begin; i < end; ++i) {
+          if (slots[i].has_rank) continue;
+          SV_ASSIGN_OR_RETURN(Edge stored, view.GetEdge(slots[i].id));
+          slots[i].rank = stored.rank;
+        }
+        std::sort(slots.begin() + static_cast<ptrdiff_t>(begin),
+                  slots.begin() + static_cast<ptrdiff_t>(end),
+                  [](const Slot& a, const Slot& b) { return a.rank < b.rank; });
+      }
+    }
+    begin = end;
+  }
+  return Status::OK();
+}
+
+}  // namespace patch
 
 void CsrChanges::Append(const CsrChanges& later) {
   nodes = MergeLatest(
@@ -196,6 +119,9 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
   auto g = std::make_shared<CsrGraph>();
   g->spec_ = base.spec_;
   const bool weighted = base.spec_.with_weights;
+  // Room for later patches, which edit this snapshot in place
+  // (csr_patch_in_place.cc) and would otherwise reallocate every array.
+  auto with_room = [](size_t n) { return n + n / 64 + 1024; };
 
   // --- Nodes: the base's, less those removed or of a kind no longer kept,
   // with the new ones merged in by id. written_nodes: new indexes whose
@@ -300,11 +226,12 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
 
   // --- Out side. added: (dst, position, src) of the written edges.
   std::vector<uint64_t> out_offsets(static_cast<size_t>(num_nodes) + 1, 0);
+  out_offsets.reserve(with_room(out_offsets.size()));
   std::vector<uint32_t> out_targets;
   std::vector<uint16_t> out_types;
   std::vector<double> out_weights;
   std::vector<EdgeId> edge_ids;
-  const size_t capacity = base.num_edges() + written_ids.size();
+  const size_t capacity = with_room(base.num_edges() + written_ids.size());
   out_targets.reserve(capacity);
   out_types.reserve(capacity);
   edge_ids.reserve(capacity);
@@ -390,33 +317,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
       if (e.type > UINT16_MAX) return NotPatchable();  // Build reports it
       slots.push_back({e.type, t, e.rank, true, e.id, e.weight.value_or(1.0), kGone});
     }
-    std::stable_sort(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) {
-      return std::tie(a.type, a.dst) < std::tie(b.type, b.dst);
-    });
-    // Within a run of parallel edges, order by rank; the base's ranks are
-    // read only where written edges join a run of base edges.
-    for (size_t begin = 0; begin < slots.size();) {
-      size_t end = begin + 1;
-      while (end < slots.size() && slots[end].type == slots[begin].type &&
-             slots[end].dst == slots[begin].dst) {
-        ++end;
-      }
-      if (end - begin > 1) {
-        bool written = false;
-        for (size_t i = begin; i < end; ++i) written = written || slots[i].has_rank;
-        if (written) {
-          for (size_t i = begin; i < end; ++i) {
-            if (slots[i].has_rank) continue;
-            SV_ASSIGN_OR_RETURN(Edge stored, view.GetEdge(slots[i].id));
-            slots[i].rank = stored.rank;
-          }
-          std::sort(slots.begin() + static_cast<ptrdiff_t>(begin),
-                    slots.begin() + static_cast<ptrdiff_t>(end),
-                    [](const Slot& a, const Slot& b) { return a.rank < b.rank; });
-        }
-      }
-      begin = end;
-    }
+    SV_RETURN_IF_ERROR(patch::OrderSlots(&slots, view));
     for (const Slot& s : slots) {
       const auto pos = static_cast<uint32_t>(out_targets.size());
       if (s.old_pos != kGone) {
@@ -448,13 +349,14 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
   targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
   targets.push_back(num_nodes);  // sentinel
   std::vector<uint64_t> in_offsets(static_cast<size_t>(num_nodes) + 1, 0);
+  in_offsets.reserve(with_room(in_offsets.size()));
   std::vector<uint32_t> in_sources, in_positions;
   std::vector<uint16_t> in_types;
   std::vector<double> in_weights;
-  in_sources.reserve(num_edges);
-  in_positions.reserve(num_edges);
-  in_types.reserve(num_edges);
-  if (weighted) in_weights.reserve(num_edges);
+  in_sources.reserve(with_room(num_edges));
+  in_positions.reserve(with_room(num_edges));
+  in_types.reserve(with_room(num_edges));
+  if (weighted) in_weights.reserve(with_room(num_edges));
   auto push_in = [&](uint32_t src, uint32_t pos) {
     in_sources.push_back(src);
     in_positions.push_back(pos);

@@ -350,7 +350,10 @@ std::shared_ptr<const CsrGraph> DbImpl::Patch(std::shared_ptr<const CsrGraph> ba
   if (changes.size() > PatchLimit(*base)) return nullptr;
   std::shared_ptr<const CsrGraph> patched = base;  // nothing the snapshot holds changed
   if (changes.size() != 0) {
-    auto made = CsrGraph::Patched(*base, changes, snapshot);
+    // In place when nobody else holds `base` (PatchCached took it out of
+    // the cache), else a copy.
+    patched.reset();
+    auto made = CsrGraph::Patched(std::move(base), changes, snapshot);
     // On a failure the build that follows reports it (or succeeds).
     if (!made.ok() || !*made) return nullptr;
     patched = *std::move(made);
@@ -361,28 +364,51 @@ std::shared_ptr<const CsrGraph> DbImpl::Patch(std::shared_ptr<const CsrGraph> ba
 
 std::shared_ptr<const CsrGraph> DbImpl::PatchCached(const CsrSpec& spec, const Snapshot& snapshot,
                                                     const Reader& reader, uint64_t batch) const {
-  std::shared_ptr<const CsrGraph> base;
+  // A save of the snapshot file in the background holds the base, which
+  // would make the patch copy it; the commit that brought us here makes the
+  // save stop at its next poll (every 8 MB), so wait for that, briefly.
+  for (int waited = 0; waited < 50 && saving_csr_.load(); ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   uint64_t at = 0, base_batch = 0;
+  size_t limit = 0;
+  bool cached = false;
   {
     std::lock_guard lock(csr_mu_);
     for (const auto& c : csr_cache_) {
       if (c.csr->spec() == spec) {
-        base = c.csr;
         at = c.sequence;
         base_batch = c.batch;
+        limit = PatchLimit(*c.csr);
+        cached = true;
       }
     }
   }
-  if (!base || at >= snapshot.sequence()) return nullptr;
+  if (!cached || at >= snapshot.sequence()) return nullptr;
   // This process's own commits first (nothing to read); else the store's
   // change log, which holds every process's.
-  if (auto recorded = RecordedBetween(at, snapshot.sequence())) {
-    return Patch(base, *recorded, snapshot, /*from_log=*/false);
+  std::optional<CsrChanges> changes = RecordedBetween(at, snapshot.sequence());
+  const bool from_log = !changes;
+  if (!changes) changes = LoggedBetween(reader, base_batch, batch, limit);
+  if (!changes || changes->size() > limit) return nullptr;
+  // A base nobody holds but the cache is taken out of it, so that nobody
+  // can take it while Patched edits it in place (Csr() caches the result).
+  // One a caller still reads is copied instead.
+  std::shared_ptr<const CsrGraph> base;
+  {
+    std::lock_guard lock(csr_mu_);
+    auto entry = std::find_if(csr_cache_.begin(), csr_cache_.end(), [&](const CachedCsr& c) {
+      return c.sequence == at && c.csr->spec() == spec;
+    });
+    if (entry == csr_cache_.end()) return nullptr;
+    if (entry->csr.use_count() == 1) {
+      base = std::move(entry->csr);
+      csr_cache_.erase(entry);
+    } else {
+      base = entry->csr;
+    }
   }
-  if (auto logged = LoggedBetween(reader, base_batch, batch, PatchLimit(*base))) {
-    return Patch(base, *logged, snapshot, /*from_log=*/true);
-  }
-  return nullptr;
+  return Patch(std::move(base), *changes, snapshot, from_log);
 }
 
 std::shared_ptr<const CsrGraph> DbImpl::PatchFile(const CsrSpec& spec, const Snapshot& snapshot,
@@ -478,6 +504,12 @@ std::optional<CsrGraph::FileStamp> DbImpl::StampOf(uint64_t sequence) const {
 void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   if (read_only() || !CsrGraph::Saveable(spec)) return;
   const uint64_t sequence = LatestSequence();
+  // Declared before `csr`, so that it is cleared after `csr` lets go.
+  struct Saving {
+    std::atomic<bool>* flag;
+    ~Saving() { *flag = false; }
+  } saving{&saving_csr_};
+  saving_csr_ = true;
   auto csr = CsrIfCached(spec);
   auto stamp = StampOf(sequence);
   if (!csr || !stamp || (snapshot_files_.Holds(spec, *stamp) &&

@@ -137,6 +137,9 @@ class DbImpl final : public ViewOn<Db> {
   mutable bool warm_running_ = false;
   mutable bool closing_ = false;
   std::atomic<bool> stop_building_{false};  // set when closing
+  // SaveCsrFile holds a snapshot while it writes it (a second or more on a
+  // big graph): PatchCached waits briefly for it to let go.
+  mutable std::atomic<bool> saving_csr_{false};
   mutable SnapshotFiles snapshot_files_;
   // What a snapshot's columns-built hook reaches this Db through; cleared
   // when the Db closes, so that a snapshot outliving it saves nothing.

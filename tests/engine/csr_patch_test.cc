@@ -199,9 +199,12 @@ class CsrPatchTest : public test::DbTest {
   }
 
   // db_->Csr(spec) equals a fresh build, arrays and columns; then every
-  // column is built on it, for the next commit to carry over.
-  void ExpectPatchedEqualsBuilt(const CsrSpec& spec, const std::string& what) {
+  // column is built on it, for the next commit to carry over. *got_at: the
+  // snapshot's address (a patch in place keeps it).
+  void ExpectPatchedEqualsBuilt(const CsrSpec& spec, const std::string& what,
+                                const CsrGraph** got_at = nullptr) {
     ASSERT_OK_AND_ASSIGN(auto got, db_->Csr(spec));
+    if (got_at) *got_at = got.get();
     auto snapshot = db_->GetSnapshot();
     ASSERT_OK_AND_ASSIGN(auto want, CsrGraph::Build(*snapshot, spec));
     {
@@ -229,19 +232,32 @@ void CsrPatchTest::RandomCommitsKeepSnapshotsExact(size_t first_spec, size_t spe
   auto all = Specs();
   const std::vector specs(all.begin() + static_cast<ptrdiff_t>(first_spec),
                           all.begin() + static_cast<ptrdiff_t>(first_spec + specs_taken));
-  for (const auto& [name, spec] : specs) ExpectPatchedEqualsBuilt(spec, name + " before");
+  // The address of each spec's latest snapshot: a patch in place (nobody
+  // holds the snapshot between commits here) gives the same one back.
+  std::vector<const CsrGraph*> latest(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    ExpectPatchedEqualsBuilt(specs[i].second, specs[i].first + " before", &latest[i]);
+  }
   const uint64_t patches_before = storage::CsrPatchCount();
   constexpr int kCommits = 30;
+  size_t in_place = 0;
   for (int step = 0; step < kCommits; ++step) {
     RandomCommit();
-    for (const auto& [name, spec] : specs) {
-      ExpectPatchedEqualsBuilt(spec, name + " after commit " + std::to_string(step));
+    for (size_t i = 0; i < specs.size(); ++i) {
+      const CsrGraph* before = latest[i];
+      ExpectPatchedEqualsBuilt(specs[i].second,
+                               specs[i].first + " after commit " + std::to_string(step),
+                               &latest[i]);
       if (HasFailure()) return;
+      in_place += latest[i] == before;
     }
   }
   // Most snapshots came from patches (a node of a kind left out that
-  // changes to a kept one sends its spec to a build).
+  // changes to a kept one sends its spec to a build), and most of those
+  // edited the snapshot in place (a node removed or a kind changed takes
+  // a copy).
   EXPECT_GE(storage::CsrPatchCount() - patches_before, specs.size() * kCommits * 3 / 4);
+  EXPECT_GE(in_place, specs.size() * kCommits / 3);
 }
 
 TEST_F(CsrPatchTest, RandomCommitsAllKindsTypeValidOn) { RandomCommitsKeepSnapshotsExact(0, 4); }
@@ -275,6 +291,70 @@ TEST_F(CsrPatchTest, SmallCommitPatchesBigCommitBuilds) {
   ASSERT_OK_AND_ASSIGN(auto big, db_->Csr({}));
   EXPECT_EQ(storage::CsrPatchCount(), patches);
   EXPECT_EQ(big->num_nodes(), after->num_nodes() + 1100);
+}
+
+// A snapshot nobody holds is edited in place; the result equals a build,
+// whether the commit adds a node with its edges (appended at the end),
+// edges between old nodes (the slots after them move right) or removes
+// some (they move left).
+TEST_F(CsrPatchTest, UnheldSnapshotIsPatchedInPlace) {
+  Populate(40, 100);
+  for (const CsrSpec& spec : {CsrSpec{}, CsrSpec{.with_weights = true}}) {
+    const CsrGraph* at = nullptr;
+    ExpectPatchedEqualsBuilt(spec, "before", &at);
+    const CsrGraph* now = nullptr;
+    {
+      auto txn = Begin();
+      keys_.push_back(NewKey());
+      ASSERT_OK(txn->PutNode(RandomNode(keys_.back())).status());
+      ASSERT_OK(txn->PutEdge(RandomEdge(keys_.back(), keys_[3])).status());
+      ASSERT_OK(txn->PutEdge(RandomEdge(keys_[5], keys_.back())).status());
+      ASSERT_OK(txn->Commit());
+    }
+    ExpectPatchedEqualsBuilt(spec, "after a new node and its edges", &now);
+    EXPECT_EQ(now, at) << "not patched in place";
+    {
+      auto txn = Begin();
+      ASSERT_OK(txn->PutEdge(RandomEdge(keys_[2], keys_[30])).status());
+      ASSERT_OK(txn->PutEdge(RandomEdge(keys_[20], keys_[1])).status());
+      ASSERT_OK(txn->Commit());
+    }
+    ExpectPatchedEqualsBuilt(spec, "after edges between old nodes", &now);
+    EXPECT_EQ(now, at) << "not patched in place";
+    {
+      const std::vector<EdgeRef> edges = AllEdges();
+      auto txn = Begin();
+      for (size_t i = 0; i < edges.size(); i += std::max<size_t>(1, edges.size() / 5)) {
+        ASSERT_OK(txn->DeleteEdge(edges[i].id));
+      }
+      ASSERT_OK(txn->Commit());
+    }
+    ExpectPatchedEqualsBuilt(spec, "after edges removed", &now);
+    EXPECT_EQ(now, at) << "not patched in place";
+  }
+}
+
+// A snapshot a caller still holds is never edited: the patch copies it,
+// and what the caller reads stays the state it was made from.
+TEST_F(CsrPatchTest, HeldSnapshotIsNotEditedByAPatch) {
+  Populate(40, 100);
+  ASSERT_OK_AND_ASSIGN(auto held, db_->Csr({}));
+  auto then = db_->GetSnapshot();
+  ASSERT_OK_AND_ASSIGN(auto built_then, CsrGraph::Build(*then, {}));
+  {
+    auto txn = Begin();
+    ASSERT_OK(txn->PutEdge(RandomEdge(keys_[2], keys_[30])).status());
+    keys_.push_back(NewKey());
+    ASSERT_OK(txn->PutNode(RandomNode(keys_.back())).status());
+    ASSERT_OK(txn->PutEdge(RandomEdge(keys_.back(), keys_[3])).status());
+    ASSERT_OK(txn->Commit());
+  }
+  const uint64_t patches = storage::CsrPatchCount();
+  const CsrGraph* now = nullptr;
+  ExpectPatchedEqualsBuilt({}, "after a commit", &now);
+  EXPECT_EQ(storage::CsrPatchCount(), patches + 1);
+  EXPECT_NE(now, held.get());
+  ExpectSameArrays(*held, *built_then);
 }
 
 TEST_F(CsrPatchTest, PreparedCommitPatches) {

@@ -158,6 +158,19 @@ class CsrGraph {
   static Result<std::shared_ptr<const CsrGraph>> Patched(const CsrGraph& base,
                                                          const CsrChanges& changes,
                                                          const GraphView& view);
+  // The same snapshot, but `base` is given up and, when it can be, edited
+  // in place and returned: when `base` is the only reference to it, its
+  // arrays are its own (not a mapped file) and every node keeps its index
+  // (none leaves, new ones come after the last). Only the slots after the
+  // first node a change touches move (a memmove, no new memory), so a commit
+  // that adds nodes and their edges costs O(changes), one that adds an edge
+  // from an old node about a memmove of the arrays after it. Otherwise as
+  // Patched(*base, changes, view). The caller must make sure nobody can
+  // take a new reference to `base` meanwhile (Db::Csr: it is out of the
+  // cache). On an error or a null result, `base` is left unchanged.
+  static Result<std::shared_ptr<const CsrGraph>> Patched(std::shared_ptr<const CsrGraph> base,
+                                                         const CsrChanges& changes,
+                                                         const GraphView& view);
 
   Result<std::shared_ptr<const PropertyColumn>> NodeColumn(
       const GraphView& view, NodeField field, std::string_view key = {},
@@ -245,6 +258,10 @@ class CsrGraph {
   friend class CsrFile;      // csr_file.cc: reads and fills the arrays
   friend class ColumnsFile;  // columns_file.cc: saves and maps the columns
   void ColumnsBuilt() const;
+
+  // Patched's in-place edit (csr_patch_in_place.cc): false, with `g`
+  // untouched, when it does not apply.
+  static Result<bool> PatchInPlace(CsrGraph& g, const CsrChanges& changes, const GraphView& view);
 
   template <typename T>
   static std::span<const T> Slice(const CsrArray<T>& data, const CsrArray<uint64_t>& off,

@@ -49,6 +49,19 @@ class CsrArray {
     size_ = size;
   }
 
+  // True when the values are this array's own vector, not a view.
+  bool owned() const { return data_ == owned_.data(); }
+  // Gives up the own vector, leaving the array empty; a patch edits it in
+  // place (CsrGraph::Patched) and hands it back with operator=.
+  // REQUIRES: owned().
+  std::vector<T> Take() {
+    std::vector<T> values = std::move(owned_);
+    owned_ = {};
+    data_ = nullptr;
+    size_ = 0;
+    return values;
+  }
+
   const T& operator[](size_t i) const { return data_[i]; }
   const T* data() const { return data_; }
   const T* begin() const { return data_; }
