@@ -455,7 +455,9 @@ year. One row per year and unordered pair with ties, `group_a <= group_b`.""",
 SQLite versions), `kg_stats(graph)` (JSON: nodes, edges, disk_bytes, path, read_only;
 counts include this connection's uncommitted writes; snapshot_reads: how many scans and
 lookups of `kg_nodes`/`kg_edges` this connection answered from the graph's CSR snapshot
-and its columns, see [architecture.md](architecture.md#sql-scans-over-the-snapshot)), `kg_integrity_check(graph)`
+and its columns, and record_field_reads: how many `props`, `sources` and `batch` values
+of such `kg_edges` scans were read in place from the records, see
+[architecture.md](architecture.md#sql-scans-over-the-snapshot)), `kg_integrity_check(graph)`
 (`'ok'` or the problems found in the committed graph, one per line) and
 `kg_set(name, value)`, which changes a setting of this connection and returns the value now
 in force (`NULL` restores the default). `cypher_memory_limit` is the

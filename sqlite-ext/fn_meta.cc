@@ -113,7 +113,8 @@ void KgStats(sqlite3_context* ctx, int, sqlite3_value** argv) {
                                     {"disk_bytes", *disk},
                                     {"path", graph->path()},
                                     {"read_only", graph->read_only()},
-                                    {"snapshot_reads", graph->snapshot_reads()}};
+                                    {"snapshot_reads", graph->snapshot_reads()},
+                                    {"record_field_reads", graph->record_field_reads()}};
     ResultText(ctx, stats.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   });
 }

@@ -91,6 +91,10 @@ class GraphHandle {
   // the CSR snapshot's arrays and columns (snapshot_scan.h), for kg_stats.
   void CountSnapshotRead() { ++snapshot_reads_; }
   uint64_t snapshot_reads() const { return snapshot_reads_; }
+  // Values of props, sources or batch such scans read in place from the
+  // record cursor (EdgeCursor::Record: no Edge built), for kg_stats.
+  void CountRecordFieldRead() { ++record_field_reads_; }
+  uint64_t record_field_reads() const { return record_field_reads_; }
 
   // Write access for something that writes the graph outside a SQL
   // transaction (kg_import, compaction): the writable Db, waiting up to the
@@ -161,6 +165,7 @@ class GraphHandle {
   // savepoint opened before the transaction began.
   std::vector<int> levels_;
   uint64_t snapshot_reads_ = 0;
+  uint64_t record_field_reads_ = 0;
 };
 
 // Options of a `samverkan` table as written in CREATE VIRTUAL TABLE.

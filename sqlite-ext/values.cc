@@ -11,7 +11,7 @@ std::string JsonStringArray(const std::vector<std::string>& items) {
   return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Result<std::string> SourceKeysJson(const GraphView& view, const std::vector<NodeId>& ids) {
+Result<std::string> SourceKeysJson(const GraphView& view, std::span<const NodeId> ids) {
   std::vector<std::string> keys;
   for (NodeId id : ids) {
     auto node = view.GetNode(id);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,7 @@ namespace samverkan::sql {
 std::string JsonStringArray(const std::vector<std::string>& items);
 
 // The keys of `ids` as a JSON array, for the `sources` columns.
-Result<std::string> SourceKeysJson(const GraphView& view, const std::vector<NodeId>& ids);
+Result<std::string> SourceKeysJson(const GraphView& view, std::span<const NodeId> ids);
 
 // A JSON array of strings from SQL; NULL or '' is the empty list.
 // InvalidArgument: "<column> must be a JSON array of strings".

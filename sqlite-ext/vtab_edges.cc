@@ -346,11 +346,10 @@ Result<std::string> NodeKey(EdgesCursor* c, NodeId id) {
   return node->key;
 }
 
-// Over the snapshot: the record of the edge at c->pos, read by a record
-// scan that follows the positions (AllEdges comes in their order), or by
-// its id if the scan and the snapshot ever disagree.
-Status LoadSnapshotEdge(EdgesCursor* c) {
-  const EdgeId id = c->csr->edge_id(c->pos);
+// Over the snapshot: moves the record cursor, which follows the positions
+// (AllEdges comes in their order), to the edge at c->pos. False when it is
+// not there (the scan and the snapshot disagree): read the edge by id.
+Result<bool> RecordsAtPosition(EdgesCursor* c) {
   if (!c->records) {
     c->records = c->state->AllEdges();
     c->records_pos = 0;
@@ -360,14 +359,30 @@ Status LoadSnapshotEdge(EdgesCursor* c) {
     ++c->records_pos;
   }
   SV_RETURN_IF_ERROR(c->records->status());
-  if (c->records->Valid() && c->records_pos == c->pos && c->records->edge().id == id) {
-    SV_ASSIGN_OR_RETURN(Edge edge, c->records->Load());
-    c->loaded = std::move(edge);
-    return Status::OK();
-  }
-  SV_ASSIGN_OR_RETURN(Edge edge, c->state->GetEdge(id));
+  return c->records->Valid() && c->records_pos == c->pos &&
+         c->records->edge().id == c->csr->edge_id(c->pos);
+}
+
+// Over the snapshot: the whole record of the edge at c->pos.
+Status LoadSnapshotEdge(EdgesCursor* c) {
+  SV_ASSIGN_OR_RETURN(bool in_step, RecordsAtPosition(c));
+  SV_ASSIGN_OR_RETURN(Edge edge,
+                      in_step ? c->records->Load() : c->state->GetEdge(c->csr->edge_id(c->pos)));
   c->loaded = std::move(edge);
   return Status::OK();
+}
+
+// Over the snapshot: props and batch of the edge at c->pos, read in place
+// from the record cursor (EdgeCursor::Record: no Edge built, no copy of
+// props) unless the row has been loaded whole. A statement reading `props`
+// over the snapshot spends its time here.
+Result<EdgeCursor::RecordFields> SnapshotRecordFields(EdgesCursor* c) {
+  if (!c->loaded) {
+    SV_ASSIGN_OR_RETURN(bool in_step, RecordsAtPosition(c));
+    if (in_step) return c->records->Record();
+    SV_RETURN_IF_ERROR(LoadSnapshotEdge(c));
+  }
+  return EdgeCursor::RecordFields{c->loaded->props, c->loaded->batch, c->loaded->sources};
 }
 
 Result<const Edge*> LoadedEdge(EdgesCursor* c) {
@@ -498,6 +513,22 @@ int EdgesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
       case kProps:
       case kSources:
       case kBatch: {
+        if (c->csr) {
+          const bool in_place = !c->loaded;
+          auto fields = SnapshotRecordFields(c);
+          if (!fields.ok()) return fail(fields.status());
+          if (in_place && !c->loaded) AsTable(cur->pVtab)->graph->CountRecordFieldRead();
+          if (col == kProps) {
+            ResultText(ctx, fields->props);
+          } else if (col == kBatch) {
+            sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(fields->batch));
+          } else {
+            auto keys = SourceKeysJson(*c->state, fields->sources);
+            if (!keys.ok()) return fail(keys.status());
+            ResultText(ctx, *keys);
+          }
+          break;
+        }
         auto edge = LoadedEdge(c);
         if (!edge.ok()) return fail(edge.status());
         if (col == kProps) {

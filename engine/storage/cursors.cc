@@ -203,6 +203,17 @@ class AdjacencyCursor final : public EdgeCursor {
     }
     return view_.LoadEdge(EncodeAdjKey({edge_.src, edge_.type, edge_.dst, edge_.rank}));
   }
+  Result<RecordFields> Record() const override {
+    // Only the out-value holds the tail; the in phase reads it by key.
+    if (phase_ != kOut) return EdgeCursor::Record();
+    RecordFields fields;
+    if (!DecodeOutTail(it_->value().ToStringView(), &fields.batch, &sources_, &fields.props)) {
+      return Status::Corruption(fmt::format("malformed edge record {}", edge_.id));
+    }
+    if (fields.props.empty()) fields.props = "{}";
+    fields.sources = sources_;
+    return fields;
+  }
   Status status() const override { return status_; }
 
  private:
@@ -276,6 +287,7 @@ class AdjacencyCursor final : public EdgeCursor {
   FullScanCount count_;  // for every edge (no node_)
   std::unique_ptr<rocksdb::Iterator> it_;
   EdgeRef edge_;
+  mutable std::vector<NodeId> sources_;  // Record()'s, reused
   bool valid_ = false;
   Status status_;
 };

@@ -157,4 +157,13 @@ bool DecodeOutValue(std::string_view value, EdgeHeader* h, EdgeTail* t) {
   return true;
 }
 
+bool DecodeOutTail(std::string_view value, BatchId* batch, std::vector<NodeId>* sources,
+                   std::string_view* props) {
+  ByteReader in(value);
+  EdgeHeader h;
+  if (!GetHeader(&in, &h) || !in.GetVarint64(batch) || !GetIdList(&in, sources)) return false;
+  *props = in.rest();
+  return true;
+}
+
 }  // namespace samverkan::storage

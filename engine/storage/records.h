@@ -57,6 +57,10 @@ void EncodeOutValueTo(const EdgeHeader& h, BatchId batch, std::span<const NodeId
 bool DecodeEdgeHeader(std::string_view value, EdgeHeader* h);
 // Decodes a whole out-value.
 bool DecodeOutValue(std::string_view value, EdgeHeader* h, EdgeTail* t);
+// Decodes an out-value's tail in place: *props views `value` ("" stands
+// for {}), *sources is reused. For scans that read only the tail.
+bool DecodeOutTail(std::string_view value, BatchId* batch, std::vector<NodeId>* sources,
+                   std::string_view* props);
 
 // "" -> "{}".
 inline std::string PropsOrEmptyObject(std::string props) {

@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,22 @@ class EdgeCursor {
   // The whole current edge, with properties and sources. REQUIRES: Valid()
   virtual Result<Edge> Load() const = 0;
   virtual Status status() const = 0;
+
+  // The fields of the current edge that only its stored record holds, the
+  // same values as Load()'s, as views that stay valid until the cursor
+  // moves or is destroyed. A scan that reads only these (a SQL scan's
+  // `props`) skips building an Edge: no copies, no type name. Cursors over
+  // the stored out-edges read them in place; the default goes through
+  // Load(). REQUIRES: Valid()
+  struct RecordFields {
+    std::string_view props;  // compact JSON object, "{}" when it has none
+    BatchId batch = 0;
+    std::span<const NodeId> sources;
+  };
+  virtual Result<RecordFields> Record() const;
+
+ private:
+  mutable std::optional<Edge> record_;  // the default Record()'s edge
 };
 
 // Which nodes Nodes() returns. Unset fields do not filter.
