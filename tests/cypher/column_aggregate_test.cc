@@ -109,6 +109,32 @@ class ColumnAggregateTest : public test::DbTest {
     ASSERT_OK(txn->Commit());
   }
 
+  // 12 members, each in each of 4 clubs twice (ranks 0 and 1), with a fee
+  // that does not add up alike in every order; half the members have a
+  // country. More members than clubs, fewer than the clubs times the edges
+  // a node has.
+  void AddMembers() {
+    auto txn = Begin();
+    ASSERT_TRUE(txn);
+    for (int c = 0; c < 4; ++c) {
+      ASSERT_OK(txn->PutNode(N("c" + std::to_string(c), "club", "club_" + std::to_string(c)))
+                    .status());
+    }
+    for (int m = 0; m < 12; ++m) {
+      NodeInput member = N("m" + std::to_string(m), "member", "member_" + std::to_string(m));
+      if (m % 2) member.props = R"({"country": ")" + std::string(m % 4 == 1 ? "MT" : "CY") + R"("})";
+      ASSERT_OK(txn->PutNode(member).status());
+      for (int c = 0; c < 4; ++c) {
+        for (uint32_t rank = 0; rank < 2; ++rank) {
+          EdgeInput e = E("m" + std::to_string(m), "joined", "c" + std::to_string(c), rank);
+          e.props = R"({"fee": )" + std::to_string(0.1 * (m + 1) + 1e6 * c + 1e-3 * rank) + "}";
+          ASSERT_OK(txn->PutEdge(e).status());
+        }
+      }
+    }
+    ASSERT_OK(txn->Commit());
+  }
+
   // The rows of `query` run to the end under a memory limit, or its error.
   Result<std::vector<std::string>> RunUnder(const std::string& query,
                                             RunOptions::Adjacency adjacency, uint64_t limit) {
@@ -446,6 +472,46 @@ TEST_F(ColumnAggregateTest, TwoExpansionsOverColumnsKeepOnlyTheGroupsTheyReturn)
   auto csr = RunUnder(q, RunOptions::Adjacency::kCsr, kLimit);
   ASSERT_OK(csr.status());
   EXPECT_EQ(*csr, expected);
+}
+
+TEST_F(ColumnAggregateTest, AScanStartsFromTheSourceOfADirectedRelationship) {
+  // The clubs are fewer, but the rows through `joined` are the same from
+  // either end, and from the members the relationships come in position
+  // order, which the edge columns are read in. Both ways of reading agree.
+  AddMembers();
+  for (const std::string& q : std::vector<std::string>{
+           "MATCH (m:member)-[e:joined]->(c:club) RETURN m.country AS country, "
+           "sum(e.fee) AS total, count(*) AS n ORDER BY country",
+           "MATCH (c:club)<-[e:joined]-(m:member) RETURN c.name AS club, avg(e.fee) AS mean "
+           "ORDER BY club",
+           "MATCH (m:member)-[e:joined]->(c:club) RETURN m.name AS m, c.name AS c, e.fee AS fee "
+           "ORDER BY fee DESC, m, c LIMIT 3",
+           "MATCH (m:member {country: 'MT'})-[:joined]->(c:club)<-[:joined]-(o:member) "
+           "WHERE o.country = 'CY' RETURN count(*) AS n",
+       }) {
+    const std::string plan = Plan(q);
+    EXPECT_NE(plan.find("NodeByKindScan (m:member)"), std::string::npos) << q << "\n" << plan;
+    EXPECT_EQ(plan.find("Scan (c:club)"), std::string::npos) << q << "\n" << plan;
+    EXPECT_FALSE(BothWays(q).empty()) << q;
+  }
+  // 6 members without a country, 3 in CY, 3 in MT, each in 8 memberships.
+  EXPECT_EQ(BothWays("MATCH (m:member)-[e:joined]->(c:club) RETURN m.country AS country, "
+                     "count(*) AS n ORDER BY country"),
+            (std::vector<std::string>{R"({"country":"CY","n":24})", R"({"country":"MT","n":24})",
+                                      R"({"country":null,"n":48})"}));
+  // A filter of the clubs' own, a lookup or an undirected relationship:
+  // the clubs are scanned first, as before.
+  for (const std::string& q : std::vector<std::string>{
+           "MATCH (m:member)-[e:joined]->(c:club) WHERE c.name STARTS WITH 'club_1' "
+           "RETURN sum(e.fee) AS s",
+           "MATCH (m:member)-[e:joined]-(c:club) RETURN sum(e.fee) AS s",
+       }) {
+    const std::string plan = Plan(q);
+    EXPECT_NE(plan.find("NodeByKindScan (c:club)"), std::string::npos) << q << "\n" << plan;
+    EXPECT_FALSE(BothWays(q).empty()) << q;
+  }
+  const std::string lookup = Plan("MATCH (m:member)-[e:joined]->(c:club {key: 'c1'}) RETURN count(*)");
+  EXPECT_NE(lookup.find("NodeByKey (c:club)"), std::string::npos) << lookup;
 }
 
 }  // namespace
