@@ -244,6 +244,12 @@ bool ColumnSource::CompilePredicate(const Predicate& p) {
     default: return false;
   }
   c.op = e.op;
+  if (e.args[0]->kind == ExprKind::kProperty && e.args[1]->kind == ExprKind::kProperty) {
+    // Two properties of pattern variables (e2.valid_from >= e1.valid_from).
+    c.col = Property(*e.args[0]);
+    c.other = Property(*e.args[1]);
+    return c.col && c.other && Add(std::move(c));
+  }
   if (ColumnRef* col = Property(*e.args[0]); col && IsConstant(*e.args[1])) {
     c.col = col;
     c.constant = Constant(*e.args[1]);
@@ -266,7 +272,7 @@ Value ColumnSource::Constant(const Expr& e) {
 
 bool ColumnSource::Add(ColumnCondition c) {
   if (!c.Prepare()) return false;
-  if (c.col->coded) Charge(c.col->n_codes);  // a byte a code: whether it passes
+  if (c.col->coded && !c.other) Charge(c.col->n_codes);  // a byte a code: whether it passes
   conditions_.push_back(std::move(c));
   return true;
 }

@@ -11,7 +11,8 @@
 // directed expansions that bind new nodes, the second from the first's far
 // node, as in (r)<-[:located_in]-(a)-[e]->(p), or from the scanned node, as
 // (a)-->(p)<--(b) is planned from p; filters that compare a
-// property of a pattern variable with a constant, or the node checks the
+// property of a pattern variable with a constant or with another such
+// property of the same number or date type, or the node checks the
 // planner pushed into them) and visits the same rows, in the same order,
 // as five numbers (At), testing the filters on column values. Two
 // relationships of one MATCH are never the same edge, as Expand's
@@ -161,7 +162,10 @@ inline bool ColumnSource::Passes(const At& at) const {
     if (!check->PassesDense(csr_, at.of(w))) return false;
   }
   for (const ColumnCondition& c : conditions_) {
-    if (!c.Passes(reader_, at.of(c.col->where))) return false;
+    if (c.other ? !c.PassesPair(at.of(c.col->where), at.of(c.other->where))
+                : !c.Passes(reader_, at.of(c.col->where))) {
+      return false;
+    }
   }
   return true;
 }
