@@ -64,6 +64,10 @@ bool ColumnSource::Recognise(const Operator& input) {
   for (const Predicate* p : preds) {
     if (!CompilePredicate(*p)) return false;
   }
+  for (const auto& [w, check] : checks_) check_level_.push_back(Level(w));
+  for (const ColumnCondition& c : conditions_) {
+    condition_level_.push_back(std::max(Level(c.col->where), c.other ? Level(c.other->where) : 0));
+  }
   return true;
 }
 

@@ -93,7 +93,14 @@ class ColumnSource {
   bool CompilePredicate(const Predicate& p);
   bool Add(ColumnCondition c);
   Value Constant(const Expr& e);
-  bool Passes(const At& at) const;
+  // Whether `at` passes the checks and conditions that read nothing past
+  // `level` (0: the scanned node; 1: the first expansion; 2: the second),
+  // so that a row is dropped as soon as what it fails is known, as the row
+  // path's checks on each expansion drop it.
+  bool Passes(const At& at, int level) const;
+  static int Level(Where w) {
+    return w == Where::kNear ? 0 : (w == Where::kFar || w == Where::kEdge) ? 1 : 2;
+  }
 
   ExecContext& ctx_;
   const CsrGraph& csr_;
@@ -106,6 +113,7 @@ class ColumnSource {
   std::vector<std::pair<Where, const NodeCheck*>> checks_;
   std::map<std::pair<Where, std::string>, std::unique_ptr<ColumnRef>> columns_;
   std::vector<ColumnCondition> conditions_;
+  std::vector<int> check_level_, condition_level_;  // Level() of each, as Recognise found them
   MemoryCharge charge_;  // the columns' code values, the conditions' and the reader's tables
 };
 
@@ -137,31 +145,37 @@ void ColumnSource::Scan(Visit&& visit) {
   for (uint32_t v = 0; v < n; ++v) {
     if ((v & 4095) == 0) ctx_.graph.CheckInterrupt();
     if (!near_check.PassesDense(csr_, v)) continue;
+    const At at0{v, 0, 0, 0, 0};
+    if (!Passes(at0, 0)) continue;
     if (!expand_) {
-      const At at{v, 0, 0, 0, 0};
-      if (Passes(at)) visit(at);
+      visit(at0);
       continue;
     }
     hops(*expand_, v, [&](uint32_t far, uint32_t pos) {
+      const At at1{v, far, pos, 0, 0};
+      if (!Passes(at1, 1)) return;
       if (!expand2_) {
-        const At at{v, far, pos, 0, 0};
-        if (Passes(at)) visit(at);
+        visit(at1);
         return;
       }
       hops(*expand2_, second_from_near_ ? v : far, [&](uint32_t far2, uint32_t pos2) {
         if (distinct_edges_ && pos2 == pos) return;
         const At at{v, far, pos, far2, pos2};
-        if (Passes(at)) visit(at);
+        if (Passes(at, 2)) visit(at);
       });
     });
   }
 }
 
-inline bool ColumnSource::Passes(const At& at) const {
-  for (const auto& [w, check] : checks_) {
+inline bool ColumnSource::Passes(const At& at, int level) const {
+  for (size_t i = 0; i < checks_.size(); ++i) {
+    if (check_level_[i] != level) continue;
+    const auto& [w, check] = checks_[i];
     if (!check->PassesDense(csr_, at.of(w))) return false;
   }
-  for (const ColumnCondition& c : conditions_) {
+  for (size_t i = 0; i < conditions_.size(); ++i) {
+    if (condition_level_[i] != level) continue;
+    const ColumnCondition& c = conditions_[i];
     if (c.other ? !c.PassesPair(at.of(c.col->where), at.of(c.other->where))
                 : !c.Passes(reader_, at.of(c.col->where))) {
       return false;

@@ -768,7 +768,8 @@ void Planner::BindEnd(MatchState& m, int slot) {
 // The node to start a new component at: the cheapest one not bound, or -1.
 //
 // One exception: when the cheapest is scanned (no lookup), filters nothing
-// but its label, sector and props checks, and is the target of a directed
+// but its label, sector and props checks, is an end of the pattern (one
+// relationship), and is the target of a directed
 // relationship whose source is scanned too, at most the relationship's
 // expected fan-out (edges per node) times as many, the plan starts from the
 // source. The expansion makes the same rows from either end, and scanning
@@ -799,6 +800,12 @@ int Planner::CheapestStart(MatchState& m) {
            source == static_cast<int>(S::kSector);
   };
   if (start < 0 || !scanned(start_source)) return start;
+  // Only at an end of the pattern: from the middle of (a)-->(p)<--(b), each
+  // side is expanded once per p; from a, p's other side would be expanded
+  // again for each of a's rows.
+  int incident = 0;
+  for (const PRel& r : m.rels) incident += !r.done && (r.left == start || r.right == start);
+  if (incident != 1) return start;
   // Filters the start's scan would apply (after Estimate placed its checks).
   for (const Predicate& p : m.preds) {
     if (p.placed) continue;
