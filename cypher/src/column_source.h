@@ -43,8 +43,11 @@ class ColumnSource {
   ColumnSource(ExecContext& ctx, const CsrGraph& csr) : ctx_(ctx), csr_(csr), reader_(csr) {}
 
   // Reads the chain `input` and compiles its filters; false when it is not
-  // one this handles.
-  bool Recognise(const Operator& input);
+  // one this handles. With `counted`, the chain may end in an ExpandCount
+  // from the scanned node (and then has no other expansion): each scanned
+  // node is visited once, with the number of relationships it counts as
+  // weight(), and none with none, as ExpandCountOp makes its rows.
+  bool Recognise(const Operator& input, bool counted = false);
 
   // Where the pattern variable in `slot` is read, if it is one of the chain's.
   std::optional<Where> WhereOf(int slot) const;
@@ -80,6 +83,9 @@ class ColumnSource {
   const CsrGraph& csr() const { return csr_; }
   ExecContext& ctx() const { return ctx_; }
   bool expands() const { return expand_ != nullptr; }
+  bool counts() const { return count_ != nullptr; }
+  // With an ExpandCount: the count of the row being visited.
+  int64_t weight() const { return weight_; }
   // The pattern variable that never repeats across rows, if one does: the
   // scanned node without expansions, the relationship of one expansion.
   // With two, each may (a project's e2 comes back for each of its e1).
@@ -90,6 +96,8 @@ class ColumnSource {
   }
 
  private:
+  // The column of `key` read at `where` (Column's, for a place no slot names).
+  ColumnRef* ColumnAt(Where where, const std::string& key);
   bool CompilePredicate(const Predicate& p);
   bool Add(ColumnCondition c);
   Value Constant(const Expr& e);
@@ -108,6 +116,8 @@ class ColumnSource {
   const NodeScanOp* scan_ = nullptr;
   const ExpandOp* expand_ = nullptr;
   const ExpandOp* expand2_ = nullptr;  // from expand_'s far node, or the scanned one
+  const ExpandCountOp* count_ = nullptr;  // counted from the scanned node
+  int64_t weight_ = 1;
   bool second_from_near_ = false;      // expand2_ starts from the scanned node
   bool distinct_edges_ = false;        // expand2_'s relationship is never expand_'s
   std::vector<std::pair<Where, const NodeCheck*>> checks_;
@@ -123,12 +133,13 @@ void ColumnSource::Scan(Visit&& visit) {
   near_check.Bind(ctx_.graph);
   if (expand_) expand_->to_check().Bind(ctx_.graph);
   if (expand2_) expand2_->to_check().Bind(ctx_.graph);
+  if (count_) count_->to_check().Bind(ctx_.graph);
   for (const auto& [w, check] : checks_) check->Bind(ctx_.graph);
   const uint32_t n = csr_.num_nodes();
   uint64_t rows = 0;
   // Calls f(other, position) for v's relationships that `e` follows, in
   // slot order (as QueryGraph::Expand lists them).
-  auto hops = [&](const ExpandOp& e, uint32_t v, auto&& f) {
+  auto hops = [&](const auto& e, uint32_t v, auto&& f) {
     const TypeFilter& types = e.types();
     const NodeCheck& far_check = e.to_check();
     const bool check_far = !far_check.Trivial();
@@ -147,6 +158,14 @@ void ColumnSource::Scan(Visit&& visit) {
     if (!near_check.PassesDense(csr_, v)) continue;
     const At at0{v, 0, 0, 0, 0};
     if (!Passes(at0, 0)) continue;
+    if (count_) {
+      int64_t n = 0;
+      hops(*count_, v, [&](uint32_t far, uint32_t pos) { n += Passes(At{v, far, pos, 0, 0}, 1); });
+      if (n == 0) continue;
+      weight_ = n;
+      visit(at0);
+      continue;
+    }
     if (!expand_) {
       visit(at0);
       continue;

@@ -568,5 +568,35 @@ TEST_F(ColumnAggregateTest, ComparisonsOfTwoPropertiesOverColumnsAgreeWithTheRow
   EXPECT_EQ(clubs[0], R"({"club":"club_0","n":)" + std::to_string(expected) + "}");
 }
 
+TEST_F(ColumnAggregateTest, CountedExpansionsOverColumnsAgreeWithTheRows) {
+  // The last relationship only counted (ExpandCount), over the snapshot:
+  // each scanned node's relationships counted on the arrays, its role
+  // tested by code, and groups by the scanned node's properties.
+  for (const std::string& q : std::vector<std::string>{
+           "MATCH (p:project)<-[e:participates_in]-(a:actor) WHERE e.role = 'coordinator' "
+           "RETURN count(*) AS n",
+           "MATCH (p:project)<-[e:participates_in]-(:actor {country: 'MT'}) "
+           "RETURN p.name AS p, count(*) AS n",
+           "MATCH (a:actor)-[:participates_in]->(p) RETURN a.country AS c, count(p) AS n",
+           "MATCH (a:actor)-[:participates_in]->(:nothing) RETURN a.country AS c, count(*) AS n",
+       }) {
+    BothWays(q);
+  }
+  // Worked out by hand: edge (actor i, project j) for (i + j) % 3 != 0,
+  // a partner when (i + j) % 5 is 1 or 2.
+  std::vector<std::string> expected;
+  for (int j = 0; j < 3; ++j) {
+    int n = 0;
+    for (int i = 0; i < 8; ++i) n += (i + j) % 3 != 0 && ((i + j) % 5 == 1 || (i + j) % 5 == 2);
+    expected.push_back(R"({"p":"project_)" + std::to_string(j) + R"(","n":)" + std::to_string(n) +
+                       R"(,"m":)" + std::to_string(n) + "}");
+  }
+  const std::string partners =
+      "MATCH (p:project)<-[e:participates_in {role: 'partner'}]-(a:actor) "
+      "RETURN p.name AS p, count(*) AS n, count(e) AS m ORDER BY p";
+  EXPECT_NE(Plan(partners).find("ExpandCount"), std::string::npos) << Plan(partners);
+  EXPECT_EQ(BothWays(partners), expected);
+}
+
 }  // namespace
 }  // namespace samverkan
