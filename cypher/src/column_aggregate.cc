@@ -35,15 +35,21 @@ class ColumnAggregate {
   // Whether the aggregation of `input` is one this computes; reads nothing.
   bool Compile(const Operator& input, const std::vector<ProjectItem>& keys,
                const std::vector<const Expr*>& aggregates, const AggregateOptions& options) {
-    if (options.weight_slot >= 0) return false;
+    // An ExpandCount's rows carry a count (weight_slot): count(*) alone,
+    // added up by weight.
+    const bool counted = options.weight_slot >= 0;
     // The outputs may read the keys' slots (which the groups fill), no others.
     for (int s : options.keep_slots) {
       bool is_key = false;
       for (const ProjectItem& k : keys) is_key = is_key || k.slot == s;
       if (!is_key) return false;
     }
-    if (!source_.Recognise(input)) return false;
-    return CompileKeys(keys) && CompileAggregates(aggregates, options);
+    if (!source_.Recognise(input, counted) || counted != source_.counts()) return false;
+    if (!CompileKeys(keys) || !CompileAggregates(aggregates, options)) return false;
+    for (const AggPlan& a : aggs_) {
+      if (counted && a.kind != AggPlan::kRows) return false;
+    }
+    return true;
   }
 
   std::optional<ColumnGroups> Run();
@@ -175,7 +181,7 @@ std::optional<ColumnGroups> ColumnAggregate::Run() {
       const AggPlan& p = aggs_[i];
       Acc& a = acc[i];
       if (p.kind == AggPlan::kRows) {
-        ++a.count;
+        a.count += source_.weight();
         continue;
       }
       if (p.kind == AggPlan::kDistinctNodes) {

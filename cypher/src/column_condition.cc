@@ -49,6 +49,24 @@ bool IsConstant(const Expr& e) {
 
 bool ColumnCondition::Prepare() {
   const ColumnType t = col->type();
+  if (other) {
+    // Two columns: tested on the arrays when they hold one type the
+    // comparison orders as C++ does (integers, dates as days, doubles with
+    // NaN false but for <>); anything else (mixed types, an integer against
+    // a double, strings) is left to the row path.
+    const bool comparison = kind == ExprKind::kBinary &&
+                            (op == Op::kEq || op == Op::kNe || op == Op::kLt ||
+                             op == Op::kGt || op == Op::kLe || op == Op::kGe);
+    if (!comparison || !col->column || !other->column || other->type() != t) return false;
+    if (t == ColumnType::kInt || t == ColumnType::kDate) {
+      fast_ = Fast::kInt;
+    } else if (t == ColumnType::kDouble) {
+      fast_ = Fast::kDouble;
+    } else {
+      return false;
+    }
+    return true;
+  }
   if (DateAgainstString(t, constant)) return false;
   const bool comparison = kind == ExprKind::kBinary &&
                           (op == Op::kEq || op == Op::kNe || op == Op::kLt || op == Op::kGt ||
@@ -97,6 +115,14 @@ bool ColumnCondition::Passes(const Reader& reader, uint32_t r) const {
     return pass != 0;
   }
   return Test(reader.ValueAt(*col, r));
+}
+
+bool ColumnCondition::PassesPair(uint32_t r, uint32_t r2) const {
+  const PropertyColumn& a = *col->column;
+  const PropertyColumn& b = *other->column;
+  if (a.is_null(r) || b.is_null(r2)) return false;
+  return fast_ == Fast::kInt ? Holds(op, a.integer(r), b.integer(r2))
+                             : Holds(op, a.number(r), b.number(r2));
 }
 
 template <typename N>

@@ -1,6 +1,8 @@
 // A filter on one property column: a WHERE conjunct (or a pattern's
 // property) that compares a column with a constant, tests it IN a constant
-// list, tests a string (STARTS WITH, ENDS WITH, CONTAINS) or IS [NOT] NULL.
+// list, tests a string (STARTS WITH, ENDS WITH, CONTAINS) or IS [NOT] NULL;
+// or one that compares two columns of one number or date type
+// (`e2.valid_from >= e1.valid_from`).
 //
 // It gives the row path's answer without making a Value per row where it
 // can: a number or date column compared with a constant of its kind is
@@ -24,6 +26,9 @@ struct ColumnCondition {
   Op op = Op::kEq;
   bool col_left = true;  // `col op constant`, else `constant op col`
   Value constant;
+  // `col op other`: both integers, both dates or both doubles (Prepare
+  // refuses other pairs); no constant.
+  ColumnRef* other = nullptr;
 
   // Sets up the fast tests below for the column's type; false when the
   // comparison is one the row path raises an error for (a DATE against a
@@ -32,6 +37,9 @@ struct ColumnCondition {
 
   // Whether the row `r` of the column passes.
   bool Passes(const Reader& reader, uint32_t r) const;
+  // With `other`: whether `col` at row `r` and `other` at row `r2` pass (a
+  // null on either side makes the comparison null, which no filter keeps).
+  bool PassesPair(uint32_t r, uint32_t r2) const;
 
   // Whether the conjunct is true for the column's value `v` (as the row
   // path's Eval would find it).

@@ -11,7 +11,7 @@ namespace samverkan::cypher {
 
 using T = Value::Type;
 
-bool ColumnSource::Recognise(const Operator& input) {
+bool ColumnSource::Recognise(const Operator& input, bool counted) {
   std::vector<const Predicate*> preds;
   const Operator* op = &input;
   auto filters = [&] {
@@ -20,6 +20,25 @@ bool ColumnSource::Recognise(const Operator& input) {
       op = op->child();
     }
   };
+  if (counted) {
+    // Only a count from the scanned node, of a plain directed type filter.
+    count_ = dynamic_cast<const ExpandCountOp*>(op);
+    if (!count_ || count_->direction() == Direction::kBoth || !count_->types().pending.empty() ||
+        !count_->unique().rel_slots.empty() || !count_->unique().list_slots.empty() ||
+        count_->to_check().impossible) {
+      return false;
+    }
+    // Its relationship checks are conditions at the counted relationship's
+    // position (At::pos), tested on each hop.
+    for (const auto& p : count_->rel_check().props) {
+      ColumnCondition c;
+      c.col = ColumnAt(Where::kEdge, p.key);
+      if (!c.col) return false;
+      c.constant = Value::String(p.value);
+      if (!Add(std::move(c))) return false;
+    }
+    op = op->child();
+  }
   filters();
   // The expansions, last first.
   std::vector<const ExpandOp*> expands;
@@ -31,6 +50,7 @@ bool ColumnSource::Recognise(const Operator& input) {
     op = op->child();
     filters();
   }
+  if (count_ && !expands.empty()) return false;
   if (!expands.empty()) expand_ = expands.back();
   if (expands.size() == 2) {
     expand2_ = expands.front();
@@ -50,6 +70,7 @@ bool ColumnSource::Recognise(const Operator& input) {
   }
   if (!scan_->child() || !dynamic_cast<const OnceOp*>(scan_->child())) return false;
   if (expand_ && expand_->from_slot() != scan_->slot()) return false;
+  if (count_ && count_->from_slot() != scan_->slot()) return false;
 
   for (const ExpandOp* e : {expand_, expand2_}) {
     if (!e) continue;
@@ -63,6 +84,10 @@ bool ColumnSource::Recognise(const Operator& input) {
   }
   for (const Predicate* p : preds) {
     if (!CompilePredicate(*p)) return false;
+  }
+  for (const auto& [w, check] : checks_) check_level_.push_back(Level(w));
+  for (const ColumnCondition& c : conditions_) {
+    condition_level_.push_back(std::max(Level(c.col->where), c.other ? Level(c.other->where) : 0));
   }
   return true;
 }
@@ -84,6 +109,11 @@ ColumnRef* ColumnSource::Property(const Expr& e) {
 ColumnRef* ColumnSource::Column(int slot, const std::string& key) {
   auto w = WhereOf(slot);
   if (!w) return nullptr;
+  return ColumnAt(*w, key);
+}
+
+ColumnRef* ColumnSource::ColumnAt(Where where, const std::string& key) {
+  const std::optional<Where> w = where;
   auto found = columns_.find({*w, key});
   if (found != columns_.end()) return found->second.get();
   auto c = std::make_unique<ColumnRef>();
@@ -244,6 +274,12 @@ bool ColumnSource::CompilePredicate(const Predicate& p) {
     default: return false;
   }
   c.op = e.op;
+  if (e.args[0]->kind == ExprKind::kProperty && e.args[1]->kind == ExprKind::kProperty) {
+    // Two properties of pattern variables (e2.valid_from >= e1.valid_from).
+    c.col = Property(*e.args[0]);
+    c.other = Property(*e.args[1]);
+    return c.col && c.other && Add(std::move(c));
+  }
   if (ColumnRef* col = Property(*e.args[0]); col && IsConstant(*e.args[1])) {
     c.col = col;
     c.constant = Constant(*e.args[1]);
@@ -266,7 +302,7 @@ Value ColumnSource::Constant(const Expr& e) {
 
 bool ColumnSource::Add(ColumnCondition c) {
   if (!c.Prepare()) return false;
-  if (c.col->coded) Charge(c.col->n_codes);  // a byte a code: whether it passes
+  if (c.col->coded && !c.other) Charge(c.col->n_codes);  // a byte a code: whether it passes
   conditions_.push_back(std::move(c));
   return true;
 }

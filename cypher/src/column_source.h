@@ -11,7 +11,8 @@
 // directed expansions that bind new nodes, the second from the first's far
 // node, as in (r)<-[:located_in]-(a)-[e]->(p), or from the scanned node, as
 // (a)-->(p)<--(b) is planned from p; filters that compare a
-// property of a pattern variable with a constant, or the node checks the
+// property of a pattern variable with a constant or with another such
+// property of the same number or date type, or the node checks the
 // planner pushed into them) and visits the same rows, in the same order,
 // as five numbers (At), testing the filters on column values. Two
 // relationships of one MATCH are never the same edge, as Expand's
@@ -42,8 +43,11 @@ class ColumnSource {
   ColumnSource(ExecContext& ctx, const CsrGraph& csr) : ctx_(ctx), csr_(csr), reader_(csr) {}
 
   // Reads the chain `input` and compiles its filters; false when it is not
-  // one this handles.
-  bool Recognise(const Operator& input);
+  // one this handles. With `counted`, the chain may end in an ExpandCount
+  // from the scanned node (and then has no other expansion): each scanned
+  // node is visited once, with the number of relationships it counts as
+  // weight(), and none with none, as ExpandCountOp makes its rows.
+  bool Recognise(const Operator& input, bool counted = false);
 
   // Where the pattern variable in `slot` is read, if it is one of the chain's.
   std::optional<Where> WhereOf(int slot) const;
@@ -79,6 +83,9 @@ class ColumnSource {
   const CsrGraph& csr() const { return csr_; }
   ExecContext& ctx() const { return ctx_; }
   bool expands() const { return expand_ != nullptr; }
+  bool counts() const { return count_ != nullptr; }
+  // With an ExpandCount: the count of the row being visited.
+  int64_t weight() const { return weight_; }
   // The pattern variable that never repeats across rows, if one does: the
   // scanned node without expansions, the relationship of one expansion.
   // With two, each may (a project's e2 comes back for each of its e1).
@@ -89,10 +96,19 @@ class ColumnSource {
   }
 
  private:
+  // The column of `key` read at `where` (Column's, for a place no slot names).
+  ColumnRef* ColumnAt(Where where, const std::string& key);
   bool CompilePredicate(const Predicate& p);
   bool Add(ColumnCondition c);
   Value Constant(const Expr& e);
-  bool Passes(const At& at) const;
+  // Whether `at` passes the checks and conditions that read nothing past
+  // `level` (0: the scanned node; 1: the first expansion; 2: the second),
+  // so that a row is dropped as soon as what it fails is known, as the row
+  // path's checks on each expansion drop it.
+  bool Passes(const At& at, int level) const;
+  static int Level(Where w) {
+    return w == Where::kNear ? 0 : (w == Where::kFar || w == Where::kEdge) ? 1 : 2;
+  }
 
   ExecContext& ctx_;
   const CsrGraph& csr_;
@@ -100,11 +116,14 @@ class ColumnSource {
   const NodeScanOp* scan_ = nullptr;
   const ExpandOp* expand_ = nullptr;
   const ExpandOp* expand2_ = nullptr;  // from expand_'s far node, or the scanned one
+  const ExpandCountOp* count_ = nullptr;  // counted from the scanned node
+  int64_t weight_ = 1;
   bool second_from_near_ = false;      // expand2_ starts from the scanned node
   bool distinct_edges_ = false;        // expand2_'s relationship is never expand_'s
   std::vector<std::pair<Where, const NodeCheck*>> checks_;
   std::map<std::pair<Where, std::string>, std::unique_ptr<ColumnRef>> columns_;
   std::vector<ColumnCondition> conditions_;
+  std::vector<int> check_level_, condition_level_;  // Level() of each, as Recognise found them
   MemoryCharge charge_;  // the columns' code values, the conditions' and the reader's tables
 };
 
@@ -114,12 +133,13 @@ void ColumnSource::Scan(Visit&& visit) {
   near_check.Bind(ctx_.graph);
   if (expand_) expand_->to_check().Bind(ctx_.graph);
   if (expand2_) expand2_->to_check().Bind(ctx_.graph);
+  if (count_) count_->to_check().Bind(ctx_.graph);
   for (const auto& [w, check] : checks_) check->Bind(ctx_.graph);
   const uint32_t n = csr_.num_nodes();
   uint64_t rows = 0;
   // Calls f(other, position) for v's relationships that `e` follows, in
   // slot order (as QueryGraph::Expand lists them).
-  auto hops = [&](const ExpandOp& e, uint32_t v, auto&& f) {
+  auto hops = [&](const auto& e, uint32_t v, auto&& f) {
     const TypeFilter& types = e.types();
     const NodeCheck& far_check = e.to_check();
     const bool check_far = !far_check.Trivial();
@@ -136,32 +156,49 @@ void ColumnSource::Scan(Visit&& visit) {
   for (uint32_t v = 0; v < n; ++v) {
     if ((v & 4095) == 0) ctx_.graph.CheckInterrupt();
     if (!near_check.PassesDense(csr_, v)) continue;
+    const At at0{v, 0, 0, 0, 0};
+    if (!Passes(at0, 0)) continue;
+    if (count_) {
+      int64_t n = 0;
+      hops(*count_, v, [&](uint32_t far, uint32_t pos) { n += Passes(At{v, far, pos, 0, 0}, 1); });
+      if (n == 0) continue;
+      weight_ = n;
+      visit(at0);
+      continue;
+    }
     if (!expand_) {
-      const At at{v, 0, 0, 0, 0};
-      if (Passes(at)) visit(at);
+      visit(at0);
       continue;
     }
     hops(*expand_, v, [&](uint32_t far, uint32_t pos) {
+      const At at1{v, far, pos, 0, 0};
+      if (!Passes(at1, 1)) return;
       if (!expand2_) {
-        const At at{v, far, pos, 0, 0};
-        if (Passes(at)) visit(at);
+        visit(at1);
         return;
       }
       hops(*expand2_, second_from_near_ ? v : far, [&](uint32_t far2, uint32_t pos2) {
         if (distinct_edges_ && pos2 == pos) return;
         const At at{v, far, pos, far2, pos2};
-        if (Passes(at)) visit(at);
+        if (Passes(at, 2)) visit(at);
       });
     });
   }
 }
 
-inline bool ColumnSource::Passes(const At& at) const {
-  for (const auto& [w, check] : checks_) {
+inline bool ColumnSource::Passes(const At& at, int level) const {
+  for (size_t i = 0; i < checks_.size(); ++i) {
+    if (check_level_[i] != level) continue;
+    const auto& [w, check] = checks_[i];
     if (!check->PassesDense(csr_, at.of(w))) return false;
   }
-  for (const ColumnCondition& c : conditions_) {
-    if (!c.Passes(reader_, at.of(c.col->where))) return false;
+  for (size_t i = 0; i < conditions_.size(); ++i) {
+    if (condition_level_[i] != level) continue;
+    const ColumnCondition& c = conditions_[i];
+    if (c.other ? !c.PassesPair(at.of(c.col->where), at.of(c.other->where))
+                : !c.Passes(reader_, at.of(c.col->where))) {
+      return false;
+    }
   }
   return true;
 }

@@ -112,6 +112,14 @@ class ExpandCountOp final : public Operator {
   bool Next(ExecContext& ctx, Row* row) override;
   std::string Describe() const override { return describe_; }
 
+  // For an aggregation that counts over a snapshot's columns.
+  int from_slot() const { return from_; }
+  Direction direction() const { return dir_; }
+  const TypeFilter& types() const { return types_; }
+  const NodeCheck& to_check() const { return to_check_; }
+  const Uniqueness& unique() const { return unique_; }
+  const RelCheck& rel_check() const { return rel_check_; }
+
  private:
   uint64_t CountFrom(ExecContext& ctx, NodeId from);
 
