@@ -65,7 +65,21 @@ std::unique_ptr<rocksdb::Iterator> Reader::ScanPrefix(Cf cf, std::string_view pr
 rocksdb::Status DbReader::Get(Cf cf, std::string_view key, std::string* value) const {
   rocksdb::ReadOptions o;
   o.snapshot = snapshot_;
-  return store_->db()->Get(o, store_->cf(cf), key, value);
+  if (cf != kMeta || !store_->read_only()) return store_->db()->Get(o, store_->cf(cf), key, value);
+  // A secondary's point lookup stops at the first memtable that holds the
+  // key, but the memtables it replayed from the log can be older than a
+  // table file ingested since: after a bulk load, Get answered the counters
+  // of the empty graph ("it counts 0 nodes but 50 could be read"). An
+  // iterator orders every source by sequence number. The counters, state
+  // and symbols live in the meta family, and a bulk load needs an empty
+  // graph, so that is the family whose keys a load overwrites.
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(o, store_->cf(cf)));
+  it->Seek(key);
+  if (it->Valid() && it->key() == rocksdb::Slice(key)) {
+    value->assign(it->value().data(), it->value().size());
+    return rocksdb::Status::OK();
+  }
+  return it->status().ok() ? rocksdb::Status::NotFound() : it->status();
 }
 
 rocksdb::Iterator* DbReader::NewIterator(Cf cf, rocksdb::ReadOptions* options) const {

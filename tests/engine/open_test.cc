@@ -170,11 +170,17 @@ TEST(OpenTest, ReadOnlyBesideWriterSeesABulkLoadWhole) {
     }
     ASSERT_OK(bulk->Finish());
   }
+  ASSERT_OK(reader->Refresh());
+  EXPECT_EQ(CountsString(*reader), "nodes=50 edges=0");
+  EXPECT_EQ(NodeKeys(*reader).size(), 50u);
+  ASSERT_OK_AND_ASSIGN(auto csr, reader->Csr({}));
+  EXPECT_EQ(csr->num_nodes(), 50u);
+  // And a commit after the load.
   ASSERT_OK(AddNode(*writer, "org:c"));
   ASSERT_OK(reader->Refresh());
   EXPECT_EQ(CountsString(*reader), "nodes=51 edges=0");
   EXPECT_EQ(NodeKeys(*reader).size(), 51u);
-  ASSERT_OK_AND_ASSIGN(auto csr, reader->Csr({}));
+  ASSERT_OK_AND_ASSIGN(csr, reader->Csr({}));
   EXPECT_EQ(csr->num_nodes(), 51u);
 }
 
