@@ -24,7 +24,9 @@ namespace samverkan {
 namespace {
 
 using snapshot_io::Aligned;
+using snapshot_io::Get;
 using snapshot_io::kPage;
+using snapshot_io::Put;
 
 constexpr char kMagic[8] = {'S', 'V', 'C', 'O', 'L', '\r', '\n', '\x1a'};
 constexpr uint32_t kFormatVersion = 1;
@@ -56,17 +58,6 @@ struct Header {
   std::vector<ColumnEntry> columns;
   std::vector<Block> blocks;
 };
-
-template <typename T>
-void Put(std::string* out, T v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-template <typename T>
-T Get(const char* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
 
 Status Damaged(const std::string& path, std::string_view what) {
   return Status::Corruption(fmt::format("columns file '{}': {}", path, what));

@@ -34,7 +34,9 @@ constexpr char kMagic[8] = {'S', 'V', 'C', 'S', 'R', '\r', '\n', '\x1a'};
 constexpr uint32_t kFormatVersion = 1;
 using snapshot_io::Aligned;
 using snapshot_io::Errno;
+using snapshot_io::Get;
 using snapshot_io::kPage;
+using snapshot_io::Put;
 constexpr size_t kFixedHeader = 64;
 constexpr size_t kBlockEntry = 32;
 constexpr uint32_t kWithWeights = 1;
@@ -66,16 +68,6 @@ struct Block {
   uint32_t crc = 0;
 };
 
-template <typename T>
-void Put(std::string* out, T v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-template <typename T>
-T Get(const char* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
 
 Status Damaged(const std::string& path, std::string_view what) {
   return Status::Corruption(fmt::format("snapshot file '{}': {}", path, what));

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,6 +19,19 @@ namespace samverkan::snapshot_io {
 
 constexpr uint64_t kPage = 4096;
 inline uint64_t Aligned(uint64_t at) { return (at + kPage - 1) / kPage * kPage; }
+
+// Header fields: the machine's little-endian bytes (both files are read in
+// place and require a little-endian machine).
+template <typename T>
+void Put(std::string* out, T v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+template <typename T>
+T Get(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
 
 Status Errno(std::string_view what, const std::string& path);
 Status WriteAll(int fd, const char* p, size_t n, const std::string& path);
