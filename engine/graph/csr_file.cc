@@ -68,7 +68,6 @@ struct Block {
   uint32_t crc = 0;
 };
 
-
 Status Damaged(const std::string& path, std::string_view what) {
   return Status::Corruption(fmt::format("snapshot file '{}': {}", path, what));
 }
