@@ -22,6 +22,7 @@ namespace {
 
 using patch::kGone;
 using patch::PositionMap;
+using patch::ReplacedEdges;
 using patch::Slot;
 
 // Patched's answer when the changes cannot be applied: build instead.
@@ -201,16 +202,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
     return id < index_by_id.size() && index_by_id[id] != 0 ? index_by_id[id] - 1 : kGone;
   };
 
-  // Edges the changes wrote (a key now holding an edge), by id: a base slot
-  // with such an id is replaced by its written state.
-  std::vector<EdgeId> written_ids;
-  for (const auto& c : changes.edges) {
-    if (!c.removed) written_ids.push_back(c.edge.id);
-  }
-  std::sort(written_ids.begin(), written_ids.end());
-  auto listed = [](const std::vector<EdgeId>& v, EdgeId id) {
-    return std::binary_search(v.begin(), v.end(), id);
-  };
+  const ReplacedEdges replaced(changes);
 
   // When every base node stays at its index (none left; new ones come
   // after the base's last id), the nodes between two touched ones keep
@@ -231,7 +223,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
   std::vector<uint16_t> out_types;
   std::vector<double> out_weights;
   std::vector<EdgeId> edge_ids;
-  const size_t capacity = with_room(base.num_edges() + written_ids.size());
+  const size_t capacity = with_room(base.num_edges() + replaced.written());
   out_targets.reserve(capacity);
   out_types.reserve(capacity);
   edge_ids.reserve(capacity);
@@ -302,7 +294,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
       for (uint64_t s = base.out_offsets_[u]; s < base.out_offsets_[u + 1]; ++s) {
         const uint32_t t = new_of_old[base.out_targets_[s]];
         const EdgeId eid = base.edge_ids_[s];
-        if (t == kGone || listed(changes.removed_edge_ids, eid) || listed(written_ids, eid)) {
+        if (t == kGone || replaced.Contains(eid)) {
           continue;
         }
         slots.push_back({base.out_types_[s], t, 0, false, eid,

@@ -27,6 +27,7 @@ namespace {
 
 using patch::kGone;
 using patch::PositionMap;
+using patch::ReplacedEdges;
 using patch::Slot;
 
 // [old_begin, old_end) of an array moves to new_begin.
@@ -135,14 +136,7 @@ Result<bool> CsrGraph::PatchInPlace(CsrGraph& g, const CsrChanges& changes,
                : kGone;
   };
 
-  std::vector<EdgeId> written_ids;
-  for (const auto& c : changes.edges) {
-    if (!c.removed) written_ids.push_back(c.edge.id);
-  }
-  std::sort(written_ids.begin(), written_ids.end());
-  auto listed = [](const std::vector<EdgeId>& v, EdgeId id) {
-    return std::binary_search(v.begin(), v.end(), id);
-  };
+  const ReplacedEdges replaced(changes);
 
   // --- Out side: each node the changes write edges from gets its slots
   // made as Patched makes them; the blocks between such nodes move.
@@ -165,7 +159,7 @@ Result<bool> CsrGraph::PatchInPlace(CsrGraph& g, const CsrChanges& changes,
       }
       for (uint64_t s = t.old_begin; s < t.old_end; ++s) {
         const EdgeId eid = g.edge_ids_[s];
-        if (listed(changes.removed_edge_ids, eid) || listed(written_ids, eid)) continue;
+        if (replaced.Contains(eid)) continue;
         t.slots.push_back({g.out_types_[s], g.out_targets_[s], 0, false, eid,
                            weighted ? g.out_weights_[s] : 0.0, static_cast<uint32_t>(s)});
       }

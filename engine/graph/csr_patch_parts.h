@@ -17,6 +17,28 @@ namespace samverkan::patch {
 
 constexpr uint32_t kGone = UINT32_MAX;
 
+// The edges whose base slots the changes replace: those they removed and
+// those they wrote (a key now holding an edge, whose slot takes the
+// written state).
+class ReplacedEdges {
+ public:
+  explicit ReplacedEdges(const CsrChanges& changes) : removed_(changes.removed_edge_ids) {
+    for (const auto& c : changes.edges) {
+      if (!c.removed) written_.push_back(c.edge.id);
+    }
+    std::sort(written_.begin(), written_.end());
+  }
+  bool Contains(EdgeId id) const {
+    return std::binary_search(removed_.begin(), removed_.end(), id) ||
+           std::binary_search(written_.begin(), written_.end(), id);
+  }
+  size_t written() const { return written_.size(); }
+
+ private:
+  const std::vector<EdgeId>& removed_;  // ascending (CsrChanges)
+  std::vector<EdgeId> written_;
+};
+
 // One out-slot of a node being rewritten: a base slot kept, or an edge the
 // changes wrote.
 struct Slot {
