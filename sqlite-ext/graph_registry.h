@@ -71,6 +71,9 @@ class GraphHandle {
   // on disk, an integrity check). Hold it only for the call.
   std::shared_ptr<Db> db() const { return shared_->Current(); }
   bool read_only() const { return access_ != WriteAccess::kAllowed; }
+  // Read-only opens: catch up with the writer now. A read-only Db that a
+  // statement still reads is left as it is and a fresh one opened.
+  Status Refresh() { return shared_->Refresh(); }
 
   // At the start of each statement's use of the graph: fixes what the
   // statement reads (isolation, see docs/sql-reference.md "Transactions" and

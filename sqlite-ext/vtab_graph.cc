@@ -424,7 +424,7 @@ int RunCommand(GraphTable* t, std::string_view command) {
     return s.ok() ? SQLITE_OK : StatusError(vtab, who, s);
   }
   if (command == "refresh") {
-    Status s = t->graph->db()->Refresh();
+    Status s = t->graph->Refresh();
     return s.ok() ? SQLITE_OK : StatusError(vtab, who, s);
   }
   SetError(vtab, "%s: unknown command '%.*s' (commands: integrity-check, compact, refresh)",

@@ -644,6 +644,7 @@ void DbImpl::WarmLoop() const {
       std::lock_guard lock(warm_mu_);
       if (warm_wanted_.empty() || closing_) {
         warm_running_ = false;
+        warm_idle_.notify_all();
         return;
       }
       spec = warm_wanted_.back();
@@ -671,6 +672,12 @@ Status DbImpl::Compact() {
 
 Status DbImpl::Refresh() {
   if (!read_only()) return Status::OK();
+  {
+    // Catching up may replace the RocksDB instance: no build may be reading.
+    std::unique_lock lock(warm_mu_);
+    warm_wanted_.clear();
+    warm_idle_.wait(lock, [this] { return !warm_running_; });
+  }
   SV_RETURN_IF_ERROR(store_->CatchUp());
   return LoadState();
 }

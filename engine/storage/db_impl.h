@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -132,6 +133,7 @@ class DbImpl final : public ViewOn<Db> {
   mutable std::mutex build_mu_;  // held while building, so that concurrent
                                  // askers wait for one build
   mutable std::mutex warm_mu_;   // guards the four below
+  mutable std::condition_variable warm_idle_;  // warm_running_ went false
   mutable std::vector<CsrSpec> warm_wanted_;
   mutable std::thread warm_thread_;
   mutable bool warm_running_ = false;

@@ -1,5 +1,7 @@
 #include "storage/reader.h"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "storage/coding.h"
@@ -46,6 +48,29 @@ class BoundedIterator final : public rocksdb::Iterator {
   std::unique_ptr<rocksdb::Iterator> inner_;
 };
 
+// An iterator of a read-only open, keeping the RocksDB instance it reads
+// open (RocksStore::CatchUp may replace the instance while a scan runs).
+class PinnedIterator final : public rocksdb::Iterator {
+ public:
+  PinnedIterator(rocksdb::Iterator* inner, std::shared_ptr<const void> instance)
+      : instance_(std::move(instance)), inner_(inner) {}
+
+  bool Valid() const override { return inner_->Valid(); }
+  void SeekToFirst() override { inner_->SeekToFirst(); }
+  void SeekToLast() override { inner_->SeekToLast(); }
+  void Seek(const rocksdb::Slice& target) override { inner_->Seek(target); }
+  void SeekForPrev(const rocksdb::Slice& target) override { inner_->SeekForPrev(target); }
+  void Next() override { inner_->Next(); }
+  void Prev() override { inner_->Prev(); }
+  rocksdb::Slice key() const override { return inner_->key(); }
+  rocksdb::Slice value() const override { return inner_->value(); }
+  rocksdb::Status status() const override { return inner_->status(); }
+
+ private:
+  std::shared_ptr<const void> instance_;      // destroyed after the iterator
+  std::unique_ptr<rocksdb::Iterator> inner_;
+};
+
 }  // namespace
 
 std::unique_ptr<rocksdb::Iterator> Reader::Scan(Cf cf, std::string_view lower,
@@ -65,28 +90,16 @@ std::unique_ptr<rocksdb::Iterator> Reader::ScanPrefix(Cf cf, std::string_view pr
 rocksdb::Status DbReader::Get(Cf cf, std::string_view key, std::string* value) const {
   rocksdb::ReadOptions o;
   o.snapshot = snapshot_;
-  if (cf != kMeta || !store_->read_only()) return store_->db()->Get(o, store_->cf(cf), key, value);
-  // A secondary's point lookup stops at the first memtable that holds the
-  // key, but the memtables it replayed from the log can be older than a
-  // table file ingested since: after a bulk load, Get answered the counters
-  // of the empty graph ("it counts 0 nodes but 50 could be read"). An
-  // iterator orders every source by sequence number. The counters, state
-  // and symbols live in the meta family, and a bulk load needs an empty
-  // graph, so that is the family whose keys a load overwrites.
-  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(o, store_->cf(cf)));
-  it->Seek(key);
-  if (it->Valid() && it->key() == rocksdb::Slice(key)) {
-    value->assign(it->value().data(), it->value().size());
-    return rocksdb::Status::OK();
-  }
-  return it->status().ok() ? rocksdb::Status::NotFound() : it->status();
+  return store_->db()->Get(o, store_->cf(cf), key, value);
 }
 
 rocksdb::Iterator* DbReader::NewIterator(Cf cf, rocksdb::ReadOptions* options) const {
   // With an upper bound set, RocksDB uses the prefix bloom filters when the
   // bounds lie within one prefix and a total-order scan otherwise.
   options->auto_prefix_mode = true;
-  return store_->db()->NewIterator(*options, store_->cf(cf));
+  rocksdb::Iterator* it = store_->db()->NewIterator(*options, store_->cf(cf));
+  if (!store_->read_only()) return it;
+  return new PinnedIterator(it, store_->PinInstance());
 }
 
 rocksdb::Status BatchReader::Get(Cf cf, std::string_view key, std::string* value) const {

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 #include <rocksdb/convenience.h>
@@ -400,7 +402,9 @@ Status RocksStore::OpenExisting(const Options& options) {
       s.PermitUncheckedError();
     }
   }
-  return CheckFormat();
+  SV_RETURN_IF_ERROR(CheckFormat());
+  if (options.read_only) newest_table_files_ = NewestTableFiles();
+  return Status::OK();
 }
 
 Status RocksStore::CheckTableFiles(const GraphState* recorded) const {
@@ -600,7 +604,70 @@ Status RocksStore::CatchUp() {
     SV_RETURN_IF_ERROR(CheckManifestAgainst(path_, *recorded));
     SV_RETURN_IF_ERROR(CheckTableFiles(nullptr));
   }
+  if (MemtablesMayBeStale()) return ReopenSecondary();
   return Status::OK();
+}
+
+std::array<uint64_t, kCfCount> RocksStore::NewestTableFiles() const {
+  std::array<uint64_t, kCfCount> newest{};
+  for (int i = 0; i < kCfCount; ++i) {
+    if (handles_[i] == nullptr) continue;
+    rocksdb::ColumnFamilyMetaData meta;
+    db_->GetColumnFamilyMetaData(handles_[i], &meta);
+    for (const auto& level : meta.levels) {
+      for (const auto& file : level.files) newest[i] = std::max(newest[i], file.file_number);
+    }
+  }
+  return newest;
+}
+
+bool RocksStore::MemtablesMayBeStale() {
+  const std::array<uint64_t, kCfCount> newest = NewestTableFiles();
+  bool stale = false;
+  for (int i = 0; i < kCfCount; ++i) {
+    if (handles_[i] == nullptr || newest[i] <= newest_table_files_[i]) continue;
+    uint64_t active = 0, immutable = 0;
+    // An unknown count is taken as "holds something": a reopen is only slower.
+    if (!db_->GetIntProperty(handles_[i], "rocksdb.num-entries-active-mem-table", &active) ||
+        !db_->GetIntProperty(handles_[i], "rocksdb.num-entries-imm-mem-tables", &immutable) ||
+        active + immutable > 0) {
+      stale = true;
+    }
+  }
+  newest_table_files_ = newest;
+  return stale;
+}
+
+Status RocksStore::ReopenSecondary() {
+  SV_ASSIGN_OR_RETURN(std::unique_ptr<RocksStore> fresh, Open(path_, options_));
+  // The instance replaced goes to whoever still pins it (an iterator a
+  // query has open), and closes when the last of them goes: now, if none.
+  instance_->env = std::move(test_env_);
+  instance_->db = std::exchange(db_, nullptr);
+  instance_->handles = std::exchange(handles_, {});
+  instance_->own_dir = std::exchange(secondary_dir_, {});
+  std::shared_ptr<Instance> replaced = std::exchange(instance_, std::move(fresh->instance_));
+  test_env_ = std::move(fresh->test_env_);
+  db_ = std::exchange(fresh->db_, nullptr);
+  handles_ = std::exchange(fresh->handles_, {});
+  secondary_dir_ = std::exchange(fresh->secondary_dir_, {});
+  format_value_ = fresh->format_value_;
+  newest_table_files_ = fresh->newest_table_files_;
+  return Status::OK();
+}
+
+RocksStore::Instance::~Instance() {
+  if (db != nullptr) {
+    for (auto* h : handles) {
+      if (h != nullptr) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    db->Close().PermitUncheckedError();
+    delete db;
+  }
+  if (!own_dir.empty()) {
+    std::error_code ec;
+    fs::remove_all(own_dir, ec);
+  }
 }
 
 RocksStore::~RocksStore() {

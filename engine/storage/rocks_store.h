@@ -59,7 +59,14 @@ class RocksStore {
   bool sync_commits() const { return sync_commits_; }
 
   // Secondary (read-only) instances: replay the writer's newer commits.
+  // May replace the RocksDB instance (see ReopenSecondary): not to be called
+  // while another thread reads through this store.
   Status CatchUp();
+
+  // Read-only opens: keeps the current RocksDB instance open for as long as
+  // the returned pointer lives, even once CatchUp has replaced it. Every
+  // iterator of a read-only open holds one.
+  std::shared_ptr<const void> PinInstance() const { return instance_; }
 
   // Every write of a batch to the graph goes through here (see
   // ReadyToWrite for what follows a failed one).
@@ -91,6 +98,19 @@ class RocksStore {
   // Removes what killed bulk loads left: no load can be running while this
   // process holds the write lock and is still opening.
   void RemoveStaleBulkLoads() const;
+  // Read-only opens. A secondary replays the writer's log into memtables of
+  // its own, and keeps the newest one after the writer has flushed what it
+  // holds to a table file and moved to a new log; until the writer writes
+  // that family again, a point lookup answers the memtable's older value and
+  // a scan shows records deleted since (tested in open_test.cc). So when a
+  // family whose memtables hold anything gained a new table file (a flush,
+  // an ingested bulk load, or a compaction: file numbers do not tell them
+  // apart, and sequence numbers do not rise, compactions zero them), the
+  // instance is opened afresh, which replays only the logs not yet flushed.
+  bool MemtablesMayBeStale();
+  Status ReopenSecondary();
+  // The number of each family's newest table file.
+  std::array<uint64_t, kCfCount> NewestTableFiles() const;
 
   std::string path_;
   // Tests: the environment the graph was opened with (test_hooks.h), kept
@@ -113,6 +133,20 @@ class RocksStore {
   mutable std::atomic<uint64_t> failed_log_{0};
   rocksdb::DB* db_ = nullptr;
   std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles_{};
+  // Read-only opens: what NewestTableFiles() said at the last catch-up.
+  std::array<uint64_t, kCfCount> newest_table_files_{};
+
+  // A RocksDB instance that a read-only open has replaced, with what it
+  // needs: closed when the last iterator on it goes. Empty while it is the
+  // current one, which db_ and handles_ own.
+  struct Instance {
+    std::shared_ptr<rocksdb::Env> env;  // outlives the database using it
+    rocksdb::DB* db = nullptr;
+    std::array<rocksdb::ColumnFamilyHandle*, kCfCount> handles{};
+    std::string own_dir;
+    ~Instance();
+  };
+  std::shared_ptr<Instance> instance_ = std::make_shared<Instance>();
 };
 
 // Where a bulk load writes its SST files before RocksDB ingests them:

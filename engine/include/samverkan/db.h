@@ -170,6 +170,9 @@ class Db : public GraphView {
 
   // Read-only opens: catch up with the writer's latest commits.
   // A read-write Db is always current; this is then a no-op.
+  // Not to be called while another thread reads through this Db: what it
+  // reads changes here. Scans left open across it go on reading the state
+  // they began on.
   virtual Status Refresh() = 0;
 
   virtual bool read_only() const = 0;
