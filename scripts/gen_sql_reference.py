@@ -457,8 +457,8 @@ counts include this connection's uncommitted writes; snapshot_reads: how many sc
 lookups of `kg_nodes`/`kg_edges` this connection answered from the graph's CSR snapshot
 and its columns, and record_field_reads: how many `props`, `sources` and `batch` values
 of such `kg_edges` scans were read in place from the records; held_props_reads: how many
-`props` values they copied from the props held in memory with the snapshot instead, and
-held_props_bytes: the memory those take in this process, see
+`props` values such `kg_nodes`/`kg_edges` scans copied from the props held in memory with
+the snapshot instead, and held_props_bytes: the memory those take in this process, see
 [architecture.md](architecture.md#sql-scans-over-the-snapshot)), `kg_integrity_check(graph)`
 (`'ok'` or the problems found in the committed graph, one per line) and
 `kg_set(name, value)`, which changes a setting of this connection and returns the value now

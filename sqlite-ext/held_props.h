@@ -1,5 +1,7 @@
-// held_props.h: the `props` text of every edge of one committed graph
-// state, held in memory beside its CSR snapshot (issue #19 item 3).
+// held_props.h: the `props` text of every edge (or every node) of one
+// committed graph state, held in memory beside its CSR snapshot (issue #19
+// item 3). Described for edges; kg_nodes does the same with the node
+// records, by dense index.
 //
 // A kg_edges scan over the snapshot (snapshot_scan.h) has every column but
 // props, sources and batch in arrays; props it reads from a record cursor

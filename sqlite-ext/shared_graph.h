@@ -62,9 +62,10 @@ class SharedGraph : public std::enable_shared_from_this<SharedGraph> {
   Result<std::shared_ptr<Db>> BeginWriting(WriteAccessWait& wait);
   void EndWriting();
 
-  // The props text of every edge of the latest state, once a scan has
-  // collected it (held_props.h); shared by the process's connections.
+  // The props text of every edge (node) of the latest state, once a scan
+  // has collected it (held_props.h); shared by the process's connections.
   HeldPropsSlot& held_edge_props() { return held_edge_props_; }
+  HeldPropsSlot& held_node_props() { return held_node_props_; }
 
  private:
   explicit SharedGraph(std::string path) : path_(std::move(path)) {}
@@ -96,6 +97,7 @@ class SharedGraph : public std::enable_shared_from_this<SharedGraph> {
   bool wanted_ = false;               // another process asked while writers_ > 0
   std::unique_ptr<WriteRequestWatcher> watcher_;
   HeldPropsSlot held_edge_props_;
+  HeldPropsSlot held_node_props_;
 };
 
 }  // namespace samverkan::sql

@@ -111,3 +111,55 @@ def test_a_commit_by_another_process_is_read(graph, ext, tmp_path):  # noqa: F81
         assert held_reads(graph) == before + 1, i
         assert json.loads(rows(graph, "SELECT props FROM kg_edges WHERE type = 'b_rel' "
                                       "AND rank = 3")[0][0]) == json.loads(PROPS[3])
+
+
+NODE_QUERIES = [
+    "SELECT rowid, key, kind, props, length(props), hex(props) FROM kg_nodes",
+    "SELECT key, props->>'role', props->>'esc' FROM kg_nodes WHERE kind = 'project'",
+    "SELECT count(*) FROM kg_nodes WHERE props->>'role' = 'coordinator'",
+]
+
+
+def node_row_path_answers(db):
+    db.execute("BEGIN")
+    db.execute("INSERT INTO kg_nodes(key, kind) VALUES ('tmp:x', 'actor')")
+    db.execute("DELETE FROM kg_nodes WHERE key = 'tmp:x'")
+    before = held_reads(db)
+    got = [rows(db, q) for q in NODE_QUERIES]
+    assert held_reads(db) == before
+    db.execute("ROLLBACK")
+    return got
+
+
+def test_node_props_are_held_too(graph):  # noqa: F811
+    graph.execute("BEGIN")
+    for i, props in enumerate(PROPS):
+        # Kinds interleave in id order: a kind filter skips records.
+        graph.execute("INSERT INTO kg_nodes(key, kind, props) VALUES (?, ?, ?)",
+                      (f"p{i}", "project" if i % 2 else "actor", props))
+    graph.execute("COMMIT")
+    expected = node_row_path_answers(graph)
+    warm_snapshot(graph)
+    rows(graph, NODE_QUERIES[1])  # collects every node's props
+    held = stats(graph)
+    assert held["held_props_bytes"] >= sum(len((p or "{}").encode()) for p in PROPS)
+    got = [rows(graph, q) for q in NODE_QUERIES]
+    assert got == expected
+    # 14 nodes: props three times each in query 0; 4 projects twice in
+    # query 1; 14 once in query 2.
+    assert held_reads(graph) - held["held_props_reads"] == 14 * 3 + 4 * 2 + 14
+    # Uncommitted writes are read, not the held props.
+    graph.execute("BEGIN")
+    graph.execute("UPDATE kg_nodes SET props = '{\"role\":\"pending\"}' WHERE key = 'p3'")
+    before = held_reads(graph)
+    assert rows(graph, "SELECT key FROM kg_nodes WHERE props->>'role' = 'pending'") == [("p3",)]
+    assert held_reads(graph) == before
+    graph.execute("ROLLBACK")
+    # A commit: the next state's props are collected and held anew.
+    graph.execute("UPDATE kg_nodes SET props = '{\"role\":\"coordinator\"}' WHERE key = 'p3'")
+    warm_snapshot(graph)
+    q = "SELECT key FROM kg_nodes WHERE props->>'role' = 'coordinator' ORDER BY key"
+    assert rows(graph, q) == [("p2",), ("p3",)]
+    before = held_reads(graph)
+    assert rows(graph, q) == [("p2",), ("p3",)]
+    assert held_reads(graph) == before + 14
