@@ -456,7 +456,9 @@ SQLite versions), `kg_stats(graph)` (JSON: nodes, edges, disk_bytes, path, read_
 counts include this connection's uncommitted writes; snapshot_reads: how many scans and
 lookups of `kg_nodes`/`kg_edges` this connection answered from the graph's CSR snapshot
 and its columns, and record_field_reads: how many `props`, `sources` and `batch` values
-of such `kg_edges` scans were read in place from the records, see
+of such `kg_edges` scans were read in place from the records; held_props_reads: how many
+`props` values such `kg_nodes`/`kg_edges` scans copied from the props held in memory with
+the snapshot instead, and held_props_bytes: the memory those take in this process, see
 [architecture.md](architecture.md#sql-scans-over-the-snapshot)), `kg_integrity_check(graph)`
 (`'ok'` or the problems found in the committed graph, one per line) and
 `kg_set(name, value)`, which changes a setting of this connection and returns the value now

@@ -114,7 +114,10 @@ void KgStats(sqlite3_context* ctx, int, sqlite3_value** argv) {
                                     {"path", graph->path()},
                                     {"read_only", graph->read_only()},
                                     {"snapshot_reads", graph->snapshot_reads()},
-                                    {"record_field_reads", graph->record_field_reads()}};
+                                    {"record_field_reads", graph->record_field_reads()},
+                                    {"held_props_reads", graph->held_props_reads()},
+                                    {"held_props_bytes", graph->held_edge_props().memory_bytes() +
+                                                         graph->held_node_props().memory_bytes()}};
     ResultText(ctx, stats.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   });
 }

@@ -98,6 +98,12 @@ class GraphHandle {
   // record cursor (EdgeCursor::Record: no Edge built), for kg_stats.
   void CountRecordFieldRead() { ++record_field_reads_; }
   uint64_t record_field_reads() const { return record_field_reads_; }
+  // The edges' and nodes' props held for the process (held_props.h), and
+  // the props values such scans copied from there instead of reading records.
+  HeldPropsSlot& held_edge_props() { return shared_->held_edge_props(); }
+  HeldPropsSlot& held_node_props() { return shared_->held_node_props(); }
+  void CountHeldPropsRead() { ++held_props_reads_; }
+  uint64_t held_props_reads() const { return held_props_reads_; }
 
   // Write access for something that writes the graph outside a SQL
   // transaction (kg_import, compaction): the writable Db, waiting up to the
@@ -169,6 +175,7 @@ class GraphHandle {
   std::vector<int> levels_;
   uint64_t snapshot_reads_ = 0;
   uint64_t record_field_reads_ = 0;
+  uint64_t held_props_reads_ = 0;
 };
 
 // Options of a `samverkan` table as written in CREATE VIRTUAL TABLE.

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <string>
 
+#include "held_props.h"
 #include "samverkan/db.h"
 #include "samverkan/write_handoff.h"
 #include "vtab_base.h"
@@ -61,6 +62,11 @@ class SharedGraph : public std::enable_shared_from_this<SharedGraph> {
   Result<std::shared_ptr<Db>> BeginWriting(WriteAccessWait& wait);
   void EndWriting();
 
+  // The props text of every edge (node) of the latest state, once a scan
+  // has collected it (held_props.h); shared by the process's connections.
+  HeldPropsSlot& held_edge_props() { return held_edge_props_; }
+  HeldPropsSlot& held_node_props() { return held_node_props_; }
+
  private:
   explicit SharedGraph(std::string path) : path_(std::move(path)) {}
   // The writable Db is taken now, if it is free. Requires mu_.
@@ -90,6 +96,8 @@ class SharedGraph : public std::enable_shared_from_this<SharedGraph> {
   std::unique_ptr<WritingMark> writing_mark_;  // while writers_ > 0
   bool wanted_ = false;               // another process asked while writers_ > 0
   std::unique_ptr<WriteRequestWatcher> watcher_;
+  HeldPropsSlot held_edge_props_;
+  HeldPropsSlot held_node_props_;
 };
 
 }  // namespace samverkan::sql

@@ -27,7 +27,7 @@ SnapshotRead ScanSnapshot(const ReadView& read, bool with_state) {
   // The cached snapshot is of the state that was latest when it was asked
   // for; if no commit came since `state` was taken, it is that state.
   if (with_state && read.latest->LatestSequence() != sequence) return {};
-  return {std::move(csr), std::move(state)};
+  return {std::move(csr), std::move(state), sequence};
 }
 
 std::optional<NodeKeyIndex> NodeKeyIndex::Of(std::shared_ptr<const PropertyColumn> keys) {

@@ -40,6 +40,7 @@ namespace samverkan::sql {
 struct SnapshotRead {
   std::shared_ptr<const CsrGraph> csr;     // null: read the records
   std::shared_ptr<const GraphView> state;  // with_state only
+  uint64_t sequence = 0;                   // state's sequence number, with_state only
 };
 
 // The snapshot to read `read` through, if one is cached and shows the same

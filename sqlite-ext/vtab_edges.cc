@@ -51,6 +51,7 @@
 #include <unordered_map>
 
 #include "graph_table.h"
+#include "held_props.h"
 #include "modules.h"
 #include "snapshot_scan.h"
 #include "values.h"
@@ -94,6 +95,14 @@ struct EdgesCursor {
   std::unique_ptr<EdgeCursor> records;
   uint32_t records_pos = 0;
   DateTexts dates;
+  // Props of this state held for the process (held_props.h): read from
+  // here, not from records. Else, while the record cursor walks every
+  // record, `holding` collects them (`collected`: how many), to be held
+  // when the scan reaches its end.
+  uint64_t sequence = 0;
+  std::shared_ptr<const HeldProps> held;
+  std::unique_ptr<HeldProps::Builder> holding;
+  uint32_t collected = 0;
 };
 
 GraphTable* AsTable(sqlite3_vtab* vtab) { return reinterpret_cast<GraphTable*>(vtab); }
@@ -280,6 +289,7 @@ Status StartScan(EdgesCursor* c, int plan, sqlite3_value** argv) {
   } else if (SnapshotRead read = ScanSnapshot(c->view, /*with_state=*/true); read.csr) {
     c->csr = std::move(read.csr);
     c->state = std::move(read.state);
+    c->sequence = read.sequence;
     c->pos = 0;
     c->v = 0;
     c->v_begin = 0;
@@ -308,14 +318,22 @@ int EdgesFilter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int, sqlite3
     c->csr.reset();
     c->state.reset();
     c->records.reset();
+    c->held.reset();
+    c->holding.reset();
     for (auto* col : {&c->node_keys, &c->rank, &c->weight, &c->valid_from, &c->valid_to}) {
       col->reset();
     }
     Status s = StartScan(c, idx_num, argv);
-    if (c->csr) t->graph->CountSnapshotRead();
+    if (c->csr) {
+      t->graph->CountSnapshotRead();
+      c->held = t->graph->held_edge_props().Find(c->sequence);
+      if (c->held && c->held->rows() != c->csr->num_edges()) c->held.reset();
+    }
     return s.ok() ? SQLITE_OK : StatusError(vtab, t->table_name, s);
   });
 }
+
+Status FinishHolding(EdgesCursor* c, GraphHandle& graph);
 
 int EdgesNext(sqlite3_vtab_cursor* cur) {
   return Guard(cur->pVtab, [&] {
@@ -323,7 +341,9 @@ int EdgesNext(sqlite3_vtab_cursor* cur) {
     if (c->csr) {
       ++c->pos;
       SettleSnapshot(c);
-      return SQLITE_OK;
+      if (!c->eof || !c->holding) return SQLITE_OK;
+      Status s = FinishHolding(c, *AsTable(cur->pVtab)->graph);
+      return s.ok() ? SQLITE_OK : StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, s);
     }
     if (!c->scan) {
       c->eof = true;
@@ -346,15 +366,39 @@ Result<std::string> NodeKey(EdgesCursor* c, NodeId id) {
   return node->key;
 }
 
+// Adds the props of the record cursor's current record to c->holding, once.
+// A record that is not the snapshot's edge at its position ends the
+// collecting: the texts must be the positions' own.
+Status CollectProps(EdgesCursor* c) {
+  if (c->collected != c->records_pos || !c->records->Valid()) return Status::OK();
+  if (c->records_pos >= c->csr->num_edges() ||
+      c->records->edge().id != c->csr->edge_id(c->records_pos)) {
+    c->holding.reset();
+    return Status::OK();
+  }
+  SV_ASSIGN_OR_RETURN(EdgeCursor::RecordFields fields, c->records->Record());
+  if (!c->holding->Add(fields.props)) c->holding.reset();
+  ++c->collected;
+  return Status::OK();
+}
+
 // Over the snapshot: moves the record cursor, which follows the positions
 // (AllEdges comes in their order), to the edge at c->pos. False when it is
 // not there (the scan and the snapshot disagree): read the edge by id.
-Result<bool> RecordsAtPosition(EdgesCursor* c) {
+// The first such cursor of a statement that reads props, when none are
+// held for its state, collects every record's props on its way.
+Result<bool> RecordsAtPosition(EdgesCursor* c, bool for_props) {
   if (!c->records) {
     c->records = c->state->AllEdges();
     c->records_pos = 0;
+    c->collected = 0;
+    if (for_props && !c->held) {
+      c->holding = std::make_unique<HeldProps::Builder>(c->csr->num_edges());
+    }
   }
-  while (c->records->Valid() && c->records_pos < c->pos) {
+  for (;;) {
+    if (c->holding) SV_RETURN_IF_ERROR(CollectProps(c));
+    if (!c->records->Valid() || c->records_pos >= c->pos) break;
     c->records->Next();
     ++c->records_pos;
   }
@@ -363,9 +407,27 @@ Result<bool> RecordsAtPosition(EdgesCursor* c) {
          c->records->edge().id == c->csr->edge_id(c->pos);
 }
 
+// At the end of a scan that collected props: collects the records after
+// the last row (the type filter skipped them), and holds the texts for the
+// process when they are every position's.
+Status FinishHolding(EdgesCursor* c, GraphHandle& graph) {
+  while (c->holding && c->records->Valid()) {
+    SV_RETURN_IF_ERROR(CollectProps(c));
+    c->records->Next();
+    ++c->records_pos;
+  }
+  SV_RETURN_IF_ERROR(c->records->status());
+  if (!c->holding) return Status::OK();
+  std::unique_ptr<HeldProps::Builder> holding = std::move(c->holding);
+  if (auto held = holding->Finish(); held && c->records_pos == c->csr->num_edges()) {
+    graph.held_edge_props().Hold(c->sequence, std::move(held));
+  }
+  return Status::OK();
+}
+
 // Over the snapshot: the whole record of the edge at c->pos.
 Status LoadSnapshotEdge(EdgesCursor* c) {
-  SV_ASSIGN_OR_RETURN(bool in_step, RecordsAtPosition(c));
+  SV_ASSIGN_OR_RETURN(bool in_step, RecordsAtPosition(c, /*for_props=*/false));
   SV_ASSIGN_OR_RETURN(Edge edge,
                       in_step ? c->records->Load() : c->state->GetEdge(c->csr->edge_id(c->pos)));
   c->loaded = std::move(edge);
@@ -376,9 +438,9 @@ Status LoadSnapshotEdge(EdgesCursor* c) {
 // from the record cursor (EdgeCursor::Record: no Edge built, no copy of
 // props) unless the row has been loaded whole. A statement reading `props`
 // over the snapshot spends its time here.
-Result<EdgeCursor::RecordFields> SnapshotRecordFields(EdgesCursor* c) {
+Result<EdgeCursor::RecordFields> SnapshotRecordFields(EdgesCursor* c, bool for_props) {
   if (!c->loaded) {
-    SV_ASSIGN_OR_RETURN(bool in_step, RecordsAtPosition(c));
+    SV_ASSIGN_OR_RETURN(bool in_step, RecordsAtPosition(c, for_props));
     if (in_step) return c->records->Record();
     SV_RETURN_IF_ERROR(LoadSnapshotEdge(c));
   }
@@ -513,9 +575,14 @@ int EdgesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
       case kProps:
       case kSources:
       case kBatch: {
+        if (c->csr && col == kProps && c->held) {
+          ResultText(ctx, c->held->text(c->pos));
+          AsTable(cur->pVtab)->graph->CountHeldPropsRead();
+          break;
+        }
         if (c->csr) {
           const bool in_place = !c->loaded;
-          auto fields = SnapshotRecordFields(c);
+          auto fields = SnapshotRecordFields(c, col == kProps);
           if (!fields.ok()) return fail(fields.status());
           if (in_place && !c->loaded) AsTable(cur->pVtab)->graph->CountRecordFieldRead();
           if (col == kProps) {

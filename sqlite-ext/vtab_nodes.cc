@@ -53,8 +53,10 @@
 // are not moved). DELETE removes the node and every edge at it. SQLite has
 // no ON CONFLICT DO UPDATE for virtual tables.
 #include <algorithm>
+#include <limits>
 
 #include "graph_table.h"
+#include "held_props.h"
 #include "modules.h"
 #include "samverkan/text.h"
 #include "snapshot_scan.h"
@@ -104,6 +106,14 @@ struct NodesCursor {
   bool last_key_valid = false;
   // Records in step with the scan, for aliases, props, sources and batch.
   std::unique_ptr<NodeCursor> records;
+  // Props of this state held for the process (held_props.h): read from
+  // here, not from records. Else, while the record cursor walks every
+  // record, `holding` collects them (`collected`: how many), to be held
+  // when the scan reaches its end.
+  uint64_t sequence = 0;  // of `state`
+  std::shared_ptr<const HeldProps> held;
+  std::unique_ptr<HeldProps::Builder> holding;
+  uint32_t collected = 0;
   // key= lookups this cursor made (a join makes one per outer row): past
   // kLookupsBeforeSnapshot they use the key column, whose one-off cost a
   // single lookup would not repay.
@@ -273,7 +283,7 @@ void SettleSnapshot(NodesCursor* c) {
 // A scan or key= lookup over the snapshot (no rowid= or name=); `key`,
 // `kind` and `sector` are the plan's values or null, none of them NULL.
 Status StartSnapshotScan(NodesCursor* c, std::shared_ptr<const GraphView> state,
-                         sqlite3_value* key, sqlite3_value* kind, sqlite3_value* sector) {
+                         uint64_t sequence, sqlite3_value* key, sqlite3_value* kind, sqlite3_value* sector) {
   if (c->columns_of != c->csr) {  // a new snapshot has its own columns
     c->names.reset();
     c->key_column.reset();
@@ -281,8 +291,10 @@ Status StartSnapshotScan(NodesCursor* c, std::shared_ptr<const GraphView> state,
     c->last_key_valid = false;
     c->columns_of = c->csr;
     c->state = state;  // ScanSnapshot gave it: the columns were not built
+    c->sequence = sequence;
   } else if (state) {
     c->state = state;  // the same graph state, taken again
+    c->sequence = sequence;
   }
   const GraphView& view = *c->state;
   c->v = 0;
@@ -345,7 +357,7 @@ Status StartScan(NodesCursor* c, int plan, sqlite3_value** argv) {
     }
     if (read.csr) {
       c->csr = std::move(read.csr);
-      return StartSnapshotScan(c, std::move(read.state), key, kind, sector);
+      return StartSnapshotScan(c, std::move(read.state), read.sequence, key, kind, sector);
     }
   }
   if (rowid != nullptr) {
@@ -389,14 +401,55 @@ int NodesFilter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int, sqlite3
     c->eof = true;
     c->csr.reset();
     c->records.reset();
+    c->held.reset();
+    c->holding.reset();
     Status s = StartScan(c, idx_num, argv);
     if (c->csr) {
       t->graph->CountSnapshotRead();
+      c->held = t->graph->held_node_props().Find(c->sequence);
+      if (c->held && c->held->rows() != c->csr->num_nodes()) c->held.reset();
     } else if (s.ok()) {
       s = Advance(c);
     }
     return s.ok() ? SQLITE_OK : StatusError(vtab, t->table_name, s);
   });
+}
+
+// Adds the props of the record cursor's current node to c->holding, once.
+// A record that is not the snapshot's node at its index ends the
+// collecting: the texts must be the indexes' own.
+void CollectProps(NodesCursor* c) {
+  if (!c->records->Valid()) return;
+  const NodeId id = c->records->node().id;
+  if (c->collected > 0 && c->csr->node_id(c->collected - 1) == id) return;  // has it
+  if (c->collected >= c->csr->num_nodes() || c->csr->node_id(c->collected) != id) {
+    c->holding.reset();
+    return;
+  }
+  if (!c->holding->Add(PropsText(c->records->node().props))) c->holding.reset();
+  ++c->collected;
+}
+
+// Moves the record cursor to the node with id `id` or past it, collecting.
+Status RecordsTo(NodesCursor* c, NodeId id) {
+  for (;;) {
+    if (c->holding) CollectProps(c);
+    if (!c->records->Valid() || c->records->node().id >= id) break;
+    c->records->Next();
+  }
+  return c->records->status();
+}
+
+// At the end of a scan that collected props: collects the records after
+// the last row (the kind or sector filter skipped them), and holds the
+// texts for the process when they are every node's.
+Status FinishHolding(NodesCursor* c, GraphHandle& graph) {
+  if (!c->records || !c->holding) return Status::OK();
+  SV_RETURN_IF_ERROR(RecordsTo(c, std::numeric_limits<NodeId>::max()));
+  if (!c->holding || c->records->Valid()) return Status::OK();
+  std::unique_ptr<HeldProps::Builder> holding = std::move(c->holding);
+  if (auto held = holding->Finish()) graph.held_node_props().Hold(c->sequence, std::move(held));
+  return Status::OK();
 }
 
 int NodesNext(sqlite3_vtab_cursor* cur) {
@@ -408,6 +461,10 @@ int NodesNext(sqlite3_vtab_cursor* cur) {
       } else {
         ++c->v;
         SettleSnapshot(c);
+        if (c->eof && c->holding) {
+          Status s = FinishHolding(c, *AsTable(cur->pVtab)->graph);
+          if (!s.ok()) return StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, s);
+        }
       }
       return SQLITE_OK;
     }
@@ -420,13 +477,19 @@ int NodesEof(sqlite3_vtab_cursor* cur) { return AsCursor(cur)->eof; }
 
 // Over the snapshot: c->row from the node's record, read by a record scan
 // that follows the scan (both in id order), or by id for a lookup.
-Status LoadSnapshotNode(NodesCursor* c) {
+Status LoadSnapshotNode(NodesCursor* c, bool for_props) {
   if (c->row_loaded) return Status::OK();
   const NodeId id = c->csr->node_id(c->v);
   if (!c->single) {
-    if (!c->records) c->records = c->state->Nodes();
-    while (c->records->Valid() && c->records->node().id < id) c->records->Next();
-    SV_RETURN_IF_ERROR(c->records->status());
+    if (!c->records) {
+      c->records = c->state->Nodes();
+      c->collected = 0;
+      // The first scan over this state that reads props collects them.
+      if (for_props && !c->held) {
+        c->holding = std::make_unique<HeldProps::Builder>(c->csr->num_nodes());
+      }
+    }
+    SV_RETURN_IF_ERROR(RecordsTo(c, id));
   }
   if (!c->single && c->records->Valid() && c->records->node().id == id) {
     c->loaded = &c->records->node();  // valid until the records move on
@@ -487,7 +550,12 @@ int NodesColumn(sqlite3_vtab_cursor* cur, sqlite3_context* ctx, int col) {
       Status error;
       const int rc = SnapshotColumn(c, ctx, col, &error);
       if (rc == SQLITE_OK) return SQLITE_OK;
-      if (rc == SQLITE_NOTFOUND) error = LoadSnapshotNode(c);
+      if (rc == SQLITE_NOTFOUND && col == kProps && c->held) {
+        ResultText(ctx, c->held->text(c->v));
+        AsTable(cur->pVtab)->graph->CountHeldPropsRead();
+        return SQLITE_OK;
+      }
+      if (rc == SQLITE_NOTFOUND) error = LoadSnapshotNode(c, col == kProps);
       if (!error.ok()) return StatusError(cur->pVtab, AsTable(cur->pVtab)->table_name, error);
     }
     const Node& n = c->csr ? *c->loaded : c->row;

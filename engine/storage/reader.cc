@@ -78,6 +78,18 @@ std::unique_ptr<rocksdb::Iterator> Reader::Scan(Cf cf, std::string_view lower,
   auto it = std::make_unique<BoundedIterator>(std::string(lower), std::string(upper));
   rocksdb::ReadOptions* o = it->options();
   o->snapshot = snapshot();
+  if (lower.empty() && upper.empty()) {
+    // A scan of a whole family (every node, every edge: a CSR build, a
+    // column build, a kg_edges scan) passes each block once. Put in the
+    // block cache, its blocks would only evict the ones point reads and
+    // adjacency scans come back to (the out family alone is larger than
+    // the cache on `medium`), at the cost of an insert and an eviction,
+    // each under a shard mutex, per block: 18% of such a scan's CPU time,
+    // measured (docs/performance.md). Blocks already cached are still
+    // used. Reading ahead turns its small preads into few large ones.
+    o->fill_cache = false;
+    o->readahead_size = 2 << 20;
+  }
   it->Wrap(NewIterator(cf, o));
   it->SeekToFirst();
   return it;

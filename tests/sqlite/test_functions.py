@@ -163,7 +163,7 @@ def test_find(db):
 def test_stats(db):
     stats = json.loads(db.execute("SELECT kg_stats('kg')").fetchone()[0])
     assert list(stats) == ["nodes", "edges", "disk_bytes", "path", "read_only", "snapshot_reads",
-                           "record_field_reads"]
+                           "record_field_reads", "held_props_reads", "held_props_bytes"]
     assert (stats["nodes"], stats["edges"], stats["read_only"]) == (5, 4, False)
     assert stats["path"].endswith("/msi.kg") and stats["disk_bytes"] > 0
 
