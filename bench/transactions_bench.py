@@ -7,7 +7,9 @@ between two processes (section 3), on one generated collaboration graph:
   * commit, then 1-hop: a transaction adding one node and one edge to the
     hub, then the hub's neighbours counted (1 hop, then also 2 hops);
     beside it the warm 2-hop with no commit before, which a small commit
-    should cost about as much as (issue #19: commits are deltas);
+    should cost about as much as (issue #19: commits are deltas), and the
+    2-hop after the same 0.5 s pause as the commits' with no commit: the
+    warm one runs back to back, with its memory in the CPU's caches;
   * first traversal after opening: a new connection opens the database and
     counts the hub's neighbours;
   * bulk transaction: 20k nodes and 100k edges in one BEGIN ... COMMIT
@@ -185,6 +187,20 @@ def warm_hop(store, hub: int, depth: int, repeat: int) -> float:
     return median_ms(samples)
 
 
+def paused_hop(store, hub: int, depth: int, repeat: int) -> float:
+    """The hop after the same pause as commit_then_hop's, with no commit:
+    what the pause alone costs (caches and the CPU gone cold, other
+    processes run) against the warm hop, which runs back to back."""
+    conn = store.connect()
+    store.hop(conn, hub, depth)  # warm
+    samples = []
+    for _ in range(repeat):
+        time.sleep(0.5)
+        samples.append(timed(lambda: store.hop(conn, hub, depth)))
+    conn.close()
+    return median_ms(samples)
+
+
 def first_traversal(store, hub: int, repeat: int) -> float:
     samples = []
     for _ in range(repeat):
@@ -290,6 +306,8 @@ def main() -> int:
                 lambda s, t: commit_then_hop(s, hub, 2, args.repeat, t),
             "warm 2-hop from the hub, no commit before (ms)":
                 lambda s, t: warm_hop(s, hub, 2, args.repeat),
+            "2-hop from the hub after a 0.5 s pause, no commit (ms)":
+                lambda s, t: paused_hop(s, hub, 2, args.repeat),
             "first 1-hop from the hub after opening (ms)":
                 lambda s, t: first_traversal(s, hub, args.repeat),
             "20k nodes + 100k edges in one transaction (ms)":
