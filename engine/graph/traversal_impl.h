@@ -30,7 +30,7 @@ class InterruptPoller {
 // Breadth-first from `start`; kinds (resolved) filter the rows returned.
 // The search records each node it reaches in the adjacency's own small
 // handles (on a CSR, 24 bytes a node, in room for every node, so it never
-// moves), and makes the Reached rows (about 100 bytes each) once, at the
+// moves), and makes the Reached rows (96 bytes each) once, at the
 // end, in one allocation of their exact number: growing a vector of Reached
 // while searching copied each row about twice more and touched fresh
 // memory for it, a third of a 2-hop's time on a CSR.
