@@ -28,19 +28,29 @@ class InterruptPoller {
 };
 
 // Breadth-first from `start`; kinds (resolved) filter the rows returned.
+// The search records each node it reaches in the adjacency's own small
+// handles (on a CSR, 24 bytes a node, in room for every node, so it never
+// moves), and makes the Reached rows (96 bytes each) once, at the
+// end, in one allocation of their exact number: growing a vector of Reached
+// while searching copied each row about twice more and touched fresh
+// memory for it, a third of a 2-hop's time on a CSR.
 template <typename Adj>
 Result<std::vector<Reached>> NeighborhoodOn(const Adj& adj, NodeId start, uint32_t max_depth,
                                             const std::vector<SymbolId>* kinds,
                                             bool include_start, const Interrupt& interrupt) {
   InterruptPoller poll(interrupt);
   using H = typename Adj::Handle;
+  struct Found {
+    H node;
+    H parent;
+    uint32_t depth;
+    typename Adj::Edge via;
+  };
   SV_ASSIGN_OR_RETURN(H s, adj.Find(start));
-  std::vector<Reached> reached;
-  std::vector<H> handles;  // handles[i] is reached[i]'s node
-  if (include_start) {
-    reached.push_back({start, 0, kNoNode, {}});
-    handles.push_back(s);
-  }
+  std::vector<Found> found;
+  // Each node is found once: on a CSR this never grows. Pages of it that
+  // a small search leaves untouched cost nothing.
+  found.reserve(adj.size_hint());
   typename Adj::template Map<uint8_t> visited(adj.size_hint());
   visited.insert(s, 1);
   std::vector<H> frontier{s}, next;
@@ -51,21 +61,37 @@ Result<std::vector<Reached>> NeighborhoodOn(const Adj& adj, NodeId start, uint32
       SV_RETURN_IF_ERROR(adj.ForEach(u, [&](const auto& e, H v) {
         if (visited.insert(v, 1)) {
           next.push_back(v);
-          reached.push_back({adj.Id(v), depth, adj.Id(u), adj.Ref(e)});
-          handles.push_back(v);
+          found.push_back({v, u, depth, e});
         }
         return true;
       }));
     }
     frontier.swap(next);
   }
-  if (!kinds) return reached;
-  std::vector<Reached> kept;
-  for (size_t i = 0; i < reached.size(); ++i) {
-    SV_ASSIGN_OR_RETURN(bool keep, adj.KindIn(handles[i], *kinds));
-    if (keep) kept.push_back(reached[i]);
+  size_t kept = found.size();
+  std::vector<bool> keep;
+  if (kinds) {
+    keep.resize(found.size());
+    kept = 0;
+    for (size_t i = 0; i < found.size(); ++i) {
+      SV_ASSIGN_OR_RETURN(bool in, adj.KindIn(found[i].node, *kinds));
+      keep[i] = in;
+      kept += in;
+    }
   }
-  return kept;
+  bool start_kept = include_start;
+  if (include_start && kinds) {
+    SV_ASSIGN_OR_RETURN(start_kept, adj.KindIn(s, *kinds));
+  }
+  std::vector<Reached> reached;
+  reached.reserve(kept + (start_kept ? 1 : 0));
+  if (start_kept) reached.push_back({start, 0, kNoNode, {}});
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (kinds && !keep[i]) continue;
+    const Found& f = found[i];
+    reached.push_back({adj.Id(f.node), f.depth, adj.Id(f.parent), adj.Ref(f.via)});
+  }
+  return reached;
 }
 
 template <typename Adj>

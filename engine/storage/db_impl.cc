@@ -504,6 +504,29 @@ std::optional<CsrGraph::FileStamp> DbImpl::StampOf(uint64_t sequence) const {
 void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   if (read_only() || !CsrGraph::Saveable(spec)) return;
   const uint64_t sequence = LatestSequence();
+  // Whether the cached snapshot of `sequence` is one its files lack. The
+  // stamp is read after the snapshot is taken: a commit in between makes
+  // it null, so a snapshot is never saved under an older stamp.
+  auto unsaved = [&](const std::shared_ptr<const CsrGraph>& csr,
+                     const std::optional<CsrGraph::FileStamp>& stamp) {
+    return csr && stamp &&
+           !(snapshot_files_.Holds(spec, *stamp) && snapshot_files_.HoldsColumns(*csr, *stamp));
+  };
+  {
+    auto csr = CsrIfCached(spec);
+    if (!unsaved(csr, StampOf(sequence))) return;
+  }
+  // Saving takes longer than building (a second or more for 10M edges) and
+  // a commit makes it stale: under a steady writer, save nothing. The next
+  // build after a commit tries again. The wait holds nothing: a commit in
+  // it patches the cached snapshot in place at once, instead of waiting
+  // for this thread to let go of it (PatchCached).
+  constexpr auto kStill = std::chrono::milliseconds(200);
+  for (auto waited = std::chrono::milliseconds(0); waited < kStill;
+       waited += std::chrono::milliseconds(10)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (stop_building_ || LatestSequence() != sequence) return;
+  }
   // Declared before `csr`, so that it is cleared after `csr` lets go.
   struct Saving {
     std::atomic<bool>* flag;
@@ -512,19 +535,7 @@ void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
   saving_csr_ = true;
   auto csr = CsrIfCached(spec);
   auto stamp = StampOf(sequence);
-  if (!csr || !stamp || (snapshot_files_.Holds(spec, *stamp) &&
-                         snapshot_files_.HoldsColumns(*csr, *stamp))) {
-    return;
-  }
-  // Saving takes longer than building (a second or more for 10M edges) and
-  // a commit makes it stale: under a steady writer, save nothing. The next
-  // build after a commit tries again.
-  constexpr auto kStill = std::chrono::milliseconds(200);
-  for (auto waited = std::chrono::milliseconds(0); waited < kStill;
-       waited += std::chrono::milliseconds(10)) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (stop_building_ || LatestSequence() != sequence) return;
-  }
+  if (!unsaved(csr, stamp)) return;
   // The commits the file reflects must be on disk before it is: a file
   // ahead of the store is taken for damage (SnapshotFiles).
   if (!store_->db()->FlushWAL(/*sync=*/true).ok()) return;

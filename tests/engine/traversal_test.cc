@@ -203,6 +203,32 @@ TEST_F(TraversalTest, IncludeStart) {
   EXPECT_EQ(std::count(without.begin(), without.end(), "A@0<-"), 0);
 }
 
+// The start row obeys the kinds filter like every other row, on the stored
+// adjacency and on a CSR snapshot alike.
+TEST_F(TraversalTest, IncludeStartObeysKinds) {
+  TraversalSpec s = Spec(2);
+  s.include_start = true;
+  s.node_kinds = {"actor"};
+  EXPECT_EQ(Hood(*db_, "A", s), (V{"A@0<-", "B@2<P", "C@1<A"}));
+  s.node_kinds = {"project"};
+  EXPECT_EQ(Hood(*db_, "A", s), (V{"P@1<A"}));
+  ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+  for (const auto& kinds : {std::vector<std::string>{"actor"}, std::vector<std::string>{"project"},
+                            std::vector<std::string>{}}) {
+    s.node_kinds = kinds;
+    ASSERT_OK_AND_ASSIGN(auto stored, Neighborhood(*db_, IdOf(*db_, "A"), s));
+    ASSERT_OK_AND_ASSIGN(auto fast, Neighborhood(*csr, db_->schema(), IdOf(*db_, "A"), s));
+    V a, b;
+    for (const Reached& r : stored) a.push_back(ReachedString(*db_, r));
+    for (const Reached& r : fast) b.push_back(ReachedString(*db_, r));
+    EXPECT_EQ(Sorted(a), Sorted(b));
+    // A (an actor) is kept, and comes first, unless only projects are.
+    const bool start_kept = kinds != std::vector<std::string>{"project"};
+    ASSERT_FALSE(fast.empty());
+    EXPECT_EQ(fast.front().depth == 0, start_kept);
+  }
+}
+
 TEST_F(TraversalTest, ViaEdgeIsTheEdgeFollowed) {
   auto rows = Neighborhood(*db_, IdOf(*db_, "R"), Spec(1));
   ASSERT_TRUE(rows.ok());
