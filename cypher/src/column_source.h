@@ -49,6 +49,19 @@ class ColumnSource {
   // weight(), and none with none, as ExpandCountOp makes its rows.
   bool Recognise(const Operator& input, bool counted = false);
 
+  // With two expansions: counts the second instead of visiting its rows.
+  // Each row of the first expansion that has any is visited once, with
+  // weight() the number of second-hop rows that pass, as a count(*) would
+  // add them up (so the caller reads nothing of the second hop). When the
+  // conditions on the second hop read nothing of the first but for at most
+  // one comparison of two properties (`e2.valid_from >= e1.valid_from`),
+  // the second hop from each node is gathered once: its passing rows'
+  // values of that property, sorted, so a row of the first expansion is
+  // counted by a binary search, not a walk over the node's relationships
+  // (Σ coordinators × degree becomes Σ degree · log degree). False, and
+  // nothing changes, when there is no second expansion.
+  bool CountSecond();
+
   // Where the pattern variable in `slot` is read, if it is one of the chain's.
   std::optional<Where> WhereOf(int slot) const;
   // The column of `var.key` for a pattern variable; null when not one (or
@@ -109,6 +122,22 @@ class ColumnSource {
   static int Level(Where w) {
     return w == Where::kNear ? 0 : (w == Where::kFar || w == Where::kEdge) ? 1 : 2;
   }
+  // CountSecond's counting: the second hop's rows that pass for the first
+  // hop's row `at1`; `hops` is Scan's walk over a node's relationships.
+  template <typename Hops>
+  int64_t SecondCount(const At& at1, Hops&& hops);
+  // The memo of CountSecond: whether the second hop from `from` is
+  // gathered; adds a second-hop row to it (when it passes all but the
+  // pair); ends (sorts) the node's values; counts the values that pass
+  // the pair with `at1`.
+  bool PassesSecondLocal(const At& at) const;
+  void MemoAdd(uint32_t from, const At& at);
+  void MemoEnd(uint32_t from);
+  int64_t MemoCount(uint32_t from, const At& at1) const;
+  // With distinct relationships: whether the first hop's relationship at
+  // `at1` is itself one of the second hop's rows that pass (and so was
+  // counted by the memo, which the row path's uniqueness check leaves out).
+  bool SelfCounted(const At& at1) const;
 
   ExecContext& ctx_;
   const CsrGraph& csr_;
@@ -125,6 +154,19 @@ class ColumnSource {
   std::vector<ColumnCondition> conditions_;
   std::vector<int> check_level_, condition_level_;  // Level() of each, as Recognise found them
   MemoryCharge charge_;  // the columns' code values, the conditions' and the reader's tables
+
+  // CountSecond's state.
+  bool count_second_ = false;
+  bool memo_ = false;        // the second hop's counts are gathered once per node
+  int pair_ = -1;            // the condition comparing the two hops (index in conditions_)
+  bool pair_int_ = false;    // its values are integers or dates (else doubles)
+  Op pair_op_ = Op::kEq;     // as `second-hop value op first-hop value`
+  ColumnRef* pair_second_ = nullptr;  // its two columns
+  ColumnRef* pair_first_ = nullptr;
+  std::vector<int64_t> memo_start_;  // by node: where its values begin (-1: not gathered)
+  std::vector<uint32_t> memo_size_;  // by node: how many (without a pair: the count)
+  std::vector<int64_t> memo_ints_;
+  std::vector<double> memo_doubles_;
 };
 
 template <typename Visit>
@@ -173,6 +215,11 @@ void ColumnSource::Scan(Visit&& visit) {
     hops(*expand_, v, [&](uint32_t far, uint32_t pos) {
       const At at1{v, far, pos, 0, 0};
       if (!Passes(at1, 1)) return;
+      if (count_second_) {
+        weight_ = SecondCount(at1, hops);
+        if (weight_ > 0) visit(at1);
+        return;
+      }
       if (!expand2_) {
         visit(at1);
         return;
@@ -184,6 +231,31 @@ void ColumnSource::Scan(Visit&& visit) {
       });
     });
   }
+}
+
+template <typename Hops>
+int64_t ColumnSource::SecondCount(const At& at1, Hops&& hops) {
+  const uint32_t from = second_from_near_ ? at1.near : at1.far;
+  if (!memo_) {
+    int64_t n = 0;
+    hops(*expand2_, from, [&](uint32_t far2, uint32_t pos2) {
+      if (distinct_edges_ && pos2 == at1.pos) return;
+      n += Passes(At{at1.near, at1.far, at1.pos, far2, pos2}, 2);
+    });
+    return n;
+  }
+  if (memo_start_[from] < 0) {
+    memo_start_[from] = pair_int_ ? static_cast<int64_t>(memo_ints_.size())
+                                  : static_cast<int64_t>(memo_doubles_.size());
+    hops(*expand2_, from, [&](uint32_t far2, uint32_t pos2) {
+      const At at{0, 0, 0, far2, pos2};
+      if (PassesSecondLocal(at)) MemoAdd(from, at);
+    });
+    MemoEnd(from);
+  }
+  int64_t n = MemoCount(from, at1);
+  if (distinct_edges_ && n > 0 && SelfCounted(at1)) --n;
+  return n;
 }
 
 inline bool ColumnSource::Passes(const At& at, int level) const {
