@@ -309,6 +309,24 @@ bool ColumnSource::Add(ColumnCondition c) {
   return true;
 }
 
+void ColumnSource::BuildFarPasses() {
+  if (!far_pass_.empty()) return;
+  const uint32_t n = csr_.num_nodes();
+  auto build = [&](const void* op, const NodeCheck& check) {
+    if (check.Trivial()) return;
+    std::vector<uint64_t> bits((n + 63) / 64, 0);
+    Charge(bits.size() * sizeof(uint64_t));
+    for (uint32_t v = 0; v < n; ++v) {
+      if ((v & 65535) == 0) ctx_.graph.CheckInterrupt();
+      if (check.PassesDense(csr_, v)) bits[v >> 6] |= uint64_t{1} << (v & 63);
+    }
+    far_pass_.emplace_back(op, std::move(bits));
+  };
+  if (expand_) build(expand_, expand_->to_check());
+  if (expand2_) build(expand2_, expand2_->to_check());
+  if (count_) build(count_, count_->to_check());
+}
+
 bool ColumnSource::CountSecond() {
   if (!expand2_ || count_) return false;
   count_second_ = true;
