@@ -531,6 +531,9 @@ def main() -> int:
     ap.add_argument("--algorithms", default="call", choices=("call", "none", "only"),
                     help="the CALL graph-algorithm table: run it too (call), not (none), "
                          "or only it (only)")
+    ap.add_argument("--only", action="append", default=[], metavar="TEXT",
+                    help="run only the queries whose name contains TEXT (repeatable; "
+                         "e.g. to re-run the slow ones of a run)")
     args = ap.parse_args()
     args.contenders = set(args.contenders.split(","))
 
@@ -542,6 +545,10 @@ def main() -> int:
     ops = [] if args.group == "properties" else operations(params, biggest_region(graph))
     if props:
         ops += property_operations()
+    if args.only:
+        ops = [op for op in ops if any(t in op["name"] for t in args.only)]
+        if not ops:
+            sys.exit(f"no query's name contains any of {args.only}")
     results: dict[str, dict | str] = {}
     with tempfile.TemporaryDirectory(dir=args.workdir, prefix=".cypher-bench-") as tmp:
         work = Path(tmp)

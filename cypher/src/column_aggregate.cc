@@ -46,8 +46,19 @@ class ColumnAggregate {
     }
     if (!source_.Recognise(input, counted) || counted != source_.counts()) return false;
     if (!CompileKeys(keys) || !CompileAggregates(aggregates, options)) return false;
+    bool rows_only = true;
     for (const AggPlan& a : aggs_) {
       if (counted && a.kind != AggPlan::kRows) return false;
+      rows_only = rows_only && a.kind == AggPlan::kRows;
+    }
+    // Rows counted, grouped by nothing of a second expansion: that
+    // expansion is counted, not walked row by row.
+    if (rows_only && source_.expands()) {
+      bool keys_first = true;
+      for (const GroupKey& k : keys_) {
+        keys_first = keys_first && k.col->where != Where::kFar2 && k.col->where != Where::kEdge2;
+      }
+      if (keys_first) source_.CountSecond();
     }
     return true;
   }

@@ -4,6 +4,8 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cmath>
+#include <span>
 
 #include "eval.h"
 
@@ -305,6 +307,172 @@ bool ColumnSource::Add(ColumnCondition c) {
   if (c.col->coded && !c.other) Charge(c.col->n_codes);  // a byte a code: whether it passes
   conditions_.push_back(std::move(c));
   return true;
+}
+
+void ColumnSource::BuildFarPasses() {
+  if (!far_pass_.empty()) return;
+  const uint32_t n = csr_.num_nodes();
+  auto build = [&](const void* op, const NodeCheck& check) {
+    if (check.Trivial()) return;
+    std::vector<uint64_t> bits((n + 63) / 64, 0);
+    Charge(bits.size() * sizeof(uint64_t));
+    for (uint32_t v = 0; v < n; ++v) {
+      if ((v & 65535) == 0) ctx_.graph.CheckInterrupt();
+      if (check.PassesDense(csr_, v)) bits[v >> 6] |= uint64_t{1} << (v & 63);
+    }
+    far_pass_.emplace_back(op, std::move(bits));
+  };
+  if (expand_) build(expand_, expand_->to_check());
+  if (expand2_) build(expand2_, expand2_->to_check());
+  if (count_) build(count_, count_->to_check());
+}
+
+bool ColumnSource::CountSecond() {
+  if (!expand2_ || count_) return false;
+  count_second_ = true;
+  // The second hop's conditions: each reads the second hop alone, but for
+  // at most one comparison of a second-hop property with a first-hop one.
+  memo_ = true;
+  for (size_t i = 0; i < conditions_.size(); ++i) {
+    if (condition_level_[i] != 2) continue;
+    const ColumnCondition& c = conditions_[i];
+    const bool col2 = Level(c.col->where) == 2;
+    if (!c.other) {
+      if (!col2) memo_ = false;  // cannot be: a condition's level is its column's
+      continue;
+    }
+    const bool other2 = Level(c.other->where) == 2;
+    if (col2 && other2) continue;
+    if (pair_ >= 0) {
+      memo_ = false;
+      break;
+    }
+    Op op = c.op;
+    if (op != Op::kEq && op != Op::kLt && op != Op::kGt && op != Op::kLe && op != Op::kGe) {
+      memo_ = false;
+      break;
+    }
+    if (!col2) {  // `first op second`: as `second op' first`
+      op = op == Op::kLt ? Op::kGt : op == Op::kGt ? Op::kLt : op == Op::kLe ? Op::kGe
+         : op == Op::kGe ? Op::kLe : op;
+    }
+    pair_ = static_cast<int>(i);
+    pair_op_ = op;
+    pair_second_ = col2 ? c.col : c.other;
+    pair_first_ = col2 ? c.other : c.col;
+    const ColumnType t = pair_second_->type();
+    if (t != ColumnType::kInt && t != ColumnType::kDate && t != ColumnType::kDouble) {
+      memo_ = false;
+      break;
+    }
+    pair_int_ = t != ColumnType::kDouble;
+  }
+  if (memo_) {
+    const uint32_t n = csr_.num_nodes();
+    Charge(uint64_t{n} * (sizeof(int64_t) + sizeof(uint32_t)));
+    memo_start_.assign(n, -1);
+    memo_size_.assign(n, 0);
+  }
+  return true;
+}
+
+bool ColumnSource::PassesSecondLocal(const At& at) const {
+  for (size_t i = 0; i < checks_.size(); ++i) {
+    if (check_level_[i] == 2 && !checks_[i].second->PassesDense(csr_, at.of(checks_[i].first))) {
+      return false;
+    }
+  }
+  for (size_t i = 0; i < conditions_.size(); ++i) {
+    if (condition_level_[i] != 2 || static_cast<int>(i) == pair_) continue;
+    const ColumnCondition& c = conditions_[i];
+    if (c.other ? !c.PassesPair(at.of(c.col->where), at.of(c.other->where))
+                : !c.Passes(reader_, at.of(c.col->where))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void ColumnSource::MemoAdd(uint32_t from, const At& at) {
+  if (pair_ < 0) {
+    ++memo_size_[from];
+    return;
+  }
+  // A null or NaN compares false with anything (PassesPair): never counted.
+  const PropertyColumn& col = *pair_second_->column;
+  const uint32_t r = at.of(pair_second_->where);
+  if (col.is_null(r)) return;
+  if (pair_int_) {
+    memo_ints_.push_back(col.integer(r));
+  } else {
+    const double d = col.number(r);
+    if (std::isnan(d)) return;
+    memo_doubles_.push_back(d);
+  }
+  Charge(sizeof(int64_t));
+  ++memo_size_[from];
+}
+
+void ColumnSource::MemoEnd(uint32_t from) {
+  if (pair_ < 0) return;
+  const auto begin = static_cast<size_t>(memo_start_[from]);
+  if (pair_int_) {
+    std::sort(memo_ints_.begin() + static_cast<std::ptrdiff_t>(begin), memo_ints_.end());
+  } else {
+    std::sort(memo_doubles_.begin() + static_cast<std::ptrdiff_t>(begin), memo_doubles_.end());
+  }
+}
+
+namespace {
+
+// How many of the sorted `values` satisfy `value op x`.
+template <typename N>
+int64_t CountSatisfying(std::span<const N> values, Op op, N x) {
+  const auto lo = std::lower_bound(values.begin(), values.end(), x);
+  const auto hi = std::upper_bound(lo, values.end(), x);
+  switch (op) {
+    case Op::kEq: return hi - lo;
+    case Op::kLt: return lo - values.begin();
+    case Op::kLe: return hi - values.begin();
+    case Op::kGt: return values.end() - hi;
+    default: return values.end() - lo;  // kGe
+  }
+}
+
+}  // namespace
+
+int64_t ColumnSource::MemoCount(uint32_t from, const At& at1) const {
+  const uint32_t size = memo_size_[from];
+  if (pair_ < 0 || size == 0) return size;
+  const PropertyColumn& col = *pair_first_->column;
+  const uint32_t r = at1.of(pair_first_->where);
+  if (col.is_null(r)) return 0;
+  const auto begin = static_cast<size_t>(memo_start_[from]);
+  if (pair_int_) {
+    return CountSatisfying(std::span<const int64_t>(memo_ints_.data() + begin, size), pair_op_,
+                           col.integer(r));
+  }
+  const double x = col.number(r);
+  if (std::isnan(x)) return 0;
+  return CountSatisfying(std::span<const double>(memo_doubles_.data() + begin, size), pair_op_, x);
+}
+
+bool ColumnSource::SelfCounted(const At& at1) const {
+  // The first hop's relationship joins near and far; its source holds it
+  // at its out slot `pos`.
+  const bool first_out = expand_->direction() == Direction::kOut;
+  const uint32_t src = first_out ? at1.near : at1.far;
+  const uint32_t dst = first_out ? at1.far : at1.near;
+  const uint16_t type = csr_.out_types(src)[at1.pos - csr_.out_edge(src, 0)];
+  // Whether the second hop from `from` lists it, and reaches what.
+  const uint32_t from = second_from_near_ ? at1.near : at1.far;
+  const bool second_out = expand2_->direction() == Direction::kOut;
+  if ((second_out ? src : dst) != from) return false;
+  const uint32_t far2 = second_out ? dst : src;
+  if (!expand2_->types().Allows(type)) return false;
+  const NodeCheck& far_check = expand2_->to_check();
+  if (!far_check.Trivial() && !far_check.PassesDense(csr_, far2)) return false;
+  return Passes(At{at1.near, at1.far, at1.pos, far2, at1.pos}, 2);
 }
 
 }  // namespace samverkan::cypher

@@ -49,6 +49,19 @@ class ColumnSource {
   // weight(), and none with none, as ExpandCountOp makes its rows.
   bool Recognise(const Operator& input, bool counted = false);
 
+  // With two expansions: counts the second instead of visiting its rows.
+  // Each row of the first expansion that has any is visited once, with
+  // weight() the number of second-hop rows that pass, as a count(*) would
+  // add them up (so the caller reads nothing of the second hop). When the
+  // conditions on the second hop read nothing of the first but for at most
+  // one comparison of two properties (`e2.valid_from >= e1.valid_from`),
+  // the second hop from each node is gathered once: its passing rows'
+  // values of that property, sorted, so a row of the first expansion is
+  // counted by a binary search, not a walk over the node's relationships
+  // (Σ coordinators × degree becomes Σ degree · log degree). False, and
+  // nothing changes, when there is no second expansion.
+  bool CountSecond();
+
   // Where the pattern variable in `slot` is read, if it is one of the chain's.
   std::optional<Where> WhereOf(int slot) const;
   // The column of `var.key` for a pattern variable; null when not one (or
@@ -109,10 +122,27 @@ class ColumnSource {
   static int Level(Where w) {
     return w == Where::kNear ? 0 : (w == Where::kFar || w == Where::kEdge) ? 1 : 2;
   }
+  // CountSecond's counting: the second hop's rows that pass for the first
+  // hop's row `at1`; `hops` is Scan's walk over a node's relationships.
+  template <typename Hops>
+  int64_t SecondCount(const At& at1, Hops&& hops);
+  // The memo of CountSecond: whether the second hop from `from` is
+  // gathered; adds a second-hop row to it (when it passes all but the
+  // pair); ends (sorts) the node's values; counts the values that pass
+  // the pair with `at1`.
+  bool PassesSecondLocal(const At& at) const;
+  void MemoAdd(uint32_t from, const At& at);
+  void MemoEnd(uint32_t from);
+  int64_t MemoCount(uint32_t from, const At& at1) const;
+  // With distinct relationships: whether the first hop's relationship at
+  // `at1` is itself one of the second hop's rows that pass (and so was
+  // counted by the memo, which the row path's uniqueness check leaves out).
+  bool SelfCounted(const At& at1) const;
 
   ExecContext& ctx_;
   const CsrGraph& csr_;
   Reader reader_;
+  static constexpr size_t kAhead = 8;  // far nodes prefetched ahead (Scan)
   const NodeScanOp* scan_ = nullptr;
   const ExpandOp* expand_ = nullptr;
   const ExpandOp* expand2_ = nullptr;  // from expand_'s far node, or the scanned one
@@ -125,6 +155,37 @@ class ColumnSource {
   std::vector<ColumnCondition> conditions_;
   std::vector<int> check_level_, condition_level_;  // Level() of each, as Recognise found them
   MemoryCharge charge_;  // the columns' code values, the conditions' and the reader's tables
+
+  // Builds, for each expansion whose far node has a check (a label, a
+  // sector, a property), a bitmap of the snapshot's nodes that pass it. A
+  // relationship's far node is anywhere in the graph, so testing its label
+  // in the snapshot's kind array is a cache miss a relationship on a large
+  // graph (half the time of a scan through a region's actors to their
+  // projects); one bit a node fits in the processor's cache (125 kB for a
+  // million nodes) and costs one pass over the nodes.
+  void BuildFarPasses();
+  // The bitmap of the expansion `op` (expand_, expand2_ or count_), or
+  // null when its far node has no check.
+  const uint64_t* FarPass(const void* op) const {
+    for (const auto& [o, bits] : far_pass_) {
+      if (o == op) return bits.data();
+    }
+    return nullptr;
+  }
+  std::vector<std::pair<const void*, std::vector<uint64_t>>> far_pass_;
+
+  // CountSecond's state.
+  bool count_second_ = false;
+  bool memo_ = false;        // the second hop's counts are gathered once per node
+  int pair_ = -1;            // the condition comparing the two hops (index in conditions_)
+  bool pair_int_ = false;    // its values are integers or dates (else doubles)
+  Op pair_op_ = Op::kEq;     // as `second-hop value op first-hop value`
+  ColumnRef* pair_second_ = nullptr;  // its two columns
+  ColumnRef* pair_first_ = nullptr;
+  std::vector<int64_t> memo_start_;  // by node: where its values begin (-1: not gathered)
+  std::vector<uint32_t> memo_size_;  // by node: how many (without a pair: the count)
+  std::vector<int64_t> memo_ints_;
+  std::vector<double> memo_doubles_;
 };
 
 template <typename Visit>
@@ -135,20 +196,32 @@ void ColumnSource::Scan(Visit&& visit) {
   if (expand2_) expand2_->to_check().Bind(ctx_.graph);
   if (count_) count_->to_check().Bind(ctx_.graph);
   for (const auto& [w, check] : checks_) check->Bind(ctx_.graph);
+  BuildFarPasses();
   const uint32_t n = csr_.num_nodes();
   uint64_t rows = 0;
   // Calls f(other, position) for v's relationships that `e` follows, in
   // slot order (as QueryGraph::Expand lists them).
   auto hops = [&](const auto& e, uint32_t v, auto&& f) {
     const TypeFilter& types = e.types();
-    const NodeCheck& far_check = e.to_check();
-    const bool check_far = !far_check.Trivial();
+    const uint64_t* far_pass = FarPass(&e);
     const bool out = e.direction() == Direction::kOut;
     auto others = out ? csr_.out_neighbors(v) : csr_.in_neighbors(v);
     auto tys = out ? csr_.out_types(v) : csr_.in_types(v);
+    // The second expansion from the far node reads each far node's lists:
+    // ask for those of the node a few slots ahead while this one is
+    // handled (the far nodes are scattered, each a cache miss).
+    const bool ahead = expand2_ && !second_from_near_ &&
+                       static_cast<const void*>(&e) == static_cast<const void*>(expand_);
+    const bool ahead_out = ahead && expand2_->direction() == Direction::kOut;
     for (size_t i = 0; i < others.size(); ++i) {
+      if (ahead && i + kAhead < others.size()) {
+        const uint32_t next = others[i + kAhead];
+        __builtin_prefetch(ahead_out ? csr_.out_types(next).data() : csr_.in_types(next).data());
+        __builtin_prefetch(ahead_out ? csr_.out_neighbors(next).data()
+                                     : csr_.in_neighbors(next).data());
+      }
       if (!types.Allows(tys[i])) continue;
-      if (check_far && !far_check.PassesDense(csr_, others[i])) continue;
+      if (far_pass && !((far_pass[others[i] >> 6] >> (others[i] & 63)) & 1)) continue;
       if ((++rows & 65535) == 0) ctx_.graph.CheckInterrupt();
       f(others[i], out ? csr_.out_edge(v, i) : csr_.in_edge(v, i));
     }
@@ -173,6 +246,11 @@ void ColumnSource::Scan(Visit&& visit) {
     hops(*expand_, v, [&](uint32_t far, uint32_t pos) {
       const At at1{v, far, pos, 0, 0};
       if (!Passes(at1, 1)) return;
+      if (count_second_) {
+        weight_ = SecondCount(at1, hops);
+        if (weight_ > 0) visit(at1);
+        return;
+      }
       if (!expand2_) {
         visit(at1);
         return;
@@ -184,6 +262,31 @@ void ColumnSource::Scan(Visit&& visit) {
       });
     });
   }
+}
+
+template <typename Hops>
+int64_t ColumnSource::SecondCount(const At& at1, Hops&& hops) {
+  const uint32_t from = second_from_near_ ? at1.near : at1.far;
+  if (!memo_) {
+    int64_t n = 0;
+    hops(*expand2_, from, [&](uint32_t far2, uint32_t pos2) {
+      if (distinct_edges_ && pos2 == at1.pos) return;
+      n += Passes(At{at1.near, at1.far, at1.pos, far2, pos2}, 2);
+    });
+    return n;
+  }
+  if (memo_start_[from] < 0) {
+    memo_start_[from] = pair_int_ ? static_cast<int64_t>(memo_ints_.size())
+                                  : static_cast<int64_t>(memo_doubles_.size());
+    hops(*expand2_, from, [&](uint32_t far2, uint32_t pos2) {
+      const At at{0, 0, 0, far2, pos2};
+      if (PassesSecondLocal(at)) MemoAdd(from, at);
+    });
+    MemoEnd(from);
+  }
+  int64_t n = MemoCount(from, at1);
+  if (distinct_edges_ && n > 0 && SelfCounted(at1)) --n;
+  return n;
 }
 
 inline bool ColumnSource::Passes(const At& at, int level) const {
