@@ -12,6 +12,10 @@
 
 namespace samverkan {
 
+// Bytes of a string column's code for a dictionary of `dictionary_size`
+// strings: 1, 2 or 4, the fewest that hold every code.
+unsigned CodeWidth(size_t dictionary_size);
+
 // REQUIRES: `view` is the state `csr` was built from.
 Result<std::shared_ptr<const PropertyColumn>> BuildNodeColumn(const GraphView& view,
                                                               const CsrGraph& csr,

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <tuple>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -29,7 +30,10 @@ using snapshot_io::kPage;
 using snapshot_io::Put;
 
 constexpr char kMagic[8] = {'S', 'V', 'C', 'O', 'L', '\r', '\n', '\x1a'};
-constexpr uint32_t kFormatVersion = 1;
+// 2: values in the narrowest width their type and values allow (version 1
+// kept every value in 8 bytes). Another version is not read: the columns
+// are built again.
+constexpr uint32_t kFormatVersion = 2;
 constexpr size_t kFixedHeader = 64;
 constexpr size_t kColumnEntry = 16;  // then the key, padded to 8 bytes
 constexpr size_t kBlockEntry = 32;
@@ -116,6 +120,27 @@ uint32_t BlocksOf(ColumnType type) {
   return 0;
 }
 
+// Whether a column of `type` may hold its values in `width` bytes each.
+bool ValueWidthFits(ColumnType type, uint32_t width) {
+  switch (type) {
+    case ColumnType::kInt: return width == 4 || width == 8;
+    case ColumnType::kDouble: return width == 8;
+    case ColumnType::kDate: return width == 4;
+    case ColumnType::kBool: return width == 1;
+    case ColumnType::kString: return width == 1 || width == 2 || width == 4;
+    default: return false;
+  }
+}
+
+// Row `r` of a block of unsigned codes `width` bytes wide.
+uint64_t CodeAt(const char* codes, uint32_t width, uint64_t r) {
+  switch (width) {
+    case 1: return reinterpret_cast<const uint8_t*>(codes)[r];
+    case 2: return reinterpret_cast<const uint16_t*>(codes)[r];
+    default: return reinterpret_cast<const uint32_t*>(codes)[r];
+  }
+}
+
 // The header's size from its first bytes, before the rest is read.
 Result<uint32_t> HeaderSize(const char* p, uint64_t size, const std::string& path) {
   if (size < kFixedHeader || std::memcmp(p, kMagic, sizeof kMagic) != 0) {
@@ -191,14 +216,16 @@ Result<Header> DecodeHeader(const char* p, uint64_t size, const std::string& pat
   for (uint32_t i = 0; i < block_count; ++i) {
     const char* e = p + at + kBlockEntry * i;
     Block b{Get<uint32_t>(e), Get<uint64_t>(e + 8), Get<uint64_t>(e + 16), Get<uint32_t>(e + 24)};
-    if (b.offset % kPage != 0 || b.offset < data_start || (b.element_size != 1 && b.element_size != 8) ||
+    const bool sized = b.element_size == 1 || b.element_size == 2 || b.element_size == 4 ||
+                       b.element_size == 8;
+    if (b.offset % kPage != 0 || b.offset < data_start || !sized ||
         b.count > size / b.element_size || b.offset > size - b.count * b.element_size) {
       return Damaged(path, fmt::format("block {} lies outside the file", i + 1));
     }
     h.blocks.push_back(b);
   }
-  // Each column's blocks: 8-byte present words, values and offsets;
-  // 1-byte string bytes.
+  // Each column's blocks: 8-byte present words and offsets, values of
+  // the widths their type allows (ValueWidthFits), 1-byte string bytes.
   for (size_t i = 0; i < h.columns.size(); ++i) {
     const ColumnEntry& c = h.columns[i];
     const uint64_t rows = c.edges ? h.num_edges : h.num_nodes;
@@ -207,7 +234,7 @@ Result<Header> DecodeHeader(const char* p, uint64_t size, const std::string& pat
     if (c.type == ColumnType::kJson) {
       ok = ok && b[1].element_size == 8 && b[1].count == rows + 1 && b[2].element_size == 1;
     } else if (c.type != ColumnType::kNull) {
-      ok = ok && b[1].element_size == 8 && b[1].count == rows;
+      ok = ok && ValueWidthFits(c.type, b[1].element_size) && b[1].count == rows;
     }
     if (c.type == ColumnType::kString) {
       ok = ok && b[2].element_size == 8 && b[2].count >= 1 && b[3].element_size == 1;
@@ -252,14 +279,16 @@ Result<std::pair<std::shared_ptr<snapshot_io::Mapping>, Header>> MapChecked(
     } else if (c.type == ColumnType::kString) {
       const uint64_t words = b[2].count - 1;
       ok = OffsetsSpan(reinterpret_cast<const uint64_t*>(at(b[2])), words, b[3].count);
-      const auto* codes = reinterpret_cast<const int64_t*>(at(b[1]));
+      const char* codes = at(b[1]);
       const auto* present = reinterpret_cast<const uint64_t*>(at(b[0]));
       for (uint64_t r = 0; ok && r < b[1].count; ++r) {
         // An absent row's code is 0 and names nothing, also in an empty
-        // dictionary; a present row's must name a string.
+        // dictionary; a present row's must name a string. A narrow code
+        // can still lie past the dictionary (a 1-byte code of a
+        // dictionary of 3).
+        const uint64_t code = CodeAt(codes, b[1].element_size, r);
         const bool is_present = (present[r / 64] >> (r % 64)) & 1;
-        ok = codes[r] >= 0 && (static_cast<uint64_t>(codes[r]) < words ||
-                               (!is_present && codes[r] == 0));
+        ok = code < words || (!is_present && code == 0);
       }
     }
     if (!ok) return Damaged(path, fmt::format("column {} holds values out of range", i + 1));
@@ -310,9 +339,6 @@ class ColumnsFile {
       column->present_.View(reinterpret_cast<const uint64_t*>(at(b[0])), b[0].count);
       switch (c.type) {
         case ColumnType::kNull: break;
-        case ColumnType::kDouble:
-          column->doubles_.View(reinterpret_cast<const double*>(at(b[1])), b[1].count);
-          break;
         case ColumnType::kJson:
           column->json_.View(reinterpret_cast<const uint64_t*>(at(b[1])), b[1].count - 1,
                              at(b[2]), b[2].count);
@@ -322,7 +348,7 @@ class ColumnsFile {
                                    at(b[3]), b[3].count);
           [[fallthrough]];
         default:
-          column->ints_.View(reinterpret_cast<const int64_t*>(at(b[1])), b[1].count);
+          ViewValues(column.get(), c.type, at(b[1]), b[1]);
           break;
       }
       adopted.emplace_back(Key{c.edges, c.field, c.key}, std::move(column));
@@ -377,17 +403,45 @@ class ColumnsFile {
   static Array Of(const CsrArray<T>& a) {
     return {reinterpret_cast<const char*>(a.data()), sizeof(T), a.size()};
   }
+  // Points `column`'s values (of `type`, in the width the block says,
+  // which ValueWidthFits allowed) at `data`.
+  static void ViewValues(PropertyColumn* column, ColumnType type, const char* data,
+                         const Block& b) {
+    column->width_ = static_cast<uint8_t>(b.element_size);
+    auto view = [&](auto& array) {
+      using T = std::remove_cvref_t<decltype(array[0])>;
+      array.View(reinterpret_cast<const T*>(data), b.count);
+    };
+    if (type == ColumnType::kDouble) return view(column->doubles_);
+    switch (b.element_size) {
+      case 1: return view(column->codes8_);
+      case 2: return view(column->codes16_);
+      case 4:
+        if (type == ColumnType::kString) return view(column->codes32_);
+        return view(column->ints32_);  // kInt, kDate
+      default: return view(column->ints_);
+    }
+  }
+  // The array holding a column's values, in their width.
+  static Array ValuesOf(const PropertyColumn& c) {
+    if (c.type_ == ColumnType::kDouble) return Of(c.doubles_);
+    switch (c.width_) {
+      case 1: return Of(c.codes8_);
+      case 2: return Of(c.codes16_);
+      case 4: return c.type_ == ColumnType::kString ? Of(c.codes32_) : Of(c.ints32_);
+      default: return Of(c.ints_);
+    }
+  }
   static std::vector<Array> ArraysOf(const PropertyColumn& c) {
     std::vector<Array> out{Of(c.present_)};
     switch (c.type_) {
       case ColumnType::kNull: break;
-      case ColumnType::kDouble: out.push_back(Of(c.doubles_)); break;
       case ColumnType::kJson:
         out.push_back(Of(c.json_.offsets()));
         out.push_back(Of(c.json_.bytes()));
         break;
       case ColumnType::kString:
-        out.push_back(Of(c.ints_));
+        out.push_back(ValuesOf(c));
         if (c.dictionary_.offsets().empty()) {
           static const uint64_t kZero = 0;  // an empty dictionary: one offset
           out.push_back({reinterpret_cast<const char*>(&kZero), 8, 1});
@@ -396,7 +450,7 @@ class ColumnsFile {
         }
         out.push_back(Of(c.dictionary_.bytes()));
         break;
-      default: out.push_back(Of(c.ints_)); break;
+      default: out.push_back(ValuesOf(c)); break;
     }
     return out;
   }

@@ -31,7 +31,9 @@ namespace samverkan {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'V', 'C', 'S', 'R', '\r', '\n', '\x1a'};
-constexpr uint32_t kFormatVersion = 1;
+// 2: edge ids in 4 bytes each when every one fits (version 1 kept them in
+// 8). Another version is not read: the snapshot is rebuilt.
+constexpr uint32_t kFormatVersion = 2;
 using snapshot_io::Aligned;
 using snapshot_io::Errno;
 using snapshot_io::Get;
@@ -165,11 +167,48 @@ Status CheckShape(const Header& h, const std::string& path) {
       {4, m},     {8, m},
       {8, w},     {8, w}};
   for (uint32_t i = 0; i < kBlockCount; ++i) {
-    if (h.blocks[i].element_size != want[i].first || h.blocks[i].count != want[i].second) {
+    // Edge ids: 8 bytes, or 4 when every one fits.
+    const bool narrow_ids = i + 1 == kEdgeIds && h.blocks[i].element_size == 4;
+    if ((h.blocks[i].element_size != want[i].first && !narrow_ids) ||
+        h.blocks[i].count != want[i].second) {
       return Damaged(path, fmt::format("block {} has the wrong shape", i + 1));
     }
   }
   return Status::OK();
+}
+
+// An array's bytes as a block holds them.
+struct BlockData {
+  const char* data;
+  uint32_t element_size;
+  uint64_t count;
+};
+template <typename T>
+BlockData DataOf(const CsrArray<T>& a, std::vector<uint32_t>*) {
+  return {reinterpret_cast<const char*>(a.data()), sizeof(T), a.size()};
+}
+// Edge ids in 4 bytes when every one fits (copied into *narrowed), else 8.
+BlockData DataOf(const IdArray& a, std::vector<uint32_t>* narrowed) {
+  if (a.width() == 4) return DataOf(a.narrow_ids(), nullptr);
+  const CsrArray<uint64_t>& wide = a.wide();
+  if (!std::all_of(wide.begin(), wide.end(), [](uint64_t id) { return id <= UINT32_MAX; })) {
+    return DataOf(wide, nullptr);
+  }
+  narrowed->assign(wide.begin(), wide.end());
+  return {reinterpret_cast<const char*>(narrowed->data()), 4, narrowed->size()};
+}
+
+// Points `a` at its block, of the width the block has (CheckShape allowed it).
+template <typename T>
+void ViewBlock(CsrArray<T>& a, const char* p, const Block& b) {
+  a.View(reinterpret_cast<const T*>(p), b.count);
+}
+void ViewBlock(IdArray& a, const char* p, const Block& b) {
+  if (b.element_size == 4) {
+    a.View(reinterpret_cast<const uint32_t*>(p), b.count);
+  } else {
+    a.View(reinterpret_cast<const uint64_t*>(p), b.count);
+  }
 }
 
 Status OpenError(const std::string& path) {
@@ -249,9 +288,8 @@ class CsrFile {
     g->spec_.with_weights = (h.flags & kWithWeights) != 0;
     g->mapping_ = mapping;
     ForEachArray(*g, [&](BlockId id, auto& a) {
-      using T = std::remove_cvref_t<decltype(*a.data())>;
       const Block& b = h.blocks[id - 1];
-      a.View(reinterpret_cast<const T*>(base + b.offset), b.count);
+      ViewBlock(a, base + b.offset, b);
     });
     // What every reader relies on beyond the checksums.
     if (Status s = g->CheckArrays(limits); !s.ok()) return Damaged(path, s.message());
@@ -285,22 +323,23 @@ class CsrFile {
     // Lay the blocks out first: the header page is written last, over the
     // zeros it starts as, so that a file cut short has no valid header.
     uint64_t at = kPage;
+    std::vector<uint32_t> narrowed;
+    std::vector<BlockData> data;
     ForEachArray(g, [&](BlockId id, const auto& a) {
-      using T = std::remove_cvref_t<decltype(*a.data())>;
-      h.blocks.push_back(Block{id, sizeof(T), at, a.size(), 0});
-      at = Aligned(at + a.size() * sizeof(T));
+      const BlockData& d = data.emplace_back(DataOf(a, &narrowed));
+      h.blocks.push_back(Block{id, d.element_size, at, d.count, 0});
+      at = Aligned(at + d.count * d.element_size);
     });
     h.file_size = at;
     const std::string zeros(kPage, '\0');
     SV_RETURN_IF_ERROR(snapshot_io::WriteAll(fd, zeros.data(), kPage, path));
     uint64_t written = kPage;
     Status s;
-    ForEachArray(g, [&](BlockId id, const auto& a) {
-      if (!s.ok()) return;
-      Block& b = h.blocks[id - 1];
-      s = snapshot_io::WriteBlock(fd, reinterpret_cast<const char*>(a.data()),
-                                  b.count * b.element_size, &b.crc, &written, path, interrupt);
-    });
+    for (size_t i = 0; i < data.size() && s.ok(); ++i) {
+      Block& b = h.blocks[i];
+      s = snapshot_io::WriteBlock(fd, data[i].data, b.count * b.element_size, &b.crc, &written,
+                                  path, interrupt);
+    }
     SV_RETURN_IF_ERROR(s);
     const std::string header = EncodeHeader(h);
     if (::pwrite(fd, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {

@@ -253,7 +253,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
       Append(&out_targets, base.out_targets_, old_begin, old_end);
       Append(&out_types, base.out_types_, old_begin, old_end);
       if (weighted) Append(&out_weights, base.out_weights_, old_begin, old_end);
-      Append(&edge_ids, base.edge_ids_, old_begin, old_end);
+      base.edge_ids_.AppendTo(&edge_ids, old_begin, old_end);
       positions.AddBlock(old_begin, old_end, new_begin);
       return;
     }

@@ -11,6 +11,12 @@
 
 namespace samverkan {
 
+unsigned CodeWidth(size_t dictionary_size) {
+  if (dictionary_size <= size_t{1} << 8) return 1;
+  if (dictionary_size <= size_t{1} << 16) return 2;
+  return 4;
+}
+
 std::optional<uint32_t> PropertyColumn::CodeOf(std::string_view text) const {
   auto it = std::lower_bound(dictionary_.begin(), dictionary_.end(), text);
   if (it == dictionary_.end() || *it != text) return std::nullopt;
@@ -18,7 +24,8 @@ std::optional<uint32_t> PropertyColumn::CodeOf(std::string_view text) const {
 }
 
 uint64_t PropertyColumn::memory_bytes() const {
-  return present_.bytes() + ints_.bytes() + doubles_.bytes() + dictionary_.memory_bytes() +
+  return present_.bytes() + ints_.bytes() + ints32_.bytes() + doubles_.bytes() +
+         codes8_.bytes() + codes16_.bytes() + codes32_.bytes() + dictionary_.memory_bytes() +
          json_.memory_bytes();
 }
 
@@ -145,8 +152,11 @@ class ColumnBuilder {
       switch (type) {
         case ColumnType::kDouble: doubles[r] = from.doubles_[o]; break;
         case ColumnType::kJson: json[r] = std::string(from.json_[o]); break;
-        case ColumnType::kString: ints[r] = recode[static_cast<size_t>(from.ints_[o])]; break;
-        default: ints[r] = from.ints_[o]; break;
+        case ColumnType::kString: ints[r] = recode[from.code(o)]; break;
+        case ColumnType::kInt: ints[r] = from.integer(o); break;
+        case ColumnType::kBool: ints[r] = from.boolean(o) ? 1 : 0; break;
+        case ColumnType::kDate: ints[r] = from.date(o).days; break;
+        default: break;
       }
       present[r >> 6] |= uint64_t{1} << (r & 63);
     };
@@ -177,11 +187,54 @@ class ColumnBuilder {
     c->type_ = type;
     c->rows_ = rows;
     c->present_ = std::move(present);
-    c->ints_ = std::move(ints);
-    c->doubles_ = std::move(doubles);
+    switch (type) {
+      case ColumnType::kNull:
+      case ColumnType::kJson: break;
+      case ColumnType::kDouble:
+        c->width_ = 8;
+        c->doubles_ = std::move(doubles);
+        break;
+      case ColumnType::kBool:
+        c->width_ = 1;
+        c->codes8_ = Narrowed<uint8_t>(ints);
+        break;
+      case ColumnType::kDate:  // Date's days are 32-bit
+        c->width_ = 4;
+        c->ints32_ = Narrowed<int32_t>(ints);
+        break;
+      case ColumnType::kInt: {
+        const bool fits = std::all_of(ints.begin(), ints.end(), [](int64_t v) {
+          return v >= INT32_MIN && v <= INT32_MAX;
+        });
+        c->width_ = fits ? 4 : 8;
+        if (fits) {
+          c->ints32_ = Narrowed<int32_t>(ints);
+        } else {
+          c->ints_ = std::move(ints);
+        }
+        break;
+      }
+      case ColumnType::kString:
+        // Codes are below the dictionary's size.
+        c->width_ = CodeWidth(dictionary.size());
+        if (c->width_ == 1) {
+          c->codes8_ = Narrowed<uint8_t>(ints);
+        } else if (c->width_ == 2) {
+          c->codes16_ = Narrowed<uint16_t>(ints);
+        } else {
+          c->codes32_ = Narrowed<uint32_t>(ints);
+        }
+        break;
+    }
     if (type == ColumnType::kString) c->dictionary_ = StringList(dictionary);
     if (type == ColumnType::kJson) c->json_ = StringList(json);
     return c;
+  }
+
+  // The values, each of which fits a T.
+  template <typename T>
+  static std::vector<T> Narrowed(const std::vector<int64_t>& values) {
+    return std::vector<T>(values.begin(), values.end());
   }
 
   void Mark(uint32_t row) { present_[row >> 6] |= uint64_t{1} << (row & 63); }

@@ -1,6 +1,13 @@
 // BulkLoader: the graph it writes must equal the one a transaction writes.
+#include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
+
+#include <rocksdb/convenience.h>
+#include <rocksdb/options.h>
+#include <rocksdb/sst_file_reader.h>
+#include <rocksdb/table_properties.h>
 
 #include <gtest/gtest.h>
 
@@ -274,6 +281,52 @@ TEST_F(BulkLoadTest, ABigLoadWrittenInSeveralFilesMatchesATransaction) {
   auto report = by_bulk->CheckIntegrity();
   ASSERT_OK(report.status());
   EXPECT_TRUE(report->ok()) << Join(report->problems);
+}
+
+// A bulk load's files land in the bottommost level, which holds nearly
+// all of a graph: there every family but `out` is compressed with ZSTD
+// (when RocksDB has it), the `out` family, which scans of every edge
+// record read, in the LZ4 format (LZ4HC); each with a dictionary
+// (docs/on-disk-format.md, "Column families").
+TEST_F(BulkLoadTest, TheBottomLevelIsZstdButTheOutRecordsStayLz4) {
+  {
+    auto db = Open("g");
+    auto bulk = db->BeginBulkLoad();
+    ASSERT_OK(bulk.status());
+    for (int i = 0; i < 50; ++i) {
+      ASSERT_OK((*bulk)->AddNode(N("n" + std::to_string(i), "actor")).status());
+    }
+    for (int i = 0; i < 200; ++i) {
+      EdgeInput e = E("n" + std::to_string(i % 50), "knows", "n" + std::to_string(i * 7 % 50),
+                      static_cast<uint32_t>(i / 50));
+      e.props = R"({"role":"partner"})";
+      ASSERT_OK((*bulk)->AddEdge(e));
+    }
+    ASSERT_OK((*bulk)->Finish());
+  }
+  bool zstd = false, lz4hc = false;
+  for (auto c : rocksdb::GetSupportedCompressions()) {
+    zstd = zstd || c == rocksdb::kZSTD;
+    lz4hc = lz4hc || c == rocksdb::kLZ4HCCompression;
+  }
+  std::map<std::string, std::string> compression;  // family -> its files' compression
+  std::map<std::string, std::string> options;      // family -> its compression options
+  for (const auto& f : std::filesystem::directory_iterator(dir_.Sub("g"))) {
+    if (f.path().extension() != ".sst") continue;
+    rocksdb::SstFileReader reader{rocksdb::Options()};
+    ASSERT_TRUE(reader.Open(f.path().string()).ok()) << f.path();
+    auto props = reader.GetTableProperties();
+    compression[props->column_family_name] = props->compression_name;
+    options[props->column_family_name] = props->compression_options;
+  }
+  EXPECT_EQ(compression["out"], lz4hc ? "LZ4HC" : "LZ4");
+  for (const char* family : {"in", "edges", "nodes", "names", "node_index", "degree"}) {
+    EXPECT_EQ(compression[family], zstd ? "ZSTD" : "LZ4") << family;
+  }
+  for (const char* family : {"out", "in", "edges", "nodes"}) {
+    EXPECT_NE(options[family].find("max_dict_bytes=16384"), std::string::npos)
+        << family << ": " << options[family];
+  }
 }
 
 TEST_F(BulkLoadTest, NeedsAnEmptyGraph) {

@@ -6,14 +6,17 @@
 // read-only opens never write; a commit after mapping carries the mapped
 // columns over correctly.
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "samverkan/samverkan.h"
 #include "test_util.h"
+#include "util/crc32c.h"
 
 namespace samverkan {
 namespace {
@@ -323,6 +326,10 @@ TEST_F(ColumnsFileTest, ADamagedFileIsIgnoredAndReplaced) {
        "truncated"},
       {"unknown version", [](const std::string& f) { Patch(f, 8, std::string("\x09\0\0\0", 4)); },
        "format version 9"},
+      // Version 1 kept every value in 8 bytes: its blocks are not this
+      // version's, so it is built again, never read.
+      {"the older version 1", [](const std::string& f) { Patch(f, 8, std::string("\x01\0\0\0", 4)); },
+       "format version 1"},
   };
   const std::string built = Built();
   for (const Damage& d : damages) {
@@ -346,6 +353,155 @@ TEST_F(ColumnsFileTest, ADamagedFileIsIgnoredAndReplaced) {
     EXPECT_EQ(FromDb(), built);
     EXPECT_EQ(WaitForColumns(), stamp);  // the writer replaces it
   }
+}
+
+// Sets row `row` of the values block of the column (edges, field, key) in
+// a columns file to `value` (of the block's width) and seals the file
+// again, as a forger would: the block's checksum and the header's are
+// recomputed. Returns the block's element width.
+uint32_t ForgeValue(const std::string& file, bool edges, int field, const std::string& key,
+                    uint64_t row, uint64_t value) {
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto get32 = [&](size_t at) { uint32_t v; std::memcpy(&v, &bytes[at], 4); return v; };
+  auto get64 = [&](size_t at) { uint64_t v; std::memcpy(&v, &bytes[at], 8); return v; };
+  auto put32 = [&](size_t at, uint32_t v) { std::memcpy(&bytes[at], &v, 4); };
+  const uint32_t header = get32(12), columns = get32(56);
+  size_t at = 64;
+  uint32_t first_block = UINT32_MAX;
+  for (uint32_t i = 0; i < columns; ++i) {
+    const uint32_t key_size = get32(at + 4);
+    if ((bytes[at] != 0) == edges && bytes[at + 1] == field &&
+        bytes.compare(at + 16, key_size, key) == 0 && key_size == key.size()) {
+      first_block = get32(at + 8);
+    }
+    at += 16 + (key_size + 7) / 8 * 8;
+  }
+  EXPECT_NE(first_block, UINT32_MAX) << key;
+  if (first_block == UINT32_MAX) return 0;
+  const size_t entry = at + 32 * (first_block + 1);  // the values block
+  const uint32_t width = get32(entry);
+  const uint64_t offset = get64(entry + 8), count = get64(entry + 16);
+  EXPECT_LT(row, count);
+  std::memcpy(&bytes[offset + row * width], &value, width);
+  put32(entry + 24, Crc32c(&bytes[offset], count * width));
+  put32(header, Crc32c(bytes.data(), header));
+  test::WriteFile(file, bytes);
+  return width;
+}
+
+// A file whose checksums hold but whose narrow codes lie (written by
+// another program, or a buggy one): a code past its dictionary would be
+// read as an index outside it. The file is not read; the columns are
+// built again.
+TEST_F(ColumnsFileTest, AFileWhoseCodesLieIsBuiltAgainNotRead) {
+  const std::string built = FromDb();
+  const CsrGraph::FileStamp stamp = WaitForColumns();
+  struct Lie {
+    const char* what;
+    bool edges;
+    int field;
+    std::string key;
+    uint64_t row;
+    uint64_t value;
+    uint32_t width;
+  };
+  // role: 2 strings, 1-byte codes; key: 40 strings, 1-byte codes.
+  const std::vector<Lie> lies = {
+      {"a role code past the dictionary", true, static_cast<int>(EdgeField::kProps), "role", 1,
+       2, 1},
+      {"a role code at the width's end", true, static_cast<int>(EdgeField::kProps), "role", 1,
+       255, 1},
+      {"another row's code past it", true, static_cast<int>(EdgeField::kProps), "role", 0,
+       5, 1},
+      {"a key code past the dictionary", false, static_cast<int>(NodeField::kKey), "", 3, 40, 1},
+  };
+  for (const Lie& lie : lies) {
+    SCOPED_TRACE(lie.what);
+    ASSERT_OK_AND_ASSIGN(auto good, db_->Csr({}));
+    db_.reset();
+    ASSERT_OK(good->SaveColumns(ColumnsPath(), stamp).status());
+    good.reset();
+    EXPECT_EQ(ForgeValue(ColumnsPath(), lie.edges, lie.field, lie.key, lie.row, lie.value),
+              lie.width);
+    EXPECT_EQ(CsrGraph::VerifyColumnsFile(ColumnsPath()).status().code(),
+              Status::Code::kCorruption);
+    db_ = test::MustOpen(path(), FastOptions());
+    ASSERT_NE(db_, nullptr);
+    auto report = db_->CheckIntegrity();
+    ASSERT_OK(report.status());
+    EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+    ASSERT_EQ(report->notes.size(), 1u) << test::Join(report->notes);
+    EXPECT_NE(report->notes[0].find("out of range"), std::string::npos) << report->notes[0];
+    ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+    EXPECT_EQ(csr->column_count(), 0u);  // not trusted: nothing mapped
+    csr.reset();
+    EXPECT_EQ(FromDb(), built);
+    EXPECT_EQ(WaitForColumns(), stamp);  // the writer replaces it
+  }
+}
+
+// Each column keeps its values in the fewest bytes its type and values
+// allow, in memory and in the file, and a mapped column answers as the
+// built one at every width: 1, 2 and 4-byte codes, 4 and 8-byte integers.
+TEST_F(ColumnsFileTest, ValuesTakeTheNarrowestWidthAndRoundTrip) {
+  {
+    // 70,000 distinct names (4-byte codes), 300 distinct sizes (2-byte),
+    // one integer past 32 bits.
+    auto txn = Begin();
+    for (int i = 0; i < 70000; ++i) {
+      NodeInput in = N("w" + std::to_string(i), "org", "org " + std::to_string(i));
+      in.props = R"({"size":")" + std::to_string(i % 300) + R"(","big":)" +
+                 std::to_string(i == 5 ? int64_t{1} << 40 : i) + "}";
+      ASSERT_OK(txn->PutNode(in).status());
+    }
+    ASSERT_OK(txn->Commit());
+  }
+  auto snap = db_->GetSnapshot();
+  ASSERT_OK_AND_ASSIGN(auto built, CsrGraph::Build(*snap, {}));
+  struct Width {
+    bool edges;
+    int field;
+    std::string key;
+    unsigned width;
+  };
+  const std::vector<Width> widths = {
+      {false, static_cast<int>(NodeField::kName), "", 4},
+      {false, static_cast<int>(NodeField::kProps), "size", 2},
+      {false, static_cast<int>(NodeField::kProps), "big", 8},
+      {false, static_cast<int>(NodeField::kProps), "age", 4},
+      {false, static_cast<int>(NodeField::kProps), "active", 1},
+      {false, static_cast<int>(NodeField::kProps), "score", 8},
+      {true, static_cast<int>(EdgeField::kProps), "role", 1},
+      {true, static_cast<int>(EdgeField::kValidFrom), "", 4},
+      {true, static_cast<int>(EdgeField::kRank), "", 4},
+      {true, static_cast<int>(EdgeField::kWeight), "", 8},
+  };
+  std::string want;
+  for (const Width& w : widths) {
+    SCOPED_TRACE(w.key + " " + std::to_string(w.field));
+    ASSERT_OK_AND_ASSIGN(auto c, ColumnOf(*built, *snap, {w.edges, w.field, w.key, {}}));
+    EXPECT_EQ(c->value_width(), w.width);
+    want += Cells(*c);
+  }
+  const std::string file = dir_.Sub("c.svcol");
+  ASSERT_OK(built->SaveColumns(file, {7, 8}).status());
+  ASSERT_OK_AND_ASSIGN(auto fresh, CsrGraph::Build(*snap, {}));
+  ASSERT_OK(fresh->MapColumns(file, {7, 8}).status());
+  const size_t mapped = fresh->column_count();
+  std::string got;
+  for (const Width& w : widths) {
+    SCOPED_TRACE(w.key + " " + std::to_string(w.field));
+    ASSERT_OK_AND_ASSIGN(auto c, ColumnOf(*fresh, *snap, {w.edges, w.field, w.key, {}}));
+    EXPECT_EQ(c->value_width(), w.width);
+    got += Cells(*c);
+  }
+  EXPECT_EQ(fresh->column_count(), mapped);  // every one read from the file
+  EXPECT_EQ(got, want);
+  ASSERT_OK(CsrGraph::VerifyColumnsFile(file).status());
 }
 
 TEST_F(ColumnsFileTest, ReadOnlyOpensNeverWrite) {

@@ -158,6 +158,16 @@ TEST_F(SnapshotFileTest, AMappedSnapshotAnswersAsTheBuiltOne) {
     EXPECT_EQ(mapped.second->spec(), spec);
     EXPECT_EQ(Describe(*mapped.second), Describe(*built));
     EXPECT_FALSE(mapped.second->index_of(1000000).has_value());
+    // Every edge id fits 4 bytes, so the file keeps them in 4 (block 12's
+    // element size), and the mapped snapshot reads them there.
+    {
+      std::ifstream in(file, std::ios::binary);
+      std::string header(4096, '\0');
+      in.read(header.data(), 4096);
+      uint32_t width = 0;
+      std::memcpy(&width, header.data() + 64 + 32 * 11 + 4, 4);
+      EXPECT_EQ(width, 4u);
+    }
     // Columns built over the mapped arrays equal those over the built ones.
     for (const auto* g : {built.get(), mapped.second.get()}) {
       ASSERT_OK_AND_ASSIGN(auto role, g->EdgeColumn(*snap, EdgeField::kProps, "role"));
@@ -287,6 +297,10 @@ TEST_F(SnapshotFileTest, ADamagedFileIsRebuiltAndReplaced) {
       {"shorter than a page", [](const std::string& f) { fs::resize_file(f, 100); }, "truncated"},
       {"unknown version", [](const std::string& f) { Patch(f, 8, std::string("\x09\0\0\0", 4)); },
        "format version 9"},
+      // Version 1 kept edge ids in 8 bytes: not this version's blocks, so
+      // rebuilt, never read.
+      {"the older version 1", [](const std::string& f) { Patch(f, 8, std::string("\x01\0\0\0", 4)); },
+       "format version 1"},
       {"not a snapshot", [](const std::string& f) { test::WriteFile(f, "hello"); },
        "not a snapshot file"},
   };

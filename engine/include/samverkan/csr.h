@@ -278,7 +278,7 @@ class CsrGraph {
   CsrArray<uint32_t> out_targets_, in_sources_;
   CsrArray<uint16_t> out_types_, in_types_;
   CsrArray<uint32_t> in_positions_;  // in slot -> edge position (= its out slot)
-  CsrArray<EdgeId> edge_ids_;        // edge position -> EdgeId
+  IdArray edge_ids_;                 // edge position -> EdgeId
   // A mapped snapshot file the arrays view (null when built in memory).
   std::shared_ptr<const void> mapping_;
 

@@ -80,6 +80,61 @@ class CsrArray {
 
 // A list of strings packed into one buffer: string i is the bytes from
 // offsets()[i] to offsets()[i + 1]. Random access, as string_views.
+// IdArray: 64-bit ids (a snapshot's edge ids by position), held in 8 bytes
+// each when built in this process, or viewed in 4 bytes each where a file
+// could keep them so because every one fits (docs/on-disk-format.md,
+// "Snapshot files"). Reading tests which width it holds: the same answer
+// for every element, so a loop predicts it.
+class IdArray {
+ public:
+  IdArray() = default;
+  IdArray(IdArray&&) noexcept = default;
+  IdArray& operator=(IdArray&&) noexcept = default;
+
+  // Takes `ids` over (8 bytes each).
+  IdArray& operator=(std::vector<uint64_t>&& ids) {
+    wide_ = std::move(ids);
+    narrow_ = CsrArray<uint32_t>();
+    return *this;
+  }
+  void View(const uint64_t* ids, size_t size) {
+    wide_.View(ids, size);
+    narrow_ = CsrArray<uint32_t>();
+  }
+  void View(const uint32_t* ids, size_t size) {
+    narrow_.View(ids, size);
+    wide_ = CsrArray<uint64_t>();
+  }
+
+  uint64_t operator[](size_t i) const { return narrow() ? narrow_[i] : wide_[i]; }
+  size_t size() const { return narrow() ? narrow_.size() : wide_.size(); }
+  bool empty() const { return size() == 0; }
+  // Bytes an element takes: 8, or 4 for a view of narrow ids.
+  unsigned width() const { return narrow() ? 4 : 8; }
+  // The elements, of their width: wide() when width() is 8, else narrow().
+  const CsrArray<uint64_t>& wide() const { return wide_; }
+  const CsrArray<uint32_t>& narrow_ids() const { return narrow_; }
+  // Appends elements [begin, end) to *out.
+  void AppendTo(std::vector<uint64_t>* out, size_t begin, size_t end) const {
+    if (narrow()) {
+      out->insert(out->end(), narrow_.begin() + begin, narrow_.begin() + end);
+    } else {
+      out->insert(out->end(), wide_.begin() + begin, wide_.begin() + end);
+    }
+  }
+
+  // As CsrArray's: an own vector of 8-byte ids, given up for a patch in place.
+  bool owned() const { return !narrow() && wide_.owned(); }
+  std::vector<uint64_t> Take() { return wide_.Take(); }  // REQUIRES: owned()
+  uint64_t bytes() const { return wide_.bytes() + narrow_.bytes(); }
+
+ private:
+  bool narrow() const { return narrow_.data() != nullptr; }
+
+  CsrArray<uint64_t> wide_;
+  CsrArray<uint32_t> narrow_;
+};
+
 class StringList {
  public:
   StringList() = default;

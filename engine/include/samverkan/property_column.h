@@ -46,14 +46,24 @@ class PropertyColumn {
   size_t size() const { return rows_; }
   bool is_null(uint32_t row) const { return !((present_[row >> 6] >> (row & 63)) & 1); }
 
-  // The value of a non-null row; each for its own type only.
-  int64_t integer(uint32_t row) const { return ints_[row]; }      // kInt
-  bool boolean(uint32_t row) const { return ints_[row] != 0; }    // kBool
-  Date date(uint32_t row) const { return Date{static_cast<int32_t>(ints_[row])}; }  // kDate
-  double number(uint32_t row) const { return doubles_[row]; }     // kDouble
-  uint32_t code(uint32_t row) const { return static_cast<uint32_t>(ints_[row]); }  // kString
-  std::string_view text(uint32_t row) const { return dictionary_[code(row)]; }     // kString
-  std::string_view json(uint32_t row) const { return json_[row]; }                 // kJson
+  // The value of a non-null row; each for its own type only. The width
+  // tests are the same for every row of a column, so a loop over rows
+  // predicts them.
+  int64_t integer(uint32_t row) const {  // kInt
+    return width_ == 8 ? ints_[row] : ints32_[row];
+  }
+  bool boolean(uint32_t row) const { return codes8_[row] != 0; }     // kBool
+  Date date(uint32_t row) const { return Date{ints32_[row]}; }       // kDate
+  double number(uint32_t row) const { return doubles_[row]; }        // kDouble
+  uint32_t code(uint32_t row) const {                                // kString
+    return width_ == 1 ? codes8_[row] : width_ == 2 ? codes16_[row] : codes32_[row];
+  }
+  std::string_view text(uint32_t row) const { return dictionary_[code(row)]; }  // kString
+  std::string_view json(uint32_t row) const { return json_[row]; }              // kJson
+  // Bytes a value takes in memory and on disk: 8 for doubles, 4 for dates,
+  // 1 for booleans, 4 or 8 for integers (4 when every one fits), 1, 2 or 4
+  // for string codes (as the dictionary's size allows); 0 for JSON and null.
+  unsigned value_width() const { return width_; }
 
   // kString: the distinct values, sorted (byte order), and a value's code.
   const StringList& dictionary() const { return dictionary_; }
@@ -67,9 +77,14 @@ class PropertyColumn {
 
   ColumnType type_ = ColumnType::kNull;
   size_t rows_ = 0;
-  CsrArray<uint64_t> present_;  // one bit per row
-  CsrArray<int64_t> ints_;      // kInt, kBool, kDate (days), kString (codes)
-  CsrArray<double> doubles_;    // kDouble
+  uint8_t width_ = 0;            // value_width(): which array below holds the values
+  CsrArray<uint64_t> present_;   // one bit per row
+  CsrArray<int64_t> ints_;       // kInt, width 8
+  CsrArray<int32_t> ints32_;     // kInt, width 4; kDate (days)
+  CsrArray<double> doubles_;     // kDouble
+  CsrArray<uint8_t> codes8_;     // kBool (0/1); kString, width 1
+  CsrArray<uint16_t> codes16_;   // kString, width 2
+  CsrArray<uint32_t> codes32_;   // kString, width 4
   StringList dictionary_;       // kString
   StringList json_;             // kJson
   // The columns file the arrays view (null when built in memory).
