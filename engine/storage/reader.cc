@@ -9,12 +9,31 @@
 namespace samverkan::storage {
 namespace {
 
+// Passes every call on to the iterator it wraps.
+class ForwardingIterator : public rocksdb::Iterator {
+ public:
+  bool Valid() const override { return inner_->Valid(); }
+  void SeekToFirst() override { inner_->SeekToFirst(); }
+  void SeekToLast() override { inner_->SeekToLast(); }
+  void Seek(const rocksdb::Slice& target) override { inner_->Seek(target); }
+  void SeekForPrev(const rocksdb::Slice& target) override { inner_->SeekForPrev(target); }
+  void Next() override { inner_->Next(); }
+  void Prev() override { inner_->Prev(); }
+  rocksdb::Slice key() const override { return inner_->key(); }
+  rocksdb::Slice value() const override { return inner_->value(); }
+  rocksdb::Status status() const override { return inner_->status(); }
+
+ protected:
+  std::unique_ptr<rocksdb::Iterator> inner_;
+};
+
 // Owns the bounds and options that a RocksDB iterator points into.
-class BoundedIterator final : public rocksdb::Iterator {
+class BoundedIterator final : public ForwardingIterator {
  public:
   BoundedIterator(std::string lower, std::string upper)
       : lower_(std::move(lower)), upper_(std::move(upper)), lower_slice_(lower_),
         upper_slice_(upper_) {}
+  ~BoundedIterator() override { inner_.reset(); }  // before the bounds it points into
 
   rocksdb::ReadOptions* options() {
     options_.iterate_lower_bound = &lower_slice_;
@@ -28,16 +47,9 @@ class BoundedIterator final : public rocksdb::Iterator {
     return inner_->Valid() && (upper_.empty() || inner_->key().compare(upper_slice_) < 0);
   }
   void SeekToFirst() override { inner_->Seek(lower_slice_); }
-  void SeekToLast() override { inner_->SeekToLast(); }
   void Seek(const rocksdb::Slice& target) override {
     inner_->Seek(target.compare(lower_slice_) < 0 ? lower_slice_ : target);
   }
-  void SeekForPrev(const rocksdb::Slice& target) override { inner_->SeekForPrev(target); }
-  void Next() override { inner_->Next(); }
-  void Prev() override { inner_->Prev(); }
-  rocksdb::Slice key() const override { return inner_->key(); }
-  rocksdb::Slice value() const override { return inner_->value(); }
-  rocksdb::Status status() const override { return inner_->status(); }
 
  private:
   std::string lower_;
@@ -45,30 +57,20 @@ class BoundedIterator final : public rocksdb::Iterator {
   rocksdb::Slice lower_slice_;
   rocksdb::Slice upper_slice_;
   rocksdb::ReadOptions options_;
-  std::unique_ptr<rocksdb::Iterator> inner_;
 };
 
 // An iterator of a read-only open, keeping the RocksDB instance it reads
 // open (RocksStore::CatchUp may replace the instance while a scan runs).
-class PinnedIterator final : public rocksdb::Iterator {
+class PinnedIterator final : public ForwardingIterator {
  public:
   PinnedIterator(rocksdb::Iterator* inner, std::shared_ptr<const void> instance)
-      : instance_(std::move(instance)), inner_(inner) {}
-
-  bool Valid() const override { return inner_->Valid(); }
-  void SeekToFirst() override { inner_->SeekToFirst(); }
-  void SeekToLast() override { inner_->SeekToLast(); }
-  void Seek(const rocksdb::Slice& target) override { inner_->Seek(target); }
-  void SeekForPrev(const rocksdb::Slice& target) override { inner_->SeekForPrev(target); }
-  void Next() override { inner_->Next(); }
-  void Prev() override { inner_->Prev(); }
-  rocksdb::Slice key() const override { return inner_->key(); }
-  rocksdb::Slice value() const override { return inner_->value(); }
-  rocksdb::Status status() const override { return inner_->status(); }
+      : instance_(std::move(instance)) {
+    inner_.reset(inner);
+  }
+  ~PinnedIterator() override { inner_.reset(); }  // before the instance it reads
 
  private:
-  std::shared_ptr<const void> instance_;      // destroyed after the iterator
-  std::unique_ptr<rocksdb::Iterator> inner_;
+  std::shared_ptr<const void> instance_;
 };
 
 }  // namespace

@@ -685,11 +685,7 @@ Status RocksStore::ReopenSecondary() {
   SV_ASSIGN_OR_RETURN(std::unique_ptr<RocksStore> fresh, Open(path_, options_));
   // The instance replaced goes to whoever still pins it (an iterator a
   // query has open), and closes when the last of them goes: now, if none.
-  instance_->env = std::move(test_env_);
-  instance_->db = std::exchange(db_, nullptr);
-  instance_->handles = std::exchange(handles_, {});
-  instance_->own_dir = std::exchange(secondary_dir_, {});
-  std::shared_ptr<Instance> replaced = std::exchange(instance_, std::move(fresh->instance_));
+  ReleaseInstance();
   test_env_ = std::move(fresh->test_env_);
   db_ = std::exchange(fresh->db_, nullptr);
   handles_ = std::exchange(fresh->handles_, {});
@@ -714,27 +710,26 @@ RocksStore::Instance::~Instance() {
 }
 
 RocksStore::~RocksStore() {
-  if (db_ != nullptr) {
-    if (!read_only_) {
-      // What the memtables hold goes to table files now, so that the next
-      // process to open the graph for writing (a hand-over: write_handoff.h)
-      // does not replay it from the log first.
-      std::vector<rocksdb::ColumnFamilyHandle*> families;
-      for (auto* h : handles_) {
-        if (h != nullptr) families.push_back(h);
-      }
-      db_->Flush(rocksdb::FlushOptions(), families).PermitUncheckedError();
-    }
+  if (db_ != nullptr && !read_only_) {
+    // What the memtables hold goes to table files now, so that the next
+    // process to open the graph for writing (a hand-over: write_handoff.h)
+    // does not replay it from the log first.
+    std::vector<rocksdb::ColumnFamilyHandle*> families;
     for (auto* h : handles_) {
-      if (h != nullptr) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+      if (h != nullptr) families.push_back(h);
     }
-    db_->Close().PermitUncheckedError();
-    delete db_;
+    db_->Flush(rocksdb::FlushOptions(), families).PermitUncheckedError();
   }
-  if (!secondary_dir_.empty()) {
-    std::error_code ec;
-    fs::remove_all(secondary_dir_, ec);
-  }
+  // Closed here: a writer's instance is never pinned, so before claim_ goes.
+  ReleaseInstance();
+}
+
+void RocksStore::ReleaseInstance() {
+  instance_->env = std::move(test_env_);
+  instance_->db = std::exchange(db_, nullptr);
+  instance_->handles = std::exchange(handles_, {});
+  instance_->own_dir = std::exchange(secondary_dir_, {});
+  instance_ = std::make_shared<Instance>();
 }
 
 }  // namespace samverkan::storage

@@ -44,6 +44,8 @@ class WriteErrorWatch : public rocksdb::EventListener {
 };
 
 class RocksStore {
+  struct Instance;
+
  public:
   static Result<std::unique_ptr<RocksStore>> Open(const std::string& path,
                                                   const Options& options);
@@ -109,6 +111,9 @@ class RocksStore {
   // instance is opened afresh, which replays only the logs not yet flushed.
   bool MemtablesMayBeStale();
   Status ReopenSecondary();
+  // Gives the current instance to instance_ (closing it unless pinned) and
+  // leaves this store without one.
+  void ReleaseInstance();
   // The number of each family's newest table file.
   std::array<uint64_t, kCfCount> NewestTableFiles() const;
 
@@ -136,9 +141,10 @@ class RocksStore {
   // Read-only opens: what NewestTableFiles() said at the last catch-up.
   std::array<uint64_t, kCfCount> newest_table_files_{};
 
-  // A RocksDB instance that a read-only open has replaced, with what it
-  // needs: closed when the last iterator on it goes. Empty while it is the
-  // current one, which db_ and handles_ own.
+  // A RocksDB instance that was replaced or whose store closed, with what it
+  // needs: closed when the last iterator on it goes (only a read-only open's
+  // iterators pin it). Empty while it is the current one, which db_ and
+  // handles_ own.
   struct Instance {
     std::shared_ptr<rocksdb::Env> env;  // outlives the database using it
     rocksdb::DB* db = nullptr;
