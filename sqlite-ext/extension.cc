@@ -31,6 +31,8 @@ SQLITE_EXTENSION_INIT1
 #include <sqlite3.h>
 #endif
 
+#include <exception>
+
 #include "graph_registry.h"
 #include "modules.h"
 #include "samverkan/procedures.h"
@@ -142,6 +144,9 @@ int Register(sqlite3* db, char** err) {
 
 extern "C" int sqlite3_samverkan_init(sqlite3* db, char** err, const sqlite3_api_routines* api) {
   SQLITE_EXTENSION_INIT2(api);
+  // This thread's C++ exception state, allocated now rather than at its
+  // first throw, which may be a std::bad_alloc (see TaskGroup::Work).
+  [[maybe_unused]] volatile int pending = std::uncaught_exceptions();
   try {
     return samverkan::sql::Register(db, err);
   } catch (...) {

@@ -1,5 +1,6 @@
 #include "samverkan/parallel.h"
 
+#include <exception>
 #include <utility>
 
 namespace samverkan {
@@ -59,6 +60,15 @@ Status TaskGroup::Wait(const Interrupt& interrupt) {
 }
 
 void TaskGroup::Work() {
+  // The C++ runtime's per-thread exception state lives in thread-local
+  // storage that, in a library loaded at run time (the SQLite extension),
+  // is allocated at the thread's first throw; when that throw is a
+  // std::bad_alloc, the allocation fails too and the C library ends the
+  // process ("cannot allocate memory for thread-local data"). Asking for
+  // it now allocates it while there is memory, so that running out of
+  // memory in a task is an error, not the end of the host.
+  // (Stored, so the compiler keeps the call: it is declared pure.)
+  [[maybe_unused]] volatile int pending = std::uncaught_exceptions();
   std::unique_lock lock(mu_);
   while (true) {
     wake_.wait(lock, [this] { return ending_ || !queue_.empty(); });
