@@ -21,6 +21,10 @@
 namespace samverkan::storage {
 namespace {
 
+Status OutOfMemory() {
+  return Status::IOError("out of memory: the bulk load ran out of it and cannot go on");
+}
+
 // The order of (a, type, b, rank) as two words, plus the entry it sorts
 // (a and b are node offsets): sorting these flat structs is several times
 // faster than sorting indexes with a comparator that chases them into the
@@ -207,6 +211,7 @@ void BulkLoaderImpl::End() {
 
 Status BulkLoaderImpl::CheckOpen() const {
   if (finished_) return Status::InvalidArgument("the bulk load has already finished");
+  if (!ids_by_key_) return OutOfMemory();
   if (open_lanes_.load() != 0) {
     return Status::InvalidArgument("edge lanes are open: close them first (CloseEdgeLanes)");
   }
@@ -215,16 +220,18 @@ Status BulkLoaderImpl::CheckOpen() const {
 
 Result<NodeId> BulkLoaderImpl::FindKey(std::string_view key) const {
   // Debian's Abseil has its own string_view type.
-  auto it = ids_by_key_.find(absl::string_view(key.data(), key.size()));
-  if (it == ids_by_key_.end()) return Status::NotFound(fmt::format("unknown node '{}'", key));
+  if (!ids_by_key_) return OutOfMemory();
+  auto it = ids_by_key_->find(absl::string_view(key.data(), key.size()));
+  if (it == ids_by_key_->end()) return Status::NotFound(fmt::format("unknown node '{}'", key));
   return it->second;
 }
 
 Result<NodeId> BulkLoaderImpl::ResolveNode(const NodeRef& ref) const {
   if (!ref.key.empty()) {
-    auto it = ids_by_key_.find(ref.key);
+    if (!ids_by_key_) return OutOfMemory();
+    auto it = ids_by_key_->find(ref.key);
     // (A key claimed by the node being added is not a node yet.)
-    if (it == ids_by_key_.end() || it->second - first_node_id_ >= nodes_.size()) {
+    if (it == ids_by_key_->end() || it->second - first_node_id_ >= nodes_.size()) {
       return Status::NotFound(fmt::format("unknown node '{}'", ref.key));
     }
     return it->second;
@@ -238,10 +245,17 @@ Result<NodeId> BulkLoaderImpl::ResolveNode(const NodeRef& ref) const {
 Result<NodeId> BulkLoaderImpl::AddNode(const NodeInput& input) {
   SV_RETURN_IF_ERROR(CheckOpen());
   // One lookup that also claims the key for a new node; a bad node gives it back.
-  const auto [slot, is_new] = ids_by_key_.try_emplace(input.key, first_node_id_ + nodes_.size());
+  std::pair<absl::flat_hash_map<std::string, NodeId>::iterator, bool> claimed;
+  try {
+    claimed = ids_by_key_->try_emplace(input.key, first_node_id_ + nodes_.size());
+  } catch (...) {
+    (void)ids_by_key_.release();  // see bulk_loader.h: broken, never to be freed
+    throw;
+  }
+  const auto [slot, is_new] = claimed;
   const NodeId id = slot->second;
   if (is_new && nodes_.size() >= UINT32_MAX - 1) {
-    ids_by_key_.erase(slot);
+    ids_by_key_->erase(slot);
     return Status::NotSupported("a bulk load takes at most 2^32-2 nodes; split the file");
   }
   std::optional<NodeRecord> old;
@@ -251,7 +265,7 @@ Result<NodeId> BulkLoaderImpl::AddNode(const NodeInput& input) {
                             [this](const NodeRef& ref) { return ResolveNode(ref); });
   if (!rec.ok()) {
     symbols_.RollbackTo(mark);
-    if (is_new) ids_by_key_.erase(slot);
+    if (is_new) ids_by_key_->erase(slot);
     return rec.status();
   }
   rec->batch = counters_.next_batch_id;
@@ -282,7 +296,7 @@ SymbolId BulkLoaderImpl::EdgeType(std::string_view name, TypeCache* types) {
 Status BulkLoaderImpl::PrepareEdge(const EdgeInput& in, PendingEdges* to, TypeCache* types) {
   // Looking up a key misses the cache: start on the second end's memory
   // while the first is looked up, so that the two misses overlap.
-  if (!in.dst.key.empty()) ids_by_key_.prefetch(in.dst.key);
+  if (!in.dst.key.empty() && ids_by_key_) ids_by_key_->prefetch(in.dst.key);
   SV_ASSIGN_OR_RETURN(std::string props, CheckEdgeInput(in));
   SV_ASSIGN_OR_RETURN(EdgeEnds ends, ResolveEdgeEnds(in, [this](const NodeRef& ref) {
                         return ResolveNode(ref);

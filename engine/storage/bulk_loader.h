@@ -134,7 +134,13 @@ class BulkLoaderImpl final : public BulkLoader {
   Counters counters_;
   NodeId first_node_id_;
   std::vector<NodeRecord> nodes_;  // nodes_[id - first_node_id_]
-  absl::flat_hash_map<std::string, NodeId> ids_by_key_;
+  // Abseil's maps are not exception-safe: a std::bad_alloc while one grows
+  // leaves it with a capacity its arrays lack, and its destructor frees
+  // garbage (a crash of the host where the load should fail). So the map is
+  // held by pointer, and one that failed to grow is let go of unfreed; the
+  // load is over by then (null: ran out of memory).
+  std::unique_ptr<absl::flat_hash_map<std::string, NodeId>> ids_by_key_ =
+      std::make_unique<absl::flat_hash_map<std::string, NodeId>>();
   PendingEdges pending_;  // its edges are freed once folded (DedupeEdges)
   uint64_t edges_added_ = 0;
   TypeCache types_;
