@@ -26,7 +26,7 @@
 #include <string>
 #include <string_view>
 
-#include "absl/container/flat_hash_map.h"
+#include "samverkan/hash_table.h"
 #include "graph_registry.h"
 #include "samverkan/csr.h"
 
@@ -61,7 +61,7 @@ class NodeKeyIndex {
 
  private:
   std::shared_ptr<const PropertyColumn> keys_;  // owns the strings node_of_ views
-  absl::flat_hash_map<std::string_view, uint32_t> node_of_;
+  HashMap<std::string_view, uint32_t> node_of_;
 };
 
 // Dates as 'YYYY-MM-DD', each formatted once per scan: a scan meets few
@@ -71,7 +71,7 @@ class DateTexts {
   std::string_view Text(Date date);
 
  private:
-  absl::flat_hash_map<int32_t, std::string> texts_;
+  HashMap<int32_t, std::string> texts_;
 };
 
 // A column read as the row path shows the field: kString as text, kInt,

@@ -2,8 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include <absl/container/flat_hash_map.h>
-#include <absl/container/flat_hash_set.h>
+#include "samverkan/hash_table.h"
 
 #include "column_aggregate.h"
 #include "error.h"
@@ -15,7 +14,7 @@ namespace {
 
 using T = Value::Type;
 
-using ValueSet = absl::flat_hash_set<Value, ValueHash, ValueEquivalent>;
+using ValueSet = HashSet<Value, ValueHash, ValueEquivalent>;
 
 constexpr uint64_t kSetEntryBytes = MemoryBudget::kSetEntryBytes;
 
@@ -28,12 +27,12 @@ struct Accumulator {
   Value best;             // min, max
   List items;             // collect; percentiles and stDev keep their numbers here
   std::unique_ptr<ValueSet> seen;  // DISTINCT
-  std::unique_ptr<absl::flat_hash_set<NodeId>> seen_nodes;  // DISTINCT, for nodes: cheaper
+  std::unique_ptr<HashSet<NodeId>> seen_nodes;  // DISTINCT, for nodes: cheaper
 
   // Whether `v` is new to a DISTINCT aggregation.
   bool FirstTime(const Value& v) {
     if (v.type() == T::kNode) {
-      if (!seen_nodes) seen_nodes = std::make_unique<absl::flat_hash_set<NodeId>>();
+      if (!seen_nodes) seen_nodes = std::make_unique<HashSet<NodeId>>();
       return seen_nodes->insert(v.node()).second;
     }
     if (!seen) seen = std::make_unique<ValueSet>();
@@ -220,9 +219,9 @@ struct AggregateOp::State {
   // array over the snapshot's ids (one memory access a row); else hashed.
   std::vector<int32_t> by_id;
   NodeId max_id = 0;
-  absl::flat_hash_map<NodeId, size_t> by_node;
-  absl::flat_hash_map<Value, size_t, ValueHash, ValueEquivalent> single;
-  absl::flat_hash_map<std::vector<Value>, size_t, ValuesHash, ValuesEquivalent> multi;
+  HashMap<NodeId, size_t> by_node;
+  HashMap<Value, size_t, ValueHash, ValueEquivalent> single;
+  HashMap<std::vector<Value>, size_t, ValuesHash, ValuesEquivalent> multi;
   bool consumed = false;
   size_t pos = 0;
   std::vector<Value> values;  // the current group's aggregates, for the outputs

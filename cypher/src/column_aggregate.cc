@@ -4,10 +4,10 @@
 // loop that accumulates them.
 #include "column_aggregate.h"
 
-#include <absl/container/flat_hash_set.h>
 
 #include "column_groups.h"
 #include "column_source.h"
+#include "samverkan/hash_table.h"
 
 namespace samverkan::cypher {
 namespace {
@@ -163,7 +163,7 @@ std::optional<ColumnGroups> ColumnAggregate::Run() {
   // The groups' accumulators and DISTINCT sets, flat by group.
   const size_t n_aggs = aggs_.size();
   std::vector<Acc> accs(groups.size() * n_aggs);
-  std::vector<absl::flat_hash_set<int64_t>> sets;  // by group × aggregation, when DISTINCT
+  std::vector<HashSet<int64_t>> sets;  // by group × aggregation, when DISTINCT
   bool any_distinct = false;
   for (const AggPlan& a : aggs_) {
     any_distinct = any_distinct || a.kind == AggPlan::kCountDistinct ||
@@ -175,7 +175,7 @@ std::optional<ColumnGroups> ColumnAggregate::Run() {
   // A group's accumulators and sets; a DISTINCT value's entry in its set
   // (as the row path's AggregateOp charges them).
   const uint64_t group_bytes =
-      n_aggs * (sizeof(Acc) + (any_distinct ? sizeof(absl::flat_hash_set<int64_t>) : 0));
+      n_aggs * (sizeof(Acc) + (any_distinct ? sizeof(HashSet<int64_t>) : 0));
   constexpr uint64_t kDistinctBytes = sizeof(int64_t) + MemoryBudget::kSetEntryBytes;
   source_.Charge(groups.size() * group_bytes);
 

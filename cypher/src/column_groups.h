@@ -18,7 +18,7 @@
 #include <optional>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
+#include "samverkan/hash_table.h"
 
 #include "column_source.h"
 #include "value_ops.h"
@@ -33,9 +33,9 @@ constexpr size_t kMaxGroupKeys = 4;
 struct DerivedKey {
   const Expr* expr = nullptr;
   int slot = -1;  // the pattern variable it reads
-  absl::flat_hash_map<int64_t, uint32_t> by_raw;  // the column's token → number
+  HashMap<int64_t, uint32_t> by_raw;  // the column's token → number
   std::optional<uint32_t> of_null;
-  absl::flat_hash_map<Value, uint32_t, ValueHash, ValueEquivalent> numbers;
+  HashMap<Value, uint32_t, ValueHash, ValueEquivalent> numbers;
   std::vector<Value> values;  // by number
 
   // The number of the key's value at `at`, computed when first met.
@@ -72,7 +72,7 @@ class ColumnGroupTable {
   std::vector<At> firsts_;  // by group: the row that made it (its keys)
   bool by_code_ = false;    // one coded key: groups in code_groups_, by code + 1 (0: null)
   std::vector<int32_t> code_groups_;
-  absl::flat_hash_map<std::array<int64_t, 2 * kMaxGroupKeys>, uint32_t> hashed_;
+  HashMap<std::array<int64_t, 2 * kMaxGroupKeys>, uint32_t> hashed_;
 };
 
 }  // namespace samverkan::cypher

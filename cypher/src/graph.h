@@ -30,7 +30,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
+#include "samverkan/hash_table.h"
 
 #include "samverkan/csr.h"
 #include "samverkan/cypher_value.h"
@@ -284,8 +284,8 @@ class QueryGraph {
   std::shared_ptr<const CsrGraph> csr_;
   Transaction* txn_;
   const Interrupt& interrupt_;
-  absl::flat_hash_map<NodeId, std::shared_ptr<CachedNode>> nodes_;
-  absl::flat_hash_map<std::string, std::shared_ptr<const PropertyColumn>> node_columns_,
+  HashMap<NodeId, std::shared_ptr<CachedNode>> nodes_;
+  HashMap<std::string, std::shared_ptr<const PropertyColumn>> node_columns_,
       edge_columns_;
   struct RecentColumn {
     bool edge = false;
@@ -296,7 +296,7 @@ class QueryGraph {
   std::array<RecentColumn, 4> recent_columns_;
   std::optional<bool> snapshot_blank_keys_;
   size_t next_recent_ = 0;
-  absl::flat_hash_map<RelKey, std::shared_ptr<CachedEdge>, RelKeyHash> edges_;
+  HashMap<RelKey, std::shared_ptr<CachedEdge>, RelKeyHash> edges_;
   std::unordered_set<NodeId> deleted_nodes_;
   std::unordered_set<RelKey, RelKeyHash> deleted_rels_;
   std::unordered_set<EdgeId> deleted_edge_ids_;  // by DELETE; a new edge may reuse the key

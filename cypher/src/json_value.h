@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "samverkan/cypher_value.h"
+#include "samverkan/text.h"  // AppendJsonString
 
 namespace samverkan::cypher {
 
@@ -30,7 +31,6 @@ nlohmann::json PropertyToJson(const Value& v, std::string_view key);
 // infinities as 1e999 and -1e999, which JSON readers take as infinite.
 void AppendJson(const Value& v, std::string* out,
                 const std::function<void(const Value&, std::string*)>& entity);
-void AppendJsonString(std::string_view s, std::string* out);
 // A float as Cypher shows it: shortest round-trip form, with a ".0" for
 // integral values ("1.0", "0.1", "1e+300").
 std::string FormatFloat(double d);

@@ -5,7 +5,7 @@
 #include <iterator>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
+#include "samverkan/hash_table.h"
 
 #include "error.h"
 
@@ -132,7 +132,7 @@ ValueShape ShapeOf(const Value& top, size_t limit, const void* known, ValueShape
     into->levels = std::max(into->levels, c.levels + 1);
     add(into, c.values);
   };
-  absl::flat_hash_map<const void*, ValueShape> measured;
+  HashMap<const void*, ValueShape> measured;
   std::vector<Frame> stack{{&top, 0, ValueShape{1, 1}}};
   for (;;) {
     Frame& f = stack.back();

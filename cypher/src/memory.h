@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include <absl/container/flat_hash_set.h>
 
 #include "samverkan/cypher_value.h"
+#include "samverkan/hash_table.h"
 
 namespace samverkan::cypher {
 
@@ -70,7 +70,7 @@ class MemoryBudget {
   uint64_t limit_;
   std::string hint_;
   uint64_t used_ = 0;
-  absl::flat_hash_set<const void*> counted_;  // large or nesting containers seen
+  HashSet<const void*> counted_;  // large or nesting containers seen
   std::vector<const Value*> to_visit_;            // SizeOf's work list, kept for its capacity
 };
 

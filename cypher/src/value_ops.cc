@@ -7,7 +7,7 @@
 #include <memory>
 #include <utility>
 
-#include <absl/container/flat_hash_map.h>
+#include "samverkan/hash_table.h"
 
 #include "stack_guard.h"
 
@@ -113,7 +113,7 @@ class PairMemo {
 
  private:
   bool outermost_ = true;
-  using Map = absl::flat_hash_map<Key, Result>;
+  using Map = HashMap<Key, Result>;
   std::unique_ptr<Map> map_;
 };
 

@@ -6,7 +6,7 @@
 #include <climits>
 #include <tuple>
 
-#include <absl/container/flat_hash_map.h>
+#include "samverkan/hash_table.h"
 #include <fmt/format.h>
 
 #include "samverkan/analytics.h"
@@ -168,7 +168,7 @@ Result<YearlyTies> TiesPerYear(const GraphView& view, const CsrGraph& csr,
                       Ties(edges, csr, view.schema(), groups.group, options, interrupt));
   edges = {};
   // Each of a pair's years counts once, for its two groups.
-  absl::flat_hash_map<std::tuple<int, uint32_t, uint32_t>, uint64_t> counts;
+  HashMap<std::tuple<int, uint32_t, uint32_t>, uint64_t> counts;
   SV_RETURN_IF_ERROR(MergeSpans(std::move(ties), interrupt,
                                 [&](uint32_t u, uint32_t v, int from, int to) {
     const auto ga = static_cast<uint32_t>(groups.group[u]);

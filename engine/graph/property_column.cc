@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <bit>
 
-#include <absl/container/flat_hash_map.h>
+#include "samverkan/hash_table.h"
 #include <nlohmann/json.hpp>
 
 #include "column_build.h"
@@ -304,7 +304,7 @@ class ColumnBuilder {
   std::vector<double> doubles_;
   std::vector<std::string> json_;
   std::vector<std::string> strings_;  // kString, in order of appearance
-  absl::flat_hash_map<std::string, uint32_t> codes_;
+  HashMap<std::string, uint32_t> codes_;
 };
 
 namespace {
@@ -356,7 +356,7 @@ class PropsColumns {
  private:
   static constexpr uint64_t kSampleRows = 4096;  // rows with props whose keys are taken
 
-  absl::flat_hash_map<std::string, size_t>::iterator Add(const std::string& key) {
+  HashMap<std::string, size_t>::iterator Add(const std::string& key) {
     builders_.emplace_back(key, ColumnBuilder(rows_));
     return index_.emplace(key, builders_.size() - 1).first;
   }
@@ -365,7 +365,7 @@ class PropsColumns {
   size_t limit_;
   uint64_t seen_ = 0;
   std::vector<std::pair<std::string, ColumnBuilder>> builders_;
-  absl::flat_hash_map<std::string, size_t> index_;
+  HashMap<std::string, size_t> index_;
 };
 
 }  // namespace

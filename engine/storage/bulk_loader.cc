@@ -3,13 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <rocksdb/sst_file_writer.h>
 
 #include "storage/bucket_sort.h"
@@ -211,7 +209,7 @@ void BulkLoaderImpl::End() {
 
 Status BulkLoaderImpl::CheckOpen() const {
   if (finished_) return Status::InvalidArgument("the bulk load has already finished");
-  if (!ids_by_key_) return OutOfMemory();
+  if (out_of_memory_) return OutOfMemory();
   if (open_lanes_.load() != 0) {
     return Status::InvalidArgument("edge lanes are open: close them first (CloseEdgeLanes)");
   }
@@ -220,18 +218,18 @@ Status BulkLoaderImpl::CheckOpen() const {
 
 Result<NodeId> BulkLoaderImpl::FindKey(std::string_view key) const {
   // Debian's Abseil has its own string_view type.
-  if (!ids_by_key_) return OutOfMemory();
-  auto it = ids_by_key_->find(absl::string_view(key.data(), key.size()));
-  if (it == ids_by_key_->end()) return Status::NotFound(fmt::format("unknown node '{}'", key));
+  if (out_of_memory_) return OutOfMemory();
+  auto it = ids_by_key_.find(absl::string_view(key.data(), key.size()));
+  if (it == ids_by_key_.end()) return Status::NotFound(fmt::format("unknown node '{}'", key));
   return it->second;
 }
 
 Result<NodeId> BulkLoaderImpl::ResolveNode(const NodeRef& ref) const {
   if (!ref.key.empty()) {
-    if (!ids_by_key_) return OutOfMemory();
-    auto it = ids_by_key_->find(ref.key);
+    if (out_of_memory_) return OutOfMemory();
+    auto it = ids_by_key_.find(ref.key);
     // (A key claimed by the node being added is not a node yet.)
-    if (it == ids_by_key_->end() || it->second - first_node_id_ >= nodes_.size()) {
+    if (it == ids_by_key_.end() || it->second - first_node_id_ >= nodes_.size()) {
       return Status::NotFound(fmt::format("unknown node '{}'", ref.key));
     }
     return it->second;
@@ -245,17 +243,17 @@ Result<NodeId> BulkLoaderImpl::ResolveNode(const NodeRef& ref) const {
 Result<NodeId> BulkLoaderImpl::AddNode(const NodeInput& input) {
   SV_RETURN_IF_ERROR(CheckOpen());
   // One lookup that also claims the key for a new node; a bad node gives it back.
-  std::pair<absl::flat_hash_map<std::string, NodeId>::iterator, bool> claimed;
+  std::pair<HashMap<std::string, NodeId>::iterator, bool> claimed;
   try {
-    claimed = ids_by_key_->try_emplace(input.key, first_node_id_ + nodes_.size());
+    claimed = ids_by_key_.try_emplace(input.key, first_node_id_ + nodes_.size());
   } catch (...) {
-    (void)ids_by_key_.release();  // see bulk_loader.h: broken, never to be freed
+    out_of_memory_ = true;
     throw;
   }
   const auto [slot, is_new] = claimed;
   const NodeId id = slot->second;
   if (is_new && nodes_.size() >= UINT32_MAX - 1) {
-    ids_by_key_->erase(slot);
+    ids_by_key_.erase(slot);
     return Status::NotSupported("a bulk load takes at most 2^32-2 nodes; split the file");
   }
   std::optional<NodeRecord> old;
@@ -265,7 +263,7 @@ Result<NodeId> BulkLoaderImpl::AddNode(const NodeInput& input) {
                             [this](const NodeRef& ref) { return ResolveNode(ref); });
   if (!rec.ok()) {
     symbols_.RollbackTo(mark);
-    if (is_new) ids_by_key_->erase(slot);
+    if (is_new) ids_by_key_.erase(slot);
     return rec.status();
   }
   rec->batch = counters_.next_batch_id;
@@ -296,7 +294,7 @@ SymbolId BulkLoaderImpl::EdgeType(std::string_view name, TypeCache* types) {
 Status BulkLoaderImpl::PrepareEdge(const EdgeInput& in, PendingEdges* to, TypeCache* types) {
   // Looking up a key misses the cache: start on the second end's memory
   // while the first is looked up, so that the two misses overlap.
-  if (!in.dst.key.empty() && ids_by_key_) ids_by_key_->prefetch(in.dst.key);
+  if (!in.dst.key.empty()) ids_by_key_.prefetch(in.dst.key);
   SV_ASSIGN_OR_RETURN(std::string props, CheckEdgeInput(in));
   SV_ASSIGN_OR_RETURN(EdgeEnds ends, ResolveEdgeEnds(in, [this](const NodeRef& ref) {
                         return ResolveNode(ref);
@@ -552,14 +550,8 @@ Status BulkLoaderImpl::WriteMeta(SstSink& meta_sink, const Counters& next) const
       {std::string(meta::kNodeCount), Fixed64(nodes_.size())},
       {std::string(meta::kEdgeCount), Fixed64(finals_.size())},
   };
-  nlohmann::json record = {
-      {"label", label_},
-      {"bulk", true},
-      {"committed_at", std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count()}};
   entries.emplace_back(meta::Batch(counters_.next_batch_id),
-                       record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+                       EncodeBatchRecord(label_, /*bulk=*/true));
   // A load is no patch: a reader that sees it builds its snapshot again.
   entries.emplace_back(meta::Changes(counters_.next_batch_id), EncodeChangeRecord(nullptr));
   for (auto& kv : symbols_.Entries()) entries.push_back(std::move(kv));

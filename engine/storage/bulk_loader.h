@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
+#include "samverkan/hash_table.h"
 
 #include "samverkan/bulk_load.h"
 #include "storage/chunked_array.h"
@@ -84,7 +84,7 @@ class BulkLoaderImpl final : public BulkLoader {
  private:
   class Lane;
   // Edge types seen by one adder: few, and looked up for every edge.
-  using TypeCache = absl::flat_hash_map<std::string, SymbolId>;
+  using TypeCache = HashMap<std::string, SymbolId>;
 
   // One distinct edge, after duplicates are folded (DedupeEdges): what its
   // out, in and id entries are written from, in one flat array.
@@ -134,13 +134,10 @@ class BulkLoaderImpl final : public BulkLoader {
   Counters counters_;
   NodeId first_node_id_;
   std::vector<NodeRecord> nodes_;  // nodes_[id - first_node_id_]
-  // Abseil's maps are not exception-safe: a std::bad_alloc while one grows
-  // leaves it with a capacity its arrays lack, and its destructor frees
-  // garbage (a crash of the host where the load should fail). So the map is
-  // held by pointer, and one that failed to grow is let go of unfreed; the
-  // load is over by then (null: ran out of memory).
-  std::unique_ptr<absl::flat_hash_map<std::string, NodeId>> ids_by_key_ =
-      std::make_unique<absl::flat_hash_map<std::string, NodeId>>();
+  HashMap<std::string, NodeId> ids_by_key_;
+  // Set when adding a key ran out of memory: the index lost its keys (see
+  // hash_table.h), so the load cannot go on.
+  bool out_of_memory_ = false;
   PendingEdges pending_;  // its edges are freed once folded (DedupeEdges)
   uint64_t edges_added_ = 0;
   TypeCache types_;

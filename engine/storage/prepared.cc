@@ -2,16 +2,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "samverkan/text.h"
 #include "storage/coding.h"
 
 namespace samverkan::storage {
 
 // A fixed32 length, the JSON header of that length, then the write batch.
 std::string EncodePreparedHeader(const PreparedRecord& record) {
-  const nlohmann::json header = {{"coordinator", record.about.coordinator},
-                                 {"label", record.about.label},
-                                 {"batch", record.batch}};
-  const std::string text = header.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // By hand, as EncodeBatchRecord: a JSON document object allocates while it
+  // is destroyed.
+  std::string text = R"({"batch":)" + std::to_string(record.batch) + R"(,"coordinator":)";
+  AppendJsonString(record.about.coordinator, &text);
+  text += R"(,"label":)";
+  AppendJsonString(record.about.label, &text);
+  text += '}';
   std::string out;
   out.reserve(4 + text.size());
   PutFixed32BE(&out, static_cast<uint32_t>(text.size()));

@@ -40,7 +40,7 @@ class BoundedIterator final : public ForwardingIterator {
     if (!upper_.empty()) options_.iterate_upper_bound = &upper_slice_;
     return &options_;
   }
-  void Wrap(rocksdb::Iterator* inner) { inner_.reset(inner); }
+  void Wrap(std::unique_ptr<rocksdb::Iterator> inner) { inner_ = std::move(inner); }
 
   bool Valid() const override {
     // A batch iterator may not honour the bounds; enforce them here.
@@ -63,9 +63,9 @@ class BoundedIterator final : public ForwardingIterator {
 // open (RocksStore::CatchUp may replace the instance while a scan runs).
 class PinnedIterator final : public ForwardingIterator {
  public:
-  PinnedIterator(rocksdb::Iterator* inner, std::shared_ptr<const void> instance)
+  PinnedIterator(std::unique_ptr<rocksdb::Iterator> inner, std::shared_ptr<const void> instance)
       : instance_(std::move(instance)) {
-    inner_.reset(inner);
+    inner_ = std::move(inner);
   }
   ~PinnedIterator() override { inner_.reset(); }  // before the instance it reads
 
@@ -107,13 +107,17 @@ rocksdb::Status DbReader::Get(Cf cf, std::string_view key, std::string* value) c
   return store_->db()->Get(o, store_->cf(cf), key, value);
 }
 
-rocksdb::Iterator* DbReader::NewIterator(Cf cf, rocksdb::ReadOptions* options) const {
+// RocksDB's iterators are owned from the moment they are made: an iterator
+// lost to a throw (out of memory while wrapping it) would keep its column
+// family referenced, which fails an assertion when the graph closes.
+std::unique_ptr<rocksdb::Iterator> DbReader::NewIterator(Cf cf,
+                                                         rocksdb::ReadOptions* options) const {
   // With an upper bound set, RocksDB uses the prefix bloom filters when the
   // bounds lie within one prefix and a total-order scan otherwise.
   options->auto_prefix_mode = true;
-  rocksdb::Iterator* it = store_->db()->NewIterator(*options, store_->cf(cf));
+  std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(*options, store_->cf(cf)));
   if (!store_->read_only()) return it;
-  return new PinnedIterator(it, store_->PinInstance());
+  return std::make_unique<PinnedIterator>(std::move(it), store_->PinInstance());
 }
 
 rocksdb::Status BatchReader::Get(Cf cf, std::string_view key, std::string* value) const {
@@ -135,10 +139,11 @@ rocksdb::Status BatchReader::Get(Cf cf, std::string_view key, std::string* value
   return store_->db()->Get(rocksdb::ReadOptions(), store_->cf(cf), key, value);
 }
 
-rocksdb::Iterator* BatchReader::NewIterator(Cf cf, rocksdb::ReadOptions* options) const {
+std::unique_ptr<rocksdb::Iterator> BatchReader::NewIterator(
+    Cf cf, rocksdb::ReadOptions* options) const {
   options->auto_prefix_mode = true;
-  rocksdb::Iterator* base = store_->db()->NewIterator(*options, store_->cf(cf));
-  return buffer_->NewIterator(cf, base, options->iterate_lower_bound,
+  std::unique_ptr<rocksdb::Iterator> base(store_->db()->NewIterator(*options, store_->cf(cf)));
+  return buffer_->NewIterator(cf, std::move(base), options->iterate_lower_bound,
                               options->iterate_upper_bound);
 }
 

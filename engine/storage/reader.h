@@ -43,7 +43,8 @@ class Reader {
 
  protected:
   // `options` carries the bounds; it outlives the returned iterator.
-  virtual rocksdb::Iterator* NewIterator(Cf cf, rocksdb::ReadOptions* options) const = 0;
+  virtual std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf,
+                                                         rocksdb::ReadOptions* options) const = 0;
   virtual const rocksdb::Snapshot* snapshot() const { return nullptr; }
 
   const RocksStore* store_;
@@ -58,7 +59,8 @@ class DbReader final : public Reader {
   bool commits_only() const override { return true; }
 
  protected:
-  rocksdb::Iterator* NewIterator(Cf cf, rocksdb::ReadOptions* options) const override;
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf,
+                                                 rocksdb::ReadOptions* options) const override;
   const rocksdb::Snapshot* snapshot() const override { return snapshot_; }
 
  private:
@@ -78,7 +80,8 @@ class BatchReader final : public Reader {
   bool commits_only() const override { return false; }
 
  protected:
-  rocksdb::Iterator* NewIterator(Cf cf, rocksdb::ReadOptions* options) const override;
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf,
+                                                 rocksdb::ReadOptions* options) const override;
 
  private:
   WriteBuffer* buffer_;  // a scan sorts the keys it holds: not const

@@ -1,5 +1,8 @@
 #include "storage/records.h"
 
+#include <chrono>
+
+#include "samverkan/text.h"
 #include "storage/coding.h"
 
 namespace samverkan::storage {
@@ -98,6 +101,21 @@ std::string EncodeNode(const NodeRecord& r) {
   PutIdList(&v, r.sources);
   v.append(r.props);
   return v;
+}
+
+std::string EncodeBatchRecord(std::string_view label, bool bulk) {
+  // Written by hand, not as a JSON document object: it is made in every
+  // commit, and nlohmann::json allocates while it is destroyed, which ends
+  // the process when memory runs out there.
+  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  std::string out = bulk ? R"({"bulk":true,"committed_at":)" : R"({"committed_at":)";
+  out += std::to_string(now);
+  out += R"(,"label":)";
+  AppendJsonString(label, &out);
+  out += '}';
+  return out;
 }
 
 bool DecodeNode(std::string_view value, NodeRecord* r) {

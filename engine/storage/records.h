@@ -29,6 +29,10 @@ struct NodeRecord {
 std::string EncodeNode(const NodeRecord& r);
 bool DecodeNode(std::string_view value, NodeRecord* r);
 
+// The value of meta batch/<id>: {"bulk":true,"committed_at":<unix seconds,
+// now>,"label":<label>}, "bulk" only for a bulk load.
+std::string EncodeBatchRecord(std::string_view label, bool bulk);
+
 // Stored on both sides of an edge.
 struct EdgeHeader {
   EdgeId id = 0;

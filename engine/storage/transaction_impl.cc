@@ -1,11 +1,9 @@
 #include "storage/transaction_impl.h"
 
-#include <chrono>
 #include <cmath>
 #include <set>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "samverkan/text.h"
 #include "storage/change_log.h"
@@ -33,6 +31,10 @@ TransactionImpl::~TransactionImpl() {
 
 Status TransactionImpl::CheckOpen() const {
   if (finished_) return Status::InvalidArgument("the transaction has already ended");
+  if (broken_) {
+    return Status::InvalidArgument(
+        "the transaction ran out of memory in a write: it can only be rolled back");
+  }
   return Status::OK();
 }
 
@@ -51,15 +53,20 @@ auto TransactionImpl::Atomically(Op op) -> decltype(op()) {
   const size_t undo_size = undo_.size();
   const Counters counters = counters_;
   const PendingSymbols::Mark symbols = symbols_.mark();
-  auto result = op();
-  if (!result.ok()) {
-    buffer_.RollbackTo(writes);
-    ForgetResolved();
-    UndoTo(undo_size);
-    counters_ = counters;
-    symbols_.RollbackTo(symbols);
+  try {
+    auto result = op();
+    if (!result.ok()) {
+      buffer_.RollbackTo(writes);
+      ForgetResolved();
+      UndoTo(undo_size);
+      counters_ = counters;
+      symbols_.RollbackTo(symbols);
+    }
+    return result;
+  } catch (...) {
+    broken_ = true;
+    throw;
   }
-  return result;
 }
 
 void TransactionImpl::Apply(Delta d) {
@@ -402,13 +409,7 @@ Result<Counters> TransactionImpl::Seal() {
   put64(kMeta, meta::kNextNodeId, next.next_node_id);
   put64(kMeta, meta::kNextEdgeId, next.next_edge_id);
   put64(kMeta, meta::kNextBatchId, next.next_batch_id);
-  nlohmann::json record = {
-      {"label", label_},
-      {"committed_at", std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count()}};
-  buffer_.Put(kMeta, meta::Batch(batch_id),
-              record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  buffer_.Put(kMeta, meta::Batch(batch_id), EncodeBatchRecord(label_, /*bulk=*/false));
   for (const auto& [key, value] : symbols_.Entries()) buffer_.Put(kMeta, key, value);
   // What changed, read off the buffer before the record joins it, so that
   // a process that did not commit it can patch its snapshot too.

@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
-#include <absl/container/flat_hash_set.h>
+#include "samverkan/hash_table.h"
 
 #include <rocksdb/write_batch.h>
 
@@ -112,16 +111,20 @@ class TransactionImpl final : public ViewOn<Transaction> {
   BatchReader reader_;
   ViewCore core_;
   Counters counters_;
-  absl::flat_hash_map<NodeId, std::pair<int64_t, int64_t>> degree_delta_;
+  HashMap<NodeId, std::pair<int64_t, int64_t>> degree_delta_;
   int64_t node_delta_ = 0;
   int64_t edge_delta_ = 0;
   std::vector<Delta> undo_;
   std::vector<Savepoint> savepoints_;
   // Nodes known to exist in this transaction, by id and by key. Cleared by
   // anything that can make a node vanish (delete, rollback).
-  absl::flat_hash_set<NodeId> known_ids_;
-  mutable absl::flat_hash_map<std::string, NodeId> known_keys_;  // mutable: FindKey fills it
+  HashSet<NodeId> known_ids_;
+  mutable HashMap<std::string, NodeId> known_keys_;  // mutable: FindKey fills it
   bool finished_ = false;
+  // Set when a write threw (out of memory) partway: what it wrote is half
+  // there, and the tables above may have lost what they held (hash_table.h),
+  // so the transaction can only be rolled back.
+  bool broken_ = false;
   std::string prepared_xid_;  // set by Prepare
   std::string coordinator_;   // set by Prepare
   Counters sealed_;           // the counters to publish, once sealed

@@ -165,10 +165,10 @@ void WriteBuffer::SortNewKeys(Family& family) {
 // smaller of the two current keys, the buffer's write winning a tie.
 class WriteBuffer::Merged final : public rocksdb::Iterator {
  public:
-  Merged(const WriteBuffer* buffer, Cf cf, rocksdb::Iterator* base,
+  Merged(const WriteBuffer* buffer, Cf cf, std::unique_ptr<rocksdb::Iterator> base,
          const std::vector<std::shared_ptr<const Run>>& runs, const rocksdb::Slice* lower,
          const rocksdb::Slice* upper)
-      : buffer_(buffer), cf_(cf), base_(base), lower_(lower), upper_(upper) {
+      : buffer_(buffer), cf_(cf), base_(std::move(base)), lower_(lower), upper_(upper) {
     for (const auto& run : runs) runs_.push_back({run, 0});
   }
 
@@ -286,13 +286,13 @@ class WriteBuffer::Merged final : public rocksdb::Iterator {
   bool unsupported_ = false;
 };
 
-rocksdb::Iterator* WriteBuffer::NewIterator(Cf cf, rocksdb::Iterator* base,
-                                            const rocksdb::Slice* lower,
-                                            const rocksdb::Slice* upper) {
+std::unique_ptr<rocksdb::Iterator> WriteBuffer::NewIterator(
+    Cf cf, std::unique_ptr<rocksdb::Iterator> base, const rocksdb::Slice* lower,
+    const rocksdb::Slice* upper) {
   Family& family = families_[cf];
   if (family.latest.empty()) return base;  // nothing written: the graph's own scan
   SortNewKeys(family);
-  return new Merged(this, cf, base, family.runs, lower, upper);
+  return std::make_unique<Merged>(this, cf, std::move(base), family.runs, lower, upper);
 }
 
 }  // namespace samverkan::storage

@@ -29,7 +29,7 @@
 #include <string_view>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
+#include "samverkan/hash_table.h"
 #include <rocksdb/iterator.h>
 #include <rocksdb/write_batch.h>
 
@@ -80,9 +80,10 @@ class WriteBuffer {
   // confined to [lower, upper)) with this buffer's writes laid over it:
   // written keys with their latest values, deleted keys gone. Forward only
   // (Seek, SeekToFirst, Next); `lower` and `upper` (null: unbounded) must
-  // outlive it. Takes ownership of `base`.
-  rocksdb::Iterator* NewIterator(Cf cf, rocksdb::Iterator* base, const rocksdb::Slice* lower,
-                                 const rocksdb::Slice* upper);
+  // outlive it.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf, std::unique_ptr<rocksdb::Iterator> base,
+                                                 const rocksdb::Slice* lower,
+                                                 const rocksdb::Slice* upper);
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
@@ -96,7 +97,7 @@ class WriteBuffer {
   // Sorted, distinct keys; shared with the scans that read them.
   using Run = std::vector<std::string_view>;
   struct Family {
-    absl::flat_hash_map<std::string_view, uint32_t> latest;  // key -> log_ index
+    HashMap<std::string_view, uint32_t> latest;  // key -> log_ index
     std::vector<std::string_view> unsorted;  // keys new to `latest` since the last scan
     std::vector<std::shared_ptr<const Run>> runs;  // sizes decreasing geometrically
   };

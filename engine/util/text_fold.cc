@@ -172,6 +172,48 @@ std::string EscapeForMessage(std::string_view text) {
   return out;
 }
 
+void AppendJsonString(std::string_view text, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  const auto n = static_cast<utf8proc_ssize_t>(text.size());
+  out->push_back('"');
+  utf8proc_ssize_t pos = 0;
+  while (pos < n) {
+    const unsigned char c = p[pos];
+    if (c >= 0x80) {
+      utf8proc_int32_t cp = 0;
+      const utf8proc_ssize_t len = utf8proc_iterate(p + pos, n - pos, &cp);
+      if (len <= 0) {
+        out->append("\xEF\xBF\xBD");  // U+FFFD for a byte that is not UTF-8
+        ++pos;
+      } else {
+        out->append(text.substr(static_cast<size_t>(pos), static_cast<size_t>(len)));
+        pos += len;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\b': out->append("\\b"); break;
+      case '\f': out->append("\\f"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        if (c < 0x20) {
+          out->append("\\u00");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+    ++pos;
+  }
+  out->push_back('"');
+}
+
 void AppendUtf8(uint32_t cp, std::string* out) {
   if (cp < 0x80) {
     out->push_back(static_cast<char>(cp));

@@ -66,8 +66,9 @@ Map Expected(const Map& committed, const std::map<std::string, std::optional<std
 Map Scan(WriteBuffer& buffer, const Map& committed, const std::string& lower,
          const std::string& upper) {
   rocksdb::Slice lo(lower), up(upper);
-  std::unique_ptr<rocksdb::Iterator> it(buffer.NewIterator(
-      kOut, new MapIterator(committed, lower, upper), &lo, upper.empty() ? nullptr : &up));
+  std::unique_ptr<rocksdb::Iterator> it =
+      buffer.NewIterator(kOut, std::make_unique<MapIterator>(committed, lower, upper), &lo,
+                         upper.empty() ? nullptr : &up);
   Map out;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     EXPECT_TRUE(out.empty() || out.rbegin()->first < it->key().ToString()) << "out of order";
@@ -126,8 +127,8 @@ TEST(WriteBufferTest, MatchesAModelThroughWritesUndosAndScans) {
         EXPECT_EQ(value, *it->second) << key;
       }
     } else if (!open_scan) {
-      open_scan.reset(buffer.NewIterator(kOut, new MapIterator(committed, "", ""), &no_lower,
-                                         nullptr));
+      open_scan = buffer.NewIterator(kOut, std::make_unique<MapIterator>(committed, "", ""),
+                                     &no_lower, nullptr);
       open_scan->SeekToFirst();
     } else {
       // Whatever it sees of later writes, it moves forward in order.

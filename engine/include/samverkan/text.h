@@ -33,6 +33,14 @@ std::string_view TextDefect(std::string_view text);
 // bytes) and is not cut short at a NUL.
 std::string EscapeForMessage(std::string_view text);
 
+// Appends `text` to `out` as a JSON string: quoted, with quotes, backslashes
+// and control characters escaped, and each byte that is not part of valid
+// UTF-8 written as U+FFFD. It allocates nothing but `out`'s growth, so a
+// record made with it in a commit cannot run out of memory halfway through
+// a destructor, as a JSON document object can (nlohmann::json allocates
+// while it is destroyed).
+void AppendJsonString(std::string_view text, std::string* out);
+
 // Appends the UTF-8 encoding of the code point `cp` (at most U+10FFFF; the
 // caller has checked it, as a JSON or Cypher \u escape is checked) to `out`.
 void AppendUtf8(uint32_t cp, std::string* out);
