@@ -453,6 +453,8 @@ year. One row per year and unordered pair with ties, `group_a <= group_b`.""",
     ("Scalar functions", """\
 `kg_version()`, `kg_debug()` (build information: version, format, compiler, RocksDB and
 SQLite versions), `kg_stats(graph)` (JSON: nodes, edges, disk_bytes, path, read_only;
+holds_write_access: whether this process holds the graph's write access now, which it
+keeps after writing until another process asks for it;
 counts include this connection's uncommitted writes; snapshot_reads: how many scans and
 lookups of `kg_nodes`/`kg_edges` this connection answered from the graph's CSR snapshot
 and its columns, and record_field_reads: how many `props`, `sources` and `batch` values

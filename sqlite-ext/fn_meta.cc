@@ -113,6 +113,7 @@ void KgStats(sqlite3_context* ctx, int, sqlite3_value** argv) {
                                     {"disk_bytes", *disk},
                                     {"path", graph->path()},
                                     {"read_only", graph->read_only()},
+                                    {"holds_write_access", graph->holds_write_access()},
                                     {"snapshot_reads", graph->snapshot_reads()},
                                     {"record_field_reads", graph->record_field_reads()},
                                     {"held_props_reads", graph->held_props_reads()},

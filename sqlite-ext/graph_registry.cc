@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -282,6 +284,7 @@ Status GraphHandle::ApplyDecided() {
     // Not committed: on its way (the graph without it is what SQLite's
     // snapshot shows too), or to be rolled back.
     if (!committed) continue;
+    if (AppliedByItsWriter(xid)) continue;
     // Busy while another connection of this process still commits it.
     ConnectionWait wait(sqlite_, path());
     Status applied = wait->WhileBusy([&] { return RollForward(xid, *wait); });
@@ -295,6 +298,24 @@ Status GraphHandle::ApplyDecided() {
     SV_RETURN_IF_ERROR(shared_->Refresh());
   }
   return Status::OK();
+}
+
+bool GraphHandle::AppliedByItsWriter(const std::string& xid) {
+  // Long enough for a busy writer to get a core back; a writer that died
+  // between SQLite's commit and its own leaves the record for good.
+  constexpr auto kGrace = std::chrono::milliseconds(250);
+  if (shared_->writable()) return false;  // no other process can apply it
+  const auto deadline = std::chrono::steady_clock::now() + kGrace;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (!shared_->Refresh().ok()) return false;
+    const std::vector<PreparedTransaction> prepared = shared_->Current()->PreparedTransactions();
+    if (std::none_of(prepared.begin(), prepared.end(),
+                     [&](const PreparedTransaction& p) { return p.xid == xid; })) {
+      return true;
+    }
+  }
+  return false;
 }
 
 Status GraphHandle::SettleUndecided(Db& graph) {

@@ -71,6 +71,9 @@ class GraphHandle {
   // on disk, an integrity check). Hold it only for the call.
   std::shared_ptr<Db> db() const { return shared_->Current(); }
   bool read_only() const { return access_ != WriteAccess::kAllowed; }
+  // Whether this process holds the graph's write access now (it keeps it
+  // after writing until another process asks for it).
+  bool holds_write_access() const { return shared_->writable(); }
   // Read-only opens: catch up with the writer now. A read-only Db that a
   // statement still reads is left as it is and a fresh one opened.
   Status Refresh() { return shared_->Refresh(); }
@@ -153,6 +156,11 @@ class GraphHandle {
   // applied now, or the read fails with an error naming `samverkan settle`.
   // After a COMMIT reported success, no read may answer without it.
   Status ApplyDecided();
+  // Whether another process, which holds write access and prepared `xid`,
+  // applies it within a short wait, as its xCommit does right after
+  // SQLite's commit. A reader that applied it instead would take write
+  // access from that writer, and both would then rebuild their snapshots.
+  bool AppliedByItsWriter(const std::string& xid);
   // Pins the graph's latest state for a transaction, refusing (Busy) a
   // state that disagrees with SQLite's snapshot of the graph table's
   // commit log (commit_log.h, RecordedCommit).
