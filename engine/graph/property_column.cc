@@ -83,7 +83,7 @@ class ColumnBuilder {
       }
     }
     return Make(type_, rows_, std::move(present_), std::move(ints_), std::move(doubles_),
-                dictionary, json_);
+                StringList(dictionary), StringList(json_));
   }
 
   // `base` with its rows moved (new row r holds old row old_row[r]) and the
@@ -113,16 +113,20 @@ class ColumnBuilder {
     std::vector<uint64_t> present((rows + 63) / 64, 0);
     std::vector<int64_t> ints;
     std::vector<double> doubles;
-    std::vector<std::string> dictionary, json;
+    // Views into `base` and `fresh`, which outlive them: a patch copies each
+    // string once, into the new column's block, not through a std::string.
+    std::vector<std::string_view> dictionary, json;
     if (type == ColumnType::kDouble) {
       doubles.assign(rows, 0);
     } else if (type == ColumnType::kJson) {
-      json.assign(rows, std::string());
+      json.assign(rows, std::string_view());
     } else {
       ints.assign(rows, 0);
     }
     // Strings: the dictionary of the values that stay and those written,
-    // sorted; both sides' codes renumbered into it.
+    // sorted; both sides' codes renumbered into it. The written strings are
+    // few: each is placed by a binary search, and the base's between them
+    // are taken without comparing.
     std::vector<int64_t> base_code, fresh_code;
     if (type == ColumnType::kString) {
       const StringList& bd = base.dictionary_;
@@ -133,25 +137,33 @@ class ColumnBuilder {
       }
       base_code.assign(bd.size(), -1);
       fresh_code.assign(fd.size(), -1);
-      size_t i = 0, j = 0;
-      while (i < bd.size() || j < fd.size()) {
-        if (i < bd.size() && !used[i]) {
-          ++i;
-          continue;
+      dictionary.reserve(bd.size() + fd.size());
+      size_t i = 0;
+      auto take_base_until = [&](size_t end) {
+        for (; i < end; ++i) {
+          if (!used[i]) continue;
+          base_code[i] = static_cast<int64_t>(dictionary.size());
+          dictionary.push_back(bd[i]);
         }
-        const bool take_i = i < bd.size() && (j == fd.size() || bd[i] <= fd[j]);
-        const bool take_j = j < fd.size() && (i == bd.size() || fd[j] <= bd[i]);
+      };
+      for (size_t j = 0; j < fd.size(); ++j) {
+        const auto from = bd.begin() + static_cast<std::ptrdiff_t>(i);
+        take_base_until(static_cast<size_t>(std::lower_bound(from, bd.end(), fd[j]) - bd.begin()));
         const auto code = static_cast<int64_t>(dictionary.size());
-        dictionary.emplace_back(take_i ? bd[i] : fd[j]);
-        if (take_i) base_code[i++] = code;
-        if (take_j) fresh_code[j++] = code;
+        dictionary.push_back(fd[j]);
+        fresh_code[j] = code;
+        if (i < bd.size() && bd[i] == fd[j]) {  // one entry for both
+          if (used[i]) base_code[i] = code;
+          ++i;
+        }
       }
+      take_base_until(bd.size());
     }
     auto copy = [&](const PropertyColumn& from, uint32_t o, const std::vector<int64_t>& recode,
                     uint32_t r) {
       switch (type) {
         case ColumnType::kDouble: doubles[r] = from.doubles_[o]; break;
-        case ColumnType::kJson: json[r] = std::string(from.json_[o]); break;
+        case ColumnType::kJson: json[r] = from.json_[o]; break;
         case ColumnType::kString: ints[r] = recode[from.code(o)]; break;
         case ColumnType::kInt: ints[r] = from.integer(o); break;
         case ColumnType::kBool: ints[r] = from.boolean(o) ? 1 : 0; break;
@@ -168,8 +180,8 @@ class ColumnBuilder {
         copy(fresh, r, fresh_code, r);
       }
     }
-    return Make(type, rows, std::move(present), std::move(ints), std::move(doubles), dictionary,
-                json);
+    return Make(type, rows, std::move(present), std::move(ints), std::move(doubles),
+                StringList(dictionary), StringList(json));
   }
 
  private:
@@ -181,8 +193,7 @@ class ColumnBuilder {
                                                     std::vector<uint64_t> present,
                                                     std::vector<int64_t> ints,
                                                     std::vector<double> doubles,
-                                                    const std::vector<std::string>& dictionary,
-                                                    const std::vector<std::string>& json) {
+                                                    StringList dictionary, StringList json) {
     auto c = std::make_shared<PropertyColumn>();
     c->type_ = type;
     c->rows_ = rows;
@@ -226,8 +237,8 @@ class ColumnBuilder {
         }
         break;
     }
-    if (type == ColumnType::kString) c->dictionary_ = StringList(dictionary);
-    if (type == ColumnType::kJson) c->json_ = StringList(json);
+    if (type == ColumnType::kString) c->dictionary_ = std::move(dictionary);
+    if (type == ColumnType::kJson) c->json_ = std::move(json);
     return c;
   }
 

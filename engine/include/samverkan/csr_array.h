@@ -138,7 +138,9 @@ class IdArray {
 class StringList {
  public:
   StringList() = default;
-  explicit StringList(const std::vector<std::string>& strings) {
+  // Copies `strings` (std::string or std::string_view) into one block.
+  template <typename Strings>
+  explicit StringList(const Strings& strings) {
     std::vector<uint64_t> offsets;
     offsets.reserve(strings.size() + 1);
     std::vector<char> bytes;
