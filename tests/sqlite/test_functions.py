@@ -162,9 +162,11 @@ def test_find(db):
 
 def test_stats(db):
     stats = json.loads(db.execute("SELECT kg_stats('kg')").fetchone()[0])
-    assert list(stats) == ["nodes", "edges", "disk_bytes", "path", "read_only", "snapshot_reads",
-                           "record_field_reads", "held_props_reads", "held_props_bytes"]
+    assert list(stats) == ["nodes", "edges", "disk_bytes", "path", "read_only",
+                           "holds_write_access", "snapshot_reads", "record_field_reads",
+                           "held_props_reads", "held_props_bytes"]
     assert (stats["nodes"], stats["edges"], stats["read_only"]) == (5, 4, False)
+    assert stats["holds_write_access"] is True  # it wrote the graph, and nobody asked since
     assert stats["path"].endswith("/msi.kg") and stats["disk_bytes"] > 0
 
 
