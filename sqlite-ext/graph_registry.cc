@@ -306,8 +306,12 @@ bool GraphHandle::AppliedByItsWriter(const std::string& xid) {
   constexpr auto kGrace = std::chrono::milliseconds(250);
   if (shared_->writable()) return false;  // no other process can apply it
   const auto deadline = std::chrono::steady_clock::now() + kGrace;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Each look catches up with the writer, which opens a new secondary when
+  // a statement of this process holds the current one: the pauses double
+  // (1, 2, 4, ... ms), so that a slow writer costs a few looks, not hundreds.
+  for (auto pause = std::chrono::milliseconds(1); std::chrono::steady_clock::now() < deadline;
+       pause *= 2) {
+    std::this_thread::sleep_for(pause);
     if (!shared_->Refresh().ok()) return false;
     const std::vector<PreparedTransaction> prepared = shared_->Current()->PreparedTransactions();
     if (std::none_of(prepared.begin(), prepared.end(),
