@@ -200,7 +200,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrFor(const ReadView& read, const EdgeF
                                                bool shallow) {
   if (read.latest == nullptr) return std::shared_ptr<const CsrGraph>();
   const CsrSpec spec{.valid_on = filter.valid_on};
-  if (!shallow) return read.latest->Csr(spec);
+  if (!shallow) return read.latest->Adjacency(spec);  // walks read no edge positions
   if (auto cached = read.latest->CsrIfCached(spec)) return cached;
   read.latest->WarmCsr(spec);
   return std::shared_ptr<const CsrGraph>();

@@ -200,7 +200,7 @@ Result<ProcResult> RunProcedure(const Procedure& proc, std::span<const ProcValue
   }
   std::shared_ptr<const CsrGraph> csr;
   if (latest != nullptr) {
-    SV_ASSIGN_OR_RETURN(csr, latest->Csr(spec));
+    SV_ASSIGN_OR_RETURN(csr, latest->Adjacency(spec));
   } else {
     SV_ASSIGN_OR_RETURN(csr, CsrGraph::Build(view, spec));
   }

@@ -253,46 +253,49 @@ bool OffsetsSpan(const uint64_t* offsets, uint64_t count, uint64_t bytes) {
   return true;
 }
 
-// The mapped file, its header checked and every block's checksum.
-Result<std::pair<std::shared_ptr<snapshot_io::Mapping>, Header>> MapChecked(
+// Column `i` of the file mapped at `base`: its blocks' checksums, then
+// what reading a value relies on beyond them (strings' offsets stay in their
+// bytes, codes in their dictionary). Corruption, naming the file, if not.
+Status CheckColumn(const Header& h, size_t i, const char* base, const std::string& path) {
+  const ColumnEntry& c = h.columns[i];
+  const Block* b = &h.blocks[c.first_block];
+  for (uint32_t k = 0; k < c.block_count; ++k) {
+    if (Crc32c(base + b[k].offset, b[k].count * b[k].element_size) != b[k].crc) {
+      return Damaged(path, fmt::format("block {} checksum mismatch", c.first_block + k + 1));
+    }
+  }
+  auto at = [&](const Block& block) { return base + block.offset; };
+  bool ok = true;
+  if (c.type == ColumnType::kJson) {
+    ok = OffsetsSpan(reinterpret_cast<const uint64_t*>(at(b[1])), b[1].count - 1, b[2].count);
+  } else if (c.type == ColumnType::kString) {
+    const uint64_t words = b[2].count - 1;
+    ok = OffsetsSpan(reinterpret_cast<const uint64_t*>(at(b[2])), words, b[3].count);
+    const char* codes = at(b[1]);
+    const auto* present = reinterpret_cast<const uint64_t*>(at(b[0]));
+    for (uint64_t r = 0; ok && r < b[1].count; ++r) {
+      // An absent row's code is 0 and names nothing, also in an empty
+      // dictionary; a present row's must name a string. A narrow code
+      // can still lie past the dictionary (a 1-byte code of a
+      // dictionary of 3).
+      const uint64_t code = CodeAt(codes, b[1].element_size, r);
+      const bool is_present = (present[r / 64] >> (r % 64)) & 1;
+      ok = code < words || (!is_present && code == 0);
+    }
+  }
+  if (!ok) return Damaged(path, fmt::format("column {} holds values out of range", i + 1));
+  return Status::OK();
+}
+
+// The mapped file with its header checked; its columns are checked as they
+// are first read (CheckColumn), or all of them by Verify.
+Result<std::pair<std::shared_ptr<snapshot_io::Mapping>, Header>> MapWithHeader(
     const std::string& path) {
   auto damaged = [&path](std::string_view what) { return Damaged(path, what); };
-  SV_ASSIGN_OR_RETURN(auto mapping, snapshot_io::MapFile(path, kFixedHeader, damaged));
-  const char* base = mapping->data();
-  SV_RETURN_IF_ERROR(HeaderSize(base, mapping->size, path).status());
-  SV_ASSIGN_OR_RETURN(Header h, DecodeHeader(base, mapping->size, path));
-  std::vector<snapshot_io::BlockCheck> checks;
-  for (uint32_t i = 0; i < h.blocks.size(); ++i) {
-    const Block& b = h.blocks[i];
-    checks.push_back({i + 1, b.offset, b.count * b.element_size, b.crc});
-  }
-  SV_RETURN_IF_ERROR(snapshot_io::CheckBlocks(std::move(checks), base, damaged));
-  // What reading a value relies on beyond the checksums: strings' offsets
-  // stay in their bytes, codes in their dictionary.
-  for (size_t i = 0; i < h.columns.size(); ++i) {
-    const ColumnEntry& c = h.columns[i];
-    const Block* b = &h.blocks[c.first_block];
-    auto at = [&](const Block& block) { return base + block.offset; };
-    bool ok = true;
-    if (c.type == ColumnType::kJson) {
-      ok = OffsetsSpan(reinterpret_cast<const uint64_t*>(at(b[1])), b[1].count - 1, b[2].count);
-    } else if (c.type == ColumnType::kString) {
-      const uint64_t words = b[2].count - 1;
-      ok = OffsetsSpan(reinterpret_cast<const uint64_t*>(at(b[2])), words, b[3].count);
-      const char* codes = at(b[1]);
-      const auto* present = reinterpret_cast<const uint64_t*>(at(b[0]));
-      for (uint64_t r = 0; ok && r < b[1].count; ++r) {
-        // An absent row's code is 0 and names nothing, also in an empty
-        // dictionary; a present row's must name a string. A narrow code
-        // can still lie past the dictionary (a 1-byte code of a
-        // dictionary of 3).
-        const uint64_t code = CodeAt(codes, b[1].element_size, r);
-        const bool is_present = (present[r / 64] >> (r % 64)) & 1;
-        ok = code < words || (!is_present && code == 0);
-      }
-    }
-    if (!ok) return Damaged(path, fmt::format("column {} holds values out of range", i + 1));
-  }
+  SV_ASSIGN_OR_RETURN(auto mapping, snapshot_io::MapFile(path, kFixedHeader, damaged,
+                                                         /*read_ahead=*/false));
+  SV_RETURN_IF_ERROR(HeaderSize(mapping->data(), mapping->size, path).status());
+  SV_ASSIGN_OR_RETURN(Header h, DecodeHeader(mapping->data(), mapping->size, path));
   return std::make_pair(std::move(mapping), std::move(h));
 }
 
@@ -305,8 +308,10 @@ class ColumnsFile {
   using Columns = std::vector<std::pair<Key, std::shared_ptr<const PropertyColumn>>>;
 
   static Columns Built(const CsrGraph& g) {
-    std::lock_guard lock(g.columns_mu_);
-    return Columns(g.columns_.begin(), g.columns_.end());
+    // The mapped ones checked first: a damaged block is never written
+    // again under a new, valid checksum.
+    const CsrGraph::Columns checked = g.CheckedColumns();
+    return Columns(checked.begin(), checked.end());
   }
 
   static Status Save(const Columns& columns, const CsrGraph& g, const std::string& path,
@@ -318,7 +323,7 @@ class ColumnsFile {
 
   static Result<size_t> Map(const CsrGraph& g, const std::string& path,
                             const CsrGraph::FileStamp& stamp) {
-    SV_ASSIGN_OR_RETURN(auto mapped, MapChecked(path));
+    SV_ASSIGN_OR_RETURN(auto mapped, MapWithHeader(path));
     auto& [mapping, h] = mapped;
     if (h.stamp != stamp) {
       return Status::InvalidArgument(
@@ -328,8 +333,11 @@ class ColumnsFile {
       return Damaged(path, "its rows do not match the snapshot's nodes and edges");
     }
     const char* base = mapping->data();
-    std::vector<std::pair<Key, std::shared_ptr<const PropertyColumn>>> adopted;
-    for (const ColumnEntry& c : h.columns) {
+    auto header = std::make_shared<const Header>(std::move(h));
+    std::vector<std::pair<Key, CsrGraph::UncheckedColumn>> adopted;
+    for (size_t i = 0; i < header->columns.size(); ++i) {
+      const ColumnEntry& c = header->columns[i];
+      const Header& h = *header;
       auto column = std::make_shared<PropertyColumn>();
       column->type_ = c.type;
       column->rows_ = c.edges ? h.num_edges : h.num_nodes;
@@ -351,16 +359,26 @@ class ColumnsFile {
           ViewValues(column.get(), c.type, at(b[1]), b[1]);
           break;
       }
-      adopted.emplace_back(Key{c.edges, c.field, c.key}, std::move(column));
+      auto check = [mapping, header, i, path] {
+        return CheckColumn(*header, i, mapping->data(), path);
+      };
+      adopted.emplace_back(Key{c.edges, c.field, c.key},
+                           CsrGraph::UncheckedColumn{std::move(column), std::move(check)});
     }
     std::lock_guard lock(g.columns_mu_);
-    for (auto& [key, column] : adopted) g.columns_.try_emplace(key, std::move(column));
+    for (auto& [key, column] : adopted) {
+      if (!g.columns_.contains(key)) g.unchecked_columns_.try_emplace(key, std::move(column));
+    }
     return adopted.size();
   }
 
   static Result<CsrGraph::FileStamp> Verify(const std::string& path) {
-    SV_ASSIGN_OR_RETURN(auto mapped, MapChecked(path));
-    return mapped.second.stamp;
+    SV_ASSIGN_OR_RETURN(auto mapped, MapWithHeader(path));
+    const auto& [mapping, h] = mapped;
+    for (size_t i = 0; i < h.columns.size(); ++i) {
+      SV_RETURN_IF_ERROR(CheckColumn(h, i, mapping->data(), path));
+    }
+    return h.stamp;
   }
 
   static Result<CsrGraph::FileStamp> ReadHeader(const std::string& path) {
@@ -499,7 +517,7 @@ class ColumnsFile {
 
 size_t CsrGraph::column_count() const {
   std::lock_guard lock(columns_mu_);
-  return columns_.size();
+  return columns_.size() + unchecked_columns_.size();
 }
 
 Result<size_t> CsrGraph::SaveColumns(const std::string& path, const FileStamp& stamp,

@@ -36,23 +36,6 @@ void Fill(uint32_t n, const std::vector<uint32_t>& from, const std::vector<uint3
   }
 }
 
-// The column under `id` (node or edge, field, props key) in `columns`,
-// made by `build(key)` on first use. Built outside the lock: two threads
-// may both build it; both agree.
-template <typename Columns, typename Build>
-Result<std::shared_ptr<const PropertyColumn>> CachedColumn(std::mutex& mu, Columns& columns,
-                                                           typename Columns::key_type id,
-                                                           Build build, bool* built) {
-  {
-    std::lock_guard lock(mu);
-    if (auto it = columns.find(id); it != columns.end()) return it->second;
-  }
-  SV_ASSIGN_OR_RETURN(auto column, build(std::get<2>(id)));
-  *built = true;
-  std::lock_guard lock(mu);
-  return columns.try_emplace(std::move(id), std::move(column)).first->second;
-}
-
 }  // namespace
 
 Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
@@ -147,6 +130,71 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Build(const GraphView& view,
   return std::shared_ptr<const CsrGraph>(std::move(g));
 }
 
+// Built outside the lock: two threads may both build a column; both agree.
+template <typename Make>
+Result<std::shared_ptr<const PropertyColumn>> CsrGraph::CachedColumn(ColumnKey key, Make make,
+                                                                     bool* built) const {
+  std::optional<UncheckedColumn> mapped;
+  {
+    std::lock_guard lock(columns_mu_);
+    if (auto it = columns_.find(key); it != columns_.end()) return it->second;
+    if (auto it = unchecked_columns_.find(key); it != unchecked_columns_.end()) {
+      mapped = std::move(it->second);
+      unchecked_columns_.erase(it);
+    }
+  }
+  std::shared_ptr<const PropertyColumn> column;
+  if (mapped && mapped->check().ok()) {
+    column = std::move(mapped->column);
+  } else {
+    if (mapped) {
+      std::lock_guard lock(columns_mu_);
+      mapped_columns_damaged_ = true;
+    }
+    SV_ASSIGN_OR_RETURN(column, make(std::get<2>(key)));
+    *built = true;
+  }
+  std::lock_guard lock(columns_mu_);
+  return columns_.try_emplace(std::move(key), std::move(column)).first->second;
+}
+
+CsrGraph::Columns CsrGraph::CheckedColumns() const {
+  std::map<ColumnKey, UncheckedColumn, std::less<>> mapped;
+  {
+    std::lock_guard lock(columns_mu_);
+    mapped.swap(unchecked_columns_);
+  }
+  std::vector<std::pair<ColumnKey, std::shared_ptr<const PropertyColumn>>> checked;
+  bool damaged = false;
+  for (auto& [key, c] : mapped) {
+    if (c.check().ok()) {
+      checked.emplace_back(key, std::move(c.column));
+    } else {
+      damaged = true;
+    }
+  }
+  std::lock_guard lock(columns_mu_);
+  for (auto& [key, column] : checked) columns_.try_emplace(std::move(key), std::move(column));
+  mapped_columns_damaged_ |= damaged;
+  return columns_;
+}
+
+bool CsrGraph::mapped_columns_damaged() const {
+  std::lock_guard lock(columns_mu_);
+  return mapped_columns_damaged_;
+}
+
+Status CsrGraph::CheckEdgePositions() const {
+  if (EdgePositionsChecked()) return Status::OK();
+  std::lock_guard lock(positions_mu_);
+  if (check_positions_) {
+    positions_status_ = check_positions_();
+    check_positions_ = nullptr;
+    if (positions_status_.ok()) positions_checked_.store(true, std::memory_order_release);
+  }
+  return positions_status_;
+}
+
 std::optional<uint32_t> CsrGraph::index_of(NodeId id) const {
   if (id >= index_by_id_.size() || index_by_id_[id] == 0) return std::nullopt;
   return index_by_id_[id] - 1;
@@ -157,7 +205,7 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::NodeColumn(
     const Interrupt& interrupt) const {
   bool built = false;
   auto column = CachedColumn(
-      columns_mu_, columns_, {false, static_cast<int>(field), std::string(key)},
+      {false, static_cast<int>(field), std::string(key)},
       [&](const std::string& k) {
         return field == NodeField::kProps ? PropsColumn(view, false, k, interrupt)
                                           : BuildNodeColumn(view, *this, field, k, interrupt);
@@ -174,7 +222,10 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::PropsColumn(
   SV_ASSIGN_OR_RETURN(auto built, BuildPropsColumns(view, *this, edges, key, interrupt));
   const int field = edges ? static_cast<int>(EdgeField::kProps) : static_cast<int>(NodeField::kProps);
   std::lock_guard lock(columns_mu_);
-  for (auto& [k, column] : built) columns_.try_emplace(std::make_tuple(edges, field, k), column);
+  for (auto& [k, column] : built) {
+    columns_.try_emplace(std::make_tuple(edges, field, k), column);
+    unchecked_columns_.erase(std::make_tuple(edges, field, k));  // this one is newer
+  }
   return columns_.find(std::make_tuple(edges, field, key))->second;
 }
 
@@ -183,7 +234,7 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(
     const Interrupt& interrupt) const {
   bool built = false;
   auto column = CachedColumn(
-      columns_mu_, columns_, {true, static_cast<int>(field), std::string(key)},
+      {true, static_cast<int>(field), std::string(key)},
       [&](const std::string& k) {
         return field == EdgeField::kProps ? PropsColumn(view, true, k, interrupt)
                                           : BuildEdgeColumn(view, *this, field, k, interrupt);

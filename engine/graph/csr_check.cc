@@ -76,6 +76,24 @@ Status CheckSide(const char* side, const CsrArray<uint64_t>& offsets,
 }  // namespace
 
 Status CsrGraph::CheckArrays(const CsrSymbolLimits& limits) const {
+  SV_RETURN_IF_ERROR(CheckAdjacencyArrays(limits));
+  return CheckPositionArrays();
+}
+
+Status CsrGraph::CheckPositionArrays() const {
+  const uint64_t m = num_edges();
+  if (in_positions_.size() != m || edge_ids_.size() != m) {
+    return Fault("the edge positions' arrays have the wrong sizes");
+  }
+  if (m > 0 && CountAbove(in_positions_, m - 1) > 0) {
+    const uint64_t i = FirstAbove(in_positions_, m - 1);
+    return Fault(fmt::format("in slot {} names edge position {} (there are {})", i,
+                             in_positions_[i], m));
+  }
+  return Status::OK();
+}
+
+Status CsrGraph::CheckAdjacencyArrays(const CsrSymbolLimits& limits) const {
   const uint32_t n = num_nodes();
   const uint64_t m = num_edges();
   const uint64_t weights = spec_.with_weights ? m : 0;
@@ -88,14 +106,7 @@ Status CsrGraph::CheckArrays(const CsrSymbolLimits& limits) const {
     return CheckSide("out", out_offsets_, out_targets_, out_types_, n, m, limits.edge_types);
   });
   group.Run([&] {
-    SV_RETURN_IF_ERROR(
-        CheckSide("in", in_offsets_, in_sources_, in_types_, n, m, limits.edge_types));
-    if (m > 0 && CountAbove(in_positions_, m - 1) > 0) {
-      const uint64_t i = FirstAbove(in_positions_, m - 1);
-      return Fault(fmt::format("in slot {} names edge position {} (there are {})", i,
-                               in_positions_[i], m));
-    }
-    return Status::OK();
+    return CheckSide("in", in_offsets_, in_sources_, in_types_, n, m, limits.edge_types);
   });
   group.Run([&] {
     // Ids ascend, and index_by_id is their inverse and nothing more.

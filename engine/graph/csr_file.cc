@@ -216,10 +216,18 @@ Status OpenError(const std::string& path) {
   return Errno("open", path);
 }
 
-// Every block's checksum.
-Status CheckBlocks(const Header& h, const char* base, const std::string& path) {
+// The blocks CheckEdgePositions checks when first needed.
+bool IsEdgePosition(BlockId id) { return id == kInPositions || id == kEdgeIds; }
+
+// The checksums of the blocks for which `which(id)` holds.
+Status CheckBlocks(const Header& h, const char* base, const std::string& path,
+                   bool (*which)(BlockId)) {
   std::vector<snapshot_io::BlockCheck> checks;
-  for (const Block& b : h.blocks) checks.push_back({b.id, b.offset, b.count * b.element_size, b.crc});
+  for (const Block& b : h.blocks) {
+    if (which(static_cast<BlockId>(b.id))) {
+      checks.push_back({b.id, b.offset, b.count * b.element_size, b.crc});
+    }
+  }
   return snapshot_io::CheckBlocks(std::move(checks), base,
                                   [&path](std::string_view what) { return Damaged(path, what); });
 }
@@ -254,6 +262,8 @@ class CsrFile {
     if (!CsrGraph::Saveable(g.spec())) {
       return Status::NotSupported("only snapshots of the whole graph are kept on disk");
     }
+    // Damage is never written again under a new, valid checksum.
+    SV_RETURN_IF_ERROR(g.CheckEdgePositions());
     return snapshot_io::WriteAtomically(path, interrupt, [&](int fd, const std::string& temp) {
       return WriteFile(g, fd, temp, stamp, interrupt);
     });
@@ -282,7 +292,8 @@ class CsrFile {
     const char* base = mapping->data();
     SV_ASSIGN_OR_RETURN(Header h, DecodeHeader(base, size, path));
     SV_RETURN_IF_ERROR(CheckShape(h, path));
-    SV_RETURN_IF_ERROR(CheckBlocks(h, base, path));
+    SV_RETURN_IF_ERROR(
+        CheckBlocks(h, base, path, [](BlockId id) { return !IsEdgePosition(id); }));
 
     auto g = std::make_shared<CsrGraph>();
     g->spec_.with_weights = (h.flags & kWithWeights) != 0;
@@ -292,8 +303,16 @@ class CsrFile {
       ViewBlock(a, base + b.offset, b);
     });
     // What every reader relies on beyond the checksums.
-    if (Status s = g->CheckArrays(limits); !s.ok()) return Damaged(path, s.message());
-    return std::make_pair(h.stamp, std::shared_ptr<const CsrGraph>(std::move(g)));
+    if (Status s = g->CheckAdjacencyArrays(limits); !s.ok()) return Damaged(path, s.message());
+    // The edge positions when first needed (the graph keeps the mapping).
+    const CsrGraph::FileStamp stamp = h.stamp;
+    g->positions_checked_.store(false);
+    g->check_positions_ = [g = g.get(), h = std::move(h), base, path]() -> Status {
+      SV_RETURN_IF_ERROR(CheckBlocks(h, base, path, IsEdgePosition));
+      if (Status s = g->CheckPositionArrays(); !s.ok()) return Damaged(path, s.message());
+      return Status::OK();
+    };
+    return std::make_pair(stamp, std::shared_ptr<const CsrGraph>(std::move(g)));
   }
 
   static Result<std::pair<CsrGraph::FileStamp, CsrSpec>> ReadHeader(const std::string& path) {

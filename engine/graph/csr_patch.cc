@@ -116,6 +116,9 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
                                                           const GraphView& view) {
   // Resolved against the schema after the changes: a kind or type the
   // spec names may have been created by them.
+  // Every edge position of the base is read (a mapped base's are checked
+  // when first needed: a damaged one means a rebuild, not a patch).
+  SV_RETURN_IF_ERROR(base.CheckEdgePositions());
   const SpecFilter filter(view.schema(), base.spec_);
   auto g = std::make_shared<CsrGraph>();
   g->spec_ = base.spec_;
@@ -401,12 +404,7 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
 
   // --- Columns: each built one of the base, its rows moved, the written
   // rows read from their records.
-  std::map<std::tuple<bool, int, std::string>, std::shared_ptr<const PropertyColumn>, std::less<>>
-      base_columns;
-  {
-    std::lock_guard lock(base.columns_mu_);
-    base_columns = base.columns_;
-  }
+  const Columns base_columns = base.CheckedColumns();
   bool node_columns = false, edge_columns = false;
   for (const auto& [id, column] : base_columns) (std::get<0>(id) ? edge_columns : node_columns) = true;
   std::vector<std::pair<uint32_t, Node>> node_rows;

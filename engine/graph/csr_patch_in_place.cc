@@ -298,12 +298,8 @@ Result<bool> CsrGraph::PatchInPlace(CsrGraph& g, const CsrChanges& changes,
   // --- Columns, from the base's (which stay as they are): the written rows
   // read from their records. Done before any array changes, since reading
   // may fail.
-  std::map<std::tuple<bool, int, std::string>, std::shared_ptr<const PropertyColumn>, std::less<>>
-      base_columns, columns;
-  {
-    std::lock_guard lock(g.columns_mu_);
-    base_columns = g.columns_;
-  }
+  const Columns base_columns = g.CheckedColumns();
+  Columns columns;
   bool node_columns = false, edge_columns = false;
   for (const auto& [id, column] : base_columns) {
     (std::get<0>(id) ? edge_columns : node_columns) = true;

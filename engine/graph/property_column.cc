@@ -448,6 +448,7 @@ BuildPropsColumns(const GraphView& view, const CsrGraph& csr, bool edges, const 
     SV_RETURN_IF_ERROR(nodes->status());
     return columns.Finish();
   }
+  SV_RETURN_IF_ERROR(csr.CheckEdgePositions());
   // Edges in the order of positions, as BuildEdgeColumn reads them.
   uint32_t next = 0;
   auto it = view.AllEdges();
@@ -492,6 +493,7 @@ Result<std::shared_ptr<const PropertyColumn>> BuildEdgeColumn(const GraphView& v
                                                               EdgeField field,
                                                               const std::string& key,
                                                               const Interrupt& interrupt) {
+  SV_RETURN_IF_ERROR(csr.CheckEdgePositions());
   ColumnBuilder b(csr.num_edges());
   // AllEdges comes in (src, type, dst, rank) order, the order of the
   // snapshot's positions: a scanned edge is at the next position when the

@@ -89,7 +89,7 @@ Status WriteBlock(int fd, const char* p, uint64_t bytes, uint32_t* crc, uint64_t
 
 Result<std::shared_ptr<Mapping>> MapFile(
     const std::string& path, uint64_t min_size,
-    const std::function<Status(std::string_view what)>& damaged) {
+    const std::function<Status(std::string_view what)>& damaged, bool read_ahead) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::NotFound(fmt::format("no snapshot file '{}'", path));
@@ -106,17 +106,17 @@ Result<std::shared_ptr<Mapping>> MapFile(
     ::close(fd);
     return damaged(fmt::format("{} bytes, shorter than its header (truncated?)", size));
   }
-  return MapOpenFile(fd, size, path);
+  return MapOpenFile(fd, size, path, read_ahead);
 }
 
-Result<std::shared_ptr<Mapping>> MapOpenFile(int fd, uint64_t size, const std::string& path) {
+Result<std::shared_ptr<Mapping>> MapOpenFile(int fd, uint64_t size, const std::string& path,
+                                             bool read_ahead) {
   auto mapping = std::make_shared<Mapping>();
   mapping->base = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
   mapping->size = size;
   ::close(fd);  // the mapping keeps the file
   if (mapping->base == MAP_FAILED) return Errno("map", path);
-  // The checksums read every page once, front to back.
-  ::madvise(mapping->base, size, MADV_WILLNEED);
+  if (read_ahead) ::madvise(mapping->base, size, MADV_WILLNEED);
   return mapping;
 }
 

@@ -57,13 +57,15 @@ struct Mapping {
     if (base != MAP_FAILED) ::munmap(base, size);
   }
 };
-// Maps `size` bytes of the open file `fd` (and closes it).
-Result<std::shared_ptr<Mapping>> MapOpenFile(int fd, uint64_t size, const std::string& path);
+// Maps `size` bytes of the open file `fd` (and closes it); `read_ahead`
+// asks the kernel to read all of it, for a caller about to.
+Result<std::shared_ptr<Mapping>> MapOpenFile(int fd, uint64_t size, const std::string& path,
+                                             bool read_ahead = true);
 // NotFound when there is no file; Corruption (via `damaged`) when it is
 // shorter than `min_size` bytes.
 Result<std::shared_ptr<Mapping>> MapFile(
     const std::string& path, uint64_t min_size,
-    const std::function<Status(std::string_view what)>& damaged);
+    const std::function<Status(std::string_view what)>& damaged, bool read_ahead = true);
 
 // One block of a file: where it lies and the checksum it must have.
 struct BlockCheck {

@@ -422,6 +422,25 @@ std::shared_ptr<const CsrGraph> DbImpl::PatchFile(const CsrSpec& spec, const Sna
 }
 
 Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
+  SV_ASSIGN_OR_RETURN(auto csr, CsrOf(spec, /*use_files=*/true));
+  if (csr->CheckEdgePositions().ok()) return csr;
+  // Its file is damaged where walks do not read: built from the store
+  // instead, and the writer replaces the file.
+  {
+    std::lock_guard lock(csr_mu_);
+    std::erase_if(csr_cache_, [&](const CachedCsr& c) { return c.csr == csr; });
+  }
+  snapshot_files_.Forget(spec);
+  SV_ASSIGN_OR_RETURN(csr, CsrOf(spec, /*use_files=*/false));
+  SV_RETURN_IF_ERROR(csr->CheckEdgePositions());
+  return csr;
+}
+
+Result<std::shared_ptr<const CsrGraph>> DbImpl::Adjacency(const CsrSpec& spec) const {
+  return CsrOf(spec, /*use_files=*/true);
+}
+
+Result<std::shared_ptr<const CsrGraph>> DbImpl::CsrOf(const CsrSpec& spec, bool use_files) const {
   auto cached = [&]() -> std::shared_ptr<const CsrGraph> {
     std::lock_guard lock(csr_mu_);
     const uint64_t latest = LatestSequence();
@@ -450,10 +469,10 @@ Result<std::shared_ptr<const CsrGraph>> DbImpl::Csr(const CsrSpec& spec) const {
   bool unsaved = false;
   if (!csr) {
     const auto stamp = StampOf(snapshot->sequence());
-    if (stamp) {
+    if (stamp && use_files) {
       SV_ASSIGN_OR_RETURN(csr, snapshot_files_.Find(spec, *stamp, !read_only()));
     }
-    if (!csr) {
+    if (!csr && use_files) {
       csr = PatchFile(spec, *snapshot, snapshot->reader(), batch);
       unsaved = csr != nullptr;
     }
@@ -620,7 +639,10 @@ std::shared_ptr<const CsrGraph> DbImpl::CsrIfCached(const CsrSpec& spec) const {
   std::lock_guard lock(csr_mu_);
   const uint64_t latest = LatestSequence();
   for (const auto& c : csr_cache_) {
-    if (c.sequence == latest && c.csr->spec() == spec) return c.csr;
+    // One whose edge positions fail their check is rebuilt by Csr().
+    if (c.sequence == latest && c.csr->spec() == spec) {
+      return c.csr->CheckEdgePositions().ok() ? c.csr : nullptr;
+    }
   }
   return nullptr;
 }

@@ -37,6 +37,7 @@ class DbImpl final : public ViewOn<Db> {
   std::unique_ptr<Snapshot> GetSnapshot() const override;
   uint64_t LatestSequence() const override;
   Result<std::shared_ptr<const CsrGraph>> Csr(const CsrSpec& spec) const override;
+  Result<std::shared_ptr<const CsrGraph>> Adjacency(const CsrSpec& spec) const override;
   std::shared_ptr<const CsrGraph> CsrIfCached(const CsrSpec& spec) const override;
   void WarmCsr(const CsrSpec& spec) const override;
   Result<IntegrityReport> CheckIntegrity(size_t max_problems) const override;
@@ -95,6 +96,8 @@ class DbImpl final : public ViewOn<Db> {
   // What the latest state is, if it is still `sequence` once its batch is
   // read: the stamp of a snapshot file made from it.
   std::optional<CsrGraph::FileStamp> StampOf(uint64_t sequence) const;
+  // Adjacency(spec); with `use_files` false, never from a snapshot file.
+  Result<std::shared_ptr<const CsrGraph>> CsrOf(const CsrSpec& spec, bool use_files) const;
   // The writer: saves the cached snapshot of `spec` for the latest commit
   // to its file, if it has one and the file does not hold it yet. Stops
   // (leaving no file) when the Db closes or a commit makes it stale.

@@ -111,10 +111,17 @@ bool SnapshotFiles::Holds(const CsrSpec& spec, const Stamp& stamp) {
   return on_disk_[spec.with_weights] == stamp;
 }
 
+void SnapshotFiles::Forget(const CsrSpec& spec) {
+  std::lock_guard lock(mu_);
+  on_disk_[spec.with_weights].reset();
+}
+
 bool SnapshotFiles::HoldsColumns(const CsrGraph& csr, const Stamp& stamp) {
   std::lock_guard lock(mu_);
   const auto& held = columns_on_disk_[csr.spec().with_weights];
-  return held && held->first == stamp && held->second >= csr.column_count();
+  // A mapped column found damaged was built again: the file is replaced.
+  return held && held->first == stamp && held->second >= csr.column_count() &&
+         !csr.mapped_columns_damaged();
 }
 
 Status SnapshotFiles::Save(const CsrGraph& csr, const Stamp& stamp, const Interrupt& interrupt) {
@@ -159,6 +166,9 @@ void SnapshotFiles::Check(const Stamp& now, bool current, std::vector<std::strin
   for (bool weighted : {false, true}) {
     const std::string path = PathFor(SpecOf(weighted));
     auto mapped = CsrGraph::Map(path, Limits());
+    if (mapped.ok()) {
+      if (Status s = mapped->second->CheckEdgePositions(); !s.ok()) mapped = s;
+    }
     if (mapped.ok()) {
       Status ahead = Ahead(path, mapped->first, now);
       if (!ahead.ok() && current) problems->push_back(ahead.message());

@@ -76,6 +76,9 @@ class SnapshotFiles {
   // Whether this process knows the file of `spec` to hold `stamp`, and
   // the columns file all of `csr`'s columns at `stamp`.
   bool Holds(const CsrSpec& spec, const Stamp& stamp);
+  // Forgets what the file of `spec` holds (it was found damaged): the
+  // writer's next save replaces it.
+  void Forget(const CsrSpec& spec);
   bool HoldsColumns(const CsrGraph& csr, const Stamp& stamp);
 
   // Saves `csr` (taken at `stamp`) unless its file holds that stamp already,

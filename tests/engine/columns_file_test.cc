@@ -175,6 +175,17 @@ class ColumnsFileTest : public test::DbTest {
     return {};
   }
 
+  // Waits for the writer to replace a damaged columns file of `stamp` with
+  // one whose every block checks.
+  void WaitForSoundColumns(const CsrGraph::FileStamp& stamp) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto verified = CsrGraph::VerifyColumnsFile(ColumnsPath());
+      if (verified.ok() && *verified == stamp) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ADD_FAILURE() << "the damaged columns file was not replaced";
+  }
   static void Patch(const std::string& file, uint64_t offset, std::string_view bytes) {
     std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(static_cast<std::streamoff>(offset));
@@ -314,22 +325,25 @@ TEST_F(ColumnsFileTest, ADamagedFileIsIgnoredAndReplaced) {
     const char* what;
     std::function<void(const std::string&)> apply;
     const char* note;
+    bool in_a_block;  // else in the header: nothing is mapped
   };
   const std::vector<Damage> damages = {
       {"a block's byte", [size](const std::string& f) { Patch(f, size - 4096 + 1, "\x7f"); },
-       "checksum"},
-      {"a block's byte", [](const std::string& f) { Patch(f, 4096 + 3, "\x7f"); }, "checksum"},
-      {"a header byte", [](const std::string& f) { Patch(f, 20, "\x01"); }, "header checksum"},
+       "checksum", true},
+      {"a block's byte", [](const std::string& f) { Patch(f, 4096 + 3, "\x7f"); }, "checksum",
+       true},
+      {"a header byte", [](const std::string& f) { Patch(f, 20, "\x01"); }, "header checksum",
+       false},
       {"truncated", [size](const std::string& f) { fs::resize_file(f, size / 2); },
-       "(truncated?)"},
+       "(truncated?)", false},
       {"shorter than its header", [](const std::string& f) { fs::resize_file(f, 30); },
-       "truncated"},
+       "truncated", false},
       {"unknown version", [](const std::string& f) { Patch(f, 8, std::string("\x09\0\0\0", 4)); },
-       "format version 9"},
+       "format version 9", false},
       // Version 1 kept every value in 8 bytes: its blocks are not this
       // version's, so it is built again, never read.
       {"the older version 1", [](const std::string& f) { Patch(f, 8, std::string("\x01\0\0\0", 4)); },
-       "format version 1"},
+       "format version 1", false},
   };
   const std::string built = Built();
   for (const Damage& d : damages) {
@@ -348,10 +362,19 @@ TEST_F(ColumnsFileTest, ADamagedFileIsIgnoredAndReplaced) {
     EXPECT_NE(report->notes[0].find(d.note), std::string::npos) << report->notes[0];
     EXPECT_NE(report->notes[0].find("columns.svcol"), std::string::npos) << report->notes[0];
     ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
-    EXPECT_EQ(csr->column_count(), 0u);  // not trusted: nothing mapped
+    if (d.in_a_block) {
+      // Mapped, each column to be checked when first read: the damaged
+      // one is then built again, never read.
+      EXPECT_GE(csr->column_count(), AllColumns().size());
+      EXPECT_FALSE(csr->mapped_columns_damaged());
+      EXPECT_EQ(Describe(*csr, *db_->GetSnapshot()), built);
+      EXPECT_TRUE(csr->mapped_columns_damaged());
+    } else {
+      EXPECT_EQ(csr->column_count(), 0u);  // not trusted: nothing mapped
+    }
     csr.reset();
     EXPECT_EQ(FromDb(), built);
-    EXPECT_EQ(WaitForColumns(), stamp);  // the writer replaces it
+    WaitForSoundColumns(stamp);  // the writer replaces it
   }
 }
 
@@ -437,11 +460,52 @@ TEST_F(ColumnsFileTest, AFileWhoseCodesLieIsBuiltAgainNotRead) {
     ASSERT_EQ(report->notes.size(), 1u) << test::Join(report->notes);
     EXPECT_NE(report->notes[0].find("out of range"), std::string::npos) << report->notes[0];
     ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
-    EXPECT_EQ(csr->column_count(), 0u);  // not trusted: nothing mapped
+    EXPECT_FALSE(csr->mapped_columns_damaged());  // checked when first read
+    EXPECT_EQ(Describe(*csr, *db_->GetSnapshot()), built);
+    EXPECT_TRUE(csr->mapped_columns_damaged());
     csr.reset();
     EXPECT_EQ(FromDb(), built);
-    EXPECT_EQ(WaitForColumns(), stamp);  // the writer replaces it
+    WaitForSoundColumns(stamp);  // the writer replaces it
   }
+}
+
+// A mapped column's blocks are checked when it is first read, not when the
+// graph opens: reading one column leaves a damaged other unread until it
+// is asked for, and then it is built again. A commit patches only checked
+// columns.
+TEST_F(ColumnsFileTest, AColumnIsCheckedWhenFirstRead) {
+  const std::string built = FromDb();
+  const CsrGraph::FileStamp stamp = WaitForColumns();
+  ASSERT_OK_AND_ASSIGN(auto good, db_->Csr({}));
+  db_.reset();
+  ASSERT_OK(good->SaveColumns(ColumnsPath(), stamp).status());
+  good.reset();
+  // A role code past its dictionary, sealed with valid checksums.
+  ForgeValue(ColumnsPath(), true, static_cast<int>(EdgeField::kProps), "role", 1, 2);
+  EXPECT_NE(CsrGraph::VerifyColumnsFile(ColumnsPath()).status().message().find("out of range"),
+            std::string::npos);
+  db_ = test::MustOpen(path(), FastOptions());
+  ASSERT_NE(db_, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto csr, db_->Csr({}));
+  const size_t mapped = csr->column_count();
+  EXPECT_GE(mapped, AllColumns().size());
+  auto snap = db_->GetSnapshot();
+  ASSERT_OK(csr->NodeColumn(*snap, NodeField::kProps, "age").status());
+  EXPECT_FALSE(csr->mapped_columns_damaged());  // the role column not read yet
+  ASSERT_OK_AND_ASSIGN(auto role, csr->EdgeColumn(*snap, EdgeField::kProps, "role"));
+  EXPECT_TRUE(csr->mapped_columns_damaged());
+  EXPECT_EQ(role->text(1), "partner-Ω");
+  EXPECT_EQ(csr->column_count(), mapped);
+  // A commit patches the snapshot: its columns are all checked first.
+  csr.reset();
+  role.reset();
+  snap.reset();
+  {
+    auto txn = Begin();
+    ASSERT_OK(txn->PutNode(N("n5", "actor", "Ny")).status());
+    ASSERT_OK(txn->Commit());
+  }
+  EXPECT_EQ(FromDb(), Built());
 }
 
 // Each column keeps its values in the fewest bytes its type and values

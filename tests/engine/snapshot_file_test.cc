@@ -30,6 +30,7 @@ using test::N;
 
 // Everything a CsrGraph answers, as text, so that two can be compared.
 std::string Describe(const CsrGraph& g) {
+  EXPECT_OK(g.CheckEdgePositions());
   std::string out = "n=" + std::to_string(g.num_nodes()) + " m=" + std::to_string(g.num_edges()) +
                     " w=" + std::to_string(g.has_weights()) + "\n";
   for (uint32_t v = 0; v < g.num_nodes(); ++v) {
@@ -104,7 +105,10 @@ class SnapshotFileTest : public test::DbTest {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
       auto mapped = CsrGraph::Map(FilePath(weighted));
-      if (mapped.ok() && mapped->first.sequence == db_->LatestSequence()) return mapped->first;
+      if (mapped.ok() && mapped->first.sequence == db_->LatestSequence() &&
+          mapped->second->CheckEdgePositions().ok()) {
+        return mapped->first;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     ADD_FAILURE() << "no snapshot file of sequence " << db_->LatestSequence();
@@ -369,6 +373,7 @@ TEST_F(SnapshotFileTest, AFileWhoseArraysLieIsRebuiltNotRead) {
     std::function<void(const std::string&)> apply;
     const char* note;
     bool needs_schema = false;  // only the graph's symbols show it
+    bool edge_positions = false;  // checked when first needed, not at Map
   };
   const std::vector<Lie> lies = {
       {"a neighbour past the nodes",
@@ -376,7 +381,8 @@ TEST_F(SnapshotFileTest, AFileWhoseArraysLieIsRebuiltNotRead) {
       {"an in-neighbour past the nodes",
        [](const std::string& f) { Forge<uint32_t>(f, 8, 0, 1000000u); }, "is not a node"},
       {"an in position past the edges",
-       [](const std::string& f) { Forge<uint32_t>(f, 11, 3, 0x7FFFFFFFu); }, "edge position"},
+       [](const std::string& f) { Forge<uint32_t>(f, 11, 3, 0x7FFFFFFFu); }, "edge position",
+       false, true},
       {"offsets that fall",
        [](const std::string& f) { Forge<uint64_t>(f, 5, 10, uint64_t{1} << 40); }, "offsets fall"},
       {"offsets that do not span the edges",
@@ -401,9 +407,15 @@ TEST_F(SnapshotFileTest, AFileWhoseArraysLieIsRebuiltNotRead) {
     lie.apply(FilePath());
     {
       auto mapped = CsrGraph::Map(FilePath());
-      EXPECT_EQ(mapped.ok(), lie.needs_schema) << mapped.status().ToString();
+      EXPECT_EQ(mapped.ok(), lie.needs_schema || lie.edge_positions)
+          << mapped.status().ToString();
       if (!mapped.ok()) {
         EXPECT_EQ(mapped.status().code(), Status::Code::kCorruption);
+      } else if (lie.edge_positions) {
+        EXPECT_FALSE(mapped->second->EdgePositionsChecked());
+        EXPECT_EQ(mapped->second->CheckEdgePositions().code(), Status::Code::kCorruption);
+        EXPECT_EQ(mapped->second->CheckEdgePositions().code(), Status::Code::kCorruption);
+        EXPECT_FALSE(mapped->second->EdgePositionsChecked());
       }
     }
     db_ = test::MustOpen(path(), FastOptions());
@@ -415,6 +427,55 @@ TEST_F(SnapshotFileTest, AFileWhoseArraysLieIsRebuiltNotRead) {
     EXPECT_NE(report->notes[0].find(lie.note), std::string::npos) << report->notes[0];
     EXPECT_EQ(FromDb(), built);
     EXPECT_EQ(WaitForFile(), stamp);
+  }
+}
+
+// A mapped snapshot's edge positions and ids are checked when first
+// needed: walks and analytics (Db::Adjacency) never read them, so a damaged
+// block there costs them nothing; Db::Csr, a commit's patch and the
+// integrity check find it, and the snapshot is rebuilt from the store.
+TEST_F(SnapshotFileTest, EdgePositionsAreCheckedWhenFirstNeeded) {
+  const std::string built = FromDb();
+  const CsrGraph::FileStamp stamp = WaitForFile();
+  ASSERT_OK_AND_ASSIGN(auto good, db_->Csr({}));
+  ASSERT_OK_AND_ASSIGN(const auto want_pr, PageRank(*good, {}));
+  uint64_t ids_block = 0;  // block 12, the edge ids
+  {
+    std::ifstream in(FilePath(), std::ios::binary);
+    std::string header(4096, '\0');
+    in.read(header.data(), 4096);
+    std::memcpy(&ids_block, header.data() + 64 + 32 * 11 + 8, 8);
+  }
+  for (const bool commit_first : {false, true}) {
+    SCOPED_TRACE(commit_first ? "a commit patches the mapped snapshot" : "no commit");
+    db_.reset();
+    ASSERT_OK(good->Save(FilePath(), stamp));
+    Patch(FilePath(), ids_block + 5, "\x7f");
+    db_ = test::MustOpen(path(), FastOptions());
+    ASSERT_NE(db_, nullptr);
+    ASSERT_OK_AND_ASSIGN(auto walk, db_->Adjacency({}));
+    EXPECT_FALSE(walk->EdgePositionsChecked());
+    ASSERT_OK_AND_ASSIGN(auto pr, PageRank(*walk, {}));
+    EXPECT_EQ(pr.rank, want_pr.rank);
+    EXPECT_EQ(walk->CheckEdgePositions().message().find("block 12 checksum mismatch") !=
+                  std::string::npos,
+              true)
+        << walk->CheckEdgePositions().ToString();
+    walk.reset();
+    if (commit_first) {
+      AddNode("late");
+      EXPECT_EQ(FromDb(), Built());
+    } else {
+      EXPECT_EQ(FromDb(), built);
+      auto report = db_->CheckIntegrity();
+      ASSERT_OK(report.status());
+      EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+      ASSERT_EQ(report->notes.size(), 1u) << test::Join(report->notes);
+      EXPECT_NE(report->notes[0].find("block 12 checksum mismatch"), std::string::npos)
+          << report->notes[0];
+    }
+    // The writer replaces the file with a sound one.
+    EXPECT_EQ(WaitForFile().sequence, db_->LatestSequence());
   }
 }
 

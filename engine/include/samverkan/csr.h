@@ -23,6 +23,8 @@
 //   for (uint32_t v : csr->out_neighbors(*csr->index_of(id))) ...
 #pragma once
 
+#include <atomic>
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -123,9 +125,26 @@ class CsrGraph {
   uint32_t out_edge(uint32_t v, size_t i) const {
     return static_cast<uint32_t>(out_offsets_[v] + i);
   }
-  uint32_t in_edge(uint32_t v, size_t i) const { return in_positions_[in_offsets_[v] + i]; }
+  // REQUIRES: EdgePositionsChecked(), as for edge_id.
+  uint32_t in_edge(uint32_t v, size_t i) const {
+    assert(EdgePositionsChecked());
+    return in_positions_[in_offsets_[v] + i];
+  }
   // The stored id of the edge at `position`.
-  EdgeId edge_id(uint32_t position) const { return edge_ids_[position]; }
+  EdgeId edge_id(uint32_t position) const {
+    assert(EdgePositionsChecked());
+    return edge_ids_[position];
+  }
+
+  // A mapped snapshot's edge positions (what in_edge and edge_id read) are
+  // checked when first needed, not when it is mapped: walks and analytics
+  // never read them, and they are a third of the file. Db::Csr checks them
+  // before it hands a snapshot out; Db::Adjacency need not.
+  // OK at once for a built or patched snapshot. For a mapped one, the
+  // first call checks their blocks' checksums and that every in slot names
+  // an edge; Corruption, naming the file, if not (then and on every call).
+  Status CheckEdgePositions() const;
+  bool EdgePositionsChecked() const { return positions_checked_.load(std::memory_order_acquire); }
   uint64_t out_degree(uint32_t v) const { return out_offsets_[v + 1] - out_offsets_[v]; }
   uint64_t in_degree(uint32_t v) const { return in_offsets_[v + 1] - in_offsets_[v]; }
 
@@ -209,7 +228,8 @@ class CsrGraph {
   static Result<std::pair<FileStamp, CsrSpec>> ReadFileHeader(const std::string& path);
   // Maps the snapshot file at `path`; the result's arrays are views into
   // the mapping, which it keeps. Every block's checksum is checked first,
-  // then CheckArrays(limits). Errors as ReadFileHeader's.
+  // then CheckArrays(limits), but for the edge positions' blocks, which
+  // CheckEdgePositions checks. Errors as ReadFileHeader's.
   static Result<std::pair<FileStamp, std::shared_ptr<const CsrGraph>>> Map(
       const std::string& path, const CsrSymbolLimits& limits = {});
 
@@ -227,8 +247,12 @@ class CsrGraph {
   // engine/graph/columns_file.cc): the property columns a snapshot has
   // built, saved beside its snapshot file under the same rules.
 
-  // How many columns this snapshot holds (built or mapped; only ever more).
+  // How many columns this snapshot holds (built or mapped; only ever more,
+  // but for a mapped one found damaged when first read).
   size_t column_count() const;
+  // Whether a column mapped from a file was found damaged when first read
+  // (it was built again): the writer then replaces the file.
+  bool mapped_columns_damaged() const;
   // Called (on the thread that built it) after a column is built: the
   // writer's Db saves the columns then. Set once, before the snapshot is
   // shared.
@@ -238,8 +262,10 @@ class CsrGraph {
   Result<size_t> SaveColumns(const std::string& path, const FileStamp& stamp,
                              const Interrupt& interrupt = Interrupt::Never()) const;
   // Adopts the columns of the file at `path` as views into its mapping
-  // (columns built already stay), after checking every block's checksum;
-  // how many it holds. InvalidArgument when the file holds another stamp
+  // (columns built already stay), its header checked; how many it holds.
+  // A column's blocks' checksums and values are checked when it is first
+  // asked for (NodeColumn, EdgeColumn) or the snapshot patched or saved;
+  // one that fails is built again from the graph. InvalidArgument when the file holds another stamp
   // than `stamp`; Corruption when its rows are not this snapshot's; else
   // errors as ReadColumnsHeader's.
   Result<size_t> MapColumns(const std::string& path, const FileStamp& stamp) const;
@@ -254,6 +280,25 @@ class CsrGraph {
   Result<std::shared_ptr<const PropertyColumn>> PropsColumn(const GraphView& view, bool edges,
                                                             const std::string& key,
                                                             const Interrupt& interrupt) const;
+
+  using ColumnKey = std::tuple<bool, int, std::string>;  // (edges?, field, props key)
+  using Columns = std::map<ColumnKey, std::shared_ptr<const PropertyColumn>, std::less<>>;
+  // A column mapped from a file, not yet read: `check` verifies its blocks.
+  struct UncheckedColumn {
+    std::shared_ptr<const PropertyColumn> column;
+    std::function<Status()> check;
+  };
+  // The column under `key`: built, else mapped (checked now), else made by
+  // `make(key)`; `*built` set when it was made.
+  template <typename Make>
+  Result<std::shared_ptr<const PropertyColumn>> CachedColumn(ColumnKey key, Make make,
+                                                             bool* built) const;
+  // The columns, every mapped one checked first (the damaged dropped).
+  Columns CheckedColumns() const;
+
+  // CheckArrays but for the edge positions; and those alone.
+  Status CheckAdjacencyArrays(const CsrSymbolLimits& limits) const;
+  Status CheckPositionArrays() const;
 
   friend class CsrFile;      // csr_file.cc: reads and fills the arrays
   friend class ColumnsFile;  // columns_file.cc: saves and maps the columns
@@ -281,12 +326,18 @@ class CsrGraph {
   IdArray edge_ids_;                 // edge position -> EdgeId
   // A mapped snapshot file the arrays view (null when built in memory).
   std::shared_ptr<const void> mapping_;
+  // For a mapped snapshot, what CheckEdgePositions runs once (set by Map).
+  mutable std::mutex positions_mu_;
+  mutable std::function<Status()> check_positions_;  // guarded by positions_mu_
+  mutable Status positions_status_;                  // guarded by positions_mu_
+  mutable std::atomic<bool> positions_checked_{true};
 
-  // Columns built so far, by (node or edge, field, key).
+  // Columns built or checked so far, by (node or edge, field, key); those
+  // mapped and not yet read.
   mutable std::mutex columns_mu_;
-  mutable std::map<std::tuple<bool, int, std::string>, std::shared_ptr<const PropertyColumn>,
-                   std::less<>>
-      columns_;
+  mutable Columns columns_;
+  mutable std::map<ColumnKey, UncheckedColumn, std::less<>> unchecked_columns_;
+  mutable bool mapped_columns_damaged_ = false;  // guarded by columns_mu_
   mutable std::function<void()> columns_built_;  // guarded by columns_mu_
   CsrArray<double> out_weights_, in_weights_;  // empty unless spec_.with_weights
 };

@@ -138,6 +138,11 @@ class Db : public GraphView {
   // `spec`. Built on first use from a consistent snapshot and shared from a
   // small cache until the next commit changes LatestSequence().
   virtual Result<std::shared_ptr<const CsrGraph>> Csr(const CsrSpec& spec = {}) const = 0;
+  // The same snapshot, for walks and analytics, which read only adjacency:
+  // one mapped from a snapshot file may not have its edge positions
+  // checked yet (CsrGraph::CheckEdgePositions; in_edge and edge_id require
+  // it), which saves reading a third of the file at the first query.
+  virtual Result<std::shared_ptr<const CsrGraph>> Adjacency(const CsrSpec& spec = {}) const = 0;
   // The CSR snapshot Csr(spec) would return if it is cached already, else
   // null: never builds one, and never waits for a build (for callers that
   // decide whether a build pays, or can do without).
