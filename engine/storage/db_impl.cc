@@ -357,8 +357,8 @@ std::shared_ptr<const CsrGraph> DbImpl::Patch(std::shared_ptr<const CsrGraph> ba
     // On a failure the build that follows reports it (or succeeds).
     if (!made.ok() || !*made) return nullptr;
     patched = *std::move(made);
+    NoteCsrPatch(from_log);
   }
-  NoteCsrPatch(from_log);
   return patched;
 }
 

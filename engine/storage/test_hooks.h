@@ -30,6 +30,10 @@ std::shared_ptr<rocksdb::Env> TestEnv();
 // How many CSR snapshots this process has derived from the one before a
 // commit (Db::Csr patching it) rather than built from the graph: tests
 // check with it that the patch path is taken. NoteCsrPatch counts one.
+// Only patches that apply changes count: a snapshot reused because nothing
+// it holds changed (a prepared record, or the moment inside a commit's write
+// when the background warm thread may look) is no patch, and counting it
+// made tests that expect one patch per commit race with that thread.
 uint64_t CsrPatchCount();
 // Of those, how many patched with the change log the store keeps (the
 // commits of another process, or of this one before it opened the graph).
