@@ -636,15 +636,21 @@ Status DbImpl::SaveSnapshotFile(const Interrupt& interrupt) {
 }
 
 std::shared_ptr<const CsrGraph> DbImpl::CsrIfCached(const CsrSpec& spec) const {
-  std::lock_guard lock(csr_mu_);
-  const uint64_t latest = LatestSequence();
-  for (const auto& c : csr_cache_) {
-    // One whose edge positions fail their check is rebuilt by Csr().
-    if (c.sequence == latest && c.csr->spec() == spec) {
-      return c.csr->CheckEdgePositions().ok() ? c.csr : nullptr;
+  std::shared_ptr<const CsrGraph> csr;
+  {
+    std::lock_guard lock(csr_mu_);
+    const uint64_t latest = LatestSequence();
+    for (const auto& c : csr_cache_) {
+      if (c.sequence == latest && c.csr->spec() == spec) {
+        csr = c.csr;
+        break;
+      }
     }
   }
-  return nullptr;
+  // Checked outside the lock (a mapped snapshot's first check reads a third
+  // of its file); one that fails is rebuilt by Csr().
+  if (csr && !csr->CheckEdgePositions().ok()) return nullptr;
+  return csr;
 }
 
 void DbImpl::WarmCsr(const CsrSpec& spec) const {
