@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -22,24 +25,6 @@ namespace {
 Status OutOfMemory() {
   return Status::IOError("out of memory: the bulk load ran out of it and cannot go on");
 }
-
-// The order of (a, type, b, rank) as two words, plus the entry it sorts
-// (a and b are node offsets): sorting these flat structs is several times
-// faster than sorting indexes with a comparator that chases them into the
-// edge array.
-struct SortKey {
-  uint64_t w0, w1;
-  uint32_t index;
-
-  static SortKey Of(uint32_t a, SymbolId type, uint32_t b, uint32_t rank, uint32_t index) {
-    return {(uint64_t{a} << 32) | type, (uint64_t{b} << 32) | rank, index};
-  }
-  uint32_t a() const { return static_cast<uint32_t>(w0 >> 32); }
-  bool SameEdge(const SortKey& o) const { return w0 == o.w0 && w1 == o.w1; }
-  bool operator<(const SortKey& o) const {
-    return std::tie(w0, w1, index) < std::tie(o.w0, o.w1, o.index);
-  }
-};
 
 // A string key and a number, ordered by (key, number), with the key's
 // first eight bytes also held as a number: most comparisons are then of
@@ -140,10 +125,10 @@ void PendingEdges::Add(const EdgeInput& in, const EdgeEnds& ends, NodeId first_n
   e.extra = kNoExtra;
   if (!edge_props.empty() || !ends.sources.empty()) {
     e.extra = static_cast<uint32_t>(extras.size());
-    extras.push_back({props.size(), sources.size(), static_cast<uint32_t>(edge_props.size()),
+    extras.push_back({bytes.Copy(edge_props).data(),
+                      bytes.CopyArray(std::span<const NodeId>(ends.sources)).data(),
+                      static_cast<uint32_t>(edge_props.size()),
                       static_cast<uint32_t>(ends.sources.size())});
-    props += edge_props;
-    sources.insert(sources.end(), ends.sources.begin(), ends.sources.end());
   }
   edges.push_back(e);
 }
@@ -159,14 +144,9 @@ void PendingEdges::Append(PendingEdges&& other) {
       if (other.edges[i].extra != kNoExtra) other.edges[i].extra += base;
     }
   }
-  for (Extra x : other.extras) {
-    x.props_off += props.size();
-    x.sources_off += sources.size();
-    extras.push_back(x);
-  }
   edges.Append(std::move(other.edges));
-  props += other.props;
-  sources.insert(sources.end(), other.sources.begin(), other.sources.end());
+  extras.Append(std::move(other.extras));
+  bytes.Append(std::move(other.bytes));
   other = PendingEdges();
 }
 
@@ -333,76 +313,80 @@ Status BulkLoaderImpl::CloseEdgeLanes(std::vector<std::unique_ptr<BulkEdgeLane>>
 // folds equal keys into one edge (an upsert): it keeps the id of its first
 // AddEdge and the fields of its last, as a transaction would.
 void BulkLoaderImpl::DedupeEdges(unsigned threads) {
-  const auto& edges = pending_.edges;
+  auto& edges = pending_.edges;
   const auto m = static_cast<uint32_t>(edges.size());
   const size_t n = nodes_.size();
-  std::vector<SortKey> order;
+  // Equal edges sort by when they were added. The edges as given are
+  // freed chunk by chunk as they are copied, not held whole beside the copy.
   std::vector<uint32_t> start = BucketSort(
       m, n, threads, [&](uint32_t i) { return edges[i].src; },
       [&](uint32_t i) {
         const auto& e = edges[i];
-        return SortKey::Of(e.src, e.type, e.dst, e.rank, i);
+        return FinalEdge{e.weight, e.src, e.dst, e.type, e.rank, e.valid_from, e.valid_to,
+                         /*id=*/i, e.extra, e.flags};
       },
-      std::less<SortKey>(), &order);
+      [](const FinalEdge& a, const FinalEdge& b) {
+        return std::tie(a.type, a.dst, a.rank, a.id) < std::tie(b.type, b.dst, b.rank, b.id);
+      },
+      &finals_,
+      BucketSortInput{static_cast<uint32_t>(edges.kChunkSize),
+                      [&](uint32_t chunk) { edges.ReleaseChunk(chunk); }});
+  edges = ChunkedArray<PendingEdges::Edge, 20>();
 
-  // Threads take whole nodes (a run of equal keys never spans two), first
-  // counting their distinct edges to know where in finals_ theirs go.
+  // Threads take whole nodes (a run of equal keys never spans two): each
+  // folds its runs to the front of its slice, then the slices are closed up.
   threads = std::max(1u, std::min<unsigned>(threads, m == 0 ? 1 : m));
   std::vector<uint32_t> cut(threads + 1, m);
   cut[0] = 0;
   for (unsigned t = 1; t < threads; ++t) {
     cut[t] = *std::lower_bound(start.begin(), start.end(), uint64_t{m} * t / threads);
   }
-  auto runs = [&](unsigned t, auto&& each) {
+  auto same = [](const FinalEdge& a, const FinalEdge& b) {
+    return a.src == b.src && a.type == b.type && a.dst == b.dst && a.rank == b.rank;
+  };
+  std::vector<uint32_t> kept(threads, 0);
+  out_degree_.assign(n, 0);
+  ParallelFor(threads, threads, [&](uint32_t t, uint32_t, unsigned) {
+    uint32_t k = cut[t];
     for (uint32_t i = cut[t]; i < cut[t + 1];) {
       uint32_t j = i + 1;
-      while (j < cut[t + 1] && order[j].SameEdge(order[i])) ++j;
-      each(i, j);
+      while (j < cut[t + 1] && same(finals_[j], finals_[i])) ++j;
+      const uint32_t first = finals_[i].id;
+      finals_[k] = finals_[j - 1];
+      finals_[k].id = first;
+      ++out_degree_[finals_[k++].src];
       i = j;
     }
-  };
-  std::vector<uint32_t> base(threads + 1, 0);
-  ParallelFor(threads, threads, [&](uint32_t t, uint32_t, unsigned) {
-    runs(t, [&](uint32_t, uint32_t) { ++base[t + 1]; });
+    kept[t] = k - cut[t];
   });
-  for (unsigned t = 0; t < threads; ++t) base[t + 1] += base[t];
-
-  finals_.resize(base[threads]);
-  // Edges without properties or sources (most big loads) need no payloads.
-  const bool payloads = !pending_.extras.empty();
-  if (payloads) payloads_.resize(base[threads]);
-  out_degree_.assign(n, 0);
-  std::vector<uint32_t> final_of_first(m, UINT32_MAX);
-  ParallelFor(threads, threads, [&](uint32_t t, uint32_t, unsigned) {
-    uint32_t k = base[t];
-    runs(t, [&](uint32_t i, uint32_t j) {
-      const uint32_t last = order[j - 1].index;
-      const auto& e = edges[last];
-      final_of_first[order[i].index] = k;
-      if (payloads) payloads_[k] = {pending_.PropsOf(e), pending_.SourcesOf(e)};
-      const SortKey& key = order[i];
-      finals_[k++] = {e.weight, key.a(), static_cast<uint32_t>(key.w1 >> 32), e.type, e.rank, 0,
-                      e.valid_from, e.valid_to, e.flags};
-      ++out_degree_[key.a()];
-    });
-  });
-  NumberEdges(threads, final_of_first);
-  // What is left of the edges as given is in finals_ and the arenas.
-  pending_.edges = {};
+  uint32_t distinct = kept[0];
+  for (unsigned t = 1; t < threads; ++t) {
+    if (kept[t] != 0 && distinct != cut[t]) {
+      std::memmove(&finals_[distinct], &finals_[cut[t]], kept[t] * sizeof(FinalEdge));
+    }
+    distinct += kept[t];
+  }
+  finals_.resize(distinct);
+  edge_count_ = distinct;
+  NumberEdges(threads, m);
 }
 
 // Ids follow first appearance: the first AddEdges of distinct edges are
 // numbered in the order they were given.
-void BulkLoaderImpl::NumberEdges(unsigned threads, const std::vector<uint32_t>& final_of_first) {
-  const auto m = static_cast<uint32_t>(final_of_first.size());
-  threads = std::max(1u, std::min<unsigned>(threads, m == 0 ? 1 : m));
+void BulkLoaderImpl::NumberEdges(unsigned threads, uint32_t added) {
+  const auto distinct = static_cast<uint32_t>(finals_.size());
+  std::vector<uint32_t> final_of_first(added, UINT32_MAX);
+  ParallelFor(distinct, threads, [&](uint32_t b, uint32_t e, unsigned) {
+    for (uint32_t f = b; f < e; ++f) final_of_first[finals_[f].id] = f;
+  });
+  threads = std::max(1u, std::min<unsigned>(threads, added == 0 ? 1 : added));
   std::vector<uint64_t> firsts(threads + 1, 0);
-  ParallelFor(m, threads, [&](uint32_t b, uint32_t e, unsigned t) {
+  ParallelFor(added, threads, [&](uint32_t b, uint32_t e, unsigned t) {
     for (uint32_t i = b; i < e; ++i) firsts[t + 1] += final_of_first[i] != UINT32_MAX;
   });
   for (unsigned t = 0; t < threads; ++t) firsts[t + 1] += firsts[t];
-  by_id_.resize(finals_.size());
-  ParallelFor(m, threads, [&](uint32_t b, uint32_t e, unsigned t) {
+  by_id_.resize(distinct);
+  ParallelFor(added, threads, [&](uint32_t b, uint32_t e, unsigned t) {
     uint64_t rank = firsts[t];
     for (uint32_t i = b; i < e; ++i) {
       const uint32_t f = final_of_first[i];
@@ -414,8 +398,9 @@ void BulkLoaderImpl::NumberEdges(unsigned threads, const std::vector<uint32_t>& 
 }
 
 // The distinct edges again, in in-key order (dst, type, src, rank): a copy,
-// so that writing the in-family reads memory in order (going through
-// indexes missed the cache on every edge).
+// so that writing the in family reads memory in order (going through
+// indexes missed the cache on every edge). Made once the out-key order is
+// no longer needed, which is then freed.
 void BulkLoaderImpl::SortIn(unsigned threads) {
   const size_t n = nodes_.size();
   std::vector<uint32_t> start = BucketSort(
@@ -426,6 +411,7 @@ void BulkLoaderImpl::SortIn(unsigned threads) {
         return std::tie(a.type, a.src, a.rank) < std::tie(b.type, b.src, b.rank);
       },
       &by_dst_);
+  finals_ = std::vector<FinalEdge>();
   in_degree_.resize(n);
   for (size_t v = 0; v < n; ++v) in_degree_[v] = start[v + 1] - start[v];
 }
@@ -444,8 +430,8 @@ Status BulkLoaderImpl::WriteOut(size_t begin, size_t end, SstSink& out) const {
   for (size_t i = begin; i < end; ++i) {
     const FinalEdge& f = finals_[i];
     EncodeAdjKeyTo({Node(f.src), f.type, Node(f.dst), f.rank}, &key);
-    const Payload payload = payloads_.empty() ? Payload{} : payloads_[i];
-    EncodeOutValueTo(HeaderOf(f), counters_.next_batch_id, payload.sources, payload.props, &value);
+    EncodeOutValueTo(HeaderOf(f), counters_.next_batch_id, pending_.SourcesOf(f.extra),
+                     pending_.PropsOf(f.extra), &value);
     SV_RETURN_IF_ERROR(out.Put(key, value));
   }
   return Status::OK();
@@ -548,7 +534,7 @@ Status BulkLoaderImpl::WriteMeta(SstSink& meta_sink, const Counters& next) const
       {std::string(meta::kNextEdgeId), Fixed64(next.next_edge_id)},
       {std::string(meta::kNextBatchId), Fixed64(next.next_batch_id)},
       {std::string(meta::kNodeCount), Fixed64(nodes_.size())},
-      {std::string(meta::kEdgeCount), Fixed64(finals_.size())},
+      {std::string(meta::kEdgeCount), Fixed64(edge_count_)},
   };
   entries.emplace_back(meta::Batch(counters_.next_batch_id),
                        EncodeBatchRecord(label_, /*bulk=*/true));
@@ -612,32 +598,44 @@ Status BulkLoaderImpl::WriteAndIngest(const std::string& dir, const Interrupt& i
   const unsigned threads = ThreadCount(0, pending_.edges.size() + nodes_.size());
   TaskGroup group(threads);
   // Each task writes and finishes one file, so that one file's fsync
-  // overlaps the others' work.
-  auto write_file = [&](SstSink& file, auto write) {
-    group.Run([&file, write] {
+  // overlaps the others' work; `then` runs when it has.
+  auto write_file = [&](SstSink& file, auto write, std::function<void()> then = {}) {
+    group.Run([&file, write, then] {
       SV_RETURN_IF_ERROR(write(file));
-      return file.Finish();
+      SV_RETURN_IF_ERROR(file.Finish());
+      if (then) then();
+      return Status::OK();
     });
   };
-  auto write_parts = [&](const std::vector<SstSink*>& files, size_t count, auto write) {
+  auto write_parts = [&](const std::vector<SstSink*>& files, size_t count, auto write,
+                         std::function<void()> then = {}) {
     for (size_t p = 0; p < files.size(); ++p) {
       const size_t begin = count * p / files.size(), end = count * (p + 1) / files.size();
-      write_file(*files[p], [this, begin, end, write](SstSink& f) {
-        return (this->*write)(begin, end, f);
-      });
+      write_file(
+          *files[p], [this, begin, end, write](SstSink& f) { return (this->*write)(begin, end, f); },
+          then);
     }
   };
   group.Run([&] {
     DedupeEdges(threads);
-    next.next_edge_id = counters_.next_edge_id + finals_.size();
-    group.Run([&] {
-      SortIn(threads);
-      write_parts(in, by_dst_.size(), &BulkLoaderImpl::WriteIn);
-      write_file(degree, [this](SstSink& f) { return WriteDegrees(f); });
-      return Status::OK();
-    });
-    write_parts(out, finals_.size(), &BulkLoaderImpl::WriteOut);
-    write_parts(ids, by_id_.size(), &BulkLoaderImpl::WriteEdgeIds);
+    next.next_edge_id = counters_.next_edge_id + edge_count_;
+    // The in family waits for the out and id files: its copy of the edges
+    // is made once their properties and the out-key order can be freed.
+    auto left = std::make_shared<std::atomic<size_t>>(out.size() + ids.size());
+    auto then_in = [&, left] {
+      if (left->fetch_sub(1) != 1) return;
+      group.Run([&] {
+        // (Assigning new containers frees them; `= {}` keeps a vector's memory.)
+        pending_ = PendingEdges();
+        by_id_ = std::vector<uint32_t>();
+        SortIn(threads);
+        write_parts(in, by_dst_.size(), &BulkLoaderImpl::WriteIn);
+        write_file(degree, [this](SstSink& f) { return WriteDegrees(f); });
+        return Status::OK();
+      });
+    };
+    write_parts(out, finals_.size(), &BulkLoaderImpl::WriteOut, then_in);
+    write_parts(ids, by_id_.size(), &BulkLoaderImpl::WriteEdgeIds, then_in);
     write_file(meta, [this, &next](SstSink& f) { return WriteMeta(f, next); });
     return Status::OK();
   });

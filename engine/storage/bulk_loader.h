@@ -11,6 +11,7 @@
 #include "samverkan/hash_table.h"
 
 #include "samverkan/bulk_load.h"
+#include "storage/byte_arena.h"
 #include "storage/chunked_array.h"
 #include "storage/db_impl.h"
 #include "storage/inputs.h"
@@ -24,7 +25,7 @@ class SstSink;
 // Edges as they were added, before sorting: ten million of them cost ten
 // million small structs, not allocations. Ends are node offsets from the
 // load's first node id; properties and sources, which most big loads lack,
-// live in arenas that an edge points into through `extras`.
+// are copied into an arena that an edge points into through `extras`.
 struct PendingEdges {
   static constexpr uint32_t kNoExtra = UINT32_MAX;
   struct Edge {
@@ -40,30 +41,33 @@ struct PendingEdges {
   };
   static constexpr uint8_t kHasWeight = 1, kHasFrom = 2, kHasTo = 4;
   struct Extra {
-    uint64_t props_off;
-    uint64_t sources_off;
+    const char* props;  // in `bytes`
+    const NodeId* sources;
     uint32_t props_len;
     uint32_t sources_len;
   };
 
-  ChunkedArray<Edge> edges;
-  std::vector<Extra> extras;
-  std::string props;
-  std::vector<NodeId> sources;
+  // Chunks and blocks of 32 MiB or more: glibc's malloc serves such sizes
+  // with mmap, whatever its dynamic threshold has risen to, so freeing them
+  // as the load goes on (DedupeEdges, then once the out family is written)
+  // returns the memory rather than leaving it in the heap.
+  ChunkedArray<Edge, 20> edges;
+  ChunkedArray<Extra, 21> extras;
+  ByteArena bytes{size_t{32} << 20};
 
   void Add(const EdgeInput& in, const EdgeEnds& ends, NodeId first_node, SymbolId type,
            std::string_view props);
   // Moves `other`'s edges to the end of these.
   void Append(PendingEdges&& other);
-  std::string_view PropsOf(const Edge& e) const {
-    if (e.extra == kNoExtra) return {};
-    const Extra& x = extras[e.extra];
-    return {props.data() + x.props_off, x.props_len};
+  std::string_view PropsOf(uint32_t extra) const {
+    if (extra == kNoExtra) return {};
+    const Extra& x = extras[extra];
+    return {x.props, x.props_len};
   }
-  std::span<const NodeId> SourcesOf(const Edge& e) const {
-    if (e.extra == kNoExtra) return {};
-    const Extra& x = extras[e.extra];
-    return {sources.data() + x.sources_off, x.sources_len};
+  std::span<const NodeId> SourcesOf(uint32_t extra) const {
+    if (extra == kNoExtra) return {};
+    const Extra& x = extras[extra];
+    return {x.sources, x.sources_len};
   }
 };
 
@@ -86,19 +90,22 @@ class BulkLoaderImpl final : public BulkLoader {
   // Edge types seen by one adder: few, and looked up for every edge.
   using TypeCache = HashMap<std::string, SymbolId>;
 
-  // One distinct edge, after duplicates are folded (DedupeEdges): what its
-  // out, in and id entries are written from, in one flat array.
-  // Nodes and ids are kept as offsets from the load's first node id and
-  // edge id: ten million of these are copied and sorted twice.
+  // One edge as written: each AddEdge becomes one when the edges are
+  // sorted, and equal ones are then folded into one distinct edge
+  // (DedupeEdges), from which its out, in and id entries are written. Nodes
+  // and ids are offsets from the load's first node id and edge id.
   struct FinalEdge {
     double weight;
     uint32_t src;  // node offset
     uint32_t dst;  // node offset
     SymbolId type;
     uint32_t rank;
-    uint32_t id;  // edge id offset
     int32_t valid_from;
     int32_t valid_to;
+    // Until the edges are numbered, the index of the edge's first AddEdge;
+    // then its edge id offset.
+    uint32_t id;
+    uint32_t extra;  // its last AddEdge's properties and sources (pending_.extras)
     uint8_t flags;
   };
   NodeId Node(uint32_t offset) const { return first_node_id_ + offset; }
@@ -109,7 +116,7 @@ class BulkLoaderImpl final : public BulkLoader {
 
   // The steps of Finish(), run as tasks (see WriteAndIngest).
   void DedupeEdges(unsigned threads);
-  void NumberEdges(unsigned threads, const std::vector<uint32_t>& final_of_first);
+  void NumberEdges(unsigned threads, uint32_t added);
   void SortIn(unsigned threads);
   Status WriteAndIngest(const std::string& dir, const Interrupt& interrupt);
   Status WriteOut(size_t begin, size_t end, SstSink& out) const;
@@ -138,24 +145,23 @@ class BulkLoaderImpl final : public BulkLoader {
   // Set when adding a key ran out of memory: the index lost its keys (see
   // hash_table.h), so the load cannot go on.
   bool out_of_memory_ = false;
-  PendingEdges pending_;  // its edges are freed once folded (DedupeEdges)
+  // Its edges are freed as they are sorted (DedupeEdges); the properties
+  // and sources once the out family is written.
+  PendingEdges pending_;
   uint64_t edges_added_ = 0;
   TypeCache types_;
   // The generation of the open lanes, 0 when none are open.
   std::atomic<uint64_t> open_lanes_{0};
   uint64_t lane_generation_ = 0;
-  // After DedupeEdges().
-  std::vector<FinalEdge> finals_;  // in out-key order
-  // finals_[i]'s properties and sources, from its last AddEdge: copied
-  // here while folding, so that writing reads them in order. Empty when no
-  // edge has any.
-  struct Payload {
-    std::string_view props;
-    std::span<const NodeId> sources;
-  };
-  std::vector<Payload> payloads_;
+  // After DedupeEdges(). The edges are written in three orders, one after
+  // the other, so that no more than two copies of them are ever held, and
+  // only one beside their properties: out-key order (finals_), then id order
+  // (by_id_, indexes into finals_), then in-key order (by_dst_, made from
+  // finals_ once the out and id files are written; finals_ is freed then).
+  std::vector<FinalEdge> finals_;
+  uint64_t edge_count_ = 0;       // distinct edges
   std::vector<uint32_t> by_id_;    // finals_ indexes in edge-id order
-  std::vector<FinalEdge> by_dst_;  // finals_ in in-key order (SortIn)
+  std::vector<FinalEdge> by_dst_;  // in in-key order (SortIn)
   std::vector<uint64_t> out_degree_, in_degree_;  // by node id - first_node_id_
   bool finished_ = false;
 };

@@ -1,9 +1,10 @@
 // An array that grows in fixed chunks, for the bulk loader's edges as they
-// are added: appending never moves what is already there (a vector's
+// are added and a transaction's log of writes: appending never moves what is already there (a vector's
 // doubling copied hundreds of megabytes), and appending one whole array to
 // another that ends on a chunk boundary moves chunks, not items.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -28,13 +29,25 @@ class ChunkedArray {
   // Drops the last item (its chunk stays allocated for the next push_back).
   void pop_back() { --size_; }
 
+  // For a reader that goes through the array once, in order: the chunks,
+  // each of kChunkSize items (the last may be shorter), and freeing one
+  // once read. Items of a released chunk must not be touched again.
+  static constexpr size_t kChunkSize = size_t{1} << kChunkBits;
+  size_t chunk_count() const { return chunks_.size(); }
+  void ReleaseChunk(size_t c) { chunks_[c].reset(); }
+
   // Moves all of `other` onto the end of this one.
   void Append(ChunkedArray&& other) {
     if ((size_ & kMask) == 0) {
       for (auto& chunk : other.chunks_) chunks_.push_back(std::move(chunk));
       size_ += other.size_;
     } else {
-      for (size_t i = 0; i < other.size_; ++i) push_back(other[i]);
+      // Item by item, freeing each of other's chunks once copied.
+      for (size_t c = 0; c < other.chunks_.size(); ++c) {
+        const size_t end = std::min(other.size_, (c + 1) * kChunk);
+        for (size_t i = c * kChunk; i < end; ++i) push_back(other[i]);
+        other.chunks_[c].reset();
+      }
     }
     other = ChunkedArray();
   }

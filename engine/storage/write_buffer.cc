@@ -7,36 +7,6 @@
 
 namespace samverkan::storage {
 
-// --- the arena -------------------------------------------------------------
-
-std::string_view WriteBuffer::Arena::Copy(std::string_view bytes) {
-  if (bytes.empty()) return {};
-  constexpr size_t kBlock = size_t{1} << 18;
-  if (bytes.size() > left_) {
-    // A value larger than a block gets a block of its own; the current
-    // block stays in use for the small ones that follow.
-    if (bytes.size() > kBlock / 4) {
-      blocks_.emplace_back(new char[bytes.size()]);
-      std::memcpy(blocks_.back().get(), bytes.data(), bytes.size());
-      return {blocks_.back().get(), bytes.size()};
-    }
-    blocks_.emplace_back(new char[kBlock]);
-    next_ = blocks_.back().get();
-    left_ = kBlock;
-  }
-  std::memcpy(next_, bytes.data(), bytes.size());
-  std::string_view copy(next_, bytes.size());
-  next_ += bytes.size();
-  left_ -= bytes.size();
-  return copy;
-}
-
-void WriteBuffer::Arena::Clear() {
-  blocks_.clear();
-  next_ = nullptr;
-  left_ = 0;
-}
-
 // --- writes and point reads ------------------------------------------------
 
 void WriteBuffer::Put(Cf cf, std::string_view key, std::string_view value) {

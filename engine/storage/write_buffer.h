@@ -33,6 +33,7 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/write_batch.h>
 
+#include "storage/byte_arena.h"
 #include "storage/chunked_array.h"
 #include "storage/keys.h"
 
@@ -101,23 +102,13 @@ class WriteBuffer {
     std::vector<std::string_view> unsorted;  // keys new to `latest` since the last scan
     std::vector<std::shared_ptr<const Run>> runs;  // sizes decreasing geometrically
   };
-  class Arena {
-   public:
-    std::string_view Copy(std::string_view bytes);
-    void Clear();
-
-   private:
-    std::vector<std::unique_ptr<char[]>> blocks_;
-    char* next_ = nullptr;
-    size_t left_ = 0;
-  };
   class Merged;
 
   void Add(Cf cf, std::string_view key, std::string_view value, bool deleted);
   // Sorts the family's new keys into a run, merging runs that grew alike.
   void SortNewKeys(Family& family);
 
-  Arena arena_;
+  ByteArena arena_;
   ChunkedArray<Write, 14> log_;  // appending never moves what is there
   std::array<Family, kCfCount> families_;
 };
