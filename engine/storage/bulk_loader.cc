@@ -411,7 +411,7 @@ void BulkLoaderImpl::SortIn(unsigned threads) {
         return std::tie(a.type, a.src, a.rank) < std::tie(b.type, b.src, b.rank);
       },
       &by_dst_);
-  finals_ = std::vector<FinalEdge>();
+  finals_ = UninitializedVector<FinalEdge>();
   in_degree_.resize(n);
   for (size_t v = 0; v < n; ++v) in_degree_[v] = start[v + 1] - start[v];
 }

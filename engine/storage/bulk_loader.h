@@ -17,6 +17,7 @@
 #include "storage/inputs.h"
 #include "storage/records.h"
 #include "storage/symbol_table.h"
+#include "storage/uninitialized_vector.h"
 
 namespace samverkan::storage {
 
@@ -158,10 +159,10 @@ class BulkLoaderImpl final : public BulkLoader {
   // only one beside their properties: out-key order (finals_), then id order
   // (by_id_, indexes into finals_), then in-key order (by_dst_, made from
   // finals_ once the out and id files are written; finals_ is freed then).
-  std::vector<FinalEdge> finals_;
+  UninitializedVector<FinalEdge> finals_;
   uint64_t edge_count_ = 0;       // distinct edges
   std::vector<uint32_t> by_id_;    // finals_ indexes in edge-id order
-  std::vector<FinalEdge> by_dst_;  // in in-key order (SortIn)
+  UninitializedVector<FinalEdge> by_dst_;  // in in-key order (SortIn)
   std::vector<uint64_t> out_degree_, in_degree_;  // by node id - first_node_id_
   bool finished_ = false;
 };
