@@ -566,30 +566,50 @@ void DbImpl::SaveCsrFile(const CsrSpec& spec) const {
 
 namespace {
 
-// A props key of the first nodes (or edges) that have one. A props column
-// built for it also builds the other keys those first rows hold
-// (BuildPropsColumns), so this one key stands for them all.
-std::optional<std::string> FirstPropsKey(const GraphView& view, bool edges) {
-  constexpr int kLooked = 100000;  // records, a fraction of a second
-  auto key_of = [](const std::string& props) -> std::optional<std::string> {
-    if (props.size() <= 2) return std::nullopt;  // "{}"
-    auto j = nlohmann::json::parse(props, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object() || j.empty()) return std::nullopt;
-    return j.begin().key();
-  };
-  int looked = 0;
-  if (edges) {
-    for (auto it = view.AllEdges(); it->Valid() && looked++ < kLooked; it->Next()) {
-      auto edge = it->Load();
-      if (!edge.ok()) return std::nullopt;
-      if (auto key = key_of(edge->props)) return key;
+// The props keys of the nodes (or edges) worth a column at import: those
+// held by at least a tenth of a sample of rows spread evenly over the whole
+// snapshot, most common first (ties: first seen), at most four. Spread, not
+// the first rows: a graph's first nodes are often of one kind (regions, the
+// projects' locations) whose rows hold other keys than most, or none.
+std::vector<std::string> CommonPropsKeys(const GraphView& view, const CsrGraph& csr, bool edges) {
+  constexpr uint64_t kSampled = 4096;  // point reads: a few milliseconds
+  constexpr size_t kKeys = 4;
+  const uint64_t rows = edges ? csr.num_edges() : csr.num_nodes();
+  const uint64_t sampled = std::min(rows, kSampled);
+  std::vector<std::pair<std::string, uint64_t>> seen;  // key, rows holding it
+  for (uint64_t i = 0; i < sampled; ++i) {
+    const uint64_t row = i * rows / sampled;
+    std::string props;
+    if (edges) {
+      auto edge = view.GetEdge(csr.edge_id(static_cast<uint32_t>(row)));
+      if (!edge.ok()) continue;
+      props = std::move(edge->props);
+    } else {
+      auto node = view.GetNode(csr.node_id(static_cast<uint32_t>(row)));
+      if (!node.ok()) continue;
+      props = std::move(node->props);
     }
-  } else {
-    for (auto it = view.Nodes(); it->Valid() && looked++ < kLooked; it->Next()) {
-      if (auto key = key_of(it->node().props)) return key;
+    if (props.size() <= 2) continue;  // "{}"
+    auto j = nlohmann::json::parse(props, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) continue;
+    for (const auto& item : j.items()) {
+      auto it = std::find_if(seen.begin(), seen.end(),
+                             [&](const auto& s) { return s.first == item.key(); });
+      if (it == seen.end()) {
+        seen.emplace_back(item.key(), 1);
+      } else {
+        ++it->second;
+      }
     }
   }
-  return std::nullopt;
+  std::stable_sort(seen.begin(), seen.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::string> keys;
+  for (auto& [key, count] : seen) {
+    if (keys.size() == kKeys || count * 10 < sampled) break;
+    keys.push_back(std::move(key));
+  }
+  return keys;
 }
 
 }  // namespace
@@ -603,20 +623,22 @@ Status DbImpl::SaveSnapshotFile(const Interrupt& interrupt) {
   auto stamp = StampOf(sequence);
   if (!csr || !stamp) return Status::OK();
   // Besides the columns built so far, the nodes' keys and names and the
-  // props keys the first nodes and edges hold: the process that imported a
+  // props keys most nodes and edges hold: the process that imported a
   // graph is often the only one that ever writes it, and read-only opens
   // never save columns, so without these every reader's first property
-  // query would read every record, on every open.
+  // query would read every record, on every open. (A build of one key also
+  // builds others in the same pass while its memory bound allows: then the
+  // next key's call finds its column built.)
   auto view = GetSnapshot();
   if (view->sequence() == sequence) {
     for (NodeField f : {NodeField::kKey, NodeField::kName}) {
       SV_RETURN_IF_ERROR(csr->NodeColumn(*view, f, {}, interrupt).status());
     }
-    if (auto key = FirstPropsKey(*view, /*edges=*/false)) {
-      SV_RETURN_IF_ERROR(csr->NodeColumn(*view, NodeField::kProps, *key, interrupt).status());
+    for (const std::string& key : CommonPropsKeys(*view, *csr, /*edges=*/false)) {
+      SV_RETURN_IF_ERROR(csr->NodeColumn(*view, NodeField::kProps, key, interrupt).status());
     }
-    if (auto key = FirstPropsKey(*view, /*edges=*/true)) {
-      SV_RETURN_IF_ERROR(csr->EdgeColumn(*view, EdgeField::kProps, *key, interrupt).status());
+    for (const std::string& key : CommonPropsKeys(*view, *csr, /*edges=*/true)) {
+      SV_RETURN_IF_ERROR(csr->EdgeColumn(*view, EdgeField::kProps, key, interrupt).status());
     }
   }
   if (snapshot_files_.Holds(whole, *stamp) && snapshot_files_.HoldsColumns(*csr, *stamp)) {

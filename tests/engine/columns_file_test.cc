@@ -595,7 +595,7 @@ TEST_F(ColumnsFileTest, ReadOnlyOpensNeverWrite) {
 }
 
 // An import's SaveSnapshotFile writes the columns built so far, the
-// nodes' keys and names, and the props keys of the first nodes and edges.
+// nodes' keys and names, and the props keys most nodes and edges hold.
 TEST_F(ColumnsFileTest, SaveSnapshotFileSavesTheColumns) {
   ASSERT_OK(db_->SaveSnapshotFile());
   ASSERT_OK_AND_ASSIGN(auto stamp, CsrGraph::ReadColumnsHeader(ColumnsPath()));
@@ -615,6 +615,58 @@ TEST_F(ColumnsFileTest, SaveSnapshotFileSavesTheColumns) {
   EXPECT_EQ(csr->column_count(), mapped);  // read from the file, not built
   csr.reset();
   EXPECT_EQ(FromDb(), Built());
+}
+
+// The keys an import's columns are saved for come from rows spread over
+// the whole graph, not from its first rows: here the first 4,200 nodes
+// (regions) and their edges hold other keys than the 40,000 after them, as
+// in a graph loaded regions first. Built from the first rows, only the
+// regions' keys were saved, and the first query of a country or a role
+// read every record.
+TEST(ImportColumnsTest, SaveSnapshotFileSavesTheKeysMostRowsHold) {
+  test::TempDir dir;
+  Options o;
+  o.sync_commits = false;
+  auto db = test::MustOpen(dir.Sub("graph"), o);
+  ASSERT_NE(db, nullptr);
+  constexpr int kRegions = 4200, kActors = 40000;
+  {
+    ASSERT_OK_AND_ASSIGN(auto bulk, db->BeginBulkLoad());
+    for (int i = 0; i < kRegions; ++i) {
+      NodeInput n = test::N("r" + std::to_string(i), "region");
+      n.props = R"({"level": )" + std::to_string(i % 3) + "}";
+      ASSERT_OK(bulk->AddNode(n).status());
+    }
+    for (int i = 0; i < kActors; ++i) {
+      NodeInput n = test::N("a" + std::to_string(i), "actor");
+      n.props = R"({"country": ")" + std::string(i % 2 ? "SE" : "MT") + R"("})";
+      ASSERT_OK(bulk->AddNode(n).status());
+    }
+    for (int i = 0; i < kRegions; ++i) {
+      EdgeInput e = test::E("r" + std::to_string(i), "next_to", "r" + std::to_string((i + 1) % kRegions));
+      e.props = R"({"km": 10})";
+      ASSERT_OK(bulk->AddEdge(e));
+    }
+    for (int i = 0; i < kActors; ++i) {
+      EdgeInput e = test::E("a" + std::to_string(i), "located_in", "r" + std::to_string(i % kRegions));
+      e.props = R"({"role": ")" + std::string(i % 3 ? "partner" : "lead") + R"("})";
+      ASSERT_OK(bulk->AddEdge(e));
+    }
+    ASSERT_OK(bulk->Finish());
+  }
+  ASSERT_OK(db->SaveSnapshotFile());
+  db.reset();
+  o.read_only = true;
+  db = test::MustOpen(dir.Sub("graph"), o);
+  ASSERT_NE(db, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto csr, db->Csr({}));
+  const size_t mapped = csr->column_count();
+  auto snap = db->GetSnapshot();
+  ASSERT_OK_AND_ASSIGN(auto country, csr->NodeColumn(*snap, NodeField::kProps, "country"));
+  ASSERT_OK_AND_ASSIGN(auto role, csr->EdgeColumn(*snap, EdgeField::kProps, "role"));
+  EXPECT_EQ(csr->column_count(), mapped);  // both read from the file, not built
+  EXPECT_EQ(country->size(), static_cast<size_t>(kRegions + kActors));
+  EXPECT_EQ(role->size(), static_cast<size_t>(kRegions + kActors));
 }
 
 }  // namespace
