@@ -28,13 +28,14 @@ Result<std::shared_ptr<const PropertyColumn>> BuildEdgeColumn(const GraphView& v
                                                               const std::string& key,
                                                               const Interrupt& interrupt);
 
-// The columns of `key` and of other props keys of the nodes (or the
+// The columns of `keys` and of other props keys of the nodes (or the
 // edges) that the first rows hold, from one scan: one parse of each row's
-// JSON serves them all. How many are built at once shrinks as the graph
-// grows (PropsColumns in property_column.cc). `key` comes first.
+// JSON serves them all. Every one of `keys` is built, first and in order;
+// how many others come along shrinks as the graph grows (PropsColumns in
+// property_column.cc).
 Result<std::vector<std::pair<std::string, std::shared_ptr<const PropertyColumn>>>>
-BuildPropsColumns(const GraphView& view, const CsrGraph& csr, bool edges, const std::string& key,
-                  const Interrupt& interrupt);
+BuildPropsColumns(const GraphView& view, const CsrGraph& csr, bool edges,
+                  std::span<const std::string> keys, const Interrupt& interrupt);
 
 // A column of the snapshot CsrGraph::Patched makes, from the base's
 // `column`: new row r holds old row old_row[r], or, where that is

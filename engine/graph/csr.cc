@@ -219,14 +219,42 @@ Result<std::shared_ptr<const PropertyColumn>> CsrGraph::PropsColumn(
     const GraphView& view, bool edges, const std::string& key, const Interrupt& interrupt) const {
   // The other keys the scan met come along: the next query to read one of
   // them finds it built.
-  SV_ASSIGN_OR_RETURN(auto built, BuildPropsColumns(view, *this, edges, key, interrupt));
-  const int field = edges ? static_cast<int>(EdgeField::kProps) : static_cast<int>(NodeField::kProps);
+  SV_ASSIGN_OR_RETURN(auto built, BuildPropsColumns(view, *this, edges, {&key, 1}, interrupt));
+  KeepPropsColumns(edges, std::move(built));
+  std::lock_guard lock(columns_mu_);
+  return columns_.find(std::make_tuple(edges, PropsField(edges), key))->second;
+}
+
+int CsrGraph::PropsField(bool edges) {
+  return edges ? static_cast<int>(EdgeField::kProps) : static_cast<int>(NodeField::kProps);
+}
+
+void CsrGraph::KeepPropsColumns(
+    bool edges,
+    std::vector<std::pair<std::string, std::shared_ptr<const PropertyColumn>>> built) const {
   std::lock_guard lock(columns_mu_);
   for (auto& [k, column] : built) {
-    columns_.try_emplace(std::make_tuple(edges, field, k), column);
-    unchecked_columns_.erase(std::make_tuple(edges, field, k));  // this one is newer
+    columns_.try_emplace(std::make_tuple(edges, PropsField(edges), k), column);
+    unchecked_columns_.erase(std::make_tuple(edges, PropsField(edges), k));  // this one is newer
   }
-  return columns_.find(std::make_tuple(edges, field, key))->second;
+}
+
+Status CsrGraph::BuildPropsColumnsTogether(const GraphView& view, bool edges,
+                                           std::span<const std::string> keys,
+                                           const Interrupt& interrupt) const {
+  std::vector<std::string> missing;
+  {
+    std::lock_guard lock(columns_mu_);
+    for (const std::string& key : keys) {
+      const ColumnKey k{edges, PropsField(edges), key};
+      if (!columns_.contains(k) && !unchecked_columns_.contains(k)) missing.push_back(key);
+    }
+  }
+  if (missing.empty()) return Status::OK();
+  SV_ASSIGN_OR_RETURN(auto built, BuildPropsColumns(view, *this, edges, missing, interrupt));
+  KeepPropsColumns(edges, std::move(built));
+  ColumnsBuilt();
+  return Status::OK();
 }
 
 Result<std::shared_ptr<const PropertyColumn>> CsrGraph::EdgeColumn(

@@ -334,13 +334,15 @@ nlohmann::json Member(const std::string& props, const std::string& key) {
 // it takes the keys the first rows hold, as many as the budget allows.
 class PropsColumns {
  public:
-  PropsColumns(size_t rows, const std::string& wanted) : rows_(rows) {
+  PropsColumns(size_t rows, std::span<const std::string> wanted) : rows_(rows) {
     // Cells (rows × columns) filled at once: each costs 8 bytes while it is
     // built and after; 16 columns of a million rows, 3 of ten million.
     constexpr size_t kCells = size_t{32} << 20;
     constexpr size_t kMaxColumns = 16;
     limit_ = std::max<size_t>(1, std::min(kMaxColumns, kCells / std::max<size_t>(rows, 1)));
-    Add(wanted);
+    for (const std::string& key : wanted) {
+      if (!index_.contains(key)) Add(key);
+    }
   }
 
   void Take(uint32_t row, const std::string& props) {
@@ -434,9 +436,9 @@ std::shared_ptr<const PropertyColumn> PatchEdgeColumn(
 }
 
 Result<std::vector<std::pair<std::string, std::shared_ptr<const PropertyColumn>>>>
-BuildPropsColumns(const GraphView& view, const CsrGraph& csr, bool edges, const std::string& key,
-                  const Interrupt& interrupt) {
-  PropsColumns columns(edges ? csr.num_edges() : csr.num_nodes(), key);
+BuildPropsColumns(const GraphView& view, const CsrGraph& csr, bool edges,
+                  std::span<const std::string> keys, const Interrupt& interrupt) {
+  PropsColumns columns(edges ? csr.num_edges() : csr.num_nodes(), keys);
   uint32_t n = 0;
   if (!edges) {
     auto nodes = view.Nodes();

@@ -626,19 +626,16 @@ Status DbImpl::SaveSnapshotFile(const Interrupt& interrupt) {
   // props keys most nodes and edges hold: the process that imported a
   // graph is often the only one that ever writes it, and read-only opens
   // never save columns, so without these every reader's first property
-  // query would read every record, on every open. (A build of one key also
-  // builds others in the same pass while its memory bound allows: then the
-  // next key's call finds its column built.)
+  // query would read every record, on every open. The keys of each side
+  // are built in one scan of its records.
   auto view = GetSnapshot();
   if (view->sequence() == sequence) {
     for (NodeField f : {NodeField::kKey, NodeField::kName}) {
       SV_RETURN_IF_ERROR(csr->NodeColumn(*view, f, {}, interrupt).status());
     }
-    for (const std::string& key : CommonPropsKeys(*view, *csr, /*edges=*/false)) {
-      SV_RETURN_IF_ERROR(csr->NodeColumn(*view, NodeField::kProps, key, interrupt).status());
-    }
-    for (const std::string& key : CommonPropsKeys(*view, *csr, /*edges=*/true)) {
-      SV_RETURN_IF_ERROR(csr->EdgeColumn(*view, EdgeField::kProps, key, interrupt).status());
+    for (bool edges : {false, true}) {
+      const std::vector<std::string> keys = CommonPropsKeys(*view, *csr, edges);
+      SV_RETURN_IF_ERROR(csr->BuildPropsColumnsTogether(*view, edges, keys, interrupt));
     }
   }
   if (snapshot_files_.Holds(whole, *stamp) && snapshot_files_.HoldsColumns(*csr, *stamp)) {

@@ -197,6 +197,15 @@ class CsrGraph {
   Result<std::shared_ptr<const PropertyColumn>> EdgeColumn(
       const GraphView& view, EdgeField field, std::string_view key = {},
       const Interrupt& interrupt = Interrupt::Never()) const;
+  // Builds the props columns of every one of `keys` of the nodes (or the
+  // edges) that is neither built nor mapped, in one scan of the records.
+  // NodeColumn and EdgeColumn build other keys beside theirs only while
+  // the graph is small enough (a memory bound); an import, which saves the
+  // columns of the keys most rows hold, asks for them all at once instead
+  // of reading every record once per key.
+  Status BuildPropsColumnsTogether(const GraphView& view, bool edges,
+                                   std::span<const std::string> keys,
+                                   const Interrupt& interrupt = Interrupt::Never()) const;
 
   const CsrSpec& spec() const { return spec_; }
   // Bytes of memory the arrays take (and the columns built so far).
@@ -280,6 +289,11 @@ class CsrGraph {
   Result<std::shared_ptr<const PropertyColumn>> PropsColumn(const GraphView& view, bool edges,
                                                             const std::string& key,
                                                             const Interrupt& interrupt) const;
+  static int PropsField(bool edges);
+  // Keeps freshly built props columns (over mapped ones of the same keys).
+  void KeepPropsColumns(
+      bool edges,
+      std::vector<std::pair<std::string, std::shared_ptr<const PropertyColumn>>> built) const;
 
   using ColumnKey = std::tuple<bool, int, std::string>;  // (edges?, field, props key)
   using Columns = std::map<ColumnKey, std::shared_ptr<const PropertyColumn>, std::less<>>;
