@@ -35,8 +35,11 @@ std::vector<uint32_t> BucketSort(uint32_t n, size_t buckets, unsigned threads, B
                                  BucketSortInput<Done> input = kKeepInput) {
   const uint32_t block = std::max<uint32_t>(input.size, 1);
   const auto blocks = static_cast<uint32_t>((uint64_t{n} + block - 1) / block);
+  // The counting and the scatter split whole blocks between threads (each
+  // thread takes the same blocks in both passes); the sorts of the buckets
+  // split the buckets.
+  const unsigned sort_threads = std::max(1u, threads);
   threads = std::max(1u, std::min<unsigned>(threads, blocks == 0 ? 1 : blocks));
-  // Each thread takes the same whole blocks in both passes.
   auto for_slice = [&](uint32_t b, uint32_t e, auto&& each) {
     for (uint32_t x = b; x < e; ++x) {
       const auto end = static_cast<uint32_t>(std::min<uint64_t>(n, uint64_t{x + 1} * block));
@@ -70,13 +73,14 @@ std::vector<uint32_t> BucketSort(uint32_t n, size_t buckets, unsigned threads, B
     }
   });
   cursor = std::vector<std::vector<uint32_t>>();
-  ParallelFor(static_cast<uint32_t>(buckets), threads, [&](uint32_t b, uint32_t e, unsigned) {
-    for (uint32_t v = b; v < e; ++v) {
-      if (start[v + 1] - start[v] > 1) {
-        std::sort(out->begin() + start[v], out->begin() + start[v + 1], less);
-      }
-    }
-  });
+  ParallelFor(static_cast<uint32_t>(buckets), sort_threads,
+              [&](uint32_t b, uint32_t e, unsigned) {
+                for (uint32_t v = b; v < e; ++v) {
+                  if (start[v + 1] - start[v] > 1) {
+                    std::sort(out->begin() + start[v], out->begin() + start[v + 1], less);
+                  }
+                }
+              });
   return start;
 }
 

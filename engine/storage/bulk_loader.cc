@@ -611,9 +611,8 @@ Status BulkLoaderImpl::WriteAndIngest(const std::string& dir, const Interrupt& i
                          std::function<void()> then = {}) {
     for (size_t p = 0; p < files.size(); ++p) {
       const size_t begin = count * p / files.size(), end = count * (p + 1) / files.size();
-      write_file(
-          *files[p], [this, begin, end, write](SstSink& f) { return (this->*write)(begin, end, f); },
-          then);
+      auto part = [this, begin, end, write](SstSink& f) { return (this->*write)(begin, end, f); };
+      write_file(*files[p], part, then);
     }
   };
   group.Run([&] {

@@ -1,7 +1,8 @@
 // An array that grows in fixed chunks, for the bulk loader's edges as they
-// are added and a transaction's log of writes: appending never moves what is already there (a vector's
-// doubling copied hundreds of megabytes), and appending one whole array to
-// another that ends on a chunk boundary moves chunks, not items.
+// are added and a transaction's log of writes: appending never moves what
+// is already there (a vector's doubling copied hundreds of megabytes), and
+// appending one whole array to another that ends on a chunk boundary moves
+// chunks, not items.
 #pragma once
 
 #include <algorithm>

@@ -643,12 +643,14 @@ TEST(ImportColumnsTest, SaveSnapshotFileSavesTheKeysMostRowsHold) {
       ASSERT_OK(bulk->AddNode(n).status());
     }
     for (int i = 0; i < kRegions; ++i) {
-      EdgeInput e = test::E("r" + std::to_string(i), "next_to", "r" + std::to_string((i + 1) % kRegions));
+      EdgeInput e =
+          test::E("r" + std::to_string(i), "next_to", "r" + std::to_string((i + 1) % kRegions));
       e.props = R"({"km": 10})";
       ASSERT_OK(bulk->AddEdge(e));
     }
     for (int i = 0; i < kActors; ++i) {
-      EdgeInput e = test::E("a" + std::to_string(i), "located_in", "r" + std::to_string(i % kRegions));
+      EdgeInput e =
+          test::E("a" + std::to_string(i), "located_in", "r" + std::to_string(i % kRegions));
       e.props = R"({"role": ")" + std::string(i % 3 ? "partner" : "lead") + R"("})";
       ASSERT_OK(bulk->AddEdge(e));
     }
