@@ -1,6 +1,9 @@
 #include "storage/records.h"
 
+#include <bit>
 #include <chrono>
+#include <cmath>
+#include <optional>
 
 #include "samverkan/text.h"
 #include "storage/coding.h"
@@ -12,7 +15,57 @@ namespace {
 constexpr uint8_t kHasWeight = 1;
 constexpr uint8_t kHasFrom = 2;
 constexpr uint8_t kHasTo = 4;
-constexpr uint8_t kKnownFlags = kHasWeight | kHasFrom | kHasTo;
+constexpr uint8_t kDecimalWeight = 8;  // format 3: the weight as a short decimal
+constexpr uint8_t kKnownFlags = kHasWeight | kHasFrom | kHasTo | kDecimalWeight;
+
+// A weight is written as digits × 10^-scale when that decodes to exactly
+// the same double: weights people enter (0.604, 1.0, 12345.67) take 1–4
+// bytes instead of 8, on both sides of every edge. Exact because IEEE
+// division is correctly rounded, as is the parse that made the double from
+// its text: both give the double nearest digits / 10^scale.
+constexpr int kMaxEncodedScale = 9;   // what the writer tries
+constexpr int kMaxDecodedScale = 15;  // 10^15 and every smaller power are exact doubles
+constexpr double kPow10[kMaxDecodedScale + 1] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                                 1e12, 1e13, 1e14, 1e15};
+constexpr double kMaxDigits = 9007199254740992.0;  // 2^53: every integer below is exact
+
+uint64_t ZigZag64(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+int64_t UnZigZag64(uint64_t z) {
+  return static_cast<int64_t>((z >> 1) ^ (0 - (z & 1)));
+}
+
+// The varint (zigzag(digits) << 4 | scale), or nullopt when the weight is
+// no such decimal (a NaN, an infinity, -0.0, 0.1 + 0.2, a random double).
+std::optional<uint64_t> DecimalWeight(double w) {
+  if (!std::isfinite(w)) return std::nullopt;
+  for (int scale = 0; scale <= kMaxEncodedScale; ++scale) {
+    const double scaled = w * kPow10[scale];
+    if (!(std::fabs(scaled) < kMaxDigits)) return std::nullopt;
+    // Compared as the reader will compute it, bit for bit: -0.0 comes back
+    // as +0.0 and so is not a decimal.
+    const auto digits = static_cast<int64_t>(std::nearbyint(scaled));
+    const double decoded = static_cast<double>(digits) / kPow10[scale];
+    if (std::bit_cast<uint64_t>(decoded) == std::bit_cast<uint64_t>(w)) {
+      return ZigZag64(digits) << 4 | static_cast<uint64_t>(scale);
+    }
+  }
+  return std::nullopt;
+}
+
+bool GetDecimalWeight(ByteReader* in, double* w) {
+  uint64_t v = 0;
+  if (!in->GetVarint64(&v)) return false;
+  const uint64_t scale = v & 15;
+  const int64_t digits = UnZigZag64(v >> 4);
+  if (scale > kMaxDecodedScale || std::fabs(static_cast<double>(digits)) >= kMaxDigits) {
+    return false;
+  }
+  *w = static_cast<double>(digits) / kPow10[scale];
+  return true;
+}
 
 // Dates are days since 1970-01-01, zigzag-encoded so that dates before 1970
 // stay short: 0, -1, 1, -2, ... -> 0, 1, 2, 3, ...
@@ -64,10 +117,15 @@ bool GetDate(ByteReader* in, std::optional<Date>* d) {
 
 void PutHeader(std::string* dst, const EdgeHeader& h) {
   PutVarint64(dst, h.id);
-  uint8_t flags = (h.weight ? kHasWeight : 0) | (h.validity.from ? kHasFrom : 0) |
-                  (h.validity.to ? kHasTo : 0);
+  const std::optional<uint64_t> decimal = h.weight ? DecimalWeight(*h.weight) : std::nullopt;
+  uint8_t flags = (h.weight ? kHasWeight : 0) | (decimal ? kDecimalWeight : 0) |
+                  (h.validity.from ? kHasFrom : 0) | (h.validity.to ? kHasTo : 0);
   dst->push_back(static_cast<char>(flags));
-  if (h.weight) PutDouble(dst, *h.weight);
+  if (decimal) {
+    PutVarint64(dst, *decimal);
+  } else if (h.weight) {
+    PutDouble(dst, *h.weight);
+  }
   if (h.validity.from) PutVarint64(dst, ZigZag(h.validity.from->days));
   if (h.validity.to) PutVarint64(dst, ZigZag(h.validity.to->days));
 }
@@ -77,9 +135,10 @@ bool GetHeader(ByteReader* in, EdgeHeader* h) {
   if (!in->GetVarint64(&h->id) || !in->GetByte(&flags) || (flags & ~kKnownFlags)) return false;
   h->weight.reset();
   h->validity = {};
+  if ((flags & kDecimalWeight) && !(flags & kHasWeight)) return false;
   if (flags & kHasWeight) {
     double w = 0;
-    if (!in->GetDouble(&w)) return false;
+    if (!((flags & kDecimalWeight) ? GetDecimalWeight(in, &w) : in->GetDouble(&w))) return false;
     h->weight = w;
   }
   if ((flags & kHasFrom) && !GetDate(in, &h->validity.from)) return false;

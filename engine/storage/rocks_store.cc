@@ -534,8 +534,10 @@ Status RocksStore::CheckFormat() {
 
 Status RocksStore::UpgradeFormat() {
   // 1 → 2 adds the change log (meta "changes/<batch>"): the commits before
-  // have no records, which readers take as "rebuild". So an upgrade is the
-  // version alone; a read-only open of an older graph reads it as it is.
+  // have no records, which readers take as "rebuild". 2 → 3 adds a second
+  // encoding of edge weights, which readers take beside the first. So an
+  // upgrade is the version alone; a read-only open of an older graph reads
+  // it as it is (and never writes the new encoding into it).
   std::string v;
   PutFixed32BE(&v, kFormatVersion);
   rocksdb::WriteOptions wo;

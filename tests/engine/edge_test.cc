@@ -1,11 +1,16 @@
 // PutEdge, DeleteEdge, edge cursors, degrees and counts.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <bit>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "samverkan/samverkan.h"
+#include "storage/test_hooks.h"
 #include "test_util.h"
 
 namespace samverkan {
@@ -392,6 +397,157 @@ TEST_F(EdgeDateTest, EveryYearRoundTripsThroughABulkLoad) {
   CheckValidOn();
   Reopen();
   CheckGraph(*db_);
+}
+
+// Weights, bit for bit: short decimals are stored as digits and a scale
+// (format 3), every other double as its 8 bytes; both must read back as
+// exactly the double written, on both sides of the edge and in snapshots.
+class EdgeWeightTest : public EdgeTest {
+ protected:
+  static std::vector<double> Weights() {
+    return {0.75,
+            0.604,
+            1.0,
+            0.0,
+            -0.0,
+            0.1 + 0.2,  // 0.30000000000000004: no short decimal
+            -12345.67,
+            0.000000001,
+            1e-10,
+            1e15,
+            9007199254740992.0,  // 2^53
+            123456789.123456789,
+            1e300,
+            -1e-300,
+            std::numeric_limits<double>::denorm_min(),
+            std::numeric_limits<double>::max(),
+            std::numeric_limits<double>::lowest()};
+  }
+  static std::string Bits(std::optional<double> w) {
+    return w ? fmt::format("{:016x} ({})", std::bit_cast<uint64_t>(*w), *w) : "none";
+  }
+  static std::vector<std::string> Expected() {
+    std::vector<std::string> bits;
+    for (double w : Weights()) bits.push_back(Bits(w));
+    return bits;
+  }
+  static std::vector<NodeInput> Nodes() {
+    std::vector<NodeInput> nodes{N("a", "actor")};
+    for (size_t i = 0; i < Weights().size(); ++i) {
+      nodes.push_back(N("n" + std::to_string(i), "actor"));
+    }
+    return nodes;
+  }
+  static std::vector<EdgeInput> Edges() {
+    std::vector<EdgeInput> edges;
+    for (size_t i = 0; i < Weights().size(); ++i) {
+      EdgeInput e = E("a", "funds", "n" + std::to_string(i));
+      e.weight = Weights()[i];
+      edges.push_back(e);
+    }
+    return edges;
+  }
+  // The weight of a->n<i>, read every way there is, must be Weights()[i].
+  void CheckGraph(const GraphView& view) {
+    auto a = view.FindKey("a");
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    const size_t n = Weights().size();
+    std::vector<std::string> out(n), loaded(n), by_id(n), in(n);
+    for (auto cur = view.Edges(*a, Direction::kOut); cur->Valid(); cur->Next()) {
+      auto dst = view.GetNode(cur->edge().dst);
+      ASSERT_TRUE(dst.ok()) << dst.status().ToString();
+      const size_t i = std::stoul(dst->key.substr(1));
+      ASSERT_LT(i, n);
+      out[i] = Bits(cur->edge().weight);
+      auto whole = cur->Load();
+      ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+      loaded[i] = Bits(whole->weight);
+      auto edge = view.GetEdge(cur->edge().id);
+      ASSERT_TRUE(edge.ok()) << edge.status().ToString();
+      by_id[i] = Bits(edge->weight);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      auto node = view.FindKey("n" + std::to_string(i));
+      ASSERT_TRUE(node.ok());
+      auto cur = view.Edges(*node, Direction::kIn);
+      ASSERT_TRUE(cur->Valid()) << cur->status().ToString();
+      in[i] = Bits(cur->edge().weight);
+    }
+    EXPECT_EQ(in, Expected());
+    EXPECT_EQ(out, Expected());
+    EXPECT_EQ(loaded, Expected());
+    EXPECT_EQ(by_id, Expected());
+  }
+  // The same through a weighted snapshot of `db`.
+  static void CheckSnapshot(Db& db) {
+    auto csr = db.Csr({.with_weights = true});
+    ASSERT_TRUE(csr.ok()) << csr.status().ToString();
+    std::vector<std::string> out(Weights().size()), in(Weights().size());
+    for (uint32_t v = 0; v < (*csr)->num_nodes(); ++v) {
+      const std::string key = test::KeyOf(db, (*csr)->node_id(v));
+      if (key == "a") {
+        auto targets = (*csr)->out_neighbors(v);
+        auto weights = (*csr)->out_weights(v);
+        ASSERT_EQ(targets.size(), Weights().size());
+        for (size_t j = 0; j < targets.size(); ++j) {
+          const std::string dst = test::KeyOf(db, (*csr)->node_id(targets[j]));
+          out[std::stoul(dst.substr(1))] = Bits(weights[j]);
+        }
+      } else {
+        ASSERT_EQ((*csr)->in_weights(v).size(), 1u) << key;
+        in[std::stoul(key.substr(1))] = Bits((*csr)->in_weights(v)[0]);
+      }
+    }
+    EXPECT_EQ(out, Expected());
+    EXPECT_EQ(in, Expected());
+  }
+};
+
+TEST_F(EdgeWeightTest, EveryWeightRoundTripsThroughATransaction) {
+  Options ro = FastOptions();
+  ro.read_only = true;
+  auto reader = test::MustOpen(dir_.Sub("graph"), ro);
+  ASSERT_NE(reader, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto empty, reader->Csr({.with_weights = true}));
+  EXPECT_EQ(empty->num_edges(), 0u);
+
+  auto txn = Begin();
+  ASSERT_TRUE(txn);
+  for (const auto& n : Nodes()) ASSERT_TRUE(txn->PutNode(n).ok());
+  for (const auto& e : Edges()) ASSERT_OK(txn->PutEdge(e).status());
+  CheckGraph(*txn);  // read-your-writes
+  ASSERT_OK(txn->Commit());
+  CheckGraph(*db_);
+  CheckSnapshot(*db_);
+  // A reader patches its snapshot from the commit's change record, which
+  // carries each edge's header.
+  ASSERT_OK(reader->Refresh());
+  const uint64_t log_patches = storage::CsrLogPatchCount();
+  CheckSnapshot(*reader);
+  EXPECT_EQ(storage::CsrLogPatchCount(), log_patches + 1);
+  reader.reset();
+  Reopen();
+  CheckGraph(*db_);
+  CheckSnapshot(*db_);
+  auto report = db_->CheckIntegrity();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << test::Join(report->problems);
+}
+
+TEST_F(EdgeWeightTest, EveryWeightRoundTripsThroughABulkLoad) {
+  auto load = db_->BeginBulkLoad("weights");
+  ASSERT_TRUE(load.ok()) << load.status().ToString();
+  for (const auto& n : Nodes()) ASSERT_TRUE((*load)->AddNode(n).ok());
+  for (const auto& e : Edges()) ASSERT_OK((*load)->AddEdge(e));
+  ASSERT_OK((*load)->Finish());
+  load->reset();
+  CheckGraph(*db_);
+  CheckSnapshot(*db_);
+  Reopen();
+  CheckGraph(*db_);
+  auto report = db_->CheckIntegrity();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << test::Join(report->problems);
 }
 
 TEST_F(EdgeTest, InvalidEdgesAreRejectedAndWriteNothing) {

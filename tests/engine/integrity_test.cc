@@ -4,9 +4,11 @@
 // docs/on-disk-format.md) directly, re-encoded here so that the test depends
 // on the documented format rather than on engine internals.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 
+#include <bit>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -489,7 +491,123 @@ TEST(FormatTest, UpgradesAFormat1Graph) {
   RawDb raw(path);
   ASSERT_TRUE(raw.ok());
   EXPECT_EQ(raw.Get("default", "format_version"), BE32(kFormatVersion));
-  EXPECT_EQ(kFormatVersion, 2u);
+}
+
+// Every edge of `view` as "src-type->dst weight", the weight's bits in hex
+// ("-" for none), read from the out records and, for the same edge, from
+// the in records.
+std::vector<std::string> WeightList(const GraphView& view) {
+  auto show = [](std::optional<double> w) {
+    return w ? fmt::format("{:016x}", std::bit_cast<uint64_t>(*w)) : std::string("-");
+  };
+  std::vector<std::string> out;
+  for (auto cur = view.AllEdges(); cur->Valid(); cur->Next()) {
+    const EdgeRef& e = cur->edge();
+    std::string in_weight = "?";
+    for (auto in = view.Edges(e.dst, Direction::kIn, e.type); in->Valid(); in->Next()) {
+      if (in->edge().id == e.id) in_weight = show(in->edge().weight);
+    }
+    out.push_back(test::KeyOf(view, e.src) + "-" +
+                  std::string(view.schema().EdgeTypeName(e.type)) + "->" +
+                  test::KeyOf(view, e.dst) + " " + show(e.weight) + " " + in_weight);
+  }
+  return out;
+}
+
+// tests/data/format-2-graph: a graph written by the last build of format 2,
+// whose weights are all 8-byte doubles (tests/data/format-2-graph.md). A
+// build of format 3 reads them as they were, read-only or after the upgrade,
+// and writes new edges' short decimal weights in the new encoding beside them.
+TEST(FormatTest, UpgradesAFormat2Graph) {
+  test::TempDir dir;
+  const std::string path = dir.Sub("old");
+  std::filesystem::copy(SAMVERKAN_TEST_DATA_DIR "/format-2-graph", path,
+                        std::filesystem::copy_options::recursive);
+  auto bits = [](double w) { return fmt::format("{:016x}", std::bit_cast<uint64_t>(w)); };
+  auto line = [&](const char* edge, std::optional<double> w) {
+    const std::string b = w ? bits(*w) : "-";
+    return std::string(edge) + " " + b + " " + b;
+  };
+  // In the store's order: by source, then type (as first met), then target.
+  const std::vector<std::string> old_edges = {
+      line("a-participates_in->p", 0.604),
+      line("a-located_in->r", 1.0),
+      line("a-funds->b", -12345.67),
+      line("b-participates_in->p", 0.1 + 0.2),
+      line("b-located_in->r", -0.0),
+      line("b-funds->a", std::nullopt),
+      line("p-located_in->r", 1e300),
+      line("c-participates_in->p", 2.5),
+  };
+  {
+    Options ro;
+    ro.read_only = true;
+    auto reader = test::MustOpen(path, ro);
+    ASSERT_NE(reader, nullptr);
+    EXPECT_EQ(WeightList(*reader), old_edges);
+  }
+  {
+    RawDb raw(path);
+    ASSERT_TRUE(raw.ok());
+    EXPECT_EQ(raw.Get("default", "format_version"), BE32(2));
+  }
+  std::string new_in_key, new_out_key, old_in_key;
+  NodeId d = 0;
+  {
+    auto writer = test::MustOpen(path);
+    ASSERT_NE(writer, nullptr);
+    EXPECT_EQ(WeightList(*writer), old_edges);
+    Options ro;
+    ro.read_only = true;
+    auto reader = test::MustOpen(path, ro);
+    ASSERT_NE(reader, nullptr);
+    ASSERT_OK_AND_ASSIGN(auto before, reader->Csr({.with_weights = true}));
+    auto txn = writer->BeginTransaction("after the upgrade");
+    ASSERT_OK(txn.status());
+    ASSERT_OK((*txn)->PutNode(N("d", "actor", "Delta")).status());
+    EdgeInput e = E("d", "participates_in", "p");
+    e.weight = 0.25;
+    ASSERT_OK((*txn)->PutEdge(e).status());
+    ASSERT_OK((*txn)->Commit());
+    ASSERT_OK_AND_ASSIGN(d, writer->FindKey("d"));
+    ASSERT_OK_AND_ASSIGN(NodeId p, writer->FindKey("p"));
+    ASSERT_OK_AND_ASSIGN(NodeId c, writer->FindKey("c"));
+    const SymbolId type = *writer->schema().EdgeType("participates_in");
+    new_in_key = AdjKey(p, type, d, 0);
+    new_out_key = AdjKey(d, type, p, 0);
+    old_in_key = AdjKey(p, type, c, 0);
+    std::vector<std::string> all = old_edges;
+    all.push_back(line("d-participates_in->p", 0.25));
+    EXPECT_EQ(WeightList(*writer), all);
+    auto report = writer->CheckIntegrity();
+    ASSERT_OK(report.status());
+    EXPECT_TRUE(report->ok()) << Problems(*report);
+    EXPECT_TRUE(report->latest_change_record_agrees);
+    // A reader patches its weighted snapshot with the new commit's record.
+    ASSERT_OK(reader->Refresh());
+    EXPECT_EQ(WeightList(*reader), all);
+    ASSERT_OK_AND_ASSIGN(auto after, reader->Csr({.with_weights = true}));
+    EXPECT_EQ(after->num_edges(), before->num_edges() + 1);
+    std::vector<double> weights_of_d;
+    for (uint32_t v = 0; v < after->num_nodes(); ++v) {
+      if (after->node_id(v) != d) continue;
+      auto w = after->out_weights(v);
+      weights_of_d.assign(w.begin(), w.end());
+    }
+    EXPECT_EQ(weights_of_d, std::vector<double>{0.25});
+  }
+  RawDb raw(path);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw.Get("default", "format_version"), BE32(kFormatVersion));
+  EXPECT_EQ(kFormatVersion, 3u);
+  // The new edge is written in format 3: its in value (the header) is the
+  // id (a varint), the flags (1 = weight, 8 = decimal), then 0.25 as digits
+  // 25 and scale 2 (a 2-byte varint); the out value begins the same.
+  const std::string in_value = raw.Get("in", new_in_key);
+  EXPECT_EQ(in_value.substr(1), std::string("\x09\xa2\x06", 3));  // 802 = 50 << 4 | 2
+  EXPECT_EQ(raw.Get("out", new_out_key).substr(0, 4), in_value);
+  // The old edges' weights stay as they were written, 8 bytes.
+  EXPECT_EQ(raw.Get("in", old_in_key).size(), 1 + 1 + 8 + 3u);  // id, flags, weight, date
 }
 
 TEST(FormatTest, PlainRocksDbIsNotAGraph) {

@@ -12,6 +12,7 @@ inline constexpr std::string_view kVersion = "0.1.0";
 // open a graph with a larger number; a graph with a smaller one is upgraded
 // at its first read-write open. See docs/on-disk-format.md.
 // 2: the change log (meta "changes/<batch>").
-inline constexpr uint32_t kFormatVersion = 2;
+// 3: edge weights that are short decimals written as digits and a scale.
+inline constexpr uint32_t kFormatVersion = 3;
 
 }  // namespace samverkan
