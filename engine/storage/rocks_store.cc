@@ -110,6 +110,9 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf which, const std::shared_ptr<rocksdb::
       break;
     case kNodeIndex:
       o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kNodeIndexPrefixSize));
+      // Read only by prefix scans (nodes of a kind or sector): whole keys in
+      // the filter were 0.2 bytes per edge on `large` that no read consulted.
+      t.whole_key_filtering = false;
       break;
     case kNodes:
     case kEdges:

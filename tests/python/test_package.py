@@ -45,7 +45,7 @@ print(conn.execute("SELECT key FROM kg_find('kg', 'orebro universitet')").fetcho
 """
     p = subprocess.run([str(py), "-c", script], cwd=tmp, capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.splitlines() == ["samverkan 0.1.0 (format 2)", "org:oru"]
+    assert p.stdout.splitlines() == ["samverkan 0.1.0 (format 3)", "org:oru"]
     # Outside the repository: the package, not the build tree, was used.
     assert not str(py).startswith(str(REPO))
 
