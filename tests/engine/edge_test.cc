@@ -43,6 +43,31 @@ class EdgeTest : public test::DbTest {
     ASSERT_OK(txn->Commit());
   }
   std::vector<EdgeId> ids_;
+
+  // A star: node "a" and nodes "n0".."n<count-1>", and an edge a -funds->
+  // n<i> for each, which `set(edge, i)` fills in; so that each is found.
+  static std::vector<NodeInput> StarNodes(size_t count) {
+    std::vector<NodeInput> nodes{N("a", "actor")};
+    for (size_t i = 0; i < count; ++i) nodes.push_back(N("n" + std::to_string(i), "actor"));
+    return nodes;
+  }
+  // Loads `nodes` and `edges` into the (empty) graph with the bulk loader.
+  void BulkLoad(const std::vector<NodeInput>& nodes, const std::vector<EdgeInput>& edges) {
+    auto load = db_->BeginBulkLoad("bulk");
+    ASSERT_TRUE(load.ok()) << load.status().ToString();
+    for (const auto& n : nodes) ASSERT_TRUE((*load)->AddNode(n).ok());
+    for (const auto& e : edges) ASSERT_OK((*load)->AddEdge(e));
+    ASSERT_OK((*load)->Finish());
+  }
+  template <typename Set>
+  static std::vector<EdgeInput> StarEdges(size_t count, Set set) {
+    std::vector<EdgeInput> edges;
+    for (size_t i = 0; i < count; ++i) {
+      edges.push_back(E("a", "funds", "n" + std::to_string(i)));
+      set(edges.back(), i);
+    }
+    return edges;
+  }
 };
 
 TEST_F(EdgeTest, IdsAreUniqueFromOne) {
@@ -318,21 +343,10 @@ class EdgeDateTest : public EdgeTest {
     EXPECT_EQ(test::Sorted(out), test::Sorted(expected));
   }
   static std::vector<EdgeInput> Edges() {
-    std::vector<EdgeInput> edges;
-    for (size_t i = 0; i < Intervals().size(); ++i) {
-      EdgeInput e = E("a", "funds", "n" + std::to_string(i));
-      e.validity = Intervals()[i];
-      edges.push_back(e);
-    }
-    return edges;
+    return StarEdges(Intervals().size(),
+                     [](EdgeInput& e, size_t i) { e.validity = Intervals()[i]; });
   }
-  static std::vector<NodeInput> Nodes() {
-    std::vector<NodeInput> nodes{N("a", "actor")};
-    for (size_t i = 0; i < Intervals().size(); ++i) {
-      nodes.push_back(N("n" + std::to_string(i), "actor"));
-    }
-    return nodes;
-  }
+  static std::vector<NodeInput> Nodes() { return StarNodes(Intervals().size()); }
   // The edges valid on `day`, by CSR, as "a->n<i>".
   std::vector<std::string> ValidOn(Date day) {
     auto csr = db_->Csr({.valid_on = day});
@@ -387,12 +401,7 @@ TEST_F(EdgeDateTest, EveryYearRoundTripsThroughATransaction) {
 }
 
 TEST_F(EdgeDateTest, EveryYearRoundTripsThroughABulkLoad) {
-  auto load = db_->BeginBulkLoad("dates");
-  ASSERT_TRUE(load.ok()) << load.status().ToString();
-  for (const auto& n : Nodes()) ASSERT_TRUE((*load)->AddNode(n).ok());
-  for (const auto& e : Edges()) ASSERT_OK((*load)->AddEdge(e));
-  ASSERT_OK((*load)->Finish());
-  load->reset();
+  BulkLoad(Nodes(), Edges());
   CheckGraph(*db_);
   CheckValidOn();
   Reopen();
@@ -431,21 +440,9 @@ class EdgeWeightTest : public EdgeTest {
     for (double w : Weights()) bits.push_back(Bits(w));
     return bits;
   }
-  static std::vector<NodeInput> Nodes() {
-    std::vector<NodeInput> nodes{N("a", "actor")};
-    for (size_t i = 0; i < Weights().size(); ++i) {
-      nodes.push_back(N("n" + std::to_string(i), "actor"));
-    }
-    return nodes;
-  }
+  static std::vector<NodeInput> Nodes() { return StarNodes(Weights().size()); }
   static std::vector<EdgeInput> Edges() {
-    std::vector<EdgeInput> edges;
-    for (size_t i = 0; i < Weights().size(); ++i) {
-      EdgeInput e = E("a", "funds", "n" + std::to_string(i));
-      e.weight = Weights()[i];
-      edges.push_back(e);
-    }
-    return edges;
+    return StarEdges(Weights().size(), [](EdgeInput& e, size_t i) { e.weight = Weights()[i]; });
   }
   // The weight of a->n<i>, read every way there is, must be Weights()[i].
   void CheckGraph(const GraphView& view) {
@@ -535,12 +532,7 @@ TEST_F(EdgeWeightTest, EveryWeightRoundTripsThroughATransaction) {
 }
 
 TEST_F(EdgeWeightTest, EveryWeightRoundTripsThroughABulkLoad) {
-  auto load = db_->BeginBulkLoad("weights");
-  ASSERT_TRUE(load.ok()) << load.status().ToString();
-  for (const auto& n : Nodes()) ASSERT_TRUE((*load)->AddNode(n).ok());
-  for (const auto& e : Edges()) ASSERT_OK((*load)->AddEdge(e));
-  ASSERT_OK((*load)->Finish());
-  load->reset();
+  BulkLoad(Nodes(), Edges());
   CheckGraph(*db_);
   CheckSnapshot(*db_);
   Reopen();
