@@ -34,10 +34,25 @@ std::string_view StripExceptionTag(std::string_view msg) {
 // "1.0" for an integral one, "-0.0", "1e+300").
 std::string PrintDouble(double d) { return json(d).dump(); }
 
+enum class JsonType { kNull, kBoolean, kNumber, kString, kObject, kArray };
+
+// The type's name as nlohmann's messages give it.
+const char* TypeName(JsonType type) {
+  switch (type) {
+    case JsonType::kNull: return "null";
+    case JsonType::kBoolean: return "boolean";
+    case JsonType::kNumber: return "number";
+    case JsonType::kString: return "string";
+    case JsonType::kObject: return "object";
+    case JsonType::kArray: return "array";
+  }
+  return "?";
+}
+
 // A parsed JSON value: nodes in one vector, node 0 the root.
 struct JsonTree {
   struct Node {
-    const char* type = "null";  // nlohmann's type names: null, boolean, number, ...
+    JsonType type = JsonType::kNull;
     std::string key;            // as a member of an object: its key
     std::string text;           // a string: its value; another scalar: its JSON text
     double number = 0;          // a number: its value
@@ -52,21 +67,21 @@ class TreeBuilder {
  public:
   explicit TreeBuilder(JsonTree* tree) : tree_(*tree) {}
 
-  bool null() { return Scalar("null", "null"); }
-  bool boolean(bool b) { return Scalar("boolean", b ? "true" : "false"); }
+  bool null() { return Scalar(JsonType::kNull, "null"); }
+  bool boolean(bool b) { return Scalar(JsonType::kBoolean, b ? "true" : "false"); }
   bool number_integer(json::number_integer_t i) {
-    return Scalar("number", std::to_string(i), static_cast<double>(i));
+    return Scalar(JsonType::kNumber, std::to_string(i), static_cast<double>(i));
   }
   bool number_unsigned(json::number_unsigned_t u) {
-    return Scalar("number", std::to_string(u), static_cast<double>(u));
+    return Scalar(JsonType::kNumber, std::to_string(u), static_cast<double>(u));
   }
   bool number_float(json::number_float_t d, const json::string_t&) {
-    return Scalar("number", PrintDouble(d), d);
+    return Scalar(JsonType::kNumber, PrintDouble(d), d);
   }
-  bool string(json::string_t& s) { return Scalar("string", std::move(s)); }
+  bool string(json::string_t& s) { return Scalar(JsonType::kString, std::move(s)); }
   bool binary(json::binary_t&) { return false; }  // not in JSON text
   bool start_object(std::size_t) {
-    open_.push_back(Add("object"));
+    open_.push_back(Add(JsonType::kObject));
     return true;
   }
   bool key(json::string_t& k) {
@@ -78,7 +93,7 @@ class TreeBuilder {
     return true;
   }
   bool start_array(std::size_t) {
-    open_.push_back(Add("array"));
+    open_.push_back(Add(JsonType::kArray));
     return true;
   }
   bool end_array() {
@@ -91,13 +106,13 @@ class TreeBuilder {
   }
 
  private:
-  bool Scalar(const char* type, std::string text, double number = 0) {
+  bool Scalar(JsonType type, std::string text, double number = 0) {
     Add(type, std::move(text), number);
     return true;
   }
   // Adds a node under the open container (with the key just read, in an
   // object); its index.
-  uint32_t Add(const char* type, std::string text = {}, double number = 0) {
+  uint32_t Add(JsonType type, std::string text = {}, double number = 0) {
     const auto index = static_cast<uint32_t>(tree_.nodes.size());
     JsonTree::Node& node = tree_.nodes.emplace_back();
     node.type = type;
@@ -105,7 +120,7 @@ class TreeBuilder {
     node.number = number;
     if (!open_.empty()) {
       JsonTree::Node& parent = tree_.nodes[open_.back()];
-      if (std::string_view(parent.type) == "object") node.key = std::move(key_);
+      if (parent.type == JsonType::kObject) node.key = std::move(key_);
       parent.children.push_back(index);
     }
     return index;
@@ -125,7 +140,7 @@ JsonTree Parse(std::string_view text) {
   return tree;
 }
 
-bool IsObject(const JsonTree::Node& n) { return std::string_view(n.type) == "object"; }
+bool IsObject(const JsonTree::Node& n) { return n.type == JsonType::kObject; }
 
 // The members of object node `n`, by key (bytewise, as nlohmann's std::map).
 std::vector<uint32_t> SortedMembers(const JsonTree& t, const JsonTree::Node& n) {
@@ -157,14 +172,14 @@ void AppendValue(const JsonTree& t, uint32_t index, std::string* out) {
       AppendValue(t, m, out);
     }
     out->push_back('}');
-  } else if (std::string_view(n.type) == "array") {
+  } else if (n.type == JsonType::kArray) {
     out->push_back('[');
     for (size_t i = 0; i < n.children.size(); ++i) {
       if (i != 0) out->push_back(',');
       AppendValue(t, n.children[i], out);
     }
     out->push_back(']');
-  } else if (std::string_view(n.type) == "string") {
+  } else if (n.type == JsonType::kString) {
     AppendJsonString(n.text, out);
   } else {
     out->append(n.text);
@@ -198,7 +213,7 @@ void AppendMerged(const JsonTree& base, const uint32_t* b, const JsonTree& patch
     }
     const uint32_t* kept = old_key != nullptr && *old_key == *new_key ? &old[i++] : nullptr;
     const uint32_t change = changes[j++];
-    if (std::string_view(patch.nodes[change].type) == "null") continue;  // removes the key
+    if (patch.nodes[change].type == JsonType::kNull) continue;  // removes the key
     separate();
     AppendKey(*new_key, out);
     AppendMerged(base, kept, patch, change, out);
@@ -225,7 +240,7 @@ Result<std::string> NormalizeProps(std::string_view text,
   }
   if (!IsObject(tree.nodes[0])) {
     return Status::InvalidArgument(
-        fmt::format("{} must be a JSON object, not {}", what(), tree.nodes[0].type));
+        fmt::format("{} must be a JSON object, not {}", what(), TypeName(tree.nodes[0].type)));
   }
   if (auto duplicate = FindDuplicateJsonKey(text)) {
     return Status::InvalidArgument(fmt::format("invalid JSON in {}: {} (at byte {})", what(),
@@ -254,7 +269,7 @@ std::optional<double> NumericProp(std::string_view props, std::string_view name)
   if (!tree.error.empty() || !IsObject(tree.nodes[0])) return std::nullopt;
   for (uint32_t m : tree.nodes[0].children) {
     const JsonTree::Node& n = tree.nodes[m];
-    if (n.key == name && std::string_view(n.type) == "number") return n.number;
+    if (n.key == name && n.type == JsonType::kNumber) return n.number;
   }
   return std::nullopt;
 }
