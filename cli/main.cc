@@ -20,6 +20,7 @@
 
 #include "commands.h"
 #include "sigint.h"
+#include "samverkan/memory_reserve.h"
 #include "samverkan/version.h"
 
 namespace {
@@ -39,6 +40,9 @@ std::optional<int64_t> DecimalInteger(std::string_view text) {
 
 int main(int argc, char** argv) {
   using namespace samverkan::cli;
+  // Running out of memory is an error message and exit code 6, not an
+  // abort (samverkan/memory_reserve.h).
+  samverkan::InstallMemoryReserve();
   CLI::App app{"samverkan: import, export, draw and inspect Samverkan knowledge graphs"};
   app.set_version_flag("--version", std::string(samverkan::kVersion));
   app.require_subcommand(1);

@@ -35,6 +35,8 @@ SQLITE_EXTENSION_INIT1
 
 #include "graph_registry.h"
 #include "modules.h"
+#include "samverkan/memory_reserve.h"
+#include "samverkan/parallel.h"
 #include "samverkan/procedures.h"
 #include "samverkan_ext.h"
 #include "tvf_analytics.h"
@@ -144,9 +146,10 @@ int Register(sqlite3* db, char** err) {
 
 extern "C" int sqlite3_samverkan_init(sqlite3* db, char** err, const sqlite3_api_routines* api) {
   SQLITE_EXTENSION_INIT2(api);
-  // This thread's C++ exception state, allocated now rather than at its
-  // first throw, which may be a std::bad_alloc (see TaskGroup::Work).
-  [[maybe_unused]] volatile int pending = std::uncaught_exceptions();
+  samverkan::AllocateExceptionState();
+  // Memory that running out of memory gives back, so that what runs while
+  // a statement fails (RocksDB, destructors) finds some: the host lives on.
+  samverkan::InstallMemoryReserve();
   try {
     return samverkan::sql::Register(db, err);
   } catch (...) {

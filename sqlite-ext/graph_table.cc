@@ -110,8 +110,7 @@ int ConnectGraphTable(const char* module, const char* schema, sqlite3* db, void*
     *out = &table.release()->base;
     return SQLITE_OK;
   } catch (const std::exception& e) {
-    *err = FormatError("%s%s", kInternalErrorPrefix, e.what());
-    return SQLITE_ERROR;
+    return ConstructorError(e, err);
   }
 }
 
@@ -209,7 +208,7 @@ int GraphTableSync(sqlite3_vtab* vtab) {
 
 // SQLite has committed: the prepared graph transaction commits too.
 int GraphTableCommit(sqlite3_vtab* vtab) {
-  return Guard(vtab, [&] {
+  return GuardTransactionEnd(vtab, [&] {
     auto* t = AsTable(vtab);
     if (!t->graph) return SQLITE_OK;
     Status s = t->graph->Commit();
@@ -218,21 +217,21 @@ int GraphTableCommit(sqlite3_vtab* vtab) {
 }
 
 int GraphTableRollback(sqlite3_vtab* vtab) {
-  return Guard(vtab, [&] {
+  return GuardTransactionEnd(vtab, [&] {
     if (auto& graph = AsTable(vtab)->graph) graph->Rollback();
     return SQLITE_OK;
   });
 }
 
 int GraphTableSavepoint(sqlite3_vtab* vtab, int level) {
-  return Guard(vtab, [&] {
+  return GuardTransactionEnd(vtab, [&] {
     if (auto& graph = AsTable(vtab)->graph) graph->Savepoint(level);
     return SQLITE_OK;
   });
 }
 
 int GraphTableRelease(sqlite3_vtab* vtab, int level) {
-  return Guard(vtab, [&] {
+  return GuardTransactionEnd(vtab, [&] {
     auto* t = AsTable(vtab);
     if (!t->graph) return SQLITE_OK;
     Status s = t->graph->Release(level);
@@ -241,7 +240,7 @@ int GraphTableRelease(sqlite3_vtab* vtab, int level) {
 }
 
 int GraphTableRollbackTo(sqlite3_vtab* vtab, int level) {
-  return Guard(vtab, [&] {
+  return GuardTransactionEnd(vtab, [&] {
     auto* t = AsTable(vtab);
     if (!t->graph) return SQLITE_OK;
     Status s = t->graph->RollbackTo(level);

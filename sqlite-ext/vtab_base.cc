@@ -43,6 +43,20 @@ void ResultError(sqlite3_context* ctx, std::string_view message) {
   sqlite3_result_error(ctx, escaped.data(), static_cast<int>(escaped.size()));
 }
 
+bool IsOutOfMemory(const std::system_error& e) {
+  return e.code() == std::errc::resource_unavailable_try_again ||
+         e.code() == std::errc::not_enough_memory;
+}
+
+int ConstructorError(const std::exception& e, char** err) {
+  const auto* system = dynamic_cast<const std::system_error*>(&e);
+  if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr || (system && IsOutOfMemory(*system))) {
+    return SQLITE_NOMEM;
+  }
+  *err = FormatError("%s%s", kInternalErrorPrefix, e.what());
+  return SQLITE_ERROR;
+}
+
 int SqliteCode(const Status& status) {
   switch (status.code()) {
     case Status::Code::kOk: return SQLITE_OK;
@@ -52,6 +66,7 @@ int SqliteCode(const Status& status) {
     case Status::Code::kCorruption: return SQLITE_CORRUPT;
     case Status::Code::kIOError: return SQLITE_IOERR;
     case Status::Code::kInterrupted: return SQLITE_INTERRUPT;
+    case Status::Code::kOutOfMemory: return SQLITE_NOMEM;
     case Status::Code::kInvalidArgument:
     case Status::Code::kNotFound:
     case Status::Code::kNotSupported:

@@ -26,8 +26,11 @@ SQLITE_EXTENSION_INIT3
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <utility>
 #include <vector>
 
+#include "samverkan/memory_reserve.h"
 #include "samverkan/result.h"
 #include "samverkan/status.h"
 
@@ -75,15 +78,31 @@ std::optional<std::string> OptionalText(sqlite3_value* value);
 // Text results, always copied by SQLite (SQLITE_TRANSIENT).
 void ResultText(sqlite3_context* ctx, std::string_view text);
 
+// True for the error of a thread that could not start for want of memory.
+bool IsOutOfMemory(const std::system_error& e);
+
+// For xCreate and xConnect, which report through *err: SQLITE_NOMEM when
+// `e` says memory ran out (std::bad_alloc, a thread that could not start),
+// else SQLITE_ERROR with an internal-error message.
+int ConstructorError(const std::exception& e, char** err);
+
 // Runs `body` (which returns an SQLite result code) and converts escaping
 // exceptions into SQLITE_NOMEM / SQLITE_ERROR with an internal-error message
-// on `vtab`. Every sqlite3_module callback that can throw goes through this.
+// on `vtab`, for the callbacks that end a transaction (xCommit, xRollback,
+// savepoints), which must run whatever memory is left: it refills the memory
+// reserve if a failed allocation spent it (samverkan/memory_reserve.h), and
+// runs `body` even when that fails.
 template <typename Body>
-int Guard(sqlite3_vtab* vtab, Body&& body) noexcept {
+int GuardTransactionEnd(sqlite3_vtab* vtab, Body&& body) noexcept {
+  RefillMemoryReserve();
   try {
     return body();
   } catch (const std::bad_alloc&) {
     return SQLITE_NOMEM;
+  } catch (const std::system_error& e) {
+    if (IsOutOfMemory(e)) return SQLITE_NOMEM;
+    if (vtab != nullptr) SetError(vtab, "%s%s", kInternalErrorPrefix, e.what());
+    return SQLITE_ERROR;
   } catch (const std::exception& e) {
     if (vtab != nullptr) SetError(vtab, "%s%s", kInternalErrorPrefix, e.what());
     return SQLITE_ERROR;
@@ -91,6 +110,16 @@ int Guard(sqlite3_vtab* vtab, Body&& body) noexcept {
     if (vtab != nullptr) SetError(vtab, "%sunknown exception", kInternalErrorPrefix);
     return SQLITE_ERROR;
   }
+}
+
+// The same for every other sqlite3_module callback that can throw, which
+// fails with SQLITE_NOMEM before it starts when the reserve cannot be
+// refilled: memory is still short, and RocksDB, which the callback may
+// reach, does not survive an allocation that fails inside it.
+template <typename Body>
+int Guard(sqlite3_vtab* vtab, Body&& body) noexcept {
+  if (!RefillMemoryReserve()) return SQLITE_NOMEM;
+  return GuardTransactionEnd(vtab, std::forward<Body>(body));
 }
 
 // The sqlite3_module callbacks every table writes alike. `Table` and `Cursor`
@@ -117,10 +146,14 @@ int CloseCursor(sqlite3_vtab_cursor* cur) {
 // The same firewall for scalar functions: errors go to sqlite3_result_error.
 template <typename Body>
 void GuardFunction(sqlite3_context* ctx, Body&& body) noexcept {
+  if (!RefillMemoryReserve()) return sqlite3_result_error_nomem(ctx);
   try {
     body();
   } catch (const std::bad_alloc&) {
     sqlite3_result_error_nomem(ctx);
+  } catch (const std::system_error& e) {
+    if (IsOutOfMemory(e)) return sqlite3_result_error_nomem(ctx);
+    ResultError(ctx, std::string(kInternalErrorPrefix) + e.what());
   } catch (const std::exception& e) {
     ResultError(ctx, std::string(kInternalErrorPrefix) + e.what());
   } catch (...) {

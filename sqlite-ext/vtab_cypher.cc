@@ -184,8 +184,7 @@ int Construct(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3
     *out = &table.release()->base;
     return SQLITE_OK;
   } catch (const std::exception& e) {
-    *err = FormatError("%s%s", kInternalErrorPrefix, e.what());
-    return SQLITE_ERROR;
+    return ConstructorError(e, err);
   }
 }
 

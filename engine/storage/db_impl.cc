@@ -15,6 +15,7 @@
 #include "storage/bulk_loader.h"
 #include "storage/transaction_impl.h"
 #include "samverkan/ignore_error.h"
+#include "samverkan/parallel.h"
 
 namespace samverkan::storage {
 namespace {
@@ -685,6 +686,7 @@ void DbImpl::WarmCsr(const CsrSpec& spec) const {
 }
 
 void DbImpl::WarmLoop() const {
+  AllocateExceptionState();
   // Commits in quick succession would each make the build before stale:
   // wait until the graph has been still for a moment.
   constexpr auto kStill = std::chrono::milliseconds(20);
@@ -708,8 +710,14 @@ void DbImpl::WarmLoop() const {
       spec = warm_wanted_.back();
       warm_wanted_.pop_back();
     }
-    if (!CsrIfCached(spec)) IgnoreError(Csr(spec));  // a failure shows when it is asked for
-    SaveCsrFile(spec);
+    // Warming is work ahead of time, on a thread of its own, where nothing
+    // may escape: a failure (memory that ran out, a thread that could not
+    // start) shows when the snapshot is asked for.
+    try {
+      if (!CsrIfCached(spec)) IgnoreError(Csr(spec));
+      SaveCsrFile(spec);
+    } catch (...) {
+    }
   }
 }
 

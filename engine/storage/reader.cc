@@ -1,13 +1,23 @@
 #include "storage/reader.h"
 
+#include <new>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "samverkan/memory_reserve.h"
 #include "storage/coding.h"
 
 namespace samverkan::storage {
 namespace {
+
+// RocksDB is not exception-safe: an allocation that fails inside it can end
+// the process. While the memory reserve is spent (memory ran out and has not
+// come back), a read fails here instead, before it enters RocksDB, as an
+// allocation of ours would (samverkan/memory_reserve.h).
+void RefuseWhileMemoryIsShort() {
+  if (MemoryReserveSpent()) throw std::bad_alloc();
+}
 
 // Passes every call on to the iterator it wraps.
 class ForwardingIterator : public rocksdb::Iterator {
@@ -46,9 +56,17 @@ class BoundedIterator final : public ForwardingIterator {
     // A batch iterator may not honour the bounds; enforce them here.
     return inner_->Valid() && (upper_.empty() || inner_->key().compare(upper_slice_) < 0);
   }
-  void SeekToFirst() override { inner_->Seek(lower_slice_); }
+  void SeekToFirst() override {
+    RefuseWhileMemoryIsShort();
+    inner_->Seek(lower_slice_);
+  }
   void Seek(const rocksdb::Slice& target) override {
+    RefuseWhileMemoryIsShort();
     inner_->Seek(target.compare(lower_slice_) < 0 ? lower_slice_ : target);
+  }
+  void Next() override {
+    RefuseWhileMemoryIsShort();
+    inner_->Next();
   }
 
  private:
@@ -102,6 +120,7 @@ std::unique_ptr<rocksdb::Iterator> Reader::ScanPrefix(Cf cf, std::string_view pr
 }
 
 rocksdb::Status DbReader::Get(Cf cf, std::string_view key, std::string* value) const {
+  RefuseWhileMemoryIsShort();
   rocksdb::ReadOptions o;
   o.snapshot = snapshot_;
   return store_->db()->Get(o, store_->cf(cf), key, value);
@@ -115,6 +134,7 @@ std::unique_ptr<rocksdb::Iterator> DbReader::NewIterator(Cf cf,
   // With an upper bound set, RocksDB uses the prefix bloom filters when the
   // bounds lie within one prefix and a total-order scan otherwise.
   options->auto_prefix_mode = true;
+  RefuseWhileMemoryIsShort();
   std::unique_ptr<rocksdb::Iterator> it(store_->db()->NewIterator(*options, store_->cf(cf)));
   if (!store_->read_only()) return it;
   return std::make_unique<PinnedIterator>(std::move(it), store_->PinInstance());
@@ -136,12 +156,14 @@ rocksdb::Status BatchReader::Get(Cf cf, std::string_view key, std::string* value
       DecodeNodeKey(key.substr(0, kNodeIdSize)) >= first_new_node_) {
     return rocksdb::Status::NotFound();
   }
+  RefuseWhileMemoryIsShort();
   return store_->db()->Get(rocksdb::ReadOptions(), store_->cf(cf), key, value);
 }
 
 std::unique_ptr<rocksdb::Iterator> BatchReader::NewIterator(
     Cf cf, rocksdb::ReadOptions* options) const {
   options->auto_prefix_mode = true;
+  RefuseWhileMemoryIsShort();
   std::unique_ptr<rocksdb::Iterator> base(store_->db()->NewIterator(*options, store_->cf(cf)));
   return buffer_->NewIterator(cf, std::move(base), options->iterate_lower_bound,
                               options->iterate_upper_bound);

@@ -2,6 +2,8 @@
 
 #include <time.h>
 
+#include "samverkan/memory_reserve.h"
+
 namespace samverkan {
 
 namespace {
@@ -23,13 +25,17 @@ Interrupt::Interrupt(Predicate requested, std::chrono::milliseconds poll)
       owner_(std::this_thread::get_id()),
       last_poll_ns_(CoarseNowNs()) {}
 
+Status Interrupt::Stopped() {
+  return MemoryReserveSpent() ? Status::OutOfMemory("out of memory") : Status::Interrupted("interrupted");
+}
+
 const Interrupt& Interrupt::Never() {
   static const Interrupt never;
   return never;
 }
 
 bool Interrupt::Requested() const {
-  if (fired_.load(std::memory_order_relaxed)) return true;
+  if (fired_.load(std::memory_order_relaxed) || MemoryReserveSpent()) return true;
   if (!requested_ || std::this_thread::get_id() != owner_) return false;
   return Poll();
 }

@@ -59,16 +59,13 @@ Status TaskGroup::Wait(const Interrupt& interrupt) {
   return error_;
 }
 
-void TaskGroup::Work() {
-  // The C++ runtime's per-thread exception state lives in thread-local
-  // storage that, in a library loaded at run time (the SQLite extension),
-  // is allocated at the thread's first throw; when that throw is a
-  // std::bad_alloc, the allocation fails too and the C library ends the
-  // process ("cannot allocate memory for thread-local data"). Asking for
-  // it now allocates it while there is memory, so that running out of
-  // memory in a task is an error, not the end of the host.
-  // (Stored, so the compiler keeps the call: it is declared pure.)
+void AllocateExceptionState() {
+  // Stored, so that the compiler keeps the call: it is declared pure.
   [[maybe_unused]] volatile int pending = std::uncaught_exceptions();
+}
+
+void TaskGroup::Work() {
+  AllocateExceptionState();
   std::unique_lock lock(mu_);
   while (true) {
     wake_.wait(lock, [this] { return ending_ || !queue_.empty(); });

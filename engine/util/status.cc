@@ -49,6 +49,7 @@ std::string_view CodeName(Status::Code code) {
     case Status::Code::kReadOnly: return "read-only";
     case Status::Code::kInternal: return "internal error";
     case Status::Code::kInterrupted: return "interrupted";
+    case Status::Code::kOutOfMemory: return "out of memory";
   }
   return "unknown";
 }

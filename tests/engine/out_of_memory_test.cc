@@ -52,17 +52,27 @@ void MaybeFail() {
   }
 }
 
+// As the library's operator new: when malloc fails, the new-handler is
+// called (it frees memory, or throws) and the allocation tried again.
 void* Allocate(std::size_t size) {
   MaybeFail();
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
+  for (;;) {
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    std::new_handler handler = std::get_new_handler();
+    if (handler == nullptr) throw std::bad_alloc();
+    handler();
+  }
 }
 
 void* AllocateAligned(std::size_t size, std::align_val_t align) {
   MaybeFail();
   const std::size_t a = static_cast<std::size_t>(align);
-  if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
-  throw std::bad_alloc();
+  for (;;) {
+    if (void* p = std::aligned_alloc(a, (size + a - 1) / a * a)) return p;
+    std::new_handler handler = std::get_new_handler();
+    if (handler == nullptr) throw std::bad_alloc();
+    handler();
+  }
 }
 
 // Fails the `n`-th allocation from now on this thread (0: the next).

@@ -32,6 +32,7 @@ TEST(StatusTest, CodesAreStable) {
   EXPECT_EQ(static_cast<int>(Status::Code::kReadOnly), 8);
   EXPECT_EQ(static_cast<int>(Status::Code::kInternal), 9);
   EXPECT_EQ(static_cast<int>(Status::Code::kInterrupted), 10);
+  EXPECT_EQ(static_cast<int>(Status::Code::kOutOfMemory), 11);
 }
 
 TEST(StatusTest, FactoriesSetCodeAndMessage) {
@@ -50,6 +51,7 @@ TEST(StatusTest, FactoriesSetCodeAndMessage) {
       {Status::ReadOnly("m8"), Status::Code::kReadOnly},
       {Status::Internal("m9"), Status::Code::kInternal},
       {Status::Interrupted("m10"), Status::Code::kInterrupted},
+      {Status::OutOfMemory("m11"), Status::Code::kOutOfMemory},
   };
   int i = 1;
   for (const Case& c : cases) {

@@ -18,7 +18,8 @@
 // between threads keeps its loop on the calling thread polling too, so that
 // it stops within a few polls of being asked.
 //
-// The default-constructed Interrupt never fires (Interrupt::Never()).
+// The default-constructed Interrupt (Interrupt::Never()) has no predicate:
+// only a spent memory reserve stops it.
 #pragma once
 
 #include <atomic>
@@ -41,16 +42,20 @@ class Interrupt {
   Interrupt(const Interrupt&) = delete;
   Interrupt& operator=(const Interrupt&) = delete;
 
-  // An Interrupt that never fires, for callers with nothing to stop them.
+  // An Interrupt that nothing but a spent memory reserve fires, for
+  // callers with nothing to stop them.
   static const Interrupt& Never();
 
-  // True once the predicate has said stop (and for ever after). Costs a
+  // True once the predicate has said stop (and for ever after), and while
+  // the memory reserve is spent (samverkan/memory_reserve.h): memory ran
+  // out, and a computation that goes on would run into it again. Costs a
   // read of the coarse clock (a few nanoseconds) on the owner thread, so it
   // can be asked at every step of a loop whose steps take a microsecond or
   // more; a tighter loop asks every so many steps.
   bool Requested() const;
-  // The status a stopped computation returns: kInterrupted, "interrupted".
-  static Status Stopped() { return Status::Interrupted("interrupted"); }
+  // The status a stopped computation returns: kInterrupted, "interrupted";
+  // kOutOfMemory, "out of memory", when the memory reserve is spent.
+  static Status Stopped();
   // Stopped() when Requested(), else OK: SV_RETURN_IF_ERROR(interrupt.Check()).
   Status Check() const { return Requested() ? Stopped() : Status::OK(); }
 

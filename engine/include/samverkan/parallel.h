@@ -24,6 +24,15 @@
 
 namespace samverkan {
 
+// Allocates the calling thread's C++ exception state now. It lives in
+// thread-local storage that, in a library loaded at run time (the SQLite
+// extension), is allocated at the thread's first throw; when that throw is
+// a std::bad_alloc, the allocation fails too and the C library ends the
+// process ("cannot allocate memory for thread-local data"). Called first
+// by every thread we start, while there is memory, so that running out of
+// memory there is an error, not the end of the host.
+void AllocateExceptionState();
+
 // The number of threads to use for `work_items` items: `requested` (0: the
 // hardware's), but 1 when the work is too small to pay for a thread.
 inline unsigned ThreadCount(unsigned requested, uint64_t work_items) {
@@ -53,6 +62,7 @@ void ParallelFor(uint32_t n, unsigned threads, Fn&& fn) {
     workers.reserve(threads - 1);
     for (unsigned t = 1; t < threads; ++t) {
       workers.emplace_back([&fn, &errors, t, range = slice(t)] {
+        AllocateExceptionState();
         try {
           fn(range.first, range.second, t);
         } catch (...) {

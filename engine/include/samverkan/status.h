@@ -32,6 +32,7 @@ class [[nodiscard]] Status {
     kReadOnly = 8,         // a write through a read-only open
     kInternal = 9,         // a bug in Samverkan
     kInterrupted = 10,     // the caller asked a long computation to stop
+    kOutOfMemory = 11,     // memory ran out (samverkan/memory_reserve.h)
   };
 
   Status() noexcept = default;
@@ -53,6 +54,7 @@ class [[nodiscard]] Status {
   static Status ReadOnly(std::string_view msg) { return Status(Code::kReadOnly, msg); }
   static Status Internal(std::string_view msg) { return Status(Code::kInternal, msg); }
   static Status Interrupted(std::string_view msg) { return Status(Code::kInterrupted, msg); }
+  static Status OutOfMemory(std::string_view msg) { return Status(Code::kOutOfMemory, msg); }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }

@@ -1,0 +1,58 @@
+#include "samverkan/memory_reserve.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <new>
+
+namespace samverkan {
+namespace {
+
+// malloc, not operator new: the reserve must not go through the handler it
+// feeds. Blocks this large are mmapped by glibc, so free() gives the
+// address space back at once (what a `ulimit -v` counts), and an untouched
+// reserve takes no physical memory.
+// The reserve is spent when it is installed and g_reserve is null.
+std::atomic<void*> g_reserve{nullptr};
+std::atomic<bool> g_installed{false};
+size_t g_bytes = 0;                    // set once, before the handler is installed
+std::new_handler g_previous = nullptr;  // the host's, if it had one
+
+void SpendReserve() {
+  if (void* block = g_reserve.exchange(nullptr, std::memory_order_acq_rel)) {
+    std::free(block);
+    return;  // operator new retries
+  }
+  if (g_previous != nullptr) return g_previous();
+  throw std::bad_alloc();
+}
+
+}  // namespace
+
+void InstallMemoryReserve(size_t bytes) {
+  static std::once_flag once;
+  std::call_once(once, [bytes] {
+    g_bytes = bytes;
+    g_reserve.store(std::malloc(bytes), std::memory_order_release);
+    g_previous = std::set_new_handler(&SpendReserve);
+    g_installed.store(true, std::memory_order_release);
+  });
+}
+
+bool MemoryReserveSpent() {
+  return g_reserve.load(std::memory_order_relaxed) == nullptr &&
+         g_installed.load(std::memory_order_relaxed);
+}
+
+bool RefillMemoryReserve() {
+  if (!MemoryReserveSpent()) return true;
+  void* block = std::malloc(g_bytes);
+  if (block == nullptr) return false;
+  void* expected = nullptr;
+  if (!g_reserve.compare_exchange_strong(expected, block, std::memory_order_acq_rel)) {
+    std::free(block);  // another thread refilled it first
+  }
+  return true;
+}
+
+}  // namespace samverkan
