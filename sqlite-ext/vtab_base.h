@@ -78,7 +78,9 @@ std::optional<std::string> OptionalText(sqlite3_value* value);
 // Text results, always copied by SQLite (SQLITE_TRANSIENT).
 void ResultText(sqlite3_context* ctx, std::string_view text);
 
-// True for the error of a thread that could not start for want of memory.
+// True for the error of a thread that could not start (EAGAIN, ENOMEM): for
+// want of memory, or of threads; either way the statement cannot go on, and
+// SQLite's nearest code is SQLITE_NOMEM.
 bool IsOutOfMemory(const std::system_error& e);
 
 // For xCreate and xConnect, which report through *err: SQLITE_NOMEM when

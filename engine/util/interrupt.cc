@@ -26,7 +26,8 @@ Interrupt::Interrupt(Predicate requested, std::chrono::milliseconds poll)
       last_poll_ns_(CoarseNowNs()) {}
 
 Status Interrupt::Stopped() {
-  return MemoryReserveSpent() ? Status::OutOfMemory("out of memory") : Status::Interrupted("interrupted");
+  return MemoryReserveSpent() ? Status::OutOfMemory("out of memory")
+                              : Status::Interrupted("interrupted");
 }
 
 const Interrupt& Interrupt::Never() {

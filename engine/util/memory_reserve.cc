@@ -8,11 +8,10 @@
 namespace samverkan {
 namespace {
 
-// malloc, not operator new: the reserve must not go through the handler it
-// feeds. Blocks this large are mmapped by glibc, so free() gives the
-// address space back at once (what a `ulimit -v` counts), and an untouched
-// reserve takes no physical memory.
-// The reserve is spent when it is installed and g_reserve is null.
+// The reserve, from malloc, not operator new: it must not go through the
+// handler it feeds. Blocks this large are mmapped by glibc, so free() gives
+// the address space back at once (what a `ulimit -v` counts), and an
+// untouched reserve takes no physical memory. Spent: installed, and null.
 std::atomic<void*> g_reserve{nullptr};
 std::atomic<bool> g_installed{false};
 size_t g_bytes = 0;                    // set once, before the handler is installed
