@@ -7,6 +7,7 @@
 #include "samverkan/db.h"
 #include "samverkan/graph_view.h"
 #include "samverkan/interrupt.h"
+#include "samverkan/memory_reserve.h"
 #include "samverkan/result.h"
 #include "samverkan/schema.h"
 #include "samverkan/status.h"
