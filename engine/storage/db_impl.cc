@@ -16,6 +16,7 @@
 #include "storage/transaction_impl.h"
 #include "samverkan/ignore_error.h"
 #include "samverkan/parallel.h"
+#include "util/directory.h"
 
 namespace samverkan::storage {
 namespace {
@@ -748,16 +749,7 @@ Status DbImpl::Refresh() {
   return LoadState();
 }
 
-Result<uint64_t> DbImpl::DiskUsage() const {
-  std::error_code ec;
-  uint64_t total = 0;
-  for (auto it = std::filesystem::recursive_directory_iterator(path(), ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) total += it->file_size(ec);
-  }
-  if (ec) return Status::IOError(fmt::format("cannot measure '{}': {}", path(), ec.message()));
-  return total;
-}
+Result<uint64_t> DbImpl::DiskUsage() const { return BytesUnder(path()); }
 
 }  // namespace samverkan::storage
 

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "util/directory.h"
+
 namespace samverkan::storage {
 namespace fs = std::filesystem;
 namespace {
@@ -32,14 +34,14 @@ pid_t OwnerOf(std::string_view name) {
 bool ProcessIsGone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
 
 void RemoveStaleReaderDirectories(const fs::path& temp) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(temp, ec)) {
-    const pid_t owner = OwnerOf(entry.path().filename().string());
+  auto names = ListDirectory(temp.string());
+  if (!names.ok()) return;
+  for (const std::string& name : *names) {
+    const pid_t owner = OwnerOf(name);
     if (owner == 0 || owner == getpid() || !ProcessIsGone(owner)) continue;
+    const fs::path entry = temp / name;
     std::error_code ignored;
-    if (entry.is_directory(ignored) && !entry.is_symlink(ignored)) {
-      fs::remove_all(entry.path(), ignored);
-    }
+    if (fs::is_directory(fs::symlink_status(entry, ignored))) fs::remove_all(entry, ignored);
   }
 }
 

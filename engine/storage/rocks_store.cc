@@ -29,6 +29,7 @@
 #include "storage/graph_state.h"
 #include "storage/reader_dirs.h"
 #include "storage/test_hooks.h"
+#include "util/directory.h"
 
 namespace samverkan::storage {
 namespace fs = std::filesystem;
@@ -232,12 +233,14 @@ fs::path CreationDirectory(const fs::path& target, pid_t pid) {
 void RemoveAbandonedCreations(const fs::path& target) {
   std::error_code ec;
   const std::string prefix = "." + target.filename().string() + ".creating-";
-  for (const auto& entry : fs::directory_iterator(target.parent_path(), ec)) {
-    const std::string name = entry.path().filename().string();
+  const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  auto names = ListDirectory(parent.string());
+  if (!names.ok()) return;
+  for (const std::string& name : *names) {
     if (!name.starts_with(prefix)) continue;
     const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
     if (pid > 0 && (pid == getpid() || (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH))) {
-      fs::remove_all(entry.path(), ec);
+      fs::remove_all(parent / name, ec);
     }
   }
 }
@@ -496,10 +499,12 @@ Status RocksStore::CheckTableFilesOnce(const GraphState* recorded) const {
 
 void RocksStore::RemoveStaleBulkLoads() const {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(path_, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.starts_with(kBulkLoadDirPrefix) && entry.is_directory(ec)) {
-      fs::remove_all(entry.path(), ec);
+  auto names = ListDirectory(path_);
+  if (!names.ok()) return;
+  for (const std::string& name : *names) {
+    const fs::path entry = fs::path(path_) / name;
+    if (name.starts_with(kBulkLoadDirPrefix) && fs::is_directory(entry, ec)) {
+      fs::remove_all(entry, ec);
     }
   }
 }

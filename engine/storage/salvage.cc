@@ -23,6 +23,7 @@
 #include "storage/graph_state.h"
 #include "storage/open_registry.h"
 #include "storage/rocks_store.h"
+#include "util/directory.h"
 
 namespace samverkan {
 namespace fs = std::filesystem;
@@ -49,16 +50,15 @@ Status CopyAndRepair(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::create_directory(to, ec);
   if (ec) return Status::IOError(fmt::format("cannot create '{}': {}", to.string(), ec.message()));
-  for (const auto& entry : fs::directory_iterator(from, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file(ec) || BelongsToAnOpen(name)) continue;
-    fs::copy_file(entry.path(), to / name, ec);
+  SV_ASSIGN_OR_RETURN(const std::vector<std::string> names, ListDirectory(from.string()));
+  for (const std::string& name : names) {
+    const fs::path entry = from / name;
+    if (!fs::is_regular_file(entry, ec) || BelongsToAnOpen(name)) continue;
+    fs::copy_file(entry, to / name, ec);
     if (ec) {
-      return Status::IOError(fmt::format("cannot copy '{}': {}", entry.path().string(),
-                                         ec.message()));
+      return Status::IOError(fmt::format("cannot copy '{}': {}", entry.string(), ec.message()));
     }
   }
-  if (ec) return Status::IOError(fmt::format("cannot read '{}': {}", from.string(), ec.message()));
   SV_RETURN_IF_ERROR(storage::RebuildManifest(to.string(), Options{}));
   {
     // Proves that the copy is a graph this build reads, and records its
@@ -67,8 +67,9 @@ Status CopyAndRepair(const fs::path& from, const fs::path& to) {
     o.create_if_missing = false;
     SV_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(to.string(), o));
   }
-  for (const auto& entry : fs::directory_iterator(to, ec)) {
-    if (entry.is_regular_file(ec)) SV_RETURN_IF_ERROR(SyncFile(entry.path(), O_RDONLY));
+  SV_ASSIGN_OR_RETURN(const std::vector<std::string> copied, ListDirectory(to.string()));
+  for (const std::string& name : copied) {
+    if (fs::is_regular_file(to / name, ec)) SV_RETURN_IF_ERROR(SyncFile(to / name, O_RDONLY));
   }
   return SyncFile(to, O_RDONLY | O_DIRECTORY);
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "storage/graph_state.h"
+#include "util/directory.h"
 
 namespace samverkan::storage {
 namespace fs = std::filesystem;
@@ -137,9 +138,9 @@ Status SnapshotFiles::Save(const CsrGraph& csr, const Stamp& stamp, const Interr
   }
   // Temporary files of writers killed mid-write: only the process holding
   // write access writes here, so none of them is still being written.
-  for (const auto& entry : fs::directory_iterator(Dir(), ec)) {
-    if (entry.path().filename().string().find(kTempMark) != std::string::npos) {
-      fs::remove(entry.path(), ec);
+  if (auto names = ListDirectory(Dir()); names.ok()) {
+    for (const std::string& name : *names) {
+      if (name.find(kTempMark) != std::string::npos) fs::remove(Dir() + "/" + name, ec);
     }
   }
   if (!csr_held) {
