@@ -50,21 +50,20 @@ rocksdb::CompressionType BestCompression() {
 // The bottommost level holds nearly all of a graph (a bulk import's files
 // go there directly), so it is compressed harder, with a 16 KiB dictionary
 // per file (samples of its blocks) and the 4 KiB blocks that short
-// adjacency scans want. The out family, whose records every property scan,
-// column build and snapshot build reads in full (and which is larger than
-// the block cache), keeps the LZ4 format, which decompresses fastest: LZ4HC
-// at level 1 with the dictionary, 25% smaller than plain LZ4 on `medium`
-// and read by the same decoder. The rest (the in family, edge locations,
-// node records, names, keys, degrees), read by point lookups and short
-// prefix scans, take ZSTD at level 6: 35-55% smaller than LZ4, but +30% CPU
-// to decompress a scan of every block (measured on the out family:
-// docs/performance.md, "Disk beside Kùzu"). The levels above keep plain
-// LZ4, fast to write. Without ZSTD or LZ4HC, LZ4 with the dictionary.
-void CompressTheBottom(Cf which, rocksdb::ColumnFamilyOptions* o) {
+// adjacency scans want: ZSTD at level 6, 35-55% smaller than LZ4. It costs
+// +30% CPU to decompress a scan of every block of the out family (whose
+// records a snapshot build, a column's first build and a property read
+// outside the columns take in full), measured against LZ4HC, which the out
+// family used to keep for that; since the snapshot and its columns are kept
+// on disk, those scans are rare, and the out family's 3.9 bytes per edge
+// were what stood between the graph and its disk goal (docs/performance.md,
+// "Disk beside Kùzu"). The levels above keep plain LZ4, fast to write.
+// Without ZSTD, LZ4HC at level 1 with the dictionary; without that, LZ4.
+void CompressTheBottom(rocksdb::ColumnFamilyOptions* o) {
   rocksdb::CompressionOptions& z = o->bottommost_compression_opts;
   z.enabled = true;
   z.max_dict_bytes = 16 << 10;
-  if (which != kOut && Supported(rocksdb::kZSTD)) {
+  if (Supported(rocksdb::kZSTD)) {
     o->bottommost_compression = rocksdb::kZSTD;
     z.level = 6;
     // The dictionary is made from samples of up to 1.6 MB per file (ZSTD's
@@ -90,7 +89,7 @@ void CompressTheBottom(Cf which, rocksdb::ColumnFamilyOptions* o) {
 rocksdb::ColumnFamilyOptions CfOptions(Cf which, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions o;
   o.compression = BestCompression();
-  CompressTheBottom(which, &o);
+  CompressTheBottom(&o);
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
