@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <list>
 #include <map>
 #include <tuple>
 #include <type_traits>
@@ -31,9 +32,10 @@ using snapshot_io::Put;
 
 constexpr char kMagic[8] = {'S', 'V', 'C', 'O', 'L', '\r', '\n', '\x1a'};
 // 2: values in the narrowest width their type and values allow (version 1
-// kept every value in 8 bytes). Another version is not read: the columns
-// are built again.
-constexpr uint32_t kFormatVersion = 2;
+// kept every value in 8 bytes). 3: strings' offsets in 4 bytes each when
+// the strings take less than 4 GiB. Another version is not read: the
+// columns are built again.
+constexpr uint32_t kFormatVersion = 3;
 constexpr size_t kFixedHeader = 64;
 constexpr size_t kColumnEntry = 16;  // then the key, padded to 8 bytes
 constexpr size_t kBlockEntry = 32;
@@ -224,33 +226,58 @@ Result<Header> DecodeHeader(const char* p, uint64_t size, const std::string& pat
     }
     h.blocks.push_back(b);
   }
-  // Each column's blocks: 8-byte present words and offsets, values of
-  // the widths their type allows (ValueWidthFits), 1-byte string bytes.
+  // Each column's blocks: 8-byte present words, 8- or 4-byte offsets,
+  // values of the widths their type allows (ValueWidthFits), 1-byte string
+  // bytes.
   for (size_t i = 0; i < h.columns.size(); ++i) {
     const ColumnEntry& c = h.columns[i];
     const uint64_t rows = c.edges ? h.num_edges : h.num_nodes;
     const Block* b = &h.blocks[c.first_block];
+    auto offsets = [](const Block& block) {
+      return block.element_size == 8 || block.element_size == 4;
+    };
     bool ok = b[0].element_size == 8 && b[0].count == (rows + 63) / 64;
     if (c.type == ColumnType::kJson) {
-      ok = ok && b[1].element_size == 8 && b[1].count == rows + 1 && b[2].element_size == 1;
+      ok = ok && offsets(b[1]) && b[1].count == rows + 1 && b[2].element_size == 1;
     } else if (c.type != ColumnType::kNull) {
       ok = ok && ValueWidthFits(c.type, b[1].element_size) && b[1].count == rows;
     }
     if (c.type == ColumnType::kString) {
-      ok = ok && b[2].element_size == 8 && b[2].count >= 1 && b[3].element_size == 1;
+      ok = ok && offsets(b[2]) && b[2].count >= 1 && b[3].element_size == 1;
     }
     if (!ok) return Damaged(path, fmt::format("column {} has blocks of the wrong shape", i + 1));
   }
   return h;
 }
 
-// Whether `offsets` (count + 1 of them) rise from 0 to `bytes`.
-bool OffsetsSpan(const uint64_t* offsets, uint64_t count, uint64_t bytes) {
+// Whether the offsets of `block` at `data` (count + 1 of them, 8 or 4
+// bytes each) rise from 0 to `bytes`.
+template <typename T>
+bool OffsetsSpan(const T* offsets, uint64_t count, uint64_t bytes) {
   if (offsets[0] != 0 || offsets[count] != bytes) return false;
   for (uint64_t i = 0; i < count; ++i) {
     if (offsets[i] > offsets[i + 1]) return false;
   }
   return true;
+}
+bool OffsetsSpan(const char* data, const Block& block, uint64_t bytes) {
+  if (block.element_size == 4) {
+    return OffsetsSpan(reinterpret_cast<const uint32_t*>(data), block.count - 1, bytes);
+  }
+  return OffsetsSpan(reinterpret_cast<const uint64_t*>(data), block.count - 1, bytes);
+}
+
+// Points `strings` at the offsets in block `offsets` and the bytes in
+// block `bytes`, of the width the offsets' block says.
+void ViewStrings(StringList* strings, const char* base, const Block& offsets,
+                 const Block& bytes) {
+  if (offsets.element_size == 4) {
+    strings->View(reinterpret_cast<const uint32_t*>(base + offsets.offset), offsets.count - 1,
+                  base + bytes.offset, bytes.count);
+  } else {
+    strings->View(reinterpret_cast<const uint64_t*>(base + offsets.offset), offsets.count - 1,
+                  base + bytes.offset, bytes.count);
+  }
 }
 
 // Column `i` of the file mapped at `base`: its blocks' checksums, then
@@ -267,10 +294,10 @@ Status CheckColumn(const Header& h, size_t i, const char* base, const std::strin
   auto at = [&](const Block& block) { return base + block.offset; };
   bool ok = true;
   if (c.type == ColumnType::kJson) {
-    ok = OffsetsSpan(reinterpret_cast<const uint64_t*>(at(b[1])), b[1].count - 1, b[2].count);
+    ok = OffsetsSpan(at(b[1]), b[1], b[2].count);
   } else if (c.type == ColumnType::kString) {
     const uint64_t words = b[2].count - 1;
-    ok = OffsetsSpan(reinterpret_cast<const uint64_t*>(at(b[2])), words, b[3].count);
+    ok = OffsetsSpan(at(b[2]), b[2], b[3].count);
     const char* codes = at(b[1]);
     const auto* present = reinterpret_cast<const uint64_t*>(at(b[0]));
     for (uint64_t r = 0; ok && r < b[1].count; ++r) {
@@ -348,12 +375,10 @@ class ColumnsFile {
       switch (c.type) {
         case ColumnType::kNull: break;
         case ColumnType::kJson:
-          column->json_.View(reinterpret_cast<const uint64_t*>(at(b[1])), b[1].count - 1,
-                             at(b[2]), b[2].count);
+          ViewStrings(&column->json_, base, b[1], b[2]);
           break;
         case ColumnType::kString:
-          column->dictionary_.View(reinterpret_cast<const uint64_t*>(at(b[2])), b[2].count - 1,
-                                   at(b[3]), b[3].count);
+          ViewStrings(&column->dictionary_, base, b[2], b[3]);
           [[fallthrough]];
         default:
           ViewValues(column.get(), c.type, at(b[1]), b[1]);
@@ -450,22 +475,31 @@ class ColumnsFile {
       default: return Of(c.ints_);
     }
   }
-  static std::vector<Array> ArraysOf(const PropertyColumn& c) {
+  // Strings' offsets in 4 bytes when the strings take less than 4 GiB
+  // (copied into a new array of *narrowed, unless they are held so), else 8.
+  static Array OffsetsOf(const StringList& strings, std::list<std::vector<uint32_t>>* narrowed) {
+    const IdArray& offsets = strings.offsets();
+    if (offsets.empty()) {
+      static const uint32_t kZero = 0;  // no strings: one offset
+      return {reinterpret_cast<const char*>(&kZero), 4, 1};
+    }
+    if (offsets.width() == 4) return Of(offsets.narrow());
+    if (offsets.back() > UINT32_MAX) return Of(offsets.wide());
+    const auto& narrow = narrowed->emplace_back(offsets.wide().begin(), offsets.wide().end());
+    return {reinterpret_cast<const char*>(narrow.data()), 4, narrow.size()};
+  }
+  static std::vector<Array> ArraysOf(const PropertyColumn& c,
+                                     std::list<std::vector<uint32_t>>* narrowed) {
     std::vector<Array> out{Of(c.present_)};
     switch (c.type_) {
       case ColumnType::kNull: break;
       case ColumnType::kJson:
-        out.push_back(Of(c.json_.offsets()));
+        out.push_back(OffsetsOf(c.json_, narrowed));
         out.push_back(Of(c.json_.bytes()));
         break;
       case ColumnType::kString:
         out.push_back(ValuesOf(c));
-        if (c.dictionary_.offsets().empty()) {
-          static const uint64_t kZero = 0;  // an empty dictionary: one offset
-          out.push_back({reinterpret_cast<const char*>(&kZero), 8, 1});
-        } else {
-          out.push_back(Of(c.dictionary_.offsets()));
-        }
+        out.push_back(OffsetsOf(c.dictionary_, narrowed));
         out.push_back(Of(c.dictionary_.bytes()));
         break;
       default: out.push_back(ValuesOf(c)); break;
@@ -482,11 +516,12 @@ class ColumnsFile {
     h.num_nodes = g.num_nodes();
     h.num_edges = g.num_edges();
     std::vector<Array> arrays;
+    std::list<std::vector<uint32_t>> narrowed;  // offsets copied to 4 bytes each
     for (const auto& [key, column] : columns) {
       const auto& [edges, field, name] = key;
       ColumnEntry c{edges, static_cast<uint8_t>(field), column->type_, name,
                     static_cast<uint32_t>(arrays.size()), BlocksOf(column->type_)};
-      for (const Array& a : ArraysOf(*column)) arrays.push_back(a);
+      for (const Array& a : ArraysOf(*column, &narrowed)) arrays.push_back(a);
       h.columns.push_back(std::move(c));
     }
     // Lay the blocks out first: the header is written last, over the zeros

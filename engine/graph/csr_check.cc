@@ -30,6 +30,12 @@ uint64_t CountAbove(const CsrArray<T>& values, uint64_t limit) {
   return above;
 }
 
+template <typename W, typename N>
+uint64_t CountAbove(const NarrowableArray<W, N>& values, uint64_t limit) {
+  return values.width() == sizeof(N) ? CountAbove(values.narrow(), limit)
+                                     : CountAbove(values.wide(), limit);
+}
+
 template <typename T>
 uint64_t FirstAbove(const CsrArray<T>& values, uint64_t limit) {
   uint64_t i = 0;
@@ -93,12 +99,37 @@ Status CsrGraph::CheckPositionArrays() const {
   return Status::OK();
 }
 
+Status CsrGraph::DeriveInPositions() {
+  // CheckAdjacencyArrays has passed: offsets rise from 0 to m on both sides
+  // and every target is a node. A cursor that would pass its node's next
+  // offset (the in side gives a node fewer slots than the out side has
+  // edges into it) is a fault, so every write lands in the node's own
+  // slots; the sides hold m slots each, so then each slot gets exactly one
+  // position.
+  const uint64_t m = num_edges();
+  std::vector<uint32_t> positions(m);
+  std::vector<uint32_t> cursor(in_offsets_.begin(), in_offsets_.end() - 1);  // m < 2^32
+  for (uint64_t p = 0; p < m; ++p) {
+    const uint32_t v = out_targets_[p];
+    const uint32_t s = cursor[v]++;
+    if (s >= in_offsets_[v + 1]) {
+      return Fault(fmt::format(
+          "the in side is not the out side mirrored: node index {} has fewer in slots than "
+          "edges into it (edge position {})",
+          v, p));
+    }
+    positions[s] = static_cast<uint32_t>(p);
+  }
+  in_positions_ = std::move(positions);
+  return Status::OK();
+}
+
 Status CsrGraph::CheckAdjacencyArrays(const CsrSymbolLimits& limits) const {
   const uint32_t n = num_nodes();
   const uint64_t m = num_edges();
   const uint64_t weights = spec_.with_weights ? m : 0;
-  if (kinds_.size() != n || sectors_.size() != n || in_positions_.size() != m ||
-      edge_ids_.size() != m || out_weights_.size() != weights || in_weights_.size() != weights) {
+  if (kinds_.size() != n || sectors_.size() != n || edge_ids_.size() != m ||
+      out_weights_.size() != weights || in_weights_.size() != weights) {
     return Fault("the arrays have the wrong sizes");
   }
   TaskGroup group(ThreadCount(2, m + n));

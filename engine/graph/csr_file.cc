@@ -17,6 +17,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <list>
 
 #include <fmt/format.h>
 
@@ -32,8 +34,11 @@ namespace {
 
 constexpr char kMagic[8] = {'S', 'V', 'C', 'S', 'R', '\r', '\n', '\x1a'};
 // 2: edge ids in 4 bytes each when every one fits (version 1 kept them in
-// 8). Another version is not read: the snapshot is rebuilt.
-constexpr uint32_t kFormatVersion = 2;
+// 8). 3: no in positions (block 11 is empty; derived when first needed),
+// node ids in 4 bytes each when every one fits, kinds and sectors in 2
+// when the graph has fewer than 65,536.
+// Another version is not read: the snapshot is rebuilt.
+constexpr uint32_t kFormatVersion = 3;
 using snapshot_io::Aligned;
 using snapshot_io::Errno;
 using snapshot_io::Get;
@@ -164,12 +169,15 @@ Status CheckShape(const Header& h, const std::string& path) {
       {8, n + 1}, {8, n + 1},
       {4, m},     {4, m},
       {2, m},     {2, m},
-      {4, m},     {8, m},
+      {4, 0},     {8, m},
       {8, w},     {8, w}};
   for (uint32_t i = 0; i < kBlockCount; ++i) {
-    // Edge ids: 8 bytes, or 4 when every one fits.
-    const bool narrow_ids = i + 1 == kEdgeIds && h.blocks[i].element_size == 4;
-    if ((h.blocks[i].element_size != want[i].first && !narrow_ids) ||
+    // Node and edge ids: 8 bytes, or 4 when every one fits; kinds and
+    // sectors: 4, or 2.
+    const uint32_t id = i + 1;
+    const bool narrow = ((id == kIds || id == kEdgeIds) && h.blocks[i].element_size == 4) ||
+                        ((id == kKinds || id == kSectors) && h.blocks[i].element_size == 2);
+    if ((h.blocks[i].element_size != want[i].first && !narrow) ||
         h.blocks[i].count != want[i].second) {
       return Damaged(path, fmt::format("block {} has the wrong shape", i + 1));
     }
@@ -183,19 +191,36 @@ struct BlockData {
   uint32_t element_size;
   uint64_t count;
 };
+// Narrowed copies of arrays, kept while the file is written.
+struct Narrowed {
+  std::list<std::vector<uint32_t>> u32;
+  std::list<std::vector<uint16_t>> u16;
+  std::vector<uint32_t>& Keep(std::vector<uint32_t>&& v) { return u32.emplace_back(std::move(v)); }
+  std::vector<uint16_t>& Keep(std::vector<uint16_t>&& v) { return u16.emplace_back(std::move(v)); }
+};
 template <typename T>
-BlockData DataOf(const CsrArray<T>& a, std::vector<uint32_t>*) {
+BlockData DataOf(const CsrArray<T>& a, Narrowed*) {
   return {reinterpret_cast<const char*>(a.data()), sizeof(T), a.size()};
 }
-// Edge ids in 4 bytes when every one fits (copied into *narrowed), else 8.
-BlockData DataOf(const IdArray& a, std::vector<uint32_t>* narrowed) {
-  if (a.width() == 4) return DataOf(a.narrow_ids(), nullptr);
-  const CsrArray<uint64_t>& wide = a.wide();
-  if (!std::all_of(wide.begin(), wide.end(), [](uint64_t id) { return id <= UINT32_MAX; })) {
+// Values in their narrow type when every one fits (copied into *narrowed),
+// else wide.
+template <typename W, typename N>
+BlockData DataOf(const NarrowableArray<W, N>& a, Narrowed* narrowed) {
+  if (a.width() == sizeof(N)) return DataOf(a.narrow(), nullptr);
+  const CsrArray<W>& wide = a.wide();
+  if (!std::all_of(wide.begin(), wide.end(),
+                   [](W v) { return v <= std::numeric_limits<N>::max(); })) {
     return DataOf(wide, nullptr);
   }
-  narrowed->assign(wide.begin(), wide.end());
-  return {reinterpret_cast<const char*>(narrowed->data()), 4, narrowed->size()};
+  const auto& values = narrowed->Keep(std::vector<N>(wide.begin(), wide.end()));
+  return {reinterpret_cast<const char*>(values.data()), sizeof(N), values.size()};
+}
+// What block `id` holds of array `a`: nothing for the in positions, which
+// a reader derives (CsrGraph::DeriveInPositions).
+template <typename A>
+BlockData DataOf(BlockId id, const A& a, Narrowed* narrowed) {
+  if (id == kInPositions) return {nullptr, 4, 0};
+  return DataOf(a, narrowed);
 }
 
 // Points `a` at its block, of the width the block has (CheckShape allowed it).
@@ -203,11 +228,12 @@ template <typename T>
 void ViewBlock(CsrArray<T>& a, const char* p, const Block& b) {
   a.View(reinterpret_cast<const T*>(p), b.count);
 }
-void ViewBlock(IdArray& a, const char* p, const Block& b) {
-  if (b.element_size == 4) {
-    a.View(reinterpret_cast<const uint32_t*>(p), b.count);
+template <typename W, typename N>
+void ViewBlock(NarrowableArray<W, N>& a, const char* p, const Block& b) {
+  if (b.element_size == sizeof(N)) {
+    a.View(reinterpret_cast<const N*>(p), b.count);
   } else {
-    a.View(reinterpret_cast<const uint64_t*>(p), b.count);
+    a.View(reinterpret_cast<const W*>(p), b.count);
   }
 }
 
@@ -309,6 +335,7 @@ class CsrFile {
     g->positions_checked_.store(false);
     g->check_positions_ = [g = g.get(), h = std::move(h), base, path]() -> Status {
       SV_RETURN_IF_ERROR(CheckBlocks(h, base, path, IsEdgePosition));
+      if (Status s = g->DeriveInPositions(); !s.ok()) return Damaged(path, s.message());
       if (Status s = g->CheckPositionArrays(); !s.ok()) return Damaged(path, s.message());
       return Status::OK();
     };
@@ -342,10 +369,10 @@ class CsrFile {
     // Lay the blocks out first: the header page is written last, over the
     // zeros it starts as, so that a file cut short has no valid header.
     uint64_t at = kPage;
-    std::vector<uint32_t> narrowed;
+    Narrowed narrowed;
     std::vector<BlockData> data;
     ForEachArray(g, [&](BlockId id, const auto& a) {
-      const BlockData& d = data.emplace_back(DataOf(a, &narrowed));
+      const BlockData& d = data.emplace_back(DataOf(id, a, &narrowed));
       h.blocks.push_back(Block{id, d.element_size, at, d.count, 0});
       at = Aligned(at + d.count * d.element_size);
     });

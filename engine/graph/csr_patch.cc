@@ -163,9 +163,12 @@ Result<std::shared_ptr<const CsrGraph>> CsrGraph::Patched(const CsrGraph& base,
       });
   size_t next_change = 0;
   if (appended) {
-    ids.assign(base.ids_.begin(), base.ids_.end());
-    kinds.assign(base.kinds_.begin(), base.kinds_.end());
-    sectors.assign(base.sectors_.begin(), base.sectors_.end());
+    ids.clear();
+    base.ids_.AppendTo(&ids, 0, base.ids_.size());
+    kinds.clear();
+    base.kinds_.AppendTo(&kinds, 0, base.kinds_.size());
+    sectors.clear();
+    base.sectors_.AppendTo(&sectors, 0, base.sectors_.size());
     std::iota(new_of_old.begin(), new_of_old.end(), 0u);
     old_of_new = new_of_old;
     for (; next_change < changes.nodes.size(); ++next_change) {

@@ -313,6 +313,12 @@ class CsrGraph {
   // CheckArrays but for the edge positions; and those alone.
   Status CheckAdjacencyArrays(const CsrSymbolLimits& limits) const;
   Status CheckPositionArrays() const;
+  // A snapshot file does not keep the in positions: each node's in-slots
+  // are in position order (Build and Patched keep them so), which makes
+  // them a stable counting sort of the out side by target. Made on first
+  // need (a mapped snapshot's CheckEdgePositions); Corruption when the in
+  // side gives a node fewer slots than the out side has edges into it.
+  Status DeriveInPositions();
 
   friend class CsrFile;      // csr_file.cc: reads and fills the arrays
   friend class ColumnsFile;  // columns_file.cc: saves and maps the columns
@@ -329,14 +335,17 @@ class CsrGraph {
   }
 
   CsrSpec spec_;
-  CsrArray<NodeId> ids_;             // dense index -> NodeId, ascending
+  IdArray ids_;                      // dense index -> NodeId, ascending
   CsrArray<uint32_t> index_by_id_;   // NodeId -> dense index + 1; 0 = absent
-  CsrArray<SymbolId> kinds_;
-  CsrArray<SymbolId> sectors_;
+  SymbolArray kinds_;
+  SymbolArray sectors_;
   CsrArray<uint64_t> out_offsets_, in_offsets_;
   CsrArray<uint32_t> out_targets_, in_sources_;
   CsrArray<uint16_t> out_types_, in_types_;
-  CsrArray<uint32_t> in_positions_;  // in slot -> edge position (= its out slot)
+  // In slot -> edge position (= its out slot). For a mapped snapshot, made
+  // by the first CheckEdgePositions (DeriveInPositions), under positions_mu_,
+  // and published by positions_checked_.
+  CsrArray<uint32_t> in_positions_;
   IdArray edge_ids_;                 // edge position -> EdgeId
   // A mapped snapshot file the arrays view (null when built in memory).
   std::shared_ptr<const void> mapping_;

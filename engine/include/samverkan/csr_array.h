@@ -78,63 +78,75 @@ class CsrArray {
   size_t size_ = 0;
 };
 
-// A list of strings packed into one buffer: string i is the bytes from
-// offsets()[i] to offsets()[i + 1]. Random access, as string_views.
-// IdArray: 64-bit ids (a snapshot's edge ids by position), held in 8 bytes
-// each when built in this process, or viewed in 4 bytes each where a file
-// could keep them so because every one fits (docs/on-disk-format.md,
-// "Snapshot files"). Reading tests which width it holds: the same answer
-// for every element, so a loop predicts it.
-class IdArray {
+// NarrowableArray: values of type Wide, held in Wide when built in this
+// process, or viewed in the narrower type Narrow where a file could keep
+// them so because every one fits (docs/on-disk-format.md, "Snapshot
+// files"). Reading tests which width it holds: the same answer for every
+// element, so a loop predicts it.
+template <typename Wide, typename Narrow>
+class NarrowableArray {
  public:
-  IdArray() = default;
-  IdArray(IdArray&&) noexcept = default;
-  IdArray& operator=(IdArray&&) noexcept = default;
+  NarrowableArray() = default;
+  NarrowableArray(NarrowableArray&&) noexcept = default;
+  NarrowableArray& operator=(NarrowableArray&&) noexcept = default;
 
-  // Takes `ids` over (8 bytes each).
-  IdArray& operator=(std::vector<uint64_t>&& ids) {
-    wide_ = std::move(ids);
-    narrow_ = CsrArray<uint32_t>();
+  // Takes `values` over (in Wide).
+  NarrowableArray& operator=(std::vector<Wide>&& values) {
+    wide_ = std::move(values);
+    narrow_ = CsrArray<Narrow>();
     return *this;
   }
-  void View(const uint64_t* ids, size_t size) {
-    wide_.View(ids, size);
-    narrow_ = CsrArray<uint32_t>();
+  void View(const Wide* values, size_t size) {
+    wide_.View(values, size);
+    narrow_ = CsrArray<Narrow>();
   }
-  void View(const uint32_t* ids, size_t size) {
-    narrow_.View(ids, size);
-    wide_ = CsrArray<uint64_t>();
+  void View(const Narrow* values, size_t size) {
+    narrow_.View(values, size);
+    wide_ = CsrArray<Wide>();
   }
 
-  uint64_t operator[](size_t i) const { return narrow() ? narrow_[i] : wide_[i]; }
-  size_t size() const { return narrow() ? narrow_.size() : wide_.size(); }
+  Wide operator[](size_t i) const { return is_narrow() ? narrow_[i] : wide_[i]; }
+  Wide back() const { return (*this)[size() - 1]; }
+  size_t size() const { return is_narrow() ? narrow_.size() : wide_.size(); }
   bool empty() const { return size() == 0; }
-  // Bytes an element takes: 8, or 4 for a view of narrow ids.
-  unsigned width() const { return narrow() ? 4 : 8; }
-  // The elements, of their width: wide() when width() is 8, else narrow().
-  const CsrArray<uint64_t>& wide() const { return wide_; }
-  const CsrArray<uint32_t>& narrow_ids() const { return narrow_; }
+  // Bytes an element takes: sizeof(Wide), or sizeof(Narrow) for a view of
+  // narrow values.
+  unsigned width() const { return is_narrow() ? sizeof(Narrow) : sizeof(Wide); }
+  // The elements, of their width: wide() when width() is sizeof(Wide),
+  // else narrow().
+  const CsrArray<Wide>& wide() const { return wide_; }
+  const CsrArray<Narrow>& narrow() const { return narrow_; }
   // Appends elements [begin, end) to *out.
-  void AppendTo(std::vector<uint64_t>* out, size_t begin, size_t end) const {
-    if (narrow()) {
+  void AppendTo(std::vector<Wide>* out, size_t begin, size_t end) const {
+    if (is_narrow()) {
       out->insert(out->end(), narrow_.begin() + begin, narrow_.begin() + end);
     } else {
       out->insert(out->end(), wide_.begin() + begin, wide_.begin() + end);
     }
   }
 
-  // As CsrArray's: an own vector of 8-byte ids, given up for a patch in place.
-  bool owned() const { return !narrow() && wide_.owned(); }
-  std::vector<uint64_t> Take() { return wide_.Take(); }  // REQUIRES: owned()
+  // As CsrArray's: an own vector of wide values, given up for a patch in
+  // place.
+  bool owned() const { return !is_narrow() && wide_.owned(); }
+  std::vector<Wide> Take() { return wide_.Take(); }  // REQUIRES: owned()
   uint64_t bytes() const { return wide_.bytes() + narrow_.bytes(); }
 
  private:
-  bool narrow() const { return narrow_.data() != nullptr; }
+  bool is_narrow() const { return narrow_.data() != nullptr; }
 
-  CsrArray<uint64_t> wide_;
-  CsrArray<uint32_t> narrow_;
+  CsrArray<Wide> wide_;
+  CsrArray<Narrow> narrow_;
 };
 
+// A snapshot's node and edge ids, and strings' offsets: 4 bytes each in a
+// file when every one fits.
+using IdArray = NarrowableArray<uint64_t, uint32_t>;
+// A snapshot's node kinds and sectors: 2 bytes each in a file when the
+// graph has fewer than 65,536 of them.
+using SymbolArray = NarrowableArray<uint32_t, uint16_t>;
+
+// A list of strings packed into one buffer: string i is the bytes from
+// offsets()[i] to offsets()[i + 1]. Random access, as string_views.
 class StringList {
  public:
   StringList() = default;
@@ -155,8 +167,10 @@ class StringList {
     offsets_ = std::move(offsets);
     bytes_ = std::move(bytes);
   }
-  // A view of `count` strings whose `count + 1` offsets point into `bytes`.
-  void View(const uint64_t* offsets, size_t count, const char* bytes, size_t bytes_size) {
+  // A view of `count` strings whose `count + 1` offsets (8 or 4 bytes
+  // each) point into `bytes`.
+  template <typename Offset>
+  void View(const Offset* offsets, size_t count, const char* bytes, size_t bytes_size) {
     offsets_.View(offsets, count + 1);
     bytes_.View(bytes, bytes_size);
   }
@@ -205,7 +219,7 @@ class StringList {
   iterator end() const { return {this, size()}; }
 
   // The arrays, as a snapshot file holds them.
-  const CsrArray<uint64_t>& offsets() const { return offsets_; }
+  const IdArray& offsets() const { return offsets_; }
   const CsrArray<char>& bytes() const { return bytes_; }
   uint64_t memory_bytes() const { return offsets_.bytes() + bytes_.bytes(); }
 
@@ -225,7 +239,7 @@ class StringList {
   }
 
  private:
-  CsrArray<uint64_t> offsets_;  // size() + 1, or empty for no strings
+  IdArray offsets_;  // size() + 1, or empty for no strings
   CsrArray<char> bytes_;
 };
 
