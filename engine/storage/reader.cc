@@ -11,12 +11,13 @@
 namespace samverkan::storage {
 namespace {
 
-// RocksDB is not exception-safe: an allocation that fails inside it can end
-// the process. While the memory reserve is spent (memory ran out and has not
-// come back), a read fails here instead, before it enters RocksDB, as an
-// allocation of ours would (samverkan/memory_reserve.h).
+// RocksDB is not exception-safe, and some of its mallocs are not checked: an
+// allocation that fails inside it can end the process. While memory is short
+// (the reserve is spent, or a periodic probe finds no headroom beyond it), a
+// read fails here instead, before it enters RocksDB, as an allocation of ours
+// would (samverkan/memory_reserve.h, MemoryIsShort).
 void RefuseWhileMemoryIsShort() {
-  if (MemoryReserveSpent()) throw std::bad_alloc();
+  if (MemoryIsShort()) throw std::bad_alloc();
 }
 
 // Passes every call on to the iterator it wraps.

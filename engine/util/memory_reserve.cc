@@ -1,6 +1,7 @@
 #include "samverkan/memory_reserve.h"
 
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -41,6 +42,21 @@ void InstallMemoryReserve(size_t bytes) {
 bool MemoryReserveSpent() {
   return g_reserve.load(std::memory_order_relaxed) == nullptr &&
          g_installed.load(std::memory_order_relaxed);
+}
+
+bool MemoryIsShort() {
+  if (!g_installed.load(std::memory_order_relaxed)) return false;
+  if (MemoryReserveSpent()) return true;
+  // Not thread_local: in a library loaded at run time that is allocated at a
+  // thread's first use, which may be when memory is short.
+  static std::atomic<uint32_t> calls{0};
+  if ((calls.fetch_add(1, std::memory_order_relaxed) & 255) != 255) return false;
+  try {
+    ::operator delete(::operator new(kMemoryHeadroomBytes));
+  } catch (const std::bad_alloc&) {
+    return true;  // the reserve was spent, and the host's handler gave up
+  }
+  return MemoryReserveSpent();
 }
 
 bool RefillMemoryReserve() {

@@ -41,6 +41,18 @@ void InstallMemoryReserve(size_t bytes = kMemoryReserveBytes);
 // refilled. Cheap: one relaxed atomic load. False without a reserve.
 bool MemoryReserveSpent();
 
+// MemoryReserveSpent(), or (at every 256th call, on any thread) no room for
+// kMemoryHeadroomBytes beyond the reserve: a probe allocation with operator
+// new, which spends the reserve when it fails. Called before each call into
+// RocksDB (storage/reader.cc), which allocates with malloc in places it does
+// not check: its block cache's LRUCacheShard::Insert writes through the
+// null pointer malloc returns when the address space is exhausted (a
+// `ulimit -v`). The probe makes that exhaustion show on our side of the
+// call first, as std::bad_alloc, while there is still room for the reads
+// between two probes. False without a reserve.
+bool MemoryIsShort();
+inline constexpr size_t kMemoryHeadroomBytes = size_t{2} << 20;
+
 // Allocates the reserve again if it was spent. False when that fails
 // (memory is still short): the caller goes on without a reserve.
 bool RefillMemoryReserve();
