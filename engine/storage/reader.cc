@@ -19,6 +19,11 @@ namespace {
 void RefuseWhileMemoryIsShort() {
   if (MemoryIsShort()) throw std::bad_alloc();
 }
+// The same, counting the calls between probes in `*calls`: an iterator's
+// own count, so that threads stepping their own iterators share no counter.
+void RefuseWhileMemoryIsShort(uint32_t* calls) {
+  if (MemoryIsShort(calls)) throw std::bad_alloc();
+}
 
 // Passes every call on to the iterator it wraps.
 class ForwardingIterator : public rocksdb::Iterator {
@@ -58,15 +63,15 @@ class BoundedIterator final : public ForwardingIterator {
     return inner_->Valid() && (upper_.empty() || inner_->key().compare(upper_slice_) < 0);
   }
   void SeekToFirst() override {
-    RefuseWhileMemoryIsShort();
+    RefuseWhileMemoryIsShort(&memory_checks_);
     inner_->Seek(lower_slice_);
   }
   void Seek(const rocksdb::Slice& target) override {
-    RefuseWhileMemoryIsShort();
+    RefuseWhileMemoryIsShort(&memory_checks_);
     inner_->Seek(target.compare(lower_slice_) < 0 ? lower_slice_ : target);
   }
   void Next() override {
-    RefuseWhileMemoryIsShort();
+    RefuseWhileMemoryIsShort(&memory_checks_);
     inner_->Next();
   }
 
@@ -76,6 +81,7 @@ class BoundedIterator final : public ForwardingIterator {
   rocksdb::Slice lower_slice_;
   rocksdb::Slice upper_slice_;
   rocksdb::ReadOptions options_;
+  uint32_t memory_checks_ = 0;  // calls since MemoryIsShort last probed
 };
 
 // An iterator of a read-only open, keeping the RocksDB instance it reads

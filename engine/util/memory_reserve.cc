@@ -44,19 +44,27 @@ bool MemoryReserveSpent() {
          g_installed.load(std::memory_order_relaxed);
 }
 
-bool MemoryIsShort() {
+bool MemoryIsShort(uint32_t* calls) {
   if (!g_installed.load(std::memory_order_relaxed)) return false;
   if (MemoryReserveSpent()) return true;
-  // Not thread_local: in a library loaded at run time that is allocated at a
-  // thread's first use, which may be when memory is short.
-  static std::atomic<uint32_t> calls{0};
-  if ((calls.fetch_add(1, std::memory_order_relaxed) & 255) != 255) return false;
+  if ((++*calls & 255) != 0) return false;
   try {
     ::operator delete(::operator new(kMemoryHeadroomBytes));
   } catch (const std::bad_alloc&) {
     return true;  // the reserve was spent, and the host's handler gave up
   }
   return MemoryReserveSpent();
+}
+
+bool MemoryIsShort() {
+  // Not thread_local: in a library loaded at run time that is allocated at a
+  // thread's first use, which may be when memory is short. Point reads share
+  // this count; a lost increment between threads only delays a probe.
+  static std::atomic<uint32_t> shared{0};
+  uint32_t calls = shared.load(std::memory_order_relaxed);
+  const bool is_short = MemoryIsShort(&calls);
+  shared.store(calls, std::memory_order_relaxed);
+  return is_short;
 }
 
 bool RefillMemoryReserve() {

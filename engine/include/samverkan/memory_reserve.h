@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace samverkan {
 
@@ -41,7 +42,7 @@ void InstallMemoryReserve(size_t bytes = kMemoryReserveBytes);
 // refilled. Cheap: one relaxed atomic load. False without a reserve.
 bool MemoryReserveSpent();
 
-// MemoryReserveSpent(), or (at every 256th call, on any thread) no room for
+// MemoryReserveSpent(), or (at every 256th call of all threads) no room for
 // kMemoryHeadroomBytes beyond the reserve: a probe allocation with operator
 // new, which spends the reserve when it fails. Called before each call into
 // RocksDB (storage/reader.cc), which allocates with malloc in places it does
@@ -51,6 +52,10 @@ bool MemoryReserveSpent();
 // call first, as std::bad_alloc, while there is still room for the reads
 // between two probes. False without a reserve.
 bool MemoryIsShort();
+// The same, with the calls between two probes counted in `*calls`, which
+// the caller keeps (an iterator's steps): threads that step their own
+// iterators then write no shared counter on every step.
+bool MemoryIsShort(uint32_t* calls);
 inline constexpr size_t kMemoryHeadroomBytes = size_t{2} << 20;
 
 // Allocates the reserve again if it was spent. False when that fails
